@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the `relance` command: loads the TypeScript sources through tsx (no build step needed).
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+// Commands that serve (start) resolve only when stopped; the others resolve with their exit code.
+const code = await main(process.argv.slice(2));
+// Exit explicitly (open handles such as idle pools must not keep a finished command alive), once
+// everything written to stdout/stderr has been flushed to the pipe.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))));
+process.exit(code);

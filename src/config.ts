@@ -1,0 +1,52 @@
+// The one configuration object, parsed with zod from environment variables (documented in README.md).
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? undefined : s))
+    .optional()
+    .refine((s) => s === undefined || protocols.some((p) => s.startsWith(p)), {
+      message: `must be a URL starting with ${protocols.join(' or ')}`,
+    });
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const ConfigSchema = z.object({
+  DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  RELANCE_HOME: z.string().min(1).default('.relance'),
+  PORT: port.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  EMBEDDED_PG_PORT: port.default(54329),
+  RELANCE_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((s) => s === undefined || s === '' || Buffer.from(s, 'base64').length === 32, {
+      message: 'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_TIME_ZONE: z.string().default('Europe/Paris'),
+  PUBLIC_URL: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { home: string };
+
+/** Raised for bad configuration: carries one line per offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix the variables above (see the Configuration table in README.md) and start again.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable and what it expects. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`));
+  }
+  return { ...parsed.data, home: resolve(parsed.data.RELANCE_HOME) };
+}

@@ -1,0 +1,29 @@
+// The Hono application: health now; settings pages, API, OAuth callbacks and webhook ingress mount here.
+import { Hono } from 'hono';
+import { ping, type Sql } from '../store/db.js';
+
+export const VERSION = '0.1.0';
+
+export interface AppDeps {
+  sql: Sql;
+  databaseLabel?: string;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get('/health', async (c) => {
+    const started = performance.now();
+    const up = await ping(deps.sql);
+    const body = {
+      status: up ? 'ok' : 'degraded',
+      version: VERSION,
+      database: { status: up ? 'up' : 'down', latencyMs: Math.round((performance.now() - started) * 10) / 10 },
+    };
+    return c.json(body, up ? 200 : 503);
+  });
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((err, c) => c.json({ error: 'internal_error', message: 'Unexpected error; see the server log.', detail: err.message }, 500));
+  return app;
+}

@@ -1,0 +1,48 @@
+// Business dates (YYYY-MM-DD, no time zone) and instants (ISO 8601 with an explicit offset), with the
+// tenant's time zone passed explicitly wherever one becomes the other.
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** True when `s` is a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
+export function isBusinessDate(s: string): boolean {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** True when `s` is an ISO 8601 instant carrying its offset (Z or ±HH:MM) and a valid date. */
+export function isInstant(s: string): boolean {
+  return INSTANT_RE.test(s) && isBusinessDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s));
+}
+
+/** Days from `a` to `b` (b − a), both business dates. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The business date `days` after `date` (negative goes back). */
+export function addDays(date: string, days: number): string {
+  const t = new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The calendar date an instant falls on in `timeZone` (an IANA name such as Europe/Paris). */
+export function dateInZone(instant: Date | string, timeZone: string): string {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** True when `tz` is an IANA time zone this runtime knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,75 @@
+// Money as decimal strings: parsing, validation against a currency's precision, and exact arithmetic.
+import { Decimal } from 'decimal.js';
+import { minorUnits } from './currency.js';
+
+/** Decimal arithmetic with enough precision for any amount we store (numeric(18,4)) and interest rates. */
+export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+export type Dec = Decimal;
+
+const DECIMAL_RE = /^-?(0|[1-9]\d{0,13})(\.\d{1,4})?$/;
+
+/** True when `s` is a plain decimal string (no exponent, no thousands separator, at most 4 decimals). */
+export function isDecimalString(s: string): boolean {
+  return DECIMAL_RE.test(s);
+}
+
+/** Digits after the decimal point in a decimal string ("12.50" → 2). */
+export function scaleOf(s: string): number {
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
+}
+
+/** Formats a decimal as a string with exactly the currency's minor-unit digits, rounding half away from zero. */
+export function formatAmount(value: Decimal.Value, currency: string): string {
+  const d = new Dec(value).toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_UP);
+  const s = d.toFixed(minorUnits(currency));
+  return s === '-0' || /^-0\.0+$/.test(s) ? s.slice(1) : s;
+}
+
+/**
+ * Normalises a provider amount (decimal string, or a JSON number as some APIs send) to the currency's
+ * precision. Throws when it carries more precision than the currency has (a float artefact such as
+ * 0.30000000000000004 is refused, not silently rounded).
+ */
+export function toAmount(value: string | number, currency: string): string {
+  const text = typeof value === 'number' ? numberToPlainString(value) : value.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(text)) throw new Error(`"${text}" is not a decimal amount`);
+  const d = new Dec(text);
+  const digits = minorUnits(currency);
+  if (d.decimalPlaces() > digits) {
+    throw new Error(`${text} has more than ${digits} decimals for ${currency}`);
+  }
+  return formatAmount(d, currency);
+}
+
+function numberToPlainString(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`${n} is not a finite amount`);
+  // JSON numbers from providers are decimal literals; their shortest round-trip form is that literal.
+  const s = String(n);
+  return s.includes('e') ? new Dec(s).toFixed() : s;
+}
+
+/** Sum of decimal strings, formatted in `currency`. */
+export function sumAmounts(values: readonly string[], currency: string): string {
+  return formatAmount(values.reduce((acc, v) => acc.plus(v), new Dec(0)), currency);
+}
+
+/** a − b in `currency`. */
+export function subtractAmounts(a: string, b: string, currency: string): string {
+  return formatAmount(new Dec(a).minus(b), currency);
+}
+
+/** Compares two decimal strings: −1, 0 or 1. */
+export function compareAmounts(a: string, b: string): -1 | 0 | 1 {
+  return new Dec(a).comparedTo(b) as -1 | 0 | 1;
+}
+
+/** Integer minor units (cents) of a decimal string, as a bigint: "362.07" EUR → 36207n. */
+export function toMinorUnits(amount: string, currency: string): bigint {
+  return BigInt(new Dec(amount).times(new Dec(10).pow(minorUnits(currency))).toFixed(0));
+}
+
+/** Decimal string from integer minor units: 36207n EUR → "362.07". */
+export function fromMinorUnits(minor: bigint, currency: string): string {
+  return formatAmount(new Dec(minor.toString()).div(new Dec(10).pow(minorUnits(currency))), currency);
+}

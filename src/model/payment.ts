@@ -1,0 +1,24 @@
+// Payment received from a customer and how it was applied to invoices.
+import { z } from 'zod';
+import { Amount, BusinessDate, Currency, ExternalId, Instant, checkPrecision } from './primitives.js';
+
+export const PaymentAllocation = z.object({ invoiceExternalId: ExternalId, amount: Amount });
+
+export const Payment = z
+  .object({
+    externalId: ExternalId,
+    customerExternalId: ExternalId.nullish(),
+    date: BusinessDate,
+    currency: Currency,
+    amount: Amount,
+    unapplied: Amount,
+    status: z.enum(['posted', 'void']).default('posted'),
+    allocations: z.array(PaymentAllocation).default([]),
+    reference: z.string().nullish(),
+    externalVersion: z.string().nullish(),
+    updatedAt: Instant.nullish(),
+  })
+  .superRefine((p, ctx) =>
+    checkPrecision(p, [[['amount'], p.amount], [['unapplied'], p.unapplied], ...p.allocations.map((a, i): [(string | number)[], string] => [['allocations', i, 'amount'], a.amount])], ctx),
+  );
+export type Payment = z.infer<typeof Payment>;

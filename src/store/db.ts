@@ -1,0 +1,25 @@
+// The postgres.js client: one pool per process, typed as `Sql` everywhere else.
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+
+/** Opens a connection pool; numeric columns come back as strings so amounts never become floats. */
+export function connect(url: string, options: { max?: number; onnotice?: (n: postgres.Notice) => void } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    onnotice: options.onnotice ?? (() => {}),
+    // numeric (1700) stays a string; bigint (20) too, to avoid silent precision loss.
+    types: {},
+    connection: { application_name: 'relance' },
+  }) as unknown as Sql;
+}
+
+/** True when the database answers a trivial query within the pool's timeout. */
+export async function ping(sql: Sql): Promise<boolean> {
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  }
+}

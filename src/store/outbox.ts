@@ -1,0 +1,69 @@
+// Planned actions keyed by idempotency key, and their state machine planned → sending → sent | failed | cancelled.
+import type { Sql } from './db.js';
+
+export type OutboxState = 'planned' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export interface PlannedOutboxItem {
+  idempotencyKey: string;
+  kind: string;
+  dueAt: string;
+  payload: unknown;
+}
+
+export interface OutboxItem extends PlannedOutboxItem {
+  id: string;
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  result: unknown;
+}
+
+/** Plans actions; an idempotency key already present is ignored. Returns the keys that were new. */
+export async function planActions(sql: Sql, tenantId: string, items: readonly PlannedOutboxItem[]): Promise<string[]> {
+  if (items.length === 0) return [];
+  const payload = JSON.stringify(items.map((i) => ({ idempotency_key: i.idempotencyKey, kind: i.kind, due_at: i.dueAt, payload: i.payload })));
+  const rows = await sql<{ idempotency_key: string }[]>`
+    insert into outbox (tenant_id, idempotency_key, kind, due_at, payload)
+    select ${tenantId}::uuid, r.idempotency_key, r.kind, r.due_at, r.payload
+    from jsonb_to_recordset(${payload}::text::jsonb) as r(idempotency_key text, kind text, due_at timestamptz, payload jsonb)
+    on conflict (tenant_id, idempotency_key) do nothing
+    returning idempotency_key`;
+  return rows.map((r) => r.idempotency_key);
+}
+
+/** Keys already planned for a tenant (any state), to feed the rules engine's "already planned" set. */
+export async function plannedKeys(sql: Sql, tenantId: string): Promise<Set<string>> {
+  const rows = await sql<{ idempotency_key: string }[]>`select idempotency_key from outbox where tenant_id = ${tenantId}`;
+  return new Set(rows.map((r) => r.idempotency_key));
+}
+
+/**
+ * Moves one action between states only from the expected state (compare-and-set), so two workers can
+ * never both move it to `sending`. Returns false when it was not in `from`.
+ */
+export async function transition(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  from: OutboxState,
+  to: OutboxState,
+  extra: { error?: string; result?: unknown } = {},
+): Promise<boolean> {
+  const res = await sql`
+    update outbox set state = ${to}, updated_at = now(),
+      attempts = attempts + ${to === 'sending' ? 1 : 0},
+      last_error = ${extra.error ?? null},
+      result = coalesce(${extra.result === undefined ? null : JSON.stringify(extra.result)}::text::jsonb, result)
+    where tenant_id = ${tenantId} and id = ${id} and state = ${from}`;
+  return res.count === 1;
+}
+
+export async function listOutbox(sql: Sql, tenantId: string, opts: { states?: OutboxState[]; dueBefore?: Date; limit?: number } = {}): Promise<OutboxItem[]> {
+  const rows = await sql<{ id: string; idempotency_key: string; kind: string; due_at: Date; payload: unknown; state: OutboxState; attempts: number; last_error: string | null; result: unknown }[]>`
+    select id::text, idempotency_key, kind, due_at, payload, state, attempts, last_error, result from outbox
+    where tenant_id = ${tenantId}
+      and (${opts.states ?? null}::text[] is null or state = any(${opts.states ?? null}::text[]))
+      and (${opts.dueBefore ?? null}::timestamptz is null or due_at <= ${opts.dueBefore ?? null}::timestamptz)
+    order by due_at, id limit ${opts.limit ?? 1000}`;
+  return rows.map((r) => ({ id: r.id, idempotencyKey: r.idempotency_key, kind: r.kind, dueAt: r.due_at.toISOString(), payload: r.payload, state: r.state, attempts: r.attempts, lastError: r.last_error, result: r.result }));
+}

@@ -1,0 +1,60 @@
+// Serves a simulator's msw handlers as a real HTTP server on loopback (for `relance simulate`, demos, benches).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { getResponse, type RequestHandler } from 'msw';
+
+export interface ServedSimulator {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an HTTP server that answers every request with the first matching handler. Handlers match
+ * absolute URLs, so requests are rewritten onto `publicBaseUrl` (the base the handlers were built for).
+ */
+export async function serveHandlers(
+  handlers: RequestHandler[],
+  options: { port?: number; host?: string; rewriteTo?: (path: string) => string } = {},
+): Promise<ServedSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await readBody(req);
+      const path = req.url ?? '/';
+      const url = options.rewriteTo ? options.rewriteTo(path) : `http://${host}${path}`;
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      const request = new Request(url, {
+        method: req.method,
+        headers,
+        body: body.length && req.method !== 'GET' && req.method !== 'HEAD' ? body : undefined,
+      });
+      const response = await getResponse(handlers, request);
+      if (!response) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no simulated route for ${req.method} ${path}` }));
+        return;
+      }
+      const out = Buffer.from(await response.arrayBuffer());
+      res.writeHead(response.status, Object.fromEntries(response.headers.entries())).end(out);
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err) }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

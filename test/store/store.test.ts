@@ -1,0 +1,176 @@
+// The PostgreSQL store against a real server: round trips, batching, idempotence, tenant isolation.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type { Invoice } from '../../src/model/index.js';
+import {
+  addToInbox, connect, countDocuments, getConnection, listConnections, listDocuments, listOutbox, listQuarantine, loadCredentials, loadCursor,
+  markDeleted, migrate, planActions, quarantine, resolveQuarantined, saveCredentials, saveCursor, transition, upsertDocuments,
+} from '../../src/store/index.js';
+import { newTenant, useDatabase } from '../support/db.js';
+
+const sql = useDatabase();
+
+function makeInvoice(i: number, patch: Partial<Invoice> = {}): Invoice {
+  const cents = 10_000 + i;
+  return {
+    externalId: `inv-${i}`,
+    number: `F-${String(i).padStart(6, '0')}`,
+    customerExternalId: `cust-${i % 50}`,
+    issueDate: '2025-01-15',
+    dueDate: '2025-02-14',
+    currency: 'EUR',
+    total: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+    amountDue: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+    status: 'open',
+    lines: [{ description: 'Services', amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}` }],
+    externalVersion: '0',
+    updatedAt: '2025-01-15T10:00:00Z',
+    ...patch,
+  };
+}
+
+describe('migrations', () => {
+  it('re-run safely on a migrated database and apply from scratch on an empty one', async () => {
+    expect(await migrate(sql)).toEqual([]);
+    const name = `fresh_${randomUUID().replace(/-/g, '')}`;
+    const admin = connect(inject('adminDatabaseUrl'), { max: 1 });
+    await admin.unsafe(`create database ${name}`);
+    const fresh = connect(inject('adminDatabaseUrl').replace(/\/postgres$/, `/${name}`), { max: 1 });
+    try {
+      const first = await migrate(fresh);
+      expect(first).toContain('001_init.sql');
+      expect(await migrate(fresh)).toEqual([]);
+      const [row] = await fresh<{ n: string }[]>`select count(*)::text as n from schema_migrations`;
+      expect(Number(row!.n)).toBe(first.length);
+    } finally {
+      await fresh.end();
+      await admin.unsafe(`drop database ${name}`);
+      await admin.end();
+    }
+  });
+});
+
+describe('documents', () => {
+  it('round-trips an invoice with its raw payload, amounts exact', async () => {
+    const { scope } = await newTenant(sql);
+    const inv = makeInvoice(1, { total: '1234567.89', amountDue: '0.01', status: 'partially_paid' });
+    const raw = { Id: '1', TotalAmt: 1234567.89, nested: { a: [1, 2] } };
+    expect(await upsertDocuments(sql, scope, 'invoice', [{ record: inv, raw }])).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    const [stored] = await listDocuments(sql, scope.tenantId, 'invoice');
+    expect(stored!.record).toEqual(inv);
+    expect(stored!.raw).toEqual(raw);
+    const [cols] = await sql<{ total: string; amount_due: string; due_date: string }[]>`
+      select total::text, amount_due::text, due_date::text from invoices where tenant_id = ${scope.tenantId}`;
+    expect(cols).toEqual({ total: '1234567.8900', amount_due: '0.0100', due_date: '2025-02-14' });
+  });
+
+  it('upserts 10,000 invoices in one call and changes nothing when re-upserted unchanged', async () => {
+    const { scope } = await newTenant(sql);
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({ record: makeInvoice(i), raw: { Id: String(i) } }));
+    expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 10_000, updated: 0, unchanged: 0 });
+    expect(await countDocuments(sql, scope.tenantId, 'invoice')).toBe(10_000);
+    const [before] = await sql<{ max: Date; xmins: string }[]>`select max(changed_at) as max, string_agg(xmin::text, ',' order by external_id) as xmins from invoices where tenant_id = ${scope.tenantId}`;
+
+    expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 10_000 });
+    const [after] = await sql<{ max: Date; xmins: string }[]>`select max(changed_at) as max, string_agg(xmin::text, ',' order by external_id) as xmins from invoices where tenant_id = ${scope.tenantId}`;
+    expect(after!.xmins).toBe(before!.xmins); // no row version was written
+    expect(after!.max.getTime()).toBe(before!.max.getTime());
+
+    const changed = rows.slice(0, 3).map((r) => ({ ...r, record: { ...r.record, amountDue: '0.00', status: 'paid' as const, updatedAt: '2025-03-01T00:00:00Z' } }));
+    expect(await upsertDocuments(sql, scope, 'invoice', changed)).toEqual({ inserted: 0, updated: 3, unchanged: 0 });
+  });
+
+  it('keeps the last of duplicate ids in one batch and never lets an older version overwrite a newer one', async () => {
+    const { scope } = await newTenant(sql);
+    const v1 = makeInvoice(7, { amountDue: '50.00', status: 'partially_paid', updatedAt: '2025-03-01T00:00:00Z' });
+    const v2 = makeInvoice(7, { amountDue: '0.00', status: 'paid', updatedAt: '2025-03-02T00:00:00Z' });
+    await upsertDocuments(sql, scope, 'invoice', [{ record: v1, raw: {} }, { record: v2, raw: {} }]);
+    expect((await listDocuments(sql, scope.tenantId, 'invoice'))[0]!.record.status).toBe('paid');
+    // A late redelivery of v1 is ignored.
+    expect(await upsertDocuments(sql, scope, 'invoice', [{ record: v1, raw: {} }])).toMatchObject({ updated: 0, unchanged: 1 });
+    expect((await listDocuments(sql, scope.tenantId, 'invoice'))[0]!.record.status).toBe('paid');
+  });
+
+  it('applies deletions as voids', async () => {
+    const { scope } = await newTenant(sql);
+    await upsertDocuments(sql, scope, 'invoice', [1, 2].map((i) => ({ record: makeInvoice(i), raw: {} })));
+    expect(await markDeleted(sql, scope, 'invoice', ['inv-2', 'inv-404'])).toBe(1);
+    const docs = await listDocuments(sql, scope.tenantId, 'invoice');
+    expect(docs.map((d) => [d.record.externalId, d.record.status, d.record.amountDue])).toEqual([
+      ['inv-1', 'open', '100.01'],
+      ['inv-2', 'void', '0'],
+    ]);
+  });
+
+  it('isolates tenants: no query of tenant A sees tenant B', async () => {
+    const a = await newTenant(sql);
+    const b = await newTenant(sql);
+    await upsertDocuments(sql, a.scope, 'invoice', [{ record: makeInvoice(1), raw: {} }]);
+    await upsertDocuments(sql, b.scope, 'invoice', [{ record: makeInvoice(1, { total: '999.00', amountDue: '999.00', lines: [] }), raw: {} }]);
+    expect((await listDocuments(sql, a.tenant.id, 'invoice')).map((d) => d.record.total)).toEqual(['100.01']);
+    expect((await listDocuments(sql, b.tenant.id, 'invoice')).map((d) => d.record.total)).toEqual(['999.00']);
+    // B's connection id used with A's tenant finds nothing, and B's deletion cannot touch A's row.
+    expect(await getConnection(sql, a.tenant.id, b.connection.id)).toBeNull();
+    expect(await listDocuments(sql, a.tenant.id, 'invoice', { connectionId: b.connection.id })).toEqual([]);
+    expect(await markDeleted(sql, { ...b.scope, connectionId: a.connection.id }, 'invoice', ['inv-1'])).toBe(0);
+    expect((await listConnections(sql, a.tenant.id)).map((c) => c.id)).toEqual([a.connection.id]);
+    await saveCursor(sql, b.tenant.id, b.connection.id, 'invoices', { at: 'b' });
+    expect(await loadCursor(sql, a.tenant.id, b.connection.id, 'invoices')).toBeNull();
+  });
+});
+
+describe('quarantine, cursors, inbox, outbox, credentials', () => {
+  it('quarantines with reason and raw payload, counts repeats, resolves later', async () => {
+    const { scope } = await newTenant(sql);
+    const raw = { Id: '9', TotalAmt: 'abc' };
+    await quarantine(sql, scope.tenantId, scope.connectionId, [{ entity: 'invoice', externalId: '9', reason: 'total: must be a decimal string', path: 'total', raw }]);
+    await quarantine(sql, scope.tenantId, scope.connectionId, [{ entity: 'invoice', externalId: '9', reason: 'total: must be a decimal string', path: 'total', raw }]);
+    const [q] = await listQuarantine(sql, scope.tenantId);
+    expect(q).toMatchObject({ entity: 'invoice', external_id: '9', path: 'total', raw, occurrences: 2 });
+    expect(await resolveQuarantined(sql, scope.tenantId, scope.connectionId, 'invoice', ['9'])).toBe(1);
+    expect(await listQuarantine(sql, scope.tenantId)).toHaveLength(0);
+  });
+
+  it('saves and reloads cursors', async () => {
+    const { scope } = await newTenant(sql);
+    await saveCursor(sql, scope.tenantId, scope.connectionId, 'invoices', { since: '2025-01-01T00:00:00Z', position: 1001 });
+    await saveCursor(sql, scope.tenantId, scope.connectionId, 'invoices', { since: '2025-01-01T00:00:00Z', position: 2001 });
+    expect(await loadCursor(sql, scope.tenantId, scope.connectionId, 'invoices')).toEqual({ since: '2025-01-01T00:00:00Z', position: 2001 });
+  });
+
+  it('drops redelivered inbox events by key', async () => {
+    const { scope } = await newTenant(sql);
+    const ev = { connectionId: scope.connectionId, provider: 'test', dedupeKey: 'evt-1', payload: { a: 1 } };
+    expect(await addToInbox(sql, scope.tenantId, [ev])).toHaveLength(1);
+    expect(await addToInbox(sql, scope.tenantId, [ev, { ...ev, dedupeKey: 'evt-2' }])).toHaveLength(1);
+  });
+
+  it('plans an idempotency key once and moves state only from the expected state', async () => {
+    const { scope } = await newTenant(sql);
+    const item = { idempotencyKey: 'k1', kind: 'email', dueAt: '2025-02-15T08:00:00Z', payload: { step: 1 } };
+    expect(await planActions(sql, scope.tenantId, [item, { ...item, idempotencyKey: 'k2' }])).toEqual(['k1', 'k2']);
+    expect(await planActions(sql, scope.tenantId, [item])).toEqual([]);
+    const [first] = await listOutbox(sql, scope.tenantId);
+    expect(await transition(sql, scope.tenantId, first!.id, 'planned', 'sending')).toBe(true);
+    expect(await transition(sql, scope.tenantId, first!.id, 'planned', 'sending')).toBe(false);
+    expect(await transition(sql, scope.tenantId, first!.id, 'sending', 'sent', { result: { messageId: '<m@x>' } })).toBe(true);
+    const after = await listOutbox(sql, scope.tenantId, { states: ['sent'] });
+    expect(after).toMatchObject([{ idempotencyKey: 'k1', state: 'sent', attempts: 1, result: { messageId: '<m@x>' } }]);
+  });
+
+  it('stores credentials encrypted, bound to their row', async () => {
+    const { scope } = await newTenant(sql);
+    const other = await newTenant(sql);
+    const key = randomBytes(32);
+    const tokens = { accessToken: 'eyJ-secret-access', refreshToken: 'AB11-secret-refresh' };
+    await saveCredentials(sql, key, scope.tenantId, scope.connectionId, tokens);
+    const [row] = await sql<{ credentials: Buffer }[]>`select credentials from connections where id = ${scope.connectionId}`;
+    expect(row!.credentials.toString('latin1')).not.toContain('secret');
+    expect(await loadCredentials(sql, key, scope.tenantId, scope.connectionId)).toEqual(tokens);
+    await expect(loadCredentials(sql, randomBytes(32), scope.tenantId, scope.connectionId)).rejects.toThrow();
+    // A blob copied onto another tenant's connection does not decrypt there.
+    await sql`update connections set credentials = ${row!.credentials} where id = ${other.connection.id}`;
+    await expect(loadCredentials(sql, key, other.tenant.id, other.connection.id)).rejects.toThrow();
+  });
+});
