@@ -8,3 +8,4 @@ export * from './invoice.js';
 export * from './credit-note.js';
 export * from './payment.js';
 export * from './entities.js';
+export * from './collections.js';

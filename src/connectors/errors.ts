@@ -1,0 +1,54 @@
+// Typed errors from providers, each saying what the operator or the engine should do next.
+
+/** The provider throttled us; wait `retryAfterMs` (already honoured by the HTTP layer before surfacing). */
+export class RateLimited extends Error {
+  override name = 'RateLimited';
+  constructor(readonly provider: string, readonly retryAfterMs: number, readonly problem: string = 'rate') {
+    super(`${provider} throttled the request (${problem}); retrying after ${Math.ceil(retryAfterMs / 1000)} s.`);
+  }
+}
+
+/** The daily (or monthly) quota is spent: the connection pauses until `resetAt` instead of retrying. */
+export class QuotaExhausted extends Error {
+  override name = 'QuotaExhausted';
+  constructor(readonly provider: string, readonly resetAt: Date) {
+    super(`${provider} quota for today is used up; syncing resumes automatically at ${resetAt.toISOString()}.`);
+  }
+}
+
+/** Tokens were revoked or the refresh token expired: the user must reconnect. */
+export class AuthExpired extends Error {
+  override name = 'AuthExpired';
+  constructor(readonly provider: string, detail: string) {
+    super(`${provider} rejected the connection's credentials (${detail}). Reconnect the company from the Connections page.`);
+  }
+}
+
+/** Optimistic concurrency: the record changed since we read it; re-read and retry. */
+export class StaleVersion extends Error {
+  override name = 'StaleVersion';
+  constructor(readonly provider: string, readonly externalId: string) {
+    super(`${provider} record ${externalId} changed since it was read; it will be re-read and the write retried.`);
+  }
+}
+
+/** The provider refused our request as invalid: a bug or an unsupported record, not worth retrying. */
+export class ProviderRejected extends Error {
+  override name = 'ProviderRejected';
+  constructor(readonly provider: string, readonly status: number, readonly detail: string) {
+    super(`${provider} rejected the request (${status}): ${detail}`);
+  }
+}
+
+/** A transient provider failure (5xx, network): retried with backoff. */
+export class ProviderUnavailable extends Error {
+  override name = 'ProviderUnavailable';
+  constructor(readonly provider: string, readonly status: number | null, readonly detail: string) {
+    super(`${provider} is unavailable (${status ?? 'network error'}): ${detail}. Retrying with backoff.`);
+  }
+}
+
+/** A webhook body that is not what the provider sends. */
+export class WebhookPayloadError extends Error {
+  override name = 'WebhookPayloadError';
+}

@@ -1,0 +1,148 @@
+// The contract every connectors/<provider>/ folder implements; src/ depends on these types only.
+import type { EntityKind } from '../model/index.js';
+
+export const STREAMS = ['customers', 'invoices', 'credit_notes', 'payments'] as const;
+export type StreamName = (typeof STREAMS)[number];
+
+export const STREAM_ENTITY: Record<StreamName, EntityKind> = {
+  customers: 'customer',
+  invoices: 'invoice',
+  credit_notes: 'credit_note',
+  payments: 'payment',
+};
+
+/** OAuth tokens as stored (encrypted) for a connection. */
+export interface OAuthTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** ISO instant when the access token stops working. */
+  accessTokenExpiresAt: string;
+  refreshTokenExpiresAt?: string | null;
+  scope?: string | null;
+}
+
+/** App credentials and endpoints for one provider, from configuration (or a simulator). */
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** Overrides of the provider's documented endpoints (sandbox, simulator). */
+  endpoints?: Partial<Record<'authorize' | 'token' | 'revoke' | 'api' | 'connections', string>>;
+}
+
+export interface ConnectorAuth {
+  /** URL the user is sent to; `state` protects the callback against CSRF. */
+  authorizeUrl(client: OAuthClientConfig, state: string): string;
+  /** Exchanges the callback's code; `callback` holds every query parameter (e.g. QuickBooks' realmId). */
+  exchangeCode(client: OAuthClientConfig, code: string, callback: Record<string, string>): Promise<{ tokens: OAuthTokens; externalTenantId: string }>;
+  /** Uses the refresh token; providers rotate it, so the result must be saved before it is used. */
+  refresh(client: OAuthClientConfig, tokens: OAuthTokens): Promise<OAuthTokens>;
+}
+
+/** Declared quotas of the provider, per company (realm/tenant) unless said otherwise. */
+export interface RateLimitSpec {
+  perMinute: number;
+  concurrent: number;
+  perDay?: number;
+  /** What to wait after a 429 when the provider gives no Retry-After. */
+  defaultBackoffMs: number;
+  /** Fraction of the quota we allow ourselves, leaving room for other traffic (webhook re-reads, users). */
+  headroom?: number;
+}
+
+/** What a stream read is given: where to resume and how to reach the provider. */
+export interface ReadContext {
+  http: ProviderHttp;
+  externalTenantId: string;
+  /** Cursor saved after the last committed page, or null for a first sync. */
+  cursor: unknown;
+  /** Ignore the cursor's incremental position and read everything (deletions detected by absence are not inferred). */
+  full: boolean;
+  /** The time now (injected so tests and simulators agree on the clock). */
+  now(): Date;
+}
+
+/** One page of a stream: raw records, ids deleted at the source, and the cursor to save once applied. */
+export interface StreamPage {
+  records: unknown[];
+  deleted: string[];
+  cursor: unknown;
+}
+
+export interface StreamSpec {
+  entity: EntityKind;
+  /** Pages from the cursor on; the engine saves `cursor` after each page is stored. */
+  read(ctx: ReadContext): AsyncIterable<StreamPage>;
+  /** Raw records by id, for targeted re-reads (webhooks, freshness checks). Missing ids are deleted ones. */
+  fetchByIds(ctx: Omit<ReadContext, 'cursor' | 'full'>, ids: string[]): Promise<{ records: unknown[]; deleted: string[] }>;
+  /** Id of a raw record, to quarantine it when mapping fails. */
+  idOf(raw: unknown): string;
+}
+
+/** A change announced by a webhook: which record of which stream, to re-read. */
+export interface ChangeEvent {
+  externalTenantId: string;
+  stream: StreamName;
+  externalId: string;
+  operation: 'create' | 'update' | 'delete' | 'void' | 'merge' | 'unknown';
+  occurredAt: string | null;
+  /** Stable id for deduplicating redeliveries. */
+  dedupeKey: string;
+}
+
+export interface ConnectorWebhooks {
+  /** Header carrying the signature. */
+  signatureHeader: string;
+  /** Verifies the raw body (constant-time comparison). */
+  verify(rawBody: Uint8Array, headers: Headers, secret: string): boolean;
+  /** Parses a verified body; throws WebhookPayloadError on malformed input. */
+  parse(rawBody: Uint8Array, headers: Headers): ChangeEvent[];
+}
+
+/** The collections status written back to the ERP. */
+export interface CollectionsStatus {
+  /** Idempotency key of the action (one write per status change). */
+  key: string;
+  step: string;
+  channel: string;
+  date: string;
+  summary: string;
+  promisedPaymentDate?: string | null;
+}
+
+export interface WritebackResult {
+  /** Provider-side id or version proving the write (new SyncToken, History id…). */
+  proof: string;
+  /** True when the status was already there (a retry after a crash): nothing written. */
+  alreadyPresent: boolean;
+}
+
+export interface ConnectorWriteback {
+  writeStatus(ctx: Omit<ReadContext, 'cursor' | 'full'>, invoiceExternalId: string, status: CollectionsStatus): Promise<WritebackResult>;
+}
+
+/** One ERP integration: everything src/ needs to know, declared in connectors/<provider>/index.ts. */
+export interface Connector {
+  provider: string;
+  displayName: string;
+  auth: ConnectorAuth;
+  rateLimits: RateLimitSpec;
+  /** Base URL for API calls given the client config (sandbox, simulator or production). */
+  apiBaseUrl(client: OAuthClientConfig): string;
+  /** Headers every API call carries (tenant header, Accept…). */
+  defaultHeaders(externalTenantId: string): Record<string, string>;
+  /** Turns a provider error response into a typed error (throttle, auth, stale version, validation…). */
+  classifyError(status: number, body: unknown, headers: Headers): Error;
+  streams: Record<StreamName, StreamSpec>;
+  webhooks?: ConnectorWebhooks;
+  writeback?: ConnectorWriteback;
+  /** Context for mappings (e.g. the company's home currency); read once per sync. */
+  mappingContext?(ctx: Omit<ReadContext, 'cursor' | 'full'>): Promise<Record<string, unknown>>;
+}
+
+/** A minimal HTTP surface connectors use, already authenticated, rate limited and retried. */
+export interface ProviderHttp {
+  get<T = unknown>(path: string, options?: { params?: Record<string, string | number>; headers?: Record<string, string> }): Promise<{ data: T; headers: Headers; status: number }>;
+  post<T = unknown>(path: string, body: unknown, options?: { params?: Record<string, string | number>; headers?: Record<string, string> }): Promise<{ data: T; headers: Headers; status: number }>;
+  put<T = unknown>(path: string, body: unknown, options?: { params?: Record<string, string | number>; headers?: Record<string, string> }): Promise<{ data: T; headers: Headers; status: number }>;
+}
