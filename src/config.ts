@@ -32,7 +32,32 @@ export const ConfigSchema = z.object({
   PUBLIC_URL: z.string().optional(),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & { home: string };
+/** A provider app registered by the operator (client id/secret from the provider's developer portal). */
+export interface ProviderApp {
+  clientId: string;
+  clientSecret: string;
+  /** Webhook verifier token (QuickBooks) or webhook key (Xero). */
+  webhookSecret: string | null;
+}
+
+export type Config = z.infer<typeof ConfigSchema> & { home: string; apps: Record<string, ProviderApp> };
+
+/** `<PROVIDER>_CLIENT_ID`, `<PROVIDER>_CLIENT_SECRET`, `<PROVIDER>_WEBHOOK_SECRET` for any provider, e.g. QUICKBOOKS_CLIENT_ID. */
+function providerApps(env: NodeJS.ProcessEnv, problems: string[]): Record<string, ProviderApp> {
+  const apps: Record<string, ProviderApp> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^([A-Z][A-Z0-9]*)_CLIENT_ID$/.exec(name);
+    if (!m || !value) continue;
+    const prefix = m[1]!;
+    const secret = env[`${prefix}_CLIENT_SECRET`];
+    if (!secret) {
+      problems.push(`${prefix}_CLIENT_SECRET="": required when ${name} is set (copy it from the provider's developer portal)`);
+      continue;
+    }
+    apps[prefix.toLowerCase()] = { clientId: value, clientSecret: secret, webhookSecret: env[`${prefix}_WEBHOOK_SECRET`] || null };
+  }
+  return apps;
+}
 
 /** Raised for bad configuration: carries one line per offending variable. */
 export class ConfigError extends Error {
@@ -45,8 +70,8 @@ export class ConfigError extends Error {
 /** Parses the environment; throws ConfigError naming each bad variable and what it expects. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`));
-  }
-  return { ...parsed.data, home: resolve(parsed.data.RELANCE_HOME) };
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
+  const apps = providerApps(env, problems);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  return { ...parsed.data, home: resolve(parsed.data.RELANCE_HOME), apps };
 }

@@ -1,22 +1,41 @@
 // The table of CLI commands: name, argument summary, description and implementation.
 import type { Config } from '../config.js';
+import type { Connector } from '../connectors/types.js';
 import { runMigrate } from './migrate.js';
+import { runPenalty } from './penalty.js';
 import { runStart } from './start.js';
+
+/** What every command is given: configuration (null for commands that need none) and the shipped connectors. */
+export interface CommandContext {
+  config: Config | null;
+  connectors: readonly Connector[];
+  /** Standard input, read on demand (commands such as `map` take a record on stdin). */
+  stdin(): Promise<string>;
+}
 
 export interface Command {
   args: string;
   summary: string;
-  run(args: string[], config: Config | null): Promise<number>;
+  /** False for commands that work without any configuration (no database, no secrets). */
+  needsConfig?: boolean;
+  run(args: string[], ctx: CommandContext): Promise<number>;
 }
 
 export const commands: Record<string, Command> = {
-  start: { args: '', summary: 'Run the service (HTTP + workers); embedded PostgreSQL unless DATABASE_URL is set.', run: (_a, c) => runStart(c!) },
-  migrate: { args: '', summary: 'Apply pending database migrations and exit.', run: (_a, c) => runMigrate(c!) },
-  help: { args: '', summary: 'Show this help.', run: async () => (process.stdout.write(usage()), 0) },
+  start: { args: '', summary: 'Run the service (HTTP + workers); embedded PostgreSQL unless DATABASE_URL is set.', run: (_a, c) => runStart(c.config!) },
+  migrate: { args: '', summary: 'Apply pending database migrations and exit.', run: (_a, c) => runMigrate(c.config!) },
+  penalty: {
+    args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',
+    summary: 'Compute statutory late-payment interest and fixed compensation (JSON).',
+    needsConfig: false,
+    run: (a) => runPenalty(a),
+  },
+  help: { args: '', summary: 'Show this help.', needsConfig: false, run: async () => (process.stdout.write(usage()), 0) },
 };
 
 export function usage(): string {
-  const width = Math.max(...Object.entries(commands).map(([n, c]) => `${n} ${c.args}`.length));
-  const lines = Object.entries(commands).map(([n, c]) => `  ${`${n} ${c.args}`.padEnd(width)}  ${c.summary}`);
-  return `Relance: accounts-receivable collections.\n\nUsage: relance <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nConfiguration comes from environment variables: see README.md.\n`;
+  const rows = Object.entries(commands).map(([n, c]) => [n, c.args.length > 40 ? '[options]' : c.args, c.summary] as const);
+  const width = Math.max(...rows.map(([n, a]) => `${n} ${a}`.length));
+  const lines = rows.map(([n, a, s]) => `  ${`${n} ${a}`.padEnd(width)}  ${s}`);
+  return `Relance: accounts-receivable collections.\n\nUsage: relance <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "relance <command> --help" for a command's options. Configuration comes from environment variables: see README.md.\n`;
 }

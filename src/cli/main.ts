@@ -1,17 +1,31 @@
 // The `relance` command line: dispatches sub-commands and turns errors into clear messages and exit codes.
 import { ConfigError, loadConfig } from '../config.js';
+import type { Connector } from '../connectors/types.js';
 import { commands, usage } from './commands.js';
+import { UsageError } from './errors.js';
 
-export async function main(argv: string[]): Promise<number> {
+export { UsageError } from './errors.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function main(argv: string[], deps: { connectors?: readonly Connector[] } = {}): Promise<number> {
   const [name = 'help', ...rest] = argv;
-  const command = commands[name];
+  const command = commands[name === '--help' || name === '-h' ? 'help' : name];
   if (!command) {
     process.stderr.write(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`Usage: relance ${name} ${command.args}\n\n${command.summary}\n`);
+    return 0;
+  }
   try {
-    const config = name === 'help' ? null : loadConfig();
-    return await command.run(rest, config);
+    const config = command.needsConfig === false ? null : loadConfig();
+    return await command.run(rest, { config, connectors: deps.connectors ?? [], stdin: readStdin });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -24,9 +38,4 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`relance ${name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-}
-
-/** A command was called with wrong arguments; the message says which and the usage line follows. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }

@@ -9,3 +9,5 @@ export * from './quarantine.js';
 export * from './cursors.js';
 export * from './inbox.js';
 export * from './outbox.js';
+export * from './pauses.js';
+export * from './policies.js';

@@ -8,6 +8,9 @@ export interface PlannedOutboxItem {
   kind: string;
   dueAt: string;
   payload: unknown;
+  /** Per-invoice step keys a grouped action stands for: planned too, so never planned again on their own. */
+  covers?: readonly string[];
+  connectionId?: string | null;
 }
 
 export interface OutboxItem extends PlannedOutboxItem {
@@ -21,11 +24,14 @@ export interface OutboxItem extends PlannedOutboxItem {
 /** Plans actions; an idempotency key already present is ignored. Returns the keys that were new. */
 export async function planActions(sql: Sql, tenantId: string, items: readonly PlannedOutboxItem[]): Promise<string[]> {
   if (items.length === 0) return [];
-  const payload = JSON.stringify(items.map((i) => ({ idempotency_key: i.idempotencyKey, kind: i.kind, due_at: i.dueAt, payload: i.payload })));
+  const payload = JSON.stringify(
+    items.map((i) => ({ idempotency_key: i.idempotencyKey, kind: i.kind, due_at: i.dueAt, payload: i.payload, covers: i.covers ?? [], connection_id: i.connectionId ?? null })),
+  );
   const rows = await sql<{ idempotency_key: string }[]>`
-    insert into outbox (tenant_id, idempotency_key, kind, due_at, payload)
-    select ${tenantId}::uuid, r.idempotency_key, r.kind, r.due_at, r.payload
-    from jsonb_to_recordset(${payload}::text::jsonb) as r(idempotency_key text, kind text, due_at timestamptz, payload jsonb)
+    insert into outbox (tenant_id, idempotency_key, kind, due_at, payload, covers, connection_id)
+    select ${tenantId}::uuid, r.idempotency_key, r.kind, r.due_at, r.payload,
+      array(select jsonb_array_elements_text(r.covers)), r.connection_id
+    from jsonb_to_recordset(${payload}::text::jsonb) as r(idempotency_key text, kind text, due_at timestamptz, payload jsonb, covers jsonb, connection_id uuid)
     on conflict (tenant_id, idempotency_key) do nothing
     returning idempotency_key`;
   return rows.map((r) => r.idempotency_key);
@@ -33,8 +39,11 @@ export async function planActions(sql: Sql, tenantId: string, items: readonly Pl
 
 /** Keys already planned for a tenant (any state), to feed the rules engine's "already planned" set. */
 export async function plannedKeys(sql: Sql, tenantId: string): Promise<Set<string>> {
-  const rows = await sql<{ idempotency_key: string }[]>`select idempotency_key from outbox where tenant_id = ${tenantId}`;
-  return new Set(rows.map((r) => r.idempotency_key));
+  const rows = await sql<{ key: string }[]>`
+    select idempotency_key as key from outbox where tenant_id = ${tenantId}
+    union all
+    select unnest(covers) from outbox where tenant_id = ${tenantId} and cardinality(covers) > 0`;
+  return new Set(rows.map((r) => r.key));
 }
 
 /**

@@ -1,0 +1,122 @@
+// The imperative shell around the pure rules engine: load a connection's facts, evaluate, write planned actions and alerts to the outbox.
+import { dateInZone, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
+import { computeAlerts } from '../rules/alerts.js';
+import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
+import { evaluate, type EvaluateInput } from '../rules/evaluate.js';
+import { parsePolicy, type Policy } from '../rules/policy.js';
+import { preview, type PreviewDay } from '../rules/preview.js';
+import type { Sql } from '../store/db.js';
+import { listDocuments } from '../store/documents.js';
+import { planActions, plannedKeys, type PlannedOutboxItem } from '../store/outbox.js';
+import { closePause, listPauses } from '../store/pauses.js';
+import { activePolicy } from '../store/policies.js';
+import { getConnection, getTenant, type Connection, type Tenant } from '../store/tenants.js';
+
+export interface Facts {
+  tenant: Tenant;
+  connection: Connection;
+  policy: Policy;
+  customers: Customer[];
+  invoices: Invoice[];
+  creditNotes: CreditNote[];
+  payments: Payment[];
+}
+
+/** The tenant's active policy, else the shipped default for its locale (French B2B for fr, UK otherwise). */
+export async function policyFor(sql: Sql, tenant: Tenant): Promise<Policy> {
+  const stored = await activePolicy(sql, tenant.id);
+  if (stored) return parsePolicy(stored.document);
+  return tenant.locale === 'fr' ? FRENCH_B2B_POLICY : UK_POLICY;
+}
+
+/** Scope of keys and alerts: a tenant may connect two companies whose ids collide. */
+export const evaluationScope = (tenantId: string, connectionId: string) => `${tenantId}/${connectionId}`;
+
+export async function loadFacts(sql: Sql, tenantId: string, connectionId: string): Promise<Facts> {
+  const [tenant, connection] = await Promise.all([getTenant(sql, tenantId), getConnection(sql, tenantId, connectionId)]);
+  if (!tenant || !connection) throw new Error(`Connection ${connectionId} does not exist for tenant ${tenantId}.`);
+  const filter = { connectionId };
+  const [customers, invoices, creditNotes, payments, policy] = await Promise.all([
+    listDocuments(sql, tenantId, 'customer', filter),
+    listDocuments(sql, tenantId, 'invoice', filter),
+    listDocuments(sql, tenantId, 'credit_note', filter),
+    listDocuments(sql, tenantId, 'payment', filter),
+    policyFor(sql, tenant),
+  ]);
+  return {
+    tenant,
+    connection,
+    policy,
+    customers: customers.map((d) => d.record),
+    invoices: invoices.map((d) => d.record),
+    creditNotes: creditNotes.map((d) => d.record),
+    payments: payments.map((d) => d.record),
+  };
+}
+
+async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<EvaluateInput> {
+  const pauses = await listPauses(sql, facts.tenant.id, { connectionId: facts.connection.id, states: ['active'] });
+  return {
+    tenantId: evaluationScope(facts.tenant.id, facts.connection.id),
+    today,
+    timeZone: facts.tenant.timeZone,
+    policy: facts.policy,
+    customers: facts.customers,
+    invoices: facts.invoices,
+    creditNotes: facts.creditNotes,
+    payments: facts.payments,
+    pauses,
+    alreadyPlanned: await plannedKeys(sql, facts.tenant.id),
+  };
+}
+
+export interface RunResult {
+  today: string;
+  planned: number;
+  alerts: number;
+  /** Keys newly written to the outbox (a re-run of the same day writes none). */
+  keys: string[];
+  closedPauses: number;
+}
+
+/** One evaluation of a connection for the tenant's business day: idempotent, so running it twice plans nothing new. */
+export async function runEvaluation(sql: Sql, tenantId: string, connectionId: string, now: Date = new Date()): Promise<RunResult> {
+  const started = new Date();
+  const facts = await loadFacts(sql, tenantId, connectionId);
+  const today = dateInZone(now, facts.tenant.timeZone);
+  const input = await evaluationInput(sql, facts, today);
+  const actions = await evaluate(input);
+  const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
+  const items: PlannedOutboxItem[] = [
+    ...actions.map((a) => ({
+      idempotencyKey: a.idempotencyKey,
+      kind: a.channel,
+      dueAt: a.notBefore ?? `${a.dueOn}T00:00:00Z`,
+      payload: a,
+      covers: a.covers,
+      connectionId,
+    })),
+    ...alerts.map((a) => ({ idempotencyKey: a.key, kind: 'alert', dueAt: now.toISOString(), payload: a, connectionId })),
+  ];
+  const keys = await planActions(sql, tenantId, items);
+  // Promises whose date has passed end here: broken if the invoice is still open (the evaluator has planned the alert), kept otherwise.
+  let closedPauses = 0;
+  const openIds = new Set(facts.invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid').map((i) => i.externalId));
+  for (const p of input.pauses ?? []) {
+    if (!p.expiresOn || p.expiresOn >= today) continue;
+    const state = p.kind !== 'promise' ? 'expired' : p.invoiceExternalId && !openIds.has(p.invoiceExternalId) ? 'resolved' : 'broken';
+    if (await closePause(sql, tenantId, p.id, state, 'relance', `${state} on ${today}`)) closedPauses++;
+  }
+  await sql`
+    insert into evaluation_runs (tenant_id, connection_id, run_on, started_at, planned, alerts)
+    values (${tenantId}, ${connectionId}, ${today}, ${started}, ${actions.length}, ${alerts.length})
+    on conflict (tenant_id, connection_id, run_on) do update set finished_at = now(), planned = evaluation_runs.planned + excluded.planned, alerts = evaluation_runs.alerts + excluded.alerts`;
+  return { today, planned: actions.length, alerts: alerts.length, keys, closedPauses };
+}
+
+/** What would be planned over the next `days` days, with reasons: no side effects. */
+export async function previewConnection(sql: Sql, tenantId: string, connectionId: string, days: number, now: Date = new Date()): Promise<{ today: string; days: PreviewDay[] }> {
+  const facts = await loadFacts(sql, tenantId, connectionId);
+  const today = dateInZone(now, facts.tenant.timeZone);
+  return { today, days: await preview({ ...(await evaluationInput(sql, facts, today)), days }) };
+}
