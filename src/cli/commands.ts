@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Connector } from '../connectors/types.js';
 import { runMigrate } from './migrate.js';
 import { runPenalty } from './penalty.js';
+import { runPreview } from './preview.js';
 import { runStart } from './start.js';
 
 /** What every command is given: configuration (null for commands that need none) and the shipped connectors. */
@@ -30,6 +31,7 @@ export const commands: Record<string, Command> = {
     needsConfig: false,
     run: (a) => runPenalty(a),
   },
+  preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!) },
   help: { args: '', summary: 'Show this help.', needsConfig: false, run: async () => (process.stdout.write(usage()), 0) },
 };
 

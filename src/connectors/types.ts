@@ -41,6 +41,8 @@ export interface ConnectorAuth {
 
 /** Declared quotas of the provider, per company (realm/tenant) unless said otherwise. */
 export interface RateLimitSpec {
+  /** Short-burst cap (QuickBooks: 10 requests per second per realm and app). */
+  perSecond?: number;
   perMinute: number;
   concurrent: number;
   perDay?: number;

@@ -1,0 +1,31 @@
+// `relance preview <connection-id> --days N [--json]`: what would be sent in the next N days, and why; writes nothing.
+import { previewConnection } from '../collections/run.js';
+import type { Config } from '../config.js';
+import { openRuntime } from '../runtime.js';
+import { findConnectionById } from '../store/tenants.js';
+import { intOption, parseArgs } from './args.js';
+import { UsageError } from './errors.js';
+
+export async function runPreview(args: string[], config: Config): Promise<number> {
+  const parsed = parseArgs(args, { values: ['days'], flags: ['json'] });
+  const [connectionId, extra] = parsed.positional;
+  if (!connectionId || extra) throw new UsageError('give exactly one connection id (relance connect … prints it)');
+  const days = intOption(parsed, 'days', 30, 1);
+  const runtime = await openRuntime(config);
+  try {
+    const connection = await findConnectionById(runtime.sql, connectionId);
+    if (!connection) throw new UsageError(`no connection ${connectionId}`);
+    const result = await previewConnection(runtime.sql, connection.tenantId, connection.id, days);
+    if (parsed.flags.has('json')) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
+    }
+    const rows = result.days.flatMap((d) => d.actions.map((a) => `${d.date}  ${a.channel.padEnd(9)} ${a.stepId.padEnd(16)} ${a.netDue.padStart(12)} ${a.currency}  ${a.explain}`));
+    process.stdout.write(`Preview for ${connection.provider} connection ${connection.id}, ${days} days from ${result.today}:\n`);
+    process.stdout.write(rows.length ? `${rows.join('\n')}\n` : 'Nothing would be sent.\n');
+    process.stdout.write(`${rows.length} action(s) planned. Nothing was sent or written.\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,214 @@
+// Client-side pacing under each provider's declared quotas: per-second/minute/day windows, a concurrency cap, pauses after a 429.
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { QuotaExhausted } from './errors.js';
+import type { RateLimitSpec } from './types.js';
+
+/**
+ * One gate is shared by everything that calls a provider for a company (sync, webhook re-reads, write-backs),
+ * because the provider counts them all against one budget. Keys are `<provider>:<external tenant id>`.
+ */
+export interface RateGate {
+  /** Waits until a request may start; call the returned function when it finishes. */
+  acquire(key: string, provider: string, spec: RateLimitSpec): Promise<() => void>;
+  /** The provider asked us to stop: no request on this key starts before `ms` from now. */
+  pause(key: string, ms: number): void;
+  close(): Promise<void>;
+}
+
+export interface RateGateOptions {
+  /** A daily-quota wait longer than this surfaces as QuotaExhausted instead of blocking a worker. */
+  maxDailyWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * Where the gate keeps what must be shared: the windows (rate-limiter-flexible limiters, memory or Redis),
+ * the concurrency leases and the pause deadline. Memory for one process, Redis for many.
+ */
+export interface GateBackend {
+  window(name: string, points: number, durationSeconds: number): RateLimiterAbstract;
+  /** Takes a concurrency slot or returns null when `limit` are taken. */
+  tryLease(key: string, limit: number): Promise<string | null>;
+  release(key: string, lease: string): Promise<void>;
+  /** Resolves when a slot may have been freed (or after a short poll interval). */
+  slotFreed(key: string): Promise<void>;
+  pausedUntil(key: string): Promise<number>;
+  pauseUntil(key: string, untilMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Quota we allow ourselves: the declared limit minus headroom for other traffic, at least 1. */
+export function effectiveLimit(limit: number, spec: RateLimitSpec): number {
+  return Math.max(1, Math.floor(limit * (spec.headroom ?? 0.9)));
+}
+
+interface Windows {
+  second: RateLimiterAbstract | null;
+  minute: RateLimiterAbstract;
+  day: RateLimiterAbstract | null;
+}
+
+export function createRateGate(backend: GateBackend, options: RateGateOptions = {}): RateGate {
+  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
+  const maxDailyWait = options.maxDailyWaitMs ?? 120_000;
+  const windows = new Map<string, Windows>();
+
+  const windowsOf = (key: string, spec: RateLimitSpec): Windows => {
+    let w = windows.get(key);
+    if (!w) {
+      w = {
+        second: spec.perSecond ? backend.window(`${key}:sec`, effectiveLimit(spec.perSecond, spec), 1) : null,
+        minute: backend.window(`${key}:min`, effectiveLimit(spec.perMinute, spec), 60),
+        day: spec.perDay ? backend.window(`${key}:day`, effectiveLimit(spec.perDay, spec), 86_400) : null,
+      };
+      windows.set(key, w);
+    }
+    return w;
+  };
+
+  /** Consumes one point or returns how long to wait for it. */
+  const take = async (limiter: RateLimiterAbstract, key: string): Promise<number> => {
+    try {
+      await limiter.consume(key, 1);
+      return 0;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return Math.max(1, err.msBeforeNext);
+      throw err;
+    }
+  };
+
+  /** Takes a point in every window, or gives back what it took and says how long to wait. */
+  const takeAll = async (w: Windows, key: string): Promise<number> => {
+    const taken: RateLimiterAbstract[] = [];
+    for (const limiter of [w.day, w.minute, w.second]) {
+      if (!limiter) continue;
+      const wait = await take(limiter, key);
+      if (wait > 0) {
+        await Promise.all(taken.map((l) => l.reward(key, 1)));
+        if (limiter === w.day && wait > maxDailyWait) return -wait;
+        return wait;
+      }
+      taken.push(limiter);
+    }
+    return 0;
+  };
+
+  return {
+    async acquire(key, provider, spec) {
+      const w = windowsOf(key, spec);
+      const limit = effectiveLimit(spec.concurrent, spec);
+      // Concurrency first, so a slot is never held while waiting on a window.
+      let lease: string | null;
+      while (!(lease = await backend.tryLease(key, limit))) await backend.slotFreed(key);
+      const held = lease;
+      const release = () => void backend.release(key, held);
+      try {
+        for (;;) {
+          const paused = (await backend.pausedUntil(key)) - now();
+          if (paused > 0) {
+            await sleep(paused);
+            continue;
+          }
+          const wait = await takeAll(w, key);
+          if (wait === 0) return release;
+          if (wait < 0) throw new QuotaExhausted(provider, new Date(now() - wait));
+          await sleep(wait);
+        }
+      } catch (err) {
+        release();
+        throw err;
+      }
+    },
+    pause(key, ms) {
+      void backend.pauseUntil(key, now() + ms);
+    },
+    close: () => backend.close(),
+  };
+}
+
+/** Single-process backend (embedded mode and tests). */
+export function memoryBackend(): GateBackend {
+  const active = new Map<string, Set<string>>();
+  const waiters = new Map<string, (() => void)[]>();
+  const paused = new Map<string, number>();
+  let seq = 0;
+  return {
+    window: (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }),
+    async tryLease(key, limit) {
+      const set = active.get(key) ?? new Set<string>();
+      active.set(key, set);
+      if (set.size >= limit) return null;
+      const lease = String(++seq);
+      set.add(lease);
+      return lease;
+    },
+    async release(key, lease) {
+      active.get(key)?.delete(lease);
+      waiters.get(key)?.shift()?.();
+    },
+    // The timer covers a release that happened between a failed tryLease and this wait.
+    slotFreed: (key) =>
+      new Promise<void>((resolve) => {
+        (waiters.get(key) ?? waiters.set(key, []).get(key)!).push(resolve);
+        setTimeout(resolve, 50);
+      }),
+    async pausedUntil(key) {
+      return paused.get(key) ?? 0;
+    },
+    async pauseUntil(key, until) {
+      paused.set(key, Math.max(paused.get(key) ?? 0, until));
+    },
+    async close() {
+      active.clear();
+    },
+  };
+}
+
+/** Leases expire on their own so a worker killed mid-request cannot hold a slot forever. */
+const LEASE_TTL_MS = 150_000;
+const TRY_LEASE = `
+local key, limit, now, ttl, lease = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - ttl)
+if redis.call('ZCARD', key) >= limit then return 0 end
+redis.call('ZADD', key, now, lease)
+redis.call('PEXPIRE', key, ttl)
+return 1`;
+const PAUSE_UNTIL = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local untilMs = tonumber(ARGV[1])
+if untilMs > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', math.max(1, untilMs - tonumber(ARGV[2]))) end
+return 1`;
+
+/** Backend shared by every process on one Redis: N workers together stay under one provider quota. */
+export function redisBackend(redis: Redis, options: { prefix?: string; pollMs?: number } = {}): GateBackend {
+  const prefix = options.prefix ?? 'relance:gate';
+  const poll = options.pollMs ?? 25;
+  let seq = 0;
+  const id = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    window: (name, points, duration) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:w:${name}`, points, duration }),
+    async tryLease(key, limit) {
+      const lease = `${id}-${++seq}`;
+      const ok = await redis.eval(TRY_LEASE, 1, `${prefix}:c:${key}`, limit, Date.now(), LEASE_TTL_MS, lease);
+      return ok === 1 ? lease : null;
+    },
+    async release(key, lease) {
+      await redis.zrem(`${prefix}:c:${key}`, lease);
+    },
+    slotFreed: () => realSleep(poll + Math.floor(Math.random() * poll)),
+    async pausedUntil(key) {
+      return Number((await redis.get(`${prefix}:p:${key}`)) ?? 0);
+    },
+    async pauseUntil(key, until) {
+      await redis.eval(PAUSE_UNTIL, 1, `${prefix}:p:${key}`, until, Date.now());
+    },
+    async close() {},
+  };
+}
+
+export const createMemoryRateGate = (options: RateGateOptions = {}) => createRateGate(memoryBackend(), options);

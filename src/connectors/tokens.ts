@@ -1,0 +1,82 @@
+// Access tokens for a connection: decrypted on demand, refreshed ahead of expiry under a per-connection lock, rotated tokens saved before use.
+import type { Sql } from '../store/db.js';
+import { loadCredentials, saveCredentials, updateConnection } from '../store/tenants.js';
+import { AuthExpired } from './errors.js';
+import type { AccessTokenSource } from './http.js';
+import type { Connector, OAuthClientConfig, OAuthTokens } from './types.js';
+
+export interface TokenSourceOptions {
+  sql: Sql;
+  secretKey: Buffer;
+  connector: Connector;
+  client: OAuthClientConfig;
+  tenantId: string;
+  connectionId: string;
+  /** Refresh when the access token has less than this left (default 5 minutes). */
+  refreshAheadMs?: number;
+  now?: () => number;
+}
+
+/** A connection with no stored tokens (never connected, or disconnected). */
+export class NotConnected extends Error {
+  override name = 'NotConnected';
+}
+
+/**
+ * Refreshing is serialized per connection with a PostgreSQL advisory lock held in a transaction, so two
+ * workers (or two processes) never spend the same refresh token: the second one re-reads inside the lock and
+ * finds the first one's new tokens. The rotated pair is committed before the new access token is used; if the
+ * process dies between the provider's answer and the commit, the old refresh token is still accepted for the
+ * provider's grace period (24 h at Intuit, 30 min at Xero), so the next attempt recovers.
+ */
+export function createTokenSource(options: TokenSourceOptions): AccessTokenSource & { current(): Promise<OAuthTokens> } {
+  const { sql, secretKey, connector, client, tenantId, connectionId } = options;
+  const now = options.now ?? Date.now;
+  const ahead = options.refreshAheadMs ?? 5 * 60_000;
+  let cached: OAuthTokens | null = null;
+  // Concurrent requests of this process share one refresh.
+  let inflight: Promise<OAuthTokens> | null = null;
+
+  const load = async (db: Sql) => {
+    const tokens = await loadCredentials<OAuthTokens>(db, secretKey, tenantId, connectionId);
+    if (!tokens) throw new NotConnected(`Connection ${connectionId} has no ${connector.displayName} credentials. Connect the company from the Connections page.`);
+    return tokens;
+  };
+  const fresh = (t: OAuthTokens) => Date.parse(t.accessTokenExpiresAt) - now() > ahead;
+
+  async function refresh(force: boolean, stale: OAuthTokens | null): Promise<OAuthTokens> {
+    try {
+      return await sql.begin(async (tx) => {
+        const db = tx as unknown as Sql;
+        await db`select pg_advisory_xact_lock(hashtextextended(${`relance:refresh:${connectionId}`}, 0))`;
+        const current = await load(db);
+        // Someone else refreshed while we waited for the lock.
+        if (current.accessToken !== stale?.accessToken && fresh(current)) return current;
+        if (!force && fresh(current)) return current;
+        const rotated = await connector.auth.refresh(client, current);
+        await saveCredentials(db, secretKey, tenantId, connectionId, rotated);
+        return rotated;
+      });
+    } catch (err) {
+      if (err instanceof AuthExpired) {
+        await updateConnection(sql, tenantId, connectionId, { status: 'needs_reconnect', statusDetail: err.message });
+      }
+      throw err;
+    }
+  }
+
+  return {
+    async accessToken(force = false) {
+      if (!cached) cached = await load(sql);
+      if (force || !fresh(cached)) {
+        inflight ??= refresh(force, cached).finally(() => (inflight = null));
+        cached = await inflight;
+      }
+      return cached.accessToken;
+    },
+    async current() {
+      if (!cached) cached = await load(sql);
+      return cached;
+    },
+  };
+}
