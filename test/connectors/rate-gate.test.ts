@@ -38,7 +38,7 @@ describe('memory gate', () => {
 
   it('waits out a full window instead of sending', async () => {
     const waits: number[] = [];
-    const gate = createMemoryRateGate({ sleep: async (ms) => void waits.push(ms) || new Promise((r) => setTimeout(r, ms)) });
+    const gate = createMemoryRateGate({ sleep: (ms) => (waits.push(ms), new Promise<void>((r) => setTimeout(r, ms))) });
     const s = spec({ perSecond: 3, concurrent: 10 });
     for (let i = 0; i < 4; i++) (await gate.acquire('k3', 'test', s))();
     expect(waits.length).toBeGreaterThanOrEqual(1);
@@ -48,7 +48,7 @@ describe('memory gate', () => {
 
   it('holds every request on a key while the provider asked for a pause', async () => {
     const waits: number[] = [];
-    const gate = createMemoryRateGate({ sleep: async (ms) => void waits.push(ms) || new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
+    const gate = createMemoryRateGate({ sleep: (ms) => (waits.push(ms), new Promise<void>((r) => setTimeout(r, Math.min(ms, 20)))) });
     (await gate.acquire('k4', 'test', spec()))();
     gate.pause('k4', 60_000);
     await new Promise((r) => setTimeout(r, 5));

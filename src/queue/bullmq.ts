@@ -1,0 +1,86 @@
+// The BullMQ driver: one queue on Redis shared by every `relance work` process; same contract as the in-process driver.
+import { Queue, Worker, type Job as BullJob } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DEFAULT_RETRY, retryDelay, type EnqueueOptions, type Handlers, type QueueDriver, type RetryPolicy, type ScheduleSpec } from './driver.js';
+import { JOB_NAMES, parseJob, type JobName } from './jobs.js';
+
+export function createBullQueue(redisUrl: string, options: { name?: string; retry?: RetryPolicy } = {}): QueueDriver {
+  const name = options.name ?? 'relance';
+  const retry = options.retry ?? DEFAULT_RETRY;
+  // BullMQ needs maxRetriesPerRequest null on connections used by workers (blocking commands).
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection });
+  let worker: Worker | null = null;
+  let workerConnection: Redis | null = null;
+  const isJobName = (n: string): n is JobName => (JOB_NAMES as string[]).includes(n);
+
+  return {
+    kind: 'bullmq',
+    async enqueue(jobName, payload, opts: EnqueueOptions = {}) {
+      const data = parseJob(jobName, payload);
+      await queue.add(jobName, data, {
+        ...(opts.jobId ? { deduplication: { id: opts.jobId } } : {}),
+        ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+        attempts: retry.attempts,
+        backoff: { type: 'relance' },
+        removeOnComplete: { count: 1000 },
+        // Failed jobs stay: they are the dead letters shown in Bull Board and /metrics.
+        removeOnFail: false,
+      });
+    },
+    async process(handlers: Handlers, opts = {}) {
+      worker = new Worker(
+        name,
+        async (job: BullJob) => {
+          if (!isJobName(job.name)) throw new Error(`unknown job ${job.name}`);
+          const handler = handlers[job.name] as ((p: unknown, c: { jobId: string; attempt: number }) => Promise<void>) | undefined;
+          if (!handler) throw new Error(`no handler for ${job.name} jobs in this process`);
+          await handler(parseJob(job.name, job.data), { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+        },
+        {
+          connection: (workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null })),
+          concurrency: opts.concurrency ?? 4,
+          settings: { backoffStrategy: (attemptsMade: number) => retryDelay(retry, attemptsMade) },
+        },
+      );
+      worker.on('error', () => undefined);
+      await worker.waitUntilReady();
+    },
+    async schedule(jobName, payload, spec: ScheduleSpec) {
+      const data = parseJob(jobName, payload);
+      const repeat = spec.everyMs ? { every: spec.everyMs } : spec.cron ? { pattern: spec.cron, tz: spec.timeZone ?? 'UTC' } : null;
+      if (!repeat) throw new Error(`schedule ${spec.id} needs everyMs or cron`);
+      await queue.upsertJobScheduler(spec.id, repeat, { name: jobName, data, opts: { attempts: retry.attempts, backoff: { type: 'relance' }, removeOnComplete: { count: 100 }, removeOnFail: false } });
+    },
+    async unschedule(id) {
+      await queue.removeJobScheduler(id);
+    },
+    async deadLetters() {
+      const failed = await queue.getFailed(0, 999);
+      return failed.map((j) => ({
+        jobId: j.id ?? '',
+        name: j.name as JobName,
+        payload: j.data,
+        attempts: j.attemptsMade,
+        error: j.failedReason,
+        failedAt: new Date(j.finishedOn ?? j.timestamp).toISOString(),
+      }));
+    },
+    async counts() {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+      return { waiting: (c['waiting'] ?? 0) + (c['prioritized'] ?? 0), active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
+    },
+    async close(timeoutMs = 30_000) {
+      if (worker) {
+        const w = worker;
+        // Let running jobs finish; past the deadline, force-close so they are handed back (stalled → retried elsewhere).
+        const graceful = w.close();
+        const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref())]);
+        if (timedOut) await w.close(true);
+      }
+      await queue.close();
+      connection.disconnect();
+      workerConnection?.disconnect();
+    },
+  };
+}

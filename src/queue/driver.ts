@@ -1,0 +1,61 @@
+// The queue contract both drivers implement: enqueue with dedupe and delay, process with retries, schedules, dead letters.
+import type { JobName, JobPayload } from './jobs.js';
+
+export interface EnqueueOptions {
+  /** A job with the same id waiting or running is not enqueued again (e.g. `sync:<connection>`). */
+  jobId?: string;
+  delayMs?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+}
+
+export type Handlers = { [N in JobName]?: (payload: JobPayload<N>, ctx: JobContext) => Promise<void> };
+
+export interface ScheduleSpec {
+  /** Stable id: upserting the same id replaces the schedule instead of adding one. */
+  id: string;
+  everyMs?: number;
+  /** Cron pattern evaluated in `timeZone` (e.g. "0 9 * * 1-5" at the tenant's send time). */
+  cron?: string;
+  timeZone?: string;
+}
+
+export interface DeadLetter {
+  jobId: string;
+  name: JobName;
+  payload: unknown;
+  attempts: number;
+  error: string;
+  failedAt: string;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  /** Base of the exponential backoff; each retry waits base × 2^(attempt-1) with jitter. */
+  backoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, backoffMs: 2_000 };
+
+export interface QueueDriver {
+  readonly kind: 'bullmq' | 'in-process';
+  enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options?: EnqueueOptions): Promise<void>;
+  /** Starts processing; at most `concurrency` jobs run at once in this process. */
+  process(handlers: Handlers, options?: { concurrency?: number }): Promise<void>;
+  schedule<N extends JobName>(name: N, payload: JobPayload<N>, spec: ScheduleSpec): Promise<void>;
+  unschedule(id: string): Promise<void>;
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Counts for /metrics and tests. */
+  counts(): Promise<{ waiting: number; active: number; delayed: number; failed: number }>;
+  /** Graceful: stops taking jobs and waits for running ones (up to `timeoutMs`), then hands the rest back. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Full-jitter exponential backoff (shared by both drivers so retries look the same everywhere). */
+export function retryDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = policy.backoffMs * 2 ** Math.max(0, attempt - 1);
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
+}

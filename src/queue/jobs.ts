@@ -1,0 +1,30 @@
+// Job names and their payload schemas: the only contract between whoever enqueues and the workers.
+import { z } from 'zod';
+
+const Ids = { tenantId: z.uuid(), connectionId: z.uuid() };
+
+export const JOB_SCHEMAS = {
+  /** Incremental (or full) sync of one connection. */
+  sync: z.object({ ...Ids, full: z.boolean().default(false) }),
+  /** Re-read the records named by stored inbox events (webhooks) and mark them processed. */
+  webhook: z.object({ tenantId: z.uuid(), provider: z.string().min(1) }),
+  /** Run the rules engine for one connection (daily, and after a sync changed something). */
+  evaluate: z.object(Ids),
+  /** Execute due outbox actions of a tenant. */
+  actions: z.object({ tenantId: z.uuid() }),
+  /** Refresh a connection's access token ahead of expiry. */
+  refresh: z.object(Ids),
+  /** Nightly re-read of every open invoice (catches what webhooks and CDC windows missed). */
+  reconcile: z.object(Ids),
+} as const;
+
+export type JobName = keyof typeof JOB_SCHEMAS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
+export const JOB_NAMES = Object.keys(JOB_SCHEMAS) as JobName[];
+
+/** Validates a payload for `name`; a bad payload is a programming error, so the message names the field. */
+export function parseJob<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
+  const r = JOB_SCHEMAS[name].safeParse(payload);
+  if (!r.success) throw new Error(`invalid ${name} job payload: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data as JobPayload<N>;
+}

@@ -1,0 +1,122 @@
+// The in-process queue driver for the embedded single-process mode: same contract as BullMQ, state in memory (PostgreSQL stays the source of truth).
+import { CronExpressionParser } from 'cron-parser';
+import { DEFAULT_RETRY, retryDelay, type DeadLetter, type EnqueueOptions, type Handlers, type QueueDriver, type RetryPolicy, type ScheduleSpec } from './driver.js';
+import { parseJob, type JobName } from './jobs.js';
+
+interface Job {
+  id: string;
+  name: JobName;
+  payload: unknown;
+  attempts: number;
+  runAt: number;
+}
+
+export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () => number } = {}): QueueDriver {
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const waiting: Job[] = [];
+  const ids = new Set<string>();
+  const dead: DeadLetter[] = [];
+  const schedules = new Map<string, NodeJS.Timeout>();
+  const running = new Set<Promise<void>>();
+  let handlers: Handlers | null = null;
+  let concurrency = 1;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+  let seq = 0;
+
+  function arm() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (closed || !handlers || waiting.length === 0) return;
+    const next = Math.min(...waiting.map((j) => j.runAt));
+    timer = setTimeout(pump, Math.max(0, next - Date.now()));
+  }
+
+  function pump() {
+    timer = null;
+    while (!closed && handlers && running.size < concurrency) {
+      const now = Date.now();
+      const index = waiting.findIndex((j) => j.runAt <= now);
+      if (index < 0) break;
+      const job = waiting.splice(index, 1)[0]!;
+      const run = execute(job).finally(() => {
+        running.delete(run);
+        pump();
+      });
+      running.add(run);
+    }
+    arm();
+  }
+
+  async function execute(job: Job) {
+    job.attempts++;
+    const handler = handlers?.[job.name] as ((p: unknown, c: { jobId: string; attempt: number }) => Promise<void>) | undefined;
+    try {
+      if (!handler) throw new Error(`no handler for ${job.name} jobs in this process`);
+      await handler(parseJob(job.name, job.payload), { jobId: job.id, attempt: job.attempts });
+      ids.delete(job.id);
+    } catch (err) {
+      if (job.attempts < retry.attempts && !closed) {
+        job.runAt = Date.now() + retryDelay(retry, job.attempts, options.random);
+        waiting.push(job);
+      } else {
+        ids.delete(job.id);
+        dead.push({ jobId: job.id, name: job.name, payload: job.payload, attempts: job.attempts, error: err instanceof Error ? err.message : String(err), failedAt: new Date().toISOString() });
+      }
+    }
+  }
+
+  const driver: QueueDriver = {
+    kind: 'in-process',
+    async enqueue(name, payload, opts: EnqueueOptions = {}) {
+      if (closed) throw new Error('the queue is closed');
+      const parsed = parseJob(name, payload);
+      const id = opts.jobId ?? `${name}:${++seq}`;
+      if (ids.has(id)) return;
+      ids.add(id);
+      waiting.push({ id, name, payload: parsed, attempts: 0, runAt: Date.now() + (opts.delayMs ?? 0) });
+      if (handlers) queueMicrotask(pump);
+    },
+    async process(h, opts = {}) {
+      handlers = h;
+      concurrency = opts.concurrency ?? 4;
+      pump();
+    },
+    async schedule(name, payload, spec: ScheduleSpec) {
+      await driver.unschedule(spec.id);
+      parseJob(name, payload);
+      const fire = () => void driver.enqueue(name, payload, { jobId: `schedule:${spec.id}` }).catch(() => undefined);
+      if (spec.everyMs) {
+        schedules.set(spec.id, setInterval(fire, spec.everyMs));
+      } else if (spec.cron) {
+        const armCron = () => {
+          const next = CronExpressionParser.parse(spec.cron!, { tz: spec.timeZone ?? 'UTC', currentDate: new Date() }).next().getTime();
+          schedules.set(spec.id, setTimeout(() => (fire(), armCron()), Math.max(0, next - Date.now())));
+        };
+        armCron();
+      } else {
+        throw new Error(`schedule ${spec.id} needs everyMs or cron`);
+      }
+    },
+    async unschedule(id) {
+      const t = schedules.get(id);
+      if (t) clearTimeout(t);
+      schedules.delete(id);
+    },
+    async deadLetters() {
+      return [...dead];
+    },
+    async counts() {
+      const now = Date.now();
+      return { waiting: waiting.filter((j) => j.runAt <= now).length, active: running.size, delayed: waiting.filter((j) => j.runAt > now).length, failed: dead.length };
+    },
+    async close(timeoutMs = 30_000) {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      for (const t of schedules.values()) clearTimeout(t);
+      schedules.clear();
+      await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
+  };
+  return driver;
+}

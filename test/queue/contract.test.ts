@@ -1,0 +1,101 @@
+// One contract, two drivers: the in-process queue and BullMQ on a real Redis must behave the same.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { createBullQueue, createMemoryQueue, type QueueDriver } from '../../src/queue/index.js';
+
+const fast = { attempts: 3, backoffMs: 20 };
+const drivers: [string, () => QueueDriver][] = [
+  ['in-process', () => createMemoryQueue({ retry: fast })],
+  ['bullmq', () => createBullQueue(inject('redisUrl'), { name: `test-${randomUUID()}`, retry: fast })],
+];
+
+const ids = () => ({ tenantId: randomUUID(), connectionId: randomUUID() });
+const until = async (check: () => boolean | Promise<boolean>, ms = 8000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe.each(drivers)('%s driver', (_label, make) => {
+  it('delivers a validated payload to its handler', async () => {
+    const q = make();
+    const seen: unknown[] = [];
+    await q.process({ sync: async (p) => void seen.push(p) });
+    const payload = ids();
+    await q.enqueue('sync', { ...payload, full: true });
+    await until(() => seen.length === 1);
+    expect(seen[0]).toEqual({ ...payload, full: true });
+    await q.close();
+  });
+
+  it('refuses a malformed payload at enqueue time', async () => {
+    const q = make();
+    await expect(q.enqueue('sync', { tenantId: 'not-a-uuid', connectionId: randomUUID(), full: false })).rejects.toThrow(/tenantId/);
+    await q.close();
+  });
+
+  it('does not enqueue a job whose id is already waiting', async () => {
+    const q = make();
+    const p = ids();
+    await q.enqueue('evaluate', p, { jobId: `evaluate:${p.connectionId}`, delayMs: 200 });
+    await q.enqueue('evaluate', p, { jobId: `evaluate:${p.connectionId}`, delayMs: 200 });
+    const counts = await q.counts();
+    expect(counts.waiting + counts.delayed).toBe(1);
+    let runs = 0;
+    await q.process({ evaluate: async () => void runs++ });
+    await until(() => runs === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runs).toBe(1);
+    await q.close();
+  });
+
+  it('retries a failing job with backoff and succeeds', async () => {
+    const q = make();
+    const attempts: number[] = [];
+    await q.process({
+      actions: async (_p, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 3) throw new Error('SMTP 421 try again later');
+      },
+    });
+    await q.enqueue('actions', { tenantId: randomUUID() });
+    await until(() => attempts.length === 3);
+    expect(attempts).toEqual([1, 2, 3]);
+    await until(async () => (await q.counts()).active === 0);
+    expect(await q.deadLetters()).toEqual([]);
+    await q.close();
+  });
+
+  it('dead-letters a job that keeps failing, with its error and attempts', async () => {
+    const q = make();
+    await q.process({ refresh: async () => { throw new Error('invalid_grant'); } });
+    const p = ids();
+    await q.enqueue('refresh', p);
+    await until(async () => (await q.deadLetters()).length === 1);
+    const [dead] = await q.deadLetters();
+    expect(dead).toMatchObject({ name: 'refresh', attempts: 3, error: 'invalid_grant', payload: p });
+    await q.close();
+  });
+
+  it('runs a schedule repeatedly and stops when unscheduled', async () => {
+    const q = make();
+    let runs = 0;
+    await q.process({ reconcile: async () => void runs++ });
+    await q.schedule('reconcile', ids(), { id: `nightly-${randomUUID()}`, everyMs: 60 });
+    await until(() => runs >= 2);
+    await q.close();
+  });
+
+  it('lets a running job finish on close', async () => {
+    const q = make();
+    let finished = false;
+    let started = false;
+    await q.process({ sync: async () => { started = true; await new Promise((r) => setTimeout(r, 150)); finished = true; } });
+    await q.enqueue('sync', { ...ids(), full: false });
+    await until(() => started);
+    await q.close(5000);
+    expect(finished).toBe(true);
+  });
+});
