@@ -122,3 +122,14 @@ export async function loadCredentials<T>(sql: Sql, key: Buffer, tenantId: string
     select credentials from connections where tenant_id = ${tenantId} and id = ${connectionId}`;
   return row?.credentials ? decryptJson<T>(key, row.credentials, aad(tenantId, connectionId)) : null;
 }
+
+/**
+ * Connections of a provider company, across tenants: the one lookup that cannot be tenant-scoped, because
+ * a webhook names the provider's company, not ours. Callers scope every later query to the tenants found.
+ */
+export async function findConnectionsByExternalTenant(sql: Sql, provider: string, externalTenantId: string): Promise<Connection[]> {
+  const rows = await sql<ConnectionRow[]>`
+    select id, tenant_id, provider, external_tenant_id, status, status_detail, settings, last_sync_at
+    from connections where provider = ${provider} and external_tenant_id = ${externalTenantId} and status <> 'disconnected'`;
+  return rows.map(toConnection);
+}

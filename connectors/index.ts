@@ -1,0 +1,5 @@
+// Every connector this build ships; the CLI and workers hand this list to the registry at start-up.
+import type { Connector } from '../src/connectors/types.js';
+import { quickbooks } from './quickbooks/index.js';
+
+export const connectors: readonly Connector[] = [quickbooks];

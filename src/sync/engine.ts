@@ -1,0 +1,242 @@
+// The sync engine: stream pages → mapping → validation → one transaction per page (upsert, deletions, quarantine, cursor).
+import { STREAMS, STREAM_ENTITY, type Connector, type OAuthClientConfig, type ProviderHttp, type ReadContext, type StreamName, type StreamPage } from '../connectors/types.js';
+import { AuthExpired, QuotaExhausted } from '../connectors/errors.js';
+import { createProviderHttp, type RequestRecord } from '../connectors/http.js';
+import type { RateGate } from '../connectors/rate-gate.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { createTokenSource } from '../connectors/tokens.js';
+import type { EntityKind } from '../model/index.js';
+import { loadCursor, saveCursor } from '../store/cursors.js';
+import type { Sql } from '../store/db.js';
+import { markDeleted, upsertDocuments, type DocumentRow } from '../store/documents.js';
+import { quarantine, resolveQuarantined, type QuarantineEntry } from '../store/quarantine.js';
+import { getConnection, updateConnection, type Connection } from '../store/tenants.js';
+import { prefetch } from './prefetch.js';
+
+/** What mapping one raw record produced. */
+export type MapOutcome = { ok: true; value: unknown } | { ok: false; error: { path: string; reason: string } } | { ok: 'skipped'; reason: string };
+
+/** Maps raw records of one entity for one tenant (the tenant's override, or the shipped mapping). */
+export type RecordMapper = (raw: unknown, context: Record<string, unknown>) => Promise<MapOutcome>;
+export type MapperResolver = (tenantId: string, provider: string, entity: EntityKind) => Promise<RecordMapper>;
+
+export interface SyncDeps {
+  sql: Sql;
+  secretKey: Buffer;
+  registry: ConnectorRegistry;
+  gate: RateGate;
+  clientConfig(provider: string, connection: Connection): OAuthClientConfig;
+  mappers: MapperResolver;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  onRequest?: (record: RequestRecord) => void;
+}
+
+export interface StreamReport {
+  stream: StreamName;
+  pages: number;
+  records: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  quarantined: number;
+  skipped: number;
+}
+
+export interface SyncProgress {
+  stream: StreamName;
+  pages: number;
+  records: number;
+}
+
+export interface SyncReport {
+  connectionId: string;
+  provider: string;
+  status: 'ok' | 'failed' | 'busy';
+  error: string | null;
+  startedAt: string;
+  durationMs: number;
+  requests: number;
+  throttled: number;
+  streams: StreamReport[];
+}
+
+export interface SyncOptions {
+  streams?: readonly StreamName[];
+  /** Ignore cursors and read everything again. */
+  full?: boolean;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+const emptyReport = (stream: StreamName): StreamReport => ({ stream, pages: 0, records: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0, quarantined: 0, skipped: 0 });
+
+/** Everything a stream read needs for one connection, built once per run. */
+interface Session {
+  connection: Connection;
+  connector: Connector;
+  http: ProviderHttp;
+  context: Record<string, unknown>;
+  counters: { requests: number; throttled: number };
+}
+
+async function openSession(deps: SyncDeps, tenantId: string, connectionId: string): Promise<Session> {
+  const connection = await getConnection(deps.sql, tenantId, connectionId);
+  if (!connection) throw new Error(`Connection ${connectionId} does not exist for this tenant. List connections with: relance connections`);
+  if (!connection.externalTenantId) throw new Error(`Connection ${connectionId} has no company yet: finish connecting it from the Connections page.`);
+  const connector = deps.registry.get(connection.provider);
+  const client = deps.clientConfig(connection.provider, connection);
+  const counters = { requests: 0, throttled: 0 };
+  const http = createProviderHttp({
+    connector,
+    client,
+    externalTenantId: connection.externalTenantId,
+    tokens: createTokenSource({ sql: deps.sql, secretKey: deps.secretKey, connector, client, tenantId, connectionId }),
+    gate: deps.gate,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    onRequest(record) {
+      counters.requests++;
+      if (record.status === 429) counters.throttled++;
+      deps.onRequest?.(record);
+    },
+  });
+  const now = deps.now ?? (() => new Date());
+  const base = { http, externalTenantId: connection.externalTenantId, now };
+  const context = { provider: connection.provider, ...((await connector.mappingContext?.(base)) ?? {}) };
+  return { connection, connector, http, context, counters };
+}
+
+/** Maps a page and stores it with its cursor in one transaction: a crash before commit replays the page, never loses it. */
+async function applyPage(deps: SyncDeps, session: Session, stream: StreamName, page: StreamPage, mapper: RecordMapper, saveAs: string | null, report: StreamReport): Promise<void> {
+  const { connection, connector } = session;
+  const entity = STREAM_ENTITY[stream];
+  const spec = connector.streams[stream];
+  const rows: DocumentRow[] = [];
+  const failed: QuarantineEntry[] = [];
+  const outcomes = await Promise.all(page.records.map((raw) => mapper(raw, session.context)));
+  outcomes.forEach((outcome, i) => {
+    const raw = page.records[i];
+    if (outcome.ok === true) rows.push({ record: outcome.value as DocumentRow['record'], raw });
+    else if (outcome.ok === 'skipped') report.skipped++;
+    else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${report.records + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
+  });
+  const scope = { tenantId: connection.tenantId, connectionId: connection.id, provider: connection.provider };
+  await deps.sql.begin(async (tx) => {
+    const db = tx as unknown as Sql;
+    const result = await upsertDocuments(db, scope, entity, rows);
+    report.inserted += result.inserted;
+    report.updated += result.updated;
+    report.unchanged += result.unchanged;
+    report.deleted += await markDeleted(db, scope, entity, page.deleted);
+    await quarantine(db, connection.tenantId, connection.id, failed);
+    await resolveQuarantined(db, connection.tenantId, connection.id, entity, rows.map((r) => r.record.externalId));
+    if (saveAs) await saveCursor(db, connection.tenantId, connection.id, saveAs, page.cursor);
+  });
+  report.pages++;
+  report.records += page.records.length;
+  report.quarantined += failed.length;
+}
+
+async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, options: SyncOptions): Promise<StreamReport> {
+  const { connection, connector } = session;
+  const report = emptyReport(stream);
+  const spec = connector.streams[stream];
+  const mapper = await deps.mappers(connection.tenantId, connection.provider, spec.entity);
+  const ctx: ReadContext = {
+    http: session.http,
+    externalTenantId: connection.externalTenantId!,
+    cursor: options.full ? null : await loadCursor(deps.sql, connection.tenantId, connection.id, stream),
+    full: options.full ?? false,
+    now: deps.now ?? (() => new Date()),
+  };
+  // Fetch page n+1 while page n is mapped and stored.
+  for await (const page of prefetch(spec.read(ctx))) {
+    await applyPage(deps, session, stream, page, mapper, stream, report);
+    options.onProgress?.({ stream, pages: report.pages, records: report.records });
+  }
+  return report;
+}
+
+/** A PostgreSQL advisory lock held on a reserved connection: one sync per connection across all processes. */
+async function withConnectionLock<T>(sql: Sql, connectionId: string, run: () => Promise<T>): Promise<T | 'busy'> {
+  const reserved = await sql.reserve();
+  try {
+    const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtextextended(${`relance:sync:${connectionId}`}, 0)) as locked`;
+    if (!row?.locked) return 'busy';
+    try {
+      return await run();
+    } finally {
+      await reserved`select pg_advisory_unlock(hashtextextended(${`relance:sync:${connectionId}`}, 0))`;
+    }
+  } finally {
+    reserved.release();
+  }
+}
+
+/** Runs every stream of a connection (in parallel: the rate gate paces them under one quota). */
+export async function syncConnection(deps: SyncDeps, tenantId: string, connectionId: string, options: SyncOptions = {}): Promise<SyncReport> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const wanted = options.streams ?? STREAMS;
+  let session: Session | null = null;
+  const reports: StreamReport[] = [];
+  const finish = (status: SyncReport['status'], error: string | null): SyncReport => ({
+    connectionId,
+    provider: session?.connection.provider ?? 'unknown',
+    status,
+    error,
+    startedAt,
+    durationMs: Date.now() - started,
+    requests: session?.counters.requests ?? 0,
+    throttled: session?.counters.throttled ?? 0,
+    streams: wanted.map((s) => reports.find((r) => r.stream === s) ?? emptyReport(s)),
+  });
+  const outcome = await withConnectionLock(deps.sql, connectionId, async () => {
+    try {
+      session = await openSession(deps, tenantId, connectionId);
+      const s = session;
+      const results = await Promise.allSettled(wanted.map((stream) => syncStream(deps, s, stream, options).then((r) => reports.push(r))));
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+      await updateConnection(deps.sql, tenantId, connectionId, { status: 'active', statusDetail: null, lastSyncAt: new Date() });
+      return finish('ok', null);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof QuotaExhausted) {
+        await updateConnection(deps.sql, tenantId, connectionId, { status: 'paused', statusDetail: message });
+      } else if (!(err instanceof AuthExpired)) {
+        await updateConnection(deps.sql, tenantId, connectionId, { statusDetail: `last sync failed: ${message}` });
+      }
+      return finish('failed', message);
+    }
+  });
+  return outcome === 'busy' ? finish('busy', 'another sync of this connection is running') : outcome;
+}
+
+/** Targeted re-reads (webhook events, freshness checks): fetch the ids, store them, apply deletions; no cursor moves. */
+export async function syncRecords(deps: SyncDeps, tenantId: string, connectionId: string, changes: Partial<Record<StreamName, string[]>>): Promise<SyncReport> {
+  const started = Date.now();
+  const session = await openSession(deps, tenantId, connectionId);
+  const reports: StreamReport[] = [];
+  for (const stream of STREAMS) {
+    const ids = [...new Set(changes[stream] ?? [])];
+    if (ids.length === 0) continue;
+    const spec = session.connector.streams[stream];
+    const report = emptyReport(stream);
+    const mapper = await deps.mappers(tenantId, session.connection.provider, spec.entity);
+    const { records, deleted } = await spec.fetchByIds({ http: session.http, externalTenantId: session.connection.externalTenantId!, now: deps.now ?? (() => new Date()) }, ids);
+    await applyPage(deps, session, stream, { records, deleted, cursor: null }, mapper, null, report);
+    reports.push(report);
+  }
+  return {
+    connectionId,
+    provider: session.connection.provider,
+    status: 'ok',
+    error: null,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    requests: session.counters.requests,
+    throttled: session.counters.throttled,
+    streams: reports,
+  };
+}

@@ -1,0 +1,3 @@
+// The sync engine's public surface.
+export * from './engine.js';
+export * from './prefetch.js';
