@@ -1,0 +1,330 @@
+// The msw handlers: OAuth endpoints and the v3 data API (query, CDC, read, write) behind auth, limits and faults.
+import { randomBytes } from 'node:crypto';
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { faultBody, gatewayAuthFault, type Zone } from './format.js';
+import type { OAuthServer } from './oauth.js';
+import { parseQuery, type createQueryRunner } from './query.js';
+import { objectNotFound, QboFault, type Store, type Tombstone } from './store.js';
+import { COMPANY_USER } from './catalog.js';
+import { entityName, type AnyRec, type EntityName, type QboBaseUrls, type QboLimits } from './types.js';
+
+export interface QboStats {
+  requests: number;
+  throttled: number;
+  byRoute: Record<string, number>;
+  maxConcurrent: number;
+  /** API calls per minorversion value sent ("none" when the parameter was missing). */
+  minorVersions: Record<string, number>;
+  /** API calls without `Accept: application/json` (Intuit then answers XML; the simulator still answers JSON). */
+  withoutAcceptJson: number;
+  reset(): void;
+}
+
+export interface FaultState {
+  failures: { status: number; body?: unknown }[];
+  throttles: number;
+  latencyMs: number;
+}
+
+interface ApiDeps {
+  store: Store;
+  runner: ReturnType<typeof createQueryRunner>;
+  oauth: OAuthServer;
+  realmId: string;
+  baseUrls: QboBaseUrls;
+  limits: () => QboLimits;
+  now: () => number;
+  zone: Zone;
+  stats: QboStats;
+  faults: FaultState;
+}
+
+type Json = Record<string, unknown>;
+
+export function createHandlers(d: ApiDeps): HttpHandler[] {
+  const minuteLog: number[] = [];
+  const secondLog: number[] = [];
+  let inFlight = 0;
+  const idempotent = new Map<string, { status: number; body: unknown }>();
+
+  const time = () => d.zone.instant(d.now(), true);
+  const headers = () => ({ 'content-type': 'application/json;charset=UTF-8', intuit_tid: `1-${randomBytes(8).toString('hex')}-${randomBytes(6).toString('hex')}` });
+  const json = (status: number, body: unknown) => HttpResponse.json(body as Json, { status, headers: headers() });
+  const fault = (f: QboFault) => json(f.status, faultBody(f.type, f.errors, time()));
+  const count = (route: string) => {
+    d.stats.requests += 1;
+    d.stats.byRoute[route] = (d.stats.byRoute[route] ?? 0) + 1;
+  };
+
+  const throttled = () => {
+    d.stats.throttled += 1;
+    return json(
+      429,
+      faultBody('SERVICE', [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', Detail: 'The request limit was reached.  Try again later', code: '3001' }], time()),
+    );
+  };
+
+  const defaultFailure = (status: number): unknown => {
+    if (status === 401) return gatewayAuthFault('Token expired: simulated', d.now());
+    if (status === 429) return faultBody('SERVICE', [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', Detail: 'The request limit was reached.  Try again later', code: '3001' }], time());
+    if (status === 503) return faultBody('SystemFault', [{ Message: 'Service Unavailable', Detail: 'The service is temporarily unavailable. Please try again later.', code: '10000' }], time());
+    if (status >= 500) {
+      return faultBody(
+        'SystemFault',
+        [{ Message: 'An application error has occurred while processing your request', Detail: 'System Failure Error: An unexpected error occurred while accessing or saving your data. Please wait a few minutes and try again. If the problem persists, contact customer support.', code: '10000' }],
+        time(),
+      );
+    }
+    return faultBody('ValidationFault', [{ Message: 'A validation error has occurred while processing your request', Detail: 'Simulated failure', code: '2000' }], time());
+  };
+
+  /** Admission: documented per-realm windows on the simulator clock, then the concurrency cap. */
+  const admit = (): boolean => {
+    const limits = d.limits();
+    const now = d.now();
+    while (minuteLog.length && (minuteLog[0] as number) <= now - 60_000) minuteLog.shift();
+    while (secondLog.length && (secondLog[0] as number) <= now - 1_000) secondLog.shift();
+    if (minuteLog.length >= limits.perMinute || secondLog.length >= limits.perSecond || inFlight >= limits.concurrent) return false;
+    minuteLog.push(now);
+    secondLog.push(now);
+    return true;
+  };
+
+  const apiRoute = `${d.baseUrls.api}/v3/company/:realmId/*`;
+
+  const api = http.all(apiRoute, async ({ request, params }) => {
+    const url = new URL(request.url);
+    const realmId = String(params.realmId);
+    const segments = url.pathname.slice(url.pathname.indexOf(`/v3/company/${realmId}/`) + `/v3/company/${realmId}/`.length).split('/').filter(Boolean);
+    const route = `${request.method} /${segments.map((s, i) => (i === 1 ? ':id' : s.toLowerCase())).join('/')}`;
+    count(route);
+    const minor = url.searchParams.get('minorversion') ?? 'none';
+    d.stats.minorVersions[minor] = (d.stats.minorVersions[minor] ?? 0) + 1;
+    if (!(request.headers.get('accept') ?? '').includes('application/json')) d.stats.withoutAcceptJson += 1;
+
+    const auth = d.oauth.checkBearer(request.headers.get('authorization'), realmId);
+    if (!auth.ok) {
+      if (auth.status === 403) {
+        return json(403, faultBody('AuthorizationFault', [{ Message: 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403', Detail: '', code: '3100' }], time()));
+      }
+      const detail = auth.reason === 'missing' ? null : auth.reason === 'expired' ? 'Token expired: simulated access token' : 'Token revoked or invalid';
+      return json(401, gatewayAuthFault(detail, d.now()));
+    }
+    if (d.faults.throttles > 0) {
+      d.faults.throttles -= 1;
+      return throttled();
+    }
+    if (!admit()) return throttled();
+    inFlight += 1;
+    d.stats.maxConcurrent = Math.max(d.stats.maxConcurrent, inFlight);
+    try {
+      if (d.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, d.faults.latencyMs));
+      const failure = d.faults.failures.shift();
+      if (failure) return json(failure.status, failure.body ?? defaultFailure(failure.status));
+      return await dispatch(request, url, segments);
+    } catch (err) {
+      if (err instanceof QboFault) return fault(err);
+      throw err;
+    } finally {
+      inFlight -= 1;
+    }
+  });
+
+  const dispatch = async (request: Request, url: URL, segments: string[]): Promise<Response> => {
+    const [resource = '', id] = segments;
+    const lower = resource.toLowerCase();
+    if (lower === 'query') {
+      const sql = request.method === 'POST' ? await request.text() : url.searchParams.get('query') ?? '';
+      const q = parseQuery(sql, d.limits().maxResults);
+      return json(200, { QueryResponse: d.runner.run(q), time: time() });
+    }
+    if (lower === 'cdc' && request.method === 'GET') return json(200, cdc(url));
+    if (lower === 'companyinfo' && request.method === 'GET') return json(200, { CompanyInfo: companyInfo(), time: time() });
+    const entity = entityName(lower);
+    if (!entity || segments.length > 2) {
+      return json(400, faultBody('ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${request.method} /${segments.join('/')} is not supported.`, code: '500' }], time()));
+    }
+    if (request.method === 'GET' && id) {
+      const rec = d.store.table(entity).byId.get(id);
+      if (!rec) throw objectNotFound();
+      return json(200, { [entity]: d.store.render(rec), time: time() });
+    }
+    if (request.method === 'POST' && !id) {
+      const requestId = url.searchParams.get('requestid');
+      if (requestId) {
+        const replay = idempotent.get(requestId);
+        if (replay) return json(replay.status, replay.body);
+      }
+      let status = 200;
+      let body: unknown;
+      try {
+        body = write(entity, await readJson(request), url);
+      } catch (err) {
+        if (!(err instanceof QboFault)) throw err;
+        status = err.status;
+        body = faultBody(err.type, err.errors, time());
+      }
+      if (requestId) idempotent.set(requestId, { status, body });
+      return json(status, body);
+    }
+    return json(400, faultBody('ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${request.method} is not supported.`, code: '500' }], time()));
+  };
+
+  const write = (entity: EntityName, body: Json, url: URL): Json => {
+    const operation = (url.searchParams.get('operation') ?? 'update').toLowerCase();
+    const include = (url.searchParams.get('include') ?? '').toLowerCase();
+    const store = d.store;
+    if (body.Id === undefined || body.Id === null || body.Id === '') {
+      if (operation !== 'update' && operation !== 'create') throw requiredParam('Id');
+      const created: AnyRec =
+        entity === 'Customer' ? store.createCustomer(body)
+        : entity === 'Invoice' ? store.createInvoice(body)
+        : entity === 'CreditMemo' ? store.createCreditMemo(body)
+        : store.createPayment(body);
+      return { [entity]: store.render(created), time: time() };
+    }
+    const rec = store.table(entity).byId.get(String(body.Id));
+    if (!rec) throw objectNotFound();
+    if (body.SyncToken === undefined || body.SyncToken === null) throw requiredParam('SyncToken');
+    if (String(body.SyncToken) !== String(rec.syncToken)) throw staleObject();
+    if (operation === 'delete') {
+      if (rec.kind === 'Customer') throw unsupported('delete', entity);
+      store.remove(rec);
+      return { [entity]: { status: 'Deleted', domain: 'QBO', Id: rec.id }, time: time() };
+    }
+    if (operation === 'void' || include === 'void') {
+      if (rec.kind !== 'Invoice' && rec.kind !== 'Payment') throw unsupported('void', entity);
+      store.void(rec);
+      return { [entity]: store.render(rec), time: time() };
+    }
+    if (operation !== 'update') throw unsupported(operation, entity);
+    store.update(rec, body, body.sparse === true);
+    return { [entity]: store.render(rec), time: time() };
+  };
+
+  const cdc = (url: URL): Json => {
+    const names = (url.searchParams.get('entities') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const since = d.zone.parse(url.searchParams.get('changedSince') ?? '');
+    if (!names.length) throw requiredParam('entities');
+    if (since === undefined) throw requiredParam('changedSince');
+    const entities = names.map((n) => {
+      const e = entityName(n);
+      if (!e) throw new QboFault(400, 'ValidationFault', [{ Message: 'Invalid query', Detail: `QueryValidationError: Invalid context declaration : ${n}`, code: '4001' }]);
+      return e;
+    });
+    const limits = d.limits();
+    if (since < d.now() - limits.cdcLookbackDays * 86_400_000) {
+      // The CDC page limits the look-back to 30 days; the exact fault Intuit returns is not documented.
+      throw new QboFault(400, 'ValidationFault', [
+        { Message: 'Invalid Request', Detail: `changedSince must be within the last ${limits.cdcLookbackDays} days`, code: '4001' },
+      ]);
+    }
+    let budget = limits.cdcMaxObjects;
+    const responses: Json[] = [];
+    for (const entity of entities) {
+      const changed = changesSince(entity, since);
+      const taken = changed.slice(0, Math.max(0, budget));
+      budget -= taken.length;
+      responses.push(taken.length ? { [entity]: taken, startPosition: 1, maxResults: taken.length } : {});
+    }
+    return { CDCResponse: [{ QueryResponse: responses }], time: time() };
+  };
+
+  /** Live records changed at or after `since`, and delete stubs, oldest first. */
+  const changesSince = (entity: EntityName, since: number): Json[] => {
+    const byUpdated = d.store.table(entity).updatedOrder() as AnyRec[];
+    let lo = 0;
+    let hi = byUpdated.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((byUpdated[mid] as AnyRec).updatedMs < since) lo = mid + 1;
+      else hi = mid;
+    }
+    const live = byUpdated.slice(lo);
+    const dead = d.store.tombstones[entity].filter((t) => t.deletedMs >= since);
+    const out: { ms: number; json: () => Json }[] = [
+      ...live.map((r) => ({ ms: r.updatedMs, json: () => d.store.render(r) })),
+      ...dead.map((t: Tombstone) => ({ ms: t.deletedMs, json: () => d.store.renderDeleted(t) })),
+    ];
+    out.sort((a, b) => a.ms - b.ms);
+    return out.map((o) => o.json());
+  };
+
+  const companyInfo = (): Json => ({
+    CompanyName: 'Relance Démo SAS',
+    LegalName: 'Relance Démo SAS',
+    Country: d.store.ctx.currency === 'USD' ? 'US' : 'FR',
+    Email: { Address: 'compta@relance-demo.example' },
+    domain: 'QBO',
+    sparse: false,
+    Id: '1',
+    SyncToken: '1',
+    MetaData: { CreateTime: d.zone.instant(d.now() - 900 * 86_400_000), LastUpdatedTime: d.zone.instant(d.now() - 30 * 86_400_000) },
+    NameValue: [{ Name: 'HomeCurrency', Value: d.store.ctx.currency }],
+  });
+
+  const token = http.post(d.baseUrls.token, async ({ request }) => {
+    count('POST /oauth2/v1/tokens/bearer');
+    const form = new URLSearchParams(await request.text());
+    const reply = d.oauth.token(request.headers.get('authorization'), form);
+    return HttpResponse.json(reply.body ?? {}, { status: reply.status, headers: headers() });
+  });
+
+  const revoke = http.post(d.baseUrls.revoke, async ({ request }) => {
+    count('POST /v2/oauth2/tokens/revoke');
+    let token: unknown;
+    try {
+      token = (JSON.parse(await request.text()) as Json).token;
+    } catch {
+      token = undefined;
+    }
+    const reply = d.oauth.revoke(request.headers.get('authorization'), token);
+    return reply.body ? HttpResponse.json(reply.body, { status: reply.status }) : new HttpResponse(null, { status: reply.status });
+  });
+
+  const authorize = http.get(d.baseUrls.authorize, ({ request }) => {
+    count('GET /connect/oauth2');
+    const q = new URL(request.url).searchParams;
+    const error = d.oauth.checkAuthorizeRequest(q);
+    if (error) return HttpResponse.json({ error }, { status: 400 });
+    // The user consents at once: redirect to the app's callback with code, state and realmId.
+    const location = d.oauth.authorize({ redirectUri: q.get('redirect_uri') as string, state: q.get('state') as string, scope: q.get('scope') ?? undefined });
+    return new HttpResponse(null, { status: 302, headers: { location } });
+  });
+
+  return [token, revoke, authorize, api];
+}
+
+async function readJson(request: Request): Promise<Json> {
+  const text = await request.text();
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Json;
+  } catch {
+    // fall through to the fault below
+  }
+  throw new QboFault(400, 'ValidationFault', [
+    { Message: 'Request has invalid or unsupported property', Detail: 'Property Name:Failed to parse json object specified is unsupported or invalid', code: '2010' },
+  ]);
+}
+
+function requiredParam(name: string): QboFault {
+  return new QboFault(400, 'ValidationFault', [
+    { Message: 'Required param missing, need to supply the required value for the API', Detail: `Required parameter ${name} is missing in the request`, code: '2020' },
+  ]);
+}
+
+function staleObject(): QboFault {
+  const who = COMPANY_USER.name;
+  return new QboFault(400, 'ValidationFault', [
+    {
+      Message: 'Stale Object Error',
+      Detail: `Stale Object Error : You and ${who} were working on this at the same time. ${who} finished before you did, so your work was not saved.`,
+      code: '5010',
+    },
+  ]);
+}
+
+function unsupported(operation: string, entity: string): QboFault {
+  return new QboFault(400, 'ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${operation} is not supported for ${entity}.`, code: '500' }]);
+}

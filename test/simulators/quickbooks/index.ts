@@ -1,0 +1,255 @@
+// QuickBooks Online simulator: a seeded company behind msw handlers that behave like Intuit's OAuth and v3 API.
+import type { HttpHandler, RequestHandler } from 'msw';
+import { serveHandlers } from '../common/serve.js';
+import { createHandlers, type FaultState, type QboStats } from './api.js';
+import { createZone } from './format.js';
+import { OAuthServer } from './oauth.js';
+import { createQueryRunner } from './query.js';
+import { seedCompany } from './seed.js';
+import { objectNotFound, Store } from './store.js';
+import {
+  DOCUMENTED_LIMITS, entityName, INTUIT_BASE_URLS, type AnyRec, type EntityName, type QboBaseUrls, type QboLimits, type QuickBooksSimulatorOptions, type WebhookEvent,
+} from './types.js';
+import { buildWebhook, signIntuit, type BuiltWebhook, type WebhookFormat } from './webhooks.js';
+
+export { DOCUMENTED_LIMITS, INTUIT_BASE_URLS, signIntuit };
+export type { BuiltWebhook, EntityName, QboBaseUrls, QboLimits, QboStats, QuickBooksSimulatorOptions, WebhookEvent, WebhookFormat };
+
+export const DEFAULT_CLIENT_ID = 'ABsim0QuickBooks0Relance0ClientId0000000000000000';
+export const DEFAULT_CLIENT_SECRET = 'sim-qbo-client-secret-0000000000000000000';
+export const DEFAULT_VERIFIER_TOKEN = 'sim-qbo-verifier-token-0000-0000-0000';
+export const DEFAULT_REALM_ID = '9341455000000001';
+export const DEFAULT_SEED = 1;
+
+type Json = Record<string, unknown>;
+
+export interface QuickBooksSimulator {
+  handlers: HttpHandler[];
+  baseUrls: QboBaseUrls;
+  /** The realmId of the seeded company. */
+  externalTenantId: string;
+  realmId: string;
+  clientId: string;
+  clientSecret: string;
+  verifierToken: string;
+  /** Live limits; tests may change them between calls. */
+  limits: QboLimits;
+  data: {
+    list(entity: string): Json[];
+    get(entity: string, id: string): Json | undefined;
+    count(entity: string): number;
+    /** Creates from a QBO-shaped body (`{"CustomerRef":{"value":"3"},"Line":[…]}`), like POST /{entity}. */
+    create(entity: string, body: Json): Json;
+    /** Sparse update with QBO field names; bumps SyncToken and LastUpdatedTime. */
+    update(entity: string, id: string, patch: Json): Json;
+    /** Hard delete of a transaction (seen only by CDC and webhooks afterwards); customers become inactive. */
+    remove(entity: string, id: string): void;
+    void(entity: string, id: string): Json;
+    /** Records a customer payment applied to one invoice; returns the Payment. */
+    pay(invoiceId: string, amount: string, opts?: { txnDate?: string; refNum?: string }): Json;
+    /** Deleted transactions so far, per entity (ids). */
+    deleted(entity: string): string[];
+  };
+  oauth: {
+    authorize(params: { redirectUri: string; state: string; scope?: string }): string;
+    /** Shortcut for tests: a fresh connection's tokens without the HTTP dance. */
+    connect(): { accessToken: string; refreshToken: string; realmId: string; expiresIn: number };
+    expireAccessTokens(): void;
+    revokeAll(): void;
+  };
+  webhooks: {
+    /** A signed delivery: build(events) or build({format, events}). */
+    build(input: WebhookEvent[] | { format?: WebhookFormat; events: WebhookEvent[] }): BuiltWebhook;
+    /** Events produced by data changes since the last drain (what Intuit would notify). */
+    drain(): WebhookEvent[];
+    sign(body: string): string;
+  };
+  faults: {
+    failNext(count: number, status: number, body?: unknown): void;
+    throttleNext(count: number): void;
+    corrupt(entity: string, id: string): void;
+    latencyMs: number;
+  };
+  stats: QboStats;
+}
+
+export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {}): QuickBooksSimulator {
+  const now = () => (opts.clock ? opts.clock() : new Date()).getTime();
+  const limits: QboLimits = { ...DOCUMENTED_LIMITS, ...opts.limits };
+  const baseUrls: QboBaseUrls = { ...INTUIT_BASE_URLS, ...opts.baseUrls };
+  const realmId = opts.realmId ?? DEFAULT_REALM_ID;
+  const clientId = opts.clientId ?? DEFAULT_CLIENT_ID;
+  const clientSecret = opts.clientSecret ?? DEFAULT_CLIENT_SECRET;
+  const verifierToken = opts.webhookKey ?? DEFAULT_VERIFIER_TOKEN;
+  const currency = opts.homeCurrency ?? 'EUR';
+  const zone = createZone(opts.timeZone ?? 'America/Los_Angeles');
+  const store = new Store({
+    now,
+    zone,
+    currency,
+    taxPercent: opts.taxPercent ?? (currency === 'USD' ? 0 : 20),
+    customFieldDefinitions: opts.customFieldDefinitions ?? [{ DefinitionId: '1', Name: 'Relance' }],
+  });
+  const invoices = opts.invoices ?? 200;
+  seedCompany(store, {
+    seed: opts.seed ?? DEFAULT_SEED,
+    customers: opts.customers ?? 25,
+    invoices,
+    creditNotes: opts.creditNotes ?? Math.max(0, Math.round(invoices * 0.06)),
+    payments: opts.payments ?? Math.round(invoices * 0.6),
+  });
+  const runner = createQueryRunner(store);
+  const oauth = new OAuthServer({ clientId, clientSecret, realmId, now, limits: () => limits });
+  const faultState: FaultState = { failures: [], throttles: 0, latencyMs: 0 };
+  const stats: QboStats = {
+    requests: 0,
+    throttled: 0,
+    byRoute: {},
+    maxConcurrent: 0,
+    minorVersions: {},
+    withoutAcceptJson: 0,
+    reset() {
+      stats.requests = 0;
+      stats.throttled = 0;
+      stats.byRoute = {};
+      stats.maxConcurrent = 0;
+      stats.minorVersions = {};
+      stats.withoutAcceptJson = 0;
+    },
+  };
+  const handlers = createHandlers({ store, runner, oauth, realmId, baseUrls, limits: () => limits, now, zone, stats, faults: faultState });
+
+  const entityOf = (name: string): EntityName => {
+    // Normalized-model names are accepted too ("credit_note" is QBO's CreditMemo).
+    const e = entityName(name) ?? (/^credit[_-]?notes?$/i.test(name) ? 'CreditMemo' : undefined);
+    if (!e) throw new Error(`unknown QuickBooks entity "${name}": expected Customer, Invoice, CreditMemo or Payment`);
+    return e;
+  };
+  const recOf = (name: string, id: string): AnyRec => {
+    const rec = store.table(entityOf(name)).byId.get(id);
+    if (!rec) throw objectNotFound();
+    return rec;
+  };
+  const source = `intuit.${Buffer.from(`${clientId}:${realmId}`).toString('base64').slice(0, 43)}=`;
+
+  return {
+    handlers,
+    baseUrls,
+    externalTenantId: realmId,
+    realmId,
+    clientId,
+    clientSecret,
+    verifierToken,
+    limits,
+    data: {
+      list: (entity) => (store.table(entityOf(entity)).ordered as AnyRec[]).map((r) => store.render(r)),
+      get: (entity, id) => {
+        const rec = store.table(entityOf(entity)).byId.get(id);
+        return rec ? store.render(rec) : undefined;
+      },
+      count: (entity) => store.table(entityOf(entity)).ordered.length,
+      create: (entity, body) => {
+        const e = entityOf(entity);
+        const rec: AnyRec =
+          e === 'Customer' ? store.createCustomer(body)
+          : e === 'Invoice' ? store.createInvoice(body)
+          : e === 'CreditMemo' ? store.createCreditMemo(body)
+          : store.createPayment(body);
+        return store.render(rec);
+      },
+      update: (entity, id, patch) => {
+        const rec = recOf(entity, id);
+        store.update(rec, patch, true);
+        return store.render(rec);
+      },
+      remove: (entity, id) => store.remove(recOf(entity, id)),
+      void: (entity, id) => {
+        const rec = recOf(entity, id);
+        if (rec.kind === 'Customer') throw new Error('customers cannot be voided; use remove() to make one inactive');
+        store.void(rec);
+        return store.render(rec);
+      },
+      pay: (invoiceId, amount, extra = {}) => {
+        const inv = store.invoices.byId.get(invoiceId);
+        if (!inv) throw objectNotFound();
+        const p = store.createPayment({
+          CustomerRef: { value: inv.customer.id },
+          TotalAmt: amount,
+          Line: [{ Amount: amount, LinkedTxn: [{ TxnId: inv.id, TxnType: 'Invoice' }] }],
+          ...(extra.txnDate ? { TxnDate: extra.txnDate } : {}),
+          ...(extra.refNum ? { PaymentRefNum: extra.refNum } : {}),
+        });
+        return store.render(p);
+      },
+      deleted: (entity) => store.tombstones[entityOf(entity)].map((t) => t.id),
+    },
+    oauth: {
+      authorize: (params) => oauth.authorize(params),
+      connect: () => {
+        const redirectUri = 'https://relance.example/oauth/callback';
+        const code = new URL(oauth.authorize({ redirectUri, state: 'connect' })).searchParams.get('code') ?? '';
+        const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+        const reply = oauth.token(basic, new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }));
+        const body = reply.body ?? {};
+        return { accessToken: String(body.access_token), refreshToken: String(body.refresh_token), realmId, expiresIn: Number(body.expires_in) };
+      },
+      expireAccessTokens: () => oauth.expireAccessTokens(),
+      revokeAll: () => oauth.revokeAll(),
+    },
+    webhooks: {
+      build: (input) => {
+        const { format, events } = Array.isArray(input) ? { format: undefined, events: input } : input;
+        return buildWebhook(events, { format: format ?? opts.webhookFormat ?? 'cloudevents', realmId, verifierToken, nowMs: now(), source });
+      },
+      drain: () => store.pendingEvents.splice(0, store.pendingEvents.length),
+      sign: (body) => signIntuit(body, verifierToken),
+    },
+    faults: {
+      failNext: (n, status, body) => {
+        for (let i = 0; i < n; i++) faultState.failures.push({ status, ...(body === undefined ? {} : { body }) });
+      },
+      throttleNext: (n) => {
+        faultState.throttles += n;
+      },
+      corrupt: (entity, id) => {
+        const rec = recOf(entity, id);
+        rec.corrupt = true;
+        store.touch(rec);
+      },
+      get latencyMs() {
+        return faultState.latencyMs;
+      },
+      set latencyMs(ms: number) {
+        faultState.latencyMs = ms;
+      },
+    },
+    stats,
+  };
+}
+
+/**
+ * Serves the simulator on one local port for the demo CLI and benches: every host (API, authorize, token,
+ * revoke) points at `http://host:port` with its own path prefix.
+ */
+export async function startSimulatorServer(
+  opts: QuickBooksSimulatorOptions & { port?: number; host?: string } = {},
+): Promise<{ url: string; close(): Promise<void>; simulator: QuickBooksSimulator }> {
+  const host = opts.host ?? '127.0.0.1';
+  const handlers: RequestHandler[] = [];
+  let origin = '';
+  // The port is known only once listening, so the handler list is filled after start (serveHandlers reads it per request).
+  const served = await serveHandlers(handlers, { ...(opts.port !== undefined ? { port: opts.port } : {}), host, rewriteTo: (path) => `${origin}${path}` });
+  origin = served.url;
+  const simulator = createQuickBooksSimulator({
+    ...opts,
+    baseUrls: {
+      api: `${origin}/api`,
+      authorize: `${origin}/connect/oauth2`,
+      token: `${origin}/oauth2/v1/tokens/bearer`,
+      revoke: `${origin}/v2/oauth2/tokens/revoke`,
+      ...opts.baseUrls,
+    },
+  });
+  handlers.push(...simulator.handlers);
+  return { url: origin, close: () => served.close(), simulator };
+}
