@@ -3,10 +3,10 @@ import type { HttpHandler, RequestHandler } from 'msw';
 import { serveHandlers } from '../common/serve.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
 import { createZone } from './format.js';
-import { OAuthServer } from './oauth.js';
+import { OAuthServer, type OAuthSnapshot } from './oauth.js';
 import { createQueryRunner } from './query.js';
 import { seedCompany } from './seed.js';
-import { objectNotFound, Store } from './store.js';
+import { objectNotFound, Store, type StoreSnapshot } from './store.js';
 import {
   DOCUMENTED_LIMITS, entityName, INTUIT_BASE_URLS, type AnyRec, type EntityName, type QboBaseUrls, type QboLimits, type QuickBooksSimulatorOptions, type WebhookEvent,
 } from './types.js';
@@ -71,6 +71,16 @@ export interface QuickBooksSimulator {
     latencyMs: number;
   };
   stats: QboStats;
+  /** The whole state as plain JSON (company data and OAuth grants), and back: the demo survives restarts. */
+  snapshot(): SimulatorSnapshot;
+  restore(snapshot: SimulatorSnapshot): void;
+}
+
+export interface SimulatorSnapshot {
+  provider: 'quickbooks';
+  realmId: string;
+  store: StoreSnapshot;
+  oauth: OAuthSnapshot;
 }
 
 export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {}): QuickBooksSimulator {
@@ -224,6 +234,12 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
       },
     },
     stats,
+    snapshot: () => ({ provider: 'quickbooks', realmId, store: store.snapshot(), oauth: oauth.snapshot() }),
+    restore(snap) {
+      if (snap.provider !== 'quickbooks' || snap.realmId !== realmId) throw new Error(`snapshot of ${snap.provider} company ${snap.realmId} cannot restore company ${realmId}`);
+      store.restore(snap.store);
+      oauth.restore(snap.oauth);
+    },
   };
 }
 

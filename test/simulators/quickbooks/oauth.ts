@@ -36,6 +36,13 @@ interface Code {
   used: boolean;
 }
 
+export interface OAuthSnapshot {
+  issuedRefreshTokens: number;
+  grants: { realmId: string; scope: string; revoked: boolean; current: string }[];
+  refresh: { value: string; grant: number; issuedMs: number; expiresMs: number; supersededMs: number | null }[];
+  access: { value: string; grant: number; expiresMs: number }[];
+}
+
 export interface OAuthReply {
   status: number;
   body: Record<string, unknown> | null;
@@ -151,6 +158,34 @@ export class OAuthServer {
     if (at.expiresMs <= this.cfg.now()) return { ok: false, status: 401, reason: 'expired' };
     if (at.grant.realmId !== realmId) return { ok: false, status: 403, reason: 'realm' };
     return { ok: true };
+  }
+
+  /** Plain JSON of every grant and token, so a demo company survives a process restart (see `restore`). */
+  snapshot(): OAuthSnapshot {
+    const grants = this.grants.map((g) => ({ realmId: g.realmId, scope: g.scope, revoked: g.revoked }));
+    const index = new Map(this.grants.map((g, i) => [g, i]));
+    return {
+      issuedRefreshTokens: this.issuedRefreshTokens,
+      grants: grants.map((g, i) => ({ ...g, current: this.grants[i]!.current.value })),
+      refresh: [...this.refresh.values()].map((r) => ({ value: r.value, grant: index.get(r.grant)!, issuedMs: r.issuedMs, expiresMs: r.expiresMs, supersededMs: r.supersededMs ?? null })),
+      access: [...this.access.values()].map((a) => ({ value: a.value, grant: index.get(a.grant)!, expiresMs: a.expiresMs })),
+    };
+  }
+
+  restore(snap: OAuthSnapshot): void {
+    this.codes.clear();
+    this.access.clear();
+    this.refresh.clear();
+    this.grants.length = 0;
+    this.issuedRefreshTokens = snap.issuedRefreshTokens;
+    const grants: Grant[] = snap.grants.map((g) => ({ realmId: g.realmId, scope: g.scope, revoked: g.revoked, current: undefined as unknown as RefreshToken }));
+    for (const r of snap.refresh) {
+      const rt: RefreshToken = { value: r.value, grant: grants[r.grant]!, issuedMs: r.issuedMs, expiresMs: r.expiresMs, ...(r.supersededMs !== null ? { supersededMs: r.supersededMs } : {}) };
+      this.refresh.set(rt.value, rt);
+    }
+    snap.grants.forEach((g, i) => (grants[i]!.current = this.refresh.get(g.current)!));
+    for (const a of snap.access) this.access.set(a.value, { value: a.value, grant: grants[a.grant]!, expiresMs: a.expiresMs });
+    this.grants.push(...grants);
   }
 
   expireAccessTokens(): void {
