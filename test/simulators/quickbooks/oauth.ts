@@ -98,7 +98,17 @@ export class OAuthServer {
     const m = /^Basic\s+(.+)$/i.exec(authorization ?? '');
     if (!m) return false;
     const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
-    return decoded === `${this.cfg.clientId}:${this.cfg.clientSecret}`;
+    const sep = decoded.indexOf(':');
+    if (sep < 0) return false;
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before base64 (a strict client sends "-" as %2D).
+    const form = (v: string) => {
+      try {
+        return decodeURIComponent(v.replace(/\+/g, ' '));
+      } catch {
+        return null;
+      }
+    };
+    return form(decoded.slice(0, sep)) === this.cfg.clientId && form(decoded.slice(sep + 1)) === this.cfg.clientSecret;
   }
 
   /** POST /oauth2/v1/tokens/bearer with a form body. */
