@@ -4,12 +4,16 @@ import type { Connector } from '../connectors/types.js';
 import { runMigrate } from './migrate.js';
 import { runPenalty } from './penalty.js';
 import { runPreview } from './preview.js';
-import { runStart } from './start.js';
+import { runService, type WorkerModule } from './start.js';
+import { runSync } from './sync.js';
+import { runConnect } from './connect.js';
+import { runSimulate } from './simulate.js';
 
 /** What every command is given: configuration (null for commands that need none) and the shipped connectors. */
 export interface CommandContext {
   config: Config | null;
   connectors: readonly Connector[];
+  workers?: WorkerModule;
   /** Standard input, read on demand (commands such as `map` take a record on stdin). */
   stdin(): Promise<string>;
 }
@@ -23,7 +27,21 @@ export interface Command {
 }
 
 export const commands: Record<string, Command> = {
-  start: { args: '', summary: 'Run the service (HTTP + workers); embedded PostgreSQL unless DATABASE_URL is set.', run: (_a, c) => runStart(c.config!) },
+  start: { args: '', summary: 'Run the service (HTTP + workers); embedded PostgreSQL unless DATABASE_URL is set.', run: (_a, c) => runService('all', c) },
+  serve: { args: '', summary: 'Run the HTTP server only (settings, API, webhooks, OAuth callbacks).', run: (_a, c) => runService('serve', c) },
+  work: { args: '', summary: 'Run the workers only (sync, webhooks, rules, actions); needs REDIS_URL to share work.', run: (_a, c) => runService('work', c) },
+  connect: {
+    args: '<provider> --demo [--seed S] [--invoices N] [--customers N] [--port P]',
+    summary: 'Connect a tenant to a simulated demo company (real OAuth flow) and print the connection id.',
+    run: (a, c) => runConnect(a, c.config!, c.connectors),
+  },
+  simulate: {
+    args: '<provider> [--port P] [--seed S] [--invoices N] [--latency MS]',
+    summary: 'Serve a provider simulator on a local port (prints its base URL) until stopped.',
+    needsConfig: false,
+    run: (a) => runSimulate(a),
+  },
+  sync: { args: '<connection-id> [--full] [--json]', summary: 'Sync one connection now, with progress and a summary.', run: (a, c) => runSync(a, c.config!, c.connectors) },
   migrate: { args: '', summary: 'Apply pending database migrations and exit.', run: (_a, c) => runMigrate(c.config!) },
   penalty: {
     args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',

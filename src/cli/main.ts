@@ -1,6 +1,7 @@
 // The `relance` command line: dispatches sub-commands and turns errors into clear messages and exit codes.
 import { ConfigError, loadConfig } from '../config.js';
 import type { Connector } from '../connectors/types.js';
+import type { WorkerModule } from './start.js';
 import { commands, usage } from './commands.js';
 import { UsageError } from './errors.js';
 
@@ -12,7 +13,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function main(argv: string[], deps: { connectors?: readonly Connector[] } = {}): Promise<number> {
+export async function main(argv: string[], deps: { connectors?: readonly Connector[]; workers?: WorkerModule } = {}): Promise<number> {
   const [name = 'help', ...rest] = argv;
   const command = commands[name === '--help' || name === '-h' ? 'help' : name];
   if (!command) {
@@ -25,7 +26,7 @@ export async function main(argv: string[], deps: { connectors?: readonly Connect
   }
   try {
     const config = command.needsConfig === false ? null : loadConfig();
-    return await command.run(rest, { config, connectors: deps.connectors ?? [], stdin: readStdin });
+    return await command.run(rest, { config, connectors: deps.connectors ?? [], ...(deps.workers ? { workers: deps.workers } : {}), stdin: readStdin });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

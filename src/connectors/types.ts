@@ -4,6 +4,8 @@ import type { EntityKind } from '../model/index.js';
 export const STREAMS = ['customers', 'invoices', 'credit_notes', 'payments'] as const;
 export type StreamName = (typeof STREAMS)[number];
 
+export const DEFAULT_SYNC_EVERY_MS = 15 * 60_000;
+
 export const STREAM_ENTITY: Record<StreamName, EntityKind> = {
   customers: 'customer',
   invoices: 'invoice',
@@ -138,6 +140,8 @@ export interface Connector {
   streams: Record<StreamName, StreamSpec>;
   webhooks?: ConnectorWebhooks;
   writeback?: ConnectorWriteback;
+  /** How often incremental syncs run when the provider has no webhook for everything (default 15 minutes). */
+  syncEveryMs?: number;
   /** Context for mappings (e.g. the company's home currency); read once per sync. */
   mappingContext?(ctx: Omit<ReadContext, 'cursor' | 'full'>): Promise<Record<string, unknown>>;
 }

@@ -1,12 +1,17 @@
 // The Hono application: health now; settings pages, API, OAuth callbacks and webhook ingress mount here.
 import { Hono } from 'hono';
 import { ping, type Sql } from '../store/db.js';
+import type { Registry } from 'prom-client';
+import { webhookRoutes, type WebhookDeps } from './webhooks.js';
 
 export const VERSION = '0.1.0';
 
 export interface AppDeps {
   sql: Sql;
   databaseLabel?: string;
+  webhooks?: WebhookDeps;
+  /** Prometheus exposition, served at /metrics. */
+  metrics?: Registry;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -22,6 +27,12 @@ export function createApp(deps: AppDeps): Hono {
     };
     return c.json(body, up ? 200 : 503);
   });
+
+  if (deps.webhooks) app.route('/webhooks', webhookRoutes(deps.webhooks));
+  if (deps.metrics) {
+    const registry = deps.metrics;
+    app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  }
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => c.json({ error: 'internal_error', message: 'Unexpected error; see the server log.', detail: err.message }, 500));

@@ -133,3 +133,11 @@ export async function findConnectionsByExternalTenant(sql: Sql, provider: string
     from connections where provider = ${provider} and external_tenant_id = ${externalTenantId} and status <> 'disconnected'`;
   return rows.map(toConnection);
 }
+
+/** Every connection that should be kept in sync, across tenants: only for the scheduler, which then works per tenant. */
+export async function listActiveConnections(sql: Sql): Promise<Connection[]> {
+  const rows = await sql<ConnectionRow[]>`
+    select id, tenant_id, provider, external_tenant_id, status, status_detail, settings, last_sync_at
+    from connections where status in ('active', 'paused') and external_tenant_id is not null order by created_at`;
+  return rows.map(toConnection);
+}

@@ -1,0 +1,125 @@
+// Demo companies: a provider simulator served on a loopback port, its state saved under RELANCE_HOME so it survives restarts.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OAuthClientConfig } from '../connectors/types.js';
+import type { Connection } from '../store/tenants.js';
+
+/** Kept in `connections.settings.demo`: how to rebuild the same company. */
+export interface DemoSettings {
+  provider: string;
+  seed: number;
+  customers: number;
+  invoices: number;
+  payments: number;
+  creditNotes: number;
+  port: number;
+}
+
+interface SimulatorLike {
+  clientId: string;
+  clientSecret: string;
+  verifierToken?: string;
+  webhookKey?: string;
+  baseUrls: Record<string, string>;
+  snapshot(): unknown;
+  restore(snapshot: unknown): void;
+}
+
+interface SimulatorModule {
+  startSimulatorServer(opts: Record<string, unknown>): Promise<{ url: string; close(): Promise<void>; simulator: SimulatorLike }>;
+}
+
+export interface DemoHost {
+  url: string;
+  app: { clientId: string; clientSecret: string; webhookSecret: string | null; endpoints: NonNullable<OAuthClientConfig['endpoints']> };
+  /** Saves the company's state, then stops serving it (only if this process started it). */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DEMO_PORTS: Record<string, number> = { quickbooks: 54410, xero: 54411 };
+
+/** Loads test/simulators/<provider>: the same simulators serve tests, benchmarks and the demo. */
+async function simulatorModule(provider: string): Promise<SimulatorModule> {
+  if (!/^[a-z]+$/.test(provider)) throw new Error(`no simulator for "${provider}"`);
+  try {
+    return (await import(`../../test/simulators/${provider}/index.js`)) as SimulatorModule;
+  } catch (err) {
+    throw new Error(`no demo company for ${provider} in this build (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+async function answering(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(500) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const stateFile = (home: string, d: DemoSettings) => join(home, 'demo', `${d.provider}-${d.seed}-${d.port}.json`);
+
+/**
+ * Serves the demo company of `settings` unless another Relance process already does (same port answering),
+ * restoring the last saved state. Several processes (connect, sync, start) can take turns.
+ */
+export async function hostDemo(home: string, settings: DemoSettings, log: (line: string) => void = () => undefined): Promise<DemoHost> {
+  const mod = await simulatorModule(settings.provider);
+  const origin = `http://127.0.0.1:${settings.port}`;
+  const file = stateFile(home, settings);
+  if (await answering(origin)) {
+    const saved = JSON.parse(readFileSync(`${file}.app`, 'utf8')) as DemoHost['app'];
+    return { url: origin, app: saved, close: async () => undefined };
+  }
+  const served = await mod.startSimulatorServer({ port: settings.port, seed: settings.seed, customers: settings.customers, invoices: settings.invoices, payments: settings.payments, creditNotes: settings.creditNotes });
+  const sim = served.simulator;
+  try {
+    sim.restore(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`Demo ${settings.provider}: saved state unreadable (${String(err)}); starting from the seed.`);
+  }
+  const app: DemoHost['app'] = {
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    webhookSecret: sim.verifierToken ?? sim.webhookKey ?? null,
+    endpoints: sim.baseUrls as DemoHost['app']['endpoints'],
+  };
+  mkdirSync(join(home, 'demo'), { recursive: true });
+  writeFileSync(`${file}.app`, JSON.stringify(app));
+  const save = () => {
+    writeFileSync(`${file}.tmp`, JSON.stringify(sim.snapshot()));
+    renameSync(`${file}.tmp`, file);
+  };
+  // Saved periodically too, so a killed process loses at most a few seconds of demo activity.
+  const timer = setInterval(save, 5000);
+  timer.unref();
+  return {
+    url: served.url,
+    app,
+    async close() {
+      clearInterval(timer);
+      save();
+      await served.close();
+    },
+  };
+}
+
+export function demoSettingsOf(connection: Pick<Connection, 'settings'>): DemoSettings | null {
+  const demo = connection.settings['demo'];
+  return demo && typeof demo === 'object' && 'provider' in demo ? (demo as DemoSettings) : null;
+}
+
+/** Hosts every demo company among `connections` (once per port); returns a closer for all of them. */
+export async function hostDemosFor(home: string, connections: readonly Pick<Connection, 'settings'>[], log?: (line: string) => void): Promise<() => Promise<void>> {
+  const hosts: DemoHost[] = [];
+  const seen = new Set<number>();
+  for (const c of connections) {
+    const d = demoSettingsOf(c);
+    if (!d || seen.has(d.port)) continue;
+    seen.add(d.port);
+    hosts.push(await hostDemo(home, d, log));
+  }
+  return async () => {
+    for (const h of hosts) await h.close();
+  };
+}

@@ -1,0 +1,70 @@
+// The running service's parts, wired once: database, connectors registry, shared rate gate, queue driver, sync dependencies, logger.
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { clientConfigFor, webhookSecretFor } from './connectors/clients.js';
+import { createRateGate, memoryBackend, redisBackend, type RateGate } from './connectors/rate-gate.js';
+import { ConnectorRegistry } from './connectors/registry.js';
+import type { Connector } from './connectors/types.js';
+import { createLogger, type Logger } from './log.js';
+import { createBullQueue, createMemoryQueue, type QueueDriver } from './queue/index.js';
+import { openRuntime, type Runtime } from './runtime.js';
+import type { SyncDeps } from './sync/engine.js';
+import { mapperResolver } from './sync/mappers.js';
+
+export interface Service {
+  config: Config;
+  runtime: Runtime;
+  registry: ConnectorRegistry;
+  gate: RateGate;
+  queue: QueueDriver;
+  sync: SyncDeps;
+  log: Logger;
+  /** Provider requests and 429s since start, for /metrics and sync summaries. */
+  requests: { total: number; throttled: number; byProvider: Record<string, { total: number; throttled: number }> };
+  close(): Promise<void>;
+}
+
+export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void } = {}): Promise<Service> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)) });
+  const registry = new ConnectorRegistry(connectors);
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
+  const gate = createRateGate(redis ? redisBackend(redis) : memoryBackend());
+  const queue = config.REDIS_URL ? createBullQueue(config.REDIS_URL) : createMemoryQueue();
+  const requests: Service['requests'] = { total: 0, throttled: 0, byProvider: {} };
+  const sync: SyncDeps = {
+    sql: runtime.sql,
+    secretKey: runtime.secretKey,
+    registry,
+    gate,
+    clientConfig: (provider, connection) => clientConfigFor(config, provider, connection),
+    mappers: mapperResolver(runtime.sql),
+    onRequest(r) {
+      const p = (requests.byProvider[r.provider] ??= { total: 0, throttled: 0 });
+      requests.total++;
+      p.total++;
+      if (r.status === 429) {
+        requests.throttled++;
+        p.throttled++;
+      }
+    },
+  };
+  return {
+    config,
+    runtime,
+    registry,
+    gate,
+    queue,
+    sync,
+    log,
+    requests,
+    async close() {
+      await queue.close();
+      await gate.close();
+      redis?.disconnect();
+      await runtime.close();
+    },
+  };
+}
+
+export { webhookSecretFor };

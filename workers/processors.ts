@@ -1,0 +1,81 @@
+// Job processors: what each queued job does. The PostgreSQL inbox/outbox stay the source of truth; a job only says "look now".
+import { runEvaluation } from '../src/collections/run.js';
+import type { StreamName } from '../src/connectors/types.js';
+import type { Handlers } from '../src/queue/driver.js';
+import type { Service } from '../src/service.js';
+import { listDocuments } from '../src/store/documents.js';
+import { markInboxProcessed, pendingInbox } from '../src/store/inbox.js';
+import { getConnection } from '../src/store/tenants.js';
+import { syncConnection, syncRecords } from '../src/sync/engine.js';
+import { createTokenSource } from '../src/connectors/tokens.js';
+import { clientConfigFor } from '../src/connectors/clients.js';
+
+export interface ProcessorOptions {
+  /** Executes a tenant's due outbox actions (src/actions); absent until an executor is configured. */
+  executeActions?: (service: Service, tenantId: string) => Promise<void>;
+}
+
+/** A sync or webhook that changed facts triggers an evaluation of the connection (deduplicated while one waits). */
+async function evaluateSoon(service: Service, tenantId: string, connectionId: string) {
+  await service.queue.enqueue('evaluate', { tenantId, connectionId }, { jobId: `evaluate:${connectionId}` });
+}
+
+export function createProcessors(service: Service, options: ProcessorOptions = {}): Handlers {
+  const { sql } = service.runtime;
+  const log = service.log;
+  return {
+    async sync({ tenantId, connectionId, full }) {
+      const report = await syncConnection(service.sync, tenantId, connectionId, { full });
+      log.info({ tenantId, connectionId, status: report.status, requests: report.requests, throttled: report.throttled, ms: report.durationMs }, 'sync finished');
+      if (report.status === 'failed') throw new Error(report.error ?? 'sync failed');
+      if (report.streams.some((s) => s.inserted + s.updated + s.deleted > 0)) await evaluateSoon(service, tenantId, connectionId);
+    },
+
+    async webhook({ tenantId, provider }) {
+      const events = (await pendingInbox(sql, tenantId, 500)).filter((e) => e.provider === provider);
+      const byConnection = new Map<string, typeof events>();
+      for (const e of events) if (e.connectionId) (byConnection.get(e.connectionId) ?? byConnection.set(e.connectionId, []).get(e.connectionId)!).push(e);
+      for (const [connectionId, list] of byConnection) {
+        const changes: Partial<Record<StreamName, string[]>> = {};
+        for (const e of list) {
+          const p = e.payload as { stream: StreamName; externalId: string };
+          (changes[p.stream] ??= []).push(p.externalId);
+        }
+        const ids = list.map((e) => e.id);
+        try {
+          await syncRecords(service.sync, tenantId, connectionId, changes);
+          await markInboxProcessed(sql, tenantId, ids);
+        } catch (err) {
+          await markInboxProcessed(sql, tenantId, ids, err instanceof Error ? err.message : String(err));
+          throw err;
+        }
+        await evaluateSoon(service, tenantId, connectionId);
+      }
+    },
+
+    async evaluate({ tenantId, connectionId }) {
+      const result = await runEvaluation(sql, tenantId, connectionId);
+      log.info({ tenantId, connectionId, planned: result.keys.length, today: result.today }, 'evaluation finished');
+      if (result.keys.length) await service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` });
+    },
+
+    async actions({ tenantId }) {
+      if (options.executeActions) await options.executeActions(service, tenantId);
+    },
+
+    async refresh({ tenantId, connectionId }) {
+      const connection = await getConnection(sql, tenantId, connectionId);
+      if (!connection || connection.status === 'needs_reconnect') return;
+      const connector = service.registry.get(connection.provider);
+      // Refreshes only when the token expires within the window: a schedule every 10 minutes keeps it ahead of expiry.
+      await createTokenSource({ sql, secretKey: service.runtime.secretKey, connector, client: clientConfigFor(service.config, connection.provider, connection), tenantId, connectionId, refreshAheadMs: 15 * 60_000 }).accessToken(false);
+    },
+
+    async reconcile({ tenantId, connectionId }) {
+      const open = (await listDocuments(sql, tenantId, 'invoice', { connectionId })).filter((d) => d.record.status === 'open' || d.record.status === 'partially_paid');
+      if (open.length === 0) return;
+      await syncRecords(service.sync, tenantId, connectionId, { invoices: open.map((d) => d.record.externalId) });
+      await evaluateSoon(service, tenantId, connectionId);
+    },
+  };
+}
