@@ -3,6 +3,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// A closed pipe (`relance preview … | head`) must not kill the command before it stops its database.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 const { main } = await import('../src/cli/main.ts');
 // The composition root: src/ never imports a concrete connector, the shipped list is handed in here.
 const { connectors } = await import('../connectors/index.ts');

@@ -8,6 +8,7 @@ import { runService, type WorkerModule } from './start.js';
 import { runSync } from './sync.js';
 import { runConnect } from './connect.js';
 import { runSimulate } from './simulate.js';
+import { runMapCli } from '../mapping/cli.js';
 
 /** What every command is given: configuration (null for commands that need none) and the shipped connectors. */
 export interface CommandContext {
@@ -43,6 +44,17 @@ export const commands: Record<string, Command> = {
   },
   sync: { args: '<connection-id> [--full] [--json]', summary: 'Sync one connection now, with progress and a summary.', run: (a, c) => runSync(a, c.config!, c.connectors) },
   migrate: { args: '', summary: 'Apply pending database migrations and exit.', run: (_a, c) => runMigrate(c.config!) },
+  map: {
+    args: '<provider> <customer|invoice|credit_note|payment> [--mapping FILE] [--context JSON]',
+    summary: 'Map one raw provider record (JSON on stdin) to the normalized model (JSON on stdout).',
+    needsConfig: false,
+    async run(a, c) {
+      const result = await runMapCli(a, await c.stdin());
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      return result.code;
+    },
+  },
   penalty: {
     args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',
     summary: 'Compute statutory late-payment interest and fixed compensation (JSON).',

