@@ -1,0 +1,193 @@
+// Bench `sync`: a full QuickBooks sync from the simulator (own process, quotas enforced, ~100 ms latency) and the CPU path (map, validate, upsert).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quickbooks } from '../connectors/quickbooks/index.js';
+import { clientConfigFor } from '../src/connectors/clients.js';
+import { createMemoryRateGate } from '../src/connectors/rate-gate.js';
+import { ConnectorRegistry } from '../src/connectors/registry.js';
+import { loadShippedMapping, mapRecord } from '../src/mapping/index.js';
+import { Invoice } from '../src/model/index.js';
+import { connect, type Sql } from '../src/store/db.js';
+import { upsertDocuments } from '../src/store/documents.js';
+import { startEmbeddedPostgres } from '../src/store/embedded.js';
+import { migrate } from '../src/store/migrate.js';
+import { createConnection, createTenant, saveCredentials, updateConnection } from '../src/store/tenants.js';
+import { syncConnection } from '../src/sync/engine.js';
+import { mapperResolver } from '../src/sync/mappers.js';
+import { createQuickBooksSimulator } from '../test/simulators/quickbooks/index.js';
+import type { BenchResult } from './run.js';
+
+const SECRET = Buffer.alloc(32, 3);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `relance simulate` in its own process, so the RSS we report is Relance's alone. */
+async function startSimulator(args: string[]): Promise<{ child: ChildProcess; url: string; endpoints: Record<string, string>; clientId: string; clientSecret: string }> {
+  const child = spawn(process.execPath, ['bin/relance.mjs', 'simulate', 'quickbooks', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const deadline = Date.now() + 120_000;
+  while (!/Ctrl-C/.test(err)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`simulator did not start:\n${out}\n${err}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const endpoints = JSON.parse(/Endpoints: (.*)/.exec(err)![1]!) as Record<string, string>;
+  const [, clientId, clientSecret] = /OAuth client: (\S+) \/ (\S+)/.exec(err)!;
+  return { child, url: out.trim(), endpoints, clientId: clientId!, clientSecret: clientSecret! };
+}
+
+async function connectedTenant(sql: Sql, sim: Awaited<ReturnType<typeof startSimulator>>) {
+  const tenant = await createTenant(sql, { name: 'bench' });
+  const connection = await createConnection(sql, tenant.id, { provider: 'quickbooks' });
+  const app = { clientId: sim.clientId, clientSecret: sim.clientSecret, webhookSecret: null, endpoints: sim.endpoints };
+  await sql`update connections set settings = ${JSON.stringify({ app })}::text::jsonb where id = ${connection.id}`;
+  const client = { clientId: sim.clientId, clientSecret: sim.clientSecret, redirectUri: 'http://127.0.0.1:8787/oauth/quickbooks/callback', endpoints: sim.endpoints };
+  const consent = await fetch(quickbooks.auth.authorizeUrl(client, 'bench'), { redirect: 'manual' });
+  const callback = Object.fromEntries(new URL(consent.headers.get('location')!).searchParams.entries());
+  const { tokens, externalTenantId } = await quickbooks.auth.exchangeCode(client, callback['code']!, callback);
+  await saveCredentials(sql, SECRET, tenant.id, connection.id, tokens);
+  await updateConnection(sql, tenant.id, connection.id, { externalTenantId });
+  return { tenantId: tenant.id, connectionId: connection.id };
+}
+
+/** The hand-written equivalent of mappings/quickbooks/invoice.jsonata, to price JSONata's flexibility. */
+function handMappedInvoice(r: Record<string, unknown>, homeCurrency: string) {
+  const num = (v: unknown, dp = 2) => Number(v).toFixed(dp);
+  const total = num(r['TotalAmt']);
+  const due = num(r['Balance']);
+  const voided = typeof r['PrivateNote'] === 'string' && (r['PrivateNote'] as string).startsWith('Voided');
+  return Invoice.parse({
+    externalId: r['Id'],
+    number: r['DocNumber'] ?? null,
+    customerExternalId: (r['CustomerRef'] as { value: string }).value,
+    issueDate: r['TxnDate'],
+    dueDate: r['DueDate'] ?? r['TxnDate'],
+    currency: (r['CurrencyRef'] as { value?: string } | undefined)?.value ?? homeCurrency,
+    total,
+    amountDue: due,
+    status: voided ? 'void' : Number(due) === 0 ? 'paid' : Number(due) < Number(total) ? 'partially_paid' : 'open',
+    lines: ((r['Line'] as { DetailType: string; Amount: number; Description?: string }[]) ?? []).filter((l) => l.DetailType === 'SalesItemLineDetail').map((l) => ({ description: l.Description ?? '', amount: num(l.Amount) })),
+    externalVersion: r['SyncToken'],
+    updatedAt: new Date(String((r['MetaData'] as { LastUpdatedTime: string }).LastUpdatedTime)).toISOString(),
+  });
+}
+
+export async function run(opts: { quick: boolean }): Promise<BenchResult> {
+  const scale = opts.quick ? 0.1 : 1;
+  const counts = { invoices: 100_000 * scale, customers: 20_000 * scale, payments: 80_000 * scale };
+  const home = mkdtempSync(join(tmpdir(), 'relance-bench-'));
+  const { chmodSync } = await import('node:fs');
+  chmodSync(home, 0o755);
+  const db = await startEmbeddedPostgres({ dataDir: join(home, 'pg'), port: await freePort(), database: 'bench' });
+  const sql = connect(db.url, { max: 8 });
+  await migrate(sql);
+  const metrics: Record<string, number> = {};
+  const targets: NonNullable<BenchResult['targets']> = [];
+  const simPort = await freePort();
+  process.stderr.write(`  seeding the simulator (${counts.invoices} invoices, ${counts.customers} customers, ${counts.payments} payments)…\n`);
+  const sim = await startSimulator(['--port', String(simPort), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(2000 * scale), '--latency', '100']);
+  try {
+    // 1. Network path: quotas enforced by the simulator, 100 ms per request.
+    const ids = await connectedTenant(sql, sim);
+    let requests = 0;
+    let throttled = 0;
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const started = Date.now();
+    let lastProgress = 0;
+    const report = await syncConnection(
+      {
+        sql,
+        secretKey: SECRET,
+        registry: new ConnectorRegistry([quickbooks]),
+        gate: createMemoryRateGate(),
+        clientConfig: (p, c) => clientConfigFor({ apps: {}, HOST: '127.0.0.1', PORT: 8787, PUBLIC_URL: undefined }, p, c),
+        mappers: mapperResolver(sql),
+        onRequest(r) {
+          requests++;
+          if (r.status === 429) throttled++;
+        },
+      },
+      ids.tenantId,
+      ids.connectionId,
+      {
+        onProgress(p) {
+          if (Date.now() - lastProgress > 2000) {
+            lastProgress = Date.now();
+            process.stderr.write(`  ${p.stream}: ${p.records} records\n`);
+          }
+        },
+      },
+    );
+    clearInterval(sampler);
+    const wallS = (Date.now() - started) / 1000;
+    if (report.status !== 'ok') throw new Error(`sync failed: ${report.error}`);
+    const records = report.streams.reduce((a, s) => a + s.records, 0);
+    // The floor: requests needed at QuickBooks' documented ceiling of 500 per minute per company.
+    const floorS = (requests / 500) * 60;
+    Object.assign(metrics, {
+      syncRecords: records,
+      syncWallSeconds: wallS,
+      syncRequests: requests,
+      syncThrottled429: throttled,
+      quotaFloorSeconds: floorS,
+      quotaUtilisation: floorS / wallS,
+      requestsPerMinute: (requests / wallS) * 60,
+      peakRssMb: peakRss / 1024 / 1024,
+    });
+    targets.push({ label: 'zero 429s in steady state', ok: throttled === 0, detail: `${throttled} × 429` });
+    targets.push({ label: '≥ 90 % of the quota ceiling', ok: floorS / wallS >= 0.9, detail: `${(floorS / wallS * 100).toFixed(0)} % (${requests} requests in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s)` });
+
+    // 2. CPU path: no network; map + validate, then upsert, on the same records.
+    const local = createQuickBooksSimulator({ seed: 2, invoices: counts.invoices, customers: Math.max(50, counts.customers / 10), payments: 0, creditNotes: 0, limits: { perSecond: Infinity, perMinute: Infinity } });
+    const raws = local.data.list('Invoice');
+    const mapping = loadShippedMapping('quickbooks', 'invoice');
+    const context = { provider: 'quickbooks', homeCurrency: 'EUR' };
+    let t0 = performance.now();
+    const mapped = [];
+    for (const raw of raws) {
+      const r = await mapRecord(mapping, 'invoice', raw, context);
+      if (r.ok === true) mapped.push({ record: r.value, raw });
+    }
+    const jsonataS = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    for (const raw of raws) handMappedInvoice(raw, 'EUR');
+    const handS = (performance.now() - t0) / 1000;
+    const tenant = await createTenant(sql, { name: 'bench-cpu' });
+    const connection = await createConnection(sql, tenant.id, { provider: 'quickbooks' });
+    t0 = performance.now();
+    for (let i = 0; i < mapped.length; i += 1000) await upsertDocuments(sql, { tenantId: tenant.id, connectionId: connection.id, provider: 'quickbooks' }, 'invoice', mapped.slice(i, i + 1000));
+    const upsertS = (performance.now() - t0) / 1000;
+    Object.assign(metrics, {
+      cpuRecords: raws.length,
+      jsonataMapValidatePerSec: raws.length / jsonataS,
+      handMapValidatePerSec: raws.length / handS,
+      upsertPerSec: mapped.length / upsertS,
+      mapValidateUpsertPerSec: raws.length / (jsonataS + upsertS),
+      neededPerSecAtQuota: (500 * 1000) / 60,
+    });
+    targets.push({
+      label: 'CPU never the bottleneck',
+      ok: raws.length / (jsonataS + upsertS) > (500 * 1000) / 60,
+      detail: `${Math.round(raws.length / (jsonataS + upsertS))} records/s vs ${Math.round((500 * 1000) / 60)} records/s arriving at the quota`,
+    });
+    return { name: 'sync.quickbooks', metrics, targets };
+  } finally {
+    sim.child.kill('SIGTERM');
+    await sql.end({ timeout: 5 });
+    await db.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
