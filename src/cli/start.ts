@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
 import { createMetrics } from '../http/metrics.js';
+import { adminCredentials } from '../admin.js';
 import type { Handlers } from '../queue/driver.js';
 import { openService, type Service } from '../service.js';
 import { webhookSecretFor } from '../connectors/clients.js';
@@ -23,6 +24,7 @@ function listen(config: Config, service: Service) {
     sql: service.runtime.sql,
     databaseLabel: service.runtime.databaseLabel,
     metrics: createMetrics(service),
+    board: { queues: service.queue.boardQueues(), admin: adminCredentials(config) },
     webhooks: {
       sql: service.runtime.sql,
       registry: service.registry,

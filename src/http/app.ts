@@ -1,8 +1,10 @@
 // The Hono application: health now; settings pages, API, OAuth callbacks and webhook ingress mount here.
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { ping, type Sql } from '../store/db.js';
 import type { Registry } from 'prom-client';
 import { webhookRoutes, type WebhookDeps } from './webhooks.js';
+import { BOARD_PATH, boardRoutes } from './board.js';
 
 export const VERSION = '0.1.0';
 
@@ -12,6 +14,9 @@ export interface AppDeps {
   webhooks?: WebhookDeps;
   /** Prometheus exposition, served at /metrics. */
   metrics?: Registry;
+  /** BullMQ queues for Bull Board, and the admin who may see it. */
+  log?: (entry: Record<string, unknown>) => void;
+  board?: { queues: unknown[]; admin: { email: string; password: string } };
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -29,12 +34,17 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   if (deps.webhooks) app.route('/webhooks', webhookRoutes(deps.webhooks));
+  if (deps.board && deps.board.queues.length) app.route(BOARD_PATH, boardRoutes(deps.board.queues, deps.board.admin));
   if (deps.metrics) {
     const registry = deps.metrics;
     app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   }
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((err, c) => c.json({ error: 'internal_error', message: 'Unexpected error; see the server log.', detail: err.message }, 500));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    deps.log?.({ msg: 'unhandled error', path: c.req.path, err: err.message });
+    return c.json({ error: 'internal_error', message: 'Unexpected error; see the server log.' }, 500);
+  });
   return app;
 }

@@ -55,6 +55,7 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
     async unschedule(id) {
       await queue.removeJobScheduler(id);
     },
+    boardQueues: () => [queue],
     async deadLetters() {
       const failed = await queue.getFailed(0, 999);
       return failed.map((j) => ({

@@ -50,6 +50,8 @@ export interface QueueDriver {
   deadLetters(): Promise<DeadLetter[]>;
   /** Counts for /metrics and tests. */
   counts(): Promise<{ waiting: number; active: number; delayed: number; failed: number }>;
+  /** The BullMQ queues behind this driver, for Bull Board (none for the in-process driver). */
+  boardQueues(): unknown[];
   /** Graceful: stops taking jobs and waits for running ones (up to `timeoutMs`), then hands the rest back. */
   close(timeoutMs?: number): Promise<void>;
 }

@@ -103,6 +103,7 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
       if (t) clearTimeout(t);
       schedules.delete(id);
     },
+    boardQueues: () => [],
     async deadLetters() {
       return [...dead];
     },
