@@ -30,6 +30,7 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_TIME_ZONE: z.string().default('Europe/Paris'),
   PUBLIC_URL: z.string().optional(),
+  QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   RELANCE_ADMIN_EMAIL: z.string().email().default('admin@localhost'),
   RELANCE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });

@@ -30,7 +30,7 @@ export async function openService(config: Config, connectors: readonly Connector
   const registry = new ConnectorRegistry(connectors);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
   const gate = createRateGate(redis ? redisBackend(redis) : memoryBackend());
-  const queue = config.REDIS_URL ? createBullQueue(config.REDIS_URL) : createMemoryQueue();
+  const queue = config.REDIS_URL ? createBullQueue(config.REDIS_URL, { lockMs: config.QUEUE_LOCK_MS }) : createMemoryQueue();
   const requests: Service['requests'] = { total: 0, throttled: 0, byProvider: {} };
   const sync: SyncDeps = {
     sql: runtime.sql,

@@ -4,7 +4,11 @@ import { Redis } from 'ioredis';
 import { DEFAULT_RETRY, retryDelay, type EnqueueOptions, type Handlers, type QueueDriver, type RetryPolicy, type ScheduleSpec } from './driver.js';
 import { JOB_NAMES, parseJob, type JobName } from './jobs.js';
 
-export function createBullQueue(redisUrl: string, options: { name?: string; retry?: RetryPolicy } = {}): QueueDriver {
+/**
+ * `lockMs`: how long a job stays owned by a worker without a heartbeat; a worker killed mid-job hands it back
+ * to the others after about that long (BullMQ's stalled-job check runs at the same interval).
+ */
+export function createBullQueue(redisUrl: string, options: { name?: string; retry?: RetryPolicy; lockMs?: number } = {}): QueueDriver {
   const name = options.name ?? 'relance';
   const retry = options.retry ?? DEFAULT_RETRY;
   // BullMQ needs maxRetriesPerRequest null on connections used by workers (blocking commands).
@@ -40,6 +44,8 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
         {
           connection: (workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null })),
           concurrency: opts.concurrency ?? 4,
+          lockDuration: options.lockMs ?? 30_000,
+          stalledInterval: options.lockMs ?? 30_000,
           settings: { backoffStrategy: (attemptsMade: number) => retryDelay(retry, attemptsMade) },
         },
       );
