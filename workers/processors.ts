@@ -20,7 +20,27 @@ async function evaluateSoon(service: Service, tenantId: string, connectionId: st
   await service.queue.enqueue('evaluate', { tenantId, connectionId }, { jobId: `evaluate:${connectionId}` });
 }
 
+/** Logs every failure with its job and ids before the queue retries it (nothing is silent). */
+function logged(service: Service, handlers: Handlers): Handlers {
+  const out: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(handlers) as [string, (p: Record<string, unknown>, c: { jobId: string; attempt: number }) => Promise<void>][]) {
+    out[name] = async (payload: Record<string, unknown>, ctx: { jobId: string; attempt: number }) => {
+      try {
+        await handler(payload, ctx);
+      } catch (err) {
+        service.log.warn({ job: name, jobId: ctx.jobId, attempt: ctx.attempt, tenantId: payload['tenantId'], connectionId: payload['connectionId'], err: err instanceof Error ? err.message : String(err) }, 'job failed; it will be retried');
+        throw err;
+      }
+    };
+  }
+  return out as Handlers;
+}
+
 export function createProcessors(service: Service, options: ProcessorOptions = {}): Handlers {
+  return logged(service, processors(service, options));
+}
+
+function processors(service: Service, options: ProcessorOptions): Handlers {
   const { sql } = service.runtime;
   const log = service.log;
   return {
@@ -32,6 +52,7 @@ export function createProcessors(service: Service, options: ProcessorOptions = {
     },
 
     async webhook({ tenantId, provider }) {
+      log.info({ tenantId, provider }, 'webhook job');
       const events = (await pendingInbox(sql, tenantId, 500)).filter((e) => e.provider === provider);
       const byConnection = new Map<string, typeof events>();
       for (const e of events) if (e.connectionId) (byConnection.get(e.connectionId) ?? byConnection.set(e.connectionId, []).get(e.connectionId)!).push(e);

@@ -29,6 +29,11 @@ export interface RateGateOptions {
  */
 export interface GateBackend {
   window(name: string, points: number, durationSeconds: number): RateLimiterAbstract;
+  /**
+   * Even spacing: reserves the next start at least `intervalMs` after the previous one and returns 0, or returns
+   * how long to wait. Unlike fixed windows, spacing holds over any rolling second or minute the provider counts.
+   */
+  pace(key: string, intervalMs: number): Promise<number>;
   /** Takes a concurrency slot or returns null when `limit` are taken. */
   tryLease(key: string, limit: number): Promise<string | null>;
   release(key: string, lease: string): Promise<void>;
@@ -47,8 +52,8 @@ export function effectiveLimit(limit: number, spec: RateLimitSpec): number {
 }
 
 interface Windows {
-  second: RateLimiterAbstract | null;
-  minute: RateLimiterAbstract;
+  /** Minimum gap between two starts, from the per-second and per-minute quotas. */
+  intervalMs: number;
   day: RateLimiterAbstract | null;
 }
 
@@ -62,8 +67,7 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
     let w = windows.get(key);
     if (!w) {
       w = {
-        second: spec.perSecond ? backend.window(`${key}:sec`, effectiveLimit(spec.perSecond, spec), 1) : null,
-        minute: backend.window(`${key}:min`, effectiveLimit(spec.perMinute, spec), 60),
+        intervalMs: Math.max(spec.perSecond ? 1000 / effectiveLimit(spec.perSecond, spec) : 0, 60_000 / effectiveLimit(spec.perMinute, spec)),
         day: spec.perDay ? backend.window(`${key}:day`, effectiveLimit(spec.perDay, spec), 86_400) : null,
       };
       windows.set(key, w);
@@ -82,20 +86,16 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
     }
   };
 
-  /** Takes a point in every window, or gives back what it took and says how long to wait. */
+  /** Takes a point of the daily window and a paced start, or gives back what it took and says how long to wait. */
   const takeAll = async (w: Windows, key: string): Promise<number> => {
-    const taken: RateLimiterAbstract[] = [];
-    for (const limiter of [w.day, w.minute, w.second]) {
-      if (!limiter) continue;
-      const wait = await take(limiter, key);
-      if (wait > 0) {
-        await Promise.all(taken.map((l) => l.reward(key, 1)));
-        if (limiter === w.day && wait > maxDailyWait) return -wait;
-        return wait;
-      }
-      taken.push(limiter);
+    if (w.day) {
+      const wait = await take(w.day, key);
+      if (wait > maxDailyWait) return -wait;
+      if (wait > 0) return wait;
     }
-    return 0;
+    const wait = await backend.pace(key, w.intervalMs);
+    if (wait > 0 && w.day) await w.day.reward(key, 1);
+    return wait;
   };
 
   return {
@@ -136,9 +136,17 @@ export function memoryBackend(): GateBackend {
   const active = new Map<string, Set<string>>();
   const waiters = new Map<string, (() => void)[]>();
   const paused = new Map<string, number>();
+  const nextStart = new Map<string, number>();
   let seq = 0;
   return {
     window: (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }),
+    async pace(key, interval) {
+      const now = Date.now();
+      const next = nextStart.get(key) ?? 0;
+      if (next > now) return Math.ceil(next - now);
+      nextStart.set(key, now + interval);
+      return 0;
+    },
     async tryLease(key, limit) {
       const set = active.get(key) ?? new Set<string>();
       active.set(key, set);
@@ -169,8 +177,12 @@ export function memoryBackend(): GateBackend {
   };
 }
 
-/** Leases expire on their own so a worker killed mid-request cannot hold a slot forever. */
-const LEASE_TTL_MS = 150_000;
+/**
+ * Leases expire on their own so a worker killed mid-request frees its slots within seconds; a live request
+ * renews its lease (heartbeat) for as long as it runs.
+ */
+const LEASE_TTL_MS = 15_000;
+const LEASE_RENEW_MS = 5_000;
 const TRY_LEASE = `
 local key, limit, now, ttl, lease = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - ttl)
@@ -178,6 +190,13 @@ if redis.call('ZCARD', key) >= limit then return 0 end
 redis.call('ZADD', key, now, lease)
 redis.call('PEXPIRE', key, ttl)
 return 1`;
+const PACE = `
+local next = tonumber(redis.call('GET', KEYS[1]) or '0')
+local t = redis.call('TIME')
+local now, interval = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), tonumber(ARGV[1])
+if next > now then return math.ceil(next - now) end
+redis.call('SET', KEYS[1], tostring(now + interval), 'PX', math.ceil(interval) + 1000)
+return 0`;
 const PAUSE_UNTIL = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local untilMs = tonumber(ARGV[1])
@@ -190,14 +209,25 @@ export function redisBackend(redis: Redis, options: { prefix?: string; pollMs?: 
   const poll = options.pollMs ?? 25;
   let seq = 0;
   const id = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const heartbeats = new Map<string, NodeJS.Timeout>();
   return {
     window: (name, points, duration) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:w:${name}`, points, duration }),
+    // Redis's own clock: workers on different hosts agree on the spacing.
+    async pace(key, interval) {
+      return Number(await redis.eval(PACE, 1, `${prefix}:n:${key}`, interval));
+    },
     async tryLease(key, limit) {
       const lease = `${id}-${++seq}`;
       const ok = await redis.eval(TRY_LEASE, 1, `${prefix}:c:${key}`, limit, Date.now(), LEASE_TTL_MS, lease);
-      return ok === 1 ? lease : null;
+      if (ok !== 1) return null;
+      const timer = setInterval(() => void redis.zadd(`${prefix}:c:${key}`, 'XX', Date.now(), lease).catch(() => undefined), LEASE_RENEW_MS);
+      timer.unref();
+      heartbeats.set(lease, timer);
+      return lease;
     },
     async release(key, lease) {
+      clearInterval(heartbeats.get(lease));
+      heartbeats.delete(lease);
       await redis.zrem(`${prefix}:c:${key}`, lease);
     },
     slotFreed: () => realSleep(poll + Math.floor(Math.random() * poll)),
@@ -207,7 +237,10 @@ export function redisBackend(redis: Redis, options: { prefix?: string; pollMs?: 
     async pauseUntil(key, until) {
       await redis.eval(PAUSE_UNTIL, 1, `${prefix}:p:${key}`, until, Date.now());
     },
-    async close() {},
+    async close() {
+      for (const t of heartbeats.values()) clearInterval(t);
+      heartbeats.clear();
+    },
   };
 }
 

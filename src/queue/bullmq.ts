@@ -23,7 +23,8 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
     async enqueue(jobName, payload, opts: EnqueueOptions = {}) {
       const data = parseJob(jobName, payload);
       await queue.add(jobName, data, {
-        ...(opts.jobId ? { deduplication: { id: opts.jobId } } : {}),
+        // While one runs, one more may wait: a nudge that arrives mid-run must not be lost.
+        ...(opts.jobId ? { deduplication: { id: opts.jobId, keepLastIfActive: true } } : {}),
         ...(opts.delayMs ? { delay: opts.delayMs } : {}),
         attempts: retry.attempts,
         backoff: { type: 'relance' },

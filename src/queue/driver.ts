@@ -2,7 +2,10 @@
 import type { JobName, JobPayload } from './jobs.js';
 
 export interface EnqueueOptions {
-  /** A job with the same id waiting or running is not enqueued again (e.g. `sync:<connection>`). */
+  /**
+   * Deduplication id (e.g. `sync:<connection>`): a job with the same id already waiting absorbs this one; if it is
+   * running, one follow-up waits, so a change that arrives mid-run is still handled.
+   */
   jobId?: string;
   delayMs?: number;
 }

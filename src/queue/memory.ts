@@ -14,7 +14,9 @@ interface Job {
 export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () => number } = {}): QueueDriver {
   const retry = options.retry ?? DEFAULT_RETRY;
   const waiting: Job[] = [];
-  const ids = new Set<string>();
+  // Ids of jobs waiting to run; a running job's id may be enqueued once more as its follow-up.
+  const waitingIds = new Set<string>();
+  const runningIds = new Set<string>();
   const dead: DeadLetter[] = [];
   const schedules = new Map<string, NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
@@ -27,8 +29,10 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
   function arm() {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (closed || !handlers || waiting.length === 0) return;
-    const next = Math.min(...waiting.map((j) => j.runAt));
+    // Jobs blocked behind a running one are started by that run's completion, not by a timer.
+    const runnable = waiting.filter((j) => !runningIds.has(j.id));
+    if (closed || !handlers || runnable.length === 0) return;
+    const next = Math.min(...runnable.map((j) => j.runAt));
     timer = setTimeout(pump, Math.max(0, next - Date.now()));
   }
 
@@ -36,11 +40,15 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
     timer = null;
     while (!closed && handlers && running.size < concurrency) {
       const now = Date.now();
-      const index = waiting.findIndex((j) => j.runAt <= now);
+      // A job never runs beside another with its id: the follow-up waits for the running one.
+      const index = waiting.findIndex((j) => j.runAt <= now && !runningIds.has(j.id));
       if (index < 0) break;
       const job = waiting.splice(index, 1)[0]!;
+      waitingIds.delete(job.id);
+      runningIds.add(job.id);
       const run = execute(job).finally(() => {
         running.delete(run);
+        runningIds.delete(job.id);
         pump();
       });
       running.add(run);
@@ -54,13 +62,12 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
     try {
       if (!handler) throw new Error(`no handler for ${job.name} jobs in this process`);
       await handler(parseJob(job.name, job.payload), { jobId: job.id, attempt: job.attempts });
-      ids.delete(job.id);
     } catch (err) {
       if (job.attempts < retry.attempts && !closed) {
         job.runAt = Date.now() + retryDelay(retry, job.attempts, options.random);
         waiting.push(job);
+        waitingIds.add(job.id);
       } else {
-        ids.delete(job.id);
         dead.push({ jobId: job.id, name: job.name, payload: job.payload, attempts: job.attempts, error: err instanceof Error ? err.message : String(err), failedAt: new Date().toISOString() });
       }
     }
@@ -72,8 +79,8 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
       if (closed) throw new Error('the queue is closed');
       const parsed = parseJob(name, payload);
       const id = opts.jobId ?? `${name}:${++seq}`;
-      if (ids.has(id)) return;
-      ids.add(id);
+      if (waitingIds.has(id)) return;
+      waitingIds.add(id);
       waiting.push({ id, name, payload: parsed, attempts: 0, runAt: Date.now() + (opts.delayMs ?? 0) });
       if (handlers) queueMicrotask(pump);
     },

@@ -51,6 +51,28 @@ describe.each(drivers)('%s driver', (_label, make) => {
     await q.close();
   });
 
+  it('runs once more when nudged while running, however many nudges arrive', async () => {
+    const q = make();
+    const p = ids();
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    await q.process({
+      webhook: async () => {
+        runs++;
+        if (runs === 1) await gate;
+      },
+    });
+    await q.enqueue('webhook', { tenantId: p.tenantId, provider: 'quickbooks' }, { jobId: 'nudge' });
+    await until(() => runs === 1);
+    for (let i = 0; i < 3; i++) await q.enqueue('webhook', { tenantId: p.tenantId, provider: 'quickbooks' }, { jobId: 'nudge' });
+    release();
+    await until(() => runs === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(runs).toBe(2);
+    await q.close();
+  });
+
   it('retries a failing job with backoff and succeeds', async () => {
     const q = make();
     const attempts: number[] = [];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBullQueue } from '../../src/queue/index.js';
-import { countDocuments, listDocuments, pendingInbox } from '../../src/store/index.js';
+import { countDocuments, listDocuments, loadCredentials, pendingInbox } from '../../src/store/index.js';
 import { startSimulatorServer } from '../simulators/quickbooks/index.js';
 import { startCli, stopChild } from '../support/cli.js';
 import { useDatabase } from '../support/db.js';
@@ -47,7 +47,7 @@ describe('two workers and a server', () => {
       RELANCE_SECRET_KEY: TEST_SECRET_KEY.toString('base64'),
       RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-scale-')),
       QUEUE_LOCK_MS: '3000',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       PORT: String(port),
     };
     const workerA = await startCli(['work'], /Workers running/, { env });
@@ -95,10 +95,26 @@ describe('two workers and a server', () => {
       expect(res.status).toBe(200);
       await until(
         'the webhook change',
-        async () => (await listDocuments(sql, t0.tenant.id, 'invoice', { externalIds: [String(target['Id'])] }))[0]?.record.dueDate === '2027-03-31',
+        async () =>
+          (await listDocuments(sql, t0.tenant.id, 'invoice', { externalIds: [String(target['Id'])] }))[0]?.record.dueDate === '2027-03-31' &&
+          (await pendingInbox(sql, t0.tenant.id)).length === 0,
         60_000,
-      );
-      expect(await pendingInbox(sql, t0.tenant.id)).toEqual([]);
+      ).catch(async (err: Error) => {
+        const msgs = workerB.output().split('\n').filter((l) => /webhook|failed|warn|error/i.test(l)).slice(-15).join('\n');
+        throw new Error(`${err.message}\nqueue: ${JSON.stringify(await queue.counts())}\n--- worker B ---\n${msgs}\n--- serve ---\n${server.output().slice(-1500)}`);
+      });
+
+      // Logs are JSON lines carrying tenant and connection ids, and never a token.
+      const logs = workerA.output() + workerB.output() + server.output();
+      const lines = logs.split('\n').filter((l) => l.startsWith('{'));
+      const finished = lines.map((l) => JSON.parse(l) as { msg?: string; tenantId?: string; connectionId?: string }).filter((l) => l.msg === 'sync finished');
+      expect(finished.length).toBeGreaterThan(0);
+      expect(finished.every((l) => l.tenantId && l.connectionId)).toBe(true);
+      for (const t of tenants) {
+        const tokens = await loadCredentials<{ accessToken: string; refreshToken: string }>(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id);
+        expect(logs).not.toContain(tokens!.accessToken);
+        expect(logs).not.toContain(tokens!.refreshToken);
+      }
     } finally {
       await queue.close();
     }
