@@ -37,7 +37,7 @@ const until = async (what: string, check: () => Promise<boolean>, ms: number) =>
 
 describe('two workers and a server', () => {
   it('sync four companies with quotas held, nothing lost or duplicated when a worker dies, webhooks through serve', { timeout: 180_000 }, async () => {
-    const tenants = [];
+    const tenants: Awaited<ReturnType<typeof connectQuickBooks>>[] = [];
     for (const s of sims) tenants.push(await connectQuickBooks(sql, s.simulator));
     for (const s of sims) s.simulator.stats.reset();
     const port = await freePort();
