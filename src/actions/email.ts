@@ -1,0 +1,143 @@
+// Email over SMTP (nodemailer): text + html, a Message-ID derived from the idempotency key, and SMTP errors sorted into transient and permanent.
+import { createHash } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** TLS from the first byte (465); false uses STARTTLS when the server offers it. */
+  secure: boolean;
+  auth?: { user: string; pass: string } | null;
+  /** Sender, e.g. "Acme SAS <compta@acme.fr>"; its domain names the Message-IDs. */
+  from: string;
+  /** Pooled connections: without a pool the server's greeting delay caps throughput (~9 msg/s measured). */
+  pool?: boolean;
+  maxConnections?: number;
+  /** Accept self-signed certificates (tests, private relays). */
+  allowInvalidCertificates?: boolean;
+}
+
+export type SmtpTransport = Transporter<SMTPTransport.SentMessageInfo>;
+
+export function createSmtpTransport(config: SmtpConfig): SmtpTransport {
+  const opts: SMTPTransport.Options = {
+    host: config.host,
+    port: config.port,
+    secure: config.secure,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  };
+  if (config.auth) opts.auth = { user: config.auth.user, pass: config.auth.pass };
+  if (config.allowInvalidCertificates) opts.tls = { rejectUnauthorized: false };
+  if (config.pool) return nodemailer.createTransport({ ...opts, pool: true, maxConnections: config.maxConnections ?? 5 } as SMTPTransport.Options);
+  return nodemailer.createTransport(opts);
+}
+
+/** The domain of an address such as "Acme <compta@acme.fr>". */
+export function domainOf(address: string): string {
+  const m = /@([^>\s]+)>?\s*$/.exec(address);
+  return m?.[1] ?? 'relance.invalid';
+}
+
+/**
+ * Message-ID from the idempotency key: a resend after a crash carries the same id, so the server-side
+ * lookup (and receivers that dedupe on Message-ID) recognise it as the same message.
+ */
+export function messageIdFor(tenantId: string, idempotencyKey: string, from: string): string {
+  const h = createHash('sha256').update(`${tenantId}\u0000${idempotencyKey}`).digest('hex').slice(0, 40);
+  return `<${h}.relance@${domainOf(from)}>`;
+}
+
+export interface OutgoingEmail {
+  tenantId: string;
+  idempotencyKey: string;
+  from: string;
+  to: readonly string[];
+  cc?: readonly string[];
+  replyTo?: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+}
+
+export interface EmailProof {
+  messageId: string;
+  /** The server's final reply, e.g. "250 OK: queued as 4F1…". */
+  response: string;
+  accepted: string[];
+  rejected: string[];
+}
+
+export type SmtpFailureKind = 'transient' | 'permanent';
+
+/** A send that failed, with whether retrying can help and what the operator should do. */
+export class EmailSendFailed extends Error {
+  constructor(
+    readonly kind: SmtpFailureKind,
+    readonly responseCode: number | null,
+    message: string,
+    /** True when the recipient address itself was refused (5xx on RCPT): a bounce at submission. */
+    readonly recipientRejected: boolean,
+  ) {
+    super(message);
+    this.name = 'EmailSendFailed';
+  }
+}
+
+interface NodemailerError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+  message?: string;
+}
+
+const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EPROTOCOL']);
+
+/** 4xx and connection trouble are transient; 5xx (550 mailbox unavailable, 553 bad address, 535 auth) are permanent. */
+export function classifySmtpError(err: unknown): EmailSendFailed {
+  const e = (err ?? {}) as NodemailerError;
+  const code = typeof e.responseCode === 'number' ? e.responseCode : null;
+  const text = e.response ?? e.message ?? String(err);
+  const rcpt = (e.command ?? '').toUpperCase().startsWith('RCPT') || e.code === 'EENVELOPE';
+  if (code !== null && code >= 400 && code < 500) return new EmailSendFailed('transient', code, `SMTP ${code}: ${text} — the server asked to retry later`, false);
+  if (code !== null && code >= 500) {
+    const hint = code === 535 || e.code === 'EAUTH' ? 'check the SMTP user and password in the settings' : rcpt ? "check the customer's email address in the ERP" : 'the server refused the message';
+    return new EmailSendFailed('permanent', code, `SMTP ${code}: ${text} — ${hint}`, rcpt && code !== 535);
+  }
+  if (e.code && TRANSIENT_CODES.has(e.code)) return new EmailSendFailed('transient', null, `SMTP connection problem (${e.code}): ${text}`, false);
+  if (e.code === 'EAUTH') return new EmailSendFailed('permanent', null, `SMTP authentication failed: ${text} — check the SMTP user and password`, false);
+  if (e.code === 'EENVELOPE') return new EmailSendFailed('permanent', null, `no valid recipient: ${text} — check the customer's email address`, true);
+  // Unknown failures are retried: a lost reminder is costlier than one more attempt.
+  return new EmailSendFailed('transient', null, `email send failed: ${text}`, false);
+}
+
+/** Sends one message; resolves with the server's proof or throws EmailSendFailed. */
+export async function sendEmail(transport: SmtpTransport, msg: OutgoingEmail): Promise<EmailProof> {
+  const messageId = messageIdFor(msg.tenantId, msg.idempotencyKey, msg.from);
+  try {
+    const info = await transport.sendMail({
+      from: msg.from,
+      to: [...msg.to],
+      ...(msg.cc?.length ? { cc: [...msg.cc] } : {}),
+      ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
+      subject: msg.subject,
+      text: msg.text,
+      html: msg.html,
+      messageId,
+      headers: { 'X-Relance-Key': createHash('sha256').update(msg.idempotencyKey).digest('hex').slice(0, 16) },
+      ...(msg.attachments?.length ? { attachments: msg.attachments } : {}),
+    });
+    const rejected = (info.rejected ?? []).map(String);
+    if ((info.accepted ?? []).length === 0 && rejected.length > 0) {
+      throw Object.assign(new Error(`all recipients rejected: ${rejected.join(', ')}`), { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' });
+    }
+    return { messageId, response: info.response, accepted: (info.accepted ?? []).map(String), rejected };
+  } catch (err) {
+    if (err instanceof EmailSendFailed) throw err;
+    throw classifySmtpError(err);
+  }
+}

@@ -1,0 +1,446 @@
+// Drives due outbox items planned → sending → sent | failed | cancelled: freshness check, render, send (email, letter, alert, task), record proof.
+//
+// Exactly-once argument (email, the channel with an outside receiver):
+// 1. Planning is idempotent (unique key per tenant), and only the worker whose compare-and-set moves an item
+//    planned → sending sends it; a second worker's CAS fails and it skips.
+// 2. The Message-ID is a hash of the idempotency key, so every attempt for one action carries the same id.
+// 3. `sent`, the activity row and any follow-up (write-back item, fallback letter) commit in ONE transaction.
+// 4. The remaining window is: the SMTP server answered 250 (it owns the message) and the process died before
+//    step 3 committed. The item then stays `sending`; once its lease expires a worker reclaims it (CAS on the
+//    lease) and, because the attempt is in doubt, first asks `deps.delivered(messageId)` — the relay's own
+//    record of accepted messages (message search by Message-ID) — and marks it sent without resending if the
+//    relay has it. Without a reconciler, `inDoubt: 'resend'` (default) resends with the SAME Message-ID, so the
+//    receiver sees one logical message (MTAs/mailboxes that dedupe on Message-ID drop it) and the activity log
+//    records `resent_in_doubt`; `inDoubt: 'fail'` never resends and raises an alert instead (at-most-once).
+//    A timeout waiting for the 250 is the same doubt, so every retry of an email is reconciled the same way.
+import { createHash } from 'node:crypto';
+import { Dec, dateInZone, type Customer, type Invoice } from '../model/index.js';
+import { Alert as AlertSchema, PlannedAction as PlannedActionSchema, type Alert, type PlannedAction } from '../model/collections.js';
+import type { Sql } from '../store/db.js';
+import { planActions, transition } from '../store/outbox.js';
+import { recordActivity, saveLetter, type ActivityInput } from '../store/activity.js';
+import { EmailSendFailed, messageIdFor, sendEmail, type SmtpTransport } from './email.js';
+import { pickLanguage, type Language } from './format.js';
+import { renderLetter } from './letter.js';
+import { dueItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
+import { TemplateRejected, familyOf, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
+import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
+
+export interface ExecutionContext {
+  tenantId: string;
+  connectionId: string | null;
+}
+
+export interface TenantProfile {
+  locale: string;
+  timeZone: string;
+  company: CompanyProfile;
+}
+
+export interface ActionAlert {
+  /** Stable per cause, so a sink that sees it twice (at-least-once delivery) can drop the copy. */
+  key: string;
+  tenantId: string;
+  severity: 'info' | 'warning' | 'critical';
+  kind: 'action_failed' | 'letter_to_post' | 'task' | 'in_doubt' | 'bounced' | 'rule';
+  message: string;
+  body?: string;
+  actionKey: string;
+  customerExternalId?: string | null;
+}
+
+/** Points between steps where a test can kill the process to prove crash safety. */
+export type CrashPoint = 'claimed' | 'accepted' | 'recorded';
+
+export interface ExecutorOptions {
+  /** How long a `sending` item may stay claimed before another worker may take it over. */
+  leaseMs: number;
+  maxAttempts: number;
+  backoffMs: (attempt: number) => number;
+  /** Days given to pay in reminders and letters (law §3.3: 8–15 days is common for a mise en demeure). */
+  deadlineDays: number;
+  batchSize: number;
+  /** Items in flight at once; the compare-and-set claim makes any value safe. */
+  concurrency: number;
+  /** Without a reconciler: resend an in-doubt email with the same Message-ID, or fail it and alert. */
+  inDoubt: 'resend' | 'fail';
+  /** Whether a refused address turns this reminder into a letter; defaults to the payload's `fallback: 'letter'`. */
+  fallbackToLetter: (action: PlannedAction) => boolean;
+}
+
+export interface ExecutorDeps {
+  sql: Sql;
+  smtp?: { transport: SmtpTransport; from: string; replyTo?: string | null };
+  /** Current state of these invoices (from the store after a sync, or the ERP); a missing id means deleted. */
+  freshness: (ctx: ExecutionContext, invoiceExternalIds: readonly string[]) => Promise<Invoice[]>;
+  customer: (ctx: ExecutionContext, customerExternalId: string) => Promise<Customer | null>;
+  profile: (tenantId: string) => Promise<TenantProfile>;
+  alert: (alert: ActionAlert) => Promise<void>;
+  /** Connector write-back (e.g. a note or reminder date on the ERP invoice); run as its own outbox item. */
+  writeback?: (action: PlannedAction, proof: unknown, ctx: ExecutionContext) => Promise<void>;
+  /** The relay's answer to "did you accept this Message-ID?"; null when it cannot tell. */
+  delivered?: (messageId: string) => Promise<boolean | null>;
+  /** Postal service (print and post); receives the action key to dedupe. Absent: an alert asks a person to post it. */
+  post?: (letter: { actionKey: string; pdf: Buffer; sha256: string; registered: boolean }) => Promise<{ trackingNumber: string | null }>;
+  /** Tenant-edited templates; validated before use. Null falls back to the shipped ones. */
+  templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
+  hook?: (point: CrashPoint, item: DueItem) => void;
+  options?: Partial<ExecutorOptions>;
+}
+
+export interface ExecuteSummary {
+  sent: number;
+  cancelled: number;
+  failed: number;
+  retried: number;
+  skipped: number;
+  reconciled: number;
+  resentInDoubt: number;
+}
+
+const DEFAULTS: ExecutorOptions = {
+  leaseMs: 5 * 60_000,
+  maxAttempts: 6,
+  backoffMs: (attempt) => Math.min(60_000 * 2 ** (attempt - 1), 6 * 3_600_000),
+  deadlineDays: 8,
+  batchSize: 200,
+  concurrency: 4,
+  inDoubt: 'resend',
+  fallbackToLetter: (a) => (a as PlannedAction & { fallback?: string }).fallback === 'letter',
+};
+
+const FORMAL = new Set(['fr.mise-en-demeure', 'en.letter-before-action']);
+
+/** A problem retrying cannot fix (bad data, bad template, refused address): the item fails and an alert goes out. */
+export class PermanentActionError extends Error {
+  constructor(message: string, readonly bounced = false) {
+    super(message);
+    this.name = 'PermanentActionError';
+  }
+}
+
+/** Why a planned action must not go out any more, or null when every invoice is as it was planned. */
+export function staleReason(action: PlannedAction, current: ReadonlyMap<string, Invoice>): string | null {
+  for (const line of action.invoices) {
+    const id = line.instalmentOf ?? line.externalId;
+    const inv = current.get(id);
+    const name = line.number ?? id;
+    if (!inv) return `invoice ${name} no longer exists in the ERP`;
+    if (inv.status === 'paid' || (inv.status !== 'void' && inv.status !== 'draft' && new Dec(inv.amountDue).lte(0))) return `invoice ${name} was paid since planning`;
+    if (inv.status === 'void') return `invoice ${name} was voided or credited in full since planning`;
+    if (inv.status === 'draft') return `invoice ${name} is back to draft`;
+    if (line.instalmentOf) continue;
+    if (inv.dueDate !== line.dueDate) return `invoice ${name} changed since planning: due date ${line.dueDate} → ${inv.dueDate}`;
+    if (!sameAmount(inv.amountDue, line.amountDue)) return `invoice ${name} changed since planning: amount due ${line.amountDue} → ${inv.amountDue} (payment or credit note)`;
+  }
+  return null;
+}
+
+function sameAmount(a: string, b: string): boolean {
+  return new Dec(a).eq(b);
+}
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+/** Runs every due item of a tenant once; safe to call concurrently from several workers. */
+export async function executeDue(deps: ExecutorDeps, tenantId: string, now: Date = new Date()): Promise<ExecuteSummary> {
+  const opts: ExecutorOptions = { ...DEFAULTS, ...deps.options };
+  const summary: ExecuteSummary = { sent: 0, cancelled: 0, failed: 0, retried: 0, skipped: 0, reconciled: 0, resentInDoubt: 0 };
+  const tally = (outcome: Outcome) => {
+    if (outcome === 'reconciled') summary.reconciled++;
+    else if (outcome === 'resent_in_doubt') {
+      summary.resentInDoubt++;
+      summary.sent++;
+    } else summary[outcome]++;
+  };
+  // Batches until a short one: every processed item leaves the due set (sent, failed, cancelled, or retried later).
+  for (let round = 0; round < 1_000; round++) {
+    const items = await dueItems(deps.sql, tenantId, now, opts.leaseMs, opts.batchSize);
+    for (let i = 0; i < items.length; i += opts.concurrency) {
+      const outcomes = await Promise.all(items.slice(i, i + opts.concurrency).map((item) => runItem(deps, opts, tenantId, item, now)));
+      outcomes.forEach(tally);
+    }
+    if (items.length < opts.batchSize) break;
+  }
+  return summary;
+}
+
+type Outcome = 'sent' | 'cancelled' | 'failed' | 'retried' | 'skipped' | 'reconciled' | 'resent_in_doubt';
+
+interface Claimed {
+  item: DueItem;
+  attempts: number;
+  /** Claimed from a `sending` left by a dead worker: the last attempt may have reached the server. */
+  reclaimed: boolean;
+  ctx: ExecutionContext;
+  now: Date;
+}
+
+async function runItem(deps: ExecutorDeps, opts: ExecutorOptions, tenantId: string, item: DueItem, now: Date): Promise<Outcome> {
+  let attempts: number;
+  let reclaimed = false;
+  if (item.state === 'planned') {
+    if (!(await transition(deps.sql, tenantId, item.id, 'planned', 'sending'))) return 'skipped';
+    attempts = item.attempts + 1;
+  } else {
+    const a = await reclaimStale(deps.sql, tenantId, item.id, opts.leaseMs);
+    if (a === null) return 'skipped';
+    attempts = a;
+    reclaimed = true;
+  }
+  deps.hook?.('claimed', item);
+  const c: Claimed = { item, attempts, reclaimed, ctx: { tenantId, connectionId: item.connectionId }, now };
+  let action: PlannedAction | null = null;
+  try {
+    const p = item.payload as Record<string, unknown> | null;
+    if (item.kind === 'writeback') return await runWriteback(deps, c);
+    if (p && typeof p === 'object' && 'idempotencyKey' in p) {
+      const parsed = PlannedActionSchema.safeParse(p);
+      if (!parsed.success) throw new PermanentActionError(`unreadable planned action: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      action = { ...parsed.data, ...(typeof p.fallback === 'string' ? { fallback: p.fallback } : {}) } as PlannedAction;
+      return await runAction(deps, opts, c, action, now);
+    }
+    const alert = AlertSchema.safeParse(p);
+    if (!alert.success) throw new PermanentActionError(`outbox item of kind ${item.kind} has an unknown payload`);
+    return await runRuleAlert(deps, c, alert.data);
+  } catch (err) {
+    return await onError(deps, opts, c, action, err, now);
+  }
+}
+
+async function complete(
+  deps: ExecutorDeps,
+  c: Claimed,
+  to: 'sent' | 'cancelled' | 'failed',
+  activity: Omit<ActivityInput, 'actionKey' | 'connectionId'>,
+  extra: { result?: unknown; error?: string },
+  more?: (tx: Sql) => Promise<unknown>,
+): Promise<boolean> {
+  const { tenantId } = c.ctx;
+  return deps.sql.begin(async (tx) => {
+    // A transaction handle runs the same queries as the pool; the store's functions take either.
+    const s = tx as unknown as Sql;
+    if (!(await transition(s, tenantId, c.item.id, 'sending', to, extra))) return false;
+    await recordActivity(s, tenantId, { ...activity, actionKey: c.item.idempotencyKey, connectionId: c.item.connectionId });
+    if (more) await more(s);
+    return true;
+  });
+}
+
+function activityBase(action: PlannedAction): Pick<ActivityInput, 'channel' | 'customerExternalId' | 'invoiceExternalIds'> {
+  return { channel: action.channel, customerExternalId: action.customerExternalId, invoiceExternalIds: [...new Set(action.invoices.map((l) => l.instalmentOf ?? l.externalId))] };
+}
+
+interface Prepared {
+  lang: Language;
+  vars: MessageVars;
+  message: RenderedMessage;
+  customer: Customer;
+  today: string;
+  family: ReturnType<typeof familyOf>;
+}
+
+/** Checks freshness, loads the parties, computes penalties on the send date and renders the template; a string is the reason to cancel. */
+async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, now: Date): Promise<Prepared | string> {
+  const ids = [...new Set(action.invoices.map((l) => l.instalmentOf ?? l.externalId))];
+  const current = new Map((await deps.freshness(c.ctx, ids)).map((i) => [i.externalId, i]));
+  const stale = staleReason(action, current);
+  if (stale) return stale;
+  const customer = await deps.customer(c.ctx, action.customerExternalId);
+  if (!customer) throw new PermanentActionError(`customer ${action.customerExternalId} is not in the store; run a sync, then retry the action`);
+  const profile = await deps.profile(c.ctx.tenantId);
+  const lang = pickLanguage(customer.language, profile.locale);
+  const today = dateInZone(now, profile.timeZone);
+  const family = familyOf(action.templateId);
+  const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today) : null;
+  const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties });
+  const custom = (await deps.templates?.(c.ctx.tenantId, action.templateId, lang)) ?? null;
+  let parts: TemplateParts;
+  try {
+    parts = custom ?? shippedTemplate(action.templateId, lang);
+  } catch (e) {
+    throw new PermanentActionError((e as Error).message);
+  }
+  const message = await renderMessage(parts, vars, { trusted: custom === null });
+  return { lang, vars, message, customer, today, family };
+}
+
+async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, now: Date): Promise<Outcome> {
+  if (action.channel === 'alert') {
+    await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'rule', message: action.explain, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
+    return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'alerted', reason: action.explain }, { result: { alerted: true } })) ? 'sent' : 'skipped';
+  }
+  const prep = await prepare(deps, opts, c, action, now);
+  if (typeof prep === 'string') {
+    return (await complete(deps, c, 'cancelled', { ...activityBase(action), kind: 'cancelled', reason: prep }, { error: prep, result: { cancelled: prep } })) ? 'cancelled' : 'skipped';
+  }
+  switch (action.channel) {
+    case 'email':
+      return runEmail(deps, opts, c, action, prep);
+    case 'letter':
+      return runLetter(deps, c, action, prep);
+    case 'handoff':
+    case 'call':
+    case 'writeback': {
+      // Work for a person (call script, hand-off file): the alert is the delivery.
+      await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'task', message: prep.message.subject, body: prep.message.text, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
+      const hash = sha256(`${prep.message.subject}\u0000${prep.message.text}`);
+      return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'sent', contentHash: hash, proof: { task: true } }, { result: { task: true, contentHash: hash } })) ? 'sent' : 'skipped';
+    }
+  }
+}
+
+async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, prep: Prepared): Promise<Outcome> {
+  if (!deps.smtp) throw new PermanentActionError('no SMTP server is configured: set the SMTP settings, then retry the action');
+  const to = [...new Set([prep.customer.email, ...prep.customer.emails].filter((e): e is string => !!e))];
+  if (to.length === 0) throw new PermanentActionError(`customer ${prep.customer.name} has no email address: add one in the ERP`, true);
+  const messageId = messageIdFor(c.ctx.tenantId, action.idempotencyKey, deps.smtp.from);
+  const hash = sha256(`${prep.message.subject}\u0000${prep.message.text}\u0000${prep.message.html}`);
+  const base = activityBase(action);
+  let inDoubt = false;
+  if (c.attempts > 1) {
+    const known = deps.delivered ? await deps.delivered(messageId) : null;
+    if (known === true) {
+      const proof = { messageId, response: 'reconciled: the relay already holds this Message-ID', reconciled: true };
+      const ok = await complete(deps, c, 'sent', { ...base, kind: 'sent', contentHash: hash, proof, reason: 'reconciled after an interrupted attempt' }, { result: proof }, (tx) => followUps(deps, tx, c, action, proof));
+      return ok ? 'reconciled' : 'skipped';
+    }
+    if (known === null && c.reclaimed) {
+      if (opts.inDoubt === 'fail') throw new PermanentActionError(`email ${messageId} may or may not have been sent (the worker stopped during the send); check the mailbox before sending it again`);
+      inDoubt = true;
+    }
+  }
+  const proof = await sendEmail(deps.smtp.transport, {
+    tenantId: c.ctx.tenantId,
+    idempotencyKey: action.idempotencyKey,
+    from: deps.smtp.from,
+    to,
+    replyTo: deps.smtp.replyTo ?? null,
+    subject: prep.message.subject,
+    text: prep.message.text,
+    html: prep.message.html,
+  });
+  deps.hook?.('accepted', c.item);
+  const result = { ...proof, language: prep.lang, contentHash: hash, attempts: c.attempts, ...(inDoubt ? { resentInDoubt: true } : {}) };
+  const ok = await complete(deps, c, 'sent', { ...base, kind: 'sent', contentHash: hash, proof: result, ...(inDoubt ? { reason: 'resent with the same Message-ID after an interrupted attempt' } : {}) }, { result }, async (tx) => {
+    if (inDoubt) await recordActivity(tx, c.ctx.tenantId, { ...base, actionKey: action.idempotencyKey, connectionId: c.item.connectionId, kind: 'resent_in_doubt', proof: { messageId } });
+    await followUps(deps, tx, c, action, result);
+  });
+  deps.hook?.('recorded', c.item);
+  return ok ? (inDoubt ? 'resent_in_doubt' : 'sent') : 'skipped';
+}
+
+/** Plans the connector write-back as its own outbox item, in the transaction that records the send. */
+async function followUps(deps: ExecutorDeps, tx: Sql, c: Claimed, action: PlannedAction, proof: unknown): Promise<void> {
+  if (!deps.writeback) return;
+  await planActions(tx, c.ctx.tenantId, [{ idempotencyKey: `${action.idempotencyKey}|writeback`, kind: 'writeback', dueAt: c.now.toISOString(), payload: { action, proof }, connectionId: c.item.connectionId }]);
+}
+
+async function runLetter(deps: ExecutorDeps, c: Claimed, action: PlannedAction, prep: Prepared): Promise<Outcome> {
+  const formal = FORMAL.has(action.templateId);
+  const letter = await renderLetter({ date: prep.today, family: prep.family, language: prep.lang, formal, vars: prep.vars, message: prep.message, registered: formal });
+  // Stored before posting: a retry finds the same bytes (or the first ones, if the date moved) and posts those.
+  const stored = await saveLetter(deps.sql, c.ctx.tenantId, { actionKey: action.idempotencyKey, templateId: action.templateId, language: prep.lang, formal, registered: formal, trackingNumber: null, sha256: letter.sha256, pdf: letter.pdf });
+  let tracking: string | null = null;
+  if (deps.post) {
+    tracking = (await deps.post({ actionKey: action.idempotencyKey, pdf: stored.pdf, sha256: stored.sha256, registered: formal })).trackingNumber;
+  } else {
+    const what = formal ? (prep.family === 'FR' ? 'mise en demeure (lettre recommandée avec AR)' : 'letter before action (recorded delivery)') : 'reminder letter';
+    await deps.alert({
+      key: `${action.idempotencyKey}|post`,
+      tenantId: c.ctx.tenantId,
+      severity: 'warning',
+      kind: 'letter_to_post',
+      message: `Print and post the ${what} to ${prep.customer.name} (${prep.vars.total_due}); then record the registered-post number`,
+      actionKey: action.idempotencyKey,
+      customerExternalId: action.customerExternalId,
+    });
+  }
+  deps.hook?.('accepted', c.item);
+  const proof = { letterId: stored.id, sha256: stored.sha256, bytes: stored.pdf.length, formal, registered: formal, trackingNumber: tracking, posted: !!deps.post };
+  const ok = await complete(deps, c, 'sent', { ...activityBase(action), kind: 'sent', contentHash: stored.sha256, proof }, { result: proof }, async (tx) => {
+    if (tracking) await tx`update letters set tracking_number = ${tracking} where tenant_id = ${c.ctx.tenantId} and action_key = ${action.idempotencyKey}`;
+    await followUps(deps, tx, c, action, proof);
+  });
+  deps.hook?.('recorded', c.item);
+  return ok ? 'sent' : 'skipped';
+}
+
+async function runRuleAlert(deps: ExecutorDeps, c: Claimed, alert: Alert): Promise<Outcome> {
+  await deps.alert({ key: alert.key, tenantId: c.ctx.tenantId, severity: alert.severity, kind: 'rule', message: alert.message, actionKey: c.item.idempotencyKey, customerExternalId: alert.customerExternalId });
+  const invoices = alert.invoiceExternalId ? [alert.invoiceExternalId] : [];
+  return (await complete(deps, c, 'sent', { kind: 'alerted', channel: 'alert', customerExternalId: alert.customerExternalId, invoiceExternalIds: invoices, reason: alert.message }, { result: { alerted: true } })) ? 'sent' : 'skipped';
+}
+
+async function runWriteback(deps: ExecutorDeps, c: Claimed): Promise<Outcome> {
+  const p = c.item.payload as { action: PlannedAction; proof: unknown };
+  const base = activityBase(p.action);
+  if (!deps.writeback) {
+    const why = 'no connector write-back configured for this worker';
+    return (await complete(deps, c, 'cancelled', { ...base, kind: 'cancelled', reason: why }, { error: why })) ? 'cancelled' : 'skipped';
+  }
+  await deps.writeback(p.action, p.proof, c.ctx);
+  return (await complete(deps, c, 'sent', { ...base, kind: 'writeback', proof: { ok: true } }, { result: { ok: true } })) ? 'sent' : 'skipped';
+}
+
+async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction | null, err: unknown, now: Date): Promise<Outcome> {
+  const { tenantId } = c.ctx;
+  const key = c.item.idempotencyKey;
+  const permanent = err instanceof PermanentActionError || err instanceof TemplateRejected || (err instanceof EmailSendFailed && err.kind === 'permanent');
+  const bounced = (err instanceof EmailSendFailed && err.recipientRejected) || (err instanceof PermanentActionError && err.bounced);
+  const message = err instanceof Error ? err.message : String(err);
+  const base = action ? activityBase(action) : { channel: c.item.kind };
+  if (!permanent && c.attempts < opts.maxAttempts) {
+    const at = new Date(now.getTime() + opts.backoffMs(c.attempts));
+    if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';
+    await recordActivity(deps.sql, tenantId, { ...base, actionKey: key, connectionId: c.item.connectionId, kind: 'retry', reason: `attempt ${c.attempts} failed: ${message}; next at ${at.toISOString()}` });
+    return 'retried';
+  }
+  const fallback = bounced && action && action.channel === 'email' && opts.fallbackToLetter(action);
+  const reason = permanent ? message : `gave up after ${c.attempts} attempts: ${message}`;
+  const ok = await complete(deps, c, 'failed', { ...base, kind: bounced ? 'bounced' : 'failed', reason }, { error: reason }, async (tx) => {
+    if (bounced) await recordActivity(tx, tenantId, { ...base, actionKey: key, connectionId: c.item.connectionId, kind: 'failed', reason });
+    if (fallback && action) await planFallbackLetter(tx, tenantId, action, c.item.connectionId, now);
+  });
+  if (!ok) return 'skipped';
+  await deps.alert({
+    key: `${key}|failed`,
+    tenantId,
+    severity: fallback ? 'info' : 'warning',
+    kind: bounced ? 'bounced' : 'action_failed',
+    message: fallback ? `${reason} — a letter will be sent instead` : `${action?.stepId ?? c.item.kind} for customer ${action?.customerExternalId ?? '?'} not sent: ${reason}`,
+    actionKey: key,
+    customerExternalId: action?.customerExternalId ?? null,
+  });
+  return 'failed';
+}
+
+async function planFallbackLetter(tx: Sql, tenantId: string, action: PlannedAction, connectionId: string | null, now: Date): Promise<void> {
+  const key = `${action.idempotencyKey}|letter`;
+  const payload: PlannedAction = { ...action, idempotencyKey: key, covers: [], channel: 'letter' };
+  await planActions(tx, tenantId, [{ idempotencyKey: key, kind: 'letter', dueAt: now.toISOString(), payload, connectionId }]);
+}
+
+/**
+ * A bounce that arrived later (a DSN for a message the server had accepted): records it and, when the
+ * step allows, plans the letter. Returns false when no sent email has that key.
+ */
+export async function recordBounce(deps: ExecutorDeps, tenantId: string, actionKey: string, reason: string, now: Date = new Date()): Promise<boolean> {
+  const item = await itemByKey(deps.sql, tenantId, actionKey);
+  if (!item || item.state !== 'sent' || item.kind !== 'email') return false;
+  const parsed = PlannedActionSchema.safeParse(item.payload);
+  if (!parsed.success) return false;
+  const action = { ...parsed.data, ...((item.payload as { fallback?: string }).fallback ? { fallback: (item.payload as { fallback?: string }).fallback } : {}) } as PlannedAction;
+  const opts: ExecutorOptions = { ...DEFAULTS, ...deps.options };
+  const fallback = opts.fallbackToLetter(action);
+  const fresh = await deps.sql.begin(async (tx) => {
+    const s = tx as unknown as Sql;
+    const added = await recordActivity(s, tenantId, { ...activityBase(action), actionKey, connectionId: item.connectionId, kind: 'bounced', reason });
+    if (added && fallback) await planFallbackLetter(s, tenantId, action, item.connectionId, now);
+    return added;
+  });
+  if (fresh) {
+    await deps.alert({ key: `${actionKey}|bounced`, tenantId, severity: 'info', kind: 'bounced', message: `email to customer ${action.customerExternalId} bounced: ${reason}${fallback ? ' — a letter will be sent instead' : ''}`, actionKey, customerExternalId: action.customerExternalId });
+  }
+  return true;
+}

@@ -1,0 +1,179 @@
+// The shipped message templates (Liquid, data not code): subject, text and html for every templateId, in French and English.
+import type { Language } from '../format.js';
+
+export interface TemplateParts {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Which late-payment law a template family cites: French (L441-10, D441-5) or UK (Late Payment Act 1998). */
+export type Family = 'FR' | 'UK';
+
+export const TEMPLATE_IDS = [
+  'fr.courtesy', 'fr.reminder-1', 'fr.reminder-2', 'fr.firm-penalties', 'fr.mise-en-demeure', 'fr.handoff-injonction',
+  'en.courtesy', 'en.reminder-1', 'en.reminder-2', 'en.final-statutory-interest', 'en.call-script', 'en.letter-before-action', 'en.handoff',
+] as const;
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+
+interface Prose {
+  subject: string;
+  intro: string;
+  outro: string;
+}
+
+// Blocks shared by every template of a language; inlined at load because user templates may not include files.
+const LIST_TEXT: Record<Language, string> = {
+  fr: `{% for inv in invoices %}- Facture {{ inv.number }} du {{ inv.issue_date }}, échéance {{ inv.due_date }} : {{ inv.amount_due }} restant dû sur {{ inv.total }}{% if inv.days_late > 0 %} ({{ inv.days_late }} jours de retard){% endif %}{% if inv.pdf_link %} – {{ inv.pdf_link }}{% endif %}
+{% endfor %}{% if has_credits %}Avoirs en votre faveur :
+{% for c in credits %}- Avoir {{ c.number }} : {{ c.remaining }}
+{% endfor %}{% endif %}Total dû : {{ total_due }}
+{% if has_credits %}Solde après avoirs : {{ net_due }}
+{% endif %}`,
+  en: `{% for inv in invoices %}- Invoice {{ inv.number }} dated {{ inv.issue_date }}, due {{ inv.due_date }}: {{ inv.amount_due }} outstanding of {{ inv.total }}{% if inv.days_late > 0 %} ({{ inv.days_late }} days late){% endif %}{% if inv.pdf_link %} – {{ inv.pdf_link }}{% endif %}
+{% endfor %}{% if has_credits %}Credit notes in your favour:
+{% for c in credits %}- Credit note {{ c.number }}: {{ c.remaining }}
+{% endfor %}{% endif %}Total due: {{ total_due }}
+{% if has_credits %}Balance after credits: {{ net_due }}
+{% endif %}`,
+};
+
+const LIST_HTML: Record<Language, string> = {
+  fr: `<table><tr><th>Facture</th><th>Date</th><th>Échéance</th><th>Montant TTC</th><th>Restant dû</th><th>Retard</th></tr>
+{% for inv in invoices %}<tr><td>{% if inv.pdf_link %}<a href="{{ inv.pdf_link }}">{{ inv.number }}</a>{% else %}{{ inv.number }}{% endif %}</td><td>{{ inv.issue_date }}</td><td>{{ inv.due_date }}</td><td>{{ inv.total }}</td><td>{{ inv.amount_due }}</td><td>{% if inv.days_late > 0 %}{{ inv.days_late }} j{% endif %}</td></tr>
+{% endfor %}{% for c in credits %}<tr><td>Avoir {{ c.number }}</td><td></td><td></td><td></td><td>-{{ c.remaining }}</td><td></td></tr>
+{% endfor %}</table>
+<p>Total dû : <strong>{{ total_due }}</strong>{% if has_credits %}<br>Solde après avoirs : <strong>{{ net_due }}</strong>{% endif %}</p>`,
+  en: `<table><tr><th>Invoice</th><th>Date</th><th>Due</th><th>Total</th><th>Outstanding</th><th>Late</th></tr>
+{% for inv in invoices %}<tr><td>{% if inv.pdf_link %}<a href="{{ inv.pdf_link }}">{{ inv.number }}</a>{% else %}{{ inv.number }}{% endif %}</td><td>{{ inv.issue_date }}</td><td>{{ inv.due_date }}</td><td>{{ inv.total }}</td><td>{{ inv.amount_due }}</td><td>{% if inv.days_late > 0 %}{{ inv.days_late }} d{% endif %}</td></tr>
+{% endfor %}{% for c in credits %}<tr><td>Credit note {{ c.number }}</td><td></td><td></td><td></td><td>-{{ c.remaining }}</td><td></td></tr>
+{% endfor %}</table>
+<p>Total due: <strong>{{ total_due }}</strong>{% if has_credits %}<br>Balance after credits: <strong>{{ net_due }}</strong>{% endif %}</p>`,
+};
+
+/** Penalty paragraph per law family and language; rendered only when the step includes penalties. */
+const PENALTIES: Record<Family, Record<Language, string>> = {
+  FR: {
+    fr: `Conformément à l'article L441-10 du Code de commerce, des pénalités de retard au taux de {{ penalties.rate }} l'an sont dues de plein droit depuis le lendemain de l'échéance, soit {{ penalties.interest }} à ce jour, ainsi que l'indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5), soit {{ penalties.compensation }}. Montant total réclamé : {{ penalties.total_claimed }}.`,
+    en: `Under article L441-10 of the French Commercial Code, late-payment penalties at {{ penalties.rate }} a year have been due since the day after the due date, {{ penalties.interest }} to date, together with the fixed recovery indemnity of €40 per invoice (article D441-5), {{ penalties.compensation }}. Total amount claimed: {{ penalties.total_claimed }}.`,
+  },
+  UK: {
+    en: `Under the Late Payment of Commercial Debts (Interest) Act 1998 we are entitled to statutory interest at {{ penalties.rate }} a year, {{ penalties.interest }} to date, and fixed-sum compensation of {{ penalties.compensation }}. Total amount claimed: {{ penalties.total_claimed }}.`,
+    fr: `En application du Late Payment of Commercial Debts (Interest) Act 1998, des intérêts légaux au taux de {{ penalties.rate }} l'an sont dus, soit {{ penalties.interest }} à ce jour, ainsi qu'une indemnité forfaitaire de {{ penalties.compensation }}. Montant total réclamé : {{ penalties.total_claimed }}.`,
+  },
+};
+
+const PAYMENT: Record<Language, { text: string; html: string }> = {
+  fr: {
+    text: `{% if payment.link %}Payer en ligne : {{ payment.link }}
+{% endif %}{% if payment.instructions %}{{ payment.instructions }}
+{% endif %}`,
+    html: `{% if payment.link %}<p><a href="{{ payment.link }}">Payer en ligne</a></p>{% endif %}{% if payment.instructions %}<p>{{ payment.instructions }}</p>{% endif %}`,
+  },
+  en: {
+    text: `{% if payment.link %}Pay online: {{ payment.link }}
+{% endif %}{% if payment.instructions %}{{ payment.instructions }}
+{% endif %}`,
+    html: `{% if payment.link %}<p><a href="{{ payment.link }}">Pay online</a></p>{% endif %}{% if payment.instructions %}<p>{{ payment.instructions }}</p>{% endif %}`,
+  },
+};
+
+const GREETING: Record<Language, string> = { fr: 'Bonjour {{ customer.contact | default: customer.name }},', en: 'Dear {{ customer.contact | default: customer.name }},' };
+const SIGN: Record<Language, string> = { fr: 'Cordialement,\n{{ company.name }}', en: 'Kind regards,\n{{ company.name }}' };
+
+const PROSE: Record<TemplateId, { family: Family } & Record<Language, Prose>> = {
+  'fr.courtesy': {
+    family: 'FR',
+    fr: { subject: 'Rappel : échéance prochaine – {{ reference }}', intro: 'Nous vous rappelons que le règlement suivant arrive prochainement à échéance :', outro: 'Si le paiement est déjà parti, merci de ne pas tenir compte de ce message.' },
+    en: { subject: 'Reminder: payment due soon – {{ reference }}', intro: 'This is a friendly reminder that the following payment falls due soon:', outro: 'If you have already paid, please disregard this message.' },
+  },
+  'fr.reminder-1': {
+    family: 'FR',
+    fr: { subject: 'Relance : facture échue – {{ reference }}', intro: "Sauf erreur de notre part, le règlement suivant n'a pas encore été reçu :", outro: "Si un problème bloque le paiement, répondez simplement à ce message." },
+    en: { subject: 'Overdue invoice – {{ reference }}', intro: 'According to our records, the following payment has not yet been received:', outro: 'If something is preventing payment, simply reply to this message.' },
+  },
+  'fr.reminder-2': {
+    family: 'FR',
+    fr: { subject: 'Deuxième relance – {{ reference }}', intro: 'Malgré notre précédente relance, les sommes suivantes restent impayées :', outro: 'Merci de procéder au règlement avant le {{ deadline }}.' },
+    en: { subject: 'Second reminder – {{ reference }}', intro: 'Despite our previous reminder, the following amounts remain unpaid:', outro: 'Please pay by {{ deadline }}.' },
+  },
+  'fr.firm-penalties': {
+    family: 'FR',
+    fr: { subject: 'Relance ferme – {{ reference }} – {{ penalties.total_claimed | default: total_due }}', intro: 'Les sommes suivantes restent impayées malgré nos relances :', outro: "À défaut de règlement avant le {{ deadline }}, nous vous adresserons une mise en demeure." },
+    en: { subject: 'Final reminder – {{ reference }} – {{ penalties.total_claimed | default: total_due }}', intro: 'The following amounts remain unpaid despite our reminders:', outro: 'Failing payment by {{ deadline }}, we will send you a formal notice.' },
+  },
+  'fr.mise-en-demeure': {
+    family: 'FR',
+    fr: { subject: 'MISE EN DEMEURE DE PAYER – {{ reference }}', intro: 'Malgré nos relances restées sans effet, nous vous mettons en demeure, par la présente, de régler les sommes suivantes :', outro: "À défaut de paiement dans un délai de {{ deadline_days }} jours à compter de la réception de la présente, soit au plus tard le {{ deadline }}, nous saisirons sans autre avis le président du tribunal de commerce compétent d'une requête en injonction de payer. La présente lettre ne constitue pas un titre exécutoire." },
+    en: { subject: 'FORMAL NOTICE TO PAY (MISE EN DEMEURE) – {{ reference }}', intro: 'Our reminders having remained unanswered, we hereby give you formal notice to pay the following amounts:', outro: 'Failing payment within {{ deadline_days }} days of receipt of this letter, i.e. by {{ deadline }} at the latest, we will apply without further notice to the president of the competent commercial court for an order for payment (injonction de payer). This letter is not an enforceable title.' },
+  },
+  'fr.handoff-injonction': {
+    family: 'FR',
+    fr: { subject: 'À traiter : injonction de payer ou agence – {{ customer.name }} – {{ reference }}', intro: 'La mise en demeure est restée sans effet. Dossier à transmettre (injonction de payer, Cerfa 12946, ou agence de recouvrement) :', outro: 'Joindre les factures, les relances et la mise en demeure au bordereau.' },
+    en: { subject: 'To do: order for payment or agency – {{ customer.name }} – {{ reference }}', intro: 'The formal notice had no effect. File to hand over (injonction de payer, Cerfa 12946, or a collection agency):', outro: 'Attach the invoices, reminders and formal notice to the list of documents.' },
+  },
+  'en.courtesy': {
+    family: 'UK',
+    en: { subject: 'Reminder: payment due soon – {{ reference }}', intro: 'This is a friendly reminder that the following payment falls due soon:', outro: 'If you have already paid, please disregard this message.' },
+    fr: { subject: 'Rappel : échéance prochaine – {{ reference }}', intro: 'Nous vous rappelons que le règlement suivant arrive prochainement à échéance :', outro: 'Si le paiement est déjà parti, merci de ne pas tenir compte de ce message.' },
+  },
+  'en.reminder-1': {
+    family: 'UK',
+    en: { subject: 'Payment overdue – {{ reference }}', intro: 'According to our records, the following payment is now overdue:', outro: 'If something is preventing payment, simply reply to this message.' },
+    fr: { subject: 'Relance : facture échue – {{ reference }}', intro: "Sauf erreur de notre part, le règlement suivant n'a pas encore été reçu :", outro: 'Si un problème bloque le paiement, répondez simplement à ce message.' },
+  },
+  'en.reminder-2': {
+    family: 'UK',
+    en: { subject: 'Second reminder – {{ reference }}', intro: 'Despite our previous reminder, the following amounts remain unpaid:', outro: 'Please pay by {{ deadline }}.' },
+    fr: { subject: 'Deuxième relance – {{ reference }}', intro: 'Malgré notre précédente relance, les sommes suivantes restent impayées :', outro: 'Merci de procéder au règlement avant le {{ deadline }}.' },
+  },
+  'en.final-statutory-interest': {
+    family: 'UK',
+    en: { subject: 'Final reminder with statutory interest – {{ reference }}', intro: 'The following amounts remain unpaid despite our reminders:', outro: 'Failing payment by {{ deadline }}, we will send you a letter before action.' },
+    fr: { subject: 'Dernière relance avec intérêts légaux – {{ reference }}', intro: 'Les sommes suivantes restent impayées malgré nos relances :', outro: 'À défaut de règlement avant le {{ deadline }}, nous vous adresserons une lettre avant poursuites.' },
+  },
+  'en.call-script': {
+    family: 'UK',
+    en: { subject: 'Call {{ customer.name }} about {{ reference }}', intro: 'Call script: confirm the invoices below were received, ask whether anything is disputed, and agree a payment date. Record the outcome (promise to pay, dispute or no answer).', outro: 'Phone: {{ customer.phone | default: "unknown" }}' },
+    fr: { subject: 'Appeler {{ customer.name }} au sujet de {{ reference }}', intro: "Script d'appel : vérifier la réception des factures ci-dessous, demander si un litige existe et convenir d'une date de paiement. Noter le résultat (promesse, litige ou pas de réponse).", outro: 'Téléphone : {{ customer.phone | default: "inconnu" }}' },
+  },
+  'en.letter-before-action': {
+    family: 'UK',
+    en: { subject: 'LETTER BEFORE ACTION – {{ reference }}', intro: 'Despite our reminders, the following amounts remain unpaid. This is a letter before action:', outro: 'Unless payment is received within {{ deadline_days }} days, i.e. by {{ deadline }}, we intend to issue a claim in the County Court (or instruct a debt collection agency) without further notice, and to claim interest and costs. This letter is not a court judgment.' },
+    fr: { subject: 'LETTRE AVANT POURSUITES – {{ reference }}', intro: 'Malgré nos relances, les sommes suivantes restent impayées. La présente vaut lettre avant poursuites :', outro: "À défaut de paiement sous {{ deadline_days }} jours, soit au plus tard le {{ deadline }}, nous saisirons la County Court (ou une agence de recouvrement) sans autre avis. La présente lettre n'est pas une décision de justice." },
+  },
+  'en.handoff': {
+    family: 'UK',
+    en: { subject: 'To do: small claims or agency – {{ customer.name }} – {{ reference }}', intro: 'The letter before action had no effect. File to hand over (Money Claim Online / small claims, or a debt collection agency):', outro: 'Attach the invoices, reminders and the letter before action.' },
+    fr: { subject: 'À traiter : small claims ou agence – {{ customer.name }} – {{ reference }}', intro: 'La lettre avant poursuites est restée sans effet. Dossier à transmettre (small claims ou agence de recouvrement) :', outro: 'Joindre les factures, les relances et la lettre avant poursuites.' },
+  },
+};
+
+function assemble(family: Family, lang: Language, p: Prose): TemplateParts {
+  const pen = PENALTIES[family][lang];
+  const text = [GREETING[lang], '', p.intro, '', LIST_TEXT[lang], `{% if penalties %}${pen}\n\n{% endif %}${PAYMENT[lang].text}`, p.outro, '', SIGN[lang], ''].join('\n');
+  const html = [
+    `<p>${GREETING[lang]}</p>`,
+    `<p>${p.intro}</p>`,
+    LIST_HTML[lang],
+    `{% if penalties %}<p>${pen}</p>{% endif %}`,
+    PAYMENT[lang].html,
+    `<p>${p.outro}</p>`,
+    `<p>${SIGN[lang].replace('\n', '<br>')}</p>`,
+  ].join('\n');
+  return { subject: p.subject, text, html };
+}
+
+/** Law family of a template id; unknown ids follow their language prefix. */
+export function familyOf(templateId: string): Family {
+  const known = PROSE[templateId as TemplateId];
+  if (known) return known.family;
+  return templateId.startsWith('fr.') ? 'FR' : 'UK';
+}
+
+export const CATALOG: Readonly<Record<TemplateId, Record<Language, TemplateParts>>> = Object.fromEntries(
+  TEMPLATE_IDS.map((id) => {
+    const p = PROSE[id];
+    return [id, { fr: assemble(p.family, 'fr', p.fr), en: assemble(p.family, 'en', p.en) }];
+  }),
+) as Record<TemplateId, Record<Language, TemplateParts>>;

@@ -1,0 +1,98 @@
+// Crash safety: a worker SIGKILLed at each transition point, then restarted, leaves 0 duplicate and 0 lost messages at the SMTP server.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { getLetter, listActivity } from '../../src/store/activity.js';
+import { useDatabase } from '../support/db.js';
+import { NOW, customer, invoice, outboxRows, plan, seed, type Seeded } from './fixtures.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+
+const sql = useDatabase();
+let sink: SmtpSink;
+beforeAll(async () => {
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  await sink.stop();
+});
+
+function runWorker(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/run-ts.mjs', 'test/actions/crash-worker.ts'], { cwd: process.cwd(), env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
+  });
+}
+
+const EMAILS = 4;
+
+/** Four email reminders (D+6) and one mise en demeure (D+31), each customer with its own address. */
+async function scenario(tag: string): Promise<Seeded> {
+  const customers = Array.from({ length: EMAILS }, (_, n) => customer(`${tag}${n}`, { email: `${tag}${n}@crash.example` }));
+  customers.push(customer(`${tag}L`, { email: `${tag}L@crash.example` }));
+  const invoices = customers.map((c, n) => invoice(`${tag}-i${n}`, c.externalId, n === EMAILS ? { dueDate: '2026-02-13' } : {}));
+  const s = await seed(sql, { customers, invoices });
+  const run = await plan(sql, s);
+  expect(run.keys).toHaveLength(EMAILS + 1);
+  return s;
+}
+
+const cases: Array<{ point: 'claimed' | 'accepted' | 'recorded'; on: number; reconcile: boolean; concurrency: number }> = [
+  { point: 'claimed', on: 2, reconcile: true, concurrency: 1 },
+  { point: 'accepted', on: 2, reconcile: true, concurrency: 1 },
+  { point: 'recorded', on: 2, reconcile: true, concurrency: 1 },
+  { point: 'accepted', on: 5, reconcile: true, concurrency: 1 }, // the letter: stored and announced, not yet recorded as sent
+  { point: 'accepted', on: 2, reconcile: true, concurrency: 4 }, // several items in flight when the process dies
+];
+
+describe('crash safety', () => {
+  for (const c of cases) {
+    it(`killed at "${c.point}" of item ${c.on} (${c.concurrency} in flight), restarted: every message exactly once`, async () => {
+      const tag = `k${c.point[0]}${c.on}c${c.concurrency}`;
+      const s = await scenario(tag);
+      const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: String(c.concurrency), ...(c.reconcile ? { LOOKUP_URL: sink.lookupUrl } : {}) };
+      const killed = await runWorker({ ...env, CRASH_AT: c.point, CRASH_ON: String(c.on) });
+      expect(killed.signal).toBe('SIGKILL');
+      const mid = await outboxRows(sql, s.tenantId);
+      const sending = mid.filter((r) => r.state === 'sending');
+      if (c.concurrency === 1) {
+        expect(sending).toHaveLength(c.point === 'recorded' ? 0 : 1);
+        if (sending[0]) expect(sending[0].kind).toBe(c.on > EMAILS ? 'letter' : 'email');
+      } else expect(sending.length).toBeGreaterThanOrEqual(1);
+
+      const restarted = await runWorker(env);
+      expect(restarted.err).toBe('');
+      expect(restarted.code).toBe(0);
+
+      const got = sink.messages.filter((m) => m.rcptTo[0]?.startsWith(tag));
+      const ids = new Set(got.map((m) => m.messageId));
+      expect(ids.size).toBe(EMAILS); // 0 lost
+      expect(got).toHaveLength(EMAILS); // 0 duplicate
+      const rows = await outboxRows(sql, s.tenantId);
+      expect(rows.map((r) => r.state)).toEqual(Array(EMAILS + 1).fill('sent'));
+      const sentActs = (await listActivity(sql, s.tenantId)).filter((a) => a.kind === 'sent');
+      expect(sentActs).toHaveLength(EMAILS + 1);
+      const letterKey = rows.find((r) => r.kind === 'letter')!.idempotency_key;
+      expect((await getLetter(sql, s.tenantId, letterKey))?.sha256).toBe((rows.find((r) => r.kind === 'letter')!.result as { sha256: string }).sha256);
+      if (c.point === 'accepted' && c.on <= EMAILS && c.concurrency === 1) expect(JSON.parse(restarted.out).summary).toMatchObject({ reconciled: 1 });
+    });
+  }
+
+  it('without a reconciler, an email accepted before the crash is resent with the SAME Message-ID and logged as in doubt', async () => {
+    const s = await scenario('nr');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1' };
+    expect((await runWorker({ ...env, CRASH_AT: 'accepted', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    expect((await runWorker(env)).code).toBe(0);
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.startsWith('nr'));
+    expect(new Set(got.map((m) => m.messageId)).size).toBe(EMAILS);
+    // One transport-level copy, same Message-ID as the first: receivers that dedupe on it see one message.
+    expect(got).toHaveLength(EMAILS + 1);
+    const dup = got.filter((m) => got.filter((x) => x.messageId === m.messageId).length > 1);
+    expect(dup).toHaveLength(2);
+    expect(dup[0]!.text).toBe(dup[1]!.text);
+    expect((await listActivity(sql, s.tenantId)).filter((a) => a.kind === 'resent_in_doubt')).toHaveLength(1);
+  });
+});

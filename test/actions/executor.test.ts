@@ -1,0 +1,277 @@
+// The executor against real PostgreSQL and a real SMTP server on loopback: content, language, amounts, freshness, retries, bounces, letters, write-back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeDue, recordBounce, staleReason } from '../../src/actions/executor.js';
+import { formatMoney } from '../../src/actions/format.js';
+import { messageIdFor } from '../../src/actions/email.js';
+import { Dec } from '../../src/model/index.js';
+import type { PlannedAction } from '../../src/model/collections.js';
+import { listActivity, getLetter } from '../../src/store/activity.js';
+import { upsertDocuments } from '../../src/store/documents.js';
+import { createHash } from 'node:crypto';
+import { useDatabase } from '../support/db.js';
+import { NOW, credit, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+
+const sql = useDatabase();
+let sink: SmtpSink;
+beforeAll(async () => {
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  await sink.stop();
+});
+
+const FROM = 'Atelier Dupont <compta@atelier-dupont.fr>';
+const mine = (email: string) => sink.messages.filter((m) => m.rcptTo.includes(email));
+
+/** Interest = amount × rate × days / 365, half-up to the cent: the law's formula (§1.3), worked independently of the engine. */
+function interest(amount: string, ratePct: string, days: number): string {
+  return new Dec(amount).times(ratePct).div(100).times(days).div(365).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2);
+}
+
+describe('email reminders', () => {
+  it('sends a French first reminder once, with recipients, subject, amounts, dates and payment link', async () => {
+    const s = await seed(sql, { customers: [customer('c1', { name: 'Boulangerie Martin', email: 'paie@martin.example' })], invoices: [invoice('i1', 'c1', { total: '1240.00', amountDue: '1240.00', dueDate: '2026-03-10' })] });
+    const run = await plan(sql, s);
+    expect(run.keys).toHaveLength(1);
+    const deps = makeDeps(sql, sink.port);
+    const summary = await executeDue(deps, s.tenantId, NOW);
+    expect(summary).toMatchObject({ sent: 1, failed: 0, cancelled: 0 });
+
+    const got = mine('paie@martin.example');
+    expect(got).toHaveLength(1);
+    const m = got[0]!;
+    expect(m.rcptTo).toEqual(['paie@martin.example']);
+    expect(m.mailFrom).toBe('compta@atelier-dupont.fr');
+    expect(m.subject).toBe('Relance : facture échue – F-i1');
+    expect(m.text).toContain('Bonjour Boulangerie Martin,');
+    expect(m.text).toContain('Facture F-i1 du 10/01/2026, échéance 10/03/2026 : 1\u00a0240,00\u00a0€ restant dû sur 1\u00a0240,00\u00a0€ (6 jours de retard)');
+    expect(m.text).toContain('Payer en ligne : https://pay.example/c1');
+    expect(m.text).toContain('Atelier Dupont SAS');
+    expect(m.html).toContain('<a href="https://erp.example/pdf/i1">F-i1</a>');
+    expect(m.messageId).toBe(messageIdFor(s.tenantId, run.keys[0]!, FROM));
+
+    const [row] = await outboxRows(sql, s.tenantId);
+    expect(row).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(row!.result).toMatchObject({ messageId: m.messageId, language: 'fr' });
+    const acts = await listActivity(sql, s.tenantId, { invoiceExternalId: 'i1' });
+    expect(acts.map((a) => a.kind)).toEqual(['sent']);
+    expect(acts[0]!.contentHash).toMatch(/^[0-9a-f]{64}$/);
+
+    // A second pass, or a re-plan of the same day, sends nothing more.
+    expect((await plan(sql, s)).keys).toHaveLength(0);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 0 });
+    expect(mine('paie@martin.example')).toHaveLength(1);
+  });
+
+  it("writes in the customer's language, falling back to the tenant locale", async () => {
+    const s = await seed(sql, {
+      customers: [customer('en1', { email: 'ap@british.example', language: 'en-GB', name: 'British Ltd' }), customer('nolang', { email: 'x@nolang.example', language: null })],
+      invoices: [invoice('e1', 'en1', { total: '98765.40', amountDue: '98765.40' }), invoice('n1', 'nolang')],
+    });
+    await plan(sql, s);
+    await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW);
+    const en = mine('ap@british.example')[0]!;
+    expect(en.subject).toBe('Overdue invoice – F-e1');
+    expect(en.text).toContain('Dear British Ltd,');
+    expect(en.text).toContain('Invoice F-e1 dated 10 January 2026, due 10 March 2026: €98,765.40 outstanding of €98,765.40 (6 days late)');
+    const fr = mine('x@nolang.example')[0]!;
+    expect(fr.text).toContain('Bonjour');
+  });
+
+  it('states statutory penalties and the €40 indemnity to the cent in the firm reminder', async () => {
+    // Due 27 Feb 2026: the firm step (D+15) falls on Sat 14 Mar, moved to Mon 16 Mar; 17 days late.
+    const s = await seed(sql, { customers: [customer('c2', { email: 'firm@client.example' })], invoices: [invoice('p1', 'c2', { dueDate: '2026-02-27' })] });
+    await plan(sql, s);
+    await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW);
+    const m = mine('firm@client.example')[0]!;
+    const i = interest('1240.00', '12.15', 17); // FR H1 2026: ECB MRO 2.15 % + 10 points (law §2.2)
+    expect(i).toBe('7.02');
+    const claimed = new Dec('1240.00').plus(i).plus(40).toFixed(2);
+    expect(m.subject).toBe(`Relance ferme – F-p1 – ${formatMoney(claimed, 'EUR', 'fr')}`);
+    expect(m.text).toContain(`taux de 12,15\u00a0% l'an`);
+    expect(m.text).toContain(`soit 7,02\u00a0€ à ce jour`);
+    expect(m.text).toContain('soit 40,00\u00a0€');
+    expect(m.text).toContain('Montant total réclamé : 1\u00a0287,02\u00a0€');
+    expect(m.text).toContain('avant le 24/03/2026');
+  });
+
+  it('groups invoices of one customer in one reminder, listing open credits and the net balance', async () => {
+    const s = await seed(sql, {
+      grouped: true,
+      customers: [customer('g1', { email: 'group@client.example' })],
+      invoices: [invoice('a', 'g1', { total: '1000.00', amountDue: '1000.00' }), invoice('b', 'g1', { total: '250.10', amountDue: '200.05', status: 'partially_paid', dueDate: '2026-03-09' })],
+      credits: [credit('cr1', 'g1', '100.00')],
+    });
+    const run = await plan(sql, s);
+    expect(run.keys).toHaveLength(1);
+    await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW);
+    const got = mine('group@client.example');
+    expect(got).toHaveLength(1);
+    const t = got[0]!.text;
+    expect(t).toContain('Facture F-a du 10/01/2026, échéance 10/03/2026 : 1\u00a0000,00\u00a0€ restant dû sur 1\u00a0000,00\u00a0€');
+    expect(t).toContain('Facture F-b du 10/01/2026, échéance 09/03/2026 : 200,05\u00a0€ restant dû sur 250,10\u00a0€ (7 jours de retard)');
+    expect(t).toContain('- Avoir AV-cr1 : 100,00\u00a0€');
+    expect(t).toContain('Total dû : 1\u00a0200,05\u00a0€');
+    expect(t).toContain('Solde après avoirs : 1\u00a0100,05\u00a0€');
+    const acts = await listActivity(sql, s.tenantId, { customerExternalId: 'g1' });
+    expect([...acts[0]!.invoiceExternalIds].sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('freshness', () => {
+  it('cancels with a reason when an invoice was paid after planning, and sends nothing', async () => {
+    const s = await seed(sql, { customers: [customer('f1', { email: 'fresh@client.example' })], invoices: [invoice('fp', 'f1')] });
+    await plan(sql, s);
+    await upsertDocuments(sql, { tenantId: s.tenantId, connectionId: s.connectionId, provider: 'test' }, 'invoice', [{ record: invoice('fp', 'f1', { amountDue: '0.00', status: 'paid' }), raw: {} }]);
+    const summary = await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW);
+    expect(summary).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(mine('fresh@client.example')).toHaveLength(0);
+    const [row] = await outboxRows(sql, s.tenantId);
+    expect(row).toMatchObject({ state: 'cancelled', last_error: 'invoice F-fp was paid since planning' });
+    expect((await listActivity(sql, s.tenantId, { invoiceExternalId: 'fp' }))[0]).toMatchObject({ kind: 'cancelled', reason: 'invoice F-fp was paid since planning' });
+  });
+
+  it('names the change when the amount or due date moved', () => {
+    const action = { invoices: [{ externalId: 'x', number: 'F-x', dueDate: '2026-03-10', amountDue: '100.00', daysPastDue: 1, instalmentOf: null, triggered: true }] } as unknown as PlannedAction;
+    const cur = (patch: object) => new Map([['x', { ...invoice('x', 'c'), amountDue: '100.00', dueDate: '2026-03-10', ...patch }]]);
+    expect(staleReason(action, cur({}))).toBeNull();
+    expect(staleReason(action, cur({ amountDue: '100' }))).toBeNull();
+    expect(staleReason(action, cur({ amountDue: '60.00', status: 'partially_paid' }))).toBe('invoice F-x changed since planning: amount due 100.00 → 60.00 (payment or credit note)');
+    expect(staleReason(action, cur({ dueDate: '2026-04-10' }))).toBe('invoice F-x changed since planning: due date 2026-03-10 → 2026-04-10');
+    expect(staleReason(action, cur({ status: 'void' }))).toMatch(/voided/);
+    expect(staleReason(action, new Map())).toBe('invoice F-x no longer exists in the ERP');
+  });
+});
+
+describe('failures', () => {
+  it('retries a 451 with backoff and a stored attempt count, then sends once', async () => {
+    const s = await seed(sql, { customers: [customer('t1', { email: 'busy@client.example' })], invoices: [invoice('ti', 't1')] });
+    await plan(sql, s);
+    sink.tempFail.set('busy@client.example', 2);
+    const deps = makeDeps(sql, sink.port, { options: { backoffMs: (n) => 60_000 * 2 ** (n - 1) } });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 1 });
+    let [row] = await outboxRows(sql, s.tenantId);
+    expect(row).toMatchObject({ state: 'planned', attempts: 1 });
+    expect(row!.last_error).toMatch(/^SMTP 451/);
+    expect(row!.due_at.toISOString()).toBe(new Date(NOW.getTime() + 60_000).toISOString());
+    // Not due yet: nothing happens before the backoff has passed.
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 0, sent: 0 });
+    const t2 = new Date(NOW.getTime() + 60_000);
+    expect(await executeDue(deps, s.tenantId, t2)).toMatchObject({ retried: 1 });
+    [row] = await outboxRows(sql, s.tenantId);
+    expect(row!.due_at.toISOString()).toBe(new Date(t2.getTime() + 120_000).toISOString());
+    expect(await executeDue(deps, s.tenantId, new Date(t2.getTime() + 120_000))).toMatchObject({ sent: 1 });
+    expect(mine('busy@client.example')).toHaveLength(1);
+    [row] = await outboxRows(sql, s.tenantId);
+    expect(row).toMatchObject({ state: 'sent', attempts: 3 });
+    expect((await listActivity(sql, s.tenantId, { invoiceExternalId: 'ti' })).map((a) => a.kind).sort()).toEqual(['retry', 'retry', 'sent']);
+  });
+
+  it('fails a 550 permanently with an alert, and falls back to a letter when the step says so', async () => {
+    const s = await seed(sql, { customers: [customer('b1', { email: 'gone@client.example' }), customer('b2', { email: 'gone2@client.example' })], invoices: [invoice('bi', 'b1'), invoice('bj', 'b2')] });
+    await plan(sql, s);
+    sink.reject.add('gone@client.example');
+    sink.reject.add('gone2@client.example');
+    await sql`update outbox set payload = payload || '{"fallback": "letter"}'::jsonb where tenant_id = ${s.tenantId} and payload->>'customerExternalId' = 'b2'`;
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 2, sent: 0 });
+    const rows = await outboxRows(sql, s.tenantId);
+    expect(rows.filter((r) => r.kind === 'email').map((r) => r.state)).toEqual(['failed', 'failed']);
+    expect(rows.find((r) => r.kind === 'email')!.last_error).toMatch(/^SMTP 550/);
+    expect(deps.alerts.map((a) => a.kind)).toEqual(['bounced', 'bounced']);
+    expect(deps.alerts.filter((a) => a.message.includes('a letter will be sent instead'))).toHaveLength(1);
+    const letterRow = rows.find((r) => r.kind === 'letter')!;
+    expect(letterRow.idempotency_key).toMatch(/\|letter$/);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    const letter = await getLetter(sql, s.tenantId, letterRow.idempotency_key);
+    expect(letter?.formal).toBe(false);
+    expect(letter?.sha256).toBe(createHash('sha256').update(letter!.pdf).digest('hex'));
+    sink.reject.clear();
+  });
+
+  it('fails permanently when the customer has no address, naming the fix', async () => {
+    const s = await seed(sql, { customers: [customer('ne', { email: null })], invoices: [invoice('nei', 'ne')] });
+    await plan(sql, s);
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 1 });
+    expect(deps.alerts[0]!.message).toContain('has no email address: add one in the ERP');
+  });
+
+  it('records a later bounce (DSN) and plans the fallback letter once', async () => {
+    const s = await seed(sql, { customers: [customer('lb', { email: 'late-bounce@client.example' })], invoices: [invoice('lbi', 'lb')] });
+    const run = await plan(sql, s);
+    await sql`update outbox set payload = payload || '{"fallback": "letter"}'::jsonb where tenant_id = ${s.tenantId}`;
+    const deps = makeDeps(sql, sink.port);
+    await executeDue(deps, s.tenantId, NOW);
+    expect(await recordBounce(deps, s.tenantId, run.keys[0]!, '550 5.1.1 user unknown', NOW)).toBe(true);
+    expect(await recordBounce(deps, s.tenantId, run.keys[0]!, '550 5.1.1 user unknown', NOW)).toBe(true);
+    const rows = await outboxRows(sql, s.tenantId);
+    expect(rows.map((r) => r.kind)).toEqual(['email', 'letter']);
+    expect((await listActivity(sql, s.tenantId, { actionKey: run.keys[0]! })).map((a) => a.kind).sort()).toEqual(['bounced', 'sent']);
+  });
+});
+
+describe('letters and other channels', () => {
+  it('produces the mise en demeure as a stored PDF with its hash, and asks a person to post it by LRAR', async () => {
+    // Due 13 Feb 2026: formal notice at D+30 = Sun 15 Mar → Mon 16 Mar.
+    const s = await seed(sql, { customers: [customer('m1', { name: 'Garage Leroy' })], invoices: [invoice('mi', 'm1', { dueDate: '2026-02-13' })] });
+    const run = await plan(sql, s);
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    const letter = await getLetter(sql, s.tenantId, run.keys[0]!);
+    expect(letter).toMatchObject({ formal: true, registered: true, templateId: 'fr.mise-en-demeure', language: 'fr' });
+    expect(letter!.pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(letter!.sha256).toBe(createHash('sha256').update(letter!.pdf).digest('hex'));
+    const [row] = await outboxRows(sql, s.tenantId);
+    expect(row!.result).toMatchObject({ sha256: letter!.sha256, formal: true, registered: true });
+    expect(deps.alerts[0]).toMatchObject({ kind: 'letter_to_post' });
+    expect(deps.alerts[0]!.message).toContain('lettre recommandée avec AR');
+    expect(deps.alerts[0]!.message).toContain('Garage Leroy');
+  });
+
+  it('plans and runs the connector write-back once after a send', async () => {
+    const s = await seed(sql, { customers: [customer('w1', { email: 'wb@client.example' })], invoices: [invoice('wi', 'w1')] });
+    await plan(sql, s);
+    const calls: Array<{ key: string; proof: unknown }> = [];
+    const deps = makeDeps(sql, sink.port, { writeback: async (a, proof) => void calls.push({ key: a.idempotencyKey, proof }) });
+    await executeDue(deps, s.tenantId, NOW);
+    await executeDue(deps, s.tenantId, NOW);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.proof).toMatchObject({ messageId: mine('wb@client.example')[0]!.messageId });
+    expect((await outboxRows(sql, s.tenantId)).map((r) => `${r.kind}:${r.state}`)).toEqual(['email:sent', 'writeback:sent']);
+  });
+
+  it('sends each message once when two workers run at the same time', async () => {
+    const customers = Array.from({ length: 12 }, (_, n) => customer(`cc${n}`, { email: `conc${n}@client.example` }));
+    const s = await seed(sql, { customers, invoices: customers.map((c, n) => invoice(`ci${n}`, c.externalId)) });
+    await plan(sql, s);
+    const [a, b] = await Promise.all([executeDue(makeDeps(sql, sink.port), s.tenantId, NOW), executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)]);
+    expect(a.sent + b.sent).toBe(12);
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.startsWith('conc'));
+    expect(got).toHaveLength(12);
+    expect(new Set(got.map((m) => m.messageId)).size).toBe(12);
+  });
+
+  it('turns a UK call step into a task for a person, with the script and the amounts', async () => {
+    // UK ladder: the call step is D+22; due 22 Feb 2026 → Mon 16 Mar.
+    const s = await seed(sql, { locale: 'en', customers: [customer('uk1', { language: 'en', name: 'Widgets Ltd', phone: '+44 20 7946 0000' })], invoices: [invoice('uki', 'uk1', { currency: 'GBP', dueDate: '2026-02-22', total: '4321.09', amountDue: '4321.09' })] });
+    await plan(sql, s);
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(deps.alerts).toHaveLength(1);
+    expect(deps.alerts[0]).toMatchObject({ kind: 'task', message: 'Call Widgets Ltd about F-uki' });
+    expect(deps.alerts[0]!.body).toContain('£4,321.09 outstanding of £4,321.09 (22 days late)');
+    expect(deps.alerts[0]!.body).toContain('Phone: +44 20 7946 0000');
+  });
+
+  it('keeps activity per tenant', async () => {
+    const s1 = await seed(sql, { customers: [customer('same', { email: 'iso1@client.example' })], invoices: [invoice('same-inv', 'same')] });
+    const s2 = await seed(sql, { customers: [customer('same', { email: 'iso2@client.example' })], invoices: [invoice('same-inv', 'same')] });
+    await plan(sql, s1);
+    await executeDue(makeDeps(sql, sink.port), s1.tenantId, NOW);
+    expect(await listActivity(sql, s1.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(1);
+    expect(await listActivity(sql, s2.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(0);
+    expect(await executeDue(makeDeps(sql, sink.port), s2.tenantId, NOW)).toMatchObject({ sent: 0 });
+  });
+});

@@ -1,0 +1,99 @@
+// Templates: every shipped id renders in both languages, locale formatting is exact, and user templates cannot read files or use unknown filters.
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatMoney, formatRate, pickLanguage } from '../../src/actions/format.js';
+import { CATALOG, TEMPLATE_IDS, TemplateRejected, renderMessage, shippedTemplate, validateTemplate } from '../../src/actions/templates.js';
+import { buildVars, penaltiesFor } from '../../src/actions/vars.js';
+import type { PlannedAction } from '../../src/model/collections.js';
+import { COMPANY, customer, invoice } from './fixtures.js';
+
+describe('locale formatting', () => {
+  it.each([
+    ['1240', 'EUR', 'fr', '1\u00a0240,00\u00a0€'],
+    ['1240', 'EUR', 'en', '€1,240.00'],
+    ['1234567.891', 'EUR', 'fr', '1\u00a0234\u00a0567,89\u00a0€'],
+    ['0.005', 'EUR', 'en', '€0.01'],
+    ['-12.5', 'EUR', 'fr', '-12,50\u00a0€'],
+    ['999.99', 'GBP', 'en', '£999.99'],
+    ['1000', 'JPY', 'en', '1,000\u00a0JPY'],
+    ['1000', 'JPY', 'fr', '1\u00a0000\u00a0JPY'],
+    ['20000000000000.01', 'USD', 'en', '$20,000,000,000,000.01'],
+  ])('formatMoney(%s, %s, %s)', (amount, cur, lang, want) => {
+    expect(formatMoney(amount, cur, lang as 'fr' | 'en')).toBe(want);
+  });
+
+  it('formats dates and rates without a time zone, and picks the language', () => {
+    expect(formatDate('2026-03-01', 'fr')).toBe('01/03/2026');
+    expect(formatDate('2026-03-01', 'en')).toBe('1 March 2026');
+    expect(formatRate('12.15', 'fr')).toBe('12,15\u00a0%');
+    expect(formatRate('11.750', 'en')).toBe('11.75%');
+    expect(pickLanguage('en-GB', 'fr')).toBe('en');
+    expect(pickLanguage('de', 'fr')).toBe('fr');
+    expect(pickLanguage(null, 'en')).toBe('en');
+    expect(pickLanguage(undefined, 'es')).toBe('en');
+  });
+});
+
+describe('validateTemplate', () => {
+  it.each([
+    ["{% include '/etc/passwd' %}", 'include'],
+    ["{%- include '../../secrets.json' -%}", 'include'],
+    ["{% render 'footer' %}", 'render'],
+    ["{% layout 'base' %}", 'layout'],
+    ['{% block x %}{% endblock %}', 'block'],
+  ])('rejects %s as a file read', (src, tag) => {
+    const v = validateTemplate(src);
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.message).toBe(`the {% ${tag} %} tag is not allowed: templates cannot read other files; paste the text into the template instead`);
+  });
+
+  it('rejects unknown tags, unknown filters, syntax errors and oversized sources with a message', () => {
+    const msg = (s: string) => {
+      const v = validateTemplate(s);
+      return v.ok ? null : v.message;
+    };
+    expect(msg('{% liquid echo 1 %}')).toMatch(/^the \{% liquid %\} tag is not allowed; allowed tags: if, /);
+    expect(msg('{{ customer.name | exec }}')).toMatch(/undefined filter: exec/);
+    expect(msg('{% if total_due %}x')).toMatch(/not closed/);
+    expect(msg('x'.repeat(50_001))).toBe('template is 50001 characters; the limit is 50000');
+    expect(msg('{{ customer.name | upcase }} {% for i in invoices %}{{ i.number }}{% endfor %}')).toBeNull();
+  });
+
+  it('refuses to render a user template that reads a file, even when not validated first', async () => {
+    await expect(renderMessage({ subject: 'x', text: "{% include '/etc/passwd' %}", html: '' }, {})).rejects.toThrow(TemplateRejected);
+    await expect(renderMessage({ subject: 'x', text: "{% render '/etc/passwd' %}", html: '' }, {})).rejects.toThrow(/text: the \{% render %\}/);
+  });
+
+  it('escapes variables in the HTML part only', async () => {
+    const out = await renderMessage({ subject: 'Re {{ n }}', text: 'Hi {{ n }}', html: '<p>Hi {{ n }}</p>' }, { n: '<img src=x onerror=alert(1)>' });
+    expect(out.text).toBe('Hi <img src=x onerror=alert(1)>');
+    expect(out.html).toBe('<p>Hi &lt;img src=x onerror=alert(1)&gt;</p>');
+  });
+});
+
+describe('shipped templates', () => {
+  const inv = invoice('s1', 'c1', { dueDate: '2026-02-13', number: 'F-S1' });
+  const action = {
+    idempotencyKey: 'k', covers: [], tenantId: 't', policyId: 'p', policyVersion: 1, stepId: 's', stepIndex: 0, channel: 'email', templateId: 'x', dueOn: '2026-03-16', scheduledOn: '2026-03-16',
+    scope: 'invoice', customerExternalId: 'c1', currency: 'EUR', invoices: [{ externalId: 's1', number: 'F-S1', dueDate: '2026-02-13', amountDue: '1240.00', daysPastDue: 31, triggered: true, instalmentOf: null }],
+    credits: [], amountDue: '1240.00', openCredits: '0.00', netDue: '1240.00', penalties: [{ invoiceExternalId: 's1', warnings: [] }], explain: '',
+  } as PlannedAction;
+  const current = new Map([[inv.externalId, inv]]);
+
+  it.each(TEMPLATE_IDS.flatMap((id) => (['fr', 'en'] as const).map((lang) => [id, lang] as const)))('%s in %s validates and renders with its reference and amounts', async (id, lang) => {
+    const parts = shippedTemplate(id, lang);
+    for (const p of [parts.subject, parts.text, parts.html]) expect(validateTemplate(p)).toEqual({ ok: true });
+    const family = id.startsWith('fr.') ? 'FR' : 'UK';
+    const vars = buildVars({ action, current, customer: customer('c1', { name: 'Zoé & Fils' }), company: COMPANY, language: lang, family, today: '2026-03-16', deadlineDays: 8, penalties: penaltiesFor(action, current, family, '2026-03-16') });
+    const out = await renderMessage(parts, vars);
+    expect(out.subject).toContain('F-S1');
+    expect(out.text).toContain(lang === 'fr' ? '1\u00a0240,00\u00a0€' : '€1,240.00');
+    expect(out.html).toContain('Zoé &amp; Fils');
+    expect(out.text).not.toMatch(/\{\{|\{%/);
+  });
+
+  it('ships all thirteen ids in French and English', () => {
+    expect(Object.keys(CATALOG).sort()).toEqual([...TEMPLATE_IDS].sort());
+    expect(TEMPLATE_IDS).toHaveLength(13);
+    expect(() => shippedTemplate('fr.nope', 'fr')).toThrow(/unknown template "fr.nope"/);
+  });
+});
