@@ -39,7 +39,7 @@ export const ConfigSchema = z.object({
 export interface ProviderApp {
   clientId: string;
   clientSecret: string;
-  /** Webhook verifier token (QuickBooks) or webhook key (Xero). */
+  /** The key webhooks are signed with (called verifier token or webhook key by providers). */
   webhookSecret: string | null;
 }
 

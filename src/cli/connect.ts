@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { ConnectorRegistry } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import { redirectUri } from '../connectors/clients.js';
-import { DEFAULT_DEMO_PORTS, hostDemo, type DemoSettings } from '../demo/host.js';
+import { defaultDemoPort, hostDemo, type DemoSettings } from '../demo/host.js';
 import { openRuntime } from '../runtime.js';
 import { createConnection, createTenant, saveCredentials, updateConnection } from '../store/tenants.js';
 import { intOption, parseArgs } from './args.js';
@@ -27,7 +27,7 @@ export async function runConnect(args: string[], config: Config, connectors: rea
     customers: intOption(parsed, 'customers', Math.max(5, Math.round(invoices / 8)), 1),
     payments: intOption(parsed, 'payments', Math.round(invoices * 0.6), 0),
     creditNotes: intOption(parsed, 'credit-notes', Math.round(invoices * 0.06), 0),
-    port: intOption(parsed, 'port', DEFAULT_DEMO_PORTS[provider] ?? 54419, 1),
+    port: intOption(parsed, 'port', defaultDemoPort(provider), 1),
   };
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const runtime = await openRuntime(config, { log: say });

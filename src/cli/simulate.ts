@@ -5,9 +5,9 @@ import { UsageError } from './errors.js';
 export async function runSimulate(args: string[]): Promise<number> {
   const parsed = parseArgs(args, { values: ['port', 'seed', 'invoices', 'customers', 'payments', 'credit-notes', 'latency'] });
   const [provider, extra] = parsed.positional;
-  if (!provider || extra || !/^[a-z]+$/.test(provider)) throw new UsageError('name one provider, e.g. quickbooks or xero');
+  if (!provider || extra || !/^[a-z]+$/.test(provider)) throw new UsageError('name one provider (a folder of test/simulators/)');
   const mod = (await import(`../../test/simulators/${provider}/index.js`).catch(() => {
-    throw new UsageError(`no simulator for "${provider}" (available: quickbooks, xero)`);
+    throw new UsageError(`no simulator for "${provider}" (the simulators are the folders of test/simulators/)`);
   })) as { startSimulatorServer(o: Record<string, unknown>): Promise<{ url: string; close(): Promise<void>; simulator: { faults: { latencyMs: number }; clientId: string; clientSecret: string; baseUrls: Record<string, string>; externalTenantId: string } }> };
   const invoices = intOption(parsed, 'invoices', 200, 0);
   const served = await mod.startSimulatorServer({

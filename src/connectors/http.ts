@@ -128,6 +128,11 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         attempt--;
         continue;
       }
+      if (error instanceof QuotaExhausted) {
+        // Every caller on this company waits for the reset instead of spending requests on 429s.
+        gate.pause(gateKey, Math.max(0, error.resetAt.getTime() - Date.now()));
+        throw error;
+      }
       if (error instanceof AuthExpired && !refreshed) {
         // One forced refresh: the token may have been revoked early or expired in flight.
         refreshed = true;

@@ -27,7 +27,7 @@ export class NotConnected extends Error {
  * workers (or two processes) never spend the same refresh token: the second one re-reads inside the lock and
  * finds the first one's new tokens. The rotated pair is committed before the new access token is used; if the
  * process dies between the provider's answer and the commit, the old refresh token is still accepted for the
- * provider's grace period (24 h at Intuit, 30 min at Xero), so the next attempt recovers.
+ * provider's grace period (hours or minutes, depending on the provider), so the next attempt recovers.
  */
 export function createTokenSource(options: TokenSourceOptions): AccessTokenSource & { current(): Promise<OAuthTokens> } {
   const { sql, secretKey, connector, client, tenantId, connectionId } = options;

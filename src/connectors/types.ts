@@ -35,7 +35,7 @@ export interface OAuthClientConfig {
 export interface ConnectorAuth {
   /** URL the user is sent to; `state` protects the callback against CSRF. */
   authorizeUrl(client: OAuthClientConfig, state: string): string;
-  /** Exchanges the callback's code; `callback` holds every query parameter (e.g. QuickBooks' realmId). */
+  /** Exchanges the callback's code; `callback` holds every query parameter (some providers name the company there). */
   exchangeCode(client: OAuthClientConfig, code: string, callback: Record<string, string>): Promise<{ tokens: OAuthTokens; externalTenantId: string }>;
   /** Uses the refresh token; providers rotate it, so the result must be saved before it is used. */
   refresh(client: OAuthClientConfig, tokens: OAuthTokens): Promise<OAuthTokens>;
@@ -43,7 +43,7 @@ export interface ConnectorAuth {
 
 /** Declared quotas of the provider, per company (realm/tenant) unless said otherwise. */
 export interface RateLimitSpec {
-  /** Short-burst cap (QuickBooks: 10 requests per second per realm and app). */
+  /** Short-burst cap, for providers that declare one. */
   perSecond?: number;
   perMinute: number;
   concurrent: number;

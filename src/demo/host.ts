@@ -36,7 +36,12 @@ export interface DemoHost {
   close(): Promise<void>;
 }
 
-export const DEFAULT_DEMO_PORTS: Record<string, number> = { quickbooks: 54410, xero: 54411 };
+/** A stable default port per provider name (54400–54499), so demo companies are found again after a restart. */
+export function defaultDemoPort(provider: string): number {
+  let h = 0;
+  for (const ch of provider) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return 54400 + (h % 100);
+}
 
 /** Loads test/simulators/<provider>: the same simulators serve tests, benchmarks and the demo. */
 async function simulatorModule(provider: string): Promise<SimulatorModule> {

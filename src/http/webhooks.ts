@@ -14,7 +14,7 @@ export interface WebhookDeps {
   secretFor(provider: string, connection?: Connection): string | null;
   /** Wakes the webhook worker for a tenant (the inbox is the source of truth; this is only a nudge). */
   wake(tenantId: string, provider: string): Promise<void>;
-  /** Largest body accepted (Intuit documents no size limit; 5 MB covers an aggregated 5-minute batch). */
+  /** Largest body accepted (some providers document no size limit; 5 MB covers an aggregated 5-minute batch). */
   maxBytes?: number;
   log?: (entry: Record<string, unknown>) => void;
 }

@@ -4,7 +4,7 @@ import { ENTITIES, isEntityKind } from '../model/entities.js';
 import { compileMapping, loadShippedMapping, mapRecord, MappingSyntaxError, type CompiledMapping } from './loader.js';
 
 export const MAP_USAGE = `usage: relance map <provider> <entity> [--mapping FILE] [--context JSON]
-  Reads one raw provider record (the entity object, e.g. a QBO Invoice or a Xero Invoice) on stdin and prints the
+  Reads one raw provider record (the entity object, e.g. an Invoice as the provider's API returns it) on stdin and prints the
   normalized record. entity: ${ENTITIES.join(' | ')}. --mapping tries a mapping file instead of the shipped one;
   --context sets mapping context keys, e.g. '{"homeCurrency":"EUR"}'.`;
 
@@ -80,7 +80,7 @@ export async function runMapCli(argv: string[], stdin: string): Promise<CliResul
 
   const result = await mapRecord(mapping, entity, raw, { provider, ...context });
   if (result.ok === true) return { code: 0, stdout: `${JSON.stringify(result.value, null, 2)}\n`, stderr: '' };
-  // A skip is a correct outcome (e.g. a Xero bill): nothing on stdout, the reason on stderr, exit 0.
+  // A skip is a correct outcome (e.g. a supplier bill): nothing on stdout, the reason on stderr, exit 0.
   if (result.ok === 'skipped') return { code: 0, stdout: '', stderr: `skipped: ${result.reason}\n` };
   return failure(`${result.error.path}: ${result.error.reason}`);
 }

@@ -111,17 +111,17 @@ function utcDate(ms: number): string {
 }
 
 /**
- * `$xero_date(value)`: the business date (YYYY-MM-DD) of a Xero date.
- * `/Date(ms±hhmm)/`: ms is a UTC instant and the offset the organisation's. Xero writes business dates as the
+ * `$msjson_date(value)`: the business date (YYYY-MM-DD) of a Microsoft JSON date (/Date(ms±hhmm)/).
+ * `/Date(ms±hhmm)/`: ms is a UTC instant and the offset the organisation's. Business dates are written as the
  * midnight that starts the day; recorded data has it at UTC midnight with `+0000`, but a non-zero offset may mean
  * "local midnight" (ms + offset lands on 00:00). So: if the local time is midnight, that local day; else if the
  * instant is UTC midnight, the UTC day (the offset is then decoration); else the local day the instant falls on.
  * ISO strings (`DateString`, `2026-05-31T00:00:00`, with or without offset) give their written date part.
  */
-export function xeroDate(value: Arg): string | InvalidValue | undefined {
+export function msJsonDate(value: Arg): string | InvalidValue | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (isInvalidValue(value)) return value;
-  if (typeof value !== 'string') return new InvalidValue(`${describe(value)} is not a Xero date`);
+  if (typeof value !== 'string') return new InvalidValue(`${describe(value)} is not a Microsoft JSON date`);
   const ms = MS_DATE_RE.exec(value.trim());
   if (ms) {
     const t = Number(ms[1]);
@@ -132,10 +132,10 @@ export function xeroDate(value: Arg): string | InvalidValue | undefined {
   }
   const iso = ISO_RE.exec(value.trim());
   if (iso && isBusinessDate(iso[1]!)) return iso[1]!;
-  return new InvalidValue(`${describe(value)} is not a Xero date (expected /Date(ms+hhmm)/ or YYYY-MM-DD…)`);
+  return new InvalidValue(`${describe(value)} is not a Microsoft JSON date (expected /Date(ms+hhmm)/ or YYYY-MM-DD…)`);
 }
 
-/** `$date(value)`: a plain YYYY-MM-DD business date (QBO TxnDate/DueDate), validated. */
+/** `$date(value)`: a plain YYYY-MM-DD business date, validated. */
 export function businessDate(value: Arg): string | InvalidValue | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (isInvalidValue(value)) return value;
@@ -152,17 +152,17 @@ function isoUtc(ms: number): string | InvalidValue {
   return new Date(ms).toISOString();
 }
 
-/** `$xero_instant(value)`: `/Date(ms±hhmm)/` (ms is UTC) or an ISO string → UTC ISO 8601 instant. */
-export function xeroInstant(value: Arg): string | InvalidValue | undefined {
+/** `$msjson_instant(value)`: `/Date(ms±hhmm)/` (ms is UTC) or an ISO string → UTC ISO 8601 instant. */
+export function msJsonInstant(value: Arg): string | InvalidValue | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (isInvalidValue(value)) return value;
-  if (typeof value !== 'string') return new InvalidValue(`${describe(value)} is not a Xero timestamp`);
+  if (typeof value !== 'string') return new InvalidValue(`${describe(value)} is not a Microsoft JSON timestamp`);
   const ms = MS_DATE_RE.exec(value.trim());
   if (ms) return isoUtc(Number(ms[1]));
-  // Xero's `…UTC` ISO strings (e.g. UpdatedDateUTC in some payloads) omit the Z: they are UTC.
+  // Providers' `…UTC` ISO strings (e.g. UpdatedDateUTC in some payloads) omit the Z: they are UTC.
   const iso = ISO_RE.exec(value.trim());
   if (iso && iso[2] !== undefined) return instantFromIso(value.trim(), iso[6] ?? 'Z');
-  return new InvalidValue(`${describe(value)} is not a Xero timestamp (expected /Date(ms+hhmm)/)`);
+  return new InvalidValue(`${describe(value)} is not a Microsoft JSON timestamp (expected /Date(ms+hhmm)/)`);
 }
 
 function instantFromIso(text: string, zone: string): string | InvalidValue {
@@ -172,7 +172,7 @@ function instantFromIso(text: string, zone: string): string | InvalidValue {
   return isoUtc(t);
 }
 
-/** `$instant(value)`: an ISO 8601 timestamp that carries its offset (QBO `2015-07-24T10:35:08-07:00`) → UTC instant. */
+/** `$instant(value)`: an ISO 8601 timestamp that carries its offset (e.g. `2015-07-24T10:35:08-07:00`) → UTC instant. */
 export function instant(value: Arg): string | InvalidValue | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (isInvalidValue(value)) return value;
@@ -209,8 +209,8 @@ export const MAPPING_FUNCTIONS: ReadonlyArray<{ name: string; fn: (...args: Arg[
   { name: 'sub_amounts', fn: subAmountsFn as (...args: Arg[]) => unknown },
   { name: 'cmp_amounts', fn: cmpAmountsFn as (...args: Arg[]) => unknown },
   { name: 'date', fn: businessDate as (...args: Arg[]) => unknown },
-  { name: 'xero_date', fn: xeroDate as (...args: Arg[]) => unknown },
-  { name: 'xero_instant', fn: xeroInstant as (...args: Arg[]) => unknown },
+  { name: 'msjson_date', fn: msJsonDate as (...args: Arg[]) => unknown },
+  { name: 'msjson_instant', fn: msJsonInstant as (...args: Arg[]) => unknown },
   { name: 'instant', fn: instant as (...args: Arg[]) => unknown },
   { name: 'status', fn: status as (...args: Arg[]) => unknown },
 ];

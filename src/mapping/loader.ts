@@ -1,5 +1,5 @@
 // Compiles JSONata mappings (with our functions), caches the shipped ones, and maps raw records into validated entities.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
 import type { z } from 'zod';
@@ -37,9 +37,15 @@ export class MappingSyntaxError extends Error {
   }
 }
 
-export const PROVIDERS = ['quickbooks', 'xero'] as const;
+/** Providers with shipped mappings: the folders of mappings/, discovered rather than listed (src/ names no provider). */
+export function shippedProviders(): string[] {
+  return readdirSync(fileURLToPath(new URL('../../mappings/', import.meta.url)), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
 
-/** Output key by which a mapping says "not a record for us" (e.g. a Xero bill): `{"$skip": "reason"}`. */
+/** Output key by which a mapping says "not a record for us" (e.g. a supplier bill): `{"$skip": "reason"}`. */
 export const SKIP_KEY = '$skip';
 
 interface JsonataFailure {
@@ -256,6 +262,6 @@ export async function validateOverride(provider: string, entity: EntityKind, sou
 }
 
 async function shippedResults(provider: string, entity: EntityKind, samples: readonly unknown[], ctx: Record<string, unknown>): Promise<MapResult<EntityKind>[] | null> {
-  if (!(PROVIDERS as readonly string[]).includes(provider)) return null;
+  if (!shippedProviders().includes(provider)) return null;
   return mapBatch(loadShippedMapping(provider, entity), entity, samples, ctx);
 }

@@ -34,7 +34,7 @@ describe('edge worker', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'relance-edge-'));
     const r = await run(['deploy', '--dry-run', '--outdir', outdir], 110_000);
     expect(r.code, r.out).toBe(0);
-    expect(statSync(join(outdir, 'worker.js')).size).toBeGreaterThan(10_000);
+    expect(statSync(join(outdir, 'edge.js')).size).toBeGreaterThan(10_000);
   });
 
   it('stores a signed QuickBooks webhook in the inbox under wrangler dev', { timeout: 120_000 }, async () => {

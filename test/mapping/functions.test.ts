@@ -1,6 +1,6 @@
 // The custom JSONata functions: exact amounts, Xero and QBO dates/instants, derived status — directly and from JSONata.
 import { describe, expect, it } from 'vitest';
-import { amount, cmpAmountsFn, compileMapping, instant, isInvalidValue, status, subAmountsFn, sumAmountsFn, xeroDate, xeroInstant } from '../../src/mapping/index.js';
+import { amount, cmpAmountsFn, compileMapping, instant, isInvalidValue, status, subAmountsFn, sumAmountsFn, msJsonDate, msJsonInstant } from '../../src/mapping/index.js';
 
 const reason = (v: unknown) => (isInvalidValue(v) ? v.reason : `not invalid: ${String(v)}`);
 
@@ -51,7 +51,7 @@ describe('amount arithmetic', () => {
   });
 });
 
-describe('$xero_date', () => {
+describe('$msjson_date', () => {
   const ms = (y: number, m: number, d: number, h = 0) => Date.UTC(y, m - 1, d, h);
   it.each([
     [`/Date(${ms(2026, 5, 31)}+0000)/`, '2026-05-31'],
@@ -66,12 +66,12 @@ describe('$xero_date', () => {
     ['2026-05-31T00:00:00', '2026-05-31'],
     ['2026-05-31', '2026-05-31'],
     ['2026-05-31T00:00:00+13:00', '2026-05-31'],
-  ])('%s → %s', (value, expected) => expect(xeroDate(value)).toBe(expected));
+  ])('%s → %s', (value, expected) => expect(msJsonDate(value)).toBe(expected));
 
   it('refuses what is not a date', () => {
-    expect(reason(xeroDate('/Date(abc)/'))).toContain('not a Xero date');
-    expect(reason(xeroDate('2026-02-30'))).toContain('not a Xero date');
-    expect(xeroDate(undefined)).toBeUndefined();
+    expect(reason(msJsonDate('/Date(abc)/'))).toContain('not a Microsoft JSON date');
+    expect(reason(msJsonDate('2026-02-30'))).toContain('not a Microsoft JSON date');
+    expect(msJsonDate(undefined)).toBeUndefined();
   });
 });
 
@@ -79,9 +79,9 @@ describe('instants', () => {
   it('normalises QBO offsets and Xero MS dates to UTC', () => {
     expect(instant('2015-07-24T10:35:08-07:00')).toBe('2015-07-24T17:35:08.000Z');
     expect(instant('2026-05-05T03:13:29Z')).toBe('2026-05-05T03:13:29.000Z');
-    expect(xeroInstant('/Date(1229791330237+0000)/')).toBe('2008-12-20T16:42:10.237Z');
-    expect(xeroInstant('/Date(1229791330237+0100)/')).toBe('2008-12-20T16:42:10.237Z');
-    expect(xeroInstant('2026-04-20T10:55:21.49')).toBe('2026-04-20T10:55:21.490Z');
+    expect(msJsonInstant('/Date(1229791330237+0000)/')).toBe('2008-12-20T16:42:10.237Z');
+    expect(msJsonInstant('/Date(1229791330237+0100)/')).toBe('2008-12-20T16:42:10.237Z');
+    expect(msJsonInstant('2026-04-20T10:55:21.49')).toBe('2026-04-20T10:55:21.490Z');
   });
   it('refuses an instant without offset from QBO', () => {
     expect(reason(instant('2015-07-24T10:35:08'))).toContain('with an offset');
@@ -104,7 +104,7 @@ describe('$status', () => {
 
 describe('registered on every compiled mapping', () => {
   it('evaluates from JSONata with JSON numbers', async () => {
-    const m = compileMapping('{ "t": $amount(TotalAmt, "EUR"), "s": $sum_amounts(Line.Amount, "EUR"), "d": $xero_date(D), "c": $cmp_amounts(TotalAmt, 10) }');
+    const m = compileMapping('{ "t": $amount(TotalAmt, "EUR"), "s": $sum_amounts(Line.Amount, "EUR"), "d": $msjson_date(D), "c": $cmp_amounts(TotalAmt, 10) }');
     const out = await m.evaluate(JSON.parse('{"TotalAmt": 19.9, "Line": [{"Amount": 0.1}, {"Amount": 0.2}], "D": "/Date(1780185600000+0000)/"}'));
     expect(out).toEqual({ t: '19.90', s: '0.30', d: '2026-05-31', c: 1 });
   });

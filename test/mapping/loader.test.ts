@@ -87,7 +87,7 @@ describe('malformed records fail at the right path', () => {
     raw.DateString = 'soon';
     const e = failureOf(await mapRecord(loadShippedMapping('xero', 'invoice'), 'invoice', raw, {}));
     expect(e.path).toBe('issueDate');
-    expect(e.reason).toContain('"soon" is not a Xero date');
+    expect(e.reason).toContain('"soon" is not a Microsoft JSON date');
   });
 
   it('a JSONata runtime error becomes ok:false at (mapping) with the character position', async () => {

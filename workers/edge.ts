@@ -1,12 +1,12 @@
 // The HTTP edge as a Cloudflare Worker: webhook ingress and health, writing to the same PostgreSQL inbox as the Node service.
 import { Hono } from 'hono';
 import postgres from 'postgres';
-import { quickbooks } from '../../connectors/quickbooks/index.js';
-import { xero } from '../../connectors/xero/index.js';
-import { ConnectorRegistry } from '../connectors/registry.js';
-import type { Sql } from '../store/db.js';
-import { webhookRoutes } from '../http/webhooks.js';
-import type { Connection } from '../store/tenants.js';
+import { quickbooks } from '../connectors/quickbooks/index.js';
+import { xero } from '../connectors/xero/index.js';
+import { ConnectorRegistry } from '../src/connectors/registry.js';
+import type { Sql } from '../src/store/db.js';
+import { webhookRoutes } from '../src/http/webhooks.js';
+import type { Connection } from '../src/store/tenants.js';
 
 /** Bindings from wrangler.toml and `wrangler secret put`. */
 export interface EdgeEnv {
