@@ -132,7 +132,7 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
 }
 
 /** Single-process backend (embedded mode and tests). */
-export function memoryBackend(): GateBackend {
+export function memoryBackend(clock: () => number = Date.now): GateBackend {
   const active = new Map<string, Set<string>>();
   const waiters = new Map<string, (() => void)[]>();
   const paused = new Map<string, number>();
@@ -141,7 +141,7 @@ export function memoryBackend(): GateBackend {
   return {
     window: (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }),
     async pace(key, interval) {
-      const now = Date.now();
+      const now = clock();
       const next = nextStart.get(key) ?? 0;
       if (next > now) return Math.ceil(next - now);
       nextStart.set(key, now + interval);
@@ -244,4 +244,4 @@ export function redisBackend(redis: Redis, options: { prefix?: string; pollMs?: 
   };
 }
 
-export const createMemoryRateGate = (options: RateGateOptions = {}) => createRateGate(memoryBackend(), options);
+export const createMemoryRateGate = (options: RateGateOptions = {}) => createRateGate(memoryBackend(options.now), options);

@@ -12,7 +12,8 @@ import { useDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY, connectQuickBooks, syncDeps, useQuickBooksSimulator } from '../support/quickbooks.js';
 
 const sql = useDatabase();
-const { sim, server } = useQuickBooksSimulator({ seed: 11, customers: 40, invoices: 2300, creditNotes: 25, payments: 900 });
+// The gate runs on a virtual clock here (fastGate), so the simulator's own windows are lifted; 429s are injected.
+const { sim, server } = useQuickBooksSimulator({ seed: 11, customers: 40, invoices: 2300, creditNotes: 25, payments: 900, limits: { perSecond: Infinity, perMinute: Infinity } });
 const deps = syncDeps(sql);
 
 const invoiceById = async (tenantId: string, id: string) => (await listDocuments(sql, tenantId, 'invoice', { externalIds: [id] }))[0]?.record;

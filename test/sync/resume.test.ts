@@ -1,20 +1,50 @@
-// A sync killed with SIGKILL mid-run and restarted ends with every record exactly once (simulator served over HTTP, child processes).
+// A sync killed with SIGKILL mid-run and restarted ends with every record exactly once (simulators served over HTTP, child processes).
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { quickbooks } from '../../connectors/quickbooks/index.js';
+import { xero } from '../../connectors/xero/index.js';
+import type { Connector } from '../../src/connectors/types.js';
+import type { EntityKind } from '../../src/model/index.js';
 import { countDocuments, loadCursor } from '../../src/store/index.js';
-import { startSimulatorServer } from '../simulators/quickbooks/index.js';
+import { startSimulatorServer as serveQuickBooks } from '../simulators/quickbooks/index.js';
+import { startSimulatorServer as serveXero } from '../simulators/xero/index.js';
 import { useDatabase } from '../support/db.js';
-import { TEST_SECRET_KEY, connectQuickBooks } from '../support/quickbooks.js';
+import { TEST_SECRET_KEY, connectTo, type SimulatorLike } from '../support/providers.js';
 
 const sql = useDatabase();
-let served: Awaited<ReturnType<typeof startSimulatorServer>>;
-
-beforeAll(async () => {
-  served = await startSimulatorServer({ seed: 5, customers: 60, invoices: 6500, payments: 1200, creditNotes: 30, port: 0 });
-});
+const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  await served?.close();
+  for (const close of closers) await close();
 });
+
+type Json = Record<string, unknown>;
+interface Case {
+  connector: Connector;
+  serve(): Promise<{ close(): Promise<void>; simulator: SimulatorLike & { data: { list(e: string): Json[]; create(e: string, b: Json): Json } } }>;
+  /** Records the sync must end with, per entity, computed from the simulator's own data. */
+  expected(list: (entity: string) => Json[]): Record<EntityKind, number>;
+  newInvoice(list: (entity: string) => Json[]): [string, Json];
+}
+
+const cases: Case[] = [
+  {
+    connector: quickbooks,
+    serve: () => serveQuickBooks({ seed: 5, customers: 60, invoices: 6500, payments: 1200, creditNotes: 30, port: 0 }),
+    expected: (list) => ({ invoice: list('Invoice').length, payment: list('Payment').length, customer: list('Customer').length, credit_note: list('CreditMemo').length }),
+    newInvoice: (list) => ['Invoice', { CustomerRef: { value: String(list('Customer')[0]!['Id']) }, Line: [{ Amount: 99, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }] }],
+  },
+  {
+    connector: xero,
+    serve: () => serveXero({ seed: 5, customers: 60, invoices: 5500, payments: 1200, creditNotes: 30, port: 0, limits: { perMinute: 100_000, perDay: 1_000_000, appPerMinute: 1_000_000 } }),
+    expected: (list) => ({
+      invoice: list('Invoice').filter((i) => i['Type'] === 'ACCREC').length,
+      payment: list('Payment').filter((p) => (p['PaymentType'] ?? 'ACCRECPAYMENT') === 'ACCRECPAYMENT').length,
+      customer: list('Contact').length,
+      credit_note: list('CreditNote').filter((c) => c['Type'] === 'ACCRECCREDIT').length,
+    }),
+    newInvoice: (list) => ['Invoice', { Type: 'ACCREC', Contact: { ContactID: String(list('Contact')[0]!['ContactID']) }, LineItems: [{ Description: 'Audit', Quantity: 1, UnitAmount: 99 }], Status: 'AUTHORISED' }],
+  },
+];
 
 function runChild(tenantId: string, connectionId: string, killAfterPages: number): Promise<{ code: number | null; signal: string | null; out: string }> {
   return new Promise((resolve) => {
@@ -29,30 +59,33 @@ function runChild(tenantId: string, connectionId: string, killAfterPages: number
   });
 }
 
-describe('resume after SIGKILL', () => {
-  it('loses and duplicates nothing across two kills and a final run', { timeout: 120_000 }, async () => {
+describe.each(cases)('resume after SIGKILL: $connector.provider', (c) => {
+  it('loses and duplicates nothing across two kills and a final run', { timeout: 180_000 }, async () => {
+    const served = await c.serve();
+    closers.push(() => served.close());
     const sim = served.simulator;
-    const c = await connectQuickBooks(sql, sim);
-    const first = await runChild(c.tenant.id, c.connection.id, 3);
-    expect(first.signal).toBe('SIGKILL');
-    const partial = await countDocuments(sql, c.tenant.id, 'invoice');
-    expect(partial).toBeLessThan(sim.data.count('Invoice'));
+    const list = (e: string) => sim.data.list(e);
+    const t = await connectTo(sql, c.connector, sim);
+    const first = await runChild(t.tenant.id, t.connection.id, 3);
+    expect(first.signal, first.out).toBe('SIGKILL');
+    expect(await countDocuments(sql, t.tenant.id, 'invoice')).toBeLessThan(c.expected(list).invoice);
     // Streams run in parallel: at least one has committed pages and its cursor.
-    const cursors = await Promise.all(['customers', 'invoices', 'credit_notes', 'payments'].map((s) => loadCursor(sql, c.tenant.id, c.connection.id, s)));
+    const cursors = await Promise.all(['customers', 'invoices', 'credit_notes', 'payments'].map((s) => loadCursor(sql, t.tenant.id, t.connection.id, s)));
     expect(cursors.some((x) => x !== null)).toBe(true);
 
-    // New records arrive while we are down.
-    sim.data.create('Invoice', { CustomerRef: { value: String(sim.data.list('Customer')[0]!['Id']) }, Line: [{ Amount: 99, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
+    // A record created while we are down.
+    sim.data.create(...c.newInvoice(list));
 
-    const second = await runChild(c.tenant.id, c.connection.id, 4);
-    expect(second.signal).toBe('SIGKILL');
-    const last = await runChild(c.tenant.id, c.connection.id, 0);
+    const second = await runChild(t.tenant.id, t.connection.id, 4);
+    expect(second.signal, second.out).toBe('SIGKILL');
+    const last = await runChild(t.tenant.id, t.connection.id, 0);
     expect(last.code, last.out).toBe(0);
-    for (const [entity, qbo] of [['invoice', 'Invoice'], ['payment', 'Payment'], ['customer', 'Customer'], ['credit_note', 'CreditMemo']] as const) {
-      expect(await countDocuments(sql, c.tenant.id, entity), entity).toBe(sim.data.count(qbo));
+    const expected = c.expected(list);
+    for (const entity of ['invoice', 'payment', 'customer', 'credit_note'] as const) {
+      expect(await countDocuments(sql, t.tenant.id, entity), entity).toBe(expected[entity]);
     }
     const [dupes] = await sql<{ n: number }[]>`
-      select count(*)::int as n from (select external_id from invoices where tenant_id = ${c.tenant.id} group by external_id having count(*) > 1) d`;
+      select count(*)::int as n from (select external_id from invoices where tenant_id = ${t.tenant.id} group by external_id having count(*) > 1) d`;
     expect(dupes!.n).toBe(0);
   });
 });

@@ -138,8 +138,16 @@ export class OAuthServer {
     if (m) {
       const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
       const i = decoded.indexOf(':');
-      id = decoded.slice(0, i);
-      secret = decoded.slice(i + 1);
+      // RFC 6749 §2.3.1: both parts are form-urlencoded before base64 (strict clients send "-" as %2D).
+      const form = (v: string) => {
+        try {
+          return decodeURIComponent(v.replace(/\+/g, ' '));
+        } catch {
+          return null;
+        }
+      };
+      id = form(decoded.slice(0, i));
+      secret = form(decoded.slice(i + 1));
     }
     return { ok: id === this.o.clientId && secret === this.o.clientSecret, clientIdOnly: id === this.o.clientId && !secret };
   }

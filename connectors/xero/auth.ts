@@ -1,0 +1,39 @@
+// Xero OAuth 2.0: granular scopes (apps created from March 2026), the organisation from GET /connections.
+import axios from 'axios';
+import { AuthExpired } from '../../src/connectors/errors.js';
+import { buildAuthorizeUrl, exchangeCode, refreshTokens, type OAuthProvider } from '../../src/connectors/oauth.js';
+import type { ConnectorAuth } from '../../src/connectors/types.js';
+import { CONNECTIONS_URL, PROVIDER } from './client.js';
+
+export const OAUTH: OAuthProvider = {
+  provider: PROVIDER,
+  issuer: 'https://identity.xero.com',
+  authorizeUrl: 'https://login.xero.com/identity/connect/authorize',
+  tokenUrl: 'https://identity.xero.com/connect/token',
+  // offline_access for a refresh token; granular scopes are mandatory for apps created on/after 2026-03-02.
+  scopes: ['offline_access', 'accounting.contacts', 'accounting.invoices', 'accounting.payments', 'accounting.settings.read'],
+  defaultRefreshTokenSeconds: 60 * 86_400,
+};
+
+interface XeroConnection {
+  tenantId: string;
+  tenantType: string;
+  authEventId?: string;
+  updatedDateUtc?: string;
+}
+
+export const auth: ConnectorAuth = {
+  authorizeUrl: (client, state) => buildAuthorizeUrl(OAUTH, client, state),
+  async exchangeCode(client, code, callback) {
+    const tokens = await exchangeCode(OAUTH, client, code, callback);
+    const { data } = await axios.get<XeroConnection[]>(client.endpoints?.connections ?? CONNECTIONS_URL, {
+      headers: { Authorization: `Bearer ${tokens.accessToken}`, Accept: 'application/json' },
+    });
+    // The organisation(s) of this consent: the most recently updated connection first.
+    const orgs = (Array.isArray(data) ? data : []).filter((c) => c.tenantType === 'ORGANISATION').sort((a, b) => String(b.updatedDateUtc ?? '').localeCompare(String(a.updatedDateUtc ?? '')));
+    const org = orgs[0];
+    if (!org) throw new AuthExpired(PROVIDER, 'the consent gave access to no organisation; connect again and pick an organisation');
+    return { tokens, externalTenantId: org.tenantId };
+  },
+  refresh: (client, tokens) => refreshTokens(OAUTH, client, tokens),
+};

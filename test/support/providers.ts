@@ -1,0 +1,77 @@
+// Test wiring shared by every provider: a simulator behind msw, a tenant connected through the real OAuth flow, sync dependencies.
+import { setupServer } from 'msw/node';
+import type { RequestHandler } from 'msw';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { connectors } from '../../connectors/index.js';
+import { clientConfigFor } from '../../src/connectors/clients.js';
+import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
+import { ConnectorRegistry } from '../../src/connectors/registry.js';
+import type { Connector, OAuthClientConfig } from '../../src/connectors/types.js';
+import type { Sql } from '../../src/store/db.js';
+import { saveCredentials, updateConnection } from '../../src/store/tenants.js';
+import type { SyncDeps } from '../../src/sync/engine.js';
+import { mapperResolver } from '../../src/sync/mappers.js';
+import { newTenant } from './db.js';
+
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
+
+/** What the tests need from any provider simulator. */
+export interface SimulatorLike {
+  handlers: RequestHandler[];
+  baseUrls: object;
+  clientId: string;
+  clientSecret: string;
+  verifierToken?: string;
+  webhookKey?: string;
+  oauth: { authorize(params: { redirectUri: string; state: string; scope?: string }): string };
+}
+
+/** One simulator per test file, intercepted by msw for every request the code under test makes. */
+export function useSimulator<S extends SimulatorLike>(sim: S) {
+  const server = setupServer(...sim.handlers);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return { sim, server };
+}
+
+export function simulatorClient(provider: string, sim: SimulatorLike): OAuthClientConfig {
+  return { clientId: sim.clientId, clientSecret: sim.clientSecret, redirectUri: `http://127.0.0.1:8787/oauth/${provider}/callback`, endpoints: { ...(sim.baseUrls as Record<string, string>) } };
+}
+
+/** Connects a new tenant through the real flow: authorize URL → simulator consent → code exchange → encrypted tokens. */
+export async function connectTo(sql: Sql, connector: Connector, sim: SimulatorLike) {
+  const t = await newTenant(sql, connector.provider);
+  const client = simulatorClient(connector.provider, sim);
+  const app = { clientId: client.clientId, clientSecret: client.clientSecret, webhookSecret: sim.verifierToken ?? sim.webhookKey ?? null, endpoints: client.endpoints! };
+  await sql`update connections set settings = ${JSON.stringify({ app })}::text::jsonb where id = ${t.connection.id}`;
+  const authorize = new URL(connector.auth.authorizeUrl(client, 'state-123'));
+  const callback = new URL(sim.oauth.authorize({ redirectUri: client.redirectUri, state: authorize.searchParams.get('state')!, scope: authorize.searchParams.get('scope')! }));
+  const params = Object.fromEntries(callback.searchParams.entries());
+  const { tokens, externalTenantId } = await connector.auth.exchangeCode(client, params['code']!, params);
+  await saveCredentials(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id, tokens);
+  await updateConnection(sql, t.tenant.id, t.connection.id, { externalTenantId });
+  return { ...t, client, externalTenantId };
+}
+
+/**
+ * A gate on a virtual clock: waiting out a 60-second throttle pause moves the clock instead of the test.
+ * Pacing and pauses run on that clock too.
+ */
+export function fastGate() {
+  let skew = 0;
+  return createMemoryRateGate({ now: () => Date.now() + skew, sleep: async (ms) => void (skew += ms) });
+}
+
+export function syncDeps(sql: Sql, patch: Partial<SyncDeps> = {}): SyncDeps {
+  return {
+    sql,
+    secretKey: TEST_SECRET_KEY,
+    registry: new ConnectorRegistry(connectors),
+    gate: fastGate(),
+    clientConfig: (provider, connection) => clientConfigFor({ apps: {}, HOST: '127.0.0.1', PORT: 8787, PUBLIC_URL: undefined }, provider, connection),
+    mappers: mapperResolver(sql),
+    sleep: async () => undefined,
+    ...patch,
+  };
+}
