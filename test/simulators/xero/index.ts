@@ -6,6 +6,7 @@ import { createHandlers, type FaultState, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
 import { RateLimiter, type RateProblem } from './limits.js';
 import { OAuthServer, type Tenant } from './oauth.js';
+import { fromGraphJson, toGraphJson } from '../common/graph.js';
 import { createLister } from './query.js';
 import { seedOrganisation, uuid } from './seed.js';
 import { Store } from './store.js';
@@ -87,6 +88,9 @@ export interface XeroSimulator {
   stats: XeroStats;
   /** Forgets every rate-limit window (e.g. between benchmark phases). */
   resetRateLimits(): void;
+  /** The whole state as JSON (organisation data and OAuth grants), and back: the demo survives restarts. */
+  snapshot(): unknown;
+  restore(snapshot: unknown): void;
 }
 
 // Webhook sequence numbers grow across deliveries, as Xero's do.
@@ -401,6 +405,14 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     },
     stats,
     resetRateLimits: () => limiter.reset(),
+    snapshot: () => ({ provider: 'xero', tenantId: tenant.tenantId, graph: toGraphJson({ store: store.state(), oauth: oauth.state() }) }),
+    restore(snapshot) {
+      const snap = snapshot as { provider?: string; tenantId?: string; graph?: unknown };
+      if (snap.provider !== 'xero' || snap.tenantId !== tenant.tenantId) throw new Error(`snapshot of ${snap.provider} organisation ${snap.tenantId} cannot restore organisation ${tenant.tenantId}`);
+      const { store: data, oauth: grants } = fromGraphJson<{ store: unknown; oauth: unknown }>(snap.graph);
+      store.restoreState(data);
+      oauth.restoreState(grants);
+    },
   };
 }
 /**

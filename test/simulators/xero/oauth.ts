@@ -56,6 +56,20 @@ export class OAuthServer {
     },
   ) {}
 
+  /** Every grant, code and token (with their shared grant objects), for the simulator's snapshot. */
+  state(): unknown {
+    return { codes: this.codes, access: this.access, refresh: this.refresh, grants: this.grants, counter: this.counter };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as { codes: OAuthServer['codes']; access: OAuthServer['access']; refresh: OAuthServer['refresh']; grants: Grant[]; counter: number };
+    this.codes = s.codes;
+    this.access = s.access;
+    this.refresh = s.refresh;
+    this.grants = s.grants;
+    this.counter = s.counter;
+  }
+
   get clientId(): string {
     return this.o.clientId;
   }

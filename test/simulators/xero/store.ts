@@ -103,6 +103,25 @@ export class Store {
     return t as unknown as Table<RecOf<E>>;
   }
 
+  /** The records (sharing their payments and allocations) and counters, for the simulator's snapshot. */
+  state(): unknown {
+    return { contacts: this.contacts.ordered, invoices: this.invoices.ordered, creditNotes: this.creditNotes.ordered, payments: this.payments.ordered, seq: this.seq, version: this.version };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as { contacts: AnyRec[]; invoices: AnyRec[]; creditNotes: AnyRec[]; payments: AnyRec[]; seq: number; version: number };
+    const tables = [[this.contacts, s.contacts], [this.invoices, s.invoices], [this.creditNotes, s.creditNotes], [this.payments, s.payments]] as const;
+    for (const [table, rows] of tables) {
+      const t = table as unknown as Table<AnyRec>;
+      t.ordered.length = 0;
+      t.byId.clear();
+      for (const rec of rows) t.add(rec, false);
+      t.reindex();
+    }
+    this.seq = s.seq;
+    this.version = s.version + 1;
+  }
+
   nextNum(): number {
     return ++this.seq;
   }
