@@ -9,6 +9,7 @@ import { getConnection } from '../src/store/tenants.js';
 import { syncConnection, syncRecords } from '../src/sync/engine.js';
 import { createTokenSource } from '../src/connectors/tokens.js';
 import { clientConfigFor } from '../src/connectors/clients.js';
+import { createActionExecutor } from './actions.js';
 
 export interface ProcessorOptions {
   /** Executes a tenant's due outbox actions (src/actions); absent until an executor is configured. */
@@ -36,8 +37,9 @@ function logged(service: Service, handlers: Handlers): Handlers {
   return out as Handlers;
 }
 
-export function createProcessors(service: Service, options: ProcessorOptions = {}): Handlers {
-  return logged(service, processors(service, options));
+export function createProcessors(service: Service, options?: ProcessorOptions): Handlers {
+  const executeActions = options?.executeActions ?? createActionExecutor(service);
+  return logged(service, processors(service, executeActions ? { executeActions } : {}));
 }
 
 function processors(service: Service, options: ProcessorOptions): Handlers {
@@ -82,6 +84,7 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
 
     async actions({ tenantId }) {
       if (options.executeActions) await options.executeActions(service, tenantId);
+      else log.info({ tenantId }, 'actions planned but not sent: set SMTP_URL (and SMTP_FROM) to send reminders');
     },
 
     async refresh({ tenantId, connectionId }) {

@@ -106,6 +106,12 @@ async function openSession(deps: SyncDeps, tenantId: string, connectionId: strin
   return { connection, connector, http, context, counters };
 }
 
+/** An authenticated, paced provider context for one connection (write-back, freshness re-reads). */
+export async function openProvider(deps: SyncDeps, tenantId: string, connectionId: string) {
+  const session = await openSession(deps, tenantId, connectionId);
+  return { connector: session.connector, context: { http: session.http, externalTenantId: session.connection.externalTenantId!, now: deps.now ?? (() => new Date()) } };
+}
+
 /** Maps a page and stores it with its cursor in one transaction: a crash before commit replays the page, never loses it. */
 async function applyPage(deps: SyncDeps, session: Session, stream: StreamName, page: StreamPage, mapper: RecordMapper, saveAs: string | null, report: StreamReport): Promise<void> {
   const { connection, connector } = session;
