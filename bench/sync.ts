@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickbooks } from '../connectors/quickbooks/index.js';
+import { xero } from '../connectors/xero/index.js';
+import type { Connector } from '../src/connectors/types.js';
 import { clientConfigFor } from '../src/connectors/clients.js';
 import { createMemoryRateGate } from '../src/connectors/rate-gate.js';
 import { ConnectorRegistry } from '../src/connectors/registry.js';
@@ -32,8 +34,8 @@ function freePort(): Promise<number> {
 }
 
 /** `relance simulate` in its own process, so the RSS we report is Relance's alone. */
-async function startSimulator(args: string[]): Promise<{ child: ChildProcess; url: string; endpoints: Record<string, string>; clientId: string; clientSecret: string }> {
-  const child = spawn(process.execPath, ['bin/relance.mjs', 'simulate', 'quickbooks', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startSimulator(provider: string, args: string[]): Promise<{ child: ChildProcess; url: string; endpoints: Record<string, string>; clientId: string; clientSecret: string }> {
+  const child = spawn(process.execPath, ['bin/relance.mjs', 'simulate', provider, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -48,15 +50,15 @@ async function startSimulator(args: string[]): Promise<{ child: ChildProcess; ur
   return { child, url: out.trim(), endpoints, clientId: clientId!, clientSecret: clientSecret! };
 }
 
-async function connectedTenant(sql: Sql, sim: Awaited<ReturnType<typeof startSimulator>>) {
+async function connectedTenant(sql: Sql, connector: Connector, sim: Awaited<ReturnType<typeof startSimulator>>) {
   const tenant = await createTenant(sql, { name: 'bench' });
-  const connection = await createConnection(sql, tenant.id, { provider: 'quickbooks' });
+  const connection = await createConnection(sql, tenant.id, { provider: connector.provider });
   const app = { clientId: sim.clientId, clientSecret: sim.clientSecret, webhookSecret: null, endpoints: sim.endpoints };
   await sql`update connections set settings = ${JSON.stringify({ app })}::text::jsonb where id = ${connection.id}`;
-  const client = { clientId: sim.clientId, clientSecret: sim.clientSecret, redirectUri: 'http://127.0.0.1:8787/oauth/quickbooks/callback', endpoints: sim.endpoints };
-  const consent = await fetch(quickbooks.auth.authorizeUrl(client, 'bench'), { redirect: 'manual' });
+  const client = { clientId: sim.clientId, clientSecret: sim.clientSecret, redirectUri: `http://127.0.0.1:8787/oauth/${connector.provider}/callback`, endpoints: sim.endpoints };
+  const consent = await fetch(connector.auth.authorizeUrl(client, 'bench'), { redirect: 'manual' });
   const callback = Object.fromEntries(new URL(consent.headers.get('location')!).searchParams.entries());
-  const { tokens, externalTenantId } = await quickbooks.auth.exchangeCode(client, callback['code']!, callback);
+  const { tokens, externalTenantId } = await connector.auth.exchangeCode(client, callback['code']!, callback);
   await saveCredentials(sql, SECRET, tenant.id, connection.id, tokens);
   await updateConnection(sql, tenant.id, connection.id, { externalTenantId });
   return { tenantId: tenant.id, connectionId: connection.id };
@@ -84,8 +86,14 @@ function handMappedInvoice(r: Record<string, unknown>, homeCurrency: string) {
   });
 }
 
-export async function run(opts: { quick: boolean }): Promise<BenchResult> {
-  const scale = opts.quick ? 0.1 : 1;
+/** The documented per-minute ceiling each provider's quota floor is measured against. */
+const CEILING_PER_MINUTE: Record<string, number> = { quickbooks: 500, xero: 60 };
+
+export async function run(opts: { quick: boolean; provider?: string }): Promise<BenchResult> {
+  const connector = opts.provider === 'xero' ? xero : quickbooks;
+  const ceiling = CEILING_PER_MINUTE[connector.provider]!;
+  // Xero's 60 calls/min make a full sync of 100k invoices a ~4-minute affair; the Xero case uses a fifth of it.
+  const scale = (opts.quick ? 0.1 : 1) * (connector.provider === 'xero' ? 0.2 : 1);
   const counts = { invoices: 100_000 * scale, customers: 20_000 * scale, payments: 80_000 * scale };
   const home = mkdtempSync(join(tmpdir(), 'relance-bench-'));
   const { chmodSync } = await import('node:fs');
@@ -97,10 +105,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const targets: NonNullable<BenchResult['targets']> = [];
   const simPort = await freePort();
   process.stderr.write(`  seeding the simulator (${counts.invoices} invoices, ${counts.customers} customers, ${counts.payments} payments)…\n`);
-  const sim = await startSimulator(['--port', String(simPort), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(2000 * scale), '--latency', '100']);
+  const sim = await startSimulator(connector.provider, ['--port', String(simPort), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(2000 * scale), '--latency', '100']);
   try {
     // 1. Network path: quotas enforced by the simulator, 100 ms per request.
-    const ids = await connectedTenant(sql, sim);
+    const ids = await connectedTenant(sql, connector, sim);
     let requests = 0;
     let throttled = 0;
     let peakRss = process.memoryUsage().rss;
@@ -111,7 +119,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
       {
         sql,
         secretKey: SECRET,
-        registry: new ConnectorRegistry([quickbooks]),
+        registry: new ConnectorRegistry([quickbooks, xero]),
         gate: createMemoryRateGate(),
         clientConfig: (p, c) => clientConfigFor({ apps: {}, HOST: '127.0.0.1', PORT: 8787, PUBLIC_URL: undefined }, p, c),
         mappers: mapperResolver(sql),
@@ -135,8 +143,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     const wallS = (Date.now() - started) / 1000;
     if (report.status !== 'ok') throw new Error(`sync failed: ${report.error}`);
     const records = report.streams.reduce((a, s) => a + s.records, 0);
-    // The floor: requests needed at QuickBooks' documented ceiling of 500 per minute per company.
-    const floorS = (requests / 500) * 60;
+    // The floor: requests needed at the provider's documented per-minute ceiling for one company.
+    const floorS = (requests / ceiling) * 60;
     Object.assign(metrics, {
       syncRecords: records,
       syncWallSeconds: wallS,
@@ -149,6 +157,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     });
     targets.push({ label: 'zero 429s in steady state', ok: throttled === 0, detail: `${throttled} × 429` });
     targets.push({ label: '≥ 90 % of the quota ceiling', ok: floorS / wallS >= 0.9, detail: `${(floorS / wallS * 100).toFixed(0)} % (${requests} requests in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s)` });
+    if (connector.provider !== 'quickbooks') return { name: `sync.${connector.provider}`, metrics, targets };
 
     // 2. CPU path: no network; map + validate, then upsert, on the same records.
     const local = createQuickBooksSimulator({ seed: 2, invoices: counts.invoices, customers: Math.max(50, counts.customers / 10), payments: 0, creditNotes: 0, limits: { perSecond: Infinity, perMinute: Infinity } });

@@ -73,7 +73,12 @@ export async function hostDemo(home: string, settings: DemoSettings, log: (line:
   const origin = `http://127.0.0.1:${settings.port}`;
   const file = stateFile(home, settings);
   if (await answering(origin)) {
-    const saved = JSON.parse(readFileSync(`${file}.app`, 'utf8')) as DemoHost['app'];
+    let saved: DemoHost['app'];
+    try {
+      saved = JSON.parse(readFileSync(`${file}.app`, 'utf8')) as DemoHost['app'];
+    } catch {
+      throw new Error(`port ${settings.port} is taken by something that is not this Relance home's demo ${settings.provider} company; free the port or reconnect the demo with --port`);
+    }
     return { url: origin, app: saved, close: async () => undefined };
   }
   const served = await mod.startSimulatorServer({ port: settings.port, seed: settings.seed, customers: settings.customers, invoices: settings.invoices, payments: settings.payments, creditNotes: settings.creditNotes });
@@ -122,7 +127,12 @@ export async function hostDemosFor(home: string, connections: readonly Pick<Conn
     const d = demoSettingsOf(c);
     if (!d || seen.has(d.port)) continue;
     seen.add(d.port);
-    hosts.push(await hostDemo(home, d, log));
+    try {
+      hosts.push(await hostDemo(home, d, log));
+    } catch (err) {
+      // One demo company that cannot be served must not stop the service; its syncs fail with the reason.
+      log?.(`Demo ${d.provider} company not served: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   return async () => {
     for (const h of hosts) await h.close();
