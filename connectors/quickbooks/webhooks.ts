@@ -1,6 +1,6 @@
 // QuickBooks webhooks: intuit-signature check over the raw body, then the classic and CloudEvents payloads as change events.
 import { WebhookPayloadError } from '../../src/connectors/errors.js';
-import { verifyHmacBase64 } from '../../src/connectors/signature.js';
+import { isJsonObject, verifyHmacBase64, webhookJson } from '../../src/connectors/signature.js';
 import type { ChangeEvent, ConnectorWebhooks, StreamName } from '../../src/connectors/types.js';
 
 const STREAM_OF: Record<string, StreamName> = { customer: 'customers', invoice: 'invoices', creditmemo: 'credit_notes', payment: 'payments' };
@@ -9,7 +9,7 @@ const OPERATION: Record<string, ChangeEvent['operation']> = {
   delete: 'delete', deleted: 'delete', void: 'void', voided: 'void', merge: 'merge', merged: 'merge',
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = isJsonObject;
 const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
 
 /** Legacy format: one element per realm, entities listed under dataChangeEvent. */
@@ -66,12 +66,7 @@ export const webhooks: ConnectorWebhooks = {
   signatureHeader: 'intuit-signature',
   verify: (rawBody, headers, verifierToken) => verifyHmacBase64(rawBody, headers.get('intuit-signature'), verifierToken),
   parse(rawBody) {
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder().decode(rawBody));
-    } catch {
-      throw new WebhookPayloadError('body is not JSON');
-    }
+    const body = webhookJson(rawBody);
     if (Array.isArray(body)) return parseCloudEvents(body);
     if (isObject(body)) return parseClassic(body);
     throw new WebhookPayloadError('body must be a CloudEvents array or an eventNotifications object');

@@ -1,22 +1,17 @@
 // Xero webhooks: x-xero-signature over the raw body; Intent to Receive is a signed empty delivery; events name records to re-read.
 import { WebhookPayloadError } from '../../src/connectors/errors.js';
-import { verifyHmacBase64 } from '../../src/connectors/signature.js';
+import { isJsonObject, verifyHmacBase64, webhookJson } from '../../src/connectors/signature.js';
 import type { ChangeEvent, ConnectorWebhooks, StreamName } from '../../src/connectors/types.js';
 
 /** There is no payment category: a payment shows up as an INVOICE update, and payments are polled. */
 const STREAM_OF: Record<string, StreamName> = { INVOICE: 'invoices', CONTACT: 'customers', CREDITNOTE: 'credit_notes' };
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = isJsonObject;
 
 export const webhooks: ConnectorWebhooks = {
   signatureHeader: 'x-xero-signature',
   verify: (rawBody, headers, key) => verifyHmacBase64(rawBody, headers.get('x-xero-signature'), key),
   parse(rawBody) {
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder().decode(rawBody));
-    } catch {
-      throw new WebhookPayloadError('body is not JSON');
-    }
+    const body = webhookJson(rawBody);
     if (!isObject(body) || !Array.isArray(body['events'])) throw new WebhookPayloadError('body must be an object with an events array');
     const events: ChangeEvent[] = [];
     for (const e of body['events']) {

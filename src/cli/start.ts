@@ -25,6 +25,15 @@ function listen(config: Config, service: Service) {
     databaseLabel: service.runtime.databaseLabel,
     metrics: createMetrics(service),
     board: { queues: service.queue.boardQueues(), admin: adminCredentials(config) },
+    ui: {
+      sql: service.runtime.sql,
+      secretKey: service.runtime.secretKey,
+      config,
+      registry: service.registry,
+      admin: adminCredentials(config),
+      // `serve` alone hands syncs to the workers; `start` has them in-process either way.
+      enqueueSync: (tenantId, connectionId) => service.queue.enqueue('sync', { tenantId, connectionId, full: false }, { jobId: `sync:${connectionId}` }),
+    },
     webhooks: {
       sql: service.runtime.sql,
       registry: service.registry,
@@ -58,6 +67,8 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
     if (role !== 'work') {
       server = await listen(config, service);
       say(`Relance listening on http://${config.HOST}:${config.PORT} (database: ${service.runtime.databaseLabel}). Press Ctrl-C to stop.`);
+      const admin = adminCredentials(config);
+      say(`Sign in at http://${config.HOST}:${config.PORT}/ as ${admin.email}${admin.file ? ` with the password in ${admin.file}` : ''}.`);
     }
   } catch (err) {
     await closeDemos();

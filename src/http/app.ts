@@ -5,6 +5,8 @@ import { ping, type Sql } from '../store/db.js';
 import type { Registry } from 'prom-client';
 import { webhookRoutes, type WebhookDeps } from './webhooks.js';
 import { BOARD_PATH, boardRoutes } from './board.js';
+import { createUi, notFoundPage } from './ui/index.js';
+import type { UiDeps } from './ui/context.js';
 
 export const VERSION = '0.1.0';
 
@@ -16,6 +18,8 @@ export interface AppDeps {
   metrics?: Registry;
   /** BullMQ queues for Bull Board, and the admin who may see it. */
   log?: (entry: Record<string, unknown>) => void;
+  /** The settings pages and REST API (sign-in, connections, policy, preview, dashboard…). */
+  ui?: UiDeps;
   board?: { queues: unknown[]; admin: { email: string; password: string } };
 }
 
@@ -40,7 +44,9 @@ export function createApp(deps: AppDeps): Hono {
     app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   }
 
-  app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  if (deps.ui) app.route('/', createUi(deps.ui));
+
+  app.notFound((c) => (deps.ui && !c.req.path.startsWith('/api/') && c.req.method === 'GET' ? notFoundPage(c) : c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404)));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
     deps.log?.({ msg: 'unhandled error', path: c.req.path, err: err.message });

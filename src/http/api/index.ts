@@ -1,0 +1,372 @@
+// REST API under /api/v1 (what the pages do), described by OpenAPI generated from the zod schemas; per-tenant bearer tokens.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { previewConnection } from '../../collections/run.js';
+import { policyFor } from '../../collections/run.js';
+import { tenantCurrencies, tenantKpis } from '../../kpi/index.js';
+import { activeMapping, deactivateOverride, loadShippedMapping, saveOverride } from '../../mapping/index.js';
+import { dateInZone, ENTITIES, InvoiceStatus, type EntityKind } from '../../model/index.js';
+import { Policy } from '../../rules/policy.js';
+import { demoSettingsOf } from '../../demo/host.js';
+import { listActivity } from '../../store/activity.js';
+import { listDocuments } from '../../store/documents.js';
+import { listOutbox } from '../../store/outbox.js';
+import { closePause, listPauses, openPause, type StoredPause } from '../../store/pauses.js';
+import { activePolicy, savePolicy } from '../../store/policies.js';
+import { getConnection, listConnections, type Connection } from '../../store/tenants.js';
+import { bearerAuth, type BearerVariables } from '../auth/bearer.js';
+import type { UiDeps } from '../ui/context.js';
+import { customerDetail, customerOverview } from '../ui/data.js';
+import { requestSync } from '../ui/flow.js';
+import { syncedSamples } from '../ui/pages/mappings.js';
+import { validatePauseInput } from '../ui/pages/customers.js';
+import {
+  ActivityBody,
+  ConnectionBody,
+  CustomerDetailBody,
+  CustomerRowBody,
+  ErrorBody,
+  Invoice,
+  MappingBody,
+  NewPauseBody,
+  OutboxBody,
+  PauseBody,
+  PolicyEnvelope,
+  PreviewBody,
+  SyncBody,
+} from './schemas.js';
+
+type ApiEnv = { Variables: BearerVariables };
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const notFound = json(ErrorBody, 'Not found (or belongs to another tenant)');
+const invalid = json(ErrorBody, 'The request is not valid; `issues` says where');
+const security = [{ Bearer: [] }];
+const uuid = z.string().openapi({ param: { in: 'path' }, example: '6f1c2b1e-0000-4000-8000-000000000000' });
+
+const toConnection = (x: Connection) => ({
+  id: x.id,
+  provider: x.provider,
+  externalTenantId: x.externalTenantId,
+  status: x.status,
+  statusDetail: x.statusDetail,
+  lastSyncAt: x.lastSyncAt ? x.lastSyncAt.toISOString() : null,
+  demo: demoSettingsOf(x) !== null,
+});
+const toPause = (p: StoredPause) => ({ ...p, expiresOn: p.expiresOn ?? null, invoiceExternalId: p.invoiceExternalId ?? null, createdAt: p.createdAt ?? null });
+const isUuid = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
+const missing = (what: string) => ({ error: 'not_found', message: `${what} not found.` });
+
+export const API_PREFIX = '/api/v1';
+
+/** The API app (routes at /api/v1/…, the document at /openapi.json); mount at '/'. */
+export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return c.json({ error: 'invalid_request', message: 'The request does not match the schema.', issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }, 422);
+      }
+      return undefined;
+    },
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', description: 'A per-tenant API token (Settings → API tokens).' });
+  api.use(`${API_PREFIX}/*`, bearerAuth(deps.sql));
+  const now = () => (deps.now ? deps.now() : new Date());
+  const connectionOf = async (tenantId: string, id: string) => (isUuid(id) ? getConnection(deps.sql, tenantId, id) : null);
+
+  api.openapi(
+    createRoute({ method: 'get', path: `${API_PREFIX}/connections`, tags: ['Connections'], security, summary: 'Connected companies', responses: { 200: json(z.object({ connections: z.array(ConnectionBody) }), 'Connections of the tenant') } }),
+    async (c) => c.json({ connections: (await listConnections(deps.sql, c.get('tenant').id)).map(toConnection) }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: `${API_PREFIX}/connections/{id}/sync`,
+      tags: ['Connections'],
+      security,
+      summary: 'Sync a connection now (queued when workers run)',
+      request: { params: z.object({ id: uuid }) },
+      responses: { 200: json(SyncBody, 'Sync ran inline'), 202: json(SyncBody, 'Sync queued'), 404: notFound },
+    }),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const connection = await connectionOf(tenant.id, c.req.valid('param').id);
+      if (!connection || connection.status === 'disconnected') return c.json(missing('Connection'), 404);
+      const r = await requestSync(deps, tenant.id, connection);
+      if (r.queued) return c.json({ queued: true, status: null, error: null }, 202);
+      return c.json({ queued: false, status: r.report.status, error: r.report.error }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/customers`,
+      tags: ['Customers'],
+      security,
+      summary: 'Customers with open and overdue amounts, risk segment and active pauses',
+      request: { query: z.object({ connectionId: z.string().optional() }) },
+      responses: { 200: json(z.object({ customers: z.array(CustomerRowBody) }), 'Customers') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json({ customers: await customerOverview(deps.sql, c.get('tenant'), now(), q.connectionId ? { connectionId: q.connectionId } : {}) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/connections/{connectionId}/customers/{customerId}`,
+      tags: ['Customers'],
+      security,
+      summary: 'One customer with its invoices and pauses',
+      request: { params: z.object({ connectionId: uuid, customerId: z.string().openapi({ param: { in: 'path' } }) }) },
+      responses: { 200: json(CustomerDetailBody, 'The customer'), 404: notFound },
+    }),
+    async (c) => {
+      const { connectionId, customerId } = c.req.valid('param');
+      const d = await customerDetail(deps.sql, c.get('tenant'), connectionId, customerId, now());
+      if (!d) return c.json(missing('Customer'), 404);
+      return c.json({ ...d, pauses: d.pauses.map(toPause) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/invoices`,
+      tags: ['Invoices'],
+      security,
+      summary: 'Synced invoices',
+      request: {
+        query: z.object({
+          connectionId: z.string().optional(),
+          status: InvoiceStatus.optional(),
+          customerId: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+      },
+      responses: { 200: json(z.object({ invoices: z.array(Invoice) }), 'Invoices, by external id') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      if (q.connectionId && !(await connectionOf(c.get('tenant').id, q.connectionId))) return c.json({ invoices: [] }, 200);
+      const docs = await listDocuments(deps.sql, c.get('tenant').id, 'invoice', { ...(q.connectionId ? { connectionId: q.connectionId } : {}) });
+      const rows = docs.map((d) => d.record).filter((i) => (!q.status || i.status === q.status) && (!q.customerId || i.customerExternalId === q.customerId));
+      return c.json({ invoices: rows.slice(q.offset, q.offset + q.limit) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/pauses`,
+      tags: ['Pauses'],
+      security,
+      summary: 'Disputes, promises, payment plans and holds',
+      request: { query: z.object({ state: z.enum(['active', 'resolved', 'broken', 'expired']).optional(), customerId: z.string().optional() }) },
+      responses: { 200: json(z.object({ pauses: z.array(PauseBody) }), 'Pauses') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const pauses = await listPauses(deps.sql, c.get('tenant').id, { ...(q.state ? { states: [q.state] } : {}), ...(q.customerId ? { customerExternalId: q.customerId } : {}) });
+      return c.json({ pauses: pauses.map(toPause) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: `${API_PREFIX}/connections/{connectionId}/pauses`,
+      tags: ['Pauses'],
+      security,
+      summary: 'Open a dispute, promise to pay, payment plan or hold',
+      request: { params: z.object({ connectionId: uuid }), body: { content: { 'application/json': { schema: NewPauseBody } }, required: true } },
+      responses: { 201: json(PauseBody, 'The pause'), 404: notFound, 422: invalid },
+    }),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { connectionId } = c.req.valid('param');
+      const b = c.req.valid('json');
+      const d = (await connectionOf(tenant.id, connectionId)) ? await customerDetail(deps.sql, tenant, connectionId, b.customerExternalId, now()) : null;
+      if (!d) return c.json(missing('Customer'), 404);
+      const values = {
+        kind: b.kind,
+        reason: b.reason,
+        owner: b.owner,
+        startsOn: b.startsOn ?? dateInZone(now(), tenant.timeZone),
+        expiresOn: b.expiresOn,
+        invoiceExternalId: b.invoiceExternalId,
+        instalments: (b.instalments ?? []).map((i) => `${i.dueOn} ${i.amount}`).join('\n'),
+      };
+      const r = validatePauseInput(values, b.customerExternalId, d.invoices);
+      if (!r.ok) return c.json({ error: 'invalid_pause', message: 'The pause is not valid.', issues: Object.entries(r.errors).map(([path, message]) => ({ path, message })) }, 422);
+      const stored = await openPause(deps.sql, tenant.id, connectionId, r.pause, 'api');
+      return c.json(toPause(stored), 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: `${API_PREFIX}/pauses/{id}/resolve`,
+      tags: ['Pauses'],
+      security,
+      summary: 'Resolve an active pause',
+      request: { params: z.object({ id: uuid }) },
+      responses: { 200: json(z.object({ resolved: z.boolean() }), 'Resolved'), 404: notFound },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!isUuid(id)) return c.json(missing('Pause'), 404);
+      const tenant = c.get('tenant');
+      const mine = await listPauses(deps.sql, tenant.id, {});
+      if (!mine.some((p) => p.id === id)) return c.json(missing('Pause'), 404);
+      return c.json({ resolved: await closePause(deps.sql, tenant.id, id, 'resolved', 'api', 'resolved through the API') }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({ method: 'get', path: `${API_PREFIX}/policy`, tags: ['Policy'], security, summary: 'The active dunning policy', responses: { 200: json(PolicyEnvelope, 'Policy (version null = the shipped default)') } }),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const stored = await activePolicy(deps.sql, tenant.id);
+      return c.json({ version: stored?.version ?? null, policy: (await policyFor(deps.sql, tenant)) as unknown as Record<string, unknown> }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: `${API_PREFIX}/policy`,
+      tags: ['Policy'],
+      security,
+      summary: 'Save a new version of the policy (validated by the Policy schema)',
+      request: { body: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()).openapi('PolicyDocument') } }, required: true } },
+      responses: { 200: json(PolicyEnvelope, 'Saved'), 422: invalid },
+    }),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const current = await policyFor(deps.sql, tenant);
+      const parsed = Policy.safeParse({ ...c.req.valid('json'), id: current.id, version: current.version });
+      if (!parsed.success) return c.json({ error: 'invalid_policy', message: 'The policy is not valid.', issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) }, 422);
+      const version = await savePolicy(deps.sql, tenant.id, current.id, parsed.data);
+      return c.json({ version, policy: { ...parsed.data, version } as unknown as Record<string, unknown> }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/connections/{connectionId}/preview`,
+      tags: ['Preview'],
+      security,
+      summary: 'Planned actions for the next days, with reasons',
+      request: { params: z.object({ connectionId: uuid }), query: z.object({ days: z.coerce.number().int().min(1).max(90).default(30) }) },
+      responses: { 200: json(PreviewBody, 'Preview'), 404: notFound },
+    }),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const connection = await connectionOf(tenant.id, c.req.valid('param').connectionId);
+      if (!connection) return c.json(missing('Connection'), 404);
+      const p = await previewConnection(deps.sql, tenant.id, connection.id, c.req.valid('query').days, now());
+      return c.json(p, 200);
+    },
+  );
+
+  const mappingParams = z.object({ provider: z.string().openapi({ param: { in: 'path' }, example: 'quickbooks' }), entity: z.enum(ENTITIES).openapi({ param: { in: 'path' } }) });
+
+  api.openapi(
+    createRoute({ method: 'get', path: `${API_PREFIX}/mappings/{provider}/{entity}`, tags: ['Mappings'], security, summary: 'Shipped mapping and the tenant override', request: { params: mappingParams }, responses: { 200: json(MappingBody, 'Mapping'), 404: notFound } }),
+    async (c) => {
+      const { provider, entity } = c.req.valid('param');
+      if (!deps.registry.has(provider)) return c.json(missing('Provider'), 404);
+      const active = await activeMapping(deps.sql, c.get('tenant').id, provider, entity as EntityKind);
+      return c.json({ provider, entity, shipped: loadShippedMapping(provider, entity as EntityKind).source, override: active.overrideId ? active.mapping.source : null }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: `${API_PREFIX}/mappings/{provider}/{entity}`,
+      tags: ['Mappings'],
+      security,
+      summary: 'Activate an override after checking it maps the tenant’s synced records',
+      request: { params: mappingParams, body: { content: { 'application/json': { schema: z.object({ source: z.string().min(1) }) } }, required: true } },
+      responses: { 200: json(z.object({ id: z.string() }), 'Activated'), 404: notFound, 422: invalid },
+    }),
+    async (c) => {
+      const { provider, entity } = c.req.valid('param');
+      if (!deps.registry.has(provider)) return c.json(missing('Provider'), 404);
+      const tenant = c.get('tenant');
+      const samples = await syncedSamples(deps, tenant.id, provider, entity as EntityKind, 50);
+      const r = await saveOverride(deps.sql, tenant.id, provider, entity as EntityKind, c.req.valid('json').source, samples.map((s) => s.raw));
+      if (!r.ok) return c.json({ error: 'override_rejected', message: 'The override does not map the synced records.', issues: r.failures.map((f) => ({ path: `${f.index}:${f.path}`, message: f.reason })) }, 422);
+      return c.json({ id: r.id }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({ method: 'delete', path: `${API_PREFIX}/mappings/{provider}/{entity}`, tags: ['Mappings'], security, summary: 'Deactivate the override', request: { params: mappingParams }, responses: { 200: json(z.object({ deactivated: z.boolean() }), 'Done') } }),
+    async (c) => {
+      const { provider, entity } = c.req.valid('param');
+      return c.json({ deactivated: await deactivateOverride(deps.sql, c.get('tenant').id, provider, entity as EntityKind) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/kpis`,
+      tags: ['KPIs'],
+      security,
+      summary: 'KPI snapshot and DSO trend in one currency',
+      request: { query: z.object({ currency: z.string().length(3).optional(), asOf: z.string().optional() }) },
+      responses: { 200: json(z.object({ currencies: z.array(z.string()), currency: z.string().nullable(), kpis: z.unknown(), trend: z.unknown() }), 'KPIs') },
+    }),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const q = c.req.valid('query');
+      const currencies = await tenantCurrencies(deps.sql, tenant.id);
+      const currency = currencies.find((x) => x === q.currency) ?? (q.currency ? null : currencies[0] ?? null);
+      if (!currency) return c.json({ currencies, currency: null, kpis: null, trend: [] }, 200);
+      const asOf = q.asOf && /^\d{4}-\d{2}-\d{2}$/.test(q.asOf) ? q.asOf : dateInZone(now(), tenant.timeZone);
+      const { kpis, trend } = await tenantKpis(deps.sql, tenant.id, { asOf, currency });
+      return c.json({ currencies, currency, kpis, trend }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/activity`,
+      tags: ['Activity'],
+      security,
+      summary: 'Outbox (planned and sent actions) and the activity log with proofs',
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+      responses: { 200: json(z.object({ outbox: z.array(OutboxBody), activities: z.array(ActivityBody) }), 'Activity') },
+    }),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { limit } = c.req.valid('query');
+      const [outbox, log] = await Promise.all([listOutbox(deps.sql, tenant.id, { limit }), listActivity(deps.sql, tenant.id, { limit })]);
+      return c.json(
+        {
+          outbox: outbox.map((o) => ({ id: o.id, kind: o.kind, state: o.state, dueAt: o.dueAt, attempts: o.attempts, lastError: o.lastError, payload: o.payload, result: o.result })),
+          activities: log.map((a) => ({ ...a, invoiceExternalIds: [...a.invoiceExternalIds], createdAt: a.createdAt.toISOString() })),
+        },
+        200,
+      );
+    },
+  );
+
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Relance API', version: '1', description: 'Accounts-receivable collections: connections, customers, invoices, pauses, policy, preview, mappings, KPIs, activity. Authenticate with a per-tenant API token.' },
+    servers: [{ url: deps.config.PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}` }],
+  });
+  return api;
+}

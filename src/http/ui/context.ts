@@ -1,0 +1,42 @@
+// What every page handler has: the dependencies, the signed-in session, the current tenant and the language.
+import type { Context } from 'hono';
+import type { Config } from '../../config.js';
+import type { ConnectorRegistry } from '../../connectors/registry.js';
+import type { Session } from '../../store/auth.js';
+import type { Sql } from '../../store/db.js';
+import type { Tenant } from '../../store/tenants.js';
+import type { Dict, Lang } from './i18n.js';
+
+export interface UiDeps {
+  sql: Sql;
+  secretKey: Buffer;
+  config: Config;
+  registry: ConnectorRegistry;
+  admin: { email: string; password: string };
+  /** Hands a sync to the workers; without it the Sync button runs the sync inline (embedded use, tests). */
+  enqueueSync?(tenantId: string, connectionId: string): Promise<void>;
+  /** Demo companies: the port each provider's simulator is served on, and its size. */
+  demo?: { ports?: Record<string, number>; invoices?: number; seed?: number };
+  /** The clock (tests pin it). */
+  now?: () => Date;
+}
+
+export type UiEnv = {
+  Variables: {
+    session: Session;
+    tenant: Tenant | null;
+    lang: Lang;
+    t: Dict;
+  };
+};
+
+export type UiContext = Context<UiEnv>;
+
+/** The current tenant; the tenant guard guarantees it on every tenant page. */
+export function tenantOf(c: UiContext): Tenant {
+  const tenant = c.get('tenant');
+  if (!tenant) throw new Error('no tenant selected');
+  return tenant;
+}
+
+export const nowOf = (deps: UiDeps) => (deps.now ? deps.now() : new Date());

@@ -1,0 +1,90 @@
+// Read models shared by the pages and the API: customers with balances, risk segment and pauses; one customer's invoices.
+import { dateInZone, sumAmounts, type Customer, type Invoice } from '../../model/index.js';
+import { segmentCustomers } from '../../rules/risk.js';
+import type { Sql } from '../../store/db.js';
+import { listDocuments } from '../../store/documents.js';
+import { listPauses, type StoredPause } from '../../store/pauses.js';
+import { listConnections, type Tenant } from '../../store/tenants.js';
+
+export interface CustomerRow {
+  connectionId: string;
+  externalId: string;
+  name: string;
+  email: string | null;
+  currency: string;
+  open: string;
+  overdue: string;
+  openInvoices: number;
+  segment: string;
+  activePauses: number;
+}
+
+const isOpen = (i: Invoice) => i.status === 'open' || i.status === 'partially_paid';
+
+/** Every customer of the tenant (all connections), with open and overdue amounts in the customer's main currency. */
+export async function customerOverview(sql: Sql, tenant: Tenant, now: Date, filter: { connectionId?: string } = {}): Promise<CustomerRow[]> {
+  const today = dateInZone(now, tenant.timeZone);
+  const connections = (await listConnections(sql, tenant.id)).filter((x) => !filter.connectionId || x.id === filter.connectionId);
+  const out: CustomerRow[] = [];
+  for (const connection of connections) {
+    const scope = { connectionId: connection.id };
+    const [customers, invoices, payments, pauses] = await Promise.all([
+      listDocuments(sql, tenant.id, 'customer', scope),
+      listDocuments(sql, tenant.id, 'invoice', scope),
+      listDocuments(sql, tenant.id, 'payment', scope),
+      listPauses(sql, tenant.id, { connectionId: connection.id }),
+    ]);
+    const byCustomer = new Map<string, Invoice[]>();
+    for (const d of invoices) {
+      const list = byCustomer.get(d.record.customerExternalId) ?? [];
+      list.push(d.record);
+      byCustomer.set(d.record.customerExternalId, list);
+    }
+    const segments = segmentCustomers({ today, invoicesByCustomer: byCustomer, customerIds: customers.map((d) => d.record.externalId), payments: payments.map((p) => p.record), pauses });
+    for (const { record: cu } of customers) {
+      const mine = byCustomer.get(cu.externalId) ?? [];
+      const currency = cu.currency ?? mine[0]?.currency ?? 'EUR';
+      const open = mine.filter((i) => isOpen(i) && i.currency === currency);
+      const risk = segments.get(cu.externalId);
+      out.push({
+        connectionId: connection.id,
+        externalId: cu.externalId,
+        name: cu.name,
+        email: cu.email ?? cu.emails[0] ?? null,
+        currency,
+        open: sumAmounts(open.map((i) => i.amountDue), currency),
+        overdue: sumAmounts(open.filter((i) => i.dueDate < today).map((i) => i.amountDue), currency),
+        openInvoices: open.length,
+        segment: risk?.segment ?? 'reliable',
+        activePauses: pauses.filter((p) => p.customerExternalId === cu.externalId && p.state === 'active').length,
+      });
+    }
+  }
+  return out.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.name.localeCompare(b.name));
+}
+
+export interface CustomerDetail {
+  customer: Customer;
+  invoices: Invoice[];
+  pauses: StoredPause[];
+  segment: string;
+  reasons: string[];
+}
+
+/** One customer of one connection of the tenant, or null (another tenant's ids are simply not found). */
+export async function customerDetail(sql: Sql, tenant: Tenant, connectionId: string, customerId: string, now: Date): Promise<CustomerDetail | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(connectionId)) return null;
+  const [customer] = await listDocuments(sql, tenant.id, 'customer', { connectionId, externalIds: [customerId] });
+  if (!customer) return null;
+  const today = dateInZone(now, tenant.timeZone);
+  const [allInvoices, payments, pauses] = await Promise.all([
+    listDocuments(sql, tenant.id, 'invoice', { connectionId }),
+    listDocuments(sql, tenant.id, 'payment', { connectionId }),
+    listPauses(sql, tenant.id, { connectionId, customerExternalId: customerId }),
+  ]);
+  const invoices = allInvoices.map((d) => d.record).filter((i) => i.customerExternalId === customerId);
+  const risk = segmentCustomers({ today, invoicesByCustomer: new Map([[customerId, invoices]]), customerIds: [customerId], payments: payments.map((p) => p.record), pauses }).get(customerId);
+  const reasons = risk?.reasons ?? [];
+  invoices.sort((a, b) => (a.dueDate < b.dueDate ? 1 : a.dueDate > b.dueDate ? -1 : 0));
+  return { customer: customer.record, invoices, pauses: pauses.reverse(), segment: risk?.segment ?? 'reliable', reasons };
+}

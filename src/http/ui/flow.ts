@@ -1,0 +1,121 @@
+// Connecting companies (OAuth authorization code with a server-side state; demo companies) and running a sync from the UI or API.
+import { runEvaluation } from '../../collections/run.js';
+import { AppNotConfigured, clientConfigFor, redirectUri } from '../../connectors/clients.js';
+import { createRateGate, memoryBackend, type RateGate } from '../../connectors/rate-gate.js';
+import { defaultDemoPort, hostDemo, hostDemosFor, type DemoSettings } from '../../demo/host.js';
+import { saveOAuthState, takeOAuthState } from '../../store/auth.js';
+import { createConnection, getConnection, saveCredentials, updateConnection, type Connection } from '../../store/tenants.js';
+import { syncConnection, type SyncDeps, type SyncReport } from '../../sync/engine.js';
+import { mapperResolver } from '../../sync/mappers.js';
+import type { UiDeps } from './context.js';
+
+/** Starts a real-app authorization: a pending connection and a single-use state bound to this session; returns the provider URL. */
+export async function startAuthorization(deps: UiDeps, tenantId: string, sessionId: string, provider: string): Promise<string> {
+  const connector = deps.registry.get(provider);
+  const client = clientConfigFor(deps.config, provider);
+  const connection = await createConnection(deps.sql, tenantId, { provider });
+  await updateConnection(deps.sql, tenantId, connection.id, { status: 'pending', statusDetail: 'waiting for the provider’s consent' });
+  const state = await saveOAuthState(deps.sql, { tenantId, sessionId, provider, connectionId: connection.id });
+  return connector.auth.authorizeUrl(client, state);
+}
+
+export class CallbackRefused extends Error {
+  override name = 'CallbackRefused';
+}
+
+/**
+ * Finishes an authorization from the provider's redirect: the state must be known, unexpired, unused, for this provider
+ * and (for a browser) this session. Tokens are exchanged and stored encrypted. Returns the connection.
+ */
+export async function completeAuthorization(deps: UiDeps, provider: string, params: Record<string, string>, sessionId: string | null): Promise<{ tenantId: string; connection: Connection }> {
+  const state = params['state'];
+  if (!state) throw new CallbackRefused('The provider’s answer carried no state: start the connection again from Connections.');
+  const pending = await takeOAuthState(deps.sql, state);
+  if (!pending || pending.provider !== provider || (pending.sessionId !== null && pending.sessionId !== sessionId)) {
+    throw new CallbackRefused('This authorization link is unknown, expired or already used: start the connection again from Connections.');
+  }
+  const connection = await getConnection(deps.sql, pending.tenantId, pending.connectionId);
+  if (!connection) throw new CallbackRefused('The connection being authorized no longer exists.');
+  if (params['error'] || !params['code']) {
+    const why = params['error_description'] ?? params['error'] ?? 'no authorization code';
+    await updateConnection(deps.sql, pending.tenantId, connection.id, { status: 'error', statusDetail: `Authorization refused by ${provider}: ${why}` });
+    throw new CallbackRefused(`${provider} did not authorize the connection (${why}).`);
+  }
+  const connector = deps.registry.get(provider);
+  const client = clientConfigFor(deps.config, provider, connection);
+  const { tokens, externalTenantId } = await connector.auth.exchangeCode(client, params['code'], params);
+  await saveCredentials(deps.sql, deps.secretKey, pending.tenantId, connection.id, tokens);
+  await updateConnection(deps.sql, pending.tenantId, connection.id, { externalTenantId, status: 'active', statusDetail: null });
+  return { tenantId: pending.tenantId, connection: { ...connection, externalTenantId, status: 'active' } };
+}
+
+/**
+ * Connects the provider's demo company through the same authorization-code flow (as `relance connect --demo`):
+ * the simulator's consent page answers at once with a redirect, which is completed server-side.
+ */
+export async function connectDemo(deps: UiDeps, tenantId: string, sessionId: string, provider: string): Promise<Connection> {
+  const connector = deps.registry.get(provider);
+  const invoices = deps.demo?.invoices ?? 120;
+  const demo: DemoSettings = {
+    provider,
+    seed: deps.demo?.seed ?? 1,
+    invoices,
+    customers: Math.max(5, Math.round(invoices / 8)),
+    payments: Math.round(invoices * 0.6),
+    creditNotes: Math.round(invoices * 0.06),
+    port: deps.demo?.ports?.[provider] ?? defaultDemoPort(provider),
+  };
+  const host = await hostDemo(deps.config.home, demo);
+  try {
+    const connection = await createConnection(deps.sql, tenantId, { provider, settings: { app: host.app, demo } });
+    const state = await saveOAuthState(deps.sql, { tenantId, sessionId, provider, connectionId: connection.id });
+    const client = { clientId: host.app.clientId, clientSecret: host.app.clientSecret, redirectUri: redirectUri(deps.config, provider), endpoints: host.app.endpoints };
+    const consent = await fetch(connector.auth.authorizeUrl(client, state), { redirect: 'manual' });
+    const location = consent.headers.get('location');
+    if (consent.status !== 302 || !location) throw new Error(`the demo consent page answered ${consent.status} without a redirect`);
+    const params = Object.fromEntries(new URL(location).searchParams.entries());
+    return (await completeAuthorization(deps, provider, params, sessionId)).connection;
+  } finally {
+    await host.close();
+  }
+}
+
+export function appConfigured(deps: UiDeps, provider: string): boolean {
+  try {
+    clientConfigFor(deps.config, provider);
+    return true;
+  } catch (err) {
+    if (err instanceof AppNotConfigured) return false;
+    throw err;
+  }
+}
+
+let inlineGate: RateGate | null = null;
+
+function inlineSyncDeps(deps: UiDeps): SyncDeps {
+  inlineGate ??= createRateGate(memoryBackend());
+  return {
+    sql: deps.sql,
+    secretKey: deps.secretKey,
+    registry: deps.registry,
+    gate: inlineGate,
+    clientConfig: (provider, connection) => clientConfigFor(deps.config, provider, connection),
+    mappers: mapperResolver(deps.sql),
+  };
+}
+
+/** Queues a sync for the workers, or (no queue) runs it now, demo company hosted meanwhile, then plans today's actions. */
+export async function requestSync(deps: UiDeps, tenantId: string, connection: Connection): Promise<{ queued: true } | { queued: false; report: SyncReport }> {
+  if (deps.enqueueSync) {
+    await deps.enqueueSync(tenantId, connection.id);
+    return { queued: true };
+  }
+  const closeDemos = await hostDemosFor(deps.config.home, [connection]);
+  try {
+    const report = await syncConnection(inlineSyncDeps(deps), tenantId, connection.id);
+    if (report.status === 'ok') await runEvaluation(deps.sql, tenantId, connection.id, deps.now?.() ?? new Date());
+    return { queued: false, report };
+  } finally {
+    await closeDemos();
+  }
+}

@@ -1,0 +1,93 @@
+// The product a user sees: settings pages (FR/EN), OAuth connect/callback, the REST API and its OpenAPI document; mount at '/'.
+import { Hono } from 'hono';
+import { createApi } from '../api/index.js';
+import { csrfProtection, loadSession, requireSession } from '../auth/session.js';
+import { FAVICON, SCRIPT, STYLESHEET } from './assets.js';
+import type { UiDeps, UiEnv } from './context.js';
+import { DICTS, pickLang } from './i18n.js';
+import { accountRoutes, tokenRoutes } from './pages/account.js';
+import { activityRoutes } from './pages/activity.js';
+import { connectionRoutes } from './pages/connections.js';
+import { customerRoutes } from './pages/customers.js';
+import { dashboardRoutes } from './pages/dashboard.js';
+import { mappingRoutes } from './pages/mappings.js';
+import { policyRoutes } from './pages/policy.js';
+import { previewRoutes } from './pages/preview.js';
+import { templateRoutes } from './pages/templates.js';
+import { notFoundPage } from './pages/not-found.js';
+
+export type { UiDeps } from './context.js';
+export { notFoundPage } from './pages/not-found.js';
+
+/** Paths reachable without a session: sign-in, language, assets, the provider's redirect, and the bearer-authenticated API. */
+const OPEN = [/^\/$/, /^\/signin$/, /^\/lang$/, /^\/assets\//, /^\/favicon\.ico$/, /^\/oauth\/[a-z]+\/callback$/, /^\/api\//, /^\/openapi\.json$/];
+/** Signed-in paths that need no current tenant (choosing one, signing out). */
+const TENANTLESS = [/^\/tenants(\/switch)?$/, /^\/signout$/];
+
+/** First path segments this app serves: the gate leaves every other path (webhooks, health, metrics…) to the host app. */
+const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth']);
+
+const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+export function createUi(deps: UiDeps): Hono {
+  const app = new Hono<UiEnv>();
+  const api = createApi(deps);
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    if (c.res.headers.get('content-type')?.startsWith('text/html')) {
+      c.header('Content-Security-Policy', CSP);
+      c.header('X-Frame-Options', 'DENY');
+      c.header('Cache-Control', 'no-store');
+    }
+  });
+
+  app.get('/assets/relance.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.get('/assets/relance.js', (c) => c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+
+  app.get('/favicon.ico', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
+
+  app.route('/', api as unknown as Hono);
+
+  app.use('*', async (c, next) => {
+    const lang = pickLang(c);
+    c.set('lang', lang);
+    c.set('t', DICTS[lang]);
+    await next();
+  });
+  const session = loadSession(deps.sql);
+  const csrf = csrfProtection(deps.config.PUBLIC_URL);
+  const mustSignIn = requireSession();
+  app.use('*', async (c, next) => {
+    const path = c.req.path;
+    if (!MINE.has(path.split('/')[1] ?? '')) return next();
+    await session(c as never, async () => undefined);
+    if (!OPEN.some((r) => r.test(path))) {
+      const denied = await mustSignIn(c as never, async () => undefined);
+      if (denied) return denied;
+      if (!c.get('tenant') && !TENANTLESS.some((r) => r.test(path))) return c.redirect('/tenants', 302);
+    }
+    const refused = await csrf(c as never, next);
+    if (refused) return refused;
+    return undefined;
+  });
+
+  app.get('/', (c) => c.redirect(c.get('session') ? '/dashboard' : '/signin', 302));
+
+  const open = app;
+  accountRoutes(app, deps, app);
+  tokenRoutes(app, deps);
+  connectionRoutes(app, deps, open);
+  customerRoutes(app, deps);
+  policyRoutes(app, deps);
+  previewRoutes(app, deps);
+  mappingRoutes(app, deps);
+  activityRoutes(app, deps);
+  templateRoutes(app, deps);
+  dashboardRoutes(app, deps);
+
+  app.notFound((c) => notFoundPage(c));
+  return app as unknown as Hono;
+}

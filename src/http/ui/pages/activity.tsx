@@ -1,0 +1,163 @@
+/** @jsxImportSource hono/jsx */
+// Activity: the outbox (planned, sending, sent, failed, cancelled, with the engine's explanation) and the activity log with proofs.
+import type { Hono } from 'hono';
+import type { PlannedAction } from '../../../model/collections.js';
+import { listActivity } from '../../../store/activity.js';
+import { listDocuments } from '../../../store/documents.js';
+import { listTenants } from '../../../store/auth.js';
+import { listOutbox, type OutboxState } from '../../../store/outbox.js';
+import { tenantOf, type UiDeps, type UiEnv } from '../context.js';
+import { formatDate, formatMoney } from '../i18n.js';
+import { Badge, Page, render } from '../layout.js';
+import { channelTone } from './preview.js';
+
+const STATES: readonly OutboxState[] = ['planned', 'sending', 'sent', 'failed', 'cancelled'];
+export const stateTone = (s: string) => (s === 'sent' ? 'ok' : s === 'failed' || s === 'bounced' ? 'bad' : s === 'cancelled' ? undefined : 'warn');
+
+/** The outbox payload as a planned action when it is one (alerts have another shape). */
+function asAction(payload: unknown): Partial<PlannedAction> & { message?: string } {
+  return payload && typeof payload === 'object' ? (payload as Partial<PlannedAction> & { message?: string }) : {};
+}
+
+export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
+  app.get('/activity', async (c) => {
+    const t = c.get('t');
+    const lang = c.get('lang');
+    const tenant = tenantOf(c);
+    const state = c.req.query('state');
+    const states = STATES.includes(state as OutboxState) ? [state as OutboxState] : undefined;
+    const [outbox, log, customers] = await Promise.all([
+      listOutbox(deps.sql, tenant.id, { ...(states ? { states } : {}), limit: 300 }),
+      listActivity(deps.sql, tenant.id, { limit: 200 }),
+      listDocuments(deps.sql, tenant.id, 'customer'),
+    ]);
+    const names = new Map(customers.map((d) => [`${d.connectionId}/${d.record.externalId}`, d.record.name]));
+    // Outbox rows do not carry their connection here: the id alone names the customer unless two companies share it.
+    const byId = new Map(customers.map((d) => [d.record.externalId, d.record.name]));
+    const nameOf = (connectionId: string | null | undefined, id: string | null | undefined) => (id ? (names.get(`${connectionId}/${id}`) ?? byId.get(id) ?? id) : '—');
+    return render(
+      c,
+      <Page c={c} title={t.activity} active="activity" tenants={await listTenants(deps.sql)}>
+        <div class="card">
+          <h2>{t.sentActivity}</h2>
+          {log.length === 0 ? (
+            <p class="muted">{t.noActivity}</p>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t.date}</th>
+                    <th>{t.state}</th>
+                    <th>{t.channel}</th>
+                    <th>{t.customer}</th>
+                    <th>{t.reason}</th>
+                    <th>{t.proof}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {log.map((a) => (
+                    <tr>
+                      <td>{formatDate(a.createdAt, lang, tenantOf(c).timeZone)}</td>
+                      <td>
+                        <Badge tone={stateTone(a.kind)}>{a.kind}</Badge>
+                      </td>
+                      <td>{a.channel ?? '—'}</td>
+                      <td>
+                        {nameOf(a.connectionId, a.customerExternalId)}
+                        <div class="hint">{a.invoiceExternalIds.join(', ')}</div>
+                      </td>
+                      <td>{a.reason ?? ''}</td>
+                      <td>
+                        {a.contentHash ? <code title="sha256">{a.contentHash.slice(0, 12)}…</code> : null}
+                        {a.proof ? (
+                          <details>
+                            <summary>{t.proof}</summary>
+                            <pre>{JSON.stringify(a.proof, null, 2)}</pre>
+                          </details>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+        <div class="card">
+          <div class="actions" style="justify-content:space-between;margin-bottom:10px">
+            <h2 style="margin:0">{t.outbox}</h2>
+            <nav class="actions" aria-label={t.state}>
+              <a href="/activity" class={!states ? 'badge info' : 'badge'}>
+                {t.all}
+              </a>
+              {STATES.map((s) => (
+                <a href={`/activity?state=${s}`} class={state === s ? 'badge info' : 'badge'}>
+                  {s}
+                </a>
+              ))}
+            </nav>
+          </div>
+          {outbox.length === 0 ? (
+            <p class="muted">{t.noActivity}</p>
+          ) : (
+            <div class="table-wrap">
+              <table class="stack">
+                <thead>
+                  <tr>
+                    <th>{t.due}</th>
+                    <th>{t.state}</th>
+                    <th>{t.channel}</th>
+                    <th>{t.customer}</th>
+                    <th class="num">{t.amount}</th>
+                    <th>{t.explain}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {outbox.map((o) => {
+                    const a = asAction(o.payload);
+                    return (
+                      <tr data-outbox={o.id}>
+                        <td data-label={t.due}>{formatDate(o.dueAt, lang)}</td>
+                        <td data-label={t.state}>
+                          <span>
+                            <Badge tone={stateTone(o.state)}>{o.state}</Badge>
+                            {o.lastError ? <div class="err">{o.lastError}</div> : null}
+                          </span>
+                        </td>
+                        <td data-label={t.channel}>
+                          <span>
+                            <Badge tone={channelTone(o.kind)}>{o.kind}</Badge>
+                            {a.stepId ? <div class="hint">{a.stepId}</div> : null}
+                          </span>
+                        </td>
+                        <td data-label={t.customer}>
+                          <span>
+                            {nameOf(o.connectionId, a.customerExternalId)}
+                            <div class="hint">{(a.invoices ?? []).map((i) => i.number ?? i.externalId).join(', ')}</div>
+                          </span>
+                        </td>
+                        <td class="num" data-label={t.amount}>
+                          {a.netDue && a.currency ? formatMoney(a.netDue, a.currency, lang) : '—'}
+                        </td>
+                        <td class="hint wide why" data-label={t.explain}>
+                          {a.explain ?? a.message ?? ''}
+                          {o.result ? (
+                            <details>
+                              <summary>{t.proof}</summary>
+                              <pre>{JSON.stringify(o.result, null, 2)}</pre>
+                            </details>
+                          ) : null}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+      </Page>,
+    );
+  });
+}

@@ -1,0 +1,244 @@
+/** @jsxImportSource hono/jsx */
+// Connections: connect (OAuth or demo), disconnect, sync, status and lag, and the records held in quarantine.
+import type { Hono } from 'hono';
+import { demoSettingsOf } from '../../../demo/host.js';
+import { disconnectConnection, listTenants } from '../../../store/auth.js';
+import { countDocuments } from '../../../store/documents.js';
+import { listQuarantine } from '../../../store/quarantine.js';
+import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
+import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, startAuthorization } from '../flow.js';
+import { formatDate, type Dict, type Lang } from '../i18n.js';
+import { Badge, Csrf, Document, Flash, Page, render } from '../layout.js';
+
+export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
+  if (status === 'active') return 'ok';
+  if (status === 'pending' || status === 'paused') return 'warn';
+  if (status === 'disconnected') return 'info';
+  return 'bad';
+}
+
+/** "3 min", "2 h", "4 d" since the last sync. */
+export function lagText(last: Date | null, now: Date, t: Dict): string {
+  if (!last) return t.never;
+  const min = Math.max(0, Math.round((now.getTime() - last.getTime()) / 60_000));
+  if (min < 60) return `${min} min`;
+  if (min < 48 * 60) return `${Math.round(min / 60)} h`;
+  return `${Math.round(min / 1440)} d`;
+}
+
+const providerName = (deps: UiDeps, p: string) => (deps.registry.has(p) ? deps.registry.get(p).displayName : p);
+
+async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
+  const t = c.get('t');
+  const lang: Lang = c.get('lang');
+  const tenant = tenantOf(c);
+  const csrf = c.get('session').csrfToken;
+  const now = nowOf(deps);
+  const connections = await listConnections(deps.sql, tenant.id);
+  const quarantined = await listQuarantine(deps.sql, tenant.id);
+  const counts = await Promise.all(connections.map((x) => countDocuments(deps.sql, tenant.id, 'invoice', x.id)));
+  return render(
+    c,
+    <Page c={c} title={t.connections} active="connections" tenants={await listTenants(deps.sql)}>
+      {problem ? <Flash tone="bad">{problem}</Flash> : null}
+      <div class="card">
+        {connections.length === 0 ? <p class="muted">{t.noConnections}</p> : null}
+        {connections.length ? (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th>{t.provider}</th>
+                  <th>{t.status}</th>
+                  <th>{t.lastSync}</th>
+                  <th>{t.lag}</th>
+                  <th class="num">{t.invoices}</th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                {connections.map((x: Connection, i) => (
+                  <tr data-connection={x.id}>
+                    <td data-label={t.provider}>
+                      <span>
+                      <strong>{providerName(deps, x.provider)}</strong>
+                      {demoSettingsOf(x) ? <> <Badge tone="info">demo</Badge></> : null}
+                      <div class="hint">{x.externalTenantId ?? '—'}</div>
+                      </span>
+                    </td>
+                    <td data-label={t.status}>
+                      <span>
+                        <Badge tone={statusTone(x.status)}>{x.status}</Badge>
+                        {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
+                      </span>
+                    </td>
+                    <td data-label={t.lastSync}>{formatDate(x.lastSyncAt, lang, tenantOf(c).timeZone)}</td>
+                    <td data-label={t.lag}>{lagText(x.lastSyncAt, now, t)}</td>
+                    <td class="num" data-label={t.invoices}>
+                      {counts[i]}
+                    </td>
+                    <td class="num">
+                      <div class="actions" style="justify-content:flex-end">
+                        {x.status !== 'disconnected' && x.status !== 'pending' ? (
+                          <form method="post" action={`/connections/${x.id}/sync`} class="inline">
+                            <Csrf token={csrf} />
+                            <button class="small" type="submit">
+                              {t.syncNow}
+                            </button>
+                          </form>
+                        ) : null}
+                        {x.status !== 'disconnected' ? (
+                          <form method="post" action={`/connections/${x.id}/disconnect`} class="inline">
+                            <Csrf token={csrf} />
+                            <button class="small danger" type="submit" data-confirm={`${t.disconnect}?`}>
+                              {t.disconnect}
+                            </button>
+                          </form>
+                        ) : null}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </div>
+      <div class="two">
+        {deps.registry.providers().map((p) => (
+          <div class="card">
+            <h2>{providerName(deps, p)}</h2>
+            {appConfigured(deps, p) ? (
+              <form method="post" action={`/oauth/${p}/connect`} style="margin-bottom:12px">
+                <Csrf token={csrf} />
+                <button type="submit">
+                  {t.connect} {providerName(deps, p)}
+                </button>
+              </form>
+            ) : (
+              <p class="hint">{t.notConfigured}</p>
+            )}
+            <form method="post" action={`/connections/demo/${p}`}>
+              <Csrf token={csrf} />
+              <button class="secondary" type="submit">
+                {t.connectDemo}
+              </button>
+              <div class="hint">{t.demoHint}</div>
+            </form>
+          </div>
+        ))}
+      </div>
+      <div class="card">
+        <h2>
+          {t.quarantine} <Badge tone={quarantined.length ? 'warn' : 'ok'}>{quarantined.length}</Badge>
+        </h2>
+        <p class="hint">{t.quarantineHint}</p>
+        {quarantined.length === 0 ? (
+          <p class="muted">{t.noQuarantine}</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t.entity}</th>
+                  <th>{t.record}</th>
+                  <th>{t.reason}</th>
+                  <th>{t.seen}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {quarantined.slice(0, 200).map((q) => (
+                  <tr>
+                    <td>{q.entity}</td>
+                    <td>
+                      <code>{q.external_id}</code>
+                    </td>
+                    <td>
+                      {q.path ? <code>{q.path}</code> : null} {q.reason}
+                      <details>
+                        <summary>{t.raw}</summary>
+                        <pre>{JSON.stringify(q.raw, null, 2)}</pre>
+                      </details>
+                    </td>
+                    <td>
+                      {formatDate(q.last_seen_at, lang, tenantOf(c).timeZone)} ×{q.occurrences}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </Page>,
+    problem ? 422 : 200,
+  );
+}
+
+export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEnv>): void {
+  app.get('/connections', (c) => connectionsPage(c, deps));
+
+  app.post('/oauth/:provider/connect', async (c) => {
+    const provider = c.req.param('provider');
+    if (!deps.registry.has(provider)) return c.notFound();
+    if (!appConfigured(deps, provider)) return connectionsPage(c, deps, c.get('t').notConfigured);
+    return c.redirect(await startAuthorization(deps, tenantOf(c).id, c.get('session').id, provider), 303);
+  });
+
+  app.post('/connections/demo/:provider', async (c) => {
+    const provider = c.req.param('provider');
+    if (!deps.registry.has(provider)) return c.notFound();
+    try {
+      const connection = await connectDemo(deps, tenantOf(c).id, c.get('session').id, provider);
+      const sync = await requestSync(deps, tenantOf(c).id, connection);
+      return c.redirect(`/connections?msg=${sync.queued ? 'syncQueued' : 'syncDone'}`, 303);
+    } catch (err) {
+      return connectionsPage(c, deps, `${c.get('t').connectDemo}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+
+  app.post('/connections/:id/sync', async (c) => {
+    const tenant = tenantOf(c);
+    const connection = await getConnection(deps.sql, tenant.id, c.req.param('id'));
+    if (!connection) return c.notFound();
+    const result = await requestSync(deps, tenant.id, connection);
+    if (!result.queued && result.report.status !== 'ok') return connectionsPage(c, deps, `${c.get('t').syncFailed}: ${result.report.error ?? result.report.status}`);
+    return c.redirect(`/connections?msg=${result.queued ? 'syncQueued' : 'syncDone'}`, 303);
+  });
+
+  app.post('/connections/:id/disconnect', async (c) => {
+    if (!(await disconnectConnection(deps.sql, tenantOf(c).id, c.req.param('id')))) return c.notFound();
+    return c.redirect('/connections?msg=disconnected', 303);
+  });
+
+  // The provider redirects the browser here; the state (not the cookie) says which tenant and connection it is for.
+  open.get('/oauth/:provider/callback', async (c) => {
+    const provider = c.req.param('provider');
+    if (!deps.registry.has(provider)) return c.notFound();
+    const session = c.get('session') as UiEnv['Variables']['session'] | undefined;
+    try {
+      const { tenantId, connection } = await completeAuthorization(deps, provider, c.req.query() as Record<string, string>, session?.id ?? null);
+      await requestSync(deps, tenantId, connection);
+      return c.redirect('/connections?msg=connected', 303);
+    } catch (err) {
+      if (!(err instanceof CallbackRefused)) throw err;
+      const t = c.get('t');
+      return render(
+        c,
+        <Document lang={c.get('lang')} title={t.connections}>
+          <div class="signin">
+            <div class="card">
+              <h1>{t.connections}</h1>
+              <Flash tone="bad">{err.message}</Flash>
+              <a class="button" href="/connections">
+                {t.back}
+              </a>
+            </div>
+          </div>
+        </Document>,
+        400,
+      );
+    }
+  });
+}

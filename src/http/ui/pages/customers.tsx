@@ -1,0 +1,299 @@
+/** @jsxImportSource hono/jsx */
+// Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
+import type { Hono } from 'hono';
+import { dateInZone, type Invoice } from '../../../model/index.js';
+import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
+import { listTenants } from '../../../store/auth.js';
+import { closePause, listPauses, openPause } from '../../../store/pauses.js';
+import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { customerDetail, customerOverview } from '../data.js';
+import { formatDate, formatMoney, type Dict } from '../i18n.js';
+import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
+
+export const segmentTone = (s: string) => (s === 'bad_payer' ? 'bad' : s === 'watch' ? 'warn' : 'ok');
+const invoiceTone = (i: Invoice, today: string) => (i.status === 'paid' ? 'ok' : i.status === 'void' || i.status === 'draft' ? undefined : i.dueDate < today ? 'bad' : 'info');
+const label = (t: Dict, key: string) => (key in t ? t[key as keyof Dict] : key);
+
+/** Parses "YYYY-MM-DD amount" lines; a bad line becomes an issue on `instalments`. */
+export function parseInstalments(text: string | undefined): { ok: true; value: Instalment[] } | { ok: false; message: string } {
+  const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const out: Instalment[] = [];
+  for (const line of lines) {
+    const [dueOn, amount] = line.split(/[\s;]+/);
+    const r = Instalment.safeParse({ dueOn, amount: amount?.replace(',', '.') });
+    if (!r.success) return { ok: false, message: `"${line}": ${r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}` };
+    out.push(r.data);
+  }
+  return { ok: true, value: out };
+}
+
+export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
+  app.get('/customers', async (c) => {
+    const t = c.get('t');
+    const lang = c.get('lang');
+    const rows = await customerOverview(deps.sql, tenantOf(c), nowOf(deps));
+    return render(
+      c,
+      <Page c={c} title={t.customers} active="customers" tenants={await listTenants(deps.sql)}>
+        <div class="card table-wrap">
+          {rows.length === 0 ? (
+            <p class="muted">{t.noCustomers}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th>{t.customer}</th>
+                  <th>{t.segment}</th>
+                  <th class="num">{t.openAmount}</th>
+                  <th class="num">{t.overdue}</th>
+                  <th class="num hide-sm">{t.invoices}</th>
+                  <th class="hide-sm">{t.pauses}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.slice(0, 500).map((r) => (
+                  <tr>
+                    <td>
+                      <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
+                      <div class="hint hide-sm">{r.email ?? ''}</div>
+                    </td>
+                    <td>
+                      <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
+                    </td>
+                    <td class="num">{formatMoney(r.open, r.currency, lang)}</td>
+                    <td class="num">{formatMoney(r.overdue, r.currency, lang)}</td>
+                    <td class="num hide-sm">{r.openInvoices}</td>
+                    <td class="hide-sm">{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </Page>,
+    );
+  });
+
+  const detail = async (c: UiContext, errors: Record<string, string> = {}, values: Record<string, string> = {}) => {
+    const t = c.get('t');
+    const lang = c.get('lang');
+    const tenant = tenantOf(c);
+    const connectionId = c.req.param('connectionId') ?? '';
+    const customerId = c.req.param('customerId') ?? '';
+    const d = await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps));
+    if (!d) return c.notFound();
+    const today = dateInZone(nowOf(deps), tenant.timeZone);
+    const csrf = c.get('session').csrfToken;
+    const base = `/customers/${connectionId}/${encodeURIComponent(customerId)}`;
+    const open = d.invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid');
+    const v = (k: string, dflt = '') => values[k] ?? dflt;
+    const hasErrors = Object.keys(errors).length > 0;
+    return render(
+      c,
+      <Page c={c} title={d.customer.name} active="customers" tenants={await listTenants(deps.sql)} subtitle={[d.customer.email ?? d.customer.emails[0] ?? '', d.customer.externalId].filter(Boolean).join(' · ')} actions={<a class="button secondary" href="/customers">{t.back}</a>}>
+        <div class="card">
+          <Badge tone={segmentTone(d.segment)}>{label(t, d.segment)}</Badge>
+          {d.reasons.length ? <span class="hint"> {d.reasons.join(' · ')}</span> : null}
+        </div>
+        <div class="card">
+          <h2>{t.invoices}</h2>
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th>{t.number}</th>
+                  <th class="hide-sm">{t.issueDate}</th>
+                  <th>{t.dueDate}</th>
+                  <th class="num hide-sm">{t.total}</th>
+                  <th class="num">{t.amountDue}</th>
+                  <th>{t.status}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.invoices.map((i) => (
+                  <tr data-invoice={i.externalId}>
+                    <td data-label={t.number}>{i.number ?? i.externalId}</td>
+                    <td class="hide-sm">{formatDate(i.issueDate, lang)}</td>
+                    <td data-label={t.dueDate}>{formatDate(i.dueDate, lang)}</td>
+                    <td class="num hide-sm">{formatMoney(i.total, i.currency, lang)}</td>
+                    <td class="num" data-label={t.amountDue}>
+                      {formatMoney(i.amountDue, i.currency, lang)}
+                    </td>
+                    <td data-label={t.status}>
+                      <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${i.status} · ${t.overdue.toLowerCase()}` : i.status}</Badge>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+        <div class="card">
+          <h2>{t.pauses}</h2>
+          {d.pauses.length === 0 ? <p class="muted">—</p> : null}
+          {d.pauses.length ? (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t.kind}</th>
+                    <th>{t.invoice}</th>
+                    <th>{t.reason}</th>
+                    <th class="hide-sm">{t.owner}</th>
+                    <th>{t.expiresOn}</th>
+                    <th>{t.state}</th>
+                    <th></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.pauses.map((p) => (
+                    <tr data-pause={p.id}>
+                      <td>{label(t, p.kind)}</td>
+                      <td>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? p.invoiceExternalId) : t.wholeCustomer}</td>
+                      <td>{p.reason}</td>
+                      <td class="hide-sm">{p.owner}</td>
+                      <td>{formatDate(p.expiresOn ?? null, lang)}</td>
+                      <td>
+                        <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{p.state}</Badge>
+                      </td>
+                      <td class="num">
+                        {p.state === 'active' ? (
+                          <form method="post" action={`${base}/pauses/${p.id}/resolve`} class="inline">
+                            <Csrf token={csrf} />
+                            <button class="small secondary" type="submit">
+                              {t.resolve}
+                            </button>
+                          </form>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </div>
+        <div class="card" id="add-pause">
+          <h2>{t.addPause}</h2>
+          {hasErrors ? <Flash tone="bad">{t.pauseInvalid}</Flash> : null}
+          <form method="post" action={`${base}/pauses`}>
+            <Csrf token={csrf} />
+            <div class="row">
+              <div class={`field ${errors['kind'] ? 'invalid' : ''}`}>
+                <label for="p-kind">{t.kind}</label>
+                <select id="p-kind" name="kind">
+                  {PauseKind.options.map((k) => (
+                    <option value={k} selected={v('kind', 'dispute') === k}>
+                      {label(t, k)}
+                    </option>
+                  ))}
+                </select>
+                <FieldError errors={errors} path="kind" />
+              </div>
+              <div class={`field ${errors['invoiceExternalId'] ? 'invalid' : ''}`}>
+                <label for="p-invoice">{t.invoice}</label>
+                <select id="p-invoice" name="invoiceExternalId">
+                  <option value="">{t.wholeCustomer}</option>
+                  {open.map((i) => (
+                    <option value={i.externalId} selected={v('invoiceExternalId') === i.externalId}>
+                      {i.number ?? i.externalId} · {formatMoney(i.amountDue, i.currency, lang)}
+                    </option>
+                  ))}
+                </select>
+                <FieldError errors={errors} path="invoiceExternalId" />
+              </div>
+            </div>
+            <div class="row">
+              <div class={`field ${errors['reason'] ? 'invalid' : ''}`}>
+                <label for="p-reason">{t.reason}</label>
+                <input id="p-reason" type="text" name="reason" value={v('reason')} maxlength={500} />
+                <FieldError errors={errors} path="reason" />
+              </div>
+              <div class={`field ${errors['owner'] ? 'invalid' : ''}`}>
+                <label for="p-owner">{t.owner}</label>
+                <input id="p-owner" type="text" name="owner" value={v('owner', c.get('session').email)} maxlength={200} />
+                <FieldError errors={errors} path="owner" />
+              </div>
+            </div>
+            <div class="row">
+              <div class={`field ${errors['startsOn'] ? 'invalid' : ''}`}>
+                <label for="p-start">{t.startsOn}</label>
+                <input id="p-start" type="date" name="startsOn" value={v('startsOn', today)} />
+                <FieldError errors={errors} path="startsOn" />
+              </div>
+              <div class={`field ${errors['expiresOn'] ? 'invalid' : ''}`}>
+                <label for="p-end">{t.expiresOn}</label>
+                <input id="p-end" type="date" name="expiresOn" value={v('expiresOn')} />
+                <FieldError errors={errors} path="expiresOn" />
+              </div>
+            </div>
+            <div class={`field ${errors['instalments'] ? 'invalid' : ''}`}>
+              <label for="p-inst">{t.instalments}</label>
+              <textarea id="p-inst" name="instalments" style="min-height:70px" placeholder="2026-12-15 500.00">
+                {v('instalments')}
+              </textarea>
+              <FieldError errors={errors} path="instalments" />
+            </div>
+            <button type="submit">{t.addPause.split(/[,:]/)[0]}</button>
+          </form>
+        </div>
+      </Page>,
+      hasErrors ? 422 : 200,
+    );
+  };
+
+  app.get('/customers/:connectionId/:customerId', (c) => detail(c));
+
+  app.post('/customers/:connectionId/:customerId/pauses', async (c) => {
+    const tenant = tenantOf(c);
+    const connectionId = c.req.param('connectionId');
+    const customerId = c.req.param('customerId');
+    const d = await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps));
+    if (!d) return c.notFound();
+    const body = await c.req.parseBody();
+    const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const result = validatePauseInput(values, customerId, d.invoices);
+    if (!result.ok) return detail(c, result.errors, values);
+    await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=pauseAdded`, 303);
+  });
+
+  app.post('/customers/:connectionId/:customerId/pauses/:pauseId/resolve', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId, pauseId } = c.req.param();
+    if (!/^[0-9a-f-]{36}$/i.test(pauseId) || !/^[0-9a-f-]{36}$/i.test(connectionId)) return c.notFound();
+    const mine = await listPauses(deps.sql, tenant.id, { connectionId, customerExternalId: customerId });
+    if (!mine.some((p) => p.id === pauseId)) return c.notFound();
+    await closePause(deps.sql, tenant.id, pauseId, 'resolved', c.get('session').email, 'resolved in the settings pages');
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=pauseResolved`, 303);
+  });
+}
+
+/** Validates a pause from form or API input against the Pause schema; the invoice must be one of the customer's. */
+export function validatePauseInput(
+  values: Record<string, string | undefined>,
+  customerId: string,
+  invoices: readonly Invoice[],
+): { ok: true; pause: Omit<Pause, 'id' | 'createdAt'> } | { ok: false; errors: Record<string, string> } {
+  const inst = parseInstalments(values['instalments']);
+  const errors: Record<string, string> = {};
+  if (!inst.ok) errors['instalments'] = inst.message;
+  const invoiceId = values['invoiceExternalId'] || null;
+  if (invoiceId && !invoices.some((i) => i.externalId === invoiceId)) errors['invoiceExternalId'] = 'is not an invoice of this customer';
+  const candidate = {
+    id: 'new',
+    kind: values['kind'],
+    reason: values['reason'] ?? '',
+    owner: values['owner'] ?? '',
+    startsOn: values['startsOn'] ?? '',
+    expiresOn: values['expiresOn'] || null,
+    customerExternalId: customerId,
+    invoiceExternalId: invoiceId,
+    instalments: inst.ok ? inst.value : [],
+  };
+  const r = Pause.safeParse(candidate);
+  if (!r.success) for (const [k, m] of Object.entries(issuesByPath(r.error.issues))) errors[k] ??= m;
+  if (!r.success || Object.keys(errors).length) return { ok: false, errors };
+  const { id: _id, createdAt: _c, ...pause } = r.data;
+  return { ok: true, pause };
+}

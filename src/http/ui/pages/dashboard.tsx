@@ -1,0 +1,100 @@
+/** @jsxImportSource hono/jsx */
+// Dashboard: receivables, DSO (count-back and simple), CEI, delinquency, collection and on-time rates, aging and DSO trend charts.
+import type { Hono } from 'hono';
+import { raw } from 'hono/html';
+import { agingChart, dsoTrendChart, monthLabel, tenantCurrencies, tenantKpis, type Figure } from '../../../kpi/index.js';
+import { dateInZone } from '../../../model/index.js';
+import { listTenants } from '../../../store/auth.js';
+import { nowOf, tenantOf, type UiDeps, type UiEnv } from '../context.js';
+import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
+import { Page, render } from '../layout.js';
+
+const Kpi = ({ label, value, hint }: { label: string; value: string; hint?: string }) => (
+  <div class="kpi" title={hint}>
+    <div class="label">{label}</div>
+    <div class="value">{value}</div>
+  </div>
+);
+
+/** A decimal string in the reader's notation ("83,0" in French), exact: Intl formats decimal strings without a float. */
+const decimal = (v: string, places: number, lang: Lang) =>
+  new Intl.NumberFormat(localeOf(lang), { minimumFractionDigits: places, maximumFractionDigits: places }).format(v as Intl.StringNumericLiteral);
+const days = (f: Figure, t: Dict, lang: Lang) => (f.value === null ? '—' : `${decimal(f.value, 1, lang)} ${t.days}`);
+const pct = (v: string | null, lang: Lang) => (v === null ? '—' : `${decimal(v, 2, lang)} %`);
+
+export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
+  app.get('/dashboard', async (c) => {
+    const t = c.get('t');
+    const lang = c.get('lang');
+    const tenant = tenantOf(c);
+    const currencies = await tenantCurrencies(deps.sql, tenant.id);
+    const wanted = c.req.query('currency');
+    const currency = currencies.find((x) => x === wanted) ?? currencies[0];
+    const tenants = await listTenants(deps.sql);
+    if (!currency) {
+      return render(
+        c,
+        <Page c={c} title={t.dashboard} active="dashboard" tenants={tenants}>
+          <div class="card">
+            <p class="muted">{t.noData}</p>
+            <a class="button" href="/connections">
+              {t.connections}
+            </a>
+          </div>
+        </Page>,
+      );
+    }
+    const asOf = dateInZone(nowOf(deps), tenant.timeZone);
+    const { kpis, trend } = await tenantKpis(deps.sql, tenant.id, { asOf, currency });
+    const locale = localeOf(lang);
+    // The charts are SVG strings built by src/kpi/charts.ts, which escapes every text it draws.
+    const aging = agingChart(kpis.aging, currency, { id: 'aging', title: t.aging, locale });
+    const dso = dsoTrendChart(
+      trend.map((p) => ({ label: monthLabel(p.month, locale), value: p.dso })),
+      { id: 'dso', title: t.dsoTrend, locale },
+    );
+    return render(
+      c,
+      <Page
+        c={c}
+        title={t.dashboard}
+        active="dashboard"
+        tenants={tenants}
+        subtitle={`${tenant.name} · ${asOf} · ${currency}`}
+        actions={
+          currencies.length > 1 ? (
+            <nav class="actions">
+              {currencies.map((x) => (
+                <a class={x === currency ? 'badge info' : 'badge'} href={`/dashboard?currency=${x}`}>
+                  {x}
+                </a>
+              ))}
+            </nav>
+          ) : null
+        }
+      >
+        <div class="grid">
+          <Kpi label={t.receivables} value={formatMoney(kpis.receivables.total, currency, lang)} />
+          <Kpi label={t.pastDue} value={formatMoney(kpis.receivables.pastDue, currency, lang)} />
+          <Kpi label={t.dsoCountBack} value={days(kpis.dsoCountBack, t, lang)} hint={kpis.dsoCountBack.formula} />
+          <Kpi label={t.dsoSimple} value={days(kpis.dsoSimple, t, lang)} hint={kpis.dsoSimple.formula} />
+          <Kpi label={t.bpdso} value={days(kpis.bestPossibleDso, t, lang)} hint={kpis.bestPossibleDso.formula} />
+          <Kpi label={t.add} value={days(kpis.averageDaysDelinquent, t, lang)} hint={kpis.averageDaysDelinquent.formula} />
+          <Kpi label={t.cei} value={pct(kpis.cei.value, lang)} hint={kpis.cei.formula} />
+          <Kpi label={t.collectionRate} value={pct(kpis.collectionRate.value, lang)} hint={kpis.collectionRate.formula} />
+          <Kpi label={t.paidOnTime} value={pct(kpis.paidOnTime.byCount, lang)} hint={kpis.paidOnTime.formula} />
+          <Kpi label={t.promiseKept} value={pct(kpis.promiseKept.rate, lang)} hint={kpis.promiseKept.formula} />
+        </div>
+        <div class="two">
+          <div class="card chart" data-chart="aging">
+            {raw(aging)}
+          </div>
+          <div class="card chart" data-chart="dso">
+            {raw(dso)}
+          </div>
+        </div>
+        <p class="hint">{t.currencyNote}</p>
+      </Page>,
+    );
+  });
+}

@@ -1,0 +1,236 @@
+// The settings pages through app.request() on a real PostgreSQL: sign-in, CSRF, tenant isolation, escaping, forms, language.
+import { describe, expect, it } from 'vitest';
+import { createUi } from '../../../src/http/ui/index.js';
+import { activePolicy } from '../../../src/store/policies.js';
+import { listPauses, openPause } from '../../../src/store/pauses.js';
+import { createSession, saveOAuthState } from '../../../src/store/auth.js';
+import { useDatabase } from '../../support/db.js';
+import { ADMIN, Browser, ORIGIN, customer, invoice, seedTenant, uiDeps } from './helpers.js';
+
+const sql = useDatabase();
+const app = createUi(uiDeps(sql));
+
+describe('sign-in', () => {
+  it('sends pages to the sign-in page and the API to 401 without credentials', async () => {
+    const b = new Browser(app);
+    const res = await b.request('/dashboard');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/signin?next=%2Fdashboard');
+    expect((await b.request('/')).headers.get('location')).toBe('/signin');
+    const api = await app.request('/api/v1/customers');
+    expect(api.status).toBe(401);
+    expect(api.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('refuses a wrong password and opens an HttpOnly SameSite=Lax session for the admin', async () => {
+    const b = new Browser(app);
+    const bad = await b.request('/signin', { form: { email: ADMIN.email, password: 'wrong password!' } });
+    expect(bad.status).toBe(400);
+    expect(b.cookies.has('relance_session')).toBe(false);
+    const ok = await app.request('/signin', { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(ADMIN).toString() });
+    expect(ok.status).toBe(303);
+    const cookie = ok.headers.getSetCookie().find((c) => c.startsWith('relance_session='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    // The session id stored is a hash: the cookie value itself is nowhere in the table.
+    const token = cookie.split(';')[0]!.split('=')[1]!;
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from sessions where id = ${token}`;
+    expect(row!.n).toBe(0);
+  });
+
+  it('marks the cookie Secure when the public URL is https', async () => {
+    const secure = createUi(uiDeps(sql, {}, { PUBLIC_URL: 'https://relance.example.com' }));
+    const res = await secure.request('/signin', { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(ADMIN).toString() });
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('relance_session='))).toMatch(/Secure/);
+  });
+
+  it('signs out: the old cookie no longer opens pages', async () => {
+    const t = await seedTenant(sql, [], []);
+    const b = new Browser(app);
+    await b.signIn(t.tenant.id);
+    const cookie = b.cookies.get('relance_session')!;
+    expect((await b.post('/signout')).status).toBe(303);
+    const res = await app.request('/dashboard', { headers: { cookie: `relance_session=${cookie}` } });
+    expect(res.status).toBe(302);
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a form without the session token, or from another origin, and accepts the page’s own', async () => {
+    const t = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '100.00')]);
+    const b = new Browser(app);
+    await b.signIn(t.tenant.id);
+    const noToken = await b.request('/settings/tokens', { form: { name: 'x' } });
+    expect(noToken.status).toBe(403);
+    const wrongToken = await b.request('/settings/tokens', { form: { name: 'x', _csrf: 'forged' } });
+    expect(wrongToken.status).toBe(403);
+    const token = await b.csrf();
+    const crossSite = await b.request('/settings/tokens', { form: { name: 'x', _csrf: token }, headers: { origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    const ok = await b.request('/settings/tokens', { form: { name: 'x', _csrf: token } });
+    expect(ok.status).toBe(200);
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from api_tokens where tenant_id = ${t.tenant.id}`;
+    expect(row!.n).toBe(1);
+  });
+});
+
+describe('tenant isolation', () => {
+  it('answers 404 for every id of another tenant, in pages and forms', async () => {
+    const a = await seedTenant(sql, [customer('ca')], [invoice('1', 'ca', '2026-11-10', '100.00')]);
+    const b = await seedTenant(sql, [customer('cb')], [invoice('2', 'cb', '2026-11-10', '100.00')]);
+    const pause = await openPause(sql, a.tenant.id, a.connection.id, { kind: 'hold', reason: 'r', owner: 'o', startsOn: '2026-11-20', customerExternalId: 'ca', instalments: [] }, 'test');
+    const user = new Browser(app);
+    await user.signIn(b.tenant.id);
+    expect((await user.request(`/customers/${a.connection.id}/ca`)).status).toBe(404);
+    expect((await user.request(`/customers/${b.connection.id}/cb`)).status).toBe(200);
+    expect((await user.request(`/preview?connection=${a.connection.id}`)).status).toBe(404);
+    expect((await user.post(`/connections/${a.connection.id}/sync`)).status).toBe(404);
+    expect((await user.post(`/connections/${a.connection.id}/disconnect`)).status).toBe(404);
+    expect((await user.post(`/customers/${a.connection.id}/ca/pauses`, { kind: 'dispute', reason: 'x', owner: 'y', startsOn: '2026-11-24' })).status).toBe(404);
+    expect((await user.post(`/customers/${a.connection.id}/ca/pauses/${pause.id}/resolve`)).status).toBe(404);
+    // B's own customer path with A's pause id is not a way round either.
+    expect((await user.post(`/customers/${b.connection.id}/cb/pauses/${pause.id}/resolve`)).status).toBe(404);
+    expect((await listPauses(sql, a.tenant.id, { states: ['active'] })).map((p) => p.id)).toEqual([pause.id]);
+    const [conn] = await sql<{ status: string }[]>`select status from connections where id = ${a.connection.id}`;
+    expect(conn!.status).toBe('active');
+  });
+
+  it('shows only the current tenant’s customers', async () => {
+    const a = await seedTenant(sql, [customer('ca', 'Alpha Seulement SARL')], []);
+    const b = await seedTenant(sql, [customer('cb', 'Beta Seulement SAS')], []);
+    const user = new Browser(app);
+    await user.signIn(b.tenant.id);
+    const html = await (await user.request('/customers')).text();
+    expect(html).toContain('Beta Seulement SAS');
+    expect(html).not.toContain('Alpha Seulement SARL');
+    expect(a.tenant.id).not.toBe(b.tenant.id);
+  });
+});
+
+describe('escaping', () => {
+  it('renders an XSS payload in a customer name as text on every page that shows it', async () => {
+    const payload = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'';
+    const t = await seedTenant(sql, [customer('evil', payload)], [invoice('9', 'evil', '2026-11-10', '250.00')]);
+    const user = new Browser(app);
+    await user.signIn(t.tenant.id);
+    for (const path of ['/customers', `/customers/${t.connection.id}/evil`, '/preview']) {
+      const res = await user.request(path);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html, path).not.toContain('<script>alert(1)');
+      expect(html, path).not.toContain('<img src=x');
+      expect(html, path).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;');
+    }
+    const res = await user.request('/customers');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
+
+describe('forms', () => {
+  it('shows zod errors next to the policy field and saves a valid edit as a new version', async () => {
+    const t = await seedTenant(sql, [customer('c1')], []);
+    const user = new Browser(app);
+    await user.signIn(t.tenant.id);
+    const page = await (await user.request('/policy')).text();
+    const form = Object.fromEntries(
+      [...page.matchAll(/<(?:input|textarea|select)[^>]*>/g)]
+        .map((m) => [/name="([^"]+)"/.exec(m[0])?.[1], decode(/value="([^"]*)"/.exec(m[0])?.[1] ?? '')] as const)
+        .filter((e): e is [string, string] => Boolean(e[0])),
+    );
+    // Selects and textareas carry their value elsewhere; the defaults for a French tenant:
+    const base: Record<string, string> = { ...form, calendar: 'FR', groupBy: 'invoice', customerOverrides: '{}', invoiceOverrides: '{}' };
+    for (let i = 0; i < Number(base['stepCount']); i++) {
+      base[`s.${i}.channel`] = i === 4 ? 'letter' : i === 5 ? 'handoff' : 'email';
+      base[`s.${i}.unit`] = 'calendar';
+      base[`s.${i}.from`] = 'due';
+      delete base[`s.${i}.remove`];
+      delete base[`s.${i}.includePenalties`];
+    }
+    delete base['_csrf'];
+    const bad = await user.post('/policy', { ...base, op: 'save', 's.1.days': 'soon', 's.2.id': 'Bad Id' });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    const block = html.slice(html.indexOf('id="s.1.days"'), html.indexOf('id="s.1.days"') + 400);
+    expect(block).toMatch(/class="err">[^<]*number/i);
+    expect(html).toContain('must be a lowercase id such as reminder-1');
+    expect(await activePolicy(sql, t.tenant.id)).toBeNull();
+
+    // With the first block removed, an error in the third block is still shown on the third block.
+    const shifted = await (await user.post('/policy', { ...base, op: 'save', 's.0.remove': 'on', 's.2.id': 'Bad Id' })).text();
+    const third = shifted.slice(shifted.indexOf('data-step="2"'), shifted.indexOf('data-step="3"'));
+    expect(third).toContain('must be a lowercase id such as reminder-1');
+    expect(shifted.slice(shifted.indexOf('data-step="1"'), shifted.indexOf('data-step="2"'))).not.toContain('class="err"');
+
+    const good = await user.post('/policy', { ...base, op: 'save', 's.1.days': '5' });
+    expect(good.status).toBe(200);
+    const stored = await activePolicy(sql, t.tenant.id);
+    expect(stored?.version).toBe(1);
+    expect((stored!.document as { steps: { id: string; offset: { days: number } }[] }).steps[1]).toMatchObject({ id: 'reminder-1', offset: { days: 5 } });
+  });
+
+  it('adds a dispute with validation, then resolves it', async () => {
+    const t = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '100.00')]);
+    const user = new Browser(app);
+    await user.signIn(t.tenant.id);
+    const base = `/customers/${t.connection.id}/c1`;
+    const invalid = await user.post(`${base}/pauses`, { kind: 'promise', invoiceExternalId: '1', reason: 'will pay', owner: 'me', startsOn: '2026-11-24', expiresOn: '' });
+    expect(invalid.status).toBe(422);
+    expect(await invalid.text()).toContain('a promise to pay must have the promised date');
+    const ok = await user.post(`${base}/pauses`, { kind: 'dispute', invoiceExternalId: '1', reason: 'wrong quantity', owner: 'me', startsOn: '2026-11-24', expiresOn: '' });
+    expect(ok.status).toBe(303);
+    const [p] = await listPauses(sql, t.tenant.id, { states: ['active'] });
+    expect(p).toMatchObject({ kind: 'dispute', invoiceExternalId: '1', reason: 'wrong quantity', customerExternalId: 'c1' });
+    expect((await user.post(`${base}/pauses/${p!.id}/resolve`)).status).toBe(303);
+    expect(await listPauses(sql, t.tenant.id, { states: ['active'] })).toEqual([]);
+  });
+});
+
+describe('language', () => {
+  it('follows Accept-Language until a language is picked', async () => {
+    const t = await seedTenant(sql, [], []);
+    const fr = new Browser(app, { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' });
+    await fr.signIn(t.tenant.id);
+    const html = await (await fr.request('/connections')).text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('Connecter la société de démonstration');
+    await fr.request('/lang?to=en&back=/connections');
+    const en = await (await fr.request('/connections')).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Connect the demo company');
+    // No open redirect through the language switch.
+    expect((await fr.request('/lang?to=fr&back=//evil.example')).headers.get('location')).toBe('/');
+  });
+});
+
+describe('OAuth callback', () => {
+  it('refuses an unknown or replayed state and a state of another session', async () => {
+    const t = await seedTenant(sql, [], []);
+    const user = new Browser(app);
+    await user.signIn(t.tenant.id);
+    expect((await user.request('/oauth/quickbooks/callback?code=x&state=unknown')).status).toBe(400);
+    const other = await createSession(sql, ADMIN.email, 60_000, t.tenant.id);
+    const state = await saveOAuthState(sql, { tenantId: t.tenant.id, sessionId: other.session.id, provider: 'quickbooks', connectionId: t.connection.id });
+    expect((await user.request(`/oauth/quickbooks/callback?code=x&state=${state}`)).status).toBe(400);
+    // Consumed by the refused attempt: a replay is refused too.
+    expect((await user.request(`/oauth/quickbooks/callback?code=x&state=${state}`)).status).toBe(400);
+  });
+});
+
+const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+describe('mounting', () => {
+  it('leaves the host app’s other routes alone, whatever the mount order', async () => {
+    const { Hono } = await import('hono');
+    const host = new Hono();
+    host.route('/', createUi(uiDeps(sql)));
+    host.post('/webhooks/quickbooks', (c) => c.text('ingested'));
+    host.get('/health', (c) => c.json({ status: 'ok' }));
+    const hook = await host.request('/webhooks/quickbooks', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(hook.status).toBe(200);
+    expect(await hook.text()).toBe('ingested');
+    expect((await host.request('/health')).status).toBe(200);
+    expect((await host.request('/dashboard')).status).toBe(302);
+  });
+});
