@@ -1,7 +1,8 @@
 // Wires the action executor to the service: SMTP from SMTP_URL, facts from the store, write-back through the connection's connector, alerts by email and log.
 import { createSmtpTransport, executeDue, storeLookups, type ActionAlert, type ExecutorDeps } from '../src/actions/index.js';
 import type { Service } from '../src/service.js';
-import { openProvider } from '../src/sync/engine.js';
+import { createHmac } from 'node:crypto';
+import { openProvider, syncRecords } from '../src/sync/engine.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port`. */
 export function smtpFromUrl(url: string, from: string) {
@@ -17,6 +18,19 @@ export function smtpFromUrl(url: string, from: string) {
   };
 }
 
+/**
+ * Posts an alert to a chat tool's incoming webhook. With a secret, `X-Relance-Signature: sha256=<hex HMAC of the
+ * body>` and `X-Relance-Timestamp` let the receiver check it came from us; the alert key makes repeats recognisable.
+ */
+export async function postAlert(url: string, secret: string | null, a: ActionAlert): Promise<void> {
+  const body = JSON.stringify({ key: a.key, kind: a.kind, severity: a.severity, tenantId: a.tenantId, actionKey: a.actionKey, text: a.message, detail: a.body ?? null });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-relance-timestamp': timestamp };
+  if (secret) headers['x-relance-signature'] = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+  const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`alert webhook answered ${res.status}`);
+}
+
 /** Null when no SMTP server is configured: the service then plans but does not send (and says so). */
 export type ActionExecutor = ((service: Service, tenantId: string, now?: Date) => Promise<void>) & { close(): void };
 
@@ -30,11 +44,18 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
     if (config.ALERT_EMAIL) {
       await transport.sendMail({ from, to: config.ALERT_EMAIL, subject: `[Relance] ${a.message}`.slice(0, 200), text: a.body ?? a.message, messageId: `<alert-${a.key.replace(/[^A-Za-z0-9.-]/g, '')}@relance>` });
     }
+    if (config.ALERT_WEBHOOK_URL) await postAlert(config.ALERT_WEBHOOK_URL, config.ALERT_WEBHOOK_SECRET ?? null, a);
   };
+  const lookups = storeLookups(service.runtime.sql);
   const deps: ExecutorDeps = {
     sql: service.runtime.sql,
     smtp: { transport, from },
-    ...storeLookups(service.runtime.sql),
+    ...lookups,
+    // Re-read the invoices from the ERP (within the connection's rate budget) before deciding to send.
+    async freshness(ctx, ids) {
+      if (ctx.connectionId) await syncRecords(service.sync, ctx.tenantId, ctx.connectionId, { invoices: [...ids] });
+      return lookups.freshness(ctx, ids);
+    },
     alert,
     async writeback(action, _proof, ctx) {
       if (!ctx.connectionId) return;

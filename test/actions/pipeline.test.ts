@@ -1,4 +1,7 @@
 // The whole loop on real parts: QuickBooks simulator → sync → rules → outbox → SMTP (loopback) → write-back in the ERP, exactly once.
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import { http, passthrough } from 'msw';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quickbooks } from '../../connectors/quickbooks/index.js';
@@ -6,14 +9,14 @@ import { runEvaluation } from '../../src/collections/run.js';
 import type { Service } from '../../src/service.js';
 import { listOutbox } from '../../src/store/index.js';
 import { syncConnection } from '../../src/sync/engine.js';
-import { createActionExecutor } from '../../workers/actions.js';
+import { createActionExecutor, postAlert } from '../../workers/actions.js';
 import { createQuickBooksSimulator } from '../simulators/quickbooks/index.js';
 import { useDatabase } from '../support/db.js';
 import { connectTo, syncDeps, useSimulator } from '../support/providers.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const sql = useDatabase();
-const { sim } = useSimulator(createQuickBooksSimulator({ seed: 21, customers: 8, invoices: 40, payments: 15, creditNotes: 2, limits: { perSecond: Infinity, perMinute: Infinity } }));
+const { sim, server: msw } = useSimulator(createQuickBooksSimulator({ seed: 21, customers: 8, invoices: 40, payments: 15, creditNotes: 2, limits: { perSecond: Infinity, perMinute: Infinity } }));
 let smtp: SmtpSink;
 beforeAll(async () => {
   smtp = await startSmtpSink();
@@ -36,6 +39,10 @@ describe('sync → plan → send → write back', () => {
       sync: deps,
     } as unknown as Service;
     const execute = createActionExecutor(service)!;
+    // Paid in the ERP after planning, and no sync since: the executor's re-read must catch it.
+    const paidLater = emails.find((e) => (e.payload as { invoices: unknown[] }).invoices.length === 1)!;
+    const paidId = (paidLater.payload as { invoices: { externalId: string }[] }).invoices[0]!.externalId;
+    sim.data.pay(paidId, Number(sim.data.get('Invoice', paidId)!['Balance']).toFixed(2));
     // Actions wait for the send window (the next business morning); run the executor then, twice.
     const sendTime = new Date(Math.max(...emails.map((e) => Date.parse(e.dueAt))) + 3600_000);
     await execute(service, c.tenant.id, sendTime);
@@ -46,16 +53,17 @@ describe('sync → plan → send → write back', () => {
     const sentEmails = after.filter((o) => o.kind === 'email' && o.state === 'sent');
     // A step with statutory penalties needs the ECB rate of the half-year; 2026-H2 is not in the table yet, so
     // that email waits with the reason instead of being sent with another period's rate.
-    const waiting = after.filter((o) => o.kind === 'email' && o.state !== 'sent');
+    expect(after.find((o) => o.idempotencyKey === paidLater.idempotencyKey)!.state).toBe('cancelled');
+    const waiting = after.filter((o) => o.kind === 'email' && o.state !== 'sent' && o.state !== 'cancelled');
     expect(waiting.every((o) => /RATE_MISSING\(2026-H2\)/.test(o.lastError ?? ''))).toBe(true);
-    expect(sentEmails.length + waiting.length).toBe(emails.length);
+    expect(sentEmails.length + waiting.length + 1).toBe(emails.length);
     expect(sentEmails.length).toBeGreaterThan(0);
     // Exactly once: one message per email action, even after a second run.
     expect(smtp.messages.length).toBe(sentEmails.length);
     expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(smtp.messages.length);
 
     // Each message names its invoices, and the ERP shows the status on them.
-    const first = sentEmails[0]!.payload as { invoices: { externalId: string; number: string }[]; customerExternalId: string };
+    const first = sentEmails.find((e) => e.idempotencyKey !== paidLater.idempotencyKey)!.payload as { invoices: { externalId: string; number: string }[]; customerExternalId: string };
     const message = smtp.messages.find((m) => first.invoices.every((i) => m.text.includes(i.number)));
     expect(message, `no message lists ${first.invoices.map((i) => i.number).join(', ')}`).toBeDefined();
     const writebacks = after.filter((o) => o.kind === 'writeback');
@@ -64,5 +72,28 @@ describe('sync → plan → send → write back', () => {
     const note = String(sim.data.get('Invoice', first.invoices[0]!.externalId)!['PrivateNote'] ?? '');
     expect(note).toContain('[relance]');
     expect(planned.keys.length).toBeGreaterThanOrEqual(emails.length);
+  });
+});
+
+describe('alert webhook', () => {
+  it('posts alerts signed with HMAC-SHA256 over timestamp and body', async () => {
+    const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => (received.push({ headers: req.headers, body }), res.writeHead(204).end()));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    const secret = 'chat-webhook-secret-123';
+    // A real local receiver: let this request through the simulator's interceptor.
+    msw.use(http.post(/127\.0\.0\.1:\d+\/hook/, () => passthrough()));
+    await postAlert(url, secret, { key: 'k1', tenantId: 't1', severity: 'warning', kind: 'letter_to_post', message: 'Mise en demeure à poster: F-1042', actionKey: 'a1' });
+    server.close();
+    const [hit] = received;
+    const expected = `sha256=${createHmac('sha256', secret).update(`${String(hit!.headers['x-relance-timestamp'])}.${hit!.body}`).digest('hex')}`;
+    expect(hit!.headers['x-relance-signature']).toBe(expected);
+    expect(JSON.parse(hit!.body)).toMatchObject({ key: 'k1', kind: 'letter_to_post', text: 'Mise en demeure à poster: F-1042' });
+    await expect(postAlert(`${url}-gone`, secret, { key: 'k2', tenantId: 't1', severity: 'info', kind: 'task', message: 'x', actionKey: 'a2' })).rejects.toThrow();
   });
 });
