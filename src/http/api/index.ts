@@ -276,7 +276,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
     },
   );
 
-  const mappingParams = z.object({ provider: z.string().openapi({ param: { in: 'path' }, example: 'quickbooks' }), entity: z.enum(ENTITIES).openapi({ param: { in: 'path' } }) });
+  const mappingParams = z.object({ provider: z.string().openapi({ param: { in: 'path' }, description: 'a folder of mappings/' }), entity: z.enum(ENTITIES).openapi({ param: { in: 'path' } }) });
 
   api.openapi(
     createRoute({ method: 'get', path: `${API_PREFIX}/mappings/{provider}/{entity}`, tags: ['Mappings'], security, summary: 'Shipped mapping and the tenant override', request: { params: mappingParams }, responses: { 200: json(MappingBody, 'Mapping'), 404: notFound } }),

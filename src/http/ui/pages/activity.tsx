@@ -2,7 +2,7 @@
 // Activity: the outbox (planned, sending, sent, failed, cancelled, with the engine's explanation) and the activity log with proofs.
 import type { Hono } from 'hono';
 import type { PlannedAction } from '../../../model/collections.js';
-import { listActivity } from '../../../store/activity.js';
+import { getLetter, listActivity } from '../../../store/activity.js';
 import { listDocuments } from '../../../store/documents.js';
 import { listTenants } from '../../../store/auth.js';
 import { listOutbox, type OutboxState } from '../../../store/outbox.js';
@@ -20,6 +20,17 @@ function asAction(payload: unknown): Partial<PlannedAction> & { message?: string
 }
 
 export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
+  // A generated letter, byte for byte as stored (its sha256 is the proof of what was posted).
+  app.get('/activity/letters/:key', async (c) => {
+    const letter = await getLetter(deps.sql, tenantOf(c).id, c.req.param('key'));
+    if (!letter) return c.notFound();
+    return c.body(new Uint8Array(letter.pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="relance-${letter.sha256.slice(0, 12)}.pdf"`,
+      'x-content-sha256': letter.sha256,
+    });
+  });
+
   app.get('/activity', async (c) => {
     const t = c.get('t');
     const lang = c.get('lang');
@@ -70,6 +81,11 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                       <td>{a.reason ?? ''}</td>
                       <td>
                         {a.contentHash ? <code title="sha256">{a.contentHash.slice(0, 12)}…</code> : null}
+                        {a.channel === 'letter' && a.kind === 'sent' ? (
+                          <div>
+                            <a href={`/activity/letters/${encodeURIComponent(a.actionKey)}`}>PDF</a>
+                          </div>
+                        ) : null}
                         {a.proof ? (
                           <details>
                             <summary>{t.proof}</summary>

@@ -26,7 +26,7 @@ function selection(c: UiContext, deps: UiDeps, form: Record<string, string> = {}
   const providers = deps.registry.providers();
   const p = form['provider'] ?? c.req.query('provider') ?? '';
   const e = form['entity'] ?? c.req.query('entity') ?? '';
-  const provider = providers.includes(p) ? p : providers[0] ?? 'quickbooks';
+  const provider = providers.includes(p) ? p : providers[0] ?? '';
   const entity = (ENTITIES as readonly string[]).includes(e) ? (e as EntityKind) : 'invoice';
   return { providers, provider, entity };
 }
