@@ -3,6 +3,7 @@ import { createSmtpTransport, executeDue, storeLookups, type ActionAlert, type E
 import type { Service } from '../src/service.js';
 import { createHmac } from 'node:crypto';
 import { openProvider, syncRecords } from '../src/sync/engine.js';
+import { getTenantTemplate } from '../src/store/templates.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port`. */
 export function smtpFromUrl(url: string, from: string) {
@@ -57,6 +58,11 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
       return lookups.freshness(ctx, ids);
     },
     alert,
+    // The company's edited templates (validated when saved, and again by the executor before use).
+    async templates(tenantId, templateId, lang) {
+      const stored = await getTenantTemplate(service.runtime.sql, tenantId, templateId, lang);
+      return stored ? { subject: stored.subject, text: stored.text, html: stored.html } : null;
+    },
     async writeback(action, _proof, ctx) {
       if (!ctx.connectionId) return;
       const { connector, context } = await openProvider(service.sync, ctx.tenantId, ctx.connectionId);

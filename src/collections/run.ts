@@ -98,6 +98,8 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
     })),
     ...alerts.map((a) => ({ idempotencyKey: a.key, kind: 'alert', dueAt: now.toISOString(), payload: a, connectionId })),
   ];
+  // A stable order (due time, then key) so executors work through a day's actions the same way every run.
+  items.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.idempotencyKey.localeCompare(b.idempotencyKey));
   const keys = await planActions(sql, tenantId, items);
   // Promises whose date has passed end here: broken if the invoice is still open (the evaluator has planned the alert), kept otherwise.
   let closedPauses = 0;

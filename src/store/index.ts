@@ -11,3 +11,4 @@ export * from './inbox.js';
 export * from './outbox.js';
 export * from './pauses.js';
 export * from './policies.js';
+export * from './templates.js';

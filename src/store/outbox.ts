@@ -29,9 +29,11 @@ export async function planActions(sql: Sql, tenantId: string, items: readonly Pl
   );
   const rows = await sql<{ idempotency_key: string }[]>`
     insert into outbox (tenant_id, idempotency_key, kind, due_at, payload, covers, connection_id)
-    select ${tenantId}::uuid, r.idempotency_key, r.kind, r.due_at, r.payload,
-      array(select jsonb_array_elements_text(r.covers)), r.connection_id
-    from jsonb_to_recordset(${payload}::text::jsonb) as r(idempotency_key text, kind text, due_at timestamptz, payload jsonb, covers jsonb, connection_id uuid)
+    select ${tenantId}::uuid, e.v->>'idempotency_key', e.v->>'kind', (e.v->>'due_at')::timestamptz, e.v->'payload',
+      array(select jsonb_array_elements_text(e.v->'covers')), (e.v->>'connection_id')::uuid
+    from jsonb_array_elements(${payload}::text::jsonb) with ordinality as e(v, ord)
+    -- ids follow the order given, so executors work through the items in that order
+    order by e.ord
     on conflict (tenant_id, idempotency_key) do nothing
     returning idempotency_key`;
   return rows.map((r) => r.idempotency_key);

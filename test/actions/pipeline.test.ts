@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { runEvaluation } from '../../src/collections/run.js';
 import type { Service } from '../../src/service.js';
-import { listOutbox } from '../../src/store/index.js';
+import { listOutbox, saveTenantTemplate } from '../../src/store/index.js';
+import { TEMPLATE_IDS, shippedTemplate } from '../../src/actions/index.js';
 import { syncConnection } from '../../src/sync/engine.js';
 import { createActionExecutor, postAlert } from '../../workers/actions.js';
 import { createQuickBooksSimulator } from '../simulators/quickbooks/index.js';
@@ -38,6 +39,11 @@ describe('sync → plan → send → write back', () => {
       runtime: { sql },
       sync: deps,
     } as unknown as Service;
+    // The company edited every template's subject; the executor must send the edited version.
+    for (const id of TEMPLATE_IDS) for (const lang of ['fr', 'en'] as const) {
+      const shipped = shippedTemplate(id, lang);
+      await saveTenantTemplate(sql, c.tenant.id, id, lang, { ...shipped, subject: `[Acme] ${shipped.subject}` }, 'test');
+    }
     const execute = createActionExecutor(service)!;
     // Paid in the ERP after planning, and no sync since: the executor's re-read must catch it.
     const paidLater = emails.find((e) => (e.payload as { invoices: unknown[] }).invoices.length === 1)!;
@@ -61,6 +67,7 @@ describe('sync → plan → send → write back', () => {
     // Exactly once: one message per email action, even after a second run.
     expect(smtp.messages.length).toBe(sentEmails.length);
     expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(smtp.messages.length);
+    expect(smtp.messages.every((m) => m.subject.startsWith('[Acme] '))).toBe(true);
 
     // Each message names its invoices, and the ERP shows the status on them.
     const first = sentEmails.find((e) => e.idempotencyKey !== paidLater.idempotencyKey)!.payload as { invoices: { externalId: string; number: string }[]; customerExternalId: string };
