@@ -25,6 +25,14 @@ export const Badge: FC<{ tone?: 'ok' | 'warn' | 'bad' | 'info'; children?: Child
 
 export const FieldError: FC<{ errors: Record<string, string>; path: string }> = ({ errors, path }) => (errors[path] ? <div class="err">{errors[path]}</div> : null);
 
+/** A folded JSON value (proofs, raw payloads): escaped text, opened on demand. */
+export const JsonDetails: FC<{ summary: string; value: unknown }> = ({ summary, value }) => (
+  <details>
+    <summary>{summary}</summary>
+    <pre>{JSON.stringify(value, null, 2)}</pre>
+  </details>
+);
+
 export const Flash: FC<{ tone: 'ok' | 'bad' | 'info'; children?: Child }> = ({ tone, children }) => (
   <div class={`flash ${tone}`} role={tone === 'bad' ? 'alert' : 'status'}>
     {children}

@@ -8,7 +8,7 @@ import { listTenants } from '../../../store/auth.js';
 import { listOutbox, type OutboxState } from '../../../store/outbox.js';
 import { tenantOf, type UiDeps, type UiEnv } from '../context.js';
 import { formatDate, formatMoney } from '../i18n.js';
-import { Badge, Page, render } from '../layout.js';
+import { Badge, JsonDetails, Page, render } from '../layout.js';
 import { channelTone } from './preview.js';
 
 const STATES: readonly OutboxState[] = ['planned', 'sending', 'sent', 'failed', 'cancelled'];
@@ -86,12 +86,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                             <a href={`/activity/letters/${encodeURIComponent(a.actionKey)}`}>PDF</a>
                           </div>
                         ) : null}
-                        {a.proof ? (
-                          <details>
-                            <summary>{t.proof}</summary>
-                            <pre>{JSON.stringify(a.proof, null, 2)}</pre>
-                          </details>
-                        ) : null}
+                        {a.proof ? <JsonDetails summary={t.proof} value={a.proof} /> : null}
                       </td>
                     </tr>
                   ))}
@@ -158,12 +153,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                         </td>
                         <td class="hint wide why" data-label={t.explain}>
                           {a.explain ?? a.message ?? ''}
-                          {o.result ? (
-                            <details>
-                              <summary>{t.proof}</summary>
-                              <pre>{JSON.stringify(o.result, null, 2)}</pre>
-                            </details>
-                          ) : null}
+                          {o.result ? <JsonDetails summary={t.proof} value={o.result} /> : null}
                         </td>
                       </tr>
                     );

@@ -9,7 +9,7 @@ import { getConnection, listConnections, type Connection } from '../../../store/
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, startAuthorization } from '../flow.js';
 import { formatDate, type Dict, type Lang } from '../i18n.js';
-import { Badge, Csrf, Document, Flash, Page, render } from '../layout.js';
+import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
 
 export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
   if (status === 'active') return 'ok';
@@ -156,10 +156,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                     </td>
                     <td>
                       {q.path ? <code>{q.path}</code> : null} {q.reason}
-                      <details>
-                        <summary>{t.raw}</summary>
-                        <pre>{JSON.stringify(q.raw, null, 2)}</pre>
-                      </details>
+                      <JsonDetails summary={t.raw} value={q.raw} />
                     </td>
                     <td>
                       {formatDate(q.last_seen_at, lang, tenantOf(c).timeZone)} ×{q.occurrences}
