@@ -24,6 +24,8 @@ export interface ChartOptions {
   title?: string;
   /** BCP 47 locale for numbers and month names (default 'en'). */
   locale?: string;
+  /** Words drawn in the chart, in the reader's language (defaults are English). */
+  labels?: { current?: string; daysUnit?: string };
 }
 
 function formatMoney(amount: string, currency: string, locale: string): string {
@@ -65,8 +67,9 @@ export function agingChart(aging: Aging, currency: string, options: ChartOptions
     // Display only: the bar length is a picture of the exact amount printed beside it.
     const w = max > 0 ? Math.max(Number(b.amount) > 0 ? 2 : 0, (Math.abs(Number(b.amount)) / max) * barMax) : 0;
     const share = b.share === null ? '' : ` · ${percent(b.share, locale)}`;
+    const label = b.key === 'current' && options.labels?.current ? options.labels.current : b.label;
     parts.push(
-      `<g><text x="8" y="${y + 14}" font-size="13" fill="${INK}">${escapeXml(b.label)}</text>` +
+      `<g><text x="8" y="${y + 14}" font-size="13" fill="${INK}">${escapeXml(label)}</text>` +
         `<text x="${WIDTH - 8}" y="${y + 14}" font-size="13" fill="${MUTED}" text-anchor="end">${escapeXml(money(b.amount) + share)}</text>` +
         `<rect x="8" y="${y + 20}" width="${w.toFixed(1)}" height="16" rx="2" fill="${BUCKET_COLOURS[Math.min(i, BUCKET_COLOURS.length - 1)]}">` +
         `<title>${escapeXml(`${b.label}: ${money(b.amount)}, ${b.count} item(s)`)}</title></rect></g>`,
@@ -151,7 +154,7 @@ export function dsoTrendChart(points: readonly ChartPoint[], options: ChartOptio
   const last = points[points.length - 1];
   if (last && last.value !== null) {
     const lx = x(points.length - 1);
-    parts.push(`<text x="${lx.toFixed(1)}" y="${(y(Number(last.value)) - 10).toFixed(1)}" font-size="13" font-weight="600" fill="${INK}" text-anchor="end">${escapeXml(`${last.value} d`)}</text>`);
+    parts.push(`<text x="${lx.toFixed(1)}" y="${(y(Number(last.value)) - 10).toFixed(1)}" font-size="13" font-weight="600" fill="${INK}" text-anchor="end">${escapeXml(`${last.value} ${options.labels?.daysUnit ?? 'd'}`)}</text>`);
   }
   if (known.length === 0) {
     parts.push(`<text x="${WIDTH / 2}" y="${top + plotH / 2}" font-size="13" fill="${MUTED}" text-anchor="middle">${escapeXml('No sales in the period: DSO not available')}</text>`);

@@ -148,3 +148,14 @@ describe('charts', () => {
     expect(svg).toContain(`${monthLabel('2025-07')}: not available (no sales)`);
   });
 });
+
+describe('labels in the reader language', () => {
+  it('draws the not-yet-due bucket and the day unit in the words given', () => {
+    const fr = agingChart(aging, 'EUR', { locale: 'fr-FR', labels: { current: 'Non échu', daysUnit: 'j' } });
+    expect(fr).toContain('>Non échu<');
+    expect(fr).not.toContain('>Current<');
+    expect(agingChart(aging, 'EUR')).toContain('>Current<');
+    const trend = dsoTrendChart([{ label: 'janv. 26', value: '41.0' }, { label: 'févr. 26', value: '38.5' }], { locale: 'fr-FR', labels: { daysUnit: 'j' } });
+    expect(trend).toContain('38.5 j');
+  });
+});

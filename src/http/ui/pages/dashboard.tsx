@@ -48,10 +48,11 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const { kpis, trend } = await tenantKpis(deps.sql, tenant.id, { asOf, currency });
     const locale = localeOf(lang);
     // The charts are SVG strings built by src/kpi/charts.ts, which escapes every text it draws.
-    const aging = agingChart(kpis.aging, currency, { id: 'aging', title: t.aging, locale });
+    const labels = { current: t.notDueYet, daysUnit: lang === 'fr' ? 'j' : 'd' };
+    const aging = agingChart(kpis.aging, currency, { id: 'aging', title: t.aging, locale, labels });
     const dso = dsoTrendChart(
       trend.map((p) => ({ label: monthLabel(p.month, locale), value: p.dso })),
-      { id: 'dso', title: t.dsoTrend, locale },
+      { id: 'dso', title: t.dsoTrend, locale, labels },
     );
     return render(
       c,
