@@ -12,20 +12,22 @@ export interface Session {
   tenantId: string | null;
   csrfToken: string;
   expiresAt: Date;
+  /** Opened by a marketplace install: bound to its company, which it can neither leave nor see beyond. */
+  locked: boolean;
 }
 
-type SessionRow = { id: string; email: string; tenant_id: string | null; csrf_token: string; expires_at: Date };
-const toSession = (r: SessionRow): Session => ({ id: r.id, email: r.email, tenantId: r.tenant_id, csrfToken: r.csrf_token, expiresAt: r.expires_at });
+type SessionRow = { id: string; email: string; tenant_id: string | null; csrf_token: string; expires_at: Date; locked: boolean };
+const toSession = (r: SessionRow): Session => ({ id: r.id, email: r.email, tenantId: r.tenant_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, locked: r.locked });
 
 /** Opens a session; returns the cookie value (never stored) and the session. */
-export async function createSession(sql: Sql, email: string, ttlMs: number, tenantId: string | null = null): Promise<{ token: string; session: Session }> {
+export async function createSession(sql: Sql, email: string, ttlMs: number, tenantId: string | null = null, locked = false): Promise<{ token: string; session: Session }> {
   const token = randomToken();
   // Sign-ins are rare: a good moment to drop expired sessions, so the table never needs a sweeper.
   await sql`delete from sessions where expires_at < now()`;
   const [row] = await sql<SessionRow[]>`
-    insert into sessions (id, email, tenant_id, csrf_token, expires_at)
-    values (${sha256(token)}, ${email}, ${tenantId}, ${randomToken()}, ${new Date(Date.now() + ttlMs)})
-    returning id, email, tenant_id, csrf_token, expires_at`;
+    insert into sessions (id, email, tenant_id, csrf_token, expires_at, locked)
+    values (${sha256(token)}, ${email}, ${tenantId}, ${randomToken()}, ${new Date(Date.now() + ttlMs)}, ${locked})
+    returning id, email, tenant_id, csrf_token, expires_at, locked`;
   return { token, session: toSession(row!) };
 }
 
@@ -34,12 +36,13 @@ export async function findSession(sql: Sql, token: string): Promise<Session | nu
   const [row] = await sql<SessionRow[]>`
     update sessions set last_seen_at = now()
     where id = ${sha256(token)} and expires_at > now()
-    returning id, email, tenant_id, csrf_token, expires_at`;
+    returning id, email, tenant_id, csrf_token, expires_at, locked`;
   return row ? toSession(row) : null;
 }
 
 export async function setSessionTenant(sql: Sql, sessionId: string, tenantId: string): Promise<void> {
-  await sql`update sessions set tenant_id = ${tenantId} where id = ${sessionId}`;
+  // A locked session never moves to another company, whatever calls this.
+  await sql`update sessions set tenant_id = ${tenantId} where id = ${sessionId} and not locked`;
 }
 
 export async function deleteSession(sql: Sql, sessionId: string): Promise<void> {

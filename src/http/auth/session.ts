@@ -22,8 +22,8 @@ export function cookiePolicy(publicUrl: string | undefined): CookiePolicy {
 }
 
 /** Opens a session for `email` and sets its cookie (HttpOnly, SameSite=Lax, Secure over https). */
-export async function signIn(c: Context, sql: Sql, email: string, policy: CookiePolicy, tenantId: string | null): Promise<Session> {
-  const { token, session } = await createSession(sql, email, SESSION_TTL_MS, tenantId);
+export async function signIn(c: Context, sql: Sql, email: string, policy: CookiePolicy, tenantId: string | null, locked = false): Promise<Session> {
+  const { token, session } = await createSession(sql, email, SESSION_TTL_MS, tenantId, locked);
   setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: policy.secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
   return session;
 }

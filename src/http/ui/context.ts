@@ -1,5 +1,6 @@
 // What every page handler has: the dependencies, the signed-in session, the current tenant and the language.
 import type { Context } from 'hono';
+import { listTenants } from '../../store/auth.js';
 import type { Config } from '../../config.js';
 import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { Session } from '../../store/auth.js';
@@ -40,3 +41,12 @@ export function tenantOf(c: UiContext): Tenant {
 }
 
 export const nowOf = (deps: UiDeps) => (deps.now ? deps.now() : new Date());
+
+/** Companies this session may see: all of them for the admin, only its own for a marketplace install. */
+export async function visibleTenants(c: UiContext, deps: UiDeps): Promise<Tenant[]> {
+  if (c.get('session').locked) {
+    const own = c.get('tenant');
+    return own ? [own] : [];
+  }
+  return listTenants(deps.sql);
+}

@@ -4,13 +4,13 @@ import { AppNotConfigured, clientConfigFor, redirectUri } from '../../connectors
 import { createRateGate, memoryBackend, type RateGate } from '../../connectors/rate-gate.js';
 import { defaultDemoPort, hostDemo, hostDemosFor, type DemoSettings } from '../../demo/host.js';
 import { saveOAuthState, takeOAuthState } from '../../store/auth.js';
-import { createConnection, getConnection, saveCredentials, updateConnection, type Connection } from '../../store/tenants.js';
+import { createConnection, createTenant, findConnectionsByExternalTenant, getConnection, loadCredentials, saveCredentials, updateConnection, type Connection } from '../../store/tenants.js';
 import { syncConnection, type SyncDeps, type SyncReport } from '../../sync/engine.js';
 import { mapperResolver } from '../../sync/mappers.js';
 import type { UiDeps } from './context.js';
 
 /** Starts a real-app authorization: a pending connection and a single-use state bound to this session; returns the provider URL. */
-export async function startAuthorization(deps: UiDeps, tenantId: string, sessionId: string, provider: string): Promise<string> {
+export async function startAuthorization(deps: UiDeps, tenantId: string, sessionId: string | null, provider: string): Promise<string> {
   const connector = deps.registry.get(provider);
   const client = clientConfigFor(deps.config, provider);
   const connection = await createConnection(deps.sql, tenantId, { provider });
@@ -118,4 +118,33 @@ export async function requestSync(deps: UiDeps, tenantId: string, connection: Co
   } finally {
     await closeDemos();
   }
+}
+
+/**
+ * A marketplace install: the provider's app store sends the user here with no Relance account. A company is created,
+ * connected through the authorization-code flow, and the callback opens a session locked to it.
+ */
+export async function startInstall(deps: UiDeps, provider: string): Promise<string> {
+  const connector = deps.registry.get(provider);
+  const tenant = await createTenant(deps.sql, { name: `${connector.displayName} company (installing)`, timeZone: deps.config.DEFAULT_TIME_ZONE });
+  // No session yet: the state alone carries the install to the callback.
+  return startAuthorization(deps, tenant.id, null, provider);
+}
+
+/**
+ * After an install's consent: when this company was already installed (a reinstall), its tenant keeps everything and
+ * takes the fresh tokens; the provisional tenant goes. Returns the tenant the installer's session is bound to.
+ */
+export async function settleInstall(deps: UiDeps, provider: string, tenantId: string, connection: Connection): Promise<string> {
+  const earlier = (await findConnectionsByExternalTenant(deps.sql, provider, connection.externalTenantId!)).filter((c) => c.tenantId !== tenantId);
+  const previous = earlier[0];
+  if (!previous) {
+    await deps.sql`update tenants set name = ${`${deps.registry.get(provider).displayName} ${connection.externalTenantId}`} where id = ${tenantId}`;
+    return tenantId;
+  }
+  const tokens = await loadCredentials(deps.sql, deps.secretKey, tenantId, connection.id);
+  if (tokens) await saveCredentials(deps.sql, deps.secretKey, previous.tenantId, previous.id, tokens);
+  await updateConnection(deps.sql, previous.tenantId, previous.id, { status: 'active', statusDetail: null });
+  await deps.sql`delete from tenants where id = ${tenantId}`;
+  return previous.tenantId;
 }

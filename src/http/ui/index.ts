@@ -19,13 +19,13 @@ import { notFoundPage } from './pages/not-found.js';
 export type { UiDeps } from './context.js';
 export { notFoundPage } from './pages/not-found.js';
 
-/** Paths reachable without a session: sign-in, language, assets, the provider's redirect, and the bearer-authenticated API. */
-const OPEN = [/^\/$/, /^\/signin$/, /^\/lang$/, /^\/assets\//, /^\/favicon\.ico$/, /^\/oauth\/[a-z]+\/callback$/, /^\/api\//, /^\/openapi\.json$/];
+/** Paths reachable without a session: sign-in, language, assets, marketplace installs, the provider's redirect, and the bearer-authenticated API. */
+const OPEN = [/^\/$/, /^\/signin$/, /^\/lang$/, /^\/assets\//, /^\/favicon\.ico$/, /^\/oauth\/[a-z]+\/callback$/, /^\/install\/[a-z]+$/, /^\/api\//, /^\/openapi\.json$/];
 /** Signed-in paths that need no current tenant (choosing one, signing out). */
 const TENANTLESS = [/^\/tenants(\/switch)?$/, /^\/signout$/];
 
 /** First path segments this app serves: the gate leaves every other path (webhooks, health, metrics…) to the host app. */
-const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth']);
+const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth', 'install']);
 
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 

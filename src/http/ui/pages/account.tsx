@@ -6,7 +6,7 @@ import { createApiToken, listApiTokens, listTenants, revokeApiToken, setSessionT
 import { createTenant, getTenant } from '../../../store/tenants.js';
 import { sameSecret } from '../../auth/secrets.js';
 import { cookiePolicy, signIn, signOut } from '../../auth/session.js';
-import { tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { LANG_COOKIE, formatDate } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, Page, render } from '../layout.js';
 
@@ -89,7 +89,7 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
 
   guarded.get('/tenants', async (c) => {
     const t = c.get('t');
-    const tenants = await listTenants(deps.sql);
+    const tenants = await visibleTenants(c, deps);
     const current = c.get('tenant');
     const csrf = c.get('session').csrfToken;
     return render(
@@ -162,6 +162,8 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
   });
 
   guarded.post('/tenants', async (c) => {
+    // A marketplace install manages its own company only.
+    if (c.get('session').locked) return c.notFound();
     const body = await c.req.parseBody();
     const name = typeof body['name'] === 'string' ? body['name'].trim().slice(0, 120) : '';
     if (!name) return c.redirect('/tenants', 303);
@@ -179,6 +181,7 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
   });
 
   guarded.post('/tenants/switch', async (c) => {
+    if (c.get('session').locked) return c.notFound();
     const body = await c.req.parseBody();
     const id = typeof body['tenantId'] === 'string' ? body['tenantId'] : '';
     const tenant = /^[0-9a-f-]{36}$/i.test(id) ? await getTenant(deps.sql, id) : null;
@@ -197,7 +200,7 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const csrf = c.get('session').csrfToken;
     return render(
       c,
-      <Page c={c} title={t.apiTokens} active="apiTokens" tenants={await listTenants(deps.sql)} subtitle="Authorization: Bearer <token> · /api/v1 · /openapi.json">
+      <Page c={c} title={t.apiTokens} active="apiTokens" tenants={await visibleTenants(c, deps)} subtitle="Authorization: Bearer <token> · /api/v1 · /openapi.json">
         {created ? (
           <Flash tone="info">
             {t.tokenCreated}

@@ -6,7 +6,7 @@ import { getLetter, listActivity } from '../../../store/activity.js';
 import { listDocuments } from '../../../store/documents.js';
 import { listTenants } from '../../../store/auth.js';
 import { listOutbox, type OutboxState } from '../../../store/outbox.js';
-import { tenantOf, type UiDeps, type UiEnv } from '../context.js';
+import { tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney } from '../i18n.js';
 import { Badge, JsonDetails, Page, render } from '../layout.js';
 import { channelTone } from './preview.js';
@@ -48,7 +48,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const nameOf = (connectionId: string | null | undefined, id: string | null | undefined) => (id ? (names.get(`${connectionId}/${id}`) ?? byId.get(id) ?? id) : '—');
     return render(
       c,
-      <Page c={c} title={t.activity} active="activity" tenants={await listTenants(deps.sql)}>
+      <Page c={c} title={t.activity} active="activity" tenants={await visibleTenants(c, deps)}>
         <div class="card">
           <h2>{t.sentActivity}</h2>
           {log.length === 0 ? (

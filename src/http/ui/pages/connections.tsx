@@ -6,8 +6,9 @@ import { disconnectConnection, listTenants } from '../../../store/auth.js';
 import { countDocuments } from '../../../store/documents.js';
 import { listQuarantine } from '../../../store/quarantine.js';
 import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
-import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
-import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, startAuthorization } from '../flow.js';
+import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
+import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, settleInstall, startAuthorization, startInstall } from '../flow.js';
+import { cookiePolicy, signIn } from '../../auth/session.js';
 import { formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
 
@@ -40,7 +41,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
   const counts = await Promise.all(connections.map((x) => countDocuments(deps.sql, tenant.id, 'invoice', x.id)));
   return render(
     c,
-    <Page c={c} title={t.connections} active="connections" tenants={await listTenants(deps.sql)}>
+    <Page c={c} title={t.connections} active="connections" tenants={await visibleTenants(c, deps)}>
       {problem ? <Flash tone="bad">{problem}</Flash> : null}
       <div class="card">
         {connections.length === 0 ? <p class="muted">{t.noConnections}</p> : null}
@@ -209,14 +210,29 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEn
     return c.redirect('/connections?msg=disconnected', 303);
   });
 
+  // A marketplace install lands here with no account: straight to the provider's consent for a new company.
+  open.get('/install/:provider', async (c) => {
+    const provider = c.req.param('provider');
+    if (!deps.registry.has(provider) || !appConfigured(deps, provider)) return c.notFound();
+    return c.redirect(await startInstall(deps, provider), 302);
+  });
+
   // The provider redirects the browser here; the state (not the cookie) says which tenant and connection it is for.
   open.get('/oauth/:provider/callback', async (c) => {
     const provider = c.req.param('provider');
     if (!deps.registry.has(provider)) return c.notFound();
     const session = c.get('session') as UiEnv['Variables']['session'] | undefined;
     try {
-      const { tenantId, connection } = await completeAuthorization(deps, provider, c.req.query() as Record<string, string>, session?.id ?? null);
-      await requestSync(deps, tenantId, connection);
+      const done = await completeAuthorization(deps, provider, c.req.query() as Record<string, string>, session?.id ?? null);
+      if (!session) {
+        // Only an install's state has no session: the installer gets a session bound to this one company.
+        const tenantId = await settleInstall(deps, provider, done.tenantId, done.connection);
+        const connection = (await listConnections(deps.sql, tenantId)).find((x) => x.provider === provider && x.externalTenantId === done.connection.externalTenantId);
+        if (connection) await requestSync(deps, tenantId, connection);
+        await signIn(c, deps.sql, `${provider}:${done.connection.externalTenantId}`, cookiePolicy(deps.config.PUBLIC_URL), tenantId, true);
+        return c.redirect('/dashboard', 303);
+      }
+      await requestSync(deps, done.tenantId, done.connection);
       return c.redirect('/connections?msg=connected', 303);
     } catch (err) {
       if (!(err instanceof CallbackRefused)) throw err;

@@ -5,7 +5,7 @@ import { dateInZone, type Invoice } from '../../../model/index.js';
 import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
-import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { customerDetail, customerOverview } from '../data.js';
 import { formatDate, formatMoney, type Dict } from '../i18n.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
@@ -34,7 +34,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const rows = await customerOverview(deps.sql, tenantOf(c), nowOf(deps));
     return render(
       c,
-      <Page c={c} title={t.customers} active="customers" tenants={await listTenants(deps.sql)}>
+      <Page c={c} title={t.customers} active="customers" tenants={await visibleTenants(c, deps)}>
         <div class="card table-wrap">
           {rows.length === 0 ? (
             <p class="muted">{t.noCustomers}</p>
@@ -90,7 +90,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const hasErrors = Object.keys(errors).length > 0;
     return render(
       c,
-      <Page c={c} title={d.customer.name} active="customers" tenants={await listTenants(deps.sql)} subtitle={[d.customer.email ?? d.customer.emails[0] ?? '', d.customer.externalId].filter(Boolean).join(' · ')} actions={<a class="button secondary" href="/customers">{t.back}</a>}>
+      <Page c={c} title={d.customer.name} active="customers" tenants={await visibleTenants(c, deps)} subtitle={[d.customer.email ?? d.customer.emails[0] ?? '', d.customer.externalId].filter(Boolean).join(' · ')} actions={<a class="button secondary" href="/customers">{t.back}</a>}>
         <div class="card">
           <Badge tone={segmentTone(d.segment)}>{label(t, d.segment)}</Badge>
           {d.reasons.length ? <span class="hint"> {d.reasons.join(' · ')}</span> : null}

@@ -5,7 +5,7 @@ import { raw } from 'hono/html';
 import { agingChart, dsoTrendChart, monthLabel, tenantCurrencies, tenantKpis, type Figure } from '../../../kpi/index.js';
 import { dateInZone } from '../../../model/index.js';
 import { listTenants } from '../../../store/auth.js';
-import { nowOf, tenantOf, type UiDeps, type UiEnv } from '../context.js';
+import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import { Page, render } from '../layout.js';
 
@@ -30,7 +30,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const currencies = await tenantCurrencies(deps.sql, tenant.id);
     const wanted = c.req.query('currency');
     const currency = currencies.find((x) => x === wanted) ?? currencies[0];
-    const tenants = await listTenants(deps.sql);
+    const tenants = await visibleTenants(c, deps);
     if (!currency) {
       return render(
         c,

@@ -6,7 +6,7 @@ import { ENTITIES, type EntityKind } from '../../../model/index.js';
 import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
 import { listConnections } from '../../../store/tenants.js';
-import { tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { Badge, Csrf, Flash, Page, render } from '../layout.js';
 
 type Outcome = { tone: 'ok' | 'bad' | 'info'; title: string; body: string };
@@ -48,7 +48,7 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
   const csrf = c.get('session').csrfToken;
   return render(
     c,
-    <Page c={c} title={t.mappings} active="mappings" tenants={await listTenants(deps.sql)}>
+    <Page c={c} title={t.mappings} active="mappings" tenants={await visibleTenants(c, deps)}>
       <div class="card">
         <form method="get" action="/mappings" class="row">
           <div class="field">

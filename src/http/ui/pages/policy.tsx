@@ -8,7 +8,7 @@ import { CALENDARS } from '../../../rules/business-calendar.js';
 import { Policy, type PolicyStep } from '../../../rules/policy.js';
 import { activePolicy, savePolicy } from '../../../store/policies.js';
 import { listTenants } from '../../../store/auth.js';
-import { tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 
 type Form = Record<string, string>;
@@ -114,7 +114,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
   const invalid = Object.keys(errors).length > 0;
   return render(
     c,
-    <Page c={c} title={t.policy} active="policy" tenants={await listTenants(deps.sql)} subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}>
+    <Page c={c} title={t.policy} active="policy" tenants={await visibleTenants(c, deps)} subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}>
       {info.saved ? <Flash tone="ok">{`${t.policySaved} ${info.saved}.`}</Flash> : null}
       {invalid ? <Flash tone="bad">{t.policyInvalid}</Flash> : null}
       <form method="post" action="/policy" novalidate>

@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { previewConnection } from '../../../collections/run.js';
 import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
-import { nowOf, tenantOf, type UiDeps, type UiEnv } from '../context.js';
+import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney } from '../i18n.js';
 import { Badge, Page, render } from '../layout.js';
 import { ConnectionPicker, pickConnection } from './pick.js';
@@ -25,7 +25,7 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const total = days.reduce((n, d) => n + d.actions.length, 0);
     return render(
       c,
-      <Page c={c} title={t.previewTitle} active="preview" tenants={await listTenants(deps.sql)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} />}>
+      <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} />}>
         {!chosen ? <div class="card muted">{t.noConnections}</div> : null}
         {chosen && total === 0 ? <div class="card muted">{t.noActions}</div> : null}
         {days.map((d) => (

@@ -7,7 +7,7 @@ import { previewConnection } from '../../../collections/run.js';
 import type { Language } from '../../../actions/format.js';
 import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
-import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { nowOf, tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
 import { pickConnection } from './pick.js';
 
@@ -62,7 +62,7 @@ function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Par
   const t = c.get('t');
   const csrf = c.get('session').csrfToken;
   const { id, parts, rendered } = view;
-  return listTenants(deps.sql).then((tenants) =>
+  return visibleTenants(c, deps).then((tenants) =>
     render(
       c,
       <Page c={c} title={t.templates} active="templates" tenants={tenants} subtitle={t.templatesHint}>
