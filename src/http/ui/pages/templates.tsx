@@ -88,7 +88,7 @@ function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Par
             <h2>{t.template}</h2>
             <Csrf token={csrf} />
             <label for="subject">{t.subject}</label>
-            <input id="subject" name="subject" value={parts.subject} />
+            <input id="subject" name="subject" value={parts.subject} style="width:100%" />
             <label for="text">{t.body}</label>
             <textarea id="text" name="text" rows={14}>
               {parts.text}
