@@ -46,8 +46,8 @@ describe('marketplace install', () => {
     expect(again.status).toBe(303);
     const tenants = await sql<{ tenant_id: string }[]>`select distinct tenant_id from connections where provider = 'quickbooks' and external_tenant_id = ${sim.realmId}`;
     expect(tenants.map((t) => t.tenant_id)).toEqual([row!.tenant_id]);
-    const [{ n }] = (await sql<{ n: number }[]>`select count(*)::int as n from tenants where name like '%(installing)'`) as [{ n: number }];
-    expect(n).toBe(0);
+    const [provisional] = await sql<{ n: number }[]>`select count(*)::int as n from tenants where name like '%(installing)'`;
+    expect(provisional!.n).toBe(0);
   });
 
   it('answers 404 for a provider whose app is not configured', async () => {
