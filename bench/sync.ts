@@ -105,7 +105,7 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
   const targets: NonNullable<BenchResult['targets']> = [];
   const simPort = await freePort();
   process.stderr.write(`  seeding the simulator (${counts.invoices} invoices, ${counts.customers} customers, ${counts.payments} payments)…\n`);
-  const sim = await startSimulator(connector.provider, ['--port', String(simPort), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(2000 * scale), '--latency', '100']);
+  const sim = await startSimulator(connector.provider, ['--port', String(simPort), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(2000 * scale), '--latency', process.env['BENCH_LATENCY_MS'] ?? '100']);
   try {
     // 1. Network path: quotas enforced by the simulator, 100 ms per request.
     const ids = await connectedTenant(sql, connector, sim);

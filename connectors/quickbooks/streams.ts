@@ -43,19 +43,37 @@ function isCursor(value: unknown): value is QuickBooksCursor {
 
 const statement = (qbo: string, where: string[], tail: string) => `SELECT * FROM ${qbo}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${tail}`.trim();
 
+/**
+ * Offset pages are independent, so a full scan keeps a few requests in flight (the rate gate still paces them):
+ * with one at a time, latency rather than the quota would set the pace. Pages are yielded in order; the requests
+ * issued past the last page come back empty and are dropped.
+ */
+export const FULL_SCAN_WINDOW = 3;
+
 async function* fullScan(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], from: { position: number; startedAt: string }): AsyncGenerator<StreamPage> {
-  let position = from.position;
+  const where = table.where ? [table.where] : [];
+  let next = from.position;
+  const inflight: { position: number; rows: Promise<QboRecord[]> }[] = [];
+  const issue = () => {
+    const position = next;
+    next += PAGE_SIZE - FULL_SCAN_OVERLAP;
+    const rows = query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`));
+    // Observed when awaited in turn; an abandoned look-ahead must not surface as an unhandled rejection.
+    rows.catch(() => undefined);
+    inflight.push({ position, rows });
+  };
+  for (let i = 0; i < FULL_SCAN_WINDOW; i++) issue();
   for (;;) {
-    const where = table.where ? [table.where] : [];
-    const rows = await query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`));
+    const head = inflight.shift()!;
+    const rows = await head.rows;
     if (rows.length < PAGE_SIZE) {
       // Changes made while we scanned are picked up by CDC from the scan's start.
       const since = new Date(Date.parse(from.startedAt) - CDC_OVERLAP_MS).toISOString();
       yield { records: rows, deleted: [], cursor: { mode: 'cdc', since } satisfies QuickBooksCursor };
       return;
     }
-    position += PAGE_SIZE - FULL_SCAN_OVERLAP;
-    yield { records: rows, deleted: [], cursor: { mode: 'full', position, startedAt: from.startedAt } satisfies QuickBooksCursor };
+    issue();
+    yield { records: rows, deleted: [], cursor: { mode: 'full', position: head.position + PAGE_SIZE - FULL_SCAN_OVERLAP, startedAt: from.startedAt } satisfies QuickBooksCursor };
   }
 }
 
