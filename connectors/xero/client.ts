@@ -11,7 +11,7 @@ export const PAGE_SIZE = 1000;
 export const IDS_PER_REQUEST = 50;
 
 /** Per organisation: 60/min, 5 concurrent, 5,000/day (Xero API limits FAQ); Retry-After is sent with 429s. */
-export const RATE_LIMITS: RateLimitSpec = { perMinute: 60, concurrent: 5, perDay: 5000, defaultBackoffMs: 60_000, headroom: 0.9 };
+export const RATE_LIMITS: RateLimitSpec = { perMinute: 60, appPerMinute: 10_000, concurrent: 5, perDay: 5000, defaultBackoffMs: 60_000, headroom: 0.9 };
 
 export const apiBaseUrl = (client: OAuthClientConfig) => client.endpoints?.api ?? API_BASE;
 export const defaultHeaders = (tenantId: string): Record<string, string> => ({ Accept: 'application/json', 'xero-tenant-id': tenantId });

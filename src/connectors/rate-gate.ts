@@ -98,6 +98,10 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
     return wait;
   };
 
+  /** The app-wide spacing shared by every company of a provider, when it declares one. */
+  const takeApp = async (provider: string, spec: RateLimitSpec): Promise<number> =>
+    spec.appPerMinute ? backend.pace(`${provider}:app`, 60_000 / effectiveLimit(spec.appPerMinute, spec)) : 0;
+
   return {
     async acquire(key, provider, spec) {
       const w = windowsOf(key, spec);
@@ -112,6 +116,11 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
           const paused = (await backend.pausedUntil(key)) - now();
           if (paused > 0) {
             await sleep(paused);
+            continue;
+          }
+          const appWait = await takeApp(provider, spec);
+          if (appWait > 0) {
+            await sleep(appWait);
             continue;
           }
           const wait = await takeAll(w, key);

@@ -46,6 +46,8 @@ export interface RateLimitSpec {
   /** Short-burst cap, for providers that declare one. */
   perSecond?: number;
   perMinute: number;
+  /** App-wide ceiling across every company (Xero: 10,000 calls per minute per app). */
+  appPerMinute?: number;
   concurrent: number;
   perDay?: number;
   /** What to wait after a 429 when the provider gives no Retry-After. */

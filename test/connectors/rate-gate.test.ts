@@ -94,4 +94,19 @@ describe('redis gate', () => {
     for (const t of starts) expect(starts.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(6);
     expect(starts[7]! - starts[0]!).toBeGreaterThanOrEqual(7 * 200 - 60);
   });
+
+  it('spaces an app-wide quota across every company of the provider', async () => {
+    const provider = `app-${Date.now()}`;
+    // 300 per minute for the whole app, plenty per company: one start every 200 ms whatever the company.
+    const s = spec({ perMinute: 1_000_000, appPerMinute: 300, concurrent: 10 });
+    const a = createRateGate(redisBackend(redis));
+    const b = createRateGate(redisBackend(redis));
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, async (_, i) => {
+      (await (i % 2 ? a : b).acquire(`${provider}:company-${i}`, provider, s))();
+      starts.push(Date.now());
+    }));
+    starts.sort((x, y) => x - y);
+    expect(starts[5]! - starts[0]!).toBeGreaterThanOrEqual(5 * 200 - 60);
+  });
 });
