@@ -35,6 +35,7 @@ export const ConfigSchema = z.object({
   ALERT_EMAIL: z.string().email().optional(),
   ALERT_WEBHOOK_URL: optionalUrl(['https://', 'http://']),
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  RATES_FILE: z.string().optional(),
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   RELANCE_ADMIN_EMAIL: z.string().email().default('admin@localhost'),
   RELANCE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

@@ -4,6 +4,7 @@ import type { Connector } from '../connectors/types.js';
 import type { WorkerModule } from './start.js';
 import { commands, usage } from './commands.js';
 import { UsageError } from './errors.js';
+import { loadRateOverrides } from '../rules/rate-overrides.js';
 
 export { UsageError } from './errors.js';
 
@@ -25,6 +26,12 @@ export async function main(argv: string[], deps: { connectors?: readonly Connect
     return 0;
   }
   try {
+    // Rates published after this build (a JSON file the operator keeps); every command computes with them.
+    try {
+      loadRateOverrides(process.env['RATES_FILE'] || undefined);
+    } catch (err) {
+      throw new ConfigError([`RATES_FILE=${JSON.stringify(process.env['RATES_FILE'])}: ${err instanceof Error ? err.message : String(err)}`]);
+    }
     const config = command.needsConfig === false ? null : loadConfig();
     return await command.run(rest, { config, connectors: deps.connectors ?? [], ...(deps.workers ? { workers: deps.workers } : {}), stdin: readStdin });
   } catch (err) {

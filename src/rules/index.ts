@@ -8,3 +8,4 @@ export * from './evaluate.js';
 export * from './risk.js';
 export * from './alerts.js';
 export * from './preview.js';
+export * from './rate-overrides.js';

@@ -102,13 +102,25 @@ export const UK_REFERENCE_RATE: Readonly<Record<string, string>> = {
   '2026-H1': '3.75',
 };
 
+/**
+ * Rates the operator adds after a publication (RATES_FILE, see rate-overrides.ts), consulted after the shipped
+ * tables. Kept apart so the shipped data stays as reviewed, and every added rate names its source.
+ */
+export const ADDED_RATES = {
+  ecbMro: { knownThrough: null as string | null, changes: [] as (readonly [string, string])[] },
+  frTauxLegal: {} as Record<string, readonly [string, string | null]>,
+  deBasiszinssatz: {} as Record<string, string>,
+  ukReferenceRate: {} as Record<string, string>,
+};
+
 /** ECB MRO rate in force on `date`. */
 export function ecbMroOn(date: string): string {
-  if (date < ECB_MRO.knownFrom || date > ECB_MRO.knownThrough) {
-    throw new RateMissing('ECB MRO', date, `the table covers ${ECB_MRO.knownFrom}..${ECB_MRO.knownThrough}: add the ECB decision in src/rules/rate-tables.ts`);
+  const knownThrough = ADDED_RATES.ecbMro.knownThrough && ADDED_RATES.ecbMro.knownThrough > ECB_MRO.knownThrough ? ADDED_RATES.ecbMro.knownThrough : ECB_MRO.knownThrough;
+  if (date < ECB_MRO.knownFrom || date > knownThrough) {
+    throw new RateMissing('ECB MRO', date, `the table covers ${ECB_MRO.knownFrom}..${knownThrough}: add the ECB decision to the RATES_FILE (see README) or to src/rules/rate-tables.ts`);
   }
   let rate: string | undefined;
-  for (const [from, r] of ECB_MRO.changes) if (from <= date) rate = r;
+  for (const [from, r] of [...ECB_MRO.changes, ...ADDED_RATES.ecbMro.changes].sort((a, b) => a[0].localeCompare(b[0]))) if (from <= date) rate = r;
   if (rate === undefined) throw new RateMissing('ECB MRO', date, 'no change point before this date');
   return rate;
 }
@@ -118,26 +130,26 @@ export function ecbMroForHalf(half: string): string {
   try {
     return ecbMroOn(halfYearBounds(half).start);
   } catch (e) {
-    if (e instanceof RateMissing) throw new RateMissing('ECB MRO', half, `the MRO in force on ${halfYearBounds(half).start} is not in the table (known through ${ECB_MRO.knownThrough})`);
+    if (e instanceof RateMissing) throw new RateMissing('ECB MRO', half, `the MRO in force on ${halfYearBounds(half).start} is not in the table (known through ${ADDED_RATES.ecbMro.knownThrough ?? ECB_MRO.knownThrough}); add it to the RATES_FILE`);
     throw e;
   }
 }
 
 export function frTauxLegal(half: string, creditor: 'business' | 'consumer'): string {
-  const row = FR_TAUX_LEGAL[half];
+  const row = FR_TAUX_LEGAL[half] ?? ADDED_RATES.frTauxLegal[half];
   const rate = row ? (creditor === 'business' ? row[0] : row[1]) : null;
   if (!rate) throw new RateMissing(`French taux légal (${creditor === 'business' ? 'autres cas' : 'particuliers'})`, half, 'add the semester arrêté to FR_TAUX_LEGAL');
   return rate;
 }
 
 export function deBasiszinssatz(half: string): string {
-  const rate = DE_BASISZINSSATZ[half];
+  const rate = DE_BASISZINSSATZ[half] ?? ADDED_RATES.deBasiszinssatz[half];
   if (rate === undefined) throw new RateMissing('German Basiszinssatz', half, 'add the Bundesbank publication to DE_BASISZINSSATZ');
   return rate;
 }
 
 export function ukReferenceRate(half: string): string {
-  const rate = UK_REFERENCE_RATE[half];
+  const rate = UK_REFERENCE_RATE[half] ?? ADDED_RATES.ukReferenceRate[half];
   if (rate === undefined) throw new RateMissing('UK reference (Bank Rate)', half, 'add the Bank Rate on the preceding 31 Dec / 30 Jun to UK_REFERENCE_RATE');
   return rate;
 }

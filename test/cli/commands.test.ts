@@ -1,5 +1,5 @@
 // The product's commands through the real binary: penalty, map, connect --demo → sync → preview, simulate.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -19,6 +19,23 @@ describe('relance penalty', () => {
     expect(out.interest).toBe('375.44');
     expect(out.compensation).toBe('40.00');
     expect(out.total).toBe('415.44');
+  });
+
+  it('computes a period published after this build from the operator\'s RATES_FILE, and refuses a bad file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relance-rates-'));
+    const file = join(dir, 'rates.json');
+    writeFileSync(file, JSON.stringify({ source: 'ECB decision of 11 June 2026', ecbMro: { knownThrough: '2026-12-31', changes: [['2026-06-17', '2.40']] } }));
+    const args = ['penalty', '--jurisdiction', 'FR', '--amount', '10000.00', '--currency', 'EUR', '--due', '2026-09-30', '--as-of', '2026-10-30'];
+    const missing = await runCli(args);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/RATE_MISSING\(2026-H2\)/);
+    const r = await runCli(args, { env: { RATES_FILE: file } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).interest).toBe('101.92');
+    writeFileSync(file, JSON.stringify({ ecbMro: { knownThrough: '2026-12-31', changes: [] } }));
+    const bad = await runCli(args, { env: { RATES_FILE: file } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/RATES_FILE=.*source/);
   });
 
   it('exits 2 with the reason on bad arguments', async () => {
