@@ -29,7 +29,7 @@ export class NotConnected extends Error {
  * process dies between the provider's answer and the commit, the old refresh token is still accepted for the
  * provider's grace period (hours or minutes, depending on the provider), so the next attempt recovers.
  */
-export function createTokenSource(options: TokenSourceOptions): AccessTokenSource & { current(): Promise<OAuthTokens> } {
+export function createTokenSource(options: TokenSourceOptions): AccessTokenSource {
   const { sql, secretKey, connector, client, tenantId, connectionId } = options;
   const now = options.now ?? Date.now;
   const ahead = options.refreshAheadMs ?? 5 * 60_000;
@@ -73,10 +73,6 @@ export function createTokenSource(options: TokenSourceOptions): AccessTokenSourc
         cached = await inflight;
       }
       return cached.accessToken;
-    },
-    async current() {
-      if (!cached) cached = await load(sql);
-      return cached;
     },
   };
 }

@@ -153,16 +153,17 @@ export interface StoredDocument<K extends EntityKind> {
   changedAt: Date;
 }
 
-/** Reads documents of one tenant (optionally one connection, some ids), ordered by external id. */
+/** Reads documents of one tenant (optionally one connection, some ids), ordered by external id; `raw` only with `withRaw`. */
 export async function listDocuments<K extends EntityKind>(
   sql: Sql,
   tenantId: string,
   entity: K,
-  filter: { connectionId?: string; externalIds?: readonly string[]; limit?: number; offset?: number } = {},
+  filter: { connectionId?: string; externalIds?: readonly string[]; limit?: number; offset?: number; withRaw?: boolean } = {},
 ): Promise<StoredDocument<K>[]> {
   const table = TABLES[entity].table;
   const rows = await sql.unsafe<{ data: EntityOf<K>; raw: unknown; external_version: string | null; connection_id: string; synced_at: Date; changed_at: Date }[]>(
-    `select data, raw, external_version, connection_id, synced_at, changed_at from ${table}
+    // The raw payload is the heavy column: read only by callers that ask for it.
+    `select data, ${filter.withRaw ? 'raw' : 'null::jsonb as raw'}, external_version, connection_id, synced_at, changed_at from ${table}
      where tenant_id = $1::uuid
        and ($2::uuid is null or connection_id = $2::uuid)
        and ($3::text[] is null or external_id = any($3::text[]))

@@ -57,9 +57,11 @@ describe('documents', () => {
     const inv = makeInvoice(1, { total: '1234567.89', amountDue: '0.01', status: 'partially_paid' });
     const raw = { Id: '1', TotalAmt: 1234567.89, nested: { a: [1, 2] } };
     expect(await upsertDocuments(sql, scope, 'invoice', [{ record: inv, raw }])).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
-    const [stored] = await listDocuments(sql, scope.tenantId, 'invoice');
+    const [stored] = await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true });
     expect(stored!.record).toEqual(inv);
     expect(stored!.raw).toEqual(raw);
+    // Without asking, the heavy payload is not read.
+    expect((await listDocuments(sql, scope.tenantId, 'invoice'))[0]!.raw).toBeNull();
     const [cols] = await sql<{ total: string; amount_due: string; due_date: string }[]>`
       select total::text, amount_due::text, due_date::text from invoices where tenant_id = ${scope.tenantId}`;
     expect(cols).toEqual({ total: '1234567.8900', amount_due: '0.0100', due_date: '2025-02-14' });

@@ -17,7 +17,7 @@ export async function syncedSamples(deps: UiDeps, tenantId: string, provider: st
   const out: { id: string; raw: unknown }[] = [];
   for (const x of connections.reverse()) {
     if (out.length >= limit) break;
-    for (const d of await listDocuments(deps.sql, tenantId, entity, { connectionId: x.id, limit: limit - out.length })) out.push({ id: d.record.externalId, raw: d.raw });
+    for (const d of await listDocuments(deps.sql, tenantId, entity, { connectionId: x.id, limit: limit - out.length, withRaw: true })) out.push({ id: d.record.externalId, raw: d.raw });
   }
   return out;
 }
