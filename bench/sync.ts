@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { quickbooks } from '../connectors/quickbooks/index.js';
 import { xero } from '../connectors/xero/index.js';
 import type { Connector } from '../src/connectors/types.js';
-import { clientConfigFor } from '../src/connectors/clients.js';
 import { createMemoryRateGate } from '../src/connectors/rate-gate.js';
 import { ConnectorRegistry } from '../src/connectors/registry.js';
 import { loadShippedMapping, mapRecord } from '../src/mapping/index.js';
@@ -18,7 +17,7 @@ import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { migrate } from '../src/store/migrate.js';
 import { createConnection, createTenant, saveCredentials, updateConnection } from '../src/store/tenants.js';
 import { syncConnection } from '../src/sync/engine.js';
-import { mapperResolver } from '../src/sync/mappers.js';
+import { createSyncDeps } from '../src/sync/deps.js';
 import { createQuickBooksSimulator } from '../test/simulators/quickbooks/index.js';
 import type { BenchResult } from './run.js';
 
@@ -117,18 +116,16 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
     const cpuBefore = process.cpuUsage();
     let lastProgress = 0;
     const report = await syncConnection(
-      {
+      createSyncDeps({
         sql,
         secretKey: SECRET,
         registry: new ConnectorRegistry([quickbooks, xero]),
         gate: createMemoryRateGate(),
-        clientConfig: (p, c) => clientConfigFor({ apps: {}, HOST: '127.0.0.1', PORT: 8787, PUBLIC_URL: undefined }, p, c),
-        mappers: mapperResolver(sql),
         onRequest(r) {
           requests++;
           if (r.status === 429) throttled++;
         },
-      },
+      }),
       ids.tenantId,
       ids.connectionId,
       {

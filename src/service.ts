@@ -1,7 +1,7 @@
 // The running service's parts, wired once: database, connectors registry, shared rate gate, queue driver, sync dependencies, logger.
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { clientConfigFor, webhookSecretFor } from './connectors/clients.js';
+import { webhookSecretFor } from './connectors/clients.js';
 import { createRateGate, memoryBackend, redisBackend, type RateGate } from './connectors/rate-gate.js';
 import { ConnectorRegistry } from './connectors/registry.js';
 import type { Connector } from './connectors/types.js';
@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './log.js';
 import { createBullQueue, createMemoryQueue, type QueueDriver } from './queue/index.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import type { SyncDeps } from './sync/engine.js';
-import { mapperResolver } from './sync/mappers.js';
+import { createSyncDeps } from './sync/deps.js';
 
 export interface Service {
   config: Config;
@@ -32,13 +32,12 @@ export async function openService(config: Config, connectors: readonly Connector
   const gate = createRateGate(redis ? redisBackend(redis) : memoryBackend());
   const queue = config.REDIS_URL ? createBullQueue(config.REDIS_URL, { lockMs: config.QUEUE_LOCK_MS }) : createMemoryQueue();
   const requests: Service['requests'] = { total: 0, throttled: 0, byProvider: {} };
-  const sync: SyncDeps = {
+  const sync = createSyncDeps({
     sql: runtime.sql,
     secretKey: runtime.secretKey,
     registry,
     gate,
-    clientConfig: (provider, connection) => clientConfigFor(config, provider, connection),
-    mappers: mapperResolver(runtime.sql),
+    config,
     onRequest(r) {
       const p = (requests.byProvider[r.provider] ??= { total: 0, throttled: 0 });
       requests.total++;
@@ -48,7 +47,7 @@ export async function openService(config: Config, connectors: readonly Connector
         p.throttled++;
       }
     },
-  };
+  });
   return {
     config,
     runtime,

@@ -1,3 +1,4 @@
 // The sync engine's public surface.
 export * from './engine.js';
 export * from './prefetch.js';
+export * from './deps.js';

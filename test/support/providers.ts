@@ -3,14 +3,13 @@ import { setupServer } from 'msw/node';
 import type { RequestHandler } from 'msw';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { connectors } from '../../connectors/index.js';
-import { clientConfigFor } from '../../src/connectors/clients.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { ConnectorRegistry } from '../../src/connectors/registry.js';
 import type { Connector, OAuthClientConfig } from '../../src/connectors/types.js';
 import type { Sql } from '../../src/store/db.js';
 import { saveCredentials, updateConnection } from '../../src/store/tenants.js';
 import type { SyncDeps } from '../../src/sync/engine.js';
-import { mapperResolver } from '../../src/sync/mappers.js';
+import { createSyncDeps } from '../../src/sync/deps.js';
 import { newTenant } from './db.js';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
@@ -64,14 +63,5 @@ export function fastGate() {
 }
 
 export function syncDeps(sql: Sql, patch: Partial<SyncDeps> = {}): SyncDeps {
-  return {
-    sql,
-    secretKey: TEST_SECRET_KEY,
-    registry: new ConnectorRegistry(connectors),
-    gate: fastGate(),
-    clientConfig: (provider, connection) => clientConfigFor({ apps: {}, HOST: '127.0.0.1', PORT: 8787, PUBLIC_URL: undefined }, provider, connection),
-    mappers: mapperResolver(sql),
-    sleep: async () => undefined,
-    ...patch,
-  };
+  return { ...createSyncDeps({ sql, secretKey: TEST_SECRET_KEY, registry: new ConnectorRegistry(connectors), gate: fastGate(), sleep: async () => undefined }), ...patch };
 }

@@ -6,7 +6,7 @@ import { defaultDemoPort, hostDemo, hostDemosFor, type DemoSettings } from '../.
 import { saveOAuthState, takeOAuthState } from '../../store/auth.js';
 import { createConnection, createTenant, findConnectionsByExternalTenant, getConnection, loadCredentials, saveCredentials, updateConnection, type Connection } from '../../store/tenants.js';
 import { syncConnection, type SyncDeps, type SyncReport } from '../../sync/engine.js';
-import { mapperResolver } from '../../sync/mappers.js';
+import { createSyncDeps } from '../../sync/deps.js';
 import type { UiDeps } from './context.js';
 
 /** Starts a real-app authorization: a pending connection and a single-use state bound to this session; returns the provider URL. */
@@ -94,14 +94,7 @@ let inlineGate: RateGate | null = null;
 
 function inlineSyncDeps(deps: UiDeps): SyncDeps {
   inlineGate ??= createRateGate(memoryBackend());
-  return {
-    sql: deps.sql,
-    secretKey: deps.secretKey,
-    registry: deps.registry,
-    gate: inlineGate,
-    clientConfig: (provider, connection) => clientConfigFor(deps.config, provider, connection),
-    mappers: mapperResolver(deps.sql),
-  };
+  return createSyncDeps({ sql: deps.sql, secretKey: deps.secretKey, registry: deps.registry, gate: inlineGate, config: deps.config });
 }
 
 /** Queues a sync for the workers, or (no queue) runs it now, demo company hosted meanwhile, then plans today's actions. */
