@@ -46,7 +46,7 @@ export interface RateLimitSpec {
   /** Short-burst cap, for providers that declare one. */
   perSecond?: number;
   perMinute: number;
-  /** App-wide ceiling across every company (Xero: 10,000 calls per minute per app). */
+  /** App-wide ceiling across every company, for providers that declare one. */
   appPerMinute?: number;
   concurrent: number;
   perDay?: number;
