@@ -1,4 +1,7 @@
 // Batched upserts and reads of synced documents (customers, invoices, credit notes, payments), per tenant.
+import { hash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import type { CreditNote, Customer, EntityKind, EntityOf, Invoice, Payment } from '../model/index.js';
 import type { Sql } from './db.js';
 
@@ -84,23 +87,41 @@ function upsertSql(entity: EntityKind): string {
   const spec = TABLES[entity];
   const names = spec.columns.map((c) => c.name);
   const text = `
-    insert into ${spec.table} as t (tenant_id, connection_id, provider, ${names.join(', ')}, data, raw)
-    select $1::uuid, $2::uuid, $3, ${names.map((n) => `r.${n}`).join(', ')}, r.data, r.raw
-    from jsonb_to_recordset($4::text::jsonb) as r(${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, data jsonb, raw jsonb)
+    insert into ${spec.table} as t (tenant_id, connection_id, provider, ${names.join(', ')}, data, raw_page, raw_index, raw_hash)
+    select $1::uuid, $2::uuid, $3, ${names.map((n) => `r.${n}`).join(', ')}, r.data, r.raw_page, r.raw_index, decode(r.raw_hash, 'hex')
+    from jsonb_to_recordset($4::text::jsonb) as r(${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, data jsonb, raw_page bigint, raw_index integer, raw_hash text)
     on conflict (tenant_id, connection_id, external_id) do update set
-      ${[...names.filter((n) => n !== 'external_id'), 'data', 'raw'].map((n) => `${n} = excluded.${n}`).join(', ')},
+      ${[...names.filter((n) => n !== 'external_id'), 'data', 'raw_hash'].map((n) => `${n} = excluded.${n}`).join(', ')},
+      -- a payload not re-stored (same hash) keeps pointing at the page that holds it
+      raw = case when excluded.raw_page is null then t.raw end,
+      raw_page = coalesce(excluded.raw_page, t.raw_page),
+      raw_index = case when excluded.raw_page is null then t.raw_index else excluded.raw_index end,
       synced_at = now(), changed_at = now()
-    where (t.data is distinct from excluded.data or t.raw is distinct from excluded.raw)
+    where (t.data is distinct from excluded.data or t.raw_hash is distinct from excluded.raw_hash)
       -- a late, reordered delivery of an older version never overwrites a newer one
       and (t.source_updated_at is null or excluded.source_updated_at is null or excluded.source_updated_at >= t.source_updated_at)
-    returning (xmax = 0) as inserted`;
+    returning (xmax = 0) as inserted, raw_page`;
   upsertSqlCache.set(entity, text);
   return text;
 }
 
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Stores raw payloads (JSON texts) as one gzip page; the zlib work runs off the event loop. */
+async function storeRawPage(sql: Sql, scope: DocumentScope, entity: EntityKind, texts: readonly string[]): Promise<string> {
+  const body = await gzipAsync(`[${texts.join(',')}]`, { level: 1 });
+  const [row] = await sql.unsafe<{ id: string }[]>(
+    `insert into raw_pages (tenant_id, connection_id, entity, record_count, body) values ($1::uuid, $2::uuid, $3, $4, $5) returning id::text`,
+    [scope.tenantId, scope.connectionId, entity, texts.length, body],
+  );
+  return row!.id;
+}
+
 /**
  * Upserts validated records in one statement per chunk. A record identical to the stored one is left
- * untouched (no write, `changed_at` kept), so re-syncing unchanged data is free and observable.
+ * untouched (no write, `changed_at` kept), so re-syncing unchanged data is free and observable. Raw payloads
+ * that changed (or are new) are stored together as one compressed page; unchanged ones are not stored again.
  */
 export async function upsertDocuments<K extends EntityKind>(
   sql: Sql,
@@ -117,19 +138,56 @@ export async function upsertDocuments<K extends EntityKind>(
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < unique.length; i += chunkSize) {
     const chunk = unique.slice(i, i + chunkSize);
-    const payload = chunk.map(({ record, raw }) => {
+    const texts = chunk.map(({ raw }) => JSON.stringify(raw ?? null));
+    const hashes = texts.map((t) => hash('sha1', t, 'hex'));
+    const stored = await sql.unsafe<{ external_id: string; raw_hash: string | null }[]>(
+      `select external_id, encode(raw_hash, 'hex') as raw_hash from ${spec.table}
+       where tenant_id = $1::uuid and connection_id = $2::uuid and external_id = any($3::text[])`,
+      [scope.tenantId, scope.connectionId, chunk.map((r) => r.record.externalId)],
+    );
+    const storedHash = new Map(stored.map((r) => [r.external_id, r.raw_hash]));
+    const fresh = chunk.flatMap((r, idx) => (storedHash.get(r.record.externalId) === hashes[idx] ? [] : [idx]));
+    const pageId = fresh.length > 0 ? await storeRawPage(sql, scope, entity, fresh.map((idx) => texts[idx]!)) : null;
+    const indexOnPage = new Map(fresh.map((idx, k) => [idx, k]));
+    const payload = chunk.map(({ record }, idx) => {
       const values = spec.values(record);
-      const obj: Record<string, unknown> = { data: record, raw };
-      spec.columns.forEach((c, idx) => (obj[c.name] = values[idx]));
+      const onPage = indexOnPage.get(idx);
+      const obj: Record<string, unknown> = { data: record, raw_hash: hashes[idx], raw_page: onPage === undefined ? null : pageId, raw_index: onPage ?? null };
+      spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
       return obj;
     });
-    const changed = await sql.unsafe<{ inserted: boolean }[]>(upsertSql(entity), [scope.tenantId, scope.connectionId, scope.provider, JSON.stringify(payload)]);
+    const changed = await sql.unsafe<{ inserted: boolean; raw_page: string | null }[]>(upsertSql(entity), [scope.tenantId, scope.connectionId, scope.provider, JSON.stringify(payload)]);
+    // Every new payload lost to a newer stored version: the page holds nothing anyone points at.
+    if (pageId !== null && !changed.some((r) => r.raw_page === pageId)) await sql.unsafe(`delete from raw_pages where id = $1 and tenant_id = $2::uuid`, [pageId, scope.tenantId]);
     const inserted = changed.filter((r) => r.inserted).length;
     result.inserted += inserted;
     result.updated += changed.length - inserted;
     result.unchanged += chunk.length - changed.length;
   }
   return result;
+}
+
+/** Deletes the raw pages of a connection that no document points at any more (their payloads were superseded). */
+export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string): Promise<number> {
+  let pruned = 0;
+  for (const [entity, spec] of Object.entries(TABLES)) {
+    const rows = await sql.unsafe(
+      `delete from raw_pages p where p.tenant_id = $1::uuid and p.connection_id = $2::uuid and p.entity = $3
+         and not exists (select 1 from ${spec.table} d where d.tenant_id = $1::uuid and d.connection_id = $2::uuid and d.raw_page = p.id)`,
+      [tenantId, connectionId, entity],
+    );
+    pruned += rows.count;
+  }
+  return pruned;
+}
+
+/** The raw payloads at (page, index) positions, read and decompressed once per page. */
+async function loadRawPayloads(sql: Sql, tenantId: string, pageIds: readonly string[]): Promise<Map<string, unknown[]>> {
+  const pages = new Map<string, unknown[]>();
+  if (pageIds.length === 0) return pages;
+  const rows = await sql.unsafe<{ id: string; body: Buffer }[]>(`select id::text, body from raw_pages where tenant_id = $1::uuid and id = any($2::bigint[])`, [tenantId, pageIds as string[]]);
+  for (const row of rows) pages.set(row.id, JSON.parse((await gunzipAsync(row.body)).toString('utf8')) as unknown[]);
+  return pages;
 }
 
 /** Applies deletions/voids reported by the source; returns how many rows changed. */
@@ -161,9 +219,9 @@ export async function listDocuments<K extends EntityKind>(
   filter: { connectionId?: string; externalIds?: readonly string[]; limit?: number; offset?: number; withRaw?: boolean } = {},
 ): Promise<StoredDocument<K>[]> {
   const table = TABLES[entity].table;
-  const rows = await sql.unsafe<{ data: EntityOf<K>; raw: unknown; external_version: string | null; connection_id: string; synced_at: Date; changed_at: Date }[]>(
-    // The raw payload is the heavy column: read only by callers that ask for it.
-    `select data, ${filter.withRaw ? 'raw' : 'null::jsonb as raw'}, external_version, connection_id, synced_at, changed_at from ${table}
+  const rows = await sql.unsafe<{ data: EntityOf<K>; raw: unknown; raw_page: string | null; raw_index: number | null; external_version: string | null; connection_id: string; synced_at: Date; changed_at: Date }[]>(
+    // The raw payload is the heavy part: read only by callers that ask for it.
+    `select data, ${filter.withRaw ? 'raw, raw_page::text, raw_index' : 'null::jsonb as raw, null as raw_page, null as raw_index'}, external_version, connection_id, synced_at, changed_at from ${table}
      where tenant_id = $1::uuid
        and ($2::uuid is null or connection_id = $2::uuid)
        and ($3::text[] is null or external_id = any($3::text[]))
@@ -171,7 +229,16 @@ export async function listDocuments<K extends EntityKind>(
      limit $4 offset $5`,
     [tenantId, filter.connectionId ?? null, (filter.externalIds as string[] | undefined) ?? null, filter.limit ?? 1_000_000, filter.offset ?? 0],
   );
-  return rows.map((r) => ({ record: r.data, raw: r.raw, externalVersion: r.external_version, connectionId: r.connection_id, syncedAt: r.synced_at, changedAt: r.changed_at }));
+  const pages = await loadRawPayloads(sql, tenantId, [...new Set(rows.flatMap((r) => (r.raw_page === null ? [] : [r.raw_page])))]);
+  return rows.map((r) => ({
+    record: r.data,
+    // Rows stored before raw pages existed keep their payload inline until they next change.
+    raw: r.raw_page === null ? r.raw : (pages.get(r.raw_page)?.[r.raw_index ?? -1] ?? null),
+    externalVersion: r.external_version,
+    connectionId: r.connection_id,
+    syncedAt: r.synced_at,
+    changedAt: r.changed_at,
+  }));
 }
 
 /** Counts documents of one tenant, per entity. */

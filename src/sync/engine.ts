@@ -8,7 +8,7 @@ import { createTokenSource } from '../connectors/tokens.js';
 import type { EntityKind } from '../model/index.js';
 import { loadCursor, saveCursor } from '../store/cursors.js';
 import type { Sql } from '../store/db.js';
-import { markDeleted, upsertDocuments, type DocumentRow } from '../store/documents.js';
+import { markDeleted, pruneRawPages, upsertDocuments, type DocumentRow } from '../store/documents.js';
 import { quarantine, resolveQuarantined, type QuarantineEntry } from '../store/quarantine.js';
 import { getConnection, updateConnection, type Connection } from '../store/tenants.js';
 import { prefetch } from './prefetch.js';
@@ -204,6 +204,8 @@ export async function syncConnection(deps: SyncDeps, tenantId: string, connectio
       const results = await Promise.allSettled(wanted.map((stream) => syncStream(deps, s, stream, options).then((r) => reports.push(r))));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
+      // Payloads superseded during this run leave pages nobody points at.
+      await pruneRawPages(deps.sql, tenantId, connectionId);
       await updateConnection(deps.sql, tenantId, connectionId, { status: 'active', statusDetail: null, lastSyncAt: new Date() });
       return finish('ok', null);
     } catch (err) {

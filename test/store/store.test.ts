@@ -2,10 +2,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { Invoice } from '../../src/model/index.js';
+import { Customer, type Invoice } from '../../src/model/index.js';
 import {
   addToInbox, connect, countDocuments, getConnection, listConnections, listDocuments, listOutbox, listQuarantine, loadCredentials, loadCursor,
-  markDeleted, migrate, planActions, quarantine, resolveQuarantined, saveCredentials, saveCursor, transition, upsertDocuments,
+  markDeleted, migrate, planActions, pruneRawPages, quarantine, resolveQuarantined, saveCredentials, saveCursor, transition, upsertDocuments,
 } from '../../src/store/index.js';
 import { newTenant, useDatabase } from '../support/db.js';
 
@@ -81,6 +81,64 @@ describe('documents', () => {
 
     const changed = rows.slice(0, 3).map((r) => ({ ...r, record: { ...r.record, amountDue: '0.00', status: 'paid' as const, updatedAt: '2025-03-01T00:00:00Z' } }));
     expect(await upsertDocuments(sql, scope, 'invoice', changed)).toEqual({ inserted: 0, updated: 3, unchanged: 0 });
+  });
+
+  it('keeps raw payloads byte for byte in compressed pages: only new or changed ones are stored, superseded pages pruned', async () => {
+    const { scope } = await newTenant(sql);
+    const pages = async () => Number((await sql<{ n: string }[]>`select count(*)::text as n from raw_pages where tenant_id = ${scope.tenantId}`)[0]!.n);
+    // Key order and numbers as the provider sent them (jsonb would sort keys).
+    const raw = (i: number, extra: Record<string, unknown> = {}) => ({ Id: String(i), TotalAmt: 100.01, Line: [{ z: 1, a: 2 }], ...extra });
+    const rows = [1, 2, 3].map((i) => ({ record: makeInvoice(i), raw: raw(i) }));
+    await upsertDocuments(sql, scope, 'invoice', rows);
+    expect(await pages()).toBe(1);
+    const firstRead = await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true });
+    expect(firstRead.map((d) => JSON.stringify(d.raw))).toEqual(rows.map((r) => JSON.stringify(r.raw)));
+
+    // Same payloads again: nothing written, no page kept.
+    expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+    expect(await pages()).toBe(1);
+
+    // A payload that changed with no change to the mapped record (an unmapped field) is still an update.
+    const edited = [{ record: makeInvoice(2), raw: raw(2, { CustomField: [{ Name: 'dossier', StringValue: 'A-17' }] }) }];
+    expect(await upsertDocuments(sql, scope, 'invoice', edited)).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+    expect(await pages()).toBe(2);
+    const read = await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true });
+    expect(read.map((d) => d.raw)).toEqual([raw(1), edited[0]!.raw, raw(3)]);
+
+    // Page 1 still holds the live payloads of 1 and 3: nothing to prune until they change too.
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toBe(0);
+    await upsertDocuments(sql, scope, 'invoice', [1, 3].map((i) => ({ record: makeInvoice(i), raw: raw(i, { SyncToken: '1' }) })));
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toBe(1);
+    expect(await pages()).toBe(2);
+    expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => (d.raw as { SyncToken?: string }).SyncToken ?? null)).toEqual(['1', null, '1']);
+  });
+
+  it('deletes a tenant with every document and raw page it owns', async () => {
+    const { scope } = await newTenant(sql);
+    const other = await newTenant(sql);
+    await upsertDocuments(sql, scope, 'invoice', [{ record: makeInvoice(1), raw: { Id: '1' } }]);
+    await upsertDocuments(sql, scope, 'customer', [{ record: Customer.parse({ externalId: 'cust-1', name: 'Dupont SARL' }), raw: { Id: 'c1' } }]);
+    await upsertDocuments(sql, other.scope, 'invoice', [{ record: makeInvoice(1), raw: { Id: '1' } }]);
+    await sql`delete from tenants where id = ${scope.tenantId}`;
+    const left = await sql<{ invoices: string; customers: string; pages: string }[]>`
+      select (select count(*) from invoices where tenant_id = ${scope.tenantId})::text as invoices,
+             (select count(*) from customers where tenant_id = ${scope.tenantId})::text as customers,
+             (select count(*) from raw_pages where tenant_id = ${scope.tenantId})::text as pages`;
+    expect(left[0]).toEqual({ invoices: '0', customers: '0', pages: '0' });
+    expect(await countDocuments(sql, other.tenant.id, 'invoice')).toBe(1);
+  });
+
+  it('reads payloads stored inline before raw pages existed, and moves them to a page when they change', async () => {
+    const { scope } = await newTenant(sql);
+    await upsertDocuments(sql, scope, 'invoice', [{ record: makeInvoice(1), raw: { Id: '1' } }]);
+    // What migration 007 left behind: a jsonb payload and no page.
+    await sql`update invoices set raw = ${sql.json({ Id: '1', legacy: true })}, raw_page = null, raw_index = null, raw_hash = null where tenant_id = ${scope.tenantId}`;
+    expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true }))[0]!.raw).toEqual({ Id: '1', legacy: true });
+    expect(await upsertDocuments(sql, scope, 'invoice', [{ record: makeInvoice(1), raw: { Id: '1' } }])).toMatchObject({ updated: 1 });
+    const [row] = await sql<{ raw: unknown; raw_page: string | null }[]>`select raw, raw_page::text from invoices where tenant_id = ${scope.tenantId}`;
+    expect(row!.raw).toBeNull();
+    expect(row!.raw_page).not.toBeNull();
+    expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true }))[0]!.raw).toEqual({ Id: '1' });
   });
 
   it('keeps the last of duplicate ids in one batch and never lets an older version overwrite a newer one', async () => {
