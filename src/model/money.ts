@@ -33,9 +33,26 @@ export function formatAmount(value: Decimal.Value, currency: string): string {
  */
 export function toAmount(value: string | number, currency: string): string {
   const text = typeof value === 'number' ? numberToPlainString(value) : value.trim();
+  const digits = minorUnits(currency);
+  // The common case (no leading zeros) is formatted on the string itself: exact, and ~10× cheaper than decimal.js
+  // on the sync's hot path. test/model/money.test.ts checks it against the decimal.js path on random inputs.
+  const plain = PLAIN_AMOUNT_RE.exec(text);
+  if (plain) {
+    const [, sign, int, rawFraction] = plain as unknown as [string, string, string, string | undefined];
+    const fraction = (rawFraction ?? '').replace(/0+$/, '');
+    if (fraction.length > digits) throw new Error(`${text} has more than ${digits} decimals for ${currency}`);
+    const negative = sign === '-' && (int !== '0' || fraction !== '');
+    return `${negative ? '-' : ''}${int}${digits > 0 ? `.${fraction.padEnd(digits, '0')}` : ''}`;
+  }
+  return toAmountWithDecimal(text, digits, currency);
+}
+
+const PLAIN_AMOUNT_RE = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/;
+
+/** The general path (leading zeros and the like), through decimal.js. */
+export function toAmountWithDecimal(text: string, digits: number, currency: string): string {
   if (!/^-?\d+(\.\d+)?$/.test(text)) throw new Error(`"${text}" is not a decimal amount`);
   const d = new Dec(text);
-  const digits = minorUnits(currency);
   if (d.decimalPlaces() > digits) {
     throw new Error(`${text} has more than ${digits} decimals for ${currency}`);
   }
