@@ -91,11 +91,8 @@ function upsertSql(entity: EntityKind): string {
     select $1::uuid, $2::uuid, $3, ${names.map((n) => `r.${n}`).join(', ')}, r.data, r.raw_page, r.raw_index, decode(r.raw_hash, 'hex')
     from jsonb_to_recordset($4::text::jsonb) as r(${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, data jsonb, raw_page bigint, raw_index integer, raw_hash text)
     on conflict (tenant_id, connection_id, external_id) do update set
-      ${[...names.filter((n) => n !== 'external_id'), 'data', 'raw_hash'].map((n) => `${n} = excluded.${n}`).join(', ')},
-      -- a payload not re-stored (same hash) keeps pointing at the page that holds it
-      raw = case when excluded.raw_page is null then t.raw end,
-      raw_page = coalesce(excluded.raw_page, t.raw_page),
-      raw_index = case when excluded.raw_page is null then t.raw_index else excluded.raw_index end,
+      ${[...names.filter((n) => n !== 'external_id'), 'data', 'raw_page', 'raw_index', 'raw_hash'].map((n) => `${n} = excluded.${n}`).join(', ')},
+      raw = null,
       synced_at = now(), changed_at = now()
     where (t.data is distinct from excluded.data or t.raw_hash is distinct from excluded.raw_hash)
       -- a late, reordered delivery of an older version never overwrites a newer one
@@ -120,8 +117,8 @@ async function storeRawPage(sql: Sql, scope: DocumentScope, entity: EntityKind, 
 
 /**
  * Upserts validated records in one statement per chunk. A record identical to the stored one is left
- * untouched (no write, `changed_at` kept), so re-syncing unchanged data is free and observable. Raw payloads
- * that changed (or are new) are stored together as one compressed page; unchanged ones are not stored again.
+ * untouched (no write, `changed_at` kept), so re-syncing unchanged data is free and observable. The chunk's raw
+ * payloads are stored as one compressed page, kept when some row now points at it.
  */
 export async function upsertDocuments<K extends EntityKind>(
   sql: Sql,
@@ -130,6 +127,8 @@ export async function upsertDocuments<K extends EntityKind>(
   rows: readonly DocumentRow<K>[],
   chunkSize = 2000,
 ): Promise<UpsertResult> {
+  // A page and the rows pointing at it commit together.
+  if (!('savepoint' in sql)) return (await sql.begin((tx) => upsertDocuments(tx as unknown as Sql, scope, entity, rows, chunkSize))) as UpsertResult;
   const spec = TABLES[entity] as TableSpec<K>;
   // Last occurrence wins: one statement cannot touch the same row twice.
   const byId = new Map<string, DocumentRow<K>>();
@@ -139,26 +138,20 @@ export async function upsertDocuments<K extends EntityKind>(
   for (let i = 0; i < unique.length; i += chunkSize) {
     const chunk = unique.slice(i, i + chunkSize);
     const texts = chunk.map(({ raw }) => JSON.stringify(raw ?? null));
-    const hashes = texts.map((t) => hash('sha1', t, 'hex'));
-    const stored = await sql.unsafe<{ external_id: string; raw_hash: string | null }[]>(
-      `select external_id, encode(raw_hash, 'hex') as raw_hash from ${spec.table}
-       where tenant_id = $1::uuid and connection_id = $2::uuid and external_id = any($3::text[])`,
-      [scope.tenantId, scope.connectionId, chunk.map((r) => r.record.externalId)],
-    );
-    const storedHash = new Map(stored.map((r) => [r.external_id, r.raw_hash]));
-    const fresh = chunk.flatMap((r, idx) => (storedHash.get(r.record.externalId) === hashes[idx] ? [] : [idx]));
-    const pageId = fresh.length > 0 ? await storeRawPage(sql, scope, entity, fresh.map((idx) => texts[idx]!)) : null;
-    const indexOnPage = new Map(fresh.map((idx, k) => [idx, k]));
+    // The page is written before we know which payloads changed: asking first cost more than the upsert itself
+    // while a first sync fills the table (no statistics yet, so the look-up scanned the connection's rows).
+    // Rows left untouched keep their older page; a page nobody points at is deleted below, a sparse one is
+    // compacted by pruneRawPages.
+    const pageId = await storeRawPage(sql, scope, entity, texts);
     const payload = chunk.map(({ record }, idx) => {
       const values = spec.values(record);
-      const onPage = indexOnPage.get(idx);
-      const obj: Record<string, unknown> = { data: record, raw_hash: hashes[idx], raw_page: onPage === undefined ? null : pageId, raw_index: onPage ?? null };
+      const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', texts[idx]!, 'hex'), raw_page: pageId, raw_index: idx };
       spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
       return obj;
     });
     const changed = await sql.unsafe<{ inserted: boolean; raw_page: string | null }[]>(upsertSql(entity), [scope.tenantId, scope.connectionId, scope.provider, JSON.stringify(payload)]);
-    // Every new payload lost to a newer stored version: the page holds nothing anyone points at.
-    if (pageId !== null && !changed.some((r) => r.raw_page === pageId)) await sql.unsafe(`delete from raw_pages where id = $1 and tenant_id = $2::uuid`, [pageId, scope.tenantId]);
+    // Nothing changed (or every change lost to a newer stored version): the page holds nothing anyone points at.
+    if (!changed.some((r) => r.raw_page === pageId)) await sql.unsafe(`delete from raw_pages where id = $1 and tenant_id = $2::uuid`, [pageId, scope.tenantId]);
     const inserted = changed.filter((r) => r.inserted).length;
     result.inserted += inserted;
     result.updated += changed.length - inserted;
@@ -167,18 +160,66 @@ export async function upsertDocuments<K extends EntityKind>(
   return result;
 }
 
-/** Deletes the raw pages of a connection that no document points at any more (their payloads were superseded). */
-export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string): Promise<number> {
-  let pruned = 0;
-  for (const [entity, spec] of Object.entries(TABLES)) {
-    const rows = await sql.unsafe(
-      `delete from raw_pages p where p.tenant_id = $1::uuid and p.connection_id = $2::uuid and p.entity = $3
-         and not exists (select 1 from ${spec.table} d where d.tenant_id = $1::uuid and d.connection_id = $2::uuid and d.raw_page = p.id)`,
-      [tenantId, connectionId, entity],
+/** A page is compacted when fewer than this share of its payloads are still pointed at. */
+export const COMPACT_BELOW_LIVE_SHARE = 0.5;
+
+export interface PruneResult {
+  /** Pages no document pointed at any more, deleted. */
+  deleted: number;
+  /** Sparse pages whose live payloads were moved to a new page, then deleted. */
+  compacted: number;
+}
+
+/**
+ * Keeps raw storage proportional to the live payloads: deletes the pages of a connection nobody points at, and
+ * rewrites sparse ones (a page where most records were superseded since) into one new page per entity.
+ */
+export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string, entities: readonly EntityKind[] = Object.keys(TABLES) as EntityKind[]): Promise<PruneResult> {
+  if (!('savepoint' in sql)) return (await sql.begin((tx) => pruneRawPages(tx as unknown as Sql, tenantId, connectionId, entities))) as PruneResult;
+  const result: PruneResult = { deleted: 0, compacted: 0 };
+  for (const entity of entities) {
+    const table = TABLES[entity].table;
+    // One pass over the connection's documents counts the live payloads of each page.
+    const pages = await sql.unsafe<{ id: string; record_count: number; live: number }[]>(
+      `with live as materialized (
+         select raw_page, count(*)::int as live from ${table} where tenant_id = $1::uuid and connection_id = $2::uuid and raw_page is not null group by raw_page)
+       select p.id::text, p.record_count, coalesce(l.live, 0) as live
+       from raw_pages p left join live l on l.raw_page = p.id
+       where p.tenant_id = $1::uuid and p.connection_id = $2::uuid and p.entity = $3 and coalesce(l.live, 0) < p.record_count * $4::float8`,
+      [tenantId, connectionId, entity, COMPACT_BELOW_LIVE_SHARE],
     );
-    pruned += rows.count;
+    const dead = pages.filter((p) => p.live === 0).map((p) => p.id);
+    const sparse = pages.filter((p) => p.live > 0).map((p) => p.id);
+    if (sparse.length > 0) {
+      // Move what is still live on the sparse pages to one new page, row by row still pointing at the same bytes.
+      const rows = await sql.unsafe<{ external_id: string; raw_page: string; raw_index: number }[]>(
+        `select external_id, raw_page::text, raw_index from ${table} where tenant_id = $1::uuid and connection_id = $2::uuid and raw_page = any($3::bigint[]) order by raw_page, raw_index`,
+        [tenantId, connectionId, sparse],
+      );
+      const bodies = await loadRawPayloads(sql, tenantId, sparse);
+      const texts = rows.map((r) => JSON.stringify(bodies.get(r.raw_page)?.[r.raw_index] ?? null));
+      const newPage = await storeRawPage(sql, { tenantId, connectionId, provider: '' }, entity, texts);
+      await sql.unsafe(
+        `update ${table} as t set raw_page = $3::bigint, raw_index = m.idx - 1
+         from unnest($4::text[], $5::bigint[], $6::int[]) with ordinality as m(external_id, old_page, old_index, idx)
+         where t.tenant_id = $1::uuid and t.connection_id = $2::uuid and t.external_id = m.external_id and t.raw_page = m.old_page and t.raw_index = m.old_index`,
+        [tenantId, connectionId, newPage, rows.map((r) => r.external_id), rows.map((r) => r.raw_page), rows.map((r) => r.raw_index)],
+      );
+      result.compacted += sparse.length;
+    }
+    // No row can come to point at a page it did not write itself, so a page counted dead stays dead, and the rows
+    // still on a compacted page were all moved (a row a concurrent write moved first is simply not ours to move).
+    if (dead.length || sparse.length) {
+      await sql.unsafe(`delete from raw_pages where tenant_id = $1::uuid and connection_id = $2::uuid and id = any($3::bigint[])`, [tenantId, connectionId, [...dead, ...sparse]]);
+      result.deleted += dead.length;
+    }
   }
-  return pruned;
+  return result;
+}
+
+/** Refreshes the planner's statistics of an entity's table, after a bulk load made them stale. */
+export async function analyzeDocuments(sql: Sql, entity: EntityKind): Promise<void> {
+  await sql.unsafe(`analyze ${TABLES[entity].table}`);
 }
 
 /** The raw payloads at (page, index) positions, read and decompressed once per page. */

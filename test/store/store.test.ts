@@ -83,7 +83,7 @@ describe('documents', () => {
     expect(await upsertDocuments(sql, scope, 'invoice', changed)).toEqual({ inserted: 0, updated: 3, unchanged: 0 });
   });
 
-  it('keeps raw payloads byte for byte in compressed pages: only new or changed ones are stored, superseded pages pruned', async () => {
+  it('keeps raw payloads byte for byte in compressed pages, keeps no page for an unchanged batch, prunes superseded pages', async () => {
     const { scope } = await newTenant(sql);
     const pages = async () => Number((await sql<{ n: string }[]>`select count(*)::text as n from raw_pages where tenant_id = ${scope.tenantId}`)[0]!.n);
     // Key order and numbers as the provider sent them (jsonb would sort keys).
@@ -105,12 +105,31 @@ describe('documents', () => {
     const read = await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true });
     expect(read.map((d) => d.raw)).toEqual([raw(1), edited[0]!.raw, raw(3)]);
 
-    // Page 1 still holds the live payloads of 1 and 3: nothing to prune until they change too.
-    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toBe(0);
+    // Page 1 still holds the live payloads of 1 and 3 (2 of 3): nothing to prune until they change too.
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 0 });
     await upsertDocuments(sql, scope, 'invoice', [1, 3].map((i) => ({ record: makeInvoice(i), raw: raw(i, { SyncToken: '1' }) })));
-    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toBe(1);
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 1, compacted: 0 });
     expect(await pages()).toBe(2);
     expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => (d.raw as { SyncToken?: string }).SyncToken ?? null)).toEqual(['1', null, '1']);
+  });
+
+  it('compacts a page most of whose payloads were superseded, keeping every live payload exact', async () => {
+    const { scope } = await newTenant(sql);
+    const raw = (i: number, v: number) => ({ Id: String(i), v, note: `invoice ${i}\tversion ${v}` });
+    await upsertDocuments(sql, scope, 'invoice', Array.from({ length: 10 }, (_, i) => ({ record: makeInvoice(i), raw: raw(i, 0) })));
+    // Six of ten move to a new page: the first page keeps 4 live payloads, under half.
+    await upsertDocuments(sql, scope, 'invoice', [0, 2, 4, 6, 8, 9].map((i) => ({ record: makeInvoice(i), raw: raw(i, 1) })));
+    const before = await sql<{ id: string; record_count: number }[]>`select id::text, record_count from raw_pages where tenant_id = ${scope.tenantId} order by id`;
+    expect(before.map((p) => p.record_count)).toEqual([10, 6]);
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 1 });
+    const after = await sql<{ id: string; record_count: number }[]>`select id::text, record_count from raw_pages where tenant_id = ${scope.tenantId} order by id`;
+    expect(after.map((p) => p.record_count)).toEqual([6, 4]);
+    expect(after[0]!.id).toBe(before[1]!.id);
+    const docs = await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true });
+    expect(docs.map((d) => d.raw)).toEqual(Array.from({ length: 10 }, (_, i) => raw(i, [0, 2, 4, 6, 8, 9].includes(i) ? 1 : 0)));
+    // Compaction moved bytes, not documents: nothing counts as changed.
+    expect(await upsertDocuments(sql, scope, 'invoice', [1, 3, 5, 7].map((i) => ({ record: makeInvoice(i), raw: raw(i, 0) })))).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 0 });
   });
 
   it('deletes a tenant with every document and raw page it owns', async () => {
