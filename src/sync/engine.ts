@@ -8,7 +8,7 @@ import { createTokenSource } from '../connectors/tokens.js';
 import type { EntityKind } from '../model/index.js';
 import { loadCursor, saveCursor } from '../store/cursors.js';
 import type { Sql } from '../store/db.js';
-import { markDeleted, pruneRawPages, upsertDocuments, type DocumentRow } from '../store/documents.js';
+import { analyzeDocuments, markDeleted, pruneRawPages, upsertDocuments, type DocumentRow } from '../store/documents.js';
 import { quarantine, resolveQuarantined, type QuarantineEntry } from '../store/quarantine.js';
 import { getConnection, updateConnection, type Connection } from '../store/tenants.js';
 import { prefetch } from './prefetch.js';
@@ -112,20 +112,36 @@ export async function openProvider(deps: SyncDeps, tenantId: string, connectionI
   return { connector: session.connector, context: { http: session.http, externalTenantId: session.connection.externalTenantId!, now: deps.now ?? (() => new Date()) } };
 }
 
-/** Maps a page and stores it with its cursor in one transaction: a crash before commit replays the page, never loses it. */
-async function applyPage(deps: SyncDeps, session: Session, stream: StreamName, page: StreamPage, mapper: RecordMapper, saveAs: string | null, report: StreamReport): Promise<void> {
-  const { connection, connector } = session;
+/** A page mapped and ready to store: the valid rows, the quarantined failures, how many were skipped. */
+interface MappedPage {
+  page: StreamPage;
+  rows: DocumentRow[];
+  failed: QuarantineEntry[];
+  skipped: number;
+}
+
+/** Maps a page (pure CPU: no database work, so it can overlap the previous page's transaction). */
+async function mapPage(session: Session, stream: StreamName, page: StreamPage, mapper: RecordMapper, position: number): Promise<MappedPage> {
   const entity = STREAM_ENTITY[stream];
-  const spec = connector.streams[stream];
+  const spec = session.connector.streams[stream];
   const rows: DocumentRow[] = [];
   const failed: QuarantineEntry[] = [];
+  let skipped = 0;
   const outcomes = await Promise.all(page.records.map((raw) => mapper(raw, session.context)));
   outcomes.forEach((outcome, i) => {
     const raw = page.records[i];
     if (outcome.ok === true) rows.push({ record: outcome.value as DocumentRow['record'], raw });
-    else if (outcome.ok === 'skipped') report.skipped++;
-    else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${report.records + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
+    else if (outcome.ok === 'skipped') skipped++;
+    else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   });
+  return { page, rows, failed, skipped };
+}
+
+/** Stores a mapped page with its cursor in one transaction: a crash before commit replays the page, never loses it. */
+async function storePage(deps: SyncDeps, session: Session, stream: StreamName, mapped: MappedPage, saveAs: string | null, report: StreamReport): Promise<void> {
+  const { connection } = session;
+  const entity = STREAM_ENTITY[stream];
+  const { page, rows, failed } = mapped;
   const scope = { tenantId: connection.tenantId, connectionId: connection.id, provider: connection.provider };
   await deps.sql.begin(async (tx) => {
     const db = tx as unknown as Sql;
@@ -141,6 +157,7 @@ async function applyPage(deps: SyncDeps, session: Session, stream: StreamName, p
   report.pages++;
   report.records += page.records.length;
   report.quarantined += failed.length;
+  report.skipped += mapped.skipped;
 }
 
 async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, options: SyncOptions): Promise<StreamReport> {
@@ -155,11 +172,25 @@ async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, 
     full: options.full ?? false,
     now: deps.now ?? (() => new Date()),
   };
-  // Fetch page n+1 while page n is mapped and stored.
-  for await (const page of prefetch(spec.read(ctx))) {
-    await applyPage(deps, session, stream, page, mapper, stream, report);
-    options.onProgress?.({ stream, pages: report.pages, records: report.records });
+  // A three-stage pipeline: page n+1 is fetched and mapped (this process) while page n is stored (PostgreSQL).
+  // Pages still commit one at a time and in order, so the saved cursor always follows the stored data.
+  let storing: Promise<void> | null = null;
+  let seen = 0;
+  try {
+    for await (const page of prefetch(spec.read(ctx))) {
+      const mapped = await mapPage(session, stream, page, mapper, seen);
+      seen += page.records.length;
+      if (storing) await storing;
+      storing = storePage(deps, session, stream, mapped, stream, report).then(() => options.onProgress?.({ stream, pages: report.pages, records: report.records }));
+      // Observed at the next page or after the loop; until then keep Node from calling it unhandled.
+      storing.catch(() => undefined);
+    }
+  } catch (err) {
+    // Never leave a transaction running behind a failed stream: the connection lock is released after us.
+    if (storing) await storing.catch(() => undefined);
+    throw err;
   }
+  if (storing) await storing;
   return report;
 }
 
@@ -177,6 +208,16 @@ async function withConnectionLock<T>(sql: Sql, connectionId: string, run: () => 
   } finally {
     reserved.release();
   }
+}
+
+/** Inserted rows past which a stream's table gets fresh planner statistics (a first sync is a bulk load). */
+export const ANALYZE_AFTER_INSERTS = 10_000;
+
+/** Housekeeping after a successful run: prune superseded raw pages, refresh statistics after bulk loads. */
+async function afterRun(sql: Sql, tenantId: string, connectionId: string, reports: readonly StreamReport[]): Promise<void> {
+  // Updates here and from webhook re-reads since the last run leave pages nobody points at (one pass per table).
+  await pruneRawPages(sql, tenantId, connectionId);
+  for (const r of reports) if (r.inserted >= ANALYZE_AFTER_INSERTS) await analyzeDocuments(sql, STREAM_ENTITY[r.stream]);
 }
 
 /** Runs every stream of a connection (in parallel: the rate gate paces them under one quota). */
@@ -204,8 +245,7 @@ export async function syncConnection(deps: SyncDeps, tenantId: string, connectio
       const results = await Promise.allSettled(wanted.map((stream) => syncStream(deps, s, stream, options).then((r) => reports.push(r))));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
-      // Payloads superseded during this run leave pages nobody points at.
-      await pruneRawPages(deps.sql, tenantId, connectionId);
+      await afterRun(deps.sql, tenantId, connectionId, reports);
       await updateConnection(deps.sql, tenantId, connectionId, { status: 'active', statusDetail: null, lastSyncAt: new Date() });
       return finish('ok', null);
     } catch (err) {
@@ -233,7 +273,7 @@ export async function syncRecords(deps: SyncDeps, tenantId: string, connectionId
     const report = emptyReport(stream);
     const mapper = await deps.mappers(tenantId, session.connection.provider, spec.entity);
     const { records, deleted } = await spec.fetchByIds({ http: session.http, externalTenantId: session.connection.externalTenantId!, now: deps.now ?? (() => new Date()) }, ids);
-    await applyPage(deps, session, stream, { records, deleted, cursor: null }, mapper, null, report);
+    await storePage(deps, session, stream, await mapPage(session, stream, { records, deleted, cursor: null }, mapper, 0), null, report);
     reports.push(report);
   }
   return {
