@@ -116,6 +116,7 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
     const started = Date.now();
     const cpuBefore = process.cpuUsage();
     const simPid = sim.child.pid!;
+    const eluBefore = performance.eventLoopUtilization();
     const window = cpuWindow({ simulator: (_comm, pid) => pid === simPid, postgres: (comm) => comm === 'postgres' });
     let lastProgress = 0;
     const report = await syncConnection(
@@ -144,6 +145,7 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
     const wallS = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const machine = window.stop();
+    const elu = performance.eventLoopUtilization(eluBefore);
     if (report.status !== 'ok') throw new Error(`sync failed: ${report.error}`);
     const records = report.streams.reduce((a, s) => a + s.records, 0);
     // The floor: requests needed at the provider's documented per-minute ceiling for one company.
@@ -170,6 +172,8 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
       postgresCpuSeconds: machine.groups['postgres']!,
       machineCores: machine.cores,
       machineBusyShare: machine.machineBusyShare,
+      // Share of the sync during which Relance's main thread was busy: near 1, that one thread set the pace.
+      relanceEventLoopUtilisation: elu.utilization,
     });
     targets.push({ label: 'zero 429s in steady state', ok: throttled === 0, detail: `${throttled} × 429` });
     targets.push({ label: '≥ 90 % of the quota ceiling', ok: floorS / wallS >= 0.9, detail: `${(floorS / wallS * 100).toFixed(0)} % (${requests} requests in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s)` });
