@@ -490,7 +490,7 @@ export function compileAst(ast: unknown, custom: Record<string, (...args: unknow
     });
     const firstIsVariable = node.steps?.[0]?.type === 'variable';
     const last = steps.length - 1;
-    return withPredicates(node, (input, env) => {
+    const general: Eval = (input, env) => {
       let current: unknown[] = Array.isArray(input) && !firstIsVariable ? input : seq([input]);
       let result: unknown[] | undefined;
       for (let s = 0; s < steps.length; s++) {
@@ -514,7 +514,24 @@ export function compileAst(ast: unknown, custom: Record<string, (...args: unknow
         current = result;
       }
       return result;
-    });
+    };
+    // `CurrencyRef.value`, `MetaData.LastUpdatedTime`: plain field names walked through objects. Most of a mapping's
+    // paths are like this, and walking them directly skips the sequence bookkeeping above; an array on the way (where
+    // JSONata maps over the items) takes the general route, which gives the same result on objects.
+    const simple = (node.steps ?? []).every((st) => st.type === 'name' && !st.predicate?.length && !st.stages?.length && !st.focus && !st.index && !st.tuple && !st.ancestor && !st.keepArray && !st.consarray);
+    if (simple && !node.predicate?.length) {
+      const keys = (node.steps ?? []).map((st) => String(st.value));
+      return (input, env) => {
+        let v: unknown = input;
+        for (let k = 0; k < keys.length; k++) {
+          if (v === null || typeof v !== 'object' || Array.isArray(v) || isFn(v)) return collapse(general(input, env));
+          v = (v as Record<string, unknown>)[keys[k]!];
+          if (v === undefined) return undefined;
+        }
+        return v;
+      };
+    }
+    return withPredicates(node, general);
   }
 
   try {
