@@ -195,10 +195,8 @@ export function status(total: Arg, amountDue: Arg, sourceState: Arg): string | I
   const d = plainDecimal(amountDue ?? 0);
   const bad = firstInvalid(t, d);
   if (bad) return bad;
-  const total0 = new Dec(t as string);
-  const due = new Dec(d as string);
-  if (due.lte(0)) return total0.gt(0) ? 'paid' : 'open';
-  if (due.lt(total0)) return 'partially_paid';
+  if (compareAmounts(d as string, '0') <= 0) return compareAmounts(t as string, '0') > 0 ? 'paid' : 'open';
+  if (compareAmounts(d as string, t as string) < 0) return 'partially_paid';
   return 'open';
 }
 

@@ -78,7 +78,29 @@ export function subtractAmounts(a: string, b: string, currency: string): string 
 
 /** Compares two decimal strings: −1, 0 or 1. */
 export function compareAmounts(a: string, b: string): -1 | 0 | 1 {
-  return new Dec(a).comparedTo(b) as -1 | 0 | 1;
+  const x = PLAIN_AMOUNT_RE.exec(a);
+  const y = PLAIN_AMOUNT_RE.exec(b);
+  if (!x || !y) return new Dec(a).comparedTo(b) as -1 | 0 | 1;
+  // Plain decimal texts compare exactly on their digits: sign, then integer length, then digits.
+  const norm = (m: RegExpExecArray) => ({ neg: m[1] === '-', int: m[2]!, frac: (m[3] ?? '').replace(/0+$/, '') });
+  const p = norm(x);
+  const q = norm(y);
+  const zero = (n: { int: string; frac: string }) => n.int === '0' && n.frac === '';
+  const sign = (n: { neg: boolean; int: string; frac: string }) => (zero(n) ? 0 : n.neg ? -1 : 1);
+  const sp = sign(p);
+  const sq = sign(q);
+  if (sp !== sq) return sp < sq ? -1 : 1;
+  if (sp === 0) return 0;
+  let magnitude: number;
+  if (p.int.length !== q.int.length) magnitude = p.int.length < q.int.length ? -1 : 1;
+  else if (p.int !== q.int) magnitude = p.int < q.int ? -1 : 1;
+  else {
+    const width = Math.max(p.frac.length, q.frac.length);
+    const f = p.frac.padEnd(width, '0');
+    const g = q.frac.padEnd(width, '0');
+    magnitude = f === g ? 0 : f < g ? -1 : 1;
+  }
+  return (magnitude === 0 ? 0 : sp < 0 ? -magnitude : magnitude) as -1 | 0 | 1;
 }
 
 /** Integer minor units (cents) of a decimal string, as a bigint: "362.07" EUR → 36207n. */

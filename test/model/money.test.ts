@@ -1,7 +1,8 @@
 // toAmount's string fast path against the decimal.js path, on random decimal texts and JSON numbers.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minorUnits, toAmount } from '../../src/model/index.js';
+import { compareAmounts, minorUnits, toAmount } from '../../src/model/index.js';
+import { Dec } from '../../src/model/money.js';
 import { toAmountWithDecimal } from '../../src/model/money.js';
 
 const outcome = (f: () => string) => {
@@ -34,6 +35,19 @@ describe('toAmount', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('compares decimal texts exactly as decimal.js does', () => {
+    fc.assert(
+      fc.property(decimalText, decimalText, (a, b) => {
+        expect(compareAmounts(a, b)).toBe(new Dec(a).comparedTo(b));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(compareAmounts('-0.00', '0')).toBe(0);
+    expect(compareAmounts('10.5', '9.99')).toBe(1);
+    expect(compareAmounts('-10.5', '-9.99')).toBe(-1);
+    expect(compareAmounts('1e3', '999')).toBe(1);
   });
 
   it('keeps the edge cases', () => {
