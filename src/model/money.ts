@@ -76,19 +76,25 @@ export function subtractAmounts(a: string, b: string, currency: string): string 
   return formatAmount(new Dec(a).minus(b), currency);
 }
 
+interface PlainParts {
+  neg: boolean;
+  int: string;
+  /** Without trailing zeros. */
+  frac: string;
+}
+const plainParts = (m: RegExpExecArray): PlainParts => ({ neg: m[1] === '-', int: m[2]!, frac: (m[3] ?? '').replace(/0+$/, '') });
+const signOf = (n: PlainParts): -1 | 0 | 1 => (n.int === '0' && n.frac === '' ? 0 : n.neg ? -1 : 1);
+
 /** Compares two decimal strings: −1, 0 or 1. */
 export function compareAmounts(a: string, b: string): -1 | 0 | 1 {
   const x = PLAIN_AMOUNT_RE.exec(a);
   const y = PLAIN_AMOUNT_RE.exec(b);
   if (!x || !y) return new Dec(a).comparedTo(b) as -1 | 0 | 1;
   // Plain decimal texts compare exactly on their digits: sign, then integer length, then digits.
-  const norm = (m: RegExpExecArray) => ({ neg: m[1] === '-', int: m[2]!, frac: (m[3] ?? '').replace(/0+$/, '') });
-  const p = norm(x);
-  const q = norm(y);
-  const zero = (n: { int: string; frac: string }) => n.int === '0' && n.frac === '';
-  const sign = (n: { neg: boolean; int: string; frac: string }) => (zero(n) ? 0 : n.neg ? -1 : 1);
-  const sp = sign(p);
-  const sq = sign(q);
+  const p = plainParts(x);
+  const q = plainParts(y);
+  const sp = signOf(p);
+  const sq = signOf(q);
   if (sp !== sq) return sp < sq ? -1 : 1;
   if (sp === 0) return 0;
   let magnitude: number;
