@@ -37,7 +37,7 @@ export const commands: Record<string, Command> = {
     run: (a, c) => runConnect(a, c.config!, c.connectors),
   },
   simulate: {
-    args: '<provider> [--port P] [--seed S] [--invoices N] [--latency MS]',
+    args: '<provider> [--port P] [--seed S] [--invoices N] [--latency MS] [--no-quota]',
     summary: 'Serve a provider simulator on a local port (prints its base URL) until stopped.',
     needsConfig: false,
     run: (a) => runSimulate(a),
