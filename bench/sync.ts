@@ -138,7 +138,8 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
   const ceiling = CEILING_PER_MINUTE[connector.provider]!;
   // Xero's 60 calls/min make a full sync of 100k invoices a ~4-minute affair; the Xero case uses a fifth of it.
   const scale = (opts.quick ? 0.1 : 1) * (connector.provider === 'xero' ? 0.2 : 1);
-  const counts = { invoices: 100_000 * scale, customers: 20_000 * scale, payments: 80_000 * scale };
+  // Rounded: 0.1 × 0.2 is 0.020000000000000004 in floating point, and the simulator takes whole counts only.
+  const counts = { invoices: Math.round(100_000 * scale), customers: Math.round(20_000 * scale), payments: Math.round(80_000 * scale), creditNotes: Math.round(2000 * scale) };
   const home = mkdtempSync(join(tmpdir(), 'relance-bench-'));
   const { chmodSync } = await import('node:fs');
   chmodSync(home, 0o755);
@@ -149,7 +150,7 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
   const targets: NonNullable<BenchResult['targets']> = [];
   const simPort = await freePort();
   process.stderr.write(`  seeding the simulator (${counts.invoices} invoices, ${counts.customers} customers, ${counts.payments} payments)…\n`);
-  const sim = await startSimulator(connector.provider, ['--port', String(simPort), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(2000 * scale), '--latency', process.env['BENCH_LATENCY_MS'] ?? '100']);
+  const sim = await startSimulator(connector.provider, ['--port', String(simPort), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(counts.creditNotes), '--latency', process.env['BENCH_LATENCY_MS'] ?? '100']);
   try {
     // 1. Network path: quotas enforced by the simulator, 100 ms per request.
     const { report, requests, throttled, peakRss, wallS, cpu, machine, elu } = await timedSync(sql, connector, connector, sim);
@@ -217,7 +218,7 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
     // side): mapping (this process) and upserts (PostgreSQL) overlap as they do in production, so this, not the sum
     // of the stages above, is what the pipeline absorbs.
     process.stderr.write(`  the same company again with no latency and no quota…\n`);
-    const open = await startSimulator(connector.provider, ['--port', String(await freePort()), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(2000 * scale), '--latency', '0', '--no-quota']);
+    const open = await startSimulator(connector.provider, ['--port', String(await freePort()), '--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(counts.creditNotes), '--latency', '0', '--no-quota']);
     try {
       const unpaced: Connector = { ...connector, rateLimits: { ...connector.rateLimits, perSecond: 1e6, perMinute: 1e9, headroom: 1 } };
       const free = await timedSync(sql, connector, unpaced, open);
