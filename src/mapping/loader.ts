@@ -134,6 +134,19 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 type Found = { path: (string | number)[]; reason: string };
 
+/** True when an InvalidValue sits anywhere in `value` (a walk without allocation). */
+function containsInvalid(value: unknown): boolean {
+  if (isInvalidValue(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (containsInvalid(value[i])) return true;
+    return false;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const k in value) if (containsInvalid((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
 /**
  * Replaces every InvalidValue left by a mapping function with undefined (so zod reports the field too) and
  * remembers its path and reason. Also drops JSONata's internal array flags by copying into plain values.
@@ -183,7 +196,8 @@ export function validateOutput<K extends EntityKind>(entity: K, output: unknown)
   const skip = (output as Record<string, unknown>)[SKIP_KEY];
   if (skip !== undefined) return { ok: 'skipped', reason: typeof skip === 'string' && skip ? skip : 'skipped by the mapping' };
   const found: Found[] = [];
-  const clean = extractInvalid(output, [], found);
+  // The copy only matters when a function left an InvalidValue somewhere: zod builds plain objects and arrays itself.
+  const clean = containsInvalid(output) ? extractInvalid(output, [], found) : output;
   const schema = ENTITY_SCHEMAS[entity] as unknown as z.ZodType<EntityOf<K>>;
   const parsed = schema.safeParse(clean);
   if (parsed.success && found.length === 0) return { ok: true, value: parsed.data };
