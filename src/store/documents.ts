@@ -162,17 +162,22 @@ export async function upsertDocuments<K extends EntityKind>(
 
 /** A page is compacted when fewer than this share of its payloads are still pointed at. */
 export const COMPACT_BELOW_LIVE_SHARE = 0.5;
+/** Pages smaller than this (webhook re-reads write one per event) are merged once there are this many of them. */
+export const SMALL_PAGE_RECORDS = 50;
+export const SMALL_PAGES_TO_MERGE = 10;
+/** Payloads per page written by compaction, like an upsert chunk: reading one payload inflates one page. */
+const COMPACTED_PAGE_RECORDS = 2000;
 
 export interface PruneResult {
   /** Pages no document pointed at any more, deleted. */
   deleted: number;
-  /** Sparse pages whose live payloads were moved to a new page, then deleted. */
+  /** Sparse or small pages whose live payloads were moved to new pages, then deleted. */
   compacted: number;
 }
 
 /**
- * Keeps raw storage proportional to the live payloads: deletes the pages of a connection nobody points at, and
- * rewrites sparse ones (a page where most records were superseded since) into one new page per entity.
+ * Keeps raw storage proportional to the live payloads: deletes the pages of a connection nobody points at, rewrites
+ * sparse ones (most of their records superseded since) and merges small ones into full pages.
  */
 export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string, entities: readonly EntityKind[] = Object.keys(TABLES) as EntityKind[]): Promise<PruneResult> {
   if (!('savepoint' in sql)) return (await sql.begin((tx) => pruneRawPages(tx as unknown as Sql, tenantId, connectionId, entities))) as PruneResult;
@@ -185,36 +190,45 @@ export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: st
          select raw_page, count(*)::int as live from ${table} where tenant_id = $1::uuid and connection_id = $2::uuid and raw_page is not null group by raw_page)
        select p.id::text, p.record_count, coalesce(l.live, 0) as live
        from raw_pages p left join live l on l.raw_page = p.id
-       where p.tenant_id = $1::uuid and p.connection_id = $2::uuid and p.entity = $3 and coalesce(l.live, 0) < p.record_count * $4::float8`,
-      [tenantId, connectionId, entity, COMPACT_BELOW_LIVE_SHARE],
+       where p.tenant_id = $1::uuid and p.connection_id = $2::uuid and p.entity = $3
+         and (coalesce(l.live, 0) < p.record_count * $4::float8 or p.record_count < $5)
+       order by p.id`,
+      [tenantId, connectionId, entity, COMPACT_BELOW_LIVE_SHARE, SMALL_PAGE_RECORDS],
     );
     const dead = pages.filter((p) => p.live === 0).map((p) => p.id);
-    const sparse = pages.filter((p) => p.live > 0).map((p) => p.id);
-    if (sparse.length > 0) {
-      // Move what is still live on the sparse pages to one new page, row by row still pointing at the same bytes.
-      const rows = await sql.unsafe<{ external_id: string; raw_page: string; raw_index: number }[]>(
-        `select external_id, raw_page::text, raw_index from ${table} where tenant_id = $1::uuid and connection_id = $2::uuid and raw_page = any($3::bigint[]) order by raw_page, raw_index`,
-        [tenantId, connectionId, sparse],
-      );
-      const bodies = await loadRawPayloads(sql, tenantId, sparse);
-      const texts = rows.map((r) => JSON.stringify(bodies.get(r.raw_page)?.[r.raw_index] ?? null));
-      const newPage = await storeRawPage(sql, { tenantId, connectionId, provider: '' }, entity, texts);
-      await sql.unsafe(
-        `update ${table} as t set raw_page = $3::bigint, raw_index = m.idx - 1
-         from unnest($4::text[], $5::bigint[], $6::int[]) with ordinality as m(external_id, old_page, old_index, idx)
-         where t.tenant_id = $1::uuid and t.connection_id = $2::uuid and t.external_id = m.external_id and t.raw_page = m.old_page and t.raw_index = m.old_index`,
-        [tenantId, connectionId, newPage, rows.map((r) => r.external_id), rows.map((r) => r.raw_page), rows.map((r) => r.raw_index)],
-      );
-      result.compacted += sparse.length;
-    }
+    const sparse = pages.filter((p) => p.live > 0 && p.live < p.record_count * COMPACT_BELOW_LIVE_SHARE).map((p) => p.id);
+    const small = pages.filter((p) => p.live > 0 && p.live >= p.record_count * COMPACT_BELOW_LIVE_SHARE).map((p) => p.id);
+    const rewrite = [...sparse, ...(sparse.length > 0 || small.length >= SMALL_PAGES_TO_MERGE ? small : [])];
+    if (rewrite.length > 0) await movePayloads(sql, tenantId, connectionId, entity, rewrite);
     // No row can come to point at a page it did not write itself, so a page counted dead stays dead, and the rows
-    // still on a compacted page were all moved (a row a concurrent write moved first is simply not ours to move).
-    if (dead.length || sparse.length) {
-      await sql.unsafe(`delete from raw_pages where tenant_id = $1::uuid and connection_id = $2::uuid and id = any($3::bigint[])`, [tenantId, connectionId, [...dead, ...sparse]]);
-      result.deleted += dead.length;
+    // still on a rewritten page were all moved (a row a concurrent write moved first is simply not ours to move).
+    if (dead.length || rewrite.length) {
+      await sql.unsafe(`delete from raw_pages where tenant_id = $1::uuid and connection_id = $2::uuid and id = any($3::bigint[])`, [tenantId, connectionId, [...dead, ...rewrite]]);
     }
+    result.deleted += dead.length;
+    result.compacted += rewrite.length;
   }
   return result;
+}
+
+/** Copies the live payloads of `pageIds` onto new full pages and points their rows there, bytes unchanged. */
+async function movePayloads(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, pageIds: readonly string[]): Promise<void> {
+  const table = TABLES[entity].table;
+  const rows = await sql.unsafe<{ external_id: string; raw_page: string; raw_index: number }[]>(
+    `select external_id, raw_page::text, raw_index from ${table} where tenant_id = $1::uuid and connection_id = $2::uuid and raw_page = any($3::bigint[]) order by raw_page, raw_index`,
+    [tenantId, connectionId, pageIds as string[]],
+  );
+  const bodies = await loadRawPayloads(sql, tenantId, pageIds);
+  for (let i = 0; i < rows.length; i += COMPACTED_PAGE_RECORDS) {
+    const chunk = rows.slice(i, i + COMPACTED_PAGE_RECORDS);
+    const page = await storeRawPage(sql, { tenantId, connectionId, provider: '' }, entity, chunk.map((r) => JSON.stringify(bodies.get(r.raw_page)?.[r.raw_index] ?? null)));
+    await sql.unsafe(
+      `update ${table} as t set raw_page = $3::bigint, raw_index = m.idx - 1
+       from unnest($4::text[], $5::bigint[], $6::int[]) with ordinality as m(external_id, old_page, old_index, idx)
+       where t.tenant_id = $1::uuid and t.connection_id = $2::uuid and t.external_id = m.external_id and t.raw_page = m.old_page and t.raw_index = m.old_index`,
+      [tenantId, connectionId, page, chunk.map((r) => r.external_id), chunk.map((r) => r.raw_page), chunk.map((r) => r.raw_index)],
+    );
+  }
 }
 
 /** Refreshes the planner's statistics of an entity's table, after a bulk load made them stale. */

@@ -121,14 +121,30 @@ describe('documents', () => {
     await upsertDocuments(sql, scope, 'invoice', [0, 2, 4, 6, 8, 9].map((i) => ({ record: makeInvoice(i), raw: raw(i, 1) })));
     const before = await sql<{ id: string; record_count: number }[]>`select id::text, record_count from raw_pages where tenant_id = ${scope.tenantId} order by id`;
     expect(before.map((p) => p.record_count)).toEqual([10, 6]);
-    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 1 });
+    // The sparse page is rewritten, and the small one (6 records) joins it on one full page.
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 2 });
     const after = await sql<{ id: string; record_count: number }[]>`select id::text, record_count from raw_pages where tenant_id = ${scope.tenantId} order by id`;
-    expect(after.map((p) => p.record_count)).toEqual([6, 4]);
-    expect(after[0]!.id).toBe(before[1]!.id);
+    expect(after.map((p) => p.record_count)).toEqual([10]);
+    expect(before.map((p) => p.id)).not.toContain(after[0]!.id);
     const docs = await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true });
     expect(docs.map((d) => d.raw)).toEqual(Array.from({ length: 10 }, (_, i) => raw(i, [0, 2, 4, 6, 8, 9].includes(i) ? 1 : 0)));
     // Compaction moved bytes, not documents: nothing counts as changed.
     expect(await upsertDocuments(sql, scope, 'invoice', [1, 3, 5, 7].map((i) => ({ record: makeInvoice(i), raw: raw(i, 0) })))).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 0 });
+  });
+
+  it('merges the small pages webhook re-reads leave (one per event) once there are enough of them', async () => {
+    const { scope } = await newTenant(sql);
+    for (let i = 0; i < 12; i++) await upsertDocuments(sql, scope, 'invoice', [{ record: makeInvoice(i), raw: { Id: String(i), event: i } }]);
+    const count = async () => Number((await sql<{ n: string }[]>`select count(*)::text as n from raw_pages where tenant_id = ${scope.tenantId}`)[0]!.n);
+    expect(await count()).toBe(12);
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 12 });
+    expect(await count()).toBe(1);
+    expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => d.raw)).toEqual(
+      Array.from({ length: 12 }, (_, i) => ({ Id: String(i), event: i })).sort((a, b) => a.Id.localeCompare(b.Id)),
+    );
+    // The merged page and eight new small ones: nine are not worth a rewrite yet.
+    for (let i = 12; i < 20; i++) await upsertDocuments(sql, scope, 'invoice', [{ record: makeInvoice(i), raw: { Id: String(i) } }]);
     expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 0 });
   });
 
