@@ -1,11 +1,11 @@
 // QuickBooks end to end against the simulator and a real PostgreSQL: full and incremental sync, deletions, webhooks, quarantine, write-back races.
-import { http } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { createProviderHttp } from '../../src/connectors/http.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { createTokenSource } from '../../src/connectors/tokens.js';
-import { countDocuments, listDocuments, listQuarantine, loadCredentials } from '../../src/store/index.js';
+import { countDocuments, listDocuments, listQuarantine, loadCredentials, loadCursor } from '../../src/store/index.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
 import type { OAuthTokens } from '../../src/connectors/types.js';
 import { useDatabase } from '../support/db.js';
@@ -145,5 +145,35 @@ describe('QuickBooks sync', () => {
     expect(final.match(/\[relance\]/g)).toHaveLength(1);
     expect(final).toContain('formal-notice (letter)');
     expect(Number(sim.data.get('Invoice', id)!['TotalAmt'])).toBe(Number(inv['TotalAmt']));
+  });
+  it('stops a stream on a provider error without leaving its page in flight, and resumes from the last stored page', async () => {
+    const c = await connectQuickBooks(sql, sim);
+    // The third invoice page fails for good (a 400 Fault is not retried) while the second one is being stored.
+    let failedOnce = false;
+    server.use(
+      http.get(`${sim.baseUrls.api}/v3/company/:realm/query`, ({ request }) => {
+        const q = new URL(request.url).searchParams.get('query') ?? '';
+        if (!failedOnce && /FROM Invoice/.test(q) && /STARTPOSITION 1961\b/.test(q)) {
+          failedOnce = true;
+          return HttpResponse.json({ Fault: { Error: [{ Message: 'Invalid query', Detail: 'simulated', code: '4000' }], type: 'ValidationFault' }, time: new Date().toISOString() }, { status: 400 });
+        }
+        return undefined;
+      }),
+    );
+    const failed = await syncConnection(deps, c.tenant.id, c.connection.id);
+    expect(failed.status).toBe('failed');
+    // Nothing of this connection is still writing once the run has reported: what is stored now stays as it is.
+    // Pages 1 and 2 (positions 1-1000 and 981-1980) are stored (or quarantined: an earlier test corrupted one), and
+    // the cursor says so.
+    const quarantinedInvoices = (await listQuarantine(sql, c.tenant.id, { connectionId: c.connection.id })).filter((q) => q.entity === 'invoice').length;
+    expect((await countDocuments(sql, c.tenant.id, 'invoice', c.connection.id)) + quarantinedInvoices).toBe(1980);
+    expect(await loadCursor(sql, c.tenant.id, c.connection.id, 'invoices')).toMatchObject({ mode: 'full', position: 1961 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await countDocuments(sql, c.tenant.id, 'invoice', c.connection.id)) + quarantinedInvoices).toBe(1980);
+    sim.stats.reset();
+    const resumed = await syncConnection(deps, c.tenant.id, c.connection.id);
+    expect(resumed.status).toBe('ok');
+    expect(resumed.streams.find((st) => st.stream === 'invoices')!.pages).toBe(1);
+    expect((await countDocuments(sql, c.tenant.id, 'invoice', c.connection.id)) + quarantinedInvoices).toBe(sim.data.count('Invoice'));
   });
 });
