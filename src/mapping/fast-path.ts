@@ -518,7 +518,8 @@ export function compileAst(ast: unknown, custom: Record<string, (...args: unknow
     // `CurrencyRef.value`, `MetaData.LastUpdatedTime`: plain field names walked through objects. Most of a mapping's
     // paths are like this, and walking them directly skips the sequence bookkeeping above; an array on the way (where
     // JSONata maps over the items) takes the general route, which gives the same result on objects.
-    const simple = (node.steps ?? []).every((st) => st.type === 'name' && !st.predicate?.length && !st.stages?.length && !st.focus && !st.index && !st.tuple && !st.ancestor && !st.keepArray && !st.consarray);
+    // (focus, index, tuple, ancestor and keepArray steps were refused above.)
+    const simple = (node.steps ?? []).every((st) => st.type === 'name' && !st.predicate?.length && !st.stages?.length);
     if (simple && !node.predicate?.length) {
       const keys = (node.steps ?? []).map((st) => String(st.value));
       return (input, env) => {

@@ -26,6 +26,17 @@ export function formatAmount(value: Decimal.Value, currency: string): string {
   return s === '-0' || /^-0\.0+$/.test(s) ? s.slice(1) : s;
 }
 
+/** A plain decimal text without leading zeros: sign, integer digits, fraction digits. */
+const PLAIN_AMOUNT_RE = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/;
+interface PlainParts {
+  neg: boolean;
+  int: string;
+  /** Without trailing zeros. */
+  frac: string;
+}
+const plainParts = (m: RegExpExecArray): PlainParts => ({ neg: m[1] === '-', int: m[2]!, frac: (m[3] ?? '').replace(/0+$/, '') });
+const signOf = (n: PlainParts): -1 | 0 | 1 => (n.int === '0' && n.frac === '' ? 0 : n.neg ? -1 : 1);
+
 /**
  * Normalises a provider amount (decimal string, or a JSON number as some APIs send) to the currency's
  * precision. Throws when it carries more precision than the currency has (a float artefact such as
@@ -38,16 +49,12 @@ export function toAmount(value: string | number, currency: string): string {
   // on the sync's hot path. test/model/money.test.ts checks it against the decimal.js path on random inputs.
   const plain = PLAIN_AMOUNT_RE.exec(text);
   if (plain) {
-    const [, sign, int, rawFraction] = plain as unknown as [string, string, string, string | undefined];
-    const fraction = (rawFraction ?? '').replace(/0+$/, '');
-    if (fraction.length > digits) throw new Error(`${text} has more than ${digits} decimals for ${currency}`);
-    const negative = sign === '-' && (int !== '0' || fraction !== '');
-    return `${negative ? '-' : ''}${int}${digits > 0 ? `.${fraction.padEnd(digits, '0')}` : ''}`;
+    const p = plainParts(plain);
+    if (p.frac.length > digits) throw new Error(`${text} has more than ${digits} decimals for ${currency}`);
+    return `${signOf(p) < 0 ? '-' : ''}${p.int}${digits > 0 ? `.${p.frac.padEnd(digits, '0')}` : ''}`;
   }
   return toAmountWithDecimal(text, digits, currency);
 }
-
-const PLAIN_AMOUNT_RE = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/;
 
 /** The general path (leading zeros and the like), through decimal.js. */
 export function toAmountWithDecimal(text: string, digits: number, currency: string): string {
@@ -75,15 +82,6 @@ export function sumAmounts(values: readonly string[], currency: string): string 
 export function subtractAmounts(a: string, b: string, currency: string): string {
   return formatAmount(new Dec(a).minus(b), currency);
 }
-
-interface PlainParts {
-  neg: boolean;
-  int: string;
-  /** Without trailing zeros. */
-  frac: string;
-}
-const plainParts = (m: RegExpExecArray): PlainParts => ({ neg: m[1] === '-', int: m[2]!, frac: (m[3] ?? '').replace(/0+$/, '') });
-const signOf = (n: PlainParts): -1 | 0 | 1 => (n.int === '0' && n.frac === '' ? 0 : n.neg ? -1 : 1);
 
 /** Compares two decimal strings: −1, 0 or 1. */
 export function compareAmounts(a: string, b: string): -1 | 0 | 1 {

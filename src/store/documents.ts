@@ -97,7 +97,7 @@ function upsertSql(entity: EntityKind): string {
     where (t.data is distinct from excluded.data or t.raw_hash is distinct from excluded.raw_hash)
       -- a late, reordered delivery of an older version never overwrites a newer one
       and (t.source_updated_at is null or excluded.source_updated_at is null or excluded.source_updated_at >= t.source_updated_at)
-    returning (xmax = 0) as inserted, raw_page`;
+    returning (xmax = 0) as inserted`;
   upsertSqlCache.set(entity, text);
   return text;
 }
@@ -106,11 +106,11 @@ const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** Stores raw payloads (JSON texts) as one gzip page; the zlib work runs off the event loop. */
-async function storeRawPage(sql: Sql, scope: DocumentScope, entity: EntityKind, texts: readonly string[]): Promise<string> {
+async function storeRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, texts: readonly string[]): Promise<string> {
   const body = await gzipAsync(`[${texts.join(',')}]`, { level: 1 });
   const [row] = await sql.unsafe<{ id: string }[]>(
     `insert into raw_pages (tenant_id, connection_id, entity, record_count, body) values ($1::uuid, $2::uuid, $3, $4, $5) returning id::text`,
-    [scope.tenantId, scope.connectionId, entity, texts.length, body],
+    [tenantId, connectionId, entity, texts.length, body],
   );
   return row!.id;
 }
@@ -142,16 +142,17 @@ export async function upsertDocuments<K extends EntityKind>(
     // while a first sync fills the table (no statistics yet, so the look-up scanned the connection's rows).
     // Rows left untouched keep their older page; a page nobody points at is deleted below, a sparse one is
     // compacted by pruneRawPages.
-    const pageId = await storeRawPage(sql, scope, entity, texts);
+    const pageId = await storeRawPage(sql, scope.tenantId, scope.connectionId, entity, texts);
     const payload = chunk.map(({ record }, idx) => {
       const values = spec.values(record);
       const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', texts[idx]!, 'hex'), raw_page: pageId, raw_index: idx };
       spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
       return obj;
     });
-    const changed = await sql.unsafe<{ inserted: boolean; raw_page: string | null }[]>(upsertSql(entity), [scope.tenantId, scope.connectionId, scope.provider, JSON.stringify(payload)]);
-    // Nothing changed (or every change lost to a newer stored version): the page holds nothing anyone points at.
-    if (!changed.some((r) => r.raw_page === pageId)) await sql.unsafe(`delete from raw_pages where id = $1 and tenant_id = $2::uuid`, [pageId, scope.tenantId]);
+    const changed = await sql.unsafe<{ inserted: boolean }[]>(upsertSql(entity), [scope.tenantId, scope.connectionId, scope.provider, JSON.stringify(payload)]);
+    // Every row written points at the new page; none written (nothing changed, or every change lost to a newer
+    // stored version) leaves a page nobody points at.
+    if (changed.length === 0) await sql.unsafe(`delete from raw_pages where id = $1 and tenant_id = $2::uuid`, [pageId, scope.tenantId]);
     const inserted = changed.filter((r) => r.inserted).length;
     result.inserted += inserted;
     result.updated += changed.length - inserted;
@@ -179,10 +180,10 @@ export interface PruneResult {
  * Keeps raw storage proportional to the live payloads: deletes the pages of a connection nobody points at, rewrites
  * sparse ones (most of their records superseded since) and merges small ones into full pages.
  */
-export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string, entities: readonly EntityKind[] = Object.keys(TABLES) as EntityKind[]): Promise<PruneResult> {
-  if (!('savepoint' in sql)) return (await sql.begin((tx) => pruneRawPages(tx as unknown as Sql, tenantId, connectionId, entities))) as PruneResult;
+export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string): Promise<PruneResult> {
+  if (!('savepoint' in sql)) return (await sql.begin((tx) => pruneRawPages(tx as unknown as Sql, tenantId, connectionId))) as PruneResult;
   const result: PruneResult = { deleted: 0, compacted: 0 };
-  for (const entity of entities) {
+  for (const entity of Object.keys(TABLES) as EntityKind[]) {
     const table = TABLES[entity].table;
     // One pass over the connection's documents counts the live payloads of each page.
     const pages = await sql.unsafe<{ id: string; record_count: number; live: number }[]>(
@@ -221,7 +222,7 @@ async function movePayloads(sql: Sql, tenantId: string, connectionId: string, en
   const bodies = await loadRawPayloads(sql, tenantId, pageIds);
   for (let i = 0; i < rows.length; i += COMPACTED_PAGE_RECORDS) {
     const chunk = rows.slice(i, i + COMPACTED_PAGE_RECORDS);
-    const page = await storeRawPage(sql, { tenantId, connectionId, provider: '' }, entity, chunk.map((r) => JSON.stringify(bodies.get(r.raw_page)?.[r.raw_index] ?? null)));
+    const page = await storeRawPage(sql, tenantId, connectionId, entity, chunk.map((r) => JSON.stringify(bodies.get(r.raw_page)?.[r.raw_index] ?? null)));
     await sql.unsafe(
       `update ${table} as t set raw_page = $3::bigint, raw_index = m.idx - 1
        from unnest($4::text[], $5::bigint[], $6::int[]) with ordinality as m(external_id, old_page, old_index, idx)

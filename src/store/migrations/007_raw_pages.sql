@@ -5,13 +5,15 @@
 -- a full sync. A page of raw records compresses ~10x as one gzip blob, costs PostgreSQL one out-of-line value,
 -- and keeps each payload byte for byte as received (jsonb reorders keys and drops duplicates).
 --
--- A page holds only the raw versions that were new when it was written (an unchanged payload keeps pointing at
--- its older page); a document points at its payload with (raw_page, raw_index) and compares raw_hash (SHA-1 of
--- the payload's JSON text) to tell a changed payload from a re-delivered one. Pages nobody points at any more
--- are pruned after each sync. Rows written before this migration keep their jsonb `raw` until they next change.
+-- A page holds the payloads of one stored batch, in order; a document points at its payload with
+-- (raw_page, raw_index) and compares raw_hash (SHA-1 of the payload's JSON text) to tell a changed payload from a
+-- re-delivered one. Rows left unchanged keep pointing at their older page, and a page no row ended up pointing at
+-- is deleted with its batch. After each sync, pages nobody points at any more are deleted, sparse ones rewritten
+-- and small ones merged. Rows written before this migration keep their jsonb `raw` until they next change.
 create table raw_pages (
   id             bigserial primary key,
-  tenant_id      uuid not null references tenants(id) on delete cascade,
+  -- Scoped and cascaded through its connection (whose tenant key cascades in turn).
+  tenant_id      uuid not null,
   connection_id  uuid not null,
   entity         text not null,
   record_count   integer not null,
@@ -35,4 +37,3 @@ alter table customers drop constraint customers_tenant_id_fkey;
 alter table invoices drop constraint invoices_tenant_id_fkey;
 alter table credit_notes drop constraint credit_notes_tenant_id_fkey;
 alter table payments drop constraint payments_tenant_id_fkey;
-alter table raw_pages drop constraint raw_pages_tenant_id_fkey;
