@@ -62,6 +62,7 @@ export function assertNoFault(body: unknown, headers: Headers): void {
 export async function query<T = Record<string, unknown>>(http: ProviderHttp, realmId: string, entity: string, statement: string): Promise<T[]> {
   const { data, headers } = await http.get<{ QueryResponse?: Record<string, unknown> }>(companyPath(realmId, 'query'), {
     params: { query: statement, minorversion: MINOR_VERSION },
+    records: ['QueryResponse', entity],
   });
   assertNoFault(data, headers);
   const rows = data.QueryResponse?.[entity];

@@ -85,6 +85,7 @@ interface CdcBody {
 async function* changesSince(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], since: string): AsyncGenerator<StreamPage> {
   const { data, headers } = await ctx.http.get<CdcBody>(companyPath(ctx.externalTenantId, 'cdc'), {
     params: { entities: table.qbo, changedSince: since, minorversion: MINOR_VERSION },
+    records: ['CDCResponse', '*', 'QueryResponse', '*', table.qbo],
   });
   assertNoFault(data, headers);
   const objects: QboRecord[] = [];

@@ -35,6 +35,7 @@ async function* read(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName],
     const { data } = await ctx.http.get<Record<string, unknown>>(table.path, {
       params: { ...table.params, order: 'UpdatedDateUTC ASC', page: cursor.page, pageSize: PAGE_SIZE },
       headers: cursor.since === null ? {} : { 'If-Modified-Since': ifModifiedSince(cursor.since) },
+      records: [table.key],
     });
     const rows = Array.isArray(data[table.key]) ? (data[table.key] as Row[]) : [];
     const newest = rows.reduce((max, r) => Math.max(max, xeroDateMs(r['UpdatedDateUTC']) ?? 0), 0);
@@ -61,7 +62,7 @@ function stream(name: StreamName): StreamSpec {
       const records: Row[] = [];
       for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
         const chunk = ids.slice(i, i + IDS_PER_REQUEST);
-        const { data } = await ctx.http.get<Record<string, unknown>>(table.path, { params: { IDs: chunk.join(','), ...(name === 'customers' ? { includeArchived: 'true' } : {}), page: 1, pageSize: PAGE_SIZE } });
+        const { data } = await ctx.http.get<Record<string, unknown>>(table.path, { params: { IDs: chunk.join(','), ...(name === 'customers' ? { includeArchived: 'true' } : {}), page: 1, pageSize: PAGE_SIZE }, records: [table.key] });
         if (Array.isArray(data[table.key])) records.push(...(data[table.key] as Row[]));
       }
       const found = new Set(records.map((r) => String(r[table.id])));

@@ -2,7 +2,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AuthExpired, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
 import type { RateGate } from './rate-gate.js';
-import type { Connector, OAuthClientConfig, ProviderHttp } from './types.js';
+import { parseWithSourceText } from './source-text.js';
+import type { Connector, OAuthClientConfig, ProviderHttp, RequestOptions } from './types.js';
 
 /** Supplies a valid access token; `force` after a 401 refreshes even if the token looks fresh. */
 export interface AccessTokenSource {
@@ -36,7 +37,7 @@ export interface ProviderHttpOptions {
   axios?: AxiosInstance;
 }
 
-type Options = { params?: Record<string, string | number>; headers?: Record<string, string> };
+type Options = RequestOptions;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -47,6 +48,21 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+/**
+ * axios's own JSON handling (parse when it parses, else keep the text), plus the source text of each record at
+ * `records` for raw payload storage.
+ */
+function parseBody(records: RequestOptions['records']) {
+  return (data: unknown): unknown => {
+    if (typeof data !== 'string' || data === '') return data;
+    try {
+      return records ? parseWithSourceText(data, records) : JSON.parse(data);
+    } catch {
+      return data;
+    }
+  };
 }
 
 function toHeaders(response: AxiosResponse): Headers {
@@ -93,6 +109,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
           data: body,
           timeout: options.timeoutMs ?? 120_000,
           validateStatus: () => true,
+          transformResponse: parseBody(opts.records),
           headers: {
             Accept: 'application/json',
             ...connector.defaultHeaders(externalTenantId),

@@ -1,5 +1,6 @@
 // The contract every connectors/<provider>/ folder implements; src/ depends on these types only.
 import type { EntityKind } from '../model/index.js';
+import type { RecordPath } from './source-text.js';
 
 export const STREAMS = ['customers', 'invoices', 'credit_notes', 'payments'] as const;
 export type StreamName = (typeof STREAMS)[number];
@@ -149,8 +150,18 @@ export interface Connector {
 }
 
 /** A minimal HTTP surface connectors use, already authenticated, rate limited and retried. */
+export interface RequestOptions {
+  params?: Record<string, string | number>;
+  headers?: Record<string, string>;
+  /**
+   * Where the response's records are (keys, `*` for array elements): their text as received is kept for raw
+   * payload storage instead of serialising them again (src/connectors/source-text.ts).
+   */
+  records?: RecordPath;
+}
+
 export interface ProviderHttp {
-  get<T = unknown>(path: string, options?: { params?: Record<string, string | number>; headers?: Record<string, string> }): Promise<{ data: T; headers: Headers; status: number }>;
-  post<T = unknown>(path: string, body: unknown, options?: { params?: Record<string, string | number>; headers?: Record<string, string> }): Promise<{ data: T; headers: Headers; status: number }>;
-  put<T = unknown>(path: string, body: unknown, options?: { params?: Record<string, string | number>; headers?: Record<string, string> }): Promise<{ data: T; headers: Headers; status: number }>;
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<{ data: T; headers: Headers; status: number }>;
+  post<T = unknown>(path: string, body: unknown, options?: RequestOptions): Promise<{ data: T; headers: Headers; status: number }>;
+  put<T = unknown>(path: string, body: unknown, options?: RequestOptions): Promise<{ data: T; headers: Headers; status: number }>;
 }

@@ -2,6 +2,7 @@
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { sourceTextOf } from '../connectors/source-text.js';
 import type { CreditNote, Customer, EntityKind, EntityOf, Invoice, Payment } from '../model/index.js';
 import type { Sql } from './db.js';
 
@@ -137,7 +138,8 @@ export async function upsertDocuments<K extends EntityKind>(
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < unique.length; i += chunkSize) {
     const chunk = unique.slice(i, i + chunkSize);
-    const texts = chunk.map(({ raw }) => JSON.stringify(raw ?? null));
+    // As received when the HTTP layer kept the record's text, else serialised.
+    const texts = chunk.map(({ raw }) => sourceTextOf(raw) ?? JSON.stringify(raw ?? null));
     // The page is written before we know which payloads changed: asking first cost more than the upsert itself
     // while a first sync fills the table (no statistics yet, so the look-up scanned the connection's rows).
     // Rows left untouched keep their older page; a page nobody points at is deleted below, a sparse one is

@@ -1,4 +1,5 @@
 // QuickBooks end to end against the simulator and a real PostgreSQL: full and incremental sync, deletions, webhooks, quarantine, write-back races.
+import { gunzipSync } from 'node:zlib';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { quickbooks } from '../../connectors/quickbooks/index.js';
@@ -70,6 +71,28 @@ describe('QuickBooks sync', () => {
     expect(report.streams[0]).toMatchObject({ stream: 'invoices', records: 1, updated: 1 });
     expect((await invoiceById(c.tenant.id, String(inv['Id'])))!.dueDate).toBe('2027-01-15');
     expect(sim.stats.requests).toBeLessThanOrEqual(2);
+  });
+
+  it('stores a raw payload byte for byte as QuickBooks sent it, not serialised again', async () => {
+    const c = await connectQuickBooks(sql, sim);
+    const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
+    // Pretty-printed, with the trailing zeros JSON.stringify would drop.
+    const sent = JSON.stringify(inv, null, 2).replace(/"Balance": ([0-9.]+)/, (_m, n: string) => `"Balance": ${Number(n).toFixed(3)}`);
+    expect(sent).not.toBe(JSON.stringify(JSON.parse(sent)));
+    server.use(
+      http.get(`${sim.baseUrls.api}/v3/company/:realm/query`, () =>
+        new HttpResponse(`{"QueryResponse": {"Invoice": [${sent}], "startPosition": 1, "maxResults": 1}, "time": "${new Date().toISOString()}"}`, { headers: { 'content-type': 'application/json' } }),
+      { once: true },
+      ),
+    );
+    const report = await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: [String(inv['Id'])] });
+    expect(report.streams[0]).toMatchObject({ stream: 'invoices', records: 1, inserted: 1 });
+    const [page] = await sql<{ body: Buffer }[]>`
+      select p.body from raw_pages p join invoices i on i.raw_page = p.id
+      where i.tenant_id = ${c.tenant.id} and i.external_id = ${String(inv['Id'])}`;
+    expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${sent}]`);
+    const [doc] = await listDocuments(sql, c.tenant.id, 'invoice', { externalIds: [String(inv['Id'])], withRaw: true });
+    expect(doc!.raw).toEqual(inv);
   });
 
   it('quarantines a malformed record with its path and raw payload, and carries on', async () => {

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseWithSourceText, sourceTextOf } from '../../src/connectors/source-text.js';
+
+/** Re-serialises a value with random whitespace between every token, like any server's formatter might. */
+function format(value: unknown, space: () => string): string {
+  if (Array.isArray(value)) return `[${space()}${value.map((v) => format(v, space)).join(`${space()},${space()}`)}${space()}]`;
+  if (value !== null && typeof value === 'object') {
+    const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}${space()}:${space()}${format(v, space)}`);
+    return `{${space()}${members.join(`${space()},${space()}`)}${space()}}`;
+  }
+  return JSON.stringify(value);
+}
+
+// Strings a scanner can trip on: quotes, runs of backslashes, brackets, unicode beyond the BMP.
+const nasty = fc.oneof(fc.string(), fc.constantFrom('"', '\\', '\\\\"', '{', '}', '[', ']', ',', ':', '😀', '\u2028', 'a\\"b', '\\\\'));
+const json = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, nasty, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 4 }),
+  object: fc.dictionary(nasty, tie('value'), { maxKeys: 4 }),
+})).object;
+const records = fc.array(json, { maxLength: 6 });
+const whitespace = fc.array(fc.constantFrom('', ' ', '\n', '\t', '\r\n  '), { minLength: 1, maxLength: 8 });
+
+describe('source texts of records', () => {
+  it('keeps the exact text of every record, whatever the formatting and the strings inside', () => {
+    fc.assert(
+      fc.property(records, json, whitespace, (rows, extra, spaces) => {
+        let n = 0;
+        const space = () => spaces[n++ % spaces.length]!;
+        const text = format({ before: extra, QueryResponse: { startPosition: 1, Invoice: rows, after: extra }, time: 'now' }, space);
+        const parsed = parseWithSourceText(text, ['QueryResponse', 'Invoice']) as { QueryResponse: { Invoice: unknown[] } };
+        expect(parsed).toEqual(JSON.parse(text));
+        parsed.QueryResponse.Invoice.forEach((record) => {
+          const source = sourceTextOf(record)!;
+          expect(text).toContain(source);
+          expect(JSON.parse(source)).toEqual(record);
+          expect(source.startsWith('{') && source.endsWith('}')).toBe(true);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('follows * through arrays of blocks (QuickBooks CDC)', () => {
+    const text = `{"CDCResponse":[{"QueryResponse":[{"Invoice":[{"Id":"1","Note":"a \\"quoted\\" }"} , {"Id":"2"}]},{"Payment":[{"Id":"9"}]}]},{"QueryResponse":[{"Invoice":[{"Id":"3"}]}]}],"time":"t"}`;
+    const parsed = parseWithSourceText(text, ['CDCResponse', '*', 'QueryResponse', '*', 'Invoice']) as { CDCResponse: { QueryResponse: Record<string, unknown[]>[] }[] };
+    const [first, second] = parsed.CDCResponse;
+    expect(sourceTextOf(first!.QueryResponse[0]!['Invoice']![0])).toBe('{"Id":"1","Note":"a \\"quoted\\" }"}');
+    expect(sourceTextOf(first!.QueryResponse[0]!['Invoice']![1])).toBe('{"Id":"2"}');
+    expect(sourceTextOf(second!.QueryResponse[0]!['Invoice']![0])).toBe('{"Id":"3"}');
+    // Only the records the path names.
+    expect(sourceTextOf(first!.QueryResponse[1]!['Payment']![0])).toBeUndefined();
+    expect(sourceTextOf(first)).toBeUndefined();
+  });
+
+  it('matches keys written with escapes, and skips elements that are not objects', () => {
+    const parsed = parseWithSourceText('{"Inv\\u006fices":[{"A":1},2,null,"x",[{"B":2}],{"C":3}]}', ['Invoices']) as { Invoices: unknown[] };
+    expect(sourceTextOf(parsed.Invoices[0])).toBe('{"A":1}');
+    expect(sourceTextOf(parsed.Invoices[4])).toBeUndefined();
+    expect(sourceTextOf(parsed.Invoices[5])).toBe('{"C":3}');
+  });
+
+  it('keeps no text when the path key is repeated (JSON.parse keeps the last; which text is whose is not guessed)', () => {
+    const parsed = parseWithSourceText('{"Invoices":[{"Id":"old"}],"Invoices":[{"Id":"new"}]}', ['Invoices']) as { Invoices: unknown[] };
+    expect(parsed.Invoices).toEqual([{ Id: 'new' }]);
+    expect(sourceTextOf(parsed.Invoices[0])).toBeUndefined();
+  });
+
+  it('parses documents without the path, and rejects what is not JSON', () => {
+    expect(parseWithSourceText('{"Fault":{"Error":[{"code":"3001"}]}}', ['QueryResponse', 'Invoice'])).toEqual({ Fault: { Error: [{ code: '3001' }] } });
+    expect(parseWithSourceText('[]', ['Invoices'])).toEqual([]);
+    expect(() => parseWithSourceText('{"Invoices":[', ['Invoices'])).toThrow(SyntaxError);
+  });
+});
