@@ -35,7 +35,9 @@ function freePort(): Promise<number> {
 
 /** `relance simulate` in its own process, so the RSS we report is Relance's alone. */
 async function startSimulator(provider: string, args: string[]): Promise<{ child: ChildProcess; url: string; endpoints: Record<string, string>; clientId: string; clientSecret: string }> {
-  const child = spawn(process.execPath, ['bin/relance.mjs', 'simulate', provider, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SIMULATOR_CPU_PROF=DIR writes the simulator's V8 CPU profile there when it stops.
+  const profile = process.env['BENCH_SIMULATOR_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_SIMULATOR_CPU_PROF']}`] : [];
+  const child = spawn(process.execPath, [...profile, 'bin/relance.mjs', 'simulate', provider, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -185,8 +187,17 @@ export async function run(opts: { quick: boolean; provider?: string }): Promise<
       relanceEventLoopUtilisation: elu.utilization,
     });
     targets.push({ label: 'zero 429s in steady state', ok: throttled === 0, detail: `${throttled} × 429` });
-    targets.push({ label: '≥ 90 % of the quota ceiling', ok: floorS / wallS >= 0.9, detail: `${(floorS / wallS * 100).toFixed(0)} % (${requests} requests in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s)` });
-    if (connector.provider !== 'quickbooks') return { name: `sync.${connector.provider}`, metrics, targets };
+    // The wall time this machine needs for the CPU the sync took, every core busy: when it exceeds the quota floor,
+    // the cores (shared here by Relance, the simulator and PostgreSQL), not the quota, set the pace.
+    const cpuFloorS = ((cpu.user + cpu.system) / 1e6 + machine.groups['simulator']! + machine.groups['postgres']!) / machine.cores;
+    metrics['cpuFloorSeconds'] = cpuFloorS;
+    targets.push({
+      label: '≥ 90 % of the quota ceiling',
+      ok: floorS / wallS >= 0.9,
+      detail: `${(floorS / wallS * 100).toFixed(0)} % (${requests} requests in ${wallS.toFixed(1)} s; quota floor ${floorS.toFixed(1)} s; the CPU of the three processes alone needs ${cpuFloorS.toFixed(1)} s on ${machine.cores.toFixed(0)} cores)`,
+    });
+    // BENCH_NETWORK_ONLY=1 stops after the network path (quicker A/B runs).
+    if (connector.provider !== 'quickbooks' || process.env['BENCH_NETWORK_ONLY']) return { name: `sync.${connector.provider}`, metrics, targets };
 
     // 2. CPU path: no network; map + validate, then upsert, on the same records.
     const local = createQuickBooksSimulator({ seed: 2, invoices: counts.invoices, customers: Math.max(50, counts.customers / 10), payments: 0, creditNotes: 0, limits: { perSecond: Infinity, perMinute: Infinity } });
