@@ -182,10 +182,10 @@ export interface PruneResult {
  * Keeps raw storage proportional to the live payloads: deletes the pages of a connection nobody points at, rewrites
  * sparse ones (most of their records superseded since) and merges small ones into full pages.
  */
-export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string): Promise<PruneResult> {
-  if (!('savepoint' in sql)) return (await sql.begin((tx) => pruneRawPages(tx as unknown as Sql, tenantId, connectionId))) as PruneResult;
+export async function pruneRawPages(sql: Sql, tenantId: string, connectionId: string, entities: readonly EntityKind[] = Object.keys(TABLES) as EntityKind[]): Promise<PruneResult> {
+  if (!('savepoint' in sql)) return (await sql.begin((tx) => pruneRawPages(tx as unknown as Sql, tenantId, connectionId, entities))) as PruneResult;
   const result: PruneResult = { deleted: 0, compacted: 0 };
-  for (const entity of Object.keys(TABLES) as EntityKind[]) {
+  for (const entity of entities) {
     const table = TABLES[entity].table;
     // One pass over the connection's documents counts the live payloads of each page.
     const pages = await sql.unsafe<{ id: string; record_count: number; live: number }[]>(
@@ -236,7 +236,11 @@ async function movePayloads(sql: Sql, tenantId: string, connectionId: string, en
 
 /** Refreshes the planner's statistics of an entity's table, after a bulk load made them stale. */
 export async function analyzeDocuments(sql: Sql, entity: EntityKind): Promise<void> {
-  await sql.unsafe(`analyze ${TABLES[entity].table}`);
+  const spec = TABLES[entity];
+  // The columns queries filter, join and sort on: sampling the jsonb `data` and `raw` columns took two thirds of the
+  // time (80k invoices: 850 ms for the table, 300 ms for these) and no query plans on their statistics.
+  const columns = ['tenant_id', 'connection_id', ...spec.columns.map((c) => c.name), 'raw_page'];
+  await sql.unsafe(`analyze ${spec.table} (${columns.join(', ')})`);
 }
 
 /** The raw payloads at (page, index) positions, read and decompressed once per page. */

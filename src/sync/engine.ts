@@ -213,11 +213,16 @@ async function withConnectionLock<T>(sql: Sql, connectionId: string, run: () => 
 /** Inserted rows past which a stream's table gets fresh planner statistics (a first sync is a bulk load). */
 export const ANALYZE_AFTER_INSERTS = 10_000;
 
-/** Housekeeping after a successful run: prune superseded raw pages, refresh statistics after bulk loads. */
-async function afterRun(sql: Sql, tenantId: string, connectionId: string, reports: readonly StreamReport[]): Promise<void> {
+/**
+ * Housekeeping once a stream has stored everything, while the other streams still sync (at the end of the run it
+ * cost a 200k-record sync 2.4 s with nothing else to do): prune its superseded raw pages, refresh its statistics
+ * after a bulk load.
+ */
+async function afterStream(sql: Sql, tenantId: string, connectionId: string, report: StreamReport): Promise<void> {
+  const entity = STREAM_ENTITY[report.stream];
   // Updates here and from webhook re-reads since the last run leave pages nobody points at (one pass per table).
-  await pruneRawPages(sql, tenantId, connectionId);
-  for (const r of reports) if (r.inserted >= ANALYZE_AFTER_INSERTS) await analyzeDocuments(sql, STREAM_ENTITY[r.stream]);
+  await pruneRawPages(sql, tenantId, connectionId, [entity]);
+  if (report.inserted >= ANALYZE_AFTER_INSERTS) await analyzeDocuments(sql, entity);
 }
 
 /** Runs every stream of a connection (in parallel: the rate gate paces them under one quota). */
@@ -242,10 +247,15 @@ export async function syncConnection(deps: SyncDeps, tenantId: string, connectio
     try {
       session = await openSession(deps, tenantId, connectionId);
       const s = session;
-      const results = await Promise.allSettled(wanted.map((stream) => syncStream(deps, s, stream, options).then((r) => reports.push(r))));
+      const results = await Promise.allSettled(
+        wanted.map(async (stream) => {
+          const report = await syncStream(deps, s, stream, options);
+          await afterStream(deps.sql, tenantId, connectionId, report);
+          reports.push(report);
+        }),
+      );
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
-      await afterRun(deps.sql, tenantId, connectionId, reports);
       await updateConnection(deps.sql, tenantId, connectionId, { status: 'active', statusDetail: null, lastSyncAt: new Date() });
       return finish('ok', null);
     } catch (err) {

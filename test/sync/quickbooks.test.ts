@@ -95,6 +95,32 @@ describe('QuickBooks sync', () => {
     expect(doc!.raw).toEqual(inv);
   });
 
+  it('prunes a stream’s raw pages as soon as that stream is done, even when another stream fails', async () => {
+    const c = await connectQuickBooks(sql, sim);
+    await syncConnection(deps, c.tenant.id, c.connection.id);
+    const pages = async () =>
+      Number((await sql<{ n: string }[]>`select count(*)::text as n from raw_pages where tenant_id = ${c.tenant.id} and entity = 'invoice'`)[0]!.n);
+    const full = await pages();
+    // Twelve webhook re-reads, one changed invoice each: twelve one-record pages.
+    const open = sim.data.list('Invoice').filter((i) => Number(i['Balance']) > 0).slice(0, 12);
+    for (const [n, inv] of open.entries()) {
+      sim.data.update('Invoice', String(inv['Id']), { DueDate: `2027-02-${String(n + 1).padStart(2, '0')}` });
+      await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: [String(inv['Id'])] });
+    }
+    expect(await pages()).toBe(full + 12);
+    server.use(
+      http.get(`${sim.baseUrls.api}/v3/company/:realm/cdc`, ({ request }) =>
+        new URL(request.url).searchParams.get('entities') === 'Customer'
+          ? HttpResponse.json({ Fault: { Error: [{ Message: 'Invalid query', Detail: 'simulated', code: '4000' }], type: 'ValidationFault' }, time: new Date().toISOString() }, { status: 400 })
+          : undefined,
+      ),
+    );
+    const report = await syncConnection(deps, c.tenant.id, c.connection.id);
+    expect(report.status).toBe('failed');
+    // The invoices stream finished: its twelve small pages were merged into one.
+    expect(await pages()).toBe(full + 1);
+  });
+
   it('quarantines a malformed record with its path and raw payload, and carries on', async () => {
     const c = await connectQuickBooks(sql, sim);
     const bad = sim.data.list('Invoice')[17]!;
