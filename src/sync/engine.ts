@@ -2,6 +2,7 @@
 import { STREAMS, STREAM_ENTITY, type Connector, type OAuthClientConfig, type ProviderHttp, type ReadContext, type StreamName, type StreamPage } from '../connectors/types.js';
 import { AuthExpired, QuotaExhausted } from '../connectors/errors.js';
 import { createProviderHttp, type RequestRecord } from '../connectors/http.js';
+import { sourceTextOf } from '../connectors/source-text.js';
 import type { RateGate } from '../connectors/rate-gate.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { createTokenSource } from '../connectors/tokens.js';
@@ -118,6 +119,8 @@ interface MappedPage {
   rows: DocumentRow[];
   failed: QuarantineEntry[];
   skipped: number;
+  /** Rows left out because the previous page writes the same payload (counted as unchanged). */
+  alreadyStored: number;
 }
 
 /** Maps a page (pure CPU: no database work, so it can overlap the previous page's transaction). */
@@ -134,30 +137,72 @@ async function mapPage(session: Session, stream: StreamName, page: StreamPage, m
     else if (outcome.ok === 'skipped') skipped++;
     else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   });
-  return { page, rows, failed, skipped };
+  return { page, rows, failed, skipped, alreadyStored: 0 };
 }
 
-/** Stores a mapped page with its cursor in one transaction: a crash before commit replays the page, never loses it. */
-async function storePage(deps: SyncDeps, session: Session, stream: StreamName, mapped: MappedPage, saveAs: string | null, report: StreamReport): Promise<void> {
+/**
+ * Stores a mapped page with its cursor in one transaction: a crash before commit replays the page, never loses it.
+ * With `after` (the previous page's store), the writes overlap that transaction but the commit waits for it, so
+ * pages commit in order and the saved cursor never runs ahead of the stored data; if it fails, this one rolls back.
+ */
+async function storePage(
+  deps: SyncDeps,
+  session: Session,
+  stream: StreamName,
+  mapped: MappedPage,
+  saveAs: string | null,
+  report: StreamReport,
+  after: Promise<void> | null = null,
+): Promise<void> {
   const { connection } = session;
   const entity = STREAM_ENTITY[stream];
   const { page, rows, failed } = mapped;
   const scope = { tenantId: connection.tenantId, connectionId: connection.id, provider: connection.provider };
+  const counts = { inserted: 0, updated: 0, unchanged: mapped.alreadyStored, deleted: 0 };
   await deps.sql.begin(async (tx) => {
     const db = tx as unknown as Sql;
     const result = await upsertDocuments(db, scope, entity, rows);
-    report.inserted += result.inserted;
-    report.updated += result.updated;
-    report.unchanged += result.unchanged;
-    report.deleted += await markDeleted(db, scope, entity, page.deleted);
+    counts.inserted += result.inserted;
+    counts.updated += result.updated;
+    counts.unchanged += result.unchanged;
+    counts.deleted += await markDeleted(db, scope, entity, page.deleted);
     await quarantine(db, connection.tenantId, connection.id, failed);
     await resolveQuarantined(db, connection.tenantId, connection.id, entity, rows.map((r) => r.record.externalId));
+    if (after) await after;
     if (saveAs) await saveCursor(db, connection.tenantId, connection.id, saveAs, page.cursor);
   });
+  report.inserted += counts.inserted;
+  report.updated += counts.updated;
+  report.unchanged += counts.unchanged;
+  report.deleted += counts.deleted;
   report.pages++;
   report.records += page.records.length;
   report.quarantined += failed.length;
   report.skipped += mapped.skipped;
+}
+
+/**
+ * Page transactions of one stream in flight at once. Storing, not mapping, set the pace of a stream (about 230 ms a
+ * page of 1000 invoices against 60 ms to map it): two let one page's writes run while the previous one commits.
+ */
+export const STORES_IN_FLIGHT = 2;
+
+/** Payload text of a row, to recognise a record the previous page already writes (offset paging re-reads a few). */
+const payloadOf = (row: DocumentRow) => sourceTextOf(row.raw) ?? JSON.stringify(row.raw ?? null);
+
+/**
+ * Leaves out the rows the previous page (still being stored) writes with the same payload: two transactions
+ * upserting one row would wait on each other's lock. A row that changed between the reads is kept; it waits for the
+ * previous commit, then the newer version wins.
+ */
+function withoutRowsOf(previous: MappedPage | null, mapped: MappedPage): MappedPage {
+  if (!previous || previous.rows.length === 0) return mapped;
+  const before = new Map(previous.rows.map((r) => [r.record.externalId, r]));
+  const rows = mapped.rows.filter((r) => {
+    const prior = before.get(r.record.externalId);
+    return !prior || payloadOf(prior) !== payloadOf(r);
+  });
+  return rows.length === mapped.rows.length ? mapped : { ...mapped, rows, alreadyStored: mapped.alreadyStored + mapped.rows.length - rows.length };
 }
 
 async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, options: SyncOptions): Promise<StreamReport> {
@@ -172,25 +217,31 @@ async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, 
     full: options.full ?? false,
     now: deps.now ?? (() => new Date()),
   };
-  // A three-stage pipeline: page n+1 is fetched and mapped (this process) while page n is stored (PostgreSQL).
-  // Pages still commit one at a time and in order, so the saved cursor always follows the stored data.
-  let storing: Promise<void> | null = null;
+  // A pipeline: page n+1 is fetched and mapped (this process) while pages n and n-1 are stored (PostgreSQL).
+  // Pages still commit in order, so the saved cursor always follows the stored data.
+  const inFlight: Promise<void>[] = [];
+  let previous: { mapped: MappedPage; stored: Promise<void> } | null = null;
   let seen = 0;
   try {
     for await (const page of prefetch(spec.read(ctx))) {
       const mapped = await mapPage(session, stream, page, mapper, seen);
       seen += page.records.length;
-      if (storing) await storing;
-      storing = storePage(deps, session, stream, mapped, stream, report).then(() => options.onProgress?.({ stream, pages: report.pages, records: report.records }));
-      // Observed at the next page or after the loop; until then keep Node from calling it unhandled.
-      storing.catch(() => undefined);
+      while (inFlight.length >= STORES_IN_FLIGHT) await inFlight.shift();
+      const still: typeof previous = previous && inFlight.includes(previous.stored) ? previous : null;
+      const stored: Promise<void> = storePage(deps, session, stream, withoutRowsOf(still?.mapped ?? null, mapped), stream, report, still?.stored ?? null).then(() =>
+        options.onProgress?.({ stream, pages: report.pages, records: report.records }),
+      );
+      // Observed in turn above or after the loop; until then keep Node from calling it unhandled.
+      stored.catch(() => undefined);
+      inFlight.push(stored);
+      previous = { mapped, stored };
     }
+    for (const stored of inFlight) await stored;
   } catch (err) {
     // Never leave a transaction running behind a failed stream: the connection lock is released after us.
-    if (storing) await storing.catch(() => undefined);
+    await Promise.allSettled(inFlight);
     throw err;
   }
-  if (storing) await storing;
   return report;
 }
 
