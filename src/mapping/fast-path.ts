@@ -116,8 +116,25 @@ function lookup(input: unknown, key: string): unknown {
 }
 
 function lookupVar(env: Env, name: string): unknown {
-  for (let e: Env | null = env; e; e = e.parent) if (e.vars.has(name)) return e.vars.get(name);
+  for (let e: Env | null = env; e; e = e.parent) {
+    const v = e.vars.get(name);
+    // A name bound to undefined still hides an outer one.
+    if (v !== undefined || e.vars.has(name)) return v;
+  }
   return undefined;
+}
+
+/** Every variable name the expression binds (`$x := …`, lambda parameters): the others always name a function. */
+function boundNames(node: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) {
+    for (const n of node) boundNames(n, into);
+  } else if (node !== null && typeof node === 'object' && !(node instanceof RegExp)) {
+    const n = node as Node;
+    if (n.type === 'bind' && (n.lhs as Node | undefined)?.type === 'variable') into.add(String((n.lhs as Node).value));
+    if (n.type === 'lambda') for (const a of n.arguments ?? []) into.add(String(a.value));
+    for (const v of Object.values(n)) if (v !== null && typeof v === 'object') boundNames(v, into);
+  }
+  return into;
 }
 
 function applyFilter(pred: Eval, predNode: Node, input: unknown, env: Env): unknown[] {
@@ -245,6 +262,7 @@ const BUILTINS: Record<string, Fn> = {
 export function compileAst(ast: unknown, custom: Record<string, (...args: unknown[]) => unknown>): ((input: unknown, bindings: Record<string, unknown>) => unknown) | null {
   const customFns: Record<string, Fn> = {};
   for (const [name, f] of Object.entries(custom)) customFns[name] = { kind: 'fn', arity: f.length, call: (args) => f(...args) };
+  const bound = boundNames(ast);
 
   const unsupported = (): never => {
     throw new Fallback();
@@ -343,8 +361,20 @@ export function compileAst(ast: unknown, custom: Record<string, (...args: unknow
       }
       case 'function': {
         if (node.value !== '(') unsupported();
-        const proc = compile(node.procedure!);
         const args = (node.arguments ?? []).map(compile);
+        const named = node.procedure!.type === 'variable' && !node.procedure!.predicate?.length ? String(node.procedure!.value) : null;
+        // `$amount(…)` where nothing binds `$amount`: our function itself, called without an argument array.
+        const direct = named !== null && !bound.has(named) ? custom[named] : undefined;
+        if (direct && args.length <= 3) {
+          const [a, b, c] = args;
+          const call: Eval =
+            args.length === 0 ? () => direct()
+            : args.length === 1 ? (input, env) => direct(a!(input, env))
+            : args.length === 2 ? (input, env) => direct(a!(input, env), b!(input, env))
+            : (input, env) => direct(a!(input, env), b!(input, env), c!(input, env));
+          return withPredicates(node, call);
+        }
+        const proc = compile(node.procedure!);
         return withPredicates(node, (input, env) => {
           const fn = proc(input, env);
           if (!isFn(fn)) throw new Fallback();
@@ -386,7 +416,22 @@ export function compileAst(ast: unknown, custom: Record<string, (...args: unknow
       });
     }
     if (node.value === '{') {
-      const pairs = (node.lhs as [Node, Node][]).map(([k, v]) => [compile(k), compile(v)] as const);
+      const entries = node.lhs as [Node, Node][];
+      const keys = entries.map(([k]) => (k.type === 'string' && !k.predicate?.length ? String(k.value) : null));
+      if (keys.every((k): k is string => k !== null) && new Set(keys).size === keys.length) {
+        // Literal, distinct keys (the usual mapping): no key to evaluate or check per record.
+        const values = entries.map(([, v]) => compile(v));
+        return withPredicates(node, (input, env) => {
+          if (Array.isArray(input)) throw new Fallback();
+          const out: Record<string, unknown> = {};
+          for (let i = 0; i < keys.length; i++) {
+            const value = values[i]!(input, env);
+            if (value !== undefined) out[keys[i]!] = value;
+          }
+          return out;
+        });
+      }
+      const pairs = entries.map(([k, v]) => [compile(k), compile(v)] as const);
       return withPredicates(node, (input, env) => {
         // Grouping over a sequence of inputs is JSONata's business.
         if (Array.isArray(input)) throw new Fallback();

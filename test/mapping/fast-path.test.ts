@@ -79,6 +79,12 @@ describe('subset semantics', () => {
     ['$count(a) & $type(a) & $type(o) & $type(missing)', { a: [1, 2], o: {} }],
     ['$$.a', { a: 7 }],
     ['( $g := function($s) { $s ? $trim($s) : null }; [$g(a), $g(b)] )', { a: ' q ' }],
+    // One of our functions, called directly, and the same name bound by the mapping: the binding wins.
+    ['{ "a": $amount(a, "EUR"), "b": $sub_amounts(a, b, "EUR"), "d": $date(d) }', { a: 12.5, b: '0.25', d: '2026-03-01' }],
+    ['( $amount := function($v, $c) { "shadowed " & $v }; $amount(a, "EUR") )', { a: 5 }],
+    ['$map(n, function($amount) { $amount & "!" })', { n: ['x', 'y'] }],
+    // Repeated literal keys: JSONata's own error, not a silent overwrite.
+    ['{ "k": a, "k": b }', { a: 1, b: 2 }],
   ];
   it.each(cases)('%s', async (source, input) => {
     const m = compileMapping(source);
