@@ -9,7 +9,7 @@ import { createTokenSource } from '../connectors/tokens.js';
 import type { EntityKind } from '../model/index.js';
 import { loadCursor, saveCursor } from '../store/cursors.js';
 import type { Sql } from '../store/db.js';
-import { analyzeDocuments, markDeleted, pruneRawPages, upsertDocuments, type DocumentRow } from '../store/documents.js';
+import { analyzeDocuments, markDeleted, pruneRawPages, upsertDocuments, type DocumentRow, type UpsertResult } from '../store/documents.js';
 import { quarantine, resolveQuarantined, type QuarantineEntry } from '../store/quarantine.js';
 import { getConnection, updateConnection, type Connection } from '../store/tenants.js';
 import { prefetch } from './prefetch.js';
@@ -119,6 +119,8 @@ interface MappedPage {
   rows: DocumentRow[];
   failed: QuarantineEntry[];
   skipped: number;
+  /** Rows the previous page (still being stored) also writes, changed since: written once it has committed. */
+  late: DocumentRow[];
   /** Rows left out because the previous page writes the same payload (counted as unchanged). */
   alreadyStored: number;
 }
@@ -137,13 +139,15 @@ async function mapPage(session: Session, stream: StreamName, page: StreamPage, m
     else if (outcome.ok === 'skipped') skipped++;
     else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   });
-  return { page, rows, failed, skipped, alreadyStored: 0 };
+  return { page, rows, failed, skipped, late: [], alreadyStored: 0 };
 }
 
 /**
  * Stores a mapped page with its cursor in one transaction: a crash before commit replays the page, never loses it.
- * With `after` (the previous page's store), the writes overlap that transaction but the commit waits for it, so
- * pages commit in order and the saved cursor never runs ahead of the stored data; if it fails, this one rolls back.
+ * With `after` (the previous page's store), the page's own rows are written while that transaction runs, and
+ * everything that may touch what it writes (rows both pages hold, quarantine, deletions) waits for its commit, as
+ * does the cursor: pages commit in order, the saved cursor never runs ahead of the stored data, and if the previous
+ * page fails this one rolls back.
  */
 async function storePage(
   deps: SyncDeps,
@@ -156,19 +160,25 @@ async function storePage(
 ): Promise<void> {
   const { connection } = session;
   const entity = STREAM_ENTITY[stream];
-  const { page, rows, failed } = mapped;
+  const { page, rows, late, failed } = mapped;
   const scope = { tenantId: connection.tenantId, connectionId: connection.id, provider: connection.provider };
   const counts = { inserted: 0, updated: 0, unchanged: mapped.alreadyStored, deleted: 0 };
+  const add = (r: UpsertResult) => {
+    counts.inserted += r.inserted;
+    counts.updated += r.updated;
+    counts.unchanged += r.unchanged;
+  };
   await deps.sql.begin(async (tx) => {
     const db = tx as unknown as Sql;
-    const result = await upsertDocuments(db, scope, entity, rows);
-    counts.inserted += result.inserted;
-    counts.updated += result.updated;
-    counts.unchanged += result.unchanged;
+    // The previous page never waits on this one's rows, but a third transaction (a webhook re-read holding rows of
+    // both pages) could close a cycle PostgreSQL cannot see through our wait for the commit: it would end here.
+    await db.unsafe(`set local lock_timeout = '${PAGE_LOCK_TIMEOUT_MS}ms'`);
+    add(await upsertDocuments(db, scope, entity, rows));
+    if (after) await after;
+    if (late.length) add(await upsertDocuments(db, scope, entity, late));
     counts.deleted += await markDeleted(db, scope, entity, page.deleted);
     await quarantine(db, connection.tenantId, connection.id, failed);
-    await resolveQuarantined(db, connection.tenantId, connection.id, entity, rows.map((r) => r.record.externalId));
-    if (after) await after;
+    await resolveQuarantined(db, connection.tenantId, connection.id, entity, [...rows, ...late].map((r) => r.record.externalId));
     if (saveAs) await saveCursor(db, connection.tenantId, connection.id, saveAs, page.cursor);
   });
   report.inserted += counts.inserted;
@@ -186,23 +196,34 @@ async function storePage(
  * page of 1000 invoices against 60 ms to map it): two let one page's writes run while the previous one commits.
  */
 export const STORES_IN_FLIGHT = 2;
+/** A page transaction waiting this long for a row lock gives up: the run fails and the next one resumes. */
+export const PAGE_LOCK_TIMEOUT_MS = 60_000;
 
 /** Payload text of a row, to recognise a record the previous page already writes (offset paging re-reads a few). */
 const payloadOf = (row: DocumentRow) => sourceTextOf(row.raw) ?? JSON.stringify(row.raw ?? null);
 
 /**
- * Leaves out the rows the previous page (still being stored) writes with the same payload: two transactions
- * upserting one row would wait on each other's lock. A row that changed between the reads is kept; it waits for the
- * previous commit, then the newer version wins.
+ * Sorts out the records a page shares with the previous one while that one is still being stored: the same payload
+ * is left to it; a record changed between the two reads is written after its commit (`late`), so two transactions
+ * never wait on each other's row.
  */
-function withoutRowsOf(previous: MappedPage | null, mapped: MappedPage): MappedPage {
-  if (!previous || previous.rows.length === 0) return mapped;
-  const before = new Map(previous.rows.map((r) => [r.record.externalId, r]));
-  const rows = mapped.rows.filter((r) => {
-    const prior = before.get(r.record.externalId);
-    return !prior || payloadOf(prior) !== payloadOf(r);
-  });
-  return rows.length === mapped.rows.length ? mapped : { ...mapped, rows, alreadyStored: mapped.alreadyStored + mapped.rows.length - rows.length };
+function splitOverlap(previous: MappedPage | null, mapped: MappedPage): MappedPage {
+  if (!previous) return mapped;
+  const before = new Map<string, DocumentRow | null>(previous.failed.map((f) => [f.externalId, null]));
+  for (const r of [...previous.rows, ...previous.late]) before.set(r.record.externalId, r);
+  const rows: DocumentRow[] = [];
+  const late: DocumentRow[] = [];
+  let alreadyStored = mapped.alreadyStored;
+  for (const r of mapped.rows) {
+    const id = r.record.externalId;
+    if (!before.has(id)) rows.push(r);
+    else {
+      const prior = before.get(id);
+      if (prior && payloadOf(prior) === payloadOf(r)) alreadyStored++;
+      else late.push(r);
+    }
+  }
+  return { ...mapped, rows, late: [...mapped.late, ...late], alreadyStored };
 }
 
 async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, options: SyncOptions): Promise<StreamReport> {
@@ -228,7 +249,7 @@ async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, 
       seen += page.records.length;
       while (inFlight.length >= STORES_IN_FLIGHT) await inFlight.shift();
       const still: typeof previous = previous && inFlight.includes(previous.stored) ? previous : null;
-      const stored: Promise<void> = storePage(deps, session, stream, withoutRowsOf(still?.mapped ?? null, mapped), stream, report, still?.stored ?? null).then(() =>
+      const stored: Promise<void> = storePage(deps, session, stream, splitOverlap(still?.mapped ?? null, mapped), stream, report, still?.stored ?? null).then(() =>
         options.onProgress?.({ stream, pages: report.pages, records: report.records }),
       );
       // Observed in turn above or after the loop; until then keep Node from calling it unhandled.
