@@ -1,13 +1,35 @@
 // Per-file access to the shared test database, and a fresh tenant per test so tests never see each other.
 import { randomUUID } from 'node:crypto';
-import { afterAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { connect, type Sql } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
 import { createConnection, createTenant } from '../../src/store/tenants.js';
 
 /** A pool on the run's database, closed after the file. */
 export function useDatabase(): Sql {
   const sql = connect(inject('databaseUrl'), { max: 4 });
   afterAll(() => sql.end({ timeout: 5 }));
+  return sql;
+}
+
+/**
+ * A migrated database of the file's own, dropped after it: for tests that change the schema (fault-injection
+ * triggers). DDL on the shared database's tables would queue every other file's queries behind its lock.
+ */
+export function useIsolatedDatabase(): Sql {
+  const name = `iso_${randomUUID().replace(/-/g, '')}`;
+  const admin = connect(inject('adminDatabaseUrl'), { max: 1 });
+  // The pool connects on first use, once beforeAll has created the database.
+  const sql = connect(inject('adminDatabaseUrl').replace(/\/postgres$/, `/${name}`), { max: 6 });
+  beforeAll(async () => {
+    await admin.unsafe(`create database ${name}`);
+    await migrate(sql);
+  });
+  afterAll(async () => {
+    await sql.end({ timeout: 5 });
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  });
   return sql;
 }
 
