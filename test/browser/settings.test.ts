@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listPauses } from '../../src/store/pauses.js';
+import { createTenant } from '../../src/store/tenants.js';
 import { useDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
 
@@ -18,11 +19,16 @@ const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, heig
 let server: ChildProcess;
 let browser: Browser;
 let base = '';
-/** The tenant the walk creates: removed afterwards, so its demo connections do not linger in the shared test database. */
+/** The tenants the walk creates: removed afterwards, so its demo connections do not linger in the shared test database. */
 const created: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
+  // Sign-in goes straight to the company when there is exactly one, and to the picker otherwise: two neighbours make
+  // sure of the picker however far the other files (sharing this database) have got when this one starts.
+  for (const name of ['Browser walk neighbour A', 'Browser walk neighbour B']) {
+    created.push((await createTenant(sql, { name })).id);
+  }
   const port = await freePort();
   const demoPorts = { quickbooks: await freePort(), xero: await freePort() };
   const home = mkdtempSync(join(tmpdir(), 'relance-browser-'));
