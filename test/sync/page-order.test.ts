@@ -5,13 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { countDocuments, listDocuments, listQuarantine, loadCursor } from '../../src/store/index.js';
 import { syncConnection } from '../../src/sync/engine.js';
 import { useIsolatedDatabase } from '../support/db.js';
-import { connectQuickBooks, syncDeps, useQuickBooksSimulator } from '../support/quickbooks.js';
+import { connectQuickBooks, useQuickBooksSync } from '../support/quickbooks.js';
 
 const sql = useIsolatedDatabase();
-const { sim, server } = useQuickBooksSimulator({ seed: 11, customers: 40, invoices: 2300, creditNotes: 25, payments: 900, limits: { perSecond: Infinity, perMinute: Infinity } });
-const deps = syncDeps(sql);
-
-const invoiceById = async (tenantId: string, id: string) => (await listDocuments(sql, tenantId, 'invoice', { externalIds: [id] }))[0]?.record;
+const { sim, server, deps, invoiceById } = useQuickBooksSync(sql);
 
 describe('overlapped page stores', () => {
   it('commits pages in order while their writes overlap: a page that fails to store takes the next one down with it', async () => {

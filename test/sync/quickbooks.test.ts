@@ -10,14 +10,10 @@ import { countDocuments, listDocuments, listQuarantine, loadCredentials, loadCur
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
 import type { OAuthTokens } from '../../src/connectors/types.js';
 import { useDatabase } from '../support/db.js';
-import { TEST_SECRET_KEY, connectQuickBooks, syncDeps, useQuickBooksSimulator } from '../support/quickbooks.js';
+import { TEST_SECRET_KEY, connectQuickBooks, useQuickBooksSync } from '../support/quickbooks.js';
 
 const sql = useDatabase();
-// The gate runs on a virtual clock here (fastGate), so the simulator's own windows are lifted; 429s are injected.
-const { sim, server } = useQuickBooksSimulator({ seed: 11, customers: 40, invoices: 2300, creditNotes: 25, payments: 900, limits: { perSecond: Infinity, perMinute: Infinity } });
-const deps = syncDeps(sql);
-
-const invoiceById = async (tenantId: string, id: string) => (await listDocuments(sql, tenantId, 'invoice', { externalIds: [id] }))[0]?.record;
+const { sim, server, deps, invoiceById } = useQuickBooksSync(sql);
 
 describe('QuickBooks sync', () => {
   it('reads every record on a full sync, paging 1000 at a time, and stores them normalized', async () => {
