@@ -8,11 +8,13 @@ import { createBullQueue } from '../../src/queue/index.js';
 import { countDocuments, listDocuments, loadCredentials, pendingInbox } from '../../src/store/index.js';
 import { startSimulatorServer } from '../simulators/quickbooks/index.js';
 import { startCli, stopChild } from '../support/cli.js';
-import { useDatabase } from '../support/db.js';
+import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
 import { TEST_SECRET_KEY, connectQuickBooks } from '../support/quickbooks.js';
 
-const sql = useDatabase();
+// Its own database: the workers schedule every connection they find, and other files' connections point at
+// simulators that live only in those files' processes (each sync of one spent seconds failing on DNS).
+const { sql, url: databaseUrl } = useIsolatedDatabase();
 type Served = Awaited<ReturnType<typeof startSimulatorServer>>;
 const sims: Served[] = [];
 const children: ChildProcess[] = [];
@@ -42,7 +44,7 @@ describe('two workers and a server', () => {
     for (const s of sims) s.simulator.stats.reset();
     const port = await freePort();
     const env = {
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: databaseUrl,
       REDIS_URL: inject('redisUrl'),
       RELANCE_SECRET_KEY: TEST_SECRET_KEY.toString('base64'),
       RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-scale-')),

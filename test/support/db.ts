@@ -14,13 +14,16 @@ export function useDatabase(): Sql {
 
 /**
  * A migrated database of the file's own, dropped after it: for tests that change the schema (fault-injection
- * triggers). DDL on the shared database's tables would queue every other file's queries behind its lock.
+ * triggers), and for child processes that act on every connection they find (workers scheduling syncs). On the
+ * shared database, DDL would queue other files' queries behind its lock, and workers would spend their time on other
+ * files' connections.
  */
-export function useIsolatedDatabase(): Sql {
+export function useIsolatedDatabase(): { sql: Sql; url: string } {
   const name = `iso_${randomUUID().replace(/-/g, '')}`;
   const admin = connect(inject('adminDatabaseUrl'), { max: 1 });
+  const url = inject('adminDatabaseUrl').replace(/\/postgres$/, `/${name}`);
   // The pool connects on first use, once beforeAll has created the database.
-  const sql = connect(inject('adminDatabaseUrl').replace(/\/postgres$/, `/${name}`), { max: 6 });
+  const sql = connect(url, { max: 6 });
   beforeAll(async () => {
     await admin.unsafe(`create database ${name}`);
     await migrate(sql);
@@ -30,7 +33,7 @@ export function useIsolatedDatabase(): Sql {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   });
-  return sql;
+  return { sql, url };
 }
 
 /** A new tenant with one connection of `provider`: ids unique to the caller. */

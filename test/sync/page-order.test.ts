@@ -7,7 +7,7 @@ import { syncConnection } from '../../src/sync/engine.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { connectQuickBooks, useQuickBooksSync } from '../support/quickbooks.js';
 
-const sql = useIsolatedDatabase();
+const { sql } = useIsolatedDatabase();
 const { sim, server, deps, invoiceById } = useQuickBooksSync(sql);
 
 describe('overlapped page stores', () => {
