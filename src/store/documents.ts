@@ -2,7 +2,7 @@
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { sourceTextOf } from '../connectors/source-text.js';
+import { parseWithSourceText, sourceTextOf } from '../connectors/source-text.js';
 import type { CreditNote, Customer, EntityKind, EntityOf, Invoice, Payment } from '../model/index.js';
 import type { Sql } from './db.js';
 
@@ -103,6 +103,11 @@ function upsertSql(entity: EntityKind): string {
   return text;
 }
 
+/** A raw payload's JSON text: as received when the HTTP layer (or a stored page) kept it, else serialised. */
+export function rawText(raw: unknown): string {
+  return sourceTextOf(raw) ?? JSON.stringify(raw ?? null);
+}
+
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
@@ -138,8 +143,7 @@ export async function upsertDocuments<K extends EntityKind>(
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < unique.length; i += chunkSize) {
     const chunk = unique.slice(i, i + chunkSize);
-    // As received when the HTTP layer kept the record's text, else serialised.
-    const texts = chunk.map(({ raw }) => sourceTextOf(raw) ?? JSON.stringify(raw ?? null));
+    const texts = chunk.map(({ raw }) => rawText(raw));
     // The page is written before we know which payloads changed: asking first cost more than the upsert itself
     // while a first sync fills the table (no statistics yet, so the look-up scanned the connection's rows).
     // Rows left untouched keep their older page; a page nobody points at is deleted below, a sparse one is
@@ -224,7 +228,7 @@ async function movePayloads(sql: Sql, tenantId: string, connectionId: string, en
   const bodies = await loadRawPayloads(sql, tenantId, pageIds);
   for (let i = 0; i < rows.length; i += COMPACTED_PAGE_RECORDS) {
     const chunk = rows.slice(i, i + COMPACTED_PAGE_RECORDS);
-    const page = await storeRawPage(sql, tenantId, connectionId, entity, chunk.map((r) => JSON.stringify(bodies.get(r.raw_page)?.[r.raw_index] ?? null)));
+    const page = await storeRawPage(sql, tenantId, connectionId, entity, chunk.map((r) => rawText(bodies.get(r.raw_page)?.[r.raw_index])));
     await sql.unsafe(
       `update ${table} as t set raw_page = $3::bigint, raw_index = m.idx - 1
        from unnest($4::text[], $5::bigint[], $6::int[]) with ordinality as m(external_id, old_page, old_index, idx)
@@ -248,7 +252,8 @@ async function loadRawPayloads(sql: Sql, tenantId: string, pageIds: readonly str
   const pages = new Map<string, unknown[]>();
   if (pageIds.length === 0) return pages;
   const rows = await sql.unsafe<{ id: string; body: Buffer }[]>(`select id::text, body from raw_pages where tenant_id = $1::uuid and id = any($2::bigint[])`, [tenantId, pageIds as string[]]);
-  for (const row of rows) pages.set(row.id, JSON.parse((await gunzipAsync(row.body)).toString('utf8')) as unknown[]);
+  // Each payload keeps its text from the page, so compaction moves the bytes as they were received.
+  for (const row of rows) pages.set(row.id, parseWithSourceText((await gunzipAsync(row.body)).toString('utf8'), []) as unknown[]);
   return pages;
 }
 

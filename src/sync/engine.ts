@@ -2,14 +2,13 @@
 import { STREAMS, STREAM_ENTITY, type Connector, type OAuthClientConfig, type ProviderHttp, type ReadContext, type StreamName, type StreamPage } from '../connectors/types.js';
 import { AuthExpired, QuotaExhausted } from '../connectors/errors.js';
 import { createProviderHttp, type RequestRecord } from '../connectors/http.js';
-import { sourceTextOf } from '../connectors/source-text.js';
 import type { RateGate } from '../connectors/rate-gate.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { createTokenSource } from '../connectors/tokens.js';
 import type { EntityKind } from '../model/index.js';
 import { loadCursor, saveCursor } from '../store/cursors.js';
 import type { Sql } from '../store/db.js';
-import { analyzeDocuments, markDeleted, pruneRawPages, upsertDocuments, type DocumentRow, type UpsertResult } from '../store/documents.js';
+import { analyzeDocuments, markDeleted, pruneRawPages, rawText, upsertDocuments, type DocumentRow, type UpsertResult } from '../store/documents.js';
 import { quarantine, resolveQuarantined, type QuarantineEntry } from '../store/quarantine.js';
 import { getConnection, updateConnection, type Connection } from '../store/tenants.js';
 import { prefetch } from './prefetch.js';
@@ -199,9 +198,6 @@ export const STORES_IN_FLIGHT = 2;
 /** A page transaction waiting this long for a row lock gives up: the run fails and the next one resumes. */
 export const PAGE_LOCK_TIMEOUT_MS = 60_000;
 
-/** Payload text of a row, to recognise a record the previous page already writes (offset paging re-reads a few). */
-const payloadOf = (row: DocumentRow) => sourceTextOf(row.raw) ?? JSON.stringify(row.raw ?? null);
-
 /**
  * Sorts out the records a page shares with the previous one while that one is still being stored: the same payload
  * is left to it; a record changed between the two reads is written after its commit (`late`), so two transactions
@@ -219,7 +215,7 @@ function splitOverlap(previous: MappedPage | null, mapped: MappedPage): MappedPa
     if (!before.has(id)) rows.push(r);
     else {
       const prior = before.get(id);
-      if (prior && payloadOf(prior) === payloadOf(r)) alreadyStored++;
+      if (prior && rawText(prior.raw) === rawText(r.raw)) alreadyStored++;
       else late.push(r);
     }
   }
@@ -248,8 +244,8 @@ async function syncStream(deps: SyncDeps, session: Session, stream: StreamName, 
       const mapped = await mapPage(session, stream, page, mapper, seen);
       seen += page.records.length;
       while (inFlight.length >= STORES_IN_FLIGHT) await inFlight.shift();
-      const still: typeof previous = previous && inFlight.includes(previous.stored) ? previous : null;
-      const stored: Promise<void> = storePage(deps, session, stream, splitOverlap(still?.mapped ?? null, mapped), stream, report, still?.stored ?? null).then(() =>
+      // The previous page may still be storing (and if it has committed, sharing its rows is merely cautious).
+      const stored: Promise<void> = storePage(deps, session, stream, splitOverlap(previous?.mapped ?? null, mapped), stream, report, previous?.stored ?? null).then(() =>
         options.onProgress?.({ stream, pages: report.pages, records: report.records }),
       );
       // Observed in turn above or after the loop; until then keep Node from calling it unhandled.

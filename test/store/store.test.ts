@@ -1,7 +1,9 @@
 // The PostgreSQL store against a real server: round trips, batching, idempotence, tenant isolation.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { parseWithSourceText } from '../../src/connectors/source-text.js';
 import { Customer, type Invoice } from '../../src/model/index.js';
 import {
   addToInbox, connect, countDocuments, getConnection, listConnections, listDocuments, listOutbox, listQuarantine, loadCredentials, loadCursor,
@@ -131,6 +133,20 @@ describe('documents', () => {
     // Compaction moved bytes, not documents: nothing counts as changed.
     expect(await upsertDocuments(sql, scope, 'invoice', [1, 3, 5, 7].map((i) => ({ record: makeInvoice(i), raw: raw(i, 0) })))).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
     expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 0 });
+  });
+
+  it('moves payload bytes unchanged when it compacts a page (as received, not serialised again)', async () => {
+    const { scope } = await newTenant(sql);
+    // Texts JSON.stringify would write otherwise: trailing zeros, spaces.
+    const sent = Array.from({ length: 10 }, (_, i) => `{"Id": "${i}", "Balance": ${i}.50}`);
+    const received = parseWithSourceText(`[${sent.join(',')}]`, []) as Record<string, unknown>[];
+    await upsertDocuments(sql, scope, 'invoice', received.map((raw, i) => ({ record: makeInvoice(i), raw })));
+    await upsertDocuments(sql, scope, 'invoice', [0, 2, 4, 6, 8, 9].map((i) => ({ record: makeInvoice(i), raw: { Id: String(i), v: 1 } })));
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 2 });
+    const bodies = await sql<{ body: Buffer }[]>`select body from raw_pages where tenant_id = ${scope.tenantId}`;
+    expect(bodies).toHaveLength(1);
+    const text = gunzipSync(bodies[0]!.body).toString('utf8');
+    for (const i of [1, 3, 5, 7]) expect(text).toContain(sent[i]);
   });
 
   it('merges the small pages webhook re-reads leave (one per event) once there are enough of them', async () => {
