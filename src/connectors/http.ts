@@ -37,8 +37,6 @@ export interface ProviderHttpOptions {
   axios?: AxiosInstance;
 }
 
-type Options = RequestOptions;
-
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Seconds or an HTTP date, as RFC 9110 allows for Retry-After. */
@@ -89,7 +87,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const baseURL = connector.apiBaseUrl(client);
   const gateKey = `${connector.provider}:${externalTenantId}`;
 
-  async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, opts: Options = {}) {
+  async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, opts: RequestOptions = {}) {
     let attempt = 0;
     let throttled = 0;
     let refreshed = false;
@@ -166,9 +164,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   }
 
   return {
-    get: <T>(path: string, opts?: Options) => request<T>('GET', path, undefined, opts),
-    post: <T>(path: string, body: unknown, opts?: Options) => request<T>('POST', path, body, opts),
-    put: <T>(path: string, body: unknown, opts?: Options) => request<T>('PUT', path, body, opts),
+    get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
+    post: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts),
+    put: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts),
   };
 }
 
