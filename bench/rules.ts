@@ -2,7 +2,7 @@
 import type { Customer, Invoice } from '../src/model/index.js';
 import { addDays } from '../src/model/index.js';
 import { FRENCH_B2B_POLICY, Scheduler, actionKey, calendarFor, evaluate, indexInvoices } from '../src/rules/index.js';
-import { createRandom } from '../test/simulators/common/prng.js';
+import { createRandom } from '../src/simulator/prng.js';
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 

@@ -18,7 +18,7 @@ import { migrate } from '../src/store/migrate.js';
 import { createConnection, createTenant, saveCredentials, updateConnection } from '../src/store/tenants.js';
 import { syncConnection } from '../src/sync/engine.js';
 import { createSyncDeps } from '../src/sync/deps.js';
-import { createQuickBooksSimulator } from '../test/simulators/quickbooks/index.js';
+import { createQuickBooksSimulator } from '../connectors/quickbooks/simulator/index.js';
 import type { BenchResult } from './run.js';
 import { cpuWindow } from './cpu.js';
 

@@ -11,10 +11,10 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 const { main } = await import('../src/cli/main.ts');
 // The composition root: src/ never imports a concrete connector, the shipped list is handed in here.
-const { connectors } = await import('../connectors/index.ts');
+const { connectors, simulators } = await import('../connectors/index.ts');
 const workers = await import('../workers/index.ts');
 // Commands that serve (start) resolve only when stopped; the others resolve with their exit code.
-const code = await main(process.argv.slice(2), { connectors, workers });
+const code = await main(process.argv.slice(2), { connectors, simulators, workers });
 // Exit explicitly (open handles such as idle pools must not keep a finished command alive), once
 // everything written to stdout/stderr has been flushed to the pipe.
 await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))));

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { webhookSecretFor } from './connectors/clients.js';
 import { createRateGate, memoryBackend, redisBackend, type RateGate } from './connectors/rate-gate.js';
-import { ConnectorRegistry } from './connectors/registry.js';
+import { ConnectorRegistry, type SimulatorLoaders } from './connectors/registry.js';
 import type { Connector } from './connectors/types.js';
 import { createLogger, type Logger } from './log.js';
 import { createBullQueue, createMemoryQueue, type QueueDriver } from './queue/index.js';
@@ -24,10 +24,10 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void } = {}): Promise<Service> {
+export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void; simulators?: SimulatorLoaders } = {}): Promise<Service> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)) });
-  const registry = new ConnectorRegistry(connectors);
+  const registry = new ConnectorRegistry(connectors, options.simulators);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
   const gate = createRateGate(redis ? redisBackend(redis) : memoryBackend());
   const queue = config.REDIS_URL ? createBullQueue(config.REDIS_URL, { lockMs: config.QUEUE_LOCK_MS }) : createMemoryQueue();

@@ -1,30 +1,25 @@
 // The HTTP edge as a Cloudflare Worker: webhook ingress and health, writing to the same PostgreSQL inbox as the Node service.
 import { Hono } from 'hono';
 import postgres from 'postgres';
-import { quickbooks } from '../connectors/quickbooks/index.js';
-import { xero } from '../connectors/xero/index.js';
+import { connectors } from '../connectors/index.js';
+import { webhookSecretFor } from '../src/connectors/clients.js';
 import { ConnectorRegistry } from '../src/connectors/registry.js';
 import type { Sql } from '../src/store/db.js';
 import { webhookRoutes } from '../src/http/webhooks.js';
-import type { Connection } from '../src/store/tenants.js';
 
-/** Bindings from wrangler.toml and `wrangler secret put`. */
+/** Bindings from wrangler.toml and `wrangler secret put`: DATABASE_URL, and `<PROVIDER>_WEBHOOK_SECRET` per provider. */
 export interface EdgeEnv {
   DATABASE_URL: string;
-  QUICKBOOKS_WEBHOOK_SECRET?: string;
-  XERO_WEBHOOK_SECRET?: string;
+  [webhookSecret: `${string}_WEBHOOK_SECRET`]: string | undefined;
 }
 
 // The edge only verifies and stores: it is the composition root for the connectors' webhook parts.
-const registry = new ConnectorRegistry([quickbooks, xero]);
+const registry = new ConnectorRegistry(connectors);
 
+/** The same rule as the Node service: a demo connection's own secret, else the operator's `<PROVIDER>_WEBHOOK_SECRET`. */
 function secretFor(env: EdgeEnv) {
-  return (provider: string, connection?: Connection): string | null => {
-    const app = connection?.settings['app'];
-    if (app && typeof app === 'object' && 'webhookSecret' in app && typeof app.webhookSecret === 'string') return app.webhookSecret;
-    const key = `${provider.toUpperCase()}_WEBHOOK_SECRET` as keyof EdgeEnv;
-    return env[key] ?? null;
-  };
+  const apps = Object.fromEntries(registry.providers().map((p) => [p, { webhookSecret: env[`${p.toUpperCase()}_WEBHOOK_SECRET`] || null }]));
+  return (provider: string, connection?: Parameters<typeof webhookSecretFor>[2]) => webhookSecretFor({ apps }, provider, connection);
 }
 
 export default {

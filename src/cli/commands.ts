@@ -1,5 +1,6 @@
 // The table of CLI commands: name, argument summary, description and implementation.
 import type { Config } from '../config.js';
+import type { SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import { runMigrate } from './migrate.js';
 import { runPenalty } from './penalty.js';
@@ -14,6 +15,8 @@ import { runMapCli } from '../mapping/cli.js';
 export interface CommandContext {
   config: Config | null;
   connectors: readonly Connector[];
+  /** The shipped simulators (demo companies, `relance simulate`). */
+  simulators: SimulatorLoaders;
   workers?: WorkerModule;
   /** Standard input, read on demand (commands such as `map` take a record on stdin). */
   stdin(): Promise<string>;
@@ -34,15 +37,15 @@ export const commands: Record<string, Command> = {
   connect: {
     args: '<provider> --demo [--seed S] [--invoices N] [--customers N] [--port P]',
     summary: 'Connect a tenant to a simulated demo company (real OAuth flow) and print the connection id.',
-    run: (a, c) => runConnect(a, c.config!, c.connectors),
+    run: (a, c) => runConnect(a, c.config!, c.connectors, c.simulators),
   },
   simulate: {
     args: '<provider> [--port P] [--seed S] [--invoices N] [--latency MS] [--no-quota]',
     summary: 'Serve a provider simulator on a local port (prints its base URL) until stopped.',
     needsConfig: false,
-    run: (a) => runSimulate(a),
+    run: (a, c) => runSimulate(a, c.simulators),
   },
-  sync: { args: '<connection-id> [--full] [--json]', summary: 'Sync one connection now, with progress and a summary.', run: (a, c) => runSync(a, c.config!, c.connectors) },
+  sync: { args: '<connection-id> [--full] [--json]', summary: 'Sync one connection now, with progress and a summary.', run: (a, c) => runSync(a, c.config!, c.connectors, c.simulators) },
   migrate: { args: '', summary: 'Apply pending database migrations and exit.', run: (_a, c) => runMigrate(c.config!) },
   map: {
     args: '<provider> <customer|invoice|credit_note|payment> [--mapping FILE] [--context JSON]',

@@ -1,6 +1,6 @@
 // `relance connect <provider> --demo`: a tenant connected, through the real OAuth flow, to a simulator-backed demo company.
 import type { Config } from '../config.js';
-import { ConnectorRegistry } from '../connectors/registry.js';
+import { ConnectorRegistry, type SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import { redirectUri } from '../connectors/clients.js';
 import { defaultDemoPort, hostDemo, type DemoSettings } from '../demo/host.js';
@@ -9,10 +9,10 @@ import { createConnection, createTenant, saveCredentials, updateConnection } fro
 import { intOption, parseArgs } from './args.js';
 import { UsageError } from './errors.js';
 
-export async function runConnect(args: string[], config: Config, connectors: readonly Connector[]): Promise<number> {
+export async function runConnect(args: string[], config: Config, connectors: readonly Connector[], simulators: SimulatorLoaders): Promise<number> {
   const parsed = parseArgs(args, { values: ['seed', 'invoices', 'customers', 'payments', 'credit-notes', 'port', 'tenant', 'locale'], flags: ['demo'] });
   const [provider, extra] = parsed.positional;
-  const registry = new ConnectorRegistry(connectors);
+  const registry = new ConnectorRegistry(connectors, simulators);
   if (!provider || extra) throw new UsageError(`name one provider: ${registry.providers().join(', ')}`);
   if (!registry.has(provider)) throw new UsageError(`unknown provider "${provider}"; known: ${registry.providers().join(', ')}`);
   if (!parsed.flags.has('demo')) {
@@ -31,7 +31,7 @@ export async function runConnect(args: string[], config: Config, connectors: rea
   };
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const runtime = await openRuntime(config, { log: say });
-  const host = await hostDemo(config.home, demo, say);
+  const host = await hostDemo(config.home, demo, registry, say);
   try {
     const tenant = await createTenant(runtime.sql, { name: parsed.values.get('tenant') ?? `Demo ${connector.displayName}`, locale: parsed.values.get('locale') ?? 'fr', timeZone: config.DEFAULT_TIME_ZONE });
     const connection = await createConnection(runtime.sql, tenant.id, { provider });

@@ -1,5 +1,6 @@
 // The `relance` command line: dispatches sub-commands and turns errors into clear messages and exit codes.
 import { ConfigError, loadConfig } from '../config.js';
+import type { SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import type { WorkerModule } from './start.js';
 import { commands, usage } from './commands.js';
@@ -14,7 +15,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function main(argv: string[], deps: { connectors?: readonly Connector[]; workers?: WorkerModule } = {}): Promise<number> {
+export async function main(argv: string[], deps: { connectors?: readonly Connector[]; simulators?: SimulatorLoaders; workers?: WorkerModule } = {}): Promise<number> {
   const [name = 'help', ...rest] = argv;
   const command = commands[name === '--help' || name === '-h' ? 'help' : name];
   if (!command) {
@@ -33,7 +34,7 @@ export async function main(argv: string[], deps: { connectors?: readonly Connect
       throw new ConfigError([`RATES_FILE=${JSON.stringify(process.env['RATES_FILE'])}: ${err instanceof Error ? err.message : String(err)}`]);
     }
     const config = command.needsConfig === false ? null : loadConfig();
-    return await command.run(rest, { config, connectors: deps.connectors ?? [], ...(deps.workers ? { workers: deps.workers } : {}), stdin: readStdin });
+    return await command.run(rest, { config, connectors: deps.connectors ?? [], simulators: deps.simulators ?? {}, ...(deps.workers ? { workers: deps.workers } : {}), stdin: readStdin });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -1,19 +1,18 @@
 // `relance simulate <provider> --port P --seed S --invoices N`: a provider simulator as a real HTTP server, until Ctrl-C.
+import { ConnectorRegistry, type SimulatorLoaders } from '../connectors/registry.js';
 import { intOption, parseArgs } from './args.js';
 import { UsageError } from './errors.js';
 
-/** The request quotas a simulator may enforce (page sizes, token lifetimes and CDC windows are behaviour, not quota). */
-const QUOTA_KEYS = ['perSecond', 'perMinute', 'perDay', 'concurrent', 'appPerMinute'];
-
-export async function runSimulate(args: string[]): Promise<number> {
+export async function runSimulate(args: string[], simulators: SimulatorLoaders): Promise<number> {
   const parsed = parseArgs(args, { values: ['port', 'seed', 'invoices', 'customers', 'payments', 'credit-notes', 'latency'], flags: ['no-quota'] });
   const [provider, extra] = parsed.positional;
-  if (!provider || extra || !/^[a-z]+$/.test(provider)) throw new UsageError('name one provider (a folder of test/simulators/)');
-  const mod = (await import(`../../test/simulators/${provider}/index.js`).catch(() => {
-    throw new UsageError(`no simulator for "${provider}" (the simulators are the folders of test/simulators/)`);
-  })) as { startSimulatorServer(o: Record<string, unknown>): Promise<{ url: string; close(): Promise<void>; simulator: { faults: { latencyMs: number }; limits: Record<string, unknown>; clientId: string; clientSecret: string; baseUrls: Record<string, string>; externalTenantId: string } }> };
+  const registry = new ConnectorRegistry([], simulators);
+  const known = Object.keys(simulators).sort().join(', ') || 'none';
+  if (!provider || extra) throw new UsageError(`name one provider: ${known}`);
+  if (!Object.hasOwn(simulators, provider)) throw new UsageError(`no simulator for "${provider}"; simulated providers: ${known}`);
+  const factory = await registry.simulator(provider);
   const invoices = intOption(parsed, 'invoices', 200, 0);
-  const served = await mod.startSimulatorServer({
+  const served = await factory.serve({
     port: intOption(parsed, 'port', 0, 0),
     seed: intOption(parsed, 'seed', 1, 0),
     invoices,
@@ -23,7 +22,7 @@ export async function runSimulate(args: string[]): Promise<number> {
   });
   served.simulator.faults.latencyMs = intOption(parsed, 'latency', 0, 0);
   // For benchmarks of the client alone: every documented quota lifted (the simulator still answers as the API does).
-  if (parsed.flags.has('no-quota')) for (const k of QUOTA_KEYS) if (typeof served.simulator.limits[k] === 'number') served.simulator.limits[k] = Infinity;
+  if (parsed.flags.has('no-quota')) served.simulator.liftQuotas();
   process.stdout.write(`${served.url}\n`);
   process.stderr.write(
     `Simulated ${provider} company ${served.simulator.externalTenantId} with ${invoices} invoices.\n` +

@@ -52,12 +52,12 @@ function listen(config: Config, service: Service) {
 export async function runService(role: Role, ctx: CommandContext): Promise<number> {
   const config = ctx.config!;
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const service = await openService(config, ctx.connectors, { say });
+  const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators });
   let server: Awaited<ReturnType<typeof listen>> | null = null;
   let closeDemos: () => Promise<void> = async () => undefined;
   try {
     // Demo companies are served by whichever process needs them; the service hosts them while it runs.
-    if (role !== 'serve') closeDemos = await hostDemosFor(config.home, await listActiveConnections(service.runtime.sql), say);
+    if (role !== 'serve') closeDemos = await hostDemosFor(config.home, await listActiveConnections(service.runtime.sql), service.registry, say);
     if (role !== 'serve') {
       if (!ctx.workers) throw new Error('this build has no workers module');
       await service.queue.process(ctx.workers.createProcessors(service), { concurrency: 4 });

@@ -1,5 +1,6 @@
 // `relance sync <connection-id> [--full] [--json]`: one sync with a progress bar, then a summary (records per entity, quarantined, requests, 429s, duration).
 import { MultiBar, Presets } from 'cli-progress';
+import type { SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import type { Config } from '../config.js';
 import { openService } from '../service.js';
@@ -23,17 +24,17 @@ export function formatReport(report: SyncReport): string {
   ].join('\n');
 }
 
-export async function runSync(args: string[], config: Config, connectors: readonly Connector[]): Promise<number> {
+export async function runSync(args: string[], config: Config, connectors: readonly Connector[], simulators: SimulatorLoaders): Promise<number> {
   const parsed = parseArgs(args, { flags: ['full', 'json'] });
   const [connectionId, extra] = parsed.positional;
   if (!connectionId || extra) throw new UsageError('give exactly one connection id (relance connect … prints it)');
   const json = parsed.flags.has('json');
   const closers: (() => Promise<void>)[] = [];
-  const service = await openService(config, connectors, { say: (line) => (json ? undefined : process.stderr.write(`${line}\n`)) });
+  const service = await openService(config, connectors, { simulators, say: (line) => (json ? undefined : process.stderr.write(`${line}\n`)) });
   try {
     const connection = await findConnectionById(service.runtime.sql, connectionId);
     if (!connection) throw new UsageError(`no connection ${connectionId}`);
-    const closeDemo = await hostDemosFor(config.home, [connection], (line) => process.stderr.write(`${line}\n`));
+    const closeDemo = await hostDemosFor(config.home, [connection], service.registry, (line) => process.stderr.write(`${line}\n`));
     closers.push(closeDemo);
     const interactive = !json && process.stderr.isTTY;
     const bars = interactive ? new MultiBar({ format: ' {stream} |{bar}| {records} records, {pages} pages', hideCursor: true, clearOnComplete: false }, Presets.shades_classic) : null;

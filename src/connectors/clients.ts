@@ -36,7 +36,7 @@ export function clientConfigFor(config: Pick<Config, 'apps' | 'PUBLIC_URL' | 'HO
   return { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: redirectUri(config, provider) };
 }
 
-export function webhookSecretFor(config: Pick<Config, 'apps'>, provider: string, connection?: Pick<Connection, 'settings'>): string | null {
+export function webhookSecretFor(config: { apps: Readonly<Record<string, { webhookSecret: string | null } | undefined>> }, provider: string, connection?: Pick<Connection, 'settings'>): string | null {
   const demo = connection ? demoApp(connection) : null;
   return demo?.webhookSecret ?? config.apps[provider]?.webhookSecret ?? null;
 }

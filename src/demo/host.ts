@@ -1,6 +1,7 @@
 // Demo companies: a provider simulator served on a loopback port, its state saved under RELANCE_HOME so it survives restarts.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { OAuthClientConfig } from '../connectors/types.js';
 import type { Connection } from '../store/tenants.js';
 
@@ -15,19 +16,8 @@ export interface DemoSettings {
   port: number;
 }
 
-interface SimulatorLike {
-  clientId: string;
-  clientSecret: string;
-  verifierToken?: string;
-  webhookKey?: string;
-  baseUrls: Record<string, string>;
-  snapshot(): unknown;
-  restore(snapshot: unknown): void;
-}
-
-interface SimulatorModule {
-  startSimulatorServer(opts: Record<string, unknown>): Promise<{ url: string; close(): Promise<void>; simulator: SimulatorLike }>;
-}
+/** Where the demo's simulator comes from: the registry the entry point built. */
+export type SimulatorSource = Pick<ConnectorRegistry, 'simulator'>;
 
 export interface DemoHost {
   url: string;
@@ -41,16 +31,6 @@ export function defaultDemoPort(provider: string): number {
   let h = 0;
   for (const ch of provider) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return 54400 + (h % 100);
-}
-
-/** Loads test/simulators/<provider>: the same simulators serve tests, benchmarks and the demo. */
-async function simulatorModule(provider: string): Promise<SimulatorModule> {
-  if (!/^[a-z]+$/.test(provider)) throw new Error(`no simulator for "${provider}"`);
-  try {
-    return (await import(`../../test/simulators/${provider}/index.js`)) as SimulatorModule;
-  } catch (err) {
-    throw new Error(`no demo company for ${provider} in this build (${err instanceof Error ? err.message : String(err)})`);
-  }
 }
 
 async function answering(url: string): Promise<boolean> {
@@ -68,8 +48,8 @@ const stateFile = (home: string, d: DemoSettings) => join(home, 'demo', `${d.pro
  * Serves the demo company of `settings` unless another Relance process already does (same port answering),
  * restoring the last saved state. Several processes (connect, sync, start) can take turns.
  */
-export async function hostDemo(home: string, settings: DemoSettings, log: (line: string) => void = () => undefined): Promise<DemoHost> {
-  const mod = await simulatorModule(settings.provider);
+export async function hostDemo(home: string, settings: DemoSettings, source: SimulatorSource, log: (line: string) => void = () => undefined): Promise<DemoHost> {
+  const factory = await source.simulator(settings.provider);
   const origin = `http://127.0.0.1:${settings.port}`;
   const file = stateFile(home, settings);
   if (await answering(origin)) {
@@ -81,7 +61,7 @@ export async function hostDemo(home: string, settings: DemoSettings, log: (line:
     }
     return { url: origin, app: saved, close: async () => undefined };
   }
-  const served = await mod.startSimulatorServer({ port: settings.port, seed: settings.seed, customers: settings.customers, invoices: settings.invoices, payments: settings.payments, creditNotes: settings.creditNotes });
+  const served = await factory.serve({ port: settings.port, seed: settings.seed, customers: settings.customers, invoices: settings.invoices, payments: settings.payments, creditNotes: settings.creditNotes });
   const sim = served.simulator;
   try {
     sim.restore(JSON.parse(readFileSync(file, 'utf8')));
@@ -91,7 +71,7 @@ export async function hostDemo(home: string, settings: DemoSettings, log: (line:
   const app: DemoHost['app'] = {
     clientId: sim.clientId,
     clientSecret: sim.clientSecret,
-    webhookSecret: sim.verifierToken ?? sim.webhookKey ?? null,
+    webhookSecret: sim.webhookSecret,
     endpoints: sim.baseUrls as DemoHost['app']['endpoints'],
   };
   mkdirSync(join(home, 'demo'), { recursive: true });
@@ -120,7 +100,7 @@ export function demoSettingsOf(connection: Pick<Connection, 'settings'>): DemoSe
 }
 
 /** Hosts every demo company among `connections` (once per port); returns a closer for all of them. */
-export async function hostDemosFor(home: string, connections: readonly Pick<Connection, 'settings'>[], log?: (line: string) => void): Promise<() => Promise<void>> {
+export async function hostDemosFor(home: string, connections: readonly Pick<Connection, 'settings'>[], source: SimulatorSource, log?: (line: string) => void): Promise<() => Promise<void>> {
   const hosts: DemoHost[] = [];
   const seen = new Set<number>();
   for (const c of connections) {
@@ -128,7 +108,7 @@ export async function hostDemosFor(home: string, connections: readonly Pick<Conn
     if (!d || seen.has(d.port)) continue;
     seen.add(d.port);
     try {
-      hosts.push(await hostDemo(home, d, log));
+      hosts.push(await hostDemo(home, d, source, log));
     } catch (err) {
       // One demo company that cannot be served must not stop the service; its syncs fail with the reason.
       log?.(`Demo ${d.provider} company not served: ${err instanceof Error ? err.message : String(err)}`);

@@ -11,7 +11,7 @@ import { listOutbox, saveTenantTemplate } from '../../src/store/index.js';
 import { TEMPLATE_IDS, shippedTemplate } from '../../src/actions/index.js';
 import { syncConnection } from '../../src/sync/engine.js';
 import { createActionExecutor, postAlert } from '../../workers/actions.js';
-import { createQuickBooksSimulator } from '../simulators/quickbooks/index.js';
+import { createQuickBooksSimulator } from '../../connectors/quickbooks/simulator/index.js';
 import { useDatabase } from '../support/db.js';
 import { connectTo, syncDeps, useSimulator } from '../support/providers.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';

@@ -1,6 +1,6 @@
 // Serves createUi in its own process (run through tsx, as the service runs), so demo companies load their simulator like in production.
 import { serve } from '@hono/node-server';
-import { connectors } from '../../connectors/index.js';
+import { connectors, simulators } from '../../connectors/index.js';
 import { loadConfig } from '../../src/config.js';
 import { ConnectorRegistry } from '../../src/connectors/registry.js';
 import { createUi } from '../../src/http/ui/index.js';
@@ -13,7 +13,7 @@ const app = createUi({
   sql,
   secretKey: Buffer.alloc(32, 3),
   config,
-  registry: new ConnectorRegistry(connectors),
+  registry: new ConnectorRegistry(connectors, simulators),
   admin: { email: env['ADMIN_EMAIL']!, password: env['ADMIN_PASSWORD']! },
   demo: { ports: JSON.parse(env['DEMO_PORTS'] ?? '{}') as Record<string, number>, invoices: Number(env['DEMO_INVOICES'] ?? 40), seed: 7 },
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBullQueue } from '../../src/queue/index.js';
 import { countDocuments, listDocuments, loadCredentials, pendingInbox } from '../../src/store/index.js';
-import { startSimulatorServer } from '../simulators/quickbooks/index.js';
+import { startSimulatorServer } from '../../connectors/quickbooks/simulator/index.js';
 import { startCli, stopChild } from '../support/cli.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';

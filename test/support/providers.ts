@@ -1,11 +1,11 @@
 // Test wiring shared by every provider: a simulator behind msw, a tenant connected through the real OAuth flow, sync dependencies.
 import { setupServer } from 'msw/node';
-import type { RequestHandler } from 'msw';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { connectors } from '../../connectors/index.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { ConnectorRegistry } from '../../src/connectors/registry.js';
 import type { Connector, OAuthClientConfig } from '../../src/connectors/types.js';
+import type { ProviderSimulator } from '../../src/simulator/types.js';
 import type { Sql } from '../../src/store/db.js';
 import { saveCredentials, updateConnection } from '../../src/store/tenants.js';
 import type { SyncDeps } from '../../src/sync/engine.js';
@@ -14,19 +14,8 @@ import { newTenant } from './db.js';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 
-/** What the tests need from any provider simulator. */
-export interface SimulatorLike {
-  handlers: RequestHandler[];
-  baseUrls: object;
-  clientId: string;
-  clientSecret: string;
-  verifierToken?: string;
-  webhookKey?: string;
-  oauth: { authorize(params: { redirectUri: string; state: string; scope?: string }): string };
-}
-
 /** One simulator per test file, intercepted by msw for every request the code under test makes. */
-export function useSimulator<S extends SimulatorLike>(sim: S) {
+export function useSimulator<S extends ProviderSimulator>(sim: S) {
   const server = setupServer(...sim.handlers);
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterEach(() => server.resetHandlers());
@@ -34,15 +23,15 @@ export function useSimulator<S extends SimulatorLike>(sim: S) {
   return { sim, server };
 }
 
-export function simulatorClient(provider: string, sim: SimulatorLike): OAuthClientConfig {
-  return { clientId: sim.clientId, clientSecret: sim.clientSecret, redirectUri: `http://127.0.0.1:8787/oauth/${provider}/callback`, endpoints: { ...(sim.baseUrls as Record<string, string>) } };
+export function simulatorClient(provider: string, sim: ProviderSimulator): OAuthClientConfig {
+  return { clientId: sim.clientId, clientSecret: sim.clientSecret, redirectUri: `http://127.0.0.1:8787/oauth/${provider}/callback`, endpoints: { ...sim.baseUrls } };
 }
 
 /** Connects a new tenant through the real flow: authorize URL → simulator consent → code exchange → encrypted tokens. */
-export async function connectTo(sql: Sql, connector: Connector, sim: SimulatorLike) {
+export async function connectTo(sql: Sql, connector: Connector, sim: ProviderSimulator) {
   const t = await newTenant(sql, connector.provider);
   const client = simulatorClient(connector.provider, sim);
-  const app = { clientId: client.clientId, clientSecret: client.clientSecret, webhookSecret: sim.verifierToken ?? sim.webhookKey ?? null, endpoints: client.endpoints! };
+  const app = { clientId: client.clientId, clientSecret: client.clientSecret, webhookSecret: sim.webhookSecret, endpoints: client.endpoints! };
   await sql`update connections set settings = ${JSON.stringify({ app })}::text::jsonb where id = ${t.connection.id}`;
   const authorize = new URL(connector.auth.authorizeUrl(client, 'state-123'));
   const callback = new URL(sim.oauth.authorize({ redirectUri: client.redirectUri, state: authorize.searchParams.get('state')!, scope: authorize.searchParams.get('scope')! }));

@@ -2,7 +2,7 @@
 import { quickbooks } from '../../connectors/quickbooks/index.js';
 import type { Sql } from '../../src/store/db.js';
 import { listDocuments } from '../../src/store/documents.js';
-import { createQuickBooksSimulator, type QuickBooksSimulator, type QuickBooksSimulatorOptions } from '../simulators/quickbooks/index.js';
+import { createQuickBooksSimulator, type QuickBooksSimulator, type QuickBooksSimulatorOptions } from '../../connectors/quickbooks/simulator/index.js';
 import { connectTo, useSimulator } from './providers.js';
 
 import { syncDeps } from './providers.js';

@@ -6,10 +6,11 @@ import { xero } from '../../connectors/xero/index.js';
 import type { Connector } from '../../src/connectors/types.js';
 import type { EntityKind } from '../../src/model/index.js';
 import { countDocuments, loadCursor } from '../../src/store/index.js';
-import { startSimulatorServer as serveQuickBooks } from '../simulators/quickbooks/index.js';
-import { startSimulatorServer as serveXero } from '../simulators/xero/index.js';
+import { startSimulatorServer as serveQuickBooks } from '../../connectors/quickbooks/simulator/index.js';
+import { startSimulatorServer as serveXero } from '../../connectors/xero/simulator/index.js';
 import { useDatabase } from '../support/db.js';
-import { TEST_SECRET_KEY, connectTo, type SimulatorLike } from '../support/providers.js';
+import type { ProviderSimulator } from '../../src/simulator/types.js';
+import { TEST_SECRET_KEY, connectTo } from '../support/providers.js';
 
 const sql = useDatabase();
 const closers: (() => Promise<void>)[] = [];
@@ -20,7 +21,7 @@ afterAll(async () => {
 type Json = Record<string, unknown>;
 interface Case {
   connector: Connector;
-  serve(): Promise<{ close(): Promise<void>; simulator: SimulatorLike & { data: { list(e: string): Json[]; create(e: string, b: Json): Json } } }>;
+  serve(): Promise<{ close(): Promise<void>; simulator: ProviderSimulator & { data: { list(e: string): Json[]; create(e: string, b: Json): Json } } }>;
   /** Records the sync must end with, per entity, computed from the simulator's own data. */
   expected(list: (entity: string) => Json[]): Record<EntityKind, number>;
   newInvoice(list: (entity: string) => Json[]): [string, Json];

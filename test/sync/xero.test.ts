@@ -6,7 +6,7 @@ import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { createTokenSource } from '../../src/connectors/tokens.js';
 import { countDocuments, getConnection, listDocuments, listQuarantine } from '../../src/store/index.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
-import { createXeroSimulator } from '../simulators/xero/index.js';
+import { createXeroSimulator } from '../../connectors/xero/simulator/index.js';
 import { useDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY, connectTo, syncDeps, useSimulator } from '../support/providers.js';
 

@@ -65,7 +65,7 @@ export async function connectDemo(deps: UiDeps, tenantId: string, sessionId: str
     creditNotes: Math.round(invoices * 0.06),
     port: deps.demo?.ports?.[provider] ?? defaultDemoPort(provider),
   };
-  const host = await hostDemo(deps.config.home, demo);
+  const host = await hostDemo(deps.config.home, demo, deps.registry);
   try {
     const connection = await createConnection(deps.sql, tenantId, { provider, settings: { app: host.app, demo } });
     const state = await saveOAuthState(deps.sql, { tenantId, sessionId, provider, connectionId: connection.id });
@@ -103,7 +103,7 @@ export async function requestSync(deps: UiDeps, tenantId: string, connection: Co
     await deps.enqueueSync(tenantId, connection.id);
     return { queued: true };
   }
-  const closeDemos = await hostDemosFor(deps.config.home, [connection]);
+  const closeDemos = await hostDemosFor(deps.config.home, [connection], deps.registry);
   try {
     const report = await syncConnection(inlineSyncDeps(deps), tenantId, connection.id);
     if (report.status === 'ok') await runEvaluation(deps.sql, tenantId, connection.id, deps.now?.() ?? new Date());

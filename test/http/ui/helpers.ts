@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectors } from '../../../connectors/index.js';
+import { connectors, simulators } from '../../../connectors/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { ConnectorRegistry } from '../../../src/connectors/registry.js';
 import { createUi, type UiDeps } from '../../../src/http/ui/index.js';
@@ -20,7 +20,7 @@ export function uiDeps(sql: Sql, patch: Partial<UiDeps> = {}, env: Record<string
     sql,
     secretKey: Buffer.alloc(32, 9),
     config: loadConfig({ RELANCE_HOME: home, ...env }),
-    registry: new ConnectorRegistry(connectors),
+    registry: new ConnectorRegistry(connectors, simulators),
     admin: ADMIN,
     now: () => new Date('2026-11-24T10:00:00Z'),
     ...patch,

@@ -120,13 +120,15 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
             ) : (
               <p class="hint">{t.notConfigured}</p>
             )}
-            <form method="post" action={`/connections/demo/${p}`}>
-              <Csrf token={csrf} />
-              <button class="secondary" type="submit">
-                {t.connectDemo}
-              </button>
-              <div class="hint">{t.demoHint}</div>
-            </form>
+            {deps.registry.simulated().includes(p) ? (
+              <form method="post" action={`/connections/demo/${p}`}>
+                <Csrf token={csrf} />
+                <button class="secondary" type="submit">
+                  {t.connectDemo}
+                </button>
+                <div class="hint">{t.demoHint}</div>
+              </form>
+            ) : null}
           </div>
         ))}
       </div>

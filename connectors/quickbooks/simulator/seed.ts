@@ -1,5 +1,5 @@
 // Seeds a deterministic company: customers, invoices over the last 180 days, payments, credit memos and voids.
-import { createRandom, type Random } from '../common/prng.js';
+import { createRandom, type Random } from '../../../src/simulator/prng.js';
 import * as cat from './catalog.js';
 import { addDays, type Zone } from './format.js';
 import { computeCustomerBalance, type Store } from './store.js';

@@ -1,5 +1,5 @@
 // Deterministic seeded organisation: customers, ACCREC invoices with payments and credit notes, a few bills to ignore.
-import { createRandom, type Random } from '../common/prng.js';
+import { createRandom, type Random } from '../../../src/simulator/prng.js';
 import { addDays, msToYmd, ymdToMs } from './format.js';
 import type { Store } from './store.js';
 import type { ContactRec, CreditNoteRec, InvoiceRec, LineRec } from './types.js';

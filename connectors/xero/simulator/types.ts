@@ -168,7 +168,7 @@ export const DOCUMENTED_LIMITS: XeroLimits = {
   historyDetailsMax: 250,
 };
 
-export interface XeroBaseUrls {
+export type XeroBaseUrls = {
   /** Accounting API root; paths are `${api}/Invoices` … */
   api: string;
   /** `GET ${connections}` lists tenants; `DELETE ${connections}/{id}` disconnects one. */
@@ -176,7 +176,7 @@ export interface XeroBaseUrls {
   authorize: string;
   token: string;
   revoke: string;
-}
+};
 
 export const XERO_BASE_URLS: XeroBaseUrls = {
   api: 'https://api.xero.com/api.xro/2.0',

@@ -1,6 +1,8 @@
 // QuickBooks Online simulator: a seeded company behind msw handlers that behave like Intuit's OAuth and v3 API.
 import type { HttpHandler, RequestHandler } from 'msw';
-import { serveHandlers } from '../common/serve.js';
+import { serveHandlers } from '../../../src/simulator/serve.js';
+import { liftQuotas } from '../../../src/simulator/quotas.js';
+import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
 import { createZone } from './format.js';
 import { OAuthServer, type OAuthSnapshot } from './oauth.js';
@@ -23,7 +25,8 @@ export const DEFAULT_SEED = 1;
 
 type Json = Record<string, unknown>;
 
-export interface QuickBooksSimulator {
+export interface QuickBooksSimulator extends ProviderSimulator {
+  readonly provider: 'quickbooks';
   handlers: HttpHandler[];
   baseUrls: QboBaseUrls;
   /** The realmId of the seeded company. */
@@ -31,7 +34,8 @@ export interface QuickBooksSimulator {
   realmId: string;
   clientId: string;
   clientSecret: string;
-  verifierToken: string;
+  /** Intuit's webhook verifier token. */
+  webhookSecret: string;
   /** Live limits; tests may change them between calls. */
   limits: QboLimits;
   data: {
@@ -73,7 +77,7 @@ export interface QuickBooksSimulator {
   stats: QboStats;
   /** The whole state as plain JSON (company data and OAuth grants), and back: the demo survives restarts. */
   snapshot(): SimulatorSnapshot;
-  restore(snapshot: SimulatorSnapshot): void;
+  restore(snapshot: unknown): void;
 }
 
 export interface SimulatorSnapshot {
@@ -143,13 +147,14 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
   const source = `intuit.${Buffer.from(`${clientId}:${realmId}`).toString('base64').slice(0, 43)}=`;
 
   return {
+    provider: 'quickbooks',
     handlers,
     baseUrls,
     externalTenantId: realmId,
     realmId,
     clientId,
     clientSecret,
-    verifierToken,
+    webhookSecret: verifierToken,
     limits,
     data: {
       list: (entity) => (store.table(entityOf(entity)).ordered as AnyRec[]).map((r) => store.render(r)),
@@ -234,8 +239,10 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
       },
     },
     stats,
+    liftQuotas: () => liftQuotas(limits),
     snapshot: () => ({ provider: 'quickbooks', realmId, store: store.snapshot(), oauth: oauth.snapshot() }),
-    restore(snap) {
+    restore(snapshot) {
+      const snap = snapshot as SimulatorSnapshot;
       if (snap.provider !== 'quickbooks' || snap.realmId !== realmId) throw new Error(`snapshot of ${snap.provider} company ${snap.realmId} cannot restore company ${realmId}`);
       store.restore(snap.store);
       oauth.restore(snap.oauth);
@@ -249,7 +256,7 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
  */
 export async function startSimulatorServer(
   opts: QuickBooksSimulatorOptions & { port?: number; host?: string } = {},
-): Promise<{ url: string; close(): Promise<void>; simulator: QuickBooksSimulator }> {
+): Promise<ServedSimulator<QuickBooksSimulator>> {
   const host = opts.host ?? '127.0.0.1';
   const handlers: RequestHandler[] = [];
   let origin = '';
@@ -269,3 +276,10 @@ export async function startSimulatorServer(
   handlers.push(...simulator.handlers);
   return { url: origin, close: () => served.close(), simulator };
 }
+
+/** The QuickBooks Online simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks. */
+export const simulator: SimulatorFactory<QuickBooksSimulator, QuickBooksSimulatorOptions> = {
+  provider: 'quickbooks',
+  create: createQuickBooksSimulator,
+  serve: startSimulatorServer,
+};

@@ -1,10 +1,18 @@
 // Shared test set-up for the Xero simulator tests: an msw server, a movable clock, and fetch helpers.
-import type { setupServer } from 'msw/node';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createXeroSimulator, type XeroSimulator, type XeroSimulatorOptions } from './index.js';
 
 export const T0 = Date.parse('2026-07-15T10:00:00Z');
 
-export { useMsw } from '../common/msw.js';
+/** One msw server per test file; each test installs its own simulator's handlers. */
+export function useMsw() {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
+}
 
 export type Body = Record<string, unknown> & { pagination?: { page: number; pageSize: number; pageCount: number; itemCount: number } };
 

@@ -1,12 +1,14 @@
 // Xero Accounting API simulator: a seeded organisation behind msw handlers that behave like Xero Identity and API 2.0.
 import type { HttpHandler, RequestHandler } from 'msw';
-import { createRandom } from '../common/prng.js';
-import { serveHandlers } from '../common/serve.js';
+import { createRandom } from '../../../src/simulator/prng.js';
+import { serveHandlers } from '../../../src/simulator/serve.js';
+import { liftQuotas } from '../../../src/simulator/quotas.js';
+import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
 import { RateLimiter, type RateProblem } from './limits.js';
 import { OAuthServer, type Tenant } from './oauth.js';
-import { fromGraphJson, toGraphJson } from '../common/graph.js';
+import { fromGraphJson, toGraphJson } from '../../../src/simulator/graph.js';
 import { createLister } from './query.js';
 import { seedOrganisation, uuid } from './seed.js';
 import { Store } from './store.js';
@@ -28,7 +30,8 @@ export const DEFAULT_SEED = 1;
 
 type Json = Record<string, unknown>;
 
-export interface XeroSimulator {
+export interface XeroSimulator extends ProviderSimulator {
+  readonly provider: 'xero';
   handlers: HttpHandler[];
   baseUrls: XeroBaseUrls;
   /** The tenantId of the seeded organisation (the `xero-tenant-id` header). */
@@ -36,7 +39,8 @@ export interface XeroSimulator {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  webhookKey: string;
+  /** The app's webhook signing key. */
+  webhookSecret: string;
   /** Live limits; tests may change them between calls. */
   limits: XeroLimits;
   data: {
@@ -271,13 +275,14 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
   };
 
   return {
+    provider: 'xero',
     handlers,
     baseUrls,
     externalTenantId: tenant.tenantId,
     tenantId: tenant.tenantId,
     clientId,
     clientSecret,
-    webhookKey,
+    webhookSecret: webhookKey,
     limits,
     data: {
       list: (entity) => (store.table(entityOf(entity)).ordered as AnyRec[]).map((r) => store.render(r)),
@@ -404,6 +409,7 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
       },
     },
     stats,
+    liftQuotas: () => liftQuotas(limits),
     resetRateLimits: () => limiter.reset(),
     snapshot: () => ({ provider: 'xero', tenantId: tenant.tenantId, graph: toGraphJson({ store: store.state(), oauth: oauth.state() }) }),
     restore(snapshot) {
@@ -421,7 +427,7 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
  */
 export async function startSimulatorServer(
   opts: XeroSimulatorOptions & { port?: number; host?: string } = {},
-): Promise<{ url: string; close(): Promise<void>; simulator: XeroSimulator }> {
+): Promise<ServedSimulator<XeroSimulator>> {
   const host = opts.host ?? '127.0.0.1';
   const handlers: RequestHandler[] = [];
   let origin = '';
@@ -442,3 +448,10 @@ export async function startSimulatorServer(
   handlers.push(...simulator.handlers);
   return { url: origin, close: () => served.close(), simulator };
 }
+
+/** The Xero simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks. */
+export const simulator: SimulatorFactory<XeroSimulator, XeroSimulatorOptions> = {
+  provider: 'xero',
+  create: createXeroSimulator,
+  serve: startSimulatorServer,
+};

@@ -166,13 +166,13 @@ export const DOCUMENTED_LIMITS: QboLimits = {
   authCodeTtlSec: 600,
 };
 
-export interface QboBaseUrls {
+export type QboBaseUrls = {
   /** Data API host; paths are `${api}/v3/company/{realmId}/…`. */
   api: string;
   authorize: string;
   token: string;
   revoke: string;
-}
+};
 
 export const INTUIT_BASE_URLS: QboBaseUrls = {
   api: 'https://quickbooks.api.intuit.com',
