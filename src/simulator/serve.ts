@@ -58,3 +58,22 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('error', reject);
   });
 }
+
+/**
+ * Serves a simulator on one loopback port: `hostsAt(origin)` places each of the provider's hosts (API, authorize,
+ * token…) under that origin at its own path; `options.baseUrls` still wins. For demo companies, the CLI and benches.
+ */
+export async function serveSimulator<S extends { handlers: RequestHandler[] }, O extends { baseUrls?: object }>(
+  create: (options: O) => S,
+  options: O & { port?: number; host?: string },
+  hostsAt: (origin: string) => Record<string, string>,
+): Promise<{ url: string; close(): Promise<void>; simulator: S }> {
+  const handlers: RequestHandler[] = [];
+  let origin = '';
+  // The port is known only once listening, so the handler list is filled after start (serveHandlers reads it per request).
+  const served = await serveHandlers(handlers, { ...(options.port !== undefined ? { port: options.port } : {}), host: options.host ?? '127.0.0.1', rewriteTo: (path) => `${origin}${path}` });
+  origin = served.url;
+  const simulator = create({ ...options, baseUrls: { ...hostsAt(origin), ...options.baseUrls } });
+  handlers.push(...simulator.handlers);
+  return { url: origin, close: () => served.close(), simulator };
+}

@@ -1,6 +1,6 @@
 // QuickBooks Online simulator: a seeded company behind msw handlers that behave like Intuit's OAuth and v3 API.
-import type { HttpHandler, RequestHandler } from 'msw';
-import { serveHandlers } from '../../../src/simulator/serve.js';
+import type { HttpHandler } from 'msw';
+import { serveSimulator } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
@@ -250,32 +250,14 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
   };
 }
 
-/**
- * Serves the simulator on one local port for the demo CLI and benches: every host (API, authorize, token,
- * revoke) points at `http://host:port` with its own path prefix.
- */
-export async function startSimulatorServer(
-  opts: QuickBooksSimulatorOptions & { port?: number; host?: string } = {},
-): Promise<ServedSimulator<QuickBooksSimulator>> {
-  const host = opts.host ?? '127.0.0.1';
-  const handlers: RequestHandler[] = [];
-  let origin = '';
-  // The port is known only once listening, so the handler list is filled after start (serveHandlers reads it per request).
-  const served = await serveHandlers(handlers, { ...(opts.port !== undefined ? { port: opts.port } : {}), host, rewriteTo: (path) => `${origin}${path}` });
-  origin = served.url;
-  const simulator = createQuickBooksSimulator({
-    ...opts,
-    baseUrls: {
-      api: `${origin}/api`,
-      authorize: `${origin}/connect/oauth2`,
-      token: `${origin}/oauth2/v1/tokens/bearer`,
-      revoke: `${origin}/v2/oauth2/tokens/revoke`,
-      ...opts.baseUrls,
-    },
-  });
-  handlers.push(...simulator.handlers);
-  return { url: origin, close: () => served.close(), simulator };
-}
+/** The simulator on one local port (demo companies, the CLI, benches): every Intuit host under one origin, each at its own path. */
+export const startSimulatorServer = (opts: QuickBooksSimulatorOptions & { port?: number; host?: string } = {}): Promise<ServedSimulator<QuickBooksSimulator>> =>
+  serveSimulator(createQuickBooksSimulator, opts, (origin) => ({
+    api: `${origin}/api`,
+    authorize: `${origin}/connect/oauth2`,
+    token: `${origin}/oauth2/v1/tokens/bearer`,
+    revoke: `${origin}/v2/oauth2/tokens/revoke`,
+  }));
 
 /** The QuickBooks Online simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks. */
 export const simulator: SimulatorFactory<QuickBooksSimulator, QuickBooksSimulatorOptions> = {

@@ -1,7 +1,7 @@
 // Xero Accounting API simulator: a seeded organisation behind msw handlers that behave like Xero Identity and API 2.0.
-import type { HttpHandler, RequestHandler } from 'msw';
+import type { HttpHandler } from 'msw';
 import { createRandom } from '../../../src/simulator/prng.js';
-import { serveHandlers } from '../../../src/simulator/serve.js';
+import { serveSimulator } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type XeroStats } from './api.js';
@@ -421,33 +421,15 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     },
   };
 }
-/**
- * Serves the simulator on one local port for the demo CLI and benches: API, connections, authorize, token and
- * revocation all live on `http://host:port` under the same paths as Xero's hosts.
- */
-export async function startSimulatorServer(
-  opts: XeroSimulatorOptions & { port?: number; host?: string } = {},
-): Promise<ServedSimulator<XeroSimulator>> {
-  const host = opts.host ?? '127.0.0.1';
-  const handlers: RequestHandler[] = [];
-  let origin = '';
-  // The port is known only once listening, so the handler list is filled after start (serveHandlers reads it per request).
-  const served = await serveHandlers(handlers, { ...(opts.port !== undefined ? { port: opts.port } : {}), host, rewriteTo: (path) => `${origin}${path}` });
-  origin = served.url;
-  const simulator = createXeroSimulator({
-    ...opts,
-    baseUrls: {
-      api: `${origin}/api.xro/2.0`,
-      connections: `${origin}/connections`,
-      authorize: `${origin}/identity/connect/authorize`,
-      token: `${origin}/connect/token`,
-      revoke: `${origin}/connect/revocation`,
-      ...opts.baseUrls,
-    },
-  });
-  handlers.push(...simulator.handlers);
-  return { url: origin, close: () => served.close(), simulator };
-}
+/** The simulator on one local port (demo companies, the CLI, benches): every Xero host under one origin, at Xero's own paths. */
+export const startSimulatorServer = (opts: XeroSimulatorOptions & { port?: number; host?: string } = {}): Promise<ServedSimulator<XeroSimulator>> =>
+  serveSimulator(createXeroSimulator, opts, (origin) => ({
+    api: `${origin}/api.xro/2.0`,
+    connections: `${origin}/connections`,
+    authorize: `${origin}/identity/connect/authorize`,
+    token: `${origin}/connect/token`,
+    revoke: `${origin}/connect/revocation`,
+  }));
 
 /** The Xero simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks. */
 export const simulator: SimulatorFactory<XeroSimulator, XeroSimulatorOptions> = {
