@@ -1,37 +1,20 @@
 // QBO wire formats: money from integer minor units, instants with the company's UTC offset, Fault envelopes.
 import { minorUnits } from '../../../src/model/currency.js';
+import { formatMinor, jsonMoney, parseMinor } from '../../../src/simulator/ledger.js';
 
-/**
- * JSON number for an amount held in integer minor units. Built from the decimal literal ("362.07"), so the
- * number is the same one JSON.parse gives for Intuit's text, never the product of float arithmetic.
- */
-export function moneyNumber(minor: number, currency: string): number {
-  return Number(moneyString(minor, currency));
-}
+export { addDays } from '../../../src/simulator/ledger.js';
+
+/** JSON number for an amount in minor units, as Intuit writes `TotalAmt` and `Balance`. */
+export const moneyNumber = (minor: number, currency: string): number => jsonMoney(minor, minorUnits(currency));
 
 /** Decimal string with the currency's digits ("387.00"), as Intuit writes amounts inside `LineEx`. */
-export function moneyString(minor: number, currency: string): string {
-  if (!Number.isSafeInteger(minor)) throw new Error(`amount ${minor} is not an integer number of minor units`);
-  const digits = minorUnits(currency);
-  const sign = minor < 0 ? '-' : '';
-  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
-  if (digits === 0) return sign + abs;
-  return `${sign}${abs.slice(0, abs.length - digits)}.${abs.slice(abs.length - digits)}`;
-}
+export const moneyString = (minor: number, currency: string): string => formatMinor(minor, minorUnits(currency));
 
-/**
- * Integer minor units of an amount a client sent (JSON number or decimal string). Throws on more precision
- * than the currency has, as Intuit rejects such amounts.
- */
+/** Minor units of an amount a client sent; throws on more precision than the currency has, as Intuit rejects it. */
 export function parseMoney(value: unknown, currency: string): number {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!m) throw new Error(`"${String(value)}" is not an amount`);
-  const digits = minorUnits(currency);
-  const frac = (m[3] ?? '').replace(/0+$/, '');
-  if (frac.length > digits) throw new Error(`${text} has more than ${digits} decimals`);
-  const minor = Number(m[2]) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
-  return m[1] === '-' ? -minor : minor;
+  const minor = parseMinor(value, minorUnits(currency));
+  if (minor === undefined) throw new Error(`"${String(value)}" is not an amount with at most ${minorUnits(currency)} decimals`);
+  return minor;
 }
 
 /** Offset of a time zone at an instant, in minutes east of UTC, cached per hour (offsets change on the hour). */
@@ -125,9 +108,4 @@ export function gatewayAuthFault(detail: string | null, nowMs: number) {
     status: null,
     cdcresponse: [],
   };
-}
-
-/** Adds `days` to a YYYY-MM-DD date. */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }

@@ -1,38 +1,14 @@
 // Xero's wire formats: Microsoft JSON dates, *String companions, exact JSON numbers from integer cents.
+import { jsonMoney, msToYmd, parseMinor, ymdToMs } from '../../../src/simulator/ledger.js';
 
-const DAY_MS = 86_400_000;
+/** The simulated organisations keep amounts in cents: Xero rounds amounts to 2 decimals unless a call asks for 4. */
+const CENTS = 2;
+
+export { addDays, msToYmd, ymdToMs } from '../../../src/simulator/ledger.js';
 
 /** `/Date(1518685950940+0000)/`, the form of every date and instant field. */
 export function msDate(ms: number): string {
   return `/Date(${ms}+0000)/`;
-}
-
-// Few distinct business dates exist, and seeding 100k documents converts them millions of times.
-const msByYmd = new Map<string, number>();
-const ymdByDay = new Map<number, string>();
-
-/** Business date (midnight UTC) as milliseconds. */
-export function ymdToMs(ymd: string): number {
-  let ms = msByYmd.get(ymd);
-  if (ms === undefined) {
-    ms = Date.parse(`${ymd}T00:00:00Z`);
-    if (msByYmd.size < 100_000) msByYmd.set(ymd, ms);
-  }
-  return ms;
-}
-
-export function msToYmd(ms: number): string {
-  const day = Math.floor(ms / DAY_MS);
-  let ymd = ymdByDay.get(day);
-  if (ymd === undefined) {
-    ymd = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (ymdByDay.size < 100_000) ymdByDay.set(day, ymd);
-  }
-  return ymd;
-}
-
-export function addDays(ymd: string, days: number): string {
-  return msToYmd(ymdToMs(ymd) + days * DAY_MS);
 }
 
 /** The `DateString` companion: `2026-05-31T00:00:00`. */
@@ -47,21 +23,10 @@ export function utcString(ms: number, millis = false): string {
 }
 
 /** A JSON number built from the decimal text of integer cents, so 36207 becomes exactly 362.07. */
-export function money(cents: number): number {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return Number(`${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`);
-}
+export const money = (cents: number): number => jsonMoney(cents, CENTS);
 
 /** Parses a JSON number or decimal string into integer cents without float arithmetic; undefined if not money. */
-export function toCents(value: unknown): number | undefined {
-  if (typeof value !== 'number' && typeof value !== 'string') return undefined;
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) return undefined;
-  const cents = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] === '-' ? -cents : cents;
-}
+export const toCents = (value: unknown): number | undefined => parseMinor(value, CENTS);
 
 /**
  * Parses a date Xero accepts on writes: `YYYY-MM-DD`, `YYYY-MM-DDT00:00:00` or `/Date(ms+zzzz)/`.

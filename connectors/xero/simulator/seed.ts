@@ -1,6 +1,6 @@
 // Deterministic seeded organisation: customers, ACCREC invoices with payments and credit notes, a few bills to ignore.
 import { createRandom, type Random } from '../../../src/simulator/prng.js';
-import { addDays, msToYmd, ymdToMs } from './format.js';
+import { addDays, daysBetween, msToYmd, ymdToMs } from '../../../src/simulator/ledger.js';
 import type { Store } from './store.js';
 import type { ContactRec, CreditNoteRec, InvoiceRec, LineRec } from './types.js';
 
@@ -274,8 +274,4 @@ export function seedOrganisation(store: Store, c: SeedCounts): void {
   // Contacts were last edited when their latest document was.
   for (const ct of store.contacts.ordered) for (const inv of ct.invoices) ct.updatedMs = Math.max(ct.updatedMs, inv.createMs);
   store.contacts.reindex();
-}
-
-function daysBetween(a: string, b: string): number {
-  return Math.round((ymdToMs(b) - ymdToMs(a)) / DAY_MS);
 }
