@@ -2,13 +2,14 @@
 import type { HttpHandler } from 'msw';
 import { serveSimulator } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
+import { readSnapshot, takeSnapshot, type SimulatorSnapshot } from '../../../src/simulator/snapshot.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
 import { createZone } from './format.js';
 import { OAuthServer, type OAuthSnapshot } from './oauth.js';
 import { createQueryRunner } from './query.js';
 import { seedCompany } from './seed.js';
-import { objectNotFound, Store, type StoreSnapshot } from './store.js';
+import { objectNotFound, Store } from './store.js';
 import {
   DOCUMENTED_LIMITS, entityName, INTUIT_BASE_URLS, type AnyRec, type EntityName, type QboBaseUrls, type QboLimits, type QuickBooksSimulatorOptions, type WebhookEvent,
 } from './types.js';
@@ -78,13 +79,6 @@ export interface QuickBooksSimulator extends ProviderSimulator {
   /** The whole state as plain JSON (company data and OAuth grants), and back: the demo survives restarts. */
   snapshot(): SimulatorSnapshot;
   restore(snapshot: unknown): void;
-}
-
-export interface SimulatorSnapshot {
-  provider: 'quickbooks';
-  realmId: string;
-  store: StoreSnapshot;
-  oauth: OAuthSnapshot;
 }
 
 export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {}): QuickBooksSimulator {
@@ -240,11 +234,10 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
     },
     stats,
     liftQuotas: () => liftQuotas(limits),
-    snapshot: () => ({ provider: 'quickbooks', realmId, store: store.snapshot(), oauth: oauth.snapshot() }),
+    snapshot: () => takeSnapshot('quickbooks', realmId, { store: store.state(), oauth: oauth.snapshot() }),
     restore(snapshot) {
-      const snap = snapshot as SimulatorSnapshot;
-      if (snap.provider !== 'quickbooks' || snap.realmId !== realmId) throw new Error(`snapshot of ${snap.provider} company ${snap.realmId} cannot restore company ${realmId}`);
-      store.restore(snap.store);
+      const snap = readSnapshot<{ store: unknown; oauth: OAuthSnapshot }>(snapshot, 'quickbooks', realmId);
+      store.restoreState(snap.store);
       oauth.restore(snap.oauth);
     },
   };

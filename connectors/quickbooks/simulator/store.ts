@@ -93,15 +93,6 @@ export interface StoreContext {
 
 type Json = Record<string, unknown>;
 
-export interface StoreSnapshot {
-  records: Record<string, unknown>[];
-  tombstones: Record<EntityName, Tombstone[]>;
-  version: number;
-  nextTxnNum: number;
-  nextCustomerNum: number;
-  nextDocNumber: number;
-}
-
 export class Store {
   readonly customers = new Table<CustomerRec>();
   readonly invoices = new Table<InvoiceRec>();
@@ -118,47 +109,21 @@ export class Store {
 
   constructor(readonly ctx: StoreContext) {}
 
-  /** Plain JSON of the company (records, tombstones, counters) for `restore` in another process. */
-  snapshot(): StoreSnapshot {
-    // Records point at each other (customer ↔ invoices ↔ payments): references become {$ref: "Kind:id"}.
-    const isRec = (v: unknown): v is AnyRec => !!v && typeof v === 'object' && 'kind' in v && 'id' in v && 'num' in v;
-    const encode = (v: unknown, root: boolean): unknown => {
-      if (isRec(v) && !root) return { $ref: `${v.kind}:${v.id}` };
-      if (Array.isArray(v)) return v.map((x) => encode(x, false));
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x, false)]));
-      return v;
-    };
-    const all = [this.customers, this.invoices, this.creditMemos, this.payments].flatMap((t) => t.ordered.map((r) => encode(r, true)));
-    return { records: all as Json[], tombstones: this.tombstones, version: this.version, nextTxnNum: this.nextTxnNum, nextCustomerNum: this.nextCustomerNum, nextDocNumber: this.nextDocNumber };
+  /** The records (pointing at each other), tombstones and counters, for the simulator's snapshot. */
+  state(): object {
+    const { customers, invoices, creditMemos, payments, tombstones, version, nextTxnNum, nextCustomerNum, nextDocNumber } = this;
+    return { records: [customers, invoices, creditMemos, payments].flatMap((t) => t.ordered as AnyRec[]), tombstones, version, nextTxnNum, nextCustomerNum, nextDocNumber };
   }
 
-  restore(snap: StoreSnapshot): void {
+  restoreState(state: unknown): void {
+    const s = state as { records: AnyRec[]; tombstones: Store['tombstones']; version: number; nextTxnNum: number; nextCustomerNum: number; nextDocNumber: number };
     for (const table of [this.customers, this.invoices, this.creditMemos, this.payments]) for (const rec of [...table.ordered]) table.remove(rec as never);
-    const byRef = new Map<string, AnyRec>();
-    const recs = snap.records.map((r) => structuredClone(r) as unknown as AnyRec);
-    for (const r of recs) byRef.set(`${r.kind}:${r.id}`, r);
-    const resolve = (v: unknown): unknown => {
-      if (Array.isArray(v)) return v.map(resolve);
-      if (v && typeof v === 'object') {
-        const ref = (v as { $ref?: string }).$ref;
-        if (typeof ref === 'string') {
-          const target = byRef.get(ref);
-          if (!target) throw new Error(`snapshot refers to missing record ${ref}`);
-          return target;
-        }
-        for (const [k, x] of Object.entries(v)) (v as Json)[k] = resolve(x);
-      }
-      return v;
-    };
-    for (const r of recs) {
-      for (const [k, x] of Object.entries(r)) (r as unknown as Json)[k] = resolve(x);
-      this.table(r.kind).add(r as never);
-    }
-    Object.assign(this.tombstones, snap.tombstones);
-    this.version = snap.version + 1;
-    this.nextTxnNum = snap.nextTxnNum;
-    this.nextCustomerNum = snap.nextCustomerNum;
-    this.nextDocNumber = snap.nextDocNumber;
+    for (const r of s.records) this.table(r.kind).add(r as never);
+    Object.assign(this.tombstones, s.tombstones);
+    this.version = s.version + 1;
+    this.nextTxnNum = s.nextTxnNum;
+    this.nextCustomerNum = s.nextCustomerNum;
+    this.nextDocNumber = s.nextDocNumber;
     this.pendingEvents = [];
   }
 

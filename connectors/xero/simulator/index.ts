@@ -3,12 +3,12 @@ import type { HttpHandler } from 'msw';
 import { createRandom } from '../../../src/simulator/prng.js';
 import { serveSimulator } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
+import { readSnapshot, takeSnapshot } from '../../../src/simulator/snapshot.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
 import { RateLimiter, type RateProblem } from './limits.js';
 import { OAuthServer, type Tenant } from './oauth.js';
-import { fromGraphJson, toGraphJson } from '../../../src/simulator/graph.js';
 import { createLister } from './query.js';
 import { seedOrganisation, uuid } from './seed.js';
 import { Store } from './store.js';
@@ -411,11 +411,9 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     stats,
     liftQuotas: () => liftQuotas(limits),
     resetRateLimits: () => limiter.reset(),
-    snapshot: () => ({ provider: 'xero', tenantId: tenant.tenantId, graph: toGraphJson({ store: store.state(), oauth: oauth.state() }) }),
+    snapshot: () => takeSnapshot('xero', tenant.tenantId, { store: store.state(), oauth: oauth.state() }),
     restore(snapshot) {
-      const snap = snapshot as { provider?: string; tenantId?: string; graph?: unknown };
-      if (snap.provider !== 'xero' || snap.tenantId !== tenant.tenantId) throw new Error(`snapshot of ${snap.provider} organisation ${snap.tenantId} cannot restore organisation ${tenant.tenantId}`);
-      const { store: data, oauth: grants } = fromGraphJson<{ store: unknown; oauth: unknown }>(snap.graph);
+      const { store: data, oauth: grants } = readSnapshot<{ store: unknown; oauth: unknown }>(snapshot, 'xero', tenant.tenantId);
       store.restoreState(data);
       oauth.restoreState(grants);
     },
