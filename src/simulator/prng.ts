@@ -17,6 +17,15 @@ export function createRandom(seed: number) {
     /** True with probability p. */
     chance: (p: number): boolean => next() < p,
     pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
+    /** A shuffled copy (Fisher–Yates). */
+    shuffle: <T>(items: readonly T[]): T[] => {
+      const out = items.slice();
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [out[i], out[j]] = [out[j] as T, out[i] as T];
+      }
+      return out;
+    },
   };
 }
 export type Random = ReturnType<typeof createRandom>;

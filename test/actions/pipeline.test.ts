@@ -61,7 +61,8 @@ describe('sync → plan → send → write back', () => {
     // that email waits with the reason instead of being sent with another period's rate.
     expect(after.find((o) => o.idempotencyKey === paidLater.idempotencyKey)!.state).toBe('cancelled');
     const waiting = after.filter((o) => o.kind === 'email' && o.state !== 'sent' && o.state !== 'cancelled');
-    expect(waiting.every((o) => /RATE_MISSING\(2026-H2\)/.test(o.lastError ?? ''))).toBe(true);
+    // The others wait for the rate, or failed because the customer has no address to send to (a few take paper only).
+    expect(waiting.map((o) => `${o.state}: ${o.lastError ?? ''}`).filter((e) => !/RATE_MISSING\(2026-H2\)|^failed: customer .+ has no email address: add one in the ERP$/.test(e))).toEqual([]);
     expect(sentEmails.length + waiting.length + 1).toBe(emails.length);
     expect(sentEmails.length).toBeGreaterThan(0);
     // Exactly once: one message per email action, even after a second run.

@@ -104,7 +104,7 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
     customers: opts.customers ?? 25,
     invoices,
     creditNotes: opts.creditNotes ?? Math.max(0, Math.round(invoices * 0.06)),
-    payments: opts.payments ?? Math.round(invoices * 0.6),
+    ...(opts.payments === undefined ? {} : { payments: opts.payments }),
   });
   const runner = createQueryRunner(store);
   const oauth = new OAuthServer({ clientId, clientSecret, realmId, now, limits: () => limits });

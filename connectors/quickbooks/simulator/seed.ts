@@ -1,7 +1,8 @@
-// Seeds a deterministic company: customers, invoices over the last 180 days, payments, credit memos and voids.
+// Seeds a deterministic company from the kit's company plan: QBO customers, invoices, credit memos (applied by zero payments) and payments.
+import { planCompany, type PlanCustomer } from '../../../src/simulator/company.js';
 import { createRandom, type Random } from '../../../src/simulator/prng.js';
-import * as cat from './catalog.js';
-import { addDays, type Zone } from './format.js';
+import { ITEMS, TERMS } from './catalog.js';
+import type { Zone } from './format.js';
 import { computeCustomerBalance, type Store } from './store.js';
 import type { CreditMemoRec, CustomerRec, InvoiceRec, LineRec, PaymentRec } from './types.js';
 
@@ -10,155 +11,105 @@ export interface SeedCounts {
   customers: number;
   invoices: number;
   creditNotes: number;
-  payments: number;
+  /** At most this many customer payments; default: as the customers' habits make them. */
+  payments?: number;
 }
 
 const DAY = 86_400_000;
 const CREDIT_LINK_NOTE = 'Created by QB Online to link credits to charges.';
 
 export function seedCompany(store: Store, counts: SeedCounts): void {
-  const r = createRandom(counts.seed);
   const { zone, currency, taxPercent } = store.ctx;
   const now = Math.floor(store.ctx.now() / 1000) * 1000;
   const today = zone.localDate(now);
-  // A time on `date`; today's times that would fall after now are folded back into the past hour.
-  const at = (date: string, secondsIntoDay: number): number => {
-    const t = dayStart(zone, date) + secondsIntoDay * 1000;
+  const plan = planCompany({ ...counts, today, drafts: false, deletions: false, ...(counts.payments === undefined ? {} : { payments: counts.payments }) });
+  // Only what the plan does not say is drawn here (ids, QBO-only fields), from a stream of its own.
+  const r = createRandom(counts.seed ^ 0x9b0);
+  // An instant on `date`; today's times that would fall after now are folded back into the past hour.
+  const at = (date: string, minuteOfDay: number): number => {
+    const t = dayStart(zone, date) + minuteOfDay * 60_000 + r.int(0, 59) * 1000;
     return t < now ? t : now - 1000 - ((t - now) % 3_600_000);
   };
 
-  // Customers: a few extra inactive ones with no transactions (QBO refuses to deactivate a customer with a balance).
-  const inactiveCount = counts.customers >= 10 ? Math.max(1, Math.round(counts.customers * 0.04)) : 0;
-  const names = new Set<string>();
-  const customers: CustomerRec[] = [];
-  for (let i = 0; i < counts.customers + inactiveCount; i++) customers.push(makeCustomer(r, names, now, currency));
-  customers.sort((a, b) => a.createMs - b.createMs);
-  customers.forEach((c, i) => {
-    c.num = i + 1;
-    c.id = String(i + 1);
-    c.addr.id = String(100 + i);
-  });
-  const inactive = new Set<CustomerRec>();
-  while (inactive.size < inactiveCount) inactive.add(customers[r.int(0, customers.length - 1)] as CustomerRec);
-  const active = customers.filter((c) => !inactive.has(c));
-
+  const customers = plan.customers.map((c) => makeCustomer(r, c, now, currency));
   const txns: (InvoiceRec | CreditMemoRec | PaymentRec)[] = [];
   const taxOf = (lines: LineRec[]) => Math.round((lines.reduce((s, l) => s + l.amount, 0) * Math.round(taxPercent * 100)) / 10_000);
 
-  // Invoices.
-  const invoices: InvoiceRec[] = [];
-  for (let i = 0; i < counts.invoices && active.length; i++) {
-    const customer = active[Math.floor(Math.pow(r.next(), 1.6) * active.length)] as CustomerRec;
-    const txnDate = addDays(today, -r.int(0, 179));
-    const createMs = at(txnDate, r.int(8 * 3600, 18 * 3600));
-    const lines: LineRec[] = [];
-    for (let n = r.int(1, 4); n > 0; n--) {
-      const item = r.pick(cat.ITEMS);
-      const qty = item.id === '7' ? r.int(4, 40) : r.int(1, item.id === '8' ? 12 : 3);
-      const unit = Math.round(r.int(item.min, item.max) / 50) * 50;
-      lines.push({ description: r.pick(cat.LINE_DESCRIPTIONS[item.id] ?? [item.name]), itemId: item.id, unit, qty, amount: unit * qty });
-    }
+  // QuickBooks has no draft invoices, and a deleted one leaves no record: the plan has neither.
+  const invoices = new Map<number, InvoiceRec>();
+  plan.invoices.forEach((p, i) => {
+    const customer = customers[p.customer]!;
+    const createMs = at(p.issueDate, p.minuteOfDay);
+    const lines: LineRec[] = p.lines.map((l) => ({ description: l.description, itemId: ITEMS[l.service]!.id, unit: l.unitMinor, qty: l.quantity, amount: l.unitMinor * l.quantity }));
     const tax = taxOf(lines);
     const total = lines.reduce((s, l) => s + l.amount, 0) + tax;
-    const emailed = r.chance(0.85);
     const inv: InvoiceRec = {
-      kind: 'Invoice', id: '', num: 0, syncToken: 0, createMs, updatedMs: createMs, docNumber: '', txnDate,
-      dueDate: addDays(txnDate, cat.termById(customer.termId).days), termId: customer.termId, customer, lines, tax, total, balance: total,
-      customFields: [], emailStatus: emailed ? 'EmailSent' : 'NotSet', billEmail: customer.email, voided: false, links: [],
-      ...(emailed ? { deliveryMs: Math.min(createMs + r.int(60, 3600) * 1000, now - 1000) } : {}),
+      kind: 'Invoice', id: '', num: 0, syncToken: 0, createMs, updatedMs: createMs, docNumber: '', txnDate: p.issueDate,
+      dueDate: p.dueDate, termId: customer.termId, customer, lines, tax, total, balance: total,
+      customFields: [], emailStatus: p.sent ? 'EmailSent' : 'NotSet', billEmail: customer.email, voided: false, links: [],
+      ...(p.sent ? { deliveryMs: Math.min(createMs + r.int(60, 3600) * 1000, now - 1000) } : {}),
       ...(r.chance(0.6) ? { customerMemo: 'Merci pour votre confiance. Paiement par virement à réception.' } : {}),
     };
     if (inv.deliveryMs) inv.syncToken += 1;
-    invoices.push(inv);
+    // QuickBooks zeroes a voided invoice and notes it.
+    if (p.state === 'void') {
+      for (const l of inv.lines) Object.assign(l, { amount: 0, qty: 0 });
+      Object.assign(inv, { voided: true, tax: 0, total: 0, balance: 0, privateNote: 'Voided', updatedMs: Math.min(createMs + r.int(1, 5) * DAY, now - 1000), syncToken: inv.syncToken + 1 });
+    }
+    invoices.set(i, inv);
     customer.invoices.push(inv);
     txns.push(inv);
-  }
+  });
 
-  // A few voided invoices (never paid ones).
-  const voidCount = Math.round(invoices.length * 0.03);
-  for (let k = 0; k < voidCount; k++) {
-    const inv = invoices[r.int(0, invoices.length - 1)] as InvoiceRec;
-    if (inv.voided) continue;
-    inv.voided = true;
-    for (const l of inv.lines) {
-      l.amount = 0;
-      l.qty = 0;
-    }
-    inv.tax = 0;
-    inv.total = 0;
-    inv.balance = 0;
-    inv.privateNote = 'Voided';
-    inv.updatedMs = Math.min(inv.createMs + r.int(1, 5) * DAY, now - 1000);
-    inv.syncToken += 1;
-  }
-
-  // Credit memos; some applied to an open invoice of the same customer by a zero-amount Payment, as QBO does.
-  const withInvoices = active.filter((c) => c.invoices.length > 0);
-  for (let i = 0; i < counts.creditNotes && withInvoices.length; i++) {
-    const customer = r.pick(withInvoices);
-    const txnDate = addDays(today, -r.int(0, 150));
-    const createMs = at(txnDate, r.int(8 * 3600, 18 * 3600));
-    const item = r.pick(cat.ITEMS);
-    const amount = r.int(20, 500) * 100;
-    const lines: LineRec[] = [{ description: `Avoir : ${item.name.toLowerCase()}`, itemId: item.id, unit: amount, qty: 1, amount }];
-    const tax = taxOf(lines);
+  // Credit memos; one allocated to an invoice is applied by a zero-amount Payment, as QBO does.
+  for (const c of plan.credits) {
+    const customer = customers[c.customer]!;
+    const createMs = at(c.date, c.minuteOfDay);
+    const item = ITEMS[c.service]!;
+    const lines: LineRec[] = [{ description: `Avoir : ${item.name.toLowerCase()}`, itemId: item.id, unit: c.netMinor, qty: 1, amount: c.netMinor }];
+    const total = c.netMinor + taxOf(lines);
     const cm: CreditMemoRec = {
-      kind: 'CreditMemo', id: '', num: 0, syncToken: 0, createMs, updatedMs: createMs, docNumber: '', txnDate, customer, lines, tax,
-      total: amount + tax, remaining: amount + tax, customFields: [], emailStatus: 'NotSet', voided: false, links: [],
+      kind: 'CreditMemo', id: '', num: 0, syncToken: 0, createMs, updatedMs: createMs, docNumber: '', txnDate: c.date, customer, lines, tax: total - c.netMinor,
+      total, remaining: total, customFields: [], emailStatus: 'NotSet', voided: false, links: [],
       ...(r.chance(0.5) ? { privateNote: 'Geste commercial suite réclamation' } : {}),
     };
     customer.creditMemos.push(cm);
     txns.push(cm);
-    if (r.chance(0.4)) {
-      const inv = randomOpen(r, customer.invoices, createMs);
-      if (inv) {
-        const applied = Math.min(cm.remaining, inv.balance);
-        const p = makePayment(customer, cm.txnDate, Math.min(createMs + 600_000, now - 1000), 0, CREDIT_LINK_NOTE);
-        apply(p, inv, applied);
-        apply(p, cm, applied);
-        customer.payments.push(p);
-        txns.push(p);
-      }
+    const inv = c.invoice === undefined ? undefined : invoices.get(c.invoice);
+    const applied = inv ? Math.min(cm.remaining, inv.balance) : 0;
+    if (inv && applied > 0) {
+      const p = makePayment(customer, c.date, Math.min(createMs + 600_000, now - 1000), 0, CREDIT_LINK_NOTE);
+      apply(p, inv, applied);
+      apply(p, cm, applied);
+      customer.payments.push(p);
+      txns.push(p);
     }
   }
 
-  // Customer payments: mostly in full, some partial, some covering two invoices.
-  const open = invoices.filter((i) => i.balance > 0);
-  for (let i = 0; i < counts.payments && open.length; i++) {
-    const idx = r.int(0, open.length - 1);
-    const inv = open[idx] as InvoiceRec;
-    if (inv.balance <= 0) {
-      open[idx] = open[open.length - 1] as InvoiceRec;
-      open.pop();
-      i--;
-      continue;
+  // Customer payments, as the customers' habits made them.
+  for (const pp of plan.payments) {
+    const targets = pp.applies.map((a) => ({ inv: invoices.get(a.invoice), share: a.share })).filter((a): a is { inv: InvoiceRec; share: 'full' | number } => !!a.inv && a.inv.balance > 0);
+    if (!targets.length) continue;
+    const first = targets[0]!.inv;
+    const createMs = Math.max(at(pp.date, pp.minuteOfDay), Math.min(first.createMs + 60_000, now - 1000));
+    const p = makePayment(first.customer, pp.date, createMs, 0, undefined);
+    if (pp.reference) {
+      p.refNum = pp.reference;
+      p.methodId = pp.method === 'transfer' ? '3' : '2';
     }
-    const daysSince = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${inv.txnDate}T00:00:00Z`)) / DAY);
-    let offset = r.int(0, cat.termById(inv.termId).days + 40);
-    if (offset > daysSince) offset = r.int(0, daysSince);
-    const payDate = addDays(inv.txnDate, offset);
-    const createMs = Math.max(at(payDate, r.int(8 * 3600, 18 * 3600)), Math.min(inv.createMs + 60_000, now - 1000));
-    const p = makePayment(inv.customer, payDate, createMs, 0, undefined);
-    if (r.chance(0.45)) {
-      p.refNum = r.chance(0.7) ? `VIR-${r.int(100000, 999999)}` : `CHQ ${r.int(1000000, 9999999)}`;
-      p.methodId = p.refNum.startsWith('VIR') ? '3' : '2';
-    }
-    const roll = r.next();
-    if (roll < 0.2) {
-      const part = Math.max(100, Math.round((inv.balance * r.int(20, 80)) / 100 / 100) * 100);
-      apply(p, inv, Math.min(part, inv.balance - 1));
-    } else {
-      apply(p, inv, inv.balance);
-      const other = roll > 0.85 ? randomOpen(r, inv.customer.invoices, createMs) : undefined;
-      if (other && other !== inv) apply(p, other, other.balance);
-    }
+    for (const t of targets) apply(p, t.inv, t.share === 'full' ? t.inv.balance : Math.max(1, Math.min(t.inv.balance - 1, Math.round((t.inv.balance * t.share) / 100))));
     p.total = p.lines.reduce((s, l) => s + l.amount, 0);
-    if (p.total <= 0) continue;
-    inv.customer.payments.push(p);
+    first.customer.payments.push(p);
     txns.push(p);
   }
 
-  // Ids follow creation order across all transactions (QBO numbers Invoice, Payment and CreditMemo from one sequence).
+  // Customers in creation order; ids follow it. Transaction ids follow creation order across entities (one QBO sequence).
+  const order = customers.map((c, i) => ({ c, i })).sort((a, b) => a.c.createMs - b.c.createMs);
+  order.forEach(({ c }, n) => {
+    c.num = n + 1;
+    c.id = String(n + 1);
+    c.addr.id = String(100 + n);
+  });
   txns.sort((a, b) => a.createMs - b.createMs);
   let doc = 1001;
   txns.forEach((t, i) => {
@@ -167,12 +118,13 @@ export function seedCompany(store: Store, counts: SeedCounts): void {
     if (t.kind !== 'Payment') t.docNumber = String(doc++);
   });
 
-  for (const c of customers) {
+  for (const { c, i } of order) {
     let last = c.createMs;
     for (const t of [...c.invoices, ...c.creditMemos, ...c.payments]) last = Math.max(last, t.updatedMs);
     c.updatedMs = floorSec(last);
     c.balance = computeCustomerBalance(c);
-    if (inactive.has(c)) {
+    // A customer with no activity was made inactive (QBO refuses to deactivate one with a balance).
+    if (plan.customers[i]!.dormant) {
       c.active = false;
       c.syncToken = 1;
       c.updatedMs = floorSec(Math.min(c.createMs + r.int(30, 120) * DAY, now - 1000));
@@ -206,57 +158,20 @@ function makePayment(customer: CustomerRec, txnDate: string, createMs: number, t
   };
 }
 
-/** An open invoice created before `before`, found by a few random probes (no scan: seeding must stay linear). */
-function randomOpen(r: Random, invoices: InvoiceRec[], before: number): InvoiceRec | undefined {
-  for (let k = 0; k < 6 && invoices.length; k++) {
-    const inv = invoices[r.int(0, invoices.length - 1)] as InvoiceRec;
-    if (inv.balance > 0 && !inv.voided && inv.createMs < before) return inv;
-  }
-  return undefined;
-}
-
-function makeCustomer(r: Random, names: Set<string>, now: number, currency: string): CustomerRec {
-  const french = r.chance(0.6);
-  let company: string;
-  let given: string;
-  let family: string;
-  let email: string | undefined;
-  let phone: string;
-  let city: readonly [string, string];
-  let street: string;
-  if (french) {
-    family = r.pick(cat.FRENCH_SURNAMES);
-    given = r.pick(cat.FRENCH_GIVEN);
-    const base = `${r.pick(cat.FRENCH_TRADES)} ${family}`;
-    company = base + r.pick(cat.FRENCH_FORMS);
-    email = `${r.pick(['compta', 'factures', 'contact', 'comptabilite'])}@${slug(base)}.example`;
-    phone = `+33 ${r.int(1, 5)} ${r.int(10, 99)} ${r.int(10, 99)} ${r.int(10, 99)} ${r.int(10, 99)}`;
-    city = r.pick(cat.FRENCH_CITIES);
-    street = `${r.int(1, 180)} ${r.pick(cat.FRENCH_STREETS)}`;
-  } else {
-    family = r.pick(cat.ENGLISH_SURNAMES);
-    given = r.pick(cat.ENGLISH_GIVEN);
-    const base = `${r.pick(cat.ENGLISH_PREFIXES)} ${r.pick(cat.ENGLISH_TRADES)}`;
-    company = base + r.pick(cat.ENGLISH_FORMS);
-    email = `${r.pick(['accounts', 'ap', 'finance', 'invoices'])}@${slug(base)}.example`;
-    phone = `+44 20 7946 0${r.int(100, 999)}`;
-    city = r.pick(cat.ENGLISH_CITIES);
-    street = `${r.int(1, 240)} ${r.pick(cat.ENGLISH_STREETS)}`;
-  }
-  let display = company;
-  for (let n = 2; names.has(display); n++) display = `${company} ${n}`;
-  names.add(display);
-  if (r.chance(0.06)) email = undefined;
-  const createMs = floorSec(now - r.int(200, 720) * DAY + r.int(0, 86_399) * 1000);
-  const termRoll = r.next();
-  const termId = termRoll < 0.6 ? '3' : termRoll < 0.75 ? '4' : termRoll < 0.85 ? '5' : termRoll < 0.95 ? '2' : '1';
+/** The plan's customer as a QBO Customer (no id yet: ids follow creation order). */
+function makeCustomer(r: Random, c: PlanCustomer, now: number, currency: string): CustomerRec {
+  const createMs = floorSec(now - c.createdDaysAgo * DAY + r.int(0, 86_399) * 1000);
   return {
-    kind: 'Customer', id: '', num: 0, syncToken: 0, createMs, updatedMs: createMs, displayName: display, companyName: company,
-    givenName: given, familyName: family, ...(email ? { email } : {}), phone,
-    addr: { id: '', line1: street, city: city[0], postalCode: city[1], country: french ? 'FR' : 'GB' },
-    active: true, currency, termId, v4: `0020${hex(r, 34)}`, preferredDelivery: email ? 'Email' : 'Print', balance: 0,
+    kind: 'Customer', id: '', num: 0, syncToken: 0, createMs, updatedMs: createMs, displayName: c.trade + c.form, companyName: c.trade + c.form,
+    givenName: c.given, familyName: c.family, ...(c.email ? { email: c.email } : {}), phone: c.phone,
+    addr: { id: '', line1: c.street, city: c.city, postalCode: c.postalCode, country: c.country },
+    active: true, currency, termId: termIdOf(c.termDays), v4: `0020${hex(r, 34)}`, preferredDelivery: c.email ? 'Email' : 'Print', balance: 0,
     invoices: [], creditMemos: [], payments: [],
   };
+}
+
+function termIdOf(days: number): string {
+  return TERMS.find((t) => t.days === days)?.id ?? '3';
 }
 
 function dayStart(zone: Zone, date: string): number {
@@ -265,15 +180,6 @@ function dayStart(zone: Zone, date: string): number {
 
 function floorSec(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
-}
-
-function slug(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 }
 
 function hex(r: Random, n: number): string {

@@ -46,8 +46,8 @@ describe('QuickBooks simulator writes', () => {
 
   it('writes a legacy string custom field', async () => {
     const h = harness(server);
-    const inv = h.sim.data.get('Invoice', '9') as Json;
-    const res = await post(h, 'invoice', { Id: '9', SyncToken: inv.SyncToken, sparse: true, CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: 'PTP 2026-07-20' }] });
+    const inv = h.sim.data.list('Invoice')[1] as Json;
+    const res = await post(h, 'invoice', { Id: inv.Id, SyncToken: inv.SyncToken, sparse: true, CustomField: [{ DefinitionId: '1', Type: 'StringType', StringValue: 'PTP 2026-07-20' }] });
     expect(res.status).toBe(200);
     expect((res.body.Invoice as Json).CustomField).toEqual([{ DefinitionId: '1', Name: 'Relance', Type: 'StringType', StringValue: 'PTP 2026-07-20' }]);
   });

@@ -125,7 +125,7 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     invoices,
     bills: opts.bills ?? Math.round(invoices * 0.1),
     creditNotes: opts.creditNotes ?? Math.max(0, Math.round(invoices * 0.06)),
-    payments: opts.payments ?? Math.round(invoices * 0.6),
+    ...(opts.payments === undefined ? {} : { payments: opts.payments }),
     spreadDays: opts.spreadDays ?? 180,
   });
   // Ids for records created after seeding come from their own seeded stream, so runs stay reproducible.

@@ -85,7 +85,9 @@ describe('Xero simulator seed', () => {
     expect(contacts.filter((c) => c.IsCustomer === true).length).toBeGreaterThan(20);
     expect(contacts.some((c) => /[éèàç]/.test(String(c.Name)) || /^(Boulangerie|Atelier|Société)/.test(String(c.Name)))).toBe(true);
     expect(contacts.some((c) => / Ltd$| Co$/.test(String(c.Name)))).toBe(true);
-    expect(contacts.every((c) => /^[a-z0-9.-]+@[a-z0-9.-]+\.example$/.test(String(c.EmailAddress)))).toBe(true);
+    // A few customers take paper only and have no address, as in real books (Xero then sends an empty EmailAddress).
+    expect(contacts.every((c) => c.EmailAddress === '' || /^[a-z0-9.-]+@[a-z0-9.-]+\.example$/.test(String(c.EmailAddress)))).toBe(true);
+    expect(contacts.filter((c) => c.EmailAddress !== '').length).toBeGreaterThan(contacts.length * 0.8);
     expect(contacts.some((c) => c.IsSupplier === true && c.IsCustomer === false)).toBe(true);
   });
 
