@@ -1,5 +1,5 @@
 // Statutory late-payment interest and fixed recovery compensation (FR, UK, DE, EU, US), computed per segment with exact decimals.
-// Law: /work/shared/reference/late-payment-law.md §1, §2, §5, §10. Pure: the as-of date is an input.
+// Law: late-payment law notes (shared/reference/late-payment-law.md) §1, §2, §5, §10. Pure: the as-of date is an input.
 import { Dec, addDays, daysBetween, formatAmount, isBusinessDate, isCurrency, isDecimalString, toAmount } from '../model/index.js';
 import { deBasiszinssatz, ecbMroForHalf, frTauxLegal, halfYearOf, nextHalfYearStart, ukReferenceRate } from './rate-tables.js';
 

@@ -1,5 +1,5 @@
 // Dated reference-rate data (ECB MRO, French taux légal, German Basiszinssatz, UK reference rate) with lookups that refuse unknown periods.
-// Source: /work/shared/reference/late-payment-law.md §2. Rates are percent, as decimal strings.
+// Source: late-payment law notes (shared/reference/late-payment-law.md) §2. Rates are percent, as decimal strings.
 import { addDays } from '../model/index.js';
 
 /** A missing table entry: computing with a guessed rate would produce a wrong legal claim. */

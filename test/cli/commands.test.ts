@@ -1,8 +1,9 @@
 // The product's commands through the real binary: penalty, map, connect --demo → sync → preview, simulate.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { record } from '../mapping/realdata.js';
 import { runCli, startCli, stopChild } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 
@@ -46,17 +47,16 @@ describe('relance penalty', () => {
 });
 
 describe('relance map', () => {
-  const recorded = JSON.parse(readFileSync('/work/shared/realdata/quickbooks/invoices.json', 'utf8')) as { exchanges: { body: { QueryResponse: { Invoice: unknown[] } } }[] };
-  const invoice = recorded.exchanges[0]!.body.QueryResponse.Invoice[0];
+  const invoice = record('fixtures', 'quickbooks', 'invoice', 'Id', '1101');
 
-  it('maps a recorded QuickBooks invoice from stdin', async () => {
+  it('maps a QuickBooks invoice from stdin', async () => {
     const r = await runCli(['map', 'quickbooks', 'invoice'], { input: JSON.stringify(invoice) });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ externalId: '130', number: '1037', total: '362.07', currency: 'USD', status: 'open', dueDate: '2026-05-08' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ externalId: '1101', number: '3101', total: '165.50', currency: 'USD', status: 'open', dueDate: '2026-04-01' });
   });
 
   it('exits 1 naming the failing path', async () => {
-    const r = await runCli(['map', 'quickbooks', 'invoice'], { input: JSON.stringify({ ...(invoice as object), TotalAmt: 'abc' }) });
+    const r = await runCli(['map', 'quickbooks', 'invoice'], { input: JSON.stringify({ ...invoice, TotalAmt: 'abc' }) });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/total/);
   });

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadShippedMapping, runMapCli } from '../../src/mapping/index.js';
-import { realRecord, realRecords } from './realdata.js';
+import { record, records } from './realdata.js';
 
-const qboInvoice = () => realRecord('quickbooks', 'invoice', 'Id', '67');
+const qboInvoice = () => record('fixtures', 'quickbooks', 'invoice', 'Id', '1102');
 
 describe('relance map', () => {
   it('prints the normalized record with a 2-space indent', async () => {
     const res = await runMapCli(['quickbooks', 'invoice'], JSON.stringify(qboInvoice()));
     expect(res.code).toBe(0);
-    expect(res.stdout.startsWith('{\n  "externalId": "67",')).toBe(true);
-    expect(JSON.parse(res.stdout)).toMatchObject({ total: '459.00', amountDue: '239.00', status: 'partially_paid' });
+    expect(res.stdout.startsWith('{\n  "externalId": "1102",')).toBe(true);
+    expect(JSON.parse(res.stdout)).toMatchObject({ total: '480.00', amountDue: '180.00', status: 'partially_paid' });
   });
 
   it('accepts a leading "map" and --context for the home currency', async () => {
@@ -26,10 +26,10 @@ describe('relance map', () => {
 
   it('fails with exit 1 and `path: reason`', async () => {
     const raw = qboInvoice();
-    raw.Balance = 239.001;
+    raw.Balance = 180.001;
     const res = await runMapCli(['quickbooks', 'invoice'], JSON.stringify(raw));
     expect(res).toMatchObject({ code: 1, stdout: '' });
-    expect(res.stderr).toMatch(/^amountDue: 239\.001 has more than 2 decimals for USD/);
+    expect(res.stderr).toMatch(/^amountDue: 180\.001 has more than 2 decimals for USD/);
   });
 
   it('tries a mapping file with --mapping', async () => {
@@ -46,7 +46,8 @@ describe('relance map', () => {
   });
 
   it('reports a skipped record (a Xero bill) without output', async () => {
-    const bill = realRecords('xero', 'invoice').find((r) => r.Type === 'ACCPAY');
+    const bill = records('fixtures', 'xero', 'invoice').find((r) => r.Type === 'ACCPAY');
+    expect(bill).toBeDefined();
     const res = await runMapCli(['xero', 'invoice'], JSON.stringify(bill));
     expect(res).toMatchObject({ code: 0, stdout: '' });
     expect(res.stderr).toContain('skipped: ');

@@ -1,9 +1,9 @@
-// The JS fast path must agree with JSONata itself: on every recorded record, on mutated records, and on the subset's
-// trickier sequence rules; mappings outside the subset keep running on JSONata.
+// The JS fast path must agree with JSONata itself: on every fixture and recorded record, on mutated records, and on the
+// subset's trickier sequence rules; mappings outside the subset keep running on JSONata.
 import { describe, expect, it } from 'vitest';
 import { ENTITIES } from '../../src/model/index.js';
 import { Fallback, compileAst, compileMapping, isInvalidValue, loadShippedMapping } from '../../src/mapping/index.js';
-import { realRecords } from './realdata.js';
+import { SOURCES, records } from './realdata.js';
 
 const CONTEXTS = [{ provider: 'x', homeCurrency: 'USD' }, {}];
 
@@ -35,26 +35,31 @@ async function both(mapping: ReturnType<typeof compileMapping>, input: unknown, 
   return { fast, slow };
 }
 
-describe.each(['quickbooks', 'xero'] as const)('%s shipped mappings', (provider) => {
-  it.each([...ENTITIES])('%s: compiled to JS and equal to JSONata on every recorded and mutated record', async (entity) => {
-    const mapping = loadShippedMapping(provider, entity);
-    expect(mapping.engine).toBe('js');
-    const raws = realRecords(provider, entity);
-    const before = mapping.stats.fallbacks;
-    for (const raw of raws) for (const context of CONTEXTS) await mapping.evaluate(raw, { context });
-    expect(mapping.stats.fallbacks - before, 'recorded records must run on the fast path').toBe(0);
-    const inputs = [...raws, ...raws.slice(0, 3).flatMap(mutations)];
-    let compared = 0;
-    for (const input of inputs) {
-      for (const context of CONTEXTS) {
-        const { fast, slow } = await both(mapping, input, context);
-        expect(fast).toEqual(slow);
-        compared++;
-      }
-    }
-    expect(compared).toBeGreaterThan(raws.length * 2);
+for (const { source, describe: describeSource } of SOURCES) {
+  describeSource(`fast path on the ${source}`, () => {
+    describe.each(['quickbooks', 'xero'] as const)('%s shipped mappings', (provider) => {
+      it.each([...ENTITIES])(`%s: compiled to JS and equal to JSONata on every ${source === 'fixtures' ? 'fixture' : 'recorded'} and mutated record`, async (entity) => {
+        const mapping = loadShippedMapping(provider, entity);
+        expect(mapping.engine).toBe('js');
+        const raws = records(source, provider, entity);
+        expect(raws.length).toBeGreaterThan(0);
+        const before = mapping.stats.fallbacks;
+        for (const raw of raws) for (const context of CONTEXTS) await mapping.evaluate(raw, { context });
+        expect(mapping.stats.fallbacks - before, `${source} records must run on the fast path`).toBe(0);
+        const inputs = [...raws, ...raws.slice(0, 3).flatMap(mutations)];
+        let compared = 0;
+        for (const input of inputs) {
+          for (const context of CONTEXTS) {
+            const { fast, slow } = await both(mapping, input, context);
+            expect(fast).toEqual(slow);
+            compared++;
+          }
+        }
+        expect(compared).toBeGreaterThan(raws.length * 2);
+      });
+    });
   });
-});
+}
 
 describe('subset semantics', () => {
   const cases: [string, unknown][] = [

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MappingSyntaxError, compileMapping, formatPath, loadShippedMapping, mapBatch, mapRecord, validateOverride,
 } from '../../src/mapping/index.js';
-import { realRecord, realRecords } from './realdata.js';
+import { record, records } from './realdata.js';
 
 const QBO = { provider: 'quickbooks', homeCurrency: 'USD' };
 
@@ -39,15 +39,15 @@ describe('compileMapping', () => {
 });
 
 describe('malformed records fail at the right path', () => {
-  const qboInvoice = () => realRecord('quickbooks', 'invoice', 'Id', '130');
+  const qboInvoice = () => record('fixtures', 'quickbooks', 'invoice', 'Id', '1101');
   const m = () => loadShippedMapping('quickbooks', 'invoice');
 
   it('a line amount with float noise → lines[1].amount', async () => {
     const raw = qboInvoice();
-    (raw.Line as Record<string, unknown>[])[1]!.Amount = 12.755;
+    (raw.Line as Record<string, unknown>[])[1]!.Amount = 45.505;
     const e = failureOf(await mapRecord(m(), 'invoice', raw, QBO));
     expect(e.path).toBe('lines[1].amount');
-    expect(e.reason).toContain('12.755 has more than 2 decimals for USD');
+    expect(e.reason).toContain('45.505 has more than 2 decimals for USD');
   });
 
   it('a non-numeric total → total', async () => {
@@ -75,15 +75,15 @@ describe('malformed records fail at the right path', () => {
   });
 
   it('a Xero payment amount on the wrong scale → allocations[0].amount is reported after amount', async () => {
-    const raw = realRecord('xero', 'payment', 'PaymentID', '655ad293-0b35-4c2c-9a97-0ee979dd365f');
-    raw.Amount = 541.255;
+    const raw = record('fixtures', 'xero', 'payment', 'PaymentID', '479bcc40-788b-44f6-83b9-e9a1d801f482');
+    raw.Amount = 46.005;
     const e = failureOf(await mapRecord(loadShippedMapping('xero', 'payment'), 'payment', raw, { homeCurrency: 'USD' }));
     expect(e.path).toBe('amount');
     expect(e.reason).toContain('allocations[0].amount');
   });
 
   it('a Xero date that is not a date → issueDate', async () => {
-    const raw = realRecord('xero', 'invoice', 'InvoiceID', 'a909dda4-555b-414b-a395-ba7a4077de72');
+    const raw = record('fixtures', 'xero', 'invoice', 'InvoiceID', '49d9beef-9ba2-47f5-8480-15e8e461015b');
     raw.DateString = 'soon';
     const e = failureOf(await mapRecord(loadShippedMapping('xero', 'invoice'), 'invoice', raw, {}));
     expect(e.path).toBe('issueDate');
@@ -106,7 +106,7 @@ describe('malformed records fail at the right path', () => {
 
 describe('mapBatch', () => {
   it('keeps order and outcome per record, and maps 10k QBO invoices (throughput printed)', async () => {
-    const raws = realRecords('quickbooks', 'invoice');
+    const raws = records('fixtures', 'quickbooks', 'invoice');
     const broken = { ...raws[0]!, TotalAmt: 'n/a' };
     const batch = Array.from({ length: 10_000 }, (_, i) => (i === 7 ? broken : raws[i % raws.length]!));
     const started = performance.now();
@@ -122,7 +122,8 @@ describe('mapBatch', () => {
 });
 
 describe('validateOverride', () => {
-  const samples = () => realRecords('quickbooks', 'invoice').slice(0, 5);
+  const samples = () => records('fixtures', 'quickbooks', 'invoice').slice(0, 5);
+  const firstId = () => samples()[0]!.Id as string;
   const shippedSource = () => loadShippedMapping('quickbooks', 'invoice').source;
 
   it('accepts an override that maps every sample', async () => {
@@ -132,7 +133,7 @@ describe('validateOverride', () => {
   });
 
   it('refuses an override that breaks a sample, naming the sample and path', async () => {
-    const source = shippedSource().replace('"customerExternalId": CustomerRef.value', '"customerExternalId": Id = "130" ? "" : CustomerRef.value');
+    const source = shippedSource().replace('"customerExternalId": CustomerRef.value', `"customerExternalId": Id = "${firstId()}" ? "" : CustomerRef.value`);
     const check = await validateOverride('quickbooks', 'invoice', source, samples(), { homeCurrency: 'USD' });
     expect(check.ok).toBe(false);
     expect(check.failures).toEqual([{ index: 0, path: 'customerExternalId', reason: 'must be a non-empty id' }]);
@@ -145,7 +146,7 @@ describe('validateOverride', () => {
   });
 
   it('refuses an override that silently skips records the shipped mapping keeps', async () => {
-    const check = await validateOverride('quickbooks', 'invoice', 'Id = "130" ? {"$skip": "no"} : ' + `(${shippedSource()})`, samples(), { homeCurrency: 'USD' });
+    const check = await validateOverride('quickbooks', 'invoice', `Id = "${firstId()}" ? {"$skip": "no"} : (${shippedSource()})`, samples(), { homeCurrency: 'USD' });
     expect(check.ok).toBe(false);
     expect(check.failures.map((f) => f.index)).toEqual([0]);
   });

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { activeMapping, deactivateOverride, loadShippedMapping, mapRecord, mapperResolver, saveOverride } from '../../src/mapping/index.js';
 import { newTenant, useDatabase } from '../support/db.js';
-import { realRecords } from './realdata.js';
+import { records } from './realdata.js';
 
 const sql = useDatabase();
 const CTX = { homeCurrency: 'USD' };
-const samples = () => realRecords('quickbooks', 'invoice').slice(0, 4);
+const samples = () => records('fixtures', 'quickbooks', 'invoice').slice(0, 4);
 const shipped = () => loadShippedMapping('quickbooks', 'invoice').source;
 const prefixed = (prefix: string) => shipped().replace('"number": DocNumber', `"number": "${prefix}" & DocNumber`);
 
