@@ -2,10 +2,11 @@
 import type { HttpHandler, RequestHandler } from 'msw';
 import { serveHandlers } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
+import type { OAuthSnapshot } from '../../../src/simulator/oauth.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
 import { createZone } from './format.js';
-import { OAuthServer, type OAuthSnapshot } from './oauth.js';
+import { OAuthServer } from './oauth.js';
 import { createQueryRunner } from './query.js';
 import { seedCompany } from './seed.js';
 import { objectNotFound, Store, type StoreSnapshot } from './store.js';
@@ -244,8 +245,9 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
     restore(snapshot) {
       const snap = snapshot as SimulatorSnapshot;
       if (snap.provider !== 'quickbooks' || snap.realmId !== realmId) throw new Error(`snapshot of ${snap.provider} company ${snap.realmId} cannot restore company ${realmId}`);
-      store.restore(snap.store);
+      // OAuth first: its part is schema-checked, so a snapshot in an older format fails before the company data changes.
       oauth.restore(snap.oauth);
+      store.restore(snap.store);
     },
   };
 }
