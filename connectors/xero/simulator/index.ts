@@ -411,13 +411,13 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     stats,
     liftQuotas: () => liftQuotas(limits),
     resetRateLimits: () => limiter.reset(),
-    snapshot: () => ({ provider: 'xero', tenantId: tenant.tenantId, graph: toGraphJson({ store: store.state(), oauth: oauth.state() }) }),
+    snapshot: () => ({ provider: 'xero', tenantId: tenant.tenantId, graph: toGraphJson(store.state()), oauth: oauth.snapshot() }),
     restore(snapshot) {
-      const snap = snapshot as { provider?: string; tenantId?: string; graph?: unknown };
+      const snap = snapshot as { provider?: string; tenantId?: string; graph?: unknown; oauth?: unknown };
       if (snap.provider !== 'xero' || snap.tenantId !== tenant.tenantId) throw new Error(`snapshot of ${snap.provider} organisation ${snap.tenantId} cannot restore organisation ${tenant.tenantId}`);
-      const { store: data, oauth: grants } = fromGraphJson<{ store: unknown; oauth: unknown }>(snap.graph);
-      store.restoreState(data);
-      oauth.restoreState(grants);
+      // OAuth first: its part is schema-checked, so a snapshot in an older format fails before the company data changes.
+      oauth.restore(snap.oauth);
+      store.restoreState(fromGraphJson<unknown>(snap.graph));
     },
   };
 }
