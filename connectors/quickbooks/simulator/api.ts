@@ -102,7 +102,7 @@ export function createHandlers(d: ApiDeps): HttpHandler[] {
     d.stats.minorVersions[minor] = (d.stats.minorVersions[minor] ?? 0) + 1;
     if (!(request.headers.get('accept') ?? '').includes('application/json')) d.stats.withoutAcceptJson += 1;
 
-    const auth = d.oauth.checkBearer(request.headers.get('authorization'), realmId);
+    const auth = d.oauth.checkBearer(request.headers.get('authorization'), (grant) => grant.extra.realmId === realmId);
     if (!auth.ok) {
       if (auth.status === 403) {
         return json(403, faultBody('AuthorizationFault', [{ Message: 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403', Detail: '', code: '3100' }], time()));
@@ -278,7 +278,8 @@ export function createHandlers(d: ApiDeps): HttpHandler[] {
     } catch {
       token = undefined;
     }
-    const reply = d.oauth.revoke(request.headers.get('authorization'), token);
+    // Intuit takes `{"token": …}` as JSON where RFC 7009 has a form.
+    const reply = d.oauth.revoke(request.headers.get('authorization'), new URLSearchParams(typeof token === 'string' ? { token } : {}));
     return reply.body ? HttpResponse.json(reply.body, { status: reply.status }) : new HttpResponse(null, { status: reply.status });
   });
 

@@ -2,11 +2,12 @@
 import type { HttpHandler } from 'msw';
 import { serveSimulator } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
+import type { OAuthSnapshot } from '../../../src/simulator/oauth.js';
 import { readSnapshot, takeSnapshot, type SimulatorSnapshot } from '../../../src/simulator/snapshot.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
 import { createZone } from './format.js';
-import { OAuthServer, type OAuthSnapshot } from './oauth.js';
+import { OAuthServer } from './oauth.js';
 import { createQueryRunner } from './query.js';
 import { seedCompany } from './seed.js';
 import { objectNotFound, Store } from './store.js';
@@ -237,8 +238,9 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
     snapshot: () => takeSnapshot('quickbooks', realmId, { store: store.state(), oauth: oauth.snapshot() }),
     restore(snapshot) {
       const snap = readSnapshot<{ store: unknown; oauth: OAuthSnapshot }>(snapshot, 'quickbooks', realmId);
-      store.restoreState(snap.store);
+      // OAuth first: its part is schema-checked, so a snapshot in an older format fails before the company data changes.
       oauth.restore(snap.oauth);
+      store.restoreState(snap.store);
     },
   };
 }

@@ -411,11 +411,12 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     stats,
     liftQuotas: () => liftQuotas(limits),
     resetRateLimits: () => limiter.reset(),
-    snapshot: () => takeSnapshot('xero', tenant.tenantId, { store: store.state(), oauth: oauth.state() }),
+    snapshot: () => takeSnapshot('xero', tenant.tenantId, { store: store.state(), oauth: oauth.snapshot() }),
     restore(snapshot) {
-      const { store: data, oauth: grants } = readSnapshot<{ store: unknown; oauth: unknown }>(snapshot, 'xero', tenant.tenantId);
-      store.restoreState(data);
-      oauth.restoreState(grants);
+      const snap = readSnapshot<{ store: unknown; oauth: unknown }>(snapshot, 'xero', tenant.tenantId);
+      // OAuth first: its part is schema-checked, so a snapshot in an older format fails before the company data changes.
+      oauth.restore(snap.oauth);
+      store.restoreState(snap.store);
     },
   };
 }
