@@ -25,7 +25,7 @@ export async function runConnect(args: string[], config: Config, connectors: rea
     seed: intOption(parsed, 'seed', 1, 0),
     invoices,
     customers: intOption(parsed, 'customers', Math.max(5, Math.round(invoices / 8)), 1),
-    payments: intOption(parsed, 'payments', Math.round(invoices * 0.6), 0),
+    ...(parsed.values.has('payments') ? { payments: intOption(parsed, 'payments', 0, 0) } : {}),
     creditNotes: intOption(parsed, 'credit-notes', Math.round(invoices * 0.06), 0),
     port: intOption(parsed, 'port', defaultDemoPort(provider), 1),
   };

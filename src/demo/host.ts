@@ -11,7 +11,8 @@ export interface DemoSettings {
   seed: number;
   customers: number;
   invoices: number;
-  payments: number;
+  /** At most this many payments; unset: as the seeded customers' habits make them. */
+  payments?: number;
   creditNotes: number;
   port: number;
 }
@@ -61,7 +62,7 @@ export async function hostDemo(home: string, settings: DemoSettings, source: Sim
     }
     return { url: origin, app: saved, close: async () => undefined };
   }
-  const served = await factory.serve({ port: settings.port, seed: settings.seed, customers: settings.customers, invoices: settings.invoices, payments: settings.payments, creditNotes: settings.creditNotes });
+  const served = await factory.serve({ port: settings.port, seed: settings.seed, customers: settings.customers, invoices: settings.invoices, ...(settings.payments === undefined ? {} : { payments: settings.payments }), creditNotes: settings.creditNotes });
   const sim = served.simulator;
   try {
     sim.restore(JSON.parse(readFileSync(file, 'utf8')));

@@ -61,7 +61,6 @@ export async function connectDemo(deps: UiDeps, tenantId: string, sessionId: str
     seed: deps.demo?.seed ?? 1,
     invoices,
     customers: Math.max(5, Math.round(invoices / 8)),
-    payments: Math.round(invoices * 0.6),
     creditNotes: Math.round(invoices * 0.06),
     port: deps.demo?.ports?.[provider] ?? defaultDemoPort(provider),
   };
