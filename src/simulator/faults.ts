@@ -48,7 +48,7 @@ export interface FaultControls {
   truncateNext(count: number): void;
   /** The next `count` API calls answer a complete body that is not valid JSON. */
   malformNext(count: number): void;
-  /** The next `count` paged list calls serve the page served before them again. */
+  /** The next `count` paged list calls (past the first page) serve the page before the one asked for. */
   duplicatePageNext(count: number): void;
   /** The next `count` paged list calls serve the following page, and the list's next call the skipped one. */
   swapPagesNext(count: number): void;
@@ -73,8 +73,7 @@ export class FaultInjector {
   private readonly calls: CallFault[] = [];
   private readonly pages: PageFault[] = [];
   private readonly log: { call: number; kind: FaultKind }[] = [];
-  /** Per list: the offset it served last (for duplicates) and the offset a swap still owes it. */
-  private readonly lastServed = new Map<string, number>();
+  /** Per list: the offset a swap still owes it (kept only while owed, so a long-running server does not grow). */
   private readonly owed = new Map<string, number>();
   private callNo = 0;
   private expireIn: number | undefined;
@@ -151,27 +150,26 @@ export class FaultInjector {
 
   /**
    * Asked by a provider's pager before it slices a page of `list` (an entity or a query): the offset to serve
-   * instead of `offset`. A duplicate waits for a list that has served a page before.
+   * instead of `offset`. A duplicate serves the page before (and waits for a page that has one).
    */
   pageOffset(list: string, offset: number, size: number): number {
-    let served = offset;
     const owed = this.owed.get(list);
-    const last = this.lastServed.get(list);
     if (owed !== undefined) {
       this.owed.delete(list);
-      served = owed;
-    } else if (this.pages[0] === 'swapPages') {
+      return owed;
+    }
+    if (this.pages[0] === 'swapPages') {
       this.pages.shift();
       this.record('swapPages');
-      served = offset + size;
       this.owed.set(list, offset);
-    } else if (this.pages[0] === 'duplicatePage' && last !== undefined) {
+      return offset + size;
+    }
+    if (this.pages[0] === 'duplicatePage' && offset >= size) {
       this.pages.shift();
       this.record('duplicatePage');
-      served = last;
+      return offset - size;
     }
-    this.lastServed.set(list, served);
-    return served;
+    return offset;
   }
 
   /** Waits out a timed-out call: `ms` at most MAX_HANG_MS, less if the caller gives up first. */
