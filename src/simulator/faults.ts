@@ -15,8 +15,8 @@ export type CallFault =
 type PageFault = 'duplicatePage' | 'swapPages';
 
 /**
- * How long a timed-out call hangs before its connection drops: past Relance's 120 s client timeout and Intuit's
- * 120 s server-side kill, so a client with the default timeout gives up first.
+ * How long a timed-out call hangs before its connection drops: past Relance's 120 s client timeout (and the 120 s
+ * after which some providers kill a request themselves), so a client with the default timeout gives up first.
  */
 export const DEFAULT_HANG_MS = 130_000;
 /** No hang outlives this, so a forgotten fault cannot hold a test or a demo server forever. */
