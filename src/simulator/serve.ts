@@ -24,12 +24,21 @@ export async function serveHandlers(
       const url = options.rewriteTo ? options.rewriteTo(path) : `http://${host}${path}`;
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      // A client that gives up (closes before the answer) aborts the request, so a hanging fault ends with it.
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
       const request = new Request(url, {
         method: req.method,
         headers,
         body: body.length && req.method !== 'GET' && req.method !== 'HEAD' ? body : undefined,
+        signal: gone.signal,
       });
       const response = await getResponse(handlers, request);
+      // A network error (HttpResponse.error()) is a reset connection here too: no status line, the socket just dies.
+      if (response?.type === 'error') {
+        req.socket.destroy();
+        return;
+      }
       if (!response) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no simulated route for ${req.method} ${path}` }));
         return;

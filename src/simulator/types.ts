@@ -1,5 +1,7 @@
 // The one contract every provider simulator meets, for the demo host, `relance simulate`, the tests and the benchmarks alike.
 import type { RequestHandler } from 'msw';
+import type { FaultControls } from './faults.js';
+import type { RequestStats } from './stats.js';
 
 /** Options every simulator understands: which seeded company to build, and how big. */
 export interface SeedOptions {
@@ -27,14 +29,10 @@ export interface ProviderSimulator {
   webhookSecret: string | null;
   /** Lifts every request quota (per second, minute, day, concurrency, app-wide): for benchmarks of the client alone. */
   liftQuotas(): void;
-  faults: {
-    /** The next `count` API calls answer `status` (with the provider's error body, or `body`). */
-    failNext(count: number, status: number, body?: unknown): void;
-    /** The next `count` API calls answer the provider's own 429. */
-    throttleNext(count: number): void;
+  /** The kit's faults (failures, throttles, timeouts, resets, spoiled bodies, page and token faults, seeded draws). */
+  faults: FaultControls & {
     /** The record serves a body that does not match the provider's schema. */
     corrupt(entity: string, id: string): void;
-    latencyMs: number;
   };
   oauth: {
     /** What the provider's consent page does when the user clicks Connect: the redirect URL with the code. */
@@ -42,7 +40,7 @@ export interface ProviderSimulator {
     expireAccessTokens(): void;
     revokeAll(): void;
   };
-  stats: { requests: number; throttled: number; maxConcurrent: number; reset(): void };
+  stats: RequestStats;
   /** The whole state as JSON (company data and OAuth grants), and back: a demo company survives restarts. */
   snapshot(): unknown;
   restore(snapshot: unknown): void;

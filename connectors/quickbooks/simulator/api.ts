@@ -7,24 +7,12 @@ import { parseQuery, type createQueryRunner } from './query.js';
 import { objectNotFound, QboFault, type Store, type Tombstone } from './store.js';
 import { COMPANY_USER } from './catalog.js';
 import { entityName, type AnyRec, type EntityName, type QboBaseUrls, type QboLimits } from './types.js';
+import { pass, type Gate } from '../../../src/simulator/gate.js';
+import { countRequest, tally, type RequestStats } from '../../../src/simulator/stats.js';
 
-export interface QboStats {
-  requests: number;
-  throttled: number;
-  byRoute: Record<string, number>;
-  maxConcurrent: number;
-  /** API calls per minorversion value sent ("none" when the parameter was missing). */
-  minorVersions: Record<string, number>;
-  /** API calls without `Accept: application/json` (Intuit then answers XML; the simulator still answers JSON). */
-  withoutAcceptJson: number;
-  reset(): void;
-}
-
-export interface FaultState {
-  failures: { status: number; body?: unknown }[];
-  throttles: number;
-  latencyMs: number;
-}
+/** Intuit's own counters: calls per minorversion value ("none" when missing), and calls without `Accept: application/json` (Intuit then answers XML; the simulator still answers JSON). */
+export const qboStatsExtras = () => ({ minorVersions: {} as Record<string, number>, withoutAcceptJson: 0 });
+export type QboStats = RequestStats & ReturnType<typeof qboStatsExtras>;
 
 interface ApiDeps {
   store: Store;
@@ -35,38 +23,27 @@ interface ApiDeps {
   limits: () => QboLimits;
   now: () => number;
   zone: Zone;
-  stats: QboStats;
-  faults: FaultState;
+  gate: Gate<QboStats>;
 }
 
 type Json = Record<string, unknown>;
 
 export function createHandlers(d: ApiDeps): HttpHandler[] {
-  const minuteLog: number[] = [];
-  const secondLog: number[] = [];
-  let inFlight = 0;
+  const { stats, faults } = d.gate;
   const idempotent = new Map<string, { status: number; body: unknown }>();
 
   const time = () => d.zone.instant(d.now(), true);
   const headers = () => ({ 'content-type': 'application/json;charset=UTF-8', intuit_tid: `1-${randomBytes(8).toString('hex')}-${randomBytes(6).toString('hex')}` });
   const json = (status: number, body: unknown) => HttpResponse.json(body as Json, { status, headers: headers() });
   const fault = (f: QboFault) => json(f.status, faultBody(f.type, f.errors, time()));
-  const count = (route: string) => {
-    d.stats.requests += 1;
-    d.stats.byRoute[route] = (d.stats.byRoute[route] ?? 0) + 1;
-  };
-
-  const throttled = () => {
-    d.stats.throttled += 1;
-    return json(
-      429,
-      faultBody('SERVICE', [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', Detail: 'The request limit was reached.  Try again later', code: '3001' }], time()),
-    );
-  };
+  const count = (route: string) => countRequest(stats, route);
+  // Intuit answers every broken window alike: 429 with fault 3001 and no Retry-After (its docs say wait 60 s).
+  const throttleBody = () =>
+    faultBody('SERVICE', [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', Detail: 'The request limit was reached.  Try again later', code: '3001' }], time());
 
   const defaultFailure = (status: number): unknown => {
     if (status === 401) return gatewayAuthFault('Token expired: simulated', d.now());
-    if (status === 429) return faultBody('SERVICE', [{ Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429', Detail: 'The request limit was reached.  Try again later', code: '3001' }], time());
+    if (status === 429) return throttleBody();
     if (status === 503) return faultBody('SystemFault', [{ Message: 'Service Unavailable', Detail: 'The service is temporarily unavailable. Please try again later.', code: '10000' }], time());
     if (status >= 500) {
       return faultBody(
@@ -78,56 +55,33 @@ export function createHandlers(d: ApiDeps): HttpHandler[] {
     return faultBody('ValidationFault', [{ Message: 'A validation error has occurred while processing your request', Detail: 'Simulated failure', code: '2000' }], time());
   };
 
-  /** Admission: documented per-realm windows on the simulator clock, then the concurrency cap. */
-  const admit = (): boolean => {
-    const limits = d.limits();
-    const now = d.now();
-    while (minuteLog.length && (minuteLog[0] as number) <= now - 60_000) minuteLog.shift();
-    while (secondLog.length && (secondLog[0] as number) <= now - 1_000) secondLog.shift();
-    if (minuteLog.length >= limits.perMinute || secondLog.length >= limits.perSecond || inFlight >= limits.concurrent) return false;
-    minuteLog.push(now);
-    secondLog.push(now);
-    return true;
-  };
-
   const apiRoute = `${d.baseUrls.api}/v3/company/:realmId/*`;
 
   const api = http.all(apiRoute, async ({ request, params }) => {
     const url = new URL(request.url);
     const realmId = String(params.realmId);
     const segments = url.pathname.slice(url.pathname.indexOf(`/v3/company/${realmId}/`) + `/v3/company/${realmId}/`.length).split('/').filter(Boolean);
-    const route = `${request.method} /${segments.map((s, i) => (i === 1 ? ':id' : s.toLowerCase())).join('/')}`;
-    count(route);
-    const minor = url.searchParams.get('minorversion') ?? 'none';
-    d.stats.minorVersions[minor] = (d.stats.minorVersions[minor] ?? 0) + 1;
-    if (!(request.headers.get('accept') ?? '').includes('application/json')) d.stats.withoutAcceptJson += 1;
+    count(`${request.method} /${segments.map((s, i) => (i === 1 ? ':id' : s.toLowerCase())).join('/')}`);
+    tally(stats.minorVersions, url.searchParams.get('minorversion') ?? 'none');
+    if (!(request.headers.get('accept') ?? '').includes('application/json')) stats.withoutAcceptJson += 1;
 
-    const auth = d.oauth.checkBearer(request.headers.get('authorization'), (grant) => grant.extra.realmId === realmId);
-    if (!auth.ok) {
+    const refuse = () => {
+      const auth = d.oauth.checkBearer(request.headers.get('authorization'), (grant) => grant.extra.realmId === realmId);
+      if (auth.ok) return undefined;
       if (auth.status === 403) {
         return json(403, faultBody('AuthorizationFault', [{ Message: 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403', Detail: '', code: '3100' }], time()));
       }
       const detail = auth.reason === 'missing' ? null : auth.reason === 'expired' ? 'Token expired: simulated access token' : 'Token revoked or invalid';
       return json(401, gatewayAuthFault(detail, d.now()));
-    }
-    if (d.faults.throttles > 0) {
-      d.faults.throttles -= 1;
-      return throttled();
-    }
-    if (!admit()) return throttled();
-    inFlight += 1;
-    d.stats.maxConcurrent = Math.max(d.stats.maxConcurrent, inFlight);
-    try {
-      if (d.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, d.faults.latencyMs));
-      const failure = d.faults.failures.shift();
-      if (failure) return json(failure.status, failure.body ?? defaultFailure(failure.status));
-      return await dispatch(request, url, segments);
-    } catch (err) {
-      if (err instanceof QboFault) return fault(err);
-      throw err;
-    } finally {
-      inFlight -= 1;
-    }
+    };
+    return pass(d.gate, d.realmId, request, { refuse, throttled: () => json(429, throttleBody()), failed: (status, body) => json(status, body ?? defaultFailure(status)) }, async () => {
+      try {
+        return await dispatch(request, url, segments);
+      } catch (err) {
+        if (err instanceof QboFault) return fault(err);
+        throw err;
+      }
+    });
   });
 
   const dispatch = async (request: Request, url: URL, segments: string[]): Promise<Response> => {
@@ -136,7 +90,9 @@ export function createHandlers(d: ApiDeps): HttpHandler[] {
     if (lower === 'query') {
       const sql = request.method === 'POST' ? await request.text() : url.searchParams.get('query') ?? '';
       const q = parseQuery(sql, d.limits().maxResults);
-      return json(200, { QueryResponse: d.runner.run(q), time: time() });
+      // Paged reads ask the kit whether to repeat or swap a page; a count is no page.
+      const start = q.count ? q.start : faults.pageOffset(`${q.entity}|${q.key}`, q.start - 1, q.max) + 1;
+      return json(200, { QueryResponse: d.runner.run({ ...q, start }), time: time() });
     }
     if (lower === 'cdc' && request.method === 'GET') return json(200, cdc(url));
     if (lower === 'companyinfo' && request.method === 'GET') return json(200, { CompanyInfo: companyInfo(), time: time() });

@@ -1,11 +1,13 @@
 // QuickBooks Online simulator: a seeded company behind msw handlers that behave like Intuit's OAuth and v3 API.
 import type { HttpHandler } from 'msw';
-import { serveSimulator } from '../../../src/simulator/serve.js';
-import { liftQuotas } from '../../../src/simulator/quotas.js';
+import { FaultInjector } from '../../../src/simulator/faults.js';
 import type { OAuthSnapshot } from '../../../src/simulator/oauth.js';
+import { liftQuotas, Quotas } from '../../../src/simulator/quotas.js';
+import { serveSimulator } from '../../../src/simulator/serve.js';
 import { readSnapshot, takeSnapshot, type SimulatorSnapshot } from '../../../src/simulator/snapshot.js';
+import { createStats } from '../../../src/simulator/stats.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
-import { createHandlers, type FaultState, type QboStats } from './api.js';
+import { createHandlers, qboStatsExtras, type QboStats } from './api.js';
 import { createZone } from './format.js';
 import { OAuthServer } from './oauth.js';
 import { createQueryRunner } from './query.js';
@@ -70,12 +72,6 @@ export interface QuickBooksSimulator extends ProviderSimulator {
     drain(): WebhookEvent[];
     sign(body: string): string;
   };
-  faults: {
-    failNext(count: number, status: number, body?: unknown): void;
-    throttleNext(count: number): void;
-    corrupt(entity: string, id: string): void;
-    latencyMs: number;
-  };
   stats: QboStats;
   /** The whole state as plain JSON (company data and OAuth grants), and back: the demo survives restarts. */
   snapshot(): SimulatorSnapshot;
@@ -109,24 +105,8 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
   });
   const runner = createQueryRunner(store);
   const oauth = new OAuthServer({ clientId, clientSecret, realmId, now, limits: () => limits });
-  const faultState: FaultState = { failures: [], throttles: 0, latencyMs: 0 };
-  const stats: QboStats = {
-    requests: 0,
-    throttled: 0,
-    byRoute: {},
-    maxConcurrent: 0,
-    minorVersions: {},
-    withoutAcceptJson: 0,
-    reset() {
-      stats.requests = 0;
-      stats.throttled = 0;
-      stats.byRoute = {};
-      stats.maxConcurrent = 0;
-      stats.minorVersions = {};
-      stats.withoutAcceptJson = 0;
-    },
-  };
-  const handlers = createHandlers({ store, runner, oauth, realmId, baseUrls, limits: () => limits, now, zone, stats, faults: faultState });
+  const gate = { quotas: new Quotas(() => limits), faults: new FaultInjector(() => oauth.expireAccessTokens()), stats: createStats(qboStatsExtras), now };
+  const handlers = createHandlers({ store, runner, oauth, realmId, baseUrls, limits: () => limits, now, zone, gate });
 
   const entityOf = (name: string): EntityName => {
     // Normalized-model names are accepted too ("credit_note" is QBO's CreditMemo).
@@ -214,26 +194,14 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
       drain: () => store.pendingEvents.splice(0, store.pendingEvents.length),
       sign: (body) => signIntuit(body, verifierToken),
     },
-    faults: {
-      failNext: (n, status, body) => {
-        for (let i = 0; i < n; i++) faultState.failures.push({ status, ...(body === undefined ? {} : { body }) });
-      },
-      throttleNext: (n) => {
-        faultState.throttles += n;
-      },
-      corrupt: (entity, id) => {
+    faults: Object.assign(gate.faults.controls, {
+      corrupt: (entity: string, id: string) => {
         const rec = recOf(entity, id);
         rec.corrupt = true;
         store.touch(rec);
       },
-      get latencyMs() {
-        return faultState.latencyMs;
-      },
-      set latencyMs(ms: number) {
-        faultState.latencyMs = ms;
-      },
-    },
-    stats,
+    }),
+    stats: gate.stats,
     liftQuotas: () => liftQuotas(limits),
     snapshot: () => takeSnapshot('quickbooks', realmId, { store: store.state(), oauth: oauth.snapshot() }),
     restore(snapshot) {

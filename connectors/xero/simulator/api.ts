@@ -2,53 +2,36 @@
 import { randomUUID } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { dateString, msDate, parseBusinessDate } from './format.js';
-import type { RateLimiter, RateProblem } from './limits.js';
+import { remainingHeaders, throttled } from './limits.js';
 import type { OAuthServer, Tenant } from './oauth.js';
 import { QueryError, type createLister } from './query.js';
 import type { Store } from './store.js';
 import { entityName, type AnyRec, type EntityName, type InvoiceRec, type XeroBaseUrls, type XeroLimits } from './types.js';
+import { pass, type Gate } from '../../../src/simulator/gate.js';
+import type { Remaining } from '../../../src/simulator/quotas.js';
+import { countRequest, type RequestStats } from '../../../src/simulator/stats.js';
 
 type Json = Record<string, unknown>;
 
-export interface XeroStats {
-  requests: number;
-  throttled: number;
-  /** "GET /Invoices", "PUT /Invoices/{id}/History", "POST /connect/token"… */
-  byRoute: Record<string, number>;
-  maxConcurrent: number;
-  /** Requests that sent If-Modified-Since (proves the header leaves the client). */
-  withIfModifiedSince: number;
-  reset(): void;
-}
-
-export interface FaultState {
-  failures: { status: number; body?: unknown }[];
-  throttles: { problem: RateProblem; retryAfter: number }[];
-  latencyMs: number;
-}
+/** Xero's own counter: requests that sent If-Modified-Since (proves the header leaves the client). Routes read "GET /Invoices", "PUT /Invoices/{id}/History"… */
+export const xeroStatsExtras = () => ({ withIfModifiedSince: 0 });
+export type XeroStats = RequestStats & ReturnType<typeof xeroStatsExtras>;
 
 export interface ApiContext {
   store: Store;
   list: ReturnType<typeof createLister>;
   oauth: OAuthServer;
-  limiter: RateLimiter;
   tenant: Tenant;
   baseUrls: XeroBaseUrls;
   limits: () => XeroLimits;
   now: () => number;
   appName: string;
   currency: string;
-  stats: XeroStats;
-  faults: FaultState;
+  gate: Gate<XeroStats>;
 }
 
 const PLURAL: Record<EntityName, string> = { Contact: 'Contacts', Invoice: 'Invoices', CreditNote: 'CreditNotes', Payment: 'Payments' };
 const NOT_FOUND = "The resource you're looking for cannot be found";
-
-function count(stats: XeroStats, route: string): void {
-  stats.requests++;
-  stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1;
-}
 
 function problem(status: 401 | 403, detail: string): Response {
   return HttpResponse.json({ Type: null, Title: status === 401 ? 'Unauthorized' : 'Forbidden', Status: status, Detail: detail, Instance: randomUUID(), Extensions: {} }, { status });
@@ -65,13 +48,14 @@ function faultResponse(f: { status: number; body?: unknown }): Response {
 }
 
 export function createHandlers(ctx: ApiContext): HttpHandler[] {
-  const { store, oauth, baseUrls, stats } = ctx;
+  const { store, oauth, baseUrls } = ctx;
+  const { stats, faults } = ctx.gate;
   const idempotent = new Map<string, { status: number; body: string }>();
 
   const envelope = (extra: Json): Json => ({ Id: randomUUID(), Status: 'OK', ProviderName: ctx.appName, DateTimeUTC: `/Date(${ctx.now()})/`, ...extra });
 
   const authorizeHandler = http.get(baseUrls.authorize, ({ request }) => {
-    count(stats, 'GET /identity/connect/authorize');
+    countRequest(stats, 'GET /identity/connect/authorize');
     const q = new URL(request.url).searchParams;
     const redirectUri = q.get('redirect_uri');
     if (q.get('client_id') !== oauth.clientId || !redirectUri) {
@@ -88,13 +72,13 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
   });
 
   const tokenHandler = http.post(baseUrls.token, async ({ request }) => {
-    count(stats, 'POST /connect/token');
+    countRequest(stats, 'POST /connect/token');
     const reply = oauth.token(request.headers.get('authorization'), new URLSearchParams(await request.text()));
     return HttpResponse.json(reply.body, { status: reply.status, headers: { 'cache-control': 'no-store' } });
   });
 
   const revokeHandler = http.post(baseUrls.revoke, async ({ request }) => {
-    count(stats, 'POST /connect/revocation');
+    countRequest(stats, 'POST /connect/revocation');
     const reply = oauth.revoke(request.headers.get('authorization'), new URLSearchParams(await request.text()));
     return reply.status === 200 ? new HttpResponse(null, { status: 200 }) : HttpResponse.json(reply.body, { status: reply.status });
   });
@@ -102,7 +86,7 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
   const connectionsHandler = http.all(`${baseUrls.connections}*`, ({ request }) => {
     const url = new URL(request.url);
     const rest = url.pathname.slice(new URL(baseUrls.connections).pathname.length).replace(/^\/+/, '');
-    count(stats, `${request.method} /connections${rest ? '/{id}' : ''}`);
+    countRequest(stats, `${request.method} /connections${rest ? '/{id}' : ''}`);
     const auth = oauth.authenticate(request.headers.get('authorization'));
     if ('detail' in auth) return problem(401, auth.detail);
     if (request.method === 'GET' && !rest) return HttpResponse.json(oauth.connections(auth.grant));
@@ -118,42 +102,22 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
       .filter(Boolean)
       .map(decodeURIComponent);
     const route = `${request.method} /${segs.map((s, i) => (i === 1 ? '{id}' : s)).join('/')}`;
-    count(stats, route);
+    countRequest(stats, route);
     if (request.headers.get('if-modified-since')) stats.withIfModifiedSince++;
 
-    const fault = ctx.faults.failures.shift();
-    if (fault) return faultResponse(fault);
-
-    const auth = oauth.authenticate(request.headers.get('authorization'));
-    if ('detail' in auth) return problem(401, auth.detail);
-    const tenantId = request.headers.get('xero-tenant-id');
-    if (!tenantId || tenantId.toLowerCase() !== ctx.tenant.tenantId.toLowerCase() || !oauth.hasTenant(auth.grant, tenantId)) {
-      return problem(403, 'AuthenticationUnsuccessful');
-    }
-
-    const now = ctx.now();
-    const throttle = ctx.faults.throttles.shift();
-    const decision = throttle ? ctx.limiter.peek(ctx.tenant.tenantId, now) : ctx.limiter.admit(ctx.tenant.tenantId, now);
-    if (throttle || !decision.ok) {
-      stats.throttled++;
-      const p = throttle?.problem ?? decision.problem ?? 'minute';
-      const retry = throttle ? throttle.retryAfter : decision.retryAfter;
-      return new HttpResponse(null, {
-        status: 429,
-        headers: { ...decision.headers, 'X-Rate-Limit-Problem': p, ...(retry !== undefined ? { 'Retry-After': String(retry) } : {}) },
-      });
-    }
-
-    const inFlight = ctx.limiter.enter(ctx.tenant.tenantId);
-    stats.maxConcurrent = Math.max(stats.maxConcurrent, inFlight);
-    try {
-      if (ctx.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, ctx.faults.latencyMs));
-      const res = await route_(request, url, segs);
-      for (const [k, v] of Object.entries(decision.headers)) res.headers.set(k, v);
-      return res;
-    } finally {
-      ctx.limiter.leave(ctx.tenant.tenantId);
-    }
+    const refuse = () => {
+      const auth = oauth.authenticate(request.headers.get('authorization'));
+      if ('detail' in auth) return problem(401, auth.detail);
+      const tenantId = request.headers.get('xero-tenant-id');
+      if (!tenantId || tenantId.toLowerCase() !== ctx.tenant.tenantId.toLowerCase() || !oauth.hasTenant(auth.grant, tenantId)) {
+        return problem(403, 'AuthenticationUnsuccessful');
+      }
+      return undefined;
+    };
+    const admitted = (res: Response, remaining: Remaining) => {
+      for (const [k, v] of Object.entries(remainingHeaders(remaining))) res.headers.set(k, v);
+    };
+    return pass(ctx.gate, ctx.tenant.tenantId, request, { refuse, throttled, failed: (status, body) => faultResponse({ status, body }), admitted }, () => route_(request, url, segs));
   });
 
   async function route_(request: Request, url: URL, segs: string[]): Promise<Response> {
@@ -228,10 +192,13 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     const page = Math.max(1, Number.parseInt(pageParam, 10) || 1);
     const requested = Number.parseInt(get('pageSize') ?? '', 10);
     const pageSize = Number.isFinite(requested) && requested > 0 ? Math.min(requested, l.maxPageSize) : l.defaultPageSize;
-    const slice = rows.slice((page - 1) * pageSize, page * pageSize);
+    // The kit may repeat or swap a page (faults); the envelope names the page actually served.
+    const list = `${entity}?${[...q].filter(([k]) => k.toLowerCase() !== 'page').join('&')}`;
+    const offset = faults.pageOffset(list, (page - 1) * pageSize, pageSize);
+    const slice = rows.slice(offset, offset + pageSize);
     return HttpResponse.json(
       envelope({
-        pagination: { page, pageSize, pageCount: Math.ceil(rows.length / pageSize), itemCount: rows.length },
+        pagination: { page: offset / pageSize + 1, pageSize, pageCount: Math.ceil(rows.length / pageSize), itemCount: rows.length },
         [plural]: slice.map((r) => store.render(r, { summaryOnly })),
       }),
     );

@@ -1,13 +1,15 @@
 // Xero Accounting API simulator: a seeded organisation behind msw handlers that behave like Xero Identity and API 2.0.
 import type { HttpHandler } from 'msw';
 import { createRandom } from '../../../src/simulator/prng.js';
+import { FaultInjector, type FaultControls } from '../../../src/simulator/faults.js';
+import { liftQuotas, Quotas } from '../../../src/simulator/quotas.js';
 import { serveSimulator } from '../../../src/simulator/serve.js';
-import { liftQuotas } from '../../../src/simulator/quotas.js';
 import { readSnapshot, takeSnapshot } from '../../../src/simulator/snapshot.js';
+import { createStats } from '../../../src/simulator/stats.js';
 import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
-import { createHandlers, type FaultState, type XeroStats } from './api.js';
+import { createHandlers, xeroStatsExtras, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
-import { RateLimiter, type RateProblem } from './limits.js';
+import { RATE_PROBLEMS, type RateProblem } from './limits.js';
 import { OAuthServer, type Tenant } from './oauth.js';
 import { createLister } from './query.js';
 import { seedOrganisation, uuid } from './seed.js';
@@ -82,12 +84,10 @@ export interface XeroSimulator extends ProviderSimulator {
     drain(): WebhookEventInput[];
     sign(body: string): string;
   };
-  faults: {
-    failNext(count: number, status: number, body?: unknown): void;
+  faults: FaultControls & {
     /** The next calls get 429; default `minute` with Retry-After 1 s (real minute windows say up to 60). */
     throttleNext(count: number, opts?: { problem?: RateProblem; retryAfter?: number }): void;
     corrupt(entity: string, id: string): void;
-    latencyMs: number;
   };
   stats: XeroStats;
   /** Forgets every rate-limit window (e.g. between benchmark phases). */
@@ -131,35 +131,19 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
   // Ids for records created after seeding come from their own seeded stream, so runs stay reproducible.
   const rnd = createRandom(seed ^ 0x5eed);
   const oauth = new OAuthServer({ clientId, clientSecret, tenants: [tenant], now, limits: () => limits });
-  const limiter = new RateLimiter(() => limits);
-  const faultState: FaultState = { failures: [], throttles: [], latencyMs: 0 };
-  const stats: XeroStats = {
-    requests: 0,
-    throttled: 0,
-    byRoute: {},
-    maxConcurrent: 0,
-    withIfModifiedSince: 0,
-    reset() {
-      stats.requests = 0;
-      stats.throttled = 0;
-      stats.byRoute = {};
-      stats.maxConcurrent = 0;
-      stats.withIfModifiedSince = 0;
-    },
-  };
+  const gate = { quotas: new Quotas(() => limits), faults: new FaultInjector(() => oauth.expireAccessTokens()), stats: createStats(xeroStatsExtras), now };
+  const throttleNext = gate.faults.controls.throttleNext;
   const handlers = createHandlers({
     store,
     list: createLister(store),
     oauth,
-    limiter,
     tenant,
     baseUrls,
     limits: () => limits,
     now,
     appName: opts.appName ?? 'Relance',
     currency,
-    stats,
-    faults: faultState,
+    gate,
   });
 
   const entityOf = (name: string): EntityName => {
@@ -389,28 +373,17 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
       drain: () => pending.splice(0, pending.length),
       sign: (body) => signXero(body, webhookKey),
     },
-    faults: {
-      failNext: (n, status, body) => {
-        for (let i = 0; i < n; i++) faultState.failures.push({ status, ...(body === undefined ? {} : { body }) });
-      },
-      throttleNext: (n, o = {}) => {
-        for (let i = 0; i < n; i++) faultState.throttles.push({ problem: o.problem ?? 'minute', retryAfter: o.retryAfter ?? 1 });
-      },
-      corrupt: (entity, id) => {
+    faults: Object.assign(gate.faults.controls, {
+      throttleNext: (n: number, o: { problem?: RateProblem; retryAfter?: number } = {}) => throttleNext(n, { window: RATE_PROBLEMS[o.problem ?? 'minute'], retryAfter: o.retryAfter ?? 1 }),
+      corrupt: (entity: string, id: string) => {
         const rec = recOf(entity, id);
         rec.corrupt = true;
         store.touch(rec);
       },
-      get latencyMs() {
-        return faultState.latencyMs;
-      },
-      set latencyMs(ms: number) {
-        faultState.latencyMs = ms;
-      },
-    },
-    stats,
+    }),
+    stats: gate.stats,
     liftQuotas: () => liftQuotas(limits),
-    resetRateLimits: () => limiter.reset(),
+    resetRateLimits: () => gate.quotas.reset(),
     snapshot: () => takeSnapshot('xero', tenant.tenantId, { store: store.state(), oauth: oauth.snapshot() }),
     restore(snapshot) {
       const snap = readSnapshot<{ store: unknown; oauth: unknown }>(snapshot, 'xero', tenant.tenantId);
