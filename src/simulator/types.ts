@@ -8,10 +8,23 @@ export interface SeedOptions {
   seed?: number;
   customers?: number;
   invoices?: number;
+  /** At most this many customer payments (default: as the seeded customers' habits make them). */
   payments?: number;
   creditNotes?: number;
   /** The simulator's clock (default: the wall clock). */
   clock?: () => Date;
+}
+
+/** What every simulator is built from: the seeded company, its OAuth app, the webhook secret, quotas and hosts. */
+export interface SimulatorOptions<Limits, BaseUrls> extends SeedOptions {
+  clientId?: string;
+  clientSecret?: string;
+  /** The secret that signs webhook deliveries (verifier token, signing key). */
+  webhookSecret?: string;
+  /** Quotas and lifetimes, over the provider's documented ones. */
+  limits?: Partial<Limits>;
+  /** Where each host lives, over the provider's own. */
+  baseUrls?: Partial<BaseUrls>;
 }
 
 /** A provider's company as its API serves it: handlers for msw or a real server, OAuth, faults, quotas, state. */

@@ -1,4 +1,5 @@
 // Internal records of the simulated QuickBooks company (amounts in integer minor units) and the public option types.
+import type { SimulatorOptions } from '../../../src/simulator/types.js';
 
 export const ENTITIES = ['Customer', 'Invoice', 'CreditMemo', 'Payment'] as const;
 export type EntityName = (typeof ENTITIES)[number];
@@ -181,20 +182,8 @@ export const INTUIT_BASE_URLS: QboBaseUrls = {
   revoke: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
 };
 
-export interface QuickBooksSimulatorOptions {
-  seed?: number;
-  customers?: number;
-  invoices?: number;
-  creditNotes?: number;
-  payments?: number;
-  clock?: () => Date;
-  clientId?: string;
-  clientSecret?: string;
-  /** The webhook verifier token. */
-  webhookKey?: string;
+export interface QuickBooksSimulatorOptions extends SimulatorOptions<QboLimits, QboBaseUrls> {
   realmId?: string;
-  limits?: Partial<QboLimits>;
-  baseUrls?: Partial<QboBaseUrls>;
   /** ISO 4217 home currency of the company (default EUR). */
   homeCurrency?: string;
   /** IANA zone of MetaData/`time` instants; Intuit's US sandbox answers in US Pacific (recorded data). */

@@ -36,7 +36,7 @@ describe('QuickBooks simulator webhooks', () => {
   });
 
   it('builds CloudEvents arrays (one element per change, realms may mix) with the configured verifier token', () => {
-    const sim = createQuickBooksSimulator({ clock, customers: 3, invoices: 5, webhookKey: 'my-verifier' });
+    const sim = createQuickBooksSimulator({ clock, customers: 3, invoices: 5, webhookSecret: 'my-verifier' });
     const { body, headers } = sim.webhooks.build([
       { name: 'Invoice', id: '245', operation: 'Void' },
       { name: 'Customer', id: '58', operation: 'Merge', deletedId: '27', realmId: '9341455000000002' },

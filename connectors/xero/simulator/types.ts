@@ -1,4 +1,5 @@
 // Internal records of the simulated Xero organisation (amounts in integer cents) and the public option types.
+import type { SimulatorOptions } from '../../../src/simulator/types.js';
 
 export const ENTITIES = ['Contact', 'Invoice', 'CreditNote', 'Payment'] as const;
 export type EntityName = (typeof ENTITIES)[number];
@@ -186,22 +187,10 @@ export const XERO_BASE_URLS: XeroBaseUrls = {
   revoke: 'https://identity.xero.com/connect/revocation',
 };
 
-export interface XeroSimulatorOptions {
-  seed?: number;
-  /** Customer contacts (suppliers for the seeded bills are added on top). */
-  customers?: number;
-  /** ACCREC invoices. */
-  invoices?: number;
+/** `customers` are customer contacts (suppliers for the bills come on top), `invoices` ACCREC, `creditNotes` ACCRECCREDIT. */
+export interface XeroSimulatorOptions extends SimulatorOptions<XeroLimits, XeroBaseUrls> {
   /** ACCPAY bills (default 10 % of invoices): present so the connector proves it ignores them. */
   bills?: number;
-  /** ACCRECCREDIT credit notes (a few ACCPAYCREDIT are added on top). */
-  creditNotes?: number;
-  /** ACCRECPAYMENT payments. */
-  payments?: number;
-  clock?: () => Date;
-  clientId?: string;
-  clientSecret?: string;
-  webhookKey?: string;
   tenantId?: string;
   tenantName?: string;
   /** Shown as `ProviderName` in every response (the app's name). */
@@ -212,6 +201,4 @@ export interface XeroSimulatorOptions {
   taxPercent?: number;
   /** Days before the clock over which invoice dates are spread (default 180). */
   spreadDays?: number;
-  limits?: Partial<XeroLimits>;
-  baseUrls?: Partial<XeroBaseUrls>;
 }

@@ -37,7 +37,7 @@ describe('Xero simulator webhooks', () => {
   });
 
   it('builds Intent-to-Receive probes, correctly or wrongly signed', () => {
-    const sim = createXeroSimulator({ invoices: 5, webhookKey: 'k-123' });
+    const sim = createXeroSimulator({ invoices: 5, webhookSecret: 'k-123' });
     const good = sim.webhooks.buildIntentToReceive({ valid: true });
     const bad = sim.webhooks.buildIntentToReceive({ valid: false });
     for (const probe of [good, bad]) {
