@@ -1,25 +1,41 @@
-// What every simulator's scenario section shares: a user's edit that races the next API write, and amounts as decimal strings.
+// What every simulator's scenario section shares: hooks in front of the provider's API (a racing edit, tokens expiring mid-run) and amounts as decimal strings.
 import { http, type HttpHandler } from 'msw';
 import { fromMinorUnits } from '../model/money.js';
 
-/**
- * An msw handler placed before the provider's own, on every path under `apiBase`: once armed, the next write
- * (any method but GET) first runs the user's edit, then falls through to the provider's handler, which sees the
- * edited record. This is the race write-back meets when a user saves the invoice between our read and our write.
- */
-export function racingEdits(apiBase: string): { handler: HttpHandler; arm(edit: () => void): void } {
-  let armed: (() => void) | null = null;
+export interface ScenarioHooks {
+  /** Placed before the provider's own handlers, on every path under the API base; it never answers, only falls through. */
+  handler: HttpHandler;
+  /**
+   * The next write (any method but GET) first runs the user's edit, then reaches the provider's handler, which sees
+   * the edited record: the race write-back meets when a user saves the invoice between our read and our write.
+   */
+  armEdit(edit: () => void): void;
+  /** After `requests` more API requests, the access tokens expire: the next request is the first refused. */
+  expireTokensAfter(requests: number): void;
+}
+
+export function scenarioHooks(apiBase: string, expireAccessTokens: () => void): ScenarioHooks {
+  let edit: (() => void) | null = null;
+  let expireIn: number | null = null;
   const handler = http.all(`${apiBase}/*`, ({ request }) => {
-    if (!armed || request.method === 'GET') return undefined;
-    const edit = armed;
-    armed = null;
-    edit();
+    if (expireIn !== null && expireIn-- === 0) {
+      expireIn = null;
+      expireAccessTokens();
+    }
+    if (edit && request.method !== 'GET') {
+      const run = edit;
+      edit = null;
+      run();
+    }
     return undefined;
   });
   return {
     handler,
-    arm(edit) {
-      armed = edit;
+    armEdit(e) {
+      edit = e;
+    },
+    expireTokensAfter(requests) {
+      expireIn = requests;
     },
   };
 }

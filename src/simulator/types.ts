@@ -113,6 +113,8 @@ export interface ProviderScenario {
   readonly versionedWrites: boolean;
   /** Where the provider shows the collections status written back on an invoice (a note, a history), as text. */
   writtenStatus(invoiceId: string): string;
+  /** After this many more API requests the access tokens expire: the next request is the first refused as expired. */
+  expireTokensAfter(requests: number): void;
   quota(): ScenarioQuota;
 }
 

@@ -3,7 +3,7 @@ import type { HttpHandler, RequestHandler } from 'msw';
 import { serveHandlers } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
 import { toMinorUnits } from '../../../src/model/money.js';
-import { decimal, racingEdits } from '../../../src/simulator/scenario.js';
+import { decimal, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
 import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
 import { createZone } from './format.js';
@@ -250,9 +250,9 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
       oauth.restore(snap.oauth);
     },
   };
-  const race = racingEdits(baseUrls.api);
-  handlers.unshift(race.handler);
-  return Object.assign(sim, { scenario: quickBooksScenario(sim, store, race.arm) });
+  const hooks = scenarioHooks(baseUrls.api, () => oauth.expireAccessTokens());
+  handlers.unshift(hooks.handler);
+  return Object.assign(sim, { scenario: quickBooksScenario(sim, store, hooks) });
 }
 
 /**
@@ -294,7 +294,7 @@ export const simulator: SimulatorFactory<QuickBooksSimulator, QuickBooksSimulato
 const QBO_ENTITY: Record<ScenarioEntity, EntityName> = { customer: 'Customer', invoice: 'Invoice', credit_note: 'CreditMemo', payment: 'Payment' };
 const USER_MEMO = 'Edited by a user meanwhile';
 
-function quickBooksScenario(sim: Omit<QuickBooksSimulator, 'scenario'>, store: Store, armEdit: (edit: () => void) => void): ProviderScenario {
+function quickBooksScenario(sim: Omit<QuickBooksSimulator, 'scenario'>, store: Store, hooks: ScenarioHooks): ProviderScenario {
   const currency = store.ctx.currency;
   let made = 0;
   const salesLine = (minor: number) => ({ Amount: decimal(minor, currency), DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } });
@@ -351,12 +351,13 @@ function quickBooksScenario(sim: Omit<QuickBooksSimulator, 'scenario'>, store: S
       return events.length ? sim.webhooks.build(events) : null;
     },
     editConcurrently(invoiceId) {
-      armEdit(() => sim.data.update('Invoice', invoiceId, { CustomerMemo: { value: USER_MEMO } }));
+      hooks.armEdit(() => sim.data.update('Invoice', invoiceId, { CustomerMemo: { value: USER_MEMO } }));
       return { kept: () => (sim.data.get('Invoice', invoiceId)?.['CustomerMemo'] as { value?: string } | undefined)?.value === USER_MEMO };
     },
     // Every update carries the SyncToken read; a stale one is refused with Fault 5010.
     versionedWrites: true,
     writtenStatus: (invoiceId) => String(sim.data.get('Invoice', invoiceId)?.['PrivateNote'] ?? ''),
+    expireTokensAfter: (requests) => hooks.expireTokensAfter(requests),
     quota: () => ({ perSecond: sim.limits.perSecond, perMinute: sim.limits.perMinute, concurrent: sim.limits.concurrent }),
   };
   return scenario;

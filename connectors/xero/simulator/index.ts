@@ -3,7 +3,7 @@ import type { HttpHandler, RequestHandler } from 'msw';
 import { createRandom } from '../../../src/simulator/prng.js';
 import { serveHandlers } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
-import { decimal, racingEdits } from '../../../src/simulator/scenario.js';
+import { decimal, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
 import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
@@ -421,9 +421,9 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
       oauth.restoreState(grants);
     },
   };
-  const race = racingEdits(baseUrls.api);
-  handlers.unshift(race.handler);
-  return Object.assign(sim, { scenario: xeroScenario(sim, store, race.arm) });
+  const hooks = scenarioHooks(baseUrls.api, () => oauth.expireAccessTokens());
+  handlers.unshift(hooks.handler);
+  return Object.assign(sim, { scenario: xeroScenario(sim, store, hooks) });
 }
 /**
  * Serves the simulator on one local port for the demo CLI and benches: API, connections, authorize, token and
@@ -465,7 +465,7 @@ export const simulator: SimulatorFactory<XeroSimulator, XeroSimulatorOptions> = 
 const XERO_ENTITY: Record<ScenarioEntity, EntityName> = { customer: 'Contact', invoice: 'Invoice', credit_note: 'CreditNote', payment: 'Payment' };
 const USER_REFERENCE = 'Edited by a user meanwhile';
 
-function xeroScenario(sim: Omit<XeroSimulator, 'scenario'>, store: Store, armEdit: (edit: () => void) => void): ProviderScenario {
+function xeroScenario(sim: Omit<XeroSimulator, 'scenario'>, store: Store, hooks: ScenarioHooks): ProviderScenario {
   const currency = store.opts.currency;
   let made = 0;
   const idOf = (rendered: Json, key: string) => String(rendered[key]);
@@ -525,7 +525,7 @@ function xeroScenario(sim: Omit<XeroSimulator, 'scenario'>, store: Store, armEdi
       return events.length ? sim.webhooks.build(events) : null;
     },
     editConcurrently(invoiceId) {
-      armEdit(() => sim.data.update('Invoice', invoiceId, { Reference: USER_REFERENCE }));
+      hooks.armEdit(() => sim.data.update('Invoice', invoiceId, { Reference: USER_REFERENCE }));
       return { kept: () => sim.data.get('Invoice', invoiceId)?.['Reference'] === USER_REFERENCE };
     },
     // No version on writes: History notes are appended, and a field update overwrites only the fields it sends.
@@ -536,6 +536,7 @@ function xeroScenario(sim: Omit<XeroSimulator, 'scenario'>, store: Store, armEdi
         .filter((h) => h['Changes'] === 'Note')
         .map((h) => String(h['Details']))
         .join('\n'),
+    expireTokensAfter: (requests) => hooks.expireTokensAfter(requests),
     quota: () => ({ perMinute: sim.limits.perMinute, concurrent: sim.limits.concurrent }),
   };
   return scenario;
