@@ -184,7 +184,7 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
     expect(await storedIds(syncing.tenant.id, 'invoice')).toEqual(sorted(s.receivables('invoice')));
   });
 
-  it('an access token expiring mid-sync is refreshed once, saved, and used for the rest of the sync', async () => {
+  it('an access token expiring mid-sync is refreshed once, saved encrypted, and used for the rest of the sync', async () => {
     const c = await connectTo(sql, connector, sim);
     const before = await loadCredentials<OAuthTokens>(sql, TEST_SECRET_KEY, c.tenant.id, c.connection.id);
     traffic.reset();
@@ -194,6 +194,10 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
     expect(traffic.to(sim.baseUrls["token"]!).filter((e) => e.method === 'POST')).toHaveLength(1);
     const after = await loadCredentials<OAuthTokens>(sql, TEST_SECRET_KEY, c.tenant.id, c.connection.id);
     expect(after!.accessToken).not.toBe(before!.accessToken);
+    // Saved encrypted: neither token is readable at rest.
+    const [row] = await sql<{ credentials: Buffer }[]>`select credentials from connections where id = ${c.connection.id}`;
+    expect(row!.credentials.toString('latin1')).not.toContain(after!.accessToken);
+    expect(row!.credentials.toString('latin1')).not.toContain(after!.refreshToken);
     // Two tokens only: the one that expired, then the saved one, to the last request.
     const bearers = api().map((e) => e.authorization);
     expect(new Set(bearers)).toEqual(new Set([`Bearer ${before!.accessToken}`, `Bearer ${after!.accessToken}`]));
