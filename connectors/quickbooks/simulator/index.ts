@@ -3,7 +3,7 @@ import type { HttpHandler, RequestHandler } from 'msw';
 import { serveHandlers } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
 import { toMinorUnits } from '../../../src/model/money.js';
-import { decimal, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
+import { decimal, deletablePayment, pendingDelivery, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
 import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type QboStats } from './api.js';
 import { createZone } from './format.js';
@@ -335,10 +335,7 @@ function quickBooksScenario(sim: Omit<QuickBooksSimulator, 'scenario'>, store: S
       if (entity === 'customer') return String(sim.data.create('Customer', { DisplayName: `Scenario customer ${made} ${sim.realmId}` })['Id']);
       if (entity === 'invoice') return scenario.createInvoice({ customerId: activeCustomer(), total: '60.00' });
       if (entity === 'credit_note') return String(sim.data.create('CreditMemo', { CustomerRef: { value: activeCustomer() }, Line: [salesLine(2500)] })['Id']);
-      const open = scenario.openInvoices();
-      const target = open[open.length - 1];
-      if (!target) throw new Error('no open invoice to pay');
-      return scenario.pay(target, '10.00');
+      return deletablePayment(scenario);
     },
     delete(entity, id) {
       sim.data.remove(QBO_ENTITY[entity], id);
@@ -346,10 +343,7 @@ function quickBooksScenario(sim: Omit<QuickBooksSimulator, 'scenario'>, store: S
     corrupt(entity, id) {
       sim.faults.corrupt(QBO_ENTITY[entity], id);
     },
-    pendingWebhook() {
-      const events = sim.webhooks.drain();
-      return events.length ? sim.webhooks.build(events) : null;
-    },
+    pendingWebhook: () => pendingDelivery(sim.webhooks),
     editConcurrently(invoiceId) {
       hooks.armEdit(() => sim.data.update('Invoice', invoiceId, { CustomerMemo: { value: USER_MEMO } }));
       return { kept: () => (sim.data.get('Invoice', invoiceId)?.['CustomerMemo'] as { value?: string } | undefined)?.value === USER_MEMO };

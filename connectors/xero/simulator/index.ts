@@ -3,7 +3,7 @@ import type { HttpHandler, RequestHandler } from 'msw';
 import { createRandom } from '../../../src/simulator/prng.js';
 import { serveHandlers } from '../../../src/simulator/serve.js';
 import { liftQuotas } from '../../../src/simulator/quotas.js';
-import { decimal, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
+import { decimal, deletablePayment, pendingDelivery, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
 import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, type FaultState, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
@@ -507,10 +507,7 @@ function xeroScenario(sim: Omit<XeroSimulator, 'scenario'>, store: Store, hooks:
       if (entity === 'customer') return idOf(sim.data.create('Contact', { Name: `Scenario customer ${made}` }), 'ContactID');
       if (entity === 'invoice') return idOf(sim.data.create('Invoice', { ...draft, Type: 'ACCREC', DueDate: '2027-01-31' }), 'InvoiceID');
       if (entity === 'credit_note') return idOf(sim.data.create('CreditNote', { ...draft, Type: 'ACCRECCREDIT' }), 'CreditNoteID');
-      const open = scenario.openInvoices();
-      const target = open[open.length - 1];
-      if (!target) throw new Error('no open invoice to pay');
-      return scenario.pay(target, '10.00');
+      return deletablePayment(scenario);
     },
     delete(entity, id) {
       const rec = entity === 'invoice' ? store.invoices.get(id) : entity === 'credit_note' ? store.creditNotes.get(id) : undefined;
@@ -520,10 +517,7 @@ function xeroScenario(sim: Omit<XeroSimulator, 'scenario'>, store: Store, hooks:
     corrupt(entity, id) {
       sim.faults.corrupt(XERO_ENTITY[entity], id);
     },
-    pendingWebhook() {
-      const events = sim.webhooks.drain();
-      return events.length ? sim.webhooks.build(events) : null;
-    },
+    pendingWebhook: () => pendingDelivery(sim.webhooks),
     editConcurrently(invoiceId) {
       hooks.armEdit(() => sim.data.update('Invoice', invoiceId, { Reference: USER_REFERENCE }));
       return { kept: () => sim.data.get('Invoice', invoiceId)?.['Reference'] === USER_REFERENCE };
