@@ -57,6 +57,76 @@ export interface ProviderSimulator {
   /** The whole state as JSON (company data and OAuth grants), and back: a demo company survives restarts. */
   snapshot(): unknown;
   restore(snapshot: unknown): void;
+  /** What a user of the provider does, in the normalized vocabulary: shared scenarios need no provider knowledge. */
+  scenario: ProviderScenario;
+}
+
+/** The normalized entities, as the sync stores them. */
+export type ScenarioEntity = 'customer' | 'invoice' | 'credit_note' | 'payment';
+
+/**
+ * What deleting a record does at the provider: `removed`, gone from every read (only change feeds and webhooks
+ * still name it, as QuickBooks does with transactions); `status`, still listed with a deleted status (Xero's
+ * deleted drafts and payments); `archived`, still listed and made inactive (customers everywhere).
+ */
+export type DeleteEffect = 'removed' | 'status' | 'archived';
+
+/** An invoice as the provider sees it now, amounts as decimal strings. */
+export interface ScenarioInvoice {
+  customerId: string;
+  total: string;
+  amountDue: string;
+  dueDate: string | null;
+  voided: boolean;
+}
+
+/** A signed webhook delivery, as the provider would POST it. */
+export interface WebhookDelivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** The quotas the simulator enforces per company, as documented by the provider. */
+export interface ScenarioQuota {
+  perSecond?: number;
+  perMinute: number;
+  concurrent: number;
+}
+
+export interface ProviderScenario {
+  /** Ids of the records a full sync must end with (the receivable side only: Xero's bills are not there), in the provider's order. */
+  receivables(entity: ScenarioEntity): string[];
+  /** Invoices with an amount due and nothing paid or credited yet, in the provider's order. */
+  openInvoices(): string[];
+  invoice(id: string): ScenarioInvoice | null;
+  /** One line, no tax on top where the provider allows it: `total` (a decimal string) is what the customer owes. Returns the id. */
+  createInvoice(input: { customerId: string; total: string; dueDate?: string }): string;
+  updateInvoice(id: string, patch: { dueDate?: string }): void;
+  voidInvoice(id: string): void;
+  /** A payment of `amount` (a decimal string) applied to the invoice; returns the payment's id. */
+  pay(invoiceId: string, amount: string): string;
+  /** What a user's delete does here, per entity; null where the provider lets nobody delete one. */
+  readonly deletes: Readonly<Record<ScenarioEntity, DeleteEffect | null>>;
+  /** A new record the provider lets a user delete later (a customer without documents, a draft where only drafts go). */
+  deletable(entity: ScenarioEntity): string;
+  /** Deletes as a user would; throws where the provider would refuse (see `deletable`). */
+  delete(entity: ScenarioEntity, id: string): void;
+  /** The record serves a body that does not match the provider's schema. */
+  corrupt(entity: ScenarioEntity, id: string): void;
+  /** A signed delivery of the changes since the last call (the first call drains what seeding left), or null when nothing changed. Absent when the provider has no webhooks. */
+  pendingWebhook?(): WebhookDelivery | null;
+  /**
+   * Just before the next write through the API, a user edits this invoice in a field write-back does not own;
+   * `kept()` says whether that edit is still there.
+   */
+  editConcurrently(invoiceId: string): { kept(): boolean };
+  /** True when a write based on a stale read is refused (QuickBooks' SyncToken); false when the last write wins. */
+  readonly versionedWrites: boolean;
+  /** Where the provider shows the collections status written back on an invoice (a note, a history), as text. */
+  writtenStatus(invoiceId: string): string;
+  /** After this many more API requests the access tokens expire: the next request is the first refused as expired. */
+  expireTokensAfter(requests: number): void;
+  quota(): ScenarioQuota;
 }
 
 export interface ServedSimulator<S extends ProviderSimulator = ProviderSimulator> {

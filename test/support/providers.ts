@@ -43,12 +43,30 @@ export async function connectTo(sql: Sql, connector: Connector, sim: ProviderSim
 }
 
 /**
- * A gate on a virtual clock: waiting out a 60-second throttle pause moves the clock instead of the test.
- * Pacing and pauses run on that clock too.
+ * A clock that sleeping moves forward instead of waiting. Sleepers at the same moment wake together: the clock moves
+ * to the latest wake-up asked for, not to the sum of their sleeps. `settle`, when given, is awaited before the clock
+ * moves (see test/support/contract.ts).
  */
-export function fastGate() {
+export function virtualClock(settle?: () => Promise<void>) {
   let skew = 0;
-  return createMemoryRateGate({ now: () => Date.now() + skew, sleep: async (ms) => void (skew += ms) });
+  const now = () => Date.now() + skew;
+  return {
+    now,
+    date: () => new Date(now()),
+    sleep: async (ms: number) => {
+      const wake = now() + ms;
+      if (settle) await settle();
+      skew = Math.max(skew, wake - Date.now());
+    },
+  };
+}
+
+/**
+ * A gate on a virtual clock: waiting out a 60-second throttle pause moves the clock instead of the test.
+ * Pacing and pauses run on that clock too (give the simulator the same clock and its windows agree).
+ */
+export function fastGate(clock = virtualClock()) {
+  return createMemoryRateGate({ now: clock.now, sleep: clock.sleep });
 }
 
 export function syncDeps(sql: Sql, patch: Partial<SyncDeps> = {}): SyncDeps {

@@ -1,4 +1,4 @@
-// QuickBooks end to end against the simulator and a real PostgreSQL: full and incremental sync, deletions, webhooks, quarantine, write-back races.
+// QuickBooks end to end against the simulator and a real PostgreSQL: what only QuickBooks does (offset paging, raw bytes, PrivateNote, 503s). The shared scenarios are in test/contract.
 import { gunzipSync } from 'node:zlib';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -6,9 +6,8 @@ import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { createProviderHttp } from '../../src/connectors/http.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { createTokenSource } from '../../src/connectors/tokens.js';
-import { countDocuments, listDocuments, listQuarantine, loadCredentials, loadCursor } from '../../src/store/index.js';
+import { countDocuments, listDocuments, listQuarantine, loadCursor } from '../../src/store/index.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
-import type { OAuthTokens } from '../../src/connectors/types.js';
 import { useDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY, connectQuickBooks, useQuickBooksSync } from '../support/quickbooks.js';
 
@@ -16,57 +15,18 @@ const sql = useDatabase();
 const { sim, server, deps, invoiceById } = useQuickBooksSync(sql);
 
 describe('QuickBooks sync', () => {
-  it('reads every record on a full sync, paging 1000 at a time, and stores them normalized', async () => {
+  it('pages a full sync 1000 at a time and maps an invoice field by field', async () => {
     const c = await connectQuickBooks(sql, sim);
     sim.stats.reset();
     const report = await syncConnection(deps, c.tenant.id, c.connection.id);
     expect(report.status).toBe('ok');
     expect(await countDocuments(sql, c.tenant.id, 'invoice')).toBe(sim.data.count('Invoice'));
-    expect(await countDocuments(sql, c.tenant.id, 'payment')).toBe(sim.data.count('Payment'));
-    expect(await countDocuments(sql, c.tenant.id, 'credit_note')).toBe(sim.data.count('CreditMemo'));
-    expect(await countDocuments(sql, c.tenant.id, 'customer')).toBe(sim.data.count('Customer'));
     expect(report.streams.find((s) => s.stream === 'invoices')!.pages).toBe(3);
     expect(report.throttled).toBe(0);
     // One record checked field by field against the simulator's own JSON.
     const raw = sim.data.list('Invoice')[5]!;
     const stored = await invoiceById(c.tenant.id, String(raw['Id']));
     expect(stored).toMatchObject({ externalId: raw['Id'], number: raw['DocNumber'], dueDate: raw['DueDate'], amountDue: Number(raw['Balance']).toFixed(2), externalVersion: raw['SyncToken'] });
-  });
-
-  it('applies creates, updates, payments, voids and deletions on the next incremental sync (CDC)', async () => {
-    const c = await connectQuickBooks(sql, sim);
-    await syncConnection(deps, c.tenant.id, c.connection.id);
-    const [a, b, v, d] = sim.data.list('Invoice').filter((i) => Number(i['Balance']) > 10).slice(0, 4);
-    sim.data.update('Invoice', String(a!['Id']), { DueDate: '2026-12-31' });
-    sim.data.pay(String(b!['Id']), '5.00');
-    sim.data.void('Invoice', String(v!['Id']));
-    sim.data.remove('Invoice', String(d!['Id']));
-    const created = sim.data.create('Invoice', { CustomerRef: { value: String(sim.data.list('Customer')[0]!['Id']) }, Line: [{ Amount: 120.5, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
-    sim.stats.reset();
-    const report = await syncConnection(deps, c.tenant.id, c.connection.id);
-    expect(report.status).toBe('ok');
-    // Incremental: one CDC call per stream, no full scan.
-    expect(report.requests).toBeLessThanOrEqual(8);
-    expect((await invoiceById(c.tenant.id, String(a!['Id'])))!.dueDate).toBe('2026-12-31');
-    const paid = await invoiceById(c.tenant.id, String(b!['Id']));
-    expect(paid!.amountDue).toBe((Number(b!['Balance']) - 5).toFixed(2));
-    expect((await invoiceById(c.tenant.id, String(v!['Id'])))!.status).toBe('void');
-    expect((await invoiceById(c.tenant.id, String(d!['Id'])))!.status).toBe('void');
-    // 120.50 net plus the company's 20 % VAT, as QuickBooks computes it.
-    expect(await invoiceById(c.tenant.id, String(created['Id']))).toMatchObject({ total: Number(created['TotalAmt']).toFixed(2), lines: [{ amount: '120.50' }] });
-    expect(Number(created['TotalAmt'])).toBeCloseTo(144.6, 2);
-  });
-
-  it('re-reads exactly the records a webhook names', async () => {
-    const c = await connectQuickBooks(sql, sim);
-    await syncConnection(deps, c.tenant.id, c.connection.id);
-    const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
-    sim.data.update('Invoice', String(inv['Id']), { DueDate: '2027-01-15' });
-    sim.stats.reset();
-    const report = await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: [String(inv['Id'])] });
-    expect(report.streams[0]).toMatchObject({ stream: 'invoices', records: 1, updated: 1 });
-    expect((await invoiceById(c.tenant.id, String(inv['Id'])))!.dueDate).toBe('2027-01-15');
-    expect(sim.stats.requests).toBeLessThanOrEqual(2);
   });
 
   it('stores a raw payload byte for byte as QuickBooks sent it, not serialised again', async () => {
@@ -117,20 +77,6 @@ describe('QuickBooks sync', () => {
     expect(await pages()).toBe(full + 1);
   });
 
-  it('quarantines a malformed record with its path and raw payload, and carries on', async () => {
-    const c = await connectQuickBooks(sql, sim);
-    const bad = sim.data.list('Invoice')[17]!;
-    sim.faults.corrupt('Invoice', String(bad['Id']));
-    const report = await syncConnection(deps, c.tenant.id, c.connection.id);
-    expect(report.status).toBe('ok');
-    const q = await listQuarantine(sql, c.tenant.id, { connectionId: c.connection.id });
-    const entry = q.find((e) => e.external_id === String(bad['Id']));
-    expect(entry).toBeDefined();
-    expect(entry!.reason.length).toBeGreaterThan(5);
-    expect((entry!.raw as { Id: string }).Id).toBe(String(bad['Id']));
-    expect(await countDocuments(sql, c.tenant.id, 'invoice')).toBe(sim.data.count('Invoice') - 1);
-  });
-
   it('waits out 429s and 503s without losing a page', async () => {
     const c = await connectQuickBooks(sql, sim);
     sim.faults.throttleNext(2);
@@ -138,52 +84,26 @@ describe('QuickBooks sync', () => {
     const report = await syncConnection(deps, c.tenant.id, c.connection.id, { streams: ['invoices'] });
     expect(report.status).toBe('ok');
     expect(report.throttled).toBe(2);
-    // Every invoice is stored or quarantined (the record corrupted by the test above stays corrupt).
+    // Every invoice is stored or quarantined.
     const quarantined = (await listQuarantine(sql, c.tenant.id, { connectionId: c.connection.id })).length;
     expect(await countDocuments(sql, c.tenant.id, 'invoice')).toBe(sim.data.count('Invoice') - quarantined);
     // Full scans re-read a few rows per page boundary (see FULL_SCAN_OVERLAP), never fewer than all.
     expect(report.streams[0]!.records).toBeGreaterThanOrEqual(sim.data.count('Invoice'));
   });
 
-  it('refreshes an expired access token once, saving the rotated tokens encrypted before using them', async () => {
-    const c = await connectQuickBooks(sql, sim);
-    const before = await loadCredentials<OAuthTokens>(sql, TEST_SECRET_KEY, c.tenant.id, c.connection.id);
-    sim.oauth.expireAccessTokens();
-    const report = await syncConnection(deps, c.tenant.id, c.connection.id, { streams: ['customers'] });
-    expect(report.status).toBe('ok');
-    const after = await loadCredentials<OAuthTokens>(sql, TEST_SECRET_KEY, c.tenant.id, c.connection.id);
-    expect(after!.accessToken).not.toBe(before!.accessToken);
-    const [row] = await sql<{ credentials: Buffer }[]>`select credentials from connections where id = ${c.connection.id}`;
-    expect(row!.credentials.toString('latin1')).not.toContain(after!.accessToken);
-  });
-
-  it('writes the status back into PrivateNote, keeps the user note, survives a concurrent edit and never writes twice', async () => {
+  it('writes the status back into PrivateNote as one block, after the user note, replaced by the next status', async () => {
     const c = await connectQuickBooks(sql, sim);
     const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
     const id = String(inv['Id']);
     sim.data.update('Invoice', id, { PrivateNote: 'Client prefers calls after 2pm' });
-    // The user edits the invoice between our read and our write: the first write carries a stale SyncToken.
-    let raced = false;
-    server.use(
-      http.post(`${sim.baseUrls.api}/v3/company/:realm/invoice`, () => {
-        if (!raced) {
-          raced = true;
-          sim.data.update('Invoice', id, { CustomerMemo: { value: 'Thanks for your business' } });
-        }
-      }),
-    );
     const tokens = createTokenSource({ sql, secretKey: TEST_SECRET_KEY, connector: quickbooks, client: c.client, tenantId: c.tenant.id, connectionId: c.connection.id });
     const httpClient = createProviderHttp({ connector: quickbooks, client: c.client, externalTenantId: c.realmId, tokens, gate: createMemoryRateGate() });
     const ctx = { http: httpClient, externalTenantId: c.realmId, now: () => new Date() };
     const status = { key: `${c.tenant.id}|inv:${id}|firm|v1`, step: 'firm', channel: 'email', date: '2026-11-22', summary: 'Relance ferme envoyée' };
     const first = await quickbooks.writeback!.writeStatus(ctx, id, status);
-    expect(raced).toBe(true);
     expect(first.alreadyPresent).toBe(false);
     const note = String(sim.data.get('Invoice', id)!['PrivateNote']);
     expect(note.startsWith('Client prefers calls after 2pm\n[relance] 2026-11-22 firm (email): Relance ferme envoyée')).toBe(true);
-    expect(sim.data.get('Invoice', id)!['CustomerMemo']).toEqual({ value: 'Thanks for your business' });
-    const again = await quickbooks.writeback!.writeStatus(ctx, id, status);
-    expect(again.alreadyPresent).toBe(true);
     const next = await quickbooks.writeback!.writeStatus(ctx, id, { ...status, key: `${c.tenant.id}|inv:${id}|formal-notice|v1`, step: 'formal-notice', channel: 'letter', summary: 'Mise en demeure envoyée' });
     expect(next.alreadyPresent).toBe(false);
     const final = String(sim.data.get('Invoice', id)!['PrivateNote']);

@@ -1,11 +1,11 @@
-// Xero end to end against the simulator and a real PostgreSQL: the QuickBooks scenarios again, plus Xero's own (bills ignored, daily limit, History notes).
+// Xero end to end against the simulator and a real PostgreSQL: what only Xero does (MS-JSON dates, daily limit, History notes). The shared scenarios are in test/contract.
 import { describe, expect, it } from 'vitest';
 import { xero } from '../../connectors/xero/index.js';
 import { createProviderHttp } from '../../src/connectors/http.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { createTokenSource } from '../../src/connectors/tokens.js';
-import { countDocuments, getConnection, listDocuments, listQuarantine } from '../../src/store/index.js';
-import { syncConnection, syncRecords } from '../../src/sync/engine.js';
+import { countDocuments, getConnection, listDocuments } from '../../src/store/index.js';
+import { syncConnection } from '../../src/sync/engine.js';
 import { createXeroSimulator } from '../../connectors/xero/simulator/index.js';
 import { useDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY, connectTo, syncDeps, useSimulator } from '../support/providers.js';
@@ -19,58 +19,16 @@ const receivables = () => sim.data.list('Invoice').filter((i) => i['Type'] === '
 const invoiceById = async (tenantId: string, id: string) => (await listDocuments(sql, tenantId, 'invoice', { externalIds: [id] }))[0]?.record;
 
 describe('Xero sync', () => {
-  it('reads every receivable on a full sync, ignores supplier bills, and maps dates and amounts', async () => {
+  it('pages a full sync of receivables (bills left out) and maps dates and amounts field by field', async () => {
     const c = await connectTo(sql, xero, sim);
     const report = await syncConnection(deps, c.tenant.id, c.connection.id);
     expect(report.status, report.error ?? '').toBe('ok');
     expect(sim.data.list('Invoice').some((i) => i['Type'] === 'ACCPAY')).toBe(true);
     expect(await countDocuments(sql, c.tenant.id, 'invoice')).toBe(receivables().length);
-    expect(await countDocuments(sql, c.tenant.id, 'customer')).toBe(sim.data.count('Contact'));
     const raw = receivables()[3]!;
     const stored = await invoiceById(c.tenant.id, String(raw['InvoiceID']));
     expect(stored).toMatchObject({ number: raw['InvoiceNumber'], dueDate: String(raw['DueDateString']).slice(0, 10), issueDate: String(raw['DateString']).slice(0, 10), amountDue: Number(raw['AmountDue']).toFixed(2), total: Number(raw['Total']).toFixed(2) });
     expect(report.streams.find((s) => s.stream === 'invoices')!.pages).toBeGreaterThanOrEqual(3);
-  });
-
-  it('applies updates, payments, voids and deletions on the next incremental sync (If-Modified-Since)', async () => {
-    const c = await connectTo(sql, xero, sim);
-    await syncConnection(deps, c.tenant.id, c.connection.id);
-    const open = receivables().filter((i) => i['Status'] === 'AUTHORISED' && Number(i['AmountPaid']) === 0 && Number(i['AmountCredited'] ?? 0) === 0);
-    const [a, b, v, d] = open;
-    sim.data.update('Invoice', String(a!['InvoiceID']), { DueDate: '2026-12-31' });
-    sim.data.pay(String(b!['InvoiceID']), '5.00');
-    sim.data.void('Invoice', String(v!['InvoiceID']));
-    sim.data.remove('Invoice', String(d!['InvoiceID']));
-    sim.stats.reset();
-    const report = await syncConnection(deps, c.tenant.id, c.connection.id);
-    expect(report.status, report.error ?? '').toBe('ok');
-    expect(sim.stats.withIfModifiedSince).toBeGreaterThan(0);
-    expect(report.requests).toBeLessThanOrEqual(10);
-    expect((await invoiceById(c.tenant.id, String(a!['InvoiceID'])))!.dueDate).toBe('2026-12-31');
-    expect((await invoiceById(c.tenant.id, String(b!['InvoiceID'])))!.amountDue).toBe((Number(b!['AmountDue']) - 5).toFixed(2));
-    expect((await invoiceById(c.tenant.id, String(v!['InvoiceID'])))!.status).toBe('void');
-    expect((await invoiceById(c.tenant.id, String(d!['InvoiceID'])))!.status).toBe('void');
-  });
-
-  it('re-reads the records a webhook names', async () => {
-    const c = await connectTo(sql, xero, sim);
-    await syncConnection(deps, c.tenant.id, c.connection.id);
-    const inv = receivables().find((i) => i['Status'] === 'AUTHORISED' && Number(i['AmountPaid']) === 0)!;
-    sim.data.update('Invoice', String(inv['InvoiceID']), { DueDate: '2027-01-15' });
-    const report = await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: [String(inv['InvoiceID'])] });
-    expect(report.streams[0]).toMatchObject({ stream: 'invoices', records: 1, updated: 1 });
-    expect((await invoiceById(c.tenant.id, String(inv['InvoiceID'])))!.dueDate).toBe('2027-01-15');
-  });
-
-  it('quarantines a malformed record with its path and raw payload, and carries on', async () => {
-    const c = await connectTo(sql, xero, sim);
-    const bad = receivables()[9]!;
-    sim.faults.corrupt('Invoice', String(bad['InvoiceID']));
-    const report = await syncConnection(deps, c.tenant.id, c.connection.id, { streams: ['invoices'] });
-    expect(report.status).toBe('ok');
-    const entry = (await listQuarantine(sql, c.tenant.id, { connectionId: c.connection.id })).find((e) => e.external_id === String(bad['InvoiceID']));
-    expect(entry?.reason).toMatch(/abc/);
-    expect((entry!.raw as { InvoiceID: string }).InvoiceID).toBe(String(bad['InvoiceID']));
   });
 
   it('honours Retry-After on a minute 429, and pauses the connection with a visible status when the daily limit is spent', async () => {

@@ -1,12 +1,14 @@
 // QuickBooks Online simulator: a seeded company behind msw handlers that behave like Intuit's OAuth and v3 API.
 import type { HttpHandler } from 'msw';
+import { toMinorUnits } from '../../../src/model/money.js';
 import { FaultInjector } from '../../../src/simulator/faults.js';
 import type { OAuthSnapshot } from '../../../src/simulator/oauth.js';
 import { liftQuotas, Quotas } from '../../../src/simulator/quotas.js';
+import { decimal, deletablePayment, pendingDelivery, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
 import { serveSimulator } from '../../../src/simulator/serve.js';
 import { readSnapshot, takeSnapshot, type SimulatorSnapshot } from '../../../src/simulator/snapshot.js';
 import { createStats } from '../../../src/simulator/stats.js';
-import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
+import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, qboStatsExtras, type QboStats } from './api.js';
 import { createZone } from './format.js';
 import { OAuthServer } from './oauth.js';
@@ -121,7 +123,7 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
   };
   const source = `intuit.${Buffer.from(`${clientId}:${realmId}`).toString('base64').slice(0, 43)}=`;
 
-  return {
+  const sim: Omit<QuickBooksSimulator, 'scenario'> = {
     provider: 'quickbooks',
     handlers,
     baseUrls,
@@ -211,6 +213,9 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
       store.restoreState(snap.store);
     },
   };
+  const hooks = scenarioHooks(baseUrls.api);
+  handlers.unshift(hooks.handler);
+  return Object.assign(sim, { scenario: quickBooksScenario(sim, store, hooks) });
 }
 
 /** The simulator on one local port (demo companies, the CLI, benches): every Intuit host under one origin, each at its own path. */
@@ -228,3 +233,71 @@ export const simulator: SimulatorFactory<QuickBooksSimulator, QuickBooksSimulato
   create: createQuickBooksSimulator,
   serve: startSimulatorServer,
 };
+
+// ---- scenario: the provider-neutral operations the contract suite (test/contract) drives ------------------------
+
+const QBO_ENTITY: Record<ScenarioEntity, EntityName> = { customer: 'Customer', invoice: 'Invoice', credit_note: 'CreditMemo', payment: 'Payment' };
+const USER_MEMO = 'Edited by a user meanwhile';
+
+function quickBooksScenario(sim: Omit<QuickBooksSimulator, 'scenario'>, store: Store, hooks: ScenarioHooks): ProviderScenario {
+  const currency = store.ctx.currency;
+  let made = 0;
+  const salesLine = (minor: number) => ({ Amount: decimal(minor, currency), DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } });
+  /** QuickBooks always adds the company's tax: the net amount whose tax lands exactly on `total`. */
+  const netFor = (total: string): number => {
+    const want = Number(toMinorUnits(total, currency));
+    const rate = Math.round(store.ctx.taxPercent * 100);
+    const guess = Math.floor((want * 10_000) / (10_000 + rate));
+    for (let net = guess - 2; net <= guess + 2; net++) if (net + Math.round((net * rate) / 10_000) === want) return net;
+    throw new Error(`no net amount gives a total of ${total} at ${store.ctx.taxPercent} % tax: pick another total`);
+  };
+  const activeCustomer = () => {
+    const c = store.customers.ordered.find((x) => x.active);
+    if (!c) throw new Error('the company has no active customer');
+    return c.id;
+  };
+  const scenario: ProviderScenario = {
+    // Every customer (inactive ones too), invoice, credit memo and payment is a receivable document here.
+    receivables: (entity) => store.table(QBO_ENTITY[entity]).ordered.map((r) => r.id),
+    openInvoices: () => store.invoices.ordered.filter((i) => !i.voided && i.balance > 0 && i.balance === i.total && i.links.length === 0).map((i) => i.id),
+    invoice(id) {
+      const i = store.invoices.byId.get(id);
+      return i ? { customerId: i.customer.id, total: decimal(i.total, currency), amountDue: decimal(i.balance, currency), dueDate: i.dueDate, voided: i.voided } : null;
+    },
+    createInvoice: ({ customerId, total, dueDate }) =>
+      String(sim.data.create('Invoice', { CustomerRef: { value: customerId }, Line: [salesLine(netFor(total))], ...(dueDate ? { DueDate: dueDate } : {}) })['Id']),
+    updateInvoice(id, patch) {
+      sim.data.update('Invoice', id, patch.dueDate ? { DueDate: patch.dueDate } : {});
+    },
+    voidInvoice(id) {
+      sim.data.void('Invoice', id);
+    },
+    pay: (invoiceId, amount) => String(sim.data.pay(invoiceId, amount)['Id']),
+    // Transactions are hard-deleted (CDC and webhooks report them); a customer is only made inactive.
+    deletes: { customer: 'archived', invoice: 'removed', credit_note: 'removed', payment: 'removed' },
+    deletable(entity) {
+      made++;
+      if (entity === 'customer') return String(sim.data.create('Customer', { DisplayName: `Scenario customer ${made} ${sim.realmId}` })['Id']);
+      if (entity === 'invoice') return scenario.createInvoice({ customerId: activeCustomer(), total: '60.00' });
+      if (entity === 'credit_note') return String(sim.data.create('CreditMemo', { CustomerRef: { value: activeCustomer() }, Line: [salesLine(2500)] })['Id']);
+      return deletablePayment(scenario);
+    },
+    delete(entity, id) {
+      sim.data.remove(QBO_ENTITY[entity], id);
+    },
+    corrupt(entity, id) {
+      sim.faults.corrupt(QBO_ENTITY[entity], id);
+    },
+    pendingWebhook: () => pendingDelivery(sim.webhooks),
+    editConcurrently(invoiceId) {
+      hooks.armEdit(() => sim.data.update('Invoice', invoiceId, { CustomerMemo: { value: USER_MEMO } }));
+      return { kept: () => (sim.data.get('Invoice', invoiceId)?.['CustomerMemo'] as { value?: string } | undefined)?.value === USER_MEMO };
+    },
+    // Every update carries the SyncToken read; a stale one is refused with Fault 5010.
+    versionedWrites: true,
+    writtenStatus: (invoiceId) => String(sim.data.get('Invoice', invoiceId)?.['PrivateNote'] ?? ''),
+    expireTokensAfter: (requests) => sim.faults.expireTokenAfter(requests),
+    quota: () => ({ perSecond: sim.limits.perSecond, perMinute: sim.limits.perMinute, concurrent: sim.limits.concurrent }),
+  };
+  return scenario;
+}

@@ -3,10 +3,11 @@ import type { HttpHandler } from 'msw';
 import { createRandom } from '../../../src/simulator/prng.js';
 import { FaultInjector, type FaultControls } from '../../../src/simulator/faults.js';
 import { liftQuotas, Quotas } from '../../../src/simulator/quotas.js';
+import { decimal, deletablePayment, pendingDelivery, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
 import { serveSimulator } from '../../../src/simulator/serve.js';
 import { readSnapshot, takeSnapshot } from '../../../src/simulator/snapshot.js';
 import { createStats } from '../../../src/simulator/stats.js';
-import type { ProviderSimulator, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
+import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, xeroStatsExtras, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
 import { RATE_PROBLEMS, type RateProblem } from './limits.js';
@@ -258,7 +259,7 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     return store.addPayment(inv, amountCents, { id: uuid(rnd), date: o.date, reference: o.reference });
   };
 
-  return {
+  const sim: Omit<XeroSimulator, 'scenario'> = {
     provider: 'xero',
     handlers,
     baseUrls,
@@ -392,6 +393,9 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
       store.restoreState(snap.store);
     },
   };
+  const hooks = scenarioHooks(baseUrls.api);
+  handlers.unshift(hooks.handler);
+  return Object.assign(sim, { scenario: xeroScenario(sim, store, hooks) });
 }
 /** The simulator on one local port (demo companies, the CLI, benches): every Xero host under one origin, at Xero's own paths. */
 export const startSimulatorServer = (opts: XeroSimulatorOptions & { port?: number; host?: string } = {}): Promise<ServedSimulator<XeroSimulator>> =>
@@ -409,3 +413,79 @@ export const simulator: SimulatorFactory<XeroSimulator, XeroSimulatorOptions> = 
   create: createXeroSimulator,
   serve: startSimulatorServer,
 };
+
+// ---- scenario: the provider-neutral operations the contract suite (test/contract) drives ------------------------
+
+const XERO_ENTITY: Record<ScenarioEntity, EntityName> = { customer: 'Contact', invoice: 'Invoice', credit_note: 'CreditNote', payment: 'Payment' };
+const USER_REFERENCE = 'Edited by a user meanwhile';
+
+function xeroScenario(sim: Omit<XeroSimulator, 'scenario'>, store: Store, hooks: ScenarioHooks): ProviderScenario {
+  const currency = store.opts.currency;
+  let made = 0;
+  const idOf = (rendered: Json, key: string) => String(rendered[key]);
+  const firstCustomer = () => {
+    const c = store.contacts.ordered.find((x) => x.status === 'ACTIVE' && !x.isSupplier);
+    if (!c) throw new Error('the organisation has no active customer contact');
+    return c.id;
+  };
+  const scenario: ProviderScenario = {
+    // Sales only: supplier bills (ACCPAY), their credit notes and payments are not receivables. Every contact is synced.
+    receivables(entity) {
+      if (entity === 'customer') return store.contacts.ordered.map((c) => c.id);
+      if (entity === 'invoice') return store.invoices.ordered.filter((i) => i.type === 'ACCREC').map((i) => i.id);
+      if (entity === 'credit_note') return store.creditNotes.ordered.filter((c) => c.type === 'ACCRECCREDIT').map((c) => c.id);
+      return store.payments.ordered.filter((p) => p.invoice.type === 'ACCREC').map((p) => p.id);
+    },
+    openInvoices: () =>
+      store.invoices.ordered
+        .filter((i) => i.type === 'ACCREC' && i.status === 'AUTHORISED' && store.paidCents(i) === 0 && store.creditedCents(i) === 0 && i.totalCents > 0)
+        .map((i) => i.id),
+    invoice(id) {
+      const i = store.invoices.get(id);
+      return i ? { customerId: i.contact.id, total: decimal(i.totalCents, i.currency || currency), amountDue: decimal(store.dueCents(i), i.currency || currency), dueDate: i.dueDate ?? null, voided: i.status === 'VOIDED' || i.status === 'DELETED' } : null;
+    },
+    createInvoice: ({ customerId, total, dueDate }) =>
+      idOf(sim.data.create('Invoice', { Type: 'ACCREC', Contact: { ContactID: customerId }, LineItems: [{ Description: 'Scenario', Quantity: 1, UnitAmount: total, TaxAmount: '0' }], ...(dueDate ? { DueDate: dueDate } : {}), Status: 'AUTHORISED' }), 'InvoiceID'),
+    updateInvoice(id, patch) {
+      sim.data.update('Invoice', id, patch.dueDate ? { DueDate: patch.dueDate } : {});
+    },
+    voidInvoice(id) {
+      sim.data.void('Invoice', id);
+    },
+    pay: (invoiceId, amount) => idOf(sim.data.pay(invoiceId, amount), 'PaymentID'),
+    // Drafts are DELETED and approved documents only VOIDED; payments are DELETED; contacts ARCHIVED. All stay listed.
+    deletes: { customer: 'archived', invoice: 'status', credit_note: 'status', payment: 'status' },
+    deletable(entity) {
+      made++;
+      const draft = { Contact: { ContactID: firstCustomer() }, LineItems: [{ Description: 'Draft', Quantity: 1, UnitAmount: '25.00' }], Status: 'DRAFT' };
+      if (entity === 'customer') return idOf(sim.data.create('Contact', { Name: `Scenario customer ${made}` }), 'ContactID');
+      if (entity === 'invoice') return idOf(sim.data.create('Invoice', { ...draft, Type: 'ACCREC', DueDate: '2027-01-31' }), 'InvoiceID');
+      if (entity === 'credit_note') return idOf(sim.data.create('CreditNote', { ...draft, Type: 'ACCRECCREDIT' }), 'CreditNoteID');
+      return deletablePayment(scenario);
+    },
+    delete(entity, id) {
+      const rec = entity === 'invoice' ? store.invoices.get(id) : entity === 'credit_note' ? store.creditNotes.get(id) : undefined;
+      if (rec && rec.status !== 'DRAFT' && rec.status !== 'SUBMITTED') throw new Error(`Xero deletes drafts only; ${rec.number} is ${rec.status}: void it instead`);
+      sim.data.remove(XERO_ENTITY[entity], id);
+    },
+    corrupt(entity, id) {
+      sim.faults.corrupt(XERO_ENTITY[entity], id);
+    },
+    pendingWebhook: () => pendingDelivery(sim.webhooks),
+    editConcurrently(invoiceId) {
+      hooks.armEdit(() => sim.data.update('Invoice', invoiceId, { Reference: USER_REFERENCE }));
+      return { kept: () => sim.data.get('Invoice', invoiceId)?.['Reference'] === USER_REFERENCE };
+    },
+    // No version on writes: History notes are appended, and a field update overwrites only the fields it sends.
+    versionedWrites: false,
+    writtenStatus: (invoiceId) =>
+      sim.data
+        .history('Invoice', invoiceId)
+        .filter((h) => h['Changes'] === 'Note')
+        .map((h) => String(h['Details']))
+        .join('\n'),
+    expireTokensAfter: (requests) => sim.faults.expireTokenAfter(requests),
+    quota: () => ({ perMinute: sim.limits.perMinute, concurrent: sim.limits.concurrent }),
+  };
+  return scenario;
+}
