@@ -96,6 +96,7 @@ export function createHandlers(d: ApiDeps): HttpHandler[] {
     }
     if (lower === 'cdc' && request.method === 'GET') return json(200, cdc(url));
     if (lower === 'companyinfo' && request.method === 'GET') return json(200, { CompanyInfo: companyInfo(), time: time() });
+    if (lower === 'preferences' && request.method === 'GET' && !id) return json(200, { Preferences: preferences(), time: time() });
     const entity = entityName(lower);
     if (!entity || segments.length > 2) {
       return json(400, faultBody('ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${request.method} /${segments.join('/')} is not supported.`, code: '500' }], time()));
@@ -217,6 +218,17 @@ export function createHandlers(d: ApiDeps): HttpHandler[] {
     SyncToken: '1',
     MetaData: { CreateTime: d.zone.instant(d.now() - 900 * 86_400_000), LastUpdatedTime: d.zone.instant(d.now() - 30 * 86_400_000) },
     NameValue: [{ Name: 'HomeCurrency', Value: d.store.ctx.currency }],
+  });
+
+  /** GET /preferences (Intuit's Preferences entity): the parts a receivables tool reads; a single-currency company. */
+  const preferences = (): Json => ({
+    CurrencyPrefs: { MultiCurrencyEnabled: false, HomeCurrency: { value: d.store.ctx.currency } },
+    SalesFormsPrefs: { CustomField: [{ CustomField: d.store.ctx.customFieldDefinitions.map((f) => ({ Name: `SalesFormsPrefs.SalesCustomName${f.DefinitionId}`, Type: 'StringType', StringValue: f.Name })) }], AllowDeposit: false, AllowDiscount: true, ETransactionEnabledStatus: 'NotApplicable' },
+    domain: 'QBO',
+    sparse: false,
+    Id: '1',
+    SyncToken: '2',
+    MetaData: { CreateTime: d.zone.instant(d.now() - 900 * 86_400_000), LastUpdatedTime: d.zone.instant(d.now() - 30 * 86_400_000) },
   });
 
   const token = http.post(d.baseUrls.token, async ({ request }) => {

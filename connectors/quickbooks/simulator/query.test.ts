@@ -144,3 +144,16 @@ describe('QuickBooks simulator query', () => {
     expect(h.sim.stats.byRoute['GET /invoice/:id']).toBe(3);
   });
 });
+
+describe('QuickBooks simulator preferences', () => {
+  it('answers GET /preferences with the home currency, as a single-currency company', async () => {
+    for (const [homeCurrency, expected] of [[undefined, 'EUR'], ['USD', 'USD']] as const) {
+      const h = harness(server, homeCurrency ? { homeCurrency } : {});
+      const res = await h.api('preferences');
+      expect(res.status).toBe(200);
+      const prefs = ((await res.json()) as { Preferences: { CurrencyPrefs: unknown; Id: string } }).Preferences;
+      expect(prefs.CurrencyPrefs).toEqual({ MultiCurrencyEnabled: false, HomeCurrency: { value: expected } });
+      expect(prefs.Id).toBe('1');
+    }
+  });
+});
