@@ -1,6 +1,7 @@
 // Serves a simulator's msw handlers as a real HTTP server on loopback (for `relance simulate`, demos, benches).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { getResponse, type RequestHandler } from 'msw';
+import type { ProviderSimulator, SeedOptions, SimulatorFactory } from './types.js';
 
 export interface ServedSimulator {
   url: string;
@@ -85,4 +86,16 @@ export async function serveSimulator<S extends { handlers: RequestHandler[] }, O
   const simulator = create({ ...options, baseUrls: { ...hostsAt(origin), ...options.baseUrls } });
   handlers.push(...simulator.handlers);
   return { url: origin, close: () => served.close(), simulator };
+}
+
+/**
+ * A provider's SimulatorFactory from its constructor and where its hosts live under one origin: `create` runs behind
+ * msw, `serve` on a real loopback port.
+ */
+export function defineSimulator<S extends ProviderSimulator, O extends SeedOptions & { baseUrls?: object }>(
+  provider: S['provider'],
+  create: (options?: O) => S,
+  hostsAt: (origin: string) => Record<string, string>,
+): SimulatorFactory<S, O> {
+  return { provider, create, serve: (options = {} as O & { port?: number; host?: string }) => serveSimulator((o: O) => create(o), options, hostsAt) };
 }

@@ -27,6 +27,23 @@ export interface SimulatorOptions<Limits, BaseUrls> extends SeedOptions {
   baseUrls?: Partial<BaseUrls>;
 }
 
+type Json = Record<string, unknown>;
+
+/** The provider's records in its own shapes and names, for tests and demos that act as a user of the ERP would. */
+export interface SimulatorData {
+  /** Records in id or creation order, rendered as the API would. */
+  list(entity: string): Json[];
+  get(entity: string, id: string): Json | undefined;
+  count(entity: string): number;
+  /** Creates from a body in the provider's shape, as its POST/PUT would. */
+  create(entity: string, body: Json): Json;
+  /** A patch with the provider's field names; the record's version and update time move on. */
+  update(entity: string, id: string, patch: Json): Json;
+  /** What deleting means at this provider (a hard delete, a DELETED or ARCHIVED status, an inactive customer). */
+  remove(entity: string, id: string): void;
+  void(entity: string, id: string): Json;
+}
+
 /** A provider's company as its API serves it: handlers for msw or a real server, OAuth, faults, quotas, state. */
 export interface ProviderSimulator {
   readonly provider: string;
@@ -47,6 +64,7 @@ export interface ProviderSimulator {
     /** The record serves a body that does not match the provider's schema. */
     corrupt(entity: string, id: string): void;
   };
+  data: SimulatorData;
   oauth: {
     /** What the provider's consent page does when the user clicks Connect: the redirect URL with the code. */
     authorize(params: { redirectUri: string; state: string; scope?: string }): string;

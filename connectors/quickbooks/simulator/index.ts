@@ -2,13 +2,12 @@
 import type { HttpHandler } from 'msw';
 import { toMinorUnits } from '../../../src/model/money.js';
 import { FaultInjector } from '../../../src/simulator/faults.js';
-import type { OAuthSnapshot } from '../../../src/simulator/oauth.js';
 import { liftQuotas, Quotas } from '../../../src/simulator/quotas.js';
 import { decimal, deletablePayment, pendingDelivery, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
-import { serveSimulator } from '../../../src/simulator/serve.js';
-import { readSnapshot, takeSnapshot, type SimulatorSnapshot } from '../../../src/simulator/snapshot.js';
+import { defineSimulator } from '../../../src/simulator/serve.js';
+import { persistence, type SimulatorSnapshot } from '../../../src/simulator/snapshot.js';
 import { createStats } from '../../../src/simulator/stats.js';
-import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
+import type { ProviderScenario, ProviderSimulator, ScenarioEntity, SimulatorData, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, qboStatsExtras, type QboStats } from './api.js';
 import { createZone } from './format.js';
 import { OAuthServer } from './oauth.js';
@@ -44,17 +43,11 @@ export interface QuickBooksSimulator extends ProviderSimulator {
   webhookSecret: string;
   /** Live limits; tests may change them between calls. */
   limits: QboLimits;
-  data: {
-    list(entity: string): Json[];
-    get(entity: string, id: string): Json | undefined;
-    count(entity: string): number;
-    /** Creates from a QBO-shaped body (`{"CustomerRef":{"value":"3"},"Line":[…]}`), like POST /{entity}. */
-    create(entity: string, body: Json): Json;
-    /** Sparse update with QBO field names; bumps SyncToken and LastUpdatedTime. */
-    update(entity: string, id: string, patch: Json): Json;
-    /** Hard delete of a transaction (seen only by CDC and webhooks afterwards); customers become inactive. */
-    remove(entity: string, id: string): void;
-    void(entity: string, id: string): Json;
+  /**
+   * Bodies in QBO's shape (`{"CustomerRef":{"value":"3"},"Line":[…]}`); updates are sparse and bump SyncToken; remove
+   * hard-deletes a transaction (seen only by CDC and webhooks afterwards) and makes a customer inactive.
+   */
+  data: SimulatorData & {
     /** Records a customer payment applied to one invoice; returns the Payment. */
     pay(invoiceId: string, amount: string, opts?: { txnDate?: string; refNum?: string }): Json;
     /** Deleted transactions so far, per entity (ids). */
@@ -205,34 +198,25 @@ export function createQuickBooksSimulator(opts: QuickBooksSimulatorOptions = {})
     }),
     stats: gate.stats,
     liftQuotas: () => liftQuotas(limits),
-    snapshot: () => takeSnapshot('quickbooks', realmId, { store: store.state(), oauth: oauth.snapshot() }),
-    restore(snapshot) {
-      const snap = readSnapshot<{ store: unknown; oauth: OAuthSnapshot }>(snapshot, 'quickbooks', realmId);
-      // OAuth first: its part is schema-checked, so a snapshot in an older format fails before the company data changes.
-      oauth.restore(snap.oauth);
-      store.restoreState(snap.store);
-    },
+    ...persistence('quickbooks', realmId, { store, oauth }),
   };
   const hooks = scenarioHooks(baseUrls.api);
   handlers.unshift(hooks.handler);
   return Object.assign(sim, { scenario: quickBooksScenario(sim, store, hooks) });
 }
 
-/** The simulator on one local port (demo companies, the CLI, benches): every Intuit host under one origin, each at its own path. */
-export const startSimulatorServer = (opts: QuickBooksSimulatorOptions & { port?: number; host?: string } = {}): Promise<ServedSimulator<QuickBooksSimulator>> =>
-  serveSimulator(createQuickBooksSimulator, opts, (origin) => ({
-    api: `${origin}/api`,
-    authorize: `${origin}/connect/oauth2`,
-    token: `${origin}/oauth2/v1/tokens/bearer`,
-    revoke: `${origin}/v2/oauth2/tokens/revoke`,
-  }));
+/**
+ * The QuickBooks Online simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks; served on one
+ * local port, every host of the provider sits under one origin at its own path.
+ */
+export const simulator: SimulatorFactory<QuickBooksSimulator, QuickBooksSimulatorOptions> = defineSimulator('quickbooks', createQuickBooksSimulator, (origin) => ({
+  api: `${origin}/api`,
+  authorize: `${origin}/connect/oauth2`,
+  token: `${origin}/oauth2/v1/tokens/bearer`,
+  revoke: `${origin}/v2/oauth2/tokens/revoke`,
+}));
 
-/** The QuickBooks Online simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks. */
-export const simulator: SimulatorFactory<QuickBooksSimulator, QuickBooksSimulatorOptions> = {
-  provider: 'quickbooks',
-  create: createQuickBooksSimulator,
-  serve: startSimulatorServer,
-};
+export const startSimulatorServer = simulator.serve;
 
 // ---- scenario: the provider-neutral operations the contract suite (test/contract) drives ------------------------
 

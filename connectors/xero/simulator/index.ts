@@ -4,10 +4,10 @@ import { createRandom } from '../../../src/simulator/prng.js';
 import { FaultInjector, type FaultControls } from '../../../src/simulator/faults.js';
 import { liftQuotas, Quotas } from '../../../src/simulator/quotas.js';
 import { decimal, deletablePayment, pendingDelivery, scenarioHooks, type ScenarioHooks } from '../../../src/simulator/scenario.js';
-import { serveSimulator } from '../../../src/simulator/serve.js';
-import { readSnapshot, takeSnapshot } from '../../../src/simulator/snapshot.js';
+import { defineSimulator } from '../../../src/simulator/serve.js';
+import { persistence } from '../../../src/simulator/snapshot.js';
 import { createStats } from '../../../src/simulator/stats.js';
-import type { ProviderScenario, ProviderSimulator, ScenarioEntity, ServedSimulator, SimulatorFactory } from '../../../src/simulator/types.js';
+import type { ProviderScenario, ProviderSimulator, ScenarioEntity, SimulatorData, SimulatorFactory } from '../../../src/simulator/types.js';
 import { createHandlers, xeroStatsExtras, type XeroStats } from './api.js';
 import { msToYmd, parseBusinessDate, toCents } from './format.js';
 import { RATE_PROBLEMS, type RateProblem } from './limits.js';
@@ -46,22 +46,14 @@ export interface XeroSimulator extends ProviderSimulator {
   webhookSecret: string;
   /** Live limits; tests may change them between calls. */
   limits: XeroLimits;
-  data: {
-    /** Records in creation order, rendered as the API would (with line items). */
-    list(entity: string): Json[];
-    get(entity: string, id: string): Json | undefined;
-    count(entity: string): number;
-    /**
-     * Creates from a Xero-shaped body: Contact `{Name, EmailAddress}`; Invoice `{Type?, Contact:{ContactID}, Date?, DueDate?,
-     * LineItems:[{Description, Quantity, UnitAmount}], Status?}`; CreditNote `{Type?, Contact, LineItems, Status?}`;
-     * Payment `{Invoice:{InvoiceID}, Amount, Date?, Reference?}`. Amounts may be numbers or decimal strings.
-     */
-    create(entity: string, body: Json): Json;
-    /** Patch with Xero field names (Name, EmailAddress, ContactStatus, Reference, DueDate, ExpectedPaymentDate, SentToContact…); bumps UpdatedDateUTC. */
-    update(entity: string, id: string, patch: Json): Json;
-    /** Invoices/credit notes become DELETED, payments DELETED, contacts ARCHIVED: all stay readable, as in Xero. */
-    remove(entity: string, id: string): void;
-    void(entity: string, id: string): Json;
+  /**
+   * Bodies in Xero's shape: Contact `{Name, EmailAddress}`; Invoice `{Type?, Contact:{ContactID}, Date?, DueDate?,
+   * LineItems:[{Description, Quantity, UnitAmount}], Status?}`; CreditNote `{Type?, Contact, LineItems, Status?}`; Payment
+   * `{Invoice:{InvoiceID}, Amount, Date?, Reference?}` (numbers or decimal strings). Patches use Xero's field names (Name,
+   * EmailAddress, ContactStatus, Reference, DueDate, ExpectedPaymentDate, SentToContact…) and bump UpdatedDateUTC. Remove
+   * makes invoices, credit notes and payments DELETED and contacts ARCHIVED: all stay readable, as in Xero.
+   */
+  data: SimulatorData & {
     /** A customer payment on one invoice; returns the Payment. */
     pay(invoiceId: string, amount: string, opts?: { date?: string; reference?: string }): Json;
     /** Allocates credit from a credit note to an invoice; returns the credit note. */
@@ -385,34 +377,25 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
     stats: gate.stats,
     liftQuotas: () => liftQuotas(limits),
     resetRateLimits: () => gate.quotas.reset(),
-    snapshot: () => takeSnapshot('xero', tenant.tenantId, { store: store.state(), oauth: oauth.snapshot() }),
-    restore(snapshot) {
-      const snap = readSnapshot<{ store: unknown; oauth: unknown }>(snapshot, 'xero', tenant.tenantId);
-      // OAuth first: its part is schema-checked, so a snapshot in an older format fails before the company data changes.
-      oauth.restore(snap.oauth);
-      store.restoreState(snap.store);
-    },
+    ...persistence('xero', tenant.tenantId, { store, oauth }),
   };
   const hooks = scenarioHooks(baseUrls.api);
   handlers.unshift(hooks.handler);
   return Object.assign(sim, { scenario: xeroScenario(sim, store, hooks) });
 }
-/** The simulator on one local port (demo companies, the CLI, benches): every Xero host under one origin, at Xero's own paths. */
-export const startSimulatorServer = (opts: XeroSimulatorOptions & { port?: number; host?: string } = {}): Promise<ServedSimulator<XeroSimulator>> =>
-  serveSimulator(createXeroSimulator, opts, (origin) => ({
-    api: `${origin}/api.xro/2.0`,
-    connections: `${origin}/connections`,
-    authorize: `${origin}/identity/connect/authorize`,
-    token: `${origin}/connect/token`,
-    revoke: `${origin}/connect/revocation`,
-  }));
+/**
+ * The Xero simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks; served on one
+ * local port, every host of the provider sits under one origin at its own path.
+ */
+export const simulator: SimulatorFactory<XeroSimulator, XeroSimulatorOptions> = defineSimulator('xero', createXeroSimulator, (origin) => ({
+  api: `${origin}/api.xro/2.0`,
+  connections: `${origin}/connections`,
+  authorize: `${origin}/identity/connect/authorize`,
+  token: `${origin}/connect/token`,
+  revoke: `${origin}/connect/revocation`,
+}));
 
-/** The Xero simulator, as the registry hands it to the demo host, `relance simulate`, tests and benchmarks. */
-export const simulator: SimulatorFactory<XeroSimulator, XeroSimulatorOptions> = {
-  provider: 'xero',
-  create: createXeroSimulator,
-  serve: startSimulatorServer,
-};
+export const startSimulatorServer = simulator.serve;
 
 // ---- scenario: the provider-neutral operations the contract suite (test/contract) drives ------------------------
 

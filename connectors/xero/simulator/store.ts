@@ -104,7 +104,7 @@ export class Store {
   }
 
   /** The records (sharing their payments and allocations) and counters, for the simulator's snapshot. */
-  state(): unknown {
+  state(): object {
     return { contacts: this.contacts.ordered, invoices: this.invoices.ordered, creditNotes: this.creditNotes.ordered, payments: this.payments.ordered, seq: this.seq, version: this.version };
   }
 
