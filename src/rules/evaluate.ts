@@ -2,10 +2,11 @@
 // Pure apart from JSONata's async evaluation. Catch-up rule: only the latest due step fires, never an earlier one.
 import jsonata from 'jsonata';
 import { Dec, addDays, daysBetween, formatAmount, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
-import type { Pause, PlannedAction } from '../model/collections.js';
+import type { Pause, PenaltyBasis, PlannedAction } from '../model/collections.js';
 import { brokenPromiseAlert } from './alerts.js';
 import { calendarFor, windowOpensOn, type BusinessCalendar } from './business-calendar.js';
-import { computePenalty, type PenaltyInput } from './late-payment-interest.js';
+import { indexReductions, reductionsFor, type ReductionIndex } from './dated-reductions.js';
+import { penaltyFromBasis } from './late-payment-interest.js';
 import type { Policy, PolicyStep, Segment } from './policy.js';
 import { isBrokenPromise, segmentCustomers, type RiskThresholds } from './risk.js';
 
@@ -304,16 +305,8 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     if (!l) creditsByGroup.set(g, (l = []));
     l.push(cn);
   }
-  const paymentsByInvoice = new Map<string, Array<{ date: string; amount: string }>>();
-  for (const p of input.payments ?? []) {
-    if (p.status === 'void') continue;
-    for (const a of p.allocations) {
-      let l = paymentsByInvoice.get(a.invoiceExternalId);
-      if (!l) paymentsByInvoice.set(a.invoiceExternalId, (l = []));
-      l.push({ date: p.date, amount: a.amount });
-    }
-  }
-  const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, paymentsByInvoice, cal };
+  const reductions = decisions.length ? indexReductions(input.payments ?? [], input.creditNotes ?? []) : new Map();
+  const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, reductions, cal };
   if (!grouped) {
     for (const d of decisions) actions.push(buildAction(ctx, [d], d.key, d.item.kind === 'instalment' ? 'instalment' : 'invoice', []));
   } else {
@@ -406,7 +399,7 @@ interface BuildContext {
   input: EvaluateInput;
   segments: ReadonlyMap<string, Segment>;
   creditsByGroup: ReadonlyMap<string, CreditNote[]>;
-  paymentsByInvoice: ReadonlyMap<string, Array<{ date: string; amount: string }>>;
+  reductions: ReductionIndex;
   cal: BusinessCalendar;
 }
 
@@ -449,21 +442,12 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
     for (const d of decisions) {
       const i = d.item.invoice;
       if (d.item.kind === 'instalment') continue;
-      const known = ctx.paymentsByInvoice.get(i.externalId);
-      const warnings: string[] = [];
-      const p: PenaltyInput = { jurisdiction: policy.penalties.jurisdiction, amount: i.total, currency: i.currency, dueDate: i.dueDate, asOf: today, debtor: policy.penalties.debtor };
-      if (policy.penalties.contractRate) p.contractRate = policy.penalties.contractRate;
-      if (known) p.payments = known;
-      else if (new Dec(i.amountDue).lt(i.total)) {
-        p.amount = i.amountDue;
-        warnings.push('PAYMENT_DATES_UNKNOWN: interest computed on the residual only');
-      }
-      try {
-        const r = computePenalty(p);
-        penalties.push({ invoiceExternalId: i.externalId, interest: r.interest, compensation: r.compensation, compensationCurrency: r.compensationCurrency, warnings: [...warnings, ...r.warnings], error: null });
-      } catch (e) {
-        penalties.push({ invoiceExternalId: i.externalId, interest: null, compensation: null, compensationCurrency: null, warnings, error: (e as Error).message });
-      }
+      const { reductions, warnings } = reductionsFor(i, ctx.reductions);
+      const basis: PenaltyBasis = { jurisdiction: policy.penalties.jurisdiction, amount: i.total, dueDate: i.dueDate, debtor: policy.penalties.debtor, contractRate: policy.penalties.contractRate ?? null, reductions, notes: warnings };
+      // The same computation the executor repeats on the send date, so preview, plan and letter state one figure.
+      const r = penaltyFromBasis(basis, i.currency, today);
+      if (warnings.length) parts.push(...warnings);
+      penalties.push({ invoiceExternalId: i.externalId, ...r, basis });
     }
   }
   return {
