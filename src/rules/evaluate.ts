@@ -237,19 +237,26 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     items.push(item);
   }
 
-  // 3. Segments, only for the customers that have something to decide.
+  // 3. Grouped actions claim the overdue, unpaused invoices of the customer and currency (see `others` below):
+  //    that, not every open invoice, is what a grouped step's minimum amount is measured against.
   const grouped = policy.groupBy === 'customer_currency';
   const groupTotals = new Map<string, Dec>();
   const groupKey = (inv: Invoice) => `${inv.customerExternalId}\u0000${inv.currency}`;
-  const needTotals = grouped ? new Set(items.map((i) => groupKey(i.invoice))) : new Set<string>();
+  const listed = (i: Invoice) => isOpen(i) && i.dueDate < today && !suppressed(i, pausesByCustomer.get(i.customerExternalId), today);
   if (grouped) {
-    for (const g of needTotals) {
+    for (const g of new Set(items.map((i) => groupKey(i.invoice)))) {
       const [cust, cur] = g.split('\u0000') as [string, string];
       let t = new Dec(0);
-      for (const i of index.byCustomer.get(cust) ?? []) if (i.currency === cur && isOpen(i)) t = t.plus(i.amountDue);
+      for (const i of index.byCustomer.get(cust) ?? []) if (i.currency === cur && listed(i)) t = t.plus(i.amountDue);
       groupTotals.set(g, t);
     }
   }
+  // An invoice reaching a step before it is overdue (a courtesy reminder) is listed as well; siblings in the same
+  // case are not counted here, so the figure checked never exceeds the one the action prints.
+  const groupedAmount = (item: Dunnable): Dec => {
+    const t = groupTotals.get(groupKey(item.invoice)) ?? new Dec(0);
+    return listed(item.invoice) ? t : t.plus(item.amountDue);
+  };
 
   // 4. Decide the step per item (cheap date checks first; segments and JSONata only for real candidates).
   let segments = input.segments;
@@ -278,7 +285,7 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
   for (const { item, ov, dates } of due) {
     const customer = customers.get(item.invoice.customerExternalId);
     const segment = segments.get(item.invoice.customerExternalId);
-    const amountForMin = grouped && item.kind === 'invoice' ? (groupTotals.get(groupKey(item.invoice)) ?? new Dec(item.amountDue)) : new Dec(item.amountDue);
+    const amountForMin = grouped && item.kind === 'invoice' ? groupedAmount(item) : new Dec(item.amountDue);
     const skipped: string[] = [];
     for (let k = policy.steps.length - 1; k >= 0; k--) {
       const step = policy.steps[k] as PolicyStep;
@@ -328,9 +335,7 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
       const ids = list.map((d) => d.item.invoice.externalId).sort();
       const key = actionKey(tenantId, `cc:${inv.customerExternalId}:${inv.currency}:${fnv1a(ids.join(','))}`, step.id, policy.version);
       const triggered = new Set(ids);
-      const others = (index.byCustomer.get(inv.customerExternalId) ?? []).filter(
-        (i) => i.currency === inv.currency && isOpen(i) && i.dueDate < today && !triggered.has(i.externalId) && !suppressed(i, pausesByCustomer.get(i.customerExternalId), today),
-      );
+      const others = (index.byCustomer.get(inv.customerExternalId) ?? []).filter((i) => i.currency === inv.currency && !triggered.has(i.externalId) && listed(i));
       actions.push(buildAction(ctx, list, key, 'customer_currency', others));
     }
   }
