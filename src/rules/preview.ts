@@ -11,18 +11,19 @@ export interface PreviewDay {
 /**
  * What would be planned on each of the next `days` days (today included) if nothing else changed:
  * no payment arrives, pauses expire on their dates. Each action carries its date and explanation.
+ *
+ * Every day is a full evaluation, as the daily run is. An incremental day (only invoices with a step date since
+ * the day before) misses a step skipped on its date that becomes applicable later without any fact changing:
+ * a risk segment reached by ageing, a `daysPastDue` condition, a grouped total crossing its minimum.
  */
 export async function preview(input: EvaluateInput & { days: number }): Promise<PreviewDay[]> {
   const planned = new Set(input.alreadyPlanned ?? []);
   const index = 'byDueDate' in input.invoices ? input.invoices : indexInvoices(input.invoices);
   const out: PreviewDay[] = [];
-  let since: string | undefined;
   for (let n = 0; n < input.days; n++) {
     const date = addDays(input.today, n);
     const dayInput: EvaluateInput = { ...input, today: date, invoices: index, alreadyPlanned: planned };
-    // The first day is a full evaluation; later ones only look at what can become due since the day before.
-    if (since) dayInput.since = since;
-    else delete dayInput.since;
+    delete dayInput.since;
     delete dayInput.changed;
     const actions = await evaluate(dayInput);
     for (const a of actions) {
@@ -30,7 +31,6 @@ export async function preview(input: EvaluateInput & { days: number }): Promise<
       for (const k of a.covers) planned.add(k);
     }
     if (actions.length) out.push({ date, actions });
-    since = date;
   }
   return out;
 }
