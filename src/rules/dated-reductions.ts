@@ -54,7 +54,7 @@ export function reductionsFor(inv: Invoice, index: ReductionIndex): InvoiceReduc
     const amount = formatAmount(gap, inv.currency);
     reductions.unshift({ date: inv.dueDate, amount, source: 'settled on unknown dates' });
     warnings.push(`REDUCTION_DATES_UNKNOWN: ${amount} of ${name} was settled on dates the ERP does not give; no interest is claimed on it`);
-  } else if (gap.lt(0)) {
+  } else if (gap.lt(0) && dated.gt(0)) {
     warnings.push(`REDUCTIONS_EXCEED_SETTLED: payments and credits applied to ${name} exceed its total minus its amount due by ${formatAmount(gap.neg(), inv.currency)}; check the allocations in the ERP`);
   }
   return { reductions, warnings };

@@ -128,7 +128,7 @@ export const Policy = z
       if (i === 0 && s.offset.from === 'previous') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'offset', 'from'], message: 'the first step has no previous step' });
     });
     const { problem } = orderSteps(p.steps);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['steps', problem.index, 'offset'], message: problem.message });
+    if (problem) ctx.addIssue({ code: 'custom', path: ['steps', problem.index, 'offset', 'days'], message: problem.message });
   })
   // Saved and evaluated in time order, whatever order the steps were written or added in.
   .transform((p) => ({ ...p, steps: orderSteps(p.steps).steps }));

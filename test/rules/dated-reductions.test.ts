@@ -54,10 +54,21 @@ describe('dated reductions in the stated interest', () => {
     expect(p.warnings).toEqual(['REDUCTION_DATES_UNKNOWN: 400.00 of F-1 was settled on dates the ERP does not give; no interest is claimed on it']);
   });
 
+  it('says when the allocations exceed what the ERP shows as settled, and never when amounts agree', async () => {
+    const p = await notice({ payments: [payment], creditNotes: [creditNote('2026-03-20')] }, '600.00');
+    expect(p.warnings).toEqual(['REDUCTIONS_EXCEED_SETTLED: payments and credits applied to F-1 exceed its total minus its amount due by 100.00; check the allocations in the ERP']);
+  });
+
   it('states exactly what `relance penalty` computes from the same dated reductions', async () => {
     const p = await notice({ payments: [payment], creditNotes: [creditNote('2026-03-20')] }, '500.00');
     const cli = runPenaltyCli(['--jurisdiction', 'FR', '--amount', '1000.00', '--currency', 'EUR', '--due', '2026-03-02', '--paid', '2026-03-10:100.00', '--reduction', '2026-03-20:400.00', '--as-of', '2026-04-01']);
     expect([p.interest, p.compensation]).toEqual([cli.interest, cli.compensation]);
+    // The firm reminder (D+15, 2026-03-17), when only the payment had been made.
+    const [firm] = await evaluate({ tenantId: T, today: '2026-03-17', timeZone: 'Europe/Paris', policy: FRENCH_B2B_POLICY, customers, invoices: [invoice('900.00')], payments: [payment] });
+    expect(firm?.stepId).toBe('firm');
+    const firmCli = runPenaltyCli(['--jurisdiction', 'FR', '--amount', '1000.00', '--currency', 'EUR', '--due', '2026-03-02', '--paid', '2026-03-10:100.00', '--as-of', '2026-03-17']);
+    // 1000 × 12.15 % × 8/365 = 2.66 + 900 × 7/365 = 2.10
+    expect([firm?.penalties[0]?.interest, firmCli.interest]).toEqual(['4.76', '4.76']);
     expect(cli.segments.map((s) => [s.from, s.to, s.balance, s.interest])).toEqual([
       ['2026-03-03', '2026-03-10', '1000.00', '2.66'],
       ['2026-03-11', '2026-03-20', '900.00', '3.00'],

@@ -46,8 +46,8 @@ describe('step order', () => {
   it('rejects an order that sorting cannot fix, naming the steps', () => {
     // "b" is 30 days after "a", i.e. D+31; "c" (D+15) cannot go between them without changing what "b" counts from.
     expect(() => parsePolicy({ id: 'p', version: 1, name: 'p', steps: [step('a', 1), step('b', 30, 'previous'), step('c', 15)] })).toThrow(
-      'invalid policy: steps.2.offset: step "c" (D+15) falls before step "b" (D+31), which counts from the step before it: count "b" from the due date, or move "c"',
+      'invalid policy: steps.2.offset.days: step "c" (D+15) falls before step "b" (D+31), which counts from the step before it: count "b" from the due date, or move "c"',
     );
-    expect(() => parsePolicy({ id: 'p', version: 1, name: 'p', steps: [step('a', 10), step('b', -5, 'previous')] })).toThrow(/steps\.1\.offset: step "b" counts 5 days back from "a"/);
+    expect(() => parsePolicy({ id: 'p', version: 1, name: 'p', steps: [step('a', 10), step('b', -5, 'previous')] })).toThrow(/steps\.1\.offset\.days: step "b" counts 5 days back from "a"/);
   });
 });
