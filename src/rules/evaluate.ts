@@ -159,6 +159,21 @@ export class Scheduler {
  * never goes back to an earlier step, and after missed days fires only the latest due step.
  */
 export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
+  return (await evaluateDay(input)).actions;
+}
+
+export interface DayResult {
+  actions: PlannedAction[];
+  /**
+   * Invoices that had a step to decide today (planned or not). Tomorrow's incremental run must look at them again
+   * (as `changed`): a step skipped today for its segment, condition or minimum may apply tomorrow with no fact
+   * changing. Every other invoice stays settled until one of its step dates passes.
+   */
+  undecided: Set<string>;
+}
+
+/** evaluate(), also saying which invoices an incremental run must re-examine tomorrow. */
+export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
   const { policy, today, tenantId } = input;
   const cal = calendarFor(policy.calendar);
   const scheduler = new Scheduler(policy, cal);
@@ -269,11 +284,20 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     amountDue: item.amountDue,
   });
   const due: Array<{ item: Dunnable; ov: ReturnType<typeof mergeOverrides>; dates: string[] }> = [];
+  // The walk below without its conditions: an item whose latest due step is already planned needs no segment,
+  // no amount and no JSONata. Full scans (the daily run, every preview day) are mostly such items.
+  const toDecide = (item: Dunnable, dates: readonly string[]): boolean => {
+    for (let k = policy.steps.length - 1; k >= 0; k--) {
+      if (isDone(actionKey(tenantId, item.scope, (policy.steps[k] as PolicyStep).id, policy.version))) return false;
+      if ((dates[k] as string) <= today) return true;
+    }
+    return false;
+  };
   for (const item of items) {
     const ov = mergeOverrides(policy, item.invoice);
     if (ov.disabled) continue;
     const dates = scheduler.dates(item.dueDate, ov.delayDays);
-    if ((dates[0] as string) <= today || dates.some((d) => d <= today)) due.push({ item, ov, dates });
+    if (toDecide(item, dates)) due.push({ item, ov, dates });
   }
   if (!segments) {
     const risk: Parameters<typeof segmentCustomers>[0] = { today, invoicesByCustomer: index.byCustomer, customerIds: new Set(due.map((d) => d.item.invoice.customerExternalId)) };
@@ -313,7 +337,9 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     l.push(cn);
   }
   const reductions = decisions.length ? indexReductions(input.payments ?? [], input.creditNotes ?? []) : new Map();
-  const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, reductions, cal };
+  // The send window opens at the same instant for every action of the day.
+  const notBefore = policy.sendWindow && decisions.length > 0 ? windowOpensOn(today, policy.sendWindow, input.timeZone, cal) : null;
+  const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, reductions, notBefore };
   if (!grouped) {
     for (const d of decisions) actions.push(buildAction(ctx, [d], d.key, d.item.kind === 'instalment' ? 'instalment' : 'invoice', []));
   } else {
@@ -329,6 +355,8 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
       l.push(d);
     }
     for (const list of groups.values()) {
+      // Oldest first, whatever order the candidates came in (a full scan and an incremental run list them alike).
+      list.sort((a, b) => a.item.dueDate.localeCompare(b.item.dueDate) || a.item.invoice.externalId.localeCompare(b.item.invoice.externalId));
       const first = list[0] as Decision;
       const inv = first.item.invoice;
       const step = policy.steps[first.stepIndex] as PolicyStep;
@@ -340,16 +368,21 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     }
   }
   actions.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
-  return actions;
+  return { actions, undecided: new Set(due.map((d) => d.item.invoice.externalId)) };
 }
 
 function suppressed(inv: Invoice, pauses: readonly Pause[] | undefined, today: string): boolean {
   return (pauses ?? []).some((p) => (!p.invoiceExternalId || p.invoiceExternalId === inv.externalId) && activeOn(p, today));
 }
 
-function mergeOverrides(policy: Policy, inv: Invoice): { disabled: boolean; skipSteps: Set<string>; minAmount: string | undefined; delayDays: number } {
+type Merged = { disabled: boolean; skipSteps: ReadonlySet<string>; minAmount: string | undefined; delayDays: number };
+/** Shared by every invoice without an override: a full scan merges overrides once per invoice. */
+const NO_OVERRIDE: Merged = { disabled: false, skipSteps: new Set(), minAmount: undefined, delayDays: 0 };
+
+function mergeOverrides(policy: Policy, inv: Invoice): Merged {
   const c = policy.customerOverrides[inv.customerExternalId];
   const i = policy.invoiceOverrides[inv.externalId];
+  if (!c && !i) return NO_OVERRIDE;
   return {
     disabled: (c?.disabled ?? false) || (i?.disabled ?? false),
     skipSteps: new Set([...(c?.skipSteps ?? []), ...(i?.skipSteps ?? [])]),
@@ -405,7 +438,7 @@ interface BuildContext {
   segments: ReadonlyMap<string, Segment>;
   creditsByGroup: ReadonlyMap<string, CreditNote[]>;
   reductions: ReductionIndex;
-  cal: BusinessCalendar;
+  notBefore: string | null;
 }
 
 function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scope: PlannedAction['scope'], others: Invoice[]): PlannedAction {
@@ -467,7 +500,7 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
     templateId: step.templateId,
     dueOn: today,
     scheduledOn: first.scheduledOn,
-    notBefore: policy.sendWindow ? windowOpensOn(today, policy.sendWindow, input.timeZone, ctx.cal) : null,
+    notBefore: ctx.notBefore,
     scope,
     customerExternalId: inv.customerExternalId,
     currency,

@@ -35,7 +35,8 @@ describe('preview = simulated daily runs', () => {
   });
 
   // Random policies (offsets, units, chains, segments, tags, conditions on daysPastDue, minimums, grace, grouping, calendars)
-  // over random portfolios (payments shaping risk segments, disputes and promises expiring inside the window).
+  // over random portfolios (payments shaping risk segments; disputes, promises, holds and payment plans starting and
+  // expiring inside the window; a customer or invoice override with delay days or a skipped step).
   const BASE = '2026-02-02';
   const arbStep = fc.record({
     days: fc.integer({ min: -10, max: 45 }),
@@ -77,7 +78,7 @@ describe('preview = simulated daily runs', () => {
     paidLate: fc.integer({ min: -5, max: 80 }),
   });
   const arbPause = fc.record({
-    kind: fc.constantFrom('dispute', 'promise', 'hold'),
+    kind: fc.constantFrom('dispute', 'promise', 'hold', 'payment_plan'),
     invoice: fc.integer({ min: 0, max: 7 }),
     start: fc.integer({ min: -20, max: 20 }),
     length: fc.integer({ min: 0, max: 30 }),
@@ -87,6 +88,7 @@ describe('preview = simulated daily runs', () => {
     policy: arbPolicy,
     invoices: fc.array(arbInvoice, { minLength: 1, maxLength: 8 }),
     pauses: fc.array(arbPause, { maxLength: 2 }),
+    override: fc.option(fc.record({ invoice: fc.integer({ min: 0, max: 7 }), customer: fc.boolean(), delayDays: fc.integer({ min: 0, max: 10 }), skipFirst: fc.boolean() }), { nil: undefined }),
     start: fc.integer({ min: 0, max: 40 }),
     days: fc.integer({ min: 1, max: 45 }),
   });
@@ -108,9 +110,17 @@ describe('preview = simulated daily runs', () => {
         const pauses: Pause[] = c.pauses.map((p, n) => {
           const target = invoices[p.invoice % invoices.length] as Invoice;
           const startsOn = addDays(today, p.start);
-          return { id: `pz${n}`, kind: p.kind as Pause['kind'], reason: 'r', owner: 'o', startsOn, expiresOn: addDays(startsOn, p.length), customerExternalId: target.customerExternalId, invoiceExternalId: p.wholeCustomer && p.kind !== 'promise' ? null : target.externalId, instalments: [] };
+          const plan = p.kind === 'payment_plan';
+          const instalments = plan ? [{ dueOn: addDays(startsOn, 3), amount: '0.01' }, { dueOn: addDays(startsOn, 3 + p.length), amount: target.amountDue }] : [];
+          return { id: `pz${n}`, kind: p.kind as Pause['kind'], reason: 'r', owner: 'o', startsOn, expiresOn: addDays(startsOn, p.length + (plan ? 10 : 0)), customerExternalId: target.customerExternalId, invoiceExternalId: p.wholeCustomer && p.kind !== 'promise' && !plan ? null : target.externalId, instalments };
         });
-        const input: EvaluateInput = { tenantId: T, today, timeZone: 'Europe/Paris', policy: c.policy, customers, invoices, payments, pauses };
+        let policy = c.policy;
+        if (c.override) {
+          const target = invoices[c.override.invoice % invoices.length] as Invoice;
+          const o = { disabled: false, skipSteps: c.override.skipFirst ? [(policy.steps[0] as { id: string }).id] : [], delayDays: c.override.delayDays };
+          policy = c.override.customer ? { ...policy, customerOverrides: { [target.customerExternalId]: o } } : { ...policy, invoiceOverrides: { [target.externalId]: o } };
+        }
+        const input: EvaluateInput = { tenantId: T, today, timeZone: 'Europe/Paris', policy, customers, invoices, payments, pauses };
         expect(await preview({ ...input, days: c.days })).toEqual(await dailyRuns(input, c.days));
       }),
       { numRuns: 1000, seed: SEED },
