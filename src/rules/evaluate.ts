@@ -169,7 +169,7 @@ export interface DayResult {
    * (as `changed`): a step skipped today for its segment, condition or minimum may apply tomorrow with no fact
    * changing. Every other invoice stays settled until one of its step dates passes.
    */
-  undecided: Set<string>;
+  revisit: Set<string>;
 }
 
 /** evaluate(), also saying which invoices an incremental run must re-examine tomorrow. */
@@ -336,7 +336,7 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     if (!l) creditsByGroup.set(g, (l = []));
     l.push(cn);
   }
-  const reductions = decisions.length ? indexReductions(input.payments ?? [], input.creditNotes ?? []) : new Map();
+  const reductions: ReductionIndex = decisions.length ? indexReductions(input.payments ?? [], input.creditNotes ?? []) : new Map();
   // The send window opens at the same instant for every action of the day.
   const notBefore = policy.sendWindow && decisions.length > 0 ? windowOpensOn(today, policy.sendWindow, input.timeZone, cal) : null;
   const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, reductions, notBefore };
@@ -368,7 +368,7 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     }
   }
   actions.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
-  return { actions, undecided: new Set(due.map((d) => d.item.invoice.externalId)) };
+  return { actions, revisit: new Set(due.map((d) => d.item.invoice.externalId)) };
 }
 
 function suppressed(inv: Invoice, pauses: readonly Pause[] | undefined, today: string): boolean {

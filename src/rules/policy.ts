@@ -51,7 +51,11 @@ export const Override = z.object({
 });
 export type Override = z.infer<typeof Override>;
 
-type StepOrder = { steps: PolicyStep[]; problem: null } | { steps: PolicyStep[]; problem: { index: number; message: string } };
+/** The steps in time order, or the given order with the problem that prevents sorting them. */
+interface StepOrder {
+  steps: PolicyStep[];
+  problem: { index: number; message: string } | null;
+}
 
 const dPlus = (n: number) => (n < 0 ? `D${n}` : `D+${n}`);
 

@@ -22,13 +22,13 @@ export async function preview(input: EvaluateInput & { days: number }): Promise<
   const index = 'byDueDate' in input.invoices ? input.invoices : indexInvoices(input.invoices);
   const out: PreviewDay[] = [];
   let since: string | undefined;
-  let undecided = new Set<string>();
+  let revisit = new Set<string>();
   for (let n = 0; n < input.days; n++) {
     const date = addDays(input.today, n);
     const dayInput: EvaluateInput = { ...input, today: date, invoices: index, alreadyPlanned: planned };
     if (since) {
       dayInput.since = since;
-      dayInput.changed = undecided;
+      dayInput.changed = revisit;
     } else {
       delete dayInput.since;
       delete dayInput.changed;
@@ -39,7 +39,7 @@ export async function preview(input: EvaluateInput & { days: number }): Promise<
       for (const k of a.covers) planned.add(k);
     }
     if (day.actions.length) out.push({ date, actions: day.actions });
-    undecided = day.undecided;
+    revisit = day.revisit;
     since = date;
   }
   return out;
