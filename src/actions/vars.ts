@@ -1,7 +1,7 @@
 // Builds the variables a reminder template sees: parties, invoices, credits, totals and penalties, already formatted for the language.
 import { Dec, addDays, daysBetween, formatAmount, type Customer, type Invoice } from '../model/index.js';
 import type { PlannedAction } from '../model/collections.js';
-import { computePenalty, type PenaltyResult } from '../rules/late-payment-interest.js';
+import { computePenalty, penaltyInputFromBasis, type PenaltyResult } from '../rules/late-payment-interest.js';
 import { formatDate, formatMoney, formatRate, type Language } from './format.js';
 import type { Family } from './templates/catalog.js';
 
@@ -24,6 +24,8 @@ export interface InvoicePenalty {
   result: PenaltyResult;
   /** Set when the payment dates are unknown and interest runs on the residual only. */
   residualOnly: boolean;
+  /** What the planning assumed about the reductions (a credit note's own date used), said again at send time. */
+  notes: string[];
 }
 
 export interface TemplateInvoice {
@@ -68,13 +70,23 @@ export interface MessageVars {
   payment: { instructions: string | null; link: string | null };
 }
 
-/** Statutory interest and fixed sum per triggered invoice, computed on the send date (law §10); instalments carry none. */
+/**
+ * Statutory interest and fixed sum per triggered invoice, computed on the send date (law §10); instalments carry none.
+ * The dated reductions are those the action was planned with (the executor cancels it if the amount due changed since),
+ * so the letter states what the preview showed, moved to the send date.
+ */
 export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string, Invoice>, family: Family, asOf: string): InvoicePenalty[] {
   const out: InvoicePenalty[] = [];
   for (const line of action.invoices) {
     if (!line.triggered || line.instalmentOf) continue;
     const inv = current.get(line.externalId);
     if (!inv) continue;
+    const basis = action.penalties.find((p) => p.invoiceExternalId === inv.externalId)?.basis;
+    if (basis) {
+      out.push({ invoiceExternalId: inv.externalId, result: computePenalty(penaltyInputFromBasis(basis, inv.currency, asOf)), residualOnly: false, notes: basis.notes });
+      continue;
+    }
+    // Actions planned before the basis was recorded: the residual only, flagged as such.
     const residualOnly = new Dec(inv.amountDue).lt(inv.total);
     const result = computePenalty({
       jurisdiction: family === 'FR' ? 'FR' : 'UK',
@@ -84,7 +96,7 @@ export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string,
       asOf,
       debtor: 'business',
     });
-    out.push({ invoiceExternalId: inv.externalId, result, residualOnly });
+    out.push({ invoiceExternalId: inv.externalId, result, residualOnly, notes: [] });
   }
   return out;
 }
@@ -169,7 +181,7 @@ export function buildVars(input: VarsInput): MessageVars {
       rate: rates.length ? rates.map((r) => formatRate(r, lang)).join(' / ') : formatRate('0', lang),
       daily: money(formatAmount(daily, cur)),
       basis: BASIS[input.family][lang],
-      warnings: input.penalties.flatMap((p) => [...(p.residualOnly ? ['PAYMENT_DATES_UNKNOWN'] : []), ...p.result.warnings]),
+      warnings: input.penalties.flatMap((p) => [...(p.residualOnly ? ['PAYMENT_DATES_UNKNOWN'] : []), ...p.notes, ...p.result.warnings]),
     };
   }
   const numbers = invoices.map((i) => i.number);

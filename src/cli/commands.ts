@@ -59,7 +59,7 @@ export const commands: Record<string, Command> = {
     },
   },
   penalty: {
-    args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',
+    args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--reduction DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',
     summary: 'Compute statutory late-payment interest and fixed compensation (JSON).',
     needsConfig: false,
     run: (a) => runPenalty(a),

@@ -51,6 +51,26 @@ export type PlannedInvoiceLine = z.infer<typeof PlannedInvoiceLine>;
 
 export const PlannedCreditLine = z.object({ externalId: ExternalId, number: z.string().nullish(), remaining: Amount });
 
+/** A dated reduction of an invoice (payment, credit-note allocation, write-off): interest stops running on it from the next day. */
+export const DatedReduction = z.object({ date: BusinessDate, amount: Amount, source: z.string() });
+export type DatedReduction = z.infer<typeof DatedReduction>;
+
+/**
+ * What the penalty was computed from at planning, so the send date recomputes it from the same facts: the executor
+ * cancels an action whose amount due changed, so these reductions still hold on the send date.
+ */
+export const PenaltyBasis = z.object({
+  jurisdiction: z.string(),
+  amount: Amount,
+  dueDate: BusinessDate,
+  debtor: z.enum(['business', 'consumer']),
+  contractRate: z.string().nullish(),
+  reductions: z.array(DatedReduction).default([]),
+  /** Assumptions made on the reductions (a credit note's own date used), repeated in the send-time warnings. */
+  notes: z.array(z.string()).default([]),
+});
+export type PenaltyBasis = z.infer<typeof PenaltyBasis>;
+
 export const PenaltySummary = z.object({
   invoiceExternalId: ExternalId,
   interest: Amount.nullish(),
@@ -58,6 +78,7 @@ export const PenaltySummary = z.object({
   compensationCurrency: Currency.nullish(),
   warnings: z.array(z.string()).default([]),
   error: z.string().nullish(),
+  basis: PenaltyBasis.nullish(),
 });
 
 /** One thing the engine wants done, keyed so that planning it twice is a no-op. */

@@ -2,10 +2,11 @@
 // Pure apart from JSONata's async evaluation. Catch-up rule: only the latest due step fires, never an earlier one.
 import jsonata from 'jsonata';
 import { Dec, addDays, daysBetween, formatAmount, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
-import type { Pause, PlannedAction } from '../model/collections.js';
+import type { Pause, PenaltyBasis, PlannedAction } from '../model/collections.js';
 import { brokenPromiseAlert } from './alerts.js';
 import { calendarFor, windowOpensOn, type BusinessCalendar } from './business-calendar.js';
-import { computePenalty, type PenaltyInput } from './late-payment-interest.js';
+import { indexReductions, reductionsFor, type ReductionIndex } from './dated-reductions.js';
+import { penaltyFromBasis } from './late-payment-interest.js';
 import type { Policy, PolicyStep, Segment } from './policy.js';
 import { isBrokenPromise, segmentCustomers, type RiskThresholds } from './risk.js';
 
@@ -158,6 +159,21 @@ export class Scheduler {
  * never goes back to an earlier step, and after missed days fires only the latest due step.
  */
 export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
+  return (await evaluateDay(input)).actions;
+}
+
+export interface DayResult {
+  actions: PlannedAction[];
+  /**
+   * Invoices that had a step to decide today (planned or not). Tomorrow's incremental run must look at them again
+   * (as `changed`): a step skipped today for its segment, condition or minimum may apply tomorrow with no fact
+   * changing. Every other invoice stays settled until one of its step dates passes.
+   */
+  revisit: Set<string>;
+}
+
+/** evaluate(), also saying which invoices an incremental run must re-examine tomorrow. */
+export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
   const { policy, today, tenantId } = input;
   const cal = calendarFor(policy.calendar);
   const scheduler = new Scheduler(policy, cal);
@@ -236,19 +252,26 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     items.push(item);
   }
 
-  // 3. Segments, only for the customers that have something to decide.
+  // 3. Grouped actions claim the overdue, unpaused invoices of the customer and currency (see `others` below):
+  //    that, not every open invoice, is what a grouped step's minimum amount is measured against.
   const grouped = policy.groupBy === 'customer_currency';
   const groupTotals = new Map<string, Dec>();
   const groupKey = (inv: Invoice) => `${inv.customerExternalId}\u0000${inv.currency}`;
-  const needTotals = grouped ? new Set(items.map((i) => groupKey(i.invoice))) : new Set<string>();
+  const listed = (i: Invoice) => isOpen(i) && i.dueDate < today && !suppressed(i, pausesByCustomer.get(i.customerExternalId), today);
   if (grouped) {
-    for (const g of needTotals) {
+    for (const g of new Set(items.map((i) => groupKey(i.invoice)))) {
       const [cust, cur] = g.split('\u0000') as [string, string];
       let t = new Dec(0);
-      for (const i of index.byCustomer.get(cust) ?? []) if (i.currency === cur && isOpen(i)) t = t.plus(i.amountDue);
+      for (const i of index.byCustomer.get(cust) ?? []) if (i.currency === cur && listed(i)) t = t.plus(i.amountDue);
       groupTotals.set(g, t);
     }
   }
+  // An invoice reaching a step before it is overdue (a courtesy reminder) is listed as well; siblings in the same
+  // case are not counted here, so the figure checked never exceeds the one the action prints.
+  const groupedAmount = (item: Dunnable): Dec => {
+    const t = groupTotals.get(groupKey(item.invoice)) ?? new Dec(0);
+    return listed(item.invoice) ? t : t.plus(item.amountDue);
+  };
 
   // 4. Decide the step per item (cheap date checks first; segments and JSONata only for real candidates).
   let segments = input.segments;
@@ -261,11 +284,20 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     amountDue: item.amountDue,
   });
   const due: Array<{ item: Dunnable; ov: ReturnType<typeof mergeOverrides>; dates: string[] }> = [];
+  // The walk below without its conditions: an item whose latest due step is already planned needs no segment,
+  // no amount and no JSONata. Full scans (the daily run, every preview day) are mostly such items.
+  const toDecide = (item: Dunnable, dates: readonly string[]): boolean => {
+    for (let k = policy.steps.length - 1; k >= 0; k--) {
+      if (isDone(actionKey(tenantId, item.scope, (policy.steps[k] as PolicyStep).id, policy.version))) return false;
+      if ((dates[k] as string) <= today) return true;
+    }
+    return false;
+  };
   for (const item of items) {
     const ov = mergeOverrides(policy, item.invoice);
     if (ov.disabled) continue;
     const dates = scheduler.dates(item.dueDate, ov.delayDays);
-    if ((dates[0] as string) <= today || dates.some((d) => d <= today)) due.push({ item, ov, dates });
+    if (toDecide(item, dates)) due.push({ item, ov, dates });
   }
   if (!segments) {
     const risk: Parameters<typeof segmentCustomers>[0] = { today, invoicesByCustomer: index.byCustomer, customerIds: new Set(due.map((d) => d.item.invoice.customerExternalId)) };
@@ -277,7 +309,7 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
   for (const { item, ov, dates } of due) {
     const customer = customers.get(item.invoice.customerExternalId);
     const segment = segments.get(item.invoice.customerExternalId);
-    const amountForMin = grouped && item.kind === 'invoice' ? (groupTotals.get(groupKey(item.invoice)) ?? new Dec(item.amountDue)) : new Dec(item.amountDue);
+    const amountForMin = grouped && item.kind === 'invoice' ? groupedAmount(item) : new Dec(item.amountDue);
     const skipped: string[] = [];
     for (let k = policy.steps.length - 1; k >= 0; k--) {
       const step = policy.steps[k] as PolicyStep;
@@ -304,16 +336,10 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
     if (!l) creditsByGroup.set(g, (l = []));
     l.push(cn);
   }
-  const paymentsByInvoice = new Map<string, Array<{ date: string; amount: string }>>();
-  for (const p of input.payments ?? []) {
-    if (p.status === 'void') continue;
-    for (const a of p.allocations) {
-      let l = paymentsByInvoice.get(a.invoiceExternalId);
-      if (!l) paymentsByInvoice.set(a.invoiceExternalId, (l = []));
-      l.push({ date: p.date, amount: a.amount });
-    }
-  }
-  const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, paymentsByInvoice, cal };
+  const reductions: ReductionIndex = decisions.length ? indexReductions(input.payments ?? [], input.creditNotes ?? []) : new Map();
+  // The send window opens at the same instant for every action of the day.
+  const notBefore = policy.sendWindow && decisions.length > 0 ? windowOpensOn(today, policy.sendWindow, input.timeZone, cal) : null;
+  const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, reductions, notBefore };
   if (!grouped) {
     for (const d of decisions) actions.push(buildAction(ctx, [d], d.key, d.item.kind === 'instalment' ? 'instalment' : 'invoice', []));
   } else {
@@ -329,29 +355,34 @@ export async function evaluate(input: EvaluateInput): Promise<PlannedAction[]> {
       l.push(d);
     }
     for (const list of groups.values()) {
+      // Oldest first, whatever order the candidates came in (a full scan and an incremental run list them alike).
+      list.sort((a, b) => a.item.dueDate.localeCompare(b.item.dueDate) || a.item.invoice.externalId.localeCompare(b.item.invoice.externalId));
       const first = list[0] as Decision;
       const inv = first.item.invoice;
       const step = policy.steps[first.stepIndex] as PolicyStep;
       const ids = list.map((d) => d.item.invoice.externalId).sort();
       const key = actionKey(tenantId, `cc:${inv.customerExternalId}:${inv.currency}:${fnv1a(ids.join(','))}`, step.id, policy.version);
       const triggered = new Set(ids);
-      const others = (index.byCustomer.get(inv.customerExternalId) ?? []).filter(
-        (i) => i.currency === inv.currency && isOpen(i) && i.dueDate < today && !triggered.has(i.externalId) && !suppressed(i, pausesByCustomer.get(i.customerExternalId), today),
-      );
+      const others = (index.byCustomer.get(inv.customerExternalId) ?? []).filter((i) => i.currency === inv.currency && !triggered.has(i.externalId) && listed(i));
       actions.push(buildAction(ctx, list, key, 'customer_currency', others));
     }
   }
   actions.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
-  return actions;
+  return { actions, revisit: new Set(due.map((d) => d.item.invoice.externalId)) };
 }
 
 function suppressed(inv: Invoice, pauses: readonly Pause[] | undefined, today: string): boolean {
   return (pauses ?? []).some((p) => (!p.invoiceExternalId || p.invoiceExternalId === inv.externalId) && activeOn(p, today));
 }
 
-function mergeOverrides(policy: Policy, inv: Invoice): { disabled: boolean; skipSteps: Set<string>; minAmount: string | undefined; delayDays: number } {
+type Merged = { disabled: boolean; skipSteps: ReadonlySet<string>; minAmount: string | undefined; delayDays: number };
+/** Shared by every invoice without an override: a full scan merges overrides once per invoice. */
+const NO_OVERRIDE: Merged = { disabled: false, skipSteps: new Set(), minAmount: undefined, delayDays: 0 };
+
+function mergeOverrides(policy: Policy, inv: Invoice): Merged {
   const c = policy.customerOverrides[inv.customerExternalId];
   const i = policy.invoiceOverrides[inv.externalId];
+  if (!c && !i) return NO_OVERRIDE;
   return {
     disabled: (c?.disabled ?? false) || (i?.disabled ?? false),
     skipSteps: new Set([...(c?.skipSteps ?? []), ...(i?.skipSteps ?? [])]),
@@ -406,8 +437,8 @@ interface BuildContext {
   input: EvaluateInput;
   segments: ReadonlyMap<string, Segment>;
   creditsByGroup: ReadonlyMap<string, CreditNote[]>;
-  paymentsByInvoice: ReadonlyMap<string, Array<{ date: string; amount: string }>>;
-  cal: BusinessCalendar;
+  reductions: ReductionIndex;
+  notBefore: string | null;
 }
 
 function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scope: PlannedAction['scope'], others: Invoice[]): PlannedAction {
@@ -449,21 +480,12 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
     for (const d of decisions) {
       const i = d.item.invoice;
       if (d.item.kind === 'instalment') continue;
-      const known = ctx.paymentsByInvoice.get(i.externalId);
-      const warnings: string[] = [];
-      const p: PenaltyInput = { jurisdiction: policy.penalties.jurisdiction, amount: i.total, currency: i.currency, dueDate: i.dueDate, asOf: today, debtor: policy.penalties.debtor };
-      if (policy.penalties.contractRate) p.contractRate = policy.penalties.contractRate;
-      if (known) p.payments = known;
-      else if (new Dec(i.amountDue).lt(i.total)) {
-        p.amount = i.amountDue;
-        warnings.push('PAYMENT_DATES_UNKNOWN: interest computed on the residual only');
-      }
-      try {
-        const r = computePenalty(p);
-        penalties.push({ invoiceExternalId: i.externalId, interest: r.interest, compensation: r.compensation, compensationCurrency: r.compensationCurrency, warnings: [...warnings, ...r.warnings], error: null });
-      } catch (e) {
-        penalties.push({ invoiceExternalId: i.externalId, interest: null, compensation: null, compensationCurrency: null, warnings, error: (e as Error).message });
-      }
+      const { reductions, warnings } = reductionsFor(i, ctx.reductions);
+      const basis: PenaltyBasis = { jurisdiction: policy.penalties.jurisdiction, amount: i.total, dueDate: i.dueDate, debtor: policy.penalties.debtor, contractRate: policy.penalties.contractRate ?? null, reductions, notes: warnings };
+      // The same computation the executor repeats on the send date, so preview, plan and letter state one figure.
+      const r = penaltyFromBasis(basis, i.currency, today);
+      if (warnings.length) parts.push(...warnings);
+      penalties.push({ invoiceExternalId: i.externalId, ...r, basis });
     }
   }
   return {
@@ -478,7 +500,7 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
     templateId: step.templateId,
     dueOn: today,
     scheduledOn: first.scheduledOn,
-    notBefore: policy.sendWindow ? windowOpensOn(today, policy.sendWindow, input.timeZone, ctx.cal) : null,
+    notBefore: ctx.notBefore,
     scope,
     customerExternalId: inv.customerExternalId,
     currency,

@@ -1,6 +1,7 @@
 // Statutory late-payment interest and fixed recovery compensation (FR, UK, DE, EU, US), computed per segment with exact decimals.
 // Law: late-payment law notes (shared/reference/late-payment-law.md) §1, §2, §5, §10. Pure: the as-of date is an input.
 import { Dec, addDays, daysBetween, formatAmount, isBusinessDate, isCurrency, isDecimalString, toAmount } from '../model/index.js';
+import type { PenaltyBasis } from '../model/collections.js';
 import { deBasiszinssatz, ecbMroForHalf, frTauxLegal, halfYearOf, nextHalfYearStart, ukReferenceRate } from './rate-tables.js';
 
 export const JURISDICTIONS = ['FR', 'UK', 'DE', 'EU', 'US'] as const;
@@ -16,7 +17,10 @@ export interface PenaltyInput {
   dueDate: string;
   /** Last day counted; interest runs up to and including it (or to the day of full payment). */
   asOf: string;
-  /** Funds made available to the creditor; the payment day itself still accrues on the pre-payment balance. */
+  /**
+   * Dated reductions: funds made available to the creditor, credit notes applied, write-offs. The day of a reduction
+   * still accrues on the balance before it.
+   */
   payments?: ReadonlyArray<{ date: string; amount: string }>;
   debtor?: Party;
   /** Who the creditor is; a business creditor uses the French "autres cas" taux légal (law §1.7). */
@@ -303,9 +307,31 @@ export function computePenalty(input: PenaltyInput): PenaltyResult {
   };
 }
 
+export function isJurisdiction(x: string): x is Jurisdiction {
+  return (JURISDICTIONS as readonly string[]).includes(x);
+}
+
+/** The penalty input a planned action recorded, recomputed as of another date (the send date). */
+export function penaltyInputFromBasis(basis: PenaltyBasis, currency: string, asOf: string): PenaltyInput {
+  if (!isJurisdiction(basis.jurisdiction)) throw new Error(`unknown jurisdiction "${basis.jurisdiction}": expected one of ${JURISDICTIONS.join(', ')}`);
+  const input: PenaltyInput = { jurisdiction: basis.jurisdiction, amount: basis.amount, currency, dueDate: basis.dueDate, asOf, debtor: basis.debtor, payments: basis.reductions.map(({ date, amount }) => ({ date, amount })) };
+  if (basis.contractRate) input.contractRate = basis.contractRate;
+  return input;
+}
+
+/** The figures a planned action states; a missing rate becomes the action's error instead of a wrong figure. */
+export function penaltyFromBasis(basis: PenaltyBasis, currency: string, asOf: string): { interest: string | null; compensation: string | null; compensationCurrency: string | null; warnings: string[]; error: string | null } {
+  try {
+    const r = computePenalty(penaltyInputFromBasis(basis, currency, asOf));
+    return { interest: r.interest, compensation: r.compensation, compensationCurrency: r.compensationCurrency, warnings: [...basis.notes, ...r.warnings], error: null };
+  } catch (e) {
+    return { interest: null, compensation: null, compensationCurrency: null, warnings: [...basis.notes], error: (e as Error).message };
+  }
+}
+
 const CLI_USAGE =
   'usage: relance penalty --jurisdiction FR|UK|DE|EU|US --amount 10000.00 --currency EUR --due 2025-05-15 ' +
-  '[--paid DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--creditor business|consumer] [--notice DATE] [--contract-rate PCT] [--day-count ACT/365F|ACT/ACT]';
+  '[--paid DATE:AMOUNT ...] [--reduction DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--creditor business|consumer] [--notice DATE] [--contract-rate PCT] [--day-count ACT/365F|ACT/ACT]';
 
 /**
  * Parses `relance penalty` arguments and returns computePenalty's result. The engine has no clock:
@@ -314,7 +340,7 @@ const CLI_USAGE =
 export function runPenaltyCli(argv: string[], opts: { today?: string } = {}): PenaltyResult {
   const values = new Map<string, string>();
   const paid: string[] = [];
-  const known = new Set(['jurisdiction', 'amount', 'currency', 'due', 'paid', 'as-of', 'debtor', 'creditor', 'notice', 'contract-rate', 'day-count']);
+  const known = new Set(['jurisdiction', 'amount', 'currency', 'due', 'paid', 'reduction', 'as-of', 'debtor', 'creditor', 'notice', 'contract-rate', 'day-count']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n${CLI_USAGE}`);
@@ -329,7 +355,8 @@ export function runPenaltyCli(argv: string[], opts: { today?: string } = {}): Pe
     }
     if (!known.has(name)) throw new Error(`unknown option --${name}\n${CLI_USAGE}`);
     if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value\n${CLI_USAGE}`);
-    if (name === 'paid') paid.push(value);
+    // A credit note applied or a write-off reduces the balance from its date exactly as a payment does.
+    if (name === 'paid' || name === 'reduction') paid.push(`${name}\u0000${value}`);
     else if (values.has(name)) throw new Error(`--${name} given twice`);
     else values.set(name, value);
   }
@@ -355,10 +382,11 @@ export function runPenaltyCli(argv: string[], opts: { today?: string } = {}): Pe
   };
   const amount = money('amount', need('amount'));
   const due = date('due', need('due'));
-  const payments = paid.map((p) => {
+  const payments = paid.map((entry) => {
+    const [name, p] = entry.split('\u0000') as [string, string];
     const m = /^(\d{4}-\d{2}-\d{2}):(.+)$/.exec(p);
-    if (!m) throw new Error(`--paid "${p}" must be DATE:AMOUNT, e.g. 2025-06-10:4000.00`);
-    return { date: date('paid', m[1] as string), amount: money('paid', m[2] as string) };
+    if (!m) throw new Error(`--${name} "${p}" must be DATE:AMOUNT, e.g. 2025-06-10:4000.00`);
+    return { date: date(name, m[1] as string), amount: money(name, m[2] as string) };
   });
   const party = (name: string): Party | undefined => {
     const v = values.get(name);

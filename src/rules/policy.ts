@@ -51,6 +51,59 @@ export const Override = z.object({
 });
 export type Override = z.infer<typeof Override>;
 
+/** The steps in time order, or the given order with the problem that prevents sorting them. */
+interface StepOrder {
+  steps: PolicyStep[];
+  problem: { index: number; message: string } | null;
+}
+
+const dPlus = (n: number) => (n < 0 ? `D${n}` : `D+${n}`);
+
+/**
+ * The steps in time order. The evaluator walks back from the last step and stops at the first one already planned,
+ * so a step listed after a later one would block it forever: sorting here makes list order mean time order.
+ * A step counted from the previous one stays right after it (moving it would change what it counts from); when
+ * such chains cannot be put in order, the problem names the steps. Order is by nominal days (a business day
+ * counts as one day), ties keep the order given.
+ */
+export function orderSteps(steps: readonly PolicyStep[]): StepOrder {
+  const chains: Array<{ start: number; members: Array<{ step: PolicyStep; index: number; nominal: number }> }> = [];
+  let nominal = 0;
+  for (const [index, step] of steps.entries()) {
+    const last = chains.at(-1);
+    if (step.offset.from === 'previous' && last) {
+      if (step.offset.days < 0) {
+        const prev = last.members.at(-1)?.step.id ?? '';
+        return { steps: [...steps], problem: { index, message: `step "${step.id}" counts ${-step.offset.days} days back from "${prev}": count it from the due date instead` } };
+      }
+      nominal += step.offset.days;
+      last.members.push({ step, index, nominal });
+    } else {
+      nominal = step.offset.days;
+      chains.push({ start: nominal, members: [{ step, index, nominal }] });
+    }
+  }
+  const flat = chains
+    .map((c, n) => ({ c, n }))
+    .sort((a, b) => a.c.start - b.c.start || a.n - b.n)
+    .flatMap(({ c }) => c.members);
+  for (let i = 1; i < flat.length; i++) {
+    const before = flat[i - 1]!;
+    const here = flat[i]!;
+    if (here.nominal >= before.nominal) continue;
+    // The chain that ends later holds a step counted from the previous one; the other step is the one to move.
+    const [chained, other] = here.step.offset.from === 'previous' ? [here, before] : [before, here];
+    return {
+      steps: [...steps],
+      problem: {
+        index: other.index,
+        message: `step "${other.step.id}" (${dPlus(other.nominal)}) falls before step "${chained.step.id}" (${dPlus(chained.nominal)}), which counts from the step before it: count "${chained.step.id}" from the due date, or move "${other.step.id}"`,
+      },
+    };
+  }
+  return { steps: flat.map((m) => m.step), problem: null };
+}
+
 export const Policy = z
   .object({
     id: z.string().min(1),
@@ -78,7 +131,11 @@ export const Policy = z
       seen.add(s.id);
       if (i === 0 && s.offset.from === 'previous') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'offset', 'from'], message: 'the first step has no previous step' });
     });
-  });
+    const { problem } = orderSteps(p.steps);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['steps', problem.index, 'offset', 'days'], message: problem.message });
+  })
+  // Saved and evaluated in time order, whatever order the steps were written or added in.
+  .transform((p) => ({ ...p, steps: orderSteps(p.steps).steps }));
 export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
 

@@ -39,6 +39,18 @@ describe('relance penalty', () => {
     expect(bad.stderr).toMatch(/RATES_FILE=.*source/);
   });
 
+  it('counts dated reductions (a credit note applied, a write-off) like payments: issue 16, 7.66 on 1000 − 100 − 400', async () => {
+    const r = await runCli(['penalty', '--jurisdiction', 'FR', '--amount', '1000.00', '--currency', 'EUR', '--due', '2026-03-02', '--paid', '2026-03-10:100.00', '--reduction', '2026-03-20:400.00', '--as-of', '2026-04-01']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { segments: { balance: string; days: number; interest: string }[]; interest: string };
+    // By hand at 12.15 %: 1000 × 8/365 = 2.66, 900 × 10/365 = 3.00, 500 × 12/365 = 2.00.
+    expect(out.segments.map((s) => [s.balance, s.days, s.interest])).toEqual([['1000.00', 8, '2.66'], ['900.00', 10, '3.00'], ['500.00', 12, '2.00']]);
+    expect(out.interest).toBe('7.66');
+    const bad = await runCli(['penalty', '--jurisdiction', 'FR', '--amount', '1000.00', '--currency', 'EUR', '--due', '2026-03-02', '--reduction', '400', '--as-of', '2026-04-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--reduction "400" must be DATE:AMOUNT');
+  });
+
   it('exits 2 with the reason on bad arguments', async () => {
     const r = await runCli(['penalty', '--amount', '12.5']);
     expect(r.code).toBe(2);

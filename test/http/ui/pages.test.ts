@@ -133,22 +133,7 @@ describe('forms', () => {
     const t = await seedTenant(sql, [customer('c1')], []);
     const user = new Browser(app);
     await user.signIn(t.tenant.id);
-    const page = await (await user.request('/policy')).text();
-    const form = Object.fromEntries(
-      [...page.matchAll(/<(?:input|textarea|select)[^>]*>/g)]
-        .map((m) => [/name="([^"]+)"/.exec(m[0])?.[1], decode(/value="([^"]*)"/.exec(m[0])?.[1] ?? '')] as const)
-        .filter((e): e is [string, string] => Boolean(e[0])),
-    );
-    // Selects and textareas carry their value elsewhere; the defaults for a French tenant:
-    const base: Record<string, string> = { ...form, calendar: 'FR', groupBy: 'invoice', customerOverrides: '{}', invoiceOverrides: '{}' };
-    for (let i = 0; i < Number(base['stepCount']); i++) {
-      base[`s.${i}.channel`] = i === 4 ? 'letter' : i === 5 ? 'handoff' : 'email';
-      base[`s.${i}.unit`] = 'calendar';
-      base[`s.${i}.from`] = 'due';
-      delete base[`s.${i}.remove`];
-      delete base[`s.${i}.includePenalties`];
-    }
-    delete base['_csrf'];
+    const base = frenchPolicyForm(await (await user.request('/policy')).text());
     const bad = await user.post('/policy', { ...base, op: 'save', 's.1.days': 'soon', 's.2.id': 'Bad Id' });
     expect(bad.status).toBe(422);
     const html = await bad.text();
@@ -168,6 +153,25 @@ describe('forms', () => {
     const stored = await activePolicy(sql, t.tenant.id);
     expect(stored?.version).toBe(1);
     expect((stored!.document as { steps: { id: string; offset: { days: number } }[] }).steps[1]).toMatchObject({ id: 'reminder-1', offset: { days: 5 } });
+  });
+
+  it('adds a step at its place in time, and saves steps in time order whatever order they are written in', async () => {
+    const t = await seedTenant(sql, [customer('c1')], []);
+    const user = new Browser(app);
+    await user.signIn(t.tenant.id);
+    const base = frenchPolicyForm(await (await user.request('/policy')).text());
+    const added = frenchPolicyForm(await (await user.post('/policy', { ...base, op: 'add', newStepDays: '25' })).text(), ['email', 'email', 'email', 'email', 'call', 'letter', 'handoff']);
+    expect(Object.keys(added).filter((k) => k.endsWith('.days')).sort().map((k) => [k, added[k]])).toEqual([
+      ['s.0.days', '-3'], ['s.1.days', '1'], ['s.2.days', '8'], ['s.3.days', '15'], ['s.4.days', '25'], ['s.5.days', '30'], ['s.6.days', '45'],
+    ]);
+    expect([added['s.4.id'], added['stepCount']]).toEqual(['', '7']);
+    const ids = (doc: unknown) => (doc as { steps: { id: string }[] }).steps.map((s) => s.id);
+    expect((await user.post('/policy', { ...added, op: 'save', 's.4.id': 'call', 's.4.templateId': 'fr.call' })).status).toBe(200);
+    expect(ids((await activePolicy(sql, t.tenant.id))?.document)).toEqual(['courtesy', 'reminder-1', 'reminder-2', 'firm', 'call', 'formal-notice', 'handoff']);
+    // A step appended after the hand-off (the API, an older page) is saved at its place too.
+    const appended = { ...base, op: 'save', stepCount: '7', 's.6.id': 'call-2', 's.6.days': '25', 's.6.unit': 'calendar', 's.6.from': 'due', 's.6.channel': 'call', 's.6.templateId': 'fr.call' };
+    expect((await user.post('/policy', appended)).status).toBe(200);
+    expect(ids((await activePolicy(sql, t.tenant.id))?.document)).toEqual(['courtesy', 'reminder-1', 'reminder-2', 'firm', 'call-2', 'formal-notice', 'handoff']);
   });
 
   it('adds a dispute with validation, then resolves it', async () => {
@@ -217,6 +221,26 @@ describe('OAuth callback', () => {
     expect((await user.request(`/oauth/quickbooks/callback?code=x&state=${state}`)).status).toBe(400);
   });
 });
+
+/** The policy form as the page renders it, with the select values a French tenant's defaults have (channels per block). */
+function frenchPolicyForm(page: string, channels = ['email', 'email', 'email', 'email', 'letter', 'handoff']): Record<string, string> {
+  const form = Object.fromEntries(
+    [...page.matchAll(/<(?:input|textarea|select)[^>]*>/g)]
+      .map((m) => [/name="([^"]+)"/.exec(m[0])?.[1], decode(/value="([^"]*)"/.exec(m[0])?.[1] ?? '')] as const)
+      .filter((e): e is [string, string] => Boolean(e[0])),
+  );
+  // Selects and textareas carry their value elsewhere; the defaults for a French tenant:
+  const base: Record<string, string> = { ...form, calendar: 'FR', groupBy: 'invoice', customerOverrides: '{}', invoiceOverrides: '{}' };
+  for (let i = 0; i < Number(base['stepCount']); i++) {
+    base[`s.${i}.channel`] = channels[i] ?? 'email';
+    base[`s.${i}.unit`] = 'calendar';
+    base[`s.${i}.from`] = 'due';
+    delete base[`s.${i}.remove`];
+    delete base[`s.${i}.includePenalties`];
+  }
+  delete base['_csrf'];
+  return base;
+}
 
 const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 

@@ -105,6 +105,37 @@ export function formToDocument(form: Form, current: Policy): { doc: Record<strin
 
 const NEW_STEP = { id: '', days: '', unit: 'calendar', from: 'due', channel: 'email', templateId: '' };
 
+/**
+ * The form with one more empty step block at its place in time: before the first step counted from the due date that
+ * comes later (never between a step and the one counted from it), at the end when no day is given. Saving sorts
+ * the steps too (the Policy schema does); inserting here shows the step where it will run.
+ */
+export function insertStepBlock(form: Form, days: string | undefined): Form {
+  const count = Number(form['stepCount'] ?? 0) || 0;
+  const day = days !== undefined && /^-?\d+$/.test(days.trim()) ? Number(days.trim()) : null;
+  let at = count;
+  if (day !== null) {
+    for (let i = 0; i < count; i++) {
+      const d = num(form[`s.${i}.days`]);
+      if (form[`s.${i}.from`] !== 'previous' && typeof d === 'number' && d > day) {
+        at = i;
+        break;
+      }
+    }
+  }
+  const out: Form = {};
+  for (const [key, value] of Object.entries(form)) {
+    const m = /^s\.(\d+)\.(.+)$/.exec(key);
+    if (!m) out[key] = value;
+    else out[`s.${Number(m[1]) >= at ? Number(m[1]) + 1 : Number(m[1])}.${m[2]}`] = value;
+  }
+  for (const [key, value] of Object.entries(NEW_STEP)) out[`s.${at}.${key}`] = value;
+  if (day !== null) out[`s.${at}.days`] = String(day);
+  delete out['newStepDays'];
+  out['stepCount'] = String(count + 1);
+  return out;
+}
+
 async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record<string, string>, info: { version: number | null; saved?: number }) {
   const t = c.get('t');
   const csrf = c.get('session').csrfToken;
@@ -286,6 +317,8 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
           <button type="submit" name="op" value="save">
             {t.save}
           </button>
+          <label for="p-new-days">{t.offsetDays}</label>
+          <input id="p-new-days" type="text" inputmode="numeric" name="newStepDays" value="" size={4} />
           <button type="submit" name="op" value="add" class="secondary">
             + {t.addStep}
           </button>
@@ -311,10 +344,7 @@ export function policyRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
     if (form['op'] === 'add') {
       // Adding a step only re-renders the form with one more empty block; nothing is saved yet.
-      const n = Number(form['stepCount'] ?? 0) || 0;
-      for (const [key, value] of Object.entries(NEW_STEP)) form[`s.${n}.${key}`] = value;
-      form['stepCount'] = String(n + 1);
-      return policyPage(c, deps, form, {}, { version: stored?.version ?? null });
+      return policyPage(c, deps, insertStepBlock(form, form['newStepDays']), {}, { version: stored?.version ?? null });
     }
     const { doc, jsonErrors, formIndex } = formToDocument(form, current);
     const parsed = Policy.safeParse(doc);

@@ -1,0 +1,35 @@
+// Grouped actions (customer + currency): the minimum amount is checked against what the action claims, and its explanation prints that figure.
+import { describe, expect, it } from 'vitest';
+import type { Customer, Invoice } from '../../src/model/index.js';
+import type { Pause } from '../../src/model/collections.js';
+import { FRENCH_B2B_POLICY, evaluate, type Policy } from '../../src/rules/index.js';
+
+const T = 'tenant-1';
+const policy: Policy = { ...FRENCH_B2B_POLICY, groupBy: 'customer_currency' };
+const customers: Customer[] = [{ externalId: 'c1', name: 'Acme', emails: [], tags: [], active: true }];
+const inv = (id: string, due: string, amountDue: string): Invoice => ({
+  externalId: id, number: `F-${id}`, customerExternalId: 'c1', issueDate: '2026-02-01', dueDate: due, currency: 'EUR', total: amountDue, amountDue, status: 'open', lines: [],
+});
+const dispute: Pause = { id: 'd1', kind: 'dispute', reason: 'contested delivery', owner: 'ana', startsOn: '2026-03-01', expiresOn: null, customerExternalId: 'c1', invoiceExternalId: 'B', instalments: [] };
+const earlierStepsOf = (id: string) => new Set(['courtesy', 'reminder-1', 'reminder-2', 'firm'].map((s) => `${T}|inv:${id}|${s}|v1`));
+const run = (invoices: Invoice[], pauses: Pause[], planned: Set<string>) =>
+  evaluate({ tenantId: T, today: '2026-04-01', timeZone: 'Europe/Paris', policy, customers, invoices, pauses, alreadyPlanned: planned, segments: new Map([['c1', 'watch']]) });
+
+describe('grouped minimum amount', () => {
+  it('a disputed invoice does not lift a 30.00 formal notice over its 50.00 minimum', async () => {
+    const actions = await run([inv('A', '2026-03-02', '30.00'), inv('B', '2026-03-02', '500.00')], [dispute], earlierStepsOf('A'));
+    expect(actions.map((a) => [a.stepId, a.amountDue])).toEqual([]);
+  });
+
+  it('nor does an invoice not yet due', async () => {
+    const actions = await run([inv('A', '2026-03-02', '30.00'), inv('C', '2026-05-30', '500.00')], [], earlierStepsOf('A'));
+    expect(actions.map((a) => [a.stepId, a.amountDue])).toEqual([]);
+  });
+
+  it('two overdue invoices listed together reach it, and the explanation prints what is claimed', async () => {
+    const planned = new Set([...earlierStepsOf('A'), ...earlierStepsOf('D')]);
+    const actions = await run([inv('A', '2026-03-02', '30.00'), inv('B', '2026-03-02', '500.00'), inv('D', '2026-03-02', '25.00')], [dispute], planned);
+    expect(actions.map((a) => [a.stepId, a.amountDue, a.invoices.map((l) => l.externalId)])).toEqual([['formal-notice', '55.00', ['A', 'D']]]);
+    expect(actions[0]?.explain).toContain('55.00 EUR ≥ 50.00');
+  });
+});
