@@ -5,9 +5,12 @@ import type { RateGate } from './rate-gate.js';
 import { parseWithSourceText } from './source-text.js';
 import type { Connector, OAuthClientConfig, ProviderHttp, RequestOptions } from './types.js';
 
-/** Supplies a valid access token; `force` after a 401 refreshes even if the token looks fresh. */
+/**
+ * Supplies a valid access token; `force` after a 401 refreshes even if the token looks fresh, unless `rejected` (the
+ * token the 401 answered) has already been replaced: a late 401 on an old token must not spend the refresh token again.
+ */
 export interface AccessTokenSource {
-  accessToken(force?: boolean): Promise<string>;
+  accessToken(force?: boolean, rejected?: string): Promise<string>;
 }
 
 /** One finished request, for metrics and the sync report (no headers or bodies: they may hold secrets). */
@@ -91,6 +94,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     let attempt = 0;
     let throttled = 0;
     let refreshed = false;
+    // The token the last attempt was sent with: a 401 names it when asking for a new one.
+    let sentWith: string | undefined;
     for (;;) {
       attempt++;
       const release = await gate.acquire(gateKey, connector.provider, connector.rateLimits);
@@ -99,6 +104,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       let networkError: unknown = null;
       try {
         const token = await tokens.accessToken(false);
+        sentWith = token;
         response = await instance.request({
           method,
           baseURL,
@@ -151,7 +157,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       if (error instanceof AuthExpired && !refreshed) {
         // One forced refresh: the token may have been revoked early or expired in flight.
         refreshed = true;
-        await tokens.accessToken(true);
+        await tokens.accessToken(true, sentWith);
         attempt--;
         continue;
       }

@@ -44,14 +44,14 @@ export function createTokenSource(options: TokenSourceOptions): AccessTokenSourc
   };
   const fresh = (t: OAuthTokens) => Date.parse(t.accessTokenExpiresAt) - now() > ahead;
 
-  async function refresh(force: boolean, stale: OAuthTokens | null): Promise<OAuthTokens> {
+  async function refresh(force: boolean, stale: string): Promise<OAuthTokens> {
     try {
       return await sql.begin(async (tx) => {
         const db = tx as unknown as Sql;
         await db`select pg_advisory_xact_lock(hashtextextended(${`relance:refresh:${connectionId}`}, 0))`;
         const current = await load(db);
         // Someone else refreshed while we waited for the lock.
-        if (current.accessToken !== stale?.accessToken && fresh(current)) return current;
+        if (current.accessToken !== stale && fresh(current)) return current;
         if (!force && fresh(current)) return current;
         const rotated = await connector.auth.refresh(client, current);
         await saveCredentials(db, secretKey, tenantId, connectionId, rotated);
@@ -66,10 +66,12 @@ export function createTokenSource(options: TokenSourceOptions): AccessTokenSourc
   }
 
   return {
-    async accessToken(force = false) {
+    async accessToken(force = false, rejected?: string) {
       if (!cached) cached = await load(sql);
+      // A 401 answering a token this process has already replaced: the newer one is the answer, not another refresh.
+      if (force && rejected !== undefined && rejected !== cached.accessToken && fresh(cached)) return cached.accessToken;
       if (force || !fresh(cached)) {
-        inflight ??= refresh(force, cached).finally(() => (inflight = null));
+        inflight ??= refresh(force, rejected ?? cached.accessToken).finally(() => (inflight = null));
         cached = await inflight;
       }
       return cached.accessToken;
