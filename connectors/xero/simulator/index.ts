@@ -305,6 +305,9 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
         } else if (rec.kind === 'Payment') {
           store.deletePayment(rec);
         } else {
+          // Xero deletes only drafts and submitted documents; an approved one must be voided.
+          const status = store.status(rec);
+          if (status !== 'DRAFT' && status !== 'SUBMITTED') throw new Error(`${rec.number} is ${status}: Xero deletes only DRAFT or SUBMITTED documents; void it instead`);
           store.setStatus(rec, 'DELETED');
         }
       },

@@ -84,7 +84,10 @@ describe('Xero simulator listing', () => {
     expect(none.body.Invoices).toEqual([]);
 
     const authorised = h.sim.data.list('Invoice').filter((i) => i.Status === 'AUTHORISED' && i.AmountPaid === 0 && i.AmountCredited === 0);
-    const [a, b, c] = authorised as [Rec, Rec, Rec];
+    const [a, c] = authorised as [Rec, Rec];
+    // Xero deletes only drafts: an approved invoice is voided.
+    const b = h.sim.data.list('Invoice').find((i) => i.Status === 'DRAFT') as Rec;
+    expect(() => h.sim.data.remove('Invoice', String(c.InvoiceID))).toThrow(/deletes only DRAFT or SUBMITTED/);
     h.clock.advance(60);
     h.sim.data.void('Invoice', String(a.InvoiceID));
     h.clock.advance(60);
