@@ -7,6 +7,7 @@ import { brokenPromiseAlert } from './alerts.js';
 import { calendarFor, windowOpensOn, type BusinessCalendar } from './business-calendar.js';
 import { computePenalty, type PenaltyInput } from './late-payment-interest.js';
 import type { Policy, PolicyStep, Segment } from './policy.js';
+import type { RateBook } from './rate-tables.js';
 import { isBrokenPromise, segmentCustomers, type RiskThresholds } from './risk.js';
 
 /** Invoices bucketed once by due date and customer, so a daily run can look only at the due dates that matter. */
@@ -57,6 +58,8 @@ export interface EvaluateInput {
   since?: string;
   /** Invoices whose facts changed since `since` (invoice, its customer, its pauses or segment). */
   changed?: ReadonlySet<string>;
+  /** Reference rates fetched from their publishers (src/rates), for penalty figures. */
+  rates?: RateBook;
 }
 
 /** Deterministic key: tenant, scope (invoice, instalment or customer+currency group), step and policy version. */
@@ -453,6 +456,7 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
       const warnings: string[] = [];
       const p: PenaltyInput = { jurisdiction: policy.penalties.jurisdiction, amount: i.total, currency: i.currency, dueDate: i.dueDate, asOf: today, debtor: policy.penalties.debtor };
       if (policy.penalties.contractRate) p.contractRate = policy.penalties.contractRate;
+      if (input.rates) p.rates = input.rates;
       if (known) p.payments = known;
       else if (new Dec(i.amountDue).lt(i.total)) {
         p.amount = i.amountDue;

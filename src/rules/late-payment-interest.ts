@@ -1,7 +1,7 @@
 // Statutory late-payment interest and fixed recovery compensation (FR, UK, DE, EU, US), computed per segment with exact decimals.
 // Law: late-payment law notes (shared/reference/late-payment-law.md) §1, §2, §5, §10. Pure: the as-of date is an input.
 import { Dec, addDays, daysBetween, formatAmount, isBusinessDate, isCurrency, isDecimalString, toAmount } from '../model/index.js';
-import { deBasiszinssatz, ecbMroForHalf, frTauxLegal, halfYearOf, nextHalfYearStart, ukReferenceRate } from './rate-tables.js';
+import { deBasiszinssatz, ecbMroForHalf, frTauxLegal, halfYearOf, nextHalfYearStart, ukReferenceRate, type RateBook } from './rate-tables.js';
 
 export const JURISDICTIONS = ['FR', 'UK', 'DE', 'EU', 'US'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
@@ -28,6 +28,8 @@ export interface PenaltyInput {
   contractRate?: string;
   /** ACT/365F by default (all practitioner examples); ACT/ACT divides each day by its year's length (law §10.6). */
   dayCount?: DayCount;
+  /** Rates fetched from the publishers (src/rates); without them only RATES_FILE and the shipped table are known. */
+  rates?: RateBook;
 }
 
 export interface PenaltySegment {
@@ -134,7 +136,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         segmentedByHalfYear: true,
         rateFor: (d) => {
           const h = halfYearOf(d);
-          const mro = new Dec(ecbMroForHalf(h));
+          const mro = new Dec(ecbMroForHalf(h, input.rates));
           return { rate: mro.plus(10), reference: mro, margin: new Dec(10), period: h };
         },
         compensation: eur40,
@@ -152,7 +154,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         return { name: 'UK_CONTRACT', start: dueNext, segmentedByHalfYear: false, rateFor: fixed(contract, h), compensation: ukFixed };
       }
       // Fixed for the whole delay: the reference of the half-year in which interest starts (law §2.5).
-      const ref = new Dec(ukReferenceRate(h));
+      const ref = new Dec(ukReferenceRate(h, input.rates));
       return {
         name: 'UK_LPCDA',
         start: dueNext,
@@ -173,7 +175,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         segmentedByHalfYear: true,
         rateFor: (d) => {
           const h = halfYearOf(d);
-          const base = new Dec(deBasiszinssatz(h));
+          const base = new Dec(deBasiszinssatz(h, input.rates));
           const statutory = base.plus(margin);
           if (contract && contract.gt(statutory)) return { rate: contract, reference: null, margin: null, period: h };
           return { rate: statutory, reference: base, margin, period: h };
@@ -192,7 +194,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         segmentedByHalfYear: true,
         rateFor: (d) => {
           const h = halfYearOf(d);
-          const mro = new Dec(ecbMroForHalf(h));
+          const mro = new Dec(ecbMroForHalf(h, input.rates));
           const statutory = mro.plus(8);
           if (contract && contract.gt(statutory)) return { rate: contract, reference: null, margin: null, period: h };
           return { rate: statutory, reference: mro, margin: new Dec(8), period: h };
@@ -311,7 +313,7 @@ const CLI_USAGE =
  * Parses `relance penalty` arguments and returns computePenalty's result. The engine has no clock:
  * --as-of defaults to opts.today, else to the date of the last payment when the invoice is fully paid.
  */
-export function runPenaltyCli(argv: string[], opts: { today?: string } = {}): PenaltyResult {
+export function runPenaltyCli(argv: string[], opts: { today?: string; rates?: RateBook } = {}): PenaltyResult {
   const values = new Map<string, string>();
   const paid: string[] = [];
   const known = new Set(['jurisdiction', 'amount', 'currency', 'due', 'paid', 'as-of', 'debtor', 'creditor', 'notice', 'contract-rate', 'day-count']);
@@ -385,5 +387,6 @@ export function runPenaltyCli(argv: string[], opts: { today?: string } = {}): Pe
   if (notice !== undefined) input.noticeDate = date('notice', notice);
   if (contractRate !== undefined) input.contractRate = contractRate;
   if (dayCount) input.dayCount = dayCount;
+  if (opts.rates) input.rates = opts.rates;
   return computePenalty(input);
 }
