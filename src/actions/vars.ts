@@ -2,6 +2,7 @@
 import { Dec, addDays, daysBetween, formatAmount, type Customer, type Invoice } from '../model/index.js';
 import type { PlannedAction } from '../model/collections.js';
 import { computePenalty, type PenaltyResult } from '../rules/late-payment-interest.js';
+import type { RateBook } from '../rules/rate-tables.js';
 import { formatDate, formatMoney, formatRate, type Language } from './format.js';
 import type { Family } from './templates/catalog.js';
 
@@ -69,7 +70,7 @@ export interface MessageVars {
 }
 
 /** Statutory interest and fixed sum per triggered invoice, computed on the send date (law §10); instalments carry none. */
-export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string, Invoice>, family: Family, asOf: string): InvoicePenalty[] {
+export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string, Invoice>, family: Family, asOf: string, rates?: RateBook): InvoicePenalty[] {
   const out: InvoicePenalty[] = [];
   for (const line of action.invoices) {
     if (!line.triggered || line.instalmentOf) continue;
@@ -83,6 +84,7 @@ export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string,
       dueDate: inv.dueDate,
       asOf,
       debtor: 'business',
+      ...(rates ? { rates } : {}),
     });
     out.push({ invoiceExternalId: inv.externalId, result, residualOnly });
   }
