@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRatePublishers } from '../../src/simulator/rate-publishers.js';
 import { runCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
 import { useIsolatedDatabase } from '../support/db.js';
 
-const { url } = useIsolatedDatabase();
+const { sql, url } = useIsolatedDatabase();
 let sim: Awaited<ReturnType<typeof serveRatePublishers>>;
 beforeAll(async () => {
   sim = await serveRatePublishers({ today: '2026-12-04' });
@@ -41,5 +42,32 @@ describe('relance rates', () => {
     expect(out.interest).toBe('285.57');
     expect(out.compensation).toBe('40.00');
     expect(out.total).toBe('325.57');
+  });
+
+  it('the demo company\'s preview states penalties on its firm reminders and formal notices, from the simulated publishers', { timeout: 120_000 }, async () => {
+    const env = { DATABASE_URL: url, RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-rates-')), LOG_LEVEL: 'warn', ...sim.simulator.env };
+    const connect = await runCli(['connect', 'quickbooks', '--demo', '--invoices', '120', '--seed', '9', '--port', String(await freePort())], { env });
+    expect(connect.code, connect.stderr).toBe(0);
+    const id = connect.stdout.trim();
+    expect((await runCli(['sync', id], { env })).code).toBe(0);
+    type Preview = { days: { actions: { stepId: string; penalties: { interest: string | null; compensation: string | null; error: string | null }[] }[] }[] };
+    const penalties = async () => {
+      const r = await runCli(['preview', id, '--days', '30', '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as Preview).days.flatMap((d) => d.actions).filter((a) => a.penalties.length > 0);
+    };
+    await sql`truncate reference_rates`;
+    const waiting = await penalties();
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.flatMap((a) => a.penalties).some((p) => /RATE_MISSING\(2026-H2\)/.test(p.error ?? ''))).toBe(true);
+    expect((await runCli(['rates', '--refresh'], { env })).code).toBe(0);
+    const stated = await penalties();
+    expect(new Set(stated.map((a) => a.stepId))).toEqual(new Set(waiting.map((a) => a.stepId)));
+    expect([...new Set(stated.map((a) => a.stepId))].sort()).toEqual(expect.arrayContaining(['firm', 'formal-notice']));
+    for (const p of stated.flatMap((a) => a.penalties)) {
+      expect(p.error).toBeNull();
+      expect(p.interest).toMatch(/^\d+\.\d{2}$/);
+      expect(p.compensation).toBe('40.00');
+    }
   });
 });
