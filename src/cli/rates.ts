@@ -40,9 +40,13 @@ export async function runRates(args: string[], config: Config): Promise<number> 
  */
 export async function fetchedRatesIfAny(config: Config | null): Promise<RateBook | undefined> {
   if (!config || (!config.DATABASE_URL && !existsSync(join(config.home, 'pgdata')))) return undefined;
-  const runtime = await openRuntime(config);
+  // Read only: a penalty computation never migrates or writes; a database without the rates table has none fetched.
+  const runtime = await openRuntime(config, { migrate: false });
   try {
     return await loadRateBook(runtime.sql);
+  } catch (err) {
+    process.stderr.write(`No fetched reference rates read (${err instanceof Error ? err.message : String(err)}); using RATES_FILE and the shipped table.\n`);
+    return undefined;
   } finally {
     await runtime.close();
   }

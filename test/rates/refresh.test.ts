@@ -4,7 +4,8 @@ import { createRateHttp } from '../../src/rates/http.js';
 import { refreshRates } from '../../src/rates/refresh.js';
 import { serveRatePublishers, SIMULATED_CHANGES } from '../../src/simulator/rate-publishers.js';
 import { listStoredRates, loadRateBook } from '../../src/store/rates.js';
-import { useIsolatedDatabase } from '../support/db.js';
+import { runRatesJob } from '../../src/rates/job.js';
+import { newTenant, useIsolatedDatabase } from '../support/db.js';
 
 const { sql } = useIsolatedDatabase();
 let sim: Awaited<ReturnType<typeof serveRatePublishers>>;
@@ -78,5 +79,18 @@ describe('refreshRates', () => {
     expect((await loadRateBook(sql)).ecbMro?.['2026-H1']).toBe('2.15');
     const again = await refresh('2026-07-02');
     expect(again[0]?.revisions).toEqual([]);
+  });
+
+  it('the scheduled job alerts each tenant\'s team of a revision once, however often it runs', async () => {
+    const { tenant } = await newTenant(sql);
+    const job = () => runRatesJob(sql, { now: new Date('2026-07-02T08:00:00Z'), timeZone: 'Europe/Paris', env: sim.simulator.env, http });
+    sim.simulator.state.today = '2026-07-02';
+    await job();
+    sim.simulator.state.changes.uk_bank_rate = sim.simulator.state.changes.uk_bank_rate.map(([d, v]) => (d === '2026-05-07' ? [d, '3.25'] as const : [d, v] as const));
+    await job();
+    await job();
+    const alerts = await sql<{ payload: { kind: string; severity: string; data: Record<string, string> } }[]>`select payload from outbox where tenant_id = ${tenant.id} and kind = 'alert'`;
+    expect(alerts.map((a) => a.payload)).toEqual([expect.objectContaining({ kind: 'rate_revised', severity: 'critical', data: expect.objectContaining({ rate: 'uk_bank_rate', period: '2026-H2', stored: '3.50', offered: '3.25' }) })]);
+    expect((await loadRateBook(sql)).ukBankRate?.['2026-H2']).toBe('3.50');
   });
 });
