@@ -91,8 +91,10 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
   const input = await evaluationInput(sql, facts, today);
   const actions = await evaluate(input);
   const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
-  // Keyed by the tenant (not the connection) so a missing rate alerts the team once per period.
-  alerts.push(...rateMissingAlerts(tenantId, today, facts.policy.penalties?.jurisdiction ?? null, missingRates(input.rates ?? {}, today)));
+  // Only when a step's penalties actually wait; keyed by the tenant (not the connection or invoice): once per period.
+  if (actions.some((a) => a.penalties.some((p) => p.error !== null))) {
+    alerts.push(...rateMissingAlerts(tenantId, today, facts.policy.penalties?.jurisdiction ?? null, missingRates(input.rates ?? {}, today)));
+  }
   const items: PlannedOutboxItem[] = [
     ...actions.map((a) => ({
       idempotencyKey: a.idempotencyKey,
