@@ -36,6 +36,10 @@ export const ConfigSchema = z.object({
   ALERT_WEBHOOK_URL: optionalUrl(['https://', 'http://']),
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   RATES_FILE: z.string().optional(),
+  // Reference-rate publishers (src/rates/publishers.ts); set them for a mirror, a proxy or `relance simulate-rates`.
+  RATES_ECB_URL: optionalUrl(['https://', 'http://']),
+  RATES_BOE_URL: optionalUrl(['https://', 'http://']),
+  RATES_BUNDESBANK_URL: optionalUrl(['https://', 'http://']),
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   RELANCE_ADMIN_EMAIL: z.string().email().default('admin@localhost'),
   RELANCE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

@@ -1,4 +1,5 @@
 // Wires the action executor to the service: SMTP from SMTP_URL, facts from the store, write-back through the connection's connector, alerts by email and log.
+import { loadRateBook } from '../src/store/rates.js';
 import { createSmtpTransport, executeDue, storeLookups, type ActionAlert, type ExecutorDeps } from '../src/actions/index.js';
 import type { Service } from '../src/service.js';
 import { createHmac } from 'node:crypto';
@@ -58,6 +59,7 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
       return lookups.freshness(ctx, ids);
     },
     alert,
+    rates: () => loadRateBook(service.runtime.sql),
     // The company's edited templates (validated when saved, and again by the executor before use).
     async templates(tenantId, templateId, lang) {
       const stored = await getTenantTemplate(service.runtime.sql, tenantId, templateId, lang);

@@ -9,6 +9,7 @@ import { getConnection } from '../src/store/tenants.js';
 import { syncConnection, syncRecords } from '../src/sync/engine.js';
 import { createTokenSource } from '../src/connectors/tokens.js';
 import { clientConfigFor } from '../src/connectors/clients.js';
+import { runRatesJob } from '../src/rates/job.js';
 import { createActionExecutor } from './actions.js';
 
 export interface ProcessorOptions {
@@ -93,6 +94,13 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       const connector = service.registry.get(connection.provider);
       // Refreshes only when the token expires within the window: a schedule every 10 minutes keeps it ahead of expiry.
       await createTokenSource({ sql, secretKey: service.runtime.secretKey, connector, client: clientConfigFor(service.config, connection.provider, connection), tenantId, connectionId, refreshAheadMs: 15 * 60_000 }).accessToken(false);
+    },
+
+    async rates() {
+      const outcomes = await runRatesJob(sql, { timeZone: service.config.DEFAULT_TIME_ZONE, log: (entry, msg) => log.warn(entry, msg) });
+      log.info({ rates: outcomes.map((o) => ({ kind: o.kind, status: o.status, stored: o.stored, revisions: o.revisions.length })) }, 'reference rates refreshed');
+      // A publisher down is retried by the next run (daily, or the job's own retry): nothing partial was stored.
+      if (outcomes.some((o) => o.status === 'unavailable')) throw new Error(outcomes.filter((o) => o.status === 'unavailable').map((o) => o.reason).join('; '));
     },
 
     async reconcile({ tenantId, connectionId }) {

@@ -1,6 +1,8 @@
 // Schedules per connection: incremental sync, token refresh, nightly reconciliation, daily evaluation at the tenant's send time, inbox and outbox sweeps.
 import { DEFAULT_SYNC_EVERY_MS } from '../src/connectors/types.js';
 import type { Service } from '../src/service.js';
+import { dateInZone } from '../src/model/index.js';
+import { currentMissingRates } from '../src/rates/job.js';
 import { getTenant, listActiveConnections } from '../src/store/tenants.js';
 
 export async function installSchedules(service: Service): Promise<number> {
@@ -23,5 +25,8 @@ export async function installSchedules(service: Service): Promise<number> {
     }
     await service.queue.schedule('webhook', { tenantId: c.tenantId, provider: c.provider }, { id: `webhook:${c.tenantId}:${c.provider}`, everyMs: 60_000 });
   }
+  // Reference rates: daily, and now when the current half-year has a rate nobody knows yet.
+  await service.queue.schedule('rates', {}, { id: 'rates', cron: '15 6 * * *', timeZone: service.config.DEFAULT_TIME_ZONE });
+  if ((await currentMissingRates(sql, dateInZone(new Date(), service.config.DEFAULT_TIME_ZONE))).length) await service.queue.enqueue('rates', {}, { jobId: 'rates-startup' });
   return connections.length;
 }

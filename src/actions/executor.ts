@@ -24,6 +24,7 @@ import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
 import { dueItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
+import { RateMissing, type RateBook } from '../rules/rate-tables.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
 
 export interface ExecutionContext {
@@ -85,6 +86,8 @@ export interface ExecutorDeps {
   /** Tenant-edited templates; validated before use. Null falls back to the shipped ones. */
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
   hook?: (point: CrashPoint, item: DueItem) => void;
+  /** Reference rates fetched from their publishers (src/store/rates.ts), read at send time for penalty figures. */
+  rates?: () => Promise<RateBook>;
   options?: Partial<ExecutorOptions>;
 }
 
@@ -108,6 +111,9 @@ const DEFAULTS: ExecutorOptions = {
   inDoubt: 'resend',
   fallbackToLetter: (a) => (a as PlannedAction & { fallback?: string }).fallback === 'letter',
 };
+
+/** How often a step waiting for a reference rate looks again (the rates refresh runs daily and at start-up). */
+const RATE_WAIT_MS = 3 * 3_600_000;
 
 const FORMAL = new Set(['fr.mise-en-demeure', 'en.letter-before-action']);
 
@@ -252,7 +258,7 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   const lang = pickLanguage(customer.language, profile.locale);
   const today = dateInZone(now, profile.timeZone);
   const family = familyOf(action.templateId);
-  const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today) : null;
+  const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.()) : null;
   const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties });
   const custom = (await deps.templates?.(c.ctx.tenantId, action.templateId, lang)) ?? null;
   let parts: TemplateParts;
@@ -390,8 +396,11 @@ async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   const bounced = (err instanceof EmailSendFailed && err.recipientRejected) || (err instanceof PermanentActionError && err.bounced);
   const message = err instanceof Error ? err.message : String(err);
   const base = action ? activityBase(action) : { channel: c.item.kind };
-  if (!permanent && c.attempts < opts.maxAttempts) {
-    const at = new Date(now.getTime() + opts.backoffMs(c.attempts));
+  // A reference rate not yet published: the step waits (never sent with a guessed rate, never given up) and goes
+  // out by itself once the rate is fetched; the team was alerted once for the period by the evaluation.
+  const waitsForRate = err instanceof RateMissing;
+  if (!permanent && (c.attempts < opts.maxAttempts || waitsForRate)) {
+    const at = new Date(now.getTime() + (waitsForRate ? RATE_WAIT_MS : opts.backoffMs(c.attempts)));
     if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';
     await recordActivity(deps.sql, tenantId, { ...base, actionKey: key, connectionId: c.item.connectionId, kind: 'retry', reason: `attempt ${c.attempts} failed: ${message}; next at ${at.toISOString()}` });
     return 'retried';

@@ -2,6 +2,7 @@
 import { Dec, addDays, daysBetween, formatAmount, type Customer, type Invoice } from '../model/index.js';
 import type { PlannedAction } from '../model/collections.js';
 import { computePenalty, penaltyInputFromBasis, type PenaltyResult } from '../rules/late-payment-interest.js';
+import type { RateBook } from '../rules/rate-tables.js';
 import { formatDate, formatMoney, formatRate, type Language } from './format.js';
 import type { Family } from './templates/catalog.js';
 
@@ -75,7 +76,7 @@ export interface MessageVars {
  * The dated reductions are those the action was planned with (the executor cancels it if the amount due changed since),
  * so the letter states what the preview showed, moved to the send date.
  */
-export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string, Invoice>, family: Family, asOf: string): InvoicePenalty[] {
+export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string, Invoice>, family: Family, asOf: string, rates?: RateBook): InvoicePenalty[] {
   const out: InvoicePenalty[] = [];
   for (const line of action.invoices) {
     if (!line.triggered || line.instalmentOf) continue;
@@ -83,7 +84,7 @@ export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string,
     if (!inv) continue;
     const basis = action.penalties.find((p) => p.invoiceExternalId === inv.externalId)?.basis;
     if (basis) {
-      out.push({ invoiceExternalId: inv.externalId, result: computePenalty(penaltyInputFromBasis(basis, inv.currency, asOf)), residualOnly: false, notes: basis.notes });
+      out.push({ invoiceExternalId: inv.externalId, result: computePenalty(penaltyInputFromBasis(basis, inv.currency, asOf, rates)), residualOnly: false, notes: basis.notes });
       continue;
     }
     // Actions planned before the basis was recorded: the residual only, flagged as such.
@@ -95,6 +96,7 @@ export function penaltiesFor(action: PlannedAction, current: ReadonlyMap<string,
       dueDate: inv.dueDate,
       asOf,
       debtor: 'business',
+      ...(rates ? { rates } : {}),
     });
     out.push({ invoiceExternalId: inv.externalId, result, residualOnly, notes: [] });
   }

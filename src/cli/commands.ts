@@ -4,6 +4,8 @@ import type { SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import { runMigrate } from './migrate.js';
 import { runPenalty } from './penalty.js';
+import { runRates } from './rates.js';
+import { runSimulateRates } from './simulate-rates.js';
 import { runPreview } from './preview.js';
 import { runService, type WorkerModule } from './start.js';
 import { runSync } from './sync.js';
@@ -63,6 +65,17 @@ export const commands: Record<string, Command> = {
     summary: 'Compute statutory late-payment interest and fixed compensation (JSON).',
     needsConfig: false,
     run: (a) => runPenalty(a),
+  },
+  rates: {
+    args: '[--refresh] [--json]',
+    summary: 'List the known reference-rate periods per rate with their source; --refresh fetches them from the publishers now.',
+    run: (a, c) => runRates(a, c.config!),
+  },
+  'simulate-rates': {
+    args: '[--port P] [--today DATE]',
+    summary: 'Serve simulators of the rate publishers (ECB, Bank of England, Bundesbank) and print the RATES_*_URL settings.',
+    needsConfig: false,
+    run: (a) => runSimulateRates(a),
   },
   preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!) },
   help: { args: '', summary: 'Show this help.', needsConfig: false, run: async () => (process.stdout.write(usage()), 0) },

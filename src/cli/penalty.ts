@@ -1,11 +1,21 @@
 // `relance penalty`: statutory late-payment interest and fixed compensation for one invoice, as JSON.
+import { loadConfig } from '../config.js';
 import { runPenaltyCli } from '../rules/late-payment-interest.js';
 import { UsageError } from './errors.js';
+import { fetchedRatesIfAny } from './rates.js';
 
 export async function runPenalty(args: string[]): Promise<number> {
   let result;
+  // Rates fetched from the publishers (relance rates --refresh, or the running service) when a database holds them.
+  let config = null;
   try {
-    result = runPenaltyCli(args);
+    config = loadConfig();
+  } catch {
+    config = null;
+  }
+  const rates = await fetchedRatesIfAny(config);
+  try {
+    result = runPenaltyCli(args, rates ? { rates } : {});
   } catch (err) {
     throw new UsageError((err instanceof Error ? err.message : String(err)).split('\n')[0]!);
   }

@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
+import { dateInZone } from '../model/index.js';
 import { createMetrics } from '../http/metrics.js';
 import { adminCredentials } from '../admin.js';
 import type { Handlers } from '../queue/driver.js';
@@ -23,6 +24,7 @@ function listen(config: Config, service: Service) {
   const app = createApp({
     sql: service.runtime.sql,
     databaseLabel: service.runtime.databaseLabel,
+    today: () => dateInZone(new Date(), config.DEFAULT_TIME_ZONE),
     metrics: createMetrics(service),
     board: { queues: service.queue.boardQueues(), admin: adminCredentials(config) },
     ui: {

@@ -1,6 +1,8 @@
 // The imperative shell around the pure rules engine: load a connection's facts, evaluate, write planned actions and alerts to the outbox.
 import { dateInZone, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
-import { computeAlerts } from '../rules/alerts.js';
+import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
+import { missingRates } from '../rates/staleness.js';
+import { loadRateBook } from '../store/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
 import { evaluate, type EvaluateInput } from '../rules/evaluate.js';
 import { parsePolicy, type Policy } from '../rules/policy.js';
@@ -67,6 +69,8 @@ async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<E
     payments: facts.payments,
     pauses,
     alreadyPlanned: await plannedKeys(sql, facts.tenant.id),
+    // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table.
+    rates: await loadRateBook(sql),
   };
 }
 
@@ -87,6 +91,10 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
   const input = await evaluationInput(sql, facts, today);
   const actions = await evaluate(input);
   const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
+  // Only when a step's penalties actually wait; keyed by the tenant (not the connection or invoice): once per period.
+  if (actions.some((a) => a.penalties.some((p) => p.error !== null))) {
+    alerts.push(...rateMissingAlerts(tenantId, today, facts.policy.penalties?.jurisdiction ?? null, missingRates(input.rates ?? {}, today)));
+  }
   const items: PlannedOutboxItem[] = [
     ...actions.map((a) => ({
       idempotencyKey: a.idempotencyKey,

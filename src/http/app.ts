@@ -2,6 +2,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ping, type Sql } from '../store/db.js';
+import { dateInZone } from '../model/index.js';
+import { currentMissingRates } from '../rates/job.js';
 import type { Registry } from 'prom-client';
 import { webhookRoutes, type WebhookDeps } from './webhooks.js';
 import { BOARD_PATH, boardRoutes } from './board.js';
@@ -21,6 +23,8 @@ export interface AppDeps {
   /** The settings pages and REST API (sign-in, connections, policy, preview, dashboard…). */
   ui?: UiDeps;
   board?: { queues: unknown[]; admin: { email: string; password: string } };
+  /** Today's business date for the reference-rate check (a parameter so tests can move the clock). */
+  today?: () => string;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -29,10 +33,15 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/health', async (c) => {
     const started = performance.now();
     const up = await ping(deps.sql);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    // A reference rate unknown for the current half-year is reported, not failed: the service works, penalties wait.
+    const missing = up ? await currentMissingRates(deps.sql, deps.today?.() ?? dateInZone(new Date(), 'Europe/Paris')).catch(() => null) : null;
+    const rates = missing === null ? { status: 'unknown' } : missing.length ? { status: 'stale', missing: missing.map((m) => ({ rate: m.kind, period: m.period })) } : { status: 'current' };
     const body = {
       status: up ? 'ok' : 'degraded',
       version: VERSION,
-      database: { status: up ? 'up' : 'down', latencyMs: Math.round((performance.now() - started) * 10) / 10 },
+      database: { status: up ? 'up' : 'down', latencyMs },
+      rates,
     };
     return c.json(body, up ? 200 : 503);
   });

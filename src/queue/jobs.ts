@@ -14,6 +14,8 @@ export const JOB_SCHEMAS = {
   actions: z.object({ tenantId: z.uuid() }),
   /** Refresh a connection's access token ahead of expiry. */
   refresh: z.object(Ids),
+  /** Fetch the reference rates from their publishers (daily, and at start-up when the current half-year has none). */
+  rates: z.object({}),
   /** Nightly re-read of every open invoice (catches what webhooks and CDC windows missed). */
   reconcile: z.object(Ids),
 } as const;

@@ -1,4 +1,4 @@
-// Alerts for the credit team: credit-limit exposure, overdue amount and age, broken promises, segment downgrades; each keyed deterministically.
+// Alerts for the credit team: credit-limit exposure, overdue amount and age, broken promises, segment downgrades, reference rates; each keyed deterministically.
 import { z } from 'zod';
 import { Amount, Dec, daysBetween, formatAmount, type Customer, type Invoice } from '../model/index.js';
 import type { Alert, Pause } from '../model/collections.js';
@@ -138,5 +138,45 @@ export function brokenPromiseAlert(tenantId: string, today: string, p: Pause, cu
     invoiceExternalId: p.invoiceExternalId ?? null,
     message: `${customerName ?? p.customerExternalId} promised to pay ${p.invoiceExternalId ? `invoice ${p.invoiceExternalId}` : 'its overdue invoices'} by ${p.expiresOn} and has not; dunning resumes (owner: ${p.owner})`,
     data: { pauseId: p.id, promisedOn: p.expiresOn ?? null, owner: p.owner },
+  };
+}
+
+/** Reference rates the penalty engine reads per jurisdiction (FR and EU: the ECB MRO). */
+const RATE_OF: Record<string, string> = { FR: 'ecb_mro', EU: 'ecb_mro', UK: 'uk_bank_rate', DE: 'de_basiszinssatz' };
+
+/** Who a reference-rate alert concerns: every customer of the tenant, not one. */
+export const ALL_CUSTOMERS = '*';
+
+/**
+ * One alert per missing rate and half-year (not per invoice) for a tenant whose policy states penalties in that
+ * jurisdiction: penalty steps wait with RATE_MISSING meanwhile, and go out once the rate is fetched.
+ */
+export function rateMissingAlerts(tenantId: string, today: string, jurisdiction: string | null, missing: ReadonlyArray<{ kind: string; period: string; message: string }>): Alert[] {
+  const kind = jurisdiction ? RATE_OF[jurisdiction] : undefined;
+  return missing
+    .filter((m) => m.kind === kind)
+    .map((m) => ({
+      key: alertKey(tenantId, 'rate_missing', m.kind, m.period),
+      tenantId,
+      kind: 'rate_missing' as const,
+      severity: 'warning' as const,
+      raisedOn: today,
+      customerExternalId: ALL_CUSTOMERS,
+      message: `Penalties wait: the ${m.kind} reference rate for ${m.period} is not known yet (${m.message}). Reminders that state penalties are held until it is fetched, then go out with the right figures.`,
+      data: { rate: m.kind, period: m.period },
+    }));
+}
+
+/** A publisher offered a different value for a period already stored: the stored value is kept, a person decides. */
+export function rateRevisedAlert(tenantId: string, today: string, r: { kind: string; period: string; storedValue: string; offeredValue: string; sourceUrl: string }): Alert {
+  return {
+    key: alertKey(tenantId, 'rate_revised', r.kind, r.period, r.offeredValue),
+    tenantId,
+    kind: 'rate_revised',
+    severity: 'critical',
+    raisedOn: today,
+    customerExternalId: ALL_CUSTOMERS,
+    message: `The publisher now gives ${r.offeredValue} % for ${r.kind} ${r.period}, where ${r.storedValue} % is stored and used. The stored value was kept: check the publication (${r.sourceUrl}) and, if the revision is right, correct it by RATES_FILE.`,
+    data: { rate: r.kind, period: r.period, stored: r.storedValue, offered: r.offeredValue, source: r.sourceUrl },
   };
 }

@@ -8,6 +8,7 @@ import { calendarFor, windowOpensOn, type BusinessCalendar } from './business-ca
 import { indexReductions, reductionsFor, type ReductionIndex } from './dated-reductions.js';
 import { penaltyFromBasis } from './late-payment-interest.js';
 import type { Policy, PolicyStep, Segment } from './policy.js';
+import type { RateBook } from './rate-tables.js';
 import { isBrokenPromise, segmentCustomers, type RiskThresholds } from './risk.js';
 
 /** Invoices bucketed once by due date and customer, so a daily run can look only at the due dates that matter. */
@@ -58,6 +59,8 @@ export interface EvaluateInput {
   since?: string;
   /** Invoices whose facts changed since `since` (invoice, its customer, its pauses or segment). */
   changed?: ReadonlySet<string>;
+  /** Reference rates fetched from their publishers (src/rates), for penalty figures. */
+  rates?: RateBook;
 }
 
 /** Deterministic key: tenant, scope (invoice, instalment or customer+currency group), step and policy version. */
@@ -483,7 +486,7 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
       const { reductions, warnings } = reductionsFor(i, ctx.reductions);
       const basis: PenaltyBasis = { jurisdiction: policy.penalties.jurisdiction, amount: i.total, dueDate: i.dueDate, debtor: policy.penalties.debtor, contractRate: policy.penalties.contractRate ?? null, reductions, notes: warnings };
       // The same computation the executor repeats on the send date, so preview, plan and letter state one figure.
-      const r = penaltyFromBasis(basis, i.currency, today);
+      const r = penaltyFromBasis(basis, i.currency, today, input.rates);
       if (warnings.length) parts.push(...warnings);
       penalties.push({ invoiceExternalId: i.externalId, ...r, basis });
     }

@@ -2,7 +2,7 @@
 // Law: late-payment law notes (shared/reference/late-payment-law.md) §1, §2, §5, §10. Pure: the as-of date is an input.
 import { Dec, addDays, daysBetween, formatAmount, isBusinessDate, isCurrency, isDecimalString, toAmount } from '../model/index.js';
 import type { PenaltyBasis } from '../model/collections.js';
-import { deBasiszinssatz, ecbMroForHalf, frTauxLegal, halfYearOf, nextHalfYearStart, ukReferenceRate } from './rate-tables.js';
+import { deBasiszinssatz, ecbMroForHalf, frTauxLegal, halfYearOf, nextHalfYearStart, ukReferenceRate, type RateBook } from './rate-tables.js';
 
 export const JURISDICTIONS = ['FR', 'UK', 'DE', 'EU', 'US'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
@@ -32,6 +32,8 @@ export interface PenaltyInput {
   contractRate?: string;
   /** ACT/365F by default (all practitioner examples); ACT/ACT divides each day by its year's length (law §10.6). */
   dayCount?: DayCount;
+  /** Rates fetched from the publishers (src/rates); without them only RATES_FILE and the shipped table are known. */
+  rates?: RateBook;
 }
 
 export interface PenaltySegment {
@@ -138,7 +140,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         segmentedByHalfYear: true,
         rateFor: (d) => {
           const h = halfYearOf(d);
-          const mro = new Dec(ecbMroForHalf(h));
+          const mro = new Dec(ecbMroForHalf(h, input.rates));
           return { rate: mro.plus(10), reference: mro, margin: new Dec(10), period: h };
         },
         compensation: eur40,
@@ -156,7 +158,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         return { name: 'UK_CONTRACT', start: dueNext, segmentedByHalfYear: false, rateFor: fixed(contract, h), compensation: ukFixed };
       }
       // Fixed for the whole delay: the reference of the half-year in which interest starts (law §2.5).
-      const ref = new Dec(ukReferenceRate(h));
+      const ref = new Dec(ukReferenceRate(h, input.rates));
       return {
         name: 'UK_LPCDA',
         start: dueNext,
@@ -177,7 +179,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         segmentedByHalfYear: true,
         rateFor: (d) => {
           const h = halfYearOf(d);
-          const base = new Dec(deBasiszinssatz(h));
+          const base = new Dec(deBasiszinssatz(h, input.rates));
           const statutory = base.plus(margin);
           if (contract && contract.gt(statutory)) return { rate: contract, reference: null, margin: null, period: h };
           return { rate: statutory, reference: base, margin, period: h };
@@ -196,7 +198,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
         segmentedByHalfYear: true,
         rateFor: (d) => {
           const h = halfYearOf(d);
-          const mro = new Dec(ecbMroForHalf(h));
+          const mro = new Dec(ecbMroForHalf(h, input.rates));
           const statutory = mro.plus(8);
           if (contract && contract.gt(statutory)) return { rate: contract, reference: null, margin: null, period: h };
           return { rate: statutory, reference: mro, margin: new Dec(8), period: h };
@@ -312,17 +314,18 @@ export function isJurisdiction(x: string): x is Jurisdiction {
 }
 
 /** The penalty input a planned action recorded, recomputed as of another date (the send date). */
-export function penaltyInputFromBasis(basis: PenaltyBasis, currency: string, asOf: string): PenaltyInput {
+export function penaltyInputFromBasis(basis: PenaltyBasis, currency: string, asOf: string, rates?: RateBook): PenaltyInput {
   if (!isJurisdiction(basis.jurisdiction)) throw new Error(`unknown jurisdiction "${basis.jurisdiction}": expected one of ${JURISDICTIONS.join(', ')}`);
   const input: PenaltyInput = { jurisdiction: basis.jurisdiction, amount: basis.amount, currency, dueDate: basis.dueDate, asOf, debtor: basis.debtor, payments: basis.reductions.map(({ date, amount }) => ({ date, amount })) };
   if (basis.contractRate) input.contractRate = basis.contractRate;
+  if (rates) input.rates = rates;
   return input;
 }
 
 /** The figures a planned action states; a missing rate becomes the action's error instead of a wrong figure. */
-export function penaltyFromBasis(basis: PenaltyBasis, currency: string, asOf: string): { interest: string | null; compensation: string | null; compensationCurrency: string | null; warnings: string[]; error: string | null } {
+export function penaltyFromBasis(basis: PenaltyBasis, currency: string, asOf: string, rates?: RateBook): { interest: string | null; compensation: string | null; compensationCurrency: string | null; warnings: string[]; error: string | null } {
   try {
-    const r = computePenalty(penaltyInputFromBasis(basis, currency, asOf));
+    const r = computePenalty(penaltyInputFromBasis(basis, currency, asOf, rates));
     return { interest: r.interest, compensation: r.compensation, compensationCurrency: r.compensationCurrency, warnings: [...basis.notes, ...r.warnings], error: null };
   } catch (e) {
     return { interest: null, compensation: null, compensationCurrency: null, warnings: [...basis.notes], error: (e as Error).message };
@@ -337,7 +340,7 @@ const CLI_USAGE =
  * Parses `relance penalty` arguments and returns computePenalty's result. The engine has no clock:
  * --as-of defaults to opts.today, else to the date of the last payment when the invoice is fully paid.
  */
-export function runPenaltyCli(argv: string[], opts: { today?: string } = {}): PenaltyResult {
+export function runPenaltyCli(argv: string[], opts: { today?: string; rates?: RateBook } = {}): PenaltyResult {
   const values = new Map<string, string>();
   const paid: string[] = [];
   const known = new Set(['jurisdiction', 'amount', 'currency', 'due', 'paid', 'reduction', 'as-of', 'debtor', 'creditor', 'notice', 'contract-rate', 'day-count']);
@@ -413,5 +416,6 @@ export function runPenaltyCli(argv: string[], opts: { today?: string } = {}): Pe
   if (notice !== undefined) input.noticeDate = date('notice', notice);
   if (contractRate !== undefined) input.contractRate = contractRate;
   if (dayCount) input.dayCount = dayCount;
+  if (opts.rates) input.rates = opts.rates;
   return computePenalty(input);
 }

@@ -113,6 +113,17 @@ export const ADDED_RATES = {
   ukReferenceRate: {} as Record<string, string>,
 };
 
+/**
+ * Rates fetched from their publishers and stored (src/rates), keyed by the half-year they govern, already put
+ * through the law's rule (ECB MRO in force on 1 Jan / 1 Jul; Bank Rate on the 31 Dec / 30 Jun before; the
+ * Basiszinssatz of the half-year). Passed to the engine as a value; consulted after RATES_FILE, before the shipped table.
+ */
+export interface RateBook {
+  ecbMro?: Readonly<Record<string, string>>;
+  ukBankRate?: Readonly<Record<string, string>>;
+  deBasiszinssatz?: Readonly<Record<string, string>>;
+}
+
 /** ECB MRO rate in force on `date`. */
 export function ecbMroOn(date: string): string {
   const knownThrough = ADDED_RATES.ecbMro.knownThrough && ADDED_RATES.ecbMro.knownThrough > ECB_MRO.knownThrough ? ADDED_RATES.ecbMro.knownThrough : ECB_MRO.knownThrough;
@@ -126,7 +137,12 @@ export function ecbMroOn(date: string): string {
 }
 
 /** ECB MRO at the anchor of a half-year (1 Jan or 1 Jul), the reference for FR L441-10 and EU directive rates. */
-export function ecbMroForHalf(half: string): string {
+export function ecbMroForHalf(half: string, book?: RateBook): string {
+  const anchor = halfYearBounds(half).start;
+  const added = ADDED_RATES.ecbMro.knownThrough;
+  // The operator's RATES_FILE wins when it covers the anchor; then the publisher's stored rate; then the shipped table.
+  const fetched = book?.ecbMro?.[half];
+  if (fetched !== undefined && !(added && anchor <= added && anchor > ECB_MRO.knownThrough)) return fetched;
   try {
     return ecbMroOn(halfYearBounds(half).start);
   } catch (e) {
@@ -142,14 +158,14 @@ export function frTauxLegal(half: string, creditor: 'business' | 'consumer'): st
   return rate;
 }
 
-export function deBasiszinssatz(half: string): string {
-  const rate = DE_BASISZINSSATZ[half] ?? ADDED_RATES.deBasiszinssatz[half];
+export function deBasiszinssatz(half: string, book?: RateBook): string {
+  const rate = ADDED_RATES.deBasiszinssatz[half] ?? book?.deBasiszinssatz?.[half] ?? DE_BASISZINSSATZ[half];
   if (rate === undefined) throw new RateMissing('German Basiszinssatz', half, 'add the Bundesbank publication to DE_BASISZINSSATZ');
   return rate;
 }
 
-export function ukReferenceRate(half: string): string {
-  const rate = UK_REFERENCE_RATE[half] ?? ADDED_RATES.ukReferenceRate[half];
+export function ukReferenceRate(half: string, book?: RateBook): string {
+  const rate = ADDED_RATES.ukReferenceRate[half] ?? book?.ukBankRate?.[half] ?? UK_REFERENCE_RATE[half];
   if (rate === undefined) throw new RateMissing('UK reference (Bank Rate)', half, 'add the Bank Rate on the preceding 31 Dec / 30 Jun to UK_REFERENCE_RATE');
   return rate;
 }

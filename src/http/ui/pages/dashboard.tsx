@@ -8,6 +8,20 @@ import { listTenants } from '../../../store/auth.js';
 import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import { Page, render } from '../layout.js';
+import { currentMissingRates } from '../../../rates/job.js';
+import type { MissingRate } from '../../../rates/staleness.js';
+
+/** Tells a stale reference rate apart from known ones: a banner while penalties wait, a quiet line otherwise. */
+const RatesBanner = ({ missing, t }: { missing: MissingRate[]; t: Dict }) =>
+  missing.length ? (
+    <div class="flash bad" data-rates="stale" role="alert">
+      <strong>{t.ratesStale}</strong> — {t.ratesStaleBody} {missing.map((m) => `${m.kind} ${m.period}`).join(', ')}
+    </div>
+  ) : (
+    <p class="hint" data-rates="current">
+      {t.ratesCurrent}
+    </p>
+  );
 
 const Kpi = ({ label, value, hint }: { label: string; value: string; hint?: string }) => (
   <div class="kpi" title={hint}>
@@ -31,10 +45,12 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const wanted = c.req.query('currency');
     const currency = currencies.find((x) => x === wanted) ?? currencies[0];
     const tenants = await visibleTenants(c, deps);
+    const missing = await currentMissingRates(deps.sql, dateInZone(nowOf(deps), tenant.timeZone));
     if (!currency) {
       return render(
         c,
         <Page c={c} title={t.dashboard} active="dashboard" tenants={tenants}>
+          <RatesBanner missing={missing} t={t} />
           <div class="card">
             <p class="muted">{t.noData}</p>
             <a class="button" href="/connections">
@@ -74,6 +90,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           ) : null
         }
       >
+        <RatesBanner missing={missing} t={t} />
         <div class="grid">
           <Kpi label={t.receivables} value={formatMoney(kpis.receivables.total, currency, lang)} />
           <Kpi label={t.pastDue} value={formatMoney(kpis.receivables.pastDue, currency, lang)} />

@@ -1,0 +1,73 @@
+// `relance rates --refresh` against the publisher simulators, then `relance penalty` for 2026-H2 through the real binary.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveRatePublishers } from '../../src/simulator/rate-publishers.js';
+import { runCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
+import { useIsolatedDatabase } from '../support/db.js';
+
+const { sql, url } = useIsolatedDatabase();
+let sim: Awaited<ReturnType<typeof serveRatePublishers>>;
+beforeAll(async () => {
+  sim = await serveRatePublishers({ today: '2026-12-04' });
+});
+afterAll(() => sim.close());
+
+describe('relance rates', () => {
+  const penalty = ['penalty', '--jurisdiction', 'FR', '--amount', '8161.20', '--currency', 'EUR', '--due', '2026-08-23', '--as-of', '2026-12-04'];
+
+  it('answers the 2026-H2 French penalty to the cent once the simulated ECB has served the MRO in force on 1 July', async () => {
+    const env = () => ({ DATABASE_URL: url, RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-rates-')), LOG_LEVEL: 'warn', ...sim.simulator.env });
+    const before = await runCli(penalty, { env: env() });
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/RATE_MISSING\(2026-H2\)/);
+    const stale = await runCli(['rates'], { env: env() });
+    expect(stale.stdout).toMatch(/No fetched reference rates yet/);
+    expect(stale.stdout).toMatch(/STALE ecb_mro 2026-H2/);
+
+    const refreshed = await runCli(['rates', '--refresh'], { env: env() });
+    expect(refreshed.code, refreshed.stderr + refreshed.stdout).toBe(0);
+    expect(refreshed.stdout).toMatch(/ecb_mro\s+2026-H2\s+2\.40 %\s+on 2026-07-01 \(published 2026-06-17/);
+    expect(refreshed.stdout).toContain(sim.simulator.env['RATES_ECB_URL']);
+    expect(refreshed.stdout).not.toMatch(/STALE/);
+
+    const r = await runCli(penalty, { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { segments: { from: string; to: string; days: number; rate: string; interest: string }[]; interest: string; compensation: string; total: string };
+    // By hand: 24 Aug–4 Dec 2026 = 8 + 30 + 31 + 30 + 4 = 103 days, all in H2; rate = MRO on 1 Jul (2.40, simulated) + 10 = 12.40 %;
+    // 8,161.20 × 12.40 % × 103 / 365 = 285.5749… → 285.57; plus the €40 (D441-5) → 325.57.
+    expect(out.segments.map((s) => [s.from, s.to, s.days, s.rate, s.interest])).toEqual([['2026-08-24', '2026-12-04', 103, '12.40', '285.57']]);
+    expect(out.interest).toBe('285.57');
+    expect(out.compensation).toBe('40.00');
+    expect(out.total).toBe('325.57');
+  });
+
+  it('the demo company\'s preview states penalties on its firm reminders and formal notices, from the simulated publishers', { timeout: 120_000 }, async () => {
+    const env = { DATABASE_URL: url, RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-rates-')), LOG_LEVEL: 'warn', ...sim.simulator.env };
+    const connect = await runCli(['connect', 'quickbooks', '--demo', '--invoices', '120', '--seed', '9', '--port', String(await freePort())], { env });
+    expect(connect.code, connect.stderr).toBe(0);
+    const id = connect.stdout.trim();
+    expect((await runCli(['sync', id], { env })).code).toBe(0);
+    type Preview = { days: { actions: { stepId: string; penalties: { interest: string | null; compensation: string | null; error: string | null }[] }[] }[] };
+    const penalties = async () => {
+      const r = await runCli(['preview', id, '--days', '30', '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as Preview).days.flatMap((d) => d.actions).filter((a) => a.penalties.length > 0);
+    };
+    await sql`truncate reference_rates`;
+    const waiting = await penalties();
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.flatMap((a) => a.penalties).some((p) => /RATE_MISSING\(2026-H2\)/.test(p.error ?? ''))).toBe(true);
+    expect((await runCli(['rates', '--refresh'], { env })).code).toBe(0);
+    const stated = await penalties();
+    expect(new Set(stated.map((a) => a.stepId))).toEqual(new Set(waiting.map((a) => a.stepId)));
+    expect([...new Set(stated.map((a) => a.stepId))].sort()).toEqual(expect.arrayContaining(['firm', 'formal-notice']));
+    for (const p of stated.flatMap((a) => a.penalties)) {
+      expect(p.error).toBeNull();
+      expect(p.interest).toMatch(/^\d+\.\d{2}$/);
+      expect(p.compensation).toBe('40.00');
+    }
+  });
+});
