@@ -122,7 +122,10 @@ export const PUBLISHERS: readonly Publisher[] = [
     urlEnv: 'RATES_BOE_URL',
     // https://www.bankofengland.co.uk/boeapps/database/ — the interactive database's CSV export
     // (_iadb-fromshowcolumns.asp with csv.x=yes), series IUDBEDR (Official Bank Rate, daily), dates written
-    // DD/Mon/YYYY, CSVF=TN for a header "DATE,IUDBEDR" and one row per business day.
+    // DD/Mon/YYYY, CSVF=TN for a header "DATE,IUDBEDR" and one row per business day. The parameters (Datefrom and
+    // Dateto as DD/Mon/YYYY or "now", SeriesCodes, UsingCodes=Y, CSVF TT|TN|CT|CN, VPD Y|N) are as the Bank's database
+    // help (boeapps/database/Help.asp) and a DataCareer tutorial on the IADB describe them; not checked against a live
+    // answer here, so the parser refuses anything but that header and those rows.
     defaultUrl: 'https://www.bankofengland.co.uk/boeapps/database/_iadb-fromshowcolumns.asp',
     fetchFrom: (anchor) => addDays(anchor, -14),
     query: (since) => ({ 'csv.x': 'yes', Datefrom: boeDate(since), Dateto: 'now', SeriesCodes: BOE_SERIES, CSVF: 'TN', UsingCodes: 'Y', VPD: 'Y', VFD: 'N' }),
