@@ -37,7 +37,9 @@ describe('rates: stale or current', () => {
     await b.signIn(t.tenant.id);
     const stale = await (await b.request('/dashboard')).text();
     expect(stale).toContain('data-rates="stale"');
-    expect(stale).toContain('ecb_mro 2026-H2');
+    // In the reader's words, never the internal rate id or period code.
+    expect(stale).toMatch(/taux de refinancement de la BCE \(2e semestre 2026\)|ECB main refinancing rate \(second half of 2026\)/);
+    expect(stale).not.toMatch(/ecb_mro|uk_bank_rate|de_basiszinssatz|2026-H2/);
     await storeAllH2();
     const current = await (await b.request('/dashboard')).text();
     expect(current).not.toContain('data-rates="stale"');

@@ -12,10 +12,16 @@ import { currentMissingRates } from '../../../rates/job.js';
 import type { MissingRate } from '../../../rates/staleness.js';
 
 /** Tells a stale reference rate apart from known ones: a banner while penalties wait, a quiet line otherwise. */
+/** "2026-H2" in the reader's words: "2e semestre 2026", "second half of 2026". */
+const halfYear = (period: string, t: Dict): string => {
+  const m = /^(\d{4})-H([12])$/.exec(period);
+  return m ? `${m[2] === '1' ? t.halfYear1 : t.halfYear2} ${m[1]}` : period;
+};
+
 const RatesBanner = ({ missing, t }: { missing: MissingRate[]; t: Dict }) =>
   missing.length ? (
     <div class="flash bad" data-rates="stale" role="alert">
-      <strong>{t.ratesStale}</strong> — {t.ratesStaleBody} {missing.map((m) => `${m.kind} ${m.period}`).join(', ')}
+      <strong>{t.ratesStale}</strong> — {t.ratesStaleBody} {missing.map((m) => `${t[`rate_${m.kind}`]} (${halfYear(m.period, t)})`).join(', ')}
     </div>
   ) : (
     <p class="hint" data-rates="current">
