@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeDue, recordBounce, staleReason } from '../../src/actions/executor.js';
 import { formatMoney } from '../../src/actions/format.js';
 import { messageIdFor } from '../../src/actions/email.js';
-import { Dec } from '../../src/model/index.js';
+import { Dec, type Invoice } from '../../src/model/index.js';
 import type { PlannedAction } from '../../src/model/collections.js';
 import { listActivity, getLetter } from '../../src/store/activity.js';
 import { upsertDocuments } from '../../src/store/documents.js';
+import { openPause } from '../../src/store/pauses.js';
 import { createHash } from 'node:crypto';
 import { useDatabase } from '../support/db.js';
 import { NOW, credit, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
@@ -141,6 +142,41 @@ describe('freshness', () => {
     expect(staleReason(action, cur({ dueDate: '2026-04-10' }))).toBe('invoice F-x changed since planning: due date 2026-03-10 → 2026-04-10');
     expect(staleReason(action, cur({ status: 'void' }))).toMatch(/voided/);
     expect(staleReason(action, new Map())).toBe('invoice F-x no longer exists in the ERP');
+  });
+});
+
+describe('instalment freshness', () => {
+  const line = { externalId: 'x', number: 'F-x', dueDate: '2026-03-02', amountDue: '200.00', daysPastDue: 14, instalmentOf: 'x', invoiceAmountDue: '600.00', triggered: true };
+  const action = (patch: object = {}) => ({ invoices: [{ ...line, ...patch }] }) as unknown as PlannedAction;
+  const cur = (patch: Partial<Invoice>) => new Map([['x', invoice('x', 'c', { total: '600.00', amountDue: '600.00', status: 'partially_paid', ...patch })]]);
+
+  it('cancels an instalment reminder, with the reason, when the invoice or the instalment was paid since planning', () => {
+    expect(staleReason(action(), cur({}))).toBeNull();
+    // The invoice's own due date is not the instalment's.
+    expect(staleReason(action(), cur({ dueDate: '2026-01-10' }))).toBeNull();
+    expect(staleReason(action(), cur({ amountDue: '0.00', status: 'paid' }))).toBe('invoice F-x was paid since planning');
+    expect(staleReason(action(), cur({ status: 'void' }))).toMatch(/^invoice F-x was voided/);
+    expect(staleReason(action(), cur({ amountDue: '400.00' }))).toBe('instalment due 2026-03-02 of invoice F-x changed since planning: amount due on the invoice 600.00 → 400.00 (payment or credit note)');
+    // Planned before the invoice's amount was kept on the line.
+    expect(staleReason(action({ invoiceAmountDue: undefined }), cur({ amountDue: '150.00' }))).toBe('instalment due 2026-03-02 of invoice F-x changed since planning: the invoice owes 150.00, less than the instalment\'s 200.00 (payment or credit note)');
+    expect(staleReason(action({ invoiceAmountDue: undefined }), cur({ amountDue: '400.00' }))).toBeNull();
+  });
+
+  it('emails no instalment reminder once the instalment was paid after planning', async () => {
+    const s = await seed(sql, { customers: [customer('pp', { email: 'plan@client.example' })], invoices: [invoice('ppi', 'pp', { total: '600.00', amountDue: '600.00', dueDate: '2026-01-10' })] });
+    await openPause(sql, s.tenantId, s.connectionId, {
+      kind: 'payment_plan', reason: 'échéancier', owner: 'marie', startsOn: '2026-01-20', customerExternalId: 'pp', invoiceExternalId: 'ppi',
+      instalments: [{ dueOn: '2026-03-02', amount: '300.00' }, { dueOn: '2026-05-02', amount: '300.00' }],
+    }, 'marie');
+    const run = await plan(sql, s);
+    expect(run.keys).toEqual([expect.stringContaining('|plan:')]);
+    // The customer pays the overdue instalment before the send.
+    await upsertDocuments(sql, { tenantId: s.tenantId, connectionId: s.connectionId, provider: 'test' }, 'invoice', [{ record: invoice('ppi', 'pp', { total: '600.00', amountDue: '300.00', dueDate: '2026-01-10', status: 'partially_paid' }), raw: {} }]);
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(mine('plan@client.example')).toHaveLength(0);
+    const reason = 'instalment due 2026-03-02 of invoice F-ppi changed since planning: amount due on the invoice 600.00 → 300.00 (payment or credit note)';
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'cancelled', last_error: reason }]);
+    expect(await listActivity(sql, s.tenantId, { invoiceExternalId: 'ppi' })).toMatchObject([{ kind: 'cancelled', reason }]);
   });
 });
 
