@@ -180,6 +180,23 @@ describe('instalment freshness', () => {
   });
 });
 
+describe('lease', () => {
+  it('two workers reclaiming the same stale sends: each reminder goes out once, as the lease is taken by one', async () => {
+    const n = 12;
+    const customers = Array.from({ length: n }, (_, k) => customer(`ls${k}`, { email: `ls${k}@lease.example` }));
+    const s = await seed(sql, { customers, invoices: customers.map((c) => invoice(`${c.externalId}-i`, c.externalId)) });
+    expect((await plan(sql, s)).keys).toHaveLength(n);
+    // A worker died ten minutes ago with all of them claimed.
+    await sql`update outbox set state = 'sending', attempts = 1, updated_at = now() - interval '10 minutes' where tenant_id = ${s.tenantId}`;
+    const deps = () => makeDeps(sql, sink.port, { options: { leaseMs: 60_000, concurrency: n } });
+    const [a, b] = await Promise.all([executeDue(deps(), s.tenantId, NOW), executeDue(deps(), s.tenantId, NOW)]);
+    expect(a.sent + b.sent).toBe(n);
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.endsWith('@lease.example'));
+    expect(got).toHaveLength(n);
+    expect((await outboxRows(sql, s.tenantId)).map((r) => [r.state, r.attempts])).toEqual(Array(n).fill(['sent', 2]));
+  });
+});
+
 describe('failures', () => {
   it('retries a 451 with backoff and a stored attempt count, then sends once', async () => {
     const s = await seed(sql, { customers: [customer('t1', { email: 'busy@client.example' })], invoices: [invoice('ti', 't1')] });
