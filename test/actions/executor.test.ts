@@ -321,10 +321,19 @@ describe('letters and other channels', () => {
   it('keeps activity per tenant', async () => {
     const s1 = await seed(sql, { customers: [customer('same', { email: 'iso1@client.example' })], invoices: [invoice('same-inv', 'same')] });
     const s2 = await seed(sql, { customers: [customer('same', { email: 'iso2@client.example' })], invoices: [invoice('same-inv', 'same')] });
-    await plan(sql, s1);
-    await executeDue(makeDeps(sql, sink.port), s1.tenantId, NOW);
+    // Both tenants have the same reminder due, with the same external ids: running one must not touch the other.
+    expect((await plan(sql, s1)).keys).toHaveLength(1);
+    expect((await plan(sql, s2)).keys).toHaveLength(1);
+    expect(await executeDue(makeDeps(sql, sink.port), s1.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(mine('iso1@client.example')).toHaveLength(1);
+    expect(mine('iso2@client.example')).toHaveLength(0);
     expect(await listActivity(sql, s1.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(1);
     expect(await listActivity(sql, s2.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(0);
-    expect(await executeDue(makeDeps(sql, sink.port), s2.tenantId, NOW)).toMatchObject({ sent: 0 });
+    expect((await outboxRows(sql, s2.tenantId)).map((r) => r.state)).toEqual(['planned']);
+    expect(await executeDue(makeDeps(sql, sink.port), s2.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(mine('iso2@client.example')).toHaveLength(1);
+    expect(mine('iso1@client.example')).toHaveLength(1);
+    expect(await listActivity(sql, s1.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(1);
+    expect(await listActivity(sql, s2.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(1);
   });
 });
