@@ -135,11 +135,27 @@ export function staleReason(action: PlannedAction, current: ReadonlyMap<string, 
     if (inv.status === 'paid' || (inv.status !== 'void' && inv.status !== 'draft' && new Dec(inv.amountDue).lte(0))) return `invoice ${name} was paid since planning`;
     if (inv.status === 'void') return `invoice ${name} was voided or credited in full since planning`;
     if (inv.status === 'draft') return `invoice ${name} is back to draft`;
-    if (line.instalmentOf) continue;
+    if (line.instalmentOf) {
+      const change = instalmentChange(line, inv);
+      if (change) return `instalment due ${line.dueDate} of invoice ${name} ${change}`;
+      continue;
+    }
     if (inv.dueDate !== line.dueDate) return `invoice ${name} changed since planning: due date ${line.dueDate} → ${inv.dueDate}`;
     if (!sameAmount(inv.amountDue, line.amountDue)) return `invoice ${name} changed since planning: amount due ${line.amountDue} → ${inv.amountDue} (payment or credit note)`;
   }
   return null;
+}
+
+/**
+ * How an instalment line went stale, or null. Its due date is the plan's, not the invoice's; its amount is a share of
+ * the invoice's residual (older instalments settled first, rules/evaluate.ts), so a payment on the invoice since
+ * planning may have paid it: cancelled here, the next run plans what is still owed.
+ */
+function instalmentChange(line: PlannedAction['invoices'][number], inv: Invoice): string | null {
+  const before = line.invoiceAmountDue ?? null;
+  // Planned before the invoice's amount was kept on the line: what the invoice still owes bounds the instalment.
+  if (before === null) return new Dec(inv.amountDue).lt(line.amountDue) ? `changed since planning: the invoice owes ${inv.amountDue}, less than the instalment's ${line.amountDue} (payment or credit note)` : null;
+  return sameAmount(inv.amountDue, before) ? null : `changed since planning: amount due on the invoice ${before} → ${inv.amountDue} (payment or credit note)`;
 }
 
 function sameAmount(a: string, b: string): boolean {

@@ -44,6 +44,8 @@ export const PlannedInvoiceLine = z.object({
   amountDue: Amount,
   daysPastDue: z.number().int(),
   instalmentOf: ExternalId.nullish(),
+  /** On an instalment line, its invoice's amount due when planned: a payment since then is seen at send time. */
+  invoiceAmountDue: Amount.nullish(),
   /** False for an overdue invoice listed for completeness in a grouped action without reaching a step itself. */
   triggered: z.boolean().default(true),
 });

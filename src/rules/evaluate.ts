@@ -458,6 +458,7 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
     amountDue: d.item.amountDue,
     daysPastDue: daysBetween(d.item.dueDate, today),
     instalmentOf: d.item.kind === 'instalment' ? d.item.invoice.externalId : null,
+    ...(d.item.kind === 'instalment' ? { invoiceAmountDue: d.item.invoice.amountDue } : {}),
     triggered: true,
   }));
   for (const o of others) lines.push({ externalId: o.externalId, number: o.number ?? null, dueDate: o.dueDate, amountDue: o.amountDue, daysPastDue: daysBetween(o.dueDate, today), instalmentOf: null, triggered: false });

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeDue, recordBounce, staleReason } from '../../src/actions/executor.js';
 import { formatMoney } from '../../src/actions/format.js';
 import { messageIdFor } from '../../src/actions/email.js';
-import { Dec } from '../../src/model/index.js';
+import { Dec, type Invoice } from '../../src/model/index.js';
 import type { PlannedAction } from '../../src/model/collections.js';
 import { listActivity, getLetter } from '../../src/store/activity.js';
 import { upsertDocuments } from '../../src/store/documents.js';
+import { openPause } from '../../src/store/pauses.js';
 import { createHash } from 'node:crypto';
 import { useDatabase } from '../support/db.js';
 import { NOW, credit, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
@@ -144,6 +145,58 @@ describe('freshness', () => {
   });
 });
 
+describe('instalment freshness', () => {
+  const line = { externalId: 'x', number: 'F-x', dueDate: '2026-03-02', amountDue: '200.00', daysPastDue: 14, instalmentOf: 'x', invoiceAmountDue: '600.00', triggered: true };
+  const action = (patch: object = {}) => ({ invoices: [{ ...line, ...patch }] }) as unknown as PlannedAction;
+  const cur = (patch: Partial<Invoice>) => new Map([['x', invoice('x', 'c', { total: '600.00', amountDue: '600.00', status: 'partially_paid', ...patch })]]);
+
+  it('cancels an instalment reminder, with the reason, when the invoice or the instalment was paid since planning', () => {
+    expect(staleReason(action(), cur({}))).toBeNull();
+    // The invoice's own due date is not the instalment's.
+    expect(staleReason(action(), cur({ dueDate: '2026-01-10' }))).toBeNull();
+    expect(staleReason(action(), cur({ amountDue: '0.00', status: 'paid' }))).toBe('invoice F-x was paid since planning');
+    expect(staleReason(action(), cur({ status: 'void' }))).toMatch(/^invoice F-x was voided/);
+    expect(staleReason(action(), cur({ amountDue: '400.00' }))).toBe('instalment due 2026-03-02 of invoice F-x changed since planning: amount due on the invoice 600.00 → 400.00 (payment or credit note)');
+    // Planned before the invoice's amount was kept on the line.
+    expect(staleReason(action({ invoiceAmountDue: undefined }), cur({ amountDue: '150.00' }))).toBe('instalment due 2026-03-02 of invoice F-x changed since planning: the invoice owes 150.00, less than the instalment\'s 200.00 (payment or credit note)');
+    expect(staleReason(action({ invoiceAmountDue: undefined }), cur({ amountDue: '400.00' }))).toBeNull();
+  });
+
+  it('emails no instalment reminder once the instalment was paid after planning', async () => {
+    const s = await seed(sql, { customers: [customer('pp', { email: 'plan@client.example' })], invoices: [invoice('ppi', 'pp', { total: '600.00', amountDue: '600.00', dueDate: '2026-01-10' })] });
+    await openPause(sql, s.tenantId, s.connectionId, {
+      kind: 'payment_plan', reason: 'échéancier', owner: 'marie', startsOn: '2026-01-20', customerExternalId: 'pp', invoiceExternalId: 'ppi',
+      instalments: [{ dueOn: '2026-03-02', amount: '300.00' }, { dueOn: '2026-05-02', amount: '300.00' }],
+    }, 'marie');
+    const run = await plan(sql, s);
+    expect(run.keys).toEqual([expect.stringContaining('|plan:')]);
+    // The customer pays the overdue instalment before the send.
+    await upsertDocuments(sql, { tenantId: s.tenantId, connectionId: s.connectionId, provider: 'test' }, 'invoice', [{ record: invoice('ppi', 'pp', { total: '600.00', amountDue: '300.00', dueDate: '2026-01-10', status: 'partially_paid' }), raw: {} }]);
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(mine('plan@client.example')).toHaveLength(0);
+    const reason = 'instalment due 2026-03-02 of invoice F-ppi changed since planning: amount due on the invoice 600.00 → 300.00 (payment or credit note)';
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'cancelled', last_error: reason }]);
+    expect(await listActivity(sql, s.tenantId, { invoiceExternalId: 'ppi' })).toMatchObject([{ kind: 'cancelled', reason }]);
+  });
+});
+
+describe('lease', () => {
+  it('two workers reclaiming the same stale sends: each reminder goes out once, as the lease is taken by one', async () => {
+    const n = 12;
+    const customers = Array.from({ length: n }, (_, k) => customer(`ls${k}`, { email: `ls${k}@lease.example` }));
+    const s = await seed(sql, { customers, invoices: customers.map((c) => invoice(`${c.externalId}-i`, c.externalId)) });
+    expect((await plan(sql, s)).keys).toHaveLength(n);
+    // A worker died ten minutes ago with all of them claimed.
+    await sql`update outbox set state = 'sending', attempts = 1, updated_at = now() - interval '10 minutes' where tenant_id = ${s.tenantId}`;
+    const deps = () => makeDeps(sql, sink.port, { options: { leaseMs: 60_000, concurrency: n } });
+    const [a, b] = await Promise.all([executeDue(deps(), s.tenantId, NOW), executeDue(deps(), s.tenantId, NOW)]);
+    expect(a.sent + b.sent).toBe(n);
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.endsWith('@lease.example'));
+    expect(got).toHaveLength(n);
+    expect((await outboxRows(sql, s.tenantId)).map((r) => [r.state, r.attempts])).toEqual(Array(n).fill(['sent', 2]));
+  });
+});
+
 describe('failures', () => {
   it('retries a 451 with backoff and a stored attempt count, then sends once', async () => {
     const s = await seed(sql, { customers: [customer('t1', { email: 'busy@client.example' })], invoices: [invoice('ti', 't1')] });
@@ -268,10 +321,19 @@ describe('letters and other channels', () => {
   it('keeps activity per tenant', async () => {
     const s1 = await seed(sql, { customers: [customer('same', { email: 'iso1@client.example' })], invoices: [invoice('same-inv', 'same')] });
     const s2 = await seed(sql, { customers: [customer('same', { email: 'iso2@client.example' })], invoices: [invoice('same-inv', 'same')] });
-    await plan(sql, s1);
-    await executeDue(makeDeps(sql, sink.port), s1.tenantId, NOW);
+    // Both tenants have the same reminder due, with the same external ids: running one must not touch the other.
+    expect((await plan(sql, s1)).keys).toHaveLength(1);
+    expect((await plan(sql, s2)).keys).toHaveLength(1);
+    expect(await executeDue(makeDeps(sql, sink.port), s1.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(mine('iso1@client.example')).toHaveLength(1);
+    expect(mine('iso2@client.example')).toHaveLength(0);
     expect(await listActivity(sql, s1.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(1);
     expect(await listActivity(sql, s2.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(0);
-    expect(await executeDue(makeDeps(sql, sink.port), s2.tenantId, NOW)).toMatchObject({ sent: 0 });
+    expect((await outboxRows(sql, s2.tenantId)).map((r) => r.state)).toEqual(['planned']);
+    expect(await executeDue(makeDeps(sql, sink.port), s2.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(mine('iso2@client.example')).toHaveLength(1);
+    expect(mine('iso1@client.example')).toHaveLength(1);
+    expect(await listActivity(sql, s1.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(1);
+    expect(await listActivity(sql, s2.tenantId, { invoiceExternalId: 'same-inv' })).toHaveLength(1);
   });
 });

@@ -91,6 +91,16 @@ describe('shipped templates', () => {
     expect(out.text).not.toMatch(/\{\{|\{%/);
   });
 
+  it('adds amounts of 16 significant digits exactly: the total a float would round a cent off', () => {
+    const big = [inv, invoice('s2', 'c1', { number: 'F-S2', total: '12345678901234.57', amountDue: '12345678901234.57' })];
+    const lines = [{ ...action.invoices[0]!, amountDue: '98765432109876.54' }, { ...action.invoices[0]!, externalId: 's2', number: 'F-S2', amountDue: '12345678901234.57' }];
+    const grouped = { ...action, scope: 'customer_currency', invoices: lines, penalties: [] } as PlannedAction;
+    const vars = buildVars({ action: grouped, current: new Map(big.map((i) => [i.externalId, i])), customer: customer('c1'), company: COMPANY, language: 'en', family: 'UK', today: '2026-03-16', deadlineDays: 8, penalties: [] });
+    // 98765432109876.54 + 12345678901234.57 in binary floating point is 111111111011111.12.
+    expect(vars.total_due).toBe('€111,111,111,011,111.11');
+    expect(vars.net_due).toBe('€111,111,111,011,111.11');
+  });
+
   it('ships all thirteen ids in French and English', () => {
     expect(Object.keys(CATALOG).sort()).toEqual([...TEMPLATE_IDS].sort());
     expect(TEMPLATE_IDS).toHaveLength(13);

@@ -93,8 +93,9 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
   });
 
   it.skipIf(!connector.webhooks || !s.pendingWebhook)('webhook: a signed delivery goes through the route and the inbox, and the worker re-reads exactly the records it names', async () => {
-    // Deletions through the re-read path too, of what every provider's webhooks name (invoices and customers).
-    const gone = (['invoice', 'customer'] as const).filter((e) => s.deletes[e] !== null).map((entity) => ({ entity, id: s.deletable(entity) }));
+    // Deletions through the re-read path too, of what every provider's webhooks name (invoices, customers and credit
+    // notes; Xero's name no payments).
+    const gone = (['invoice', 'customer', 'credit_note'] as const).filter((e) => s.deletes[e] !== null).map((entity) => ({ entity, id: s.deletable(entity) }));
     const c = await connectTo(sql, connector, sim);
     expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
     s.pendingWebhook!();

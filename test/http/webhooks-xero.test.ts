@@ -39,6 +39,18 @@ describe('POST /webhooks/xero', () => {
     expect(stored.find((p) => p.externalId === 'inv-1')!.occurredAt).toBe('2026-11-22T10:00:00.000Z');
   });
 
+  it('answers 401 to a delivery without x-xero-signature and stores nothing', async () => {
+    const t = await newTenant(sql, 'xero');
+    const org = crypto.randomUUID();
+    await updateConnection(sql, t.tenant.id, t.connection.id, { externalTenantId: org });
+    const events = [{ resourceUrl: 'https://api.xero.com/api.xro/2.0/Invoices/inv-u', resourceId: 'inv-u', eventDateUtc: '2026-11-22T10:00:00.000', eventType: 'UPDATE', eventCategory: 'INVOICE', tenantId: org, tenantType: 'ORGANISATION' }];
+    const body = JSON.stringify({ events, firstEventSequence: 1, lastEventSequence: 1, entropy: 'x' });
+    const unsigned = await app.request('/xero', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(401);
+    expect((await post(body, '')).status).toBe(401);
+    expect(await pendingInbox(sql, t.tenant.id)).toEqual([]);
+  });
+
   it('answers 400 to a signed body without events', async () => {
     const body = JSON.stringify({ hello: 'world' });
     expect((await post(body, sign(body))).status).toBe(400);

@@ -103,10 +103,21 @@ describe.each(drivers)('%s driver', (_label, make) => {
 
   it('runs a schedule repeatedly and stops when unscheduled', async () => {
     const q = make();
-    let runs = 0;
-    await q.process({ reconcile: async () => void runs++ });
-    await q.schedule('reconcile', ids(), { id: `nightly-${randomUUID()}`, everyMs: 60 });
-    await until(() => runs >= 2);
+    const seen: unknown[] = [];
+    await q.process({ reconcile: async (p) => void seen.push(p) });
+    const payload = ids();
+    const id = `nightly-${randomUUID()}`;
+    await q.schedule('reconcile', payload, { id, everyMs: 60 });
+    await until(() => seen.length >= 3);
+    expect(seen.slice(0, 3)).toEqual([payload, payload, payload]);
+    await q.unschedule(id);
+    const atUnschedule = seen.length;
+    // A run already enqueued when the schedule was removed may still arrive; then nothing more, over eight periods.
+    await new Promise((r) => setTimeout(r, 250));
+    const settled = seen.length;
+    expect(settled - atUnschedule).toBeLessThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.length).toBe(settled);
     await q.close();
   });
 
