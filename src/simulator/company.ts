@@ -301,7 +301,7 @@ export function planCompany(o: PlanOptions): CompanyPlan {
 }
 
 /** What each open invoice still owes (net of tax, minor units) after the plan's credits, then its payments in date order. */
-export function residuals(invoices: readonly PlanInvoice[], credits: readonly PlanCredit[], payments: readonly PlanPayment[]): Map<number, number> {
+function residuals(invoices: readonly PlanInvoice[], credits: readonly PlanCredit[], payments: readonly PlanPayment[]): Map<number, number> {
   const owed = new Map<number, number>();
   invoices.forEach((inv, i) => inv.state === 'open' && owed.set(i, inv.lines.reduce((s, l) => s + l.quantity * l.unitMinor, 0)));
   for (const c of credits) if (c.invoice !== undefined && owed.has(c.invoice)) owed.set(c.invoice, Math.max(0, owed.get(c.invoice)! - c.netMinor));

@@ -1,7 +1,7 @@
 // Request quotas as simulators declare them, and the rolling windows that enforce them on the simulator's clock.
 
 /** The quota names a simulator may enforce; page sizes, token lifetimes and CDC windows are behaviour, not quota. */
-export const QUOTA_KEYS = ['perSecond', 'perMinute', 'perDay', 'concurrent', 'appPerMinute'] as const;
+const QUOTA_KEYS = ['perSecond', 'perMinute', 'perDay', 'concurrent', 'appPerMinute'] as const;
 export type QuotaKey = (typeof QUOTA_KEYS)[number];
 
 /** A provider's declared quotas: a missing key is a window the provider does not have. */

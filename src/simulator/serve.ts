@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { getResponse, type RequestHandler } from 'msw';
 import type { ProviderSimulator, SeedOptions, SimulatorFactory } from './types.js';
 
-export interface ServedSimulator {
+export interface ServedHandlers {
   url: string;
   server: Server;
   close(): Promise<void>;
@@ -16,7 +16,7 @@ export interface ServedSimulator {
 export async function serveHandlers(
   handlers: RequestHandler[],
   options: { port?: number; host?: string; rewriteTo?: (path: string) => string } = {},
-): Promise<ServedSimulator> {
+): Promise<ServedHandlers> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer(async (req, res) => {
     try {
@@ -73,7 +73,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
  * Serves a simulator on one loopback port: `hostsAt(origin)` places each of the provider's hosts (API, authorize,
  * token…) under that origin at its own path; `options.baseUrls` still wins. For demo companies, the CLI and benches.
  */
-export async function serveSimulator<S extends { handlers: RequestHandler[] }, O extends { baseUrls?: object }>(
+async function serveSimulator<S extends { handlers: RequestHandler[] }, O extends { baseUrls?: object }>(
   create: (options: O) => S,
   options: O & { port?: number; host?: string },
   hostsAt: (origin: string) => Record<string, string>,
