@@ -38,8 +38,20 @@ export const PolicyStep = z.object({
   includePenalties: z.boolean().default(false),
   /** Whether payment-plan instalments are dunned with this step. */
   forInstalments: z.boolean().default(true),
+  /**
+   * Planned only once the step before it was delivered (sent, not merely planned), and at least the gap between
+   * the two steps has passed since. Unset: true for letters and hand-offs, the escalation channels.
+   */
+  requiresPrevious: z.boolean().optional(),
+  /** Days the customer is given to pay (a formal notice's deadline); the step after waits for it too. */
+  deadlineDays: z.number().int().positive().optional(),
 });
 export type PolicyStep = z.infer<typeof PolicyStep>;
+
+/** Channels that escalate: a step on them needs its predecessor delivered unless the policy says otherwise. */
+export const ESCALATION_CHANNELS: ReadonlySet<string> = new Set(['letter', 'handoff']);
+/** Whether the step waits for the one before it (explicit, else by channel). */
+export const requiresPrevious = (s: PolicyStep): boolean => s.requiresPrevious ?? ESCALATION_CHANNELS.has(s.channel);
 
 export const Override = z.object({
   /** Never dun (this customer / this invoice). */
@@ -121,6 +133,13 @@ export const Policy = z
       .object({ jurisdiction: z.enum(JURISDICTIONS), debtor: z.enum(['business', 'consumer']).default('business'), contractRate: z.string().optional() })
       .optional(),
     steps: z.array(PolicyStep).min(1),
+    /**
+     * Invoices already past due when the policy first meets them (a company just connected, a policy just applied)
+     * start at this step, whatever their age: never at a letter, a formal notice or a hand-off.
+     */
+    catchUp: z.object({ startAt: z.string() }).optional(),
+    /** Most customer messages (emails and letters) sent per day for one company; the rest roll over to the next send day. */
+    dailyCap: z.number().int().positive().default(200),
     customerOverrides: z.record(z.string(), Override).default({}),
     invoiceOverrides: z.record(z.string(), Override).default({}),
   })
@@ -131,6 +150,11 @@ export const Policy = z
       seen.add(s.id);
       if (i === 0 && s.offset.from === 'previous') ctx.addIssue({ code: 'custom', path: ['steps', 0, 'offset', 'from'], message: 'the first step has no previous step' });
     });
+    if (p.catchUp) {
+      const start = p.steps.find((s) => s.id === p.catchUp?.startAt);
+      if (!start) ctx.addIssue({ code: 'custom', path: ['catchUp', 'startAt'], message: `no step "${p.catchUp.startAt}" in this policy` });
+      else if (start.channel !== 'email' || requiresPrevious(start)) ctx.addIssue({ code: 'custom', path: ['catchUp', 'startAt'], message: `overdue invoices cannot start at "${start.id}" (${start.channel}): choose an email reminder` });
+    }
     const { problem } = orderSteps(p.steps);
     if (problem) ctx.addIssue({ code: 'custom', path: ['steps', problem.index, 'offset', 'days'], message: problem.message });
   })
