@@ -1,13 +1,15 @@
 // The dunning evaluator: (facts, policy, clock, already-planned keys) → planned actions with idempotency keys and explanations.
-// Pure apart from JSONata's async evaluation. Catch-up rule: only the latest due step fires, never an earlier one.
+// Pure apart from JSONata's async evaluation. Escalation is gradual: an invoice already overdue when first met starts at
+// the policy's catch-up step, later steps keep their gaps from the step actually taken, an escalation step waits for
+// its predecessor's delivery (and deadline), and a customer hears one voice a day, within the company's daily cap.
 import jsonata from 'jsonata';
-import { Dec, addDays, daysBetween, formatAmount, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
+import { Dec, addDays, dateInZone, daysBetween, formatAmount, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
 import type { Pause, PenaltyBasis, PlannedAction } from '../model/collections.js';
 import { brokenPromiseAlert } from './alerts.js';
 import { calendarFor, windowOpensOn, type BusinessCalendar } from './business-calendar.js';
 import { indexReductions, reductionsFor, type ReductionIndex } from './dated-reductions.js';
 import { penaltyFromBasis } from './late-payment-interest.js';
-import type { Policy, PolicyStep, Segment } from './policy.js';
+import { requiresPrevious, type Policy, type PolicyStep, type Segment } from './policy.js';
 import type { RateBook } from './rate-tables.js';
 import { isBrokenPromise, segmentCustomers, type RiskThresholds } from './risk.js';
 
@@ -17,13 +19,17 @@ export interface InvoiceIndex {
   readonly byId: ReadonlyMap<string, Invoice>;
   readonly byDueDate: ReadonlyMap<string, readonly Invoice[]>;
   readonly byCustomer: ReadonlyMap<string, readonly Invoice[]>;
+  /** Invoices carrying an e-invoicing status (few): holds that end with time are re-examined every day. */
+  readonly eInvoiced: readonly Invoice[];
 }
 
 export function indexInvoices(invoices: readonly Invoice[]): InvoiceIndex {
   const byId = new Map<string, Invoice>();
   const byDueDate = new Map<string, Invoice[]>();
   const byCustomer = new Map<string, Invoice[]>();
+  const eInvoiced: Invoice[] = [];
   for (const i of invoices) {
+    if (i.eInvoicing) eInvoiced.push(i);
     byId.set(i.externalId, i);
     let d = byDueDate.get(i.dueDate);
     if (!d) byDueDate.set(i.dueDate, (d = []));
@@ -32,7 +38,7 @@ export function indexInvoices(invoices: readonly Invoice[]): InvoiceIndex {
     if (!c) byCustomer.set(i.customerExternalId, (c = []));
     c.push(i);
   }
-  return { all: invoices, byId, byDueDate, byCustomer };
+  return { all: invoices, byId, byDueDate, byCustomer, eInvoiced };
 }
 
 export interface EvaluateInput {
@@ -61,7 +67,48 @@ export interface EvaluateInput {
   changed?: ReadonlySet<string>;
   /** Reference rates fetched from their publishers (src/rates), for penalty figures. */
   rates?: RateBook;
+  /**
+   * What became of the steps already planned, by key without its policy version (covers included): when each went
+   * out or is due to, and whether it was delivered. Escalation steps wait for their predecessor's delivery; later
+   * steps keep their gaps from the day a step actually went out. Absent: every planned step counts as planned on
+   * its own date and none as delivered.
+   */
+  history?: ReadonlyMap<string, StepRecord>;
+  /** Keys (without version) whose actions were all cancelled (the invoice changed): the next revision to plan. */
+  revisions?: ReadonlyMap<string, number>;
+  /** Customer messages already planned or sent per send day, for the daily cap and one voice per customer. */
+  load?: ReadonlyMap<string, DayLoad>;
 }
+
+/** One planned step's fate. */
+export interface StepRecord {
+  /** The business date it was delivered, or the one it is planned to go out on. */
+  on: string;
+  delivered: boolean;
+  /** Set when it failed for good (no address, refused): escalation after it waits for a person. */
+  failed?: string | null;
+}
+
+/** What one send day already carries. */
+export interface DayLoad {
+  /** Emails and letters, counted against the daily cap. */
+  messages: number;
+  /** Customers with any dunning action (message, call or hand-off) that day. */
+  customers: ReadonlySet<string>;
+}
+
+/** Something that could have been planned today and was not, with the reason (preview and worklist). */
+export interface Held {
+  invoiceExternalId: string;
+  customerExternalId: string;
+  stepId: string | null;
+  reason: string;
+}
+
+/** Channels that reach the customer (and count against one voice per customer); alerts and write-backs do not. */
+export const DUNNING_CHANNELS: ReadonlySet<string> = new Set(['email', 'letter', 'handoff', 'call']);
+/** Channels counted against the daily cap. */
+export const MESSAGE_CHANNELS: ReadonlySet<string> = new Set(['email', 'letter']);
 
 /** Deterministic key: tenant, scope (invoice, instalment or customer+currency group), step and policy version. */
 export function actionKey(tenantId: string, scope: string, stepId: string, version: number): string {
@@ -69,8 +116,19 @@ export function actionKey(tenantId: string, scope: string, stepId: string, versi
 }
 
 /** The same key without its version: a policy edit that keeps a step id does not make it fire again. */
-function unversioned(key: string): string {
-  return key.replace(/\|v\d+$/, '');
+export function unversioned(key: string): string {
+  return baseKey(key).replace(/\|v\d+$/, '');
+}
+
+/** A key without its revision suffix: a step re-planned after its action was cancelled is still that step. */
+export function baseKey(key: string): string {
+  return key.replace(/\|r\d+$/, '');
+}
+
+/** The key to plan: the base key, or its next revision when earlier actions for it were cancelled. */
+function revised(key: string, revisions: ReadonlyMap<string, number> | undefined): string {
+  const n = revisions?.get(unversioned(key));
+  return n ? `${key}|r${n}` : key;
 }
 
 const compiled = new Map<string, ReturnType<typeof jsonata>>();
@@ -110,6 +168,48 @@ const positive = (amount: string) => !amount.startsWith('-') && /[1-9]/.test(amo
 const isOpen = (i: Invoice) => i.status !== 'paid' && i.status !== 'void' && i.status !== 'draft' && positive(i.amountDue);
 const activeOn = (p: Pause, today: string) => p.startsOn <= today && (!p.expiresOn || today <= p.expiresOn);
 
+type EInvoicingRule = { hold: string; alert?: string } | { amountDue: string; note: string };
+
+/**
+ * What the e-invoicing lifecycle says about dunning an invoice today, or null when it changes nothing. Refused or
+ * rejected: never dunned, and the team is told. Disputed or suspended: paused until the status moves on. Payment
+ * transmitted: paused for the policy's days. Partially approved: only the approved amount is dunned.
+ */
+export function eInvoicingRule(inv: Invoice, today: string, timeZone: string, policy: Policy): EInvoicingRule | null {
+  const e = inv.eInvoicing;
+  if (!e) return null;
+  const name = inv.number ?? inv.externalId;
+  const why = e.reason ? `: ${e.reason}` : '';
+  const label = `e-invoice ${e.status.replace(/_/g, ' ')} (${e.code})`;
+  switch (e.code) {
+    case 210:
+    case 213:
+      return {
+        hold: `${label}${why}: not dunned`,
+        alert: `Invoice ${name} was ${e.code === 210 ? 'refused by the buyer' : 'rejected by the platform'} on the e-invoicing platform (${e.code})${why}. It is not dunned: correct it or credit it in the ERP.`,
+      };
+    case 207:
+    case 208:
+      return { hold: `${label}${why}: paused until the status moves on` };
+    case 211: {
+      if (!e.updatedAt) return { hold: `${label} on an unknown date: paused until the status moves on` };
+      const since = dateInZone(e.updatedAt, timeZone);
+      const until = addDays(since, policy.paymentTransmittedPauseDays);
+      return today <= until ? { hold: `${label} on ${since}: paused until ${until}` } : null;
+    }
+    case 206: {
+      if (!e.approvedAmount) return { hold: `${label} without the approved amount: not dunned until the platform gives it` };
+      const paid = new Dec(inv.total).minus(inv.amountDue);
+      const owed = Dec.min(new Dec(e.approvedAmount).minus(paid), inv.amountDue);
+      if (owed.lte(0)) return { hold: `${label}: the approved ${e.approvedAmount} is paid` };
+      return { amountDue: formatAmount(owed, inv.currency), note: `${label}: dunning ${formatAmount(owed, inv.currency)} of the ${e.approvedAmount} approved` };
+    }
+    default:
+      return null;
+  }
+}
+
+
 /** A thing being dunned: an invoice, or one instalment of a payment plan standing in for its invoice. */
 interface Dunnable {
   scope: string;
@@ -119,6 +219,8 @@ interface Dunnable {
   amountDue: string;
   pause?: Pause;
   resumedFrom?: Pause;
+  /** Why the amount dunned is not the invoice's amount due (an e-invoice partially approved). */
+  note?: string;
 }
 
 interface Decision {
@@ -127,6 +229,8 @@ interface Decision {
   scheduledOn: string;
   key: string;
   skipped: string[];
+  /** Set when the invoice started at the policy's catch-up step instead of the step its age would give. */
+  caughtUp?: string;
 }
 
 /** Scheduled date of every step for an anchor due date (exported for benches and previews); memoised because millions of invoices share few due dates. */
@@ -173,6 +277,8 @@ export interface DayResult {
    * changing. Every other invoice stays settled until one of its step dates passes.
    */
   revisit: Set<string>;
+  /** What could have been planned today and waits, with the reason: e-invoicing holds, escalation waits, rollovers. */
+  held: Held[];
 }
 
 /** evaluate(), also saying which invoices an incremental run must re-examine tomorrow. */
@@ -203,6 +309,8 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
       const i = index.byId.get(id);
       if (i) set.add(i);
     }
+    // A payment-transmitted hold ends with time, not with a change of facts.
+    for (const i of index.eInvoiced) if (i.eInvoicing?.code === 211) set.add(i);
     for (const id of Object.keys(policy.invoiceOverrides)) {
       const i = index.byId.get(id);
       if (i) set.add(i);
@@ -220,15 +328,31 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     candidates = set;
   } else candidates = index.all;
 
-  // 2. Expand each open candidate into dunnable items, applying pauses.
+  // 2. Expand each open candidate into dunnable items, applying pauses and the e-invoicing lifecycle.
   const items: Dunnable[] = [];
   const actions: PlannedAction[] = [];
+  const held: Held[] = [];
   const alerted = new Set<string>();
+  const einvoicing = (inv: Invoice) => eInvoicingRule(inv, today, input.timeZone, policy);
   for (const inv of candidates) {
     if (!isOpen(inv)) continue;
+    const rule = inv.eInvoicing ? einvoicing(inv) : null;
+    if (rule && 'hold' in rule) {
+      held.push({ invoiceExternalId: inv.externalId, customerExternalId: inv.customerExternalId, stepId: null, reason: rule.hold });
+      if (rule.alert) {
+        const key = `${tenantId}|einv:${inv.externalId}:${inv.eInvoicing?.code}|alert`;
+        if (!isDone(key) && !alerted.has(key)) {
+          alerted.add(key);
+          actions.push(alertAction(input, key, rule.alert, inv, null, 'e-invoicing'));
+        }
+      }
+      continue;
+    }
+    const base: Dunnable = { scope: `inv:${inv.externalId}`, kind: 'invoice', invoice: inv, dueDate: inv.dueDate, amountDue: rule ? rule.amountDue : inv.amountDue };
+    if (rule) base.note = rule.note;
     const pauses = pausesByCustomer.get(inv.customerExternalId);
     if (!pauses) {
-      items.push({ scope: `inv:${inv.externalId}`, kind: 'invoice', invoice: inv, dueDate: inv.dueDate, amountDue: inv.amountDue });
+      items.push(base);
       continue;
     }
     const mine = pauses.filter((p) => !p.invoiceExternalId || p.invoiceExternalId === inv.externalId);
@@ -250,9 +374,8 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
       items.push(...instalmentsOf(plan, inv));
       continue;
     }
-    const item: Dunnable = { scope: `inv:${inv.externalId}`, kind: 'invoice', invoice: inv, dueDate: inv.dueDate, amountDue: inv.amountDue };
-    if (resumedFrom) item.resumedFrom = resumedFrom;
-    items.push(item);
+    if (resumedFrom) base.resumedFrom = resumedFrom;
+    items.push(base);
   }
 
   // 3. Grouped actions claim the overdue, unpaused invoices of the customer and currency (see `others` below):
@@ -260,12 +383,19 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
   const grouped = policy.groupBy === 'customer_currency';
   const groupTotals = new Map<string, Dec>();
   const groupKey = (inv: Invoice) => `${inv.customerExternalId}\u0000${inv.currency}`;
-  const listed = (i: Invoice) => isOpen(i) && i.dueDate < today && !suppressed(i, pausesByCustomer.get(i.customerExternalId), today);
+  const listedAmount = (i: Invoice): string | null => {
+    if (!isOpen(i) || i.dueDate >= today || suppressed(i, pausesByCustomer.get(i.customerExternalId), today)) return null;
+    const rule = i.eInvoicing ? einvoicing(i) : null;
+    return rule === null ? i.amountDue : 'hold' in rule ? null : rule.amountDue;
+  };
   if (grouped) {
     for (const g of new Set(items.map((i) => groupKey(i.invoice)))) {
       const [cust, cur] = g.split('\u0000') as [string, string];
       let t = new Dec(0);
-      for (const i of index.byCustomer.get(cust) ?? []) if (i.currency === cur && listed(i)) t = t.plus(i.amountDue);
+      for (const i of index.byCustomer.get(cust) ?? []) {
+        const a = i.currency === cur ? listedAmount(i) : null;
+        if (a !== null) t = t.plus(a);
+      }
       groupTotals.set(g, t);
     }
   }
@@ -273,7 +403,7 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
   // case are not counted here, so the figure checked never exceeds the one the action prints.
   const groupedAmount = (item: Dunnable): Dec => {
     const t = groupTotals.get(groupKey(item.invoice)) ?? new Dec(0);
-    return listed(item.invoice) ? t : t.plus(item.amountDue);
+    return listedAmount(item.invoice) !== null ? t : t.plus(item.amountDue);
   };
 
   // 4. Decide the step per item (cheap date checks first; segments and JSONata only for real candidates).
@@ -309,28 +439,85 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     if (input.riskThresholds) risk.thresholds = input.riskThresholds;
     segments = new Map([...segmentCustomers(risk)].map(([k, v]) => [k, v.segment]));
   }
+  const history = input.history;
+  const recordOf = (key: string): StepRecord | undefined => history?.get(unversioned(key));
+  const catchUpAt = policy.catchUp ? policy.steps.findIndex((s) => s.id === policy.catchUp?.startAt) : -1;
   for (const { item, ov, dates } of due) {
     const customer = customers.get(item.invoice.customerExternalId);
     const segment = segments.get(item.invoice.customerExternalId);
     const amountForMin = grouped && item.kind === 'invoice' ? groupedAmount(item) : new Dec(item.amountDue);
-    const skipped: string[] = [];
+    const keyOf = (k: number) => actionKey(tenantId, item.scope, (policy.steps[k] as PolicyStep).id, policy.version);
+    const applicable = (k: number, on: string) => notApplicable(policy.steps[k] as PolicyStep, ov, item, customer, segment, amountForMin, on, today, policy, conditionFacts);
+    let lastDone = -1;
     for (let k = policy.steps.length - 1; k >= 0; k--) {
-      const step = policy.steps[k] as PolicyStep;
-      const key = actionKey(tenantId, item.scope, step.id, policy.version);
-      if (isDone(key)) break;
-      const on = dates[k] as string;
-      if (on > today) continue;
-      const why = await notApplicable(step, ov, item, customer, segment, amountForMin, on, today, policy, conditionFacts);
-      if (why) {
-        skipped.push(`${step.id} (${why})`);
-        continue;
+      if (isDone(keyOf(k))) {
+        lastDone = k;
+        break;
       }
-      decisions.push({ item, stepIndex: k, scheduledOn: on, key, skipped });
-      break;
     }
+    // Later steps keep their gaps from the day the last step actually went out (or is due to): a step taken late,
+    // by catch-up or after a stop, does not bring the next ones forward.
+    const lastOn = lastDone >= 0 ? recordOf(keyOf(lastDone))?.on : undefined;
+    const dateOf = (k: number): string => {
+      const nominal = dates[k] as string;
+      if (lastOn === undefined) return nominal;
+      const kept = addDays(lastOn, daysBetween(dates[lastDone] as string, nominal));
+      return kept > nominal ? kept : nominal;
+    };
+    // An escalation step is looked at from its nominal date, so that while it waits (gap or deadline after its
+    // predecessor's delivery) the preview says why; `waitingFor` holds it until both have passed.
+    const reachedOn = (k: number): string => (requiresPrevious(policy.steps[k] as PolicyStep) ? (dates[k] as string) : dateOf(k));
+    let latest = -1;
+    for (let k = policy.steps.length - 1; k > lastDone; k--) {
+      if (reachedOn(k) <= today) {
+        latest = k;
+        break;
+      }
+    }
+    if (latest < 0) continue;
+    const skipped: string[] = [];
+    let decided: Decision | null = null;
+    if (catchUpAt >= 0 && lastDone < catchUpAt && latest > catchUpAt && item.dueDate < today) {
+      // Already overdue and never dunned at or past the catch-up step: start there (or at the first applicable
+      // step after it that needs no predecessor), never straight at a letter, a formal notice or a hand-off.
+      for (let k = catchUpAt; k <= latest; k++) {
+        const step = policy.steps[k] as PolicyStep;
+        if (requiresPrevious(step)) break;
+        const why = await applicable(k, today);
+        if (why) {
+          skipped.push(`${step.id} (${why})`);
+          continue;
+        }
+        const late = daysBetween(item.dueDate, today);
+        decided = { item, stepIndex: k, scheduledOn: today, key: revised(keyOf(k), input.revisions), skipped, caughtUp: `caught up: already ${late} days past due, starts at ${step.id} (policy catch-up)` };
+        break;
+      }
+    } else {
+      for (let k = latest; k > lastDone; k--) {
+        const step = policy.steps[k] as PolicyStep;
+        if (reachedOn(k) > today) continue;
+        const on = dateOf(k) <= today ? dateOf(k) : (dates[k] as string);
+        const why = await applicable(k, on);
+        if (why) {
+          skipped.push(`${step.id} (${why})`);
+          continue;
+        }
+        if (requiresPrevious(step)) {
+          const wait = waitingFor(policy, k, dates, { item, ov, segment, customer }, today, (j) => recordOf(keyOf(j)));
+          if (wait) {
+            skipped.push(`${step.id} (${wait})`);
+            held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: step.id, reason: wait });
+            continue;
+          }
+        }
+        decided = { item, stepIndex: k, scheduledOn: on, key: revised(keyOf(k), input.revisions), skipped };
+        break;
+      }
+    }
+    if (decided) decisions.push(decided);
   }
 
-  // 5. Build actions: one per decision, or one per customer+currency+step when grouping.
+  // 5. Build actions: one per decision, or one per customer and currency when grouping.
   const creditsByGroup = new Map<string, CreditNote[]>();
   for (const cn of input.creditNotes ?? []) {
     if (cn.status === 'void' || cn.status === 'draft' || !new Dec(cn.remaining).gt(0)) continue;
@@ -343,16 +530,17 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
   // The send window opens at the same instant for every action of the day.
   const notBefore = policy.sendWindow && decisions.length > 0 ? windowOpensOn(today, policy.sendWindow, input.timeZone, cal) : null;
   const ctx: BuildContext = { input, segments: segments ?? new Map(), creditsByGroup, reductions, notBefore };
+  const dunning: Array<{ action: PlannedAction; decisions: Decision[] }> = [];
   if (!grouped) {
-    for (const d of decisions) actions.push(buildAction(ctx, [d], d.key, d.item.kind === 'instalment' ? 'instalment' : 'invoice', []));
+    for (const d of decisions) dunning.push({ action: buildAction(ctx, [d], d, d.key, d.item.kind === 'instalment' ? 'instalment' : 'invoice', []), decisions: [d] });
   } else {
     const groups = new Map<string, Decision[]>();
     for (const d of decisions) {
       if (d.item.kind === 'instalment') {
-        actions.push(buildAction(ctx, [d], d.key, 'instalment', []));
+        dunning.push({ action: buildAction(ctx, [d], d, d.key, 'instalment', []), decisions: [d] });
         continue;
       }
-      const g = `${groupKey(d.item.invoice)}\u0000${d.stepIndex}`;
+      const g = groupKey(d.item.invoice);
       let l = groups.get(g);
       if (!l) groups.set(g, (l = []));
       l.push(d);
@@ -360,18 +548,119 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     for (const list of groups.values()) {
       // Oldest first, whatever order the candidates came in (a full scan and an incremental run list them alike).
       list.sort((a, b) => a.item.dueDate.localeCompare(b.item.dueDate) || a.item.invoice.externalId.localeCompare(b.item.invoice.externalId));
-      const first = list[0] as Decision;
-      const inv = first.item.invoice;
-      const step = policy.steps[first.stepIndex] as PolicyStep;
+      // One voice: the customer gets the most advanced step reached today, covering every invoice due.
+      const lead = list.reduce((a, b) => (b.stepIndex > a.stepIndex ? b : a));
+      const inv = lead.item.invoice;
+      const step = policy.steps[lead.stepIndex] as PolicyStep;
       const ids = list.map((d) => d.item.invoice.externalId).sort();
-      const key = actionKey(tenantId, `cc:${inv.customerExternalId}:${inv.currency}:${fnv1a(ids.join(','))}`, step.id, policy.version);
+      const key = revised(actionKey(tenantId, `cc:${inv.customerExternalId}:${inv.currency}:${fnv1a(ids.join(','))}`, step.id, policy.version), input.revisions);
       const triggered = new Set(ids);
-      const others = (index.byCustomer.get(inv.customerExternalId) ?? []).filter((i) => i.currency === inv.currency && !triggered.has(i.externalId) && listed(i));
-      actions.push(buildAction(ctx, list, key, 'customer_currency', others));
+      const others = (index.byCustomer.get(inv.customerExternalId) ?? []).filter((i) => i.currency === inv.currency && !triggered.has(i.externalId) && listedAmount(i) !== null);
+      dunning.push({ action: buildAction(ctx, list, lead, key, 'customer_currency', others), decisions: list });
     }
   }
+  const { kept, deferred } = limitDay(dunning, input, grouped);
+  for (const { action, decisions: ds, reason } of deferred) {
+    for (const d of ds) held.push({ invoiceExternalId: d.item.invoice.externalId, customerExternalId: d.item.invoice.customerExternalId, stepId: action.stepId, reason });
+  }
+  actions.push(...kept.map((d) => d.action));
   actions.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
-  return { actions, revisit: new Set(due.map((d) => d.item.invoice.externalId)) };
+  return { actions, revisit: new Set(due.map((d) => d.item.invoice.externalId)), held };
+}
+
+/** Whether a step can never apply to this item whatever the day: its predecessor for escalation is the step before. */
+function excluded(step: PolicyStep, who: { item: Dunnable; ov: Merged; segment: Segment | undefined; customer: Customer | undefined }): boolean {
+  if (who.ov.skipSteps.has(step.id)) return true;
+  if (who.item.kind === 'instalment' && !step.forInstalments) return true;
+  if (step.segments && (!who.segment || !step.segments.includes(who.segment))) return true;
+  return !!step.tags && !step.tags.some((t) => who.customer?.tags.includes(t));
+}
+
+/**
+ * Why escalation step k must still wait, or null when it may go: the step before it must have been delivered (not
+ * merely planned), at least the gap between the two steps ago, and past its deadline when it gave one.
+ */
+function waitingFor(
+  policy: Policy,
+  k: number,
+  dates: readonly string[],
+  who: { item: Dunnable; ov: Merged; segment: Segment | undefined; customer: Customer | undefined },
+  today: string,
+  record: (j: number) => StepRecord | undefined,
+): string | null {
+  let p = k - 1;
+  while (p >= 0 && excluded(policy.steps[p] as PolicyStep, who)) p--;
+  if (p < 0) return null;
+  const prev = policy.steps[p] as PolicyStep;
+  const r = record(p);
+  if (!r) return `waiting: ${prev.id} not sent yet`;
+  if (r.failed) return `waiting: ${prev.id} failed (${r.failed}), escalation waits for the team`;
+  if (!r.delivered) return `waiting: ${prev.id} planned for ${r.on}, not sent yet`;
+  const afterGap = addDays(r.on, daysBetween(dates[p] as string, dates[k] as string));
+  const deadline = prev.deadlineDays ? addDays(r.on, prev.deadlineDays) : null;
+  if (deadline && deadline >= today) return `waiting: ${prev.id} sent ${r.on}, deadline ${deadline}`;
+  if (afterGap > today) return `waiting: ${prev.id} sent ${r.on}, ${step(policy, k)} not before ${afterGap}`;
+  return null;
+}
+
+const step = (policy: Policy, k: number) => (policy.steps[k] as PolicyStep).id;
+
+interface Candidate {
+  action: PlannedAction;
+  decisions: Decision[];
+}
+
+/**
+ * One voice per customer and the daily cap. With grouping, a customer gets at most one dunning action per send
+ * day (the most advanced; the others wait for a later day) and none when an earlier run already gave it one that
+ * day. Then at most `dailyCap` emails and letters per send day, by amount × days past due; the rest roll over.
+ */
+function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolean): { kept: Candidate[]; deferred: Array<Candidate & { reason: string }> } {
+  const { policy } = input;
+  const sendDay = (a: PlannedAction) => (a.notBefore ? dateInZone(a.notBefore, input.timeZone) : a.dueOn);
+  const deferred: Array<Candidate & { reason: string }> = [];
+  const kept: Candidate[] = [];
+  const byCustomer = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    let l = byCustomer.get(c.action.customerExternalId);
+    if (!l) byCustomer.set(c.action.customerExternalId, (l = []));
+    l.push(c);
+  }
+  for (const [customer, list] of byCustomer) {
+    list.sort((a, b) => b.action.stepIndex - a.action.stepIndex || new Dec(b.action.amountDue).cmp(a.action.amountDue) || a.action.idempotencyKey.localeCompare(b.action.idempotencyKey));
+    const lead = list[0] as Candidate;
+    const day = sendDay(lead.action);
+    if (!grouped) {
+      // Per-invoice sending (a policy option) sends one message per invoice, but never a milder step the same day
+      // as a firmer one: a friendly reminder does not arrive with a formal notice.
+      for (const c of list) {
+        if (c.action.stepIndex === lead.action.stepIndex) kept.push(c);
+        else deferred.push({ ...c, reason: `one voice per customer: ${lead.action.stepId} goes out on ${day}` });
+      }
+      continue;
+    }
+    if (input.load?.get(day)?.customers.has(customer)) {
+      for (const c of list) deferred.push({ ...c, reason: `one message per customer a day: this customer already has one on ${day}` });
+      continue;
+    }
+    kept.push(lead);
+    for (const c of list.slice(1)) deferred.push({ ...c, reason: `one message per customer a day: ${lead.action.stepId} goes out on ${day}` });
+  }
+  const priority = (a: PlannedAction) => new Dec(a.amountDue).times(Math.max(0, ...a.invoices.filter((l) => l.triggered).map((l) => l.daysPastDue)));
+  const messages = kept.filter((c) => MESSAGE_CHANNELS.has(c.action.channel));
+  messages.sort((a, b) => priority(b.action).cmp(priority(a.action)) || a.action.idempotencyKey.localeCompare(b.action.idempotencyKey));
+  const used = new Map<string, number>();
+  const over = new Set<Candidate>();
+  for (const c of messages) {
+    const day = sendDay(c.action);
+    const n = used.get(day) ?? input.load?.get(day)?.messages ?? 0;
+    used.set(day, n + 1);
+    if (n >= policy.dailyCap) {
+      over.add(c);
+      deferred.push({ ...c, reason: `daily cap of ${policy.dailyCap} messages reached for ${day}: rolls over to the next send day` });
+    }
+  }
+  return { kept: kept.filter((c) => !over.has(c)), deferred };
 }
 
 function suppressed(inv: Invoice, pauses: readonly Pause[] | undefined, today: string): boolean {
@@ -444,12 +733,11 @@ interface BuildContext {
   notBefore: string | null;
 }
 
-function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scope: PlannedAction['scope'], others: Invoice[]): PlannedAction {
+function buildAction(ctx: BuildContext, decisions: Decision[], lead: Decision, key: string, scope: PlannedAction['scope'], others: Invoice[]): PlannedAction {
   const { input } = ctx;
   const { policy, today } = input;
-  const first = decisions[0] as Decision;
-  const inv = first.item.invoice;
-  const step = policy.steps[first.stepIndex] as PolicyStep;
+  const inv = lead.item.invoice;
+  const step = policy.steps[lead.stepIndex] as PolicyStep;
   const currency = inv.currency;
   const lines: PlannedAction['invoices'] = decisions.map((d) => ({
     externalId: d.item.invoice.externalId,
@@ -458,10 +746,15 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
     amountDue: d.item.amountDue,
     daysPastDue: daysBetween(d.item.dueDate, today),
     instalmentOf: d.item.kind === 'instalment' ? d.item.invoice.externalId : null,
-    ...(d.item.kind === 'instalment' ? { invoiceAmountDue: d.item.invoice.amountDue } : {}),
+    // Kept when the line's amount is not the invoice's (an instalment, an e-invoice partially approved), so a payment since is seen at send time.
+    ...(d.item.kind === 'instalment' || d.item.amountDue !== d.item.invoice.amountDue ? { invoiceAmountDue: d.item.invoice.amountDue } : {}),
     triggered: true,
   }));
-  for (const o of others) lines.push({ externalId: o.externalId, number: o.number ?? null, dueDate: o.dueDate, amountDue: o.amountDue, daysPastDue: daysBetween(o.dueDate, today), instalmentOf: null, triggered: false });
+  for (const o of others) {
+    const rule = o.eInvoicing ? eInvoicingRule(o, today, input.timeZone, policy) : null;
+    const amount = rule && 'amountDue' in rule ? rule.amountDue : o.amountDue;
+    lines.push({ externalId: o.externalId, number: o.number ?? null, dueDate: o.dueDate, amountDue: amount, daysPastDue: daysBetween(o.dueDate, today), instalmentOf: null, ...(amount !== o.amountDue ? { invoiceAmountDue: o.amountDue } : {}), triggered: false });
+  }
   const credits = scope === 'customer_currency' ? (ctx.creditsByGroup.get(`${inv.customerExternalId}\u0000${currency}`) ?? []) : [];
   const amountDue = lines.reduce((a, l) => a.plus(l.amountDue), new Dec(0));
   const openCredits = credits.reduce((a, c) => a.plus(c.remaining), new Dec(0));
@@ -470,12 +763,16 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
 
   const dpd = Math.max(...decisions.map((d) => daysBetween(d.item.dueDate, today)));
   const when = dpd > 0 ? `${dpd} days past due` : dpd === 0 ? 'due today' : `${-dpd} days before due`;
-  const what = scope === 'customer_currency' ? `${decisions.length} invoice(s) reaching this step, ${lines.length} listed` : first.item.kind === 'instalment' ? `instalment ${first.item.scope.split(':').at(-1)} of plan ${first.item.pause?.id}` : `invoice ${inv.number ?? inv.externalId}`;
-  const parts = [`step ${first.stepIndex + 1} (${step.id}): ${when}`, `${what}`, `${fmtGrouped(formatAmount(amountDue, currency))} ${currency} ≥ ${fmtGrouped(formatAmount(min, currency))}`, `segment ${segment ?? 'unknown'}`];
-  if (first.scheduledOn < today) parts.push(`scheduled ${first.scheduledOn}, caught up`);
-  if (first.skipped.length) parts.push(`later steps not applicable: ${first.skipped.join('; ')}`);
-  const earlier = policy.steps.slice(0, first.stepIndex).map((s) => s.id);
-  if (first.scheduledOn < today && earlier.length) parts.push(`earlier steps are never sent after a later one`);
+  const what = scope === 'customer_currency' ? `${decisions.length} invoice(s) reaching a step, ${lines.length} listed` : lead.item.kind === 'instalment' ? `instalment ${lead.item.scope.split(':').at(-1)} of plan ${lead.item.pause?.id}` : `invoice ${inv.number ?? inv.externalId}`;
+  const parts = [`step ${lead.stepIndex + 1} (${step.id}): ${when}`, `${what}`, `${fmtGrouped(formatAmount(amountDue, currency))} ${currency} ≥ ${fmtGrouped(formatAmount(min, currency))}`, `segment ${segment ?? 'unknown'}`];
+  if (lead.caughtUp) parts.push(lead.caughtUp);
+  else if (lead.scheduledOn < today) parts.push(`scheduled ${lead.scheduledOn}, caught up`);
+  if (lead.skipped.length) parts.push(`later steps not applicable: ${lead.skipped.join('; ')}`);
+  const behind = decisions.filter((d) => d.stepIndex < lead.stepIndex);
+  if (behind.length) parts.push(`one message for the customer: also covers ${behind.map((d) => `${d.item.invoice.number ?? d.item.invoice.externalId} (${(policy.steps[d.stepIndex] as PolicyStep).id})`).join(', ')}`);
+  for (const d of decisions) if (d.item.note) parts.push(`${d.item.invoice.number ?? d.item.invoice.externalId}: ${d.item.note}`);
+  const earlier = policy.steps.slice(0, lead.stepIndex).map((s) => s.id);
+  if (!lead.caughtUp && lead.scheduledOn < today && earlier.length) parts.push(`earlier steps are never sent after a later one`);
   const resumed = decisions.map((d) => d.item.resumedFrom).find((p) => p);
   if (resumed) parts.push(`resumed after promise ${resumed.id} broken on ${resumed.expiresOn}`);
 
@@ -499,11 +796,11 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
     policyId: policy.id,
     policyVersion: policy.version,
     stepId: step.id,
-    stepIndex: first.stepIndex,
+    stepIndex: lead.stepIndex,
     channel: step.channel,
     templateId: step.templateId,
     dueOn: today,
-    scheduledOn: first.scheduledOn,
+    scheduledOn: lead.scheduledOn,
     notBefore: ctx.notBefore,
     scope,
     customerExternalId: inv.customerExternalId,
@@ -519,22 +816,22 @@ function buildAction(ctx: BuildContext, decisions: Decision[], key: string, scop
   };
 }
 
-function alertAction(input: EvaluateInput, key: string, message: string, inv: Invoice, p: Pause): PlannedAction {
+function alertAction(input: EvaluateInput, key: string, message: string, inv: Invoice, p: Pause | null, cause: 'broken-promise' | 'e-invoicing' = 'broken-promise'): PlannedAction {
   return {
     idempotencyKey: key,
     covers: [],
     tenantId: input.tenantId,
     policyId: input.policy.id,
     policyVersion: input.policy.version,
-    stepId: 'broken-promise',
+    stepId: cause,
     stepIndex: -1,
     channel: 'alert',
-    templateId: 'alert.broken_promise',
+    templateId: cause === 'broken-promise' ? 'alert.broken_promise' : 'alert.e_invoicing',
     dueOn: input.today,
-    scheduledOn: addDays(p.expiresOn ?? input.today, 1),
+    scheduledOn: p ? addDays(p.expiresOn ?? input.today, 1) : input.today,
     notBefore: null,
-    scope: p.invoiceExternalId ? 'invoice' : 'customer',
-    customerExternalId: p.customerExternalId,
+    scope: !p || p.invoiceExternalId ? 'invoice' : 'customer',
+    customerExternalId: p?.customerExternalId ?? inv.customerExternalId,
     currency: inv.currency,
     invoices: [{ externalId: inv.externalId, number: inv.number ?? null, dueDate: inv.dueDate, amountDue: inv.amountDue, daysPastDue: daysBetween(inv.dueDate, input.today), instalmentOf: null, triggered: true }],
     credits: [],

@@ -1,31 +1,75 @@
-// Dry run: the evaluator day by day over the next N days, each day's planned keys fed into the next day, no side effects.
-import { addDays } from '../model/index.js';
+// Dry run: the evaluator day by day over the next N days, each day's plans fed into the next day, no side effects.
+import { addDays, dateInZone } from '../model/index.js';
 import type { PlannedAction } from '../model/collections.js';
-import { evaluateDay, indexInvoices, type EvaluateInput } from './evaluate.js';
+import { DUNNING_CHANNELS, MESSAGE_CHANNELS, baseKey, evaluateDay, indexInvoices, unversioned, type EvaluateInput, type Held, type StepRecord } from './evaluate.js';
 
 export interface PreviewDay {
   date: string;
   actions: PlannedAction[];
+  /** What waits that day and why (an escalation waiting for its predecessor, an e-invoicing hold, a rollover), each said once. */
+  held: Held[];
+}
+
+/**
+ * What the outbox would know after some days of plans, assuming each action goes out on its send day: planned keys,
+ * step history and per-day load, as the store reads them for a real run (src/store/outbox.ts `stepHistory`).
+ */
+export class Forecast {
+  readonly planned: Set<string>;
+  readonly history: Map<string, StepRecord>;
+  readonly load: Map<string, { messages: number; customers: Set<string> }>;
+  readonly revisions: Map<string, number>;
+
+  constructor(input: Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions'>) {
+    this.planned = new Set(input.alreadyPlanned ?? []);
+    this.history = new Map(input.history ?? []);
+    this.load = new Map([...(input.load ?? [])].map(([d, l]) => [d, { messages: l.messages, customers: new Set(l.customers) }]));
+    this.revisions = new Map(input.revisions ?? []);
+  }
+
+  /** The engine's view for one day. */
+  state(): Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions'> {
+    return { alreadyPlanned: this.planned, history: this.history, load: this.load, revisions: this.revisions };
+  }
+
+  record(actions: readonly PlannedAction[], timeZone: string): void {
+    for (const a of actions) {
+      const sendDay = a.notBefore ? dateInZone(a.notBefore, timeZone) : a.dueOn;
+      for (const k of [a.idempotencyKey, ...a.covers]) {
+        this.planned.add(baseKey(k));
+        this.history.set(unversioned(k), { on: sendDay, delivered: true });
+        this.revisions.delete(unversioned(k));
+      }
+      if (!DUNNING_CHANNELS.has(a.channel)) continue;
+      let l = this.load.get(sendDay);
+      if (!l) this.load.set(sendDay, (l = { messages: 0, customers: new Set() }));
+      l.customers.add(a.customerExternalId);
+      if (MESSAGE_CHANNELS.has(a.channel)) l.messages++;
+    }
+  }
 }
 
 /**
  * What would be planned on each of the next `days` days (today included) if nothing else changed:
- * no payment arrives, pauses expire on their dates. Each action carries its date and explanation.
+ * no payment arrives, pauses expire on their dates, and what is planned goes out on its send day.
+ * Each action carries its date and explanation.
  *
  * It must equal the daily runs (full evaluations) day by day. The first day is a full evaluation; each later one
  * looks at the invoices with a step date since the day before plus those that still had a step to decide the day
- * before: a step skipped on its date (risk segment, `daysPastDue` condition, grouped minimum) can apply later
- * with no fact changing, and an invoice with nothing to decide stays so until its next step date.
+ * before: a step skipped on its date (risk segment, `daysPastDue` condition, grouped minimum, an escalation
+ * waiting, a rollover) can apply later with no fact changing, and an invoice with nothing to decide stays so until
+ * its next step date.
  */
 export async function preview(input: EvaluateInput & { days: number }): Promise<PreviewDay[]> {
-  const planned = new Set(input.alreadyPlanned ?? []);
+  const forecast = new Forecast(input);
   const index = 'byDueDate' in input.invoices ? input.invoices : indexInvoices(input.invoices);
   const out: PreviewDay[] = [];
   let since: string | undefined;
   let revisit = new Set<string>();
+  let heldBefore = new Set<string>();
   for (let n = 0; n < input.days; n++) {
     const date = addDays(input.today, n);
-    const dayInput: EvaluateInput = { ...input, today: date, invoices: index, alreadyPlanned: planned };
+    const dayInput: EvaluateInput = { ...input, today: date, invoices: index, ...forecast.state() };
     if (since) {
       dayInput.since = since;
       dayInput.changed = revisit;
@@ -34,11 +78,12 @@ export async function preview(input: EvaluateInput & { days: number }): Promise<
       delete dayInput.changed;
     }
     const day = await evaluateDay(dayInput);
-    for (const a of day.actions) {
-      planned.add(a.idempotencyKey);
-      for (const k of a.covers) planned.add(k);
-    }
-    if (day.actions.length) out.push({ date, actions: day.actions });
+    forecast.record(day.actions, input.timeZone);
+    // A wait is said on the day it starts (or changes), not repeated every day it lasts.
+    const heldNow = new Set(day.held.map((h) => `${h.invoiceExternalId}\u0000${h.reason}`));
+    const held = day.held.filter((h) => !heldBefore.has(`${h.invoiceExternalId}\u0000${h.reason}`));
+    heldBefore = heldNow;
+    if (day.actions.length || held.length) out.push({ date, actions: day.actions, held });
     revisit = day.revisit;
     since = date;
   }

@@ -1,7 +1,8 @@
 // Late-payment interest on a partly settled invoice: every dated reduction (payments, credit-note allocations) counts, as in `relance penalty`.
 import { describe, expect, it } from 'vitest';
 import type { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
-import { FRENCH_B2B_POLICY, evaluate, runPenaltyCli, type EvaluateInput } from '../../src/rules/index.js';
+import { FRENCH_B2B_POLICY, evaluate, runPenaltyCli, type EvaluateInput, type Policy } from '../../src/rules/index.js';
+import { sent } from './history.js';
 
 // FR 2026-H1: ECB MRO on 1 Jan 2026 is 2.15 %, so the L441-10 rate is 12.15 %; interest runs from 2026-03-03.
 const T = 'tenant-1';
@@ -14,9 +15,11 @@ const creditNote = (allocationDate: string | null, issueDate = '2026-03-20'): Cr
   externalId: 'cn1', number: 'AV-1', customerExternalId: 'c1', issueDate, currency: 'EUR', total: '400.00', remaining: '0.00', status: 'applied',
   allocations: [{ invoiceExternalId: '1', amount: '400.00', date: allocationDate }],
 });
-// The formal notice (D+30) falls on 2026-04-01 and states the penalties.
+const policy: Policy = { ...FRENCH_B2B_POLICY, groupBy: 'invoice' };
+// The formal notice (D+30) falls on 2026-04-01, after the reminders and the firm reminder went out, and states the penalties.
+const reminded = sent(T, { 'inv:1|reminder-1': '2026-03-03', 'inv:1|reminder-2': '2026-03-10', 'inv:1|firm': '2026-03-17' });
 const notice = async (extra: Partial<EvaluateInput>, amountDue: string) => {
-  const actions = await evaluate({ tenantId: T, today: '2026-04-01', timeZone: 'Europe/Paris', policy: FRENCH_B2B_POLICY, customers, invoices: [invoice(amountDue)], ...extra });
+  const actions = await evaluate({ tenantId: T, today: '2026-04-01', timeZone: 'Europe/Paris', policy, customers, invoices: [invoice(amountDue)], ...reminded, ...extra });
   expect(actions.map((a) => a.stepId)).toEqual(['formal-notice']);
   return actions[0]!.penalties[0]!;
 };
@@ -64,7 +67,7 @@ describe('dated reductions in the stated interest', () => {
     const cli = runPenaltyCli(['--jurisdiction', 'FR', '--amount', '1000.00', '--currency', 'EUR', '--due', '2026-03-02', '--paid', '2026-03-10:100.00', '--reduction', '2026-03-20:400.00', '--as-of', '2026-04-01']);
     expect([p.interest, p.compensation]).toEqual([cli.interest, cli.compensation]);
     // The firm reminder (D+15, 2026-03-17), when only the payment had been made.
-    const [firm] = await evaluate({ tenantId: T, today: '2026-03-17', timeZone: 'Europe/Paris', policy: FRENCH_B2B_POLICY, customers, invoices: [invoice('900.00')], payments: [payment] });
+    const [firm] = await evaluate({ tenantId: T, today: '2026-03-17', timeZone: 'Europe/Paris', policy, customers, invoices: [invoice('900.00')], payments: [payment], ...sent(T, { 'inv:1|reminder-1': '2026-03-03', 'inv:1|reminder-2': '2026-03-10' }) });
     expect(firm?.stepId).toBe('firm');
     const firmCli = runPenaltyCli(['--jurisdiction', 'FR', '--amount', '1000.00', '--currency', 'EUR', '--due', '2026-03-02', '--paid', '2026-03-10:100.00', '--as-of', '2026-03-17']);
     // 1000 × 12.15 % × 8/365 = 2.66 + 900 × 7/365 = 2.10

@@ -4,20 +4,27 @@ import { describe, expect, it } from 'vitest';
 import type { Customer, Invoice, Payment } from '../../src/model/index.js';
 import { addDays } from '../../src/model/index.js';
 import type { Pause, PlannedAction } from '../../src/model/collections.js';
-import { FRENCH_B2B_POLICY, evaluate, parsePolicy, preview, type EvaluateInput, type PolicyInput, type PreviewDay } from '../../src/rules/index.js';
+import { FRENCH_B2B_POLICY, Forecast, evaluateDay, parsePolicy, preview, type EvaluateInput, type Held, type PolicyInput, type PreviewDay } from '../../src/rules/index.js';
 
 const T = 'tenant-1';
 const customers: Customer[] = ['c1', 'c2', 'c3'].map((id) => ({ externalId: id, name: id, emails: [], tags: id === 'c2' ? ['vip'] : [], active: true }));
 
-/** N daily runs, each seeing the keys the previous ones planned (what the outbox keeps): the reference the preview must equal. */
+/**
+ * N daily runs, each a full evaluation seeing what the previous ones planned (what the outbox keeps, each action
+ * taken as delivered on its send day): the reference the preview must equal, incremental candidate selection included.
+ */
 async function dailyRuns(input: EvaluateInput, days: number): Promise<PreviewDay[]> {
-  const planned = new Set(input.alreadyPlanned ?? []);
+  const outbox = new Forecast(input);
   const out: PreviewDay[] = [];
+  let heldBefore = new Set<string>();
   for (let n = 0; n < days; n++) {
     const date = addDays(input.today, n);
-    const actions: PlannedAction[] = await evaluate({ ...input, today: date, alreadyPlanned: new Set(planned) });
-    for (const a of actions) for (const k of [a.idempotencyKey, ...a.covers]) planned.add(k);
-    if (actions.length) out.push({ date, actions });
+    const day = await evaluateDay({ ...input, today: date, ...outbox.state() });
+    outbox.record(day.actions, input.timeZone);
+    const said = (h: Held) => `${h.invoiceExternalId}\u0000${h.reason}`;
+    const held = day.held.filter((h) => !heldBefore.has(said(h)));
+    heldBefore = new Set(day.held.map(said));
+    if (day.actions.length || held.length) out.push({ date, actions: day.actions, held });
   }
   return out;
 }

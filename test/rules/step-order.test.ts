@@ -4,21 +4,20 @@ import type { Customer, Invoice } from '../../src/model/index.js';
 import { addDays } from '../../src/model/index.js';
 import type { PlannedAction } from '../../src/model/collections.js';
 import { FRENCH_B2B_POLICY, evaluate, parsePolicy, type Policy, type PolicyInput } from '../../src/rules/index.js';
+import { Forecast } from '../../src/rules/preview.js';
 
 const T = 'tenant-1';
 const customers: Customer[] = [{ externalId: 'c1', name: 'Acme', emails: [], tags: [], active: true }];
 const invoice: Invoice = { externalId: '1', number: 'F-1', customerExternalId: 'c1', issueDate: '2026-02-01', dueDate: '2026-03-02', currency: 'EUR', total: '1500.00', amountDue: '1500.00', status: 'open', lines: [] };
 
-/** Every day from `from` for `days` days, each run seeing what the previous ones planned: the steps in the order they fire. */
+/** Every day from `from` for `days` days, each run seeing what the previous ones planned and sent: the steps in the order they fire. */
 async function dailyRuns(policy: Policy, from: string, days: number): Promise<string[]> {
-  const planned = new Set<string>();
+  const outbox = new Forecast({});
   const fired: string[] = [];
   for (let n = 0; n < days; n++) {
-    const actions: PlannedAction[] = await evaluate({ tenantId: T, today: addDays(from, n), timeZone: 'Europe/Paris', policy, customers, invoices: [invoice], alreadyPlanned: planned, segments: new Map([['c1', 'watch']]) });
-    for (const a of actions) {
-      planned.add(a.idempotencyKey);
-      fired.push(a.stepId);
-    }
+    const actions: PlannedAction[] = await evaluate({ tenantId: T, today: addDays(from, n), timeZone: 'Europe/Paris', policy, customers, invoices: [invoice], ...outbox.state(), segments: new Map([['c1', 'watch']]) });
+    outbox.record(actions, 'Europe/Paris');
+    fired.push(...actions.map((a) => a.stepId));
   }
   return fired;
 }
