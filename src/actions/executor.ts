@@ -141,7 +141,11 @@ export function staleReason(action: PlannedAction, current: ReadonlyMap<string, 
       continue;
     }
     if (inv.dueDate !== line.dueDate) return `invoice ${name} changed since planning: due date ${line.dueDate} → ${inv.dueDate}`;
-    if (!sameAmount(inv.amountDue, line.amountDue)) return `invoice ${name} changed since planning: amount due ${line.amountDue} → ${inv.amountDue} (payment or credit note)`;
+    // A line dunning less than the invoice owes (an e-invoice partially approved) keeps the invoice's figure apart.
+    const planned = line.invoiceAmountDue ?? line.amountDue;
+    if (!sameAmount(inv.amountDue, planned)) return `invoice ${name} changed since planning: amount due ${planned} → ${inv.amountDue} (payment or credit note)`;
+    if (inv.eInvoicing?.code === 210 || inv.eInvoicing?.code === 213) return `invoice ${name} was ${inv.eInvoicing.status} on the e-invoicing platform since planning`;
+    if (inv.eInvoicing?.code === 207 || inv.eInvoicing?.code === 208) return `invoice ${name} is ${inv.eInvoicing.status} on the e-invoicing platform since planning`;
   }
   return null;
 }

@@ -150,7 +150,8 @@ export function buildVars(input: VarsInput): MessageVars {
       due_date: formatDate(l.dueDate, lang),
       total: money(total),
       amount_due: money(l.amountDue),
-      paid: money(formatAmount(new Dec(total).minus(l.amountDue), cur)),
+      // What the customer paid on the invoice, not the gap between its total and the part dunned (an instalment, an approved share).
+      paid: money(formatAmount(new Dec(total).minus(l.invoiceAmountDue ?? l.amountDue), cur)),
       days_late: Math.max(0, daysBetween(l.dueDate, today)),
       pdf_link: inv?.pdfUrl ?? null,
       interest: p ? money(p.interest) : null,

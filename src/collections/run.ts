@@ -4,12 +4,13 @@ import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
 import { missingRates } from '../rates/staleness.js';
 import { loadRateBook } from '../store/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
-import { evaluate, type EvaluateInput } from '../rules/evaluate.js';
+import { evaluateDay, type EvaluateInput, type Held } from '../rules/evaluate.js';
 import { parsePolicy, type Policy } from '../rules/policy.js';
 import { preview, type PreviewDay } from '../rules/preview.js';
 import type { Sql } from '../store/db.js';
 import { listDocuments } from '../store/documents.js';
-import { planActions, plannedKeys, type PlannedOutboxItem } from '../store/outbox.js';
+import { planActions, type PlannedOutboxItem } from '../store/outbox.js';
+import { stepHistory } from '../store/step-history.js';
 import { closePause, listPauses } from '../store/pauses.js';
 import { activePolicy } from '../store/policies.js';
 import { getConnection, getTenant, type Connection, type Tenant } from '../store/tenants.js';
@@ -58,6 +59,8 @@ export async function loadFacts(sql: Sql, tenantId: string, connectionId: string
 
 async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<EvaluateInput> {
   const pauses = await listPauses(sql, facts.tenant.id, { connectionId: facts.connection.id, states: ['active'] });
+  // What became of earlier steps: escalation waits for its predecessor's delivery, a cancelled step is planned again.
+  const outbox = await stepHistory(sql, facts.tenant.id, facts.connection.id, facts.tenant.timeZone, today);
   return {
     tenantId: evaluationScope(facts.tenant.id, facts.connection.id),
     today,
@@ -68,7 +71,10 @@ async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<E
     creditNotes: facts.creditNotes,
     payments: facts.payments,
     pauses,
-    alreadyPlanned: await plannedKeys(sql, facts.tenant.id),
+    alreadyPlanned: outbox.planned,
+    history: outbox.history,
+    revisions: outbox.revisions,
+    load: outbox.load,
     // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table.
     rates: await loadRateBook(sql),
   };
@@ -80,6 +86,8 @@ export interface RunResult {
   alerts: number;
   /** Keys newly written to the outbox (a re-run of the same day writes none). */
   keys: string[];
+  /** What could have been planned and waits, with the reason (a step not sent yet, a deadline, the daily cap). */
+  held: Held[];
   closedPauses: number;
 }
 
@@ -89,7 +97,7 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
   const facts = await loadFacts(sql, tenantId, connectionId);
   const today = dateInZone(now, facts.tenant.timeZone);
   const input = await evaluationInput(sql, facts, today);
-  const actions = await evaluate(input);
+  const { actions, held } = await evaluateDay(input);
   const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
   // Only when a step's penalties actually wait; keyed by the tenant (not the connection or invoice): once per period.
   if (actions.some((a) => a.penalties.some((p) => p.error !== null))) {
@@ -121,7 +129,7 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
     insert into evaluation_runs (tenant_id, connection_id, run_on, started_at, planned, alerts)
     values (${tenantId}, ${connectionId}, ${today}, ${started}, ${actions.length}, ${alerts.length})
     on conflict (tenant_id, connection_id, run_on) do update set finished_at = now(), planned = evaluation_runs.planned + excluded.planned, alerts = evaluation_runs.alerts + excluded.alerts`;
-  return { today, planned: actions.length, alerts: alerts.length, keys, closedPauses };
+  return { today, planned: actions.length, alerts: alerts.length, keys, held, closedPauses };
 }
 
 /** What would be planned over the next `days` days, with reasons: no side effects. */

@@ -475,6 +475,15 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
       }
     }
     if (latest < 0) continue;
+    // Nothing follows a step still waiting in the outbox (sending off, a send window not open yet) or failed: when
+    // sending resumes, the customer gets that step, not a pile of them. Without history, planned counts as done.
+    const lastRecord = lastDone >= 0 ? recordOf(keyOf(lastDone)) : undefined;
+    if (lastRecord && !lastRecord.delivered) {
+      const prev = (policy.steps[lastDone] as PolicyStep).id;
+      const reason = lastRecord.failed ? `waiting: ${prev} failed (${lastRecord.failed}), the next step waits for the team` : `waiting: ${prev} planned for ${lastRecord.on}, not sent yet`;
+      held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: (policy.steps[latest] as PolicyStep).id, reason });
+      continue;
+    }
     const skipped: string[] = [];
     let decided: Decision | null = null;
     if (catchUpAt >= 0 && lastDone < catchUpAt && latest > catchUpAt && item.dueDate < today) {
@@ -505,8 +514,9 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
         if (requiresPrevious(step)) {
           const wait = waitingFor(policy, k, dates, { item, ov, segment, customer }, today, (j) => recordOf(keyOf(j)));
           if (wait) {
-            skipped.push(`${step.id} (${wait})`);
-            held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: step.id, reason: wait });
+            skipped.push(`${step.id} (${wait.reason})`);
+            // Said as a wait once the step before it exists; before that, the ladder simply has not got there.
+            if (wait.started) held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: step.id, reason: wait.reason });
             continue;
           }
         }
@@ -587,19 +597,20 @@ function waitingFor(
   who: { item: Dunnable; ov: Merged; segment: Segment | undefined; customer: Customer | undefined },
   today: string,
   record: (j: number) => StepRecord | undefined,
-): string | null {
+): { reason: string; started: boolean } | null {
   let p = k - 1;
   while (p >= 0 && excluded(policy.steps[p] as PolicyStep, who)) p--;
   if (p < 0) return null;
   const prev = policy.steps[p] as PolicyStep;
   const r = record(p);
-  if (!r) return `waiting: ${prev.id} not sent yet`;
-  if (r.failed) return `waiting: ${prev.id} failed (${r.failed}), escalation waits for the team`;
-  if (!r.delivered) return `waiting: ${prev.id} planned for ${r.on}, not sent yet`;
+  const wait = (reason: string) => ({ reason: `waiting: ${reason}`, started: r !== undefined });
+  if (!r) return wait(`${prev.id} not sent yet`);
+  if (r.failed) return wait(`${prev.id} failed (${r.failed}), the next step waits for the team`);
+  if (!r.delivered) return wait(`${prev.id} planned for ${r.on}, not sent yet`);
   const afterGap = addDays(r.on, daysBetween(dates[p] as string, dates[k] as string));
   const deadline = prev.deadlineDays ? addDays(r.on, prev.deadlineDays) : null;
-  if (deadline && deadline >= today) return `waiting: ${prev.id} sent ${r.on}, deadline ${deadline}`;
-  if (afterGap > today) return `waiting: ${prev.id} sent ${r.on}, ${step(policy, k)} not before ${afterGap}`;
+  if (deadline && deadline >= today) return wait(`${prev.id} sent ${r.on}, deadline ${deadline}`);
+  if (afterGap > today) return wait(`${prev.id} sent ${r.on}, ${step(policy, k)} not before ${afterGap}`);
   return null;
 }
 

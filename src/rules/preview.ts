@@ -20,9 +20,15 @@ export class Forecast {
   readonly load: Map<string, { messages: number; customers: Set<string> }>;
   readonly revisions: Map<string, number>;
 
-  constructor(input: Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions'>) {
+  /**
+   * With `today`, a step the outbox still holds (planned, not failed) is taken as going out today at the latest: the
+   * preview shows what follows once sending runs, not a wait that lasts as long as sending is off.
+   */
+  constructor(input: Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions'>, today?: string) {
     this.planned = new Set(input.alreadyPlanned ?? []);
-    this.history = new Map(input.history ?? []);
+    this.history = new Map(
+      [...(input.history ?? [])].map(([k, r]) => [k, today && !r.delivered && !r.failed ? { on: r.on < today ? today : r.on, delivered: true } : r]),
+    );
     this.load = new Map([...(input.load ?? [])].map(([d, l]) => [d, { messages: l.messages, customers: new Set(l.customers) }]));
     this.revisions = new Map(input.revisions ?? []);
   }
@@ -61,7 +67,7 @@ export class Forecast {
  * its next step date.
  */
 export async function preview(input: EvaluateInput & { days: number }): Promise<PreviewDay[]> {
-  const forecast = new Forecast(input);
+  const forecast = new Forecast(input, input.today);
   const index = 'byDueDate' in input.invoices ? input.invoices : indexInvoices(input.invoices);
   const out: PreviewDay[] = [];
   let since: string | undefined;

@@ -39,15 +39,6 @@ export async function planActions(sql: Sql, tenantId: string, items: readonly Pl
   return rows.map((r) => r.idempotency_key);
 }
 
-/** Keys already planned for a tenant (any state), to feed the rules engine's "already planned" set. */
-export async function plannedKeys(sql: Sql, tenantId: string): Promise<Set<string>> {
-  const rows = await sql<{ key: string }[]>`
-    select idempotency_key as key from outbox where tenant_id = ${tenantId}
-    union all
-    select unnest(covers) from outbox where tenant_id = ${tenantId} and cardinality(covers) > 0`;
-  return new Set(rows.map((r) => r.key));
-}
-
 /**
  * Moves one action between states only from the expected state (compare-and-set), so two workers can
  * never both move it to `sending`. Returns false when it was not in `from`.

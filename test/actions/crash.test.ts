@@ -30,14 +30,15 @@ function runWorker(env: Record<string, string>): Promise<{ code: number | null; 
 const EMAILS = 4;
 
 /** Four email reminders (D+6) and one mise en demeure (D+31), each customer with its own address. */
-async function scenario(tag: string): Promise<Seeded> {
+async function scenario(tag: string): Promise<Seeded & { keys: string[] }> {
   const customers = Array.from({ length: EMAILS }, (_, n) => customer(`${tag}${n}`, { email: `${tag}${n}@crash.example` }));
   customers.push(customer(`${tag}L`, { email: `${tag}L@crash.example` }));
   const invoices = customers.map((c, n) => invoice(`${tag}-i${n}`, c.externalId, n === EMAILS ? { dueDate: '2026-02-13' } : {}));
-  const s = await seed(sql, { customers, invoices });
+  // The last customer was reminded and firmly reminded before, so its formal notice is due.
+  const s = await seed(sql, { customers, invoices, delivered: { [`${tag}-i${EMAILS}`]: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
   const run = await plan(sql, s);
   expect(run.keys).toHaveLength(EMAILS + 1);
-  return s;
+  return { ...s, keys: run.keys };
 }
 
 const cases: Array<{ point: 'claimed' | 'accepted' | 'recorded'; on: number; reconcile: boolean; concurrency: number }> = [
@@ -56,7 +57,8 @@ describe('crash safety', () => {
       const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: String(c.concurrency), ...(c.reconcile ? { LOOKUP_URL: sink.lookupUrl } : {}) };
       const killed = await runWorker({ ...env, CRASH_AT: c.point, CRASH_ON: String(c.on) });
       expect(killed.signal).toBe('SIGKILL');
-      const mid = await outboxRows(sql, s.tenantId);
+      const planned = (rows: Awaited<ReturnType<typeof outboxRows>>) => rows.filter((r) => s.keys.includes(r.idempotency_key));
+      const mid = planned(await outboxRows(sql, s.tenantId));
       const sending = mid.filter((r) => r.state === 'sending');
       if (c.concurrency === 1) {
         expect(sending).toHaveLength(c.point === 'recorded' ? 0 : 1);
@@ -72,7 +74,7 @@ describe('crash safety', () => {
       const ids = new Set(got.map((m) => m.messageId));
       expect(ids.size).toBe(EMAILS); // 0 lost
       expect(got).toHaveLength(EMAILS); // 0 duplicate
-      const rows = await outboxRows(sql, s.tenantId);
+      const rows = planned(await outboxRows(sql, s.tenantId));
       expect(rows.map((r) => r.state)).toEqual(Array(EMAILS + 1).fill('sent'));
       const sentActs = (await listActivity(sql, s.tenantId)).filter((a) => a.kind === 'sent');
       expect(sentActs).toHaveLength(EMAILS + 1);

@@ -81,8 +81,8 @@ describe('email reminders', () => {
   });
 
   it('states statutory penalties and the €40 indemnity to the cent in the firm reminder', async () => {
-    // Due 27 Feb 2026: the firm step (D+15) falls on Sat 14 Mar, moved to Mon 16 Mar; 17 days late.
-    const s = await seed(sql, { customers: [customer('c2', { email: 'firm@client.example' })], invoices: [invoice('p1', 'c2', { dueDate: '2026-02-27' })] });
+    // Due 27 Feb 2026, reminded on 2 and 9 Mar: the firm step keeps its 7-day gap, Mon 16 Mar; 17 days late.
+    const s = await seed(sql, { customers: [customer('c2', { email: 'firm@client.example' })], invoices: [invoice('p1', 'c2', { dueDate: '2026-02-27' })], delivered: { p1: { 'reminder-1': '2026-03-02', 'reminder-2': '2026-03-09' } } });
     await plan(sql, s);
     await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW);
     const m = mine('firm@client.example')[0]!;
@@ -267,8 +267,8 @@ describe('failures', () => {
 
 describe('letters and other channels', () => {
   it('produces the mise en demeure as a stored PDF with its hash, and asks a person to post it by LRAR', async () => {
-    // Due 13 Feb 2026: formal notice at D+30 = Sun 15 Mar → Mon 16 Mar.
-    const s = await seed(sql, { customers: [customer('m1', { name: 'Garage Leroy' })], invoices: [invoice('mi', 'm1', { dueDate: '2026-02-13' })] });
+    // Due 13 Feb 2026, reminded and firmly reminded (27 Feb) before: the formal notice (D+30, Sun 15 Mar) goes Mon 16 Mar.
+    const s = await seed(sql, { customers: [customer('m1', { name: 'Garage Leroy' })], invoices: [invoice('mi', 'm1', { dueDate: '2026-02-13' })], delivered: { mi: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
     const run = await plan(sql, s);
     const deps = makeDeps(sql, sink.port);
     expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
@@ -276,7 +276,7 @@ describe('letters and other channels', () => {
     expect(letter).toMatchObject({ formal: true, registered: true, templateId: 'fr.mise-en-demeure', language: 'fr' });
     expect(letter!.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(letter!.sha256).toBe(createHash('sha256').update(letter!.pdf).digest('hex'));
-    const [row] = await outboxRows(sql, s.tenantId);
+    const row = (await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === run.keys[0]);
     expect(row!.result).toMatchObject({ sha256: letter!.sha256, formal: true, registered: true });
     expect(deps.alerts[0]).toMatchObject({ kind: 'letter_to_post' });
     expect(deps.alerts[0]!.message).toContain('lettre recommandée avec AR');
@@ -307,8 +307,8 @@ describe('letters and other channels', () => {
   });
 
   it('turns a UK call step into a task for a person, with the script and the amounts', async () => {
-    // UK ladder: the call step is D+22; due 22 Feb 2026 → Mon 16 Mar.
-    const s = await seed(sql, { locale: 'en', customers: [customer('uk1', { language: 'en', name: 'Widgets Ltd', phone: '+44 20 7946 0000' })], invoices: [invoice('uki', 'uk1', { currency: 'GBP', dueDate: '2026-02-22', total: '4321.09', amountDue: '4321.09' })] });
+    // UK ladder: the call step is D+22; due 22 Feb 2026, the final reminder went 9 Mar → Mon 16 Mar.
+    const s = await seed(sql, { locale: 'en', customers: [customer('uk1', { language: 'en', name: 'Widgets Ltd', phone: '+44 20 7946 0000' })], invoices: [invoice('uki', 'uk1', { currency: 'GBP', dueDate: '2026-02-22', total: '4321.09', amountDue: '4321.09' })], delivered: { uki: { 'reminder-1': '2026-02-23', 'reminder-2': '2026-03-02', firm: '2026-03-09' } } });
     await plan(sql, s);
     const deps = makeDeps(sql, sink.port);
     expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });

@@ -65,7 +65,7 @@ export interface Seeded {
 
 export async function seed(
   sql: Sql,
-  data: { customers: Customer[]; invoices: Invoice[]; credits?: CreditNote[]; locale?: string; grouped?: boolean },
+  data: { customers: Customer[]; invoices: Invoice[]; credits?: CreditNote[]; locale?: string; grouped?: boolean; delivered?: Record<string, Record<string, string>> },
 ): Promise<Seeded> {
   const tenant = await createTenant(sql, { name: `actions-${Math.random().toString(36).slice(2, 8)}`, locale: data.locale ?? 'fr' });
   const connection = await createConnection(sql, tenant.id, { provider: 'test' });
@@ -74,7 +74,23 @@ export async function seed(
   await upsertDocuments(sql, scope, 'invoice', data.invoices.map((record) => ({ record, raw: {} })));
   if (data.credits?.length) await upsertDocuments(sql, scope, 'credit_note', data.credits.map((record) => ({ record, raw: {} })));
   if (data.grouped) await savePolicy(sql, tenant.id, 'fr-grouped', { ...FRENCH_B2B_POLICY, groupBy: 'customer_currency' });
-  return { tenantId: tenant.id, connectionId: connection.id };
+  const seeded = { tenantId: tenant.id, connectionId: connection.id };
+  for (const [invoiceId, steps] of Object.entries(data.delivered ?? {})) await delivered(sql, seeded, invoiceId, steps);
+  return seeded;
+}
+
+/**
+ * Records earlier steps of an invoice as sent on the given dates (`{ 'reminder-1': '2026-03-02' }`), as the outbox
+ * holds them after the executor ran: escalation waits for them, and later steps keep their gaps from them.
+ */
+export async function delivered(sql: Sql, s: Seeded, invoiceId: string, steps: Record<string, string>): Promise<void> {
+  const customer = (await sql<{ c: string }[]>`select customer_external_id as c from invoices where tenant_id = ${s.tenantId} and connection_id = ${s.connectionId} and external_id = ${invoiceId}`)[0]?.c ?? null;
+  for (const [step, on] of Object.entries(steps)) {
+    const at = new Date(`${on}T09:00:00Z`);
+    await sql`
+      insert into outbox (tenant_id, connection_id, idempotency_key, kind, state, due_at, updated_at, payload)
+      values (${s.tenantId}, ${s.connectionId}, ${`${s.tenantId}/${s.connectionId}|inv:${invoiceId}|${step}|v1`}, 'email', 'sent', ${at}, ${at}, ${sql.json({ customerExternalId: customer })})`;
+  }
 }
 
 /** Plans with the real evaluator, as the daily run does. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildVars, penaltiesFor } from '../../src/actions/vars.js';
 import type { CreditNote, Invoice, Payment } from '../../src/model/index.js';
 import { FRENCH_B2B_POLICY, evaluate, runPenaltyCli } from '../../src/rules/index.js';
+import { sent } from '../rules/history.js';
 import { COMPANY, customer } from './fixtures.js';
 
 const inv: Invoice = { externalId: '1', number: 'F-1', customerExternalId: 'c1', issueDate: '2026-02-01', dueDate: '2026-03-02', currency: 'EUR', total: '1000.00', amountDue: '500.00', status: 'partially_paid', lines: [] };
@@ -11,7 +12,8 @@ const creditNote: CreditNote = { externalId: 'cn1', number: 'AV-1', customerExte
 
 describe('send-time penalties', () => {
   it('the formal notice sent two days after planning states the CLI figure for the same reductions and send date', async () => {
-    const [action] = await evaluate({ tenantId: 't', today: '2026-04-01', timeZone: 'Europe/Paris', policy: FRENCH_B2B_POLICY, customers: [customer('c1')], invoices: [inv], payments: [payment], creditNotes: [creditNote] });
+    const reminded = sent('t', { 'inv:1|reminder-1': '2026-03-03', 'inv:1|reminder-2': '2026-03-10', 'inv:1|firm': '2026-03-17' });
+    const [action] = await evaluate({ tenantId: 't', today: '2026-04-01', timeZone: 'Europe/Paris', policy: { ...FRENCH_B2B_POLICY, groupBy: 'invoice' }, customers: [customer('c1')], invoices: [inv], payments: [payment], creditNotes: [creditNote], ...reminded });
     expect(action?.stepId).toBe('formal-notice');
     const current = new Map([[inv.externalId, inv]]);
     const reductions = ['--paid', '2026-03-10:100.00', '--reduction', '2026-03-20:400.00'];
@@ -21,10 +23,10 @@ describe('send-time penalties', () => {
     expect(onPlanning.map((p) => p.result.interest)).toEqual(['7.66']);
     expect(action?.penalties[0]?.interest).toBe('7.66');
 
-    const sent = penaltiesFor(action!, current, 'FR', '2026-04-03');
-    expect(sent[0]?.result.interest).toBe(cli('2026-04-03').interest);
-    expect(sent[0]?.result.segments).toEqual(cli('2026-04-03').segments);
-    const vars = buildVars({ action: action!, current, customer: customer('c1'), company: COMPANY, language: 'fr', family: 'FR', today: '2026-04-03', deadlineDays: 8, penalties: sent });
+    const onSend = penaltiesFor(action!, current, 'FR', '2026-04-03');
+    expect(onSend[0]?.result.interest).toBe(cli('2026-04-03').interest);
+    expect(onSend[0]?.result.segments).toEqual(cli('2026-04-03').segments);
+    const vars = buildVars({ action: action!, current, customer: customer('c1'), company: COMPANY, language: 'fr', family: 'FR', today: '2026-04-03', deadlineDays: 8, penalties: onSend });
     expect(vars.penalties?.warnings).toContain('CREDIT_DATE_ASSUMED: credit note AV-1 gives no date for its 400.00 applied to F-1; its own date 2026-03-20 is used');
     expect(vars.penalties?.warnings).not.toContain('PAYMENT_DATES_UNKNOWN');
   });

@@ -43,18 +43,54 @@ describe('runEvaluation', () => {
     const outbox = await listOutbox(sql, t.tenant.id);
     const byInvoice = new Map(outbox.map((o) => [(o.payload as { invoices: { externalId: string }[] }).invoices[0]?.externalId, o]));
     expect([...byInvoice.keys()].sort()).toEqual(['1', '2']);
-    expect((byInvoice.get('1')!.payload as { stepId: string }).stepId).toBe('reminder-2');
+    // 14 days late and never reminded: it starts at the first reminder (the policy's catch-up), not at reminder 2.
+    expect((byInvoice.get('1')!.payload as { stepId: string }).stepId).toBe('reminder-1');
     expect((byInvoice.get('2')!.payload as { stepId: string }).stepId).toBe('courtesy');
     expect(byInvoice.get('1')!.state).toBe('planned');
     expect(first.keys).toHaveLength(outbox.length);
 
     const again = await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-24'));
     expect(again.keys).toEqual([]);
-    const nextDay = await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-25'));
-    // Day 15 brings invoice 1 to the firm step, and nothing else but the team's alert that its penalties wait for
-    // the 2026-H2 ECB rate (no rates fetched in this database; the shipped table stops at 2026-H1).
-    expect(nextDay.keys).toEqual([expect.stringMatching(/\|inv:1\|firm\|v1$/), expect.stringMatching(/\|alert\|rate_missing\|ecb_mro\|2026-H2$/)]);
-    expect(await listOutbox(sql, t.tenant.id)).toHaveLength(outbox.length + 2);
+    // Still only planned (sending is off, say): nothing more, however late the invoice gets.
+    expect((await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-25'))).keys).toEqual([]);
+    // A week later, with nothing sent (sending off, say), each invoice waits for its planned step to go out: when
+    // sending resumes, a customer gets that one message, not a pile of them.
+    const later = await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-12-01'));
+    expect(later.keys).toEqual([]);
+    expect(later.held.map((h) => [h.invoiceExternalId, h.reason]).sort()).toEqual([
+      ['1', 'waiting: reminder-1 planned for 2026-11-24, not sent yet'],
+      ['2', 'waiting: courtesy planned for 2026-11-24, not sent yet'],
+    ]);
+    // The preview shows what follows once sending runs: what waits goes out today, the next steps keep their gaps.
+    const ahead = await previewConnection(sql, t.tenant.id, t.connection.id, 10, at('2026-12-01'));
+    expect(ahead.days.map((d) => [d.date, d.actions.map((a) => `${a.invoices.find((l) => l.triggered)?.externalId}:${a.stepId}`).join()])).toEqual([
+      ['2026-12-07', '1:reminder-2,2:reminder-1'],
+    ]);
+  });
+
+  it('reads what went out from the outbox: later steps keep their gaps from the day a step was sent', async () => {
+    // Due Mon 9 Nov: reminder 1 on the 10th, reminder 2 seven days later.
+    const t = await seed({ customers: [customer('c1')], invoices: [invoice('1', 'c1', '2026-11-09', '1240.00')] });
+    await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-24'));
+    // The reminder actually went out two days later, on Thu 26 Nov (sending switched on then).
+    await sql`update outbox set state = 'sent', updated_at = ${at('2026-11-26')} where tenant_id = ${t.tenant.id}`;
+    expect((await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-12-02'))).keys).toEqual([]);
+    const next = await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-12-03'));
+    expect(next.keys).toEqual([expect.stringMatching(/\|reminder-2\|v1$/)]);
+  });
+
+  it('a step cancelled because the invoice changed is planned again on the residual, under a new key', async () => {
+    const t = await seed({ customers: [customer('c1')], invoices: [invoice('1', 'c1', '2026-11-10', '1240.00')] });
+    const [key] = (await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-24'))).keys;
+    // A partial payment arrives; the executor finds the action stale and cancels it.
+    await upsertDocuments(sql, t.scope, 'invoice', [{ record: invoice('1', 'c1', '2026-11-10', '400.00', { total: '1240.00', status: 'partially_paid' }), raw: {} }]);
+    await sql`update outbox set state = 'cancelled', last_error = 'invoice F-1 changed since planning' where tenant_id = ${t.tenant.id} and idempotency_key = ${key!}`;
+    const replanned = await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-24'));
+    expect(replanned.keys).toEqual([`${key}|r1`]);
+    const row = (await listOutbox(sql, t.tenant.id)).find((o) => o.idempotencyKey === `${key}|r1`);
+    expect((row?.payload as { amountDue: string; stepId: string })).toMatchObject({ amountDue: '400.00', stepId: 'reminder-1' });
+    // Planned once: a re-run plans nothing more.
+    expect((await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-24'))).keys).toEqual([]);
   });
 
   it('suppresses dunning during a dispute and resumes when it is resolved, with the history kept', async () => {

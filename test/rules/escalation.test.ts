@@ -22,18 +22,19 @@ describe('escalation needs its predecessor', () => {
   it('no formal notice while the firm reminder is only planned, failed or absent; the preview says why', async () => {
     const planned = sent(T, reminders);
     const firmKey = `${T}|inv:1|firm`;
-    const cases: Array<[StepRecord | null, string]> = [
-      [null, 'waiting: firm not sent yet'],
+    // Never sent: the firm reminder itself is what goes out, and its explanation says the notice waits for it.
+    const first = await run('2026-04-02', planned);
+    expect(first.actions.map((a) => a.stepId)).toEqual(['firm']);
+    expect(first.actions[0]?.explain).toContain('formal-notice (waiting: firm not sent yet)');
+    const cases: Array<[StepRecord, string]> = [
       [{ on: '2026-03-17', delivered: false }, 'waiting: firm planned for 2026-03-17, not sent yet'],
-      [{ on: '2026-03-17', delivered: false, failed: 'no e-mail address' }, 'waiting: firm failed (no e-mail address), escalation waits for the team'],
+      [{ on: '2026-03-17', delivered: false, failed: 'no e-mail address' }, 'waiting: firm failed (no e-mail address), the next step waits for the team'],
     ];
     for (const [record, reason] of cases) {
       const history = new Map(planned.history);
       const alreadyPlanned = new Set(planned.alreadyPlanned);
-      if (record) {
-        history.set(firmKey, record);
-        alreadyPlanned.add(`${firmKey}|v1`);
-      }
+      history.set(firmKey, record);
+      alreadyPlanned.add(`${firmKey}|v1`);
       const day = await run('2026-04-02', { alreadyPlanned, history });
       expect(day.actions.filter((a) => a.stepId === 'formal-notice')).toEqual([]);
       expect(day.held).toContainEqual({ invoiceExternalId: '1', customerExternalId: 'c1', stepId: 'formal-notice', reason });

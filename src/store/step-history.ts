@@ -1,0 +1,113 @@
+// What the outbox says about the steps already planned for one connection, in the terms the rules engine reads:
+// which step keys are taken, when each went out (or is due to) and whether it was delivered, which cancelled steps
+// may be planned again, and how many customer messages each send day already carries.
+import { addDays, dateInZone } from '../model/index.js';
+import { DUNNING_CHANNELS, MESSAGE_CHANNELS, baseKey, unversioned, type DayLoad, type StepRecord } from '../rules/evaluate.js';
+import type { Sql } from './db.js';
+import type { OutboxState } from './outbox.js';
+
+export interface OutboxRow {
+  key: string;
+  covers: readonly string[];
+  kind: string;
+  state: OutboxState;
+  dueAt: Date;
+  updatedAt: Date;
+  lastError: string | null;
+  customer: string | null;
+  /** A bounce recorded for this (sent) e-mail, with its reason. */
+  bounced: string | null;
+}
+
+export interface StepHistory {
+  /** Keys (and covers) of every action not cancelled, without revision suffix: never planned again. */
+  planned: Set<string>;
+  /** Per key without version: delivered on a date, planned for a date, or failed. */
+  history: Map<string, StepRecord>;
+  /** Keys (without version) whose every action was cancelled (the invoice changed): the revision to plan next. */
+  revisions: Map<string, number>;
+  /** Per send day: messages (e-mails and letters) and customers already written to, planned or sent. */
+  load: Map<string, DayLoad>;
+}
+
+const LETTER_FALLBACK = '|letter';
+const revisionOf = (key: string): number => Number(/\|r(\d+)$/.exec(key)?.[1] ?? 0);
+
+/** Pure: folds outbox rows into the engine's view. Exported for tests. */
+export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string): StepHistory {
+  const planned = new Set<string>();
+  const history = new Map<string, StepRecord>();
+  const cancelled = new Map<string, number>();
+  const live = new Set<string>();
+  const load = new Map<string, { messages: number; customers: Set<string> }>();
+  const day = (d: Date) => dateInZone(d, timeZone);
+  // A fallback letter for a bounced e-mail delivers the e-mail's step.
+  const letters = new Map<string, OutboxRow>();
+  for (const r of rows) if (r.kind === 'letter' && r.key.endsWith(LETTER_FALLBACK)) letters.set(r.key.slice(0, -LETTER_FALLBACK.length), r);
+
+  const recordOf = (r: OutboxRow): StepRecord | null => {
+    if (r.state === 'cancelled') return null;
+    if (r.state === 'failed') return { on: day(r.updatedAt), delivered: false, failed: r.lastError ?? 'failed' };
+    if (r.state === 'sent' && r.bounced) {
+      const letter = letters.get(r.key);
+      if (letter) return recordOf(letter);
+      return { on: day(r.updatedAt), delivered: false, failed: `bounced: ${r.bounced}` };
+    }
+    if (r.state === 'sent') return { on: day(r.updatedAt), delivered: true };
+    return { on: day(r.dueAt), delivered: false };
+  };
+  // Delivered beats planned beats failed; among equals, the later date (a re-plan after a cancellation) wins.
+  const rank = (s: StepRecord) => (s.delivered ? 2 : s.failed ? 0 : 1);
+  const better = (a: StepRecord, b: StepRecord | undefined) => !b || rank(a) > rank(b) || (rank(a) === rank(b) && a.on > b.on);
+
+  for (const r of rows) {
+    if (r.kind === 'letter' && r.key.endsWith(LETTER_FALLBACK)) continue;
+    const keys = [r.key, ...r.covers];
+    if (r.state === 'cancelled') {
+      if (!DUNNING_CHANNELS.has(r.kind)) continue;
+      for (const k of keys) {
+        const u = unversioned(k);
+        cancelled.set(u, Math.max(cancelled.get(u) ?? 0, revisionOf(k) + 1));
+      }
+      continue;
+    }
+    for (const k of keys) {
+      planned.add(baseKey(k));
+      live.add(unversioned(k));
+    }
+    if (!DUNNING_CHANNELS.has(r.kind)) continue;
+    const rec = recordOf(r);
+    if (rec) for (const k of keys) if (better(rec, history.get(unversioned(k)))) history.set(unversioned(k), rec);
+    if (r.state === 'failed' || !r.customer) continue;
+    const on = r.state === 'sent' ? day(r.updatedAt) : day(r.dueAt);
+    let l = load.get(on);
+    if (!l) load.set(on, (l = { messages: 0, customers: new Set() }));
+    l.customers.add(r.customer);
+    if (MESSAGE_CHANNELS.has(r.kind)) l.messages++;
+  }
+  const revisions = new Map<string, number>();
+  for (const [k, n] of cancelled) if (!live.has(k)) revisions.set(k, n);
+  return { planned, history, revisions, load };
+}
+
+/**
+ * Reads a connection's outbox for the rules engine. The whole history is read (a step sent a year ago still
+ * counts); the per-day load only from yesterday on, as no plan is made for a day already past.
+ */
+export async function stepHistory(sql: Sql, tenantId: string, connectionId: string, timeZone: string, today: string): Promise<StepHistory> {
+  const rows = await sql<{ key: string; covers: string[]; kind: string; state: OutboxState; due_at: Date; updated_at: Date; last_error: string | null; customer: string | null; bounced: string | null }[]>`
+    select o.idempotency_key as key, o.covers, o.kind, o.state, o.due_at, o.updated_at, o.last_error,
+      o.payload->>'customerExternalId' as customer,
+      (select a.reason from activities a
+        where a.tenant_id = o.tenant_id and a.action_key = o.idempotency_key and a.kind = 'bounced'
+        order by a.id desc limit 1) as bounced
+    from outbox o
+    where o.tenant_id = ${tenantId} and (o.connection_id = ${connectionId} or o.connection_id is null)
+      and o.kind <> 'writeback'`;
+  const folded = foldStepHistory(
+    rows.map((r) => ({ key: r.key, covers: r.covers, kind: r.kind, state: r.state, dueAt: r.due_at, updatedAt: r.updated_at, lastError: r.last_error, customer: r.customer, bounced: r.state === 'sent' && r.kind === 'email' ? r.bounced : null })),
+    timeZone,
+  );
+  for (const d of [...folded.load.keys()]) if (d < addDays(today, -1)) folded.load.delete(d);
+  return folded;
+}
