@@ -95,7 +95,7 @@ export interface PlanOptions {
   drafts?: boolean;
   deletions?: boolean;
   /**
-   * The share of open receivables that is past due, as a range the plan is brought into (default 22–40 %, a typical SME's):
+   * The share of open receivables that is past due, as a range the plan is brought into (default 25–40 %, a typical SME's):
    * habits alone swing it widely in a small company, where a few large invoices weigh a lot.
    */
   pastDue?: readonly [number, number];
@@ -193,18 +193,30 @@ function planCustomer(r: Random, taken: Set<string>): PlanCustomer {
 }
 
 /**
- * Days after the due date that a customer of this habit pays, or null when it never does. Prompt payers pay in the fortnight
- * before the due date, late ones within a month after it, chronic ones one to two months after it, and a few not at all.
+ * Days after the due date that a customer of this habit pays (negative: before it), or null when it never does.
+ * - Prompt payers pay on or before the due date (nine invoices in ten), else a few days late: mostly within the grace
+ *   a collections tool tolerates (1–3 days), rarely up to ten days. Most of the company's invoices are paid on time.
+ * - Late payers pay about half their invoices on time and the rest one to four weeks late, never more than 30 days.
+ * - Chronic payers pay two to eight weeks late, and one invoice in ten not at all.
+ * Tuned so the product's risk segmentation (src/rules/risk.ts, default thresholds) sees prompt payers as reliable, late
+ * ones mostly as "watch" and chronic ones as bad payers; test/simulator/demo-company.test.ts checks it on synced data.
  */
 function paymentDelay(r: Random, habit: PayerHabit): number | null {
-  if (habit === 'prompt') return r.chance(0.15) ? r.int(1, 15) : -r.int(0, 12);
-  if (habit === 'late') return r.int(1, 40);
-  return r.chance(0.1) ? null : r.int(20, 60);
+  if (habit === 'prompt') {
+    const roll = r.next();
+    return roll < 0.9 ? -r.int(0, 12) : roll < 0.97 ? r.int(1, 3) : r.int(4, 10);
+  }
+  if (habit === 'late') return r.chance(0.5) ? -r.int(0, 7) : r.int(4, 30);
+  return r.chance(0.1) ? null : r.int(15, 60);
 }
 
 /**
- * The plan of a seeded company. Invoices are spread over `spreadDays`; each customer pays by its habit, so most invoices
- * are paid around their due date, recent ones are still open, and what is past due is mostly a few weeks late.
+ * The plan of a seeded company as of `today`: every date is counted back from it, so a company seeded on any day looks the
+ * same. Invoices are spread over `spreadDays`; each customer pays by its habit. The targets, for a demo of a few hundred
+ * invoices (test/simulator/company.test.ts and demo-company.test.ts hold them):
+ * - most invoices are paid on or before their due date (about three in four of the paid ones);
+ * - 25–40 % of open receivables (by amount) are past due (`pastDue`), and at least 60 % of that amount is 1–30 days late;
+ * - about 10 % of customers are chronic late payers, so the product's risk segmentation finds mostly reliable customers.
  */
 export function planCompany(o: PlanOptions): CompanyPlan {
   const r = createRandom(o.seed);
@@ -215,9 +227,10 @@ export function planCompany(o: PlanOptions): CompanyPlan {
   const dormant = o.customers >= 10 ? Math.max(1, Math.round(o.customers * 0.04)) : 0;
   for (let i = 0; i < dormant; i++) customers.push({ ...planCustomer(r, taken), dormant: true });
   const active = customers.map((_, i) => i).filter((i) => !customers[i]!.dormant);
-  // Habits by quota, not by independent draws, so a small company is not all good or all bad payers by chance.
+  // Habits by quota, not by independent draws, so a small company is not all good or all bad payers by chance:
+  // about 10 % chronic late payers, 15 % late payers, and the other 75 % prompt.
   const order = r.shuffle(active);
-  order.forEach((c, k) => (customers[c]!.habit = k < Math.round(order.length * 0.08) ? 'chronic' : k < Math.round(order.length * 0.35) ? 'late' : 'prompt'));
+  order.forEach((c, k) => (customers[c]!.habit = k < Math.round(order.length * 0.1) ? 'chronic' : k < Math.round(order.length * 0.25) ? 'late' : 'prompt'));
 
   const invoices: PlanInvoice[] = [];
   for (let i = 0; i < o.invoices && active.length; i++) {
@@ -272,17 +285,18 @@ export function planCompany(o: PlanOptions): CompanyPlan {
   const byCustomerDay = new Map<string, PlanPayment>();
   for (const i of open) {
     const inv = invoices[i]!;
-    const delay = paymentDelay(r, customers[inv.customer]!.habit);
+    const habit = customers[inv.customer]!.habit;
+    const delay = paymentDelay(r, habit);
     if (delay === null) continue;
     let date = addDays(inv.dueDate, delay);
     if (date < inv.issueDate) date = inv.issueDate;
-    // Some pay in two instalments, and a few of those never pay the rest.
+    // Some pay in two instalments, and a few chronic payers never pay the rest.
     const split = r.chance(0.15);
     if (split) {
       const first = addDays(inv.issueDate, Math.max(0, Math.floor(daysBetween(inv.issueDate, date) / 2)));
       if (first <= o.today) payments.push({ date: first, minuteOfDay: r.int(8 * 60, 18 * 60 - 1), applies: [{ invoice: i, share: r.int(20, 80) }], ...method() });
     }
-    if (date > o.today || (split && r.chance(0.1))) continue;
+    if (date > o.today || (split && habit === 'chronic' && r.chance(0.3))) continue;
     // One transfer for two invoices of the same customer paid the same day.
     const key = `${inv.customer}:${date}`;
     const batch = byCustomerDay.get(key);
@@ -294,7 +308,7 @@ export function planCompany(o: PlanOptions): CompanyPlan {
     byCustomerDay.set(key, p);
     payments.push(p);
   }
-  calibrate(r, o.today, invoices, credits, payments, o.pastDue ?? [0.22, 0.4]);
+  calibrate(r, o.today, customers, invoices, credits, payments, o.pastDue ?? [0.25, 0.4]);
   payments.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.minuteOfDay - b.minuteOfDay));
   if (o.payments !== undefined && payments.length > o.payments) payments = payments.slice(0, o.payments);
   return { today: o.today, customers, invoices, credits, payments };
@@ -310,45 +324,69 @@ function residuals(invoices: readonly PlanInvoice[], credits: readonly PlanCredi
   return owed;
 }
 
+/** Past-due amounts up to this many days late are "recent": the first aging bucket (1–30 days). */
+const RECENT_DAYS = 30;
+/** The least share of the past-due amount that is recent: a real SME's past due is mostly a few weeks late. */
+const RECENT_SHARE = 0.6;
+
 /**
- * Brings the past-due share of receivables into `[lo, hi]`: too little, and the latest late payments on recently due invoices
- * have not arrived yet; too much, and the oldest past-due invoices were paid after all. Both keep what is past due mostly
- * recent. Each round moves invoices until the running estimate is in range, then the residuals are computed again.
+ * Brings the plan to its targets: the past-due share of open receivables into `[lo, hi]`, and at least RECENT_SHARE of
+ * the past-due amount 1–30 days late. Two moves, each of which also makes what is past due younger:
+ * - too little past due: the latest payments on invoices that fell due in the last 30 days have not arrived yet (late
+ *   payments first; on-time ones only when those run out), so those invoices are now 1–30 days late;
+ * - too much past due, or too much of it old: the oldest past-due invoices were paid after all, as late as the customer's
+ *   habit makes it (never after today).
+ * Each round moves invoices until the running figures meet the targets, then the residuals are computed again.
  */
-function calibrate(r: Random, today: string, invoices: readonly PlanInvoice[], credits: readonly PlanCredit[], payments: PlanPayment[], [lo, hi]: readonly [number, number]): void {
-  for (let round = 0; round < 5; round++) {
+function calibrate(
+  r: Random,
+  today: string,
+  customers: readonly PlanCustomer[],
+  invoices: readonly PlanInvoice[],
+  credits: readonly PlanCredit[],
+  payments: PlanPayment[],
+  [lo, hi]: readonly [number, number],
+): void {
+  for (let round = 0; round < 8; round++) {
     const owed = residuals(invoices, credits, payments);
     let open = 0;
     let pastDue = 0;
+    let young = 0;
     for (const [i, amount] of owed) {
       open += amount;
-      if (invoices[i]!.dueDate < today) pastDue += amount;
+      const late = daysBetween(invoices[i]!.dueDate, today);
+      if (late > 0) pastDue += amount;
+      if (late > 0 && late <= RECENT_DAYS) young += amount;
     }
-    const inRange = () => open > 0 && pastDue / open >= lo && pastDue / open <= hi;
-    if (inRange()) return;
-    if (open === 0 || pastDue / open < lo) {
-      // Late full payments, latest first, on invoices due in the last 45 days.
-      const late = payments
+    const share = () => (open > 0 ? pastDue / open : 0);
+    const youngEnough = () => young >= RECENT_SHARE * pastDue;
+    const done = () => share() >= lo && share() <= hi && youngEnough();
+    if (done()) return;
+    if (share() < lo || (!youngEnough() && share() <= (lo + hi) / 2)) {
+      const candidates = payments
         .flatMap((p) => p.applies.map((a) => ({ p, a, due: invoices[a.invoice]!.dueDate })))
-        .filter(({ p, a, due }) => a.share === 'full' && p.date > due && daysBetween(due, today) <= 45)
-        .sort((x, y) => (x.p.date < y.p.date ? 1 : x.p.date > y.p.date ? -1 : 0));
-      for (const { p, a } of late) {
-        if (inRange()) break;
-        const amount = invoices[a.invoice]!.lines.reduce((s, l) => s + l.quantity * l.unitMinor, 0);
+        .filter(({ a, due }) => a.share === 'full' && daysBetween(due, today) >= 1 && daysBetween(due, today) <= RECENT_DAYS)
+        .sort((x, y) => Number(y.p.date > y.due) - Number(x.p.date > x.due) || (x.p.date < y.p.date ? 1 : x.p.date > y.p.date ? -1 : 0));
+      for (const { p, a } of candidates) {
+        if (done() || share() > hi) break;
+        const amount = owed.get(a.invoice) === 0 ? invoices[a.invoice]!.lines.reduce((s, l) => s + l.quantity * l.unitMinor, 0) : 0;
         p.applies.splice(p.applies.indexOf(a), 1);
         if (!p.applies.length) payments.splice(payments.indexOf(p), 1);
         open += amount;
         pastDue += amount;
+        young += amount;
       }
     } else {
-      // The oldest past-due invoices were paid, late.
       const overdue = [...owed].filter(([i, amount]) => amount > 0 && invoices[i]!.dueDate < today).sort(([a], [b]) => (invoices[a]!.dueDate < invoices[b]!.dueDate ? -1 : 1));
       for (const [i, amount] of overdue) {
-        if (inRange()) break;
-        const due = invoices[i]!.dueDate;
-        payments.push({ date: addDays(due, Math.min(r.int(5, 40), daysBetween(due, today))), minuteOfDay: r.int(8 * 60, 18 * 60 - 1), applies: [{ invoice: i, share: 'full' }], method: 'transfer', reference: `VIR-${r.int(100000, 999999)}` });
+        if (done() || share() < lo) break;
+        const inv = invoices[i]!;
+        const age = daysBetween(inv.dueDate, today);
+        const delay = Math.min(Math.max(1, paymentDelay(r, customers[inv.customer]!.habit) ?? r.int(20, 70)), age);
+        payments.push({ date: addDays(inv.dueDate, delay), minuteOfDay: r.int(8 * 60, 18 * 60 - 1), applies: [{ invoice: i, share: 'full' }], method: 'transfer', reference: `VIR-${r.int(100000, 999999)}` });
         open -= amount;
         pastDue -= amount;
+        if (age <= RECENT_DAYS) young -= amount;
       }
     }
   }

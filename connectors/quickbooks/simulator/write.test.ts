@@ -73,13 +73,13 @@ describe('QuickBooks simulator writes', () => {
 
   it('deletes an invoice: the response is a Deleted stub and reads then fail with 610', async () => {
     const h = harness(server);
-    const inv = h.sim.data.get('Invoice', '11') as Json;
-    const res = await post(h, 'invoice', { Id: '11', SyncToken: inv.SyncToken }, { operation: 'delete' });
+    const inv = h.sim.data.list('Invoice')[2] as Json;
+    const res = await post(h, 'invoice', { Id: inv.Id, SyncToken: inv.SyncToken }, { operation: 'delete' });
     expect(res.status).toBe(200);
-    expect(res.body.Invoice).toEqual({ status: 'Deleted', domain: 'QBO', Id: '11' });
-    const read = await h.api('invoice/11');
+    expect(res.body.Invoice).toEqual({ status: 'Deleted', domain: 'QBO', Id: inv.Id });
+    const read = await h.api(`invoice/${String(inv.Id)}`);
     expect(read.status).toBe(400);
-    expect(h.sim.data.deleted('Invoice')).toEqual(['11']);
+    expect(h.sim.data.deleted('Invoice')).toEqual([inv.Id]);
   });
 
   it('replays a write with the same requestid instead of applying it twice', async () => {

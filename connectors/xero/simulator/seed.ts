@@ -129,12 +129,15 @@ export function seedOrganisation(store: Store, c: SeedCounts): void {
     const ms = instantOn(date, minuteOfDay, inv.updatedMs);
     const p = store.addPayment(inv, cents, { id: uuid(rnd), date, reference, ms, seeding: true });
     p.isReconciled = rnd.chance(0.6);
-    // A few payments were later deleted in Xero: they stay listed with Status DELETED.
+    // A few payments were deleted the next day and entered again (a bookkeeping correction): the deleted one stays
+    // listed with Status DELETED beside the one that counts. Left deleted, they would reopen old invoices that were paid.
     if (rnd.chance(0.05)) {
       p.status = 'DELETED';
       p.updatedMs = instantOn(addDays(date, 1), minuteOfDay, ms);
       store.settle(inv, date);
       inv.updatedMs = Math.max(inv.updatedMs, p.updatedMs);
+      const again = store.addPayment(inv, cents, { id: uuid(rnd), date, reference, ms: p.updatedMs, seeding: true });
+      again.isReconciled = rnd.chance(0.6);
     }
   };
   for (const pp of plan.payments) {
