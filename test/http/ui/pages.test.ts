@@ -155,6 +155,34 @@ describe('forms', () => {
     expect((stored!.document as { steps: { id: string; offset: { days: number } }[] }).steps[1]).toMatchObject({ id: 'reminder-1', offset: { days: 5 } });
   });
 
+  it('edits the catch-up step, the daily cap, a deadline and whether a step waits for the one before it', async () => {
+    const t = await seedTenant(sql, [customer('c1')], []);
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    const page = await (await user.request('/policy')).text();
+    // The shipped policy starts late invoices at the first reminder, shown by its name, not its id.
+    expect(page).toMatch(/<option value="reminder-1" selected="">Relance 1<\/option>/);
+    expect(page).toContain('Un message par client et par devise');
+    expect(page).not.toMatch(/>(customer_currency|calendar|business|handoff)</);
+    const base = frenchPolicyForm(page);
+    // A formal notice cannot be where late invoices start.
+    const bad = await user.post('/policy', { ...base, op: 'save', catchUp: 'formal-notice' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('overdue invoices cannot start at &quot;formal-notice&quot;');
+    const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
+    expect(ok.status).toBe(200);
+    const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
+    expect(doc.catchUp).toEqual({ startAt: 'reminder-2' });
+    expect(doc.dailyCap).toBe(50);
+    expect(doc.steps.find((s) => s.id === 'formal-notice')?.deadlineDays).toBe(10);
+    expect(doc.steps.find((s) => s.id === 'firm')?.requiresPrevious).toBe(true);
+    // Left to the channel, the flag is not written: a letter step waits by default.
+    expect(doc.steps.find((s) => s.id === 'formal-notice')).not.toHaveProperty('requiresPrevious');
+    const none = await user.post('/policy', { ...base, op: 'save', catchUp: '' });
+    expect(none.status).toBe(200);
+    expect((await activePolicy(sql, t.tenant.id))!.document).not.toHaveProperty('catchUp');
+  });
+
   it('adds a step at its place in time, and saves steps in time order whatever order they are written in', async () => {
     const t = await seedTenant(sql, [customer('c1')], []);
     const user = new Browser(app);
@@ -230,7 +258,7 @@ function frenchPolicyForm(page: string, channels = ['email', 'email', 'email', '
       .filter((e): e is [string, string] => Boolean(e[0])),
   );
   // Selects and textareas carry their value elsewhere; the defaults for a French tenant:
-  const base: Record<string, string> = { ...form, calendar: 'FR', groupBy: 'invoice', customerOverrides: '{}', invoiceOverrides: '{}' };
+  const base: Record<string, string> = { ...form, calendar: 'FR', groupBy: 'customer_currency', catchUp: 'reminder-1', customerOverrides: '{}', invoiceOverrides: '{}' };
   for (let i = 0; i < Number(base['stepCount']); i++) {
     base[`s.${i}.channel`] = channels[i] ?? 'email';
     base[`s.${i}.unit`] = 'calendar';

@@ -21,6 +21,9 @@ export function policyToForm(p: Policy): Form {
     calendar: p.calendar,
     groupBy: p.groupBy,
     minAmount: p.minAmount,
+    catchUp: p.catchUp?.startAt ?? '',
+    dailyCap: String(p.dailyCap),
+    paymentTransmittedPauseDays: String(p.paymentTransmittedPauseDays),
     customerOverrides: JSON.stringify(p.customerOverrides, null, 2),
     invoiceOverrides: JSON.stringify(p.invoiceOverrides, null, 2),
     stepCount: String(p.steps.length),
@@ -38,6 +41,8 @@ export function policyToForm(p: Policy): Form {
     f[k('graceDays')] = s.graceDays === undefined ? '' : String(s.graceDays);
     f[k('segments')] = (s.segments ?? []).join(', ');
     f[k('condition')] = s.condition ?? '';
+    f[k('deadlineDays')] = s.deadlineDays === undefined ? '' : String(s.deadlineDays);
+    f[k('requiresPrevious')] = s.requiresPrevious === undefined ? '' : s.requiresPrevious ? 'yes' : 'no';
     if (s.includePenalties) f[k('includePenalties')] = 'on';
   });
   return f;
@@ -87,6 +92,9 @@ export function formToDocument(form: Form, current: Policy): { doc: Record<strin
     setOpt('graceDays', num(g('graceDays')));
     setOpt('condition', g('condition')?.trim());
     setOpt('segments', segments.length ? segments : undefined);
+    setOpt('deadlineDays', num(g('deadlineDays')));
+    // Unset: the channel decides (letters and hand-offs wait for the step before them to be delivered).
+    setOpt('requiresPrevious', g('requiresPrevious') === 'yes' ? true : g('requiresPrevious') === 'no' ? false : undefined);
     steps.push(step);
   }
   const doc: Record<string, unknown> = {
@@ -96,10 +104,15 @@ export function formToDocument(form: Form, current: Policy): { doc: Record<strin
     calendar: form['calendar'],
     groupBy: form['groupBy'],
     minAmount: (form['minAmount'] ?? '0').trim().replace(',', '.') || '0',
+    dailyCap: num(form['dailyCap']) ?? current.dailyCap,
+    paymentTransmittedPauseDays: num(form['paymentTransmittedPauseDays']) ?? current.paymentTransmittedPauseDays,
     steps,
     customerOverrides: json('customerOverrides'),
     invoiceOverrides: json('invoiceOverrides'),
   };
+  const catchUp = (form['catchUp'] ?? '').trim();
+  if (catchUp) doc['catchUp'] = { startAt: catchUp };
+  else delete doc['catchUp'];
   return { doc, jsonErrors, formIndex };
 }
 
@@ -171,9 +184,9 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
             <div class={`field ${has('groupBy')}`}>
               <label for="p-group">{t.groupBy}</label>
               <select id="p-group" name="groupBy">
-                {['invoice', 'customer_currency'].map((x) => (
+                {(['invoice', 'customer_currency'] as const).map((x) => (
                   <option value={x} selected={v('groupBy') === x}>
-                    {x}
+                    {t[`group_${x}`]}
                   </option>
                 ))}
               </select>
@@ -182,6 +195,35 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
               <label for="p-min">{t.minAmount}</label>
               <input id="p-min" type="text" inputmode="decimal" name="minAmount" value={v('minAmount')} />
               <FieldError errors={errors} path="minAmount" />
+            </div>
+          </div>
+          <div class="row">
+            <div class={`field ${has('catchUp.startAt')}`}>
+              <label for="p-catchup">{t.catchUp}</label>
+              <select id="p-catchup" name="catchUp">
+                <option value="" selected={v('catchUp') === ''}>
+                  {t.catchUpNone}
+                </option>
+                {Array.from({ length: count }, (_, i) => ({ id: v(`s.${i}.id`), name: v(`s.${i}.name`) }))
+                  .filter((s) => s.id)
+                  .map((s) => (
+                    <option value={s.id} selected={v('catchUp') === s.id}>
+                      {s.name || s.id}
+                    </option>
+                  ))}
+              </select>
+              <div class="hint">{t.catchUpHint}</div>
+              <FieldError errors={errors} path="catchUp.startAt" />
+            </div>
+            <div class={`field ${has('dailyCap')}`}>
+              <label for="p-cap">{t.dailyCap}</label>
+              <input id="p-cap" type="text" inputmode="numeric" name="dailyCap" value={v('dailyCap')} />
+              <FieldError errors={errors} path="dailyCap" />
+            </div>
+            <div class={`field ${has('paymentTransmittedPauseDays')}`}>
+              <label for="p-ptp">{t.pauseAfterTransmitted}</label>
+              <input id="p-ptp" type="text" inputmode="numeric" name="paymentTransmittedPauseDays" value={v('paymentTransmittedPauseDays')} />
+              <FieldError errors={errors} path="paymentTransmittedPauseDays" />
             </div>
           </div>
           <FieldError errors={errors} path="steps" />
@@ -219,9 +261,9 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
                 <div class={`field ${has(e('offset.unit'))}`}>
                   <label for={k('unit')}>{t.unit}</label>
                   <select id={k('unit')} name={k('unit')}>
-                    {['calendar', 'business'].map((x) => (
+                    {(['calendar', 'business'] as const).map((x) => (
                       <option value={x} selected={v(k('unit')) === x}>
-                        {x}
+                        {t[`unit_${x}`]}
                       </option>
                     ))}
                   </select>
@@ -229,9 +271,9 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
                 <div class={`field ${has(e('offset.from'))}`}>
                   <label for={k('from')}>{t.from}</label>
                   <select id={k('from')} name={k('from')}>
-                    {['due', 'previous'].map((x) => (
+                    {(['due', 'previous'] as const).map((x) => (
                       <option value={x} selected={v(k('from')) === x}>
-                        {x}
+                        {t[`from_${x}`]}
                       </option>
                     ))}
                   </select>
@@ -244,7 +286,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
                   <select id={k('channel')} name={k('channel')}>
                     {Channel.options.map((x) => (
                       <option value={x} selected={v(k('channel')) === x}>
-                        {x}
+                        {t[`ch_${x}`]}
                       </option>
                     ))}
                   </select>
@@ -277,6 +319,23 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
                 <div class={`field ${has(e('condition'))}`}>
                   <label for={k('condition')}>{t.condition}</label>
                   <input id={k('condition')} type="text" name={k('condition')} value={v(k('condition'))} />
+                </div>
+              </div>
+              <div class="row">
+                <div class={`field ${has(e('requiresPrevious'))}`}>
+                  <label for={k('requiresPrevious')}>{t.requiresPrevious}</label>
+                  <select id={k('requiresPrevious')} name={k('requiresPrevious')}>
+                    {(['', 'yes', 'no'] as const).map((x) => (
+                      <option value={x} selected={v(k('requiresPrevious')) === x}>
+                        {x === '' ? t.rp_default : x === 'yes' ? t.rp_yes : t.rp_no}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div class={`field ${has(e('deadlineDays'))}`}>
+                  <label for={k('deadlineDays')}>{t.deadlineDays}</label>
+                  <input id={k('deadlineDays')} type="text" inputmode="numeric" name={k('deadlineDays')} value={v(k('deadlineDays'))} />
+                  <FieldError errors={errors} path={e('deadlineDays')} />
                 </div>
               </div>
               <label class="check">
