@@ -102,8 +102,23 @@ export interface Held {
   invoiceExternalId: string;
   customerExternalId: string;
   stepId: string | null;
+  /** The reason in plain English (logs, CLI). */
   reason: string;
+  /** The same reason as data, for pages to say in their own language. */
+  why: HeldWhy;
 }
+
+/** Why a step waits: `step` is the step waited for (or the one deferred), by id. */
+export type HeldWhy =
+  | { code: 'planned'; step: string; on: string }
+  | { code: 'failed'; step: string; error: string }
+  | { code: 'not_sent'; step: string }
+  | { code: 'deadline'; step: string; sentOn: string; until: string }
+  | { code: 'gap'; step: string; sentOn: string; notBefore: string }
+  | { code: 'one_voice'; step: string; day: string }
+  | { code: 'one_voice_taken'; day: string }
+  | { code: 'daily_cap'; cap: number; day: string }
+  | { code: 'e_invoicing'; status: number; hold: 'refused' | 'paused' | 'paused_until' | 'no_approved_amount' | 'approved_paid'; platformReason: string | null; since: string | null; until: string | null };
 
 /** Channels that reach the customer (and count against one voice per customer); alerts and write-backs do not. */
 export const DUNNING_CHANNELS: ReadonlySet<string> = new Set(['email', 'letter', 'handoff', 'call']);
@@ -168,7 +183,7 @@ const positive = (amount: string) => !amount.startsWith('-') && /[1-9]/.test(amo
 const isOpen = (i: Invoice) => i.status !== 'paid' && i.status !== 'void' && i.status !== 'draft' && positive(i.amountDue);
 const activeOn = (p: Pause, today: string) => p.startsOn <= today && (!p.expiresOn || today <= p.expiresOn);
 
-type EInvoicingRule = { hold: string; alert?: string } | { amountDue: string; note: string };
+type EInvoicingRule = { hold: string; why: HeldWhy; alert?: string } | { amountDue: string; note: string };
 
 /**
  * What the e-invoicing lifecycle says about dunning an invoice today, or null when it changes nothing. Refused or
@@ -181,27 +196,29 @@ export function eInvoicingRule(inv: Invoice, today: string, timeZone: string, po
   const name = inv.number ?? inv.externalId;
   const why = e.reason ? `: ${e.reason}` : '';
   const label = `e-invoice ${e.status.replace(/_/g, ' ')} (${e.code})`;
+  const data = (hold: Extract<HeldWhy, { code: 'e_invoicing' }>['hold'], since: string | null = null, until: string | null = null): HeldWhy => ({ code: 'e_invoicing', status: e.code, hold, platformReason: e.reason ?? null, since, until });
   switch (e.code) {
     case 210:
     case 213:
       return {
         hold: `${label}${why}: not dunned`,
+        why: data('refused'),
         alert: `Invoice ${name} was ${e.code === 210 ? 'refused by the buyer' : 'rejected by the platform'} on the e-invoicing platform (${e.code})${why}. It is not dunned: correct it or credit it in the ERP.`,
       };
     case 207:
     case 208:
-      return { hold: `${label}${why}: paused until the status moves on` };
+      return { hold: `${label}${why}: paused until the status moves on`, why: data('paused') };
     case 211: {
-      if (!e.updatedAt) return { hold: `${label} on an unknown date: paused until the status moves on` };
+      if (!e.updatedAt) return { hold: `${label} on an unknown date: paused until the status moves on`, why: data('paused') };
       const since = dateInZone(e.updatedAt, timeZone);
       const until = addDays(since, policy.paymentTransmittedPauseDays);
-      return today <= until ? { hold: `${label} on ${since}: paused until ${until}` } : null;
+      return today <= until ? { hold: `${label} on ${since}: paused until ${until}`, why: data('paused_until', since, until) } : null;
     }
     case 206: {
-      if (!e.approvedAmount) return { hold: `${label} without the approved amount: not dunned until the platform gives it` };
+      if (!e.approvedAmount) return { hold: `${label} without the approved amount: not dunned until the platform gives it`, why: data('no_approved_amount') };
       const paid = new Dec(inv.total).minus(inv.amountDue);
       const owed = Dec.min(new Dec(e.approvedAmount).minus(paid), inv.amountDue);
-      if (owed.lte(0)) return { hold: `${label}: the approved ${e.approvedAmount} is paid` };
+      if (owed.lte(0)) return { hold: `${label}: the approved ${e.approvedAmount} is paid`, why: data('approved_paid') };
       return { amountDue: formatAmount(owed, inv.currency), note: `${label}: dunning ${formatAmount(owed, inv.currency)} of the ${e.approvedAmount} approved` };
     }
     default:
@@ -338,7 +355,7 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     if (!isOpen(inv)) continue;
     const rule = inv.eInvoicing ? einvoicing(inv) : null;
     if (rule && 'hold' in rule) {
-      held.push({ invoiceExternalId: inv.externalId, customerExternalId: inv.customerExternalId, stepId: null, reason: rule.hold });
+      held.push({ invoiceExternalId: inv.externalId, customerExternalId: inv.customerExternalId, stepId: null, reason: rule.hold, why: rule.why });
       if (rule.alert) {
         const key = `${tenantId}|einv:${inv.externalId}:${inv.eInvoicing?.code}|alert`;
         if (!isDone(key) && !alerted.has(key)) {
@@ -480,8 +497,8 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     const lastRecord = lastDone >= 0 ? recordOf(keyOf(lastDone)) : undefined;
     if (lastRecord && !lastRecord.delivered) {
       const prev = (policy.steps[lastDone] as PolicyStep).id;
-      const reason = lastRecord.failed ? `waiting: ${prev} failed (${lastRecord.failed}), the next step waits for the team` : `waiting: ${prev} planned for ${lastRecord.on}, not sent yet`;
-      held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: (policy.steps[latest] as PolicyStep).id, reason });
+      const why: HeldWhy = lastRecord.failed ? { code: 'failed', step: prev, error: lastRecord.failed } : { code: 'planned', step: prev, on: lastRecord.on };
+      held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: (policy.steps[latest] as PolicyStep).id, reason: heldReason(why), why });
       continue;
     }
     const skipped: string[] = [];
@@ -516,7 +533,7 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
           if (wait) {
             skipped.push(`${step.id} (${wait.reason})`);
             // Said as a wait once the step before it exists; before that, the ladder simply has not got there.
-            if (wait.started) held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: step.id, reason: wait.reason });
+            if (wait.started) held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: step.id, reason: wait.reason, why: wait.why });
             continue;
           }
         }
@@ -570,8 +587,8 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     }
   }
   const { kept, deferred } = limitDay(dunning, input, grouped);
-  for (const { action, decisions: ds, reason } of deferred) {
-    for (const d of ds) held.push({ invoiceExternalId: d.item.invoice.externalId, customerExternalId: d.item.invoice.customerExternalId, stepId: action.stepId, reason });
+  for (const { action, decisions: ds, why } of deferred) {
+    for (const d of ds) held.push({ invoiceExternalId: d.item.invoice.externalId, customerExternalId: d.item.invoice.customerExternalId, stepId: action.stepId, reason: heldReason(why), why });
   }
   actions.push(...kept.map((d) => d.action));
   actions.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
@@ -597,21 +614,45 @@ function waitingFor(
   who: { item: Dunnable; ov: Merged; segment: Segment | undefined; customer: Customer | undefined },
   today: string,
   record: (j: number) => StepRecord | undefined,
-): { reason: string; started: boolean } | null {
+): { reason: string; started: boolean; why: HeldWhy } | null {
   let p = k - 1;
   while (p >= 0 && excluded(policy.steps[p] as PolicyStep, who)) p--;
   if (p < 0) return null;
   const prev = policy.steps[p] as PolicyStep;
   const r = record(p);
-  const wait = (reason: string) => ({ reason: `waiting: ${reason}`, started: r !== undefined });
-  if (!r) return wait(`${prev.id} not sent yet`);
-  if (r.failed) return wait(`${prev.id} failed (${r.failed}), the next step waits for the team`);
-  if (!r.delivered) return wait(`${prev.id} planned for ${r.on}, not sent yet`);
+  const wait = (why: HeldWhy) => ({ reason: heldReason(why, step(policy, k)), started: r !== undefined, why });
+  if (!r) return wait({ code: 'not_sent', step: prev.id });
+  if (r.failed) return wait({ code: 'failed', step: prev.id, error: r.failed });
+  if (!r.delivered) return wait({ code: 'planned', step: prev.id, on: r.on });
   const afterGap = addDays(r.on, daysBetween(dates[p] as string, dates[k] as string));
   const deadline = prev.deadlineDays ? addDays(r.on, prev.deadlineDays) : null;
-  if (deadline && deadline >= today) return wait(`${prev.id} sent ${r.on}, deadline ${deadline}`);
-  if (afterGap > today) return wait(`${prev.id} sent ${r.on}, ${step(policy, k)} not before ${afterGap}`);
+  if (deadline && deadline >= today) return wait({ code: 'deadline', step: prev.id, sentOn: r.on, until: deadline });
+  if (afterGap > today) return wait({ code: 'gap', step: prev.id, sentOn: r.on, notBefore: afterGap });
   return null;
+}
+
+/** The English sentence for a wait (logs, CLI, explanations); pages say `why` in their own language. */
+export function heldReason(why: HeldWhy, waiting?: string): string {
+  switch (why.code) {
+    case 'planned':
+      return `waiting: ${why.step} planned for ${why.on}, not sent yet`;
+    case 'failed':
+      return `waiting: ${why.step} failed (${why.error}), the next step waits for the team`;
+    case 'not_sent':
+      return `waiting: ${why.step} not sent yet`;
+    case 'deadline':
+      return `waiting: ${why.step} sent ${why.sentOn}, deadline ${why.until}`;
+    case 'gap':
+      return `waiting: ${why.step} sent ${why.sentOn}, ${waiting ?? 'next step'} not before ${why.notBefore}`;
+    case 'one_voice':
+      return `one message per customer a day: ${why.step} goes out on ${why.day}`;
+    case 'one_voice_taken':
+      return `one message per customer a day: this customer already has one on ${why.day}`;
+    case 'daily_cap':
+      return `daily cap of ${why.cap} messages reached for ${why.day}: rolls over to the next send day`;
+    case 'e_invoicing':
+      return `e-invoice status ${why.status}: ${why.hold.replace(/_/g, ' ')}`;
+  }
 }
 
 const step = (policy: Policy, k: number) => (policy.steps[k] as PolicyStep).id;
@@ -626,10 +667,10 @@ interface Candidate {
  * day (the most advanced; the others wait for a later day) and none when an earlier run already gave it one that
  * day. Then at most `dailyCap` emails and letters per send day, by amount × days past due; the rest roll over.
  */
-function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolean): { kept: Candidate[]; deferred: Array<Candidate & { reason: string }> } {
+function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolean): { kept: Candidate[]; deferred: Array<Candidate & { why: HeldWhy }> } {
   const { policy } = input;
   const sendDay = (a: PlannedAction) => (a.notBefore ? dateInZone(a.notBefore, input.timeZone) : a.dueOn);
-  const deferred: Array<Candidate & { reason: string }> = [];
+  const deferred: Array<Candidate & { why: HeldWhy }> = [];
   const kept: Candidate[] = [];
   const byCustomer = new Map<string, Candidate[]>();
   for (const c of candidates) {
@@ -646,16 +687,16 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
       // as a firmer one: a friendly reminder does not arrive with a formal notice.
       for (const c of list) {
         if (c.action.stepIndex === lead.action.stepIndex) kept.push(c);
-        else deferred.push({ ...c, reason: `one voice per customer: ${lead.action.stepId} goes out on ${day}` });
+        else deferred.push({ ...c, why: { code: 'one_voice', step: lead.action.stepId, day } });
       }
       continue;
     }
     if (input.load?.get(day)?.customers.has(customer)) {
-      for (const c of list) deferred.push({ ...c, reason: `one message per customer a day: this customer already has one on ${day}` });
+      for (const c of list) deferred.push({ ...c, why: { code: 'one_voice_taken', day } });
       continue;
     }
     kept.push(lead);
-    for (const c of list.slice(1)) deferred.push({ ...c, reason: `one message per customer a day: ${lead.action.stepId} goes out on ${day}` });
+    for (const c of list.slice(1)) deferred.push({ ...c, why: { code: 'one_voice', step: lead.action.stepId, day } });
   }
   const priority = (a: PlannedAction) => new Dec(a.amountDue).times(Math.max(0, ...a.invoices.filter((l) => l.triggered).map((l) => l.daysPastDue)));
   const messages = kept.filter((c) => MESSAGE_CHANNELS.has(c.action.channel));
@@ -668,7 +709,7 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
     used.set(day, n + 1);
     if (n >= policy.dailyCap) {
       over.add(c);
-      deferred.push({ ...c, reason: `daily cap of ${policy.dailyCap} messages reached for ${day}: rolls over to the next send day` });
+      deferred.push({ ...c, why: { code: 'daily_cap', cap: policy.dailyCap, day } });
     }
   }
   return { kept: kept.filter((c) => !over.has(c)), deferred };

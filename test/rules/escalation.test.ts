@@ -37,7 +37,7 @@ describe('escalation needs its predecessor', () => {
       alreadyPlanned.add(`${firmKey}|v1`);
       const day = await run('2026-04-02', { alreadyPlanned, history });
       expect(day.actions.filter((a) => a.stepId === 'formal-notice')).toEqual([]);
-      expect(day.held).toContainEqual({ invoiceExternalId: '1', customerExternalId: 'c1', stepId: 'formal-notice', reason });
+      expect(day.held).toContainEqual(expect.objectContaining({ invoiceExternalId: '1', customerExternalId: 'c1', stepId: 'formal-notice', reason }));
     }
   });
 
@@ -60,6 +60,8 @@ describe('escalation needs its predecessor', () => {
     const waiting = await run('2026-04-20', noticed('2026-04-14'));
     expect(waiting.actions).toEqual([]);
     expect(waiting.held.map((h) => h.reason)).toEqual(['waiting: formal-notice sent 2026-04-14, deadline 2026-04-22']);
+    // The same reason as data, for pages to say in their own language.
+    expect(waiting.held[0]?.why).toEqual({ code: 'deadline', step: 'formal-notice', sentOn: '2026-04-14', until: '2026-04-22' });
     expect((await run('2026-04-22', noticed('2026-04-14'))).actions).toEqual([]);
     // Deadline passed but the gap (15 days after the notice) not yet: 29 Apr.
     expect((await run('2026-04-23', noticed('2026-04-14'))).held.map((h) => h.reason)).toEqual(['waiting: formal-notice sent 2026-04-14, handoff not before 2026-04-29']);
