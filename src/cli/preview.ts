@@ -20,10 +20,16 @@ export async function runPreview(args: string[], config: Config): Promise<number
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    const rows = result.days.flatMap((d) => d.actions.map((a) => `${d.date}  ${a.channel.padEnd(9)} ${a.stepId.padEnd(16)} ${a.netDue.padStart(12)} ${a.currency}  ${a.explain}`));
+    const rows = result.days.flatMap((d) => [
+      ...d.actions.map((a) => `${d.date}  ${a.channel.padEnd(9)} ${a.stepId.padEnd(16)} ${a.netDue.padStart(12)} ${a.currency}  ${a.explain}`),
+      // What waits, said on the day the wait starts: an escalation step waiting for its predecessor, a rollover.
+      ...d.held.map((h) => `${d.date}  ${'waits'.padEnd(9)} ${(h.stepId ?? '-').padEnd(16)} ${''.padStart(12)}      invoice ${h.invoiceExternalId}: ${h.reason}`),
+    ]);
     process.stdout.write(`Preview for ${connection.provider} connection ${connection.id}, ${days} days from ${result.today}:\n`);
     process.stdout.write(rows.length ? `${rows.join('\n')}\n` : 'Nothing would be sent.\n');
-    process.stdout.write(`${rows.length} action(s) planned. Nothing was sent or written.\n`);
+    const planned = result.days.reduce((n, d) => n + d.actions.length, 0);
+    const waiting = result.days.reduce((n, d) => n + d.held.length, 0);
+    process.stdout.write(`${planned} action(s) planned, ${waiting} wait(s) noted. Nothing was sent or written.\n`);
     return 0;
   } finally {
     await runtime.close();
