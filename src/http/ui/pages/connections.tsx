@@ -5,12 +5,15 @@ import { demoSettingsOf } from '../../../demo/host.js';
 import { disconnectConnection, listTenants } from '../../../store/auth.js';
 import { countDocuments } from '../../../store/documents.js';
 import { listQuarantine } from '../../../store/quarantine.js';
+import { listSending } from '../../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, settleInstall, startAuthorization, startInstall } from '../flow.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
+import { sendingOff } from '../sending.js';
+import { SendingBanner, SendingSwitch } from './sending.js';
 
 export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
   if (status === 'active') return 'ok';
@@ -39,10 +42,12 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
   const connections = await listConnections(deps.sql, tenant.id);
   const quarantined = await listQuarantine(deps.sql, tenant.id);
   const counts = await Promise.all(connections.map((x) => countDocuments(deps.sql, tenant.id, 'invoice', x.id)));
+  const [sending, off] = await Promise.all([listSending(deps.sql, tenant.id), sendingOff(deps, tenant.id, now)]);
   return render(
     c,
     <Page c={c} title={t.connections} active="connections" tenants={await visibleTenants(c, deps)}>
       {problem ? <Flash tone="bad">{problem}</Flash> : null}
+      <SendingBanner off={off} deps={deps} t={t} csrf={csrf} back="/connections" withSwitch={false} />
       <div class="card">
         {connections.length === 0 ? <p class="muted">{t.noConnections}</p> : null}
         {connections.length ? (
@@ -55,6 +60,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                   <th>{t.lastSync}</th>
                   <th>{t.lag}</th>
                   <th class="num">{t.invoices}</th>
+                  <th>{t.sending}</th>
                   <th></th>
                 </tr>
               </thead>
@@ -79,8 +85,12 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                     <td class="num" data-label={t.invoices}>
                       {counts[i]}
                     </td>
+                    <td data-label={t.sending} data-sending-state={sending.get(x.id)?.enabled ? 'on' : 'off'}>
+                      <Badge tone={sending.get(x.id)?.enabled ? 'ok' : 'warn'}>{sending.get(x.id)?.enabled ? t.sendingOnLabel : t.sendingOffLabel}</Badge>
+                    </td>
                     <td class="num">
                       <div class="actions" style="justify-content:flex-end">
+                        {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
                         {x.status !== 'disconnected' && x.status !== 'pending' ? (
                           <form method="post" action={`/connections/${x.id}/sync`} class="inline">
                             <Csrf token={csrf} />
