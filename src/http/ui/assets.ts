@@ -94,6 +94,7 @@ td.why{min-width:220px}
  table.stack td.num{text-align:right}
  table.stack td.hide-sm{display:none}
  .side .foot label{display:none}
+ button,.button{white-space:normal}
 }
 `;
 

@@ -22,13 +22,16 @@ export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
   return 'bad';
 }
 
-/** "3 min", "2 h", "4 d" since the last sync. */
+/** A connection status in the reader's words; an unknown one as stored. */
+export const statusLabel = (status: string, t: Dict) => (`status_${status}` in t ? t[`status_${status}` as keyof Dict] : status);
+
+/** "3 min", "2 h", "4 d" ("4 j" in French) since the last sync. */
 export function lagText(last: Date | null, now: Date, t: Dict): string {
   if (!last) return t.never;
   const min = Math.max(0, Math.round((now.getTime() - last.getTime()) / 60_000));
   if (min < 60) return `${min} min`;
   if (min < 48 * 60) return `${Math.round(min / 60)} h`;
-  return `${Math.round(min / 1440)} d`;
+  return `${Math.round(min / 1440)} ${t.dayUnit}`;
 }
 
 const providerName = (deps: UiDeps, p: string) => (deps.registry.has(p) ? deps.registry.get(p).displayName : p);
@@ -70,13 +73,13 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                     <td data-label={t.provider}>
                       <span>
                       <strong>{providerName(deps, x.provider)}</strong>
-                      {demoSettingsOf(x) ? <> <Badge tone="info">demo</Badge></> : null}
+                      {demoSettingsOf(x) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
                       <div class="hint">{x.externalTenantId ?? '—'}</div>
                       </span>
                     </td>
                     <td data-label={t.status}>
                       <span>
-                        <Badge tone={statusTone(x.status)}>{x.status}</Badge>
+                        <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
                         {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
                       </span>
                     </td>
