@@ -2,6 +2,7 @@
 import { previewConnection } from '../collections/run.js';
 import type { Config } from '../config.js';
 import { openRuntime } from '../runtime.js';
+import { getSending } from '../store/sending.js';
 import { findConnectionById } from '../store/tenants.js';
 import { intOption, parseArgs } from './args.js';
 import { UsageError } from './errors.js';
@@ -24,6 +25,9 @@ export async function runPreview(args: string[], config: Config): Promise<number
     process.stdout.write(`Preview for ${connection.provider} connection ${connection.id}, ${days} days from ${result.today}:\n`);
     process.stdout.write(rows.length ? `${rows.join('\n')}\n` : 'Nothing would be sent.\n');
     process.stdout.write(`${rows.length} action(s) planned. Nothing was sent or written.\n`);
+    if ((await getSending(runtime.sql, connection.tenantId, connection.id))?.enabled === false) {
+      process.stdout.write(`Sending is off for this connection: once this looks right, run: relance sending ${connection.id} on\n`);
+    }
     return 0;
   } finally {
     await runtime.close();
