@@ -81,8 +81,11 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
     },
   };
   const run = async (_service: Service, tenantId: string, now?: Date) => {
-    const summary = await executeDue(deps, tenantId, now);
+    const { held, ...summary } = await executeDue(deps, tenantId, now);
     service.log.info({ tenantId, ...summary }, 'actions executed');
+    for (const h of held) {
+      service.log.info({ tenantId, connectionId: h.connectionId, held: h.due }, `${h.due} due action(s) held: sending is off for this connection; review the preview, then turn it on (settings page, or relance sending ${h.connectionId} on)`);
+    }
   };
   // Pooled SMTP connections stay open between runs; close() lets the process (or a test server) end promptly.
   return Object.assign(run, { close: () => transport.close() });

@@ -1,4 +1,5 @@
 // Drives due outbox items planned → sending → sent | failed | cancelled: freshness check, render, send (email, letter, alert, task), record proof.
+// Only items of a connection whose sending is switched on are claimed (outbox-lease.ts); the others wait in `planned`.
 //
 // Exactly-once argument (email, the channel with an outside receiver):
 // 1. Planning is idempotent (unique key per tenant), and only the worker whose compare-and-set moves an item
@@ -22,7 +23,7 @@ import { recordActivity, saveLetter, type ActivityInput } from '../store/activit
 import { EmailSendFailed, messageIdFor, sendEmail, type SmtpTransport } from './email.js';
 import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
-import { dueItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
+import { claimPlanned, dueItems, heldItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
@@ -99,6 +100,8 @@ export interface ExecuteSummary {
   skipped: number;
   reconciled: number;
   resentInDoubt: number;
+  /** Due items left `planned` because their connection's sending is off, per connection (nothing was sent for them). */
+  held: { connectionId: string; due: number }[];
 }
 
 const DEFAULTS: ExecutorOptions = {
@@ -171,7 +174,7 @@ const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('he
 /** Runs every due item of a tenant once; safe to call concurrently from several workers. */
 export async function executeDue(deps: ExecutorDeps, tenantId: string, now: Date = new Date()): Promise<ExecuteSummary> {
   const opts: ExecutorOptions = { ...DEFAULTS, ...deps.options };
-  const summary: ExecuteSummary = { sent: 0, cancelled: 0, failed: 0, retried: 0, skipped: 0, reconciled: 0, resentInDoubt: 0 };
+  const summary: ExecuteSummary = { sent: 0, cancelled: 0, failed: 0, retried: 0, skipped: 0, reconciled: 0, resentInDoubt: 0, held: [] };
   const tally = (outcome: Outcome) => {
     if (outcome === 'reconciled') summary.reconciled++;
     else if (outcome === 'resent_in_doubt') {
@@ -188,6 +191,7 @@ export async function executeDue(deps: ExecutorDeps, tenantId: string, now: Date
     }
     if (items.length < opts.batchSize) break;
   }
+  summary.held = (await heldItems(deps.sql, tenantId, now)).filter((h) => h.due > 0).map(({ connectionId, due }) => ({ connectionId, due }));
   return summary;
 }
 
@@ -206,7 +210,8 @@ async function runItem(deps: ExecutorDeps, opts: ExecutorOptions, tenantId: stri
   let attempts: number;
   let reclaimed = false;
   if (item.state === 'planned') {
-    if (!(await transition(deps.sql, tenantId, item.id, 'planned', 'sending'))) return 'skipped';
+    // Not claimed: another worker has it, or sending was turned off for its connection since it was read.
+    if (!(await claimPlanned(deps.sql, tenantId, item.id))) return 'skipped';
     attempts = item.attempts + 1;
   } else {
     const a = await reclaimStale(deps.sql, tenantId, item.id, opts.leaseMs);

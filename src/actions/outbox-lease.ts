@@ -1,4 +1,4 @@
-// Outbox queries the executor needs beyond store/outbox.ts: due items with their connection, lease reclaim of stale `sending`, retry scheduling.
+// Outbox queries the executor needs beyond store/outbox.ts: due items with their connection, the claim that honours the sending switch, lease reclaim of stale `sending`, retry scheduling.
 // Candidates to move into src/store/outbox.ts (kept here because that file belongs to the store's owner).
 import type { Sql } from '../store/db.js';
 import type { OutboxState } from '../store/outbox.js';
@@ -15,17 +15,54 @@ export interface DueItem {
 }
 
 /**
- * Planned items due by `now`, and `sending` items whose lease (measured on the database clock, since it
- * is about a worker having died) has run out: those were claimed by a process that never finished.
+ * Whether a `planned` item of `outbox` may start: its connection's sending switch is on (src/store/sending.ts).
+ * Off, nothing reaches a customer or the ERP (email, letter, task, write-back): the item stays `planned`, neither
+ * cancelled nor failed, and goes out once sending is turned on. Two exceptions:
+ * - kind 'alert' (rule alerts: a broken promise, a missing reference rate) goes to the company's own team, never to a
+ *   customer or the ERP, and is what tells them something needs a look while they review: it keeps flowing;
+ * - an item with no connection (planned before outbox items carried one) has no switch anyone could turn on, so
+ *   holding it would hold it for ever; the rules engine always plans with the connection.
+ */
+const mayStart = (sql: Sql) => sql`(o.kind = 'alert' or o.connection_id is null
+  or exists (select 1 from connections c where c.tenant_id = o.tenant_id and c.id = o.connection_id and c.sending_enabled))`;
+
+/**
+ * Planned items due by `now` whose connection may send, and `sending` items whose lease (measured on the database
+ * clock, since it is about a worker having died) has run out: those were claimed by a process that never finished,
+ * so they are in flight and finish even when sending was turned off meanwhile.
  */
 export async function dueItems(sql: Sql, tenantId: string, now: Date, leaseMs: number, limit: number): Promise<DueItem[]> {
   const rows = await sql<{ id: string; idempotency_key: string; kind: string; state: OutboxState; attempts: number; payload: unknown; connection_id: string | null; result: unknown }[]>`
-    select id::text, idempotency_key, kind, state, attempts, payload, connection_id, result from outbox
-    where tenant_id = ${tenantId}
-      and ((state = 'planned' and due_at <= ${now})
-        or (state = 'sending' and updated_at <= now() - make_interval(secs => ${leaseMs / 1000})))
-    order by due_at, id limit ${limit}`;
+    select o.id::text, o.idempotency_key, o.kind, o.state, o.attempts, o.payload, o.connection_id, o.result from outbox o
+    where o.tenant_id = ${tenantId}
+      and ((o.state = 'planned' and o.due_at <= ${now} and ${mayStart(sql)})
+        or (o.state = 'sending' and o.updated_at <= now() - make_interval(secs => ${leaseMs / 1000})))
+    order by o.due_at, o.id limit ${limit}`;
   return rows.map((r) => ({ id: r.id, idempotencyKey: r.idempotency_key, kind: r.kind, state: r.state, attempts: r.attempts, payload: r.payload, connectionId: r.connection_id, result: r.result }));
+}
+
+/**
+ * Claims a `planned` item (planned → sending, compare-and-set) only if its connection may still send: the switch is
+ * read in the same statement as the claim, so once turning sending off has committed no item starts, even one read
+ * by `dueItems` just before. Returns false when another worker got it or sending is off.
+ */
+export async function claimPlanned(sql: Sql, tenantId: string, id: string): Promise<boolean> {
+  const res = await sql`
+    update outbox o set state = 'sending', updated_at = now(), attempts = o.attempts + 1, last_error = null
+    where o.tenant_id = ${tenantId} and o.id = ${id} and o.state = 'planned' and ${mayStart(sql)}`;
+  return res.count === 1;
+}
+
+/**
+ * `planned` items held because their connection's sending is off, per connection: `due` are due by `now` (they would
+ * go out at once if it were on), `planned` counts every held item whatever its date. For the executor's log and the pages.
+ */
+export async function heldItems(sql: Sql, tenantId: string, now: Date): Promise<{ connectionId: string; due: number; planned: number }[]> {
+  const rows = await sql<{ connection_id: string; due: number; planned: number }[]>`
+    select o.connection_id::text, (count(*) filter (where o.due_at <= ${now}))::int as due, count(*)::int as planned from outbox o
+    where o.tenant_id = ${tenantId} and o.state = 'planned' and not ${mayStart(sql)}
+    group by o.connection_id order by o.connection_id`;
+  return rows.map((r) => ({ connectionId: r.connection_id, due: r.due, planned: r.planned }));
 }
 
 /** Takes over a `sending` item whose lease ran out (compare-and-set on the lease); returns the new attempt count, or null if another worker got it. */

@@ -9,6 +9,7 @@ import { runSimulateRates } from './simulate-rates.js';
 import { runPreview } from './preview.js';
 import { runService, type WorkerModule } from './start.js';
 import { runSync } from './sync.js';
+import { runSending } from './sending.js';
 import { runConnect } from './connect.js';
 import { runSimulate } from './simulate.js';
 import { runMapCli } from '../mapping/cli.js';
@@ -78,6 +79,11 @@ export const commands: Record<string, Command> = {
     run: (a) => runSimulateRates(a),
   },
   preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!) },
+  sending: {
+    args: '<connection-id> [on|off] [--json]',
+    summary: 'Show, or turn on or off, what a connection sends (off for a new company until someone turns it on).',
+    run: (a, c) => runSending(a, c.config!),
+  },
   help: { args: '', summary: 'Show this help.', needsConfig: false, run: async () => (process.stdout.write(usage()), 0) },
 };
 

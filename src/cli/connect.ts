@@ -49,6 +49,7 @@ export async function runConnect(args: string[], config: Config, connectors: rea
     process.stdout.write(`${connection.id}\n`);
     say(`Connected tenant "${tenant.name}" to the demo ${connector.displayName} company ${externalTenantId} (${demo.invoices} invoices, seed ${demo.seed}, served on ${host.url}).`);
     say(`Next: relance sync ${connection.id}    then: relance preview ${connection.id} --days 30`);
+    say(`Sending is off for this new company: nothing goes out until you review the preview and run: relance sending ${connection.id} on`);
     return 0;
   } finally {
     await host.close();

@@ -2,6 +2,7 @@
 import { previewConnection } from '../collections/run.js';
 import type { Config } from '../config.js';
 import { openRuntime } from '../runtime.js';
+import { getSending } from '../store/sending.js';
 import { findConnectionById } from '../store/tenants.js';
 import { intOption, parseArgs } from './args.js';
 import { UsageError } from './errors.js';
@@ -30,6 +31,9 @@ export async function runPreview(args: string[], config: Config): Promise<number
     const planned = result.days.reduce((n, d) => n + d.actions.length, 0);
     const waiting = result.days.reduce((n, d) => n + d.held.length, 0);
     process.stdout.write(`${planned} action(s) planned, ${waiting} wait(s) noted. Nothing was sent or written.\n`);
+    if ((await getSending(runtime.sql, connection.tenantId, connection.id))?.enabled === false) {
+      process.stdout.write(`Sending is off for this connection: once this looks right, run: relance sending ${connection.id} on\n`);
+    }
     return 0;
   } finally {
     await runtime.close();

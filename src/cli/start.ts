@@ -35,6 +35,7 @@ function listen(config: Config, service: Service) {
       admin: adminCredentials(config),
       // `serve` alone hands syncs to the workers; `start` has them in-process either way.
       enqueueSync: (tenantId, connectionId) => service.queue.enqueue('sync', { tenantId, connectionId, full: false }, { jobId: `sync:${connectionId}` }),
+      wakeActions: (tenantId) => service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` }),
     },
     webhooks: {
       sql: service.runtime.sql,

@@ -1,7 +1,7 @@
 // Activity log per invoice and customer (sent, cancelled, failed, retried… with content hash and proof) and stored letters; every query takes the tenant.
 import type { Sql } from './db.js';
 
-export type ActivityKind = 'sent' | 'cancelled' | 'failed' | 'retry' | 'bounced' | 'resent_in_doubt' | 'reconciled' | 'alerted' | 'writeback';
+export type ActivityKind = 'sent' | 'cancelled' | 'failed' | 'retry' | 'bounced' | 'resent_in_doubt' | 'reconciled' | 'alerted' | 'writeback' | 'sending_on' | 'sending_off';
 
 export interface ActivityInput {
   connectionId?: string | null;
@@ -13,6 +13,8 @@ export interface ActivityInput {
   reason?: string | null;
   contentHash?: string | null;
   proof?: unknown;
+  /** Who caused it, when a person did (a sending switch turned on or off); null for the executor's own outcomes. */
+  actor?: string | null;
 }
 
 export interface Activity extends Required<Omit<ActivityInput, 'proof'>> {
@@ -35,13 +37,14 @@ export async function recordActivities(sql: Sql, tenantId: string, items: readon
       reason: a.reason ?? null,
       content_hash: a.contentHash ?? null,
       proof: a.proof ?? null,
+      actor: a.actor ?? null,
     })),
   );
   const res = await sql`
-    insert into activities (tenant_id, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof)
+    insert into activities (tenant_id, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof, actor)
     select ${tenantId}::uuid, r.connection_id, r.action_key, r.kind, r.channel, r.customer_external_id,
-      array(select jsonb_array_elements_text(r.invoice_external_ids)), r.reason, r.content_hash, r.proof
-    from jsonb_to_recordset(${rows}::text::jsonb) as r(connection_id uuid, action_key text, kind text, channel text, customer_external_id text, invoice_external_ids jsonb, reason text, content_hash text, proof jsonb)
+      array(select jsonb_array_elements_text(r.invoice_external_ids)), r.reason, r.content_hash, r.proof, r.actor
+    from jsonb_to_recordset(${rows}::text::jsonb) as r(connection_id uuid, action_key text, kind text, channel text, customer_external_id text, invoice_external_ids jsonb, reason text, content_hash text, proof jsonb, actor text)
     on conflict do nothing`;
   return res.count;
 }
@@ -56,8 +59,8 @@ export async function listActivity(
   tenantId: string,
   filter: { invoiceExternalId?: string; customerExternalId?: string; actionKey?: string; limit?: number } = {},
 ): Promise<Activity[]> {
-  const rows = await sql<{ id: string; connection_id: string | null; action_key: string; kind: Activity['kind']; channel: string | null; customer_external_id: string | null; invoice_external_ids: string[]; reason: string | null; content_hash: string | null; proof: unknown; created_at: Date }[]>`
-    select id::text, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof, created_at
+  const rows = await sql<{ id: string; connection_id: string | null; action_key: string; kind: Activity['kind']; channel: string | null; customer_external_id: string | null; invoice_external_ids: string[]; reason: string | null; content_hash: string | null; proof: unknown; actor: string | null; created_at: Date }[]>`
+    select id::text, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof, actor, created_at
     from activities
     where tenant_id = ${tenantId}
       and (${filter.invoiceExternalId ?? null}::text is null or invoice_external_ids @> array[${filter.invoiceExternalId ?? null}::text])
@@ -76,6 +79,7 @@ export async function listActivity(
     reason: r.reason,
     contentHash: r.content_hash,
     proof: r.proof,
+    actor: r.actor,
     createdAt: r.created_at,
   }));
 }

@@ -10,6 +10,7 @@ import { createSmtpTransport } from '../../src/actions/email.js';
 import type { ActionAlert, ExecutorDeps } from '../../src/actions/executor.js';
 import { storeLookups } from '../../src/actions/store-lookups.js';
 import type { CompanyProfile } from '../../src/actions/vars.js';
+import { switchSendingOn } from '../support/sending.js';
 
 /** Monday 16 March 2026, 11:00 in Paris: inside the default send window. */
 export const NOW = new Date('2026-03-16T10:00:00Z');
@@ -65,7 +66,7 @@ export interface Seeded {
 
 export async function seed(
   sql: Sql,
-  data: { customers: Customer[]; invoices: Invoice[]; credits?: CreditNote[]; locale?: string; grouped?: boolean; delivered?: Record<string, Record<string, string>> },
+  data: { customers: Customer[]; invoices: Invoice[]; credits?: CreditNote[]; locale?: string; grouped?: boolean; delivered?: Record<string, Record<string, string>>; sending?: boolean },
 ): Promise<Seeded> {
   const tenant = await createTenant(sql, { name: `actions-${Math.random().toString(36).slice(2, 8)}`, locale: data.locale ?? 'fr' });
   const connection = await createConnection(sql, tenant.id, { provider: 'test' });
@@ -74,6 +75,8 @@ export async function seed(
   await upsertDocuments(sql, scope, 'invoice', data.invoices.map((record) => ({ record, raw: {} })));
   if (data.credits?.length) await upsertDocuments(sql, scope, 'credit_note', data.credits.map((record) => ({ record, raw: {} })));
   if (data.grouped) await savePolicy(sql, tenant.id, 'fr-grouped', { ...FRENCH_B2B_POLICY, groupBy: 'customer_currency' });
+  // These tests are about sending: switched on as a person would, unless a test is about the switch being off.
+  if (data.sending !== false) await switchSendingOn(sql, tenant.id, connection.id);
   const seeded = { tenantId: tenant.id, connectionId: connection.id };
   for (const [invoiceId, steps] of Object.entries(data.delivered ?? {})) await delivered(sql, seeded, invoiceId, steps);
   return seeded;

@@ -14,6 +14,7 @@ import { createActionExecutor, postAlert } from '../../workers/actions.js';
 import { createQuickBooksSimulator } from '../../connectors/quickbooks/simulator/index.js';
 import { useDatabase } from '../support/db.js';
 import { connectTo, syncDeps, useSimulator } from '../support/providers.js';
+import { switchSendingOn } from '../support/sending.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const sql = useDatabase();
@@ -27,6 +28,7 @@ afterAll(() => smtp.stop());
 describe('sync → plan → send → write back', () => {
   it('emails each due reminder once and records it on the QuickBooks invoice', { timeout: 60_000 }, async () => {
     const c = await connectTo(sql, quickbooks, sim);
+    await switchSendingOn(sql, c.tenant.id, c.connection.id);
     const deps = syncDeps(sql);
     expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
     const planned = await runEvaluation(sql, c.tenant.id, c.connection.id);

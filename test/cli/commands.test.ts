@@ -83,6 +83,7 @@ describe('demo company: connect → sync → preview', () => {
     const id = connect.stdout.trim();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(connect.stderr).toContain('Next: relance sync');
+    expect(connect.stderr).toContain(`Sending is off for this new company: nothing goes out until you review the preview and run: relance sending ${id} on`);
 
     const sync = await runCli(['sync', id, '--json'], { env });
     expect(sync.code, sync.stderr).toBe(0);
@@ -100,6 +101,8 @@ describe('demo company: connect → sync → preview', () => {
     const days = (JSON.parse(preview.stdout) as { days: { date: string; actions: { stepId: string; explain: string }[] }[] }).days;
     expect(days.length).toBeGreaterThan(0);
     expect(days.flatMap((d) => d.actions).every((a) => /^step \d/.test(a.explain))).toBe(true);
+    const text = await runCli(['preview', id, '--days', '30'], { env });
+    expect(text.stdout).toContain(`Nothing was sent or written.\nSending is off for this connection: once this looks right, run: relance sending ${id} on\n`);
   });
 });
 

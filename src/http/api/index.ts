@@ -12,11 +12,13 @@ import { listDocuments } from '../../store/documents.js';
 import { listOutbox } from '../../store/outbox.js';
 import { closePause, listPauses, openPause, type StoredPause } from '../../store/pauses.js';
 import { activePolicy, savePolicy } from '../../store/policies.js';
+import { getSending, listSending, type SendingState } from '../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../store/tenants.js';
 import { bearerAuth, type BearerVariables } from '../auth/bearer.js';
 import type { UiDeps } from '../ui/context.js';
 import { customerDetail, customerOverview } from '../ui/data.js';
 import { requestSync } from '../ui/flow.js';
+import { switchSending } from '../ui/sending.js';
 import { syncedSamples } from '../ui/pages/mappings.js';
 import { validatePauseInput } from '../ui/pages/customers.js';
 import {
@@ -32,6 +34,8 @@ import {
   PauseBody,
   PolicyEnvelope,
   PreviewBody,
+  SendingChangeBody,
+  SendingInput,
   SyncBody,
 } from './schemas.js';
 
@@ -43,7 +47,8 @@ const invalid = json(ErrorBody, 'The request is not valid; `issues` says where')
 const security = [{ Bearer: [] }];
 const uuid = z.string().openapi({ param: { in: 'path' }, example: '6f1c2b1e-0000-4000-8000-000000000000' });
 
-const toConnection = (x: Connection) => ({
+const toSending = (s: SendingState | undefined) => ({ enabled: s?.enabled ?? false, changedAt: s?.changedAt ? s.changedAt.toISOString() : null, changedBy: s?.changedBy ?? null });
+const toConnection = (x: Connection, sending: SendingState | undefined) => ({
   id: x.id,
   provider: x.provider,
   externalTenantId: x.externalTenantId,
@@ -51,6 +56,7 @@ const toConnection = (x: Connection) => ({
   statusDetail: x.statusDetail,
   lastSyncAt: x.lastSyncAt ? x.lastSyncAt.toISOString() : null,
   demo: demoSettingsOf(x) !== null,
+  sending: toSending(sending),
 });
 const toPause = (p: StoredPause) => ({ ...p, expiresOn: p.expiresOn ?? null, invoiceExternalId: p.invoiceExternalId ?? null, createdAt: p.createdAt ?? null });
 const isUuid = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
@@ -75,7 +81,52 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
 
   api.openapi(
     createRoute({ method: 'get', path: `${API_PREFIX}/connections`, tags: ['Connections'], security, summary: 'Connected companies', responses: { 200: json(z.object({ connections: z.array(ConnectionBody) }), 'Connections of the tenant') } }),
-    async (c) => c.json({ connections: (await listConnections(deps.sql, c.get('tenant').id)).map(toConnection) }, 200),
+    async (c) => {
+      const tenantId = c.get('tenant').id;
+      const [connections, sending] = await Promise.all([listConnections(deps.sql, tenantId), listSending(deps.sql, tenantId)]);
+      return c.json({ connections: connections.map((x) => toConnection(x, sending.get(x.id))) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/connections/{id}`,
+      tags: ['Connections'],
+      security,
+      summary: 'One connected company, with its sending switch',
+      request: { params: z.object({ id: uuid }) },
+      responses: { 200: json(ConnectionBody, 'The connection'), 404: notFound },
+    }),
+    async (c) => {
+      const tenantId = c.get('tenant').id;
+      const connection = await connectionOf(tenantId, c.req.valid('param').id);
+      if (!connection) return c.json(missing('Connection'), 404);
+      return c.json(toConnection(connection, (await getSending(deps.sql, tenantId, connection.id)) ?? undefined), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: `${API_PREFIX}/connections/{id}/sending`,
+      tags: ['Connections'],
+      security,
+      summary: 'Turn sending on or off for a connection (off for a new company until someone turns it on)',
+      description:
+        'Off, the company is planned and previewed but nothing goes out: no email, letter, task or ERP write-back (alerts to the team still do). Planned actions stay planned; one already being sent finishes. Each change is recorded in the activity log with the API token that made it.',
+      request: { params: z.object({ id: uuid }), body: { content: { 'application/json': { schema: SendingInput } }, required: true } },
+      responses: { 200: json(SendingChangeBody, 'The switch as it now is; `changed` is false when it already was in that position'), 404: notFound, 422: invalid },
+    }),
+    async (c) => {
+      const tenantId = c.get('tenant').id;
+      const { id } = c.req.valid('param');
+      const token = c.get('apiToken');
+      if (!(await connectionOf(tenantId, id))) return c.json(missing('Connection'), 404);
+      const change = await switchSending(deps, tenantId, id, c.req.valid('json').enabled, `api token "${token.name}" (${token.prefix}…)`, 'api');
+      if (!change) return c.json(missing('Connection'), 404);
+      return c.json({ connectionId: id, sending: toSending(change.state), changed: change.changed }, 200);
+    },
   );
 
   api.openapi(

@@ -5,6 +5,17 @@ import { Instalment, PauseKind, PlannedAction } from '../../model/collections.js
 
 export const ErrorBody = z.object({ error: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).openapi('Error');
 
+/** A connection's sending switch: off for a new company until someone turns it on; who and when, for the record. */
+export const SendingBody = z
+  .object({
+    enabled: z.boolean().openapi({ description: 'Whether reminders, letters, tasks and ERP write-backs go out; alerts to the team always do.' }),
+    changedAt: z.string().nullable(),
+    changedBy: z.string().nullable(),
+  })
+  .openapi('Sending');
+
+export const SendingInput = z.object({ enabled: z.boolean() }).strict().openapi('SendingInput');
+
 export const ConnectionBody = z
   .object({
     id: z.string(),
@@ -14,8 +25,11 @@ export const ConnectionBody = z
     statusDetail: z.string().nullable(),
     lastSyncAt: z.string().nullable(),
     demo: z.boolean(),
+    sending: SendingBody,
   })
   .openapi('Connection');
+
+export const SendingChangeBody = z.object({ connectionId: z.string(), sending: SendingBody, changed: z.boolean() }).openapi('SendingChange');
 
 export const CustomerRowBody = z
   .object({
@@ -87,6 +101,7 @@ export const ActivityBody = z
     reason: z.string().nullable(),
     contentHash: z.string().nullable(),
     proof: z.unknown(),
+    actor: z.string().nullable(),
     createdAt: z.string(),
   })
   .openapi('Activity');

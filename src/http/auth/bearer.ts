@@ -4,7 +4,11 @@ import type { Sql } from '../../store/db.js';
 import { verifyApiToken } from '../../store/auth.js';
 import { getTenant, type Tenant } from '../../store/tenants.js';
 
-export type BearerVariables = { tenant: Tenant };
+export type BearerVariables = {
+  tenant: Tenant;
+  /** The token that authenticated the request: its name and prefix say who did what in the activity log. */
+  apiToken: { id: string; name: string; prefix: string };
+};
 
 export function bearerAuth(sql: Sql): MiddlewareHandler<{ Variables: BearerVariables }> {
   return async (c, next) => {
@@ -17,6 +21,7 @@ export function bearerAuth(sql: Sql): MiddlewareHandler<{ Variables: BearerVaria
       return c.json({ error: 'unauthorized', message: 'Send a valid API token as "Authorization: Bearer <token>" (create one under Settings → API tokens).' }, 401);
     }
     c.set('tenant', tenant);
+    c.set('apiToken', { id: token!.id, name: token!.name, prefix: token!.prefix });
     await next();
   };
 }

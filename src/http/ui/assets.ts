@@ -37,6 +37,11 @@ tr:last-child td{border-bottom:0}
 .flash{padding:10px 14px;border-radius:8px;margin-bottom:16px;border:1px solid}
 .flash.ok{background:var(--okbg);border-color:#b6e2c8;color:var(--ok)}.flash.bad{background:var(--badbg);border-color:#f5c2bd;color:var(--bad)}.flash.info{background:#e8eefc;border-color:#c6d4f7;color:#1d3f9e}
 .flash code{word-break:break-all}
+.flash.warn{background:var(--warnbg);border-color:#f1d49b;color:#6b4000}
+.sending .body{margin:4px 0 0;color:var(--ink)}
+.sending .line{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;justify-content:space-between;margin-top:10px;padding-top:10px;border-top:1px solid #f1d49b}
+.sending .line .what{min-width:0;overflow-wrap:anywhere}
+.sending-on{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;justify-content:space-between}
 form.inline{display:inline}
 label{display:block;font-size:13px;font-weight:600;color:#344054;margin-bottom:4px}
 input[type=text],input[type=email],input[type=password],input[type=number],input[type=date],select,textarea{width:100%;padding:8px 10px;border:1px solid #cfd6e0;border-radius:7px;font:inherit;background:#fff;color:var(--ink)}
@@ -89,6 +94,7 @@ td.why{min-width:220px}
  table.stack td.num{text-align:right}
  table.stack td.hide-sm{display:none}
  .side .foot label{display:none}
+ button,.button{white-space:normal}
 }
 `;
 

@@ -16,6 +16,8 @@ export interface UiDeps {
   admin: { email: string; password: string };
   /** Hands a sync to the workers; without it the Sync button runs the sync inline (embedded use, tests). */
   enqueueSync?(tenantId: string, connectionId: string): Promise<void>;
+  /** Tells the workers to look at the tenant's outbox now (sending just turned on); without it they find it at their next sweep. */
+  wakeActions?(tenantId: string): Promise<void>;
   /** Demo companies: the port each provider's simulator is served on, and its size. */
   demo?: { ports?: Record<string, number>; invoices?: number; seed?: number };
   /** The clock (tests pin it). */

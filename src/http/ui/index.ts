@@ -13,6 +13,7 @@ import { dashboardRoutes } from './pages/dashboard.js';
 import { mappingRoutes } from './pages/mappings.js';
 import { policyRoutes } from './pages/policy.js';
 import { previewRoutes } from './pages/preview.js';
+import { sendingRoutes } from './pages/sending.js';
 import { templateRoutes } from './pages/templates.js';
 import { notFoundPage } from './pages/not-found.js';
 
@@ -83,6 +84,7 @@ export function createUi(deps: UiDeps): Hono {
   customerRoutes(app, deps);
   policyRoutes(app, deps);
   previewRoutes(app, deps);
+  sendingRoutes(app, deps);
   mappingRoutes(app, deps);
   activityRoutes(app, deps);
   templateRoutes(app, deps);

@@ -8,7 +8,9 @@ import { useDatabase } from '../../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
 
 const sql = useDatabase();
-const app = createUi(uiDeps(sql));
+/** Tenants whose workers were woken (sending just turned on). */
+const woken: string[] = [];
+const app = createUi(uiDeps(sql, { wakeActions: async (tenantId) => void woken.push(tenantId) }));
 
 /** Creates a token through the settings page, as a user would, and reads it from the page (shown once). */
 async function tokenFor(tenantId: string): Promise<string> {
@@ -98,6 +100,57 @@ describe('API operations', () => {
   });
 });
 
+describe('the sending switch', () => {
+  type ConnectionJson = { id: string; sending: { enabled: boolean; changedAt: string | null; changedBy: string | null } };
+
+  it('is off for a new connection, turns on and off with the token named as the actor, and wakes the workers when on', async () => {
+    const t = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '100.00')]);
+    const token = await tokenFor(t.tenant.id);
+    const path = `/api/v1/connections/${t.connection.id}`;
+    const first = (await (await get(path, token)).json()) as ConnectionJson;
+    expect(first).toMatchObject({ id: t.connection.id, sending: { enabled: false, changedAt: null, changedBy: null } });
+
+    const on = await send('PUT', `${path}/sending`, token, { enabled: true });
+    expect(on.status).toBe(200);
+    const body = (await on.json()) as { connectionId: string; changed: boolean; sending: ConnectionJson['sending'] };
+    expect(body).toMatchObject({ connectionId: t.connection.id, changed: true, sending: { enabled: true } });
+    expect(body.sending.changedBy).toBe(`api token "CI" (${token.slice(0, 9)}…)`);
+    expect(woken.filter((x) => x === t.tenant.id)).toHaveLength(1);
+    // The same position again changes nothing, logs nothing and wakes nobody.
+    expect(await (await send('PUT', `${path}/sending`, token, { enabled: true })).json()).toMatchObject({ changed: false, sending: { enabled: true } });
+    expect(woken.filter((x) => x === t.tenant.id)).toHaveLength(1);
+    const listed = (await (await get('/api/v1/connections', token)).json()) as { connections: ConnectionJson[] };
+    expect(listed.connections.map((c) => [c.id, c.sending.enabled])).toEqual([[t.connection.id, true]]);
+
+    expect(await (await send('PUT', `${path}/sending`, token, { enabled: false })).json()).toMatchObject({ changed: true, sending: { enabled: false } });
+    expect(woken.filter((x) => x === t.tenant.id)).toHaveLength(1);
+    expect((await (await get(path, token)).json()) as ConnectionJson).toMatchObject({ sending: { enabled: false } });
+
+    const activity = (await (await get('/api/v1/activity', token)).json()) as { activities: { kind: string; actor: string | null; actionKey: string }[] };
+    expect(activity.activities.map((a) => [a.kind, a.actor])).toEqual([
+      ['sending_off', body.sending.changedBy],
+      ['sending_on', body.sending.changedBy],
+    ]);
+  });
+
+  it('refuses a body that is not {enabled: boolean}, and another tenant’s connection is 404 and left as it was', async () => {
+    const a = await seedTenant(sql, [customer('ca')], [invoice('1', 'ca', '2026-11-10', '100.00')]);
+    const b = await seedTenant(sql, [customer('cb')], [invoice('2', 'cb', '2026-11-10', '200.00')]);
+    const tokenB = await tokenFor(b.tenant.id);
+    for (const bad of [{ enabled: 'yes' }, {}, { enabled: true, extra: 1 }]) {
+      const res = await send('PUT', `/api/v1/connections/${b.connection.id}/sending`, tokenB, bad);
+      expect(res.status, JSON.stringify(bad)).toBe(422);
+    }
+    expect((await get(`/api/v1/connections/${a.connection.id}`, tokenB)).status).toBe(404);
+    expect((await send('PUT', `/api/v1/connections/${a.connection.id}/sending`, tokenB, { enabled: true })).status).toBe(404);
+    expect((await send('PUT', '/api/v1/connections/not-a-uuid/sending', tokenB, { enabled: true })).status).toBe(404);
+    const [row] = await sql<{ sending_enabled: boolean }[]>`select sending_enabled from connections where tenant_id = ${a.tenant.id} and id = ${a.connection.id}`;
+    expect(row!.sending_enabled).toBe(false);
+    expect(await sql`select 1 from activities where tenant_id = ${a.tenant.id}`).toHaveLength(0);
+    expect((await send('PUT', `/api/v1/connections/${b.connection.id}/sending`, 'not-a-token', { enabled: true })).status).toBe(401);
+  });
+});
+
 describe('OpenAPI', () => {
   it('serves a valid JSON document listing every API route with the bearer scheme', async () => {
     const res = await app.request('/openapi.json');
@@ -110,6 +163,8 @@ describe('OpenAPI', () => {
       '/api/v1/connections/{connectionId}/customers/{customerId}',
       '/api/v1/connections/{connectionId}/pauses',
       '/api/v1/connections/{connectionId}/preview',
+      '/api/v1/connections/{id}',
+      '/api/v1/connections/{id}/sending',
       '/api/v1/connections/{id}/sync',
       '/api/v1/customers',
       '/api/v1/invoices',
@@ -122,6 +177,7 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths['/api/v1/policy']!).sort()).toEqual(['get', 'put']);
     expect(doc.components.securitySchemes['Bearer']!.scheme).toBe('bearer');
     expect(doc.paths['/api/v1/customers']!['get']!.security).toEqual([{ Bearer: [] }]);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Pause', 'NewPause', 'CustomerSummary', 'Preview', 'Connection']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Pause', 'NewPause', 'CustomerSummary', 'Preview', 'Connection', 'Sending', 'SendingInput']));
+    expect(Object.keys(doc.paths['/api/v1/connections/{id}/sending']!)).toEqual(['put']);
   });
 });

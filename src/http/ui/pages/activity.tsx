@@ -12,7 +12,7 @@ import { Badge, JsonDetails, Page, render } from '../layout.js';
 import { channelTone } from './preview.js';
 
 const STATES: readonly OutboxState[] = ['planned', 'sending', 'sent', 'failed', 'cancelled'];
-export const stateTone = (s: string) => (s === 'sent' ? 'ok' : s === 'failed' || s === 'bounced' ? 'bad' : s === 'cancelled' ? undefined : 'warn');
+export const stateTone = (s: string) => (s === 'sent' || s === 'sending_on' ? 'ok' : s === 'failed' || s === 'bounced' ? 'bad' : s === 'cancelled' ? undefined : 'warn');
 
 /** The outbox payload as a planned action when it is one (alerts have another shape). */
 function asAction(payload: unknown): Partial<PlannedAction> & { message?: string } {
@@ -71,14 +71,15 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                     <tr>
                       <td>{formatDate(a.createdAt, lang, tenantOf(c).timeZone)}</td>
                       <td>
-                        <Badge tone={stateTone(a.kind)}>{a.kind}</Badge>
+                        <Badge tone={stateTone(a.kind)}>{a.kind === 'sending_on' ? t.sendingActivityOn : a.kind === 'sending_off' ? t.sendingActivityOff : a.kind}</Badge>
                       </td>
                       <td>{a.channel ?? '—'}</td>
                       <td>
                         {nameOf(a.connectionId, a.customerExternalId)}
                         <div class="hint">{a.invoiceExternalIds.join(', ')}</div>
                       </td>
-                      <td>{a.reason ?? ''}</td>
+                      {/* A switch turned on or off: who did it, in the reader's language. */}
+                      <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (a.reason ?? '')}</td>
                       <td>
                         {a.contentHash ? <code title="sha256">{a.contentHash.slice(0, 12)}…</code> : null}
                         {a.channel === 'letter' && a.kind === 'sent' ? (

@@ -5,12 +5,15 @@ import { demoSettingsOf } from '../../../demo/host.js';
 import { disconnectConnection, listTenants } from '../../../store/auth.js';
 import { countDocuments } from '../../../store/documents.js';
 import { listQuarantine } from '../../../store/quarantine.js';
+import { listSending } from '../../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, settleInstall, startAuthorization, startInstall } from '../flow.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
+import { sendingOff } from '../sending.js';
+import { SendingBanner, SendingSwitch } from './sending.js';
 
 export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
   if (status === 'active') return 'ok';
@@ -19,13 +22,16 @@ export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
   return 'bad';
 }
 
-/** "3 min", "2 h", "4 d" since the last sync. */
+/** A connection status in the reader's words; an unknown one as stored. */
+export const statusLabel = (status: string, t: Dict) => (`status_${status}` in t ? t[`status_${status}` as keyof Dict] : status);
+
+/** "3 min", "2 h", "4 d" ("4 j" in French) since the last sync. */
 export function lagText(last: Date | null, now: Date, t: Dict): string {
   if (!last) return t.never;
   const min = Math.max(0, Math.round((now.getTime() - last.getTime()) / 60_000));
   if (min < 60) return `${min} min`;
   if (min < 48 * 60) return `${Math.round(min / 60)} h`;
-  return `${Math.round(min / 1440)} d`;
+  return `${Math.round(min / 1440)} ${t.dayUnit}`;
 }
 
 const providerName = (deps: UiDeps, p: string) => (deps.registry.has(p) ? deps.registry.get(p).displayName : p);
@@ -39,10 +45,12 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
   const connections = await listConnections(deps.sql, tenant.id);
   const quarantined = await listQuarantine(deps.sql, tenant.id);
   const counts = await Promise.all(connections.map((x) => countDocuments(deps.sql, tenant.id, 'invoice', x.id)));
+  const [sending, off] = await Promise.all([listSending(deps.sql, tenant.id), sendingOff(deps, tenant.id, now)]);
   return render(
     c,
     <Page c={c} title={t.connections} active="connections" tenants={await visibleTenants(c, deps)}>
       {problem ? <Flash tone="bad">{problem}</Flash> : null}
+      <SendingBanner off={off} deps={deps} t={t} csrf={csrf} back="/connections" withSwitch={false} />
       <div class="card">
         {connections.length === 0 ? <p class="muted">{t.noConnections}</p> : null}
         {connections.length ? (
@@ -55,6 +63,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                   <th>{t.lastSync}</th>
                   <th>{t.lag}</th>
                   <th class="num">{t.invoices}</th>
+                  <th>{t.sending}</th>
                   <th></th>
                 </tr>
               </thead>
@@ -64,13 +73,13 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                     <td data-label={t.provider}>
                       <span>
                       <strong>{providerName(deps, x.provider)}</strong>
-                      {demoSettingsOf(x) ? <> <Badge tone="info">demo</Badge></> : null}
+                      {demoSettingsOf(x) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
                       <div class="hint">{x.externalTenantId ?? '—'}</div>
                       </span>
                     </td>
                     <td data-label={t.status}>
                       <span>
-                        <Badge tone={statusTone(x.status)}>{x.status}</Badge>
+                        <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
                         {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
                       </span>
                     </td>
@@ -79,8 +88,12 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                     <td class="num" data-label={t.invoices}>
                       {counts[i]}
                     </td>
+                    <td data-label={t.sending} data-sending-state={sending.get(x.id)?.enabled ? 'on' : 'off'}>
+                      <Badge tone={sending.get(x.id)?.enabled ? 'ok' : 'warn'}>{sending.get(x.id)?.enabled ? t.sendingOnLabel : t.sendingOffLabel}</Badge>
+                    </td>
                     <td class="num">
                       <div class="actions" style="justify-content:flex-end">
+                        {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
                         {x.status !== 'disconnected' && x.status !== 'pending' ? (
                           <form method="post" action={`/connections/${x.id}/sync`} class="inline">
                             <Csrf token={csrf} />

@@ -10,6 +10,8 @@ import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import { Page, render } from '../layout.js';
 import { currentMissingRates } from '../../../rates/job.js';
 import type { MissingRate } from '../../../rates/staleness.js';
+import { sendingOff } from '../sending.js';
+import { SendingBanner } from './sending.js';
 
 /** Tells a stale reference rate apart from known ones: a banner while penalties wait, a quiet line otherwise. */
 /** "2026-H2" in the reader's words: "2e semestre 2026", "second half of 2026". */
@@ -52,10 +54,13 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const currency = currencies.find((x) => x === wanted) ?? currencies[0];
     const tenants = await visibleTenants(c, deps);
     const missing = await currentMissingRates(deps.sql, dateInZone(nowOf(deps), tenant.timeZone));
+    const off = await sendingOff(deps, tenant.id, nowOf(deps));
+    const banner = <SendingBanner off={off} deps={deps} t={t} csrf={c.get('session').csrfToken} back="/dashboard" withSwitch={false} />;
     if (!currency) {
       return render(
         c,
         <Page c={c} title={t.dashboard} active="dashboard" tenants={tenants}>
+          {banner}
           <RatesBanner missing={missing} t={t} />
           <div class="card">
             <p class="muted">{t.noData}</p>
@@ -96,6 +101,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           ) : null
         }
       >
+        {banner}
         <RatesBanner missing={missing} t={t} />
         <div class="grid">
           <Kpi label={t.receivables} value={formatMoney(kpis.receivables.total, currency, lang)} />

@@ -286,7 +286,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
                   <select id={k('channel')} name={k('channel')}>
                     {Channel.options.map((x) => (
                       <option value={x} selected={v(k('channel')) === x}>
-                        {t[`ch_${x}`]}
+                        {t[`channel_${x}`]}
                       </option>
                     ))}
                   </select>

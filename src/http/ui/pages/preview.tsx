@@ -1,15 +1,38 @@
 /** @jsxImportSource hono/jsx */
 // Preview: the next 30 days of planned actions with the reason for each, from the real policy and synced facts.
 import type { Hono } from 'hono';
-import { previewConnection } from '../../../collections/run.js';
+import { policyFor, previewConnection } from '../../../collections/run.js';
+import type { PlannedAction } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
+import { getSending } from '../../../store/sending.js';
 import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { formatDate, formatMoney } from '../i18n.js';
+import { formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
 import { Badge, Page, render } from '../layout.js';
 import { ConnectionPicker, pickConnection } from './pick.js';
+import { sendingOff } from '../sending.js';
+import { SendingBanner, SendingSwitch, sendingSince } from './sending.js';
 
 export const channelTone = (ch: string) => (ch === 'letter' || ch === 'handoff' ? 'bad' : ch === 'alert' || ch === 'call' ? 'warn' : 'info');
+
+/** A channel in the reader's words ("Courrier", not "letter"). */
+export const channelLabel = (ch: string, t: Dict) => (`channel_${ch}` in t ? t[`channel_${ch}` as keyof Dict] : ch);
+
+/**
+ * Why the action is planned, in the reader's language, from the action's own fields: the engine's `explain` is English
+ * (and kept, folded, for the detail), while a French page must read French.
+ */
+function why(a: PlannedAction, stepName: string, t: Dict, lang: Lang): string {
+  const lines = a.invoices.filter((l) => l.triggered);
+  const dpd = Math.max(...(lines.length ? lines : a.invoices).map((l) => l.daysPastDue), Number.NEGATIVE_INFINITY);
+  const parts = [`${t.step} ${a.stepIndex + 1} (${stepName})`];
+  if (Number.isFinite(dpd)) parts.push(dpd > 0 ? `${dpd} ${dpd === 1 ? t.dayLate : t.daysLate}` : dpd === 0 ? t.dueToday : `${-dpd} ${dpd === -1 ? t.dayBeforeDue : t.daysBeforeDue}`);
+  // French puts a (non-breaking) space before a colon.
+  if (a.segment && a.segment in t) parts.push(`${t.segment}${lang === 'fr' ? '\u00a0:' : ':'} ${t[a.segment as keyof Dict]}`);
+  if (a.scheduledOn < a.dueOn) parts.push(`${t.caughtUp} ${formatDate(a.scheduledOn, lang)}`);
+  if (a.penalties.length) parts.push(t.withPenalties);
+  return parts.join(' · ');
+}
 
 export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/preview', async (c) => {
@@ -22,11 +45,25 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const names = new Map<string, string>();
     if (chosen) for (const d of await listDocuments(deps.sql, tenant.id, 'customer', { connectionId: chosen.id })) names.set(d.record.externalId, d.record.name);
     const days = result?.days.filter((d) => d.actions.length) ?? [];
+    // The switch sits beside what it lets out: off, the banner with the button; on, who turned it on and the way back.
+    const sending = chosen ? await getSending(deps.sql, tenant.id, chosen.id) : null;
+    const off = chosen && sending && !sending.enabled ? (await sendingOff(deps, tenant.id, nowOf(deps))).filter((o) => o.connection.id === chosen.id) : [];
+    const csrf = c.get('session').csrfToken;
+    const back = chosen ? `/preview?connection=${chosen.id}` : '/preview';
     const total = days.reduce((n, d) => n + d.actions.length, 0);
+    // Steps by the names the policy gives them ("Relance 1"), not their ids.
+    const stepNames = new Map((await policyFor(deps.sql, tenant)).steps.map((s) => [s.id, s.name || s.id]));
     return render(
       c,
       <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} />}>
         {!chosen ? <div class="card muted">{t.noConnections}</div> : null}
+        <SendingBanner off={off} deps={deps} t={t} csrf={csrf} back={back} withSwitch={true} />
+        {chosen && sending?.enabled ? (
+          <div class="card sending-on" data-sending="on">
+            <span>{sendingSince(sending, t, lang, tenant.timeZone)}</span>
+            <SendingSwitch connectionId={chosen.id} enabled={true} t={t} csrf={csrf} back={back} small={true} />
+          </div>
+        ) : null}
         {chosen && total === 0 ? <div class="card muted">{t.noActions}</div> : null}
         {days.map((d) => (
           <div class="card day" data-day={d.date}>
@@ -53,15 +90,19 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                           <div class="hint">{a.invoices.map((i) => i.number ?? i.externalId).join(', ')}</div>
                         </span>
                       </td>
-                      <td data-label={t.step}>{a.stepId}</td>
+                      <td data-label={t.step}>{stepNames.get(a.stepId) ?? a.stepId}</td>
                       <td data-label={t.channel}>
-                        <Badge tone={channelTone(a.channel)}>{a.channel}</Badge>
+                        <Badge tone={channelTone(a.channel)}>{channelLabel(a.channel, t)}</Badge>
                       </td>
                       <td class="num" data-label={t.amount}>
                         {formatMoney(a.netDue, a.currency, lang)}
                       </td>
                       <td class="hint wide why" data-label={t.why}>
-                        {a.explain}
+                        {why(a, stepNames.get(a.stepId) ?? a.stepId, t, lang)}
+                        <details>
+                          <summary>{t.engineExplain}</summary>
+                          {a.explain}
+                        </details>
                       </td>
                     </tr>
                   ))}
