@@ -62,6 +62,7 @@ button.small{padding:4px 10px;font-size:13px}
 pre{background:#0f1727;color:#d6e2ff;padding:12px;border-radius:8px;overflow:auto;font-size:12.5px;max-height:340px;margin:6px 0}
 pre.wrap{white-space:pre-wrap;word-break:break-word}
 details summary{cursor:pointer;color:var(--brand)}
+.held{margin-top:10px}.held ul{margin:6px 0 0;padding-left:18px}.held li{margin:4px 0;color:var(--muted);overflow-wrap:anywhere}
 .muted{color:var(--muted)}
 td.why{min-width:220px}
 .day{margin-bottom:14px}.day h3{font-size:14px;color:var(--muted);text-transform:capitalize}

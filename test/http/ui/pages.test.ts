@@ -6,6 +6,7 @@ import { listPauses, openPause } from '../../../src/store/pauses.js';
 import { createSession, saveOAuthState } from '../../../src/store/auth.js';
 import { useDatabase } from '../../support/db.js';
 import { ADMIN, Browser, ORIGIN, customer, invoice, seedTenant, uiDeps } from './helpers.js';
+import { delivered } from '../../actions/fixtures.js';
 
 const sql = useDatabase();
 const app = createUi(uiDeps(sql));
@@ -216,6 +217,27 @@ describe('forms', () => {
     expect(p).toMatchObject({ kind: 'dispute', invoiceExternalId: '1', reason: 'wrong quantity', customerExternalId: 'c1' });
     expect((await user.post(`${base}/pauses/${p!.id}/resolve`)).status).toBe(303);
     expect(await listPauses(sql, t.tenant.id, { states: ['active'] })).toEqual([]);
+  });
+});
+
+describe('preview', () => {
+  it('says what waits and why, in the reader’s language: a hand-off waiting for the formal notice’s deadline', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [invoice('1', 'c1', '2026-10-01', '900.00')]);
+    await sql`update tenants set locale = 'fr' where id = ${t.tenant.id}`;
+    await delivered(sql, { tenantId: t.tenant.id, connectionId: t.connection.id }, '1', { 'reminder-1': '2026-10-02', 'reminder-2': '2026-10-09', firm: '2026-10-16', 'formal-notice': '2026-11-20' });
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const page = await (await fr.request(`/preview?connection=${t.connection.id}`)).text();
+    const held = page.slice(page.indexOf('<details class="held"'), page.indexOf('</details>', page.indexOf('<details class="held"')));
+    expect(held).toContain('En attente (1)');
+    expect(held).toContain('data-held="deadline"');
+    expect(held).toContain('Garage Leroy');
+    expect(held).toContain('F-1 · Agence ou injonction de payer : Mise en demeure (LRAR) envoyée le 20 nov. 2026 : son délai court jusqu’au 28 nov. 2026');
+    const en = new Browser(app, { 'accept-language': 'en-GB' });
+    await en.signIn(t.tenant.id);
+    await en.request('/lang?to=en&back=/preview');
+    const english = await (await en.request(`/preview?connection=${t.connection.id}`)).text();
+    expect(english).toContain('Mise en demeure (LRAR) sent on 20 Nov 2026: its deadline runs to 28 Nov 2026');
   });
 });
 

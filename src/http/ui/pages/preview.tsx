@@ -10,6 +10,7 @@ import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../con
 import { formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
 import { Badge, Page, render } from '../layout.js';
 import { ConnectionPicker, pickConnection } from './pick.js';
+import { HeldList } from '../held.js';
 import { sendingOff } from '../sending.js';
 import { SendingBanner, SendingSwitch, sendingSince } from './sending.js';
 
@@ -44,7 +45,7 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const result = chosen ? await previewConnection(deps.sql, tenant.id, chosen.id, 30, nowOf(deps)) : null;
     const names = new Map<string, string>();
     if (chosen) for (const d of await listDocuments(deps.sql, tenant.id, 'customer', { connectionId: chosen.id })) names.set(d.record.externalId, d.record.name);
-    const days = result?.days.filter((d) => d.actions.length) ?? [];
+    const days = result?.days.filter((d) => d.actions.length || d.held.length) ?? [];
     // The switch sits beside what it lets out: off, the banner with the button; on, who turned it on and the way back.
     const sending = chosen ? await getSending(deps.sql, tenant.id, chosen.id) : null;
     const off = chosen && sending && !sending.enabled ? (await sendingOff(deps, tenant.id, nowOf(deps))).filter((o) => o.connection.id === chosen.id) : [];
@@ -52,7 +53,10 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const back = chosen ? `/preview?connection=${chosen.id}` : '/preview';
     const total = days.reduce((n, d) => n + d.actions.length, 0);
     // Steps by the names the policy gives them ("Relance 1"), not their ids.
-    const stepNames = new Map((await policyFor(deps.sql, tenant)).steps.map((s) => [s.id, s.name || s.id]));
+    const policy = await policyFor(deps.sql, tenant);
+    const stepNames = new Map(policy.steps.map((s) => [s.id, s.name || s.id]));
+    const invoiceNumbers = new Map<string, string>();
+    if (days.some((d) => d.held.length)) for (const d of await listDocuments(deps.sql, tenant.id, 'invoice', { connectionId: chosen!.id })) invoiceNumbers.set(d.record.externalId, d.record.number ?? d.record.externalId);
     return render(
       c,
       <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} />}>
@@ -70,6 +74,7 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             <h3>
               {formatDate(d.date, lang)} <Badge>{d.actions.length}</Badge>
             </h3>
+            {d.actions.length ? (
             <div class="table-wrap">
               <table class="stack">
                 <thead>
@@ -109,6 +114,8 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 </tbody>
               </table>
             </div>
+            ) : null}
+            <HeldList held={d.held} names={names} invoiceNumbers={invoiceNumbers} t={t} lang={lang} policy={policy} />
           </div>
         ))}
       </Page>,
