@@ -6,6 +6,7 @@ import { createUi } from '../../src/http/ui/index.js';
 import { storeRates } from '../../src/store/rates.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+import { delivered } from '../actions/fixtures.js';
 
 const { sql } = useIsolatedDatabase();
 const h2 = (value: string) => [{ period: '2026-H2', value, effectiveOn: '2026-07-01', publishedOn: '2026-06-17' }];
@@ -51,15 +52,19 @@ describe('rates: one alert per period', () => {
   it('raises one rate_missing alert for the tenant however many invoices and runs, and none once the rate is known', async () => {
     await sql`truncate reference_rates`;
     const t = await seedTenant(sql, [customer('c1'), customer('c2')], [invoice('i1', 'c1', '2026-10-01', '1200.00'), invoice('i2', 'c2', '2026-10-05', '800.00'), invoice('i3', 'c2', '2026-09-20', '300.00')]);
+    // Each was reminded twice in October, so each reaches the firm reminder, which states penalties.
+    const reminded = { 'reminder-1': '2026-10-06', 'reminder-2': '2026-10-13' };
+    for (const id of ['i1', 'i2', 'i3']) await delivered(sql, { tenantId: t.tenant.id, connectionId: t.connection.id }, id, reminded);
     const count = async () => (await sql<{ n: number }[]>`select count(*)::int as n from outbox where tenant_id = ${t.tenant.id} and kind = 'alert' and idempotency_key like '%rate_missing%'`)[0]!.n;
-    await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-12-04T09:00:00Z'));
+    expect((await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-12-04T09:00:00Z'))).keys.filter((k) => k.includes('|firm|'))).toHaveLength(2);
     await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-12-05T09:00:00Z'));
     expect(await count()).toBe(1);
     const [alert] = await sql<{ payload: { kind: string; message: string; data: { period: string } } }[]>`select payload from outbox where tenant_id = ${t.tenant.id} and idempotency_key like '%rate_missing%'`;
     expect(alert!.payload).toMatchObject({ kind: 'rate_missing', data: { period: '2026-H2' } });
     await storeAllH2();
     const t2 = await seedTenant(sql, [customer('c9')], [invoice('i9', 'c9', '2026-10-01', '100.00')]);
-    await runEvaluation(sql, t2.tenant.id, t2.connection.id, new Date('2026-12-04T09:00:00Z'));
+    await delivered(sql, { tenantId: t2.tenant.id, connectionId: t2.connection.id }, 'i9', reminded);
+    expect((await runEvaluation(sql, t2.tenant.id, t2.connection.id, new Date('2026-12-04T09:00:00Z'))).keys.some((k) => k.includes('|firm|'))).toBe(true);
     expect((await sql<{ n: number }[]>`select count(*)::int as n from outbox where tenant_id = ${t2.tenant.id} and idempotency_key like '%rate_missing%'`)[0]!.n).toBe(0);
   });
 });

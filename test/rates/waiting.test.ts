@@ -16,8 +16,12 @@ afterAll(() => sink.stop());
 
 describe('a penalty step waiting for its reference rate', () => {
   it('keeps waiting past the attempt limit with RATE_MISSING, then sends the right figures once the rate is known', async () => {
-    // Due Mon 20 Jul 2026: the firm step (D+15) falls on Tue 4 Aug, in 2026-H2.
-    const s = await seed(sql, { customers: [customer('w1', { email: 'wait@client.example' })], invoices: [invoice('w1', 'w1', { dueDate: '2026-07-20', total: '1240.00', amountDue: '1240.00' })] });
+    // Due Mon 20 Jul 2026, reminded on 21 and 28 Jul: the firm step (D+15) falls on Tue 4 Aug, in 2026-H2.
+    const s = await seed(sql, {
+      customers: [customer('w1', { email: 'wait@client.example' })],
+      invoices: [invoice('w1', 'w1', { dueDate: '2026-07-20', total: '1240.00', amountDue: '1240.00' })],
+      delivered: { w1: { 'reminder-1': '2026-07-21', 'reminder-2': '2026-07-28' } },
+    });
     const at = new Date('2026-08-04T10:00:00Z');
     expect((await plan(sql, s, at)).keys.some((k) => k.includes('firm'))).toBe(true);
     let book: RateBook = {};
