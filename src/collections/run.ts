@@ -60,7 +60,8 @@ export async function loadFacts(sql: Sql, tenantId: string, connectionId: string
 async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<EvaluateInput> {
   const pauses = await listPauses(sql, facts.tenant.id, { connectionId: facts.connection.id, states: ['active'] });
   // What became of earlier steps: escalation waits for its predecessor's delivery, a cancelled step is planned again.
-  const outbox = await stepHistory(sql, facts.tenant.id, facts.connection.id, facts.tenant.timeZone, today);
+  const preDue = new Set(facts.policy.steps.filter((s) => s.offset.from === 'due' && s.offset.days < 0).map((s) => s.id));
+  const outbox = await stepHistory(sql, facts.tenant.id, facts.connection.id, facts.tenant.timeZone, today, preDue);
   return {
     tenantId: evaluationScope(facts.tenant.id, facts.connection.id),
     today,
@@ -75,6 +76,7 @@ async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<E
     history: outbox.history,
     revisions: outbox.revisions,
     load: outbox.load,
+    lastContact: outbox.lastContact,
     // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table.
     rates: await loadRateBook(sql),
   };

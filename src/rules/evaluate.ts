@@ -78,6 +78,8 @@ export interface EvaluateInput {
   revisions?: ReadonlyMap<string, number>;
   /** Customer messages already planned or sent per send day, for the daily cap and one voice per customer. */
   load?: ReadonlyMap<string, DayLoad>;
+  /** Per customer, the last day an overdue message went out or is planned to (for the policy's quiet days). */
+  lastContact?: ReadonlyMap<string, string>;
 }
 
 /** One planned step's fate. */
@@ -118,6 +120,7 @@ export type HeldWhy =
   | { code: 'one_voice'; step: string; day: string }
   | { code: 'one_voice_taken'; day: string }
   | { code: 'daily_cap'; cap: number; day: string }
+  | { code: 'quiet'; last: string; until: string }
   | { code: 'e_invoicing'; status: number; hold: 'refused' | 'paused' | 'paused_until' | 'no_approved_amount' | 'approved_paid'; platformReason: string | null; since: string | null; until: string | null };
 
 /** Channels that reach the customer (and count against one voice per customer); alerts and write-backs do not. */
@@ -650,6 +653,8 @@ export function heldReason(why: HeldWhy, waiting?: string): string {
       return `one message per customer a day: this customer already has one on ${why.day}`;
     case 'daily_cap':
       return `daily cap of ${why.cap} messages reached for ${why.day}: rolls over to the next send day`;
+    case 'quiet':
+      return `customer written to on ${why.last}: left alone until ${why.until}`;
     case 'e_invoicing':
       return `e-invoice status ${why.status}: ${why.hold.replace(/_/g, ' ')}`;
   }
@@ -682,6 +687,12 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
     list.sort((a, b) => b.action.stepIndex - a.action.stepIndex || new Dec(b.action.amountDue).cmp(a.action.amountDue) || a.action.idempotencyKey.localeCompare(b.action.idempotencyKey));
     const lead = list[0] as Candidate;
     const day = sendDay(lead.action);
+    // Quiet days: after an overdue message, the customer is left alone; what falls due meanwhile joins the next one.
+    const quietLast = input.lastContact?.get(customer);
+    if (quietLast && quietLast < day && !isPreDue(policy, lead.action) && daysBetween(quietLast, day) < policy.quietDays) {
+      for (const c of list) deferred.push({ ...c, why: { code: 'quiet', last: quietLast, until: addDays(quietLast, policy.quietDays) } });
+      continue;
+    }
     if (!grouped) {
       // Per-invoice sending (a policy option) sends one message per invoice, but never a milder step the same day
       // as a firmer one: a friendly reminder does not arrive with a formal notice.
@@ -713,6 +724,12 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
     }
   }
   return { kept: kept.filter((c) => !over.has(c)), deferred };
+}
+
+/** A reminder before the due date (a courtesy note): it neither waits for quiet days nor starts them. */
+export function isPreDue(policy: Policy, action: Pick<PlannedAction, 'stepId'>): boolean {
+  const step = policy.steps.find((s) => s.id === action.stepId);
+  return !!step && step.offset.from === 'due' && step.offset.days < 0;
 }
 
 function suppressed(inv: Invoice, pauses: readonly Pause[] | undefined, today: string): boolean {

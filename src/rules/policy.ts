@@ -140,6 +140,11 @@ export const Policy = z
     catchUp: z.object({ startAt: z.string() }).optional(),
     /** Most customer messages (emails and letters) sent per day for one company; the rest roll over to the next send day. */
     dailyCap: z.number().int().positive().default(200),
+    /**
+     * Days a customer is left alone after an overdue message before the next one (a new invoice's reminder waits and
+     * joins the next message). Reminders before the due date neither count nor wait. 7 fits both shipped ladders.
+     */
+    quietDays: z.number().int().nonnegative().default(7),
     /** Days dunning waits after an e-invoicing platform reports the payment transmitted (status 211). */
     paymentTransmittedPauseDays: z.number().int().nonnegative().default(10),
     customerOverrides: z.record(z.string(), Override).default({}),

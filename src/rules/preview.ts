@@ -1,7 +1,8 @@
 // Dry run: the evaluator day by day over the next N days, each day's plans fed into the next day, no side effects.
 import { addDays, dateInZone } from '../model/index.js';
 import type { PlannedAction } from '../model/collections.js';
-import { DUNNING_CHANNELS, MESSAGE_CHANNELS, baseKey, evaluateDay, indexInvoices, unversioned, type EvaluateInput, type Held, type StepRecord } from './evaluate.js';
+import { DUNNING_CHANNELS, MESSAGE_CHANNELS, baseKey, evaluateDay, indexInvoices, isPreDue, unversioned, type EvaluateInput, type Held, type StepRecord } from './evaluate.js';
+import type { Policy } from './policy.js';
 
 export interface PreviewDay {
   date: string;
@@ -19,26 +20,29 @@ export class Forecast {
   readonly history: Map<string, StepRecord>;
   readonly load: Map<string, { messages: number; customers: Set<string> }>;
   readonly revisions: Map<string, number>;
+  readonly lastContact: Map<string, string>;
 
   /**
    * With `today`, a step the outbox still holds (planned, not failed) is taken as going out today at the latest: the
    * preview shows what follows once sending runs, not a wait that lasts as long as sending is off.
    */
-  constructor(input: Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions'>, today?: string) {
+  constructor(input: Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions' | 'lastContact'>, today?: string) {
     this.planned = new Set(input.alreadyPlanned ?? []);
     this.history = new Map(
       [...(input.history ?? [])].map(([k, r]) => [k, today && !r.delivered && !r.failed ? { on: r.on < today ? today : r.on, delivered: true } : r]),
     );
     this.load = new Map([...(input.load ?? [])].map(([d, l]) => [d, { messages: l.messages, customers: new Set(l.customers) }]));
     this.revisions = new Map(input.revisions ?? []);
+    this.lastContact = new Map(input.lastContact ?? []);
   }
 
   /** The engine's view for one day. */
-  state(): Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions'> {
-    return { alreadyPlanned: this.planned, history: this.history, load: this.load, revisions: this.revisions };
+  state(): Pick<EvaluateInput, 'alreadyPlanned' | 'history' | 'load' | 'revisions' | 'lastContact'> {
+    return { alreadyPlanned: this.planned, history: this.history, load: this.load, revisions: this.revisions, lastContact: this.lastContact };
   }
 
-  record(actions: readonly PlannedAction[], timeZone: string): void {
+  /** With the policy, overdue messages also mark the customer's last contact (quiet days). */
+  record(actions: readonly PlannedAction[], timeZone: string, policy?: Policy): void {
     for (const a of actions) {
       const sendDay = a.notBefore ? dateInZone(a.notBefore, timeZone) : a.dueOn;
       for (const k of [a.idempotencyKey, ...a.covers]) {
@@ -47,6 +51,7 @@ export class Forecast {
         this.revisions.delete(unversioned(k));
       }
       if (!DUNNING_CHANNELS.has(a.channel)) continue;
+      if (policy && !isPreDue(policy, a) && (this.lastContact.get(a.customerExternalId) ?? '') < sendDay) this.lastContact.set(a.customerExternalId, sendDay);
       let l = this.load.get(sendDay);
       if (!l) this.load.set(sendDay, (l = { messages: 0, customers: new Set() }));
       l.customers.add(a.customerExternalId);
@@ -84,7 +89,7 @@ export async function preview(input: EvaluateInput & { days: number }): Promise<
       delete dayInput.changed;
     }
     const day = await evaluateDay(dayInput);
-    forecast.record(day.actions, input.timeZone);
+    forecast.record(day.actions, input.timeZone, input.policy);
     // A wait is said on the day it starts (or changes), not repeated every day it lasts.
     const heldNow = new Set(day.held.map((h) => `${h.invoiceExternalId}\u0000${h.reason}`));
     const held = day.held.filter((h) => !heldBefore.has(`${h.invoiceExternalId}\u0000${h.reason}`));

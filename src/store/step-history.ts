@@ -17,6 +17,8 @@ export interface OutboxRow {
   customer: string | null;
   /** A bounce recorded for this (sent) e-mail, with its reason. */
   bounced: string | null;
+  /** The policy step it carries out, when it is a dunning action. */
+  stepId?: string | null;
 }
 
 export interface StepHistory {
@@ -28,13 +30,16 @@ export interface StepHistory {
   revisions: Map<string, number>;
   /** Per send day: messages (e-mails and letters) and customers already written to, planned or sent. */
   load: Map<string, DayLoad>;
+  /** Per customer, the last day an overdue message went out or is planned to (quiet days). */
+  lastContact: Map<string, string>;
 }
 
 const LETTER_FALLBACK = '|letter';
 const revisionOf = (key: string): number => Number(/\|r(\d+)$/.exec(key)?.[1] ?? 0);
 
 /** Pure: folds outbox rows into the engine's view. Exported for tests. */
-export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string): StepHistory {
+export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, preDueSteps: ReadonlySet<string> = new Set()): StepHistory {
+  const lastContact = new Map<string, string>();
   const planned = new Set<string>();
   const history = new Map<string, StepRecord>();
   const cancelled = new Map<string, number>();
@@ -80,6 +85,7 @@ export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string): S
     if (rec) for (const k of keys) if (better(rec, history.get(unversioned(k)))) history.set(unversioned(k), rec);
     if (r.state === 'failed' || !r.customer) continue;
     const on = r.state === 'sent' ? day(r.updatedAt) : day(r.dueAt);
+    if (!(r.stepId && preDueSteps.has(r.stepId)) && (lastContact.get(r.customer) ?? '') < on) lastContact.set(r.customer, on);
     let l = load.get(on);
     if (!l) load.set(on, (l = { messages: 0, customers: new Set() }));
     l.customers.add(r.customer);
@@ -87,17 +93,17 @@ export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string): S
   }
   const revisions = new Map<string, number>();
   for (const [k, n] of cancelled) if (!live.has(k)) revisions.set(k, n);
-  return { planned, history, revisions, load };
+  return { planned, history, revisions, load, lastContact };
 }
 
 /**
  * Reads a connection's outbox for the rules engine. The whole history is read (a step sent a year ago still
  * counts); the per-day load only from yesterday on, as no plan is made for a day already past.
  */
-export async function stepHistory(sql: Sql, tenantId: string, connectionId: string, timeZone: string, today: string): Promise<StepHistory> {
-  const rows = await sql<{ key: string; covers: string[]; kind: string; state: OutboxState; due_at: Date; updated_at: Date; last_error: string | null; customer: string | null; bounced: string | null }[]>`
+export async function stepHistory(sql: Sql, tenantId: string, connectionId: string, timeZone: string, today: string, preDueSteps: ReadonlySet<string> = new Set()): Promise<StepHistory> {
+  const rows = await sql<{ key: string; covers: string[]; kind: string; state: OutboxState; due_at: Date; updated_at: Date; last_error: string | null; customer: string | null; step: string | null; bounced: string | null }[]>`
     select o.idempotency_key as key, o.covers, o.kind, o.state, o.due_at, o.updated_at, o.last_error,
-      o.payload->>'customerExternalId' as customer,
+      o.payload->>'customerExternalId' as customer, o.payload->>'stepId' as step,
       (select a.reason from activities a
         where a.tenant_id = o.tenant_id and a.action_key = o.idempotency_key and a.kind = 'bounced'
         order by a.id desc limit 1) as bounced
@@ -105,8 +111,9 @@ export async function stepHistory(sql: Sql, tenantId: string, connectionId: stri
     where o.tenant_id = ${tenantId} and (o.connection_id = ${connectionId} or o.connection_id is null)
       and o.kind <> 'writeback'`;
   const folded = foldStepHistory(
-    rows.map((r) => ({ key: r.key, covers: r.covers, kind: r.kind, state: r.state, dueAt: r.due_at, updatedAt: r.updated_at, lastError: r.last_error, customer: r.customer, bounced: r.state === 'sent' && r.kind === 'email' ? r.bounced : null })),
+    rows.map((r) => ({ key: r.key, covers: r.covers, kind: r.kind, state: r.state, dueAt: r.due_at, updatedAt: r.updated_at, lastError: r.last_error, customer: r.customer, stepId: r.step, bounced: r.state === 'sent' && r.kind === 'email' ? r.bounced : null })),
     timeZone,
+    preDueSteps,
   );
   for (const d of [...folded.load.keys()]) if (d < addDays(today, -1)) folded.load.delete(d);
   return folded;

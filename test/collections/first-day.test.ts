@@ -26,16 +26,26 @@ describe.each(simulated)('first day on a fresh demo company: $provider', ({ conn
     const report = await syncConnection(syncDeps(sql, { gate }), c.tenant.id, c.connection.id);
     expect(report.status, report.error ?? '').toBe('ok');
     const { days } = await previewConnection(sql, c.tenant.id, c.connection.id, 30, new Date(t0));
-    const all = days.flatMap((d) => d.actions.map((a) => ({ day: d.date, a })));
+    // By the day each goes out (the send window's business day), as the customer sees them.
+    const all = days.flatMap((d) => d.actions.map((a) => ({ day: (a.notBefore ?? a.dueOn).slice(0, 10), a })));
     expect(all.length).toBeGreaterThan(10);
 
-    // Every invoice a letter or hand-off names was reminded by e-mail on an earlier day of the preview.
+    // A letter or hand-off goes only to a customer reminded by e-mail on an earlier day, and every invoice it escalates
+    // (its own step is the letter's: the other invoices are listed with it, at their own step) was reminded before too.
     const reminded = new Map<string, string>();
+    const contacted = new Map<string, string>();
     const offences: string[] = [];
     for (const { day, a } of all) {
       const lines = a.invoices.filter((l) => l.triggered).map((l) => l.externalId);
-      if (ESCALATION.has(a.channel)) for (const id of lines) if (!((reminded.get(id) ?? day) < day)) offences.push(`${day} ${a.stepId} for ${id}`);
-      if (a.channel === 'email') for (const id of lines) if (!reminded.has(id)) reminded.set(id, day);
+      if (ESCALATION.has(a.channel)) {
+        if (!((contacted.get(a.customerExternalId) ?? day) < day)) offences.push(`${day} ${a.stepId} to customer ${a.customerExternalId}, never reminded`);
+        const escalated = a.covers.filter((k) => k.includes(`|${a.stepId}|`)).map((k) => /\|inv:([^|]+)\|/.exec(k)?.[1] ?? k);
+        for (const id of escalated) if (!((reminded.get(id) ?? day) < day)) offences.push(`${day} ${a.stepId} for invoice ${id}, never reminded`);
+      }
+      if (a.channel === 'email') {
+        for (const id of lines) if (!reminded.has(id)) reminded.set(id, day);
+        if (!contacted.has(a.customerExternalId)) contacted.set(a.customerExternalId, day);
+      }
     }
     expect(offences).toEqual([]);
     // None on the first day at all.
@@ -45,6 +55,12 @@ describe.each(simulated)('first day on a fresh demo company: $provider', ({ conn
     const perDay = new Map<string, PlannedAction[]>();
     for (const { day, a } of all.filter(({ a }) => VOICES.has(a.channel))) perDay.set(`${a.customerExternalId} ${day}`, [...(perDay.get(`${a.customerExternalId} ${day}`) ?? []), a]);
     expect([...perDay].filter(([, l]) => l.length > 1).map(([k, l]) => `${k}: ${l.map((a) => a.stepId).join(', ')}`)).toEqual([]);
+
+    // Quiet days: after an overdue message a customer hears nothing for 7 days (courtesy notes before the due date aside).
+    const overdue = new Map<string, string[]>();
+    for (const { day, a } of all) if (VOICES.has(a.channel) && a.stepId !== 'courtesy') overdue.set(a.customerExternalId, [...(overdue.get(a.customerExternalId) ?? []), day]);
+    const tooSoon = [...overdue].flatMap(([c, ds]) => ds.slice(1).filter((d, i) => (Date.parse(d) - Date.parse(ds[i]!)) / 86_400_000 < 7).map((d) => `${c} on ${d}`));
+    expect(tooSoon).toEqual([]);
 
     const count = (ch: string) => all.filter(({ a }) => a.channel === ch).length;
     // Printed for the record (issue 15 "done when"): what a new user's 30-day preview plans.

@@ -148,6 +148,25 @@ describe('e-invoicing statuses', () => {
   });
 });
 
+describe('quiet days', () => {
+  it('a customer written to is left alone for the policy\u2019s quiet days; what falls due meanwhile joins the next message', async () => {
+    const policy: Policy = { ...FRENCH_B2B_POLICY };
+    const a = inv({ externalId: 'a', number: 'F-a', dueDate: '2026-03-02' });
+    const b = inv({ externalId: 'b', number: 'F-b', dueDate: '2026-03-05' });
+    // Reminder 1 for a went out on 3 Mar; b falls due on the 5th, and its reminder waits for the 10th.
+    const history = sent(T, { 'inv:a|reminder-1': '2026-03-03' });
+    const lastContact = new Map([['c1', '2026-03-03']]);
+    const waiting = await run('2026-03-06', { policy, ...history, lastContact }, [a, b]);
+    expect(waiting.actions).toEqual([]);
+    expect(waiting.held.map((h) => [h.invoiceExternalId, h.why])).toEqual([['b', { code: 'quiet', last: '2026-03-03', until: '2026-03-10' }]]);
+    const next = await run('2026-03-10', { policy, ...history, lastContact }, [a, b]);
+    expect(next.actions.map((x) => [x.stepId, x.covers.map((k) => k.split('|').slice(1, 3).join('|'))])).toEqual([['reminder-2', ['inv:a|reminder-2', 'inv:b|reminder-1']]]);
+    // A courtesy note before the due date neither waits nor counts.
+    const c = inv({ externalId: 'c', number: 'F-c', dueDate: '2026-03-09' });
+    expect((await run('2026-03-06', { policy, ...history, lastContact }, [c])).actions.map((x) => x.stepId)).toEqual(['courtesy']);
+  });
+});
+
 describe('daily sending cap', () => {
   it('what exceeds the cap rolls over to the next send day, largest amount × days late first, and the preview shows it', async () => {
     const many: Customer[] = Array.from({ length: 5 }, (_, n) => ({ externalId: `c${n}`, name: `C${n}`, emails: [], tags: [], active: true }));

@@ -265,7 +265,7 @@ describe('evaluate: properties', () => {
             }
           }
           expect(new Set(actions.map((a) => a.idempotencyKey)).size).toBe(actions.length);
-          outbox.record(actions, 'Europe/Paris');
+          outbox.record(actions, 'Europe/Paris', policy);
         }
       }),
       { numRuns: 60 },
@@ -317,8 +317,8 @@ describe('evaluate: properties', () => {
           const a = await run(today, invoices, { policy, ...full.state(), segments: new Map() });
           const day = await evaluateDay({ tenantId: T, today, timeZone: 'Europe/Paris', policy, customers, invoices: index, ...inc.state(), segments: new Map(), ...(since ? { since, changed } : {}) });
           expect(day.actions.map((x) => x.idempotencyKey)).toEqual(a.map((x) => x.idempotencyKey));
-          full.record(a, 'Europe/Paris');
-          inc.record(day.actions, 'Europe/Paris');
+          full.record(a, 'Europe/Paris', policy);
+          inc.record(day.actions, 'Europe/Paris', policy);
           since = today;
           changed = day.revisit;
         }

@@ -20,7 +20,7 @@ async function dailyRuns(input: EvaluateInput, days: number): Promise<PreviewDay
   for (let n = 0; n < days; n++) {
     const date = addDays(input.today, n);
     const day = await evaluateDay({ ...input, today: date, ...outbox.state() });
-    outbox.record(day.actions, input.timeZone);
+    outbox.record(day.actions, input.timeZone, input.policy);
     const said = (h: Held) => `${h.invoiceExternalId}\u0000${h.reason}`;
     const held = day.held.filter((h) => !heldBefore.has(said(h)));
     heldBefore = new Set(day.held.map(said));

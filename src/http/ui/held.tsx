@@ -29,6 +29,8 @@ export function heldText(why: HeldWhy, t: Dict, lang: Lang, policy: Policy): str
       return fill(t.held_one_voice_taken, { day: d(why.day) });
     case 'daily_cap':
       return fill(t.held_daily_cap, { cap: why.cap, day: d(why.day) });
+    case 'quiet':
+      return fill(t.held_quiet, { last: d(why.last), until: d(why.until) });
     case 'e_invoicing':
       return fill(t[`held_einv_${why.hold}`], { platformReason: why.platformReason ? ` (${why.platformReason})` : '', since: d(why.since), until: d(why.until) });
   }
