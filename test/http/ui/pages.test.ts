@@ -170,11 +170,12 @@ describe('forms', () => {
     const bad = await user.post('/policy', { ...base, op: 'save', catchUp: 'formal-notice' });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('overdue invoices cannot start at &quot;formal-notice&quot;');
-    const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
+    const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', quietDays: '5', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
     expect(ok.status).toBe(200);
-    const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
+    const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; quietDays: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
     expect(doc.catchUp).toEqual({ startAt: 'reminder-2' });
     expect(doc.dailyCap).toBe(50);
+    expect(doc.quietDays).toBe(5);
     expect(doc.steps.find((s) => s.id === 'formal-notice')?.deadlineDays).toBe(10);
     expect(doc.steps.find((s) => s.id === 'firm')?.requiresPrevious).toBe(true);
     // Left to the channel, the flag is not written: a letter step waits by default.

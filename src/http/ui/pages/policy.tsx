@@ -23,6 +23,7 @@ export function policyToForm(p: Policy): Form {
     minAmount: p.minAmount,
     catchUp: p.catchUp?.startAt ?? '',
     dailyCap: String(p.dailyCap),
+    quietDays: String(p.quietDays),
     paymentTransmittedPauseDays: String(p.paymentTransmittedPauseDays),
     customerOverrides: JSON.stringify(p.customerOverrides, null, 2),
     invoiceOverrides: JSON.stringify(p.invoiceOverrides, null, 2),
@@ -105,6 +106,7 @@ export function formToDocument(form: Form, current: Policy): { doc: Record<strin
     groupBy: form['groupBy'],
     minAmount: (form['minAmount'] ?? '0').trim().replace(',', '.') || '0',
     dailyCap: num(form['dailyCap']) ?? current.dailyCap,
+    quietDays: num(form['quietDays']) ?? current.quietDays,
     paymentTransmittedPauseDays: num(form['paymentTransmittedPauseDays']) ?? current.paymentTransmittedPauseDays,
     steps,
     customerOverrides: json('customerOverrides'),
@@ -219,6 +221,11 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
               <label for="p-cap">{t.dailyCap}</label>
               <input id="p-cap" type="text" inputmode="numeric" name="dailyCap" value={v('dailyCap')} />
               <FieldError errors={errors} path="dailyCap" />
+            </div>
+            <div class={`field ${has('quietDays')}`}>
+              <label for="p-quiet">{t.quietDays}</label>
+              <input id="p-quiet" type="text" inputmode="numeric" name="quietDays" value={v('quietDays')} />
+              <FieldError errors={errors} path="quietDays" />
             </div>
             <div class={`field ${has('paymentTransmittedPauseDays')}`}>
               <label for="p-ptp">{t.pauseAfterTransmitted}</label>
