@@ -120,7 +120,7 @@ describe('the sending switch in Chromium', () => {
     expect(await sql`select 1 from outbox where tenant_id = ${tenant!.id} and kind <> 'alert' and state <> 'planned'`).toHaveLength(0);
 
     expect(await bannerText(page)).toContain(EN_BANNER);
-    expect(await bannerText(page)).toContain(`QuickBooks Online · ${planned!.n} actions waiting`);
+    expect(await bannerText(page)).toContain(`QuickBooks Online · ${planned!.n} ${planned!.n === 1 ? 'action' : 'actions'} waiting`);
     await fitsPhone(page, '[data-sending="off"] a.button');
     expect(await page.locator('td[data-sending-state="off"]').innerText()).toBe('Off');
     await shoot(page, '01-connections-en');
@@ -143,7 +143,7 @@ describe('the sending switch in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent(), POLL).toBe('30 prochains jours');
     const fr = await bannerText(page);
     expect(fr).toContain(FR_BANNER);
-    expect(fr).toContain(`QuickBooks Online · ${planned!.n} actions en attente`);
+    expect(fr).toContain(`QuickBooks Online · ${planned!.n} ${planned!.n === 1 ? 'action' : 'actions'} en attente`);
     expect(fr.replace('QuickBooks Online', '')).not.toMatch(ENGLISH);
     expect(fr).not.toMatch(UUID);
     // What the preview itself writes (step, channel, why) is French too; the engine's English detail stays folded.
