@@ -158,6 +158,14 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
   const has = (path: string) => (errors[path] ? 'invalid' : '');
   const v = (k: string) => form[k] ?? '';
   const invalid = Object.keys(errors).length > 0;
+  /** A policy-level number field: its label, its value from the form, its error from the schema. */
+  const numberField = (id: string, name: string, label: string, mode: 'numeric' | 'decimal' = 'numeric') => (
+    <div class={`field ${has(name)}`}>
+      <label for={id}>{label}</label>
+      <input id={id} type="text" inputmode={mode} name={name} value={v(name)} />
+      <FieldError errors={errors} path={name} />
+    </div>
+  );
   return render(
     c,
     <Page c={c} title={t.policy} active="policy" tenants={await visibleTenants(c, deps)} subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}>
@@ -193,11 +201,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
                 ))}
               </select>
             </div>
-            <div class={`field ${has('minAmount')}`}>
-              <label for="p-min">{t.minAmount}</label>
-              <input id="p-min" type="text" inputmode="decimal" name="minAmount" value={v('minAmount')} />
-              <FieldError errors={errors} path="minAmount" />
-            </div>
+            {numberField('p-min', 'minAmount', t.minAmount, 'decimal')}
           </div>
           <div class="row">
             <div class={`field ${has('catchUp.startAt')}`}>
@@ -217,21 +221,9 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
               <div class="hint">{t.catchUpHint}</div>
               <FieldError errors={errors} path="catchUp.startAt" />
             </div>
-            <div class={`field ${has('dailyCap')}`}>
-              <label for="p-cap">{t.dailyCap}</label>
-              <input id="p-cap" type="text" inputmode="numeric" name="dailyCap" value={v('dailyCap')} />
-              <FieldError errors={errors} path="dailyCap" />
-            </div>
-            <div class={`field ${has('quietDays')}`}>
-              <label for="p-quiet">{t.quietDays}</label>
-              <input id="p-quiet" type="text" inputmode="numeric" name="quietDays" value={v('quietDays')} />
-              <FieldError errors={errors} path="quietDays" />
-            </div>
-            <div class={`field ${has('paymentTransmittedPauseDays')}`}>
-              <label for="p-ptp">{t.pauseAfterTransmitted}</label>
-              <input id="p-ptp" type="text" inputmode="numeric" name="paymentTransmittedPauseDays" value={v('paymentTransmittedPauseDays')} />
-              <FieldError errors={errors} path="paymentTransmittedPauseDays" />
-            </div>
+            {numberField('p-cap', 'dailyCap', t.dailyCap)}
+            {numberField('p-quiet', 'quietDays', t.quietDays)}
+            {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted)}
           </div>
           <FieldError errors={errors} path="steps" />
         </div>
