@@ -408,21 +408,23 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     const rule = i.eInvoicing ? einvoicing(i) : null;
     return rule === null ? i.amountDue : 'hold' in rule ? null : rule.amountDue;
   };
-  if (grouped) {
-    for (const g of new Set(items.map((i) => groupKey(i.invoice)))) {
-      const [cust, cur] = g.split('\u0000') as [string, string];
-      let t = new Dec(0);
-      for (const i of index.byCustomer.get(cust) ?? []) {
-        const a = i.currency === cur ? listedAmount(i) : null;
-        if (a !== null) t = t.plus(a);
-      }
-      groupTotals.set(g, t);
+  // Summed on first use: only the groups with an invoice at a step today need their total.
+  const groupTotal = (g: string): Dec => {
+    let t = groupTotals.get(g);
+    if (t) return t;
+    const [cust, cur] = g.split('\u0000') as [string, string];
+    t = new Dec(0);
+    for (const i of index.byCustomer.get(cust) ?? []) {
+      const a = i.currency === cur ? listedAmount(i) : null;
+      if (a !== null) t = t.plus(a);
     }
-  }
+    groupTotals.set(g, t);
+    return t;
+  };
   // An invoice reaching a step before it is overdue (a courtesy reminder) is listed as well; siblings in the same
   // case are not counted here, so the figure checked never exceeds the one the action prints.
   const groupedAmount = (item: Dunnable): Dec => {
-    const t = groupTotals.get(groupKey(item.invoice)) ?? new Dec(0);
+    const t = groupTotal(groupKey(item.invoice));
     return listedAmount(item.invoice) !== null ? t : t.plus(item.amountDue);
   };
 
