@@ -242,6 +242,24 @@ describe('preview', () => {
   });
 });
 
+describe('activity', () => {
+  it('names states, channels and steps in the reader’s language', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [invoice('1', 'c1', '2026-11-10', '900.00')]);
+    await sql`update tenants set locale = 'fr' where id = ${t.tenant.id}`;
+    const { runEvaluation } = await import('../../../src/collections/run.js');
+    expect((await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-11-24T10:00:00Z'))).keys).toHaveLength(1);
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const html = await (await fr.request('/activity')).text();
+    const row = html.slice(html.indexOf('<tr data-outbox='), html.indexOf('</tr>', html.indexOf('<tr data-outbox=')));
+    expect(row).toContain('>prévue<');
+    expect(row).toContain('>E-mail<');
+    expect(row).toContain('Relance 1');
+    expect(row).not.toMatch(/>(planned|email|reminder-1)</);
+    expect(html).toMatch(/href="\/activity\?state=cancelled"[^>]*>\s*annulée\s*</);
+  });
+});
+
 describe('language', () => {
   it('follows Accept-Language until a language is picked', async () => {
     const t = await seedTenant(sql, [], []);

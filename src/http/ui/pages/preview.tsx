@@ -69,7 +69,7 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (days.some((d) => d.held.length)) for (const d of await listDocuments(deps.sql, tenant.id, 'invoice', { connectionId: chosen!.id })) invoiceNumbers.set(d.record.externalId, d.record.number ?? d.record.externalId);
     return render(
       c,
-      <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} />}>
+      <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} deps={deps} t={t} />}>
         {!chosen ? <div class="card muted">{t.noConnections}</div> : null}
         <SendingBanner off={off} deps={deps} t={t} csrf={csrf} back={back} withSwitch={true} />
         {chosen && sending?.enabled ? (
