@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
   PORT: port.default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   EMBEDDED_PG_PORT: port.default(54329),
+  // Demo companies are served on loopback ports from here (one per provider, among the next 100).
+  DEMO_PORTS_FROM: port.default(54400),
   RELANCE_SECRET_KEY: z
     .string()
     .optional()
