@@ -26,6 +26,7 @@ import { renderLetter } from './letter.js';
 import { claimPlanned, dueItems, heldItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
+import { untimely } from '../rules/evaluate.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
 
 export interface ExecutionContext {
@@ -282,6 +283,8 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   const profile = await deps.profile(c.ctx.tenantId);
   const lang = pickLanguage(customer.language, profile.locale);
   const today = dateInZone(now, profile.timeZone);
+  const late = untimely(action, today);
+  if (late) return late;
   const family = familyOf(action.templateId);
   const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.()) : null;
   const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties });

@@ -4,12 +4,13 @@ import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
 import { missingRates } from '../rates/staleness.js';
 import { loadRateBook } from '../store/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
-import { evaluateDay, type EvaluateInput, type Held } from '../rules/evaluate.js';
+import { DUNNING_CHANNELS, evaluateDay, untimely, type EvaluateInput, type Held } from '../rules/evaluate.js';
+import { PlannedAction as PlannedActionSchema } from '../model/collections.js';
 import { parsePolicy, type Policy } from '../rules/policy.js';
 import { preview, type PreviewDay } from '../rules/preview.js';
 import type { Sql } from '../store/db.js';
 import { listDocuments } from '../store/documents.js';
-import { planActions, type PlannedOutboxItem } from '../store/outbox.js';
+import { listOutbox, planActions, type PlannedOutboxItem } from '../store/outbox.js';
 import { stepHistory } from '../store/step-history.js';
 import { closePause, listPauses } from '../store/pauses.js';
 import { activePolicy } from '../store/policies.js';
@@ -138,5 +139,20 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
 export async function previewConnection(sql: Sql, tenantId: string, connectionId: string, days: number, now: Date = new Date()): Promise<{ today: string; days: PreviewDay[] }> {
   const facts = await loadFacts(sql, tenantId, connectionId);
   const today = dateInZone(now, facts.tenant.timeZone);
-  return { today, days: await preview({ ...(await evaluationInput(sql, facts, today)), days }) };
+  const out = await preview({ ...(await evaluationInput(sql, facts, today)), days });
+  // What the outbox already holds for customers goes out first: shown on its send day, today at the earliest, so the
+  // preview a user reviews before switching sending on lists everything that would leave.
+  const waiting = await listOutbox(sql, tenantId, { connectionId, states: ['planned', 'sending'] });
+  const byDate = new Map(out.map((d) => [d.date, d]));
+  for (const item of waiting) {
+    const parsed = PlannedActionSchema.safeParse(item.payload);
+    // What the executor would cancel on sending (a courtesy note past its due date) is not shown as leaving.
+    if (!parsed.success || !DUNNING_CHANNELS.has(parsed.data.channel) || untimely(parsed.data, today)) continue;
+    const due = dateInZone(item.dueAt, facts.tenant.timeZone);
+    const date = due < today ? today : due;
+    let day = byDate.get(date);
+    if (!day) byDate.set(date, (day = { date, actions: [], held: [] }));
+    (day.alreadyPlanned ??= []).push(parsed.data);
+  }
+  return { today, days: [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date)) };
 }

@@ -728,6 +728,17 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
   return { kept: kept.filter((c) => !over.has(c)), deferred };
 }
 
+/**
+ * Why a planned action is no longer timely on `today`, or null: a reminder written before the due date ("your invoice
+ * falls due on…") that did not go out before it (sending was off) would now say something untrue.
+ */
+export function untimely(action: Pick<PlannedAction, 'invoices'>, today: string): string | null {
+  const lines = action.invoices.filter((l) => l.triggered);
+  if (lines.length === 0 || !lines.every((l) => l.daysPastDue < 0)) return null;
+  const passed = lines.find((l) => l.dueDate < today);
+  return passed ? `a reminder written before the due date (${passed.dueDate}) is no longer timely` : null;
+}
+
 /** A reminder before the due date (a courtesy note): it neither waits for quiet days nor starts them. */
 export function isPreDue(policy: Policy, action: Pick<PlannedAction, 'stepId'>): boolean {
   const step = policy.steps.find((s) => s.id === action.stepId);

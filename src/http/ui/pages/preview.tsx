@@ -51,6 +51,14 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     // receives it; what waits stays on the day it was decided.
     const byDay = new Map<string, { date: string; actions: PlannedAction[]; held: PreviewDay['held'] }>();
     const dayOf = (date: string) => byDay.get(date) ?? byDay.set(date, { date, actions: [], held: [] }).get(date)!;
+    // Already in the outbox (planned before today, waiting for sending or its window): listed first, and marked.
+    const queued = new Set<string>();
+    for (const d of result?.days ?? []) {
+      for (const a of d.alreadyPlanned ?? []) {
+        dayOf(d.date).actions.push(a);
+        queued.add(a.idempotencyKey);
+      }
+    }
     for (const d of result?.days ?? []) {
       for (const a of d.actions) dayOf(a.notBefore ? dateInZone(a.notBefore, tenant.timeZone) : d.date).actions.push(a);
       if (d.held.length) dayOf(d.date).held.push(...d.held);
@@ -105,7 +113,16 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                           <div class="hint">{a.invoices.map((i) => i.number ?? i.externalId).join(', ')}</div>
                         </span>
                       </td>
-                      <td data-label={t.step}>{stepNames.get(a.stepId) ?? a.stepId}</td>
+                      <td data-label={t.step}>
+                        <span>
+                          {stepNames.get(a.stepId) ?? a.stepId}
+                          {queued.has(a.idempotencyKey) ? (
+                            <div>
+                              <Badge tone="warn">{t.alreadyPlanned}</Badge>
+                            </div>
+                          ) : null}
+                        </span>
+                      </td>
                       <td data-label={t.channel}>
                         <Badge tone={channelTone(a.channel)}>{channelLabel(a.channel, t)}</Badge>
                       </td>
