@@ -1,7 +1,8 @@
 // The imperative shell around the pure rules engine: load a connection's facts, evaluate, write planned actions and alerts to the outbox.
 import { dateInZone, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
 import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
-import { missingRates } from '../rates/staleness.js';
+import { RATE_NAMES } from '../rates/publishers.js';
+import { missingRates, ratesUsedBy } from '../rates/staleness.js';
 import { loadRateBook } from '../store/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
 import { evaluateDay, type EvaluateInput, type Held } from '../rules/evaluate.js';
@@ -103,7 +104,9 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
   const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
   // Only when a step's penalties actually wait; keyed by the tenant (not the connection or invoice): once per period.
   if (actions.some((a) => a.penalties.some((p) => p.error !== null))) {
-    alerts.push(...rateMissingAlerts(tenantId, today, facts.policy.penalties?.jurisdiction ?? null, missingRates(input.rates ?? {}, today)));
+    const used = ratesUsedBy(facts.policy);
+    const missing = missingRates(input.rates ?? {}, today).filter((m) => used.includes(m.kind));
+    alerts.push(...rateMissingAlerts(tenantId, today, missing.map((m) => ({ ...m, name: RATE_NAMES[m.kind] }))));
   }
   const items: PlannedOutboxItem[] = [
     ...actions.map((a) => ({

@@ -6,7 +6,10 @@ import type { Sql } from '../store/db.js';
 import { planActions } from '../store/outbox.js';
 import { loadRateBook } from '../store/rates.js';
 import { refreshRates, type RefreshDeps, type RefreshOutcome } from './refresh.js';
-import { missingRates, type MissingRate } from './staleness.js';
+import { policyFor } from '../collections/run.js';
+import type { Tenant } from '../store/tenants.js';
+import { missingRates, ratesUsedBy, type MissingRate } from './staleness.js';
+import type { RateKind } from './publishers.js';
 
 export async function runRatesJob(sql: Sql, options: { now?: Date; timeZone: string; log?: RefreshDeps['log']; env?: NodeJS.ProcessEnv; http?: RefreshDeps['http'] }): Promise<RefreshOutcome[]> {
   const now = options.now ?? new Date();
@@ -26,4 +29,14 @@ export async function runRatesJob(sql: Sql, options: { now?: Date; timeZone: str
 /** Missing rates for the current half-year, from every source the engine reads: for start-up, /health and the dashboard. */
 export async function currentMissingRates(sql: Sql, today: string): Promise<MissingRate[]> {
   return missingRates(await loadRateBook(sql), today);
+}
+
+/**
+ * For one tenant's dashboard: the rates its active policy reads, and those of them unknown for the current half-year.
+ * A French tenant on the French policy hears of the ECB rate only; /health stays global (currentMissingRates).
+ */
+export async function tenantMissingRates(sql: Sql, tenant: Tenant, today: string): Promise<{ used: RateKind[]; missing: MissingRate[] }> {
+  const used = ratesUsedBy(await policyFor(sql, tenant));
+  if (used.length === 0) return { used, missing: [] };
+  return { used, missing: (await currentMissingRates(sql, today)).filter((m) => used.includes(m.kind)) };
 }

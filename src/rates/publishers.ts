@@ -5,6 +5,13 @@ import { addDays } from '../model/index.js';
 export const RATE_KINDS = ['ecb_mro', 'uk_bank_rate', 'de_basiszinssatz'] as const;
 export type RateKind = (typeof RATE_KINDS)[number];
 
+/** Each rate in the team's words (alerts, logs); the pages have their own in src/http/ui/i18n.ts. */
+export const RATE_NAMES: Record<RateKind, string> = {
+  ecb_mro: 'ECB main refinancing rate',
+  uk_bank_rate: 'Bank of England Bank Rate',
+  de_basiszinssatz: 'German Basiszinssatz',
+};
+
 /** One dated value as the publisher answered it; value is a percent as a decimal string. */
 export interface Observation {
   date: string;

@@ -1,5 +1,6 @@
-// Which reference rates are unknown for the current half-year, from every source the engine reads; pure (today is an input).
+// Which reference rates are unknown for the current half-year, and which rates a tenant's policy reads; pure (today is an input).
 import { RateMissing, deBasiszinssatz, ecbMroForHalf, halfYearOf, ukReferenceRate, type RateBook } from '../rules/rate-tables.js';
+import type { Policy } from '../rules/policy.js';
 import type { RateKind } from './publishers.js';
 
 export interface MissingRate {
@@ -28,4 +29,29 @@ export function missingRates(book: RateBook, today: string): MissingRate[] {
     }
   }
   return out;
+}
+
+/**
+ * The reference rates a policy's penalty statements read, as the engine's regimes do (src/rules/late-payment-interest.ts
+ * regimeFor): none when no step states penalties; FR and EU business debts the ECB MRO; UK business debts the Bank
+ * Rate unless a contract rate replaces it; DE the Basiszinssatz (a contract rate is compared with it). A contract rate
+ * in FR, a French consumer debt, and the US read no fetched rate. test/rates/tell.test.ts checks this against the engine.
+ */
+export function ratesUsedBy(policy: Pick<Policy, 'penalties' | 'steps'>): RateKind[] {
+  const p = policy.penalties;
+  if (!p || !policy.steps.some((s) => s.includePenalties)) return [];
+  const consumer = p.debtor === 'consumer';
+  const contract = p.contractRate !== undefined;
+  switch (p.jurisdiction) {
+    case 'FR':
+      return consumer || contract ? [] : ['ecb_mro'];
+    case 'EU':
+      return consumer ? [] : ['ecb_mro'];
+    case 'UK':
+      return consumer || contract ? [] : ['uk_bank_rate'];
+    case 'DE':
+      return ['de_basiszinssatz'];
+    case 'US':
+      return [];
+  }
 }
