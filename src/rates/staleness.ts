@@ -1,5 +1,5 @@
 // Which reference rates are unknown for the current half-year, and which rates a tenant's policy reads; pure (today is an input).
-import { RateMissing, deBasiszinssatz, ecbMroForHalf, halfYearOf, ukReferenceRate, type RateBook } from '../rules/rate-tables.js';
+import { RateMissing, deBasiszinssatz, ecbMroForHalf, frTauxLegal, halfYearOf, ukReferenceRate, type RateBook } from '../rules/rate-tables.js';
 import type { Policy } from '../rules/policy.js';
 import type { RateKind } from './publishers.js';
 
@@ -14,6 +14,8 @@ const LOOKUPS: Record<RateKind, (half: string, book: RateBook) => string> = {
   ecb_mro: ecbMroForHalf,
   uk_bank_rate: ukReferenceRate,
   de_basiszinssatz: deBasiszinssatz,
+  fr_legal_other: (half, book) => frTauxLegal(half, 'business', book),
+  fr_legal_individual: (half, book) => frTauxLegal(half, 'consumer', book),
 };
 
 /** The rates (RATES_FILE, fetched, shipped) the engine cannot find for the half-year containing `today`. */
@@ -34,8 +36,10 @@ export function missingRates(book: RateBook, today: string): MissingRate[] {
 /**
  * The reference rates a policy's penalty statements read, as the engine's regimes do (src/rules/late-payment-interest.ts
  * regimeFor): none when no step states penalties; FR and EU business debts the ECB MRO; UK business debts the Bank
- * Rate unless a contract rate replaces it; DE the Basiszinssatz (a contract rate is compared with it). A contract rate
- * in FR, a French consumer debt, and the US read no fetched rate. test/rates/tell.test.ts checks this against the engine.
+ * Rate unless a contract rate replaces it; DE the Basiszinssatz (a contract rate is compared with it). In FR a
+ * contract rate (its floor, 3 × taux légal) and a consumer debt (interest at the taux légal) read the taux légal of
+ * the creditor's category, "autres cas" for a business. The US reads none. test/rates/tell.test.ts checks this
+ * against the engine.
  */
 export function ratesUsedBy(policy: Pick<Policy, 'penalties' | 'steps'>): RateKind[] {
   const p = policy.penalties;
@@ -44,7 +48,7 @@ export function ratesUsedBy(policy: Pick<Policy, 'penalties' | 'steps'>): RateKi
   const contract = p.contractRate !== undefined;
   switch (p.jurisdiction) {
     case 'FR':
-      return consumer || contract ? [] : ['ecb_mro'];
+      return consumer || contract ? ['fr_legal_other'] : ['ecb_mro'];
     case 'EU':
       return consumer ? [] : ['ecb_mro'];
     case 'UK':

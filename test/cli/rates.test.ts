@@ -27,8 +27,17 @@ describe('relance rates', () => {
     expect(stale.stdout).toMatch(/No fetched reference rates yet/);
     expect(stale.stdout).toMatch(/STALE ecb_mro 2026-H2/);
 
+    // Without a Webstat key the taux légal is skipped, said on its own line, and stays stale; the refresh is not a failure.
+    const noKey: Record<string, string> = { ...env() };
+    delete noKey['RATES_BDF_API_KEY'];
+    const keyless = await runCli(['rates', '--refresh'], { env: noKey });
+    expect(keyless.code, keyless.stderr + keyless.stdout).toBe(0);
+    expect(keyless.stdout).toMatch(/fr_legal_other\s+skipped\s+nothing new: RATES_BDF_API_KEY is not set/);
+    expect(keyless.stdout).toMatch(/STALE fr_legal_other 2026-H2/);
+
     const refreshed = await runCli(['rates', '--refresh'], { env: env() });
     expect(refreshed.code, refreshed.stderr + refreshed.stdout).toBe(0);
+    expect(refreshed.stdout).toMatch(/fr_legal_other\s+2026-H2\s+2\.71 %\s+on 2026-07-01 \(published 2026-06-24/);
     expect(refreshed.stdout).toMatch(/ecb_mro\s+2026-H2\s+2\.40 %\s+on 2026-07-01 \(published 2026-06-17/);
     expect(refreshed.stdout).toContain(sim.simulator.env['RATES_ECB_URL']);
     expect(refreshed.stdout).not.toMatch(/STALE/);

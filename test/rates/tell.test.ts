@@ -19,6 +19,8 @@ const storeAllH2 = async () => {
   await storeRates(sql, 'ecb_mro', 'http://sim/ecb', h2('2.40'));
   await storeRates(sql, 'uk_bank_rate', 'http://sim/boe', h2('3.50'));
   await storeRates(sql, 'de_basiszinssatz', 'http://sim/bbk', h2('1.52'));
+  await storeRates(sql, 'fr_legal_other', 'http://sim/bdf', h2('2.71'));
+  await storeRates(sql, 'fr_legal_individual', 'http://sim/bdf', h2('6.58'));
 };
 
 describe('rates: stale or current', () => {
@@ -29,7 +31,10 @@ describe('rates: stale or current', () => {
     expect(stale.status).toBe(200);
     const body = (await stale.json()) as { status: string; rates: { status: string; missing?: { rate: string; period: string }[] } };
     expect(body.status).toBe('ok');
-    expect(body.rates).toEqual({ status: 'stale', missing: [{ rate: 'ecb_mro', period: '2026-H2' }, { rate: 'uk_bank_rate', period: '2026-H2' }, { rate: 'de_basiszinssatz', period: '2026-H2' }] });
+    expect(body.rates).toEqual({
+      status: 'stale',
+      missing: ['ecb_mro', 'uk_bank_rate', 'de_basiszinssatz', 'fr_legal_other', 'fr_legal_individual'].map((rate) => ({ rate, period: '2026-H2' })),
+    });
     // The shipped table knows 2026-H1: a date in it is current without any fetch.
     expect(((await (await createApp({ sql, today: () => '2026-03-01' }).request('/health')).json()) as { rates: unknown }).rates).toEqual({ status: 'current' });
     await storeAllH2();
@@ -66,12 +71,12 @@ describe('rates: only those the tenant\'s policy reads', () => {
     const t = await seedTenant(sql, [customer('c1')], [invoice('i1', 'c1', '2026-10-01', '1200.00')]);
     const fr = banner(await dashboard(t.tenant.id, 'fr'));
     expect(fr).toContain('taux de refinancement de la BCE (2e semestre 2026)');
-    expect(fr).not.toMatch(/Banque d’Angleterre|taux de base allemand/);
+    expect(fr).not.toMatch(/Banque d’Angleterre|taux de base allemand|intérêt légal/);
     const en = banner(await dashboard(t.tenant.id, 'en'));
     expect(en).toContain('ECB main refinancing rate (second half of 2026)');
-    expect(en).not.toMatch(/Bank of England|German base rate/);
-    // The UK and German rates are still missing, and /health still says so: it stays global.
-    expect(((await (await createApp({ sql, today: () => '2026-12-04' }).request('/health')).json()) as { rates: { missing: unknown[] } }).rates.missing).toHaveLength(3);
+    expect(en).not.toMatch(/Bank of England|German base rate|legal interest/);
+    // The UK, German and taux légal rates are still missing, and /health still says so: it stays global.
+    expect(((await (await createApp({ sql, today: () => '2026-12-04' }).request('/health')).json()) as { rates: { missing: unknown[] } }).rates.missing).toHaveLength(5);
     // Once the ECB rate is known, this tenant has nothing missing, whatever the others.
     await storeRates(sql, 'ecb_mro', 'http://sim/ecb', h2('2.40'));
     const after = await dashboard(t.tenant.id, 'fr');
@@ -85,7 +90,7 @@ describe('rates: only those the tenant\'s policy reads', () => {
     await sql`update tenants set locale = 'en' where id = ${uk.tenant.id}`;
     const en = banner(await dashboard(uk.tenant.id, 'en'));
     expect(en).toContain('Bank of England Bank Rate (second half of 2026)');
-    expect(en).not.toMatch(/ECB|German base rate/);
+    expect(en).not.toMatch(/ECB|German base rate|legal interest/);
     expect(banner(await dashboard(uk.tenant.id, 'fr'))).toContain('taux directeur de la Banque d’Angleterre (2e semestre 2026)');
     const us = await seedTenant(sql, [customer('c1')], [invoice('i1', 'c1', '2026-10-01', '1200.00')]);
     await savePolicy(sql, us.tenant.id, 'us', { ...FRENCH_B2B_POLICY, penalties: { jurisdiction: 'US', debtor: 'business' } });
@@ -94,7 +99,13 @@ describe('rates: only those the tenant\'s policy reads', () => {
   });
 
   it('ratesUsedBy names exactly the fetched rate the engine reads, for every jurisdiction, debtor and contract rate', () => {
-    const KIND_OF_TABLE: Record<string, string> = { 'ECB MRO': 'ecb_mro', 'UK reference (Bank Rate)': 'uk_bank_rate', 'German Basiszinssatz': 'de_basiszinssatz' };
+    const KIND_OF_TABLE: Record<string, string> = {
+      'ECB MRO': 'ecb_mro',
+      'UK reference (Bank Rate)': 'uk_bank_rate',
+      'German Basiszinssatz': 'de_basiszinssatz',
+      'French taux légal (autres cas)': 'fr_legal_other',
+      'French taux légal (particuliers)': 'fr_legal_individual',
+    };
     let cases = 0;
     for (const jurisdiction of JURISDICTIONS)
       for (const debtor of ['business', 'consumer'] as const)
@@ -106,7 +117,7 @@ describe('rates: only those the tenant\'s policy reads', () => {
             computePenalty({ jurisdiction, debtor, amount: '1000.00', currency: 'EUR', dueDate: '2026-08-01', asOf: '2026-12-04', noticeDate: '2026-08-10', ...(contractRate ? { contractRate } : {}) });
           } catch (e) {
             if (!(e instanceof RateMissing)) throw e;
-            read = KIND_OF_TABLE[e.table] ? [KIND_OF_TABLE[e.table]!] : [];
+            read = [KIND_OF_TABLE[e.table] ?? `unmapped table ${e.table}`];
           }
           expect(ratesUsedBy({ penalties, steps: FRENCH_B2B_POLICY.steps }), JSON.stringify(penalties)).toEqual(read);
           // A policy none of whose steps states penalties reads no rate.
@@ -116,6 +127,17 @@ describe('rates: only those the tenant\'s policy reads', () => {
     expect(cases).toBe(20);
     expect(ratesUsedBy(FRENCH_B2B_POLICY)).toEqual(['ecb_mro']);
     expect(ratesUsedBy(UK_POLICY)).toEqual(['uk_bank_rate']);
+    expect(ratesUsedBy({ ...FRENCH_B2B_POLICY, penalties: { jurisdiction: 'FR', debtor: 'consumer' } })).toEqual(['fr_legal_other']);
+  });
+
+  it('a French tenant whose policy states consumer penalties sees the taux légal, not the ECB rate', async () => {
+    await sql`truncate reference_rates`;
+    const t = await seedTenant(sql, [customer('c1')], [invoice('i1', 'c1', '2026-10-01', '1200.00')]);
+    await savePolicy(sql, t.tenant.id, 'fr-b2c', { ...FRENCH_B2B_POLICY, penalties: { jurisdiction: 'FR', debtor: 'consumer' } });
+    const fr = banner(await dashboard(t.tenant.id, 'fr'));
+    expect(fr).toContain('taux de l’intérêt légal (tous les autres cas) (2e semestre 2026)');
+    expect(fr).not.toMatch(/BCE|particuliers/);
+    expect(banner(await dashboard(t.tenant.id, 'en'))).toContain('French legal interest rate (business creditors) (second half of 2026)');
   });
 });
 
