@@ -3,7 +3,7 @@ import { dateInZone, type CreditNote, type Customer, type Invoice, type Payment 
 import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
 import { RATE_NAMES } from '../rates/publishers.js';
 import { missingRates, ratesUsedBy } from '../rates/staleness.js';
-import { loadRateBook } from '../store/rates.js';
+import { rateBookFor } from '../demo/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
 import { evaluateDay, type EvaluateInput, type Held } from '../rules/evaluate.js';
 import { parsePolicy, type Policy } from '../rules/policy.js';
@@ -78,8 +78,9 @@ async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<E
     revisions: outbox.revisions,
     load: outbox.load,
     lastContact: outbox.lastContact,
-    // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table.
-    rates: await loadRateBook(sql),
+    // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table; a demo
+    // company also reads the simulated publishers' rates where no real source knows one (src/demo/rates.ts).
+    rates: await rateBookFor(sql, facts.connection, today),
   };
 }
 

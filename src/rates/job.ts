@@ -7,7 +7,9 @@ import { planActions } from '../store/outbox.js';
 import { loadRateBook } from '../store/rates.js';
 import { refreshRates, type RefreshDeps, type RefreshOutcome } from './refresh.js';
 import { policyFor } from '../collections/run.js';
-import type { Tenant } from '../store/tenants.js';
+import { listConnections, type Tenant } from '../store/tenants.js';
+import { demoSettingsOf } from '../demo/host.js';
+import { withDemoRates } from '../demo/rates.js';
 import { missingRates, ratesUsedBy, type MissingRate } from './staleness.js';
 import type { RateKind } from './publishers.js';
 
@@ -38,5 +40,9 @@ export async function currentMissingRates(sql: Sql, today: string): Promise<Miss
 export async function tenantMissingRates(sql: Sql, tenant: Tenant, today: string): Promise<{ used: RateKind[]; missing: MissingRate[] }> {
   const used = ratesUsedBy(await policyFor(sql, tenant));
   if (used.length === 0) return { used, missing: [] };
-  return { used, missing: (await currentMissingRates(sql, today)).filter((m) => used.includes(m.kind)) };
+  // A tenant whose companies are all demos reads the simulated rates too (src/demo/rates.ts), as its previews do.
+  const connections = await listConnections(sql, tenant.id);
+  const demoOnly = connections.length > 0 && connections.every((c) => demoSettingsOf(c));
+  const book = await loadRateBook(sql);
+  return { used, missing: missingRates(demoOnly ? withDemoRates(book, today) : book, today).filter((m) => used.includes(m.kind)) };
 }

@@ -18,6 +18,25 @@ const LOOKUPS: Record<RateKind, (half: string, book: RateBook) => string> = {
   fr_legal_individual: (half, book) => frTauxLegal(half, 'consumer', book),
 };
 
+/** Where each rate sits in the engine's RateBook (the store fills it, the demo adds to it). */
+export const BOOK_FIELD = {
+  ecb_mro: 'ecbMro',
+  uk_bank_rate: 'ukBankRate',
+  de_basiszinssatz: 'deBasiszinssatz',
+  fr_legal_other: 'frLegalOther',
+  fr_legal_individual: 'frLegalIndividual',
+} as const satisfies Record<RateKind, keyof RateBook>;
+
+/** The value the engine reads for a rate and half-year (RATES_FILE, fetched, shipped), or null when it has none. */
+export function knownRate(kind: RateKind, half: string, book: RateBook): string | null {
+  try {
+    return LOOKUPS[kind](half, book);
+  } catch (e) {
+    if (e instanceof RateMissing) return null;
+    throw e;
+  }
+}
+
 /** The rates (RATES_FILE, fetched, shipped) the engine cannot find for the half-year containing `today`. */
 export function missingRates(book: RateBook, today: string): MissingRate[] {
   const period = halfYearOf(today);

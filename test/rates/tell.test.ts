@@ -98,6 +98,15 @@ describe('rates: only those the tenant\'s policy reads', () => {
     expect(none).not.toContain('data-rates=');
   });
 
+  it('a tenant whose only company is a demo reads its simulated rates: no banner, while a real company\'s tenant waits', async () => {
+    await sql`truncate reference_rates`;
+    const demo = await seedTenant(sql, [customer('c1')], [invoice('i1', 'c1', '2026-10-01', '1200.00')]);
+    await sql`update connections set settings = ${sql.json({ demo: { provider: 'quickbooks', seed: 1, customers: 1, invoices: 1, creditNotes: 0, port: 54999 } })} where id = ${demo.connection.id}`;
+    const real = await seedTenant(sql, [customer('c1')], [invoice('i1', 'c1', '2026-10-01', '1200.00')]);
+    expect(await dashboard(demo.tenant.id, 'fr')).toContain('data-rates="current"');
+    expect(await dashboard(real.tenant.id, 'fr')).toContain('data-rates="stale"');
+  });
+
   it('ratesUsedBy names exactly the fetched rate the engine reads, for every jurisdiction, debtor and contract rate', () => {
     const KIND_OF_TABLE: Record<string, string> = {
       'ECB MRO': 'ecb_mro',
