@@ -42,6 +42,11 @@ export const ConfigSchema = z.object({
   RATES_ECB_URL: optionalUrl(['https://', 'http://']),
   RATES_BOE_URL: optionalUrl(['https://', 'http://']),
   RATES_BUNDESBANK_URL: optionalUrl(['https://', 'http://']),
+  // The French taux légal (src/rates/bdf.ts): fetched only with a Webstat API key; the series keys are UNCONFIRMED defaults.
+  RATES_BDF_URL: optionalUrl(['https://', 'http://']),
+  RATES_BDF_API_KEY: z.string().optional(),
+  RATES_BDF_SERIES_OTHER: z.string().optional(),
+  RATES_BDF_SERIES_INDIVIDUAL: z.string().optional(),
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   RELANCE_ADMIN_EMAIL: z.string().email().default('admin@localhost'),
   RELANCE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

@@ -88,8 +88,8 @@ export interface ExecutorDeps {
   /** Tenant-edited templates; validated before use. Null falls back to the shipped ones. */
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
   hook?: (point: CrashPoint, item: DueItem) => void;
-  /** Reference rates fetched from their publishers (src/store/rates.ts), read at send time for penalty figures. */
-  rates?: () => Promise<RateBook>;
+  /** Reference rates for the item's connection (src/demo/rates.ts rateBookFor), read at send time for penalty figures. */
+  rates?: (ctx: { tenantId: string; connectionId: string | null }, today: string) => Promise<RateBook>;
   options?: Partial<ExecutorOptions>;
 }
 
@@ -286,7 +286,7 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   const late = untimely(action, today);
   if (late) return late;
   const family = familyOf(action.templateId);
-  const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.()) : null;
+  const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.(c.ctx, today)) : null;
   const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties });
   const custom = (await deps.templates?.(c.ctx.tenantId, action.templateId, lang)) ?? null;
   let parts: TemplateParts;

@@ -1,8 +1,9 @@
 // The imperative shell around the pure rules engine: load a connection's facts, evaluate, write planned actions and alerts to the outbox.
 import { dateInZone, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
 import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
-import { missingRates } from '../rates/staleness.js';
-import { loadRateBook } from '../store/rates.js';
+import { RATE_NAMES } from '../rates/publishers.js';
+import { missingRates, ratesUsedBy } from '../rates/staleness.js';
+import { rateBookFor } from '../demo/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
 import { DUNNING_CHANNELS, evaluateDay, untimely, type EvaluateInput, type Held } from '../rules/evaluate.js';
 import { PlannedAction as PlannedActionSchema } from '../model/collections.js';
@@ -78,8 +79,9 @@ async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<E
     revisions: outbox.revisions,
     load: outbox.load,
     lastContact: outbox.lastContact,
-    // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table.
-    rates: await loadRateBook(sql),
+    // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table; a demo
+    // company also reads the simulated publishers' rates where no real source knows one (src/demo/rates.ts).
+    rates: await rateBookFor(sql, facts.connection, today),
   };
 }
 
@@ -104,7 +106,9 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
   const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
   // Only when a step's penalties actually wait; keyed by the tenant (not the connection or invoice): once per period.
   if (actions.some((a) => a.penalties.some((p) => p.error !== null))) {
-    alerts.push(...rateMissingAlerts(tenantId, today, facts.policy.penalties?.jurisdiction ?? null, missingRates(input.rates ?? {}, today)));
+    const used = ratesUsedBy(facts.policy);
+    const missing = missingRates(input.rates ?? {}, today).filter((m) => used.includes(m.kind));
+    alerts.push(...rateMissingAlerts(tenantId, today, missing.map((m) => ({ ...m, name: RATE_NAMES[m.kind] }))));
   }
   const items: PlannedOutboxItem[] = [
     ...actions.map((a) => ({
