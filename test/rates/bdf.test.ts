@@ -1,41 +1,32 @@
 // The French taux légal fetcher against the simulated Banque de France Webstat: key unset, period change, publisher down, malformed answer, revision; and the engine reading it.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BDF_DEFAULT_SERIES, parseBdfLegalRates } from '../../src/rates/bdf.js';
 import { createRateHttp } from '../../src/rates/http.js';
 import { runRatesJob } from '../../src/rates/job.js';
 import { refreshRates, type RefreshOutcome } from '../../src/rates/refresh.js';
 import { computePenalty } from '../../src/rules/late-payment-interest.js';
 import { ADDED_RATES, frTauxLegal } from '../../src/rules/rate-tables.js';
-import { serveRatePublishers, SIMULATED_LEGAL } from '../../src/simulator/rate-publishers.js';
 import { listStoredRates, loadRateBook } from '../../src/store/rates.js';
 import { newTenant, useIsolatedDatabase } from '../support/db.js';
+import { usePublishers } from './publishers.js';
 
 const { sql } = useIsolatedDatabase();
-let sim: Awaited<ReturnType<typeof serveRatePublishers>>;
+const publishers = usePublishers(sql);
 const http = createRateHttp({ retries: 2, backoffMs: () => 1, timeoutMs: 2000 });
 const logged: Array<{ entry: Record<string, unknown>; msg: string }> = [];
 // The Banque de France only: the series publishers are tested in refresh.test.ts.
-const refresh = (today: string, env: Record<string, string> = sim.simulator.env) =>
+const refresh = (today: string, env: Record<string, string> = publishers().simulator.env) =>
   refreshRates({ sql, today, http, env, since: '2026-01-01', publishers: [], log: (entry, msg) => logged.push({ entry, msg }) });
 const legal = async () => (await listStoredRates(sql)).filter((r) => r.kind.startsWith('fr_legal'));
 const statusOf = (out: RefreshOutcome[]) => out.map((o) => [o.kind, o.status, o.stored]);
 
-beforeAll(async () => {
-  sim = await serveRatePublishers({ today: '2026-06-20' });
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  await sql`truncate reference_rates, reference_rate_revisions`;
-  sim.simulator.state.today = '2026-06-20';
-  sim.simulator.state.faults = {};
-  sim.simulator.state.legal = structuredClone(SIMULATED_LEGAL);
-  sim.simulator.state.requests.bdf = 0;
+beforeEach(() => {
   logged.length = 0;
 });
 
 describe('French taux légal from the Banque de France', () => {
   it('without RATES_BDF_API_KEY: skipped with a status that names the setting, logged, nothing asked, nothing stored', async () => {
-    const { RATES_BDF_API_KEY: _unset, ...env } = sim.simulator.env;
+    const { RATES_BDF_API_KEY: _unset, ...env } = publishers().simulator.env;
     const out = await refresh('2026-06-25', env);
     expect(statusOf(out)).toEqual([
       ['fr_legal_other', 'skipped', []],
@@ -43,7 +34,7 @@ describe('French taux légal from the Banque de France', () => {
     ]);
     expect(out[0]?.reason).toMatch(/RATES_BDF_API_KEY is not set/);
     expect(logged.map((l) => l.msg)).toEqual([expect.stringMatching(/RATES_BDF_API_KEY is not set: the French taux légal is not fetched/)]);
-    expect(sim.simulator.state.requests.bdf).toBe(0);
+    expect(publishers().simulator.state.requests.bdf).toBe(0);
     expect(await legal()).toEqual([]);
   });
 
@@ -56,37 +47,37 @@ describe('French taux légal from the Banque de France', () => {
     const early = await loadRateBook(sql);
     expect(frTauxLegal('2026-H1', 'business', early)).toBe('2.62');
     expect(() => frTauxLegal('2026-H2', 'business', early)).toThrow(/RATE_MISSING\(2026-H2\).*RATES_BDF_API_KEY/);
-    sim.simulator.state.today = '2026-06-25';
+    publishers().simulator.state.today = '2026-06-25';
     expect(statusOf(await refresh('2026-06-25'))).toEqual([
       ['fr_legal_other', 'ok', ['2026-H2']],
       ['fr_legal_individual', 'ok', ['2026-H2']],
     ]);
     const book = await loadRateBook(sql);
     expect([book.frLegalOther, book.frLegalIndividual]).toEqual([{ '2026-H1': '2.62', '2026-H2': '2.71' }, { '2026-H1': '6.67', '2026-H2': '6.58' }]);
-    expect((await legal()).find((r) => r.kind === 'fr_legal_other' && r.period === '2026-H2')).toMatchObject({ value: '2.71', effectiveOn: '2026-07-01', publishedOn: '2026-06-24', sourceUrl: sim.simulator.env['RATES_BDF_URL'] });
+    expect((await legal()).find((r) => r.kind === 'fr_legal_other' && r.period === '2026-H2')).toMatchObject({ value: '2.71', effectiveOn: '2026-07-01', publishedOn: '2026-06-24', sourceUrl: publishers().simulator.env['RATES_BDF_URL'] });
   });
 
   it('publisher down: retried, reported, nothing stored; the next refresh stores it', async () => {
-    sim.simulator.state.faults.bdf = 'down';
+    publishers().simulator.state.faults.bdf = 'down';
     const out = await refresh('2026-06-20');
     expect(out.map((o) => o.status)).toEqual(['unavailable', 'unavailable']);
     expect(out[0]?.reason).toMatch(/HTTP 503/);
-    expect(sim.simulator.state.requests.bdf).toBe(3);
+    expect(publishers().simulator.state.requests.bdf).toBe(3);
     expect(await legal()).toEqual([]);
-    sim.simulator.state.faults.bdf = 'timeout';
+    publishers().simulator.state.faults.bdf = 'timeout';
     expect((await refresh('2026-06-20')).map((o) => o.status)).toEqual(['unavailable', 'unavailable']);
     // A refused key is not retried: it will be refused again.
-    sim.simulator.state.faults = {};
-    sim.simulator.state.requests.bdf = 0;
-    const wrongKey = await refresh('2026-06-20', { ...sim.simulator.env, RATES_BDF_API_KEY: 'not-the-key' });
+    publishers().simulator.state.faults = {};
+    publishers().simulator.state.requests.bdf = 0;
+    const wrongKey = await refresh('2026-06-20', { ...publishers().simulator.env, RATES_BDF_API_KEY: 'not-the-key' });
     expect(wrongKey[0]).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/HTTP 401/) });
     expect(await legal()).toEqual([]);
     expect((await refresh('2026-06-20')).map((o) => o.stored)).toEqual([['2026-H1'], ['2026-H1']]);
   });
 
   it('a malformed answer is rejected with the reason, and none of it is stored, not even its readable records', async () => {
-    sim.simulator.state.today = '2026-06-25';
-    sim.simulator.state.faults.bdf = 'malformed';
+    publishers().simulator.state.today = '2026-06-25';
+    publishers().simulator.state.faults.bdf = 'malformed';
     const out = await refresh('2026-06-25');
     expect(out.map((o) => o.status)).toEqual(['malformed', 'malformed']);
     expect(out[0]?.reason).toMatch(/obs_value "n\.d\." is not a percent/);
@@ -95,13 +86,13 @@ describe('French taux légal from the Banque de France', () => {
   });
 
   it('a revision of a closed semester never changes the stored value: kept aside, logged, alerted once per tenant', async () => {
-    sim.simulator.state.today = '2026-07-02';
+    publishers().simulator.state.today = '2026-07-02';
     await refresh('2026-07-02');
     const { tenant } = await newTenant(sql);
-    sim.simulator.state.legal = sim.simulator.state.legal.map((s) => (s.period === '2026-H1' ? { ...s, other: '2.65' } : s));
-    const job = () => runRatesJob(sql, { now: new Date('2026-07-02T08:00:00Z'), timeZone: 'Europe/Paris', env: sim.simulator.env, http, log: (entry, msg) => logged.push({ entry, msg }) });
+    publishers().simulator.state.legal = publishers().simulator.state.legal.map((s) => (s.period === '2026-H1' ? { ...s, other: '2.65' } : s));
+    const job = () => runRatesJob(sql, { now: new Date('2026-07-02T08:00:00Z'), timeZone: 'Europe/Paris', env: publishers().simulator.env, http, log: (entry, msg) => logged.push({ entry, msg }) });
     const out = (await job()).filter((o) => o.kind.startsWith('fr_legal'));
-    expect(out.map((o) => o.revisions)).toEqual([[{ kind: 'fr_legal_other', period: '2026-H1', storedValue: '2.62', offeredValue: '2.65', sourceUrl: sim.simulator.env['RATES_BDF_URL'] }], []]);
+    expect(out.map((o) => o.revisions)).toEqual([[{ kind: 'fr_legal_other', period: '2026-H1', storedValue: '2.62', offeredValue: '2.65', sourceUrl: publishers().simulator.env['RATES_BDF_URL'] }], []]);
     expect(logged.map((l) => l.entry)).toContainEqual(expect.objectContaining({ kind: 'fr_legal_other', period: '2026-H1', stored: '2.62', offered: '2.65' }));
     await job();
     expect((await loadRateBook(sql)).frLegalOther?.['2026-H1']).toBe('2.62');
