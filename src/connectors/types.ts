@@ -74,6 +74,8 @@ export interface StreamPage {
   records: unknown[];
   deleted: string[];
   cursor: unknown;
+  /** Something the operator should read in the sync summary (e.g. an expired change feed forced a full re-scan). */
+  notice?: string;
 }
 
 export interface StreamSpec {
