@@ -195,7 +195,14 @@ export function inferSplit(matched: string, invoices: Row[], currency: string): 
   });
 }
 
-/** Adds the matched customer invoices and the inferred split to incoming transactions; the others are not receipts. */
+/**
+ * Adds the matched customer invoices and the inferred split to incoming transactions; the others are not receipts.
+ * One `GET /transactions/{id}/matched_invoices` per incoming transaction: the list carries only that sub-resource's
+ * URL, and Pennylane documents no bulk link (nor a filter on amount or on being matched: transactions filter on id,
+ * bank account, journal and date only). The per-invoice direction (`…/customer_invoices/{id}/matched_transactions`)
+ * costs as much. `outstanding_balance` equal to the amount could mean "nothing matched" and save the call, but its
+ * meaning is not documented and matching no longer depends on it (changelog 2025-05-07): not relied on.
+ */
 async function receipts(http: ProviderHttp, transactions: Row[]): Promise<{ receipts: Row[]; notReceipts: string[] }> {
   const incoming = transactions.filter((t) => compareAmounts(amountOf(t['currency_amount'] ?? t['amount']), '0') > 0);
   const links = await Promise.all(
