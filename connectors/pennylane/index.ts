@@ -4,6 +4,7 @@ import { auth } from './auth.js';
 import { PROVIDER, RATE_LIMITS, apiBaseUrl, classifyError, defaultHeaders } from './client.js';
 import { streams } from './streams.js';
 import { webhooks } from './webhooks.js';
+import { writeback } from './writeback.js';
 
 export const pennylane: Connector = {
   provider: PROVIDER,
@@ -15,6 +16,7 @@ export const pennylane: Connector = {
   classifyError,
   streams,
   webhooks,
+  writeback,
   // Pennylane companies keep their books in euros; invoices carry their own currency.
   async mappingContext() {
     return { provider: PROVIDER, homeCurrency: 'EUR', organisationTimeZone: 'Europe/Paris' };

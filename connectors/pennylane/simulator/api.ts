@@ -28,8 +28,9 @@ export interface ApiContext {
   /** Company API tokens (self-hosted mode): accepted as bearer tokens, never expiring. */
   apiTokens: () => readonly string[];
   gate: Gate<PennylaneStats> & { quotas: WindowQuotas };
-  /** Called when a write changes an invoice's categories (for the concurrent-edit scenario and webhooks). */
   onWebhookSubscription?: (callbackUrl: string) => void;
+  /** Runs once an invoice's categories have been read (`GET …/categories` answered): a user's edit racing a client's read-merge-write. */
+  afterCategoriesRead?: (inv: InvoiceRec) => void;
 }
 
 /** Documented error body: `{error, message, details}` (docs: error-handling-status-codes). */
@@ -180,7 +181,11 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     if (method === 'GET' && sub === 'payments') return page(inv.matches.map((m) => store.renderPayment(m)));
     if (method === 'GET' && sub === 'matched_transactions') return page(inv.matches.map((m) => store.renderTransaction(m.tx)));
     if (method === 'GET' && sub === 'invoice_lines') return page(inv.lines.map((_, k) => store.renderLine(inv, k)));
-    if (method === 'GET' && sub === 'categories') return page(store.categoriesOf(inv).map(({ cat, link }) => store.renderCategory(cat, link.weight)));
+    if (method === 'GET' && sub === 'categories') {
+      const answer = page(store.categoriesOf(inv).map(({ cat, link }) => store.renderCategory(cat, link.weight)));
+      ctx.afterCategoriesRead?.(inv);
+      return answer;
+    }
     if (method === 'PUT' && sub === 'categories') return putCategories(inv, request);
     if (method === 'GET' && sub === 'appendices') return page(inv.appendices.map((a) => store.renderAppendix(inv, a)));
     if (method === 'POST' && sub === 'appendices') return postAppendix(inv, request);
@@ -231,7 +236,8 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     }
     const file = form.get('file');
     if (!file || typeof file === 'string') return errorBody(422, 'unprocessable_entity', 'file is required', { field: 'file', issue: 'blank' });
-    const a = { id: store.next.appendix++, filename: (file as File).name || 'appendix.pdf', size: (file as File).size, createdMs: store.now() };
+    const f = file as File;
+    const a = { id: store.next.appendix++, filename: f.name || 'appendix.pdf', size: f.size, createdMs: store.now(), ...(f.type.startsWith('text/') && f.size <= 65_536 ? { text: await f.text() } : {}) };
     inv.appendices.push(a);
     store.touchInvoice(inv);
     return HttpResponse.json(store.renderAppendix(inv, a), { status: 201 });

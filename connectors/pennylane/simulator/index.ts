@@ -66,6 +66,12 @@ export interface PennylaneSimulator extends ProviderSimulator {
   resetRateLimits(): void;
   /** Events older than the retention window are dropped (a company offline for weeks). */
   ageChangelogs(days: number): void;
+  /**
+   * Right after the next read of this invoice's categories is answered, the user files it under one of the company's
+   * own analytic categories (a group of theirs): the change a read-merge-write must not overwrite. `kept()` says
+   * whether it is still there.
+   */
+  editCategoriesAfterRead(invoiceId: string): { kept(): boolean };
 }
 
 let deliverySeq = 980_000;
@@ -91,7 +97,14 @@ export function createPennylaneSimulator(opts: PennylaneSimulatorOptions = {}): 
   const oauth = new OAuthServer({ clientId, clientSecret, companyId, now, limits: () => limits });
   const gate = { quotas: new WindowQuotas(() => limits), faults: new FaultInjector(() => oauth.expireAccessTokens()), stats: createStats(pennylaneStatsExtras), now };
   const apiTokens = [...(opts.apiTokens ?? [])];
-  const handlers = createHandlers({ store, oauth, baseUrls, limits: () => limits, companyId, companyName: opts.companyName ?? DEFAULT_COMPANY_NAME, companyRegNo: opts.companyRegNo ?? '912345672', apiTokens: () => apiTokens, gate });
+  // One-shot edits that run right after a client has read an invoice's categories (see editCategoriesAfterRead).
+  const afterRead = new Map<number, () => void>();
+  const afterCategoriesRead = (inv: InvoiceRec) => {
+    const edit = afterRead.get(inv.id);
+    afterRead.delete(inv.id);
+    edit?.();
+  };
+  const handlers = createHandlers({ store, oauth, baseUrls, limits: () => limits, companyId, companyName: opts.companyName ?? DEFAULT_COMPANY_NAME, companyRegNo: opts.companyRegNo ?? '912345672', apiTokens: () => apiTokens, gate, afterCategoriesRead });
   const deliveries: BuiltWebhook[] = [];
 
   const invoiceOf = (id: string): InvoiceRec => {
@@ -289,11 +302,30 @@ export function createPennylaneSimulator(opts: PennylaneSimulatorOptions = {}): 
     ageChangelogs: (days) => {
       for (const list of Object.values(store.changelogs)) for (const e of list) e.processedMs -= days * 86_400_000;
     },
+    editCategoriesAfterRead(invoiceId) {
+      const inv = invoiceOf(invoiceId);
+      const own = ownCategoryFor(store, inv);
+      afterRead.set(inv.id, () => fileUnder(store, inv, own));
+      return { kept: () => inv.categories.some((l) => l.categoryId === own.id) };
+    },
     ...persistence('pennylane', String(companyId), { store, oauth }),
   };
   const hooks = scenarioHooks(baseUrls.api);
   handlers.unshift(hooks.handler);
   return Object.assign(sim, { scenario: pennylaneScenario(sim, store, hooks) });
+}
+
+/** One of the company's own analytic categories (the seeded "Activité" group) the invoice is not filed under yet. */
+function ownCategoryFor(store: Store, inv: InvoiceRec) {
+  const own = [...store.categories.values()].find((c) => c.group.label === 'Activité' && !inv.categories.some((l) => l.categoryId === c.id));
+  if (!own) throw new Error(`invoice ${inv.id} is already under every "Activité" category`);
+  return own;
+}
+
+/** What a user does in Pennylane: the invoice filed under `cat`, in place of that group's earlier category. */
+function fileUnder(store: Store, inv: InvoiceRec, cat: { id: number; group: unknown }) {
+  inv.categories = [...inv.categories.filter((l) => store.categories.get(l.categoryId)?.group !== cat.group), { categoryId: cat.id, weight: '1' }];
+  store.touchInvoice(inv);
 }
 
 /** Served on one local port, every Pennylane host under one origin at its own path. */
@@ -358,17 +390,15 @@ function pennylaneScenario(sim: Omit<PennylaneSimulator, 'scenario'>, store: Sto
     // The user files the invoice under one of the company's own analytic categories, just before our write.
     editConcurrently(invoiceId) {
       const inv = store.invoices.get(Number(invoiceId))!;
-      const own = [...store.categories.values()].find((c) => c.group.label === 'Activité' && !inv.categories.some((l) => l.categoryId === c.id))!;
-      hooks.armEdit(() => {
-        inv.categories = [...inv.categories.filter((l) => store.categories.get(l.categoryId)?.group !== own.group), { categoryId: own.id, weight: '1' }];
-        store.touchInvoice(inv);
-      });
+      const own = ownCategoryFor(store, inv);
+      hooks.armEdit(() => fileUnder(store, inv, own));
       return { kept: () => inv.categories.some((l) => l.categoryId === own.id) };
     },
     versionedWrites: false,
+    // The audit trail: each appendix's name and text.
     writtenStatus: (invoiceId) => {
       const inv = store.invoices.get(Number(invoiceId));
-      return inv ? inv.appendices.map((a) => a.filename).join('\n') : '';
+      return inv ? inv.appendices.map((a) => `${a.filename}\n${a.text ?? ''}`).join('\n') : '';
     },
     expireTokensAfter: (requests) => sim.faults.expireTokenAfter(requests),
     // One window of 25 per 5 s: at most 300 a minute; nothing in flight can exceed a window's 25.

@@ -68,6 +68,8 @@ export interface CategoryLink {
 }
 
 export interface AppendixRec {
+  /** The file's text when it is small text (an audit note), for tests that read what was attached. */
+  text?: string;
   id: number;
   filename: string;
   size: number;
