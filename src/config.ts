@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
   PORT: port.default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   EMBEDDED_PG_PORT: port.default(54329),
+  // Demo companies are served on loopback ports from here (one per provider, among the next 100).
+  DEMO_PORTS_FROM: port.default(54400),
   RELANCE_SECRET_KEY: z
     .string()
     .optional()
@@ -40,6 +42,11 @@ export const ConfigSchema = z.object({
   RATES_ECB_URL: optionalUrl(['https://', 'http://']),
   RATES_BOE_URL: optionalUrl(['https://', 'http://']),
   RATES_BUNDESBANK_URL: optionalUrl(['https://', 'http://']),
+  // The French taux légal (src/rates/bdf.ts): fetched only with a Webstat API key; the series keys are UNCONFIRMED defaults.
+  RATES_BDF_URL: optionalUrl(['https://', 'http://']),
+  RATES_BDF_API_KEY: z.string().optional(),
+  RATES_BDF_SERIES_OTHER: z.string().optional(),
+  RATES_BDF_SERIES_INDIVIDUAL: z.string().optional(),
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   RELANCE_ADMIN_EMAIL: z.string().email().default('admin@localhost'),
   RELANCE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

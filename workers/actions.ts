@@ -1,5 +1,6 @@
 // Wires the action executor to the service: SMTP from SMTP_URL, facts from the store, write-back through the connection's connector, alerts by email and log.
-import { loadRateBook } from '../src/store/rates.js';
+import { rateBookFor } from '../src/demo/rates.js';
+import { getConnection } from '../src/store/tenants.js';
 import { createSmtpTransport, executeDue, storeLookups, type ActionAlert, type ExecutorDeps } from '../src/actions/index.js';
 import type { Service } from '../src/service.js';
 import { createHmac } from 'node:crypto';
@@ -59,7 +60,8 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
       return lookups.freshness(ctx, ids);
     },
     alert,
-    rates: () => loadRateBook(service.runtime.sql),
+    // A demo company's penalties read the simulated rates too, as its preview did; nothing simulated is stored.
+    rates: async (ctx, today) => rateBookFor(service.runtime.sql, ctx.connectionId ? await getConnection(service.runtime.sql, ctx.tenantId, ctx.connectionId) : null, today),
     // The company's edited templates (validated when saved, and again by the executor before use).
     async templates(tenantId, templateId, lang) {
       const stored = await getTenantTemplate(service.runtime.sql, tenantId, templateId, lang);

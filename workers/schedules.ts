@@ -3,13 +3,28 @@ import { DEFAULT_SYNC_EVERY_MS } from '../src/connectors/types.js';
 import type { Service } from '../src/service.js';
 import { dateInZone } from '../src/model/index.js';
 import { currentMissingRates } from '../src/rates/job.js';
-import { getTenant, listActiveConnections } from '../src/store/tenants.js';
+import { getTenant, listActiveConnections, type Connection } from '../src/store/tenants.js';
 
-export async function installSchedules(service: Service): Promise<number> {
+export async function installSchedules(service: Service, done: Set<string> = new Set()): Promise<number> {
   const { sql } = service.runtime;
   const connections = await listActiveConnections(sql);
-  const tenants = new Set<string>();
+  await scheduleConnections(service, connections, done);
+  // Reference rates: daily, and now when the current half-year has a rate nobody knows yet.
+  await service.queue.schedule('rates', {}, { id: 'rates', cron: '15 6 * * *', timeZone: service.config.DEFAULT_TIME_ZONE });
+  if ((await currentMissingRates(sql, dateInZone(new Date(), service.config.DEFAULT_TIME_ZONE))).length) await service.queue.enqueue('rates', {}, { jobId: 'rates-startup' });
+  return connections.length;
+}
+
+/**
+ * Schedules each connection's syncs, token refresh, reconciliation and daily evaluation, and its tenant's sweeps.
+ * Called at start-up for every active connection, then for those connected since (the service adopts them as they
+ * appear): `done` holds the connections already scheduled by this process, so their timers are not reset.
+ */
+export async function scheduleConnections(service: Service, connections: readonly Connection[], done: Set<string> = new Set()): Promise<number> {
+  const { sql } = service.runtime;
+  let n = 0;
   for (const c of connections) {
+    if (done.has(c.id)) continue;
     const tenant = await getTenant(sql, c.tenantId);
     if (!tenant) continue;
     const ids = { tenantId: c.tenantId, connectionId: c.id };
@@ -18,15 +33,11 @@ export async function installSchedules(service: Service): Promise<number> {
     await service.queue.schedule('refresh', ids, { id: `refresh:${c.id}`, everyMs: 10 * 60_000 });
     await service.queue.schedule('reconcile', ids, { id: `reconcile:${c.id}`, cron: '30 2 * * *', timeZone: tenant.timeZone });
     await service.queue.schedule('evaluate', ids, { id: `evaluate:${c.id}`, cron: '0 8 * * *', timeZone: tenant.timeZone });
-    if (!tenants.has(c.tenantId)) {
-      tenants.add(c.tenantId);
-      // Sweeps: a lost wake-up (Redis restarted, process killed) is picked up from PostgreSQL within a minute.
-      await service.queue.schedule('actions', { tenantId: c.tenantId }, { id: `actions:${c.tenantId}`, everyMs: 60_000 });
-    }
+    // Sweeps: a lost wake-up (Redis restarted, process killed) is picked up from PostgreSQL within a minute.
+    await service.queue.schedule('actions', { tenantId: c.tenantId }, { id: `actions:${c.tenantId}`, everyMs: 60_000 });
     await service.queue.schedule('webhook', { tenantId: c.tenantId, provider: c.provider }, { id: `webhook:${c.tenantId}:${c.provider}`, everyMs: 60_000 });
+    done.add(c.id);
+    n++;
   }
-  // Reference rates: daily, and now when the current half-year has a rate nobody knows yet.
-  await service.queue.schedule('rates', {}, { id: 'rates', cron: '15 6 * * *', timeZone: service.config.DEFAULT_TIME_ZONE });
-  if ((await currentMissingRates(sql, dateInZone(new Date(), service.config.DEFAULT_TIME_ZONE))).length) await service.queue.enqueue('rates', {}, { jobId: 'rates-startup' });
-  return connections.length;
+  return n;
 }

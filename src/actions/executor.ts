@@ -26,6 +26,7 @@ import { renderLetter } from './letter.js';
 import { claimPlanned, dueItems, heldItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
+import { untimely } from '../rules/evaluate.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
 
 export interface ExecutionContext {
@@ -87,8 +88,8 @@ export interface ExecutorDeps {
   /** Tenant-edited templates; validated before use. Null falls back to the shipped ones. */
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
   hook?: (point: CrashPoint, item: DueItem) => void;
-  /** Reference rates fetched from their publishers (src/store/rates.ts), read at send time for penalty figures. */
-  rates?: () => Promise<RateBook>;
+  /** Reference rates for the item's connection (src/demo/rates.ts rateBookFor), read at send time for penalty figures. */
+  rates?: (ctx: { tenantId: string; connectionId: string | null }, today: string) => Promise<RateBook>;
   options?: Partial<ExecutorOptions>;
 }
 
@@ -282,8 +283,10 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   const profile = await deps.profile(c.ctx.tenantId);
   const lang = pickLanguage(customer.language, profile.locale);
   const today = dateInZone(now, profile.timeZone);
+  const late = untimely(action, today);
+  if (late) return late;
   const family = familyOf(action.templateId);
-  const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.()) : null;
+  const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.(c.ctx, today)) : null;
   const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties });
   const custom = (await deps.templates?.(c.ctx.tenantId, action.templateId, lang)) ?? null;
   let parts: TemplateParts;

@@ -22,13 +22,15 @@ export async function runPreview(args: string[], config: Config): Promise<number
       return 0;
     }
     const rows = result.days.flatMap((d) => [
+      // Planned earlier and still in the outbox: these go out first.
+      ...(d.alreadyPlanned ?? []).map((a) => `${d.date}  ${a.channel.padEnd(9)} ${a.stepId.padEnd(16)} ${a.netDue.padStart(12)} ${a.currency}  already planned: ${a.explain}`),
       ...d.actions.map((a) => `${d.date}  ${a.channel.padEnd(9)} ${a.stepId.padEnd(16)} ${a.netDue.padStart(12)} ${a.currency}  ${a.explain}`),
       // What waits, said on the day the wait starts: an escalation step waiting for its predecessor, a rollover.
       ...d.held.map((h) => `${d.date}  ${'waits'.padEnd(9)} ${(h.stepId ?? '-').padEnd(16)} ${''.padStart(12)}      invoice ${h.invoiceExternalId}: ${h.reason}`),
     ]);
     process.stdout.write(`Preview for ${connection.provider} connection ${connection.id}, ${days} days from ${result.today}:\n`);
     process.stdout.write(rows.length ? `${rows.join('\n')}\n` : 'Nothing would be sent.\n');
-    const planned = result.days.reduce((n, d) => n + d.actions.length, 0);
+    const planned = result.days.reduce((n, d) => n + d.actions.length + (d.alreadyPlanned?.length ?? 0), 0);
     const waiting = result.days.reduce((n, d) => n + d.held.length, 0);
     process.stdout.write(`${planned} action(s) planned, ${waiting} wait(s) noted. Nothing was sent or written.\n`);
     if ((await getSending(runtime.sql, connection.tenantId, connection.id))?.enabled === false) {

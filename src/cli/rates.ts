@@ -11,6 +11,9 @@ import { listStoredRates, loadRateBook } from '../store/rates.js';
 import { parseArgs } from './args.js';
 import { UsageError } from './errors.js';
 
+/** A publisher skipped for want of its API key is a known state, said on its line, not a failure of the refresh. */
+const failed = (o: { status: string }) => o.status !== 'ok' && o.status !== 'skipped';
+
 export async function runRates(args: string[], config: Config): Promise<number> {
   const parsed = parseArgs(args, { flags: ['refresh', 'json'] });
   if (parsed.positional.length) throw new UsageError(`unexpected argument "${parsed.positional[0]}"`);
@@ -22,13 +25,13 @@ export async function runRates(args: string[], config: Config): Promise<number> 
     const missing = missingRates(await loadRateBook(runtime.sql), today);
     if (parsed.flags.has('json')) {
       process.stdout.write(`${JSON.stringify({ today, refreshed: outcomes, stored, missing }, null, 2)}\n`);
-      return outcomes.some((o) => o.status !== 'ok') ? 1 : 0;
+      return outcomes.some(failed) ? 1 : 0;
     }
-    for (const o of outcomes) process.stdout.write(`${o.kind.padEnd(17)} ${o.status.padEnd(11)} ${o.stored.length ? `stored ${o.stored.join(', ')}` : 'nothing new'}${o.reason ? `: ${o.reason}` : ''}${o.revisions.map((r) => `; REVISED ${r.period} ${r.storedValue} → ${r.offeredValue} (stored value kept)`).join('')}\n`);
+    for (const o of outcomes) process.stdout.write(`${o.kind.padEnd(19)} ${o.status.padEnd(11)} ${o.stored.length ? `stored ${o.stored.join(', ')}` : 'nothing new'}${o.reason ? `: ${o.reason}` : ''}${o.revisions.map((r) => `; REVISED ${r.period} ${r.storedValue} → ${r.offeredValue} (stored value kept)`).join('')}\n`);
     process.stdout.write(stored.length ? 'Fetched reference rates (the shipped table and RATES_FILE also apply):\n' : 'No fetched reference rates yet: run `relance rates --refresh`.\n');
-    for (const r of stored) process.stdout.write(`  ${r.kind.padEnd(17)} ${r.period}  ${r.value.padStart(6)} %  on ${r.effectiveOn} (published ${r.publishedOn}, fetched ${r.fetchedAt.toISOString()})  ${r.sourceUrl}\n`);
+    for (const r of stored) process.stdout.write(`  ${r.kind.padEnd(19)} ${r.period}  ${r.value.padStart(6)} %  on ${r.effectiveOn} (published ${r.publishedOn}, fetched ${r.fetchedAt.toISOString()})  ${r.sourceUrl}\n`);
     for (const m of missing) process.stdout.write(`STALE ${m.kind} ${m.period}: ${m.message}\n`);
-    return outcomes.some((o) => o.status !== 'ok') ? 1 : 0;
+    return outcomes.some(failed) ? 1 : 0;
   } finally {
     await runtime.close();
   }

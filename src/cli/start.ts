@@ -8,8 +8,8 @@ import { adminCredentials } from '../admin.js';
 import type { Handlers } from '../queue/driver.js';
 import { openService, type Service } from '../service.js';
 import { webhookSecretFor } from '../connectors/clients.js';
-import { hostDemosFor } from '../demo/host.js';
-import { listActiveConnections } from '../store/tenants.js';
+import { DemoHosts, defaultDemoPort } from '../demo/host.js';
+import { listActiveConnections, type Connection } from '../store/tenants.js';
 import type { CommandContext } from './commands.js';
 
 export type Role = 'all' | 'serve' | 'work';
@@ -17,10 +17,14 @@ export type Role = 'all' | 'serve' | 'work';
 /** What workers/ provides; handed in by bin/relance.mjs so src/ does not import the composition. */
 export interface WorkerModule {
   createProcessors(service: Service): Handlers;
-  installSchedules(service: Service): Promise<number>;
+  installSchedules(service: Service, done?: Set<string>): Promise<number>;
+  scheduleConnections(service: Service, connections: readonly Connection[], done: Set<string>): Promise<number>;
 }
 
-function listen(config: Config, service: Service) {
+/** How often the workers look for companies connected since they started (from the pages, the API, another process). */
+const ADOPT_EVERY_MS = 10_000;
+
+function listen(config: Config, service: Service, adopt: () => Promise<void>) {
   const app = createApp({
     sql: service.runtime.sql,
     databaseLabel: service.runtime.databaseLabel,
@@ -34,7 +38,12 @@ function listen(config: Config, service: Service) {
       registry: service.registry,
       admin: adminCredentials(config),
       // `serve` alone hands syncs to the workers; `start` has them in-process either way.
-      enqueueSync: (tenantId, connectionId) => service.queue.enqueue('sync', { tenantId, connectionId, full: false }, { jobId: `sync:${connectionId}` }),
+      // A company connected a moment ago is adopted first (its demo served, its schedules set), then synced.
+      enqueueSync: async (tenantId, connectionId) => {
+        await adopt();
+        await service.queue.enqueue('sync', { tenantId, connectionId, full: false }, { jobId: `sync:${connectionId}` });
+      },
+      demo: { ports: Object.fromEntries(service.registry.providers().map((p) => [p, defaultDemoPort(p, config.DEMO_PORTS_FROM)])) },
       wakeActions: (tenantId) => service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` }),
     },
     webhooks: {
@@ -57,24 +66,42 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators });
   let server: Awaited<ReturnType<typeof listen>> | null = null;
-  let closeDemos: () => Promise<void> = async () => undefined;
+  const demos = new DemoHosts(config.home, service.registry, say);
+  const scheduled = new Set<string>();
+  let adopting: Promise<void> = Promise.resolve();
+  // Demo companies are served by whichever process needs them; the workers' process serves them while it runs, and
+  // adopts companies connected since it started: their demo served, their syncs and evaluations scheduled.
+  const adopt = (): Promise<void> => {
+    if (role === 'serve' || !ctx.workers) return Promise.resolve();
+    const workers = ctx.workers;
+    adopting = adopting.catch(() => undefined).then(async () => {
+      const connections = await listActiveConnections(service.runtime.sql);
+      await demos.adopt(connections);
+      const added = await workers.scheduleConnections(service, connections, scheduled);
+      if (added) say(`${added} new connection(s) scheduled.`);
+    });
+    return adopting;
+  };
+  let timer: NodeJS.Timeout | null = null;
   try {
-    // Demo companies are served by whichever process needs them; the service hosts them while it runs.
-    if (role !== 'serve') closeDemos = await hostDemosFor(config.home, await listActiveConnections(service.runtime.sql), service.registry, say);
     if (role !== 'serve') {
       if (!ctx.workers) throw new Error('this build has no workers module');
+      await demos.adopt(await listActiveConnections(service.runtime.sql));
       await service.queue.process(ctx.workers.createProcessors(service), { concurrency: 4 });
-      const n = await ctx.workers.installSchedules(service);
+      const n = await ctx.workers.installSchedules(service, scheduled);
       say(`Workers running (${service.queue.kind === 'bullmq' ? 'BullMQ on REDIS_URL' : 'in-process queue: set REDIS_URL to share work between processes'}); ${n} connection(s) scheduled.`);
+      timer = setInterval(() => void adopt().catch((err: unknown) => service.log.error({ err: String(err) }, 'adopting new connections failed')), ADOPT_EVERY_MS);
+      timer.unref();
     }
     if (role !== 'work') {
-      server = await listen(config, service);
+      server = await listen(config, service, adopt);
       say(`Relance listening on http://${config.HOST}:${config.PORT} (database: ${service.runtime.databaseLabel}). Press Ctrl-C to stop.`);
       const admin = adminCredentials(config);
       say(`Sign in at http://${config.HOST}:${config.PORT}/ as ${admin.email}${admin.file ? ` with the password in ${admin.file}` : ''}.`);
     }
   } catch (err) {
-    await closeDemos();
+    if (timer) clearInterval(timer);
+    await demos.close();
     await service.close();
     throw err;
   }
@@ -94,8 +121,10 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   // Running jobs finish (or are handed back) before the database closes.
+  if (timer) clearInterval(timer);
+  await adopting.catch(() => undefined);
   await service.close();
-  await closeDemos();
+  await demos.close();
   say('Stopped.');
   return 0;
 }

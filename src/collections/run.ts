@@ -1,15 +1,17 @@
 // The imperative shell around the pure rules engine: load a connection's facts, evaluate, write planned actions and alerts to the outbox.
 import { dateInZone, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
 import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
-import { missingRates } from '../rates/staleness.js';
-import { loadRateBook } from '../store/rates.js';
+import { RATE_NAMES } from '../rates/publishers.js';
+import { missingRates, ratesUsedBy } from '../rates/staleness.js';
+import { rateBookFor } from '../demo/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
-import { evaluateDay, type EvaluateInput, type Held } from '../rules/evaluate.js';
+import { DUNNING_CHANNELS, evaluateDay, untimely, type EvaluateInput, type Held } from '../rules/evaluate.js';
+import { PlannedAction as PlannedActionSchema } from '../model/collections.js';
 import { parsePolicy, type Policy } from '../rules/policy.js';
 import { preview, type PreviewDay } from '../rules/preview.js';
 import type { Sql } from '../store/db.js';
 import { listDocuments } from '../store/documents.js';
-import { planActions, type PlannedOutboxItem } from '../store/outbox.js';
+import { listOutbox, planActions, type PlannedOutboxItem } from '../store/outbox.js';
 import { stepHistory } from '../store/step-history.js';
 import { closePause, listPauses } from '../store/pauses.js';
 import { activePolicy } from '../store/policies.js';
@@ -77,8 +79,9 @@ async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<E
     revisions: outbox.revisions,
     load: outbox.load,
     lastContact: outbox.lastContact,
-    // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table.
-    rates: await loadRateBook(sql),
+    // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table; a demo
+    // company also reads the simulated publishers' rates where no real source knows one (src/demo/rates.ts).
+    rates: await rateBookFor(sql, facts.connection, today),
   };
 }
 
@@ -103,7 +106,9 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
   const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
   // Only when a step's penalties actually wait; keyed by the tenant (not the connection or invoice): once per period.
   if (actions.some((a) => a.penalties.some((p) => p.error !== null))) {
-    alerts.push(...rateMissingAlerts(tenantId, today, facts.policy.penalties?.jurisdiction ?? null, missingRates(input.rates ?? {}, today)));
+    const used = ratesUsedBy(facts.policy);
+    const missing = missingRates(input.rates ?? {}, today).filter((m) => used.includes(m.kind));
+    alerts.push(...rateMissingAlerts(tenantId, today, missing.map((m) => ({ ...m, name: RATE_NAMES[m.kind] }))));
   }
   const items: PlannedOutboxItem[] = [
     ...actions.map((a) => ({
@@ -138,5 +143,20 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
 export async function previewConnection(sql: Sql, tenantId: string, connectionId: string, days: number, now: Date = new Date()): Promise<{ today: string; days: PreviewDay[] }> {
   const facts = await loadFacts(sql, tenantId, connectionId);
   const today = dateInZone(now, facts.tenant.timeZone);
-  return { today, days: await preview({ ...(await evaluationInput(sql, facts, today)), days }) };
+  const out = await preview({ ...(await evaluationInput(sql, facts, today)), days });
+  // What the outbox already holds for customers goes out first: shown on its send day, today at the earliest, so the
+  // preview a user reviews before switching sending on lists everything that would leave.
+  const waiting = await listOutbox(sql, tenantId, { connectionId, states: ['planned', 'sending'] });
+  const byDate = new Map(out.map((d) => [d.date, d]));
+  for (const item of waiting) {
+    const parsed = PlannedActionSchema.safeParse(item.payload);
+    // What the executor would cancel on sending (a courtesy note past its due date) is not shown as leaving.
+    if (!parsed.success || !DUNNING_CHANNELS.has(parsed.data.channel) || untimely(parsed.data, today)) continue;
+    const due = dateInZone(item.dueAt, facts.tenant.timeZone);
+    const date = due < today ? today : due;
+    let day = byDate.get(date);
+    if (!day) byDate.set(date, (day = { date, actions: [], held: [] }));
+    (day.alreadyPlanned ??= []).push(parsed.data);
+  }
+  return { today, days: [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date)) };
 }

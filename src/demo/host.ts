@@ -27,11 +27,11 @@ export interface DemoHost {
   close(): Promise<void>;
 }
 
-/** A stable default port per provider name (54400–54499), so demo companies are found again after a restart. */
-export function defaultDemoPort(provider: string): number {
+/** A stable default port per provider name (in the 100 ports from `from`), so demo companies are found again after a restart. */
+export function defaultDemoPort(provider: string, from = 54400): number {
   let h = 0;
   for (const ch of provider) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return 54400 + (h % 100);
+  return from + (h % 100);
 }
 
 async function answering(url: string): Promise<boolean> {
@@ -118,4 +118,39 @@ export async function hostDemosFor(home: string, connections: readonly Pick<Conn
   return async () => {
     for (const h of hosts) await h.close();
   };
+}
+
+/**
+ * The demo companies a long-running process serves: those it found at start-up and those connected since (from the
+ * pages, the API or another process), adopted as they appear, so a demo connected from the page syncs at once.
+ */
+export class DemoHosts {
+  readonly #hosts = new Map<number, DemoHost>();
+  constructor(
+    private readonly home: string,
+    private readonly source: SimulatorSource,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** Serves every demo company among `connections` not served yet; returns how many it started. */
+  async adopt(connections: readonly Pick<Connection, 'settings'>[]): Promise<number> {
+    let started = 0;
+    for (const c of connections) {
+      const d = demoSettingsOf(c);
+      if (!d || this.#hosts.has(d.port)) continue;
+      try {
+        this.#hosts.set(d.port, await hostDemo(this.home, d, this.source, this.log));
+        started++;
+      } catch (err) {
+        // One demo company that cannot be served must not stop the service; its syncs fail with the reason.
+        this.log(`Demo ${d.provider} company not served: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return started;
+  }
+
+  async close(): Promise<void> {
+    for (const h of this.#hosts.values()) await h.close();
+    this.#hosts.clear();
+  }
 }

@@ -18,21 +18,21 @@ export interface RateHttpOptions {
 
 export interface RateHttp {
   /** The body as text, or null when the publisher says there is no data for the query (HTTP 404). */
-  get(publisher: string, url: string, params: Record<string, string>, accept: string): Promise<string | null>;
+  get(publisher: string, url: string, params: Record<string, string>, accept: string, headers?: Record<string, string>): Promise<string | null>;
 }
 
 export function createRateHttp(options: RateHttpOptions = {}, instance: AxiosInstance = axios.create()): RateHttp {
   const retries = options.retries ?? 2;
   const backoff = options.backoffMs ?? ((n: number) => 500 * 2 ** (n - 1));
   return {
-    async get(publisher, url, params, accept) {
+    async get(publisher, url, params, accept, headers = {}) {
       let last = '';
       for (let attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, backoff(attempt)));
         try {
           const res = await instance.get<string>(url, {
             params,
-            headers: { accept, 'user-agent': 'relance (reference-rate refresh)' },
+            headers: { ...headers, accept, 'user-agent': 'relance (reference-rate refresh)' },
             timeout: options.timeoutMs ?? 15_000,
             responseType: 'text',
             transformResponse: (x: unknown) => x,

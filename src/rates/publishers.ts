@@ -2,8 +2,22 @@
 import { z } from 'zod';
 import { addDays } from '../model/index.js';
 
-export const RATE_KINDS = ['ecb_mro', 'uk_bank_rate', 'de_basiszinssatz'] as const;
+/**
+ * The French taux de l'intérêt légal is two rates per semester (CMF L313-2): `fr_legal_other` for "tous les autres
+ * cas" (a business creditor, what the penalty engine reads) and `fr_legal_individual` for creditors who are natural
+ * persons not acting for professional needs.
+ */
+export const RATE_KINDS = ['ecb_mro', 'uk_bank_rate', 'de_basiszinssatz', 'fr_legal_other', 'fr_legal_individual'] as const;
 export type RateKind = (typeof RATE_KINDS)[number];
+
+/** Each rate in the team's words (alerts, logs); the pages have their own in src/http/ui/i18n.ts. */
+export const RATE_NAMES: Record<RateKind, string> = {
+  ecb_mro: 'ECB main refinancing rate',
+  uk_bank_rate: 'Bank of England Bank Rate',
+  de_basiszinssatz: 'German Basiszinssatz',
+  fr_legal_other: 'French taux de l’intérêt légal (business creditors, "autres cas")',
+  fr_legal_individual: 'French taux de l’intérêt légal (creditors who are private individuals)',
+};
 
 /** One dated value as the publisher answered it; value is a percent as a decimal string. */
 export interface Observation {
@@ -11,6 +25,7 @@ export interface Observation {
   value: string;
 }
 
+/** A publisher of one change-point or periodic series, read by the law's anchor day (src/rates/rule.ts). */
 export interface Publisher {
   kind: RateKind;
   name: string;
@@ -38,8 +53,8 @@ export class MalformedAnswer extends Error {
   }
 }
 
-const Percent = z.string().regex(/^-?\d{1,2}(\.\d{1,6})?$/, 'is not a percent such as 2.15');
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date YYYY-MM-DD');
+export const Percent = z.string().regex(/^-?\d{1,2}(\.\d{1,6})?$/, 'is not a percent such as 2.15');
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date YYYY-MM-DD');
 
 /** Splits simple CSV (no quoted commas in the fields we read; quotes around a field are removed). */
 function csvRows(body: string): string[][] {

@@ -141,31 +141,32 @@ export function brokenPromiseAlert(tenantId: string, today: string, p: Pause, cu
   };
 }
 
-/** Reference rates the penalty engine reads per jurisdiction (FR and EU: the ECB MRO). */
-const RATE_OF: Record<string, string> = { FR: 'ecb_mro', EU: 'ecb_mro', UK: 'uk_bank_rate', DE: 'de_basiszinssatz' };
-
 /** Who a reference-rate alert concerns: every customer of the tenant, not one. */
 export const ALL_CUSTOMERS = '*';
 
 /**
- * One alert per missing rate and half-year (not per invoice) for a tenant whose policy states penalties in that
- * jurisdiction: penalty steps wait with RATE_MISSING meanwhile, and go out once the rate is fetched.
+ * One alert per missing rate and half-year (not per invoice), for the rates the tenant's policy reads (the caller
+ * passes only those, src/rates/staleness.ts ratesUsedBy): penalty steps wait with RATE_MISSING meanwhile, and go out
+ * once the rate is fetched. `name` is the rate in the team's words.
  */
-export function rateMissingAlerts(tenantId: string, today: string, jurisdiction: string | null, missing: ReadonlyArray<{ kind: string; period: string; message: string }>): Alert[] {
-  const kind = jurisdiction ? RATE_OF[jurisdiction] : undefined;
-  return missing
-    .filter((m) => m.kind === kind)
-    .map((m) => ({
-      key: alertKey(tenantId, 'rate_missing', m.kind, m.period),
-      tenantId,
-      kind: 'rate_missing' as const,
-      severity: 'warning' as const,
-      raisedOn: today,
-      customerExternalId: ALL_CUSTOMERS,
-      message: `Penalties wait: the ${m.kind} reference rate for ${m.period} is not known yet (${m.message}). Reminders that state penalties are held until it is fetched, then go out with the right figures.`,
-      data: { rate: m.kind, period: m.period },
-    }));
+export function rateMissingAlerts(tenantId: string, today: string, missing: ReadonlyArray<{ kind: string; name: string; period: string; message: string }>): Alert[] {
+  return missing.map((m) => ({
+    key: alertKey(tenantId, 'rate_missing', m.kind, m.period),
+    tenantId,
+    kind: 'rate_missing' as const,
+    severity: 'warning' as const,
+    raisedOn: today,
+    customerExternalId: ALL_CUSTOMERS,
+    message: `Penalties wait: the ${m.name} for ${halfYearWords(m.period)} is not known yet (${m.message}). Reminders that state penalties are held until it is fetched, then go out with the right figures.`,
+    data: { rate: m.kind, period: m.period },
+  }));
 }
+
+/** "2026-H2" as "the second half of 2026". */
+const halfYearWords = (period: string): string => {
+  const m = /^(\d{4})-H([12])$/.exec(period);
+  return m ? `the ${m[2] === '1' ? 'first' : 'second'} half of ${m[1]}` : period;
+};
 
 /** A publisher offered a different value for a period already stored: the stored value is kept, a person decides. */
 export function rateRevisedAlert(tenantId: string, today: string, r: { kind: string; period: string; storedValue: string; offeredValue: string; sourceUrl: string }): Alert {

@@ -408,21 +408,23 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     const rule = i.eInvoicing ? einvoicing(i) : null;
     return rule === null ? i.amountDue : 'hold' in rule ? null : rule.amountDue;
   };
-  if (grouped) {
-    for (const g of new Set(items.map((i) => groupKey(i.invoice)))) {
-      const [cust, cur] = g.split('\u0000') as [string, string];
-      let t = new Dec(0);
-      for (const i of index.byCustomer.get(cust) ?? []) {
-        const a = i.currency === cur ? listedAmount(i) : null;
-        if (a !== null) t = t.plus(a);
-      }
-      groupTotals.set(g, t);
+  // Summed on first use: only the groups with an invoice at a step today need their total.
+  const groupTotal = (g: string): Dec => {
+    let t = groupTotals.get(g);
+    if (t) return t;
+    const [cust, cur] = g.split('\u0000') as [string, string];
+    t = new Dec(0);
+    for (const i of index.byCustomer.get(cust) ?? []) {
+      const a = i.currency === cur ? listedAmount(i) : null;
+      if (a !== null) t = t.plus(a);
     }
-  }
+    groupTotals.set(g, t);
+    return t;
+  };
   // An invoice reaching a step before it is overdue (a courtesy reminder) is listed as well; siblings in the same
   // case are not counted here, so the figure checked never exceeds the one the action prints.
   const groupedAmount = (item: Dunnable): Dec => {
-    const t = groupTotals.get(groupKey(item.invoice)) ?? new Dec(0);
+    const t = groupTotal(groupKey(item.invoice));
     return listedAmount(item.invoice) !== null ? t : t.plus(item.amountDue);
   };
 
@@ -724,6 +726,17 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
     }
   }
   return { kept: kept.filter((c) => !over.has(c)), deferred };
+}
+
+/**
+ * Why a planned action is no longer timely on `today`, or null: a reminder written before the due date ("your invoice
+ * falls due on…") that did not go out before it (sending was off) would now say something untrue.
+ */
+export function untimely(action: Pick<PlannedAction, 'invoices'>, today: string): string | null {
+  const lines = action.invoices.filter((l) => l.triggered);
+  if (lines.length === 0 || !lines.every((l) => l.daysPastDue < 0)) return null;
+  const passed = lines.find((l) => l.dueDate < today);
+  return passed ? `a reminder written before the due date (${passed.dueDate}) is no longer timely` : null;
 }
 
 /** A reminder before the due date (a courtesy note): it neither waits for quiet days nor starts them. */

@@ -109,7 +109,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
           segmentedByHalfYear: true,
           rateFor: (d) => {
             const h = halfYearOf(d);
-            const tl = new Dec(frTauxLegal(h, creditor));
+            const tl = new Dec(frTauxLegal(h, creditor, input.rates));
             return { rate: tl, reference: tl, margin: ZERO, period: h };
           },
           compensation: none,
@@ -123,7 +123,7 @@ function regimeFor(input: PenaltyInput, warnings: string[]): Regime {
           segmentedByHalfYear: true,
           rateFor: (d) => {
             const h = halfYearOf(d);
-            const floor = new Dec(frTauxLegal(h, 'business')).times(3);
+            const floor = new Dec(frTauxLegal(h, 'business', input.rates)).times(3);
             if (contract.lt(floor)) {
               const w = `CONTRACT_RATE_BELOW_FLOOR: ${pct(contract)} % is below 3 × taux légal = ${pct(floor)} % in ${h}; the floor applies (L441-10 II)`;
               if (!warnings.includes(w)) warnings.push(w);

@@ -7,6 +7,8 @@ import type { Policy } from './policy.js';
 export interface PreviewDay {
   date: string;
   actions: PlannedAction[];
+  /** Planned before today and still in the outbox (sending off, a retry, today's send window): they go out first. */
+  alreadyPlanned?: PlannedAction[];
   /** What waits that day and why (an escalation waiting for its predecessor, an e-invoicing hold, a rollover), each said once. */
   held: Held[];
 }

@@ -122,6 +122,9 @@ export interface RateBook {
   ecbMro?: Readonly<Record<string, string>>;
   ukBankRate?: Readonly<Record<string, string>>;
   deBasiszinssatz?: Readonly<Record<string, string>>;
+  /** French taux légal per semester as published for it: "tous les autres cas", and creditors who are individuals. */
+  frLegalOther?: Readonly<Record<string, string>>;
+  frLegalIndividual?: Readonly<Record<string, string>>;
 }
 
 /** ECB MRO rate in force on `date`. */
@@ -151,10 +154,12 @@ export function ecbMroForHalf(half: string, book?: RateBook): string {
   }
 }
 
-export function frTauxLegal(half: string, creditor: 'business' | 'consumer'): string {
-  const row = FR_TAUX_LEGAL[half] ?? ADDED_RATES.frTauxLegal[half];
-  const rate = row ? (creditor === 'business' ? row[0] : row[1]) : null;
-  if (!rate) throw new RateMissing(`French taux légal (${creditor === 'business' ? 'autres cas' : 'particuliers'})`, half, 'add the semester arrêté to FR_TAUX_LEGAL');
+/** The taux légal for the creditor's category: RATES_FILE, then the Banque de France's (fetched), then the shipped table. */
+export function frTauxLegal(half: string, creditor: 'business' | 'consumer', book?: RateBook): string {
+  const pick = (row: readonly [string, string | null] | undefined) => (row ? (creditor === 'business' ? row[0] : row[1]) : null);
+  const fetched = creditor === 'business' ? book?.frLegalOther?.[half] : book?.frLegalIndividual?.[half];
+  const rate = pick(ADDED_RATES.frTauxLegal[half]) ?? fetched ?? pick(FR_TAUX_LEGAL[half]);
+  if (!rate) throw new RateMissing(`French taux légal (${creditor === 'business' ? 'autres cas' : 'particuliers'})`, half, 'set RATES_BDF_API_KEY to fetch it from the Banque de France, or add the semester arrêté to the RATES_FILE (frTauxLegal)');
   return rate;
 }
 

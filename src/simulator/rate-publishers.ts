@@ -1,22 +1,38 @@
-// Simulators of the reference-rate publishers (ECB Data Portal, Bank of England database, Bundesbank API) as msw handlers, for tests and the demo.
+// Simulators of the reference-rate publishers (ECB Data Portal, Bank of England database, Bundesbank API, Banque de France Webstat) as msw handlers, for tests and the demo.
 // Written from the publishers' documentation (see src/rates/publishers.ts for the URLs). The values after the shipped
 // table (marked SIMULATED) are invented for the demo and tests: they are not real decisions.
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import { addDays } from '../model/index.js';
+import { BDF_DEFAULT_SERIES } from '../rates/bdf.js';
 import type { RateKind } from '../rates/publishers.js';
+import { FR_TAUX_LEGAL, halfYearBounds } from '../rules/rate-tables.js';
 import { serveHandlers } from './serve.js';
 
 export type PublisherFault = 'down' | 'malformed' | 'timeout';
+
+/** The rates published as change points or periodic series (the Banque de France's taux légal is per semester, below). */
+type SeriesKind = Exclude<RateKind, 'fr_legal_other' | 'fr_legal_individual'>;
+/** Fault and request counters: one per series publisher, and `bdf` for the Banque de France. */
+type PublisherId = SeriesKind | 'bdf';
+
+/** One semester's arrêté as the Banque de France publishes it: both rates, and the day they appear. */
+export interface LegalSemester {
+  period: string;
+  other: string;
+  individual: string;
+  publishedOn: string;
+}
 
 export interface RatePublisherOptions {
   /** The simulated publisher's today: nothing after it is published. */
   today: string;
   /** Change points per rate (effective date, percent); defaults below. */
-  changes?: Partial<Record<RateKind, Array<readonly [string, string]>>>;
+  changes?: Partial<Record<SeriesKind, Array<readonly [string, string]>>>;
+  legal?: LegalSemester[];
 }
 
 /** Change points: the shipped history, then SIMULATED values for the half-years after it. */
-export const SIMULATED_CHANGES: Record<RateKind, Array<readonly [string, string]>> = {
+export const SIMULATED_CHANGES: Record<SeriesKind, Array<readonly [string, string]>> = {
   ecb_mro: [
     ['2024-12-18', '3.15'],
     ['2025-02-05', '2.90'],
@@ -38,12 +54,32 @@ export const SIMULATED_CHANGES: Record<RateKind, Array<readonly [string, string]
   ],
 };
 
+/**
+ * The taux légal per semester: the shipped table (published about a week before the semester, as the arrêtés are),
+ * then SIMULATED values for 2026-H2, which are invented, not the real arrêté.
+ */
+export const SIMULATED_LEGAL: LegalSemester[] = [
+  ...Object.entries(FR_TAUX_LEGAL)
+    .filter(([, [, individual]]) => individual !== null)
+    .map(([period, [other, individual]]) => ({ period, other, individual: individual as string, publishedOn: addDays(halfYearBounds(period).start, -7) })),
+  { period: '2026-H2', other: '2.71', individual: '6.58', publishedOn: '2026-06-24' }, // SIMULATED
+];
+
+/** The key the simulated Webstat accepts (any other is refused with 401, as a wrong key would be). */
+export const SIMULATED_BDF_KEY = 'simulated-webstat-key';
+
 export interface RatePublisherSimulator {
   handlers: RequestHandler[];
   /** Environment that points the fetchers at this simulator. */
   env: Record<string, string>;
   /** Mutable: tests move the clock, revise values and inject faults. */
-  state: { today: string; changes: Record<RateKind, Array<readonly [string, string]>>; faults: Partial<Record<RateKind, PublisherFault>>; requests: Record<RateKind, number> };
+  state: {
+    today: string;
+    changes: Record<SeriesKind, Array<readonly [string, string]>>;
+    legal: LegalSemester[];
+    faults: Partial<Record<PublisherId, PublisherFault>>;
+    requests: Record<PublisherId, number>;
+  };
 }
 
 function valueOn(changes: ReadonlyArray<readonly [string, string]>, date: string): string | null {
@@ -64,11 +100,12 @@ const isWeekend = (d: string) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getU
 export function createRatePublishers(origin: string, options: RatePublisherOptions): RatePublisherSimulator {
   const state: RatePublisherSimulator['state'] = {
     today: options.today,
-    changes: { ...SIMULATED_CHANGES, ...options.changes } as Record<RateKind, Array<readonly [string, string]>>,
+    changes: { ...SIMULATED_CHANGES, ...options.changes } as Record<SeriesKind, Array<readonly [string, string]>>,
+    legal: structuredClone(options.legal ?? SIMULATED_LEGAL),
     faults: {},
-    requests: { ecb_mro: 0, uk_bank_rate: 0, de_basiszinssatz: 0 },
+    requests: { ecb_mro: 0, uk_bank_rate: 0, de_basiszinssatz: 0, bdf: 0 },
   };
-  const fault = (kind: RateKind): Response | null => {
+  const fault = (kind: PublisherId): Response | null => {
     state.requests[kind]++;
     const f = state.faults[kind];
     if (f === 'down') return new HttpResponse('Service unavailable', { status: 503 });
@@ -121,13 +158,45 @@ export function createRatePublishers(origin: string, options: RatePublisherOptio
     return csv(lines.join('\n') + '\n');
   });
 
+  // Banque de France Webstat (Opendatasoft Explore v2.1 export, see src/rates/bdf.ts for the sources and what is
+  // UNCONFIRMED): the key in `Authorization: Apikey …`, an ODSQL `where` naming the series and a start date, and a
+  // JSON array of observation records, empty when nothing matches (a semester not yet published).
+  const odsError = (status: number, error_code: string, message: string) => HttpResponse.json({ error_code, message }, { status });
+  const bdf = http.get(`${origin}/bdf/api/explore/v2.1/catalog/datasets/observations/exports/json`, ({ request }) => {
+    if (request.headers.get('authorization') !== `Apikey ${SIMULATED_BDF_KEY}`) return odsError(401, 'InvalidAPIKey', 'The API key is missing or invalid.');
+    const f = fault('bdf');
+    if (f) return f;
+    const where = new URL(request.url).searchParams.get('where') ?? '';
+    const keys = /series_key IN \("([^"]+)", "([^"]+)"\)/.exec(where);
+    const since = /time_period_start >= date'(\d{4}-\d{2}-\d{2})'/.exec(where);
+    if (!keys || !since) return odsError(400, 'ODSQLError', `Invalid where clause: ${where}`);
+    const wanted = new Set([keys[1], keys[2]]);
+    const rows: Record<string, unknown>[] = [];
+    for (const s of [...state.legal].sort((a, b) => a.period.localeCompare(b.period))) {
+      const { start, end } = halfYearBounds(s.period);
+      if (s.publishedOn > state.today || start < (since[1] as string)) continue;
+      for (const [series, value, title] of [
+        [BDF_DEFAULT_SERIES.fr_legal_other, s.other, 'Taux de l’intérêt légal - tous les autres cas'],
+        [BDF_DEFAULT_SERIES.fr_legal_individual, s.individual, 'Taux de l’intérêt légal - créances des personnes physiques n’agissant pas pour des besoins professionnels'],
+      ] as const) {
+        if (!wanted.has(series)) continue;
+        rows.push({ dataset_id: 'FM', series_key: series, title_fr: title, time_period: s.period.replace('-H', '-S'), time_period_start: start, time_period_end: end, obs_value: Number(value), obs_status: 'A', updated_at: `${s.publishedOn}T08:00:00+00:00` });
+      }
+    }
+    // A malformed answer: every record fine but the latest one's value, so storing "what could be read" would be a partial write.
+    if (state.faults.bdf === 'malformed' && rows.length) rows[rows.length - 1] = { ...rows[rows.length - 1], obs_value: 'n.d.' };
+    return HttpResponse.json(rows);
+  });
+
   return {
-    handlers: [ecb, boe, bundesbank],
+    handlers: [ecb, boe, bundesbank, bdf],
     state,
     env: {
       RATES_ECB_URL: `${origin}/ecb/service/data/FM/D.U2.EUR.4F.KR.MRR_FR.LEV`,
       RATES_BOE_URL: `${origin}/boe/boeapps/database/_iadb-fromshowcolumns.asp`,
       RATES_BUNDESBANK_URL: `${origin}/bundesbank/rest/data/BBIN1/M.DE.BBK.BBKBAS2.EUR.ME`,
+      RATES_BDF_URL: `${origin}/bdf/api/explore/v2.1/catalog/datasets/observations/exports/json`,
+      RATES_BDF_API_KEY: SIMULATED_BDF_KEY,
     },
   };
 }

@@ -60,10 +60,11 @@ export async function transition(
   return res.count === 1;
 }
 
-export async function listOutbox(sql: Sql, tenantId: string, opts: { states?: OutboxState[]; dueBefore?: Date; limit?: number } = {}): Promise<OutboxItem[]> {
+export async function listOutbox(sql: Sql, tenantId: string, opts: { states?: OutboxState[]; dueBefore?: Date; limit?: number; connectionId?: string } = {}): Promise<OutboxItem[]> {
   const rows = await sql<{ id: string; idempotency_key: string; kind: string; due_at: Date; payload: unknown; state: OutboxState; attempts: number; last_error: string | null; result: unknown }[]>`
     select id::text, idempotency_key, kind, due_at, payload, state, attempts, last_error, result from outbox
     where tenant_id = ${tenantId}
+      and (${opts.connectionId ?? null}::uuid is null or connection_id = ${opts.connectionId ?? null}::uuid)
       and (${opts.states ?? null}::text[] is null or state = any(${opts.states ?? null}::text[]))
       and (${opts.dueBefore ?? null}::timestamptz is null or due_at <= ${opts.dueBefore ?? null}::timestamptz)
     order by due_at, id limit ${opts.limit ?? 1000}`;

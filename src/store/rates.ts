@@ -31,8 +31,8 @@ export async function listStoredRates(sql: Sql): Promise<StoredRate[]> {
 
 /** The stored rates as the value the penalty engine takes. */
 export async function loadRateBook(sql: Sql): Promise<RateBook> {
-  const book = { ecbMro: {} as Record<string, string>, ukBankRate: {} as Record<string, string>, deBasiszinssatz: {} as Record<string, string> };
-  const field = { ecb_mro: book.ecbMro, uk_bank_rate: book.ukBankRate, de_basiszinssatz: book.deBasiszinssatz } as const;
+  const book = { ecbMro: {} as Record<string, string>, ukBankRate: {} as Record<string, string>, deBasiszinssatz: {} as Record<string, string>, frLegalOther: {} as Record<string, string>, frLegalIndividual: {} as Record<string, string> };
+  const field = { ecb_mro: book.ecbMro, uk_bank_rate: book.ukBankRate, de_basiszinssatz: book.deBasiszinssatz, fr_legal_other: book.frLegalOther, fr_legal_individual: book.frLegalIndividual } as const;
   for (const r of await listStoredRates(sql)) field[r.kind][r.period] = r.value;
   return book;
 }
@@ -42,25 +42,38 @@ export async function loadRateBook(sql: Sql): Promise<RateBook> {
  * offered is recorded as a revision (once per offered value) and returned, so the caller logs and alerts it.
  */
 export async function storeRates(sql: Sql, kind: RateKind, sourceUrl: string, rates: readonly PeriodRate[]): Promise<{ inserted: string[]; revisions: RateRevision[] }> {
-  if (rates.length === 0) return { inserted: [], revisions: [] };
+  const [one] = await storeRateSets(sql, sourceUrl, [{ kind, rates }]);
+  return one ?? { inserted: [], revisions: [] };
+}
+
+/** Several rates from one answer (the two French taux légal of an arrêté) in one transaction: all or nothing. */
+export async function storeRateSets(sql: Sql, sourceUrl: string, sets: ReadonlyArray<{ kind: RateKind; rates: readonly PeriodRate[] }>): Promise<Array<{ inserted: string[]; revisions: RateRevision[] }>> {
+  if (sets.every((s) => s.rates.length === 0)) return sets.map(() => ({ inserted: [], revisions: [] }));
   return sql.begin(async (tx) => {
-    const existing = new Map(
-      (await tx<{ period: string; value: string }[]>`select period, value from reference_rates where kind = ${kind} and period in ${tx(rates.map((r) => r.period))} for update`).map((r) => [r.period, r.value]),
-    );
-    const fresh = rates.filter((r) => !existing.has(r.period));
-    const differing = rates.filter((r) => existing.has(r.period) && existing.get(r.period) !== r.value);
-    let inserted: string[] = [];
-    if (fresh.length) {
-      const rows = fresh.map((r) => ({ kind, period: r.period, value: r.value, effective_on: r.effectiveOn, published_on: r.publishedOn, source_url: sourceUrl }));
-      inserted = (await tx<{ period: string }[]>`insert into reference_rates ${tx(rows)} on conflict (kind, period) do nothing returning period`).map((r) => r.period);
-    }
-    let revisions: RateRevision[] = [];
-    if (differing.length) {
-      const rows = differing.map((r) => ({ kind, period: r.period, stored_value: existing.get(r.period) as string, offered_value: r.value, source_url: sourceUrl }));
-      const added = await tx<{ period: string; stored_value: string; offered_value: string }[]>`
-        insert into reference_rate_revisions ${tx(rows)} on conflict (kind, period, offered_value) do nothing returning period, stored_value, offered_value`;
-      revisions = added.map((r) => ({ kind, period: r.period, storedValue: r.stored_value, offeredValue: r.offered_value, sourceUrl }));
-    }
-    return { inserted, revisions };
+    const out: Array<{ inserted: string[]; revisions: RateRevision[] }> = [];
+    for (const { kind, rates } of sets) out.push(await storeIn(tx as unknown as Sql, kind, sourceUrl, rates));
+    return out;
   });
+}
+
+async function storeIn(tx: Sql, kind: RateKind, sourceUrl: string, rates: readonly PeriodRate[]): Promise<{ inserted: string[]; revisions: RateRevision[] }> {
+  if (rates.length === 0) return { inserted: [], revisions: [] };
+  const existing = new Map(
+    (await tx<{ period: string; value: string }[]>`select period, value from reference_rates where kind = ${kind} and period in ${tx(rates.map((r) => r.period))} for update`).map((r) => [r.period, r.value]),
+  );
+  const fresh = rates.filter((r) => !existing.has(r.period));
+  const differing = rates.filter((r) => existing.has(r.period) && existing.get(r.period) !== r.value);
+  let inserted: string[] = [];
+  if (fresh.length) {
+    const rows = fresh.map((r) => ({ kind, period: r.period, value: r.value, effective_on: r.effectiveOn, published_on: r.publishedOn, source_url: sourceUrl }));
+    inserted = (await tx<{ period: string }[]>`insert into reference_rates ${tx(rows)} on conflict (kind, period) do nothing returning period`).map((r) => r.period);
+  }
+  let revisions: RateRevision[] = [];
+  if (differing.length) {
+    const rows = differing.map((r) => ({ kind, period: r.period, stored_value: existing.get(r.period) as string, offered_value: r.value, source_url: sourceUrl }));
+    const added = await tx<{ period: string; stored_value: string; offered_value: string }[]>`
+      insert into reference_rate_revisions ${tx(rows)} on conflict (kind, period, offered_value) do nothing returning period, stored_value, offered_value`;
+    revisions = added.map((r) => ({ kind, period: r.period, storedValue: r.stored_value, offeredValue: r.offered_value, sourceUrl }));
+  }
+  return { inserted, revisions };
 }

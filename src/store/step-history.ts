@@ -38,7 +38,7 @@ const LETTER_FALLBACK = '|letter';
 const revisionOf = (key: string): number => Number(/\|r(\d+)$/.exec(key)?.[1] ?? 0);
 
 /** Pure: folds outbox rows into the engine's view. Exported for tests. */
-export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, preDueSteps: ReadonlySet<string> = new Set()): StepHistory {
+export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, preDueSteps: ReadonlySet<string> = new Set(), today?: string): StepHistory {
   const lastContact = new Map<string, string>();
   const planned = new Set<string>();
   const history = new Map<string, StepRecord>();
@@ -85,7 +85,10 @@ export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, pr
     if (rec) for (const k of keys) if (better(rec, history.get(unversioned(k)))) history.set(unversioned(k), rec);
     if (r.state === 'failed' || !r.customer) continue;
     const on = r.state === 'sent' ? day(r.updatedAt) : day(r.dueAt);
-    if (!(r.stepId && preDueSteps.has(r.stepId)) && (lastContact.get(r.customer) ?? '') < on) lastContact.set(r.customer, on);
+    // A message still waiting to go (sending off, a retry) counts as going today: nothing new is planned for that
+    // customer until it is out and the quiet days after it have passed, so switching sending on releases no pile.
+    const contact = r.state !== 'sent' && today && on < today ? today : on;
+    if (!(r.stepId && preDueSteps.has(r.stepId)) && (lastContact.get(r.customer) ?? '') < contact) lastContact.set(r.customer, contact);
     let l = load.get(on);
     if (!l) load.set(on, (l = { messages: 0, customers: new Set() }));
     l.customers.add(r.customer);
@@ -114,6 +117,7 @@ export async function stepHistory(sql: Sql, tenantId: string, connectionId: stri
     rows.map((r) => ({ key: r.key, covers: r.covers, kind: r.kind, state: r.state, dueAt: r.due_at, updatedAt: r.updated_at, lastError: r.last_error, customer: r.customer, stepId: r.step, bounced: r.state === 'sent' && r.kind === 'email' ? r.bounced : null })),
     timeZone,
     preDueSteps,
+    today,
   );
   for (const d of [...folded.load.keys()]) if (d < addDays(today, -1)) folded.load.delete(d);
   return folded;

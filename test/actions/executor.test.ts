@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { useDatabase } from '../support/db.js';
 import { NOW, credit, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { switchSendingOn } from '../support/sending.js';
 
 const sql = useDatabase();
 let sink: SmtpSink;
@@ -131,6 +132,18 @@ describe('freshness', () => {
     const [row] = await outboxRows(sql, s.tenantId);
     expect(row).toMatchObject({ state: 'cancelled', last_error: 'invoice F-fp was paid since planning' });
     expect((await listActivity(sql, s.tenantId, { invoiceExternalId: 'fp' }))[0]).toMatchObject({ kind: 'cancelled', reason: 'invoice F-fp was paid since planning' });
+  });
+
+  it('cancels a courtesy note that did not go out before the due date (sending was off), and sends nothing', async () => {
+    // Due Wed 18 Mar: the courtesy note (D-3) is planned on Mon 16 Mar; sending stays off until Thu 19 Mar.
+    const s = await seed(sql, { customers: [customer('ct', { email: 'courtesy@client.example' })], invoices: [invoice('ct1', 'ct', { dueDate: '2026-03-18' })], sending: false });
+    const run = await plan(sql, s);
+    expect(run.keys).toEqual([expect.stringContaining('|courtesy|')]);
+    await switchSendingOn(sql, s.tenantId, s.connectionId);
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, new Date('2026-03-19T10:00:00Z'))).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(mine('courtesy@client.example')).toHaveLength(0);
+    const row = (await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === run.keys[0]);
+    expect(row).toMatchObject({ state: 'cancelled', last_error: 'a reminder written before the due date (2026-03-18) is no longer timely' });
   });
 
   it('names the change when the amount or due date moved', () => {

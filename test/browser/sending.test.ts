@@ -1,77 +1,41 @@
 // The sending switch in Debian's Chromium (playwright-core): a new demo company shows "sending is off" on connections,
 // dashboard and preview, in English and French, on a desktop and a phone; the switch beside the preview turns it on.
 // Screenshots go to test-artifacts/screenshots/sending-*.png.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listActivity } from '../../src/store/activity.js';
 import { getSending, sendingActionKey } from '../../src/store/sending.js';
 import { createTenant } from '../../src/store/tenants.js';
 import { useDatabase } from '../support/db.js';
-import { freePort } from '../support/free-port.js';
+import { ADMIN, SIZES, shoot as shootAs, signInAndCreateCompany, startWalk, type Walk } from './harness.js';
 
 const sql = useDatabase();
-const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
-const ADMIN = { email: 'admin@example.com', password: 'a long enough password' };
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const EN_BANNER = 'Sending is off — review the next 30 days, then turn it on';
 const FR_BANNER = "L'envoi est désactivé — vérifiez les 30 prochains jours, puis activez-le";
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** English words our own French text must never contain (customer names from the demo data are not ours to translate). */
 const ENGLISH = /\b(sending|send|turn|on|off|review|next|days|then|waiting|due|now|email|letter|task|step|past|before|today|alerts?|the|and|of|by|since|call|reliable|watch|bad)\b/i;
 
-let server: ChildProcess;
+let walk: Walk;
 let browser: Browser;
 let base = '';
 const created: string[] = [];
 const POLL = { timeout: 15_000 };
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   // Two neighbours so sign-in lands on the company picker whatever other files have created.
   for (const name of ['Sending walk neighbour A', 'Sending walk neighbour B']) created.push((await createTenant(sql, { name })).id);
-  const port = await freePort();
-  const demoPorts = { quickbooks: await freePort(), xero: await freePort() };
-  const home = mkdtempSync(join(tmpdir(), 'relance-browser-sending-'));
-  server = spawn(process.execPath, ['bin/run-ts.mjs', 'test/browser/serve-ui.ts'], {
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), PORT: String(port), RELANCE_HOME: home, DEMO_PORTS: JSON.stringify(demoPorts), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DEMO_INVOICES: '40' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
-    server.once('exit', (code) => reject(new Error(`UI server exited (${code}): ${log}`)));
-  });
-  base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  walk = await startWalk({ DEMO_INVOICES: '40' });
+  ({ base, browser } = walk);
 });
 
 afterAll(async () => {
   if (created.length) await sql`delete from tenants where id = any(${created})`;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await walk?.close();
 });
 
-/** Full-page screenshots at desktop and phone size, plus the phone's first screen; back to desktop after. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [size, viewport] of Object.entries(SIZES)) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: join(SHOTS, `sending-${name}-${size}.png`), fullPage: true });
-  }
-  await page.screenshot({ path: join(SHOTS, `sending-${name}-phone-fold.png`) });
-  await page.setViewportSize(SIZES.desktop);
-}
+/** Screenshots named `sending-*`. */
+const shoot = (page: Page, name: string) => shootAs(page, `sending-${name}`);
 
 /** On a phone: nothing wider than the screen, and the element fully on it. */
 async function fitsPhone(page: Page, selector: string): Promise<void> {
@@ -97,14 +61,7 @@ describe('the sending switch in Chromium', () => {
     page.on('dialog', (d) => void (dialogs.push(d.message()), d.accept()));
 
     await page.goto(`${base}/signin`);
-    await page.fill('#email', ADMIN.email);
-    await page.fill('#password', ADMIN.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/tenants$/);
-    await page.fill('#tn', 'Fromagerie Sending Walk');
-    await page.selectOption('#tl', 'fr');
-    await page.click('form[action="/tenants"] button[type=submit]');
-    await page.waitForURL(/\/connections$/);
+    await signInAndCreateCompany(page, 'Fromagerie Sending Walk');
     const [tenant] = await sql<{ id: string }[]>`select id from tenants where name = 'Fromagerie Sending Walk' order by created_at desc limit 1`;
     created.push(tenant!.id);
     // No company yet: no banner.
@@ -120,7 +77,7 @@ describe('the sending switch in Chromium', () => {
     expect(await sql`select 1 from outbox where tenant_id = ${tenant!.id} and kind <> 'alert' and state <> 'planned'`).toHaveLength(0);
 
     expect(await bannerText(page)).toContain(EN_BANNER);
-    expect(await bannerText(page)).toContain(`QuickBooks Online · ${planned!.n} actions waiting`);
+    expect(await bannerText(page)).toContain(`QuickBooks Online · ${planned!.n} ${planned!.n === 1 ? 'action' : 'actions'} waiting`);
     await fitsPhone(page, '[data-sending="off"] a.button');
     expect(await page.locator('td[data-sending-state="off"]').innerText()).toBe('Off');
     await shoot(page, '01-connections-en');
@@ -143,7 +100,7 @@ describe('the sending switch in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent(), POLL).toBe('30 prochains jours');
     const fr = await bannerText(page);
     expect(fr).toContain(FR_BANNER);
-    expect(fr).toContain(`QuickBooks Online · ${planned!.n} actions en attente`);
+    expect(fr).toContain(`QuickBooks Online · ${planned!.n} ${planned!.n === 1 ? 'action' : 'actions'} en attente`);
     expect(fr.replace('QuickBooks Online', '')).not.toMatch(ENGLISH);
     expect(fr).not.toMatch(UUID);
     // What the preview itself writes (step, channel, why) is French too; the engine's English detail stays folded.

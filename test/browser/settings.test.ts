@@ -1,76 +1,34 @@
 // The settings pages in Debian's Chromium (playwright-core): sign in, connect the demo company, see invoices, edit the policy,
 // preview, open a dispute, view the dashboard; every page screenshotted at 1280×800 and 390×844 into test-artifacts/screenshots/.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPauses } from '../../src/store/pauses.js';
 import { createTenant } from '../../src/store/tenants.js';
 import { useDatabase } from '../support/db.js';
-import { freePort } from '../support/free-port.js';
+import { SIZES, shoot, signInAndCreateCompany, startWalk, type Walk } from './harness.js';
 
 const sql = useDatabase();
-const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
-const ADMIN = { email: 'admin@example.com', password: 'a long enough password' };
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
-
-let server: ChildProcess;
+let walk: Walk;
 let browser: Browser;
 let base = '';
 /** The tenants the walk creates: removed afterwards, so its demo connections do not linger in the shared test database. */
 const created: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   // Sign-in goes straight to the company when there is exactly one, and to the picker otherwise: two neighbours make
   // sure of the picker however far the other files (sharing this database) have got when this one starts.
   for (const name of ['Browser walk neighbour A', 'Browser walk neighbour B']) {
     created.push((await createTenant(sql, { name })).id);
   }
-  const port = await freePort();
-  const demoPorts = { quickbooks: await freePort(), xero: await freePort() };
-  const home = mkdtempSync(join(tmpdir(), 'relance-browser-'));
-  // Its own process through tsx, like the service: the demo company loads its simulator by dynamic import.
-  server = spawn(process.execPath, ['bin/run-ts.mjs', 'test/browser/serve-ui.ts'], {
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), PORT: String(port), RELANCE_HOME: home, DEMO_PORTS: JSON.stringify(demoPorts), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
-    server.once('exit', (code) => reject(new Error(`UI server exited (${code}): ${log}`)));
-  });
-  base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  walk = await startWalk();
+  ({ base, browser } = walk);
 });
 
 afterAll(async () => {
   // Other tests (e.g. `relance start` on DATABASE_URL) host the demo companies of every connection they find.
   if (created.length) await sql`delete from tenants where id = any(${created})`;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await walk?.close();
 });
-
-/** Screenshots the page at both sizes (full page) and the phone's first screen, then restores the desktop viewport. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [size, viewport] of Object.entries(SIZES)) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  // What a phone shows first, unscrolled: the full-page shots of long pages are too tall to judge at a glance.
-  await page.screenshot({ path: join(SHOTS, `${name}-phone-fold.png`) });
-  await page.setViewportSize(SIZES.desktop);
-}
 
 /** Follows a navigation link and waits for the page it leads to (locator counts do not wait by themselves). */
 async function go(page: Page, href: string): Promise<void> {
@@ -92,16 +50,7 @@ describe('settings pages in Chromium', () => {
     await page.goto(`${base}/`);
     expect(page.url()).toBe(`${base}/signin`);
     await shoot(page, '01-signin');
-    await page.fill('#email', ADMIN.email);
-    await page.fill('#password', ADMIN.password);
-    await page.click('button[type=submit]');
-
-    // The shared test database holds other tenants: the admin lands on the picker and creates a company.
-    await page.waitForURL(/\/tenants$/);
-    await page.fill('#tn', 'Atelier Lumière SARL');
-    await page.selectOption('#tl', 'fr');
-    await page.click('form[action="/tenants"] button[type=submit]');
-    await page.waitForURL(/\/connections$/);
+    await signInAndCreateCompany(page, 'Atelier Lumière SARL');
     const [tenant] = await sql<{ id: string }[]>`select id from tenants where name = 'Atelier Lumière SARL' order by created_at desc limit 1`;
     created.push(tenant!.id);
     await shoot(page, '02-tenants-connections-empty');

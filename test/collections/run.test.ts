@@ -61,10 +61,16 @@ describe('runEvaluation', () => {
       ['1', 'waiting: reminder-1 planned for 2026-11-24, not sent yet'],
       ['2', 'waiting: courtesy planned for 2026-11-24, not sent yet'],
     ]);
-    // The preview shows what follows once sending runs: what waits goes out today, the next steps keep their gaps.
+    // The preview shows what follows once sending runs: what waits goes out today, the next steps keep their gaps,
+    // and a customer written to today hears nothing more for the quiet days (7).
     const ahead = await previewConnection(sql, t.tenant.id, t.connection.id, 10, at('2026-12-01'));
-    expect(ahead.days.map((d) => [d.date, d.actions.map((a) => `${a.invoices.find((l) => l.triggered)?.externalId}:${a.stepId}`).join()])).toEqual([
-      ['2026-12-07', '1:reminder-2,2:reminder-1'],
+    // What the outbox already holds is in the preview too, on the first day it can leave: today. Not the courtesy
+    // note for invoice 2, due on 27 Nov: it would say something untrue now, and the executor cancels it.
+    expect(ahead.days[0]?.date).toBe('2026-12-01');
+    expect((ahead.days[0]?.alreadyPlanned ?? []).map((a) => `${a.invoices[0]?.externalId}:${a.stepId}`).sort()).toEqual(['1:reminder-1']);
+    expect(ahead.days.filter((d) => d.actions.length).map((d) => [d.date, d.actions.map((a) => `${a.invoices.find((l) => l.triggered)?.externalId}:${a.stepId}`).join()])).toEqual([
+      ['2026-12-07', '2:reminder-1'],
+      ['2026-12-08', '1:reminder-2'],
     ]);
   });
 

@@ -10,7 +10,8 @@ import { newTenant, useIsolatedDatabase } from '../support/db.js';
 const { sql } = useIsolatedDatabase();
 let sim: Awaited<ReturnType<typeof serveRatePublishers>>;
 const http = createRateHttp({ retries: 2, backoffMs: () => 1, timeoutMs: 2000 });
-const refresh = (today: string) => refreshRates({ sql, today, http, env: sim.simulator.env, since: '2026-01-01' });
+// The series publishers only: the Banque de France's taux légal has its own tests (test/rates/bdf.test.ts).
+const refresh = (today: string) => refreshRates({ sql, today, http, env: sim.simulator.env, since: '2026-01-01', semesterPublishers: [] });
 
 beforeAll(async () => {
   sim = await serveRatePublishers({ today: '2026-06-20' });
@@ -39,7 +40,7 @@ describe('refreshRates', () => {
     expect(after.map((o) => o.stored)).toEqual([['2026-H2'], ['2026-H2'], ['2026-H2']]);
     const book = await loadRateBook(sql);
     // ECB: the 2.40 effective 17 Jun is in force on 1 Jul; UK: Bank Rate on 30 Jun; DE: the July value.
-    expect(book).toEqual({ ecbMro: { '2026-H1': '2.15', '2026-H2': '2.40' }, ukBankRate: { '2026-H1': '3.75', '2026-H2': '3.50' }, deBasiszinssatz: { '2026-H1': '1.27', '2026-H2': '1.52' } });
+    expect(book).toEqual({ ecbMro: { '2026-H1': '2.15', '2026-H2': '2.40' }, ukBankRate: { '2026-H1': '3.75', '2026-H2': '3.50' }, deBasiszinssatz: { '2026-H1': '1.27', '2026-H2': '1.52' }, frLegalOther: {}, frLegalIndividual: {} });
     const stored = (await listStoredRates(sql)).find((r) => r.kind === 'ecb_mro' && r.period === '2026-H2');
     expect(stored).toMatchObject({ effectiveOn: '2026-07-01', publishedOn: '2026-06-17', sourceUrl: sim.simulator.env['RATES_ECB_URL'] });
   });
@@ -73,7 +74,7 @@ describe('refreshRates', () => {
     await refresh('2026-07-02');
     sim.simulator.state.changes.ecb_mro = sim.simulator.state.changes.ecb_mro.map(([d, v]) => (d === '2025-06-11' ? [d, '2.25'] as const : [d, v] as const));
     const logged: Record<string, unknown>[] = [];
-    const out = await refreshRates({ sql, today: '2026-07-02', http, env: sim.simulator.env, since: '2026-01-01', log: (e) => logged.push(e) });
+    const out = await refreshRates({ sql, today: '2026-07-02', http, env: sim.simulator.env, since: '2026-01-01', semesterPublishers: [], log: (e) => logged.push(e) });
     expect(out[0]?.revisions).toEqual([{ kind: 'ecb_mro', period: '2026-H1', storedValue: '2.15', offeredValue: '2.25', sourceUrl: sim.simulator.env['RATES_ECB_URL'] }]);
     expect(logged).toContainEqual(expect.objectContaining({ kind: 'ecb_mro', period: '2026-H1', stored: '2.15', offered: '2.25' }));
     expect((await loadRateBook(sql)).ecbMro?.['2026-H1']).toBe('2.15');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dateInZone } from '../../src/model/index.js';
 import { halfYearBounds, halfYearOf } from '../../src/rules/rate-tables.js';
 import type { Service } from '../../src/service.js';
+import { RATE_KINDS } from '../../src/rates/publishers.js';
 import { storeRates } from '../../src/store/rates.js';
 import { installSchedules } from '../../workers/schedules.js';
 import { useIsolatedDatabase } from '../support/db.js';
@@ -30,7 +31,7 @@ describe('installSchedules: reference rates', () => {
     ]);
     const half = halfYearOf(dateInZone(new Date(), 'Europe/Paris'));
     const row = [{ period: half, value: '1.00', effectiveOn: halfYearBounds(half).start, publishedOn: halfYearBounds(half).start }];
-    for (const kind of ['ecb_mro', 'uk_bank_rate', 'de_basiszinssatz'] as const) await storeRates(sql, kind, 'http://sim', row);
+    for (const kind of RATE_KINDS) await storeRates(sql, kind, 'http://sim', row);
     const current = fakeService();
     await installSchedules(current.service);
     expect(current.calls.filter((c) => c.name === 'rates').map((c) => c.op)).toEqual(['schedule']);

@@ -35,7 +35,7 @@ describe('a penalty step waiting for its reference rate', () => {
     expect(waiting!.last_error).toMatch(/RATE_MISSING\(2026-H2\)/);
     expect(sink.messages.filter((m) => m.rcptTo.includes('wait@client.example'))).toHaveLength(0);
     // The team heard once, for the period, not once per attempt.
-    expect(deps.alerts.filter((a) => /ecb_mro reference rate for 2026-H2/.test(a.message))).toHaveLength(1);
+    expect(deps.alerts.filter((a) => /ECB main refinancing rate for the second half of 2026/.test(a.message))).toHaveLength(1);
 
     book = { ecbMro: { '2026-H2': '2.40' } };
     // 19:00 UTC is still 4 Aug in Paris: the interest runs to the send date.

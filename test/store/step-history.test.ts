@@ -60,3 +60,15 @@ describe('step history from the outbox', () => {
     expect(h.load.get('2026-03-05')).toEqual({ messages: 1, customers: new Set(['c1', 'c2']) });
   });
 });
+
+describe('last contact per customer', () => {
+  it('is the last overdue message sent or planned; one still unsent from an earlier day counts as going today', () => {
+    const h = foldStepHistory([
+      row('a|reminder-1|v1', { customer: 'c1', stepId: 'reminder-1', updatedAt: new Date('2026-03-03T09:00:00Z') }),
+      row('b|courtesy|v1', { customer: 'c1', stepId: 'courtesy', updatedAt: new Date('2026-03-06T09:00:00Z') }),
+      row('c|reminder-1|v1', { customer: 'c2', stepId: 'reminder-1', state: 'planned', dueAt: new Date('2026-03-02T08:00:00Z') }),
+      row('d|reminder-1|v1', { customer: 'c3', stepId: 'reminder-1', state: 'planned', dueAt: new Date('2026-03-12T08:00:00Z') }),
+    ], 'Europe/Paris', new Set(['courtesy']), '2026-03-10');
+    expect(h.lastContact).toEqual(new Map([['c1', '2026-03-03'], ['c2', '2026-03-10'], ['c3', '2026-03-12']]));
+  });
+});

@@ -62,6 +62,7 @@ button.small{padding:4px 10px;font-size:13px}
 pre{background:#0f1727;color:#d6e2ff;padding:12px;border-radius:8px;overflow:auto;font-size:12.5px;max-height:340px;margin:6px 0}
 pre.wrap{white-space:pre-wrap;word-break:break-word}
 details summary{cursor:pointer;color:var(--brand)}
+td.acts{width:1%;text-align:right}td.acts .actions{flex-direction:column;align-items:stretch}td.acts .actions form,td.acts .actions button{width:100%;justify-content:center}
 .held{margin-top:10px}.held ul{margin:6px 0 0;padding-left:18px}.held li{margin:4px 0;color:var(--muted);overflow-wrap:anywhere}
 .muted{color:var(--muted)}
 td.why{min-width:220px}

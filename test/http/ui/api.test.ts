@@ -1,7 +1,9 @@
 // The REST API: per-tenant bearer tokens (shown once, hashed at rest, revocable), tenant scoping, validation, the OpenAPI document.
 import { describe, expect, it } from 'vitest';
 import { createUi } from '../../../src/http/ui/index.js';
-import { openPause } from '../../../src/store/pauses.js';
+import { recordActivity } from '../../../src/store/activity.js';
+import { planActions } from '../../../src/store/outbox.js';
+import { listPauses, openPause } from '../../../src/store/pauses.js';
 import { activePolicy } from '../../../src/store/policies.js';
 import { sha256 } from '../../../src/store/auth.js';
 import { useDatabase } from '../../support/db.js';
@@ -64,6 +66,39 @@ describe('API tokens', () => {
     const connections = (await (await get('/api/v1/connections', tokenB)).json()) as { connections: { id: string }[] };
     expect(connections.connections.map((c) => c.id)).toEqual([b.connection.id]);
     expect((await get(`/api/v1/connections/${b.connection.id}/customers/cb`, tokenB)).status).toBe(200);
+  });
+});
+
+describe('API activity and pauses across two tenants', () => {
+  it('a token of tenant B reads only B’s outbox, activity and pauses, even with the same ids; A’s connection is 404', async () => {
+    // The same customer and invoice ids in both tenants: only the tenant scoping tells them apart.
+    const a = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '100.00')]);
+    const b = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '200.00')]);
+    for (const t of [a, b]) {
+      const key = `${t.tenant.id}|reminder-1|1`;
+      await planActions(sql, t.tenant.id, [{ idempotencyKey: key, kind: 'email', dueAt: '2026-11-25T09:00:00Z', payload: { tenant: t.tenant.name }, connectionId: t.connection.id }]);
+      await recordActivity(sql, t.tenant.id, { connectionId: t.connection.id, actionKey: key, kind: 'sent', channel: 'email', customerExternalId: 'c1', invoiceExternalIds: ['1'], reason: `sent for ${t.tenant.name}` });
+      await openPause(sql, t.tenant.id, t.connection.id, { kind: 'dispute', reason: `dispute of ${t.tenant.name}`, owner: 'o', startsOn: '2026-11-20', customerExternalId: 'c1', invoiceExternalId: '1', instalments: [] }, 'test');
+    }
+    type ActivityAnswer = { outbox: { payload: unknown }[]; activities: { reason: string | null; connectionId: string | null }[] };
+    type PausesAnswer = { pauses: { reason: string; connectionId: string }[] };
+    for (const t of [a, b]) {
+      const token = await tokenFor(t.tenant.id);
+      const activity = (await (await get('/api/v1/activity', token)).json()) as ActivityAnswer;
+      expect(activity.outbox.map((o) => o.payload)).toEqual([{ tenant: t.tenant.name }]);
+      expect(activity.activities.map((x) => [x.reason, x.connectionId])).toEqual([[`sent for ${t.tenant.name}`, t.connection.id]]);
+      for (const query of ['', '?customerId=c1', '?state=active&customerId=c1']) {
+        const pauses = (await (await get(`/api/v1/pauses${query}`, token)).json()) as PausesAnswer;
+        expect(pauses.pauses.map((p) => [p.reason, p.connectionId]), query).toEqual([[`dispute of ${t.tenant.name}`, t.connection.id]]);
+      }
+    }
+    // Tenant A's connection named with B's token: 404, and A's pauses are untouched.
+    const tokenB = await tokenFor(b.tenant.id);
+    const detail = await get(`/api/v1/connections/${a.connection.id}/customers/c1`, tokenB);
+    expect(detail.status).toBe(404);
+    expect(JSON.stringify(await detail.json())).not.toContain(`dispute of ${a.tenant.name}`);
+    expect((await send('POST', `/api/v1/connections/${a.connection.id}/pauses`, tokenB, { kind: 'hold', reason: 'from B', owner: 'b', customerExternalId: 'c1' })).status).toBe(404);
+    expect((await listPauses(sql, a.tenant.id)).map((p) => p.reason)).toEqual([`dispute of ${a.tenant.name}`]);
   });
 });
 

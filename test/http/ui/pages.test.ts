@@ -170,11 +170,12 @@ describe('forms', () => {
     const bad = await user.post('/policy', { ...base, op: 'save', catchUp: 'formal-notice' });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('overdue invoices cannot start at &quot;formal-notice&quot;');
-    const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
+    const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', quietDays: '5', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
     expect(ok.status).toBe(200);
-    const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
+    const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; quietDays: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
     expect(doc.catchUp).toEqual({ startAt: 'reminder-2' });
     expect(doc.dailyCap).toBe(50);
+    expect(doc.quietDays).toBe(5);
     expect(doc.steps.find((s) => s.id === 'formal-notice')?.deadlineDays).toBe(10);
     expect(doc.steps.find((s) => s.id === 'firm')?.requiresPrevious).toBe(true);
     // Left to the channel, the flag is not written: a letter step waits by default.
@@ -238,6 +239,24 @@ describe('preview', () => {
     await en.request('/lang?to=en&back=/preview');
     const english = await (await en.request(`/preview?connection=${t.connection.id}`)).text();
     expect(english).toContain('Mise en demeure (LRAR) sent on 20 Nov 2026: its deadline runs to 28 Nov 2026');
+  });
+});
+
+describe('activity', () => {
+  it('names states, channels and steps in the reader’s language', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [invoice('1', 'c1', '2026-11-10', '900.00')]);
+    await sql`update tenants set locale = 'fr' where id = ${t.tenant.id}`;
+    const { runEvaluation } = await import('../../../src/collections/run.js');
+    expect((await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-11-24T10:00:00Z'))).keys).toHaveLength(1);
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const html = await (await fr.request('/activity')).text();
+    const row = html.slice(html.indexOf('<tr data-outbox='), html.indexOf('</tr>', html.indexOf('<tr data-outbox=')));
+    expect(row).toContain('>prévue<');
+    expect(row).toContain('>E-mail<');
+    expect(row).toContain('Relance 1');
+    expect(row).not.toMatch(/>(planned|email|reminder-1)</);
+    expect(html).toMatch(/href="\/activity\?state=cancelled"[^>]*>\s*annulée\s*</);
   });
 });
 

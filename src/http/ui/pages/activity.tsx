@@ -7,11 +7,20 @@ import { listDocuments } from '../../../store/documents.js';
 import { listTenants } from '../../../store/auth.js';
 import { listOutbox, type OutboxState } from '../../../store/outbox.js';
 import { tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { formatDate, formatMoney } from '../i18n.js';
+import { formatDate, formatMoney, type Dict } from '../i18n.js';
 import { Badge, JsonDetails, Page, render } from '../layout.js';
-import { channelTone } from './preview.js';
+import { channelLabel, channelTone } from './preview.js';
+import { policyFor } from '../../../collections/run.js';
 
 const STATES: readonly OutboxState[] = ['planned', 'sending', 'sent', 'failed', 'cancelled'];
+/** What happened, in the reader's words: the outbox states for sent, failed and cancelled, the other kinds their own. */
+const activityLabel = (kind: string, t: Dict): string => {
+  if (kind === 'sending_on') return t.sendingActivityOn;
+  if (kind === 'sending_off') return t.sendingActivityOff;
+  const key = (['sent', 'failed', 'cancelled'].includes(kind) ? `state_${kind}` : `kind_${kind}`) as keyof Dict;
+  return key in t ? t[key] : kind;
+};
+
 export const stateTone = (s: string) => (s === 'sent' || s === 'sending_on' ? 'ok' : s === 'failed' || s === 'bounced' ? 'bad' : s === 'cancelled' ? undefined : 'warn');
 
 /** The outbox payload as a planned action when it is one (alerts have another shape). */
@@ -37,11 +46,14 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const state = c.req.query('state');
     const states = STATES.includes(state as OutboxState) ? [state as OutboxState] : undefined;
-    const [outbox, log, customers] = await Promise.all([
+    const [outbox, log, customers, policy] = await Promise.all([
       listOutbox(deps.sql, tenant.id, { ...(states ? { states } : {}), limit: 300 }),
       listActivity(deps.sql, tenant.id, { limit: 200 }),
       listDocuments(deps.sql, tenant.id, 'customer'),
+      policyFor(deps.sql, tenant),
     ]);
+    // Steps by the names the policy gives them ("Relance 1"), not their ids.
+    const stepNames = new Map(policy.steps.map((s) => [s.id, s.name || s.id]));
     const names = new Map(customers.map((d) => [`${d.connectionId}/${d.record.externalId}`, d.record.name]));
     // Outbox rows do not carry their connection here: the id alone names the customer unless two companies share it.
     const byId = new Map(customers.map((d) => [d.record.externalId, d.record.name]));
@@ -71,9 +83,9 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                     <tr>
                       <td>{formatDate(a.createdAt, lang, tenantOf(c).timeZone)}</td>
                       <td>
-                        <Badge tone={stateTone(a.kind)}>{a.kind === 'sending_on' ? t.sendingActivityOn : a.kind === 'sending_off' ? t.sendingActivityOff : a.kind}</Badge>
+                        <Badge tone={stateTone(a.kind)}>{activityLabel(a.kind, t)}</Badge>
                       </td>
-                      <td>{a.channel ?? '—'}</td>
+                      <td>{a.channel ? channelLabel(a.channel, t) : '—'}</td>
                       <td>
                         {nameOf(a.connectionId, a.customerExternalId)}
                         <div class="hint">{a.invoiceExternalIds.join(', ')}</div>
@@ -105,7 +117,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
               </a>
               {STATES.map((s) => (
                 <a href={`/activity?state=${s}`} class={state === s ? 'badge info' : 'badge'}>
-                  {s}
+                  {t[`state_${s}`]}
                 </a>
               ))}
             </nav>
@@ -133,14 +145,14 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                         <td data-label={t.due}>{formatDate(o.dueAt, lang)}</td>
                         <td data-label={t.state}>
                           <span>
-                            <Badge tone={stateTone(o.state)}>{o.state}</Badge>
+                            <Badge tone={stateTone(o.state)}>{t[`state_${o.state}`]}</Badge>
                             {o.lastError ? <div class="err">{o.lastError}</div> : null}
                           </span>
                         </td>
                         <td data-label={t.channel}>
                           <span>
-                            <Badge tone={channelTone(o.kind)}>{o.kind}</Badge>
-                            {a.stepId ? <div class="hint">{a.stepId}</div> : null}
+                            <Badge tone={channelTone(o.kind)}>{channelLabel(o.kind, t)}</Badge>
+                            {a.stepId ? <div class="hint">{stepNames.get(a.stepId) ?? a.stepId}</div> : null}
                           </span>
                         </td>
                         <td data-label={t.customer}>

@@ -15,6 +15,9 @@ import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layo
 import { sendingOff } from '../sending.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
 
+/** How the sync engine records a failed sync on the connection (src/sync/engine.ts). */
+const SYNC_FAILED = 'last sync failed: ';
+
 export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
   if (status === 'active') return 'ok';
   if (status === 'pending' || status === 'paused') return 'warn';
@@ -74,13 +77,22 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                       <span>
                       <strong>{providerName(deps, x.provider)}</strong>
                       {demoSettingsOf(x) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
-                      <div class="hint">{x.externalTenantId ?? '—'}</div>
                       </span>
                     </td>
                     <td data-label={t.status}>
                       <span>
-                        <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
-                        {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
+                        {/* A connection whose last sync failed says so in red, not "active" in green. */}
+                        {x.status === 'active' && x.statusDetail?.startsWith(SYNC_FAILED) ? (
+                          <>
+                            <Badge tone="bad">{t.syncFailed}</Badge>
+                            <div class="err">{x.statusDetail.slice(SYNC_FAILED.length)}</div>
+                          </>
+                        ) : (
+                          <>
+                            <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
+                            {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
+                          </>
+                        )}
                       </span>
                     </td>
                     <td data-label={t.lastSync}>{formatDate(x.lastSyncAt, lang, tenantOf(c).timeZone)}</td>
@@ -91,7 +103,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                     <td data-label={t.sending} data-sending-state={sending.get(x.id)?.enabled ? 'on' : 'off'}>
                       <Badge tone={sending.get(x.id)?.enabled ? 'ok' : 'warn'}>{sending.get(x.id)?.enabled ? t.sendingOnLabel : t.sendingOffLabel}</Badge>
                     </td>
-                    <td class="num">
+                    <td class="acts">
                       <div class="actions" style="justify-content:flex-end">
                         {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
                         {x.status !== 'disconnected' && x.status !== 'pending' ? (

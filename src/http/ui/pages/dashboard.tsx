@@ -8,20 +8,24 @@ import { listTenants } from '../../../store/auth.js';
 import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import { Page, render } from '../layout.js';
-import { currentMissingRates } from '../../../rates/job.js';
+import { tenantMissingRates } from '../../../rates/job.js';
 import type { MissingRate } from '../../../rates/staleness.js';
+import type { RateKind } from '../../../rates/publishers.js';
 import { sendingOff } from '../sending.js';
 import { SendingBanner } from './sending.js';
 
-/** Tells a stale reference rate apart from known ones: a banner while penalties wait, a quiet line otherwise. */
 /** "2026-H2" in the reader's words: "2e semestre 2026", "second half of 2026". */
 const halfYear = (period: string, t: Dict): string => {
   const m = /^(\d{4})-H([12])$/.exec(period);
   return m ? `${m[2] === '1' ? t.halfYear1 : t.halfYear2} ${m[1]}` : period;
 };
 
-const RatesBanner = ({ missing, t }: { missing: MissingRate[]; t: Dict }) =>
-  missing.length ? (
+/**
+ * Tells a stale reference rate apart from known ones, for the rates the tenant's policy reads: a banner while its
+ * penalties wait, a quiet line otherwise, nothing when its policy states no penalties.
+ */
+const RatesBanner = ({ rates: { used, missing }, t }: { rates: { used: RateKind[]; missing: MissingRate[] }; t: Dict }) =>
+  used.length === 0 ? null : missing.length ? (
     <div class="flash bad" data-rates="stale" role="alert">
       <strong>{t.ratesStale}</strong> — {t.ratesStaleBody} {missing.map((m) => `${t[`rate_${m.kind}`]} (${halfYear(m.period, t)})`).join(', ')}
     </div>
@@ -53,7 +57,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const wanted = c.req.query('currency');
     const currency = currencies.find((x) => x === wanted) ?? currencies[0];
     const tenants = await visibleTenants(c, deps);
-    const missing = await currentMissingRates(deps.sql, dateInZone(nowOf(deps), tenant.timeZone));
+    const rates = await tenantMissingRates(deps.sql, tenant, dateInZone(nowOf(deps), tenant.timeZone));
     const off = await sendingOff(deps, tenant.id, nowOf(deps));
     const banner = <SendingBanner off={off} deps={deps} t={t} csrf={c.get('session').csrfToken} back="/dashboard" withSwitch={false} />;
     if (!currency) {
@@ -61,7 +65,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         c,
         <Page c={c} title={t.dashboard} active="dashboard" tenants={tenants}>
           {banner}
-          <RatesBanner missing={missing} t={t} />
+          <RatesBanner rates={rates} t={t} />
           <div class="card">
             <p class="muted">{t.noData}</p>
             <a class="button" href="/connections">
@@ -102,7 +106,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         }
       >
         {banner}
-        <RatesBanner missing={missing} t={t} />
+        <RatesBanner rates={rates} t={t} />
         <div class="grid">
           <Kpi label={t.receivables} value={formatMoney(kpis.receivables.total, currency, lang)} />
           <Kpi label={t.pastDue} value={formatMoney(kpis.receivables.pastDue, currency, lang)} />

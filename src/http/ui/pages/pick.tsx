@@ -1,7 +1,10 @@
 /** @jsxImportSource hono/jsx */
 // The connection a per-connection page shows: `?connection=` if it is the tenant's, else the first usable one.
+import { demoSettingsOf } from '../../../demo/host.js';
 import { listConnections, type Connection } from '../../../store/tenants.js';
 import { tenantOf, type UiContext, type UiDeps } from '../context.js';
+import type { Dict } from '../i18n.js';
+import { providerLabel } from './sending.js';
 
 export async function pickConnection(c: UiContext, deps: UiDeps): Promise<{ all: Connection[]; chosen: Connection | null }> {
   const all = await listConnections(deps.sql, tenantOf(c).id);
@@ -11,13 +14,28 @@ export async function pickConnection(c: UiContext, deps: UiDeps): Promise<{ all:
   return { all, chosen };
 }
 
-export const ConnectionPicker = ({ all, chosen, action, label }: { all: Connection[]; chosen: Connection | null; action: string; label: string }) =>
-  all.length > 1 ? (
+/** A connection as a person names it: its software, "demo" when it is one, and a number when the software repeats (no ids). */
+export function connectionLabels(all: readonly Connection[], deps: UiDeps, t: Dict): Map<string, string> {
+  const seen = new Map<string, number>();
+  const out = new Map<string, string>();
+  for (const x of all) {
+    const name = `${providerLabel(deps, x.provider)}${demoSettingsOf(x) ? ` (${t.demoBadge})` : ''}`;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    out.set(x.id, n > 1 ? `${name} ${n}` : name);
+  }
+  return out;
+}
+
+export const ConnectionPicker = ({ all, chosen, action, label, deps, t }: { all: Connection[]; chosen: Connection | null; action: string; label: string; deps: UiDeps; t: Dict }) => {
+  if (all.length <= 1) return null;
+  const names = connectionLabels(all, deps, t);
+  return (
     <form method="get" action={action} class="actions">
       <select name="connection" data-autosubmit="1" aria-label={label} style="max-width:320px">
         {all.map((x) => (
           <option value={x.id} selected={x.id === chosen?.id}>
-            {x.provider} · {x.externalTenantId ?? x.id.slice(0, 8)}
+            {names.get(x.id)}
           </option>
         ))}
       </select>
@@ -25,4 +43,5 @@ export const ConnectionPicker = ({ all, chosen, action, label }: { all: Connecti
         <button class="small secondary">OK</button>
       </noscript>
     </form>
-  ) : null;
+  );
+};

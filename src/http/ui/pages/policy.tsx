@@ -23,6 +23,7 @@ export function policyToForm(p: Policy): Form {
     minAmount: p.minAmount,
     catchUp: p.catchUp?.startAt ?? '',
     dailyCap: String(p.dailyCap),
+    quietDays: String(p.quietDays),
     paymentTransmittedPauseDays: String(p.paymentTransmittedPauseDays),
     customerOverrides: JSON.stringify(p.customerOverrides, null, 2),
     invoiceOverrides: JSON.stringify(p.invoiceOverrides, null, 2),
@@ -105,6 +106,7 @@ export function formToDocument(form: Form, current: Policy): { doc: Record<strin
     groupBy: form['groupBy'],
     minAmount: (form['minAmount'] ?? '0').trim().replace(',', '.') || '0',
     dailyCap: num(form['dailyCap']) ?? current.dailyCap,
+    quietDays: num(form['quietDays']) ?? current.quietDays,
     paymentTransmittedPauseDays: num(form['paymentTransmittedPauseDays']) ?? current.paymentTransmittedPauseDays,
     steps,
     customerOverrides: json('customerOverrides'),
@@ -156,6 +158,14 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
   const has = (path: string) => (errors[path] ? 'invalid' : '');
   const v = (k: string) => form[k] ?? '';
   const invalid = Object.keys(errors).length > 0;
+  /** A policy-level number field: its label, its value from the form, its error from the schema. */
+  const numberField = (id: string, name: string, label: string, mode: 'numeric' | 'decimal' = 'numeric') => (
+    <div class={`field ${has(name)}`}>
+      <label for={id}>{label}</label>
+      <input id={id} type="text" inputmode={mode} name={name} value={v(name)} />
+      <FieldError errors={errors} path={name} />
+    </div>
+  );
   return render(
     c,
     <Page c={c} title={t.policy} active="policy" tenants={await visibleTenants(c, deps)} subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}>
@@ -191,11 +201,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
                 ))}
               </select>
             </div>
-            <div class={`field ${has('minAmount')}`}>
-              <label for="p-min">{t.minAmount}</label>
-              <input id="p-min" type="text" inputmode="decimal" name="minAmount" value={v('minAmount')} />
-              <FieldError errors={errors} path="minAmount" />
-            </div>
+            {numberField('p-min', 'minAmount', t.minAmount, 'decimal')}
           </div>
           <div class="row">
             <div class={`field ${has('catchUp.startAt')}`}>
@@ -215,16 +221,9 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
               <div class="hint">{t.catchUpHint}</div>
               <FieldError errors={errors} path="catchUp.startAt" />
             </div>
-            <div class={`field ${has('dailyCap')}`}>
-              <label for="p-cap">{t.dailyCap}</label>
-              <input id="p-cap" type="text" inputmode="numeric" name="dailyCap" value={v('dailyCap')} />
-              <FieldError errors={errors} path="dailyCap" />
-            </div>
-            <div class={`field ${has('paymentTransmittedPauseDays')}`}>
-              <label for="p-ptp">{t.pauseAfterTransmitted}</label>
-              <input id="p-ptp" type="text" inputmode="numeric" name="paymentTransmittedPauseDays" value={v('paymentTransmittedPauseDays')} />
-              <FieldError errors={errors} path="paymentTransmittedPauseDays" />
-            </div>
+            {numberField('p-cap', 'dailyCap', t.dailyCap)}
+            {numberField('p-quiet', 'quietDays', t.quietDays)}
+            {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted)}
           </div>
           <FieldError errors={errors} path="steps" />
         </div>

@@ -3,6 +3,8 @@
 import type { Hono } from 'hono';
 import { policyFor, previewConnection } from '../../../collections/run.js';
 import type { PlannedAction } from '../../../model/collections.js';
+import { dateInZone } from '../../../model/index.js';
+import type { PreviewDay } from '../../../rules/preview.js';
 import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
 import { getSending } from '../../../store/sending.js';
@@ -45,7 +47,23 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const result = chosen ? await previewConnection(deps.sql, tenant.id, chosen.id, 30, nowOf(deps)) : null;
     const names = new Map<string, string>();
     if (chosen) for (const d of await listDocuments(deps.sql, tenant.id, 'customer', { connectionId: chosen.id })) names.set(d.record.externalId, d.record.name);
-    const days = result?.days.filter((d) => d.actions.length || d.held.length) ?? [];
+    // By the day each message goes out (a Saturday's plan leaves on Monday, inside the send window), as the customer
+    // receives it; what waits stays on the day it was decided.
+    const byDay = new Map<string, { date: string; actions: PlannedAction[]; held: PreviewDay['held'] }>();
+    const dayOf = (date: string) => byDay.get(date) ?? byDay.set(date, { date, actions: [], held: [] }).get(date)!;
+    // Already in the outbox (planned before today, waiting for sending or its window): listed first, and marked.
+    const queued = new Set<string>();
+    for (const d of result?.days ?? []) {
+      for (const a of d.alreadyPlanned ?? []) {
+        dayOf(d.date).actions.push(a);
+        queued.add(a.idempotencyKey);
+      }
+    }
+    for (const d of result?.days ?? []) {
+      for (const a of d.actions) dayOf(a.notBefore ? dateInZone(a.notBefore, tenant.timeZone) : d.date).actions.push(a);
+      if (d.held.length) dayOf(d.date).held.push(...d.held);
+    }
+    const days = [...byDay.values()].sort((a, b) => a.date.localeCompare(b.date));
     // The switch sits beside what it lets out: off, the banner with the button; on, who turned it on and the way back.
     const sending = chosen ? await getSending(deps.sql, tenant.id, chosen.id) : null;
     const off = chosen && sending && !sending.enabled ? (await sendingOff(deps, tenant.id, nowOf(deps))).filter((o) => o.connection.id === chosen.id) : [];
@@ -59,7 +77,7 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (days.some((d) => d.held.length)) for (const d of await listDocuments(deps.sql, tenant.id, 'invoice', { connectionId: chosen!.id })) invoiceNumbers.set(d.record.externalId, d.record.number ?? d.record.externalId);
     return render(
       c,
-      <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} />}>
+      <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} deps={deps} t={t} />}>
         {!chosen ? <div class="card muted">{t.noConnections}</div> : null}
         <SendingBanner off={off} deps={deps} t={t} csrf={csrf} back={back} withSwitch={true} />
         {chosen && sending?.enabled ? (
@@ -95,7 +113,16 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                           <div class="hint">{a.invoices.map((i) => i.number ?? i.externalId).join(', ')}</div>
                         </span>
                       </td>
-                      <td data-label={t.step}>{stepNames.get(a.stepId) ?? a.stepId}</td>
+                      <td data-label={t.step}>
+                        <span>
+                          {stepNames.get(a.stepId) ?? a.stepId}
+                          {queued.has(a.idempotencyKey) ? (
+                            <div>
+                              <Badge tone="warn">{t.alreadyPlanned}</Badge>
+                            </div>
+                          ) : null}
+                        </span>
+                      </td>
                       <td data-label={t.channel}>
                         <Badge tone={channelTone(a.channel)}>{channelLabel(a.channel, t)}</Badge>
                       </td>

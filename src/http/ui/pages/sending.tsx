@@ -36,7 +36,7 @@ export const SendingBanner: FC<{ off: SendingOff[]; deps: UiDeps; t: Dict; csrf:
       {off.map((o) => (
         <div class="line" data-sending-connection={o.connection.id}>
           <span class="what">
-            <strong>{providerLabel(deps, o.connection.provider)}</strong> · {o.planned} {t.actionsWaiting}
+            <strong>{providerLabel(deps, o.connection.provider)}</strong> · {o.planned} {o.planned === 1 ? t.actionWaiting : t.actionsWaiting}
             {o.due ? ` · ${o.due} ${t.dueNow}` : ''}
           </span>
           <span class="actions">

@@ -1,0 +1,77 @@
+// What every browser walk needs: the UI served by its own process (as the service runs it), Debian's Chromium, and
+// screenshots at desktop and phone size into test-artifacts/screenshots/.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { freePort } from '../support/free-port.js';
+
+export const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
+export const ADMIN = { email: 'admin@example.com', password: 'a long enough password' };
+export const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+export interface Walk {
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts `test/browser/serve-ui.ts` in its own process (through tsx, like the service) and launches Chromium. */
+export async function startWalk(env: Record<string, string> = {}): Promise<Walk> {
+  mkdirSync(SHOTS, { recursive: true });
+  const port = await freePort();
+  const demoPorts = { quickbooks: await freePort(), xero: await freePort() };
+  const home = mkdtempSync(join(tmpdir(), 'relance-browser-'));
+  // The demo company loads its simulator by dynamic import, as in the service.
+  const server: ChildProcess = spawn(process.execPath, ['bin/run-ts.mjs', 'test/browser/serve-ui.ts'], {
+    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), PORT: String(port), RELANCE_HOME: home, DEMO_PORTS: JSON.stringify(demoPorts), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
+    server.once('exit', (code) => reject(new Error(`UI server exited (${code}): ${log}`)));
+  });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    browser,
+    async close() {
+      await browser.close();
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        server.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/** Full-page screenshots at both sizes and the phone's first screen (long pages are too tall to judge at a glance), then back to desktop. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.screenshot({ path: join(SHOTS, `${name}-phone-fold.png`) });
+  await page.setViewportSize(SIZES.desktop);
+}
+
+/** Signs the admin in from the sign-in page and creates a French company from the picker; resolves on its connections page. */
+export async function signInAndCreateCompany(page: Page, name: string): Promise<void> {
+  await page.fill('#email', ADMIN.email);
+  await page.fill('#password', ADMIN.password);
+  await page.click('button[type=submit]');
+  // The shared test database holds other tenants: the admin lands on the picker and creates a company.
+  await page.waitForURL(/\/tenants$/);
+  await page.fill('#tn', name);
+  await page.selectOption('#tl', 'fr');
+  await page.click('form[action="/tenants"] button[type=submit]');
+  await page.waitForURL(/\/connections$/);
+}
