@@ -28,7 +28,7 @@ const cases: Case[] = [
   },
 ];
 
-for (const name of ['sync', 'sync-xero']) {
+for (const name of ['sync', 'sync-xero', 'sync-pennylane']) {
   cases.push({
     name,
     async run() {

@@ -2,12 +2,14 @@
 // edge hand these lists in at start-up, so src/ never imports a concrete provider. A new provider is one line here.
 import type { SimulatorLoaders } from '../src/connectors/registry.js';
 import type { Connector } from '../src/connectors/types.js';
+import { pennylane } from './pennylane/index.js';
 import { quickbooks } from './quickbooks/index.js';
 import { xero } from './xero/index.js';
 
 const providers: readonly { connector: Connector; simulator: string }[] = [
   { connector: quickbooks, simulator: './quickbooks/simulator/index.js' },
   { connector: xero, simulator: './xero/simulator/index.js' },
+  { connector: pennylane, simulator: './pennylane/simulator/index.js' },
 ];
 
 export const connectors: readonly Connector[] = providers.map((p) => p.connector);

@@ -4,7 +4,10 @@ import { ConnectorRegistry, type SimulatorLoaders } from '../connectors/registry
 import type { Connector } from '../connectors/types.js';
 import { redirectUri } from '../connectors/clients.js';
 import { defaultDemoPort, hostDemo, type DemoSettings } from '../demo/host.js';
+import { createRateGate, memoryBackend } from '../connectors/rate-gate.js';
 import { openRuntime } from '../runtime.js';
+import { createSyncDeps } from '../sync/deps.js';
+import { installWriteback } from '../sync/install.js';
 import { createConnection, createTenant, saveCredentials, updateConnection } from '../store/tenants.js';
 import { intOption, parseArgs } from './args.js';
 import { UsageError } from './errors.js';
@@ -46,6 +49,9 @@ export async function runConnect(args: string[], config: Config, connectors: rea
     const { tokens, externalTenantId } = await connector.auth.exchangeCode(client, callback['code'], callback);
     await saveCredentials(runtime.sql, runtime.secretKey, tenant.id, connection.id, tokens);
     await updateConnection(runtime.sql, tenant.id, connection.id, { externalTenantId, status: 'active' });
+    const deps = createSyncDeps({ sql: runtime.sql, secretKey: runtime.secretKey, registry, gate: createRateGate(memoryBackend()), config });
+    const notInstalled = await installWriteback(deps, tenant.id, connection.id);
+    if (notInstalled) say(`Write-back set-up postponed to the first write-back: ${notInstalled}`);
     process.stdout.write(`${connection.id}\n`);
     say(`Connected tenant "${tenant.name}" to the demo ${connector.displayName} company ${externalTenantId} (${demo.invoices} invoices, seed ${demo.seed}, served on ${host.url}).`);
     say(`Next: relance sync ${connection.id}    then: relance preview ${connection.id} --days 30`);

@@ -135,7 +135,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         return { data: response.data as T, headers: toHeaders(response), status };
       }
       if (!response) {
-        if (attempt > maxRetries) throw new ProviderUnavailable(connector.provider, null, describe(networkError));
+        if (opts.once || attempt > maxRetries) throw new ProviderUnavailable(connector.provider, null, describe(networkError));
         await sleep(backoffMs(attempt, random));
         continue;
       }
@@ -161,7 +161,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         attempt--;
         continue;
       }
-      if (error instanceof ProviderUnavailable && attempt <= maxRetries) {
+      if (error instanceof ProviderUnavailable && !opts.once && attempt <= maxRetries) {
         await sleep(backoffMs(attempt, random));
         continue;
       }

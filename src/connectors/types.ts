@@ -74,6 +74,8 @@ export interface StreamPage {
   records: unknown[];
   deleted: string[];
   cursor: unknown;
+  /** Something the operator should read in the sync summary (e.g. an expired change feed forced a full re-scan). */
+  notice?: string;
 }
 
 export interface StreamSpec {
@@ -125,6 +127,11 @@ export interface WritebackResult {
 }
 
 export interface ConnectorWriteback {
+  /**
+   * Sets the company up for write-back once it is connected (an analytic category group of ours…). Idempotent: a
+   * reconnect runs it again. Write-back must also work when it never ran (a company connected before, a failure).
+   */
+  install?(ctx: Omit<ReadContext, 'cursor' | 'full'>): Promise<void>;
   writeStatus(ctx: Omit<ReadContext, 'cursor' | 'full'>, invoiceExternalId: string, status: CollectionsStatus): Promise<WritebackResult>;
 }
 
@@ -158,6 +165,11 @@ export interface RequestOptions {
    * payload storage instead of serialising them again (src/connectors/source-text.ts).
    */
   records?: RecordPath;
+  /**
+   * A write that must not reach the provider twice (a POST with no idempotency key): no retry after a network error
+   * or a 5xx, where it may have landed. The caller re-reads and decides. 429s and token refreshes still retry.
+   */
+  once?: boolean;
 }
 
 export interface ProviderHttp {

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { Amount, BusinessDate, Currency, ExternalId, Instant, checkPrecision } from './primitives.js';
 
-export const PaymentAllocation = z.object({ invoiceExternalId: ExternalId, amount: Amount });
+/** `inferred`: the ERP did not say how the payment was split over its invoices; the connector worked it out. */
+export const PaymentAllocation = z.object({ invoiceExternalId: ExternalId, amount: Amount, inferred: z.boolean().optional() });
 
 export const Payment = z
   .object({

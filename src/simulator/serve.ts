@@ -1,7 +1,7 @@
 // Serves a simulator's msw handlers as a real HTTP server on loopback (for `relance simulate`, demos, benches).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { getResponse, type RequestHandler } from 'msw';
-import type { ProviderSimulator, SeedOptions, SimulatorFactory } from './types.js';
+import type { ContractSizes, ProviderSimulator, SeedOptions, SimulatorFactory } from './types.js';
 
 export interface ServedHandlers {
   url: string;
@@ -96,6 +96,7 @@ export function defineSimulator<S extends ProviderSimulator, O extends SeedOptio
   provider: S['provider'],
   create: (options?: O) => S,
   hostsAt: (origin: string) => Record<string, string>,
+  contractSizes?: ContractSizes,
 ): SimulatorFactory<S, O> {
-  return { provider, create, serve: (options = {} as O & { port?: number; host?: string }) => serveSimulator((o: O) => create(o), options, hostsAt) };
+  return { provider, create, serve: (options = {} as O & { port?: number; host?: string }) => serveSimulator((o: O) => create(o), options, hostsAt), ...(contractSizes ? { contractSizes } : {}) };
 }

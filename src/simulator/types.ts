@@ -160,4 +160,12 @@ export interface SimulatorFactory<S extends ProviderSimulator = ProviderSimulato
   create(options?: O): S;
   /** As a real HTTP server on loopback: every host of the provider under one origin, each at its own path. */
   serve(options?: O & { port?: number; host?: string }): Promise<ServedSimulator<S>>;
+  /** The company the contract suite builds, per scenario, where its default would not fit the provider's quota in time. */
+  readonly contractSizes?: ContractSizes;
+}
+
+/** Company sizes over the contract suite's defaults; each value says beside it why the provider needs it. */
+export interface ContractSizes {
+  /** Resume after SIGKILL: big enough that a kill lands mid-sync, small enough that a run at the documented quota ends in time. */
+  resume?: Pick<SeedOptions, 'customers' | 'invoices' | 'payments' | 'creditNotes'>;
 }

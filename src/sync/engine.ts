@@ -42,6 +42,8 @@ export interface StreamReport {
   deleted: number;
   quarantined: number;
   skipped: number;
+  /** What the connector said the operator should know (a full re-scan forced by an expired change feed…). */
+  notices?: string[];
 }
 
 export interface SyncProgress {
@@ -188,6 +190,7 @@ async function storePage(
   report.records += page.records.length;
   report.quarantined += failed.length;
   report.skipped += mapped.skipped;
+  if (page.notice) report.notices = [...(report.notices ?? []), page.notice];
 }
 
 /**

@@ -53,6 +53,19 @@ describe('relance map', () => {
     expect(res.stderr).toContain('skipped: ');
   });
 
+  it('pennylane: one endpoint, two entities; an invoice mapped as a credit_note, and a credit note as an invoice, say "skipped" and why', async () => {
+    const docs = records('fixtures', 'pennylane', 'invoice');
+    const invoice = docs.find((r) => r.status === 'upcoming')!;
+    const creditNote = docs.find((r) => r.status === 'credit_note')!;
+    const asCredit = await runMapCli(['pennylane', 'credit_note'], JSON.stringify(invoice));
+    expect(asCredit).toEqual({ code: 0, stdout: '', stderr: `skipped: invoice ${String(invoice.invoice_number)}: mapped as an invoice, not a credit_note\n` });
+    const asInvoice = await runMapCli(['pennylane', 'invoice'], JSON.stringify(creditNote));
+    expect(asInvoice).toEqual({ code: 0, stdout: '', stderr: `skipped: credit note ${String(creditNote.invoice_number)}: mapped as a credit_note, not an invoice\n` });
+    // Each under its own entity maps.
+    expect(JSON.parse((await runMapCli(['pennylane', 'invoice'], JSON.stringify(invoice))).stdout)).toMatchObject({ externalId: String(invoice.id), status: 'open' });
+    expect(JSON.parse((await runMapCli(['pennylane', 'credit_note'], JSON.stringify(creditNote))).stdout)).toMatchObject({ externalId: String(creditNote.id), status: 'applied' });
+  });
+
   it.each([
     [[], 'give a provider and an entity'],
     [['quickbooks'], 'give a provider and an entity'],

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENTITIES } from '../../src/model/index.js';
 import { Fallback, compileAst, compileMapping, isInvalidValue, loadShippedMapping } from '../../src/mapping/index.js';
-import { SOURCES, records } from './realdata.js';
+import { SOURCES, UNRECORDED, records } from './realdata.js';
 
 const CONTEXTS = [{ provider: 'x', homeCurrency: 'USD' }, {}];
 
@@ -37,11 +37,13 @@ async function both(mapping: ReturnType<typeof compileMapping>, input: unknown, 
 
 for (const { source, describe: describeSource } of SOURCES) {
   describeSource(`fast path on the ${source}`, () => {
-    describe.each(['quickbooks', 'xero'] as const)('%s shipped mappings', (provider) => {
+    describe.each(['quickbooks', 'xero', 'pennylane'] as const)('%s shipped mappings', (provider) => {
       it.each([...ENTITIES])(`%s: compiled to JS and equal to JSONata on every ${source === 'fixtures' ? 'fixture' : 'recorded'} and mutated record`, async (entity) => {
         const mapping = loadShippedMapping(provider, entity);
         expect(mapping.engine).toBe('js');
         const raws = records(source, provider, entity);
+        // What the recordings hold none of is listed, with the reason, in realdata.ts (and checked there).
+        if (source === 'recordings' && UNRECORDED[provider]?.[entity]) return;
         expect(raws.length).toBeGreaterThan(0);
         const before = mapping.stats.fallbacks;
         for (const raw of raws) for (const context of CONTEXTS) await mapping.evaluate(raw, { context });

@@ -7,6 +7,7 @@ import { saveOAuthState, takeOAuthState } from '../../store/auth.js';
 import { createConnection, createTenant, findConnectionsByExternalTenant, getConnection, loadCredentials, saveCredentials, updateConnection, type Connection } from '../../store/tenants.js';
 import { syncConnection, type SyncDeps, type SyncReport } from '../../sync/engine.js';
 import { createSyncDeps } from '../../sync/deps.js';
+import { installWriteback } from '../../sync/install.js';
 import type { UiDeps } from './context.js';
 
 /** Starts a real-app authorization: a pending connection and a single-use state bound to this session; returns the provider URL. */
@@ -46,6 +47,8 @@ export async function completeAuthorization(deps: UiDeps, provider: string, para
   const { tokens, externalTenantId } = await connector.auth.exchangeCode(client, params['code'], params);
   await saveCredentials(deps.sql, deps.secretKey, pending.tenantId, connection.id, tokens);
   await updateConnection(deps.sql, pending.tenantId, connection.id, { externalTenantId, status: 'active', statusDetail: null });
+  // Write-back's own set-up at the provider; if it fails, the first write-back does it.
+  await installWriteback(inlineSyncDeps(deps), pending.tenantId, connection.id);
   return { tenantId: pending.tenantId, connection: { ...connection, externalTenantId, status: 'active' } };
 }
 
