@@ -14,7 +14,8 @@ export const MODULES = {
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  // STRYKER_VITEST_CONFIG=test/mutation/vitest.pure.config.ts: the pure modules against their unit tests alone.
+  vitest: { configFile: process.env.STRYKER_VITEST_CONFIG ?? 'vitest.config.ts', related: true },
   // No TypeScript checker: this project compiles with TypeScript 7, whose compiler API Stryker 9's checker and its
   // tsconfig rewriting do not know (they call ts.parseConfigFileTextToJson). A mutant that would not type-check still
   // runs through vitest's transpiler; one that survives that way is listed as such in stryker.equivalents.md. The

@@ -7,6 +7,7 @@ import { createSession, saveOAuthState } from '../../../src/store/auth.js';
 import { useDatabase } from '../../support/db.js';
 import { ADMIN, Browser, ORIGIN, customer, invoice, seedTenant, uiDeps } from './helpers.js';
 import { delivered } from '../../actions/fixtures.js';
+import { Invoice } from '../../../src/model/index.js';
 
 const sql = useDatabase();
 const app = createUi(uiDeps(sql));
@@ -239,6 +240,22 @@ describe('preview', () => {
     await en.request('/lang?to=en&back=/preview');
     const english = await (await en.request(`/preview?connection=${t.connection.id}`)).text();
     expect(english).toContain('Mise en demeure (LRAR) sent on 20 Nov 2026: its deadline runs to 28 Nov 2026');
+  });
+});
+
+describe('customer invoices', () => {
+  it('show the invoice status and the e-invoicing platform’s status, with its reason, in the reader’s language', async () => {
+    const refused = Invoice.parse({ ...invoice('9', 'c1', '2026-11-10', '500.00'), eInvoicing: { status: 'refused', code: 210, reason: 'bon de commande manquant' } });
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [refused, invoice('8', 'c1', '2026-12-30', '100.00')]);
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const html = await (await fr.request(`/customers/${t.connection.id}/c1`)).text();
+    const row = (id: string) => html.slice(html.indexOf(`data-invoice="${id}"`), html.indexOf('</tr>', html.indexOf(`data-invoice="${id}"`)));
+    expect(row('9')).toContain('ouverte · échu');
+    expect(row('9')).toContain('Facture électronique : refusée (bon de commande manquant)');
+    expect(row('9')).toContain('data-einvoicing="210"');
+    expect(row('8')).toMatch(/>ouverte</);
+    expect(row('8')).not.toContain('data-einvoicing');
   });
 });
 

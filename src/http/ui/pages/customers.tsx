@@ -120,7 +120,16 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                       {formatMoney(i.amountDue, i.currency, lang)}
                     </td>
                     <td data-label={t.status}>
-                      <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${i.status} · ${t.overdue.toLowerCase()}` : i.status}</Badge>
+                      <span>
+                        <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${t[`inv_${i.status}`]} · ${t.overdue.toLowerCase()}` : t[`inv_${i.status}`]}</Badge>
+                        {/* What the e-invoicing platform says (refused, disputed…), with its reason: it holds or changes dunning. */}
+                        {i.eInvoicing ? (
+                          <div class="hint" data-einvoicing={String(i.eInvoicing.code)}>
+                            {t.eInvoice}{lang === 'fr' ? ' : ' : ': '}{t[`einv_${i.eInvoicing.status}`]}
+                            {i.eInvoicing.reason ? ` (${i.eInvoicing.reason})` : ''}
+                          </div>
+                        ) : null}
+                      </span>
                     </td>
                   </tr>
                 ))}
