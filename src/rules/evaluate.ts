@@ -690,8 +690,9 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
     const lead = list[0] as Candidate;
     const day = sendDay(lead.action);
     // Quiet days: after an overdue message, the customer is left alone; what falls due meanwhile joins the next one.
+    // A courtesy note (before the due date) waits too, and is dropped once stale: the customer was just written to.
     const quietLast = input.lastContact?.get(customer);
-    if (quietLast && quietLast < day && !isPreDue(policy, lead.action) && daysBetween(quietLast, day) < policy.quietDays) {
+    if (quietLast && quietLast < day && daysBetween(quietLast, day) < policy.quietDays) {
       for (const c of list) deferred.push({ ...c, why: { code: 'quiet', last: quietLast, until: addDays(quietLast, policy.quietDays) } });
       continue;
     }
@@ -739,7 +740,7 @@ export function untimely(action: Pick<PlannedAction, 'invoices'>, today: string)
   return passed ? `a reminder written before the due date (${passed.dueDate}) is no longer timely` : null;
 }
 
-/** A reminder before the due date (a courtesy note): it neither waits for quiet days nor starts them. */
+/** A reminder before the due date (a courtesy note): it does not start quiet days (it waits for them like any message). */
 export function isPreDue(policy: Policy, action: Pick<PlannedAction, 'stepId'>): boolean {
   const step = policy.steps.find((s) => s.id === action.stepId);
   return !!step && step.offset.from === 'due' && step.offset.days < 0;

@@ -142,7 +142,8 @@ export const Policy = z
     dailyCap: z.number().int().positive().default(200),
     /**
      * Days a customer is left alone after an overdue message before the next one (a new invoice's reminder waits and
-     * joins the next message). Reminders before the due date neither count nor wait. 7 fits both shipped ladders.
+     * joins the next message; a courtesy note waits, and is dropped once stale). Reminders before the due date do not
+     * start quiet days. 7 fits both shipped ladders.
      */
     quietDays: z.number().int().nonnegative().default(7),
     /** Days dunning waits after an e-invoicing platform reports the payment transmitted (status 211). */

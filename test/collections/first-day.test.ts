@@ -56,11 +56,15 @@ describe.each(simulated)('first day on a fresh demo company: $provider', ({ conn
     for (const { day, a } of all.filter(({ a }) => VOICES.has(a.channel))) perDay.set(`${a.customerExternalId} ${day}`, [...(perDay.get(`${a.customerExternalId} ${day}`) ?? []), a]);
     expect([...perDay].filter(([, l]) => l.length > 1).map(([k, l]) => `${k}: ${l.map((a) => a.stepId).join(', ')}`)).toEqual([]);
 
-    // Quiet days: after an overdue message a customer hears nothing for 7 days (courtesy notes before the due date aside).
+    // Quiet days: after an overdue message a customer hears nothing for 7 days.
     const overdue = new Map<string, string[]>();
     for (const { day, a } of all) if (VOICES.has(a.channel) && a.stepId !== 'courtesy') overdue.set(a.customerExternalId, [...(overdue.get(a.customerExternalId) ?? []), day]);
     const tooSoon = [...overdue].flatMap(([c, ds]) => ds.slice(1).filter((d, i) => (Date.parse(d) - Date.parse(ds[i]!)) / 86_400_000 < 7).map((d) => `${c} on ${d}`));
     expect(tooSoon).toEqual([]);
+    // Nor a courtesy note in the week after an overdue message: it waits, and is dropped once stale.
+    const courtesyTooSoon = all.filter(({ a }) => a.stepId === 'courtesy').flatMap(({ day, a }) =>
+      (overdue.get(a.customerExternalId) ?? []).filter((d) => d < day && (Date.parse(day) - Date.parse(d)) / 86_400_000 < 7).map((d) => `${a.customerExternalId}: courtesy on ${day} after ${d}`));
+    expect(courtesyTooSoon).toEqual([]);
 
     const count = (ch: string) => all.filter(({ a }) => a.channel === ch).length;
     // Printed for the record (issue 15 "done when"): what a new user's 30-day preview plans.

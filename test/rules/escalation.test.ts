@@ -161,9 +161,11 @@ describe('quiet days', () => {
     expect(waiting.held.map((h) => [h.invoiceExternalId, h.why])).toEqual([['b', { code: 'quiet', last: '2026-03-03', until: '2026-03-10' }]]);
     const next = await run('2026-03-10', { policy, ...history, lastContact }, [a, b]);
     expect(next.actions.map((x) => [x.stepId, x.covers.map((k) => k.split('|').slice(1, 3).join('|'))])).toEqual([['reminder-2', ['inv:a|reminder-2', 'inv:b|reminder-1']]]);
-    // A courtesy note before the due date neither waits nor counts.
+    // A courtesy note before the due date waits too (the customer was just written to), and without a recent
+    // message it goes; it does not start quiet days itself (the store and the forecast leave it out of lastContact).
     const c = inv({ externalId: 'c', number: 'F-c', dueDate: '2026-03-09' });
-    expect((await run('2026-03-06', { policy, ...history, lastContact }, [c])).actions.map((x) => x.stepId)).toEqual(['courtesy']);
+    expect((await run('2026-03-06', { policy, ...history, lastContact }, [c])).held.map((h) => h.why.code)).toEqual(['quiet']);
+    expect((await run('2026-03-06', { policy }, [c])).actions.map((x) => x.stepId)).toEqual(['courtesy']);
   });
 });
 
