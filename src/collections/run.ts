@@ -5,7 +5,7 @@ import { RATE_NAMES } from '../rates/publishers.js';
 import { missingRates, ratesUsedBy } from '../rates/staleness.js';
 import { rateBookFor } from '../demo/rates.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
-import { DUNNING_CHANNELS, evaluateDay, untimely, type EvaluateInput, type Held } from '../rules/evaluate.js';
+import { DUNNING_CHANNELS, evaluateDay, isPreDue, untimely, type EvaluateInput, type Held } from '../rules/evaluate.js';
 import { PlannedAction as PlannedActionSchema } from '../model/collections.js';
 import { parsePolicy, type Policy } from '../rules/policy.js';
 import { preview, type PreviewDay } from '../rules/preview.js';
@@ -62,7 +62,7 @@ export async function loadFacts(sql: Sql, tenantId: string, connectionId: string
 async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<EvaluateInput> {
   const pauses = await listPauses(sql, facts.tenant.id, { connectionId: facts.connection.id, states: ['active'] });
   // What became of earlier steps: escalation waits for its predecessor's delivery, a cancelled step is planned again.
-  const preDue = new Set(facts.policy.steps.filter((s) => s.offset.from === 'due' && s.offset.days < 0).map((s) => s.id));
+  const preDue = new Set(facts.policy.steps.filter((s) => isPreDue(facts.policy, { stepId: s.id })).map((s) => s.id));
   const outbox = await stepHistory(sql, facts.tenant.id, facts.connection.id, facts.tenant.timeZone, today, preDue);
   return {
     tenantId: evaluationScope(facts.tenant.id, facts.connection.id),
@@ -146,7 +146,7 @@ export async function previewConnection(sql: Sql, tenantId: string, connectionId
   const out = await preview({ ...(await evaluationInput(sql, facts, today)), days });
   // What the outbox already holds for customers goes out first: shown on its send day, today at the earliest, so the
   // preview a user reviews before switching sending on lists everything that would leave.
-  const waiting = await listOutbox(sql, tenantId, { connectionId, states: ['planned', 'sending'] });
+  const waiting = await listOutbox(sql, tenantId, { connectionId, states: ['planned', 'sending'], limit: 100_000 });
   const byDate = new Map(out.map((d) => [d.date, d]));
   for (const item of waiting) {
     const parsed = PlannedActionSchema.safeParse(item.payload);

@@ -102,22 +102,9 @@ export function demoSettingsOf(connection: Pick<Connection, 'settings'>): DemoSe
 
 /** Hosts every demo company among `connections` (once per port); returns a closer for all of them. */
 export async function hostDemosFor(home: string, connections: readonly Pick<Connection, 'settings'>[], source: SimulatorSource, log?: (line: string) => void): Promise<() => Promise<void>> {
-  const hosts: DemoHost[] = [];
-  const seen = new Set<number>();
-  for (const c of connections) {
-    const d = demoSettingsOf(c);
-    if (!d || seen.has(d.port)) continue;
-    seen.add(d.port);
-    try {
-      hosts.push(await hostDemo(home, d, source, log));
-    } catch (err) {
-      // One demo company that cannot be served must not stop the service; its syncs fail with the reason.
-      log?.(`Demo ${d.provider} company not served: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  return async () => {
-    for (const h of hosts) await h.close();
-  };
+  const hosts = new DemoHosts(home, source, log);
+  await hosts.adopt(connections);
+  return () => hosts.close();
 }
 
 /**

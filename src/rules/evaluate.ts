@@ -676,7 +676,14 @@ interface Candidate {
  */
 function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolean): { kept: Candidate[]; deferred: Array<Candidate & { why: HeldWhy }> } {
   const { policy } = input;
-  const sendDay = (a: PlannedAction) => (a.notBefore ? dateInZone(a.notBefore, input.timeZone) : a.dueOn);
+  // Every action of a run shares one send-window instant: its date is computed once.
+  const days = new Map<string, string>();
+  const sendDay = (a: PlannedAction) => {
+    if (!a.notBefore) return a.dueOn;
+    let d = days.get(a.notBefore);
+    if (!d) days.set(a.notBefore, (d = dateInZone(a.notBefore, input.timeZone)));
+    return d;
+  };
   const deferred: Array<Candidate & { why: HeldWhy }> = [];
   const kept: Candidate[] = [];
   const byCustomer = new Map<string, Candidate[]>();
@@ -712,9 +719,10 @@ function limitDay(candidates: Candidate[], input: EvaluateInput, grouped: boolea
     kept.push(lead);
     for (const c of list.slice(1)) deferred.push({ ...c, why: { code: 'one_voice', step: lead.action.stepId, day } });
   }
-  const priority = (a: PlannedAction) => new Dec(a.amountDue).times(Math.max(0, ...a.invoices.filter((l) => l.triggered).map((l) => l.daysPastDue)));
+  // Amount × days past due, computed once per message rather than in every comparison of the sort.
   const messages = kept.filter((c) => MESSAGE_CHANNELS.has(c.action.channel));
-  messages.sort((a, b) => priority(b.action).cmp(priority(a.action)) || a.action.idempotencyKey.localeCompare(b.action.idempotencyKey));
+  const priority = new Map(messages.map((c) => [c, new Dec(c.action.amountDue).times(Math.max(0, ...c.action.invoices.filter((l) => l.triggered).map((l) => l.daysPastDue)))]));
+  messages.sort((a, b) => (priority.get(b) as Dec).cmp(priority.get(a) as Dec) || a.action.idempotencyKey.localeCompare(b.action.idempotencyKey));
   const used = new Map<string, number>();
   const over = new Set<Candidate>();
   for (const c of messages) {

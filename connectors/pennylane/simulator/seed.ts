@@ -1,5 +1,5 @@
 // Seeds a deterministic French company from the kit's plan: company and individual customers (SIREN/SIRET), EUR invoices at 20 % and 5.5 % VAT, credit notes, bank receipts.
-import { planCompany, slug } from '../../../src/simulator/company.js';
+import { planCompany, slug, type PlanOptions } from '../../../src/simulator/company.js';
 import { addDays, msToYmd, ymdToMs } from '../../../src/simulator/ledger.js';
 import { createRandom, type Random } from '../../../src/simulator/prng.js';
 import type { Store } from './store.js';
@@ -8,14 +8,8 @@ import { VAT_RATES } from './types.js';
 
 const DAY_MS = 86_400_000;
 
-export interface SeedCounts {
-  seed: number;
-  customers: number;
-  invoices: number;
-  creditNotes: number;
-  payments?: number;
-  spreadDays: number;
-}
+/** The kit's plan options this seeder takes (spreadDays required: the simulator always states it). */
+export type SeedCounts = Pick<PlanOptions, 'seed' | 'customers' | 'invoices' | 'creditNotes' | 'payments'> & { spreadDays: number };
 
 /** Luhn check digit, as SIREN and SIRET numbers carry. */
 function luhn(digits: string): string {
