@@ -12,6 +12,7 @@ import { penaltyFromBasis } from './late-payment-interest.js';
 import { requiresPrevious, type Policy, type PolicyStep, type Segment } from './policy.js';
 import type { RateBook } from './rate-tables.js';
 import { isBrokenPromise, segmentCustomers, type RiskThresholds } from './risk.js';
+import { activeOn } from './pause-cover.js';
 
 /** Invoices bucketed once by due date and customer, so a daily run can look only at the due dates that matter. */
 export interface InvoiceIndex {
@@ -89,6 +90,8 @@ export interface StepRecord {
   delivered: boolean;
   /** Set when it failed for good (no address, refused): escalation after it waits for a person. */
   failed?: string | null;
+  /** Set when a person cancelled it (activity page): taken, never planned again; escalation after it waits too. */
+  cancelledBy?: { by: string; note: string } | null;
 }
 
 /** What one send day already carries. */
@@ -114,6 +117,7 @@ export interface Held {
 export type HeldWhy =
   | { code: 'planned'; step: string; on: string }
   | { code: 'failed'; step: string; error: string }
+  | { code: 'cancelled'; step: string; by: string; note: string }
   | { code: 'not_sent'; step: string }
   | { code: 'deadline'; step: string; sentOn: string; until: string }
   | { code: 'gap'; step: string; sentOn: string; notBefore: string }
@@ -184,7 +188,6 @@ const fmtGrouped = (amount: string): string => {
 /** amountDue > 0 without building a Decimal: this runs once per invoice on a full scan. */
 const positive = (amount: string) => !amount.startsWith('-') && /[1-9]/.test(amount);
 const isOpen = (i: Invoice) => i.status !== 'paid' && i.status !== 'void' && i.status !== 'draft' && positive(i.amountDue);
-const activeOn = (p: Pause, today: string) => p.startsOn <= today && (!p.expiresOn || today <= p.expiresOn);
 
 type EInvoicingRule = { hold: string; why: HeldWhy; alert?: string } | { amountDue: string; note: string };
 
@@ -502,7 +505,11 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     const lastRecord = lastDone >= 0 ? recordOf(keyOf(lastDone)) : undefined;
     if (lastRecord && !lastRecord.delivered) {
       const prev = (policy.steps[lastDone] as PolicyStep).id;
-      const why: HeldWhy = lastRecord.failed ? { code: 'failed', step: prev, error: lastRecord.failed } : { code: 'planned', step: prev, on: lastRecord.on };
+      const why: HeldWhy = lastRecord.cancelledBy
+        ? { code: 'cancelled', step: prev, ...lastRecord.cancelledBy }
+        : lastRecord.failed
+          ? { code: 'failed', step: prev, error: lastRecord.failed }
+          : { code: 'planned', step: prev, on: lastRecord.on };
       held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: (policy.steps[latest] as PolicyStep).id, reason: heldReason(why), why });
       continue;
     }
@@ -627,6 +634,7 @@ function waitingFor(
   const r = record(p);
   const wait = (why: HeldWhy) => ({ reason: heldReason(why, step(policy, k)), started: r !== undefined, why });
   if (!r) return wait({ code: 'not_sent', step: prev.id });
+  if (r.cancelledBy) return wait({ code: 'cancelled', step: prev.id, ...r.cancelledBy });
   if (r.failed) return wait({ code: 'failed', step: prev.id, error: r.failed });
   if (!r.delivered) return wait({ code: 'planned', step: prev.id, on: r.on });
   const afterGap = addDays(r.on, daysBetween(dates[p] as string, dates[k] as string));
@@ -643,6 +651,8 @@ export function heldReason(why: HeldWhy, waiting?: string): string {
       return `waiting: ${why.step} planned for ${why.on}, not sent yet`;
     case 'failed':
       return `waiting: ${why.step} failed (${why.error}), the next step waits for the team`;
+    case 'cancelled':
+      return `waiting: ${why.step} was cancelled by ${why.by} (${why.note}), the next step waits for the team`;
     case 'not_sent':
       return `waiting: ${why.step} not sent yet`;
     case 'deadline':

@@ -80,9 +80,15 @@ export function paidOnDates(payments: readonly Payment[]): Map<string, string> {
 export function isBrokenPromise(p: Pause, today: string, invoicesOfCustomer: readonly Invoice[]): boolean {
   if (p.kind !== 'promise' || !p.expiresOn || p.expiresOn >= today) return false;
   const promised = p.expiresOn;
-  return invoicesOfCustomer.some(
+  const covered = invoicesOfCustomer.filter(
     (i) => (p.invoiceExternalId ? i.externalId === p.invoiceExternalId : i.dueDate <= promised) && i.status !== 'paid' && i.status !== 'void' && i.status !== 'draft' && new Dec(i.amountDue).gt(0),
   );
+  // A promise of part of the balance is kept once the balance it covered fell by the amount promised.
+  if (p.amount && p.balanceAtOpen) {
+    const owed = covered.reduce((a, i) => a.plus(i.amountDue), new Dec(0));
+    return owed.gt(new Dec(p.balanceAtOpen).minus(p.amount));
+  }
+  return covered.length > 0;
 }
 
 /** Segments for the given customers from their invoices, payments and promise history. */

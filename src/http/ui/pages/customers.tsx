@@ -1,13 +1,14 @@
 /** @jsxImportSource hono/jsx */
 // Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
 import type { Hono } from 'hono';
-import { dateInZone, type Invoice } from '../../../model/index.js';
+import { Dec, dateInZone, type Invoice } from '../../../model/index.js';
 import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { customerDetail, customerOverview } from '../data.js';
-import { formatDate, formatMoney, type Dict } from '../i18n.js';
+import { fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
+import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 
 export const segmentTone = (s: string) => (s === 'bad_payer' ? 'bad' : s === 'watch' ? 'warn' : 'ok');
@@ -74,8 +75,9 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     );
   });
 
-  const detail = async (c: UiContext, errors: Record<string, string> = {}, values: Record<string, string> = {}) => {
+  const detail = async (c: UiContext, rawErrors: Record<string, string> = {}, values: Record<string, string> = {}) => {
     const t = c.get('t');
+    const errors = Object.fromEntries(Object.entries(rawErrors).map(([path, m]) => [path, pauseErrorText(path, m, t)]));
     const lang = c.get('lang');
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId') ?? '';
@@ -123,6 +125,14 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                       <span>
                         <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${t[`inv_${i.status}`]} · ${t.overdue.toLowerCase()}` : t[`inv_${i.status}`]}</Badge>
                         {/* What the e-invoicing platform says (refused, disputed…), with its reason: it holds or changes dunning. */}
+                        {/* The pauses that hold this invoice today (its own, or the whole customer's): no reminder goes out for it. */}
+                        {d.pauses
+                          .filter((p) => p.state === 'active' && activeOn(p, today) && (!p.invoiceExternalId || p.invoiceExternalId === i.externalId))
+                          .map((p) => (
+                            <div class="hint" data-paused={p.kind}>
+                              <Badge tone="warn">{label(t, p.kind)}</Badge> {pauseSummary(p, i.currency, t, lang)}
+                            </div>
+                          ))}
                         {i.eInvoicing ? (
                           <div class="hint" data-einvoicing={String(i.eInvoicing.code)}>
                             {t.eInvoice}{lang === 'fr' ? ' : ' : ': '}{t[`einv_${i.eInvoicing.status}`]}
@@ -142,14 +152,14 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           {d.pauses.length === 0 ? <p class="muted">—</p> : null}
           {d.pauses.length ? (
             <div class="table-wrap">
-              <table>
+              <table class="stack">
                 <thead>
                   <tr>
                     <th>{t.kind}</th>
                     <th>{t.invoice}</th>
                     <th>{t.reason}</th>
-                    <th class="hide-sm">{t.owner}</th>
-                    <th>{t.expiresOn}</th>
+                    <th>{t.owner}</th>
+                    <th>{t.pausePeriod}</th>
                     <th>{t.state}</th>
                     <th></th>
                   </tr>
@@ -157,13 +167,13 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 <tbody>
                   {d.pauses.map((p) => (
                     <tr data-pause={p.id}>
-                      <td>{label(t, p.kind)}</td>
-                      <td>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? p.invoiceExternalId) : t.wholeCustomer}</td>
-                      <td>{p.reason}</td>
-                      <td class="hide-sm">{p.owner}</td>
-                      <td>{formatDate(p.expiresOn ?? null, lang)}</td>
-                      <td>
-                        <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{p.state}</Badge>
+                      <td data-label={t.kind}>{label(t, p.kind)}</td>
+                      <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
+                      <td data-label={t.reason}>{p.reason}</td>
+                      <td data-label={t.owner}>{p.owner}</td>
+                      <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
+                      <td data-label={t.state}>
+                        <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{t[`pause_${p.state}`]}</Badge>
                       </td>
                       <td class="num">
                         {p.state === 'active' ? (
@@ -235,6 +245,11 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 <input id="p-end" type="date" name="expiresOn" value={v('expiresOn')} />
                 <FieldError errors={errors} path="expiresOn" />
               </div>
+              <div class={`field ${errors['amount'] ? 'invalid' : ''}`}>
+                <label for="p-amount">{t.promiseAmount}</label>
+                <input id="p-amount" type="text" inputmode="decimal" name="amount" value={v('amount')} maxlength={30} placeholder={lang === 'fr' ? '1250,00' : '1250.00'} />
+                <FieldError errors={errors} path="amount" />
+              </div>
             </div>
             <div class={`field ${errors['instalments'] ? 'invalid' : ''}`}>
               <label for="p-inst">{t.instalments}</label>
@@ -263,8 +278,8 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const result = validatePauseInput(values, customerId, d.invoices);
     if (!result.ok) return detail(c, result.errors, values);
-    await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
-    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=pauseAdded`, 303);
+    const opened = await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=${opened.cancelledActions > 0 ? 'pauseAddedCancelled' : 'pauseAdded'}`, 303);
   });
 
   app.post('/customers/:connectionId/:customerId/pauses/:pauseId/resolve', async (c) => {
@@ -278,7 +293,16 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   });
 }
 
-/** Validates a pause from form or API input against the Pause schema; the invoice must be one of the customer's. */
+/** An amount as people type it ("1 250,00", "1250.00"): spaces dropped, a decimal comma read as a point. */
+export function normalizeAmountInput(text: string | undefined): string | undefined {
+  const v = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  return v === '' ? undefined : v;
+}
+
+/**
+ * Validates a pause from form or API input against the Pause schema; the invoice must be one of the customer's. A
+ * promise with an amount keeps the balance it covered when made, so it can later tell kept from broken (risk.ts).
+ */
 export function validatePauseInput(
   values: Record<string, string | undefined>,
   customerId: string,
@@ -289,6 +313,16 @@ export function validatePauseInput(
   if (!inst.ok) errors['instalments'] = inst.message;
   const invoiceId = values['invoiceExternalId'] || null;
   if (invoiceId && !invoices.some((i) => i.externalId === invoiceId)) errors['invoiceExternalId'] = 'is not an invoice of this customer';
+  const amount = normalizeAmountInput(values['amount']);
+  let balanceAtOpen: string | null = null;
+  if (amount) {
+    // What the promise covers, as the broken-promise rule reads it: its invoice, or the customer's open invoices due by the promised date.
+    const promised = values['expiresOn'] || '9999-12-31';
+    const covered = invoices.filter((i) => (invoiceId ? i.externalId === invoiceId : i.dueDate <= promised) && (i.status === 'open' || i.status === 'partially_paid'));
+    const currencies = new Set(covered.map((i) => i.currency));
+    if (currencies.size > 1) errors['amount'] = 'the invoices it covers are in several currencies: choose one invoice';
+    else balanceAtOpen = covered.reduce((a, i) => a.plus(i.amountDue), new Dec(0)).toFixed();
+  }
   const candidate = {
     id: 'new',
     kind: values['kind'],
@@ -299,10 +333,31 @@ export function validatePauseInput(
     customerExternalId: customerId,
     invoiceExternalId: invoiceId,
     instalments: inst.ok ? inst.value : [],
+    amount: amount ?? null,
+    balanceAtOpen,
   };
   const r = Pause.safeParse(candidate);
   if (!r.success) for (const [k, m] of Object.entries(issuesByPath(r.error.issues))) errors[k] ??= m;
   if (!r.success || Object.keys(errors).length) return { ok: false, errors };
   const { id: _id, createdAt: _c, ...pause } = r.data;
   return { ok: true, pause };
+}
+
+/** A pause form error in the reader's language: the field's own message when known, else "check this field". */
+export function pauseErrorText(path: string, message: string, t: Dict): string {
+  if (path === 'reason') return t.err_pause_reason;
+  if (path === 'owner') return t.err_pause_owner;
+  if (path === 'invoiceExternalId') return /payment plan/.test(message) ? t.err_pause_plan_invoice : t.err_pause_invoice;
+  if (path === 'instalments') return t.err_pause_instalments;
+  if (path === 'expiresOn') return /promise/.test(message) ? t.err_pause_promise_date : /before/.test(message) ? t.err_pause_end_before_start : t.err_pause_date;
+  if (path === 'startsOn') return t.err_pause_date;
+  if (path === 'amount') return /currencies/.test(message) ? t.err_pause_amount_currency : /only a promise/.test(message) ? t.err_pause_amount_kind : t.err_pause_amount;
+  return t.err_field;
+}
+
+/** A pause's period in words: "until 20 Dec 2026", "1,250.00 € promised by 20 Dec 2026", "from 5 Dec 2026". */
+export function pauseSummary(p: Pick<Pause, 'kind' | 'startsOn' | 'expiresOn' | 'amount' | 'instalments'>, currency: string, t: Dict, lang: Lang): string {
+  if (p.kind === 'promise' && p.expiresOn) return p.amount ? fill(t.promiseOfBy, { amount: formatMoney(p.amount, currency, lang), date: formatDate(p.expiresOn, lang) }) : fill(t.promiseBy, { date: formatDate(p.expiresOn, lang) });
+  if (p.kind === 'payment_plan') return fill(t.planOf, { n: String(p.instalments.length), date: formatDate(p.instalments.at(-1)?.dueOn ?? null, lang) });
+  return p.expiresOn ? fill(t.pauseFromTo, { from: formatDate(p.startsOn, lang), to: formatDate(p.expiresOn, lang) }) : fill(t.pauseFrom, { from: formatDate(p.startsOn, lang) });
 }
