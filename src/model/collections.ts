@@ -126,6 +126,8 @@ export const PlannedAction = z.object({
   penalties: z.array(PenaltySummary).default([]),
   segment: z.string().nullish(),
   explain: z.string(),
+  /** The same explanation as data (rules/evaluate.ts ExplainPart), for pages to say in the reader's language. */
+  reasons: z.array(z.looseObject({ code: z.string() })).optional(),
 });
 export type PlannedAction = z.infer<typeof PlannedAction>;
 

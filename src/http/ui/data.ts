@@ -1,4 +1,5 @@
 // Read models shared by the pages and the API: customers with balances, risk segment and pauses; one customer's invoices.
+import type { RiskWhy } from '../../rules/risk.js';
 import { dateInZone, sumAmounts, type Customer, type Invoice } from '../../model/index.js';
 import { segmentCustomers } from '../../rules/risk.js';
 import type { Sql } from '../../store/db.js';
@@ -68,7 +69,9 @@ export interface CustomerDetail {
   invoices: Invoice[];
   pauses: StoredPause[];
   segment: string;
+  /** Why, in English (API); `riskWhy` is the same as data for the pages. */
   reasons: string[];
+  riskWhy: RiskWhy[];
 }
 
 /** One customer of one connection of the tenant, or null (another tenant's ids are simply not found). */
@@ -86,5 +89,5 @@ export async function customerDetail(sql: Sql, tenant: Tenant, connectionId: str
   const risk = segmentCustomers({ today, invoicesByCustomer: new Map([[customerId, invoices]]), customerIds: [customerId], payments: payments.map((p) => p.record), pauses }).get(customerId);
   const reasons = risk?.reasons ?? [];
   invoices.sort((a, b) => (a.dueDate < b.dueDate ? 1 : a.dueDate > b.dueDate ? -1 : 0));
-  return { customer: customer.record, invoices, pauses: pauses.reverse(), segment: risk?.segment ?? 'reliable', reasons };
+  return { customer: customer.record, invoices, pauses: pauses.reverse(), segment: risk?.segment ?? 'reliable', reasons, riskWhy: risk?.why ?? [] };
 }

@@ -15,6 +15,7 @@ import { policyFor } from '../../../collections/run.js';
 import { cancelPlanned, plannedDunning } from '../../../store/cancel.js';
 import type { CancelWhy } from '../../../model/collections.js';
 import { cancelWhyText } from '../held.js';
+import { explainText } from '../explain.js';
 import type { UiContext } from '../context.js';
 
 const STATES: readonly OutboxState[] = ['planned', 'sending', 'sent', 'failed', 'cancelled'];
@@ -202,7 +203,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                           {a.netDue && a.currency ? formatMoney(a.netDue, a.currency, lang) : '—'}
                         </td>
                         <td class="hint wide why" data-label={t.explain}>
-                          {a.explain ?? a.message ?? ''}
+                          {(a.reasons ? explainText(a, t, lang, policy) : null) ?? a.explain ?? a.message ?? ''}
                           {o.result ? <JsonDetails summary={t.proof} value={o.result} /> : null}
                         </td>
                       </tr>

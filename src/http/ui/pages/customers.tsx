@@ -7,7 +7,8 @@ import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { customerDetail, customerOverview } from '../data.js';
-import { fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
+import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
+import type { RiskWhy } from '../../../rules/risk.js';
 import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 
@@ -95,7 +96,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
       <Page c={c} title={d.customer.name} active="customers" tenants={await visibleTenants(c, deps)} subtitle={[d.customer.email ?? d.customer.emails[0] ?? '', d.customer.externalId].filter(Boolean).join(' · ')} actions={<a class="button secondary" href="/customers">{t.back}</a>}>
         <div class="card">
           <Badge tone={segmentTone(d.segment)}>{label(t, d.segment)}</Badge>
-          {d.reasons.length ? <span class="hint"> {d.reasons.join(' · ')}</span> : null}
+          {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
         <div class="card">
           <h2>{t.invoices}</h2>
@@ -353,6 +354,23 @@ export function pauseErrorText(path: string, message: string, t: Dict): string {
   if (path === 'startsOn') return t.err_pause_date;
   if (path === 'amount') return /currencies/.test(message) ? t.err_pause_amount_currency : /only a promise/.test(message) ? t.err_pause_amount_kind : t.err_pause_amount;
   return t.err_field;
+}
+
+/** Why a customer is in its segment, in the reader's language. */
+export function riskText(w: RiskWhy, t: Dict, lang: Lang): string {
+  const n = (x: number) => new Intl.NumberFormat(localeOf(lang)).format(x);
+  switch (w.code) {
+    case 'avg_late':
+      return fill(t.risk_avg_late, { days: n(w.days), window: n(w.windowDays), min: n(w.min) });
+    case 'late_share':
+      return fill(t.risk_late_share, { pct: n(w.pct), count: n(w.count), min: n(w.min) });
+    case 'overdue':
+      return fill(t.risk_overdue, { days: n(w.days), min: n(w.min) });
+    case 'broken_promises':
+      return fill(t.risk_broken_promises, { count: n(w.count), min: n(w.min) });
+    case 'on_time':
+      return t.risk_on_time;
+  }
 }
 
 /** A pause's period in words: "until 20 Dec 2026", "1,250.00 € promised by 20 Dec 2026", "from 5 Dec 2026". */
