@@ -80,6 +80,20 @@ describe('pauses and cancellations in Chromium', () => {
     await shoot(page, 'pauses-activity');
     const states = await sql<{ state: string }[]>`select state from outbox where tenant_id = ${tenant!.id} and kind = 'email' order by id`;
     expect(states.map((s) => s.state)).toEqual(['cancelled', 'cancelled']);
+
+    // The customers list: search and filters, days late and last reminder, cards on a phone.
+    await page.goto(`${walk.base}/customers`);
+    await page.fill('#f-q', 'boulangerie');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForURL(/q=boulangerie/);
+    expect(await page.locator('tr[data-customer]').count()).toBe(1);
+    expect(await page.locator('main').innerText()).toContain('1 clients sur 2');
+    await page.goto(`${walk.base}/customers?sort=daysLate`);
+    expect(await page.locator('tr[data-customer]').first().getAttribute('data-customer')).toBe('Garage Leroy');
+    await shoot(page, 'pauses-customers-list');
+    await page.setViewportSize(SIZES.phone);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(SIZES.phone.width);
+    expect(await page.locator('main').innerText()).not.toMatch(UUID);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -44,7 +44,7 @@ tr:last-child td{border-bottom:0}
 .sending-on{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;justify-content:space-between}
 form.inline{display:inline}
 label{display:block;font-size:13px;font-weight:600;color:#344054;margin-bottom:4px}
-input[type=text],input[type=email],input[type=password],input[type=number],input[type=date],select,textarea{width:100%;padding:8px 10px;border:1px solid #cfd6e0;border-radius:7px;font:inherit;background:#fff;color:var(--ink)}
+input[type=text],input[type=search],input[type=email],input[type=password],input[type=number],input[type=date],select,textarea{width:100%;padding:8px 10px;border:1px solid #cfd6e0;border-radius:7px;font:inherit;background:#fff;color:var(--ink)}
 textarea{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;min-height:120px}
 input:focus,select:focus,textarea:focus{outline:2px solid #9db5ff;border-color:var(--brand)}
 .field{margin-bottom:12px;min-width:0}.field.invalid input,.field.invalid select,.field.invalid textarea{border-color:var(--bad);background:#fffafa}

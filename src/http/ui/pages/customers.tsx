@@ -1,17 +1,34 @@
 /** @jsxImportSource hono/jsx */
 // Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
 import type { Hono } from 'hono';
-import { Dec, dateInZone, type Invoice } from '../../../model/index.js';
+import { Dec, dateInZone, daysBetween, type Invoice } from '../../../model/index.js';
 import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { customerDetail, customerOverview } from '../data.js';
+import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../data.js';
 import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import type { RiskWhy } from '../../../rules/risk.js';
 import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 
+const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
+const INVOICE_FILTERS = ['all', 'open', 'overdue', 'paid'] as const;
+type InvoiceFilter = (typeof INVOICE_FILTERS)[number];
+const AGES = ['all', '0_30', '31_60', '61_90', '90'] as const;
+type Age = (typeof AGES)[number];
+
+/** An invoice row kept by the status and age filters; age is days past due, so a filter on age keeps overdue invoices only. */
+export function invoiceMatches(i: Invoice, status: InvoiceFilter, age: Age, today: string): boolean {
+  const open = i.status === 'open' || i.status === 'partially_paid';
+  const late = open ? daysBetween(i.dueDate, today) : 0;
+  if (status === 'open' && !open) return false;
+  if (status === 'overdue' && !(open && late > 0)) return false;
+  if (status === 'paid' && i.status !== 'paid') return false;
+  if (age === 'all') return true;
+  const [lo, hi] = { '0_30': [1, 30], '31_60': [31, 60], '61_90': [61, 90], '90': [91, Infinity] }[age];
+  return late >= lo! && late <= hi!;
+}
 export const segmentTone = (s: string) => (s === 'bad_payer' ? 'bad' : s === 'watch' ? 'warn' : 'ok');
 const invoiceTone = (i: Invoice, today: string) => (i.status === 'paid' ? 'ok' : i.status === 'void' || i.status === 'draft' ? undefined : i.dueDate < today ? 'bad' : 'info');
 const label = (t: Dict, key: string) => (key in t ? t[key as keyof Dict] : key);
@@ -33,39 +50,97 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/customers', async (c) => {
     const t = c.get('t');
     const lang = c.get('lang');
-    const rows = await customerOverview(deps.sql, tenantOf(c), nowOf(deps));
+    const tenant = tenantOf(c);
+    const q = (k: string) => c.req.query(k) ?? '';
+    const filter: CustomerFilter = {
+      q: q('q').slice(0, 100),
+      ...(SEGMENTS.includes(q('segment')) ? { segment: q('segment') } : {}),
+      overdue: q('overdue') === '1',
+      paused: q('paused') === '1',
+      sort: (CUSTOMER_SORTS as readonly string[]).includes(q('sort')) ? (q('sort') as CustomerSort) : 'overdue',
+    };
+    const all = await customerOverview(deps.sql, tenant, nowOf(deps));
+    const rows = filterCustomers(all, filter);
+    const sortLabel: Record<CustomerSort, string> = { overdue: t.overdue, open: t.openAmount, daysLate: t.daysLateCol, lastReminder: t.lastReminderSort, name: t.customer };
     return render(
       c,
       <Page c={c} title={t.customers} active="customers" tenants={await visibleTenants(c, deps)}>
+        <form method="get" action="/customers" class="card filters" role="search">
+          <div class="row">
+            <div class="field">
+              <label for="f-q">{t.searchCustomers}</label>
+              <input id="f-q" type="search" name="q" value={filter.q ?? ''} maxlength={100} />
+            </div>
+            <div class="field">
+              <label for="f-segment">{t.segment}</label>
+              <select id="f-segment" name="segment">
+                <option value="">{t.all}</option>
+                {SEGMENTS.map((sg) => (
+                  <option value={sg} selected={filter.segment === sg}>
+                    {label(t, sg)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="f-sort">{t.sortBy}</label>
+              <select id="f-sort" name="sort">
+                {CUSTOMER_SORTS.map((k) => (
+                  <option value={k} selected={filter.sort === k}>
+                    {sortLabel[k]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div class="actions">
+            <label class="check">
+              <input type="checkbox" name="overdue" value="1" checked={filter.overdue} /> {t.onlyOverdue}
+            </label>
+            <label class="check">
+              <input type="checkbox" name="paused" value="1" checked={filter.paused} /> {t.onlyPaused}
+            </label>
+            <button type="submit" class="small">
+              {t.apply}
+            </button>
+            <span class="hint" data-count={rows.length}>
+              {fill(t.customersShown, { n: rows.length, total: all.length })}
+            </span>
+          </div>
+        </form>
         <div class="card table-wrap">
           {rows.length === 0 ? (
-            <p class="muted">{t.noCustomers}</p>
+            <p class="muted">{all.length === 0 ? t.noCustomers : t.noCustomerMatches}</p>
           ) : (
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th>{t.customer}</th>
                   <th>{t.segment}</th>
                   <th class="num">{t.openAmount}</th>
                   <th class="num">{t.overdue}</th>
-                  <th class="num hide-sm">{t.invoices}</th>
-                  <th class="hide-sm">{t.pauses}</th>
+                  <th class="num">{t.daysLateCol}</th>
+                  <th>{t.lastReminder}</th>
+                  <th>{t.pauses}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.slice(0, 500).map((r) => (
-                  <tr>
-                    <td>
-                      <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
-                      <div class="hint hide-sm">{r.email ?? ''}</div>
+                  <tr data-customer={r.name}>
+                    <td data-label={t.customer}>
+                      <span>
+                        <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
+                        <div class="hint hide-sm">{r.email ?? ''}</div>
+                      </span>
                     </td>
-                    <td>
+                    <td data-label={t.segment}>
                       <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
                     </td>
-                    <td class="num">{formatMoney(r.open, r.currency, lang)}</td>
-                    <td class="num">{formatMoney(r.overdue, r.currency, lang)}</td>
-                    <td class="num hide-sm">{r.openInvoices}</td>
-                    <td class="hide-sm">{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
+                    <td class="num" data-label={t.openAmount}>{formatMoney(r.open, r.currency, lang)}</td>
+                    <td class="num" data-label={t.overdue}>{formatMoney(r.overdue, r.currency, lang)}</td>
+                    <td class="num" data-label={t.daysLateCol}>{r.daysLate > 0 ? fill(t.nDays, { n: r.daysLate }) : '—'}</td>
+                    <td data-label={t.lastReminder}>{r.lastReminder ? formatDate(r.lastReminder, lang, tenant.timeZone) : t.never}</td>
+                    <td data-label={t.pauses}>{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -91,6 +166,9 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const open = d.invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid');
     const v = (k: string, dflt = '') => values[k] ?? dflt;
     const hasErrors = Object.keys(errors).length > 0;
+    const invFilter = (INVOICE_FILTERS as readonly string[]).includes(c.req.query('inv') ?? '') ? (c.req.query('inv') as InvoiceFilter) : 'all';
+    const age = (AGES as readonly string[]).includes(c.req.query('age') ?? '') ? (c.req.query('age') as Age) : 'all';
+    const shown = d.invoices.filter((i) => invoiceMatches(i, invFilter, age, today));
     return render(
       c,
       <Page c={c} title={d.customer.name} active="customers" tenants={await visibleTenants(c, deps)} subtitle={[d.customer.email ?? d.customer.emails[0] ?? '', d.customer.externalId].filter(Boolean).join(' · ')} actions={<a class="button secondary" href="/customers">{t.back}</a>}>
@@ -100,6 +178,26 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         </div>
         <div class="card">
           <h2>{t.invoices}</h2>
+          <form method="get" action={base} class="actions filters">
+            <select name="inv" aria-label={t.status}>
+              {INVOICE_FILTERS.map((k) => (
+                <option value={k} selected={invFilter === k}>
+                  {t[`invFilter_${k}`]}
+                </option>
+              ))}
+            </select>
+            <select name="age" aria-label={t.daysLateCol}>
+              {AGES.map((k) => (
+                <option value={k} selected={age === k}>
+                  {t[`age_${k}`]}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="small secondary">
+              {t.apply}
+            </button>
+            <span class="hint">{fill(t.invoicesShown, { n: shown.length, total: d.invoices.length })}</span>
+          </form>
           <div class="table-wrap">
             <table class="stack">
               <thead>
@@ -113,7 +211,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 </tr>
               </thead>
               <tbody>
-                {d.invoices.map((i) => (
+                {shown.map((i) => (
                   <tr data-invoice={i.externalId}>
                     <td data-label={t.number}>{i.number ?? i.externalId}</td>
                     <td class="hide-sm">{formatDate(i.issueDate, lang)}</td>
