@@ -13,6 +13,8 @@ a{color:var(--brand);text-decoration:none}a:hover{text-decoration:underline}
 .nav a{color:#c9d3e3;padding:8px 10px;border-radius:7px;white-space:nowrap}
 .nav a:hover{background:#1c2840;text-decoration:none}
 .nav a.on{background:#2554d8;color:#fff}
+.nav-group{margin:14px 10px 4px;font-size:11.5px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:#7f8ea8}
+.nav a.adv{font-size:14px}
 .side .foot{margin-top:auto;font-size:13px;display:flex;flex-direction:column;gap:8px}
 .side .foot a{color:#9fb0cc}
 .side select{width:100%;padding:6px;border-radius:6px;border:1px solid #33415c;background:#1c2840;color:#fff}
@@ -73,9 +75,10 @@ td.why{min-width:220px}
 .lang a{color:#9fb0cc;margin-right:8px}.lang a.on{color:#fff;font-weight:600}
 .token{font-family:ui-monospace,monospace;background:#fff;padding:6px 8px;border-radius:6px;border:1px solid var(--line);display:block;margin-top:6px;word-break:break-all;color:var(--ink)}
 @media (max-width:860px){
- .shell{grid-template-columns:minmax(0,1fr)}
+ .shell{grid-template-columns:minmax(0,1fr);grid-template-rows:auto 1fr}
  .side{padding:12px 14px;gap:10px;min-width:0}
- .nav{flex-direction:row;overflow-x:auto;gap:4px;scrollbar-width:none;max-width:100%}
+ .nav{flex-direction:row;overflow-x:auto;gap:4px;scrollbar-width:none;max-width:100%;-webkit-mask-image:linear-gradient(to right,#000 85%,transparent);mask-image:linear-gradient(to right,#000 85%,transparent);padding-right:28px}
+ .nav-group{margin:0 0 0 8px;align-self:center;white-space:nowrap}
  .nav a{padding:6px 10px;font-size:14px}
  .side .foot{flex-direction:row;flex-wrap:wrap;align-items:center;margin-top:0;gap:10px}
  .side .foot form{flex:1;min-width:160px}
