@@ -131,7 +131,7 @@ export const PlannedAction = z.object({
 });
 export type PlannedAction = z.infer<typeof PlannedAction>;
 
-export const AlertKind = z.enum(['credit_limit', 'overdue_amount', 'overdue_age', 'broken_promise', 'segment_downgrade', 'rate_missing', 'rate_revised']);
+export const AlertKind = z.enum(['credit_limit', 'overdue_amount', 'overdue_age', 'broken_promise', 'segment_downgrade', 'rate_missing', 'rate_revised', 'portal_answer']);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 export const Alert = z.object({

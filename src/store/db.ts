@@ -23,3 +23,12 @@ export async function ping(sql: Sql): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Runs `fn` in a transaction: its own on a pool, or inside the caller's (a savepoint) when `sql` is already one, so
+ * a store function that must be atomic composes into a larger transaction.
+ */
+export async function atomically<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  if ('savepoint' in sql) return (await (sql as unknown as { savepoint: (f: (tx: unknown) => Promise<T>) => Promise<T> }).savepoint((tx) => fn(tx as Sql))) as T;
+  return (await sql.begin((tx) => fn(tx as unknown as Sql))) as T;
+}

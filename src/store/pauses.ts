@@ -6,7 +6,7 @@ import { dateInZone } from '../model/index.js';
 import type { CancelWhy, Pause } from '../model/collections.js';
 import { pauseHolding } from '../rules/pause-cover.js';
 import { cancelPlanned, plannedDunning } from './cancel.js';
-import type { Sql } from './db.js';
+import { atomically, type Sql } from './db.js';
 
 export type PauseState = 'active' | 'resolved' | 'broken' | 'expired';
 
@@ -61,8 +61,7 @@ const columns = 'id, connection_id, kind, reason, owner, starts_on::text, expire
  * actions it covers on their send day, all in one transaction.
  */
 export async function openPause(sql: Sql, tenantId: string, connectionId: string, pause: Omit<Pause, 'id' | 'createdAt'>, actor: string): Promise<OpenedPause> {
-  return sql.begin(async (tx) => {
-    const db = tx as unknown as Sql;
+  return atomically(sql, async (db) => {
     const [row] = await db.unsafe<Row[]>(
       `insert into pauses (tenant_id, connection_id, kind, reason, owner, starts_on, expires_on, customer_external_id, invoice_external_id, instalments, amount, balance_at_open)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11, $12) returning ${columns}`,

@@ -73,6 +73,10 @@ td.why{min-width:220px}
 .signin .card{width:100%;max-width:380px}
 .chart svg{display:block}
 .lang a{color:#9fb0cc;margin-right:8px}.lang a.on{color:#fff;font-weight:600}
+.portal{max-width:880px;margin:0 auto;padding:24px 16px 48px;display:flex;flex-direction:column;gap:0}
+.portal details.answer{border-top:1px solid var(--line);padding:10px 0}
+.portal details.answer summary{font-weight:600;cursor:pointer;padding:4px 0}
+.portal details.answer form{margin-top:10px}
 .token{font-family:ui-monospace,monospace;background:#fff;padding:6px 8px;border-radius:6px;border:1px solid var(--line);display:block;margin-top:6px;word-break:break-all;color:var(--ink)}
 @media (max-width:860px){
  .shell{grid-template-columns:minmax(0,1fr);grid-template-rows:auto 1fr}

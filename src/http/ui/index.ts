@@ -16,6 +16,8 @@ import { previewRoutes } from './pages/preview.js';
 import { sendingRoutes } from './pages/sending.js';
 import { templateRoutes } from './pages/templates.js';
 import { notFoundPage } from './pages/not-found.js';
+import { portalRoutes } from '../../portal/pages.js';
+import { nowOf } from './context.js';
 
 export type { UiDeps } from './context.js';
 export { notFoundPage } from './pages/not-found.js';
@@ -51,6 +53,8 @@ export function createUi(deps: UiDeps): Hono {
   app.get('/favicon.ico', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
 
   app.route('/', api as unknown as Hono);
+  // The customer portal: public, behind its own link tokens, signed forms and rate limits (src/portal).
+  portalRoutes(app as unknown as Hono, { sql: deps.sql, secretKey: deps.secretKey, now: () => nowOf(deps), publicUrl: deps.config.PUBLIC_URL });
 
   app.use('*', async (c, next) => {
     const lang = pickLang(c);

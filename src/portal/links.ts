@@ -1,0 +1,66 @@
+// Portal links: one token per hand-out (each reminder mints a fresh one, valid 90 days by default), scoped to one
+// customer of one company. Only the token's SHA-256 is stored, so a database read does not give anyone a link; a
+// wrong, expired or revoked token resolves to nothing, the same nothing for every case.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Sql } from '../store/db.js';
+
+export const LINK_DAYS = 90;
+
+export interface PortalScope {
+  linkId: string;
+  tenantId: string;
+  connectionId: string;
+  customerExternalId: string;
+  expiresAt: Date;
+  viewedAt: Date | null;
+}
+
+/** 256 random bits, URL-safe: the part of the link the customer holds. */
+const newToken = () => randomBytes(32).toString('base64url');
+const hashOf = (token: string) => createHash('sha256').update(token).digest();
+/** A token has the shape we mint; anything else is refused before a query. */
+export const wellFormed = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
+
+/** Mints a link for the customer; returns the token (shown once, printed in the reminder) and when it expires. */
+export async function issueLink(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string, now = new Date(), days = LINK_DAYS): Promise<{ token: string; expiresAt: Date }> {
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + days * 86_400_000);
+  await sql`insert into portal_links (tenant_id, connection_id, customer_external_id, token_hash, created_at, expires_at)
+    values (${tenantId}, ${connectionId}, ${customerExternalId}, ${hashOf(token)}, ${now}, ${expiresAt})`;
+  return { token, expiresAt };
+}
+
+/** The customer a live token opens, or null for a wrong, expired or revoked one (the caller answers all with one 404). */
+export async function resolveLink(sql: Sql, token: string, now = new Date()): Promise<PortalScope | null> {
+  if (!wellFormed(token)) return null;
+  const [row] = await sql<{ id: string; tenant_id: string; connection_id: string; customer_external_id: string; expires_at: Date; viewed_at: Date | null }[]>`
+    select id::text, tenant_id, connection_id, customer_external_id, expires_at, viewed_at from portal_links
+    where token_hash = ${hashOf(token)} and revoked_at is null and expires_at > ${now}`;
+  return row ? { linkId: row.id, tenantId: row.tenant_id, connectionId: row.connection_id, customerExternalId: row.customer_external_id, expiresAt: row.expires_at, viewedAt: row.viewed_at } : null;
+}
+
+/** Records the first visit of this link; true when this visit is the first. */
+export async function markViewed(sql: Sql, scope: PortalScope, now = new Date()): Promise<boolean> {
+  const res = await sql`update portal_links set viewed_at = ${now} where tenant_id = ${scope.tenantId} and id = ${scope.linkId} and viewed_at is null`;
+  return res.count === 1;
+}
+
+/** Revokes every live link of a customer (from the settings); returns how many. */
+export async function revokeLinks(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string, by: string): Promise<number> {
+  const res = await sql`update portal_links set revoked_at = now(), revoked_by = ${by}
+    where tenant_id = ${tenantId} and connection_id = ${connectionId} and customer_external_id = ${customerExternalId} and revoked_at is null`;
+  return res.count;
+}
+
+export interface LinkSummary {
+  live: number;
+  lastIssued: Date | null;
+  lastViewed: Date | null;
+}
+
+export async function linkSummary(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string, now = new Date()): Promise<LinkSummary> {
+  const [row] = await sql<{ live: number; last_issued: Date | null; last_viewed: Date | null }[]>`
+    select count(*) filter (where revoked_at is null and expires_at > ${now})::int as live, max(created_at) as last_issued, max(viewed_at) as last_viewed
+    from portal_links where tenant_id = ${tenantId} and connection_id = ${connectionId} and customer_external_id = ${customerExternalId}`;
+  return { live: row!.live, lastIssued: row!.last_issued, lastViewed: row!.last_viewed };
+}

@@ -1,0 +1,182 @@
+// The customer portal (#22) on the real database, through the real app: the statement a link opens, the four answers
+// and what each does, and the security cases (tampered, expired, revoked and foreign tokens, replayed and forged
+// forms, oversize and disguised uploads, script in every field, rate limits).
+import { describe, expect, it } from 'vitest';
+import { runEvaluation } from '../../src/collections/run.js';
+import { createUi } from '../../src/http/ui/index.js';
+import { listActivity } from '../../src/store/activity.js';
+import { listPauses } from '../../src/store/pauses.js';
+import { decideAnswer, listAnswers } from '../../src/portal/answers.js';
+import { issueLink, revokeLinks } from '../../src/portal/links.js';
+import { useDatabase } from '../support/db.js';
+import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+
+const sql = useDatabase();
+const NOW = new Date('2026-11-24T10:00:00Z');
+const app = createUi(uiDeps(sql, { now: () => NOW }));
+const ORIGIN = 'http://localhost';
+
+async function company() {
+  const t = await seedTenant(sql, [customer('c1', 'Garage Leroy'), customer('c2', 'Boulangerie Martin')], [invoice('1', 'c1', '2026-10-15', '900.00'), invoice('2', 'c1', '2026-11-30', '300.00'), invoice('3', 'c2', '2026-10-01', '50.00')]);
+  const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', NOW);
+  return { t, token };
+}
+const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': `10.0.0.${Math.floor(Math.random() * 250)}`, ...headers } });
+/** The form's signed nonce, as the page gives it. */
+async function formOf(token: string) {
+  const html = await (await get(`/p/${token}`)).text();
+  const nonce = /name="nonce" value="([^"]+)"/.exec(html)![1]!;
+  const mac = /name="mac" value="([^"]+)"/.exec(html)![1]!;
+  return { nonce, mac };
+}
+async function post(token: string, fields: Record<string, string | Blob>, opts: { origin?: string | null; form?: { nonce: string; mac: string } } = {}) {
+  const form = opts.form ?? (await formOf(token));
+  const body = new FormData();
+  for (const [k, v] of Object.entries({ ...form, ...fields })) body.append(k, v);
+  const headers: Record<string, string> = { 'accept-language': 'fr-FR', 'x-forwarded-for': '10.1.0.1' };
+  if (opts.origin !== null) headers['origin'] = opts.origin ?? ORIGIN;
+  return app.request(`/p/${token}`, { method: 'POST', body, headers });
+}
+
+describe('the statement a link opens', () => {
+  it('shows the company, the open invoices with their numbers and days overdue, in the customer’s language, and records the first visit', async () => {
+    const { t, token } = await company();
+    const res = await get(`/p/${token}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<html lang="fr"');
+    expect(html).toContain('Bonjour Garage Leroy');
+    expect(html).toMatch(/data-invoice="F-1"[\s\S]*échue depuis 40 jours/);
+    expect(html).toContain('data-invoice="F-2"');
+    expect(html).not.toContain('F-3');
+    expect(html).toMatch(/1\s?200,00\s€/);
+    await get(`/p/${token}`);
+    const viewed = (await listActivity(sql, t.tenant.id, { customerExternalId: 'c1' })).filter((a) => a.kind === 'viewed');
+    expect(viewed).toHaveLength(1);
+  });
+
+  it('answers a wrong, malformed, expired, revoked or foreign token with the same 404, naming no one', async () => {
+    const { t, token } = await company();
+    const other = await company();
+    const { token: expired } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', new Date('2026-01-01T00:00:00Z'), 30);
+    const { token: revoked } = await issueLink(sql, t.tenant.id, t.connection.id, 'c2', NOW);
+    await revokeLinks(sql, t.tenant.id, t.connection.id, 'c2', 'marie');
+    const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    const bodies = new Set<string>();
+    for (const bad of [tampered, 'short', expired, revoked, `${token}x`]) {
+      const res = await get(`/p/${bad}`);
+      expect(res.status, bad).toBe(404);
+      const text = await res.text();
+      expect(text).not.toMatch(/Garage|Boulangerie/);
+      bodies.add(text);
+    }
+    expect(bodies.size).toBe(1);
+    // Another company's link opens that company's customer, never this one's.
+    expect(await (await get(`/p/${other.token}`)).text()).toContain('Bonjour Garage Leroy');
+    expect((await listAnswers(sql, t.tenant.id, t.connection.id, 'c1'))).toEqual([]);
+  });
+});
+
+describe('answers that act', () => {
+  it('a promise opens a promise pause with its amount, and a replayed form changes nothing', async () => {
+    const { t, token } = await company();
+    const form = await formOf(token);
+    const res = await post(token, { kind: 'promise', invoice: '1', on: '2026-12-10', amount: '450,00' }, { form });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/p/${token}?done=promise`);
+    const replay = await post(token, { kind: 'promise', invoice: '1', on: '2026-12-11', amount: '450,00' }, { form });
+    expect(replay.headers.get('location')).toBe(`/p/${token}?done=already`);
+    const pauses = await listPauses(sql, t.tenant.id, { connectionId: t.connection.id, states: ['active'] });
+    expect(pauses).toEqual([expect.objectContaining({ kind: 'promise', invoiceExternalId: '1', expiresOn: '2026-12-10', amount: '450.00', balanceAtOpen: '900' })]);
+    // The next evaluation honours it: no reminder for that invoice.
+    const run = await runEvaluation(sql, t.tenant.id, t.connection.id, NOW);
+    const planned = await sql<{ payload: { invoices: { externalId: string }[] } }[]>`select payload from outbox where tenant_id = ${t.tenant.id} and kind = 'email'`;
+    expect(planned.flatMap((p) => p.payload.invoices.map((i) => i.externalId))).not.toContain('1');
+    expect(run.planned).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a promise too far ahead, an unknown invoice or a bad amount is refused with French messages and nothing is recorded', async () => {
+    const { t, token } = await company();
+    const res = await post(token, { kind: 'promise', invoice: '3', on: '2027-06-01', amount: 'beaucoup' });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('Choisissez une des factures listées.');
+    expect(html).toContain('Choisissez une date entre aujourd’hui et le 24 déc. 2026.');
+    expect(html).toContain('Saisissez un montant supérieur à zéro');
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([]);
+  });
+
+  it('a dispute with a PDF opens a dispute pause, alerts the team and logs the answer; script in a field stays text', async () => {
+    const { t, token } = await company();
+    const pdf = new Blob([Buffer.from('%PDF-1.4\n% test\n')], { type: 'application/pdf' });
+    const res = await post(token, { kind: 'dispute', invoice: '1', reason: 'quality', text: '<script>alert(1)</script> pièce cassée', file: pdf });
+    expect(res.status).toBe(303);
+    const [pause] = await listPauses(sql, t.tenant.id, { connectionId: t.connection.id, states: ['active'] });
+    expect(pause).toMatchObject({ kind: 'dispute', invoiceExternalId: '1' });
+    expect(pause!.reason).toContain('<script>alert(1)</script> pièce cassée');
+    const [answer] = await listAnswers(sql, t.tenant.id, t.connection.id, 'c1');
+    expect(answer).toMatchObject({ kind: 'dispute', hasAttachment: true, state: 'done' });
+    const alerts = await sql<{ payload: { kind: string; message: string } }[]>`select payload from outbox where tenant_id = ${t.tenant.id} and kind = 'alert'`;
+    expect(alerts.map((a) => a.payload.kind)).toEqual(['portal_answer']);
+    expect((await listActivity(sql, t.tenant.id, { customerExternalId: 'c1' })).map((a) => a.kind)).toContain('answered');
+    // The settings page shows the reason as text, never as markup.
+    const ui = await (await get(`/customers/${t.connection.id}/c1`)).text();
+    expect(ui).not.toContain('<script>alert(1)</script>');
+  });
+
+  it('refuses an oversize upload (413) and a file that only claims to be a PDF (422)', async () => {
+    const { t, token } = await company();
+    const big = new Blob([Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(2 * 1024 * 1024)])], { type: 'application/pdf' });
+    expect((await post(token, { kind: 'dispute', invoice: '1', reason: 'quality', file: big })).status).toBe(413);
+    const fake = new Blob([Buffer.from('<html>not a pdf</html>')], { type: 'application/pdf' });
+    const res = await post(token, { kind: 'dispute', invoice: '1', reason: 'quality', file: fake });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('Seuls les documents PDF, PNG ou JPEG sont acceptés.');
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([]);
+  });
+
+  it('a payment-plan request waits for the team; accepted, it becomes the payment-plan pause', async () => {
+    const { t, token } = await company();
+    const wrong = await post(token, { kind: 'plan', invoice: '1', instalments: '2026-12-15 400,00\n2027-01-15 400,00' });
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toMatch(/Le total des échéances doit égaler 900,00\s€/);
+    expect((await post(token, { kind: 'plan', invoice: '1', instalments: '2026-12-15 450,00\n2027-01-15 450,00' })).status).toBe(303);
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([]);
+    const [answer] = await listAnswers(sql, t.tenant.id, t.connection.id, 'c1');
+    expect(answer).toMatchObject({ kind: 'plan', state: 'new' });
+    expect(await decideAnswer(sql, t.tenant.id, t.connection.id, answer!.id, 'accepted', 'marie', '2026-11-24')).toBe(true);
+    expect(await decideAnswer(sql, t.tenant.id, t.connection.id, answer!.id, 'refused', 'paul', '2026-11-24')).toBe(false);
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([
+      expect.objectContaining({ kind: 'payment_plan', invoiceExternalId: '1', instalments: [{ dueOn: '2026-12-15', amount: '450.00' }, { dueOn: '2027-01-15', amount: '450.00' }] }),
+    ]);
+  });
+
+  it('"already paid" holds the invoice a week for the team to check', async () => {
+    const { t, token } = await company();
+    expect((await post(token, { kind: 'paid', invoice: '1', on: '2026-11-20', amount: '900.00', reference: 'VIR 2611' })).status).toBe(303);
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([expect.objectContaining({ kind: 'hold', invoiceExternalId: '1', startsOn: '2026-11-24', expiresOn: '2026-12-01' })]);
+    expect((await listAnswers(sql, t.tenant.id, t.connection.id, 'c1'))[0]).toMatchObject({ kind: 'paid', state: 'new' });
+  });
+});
+
+describe('forms that did not come from the page', () => {
+  it('refuses a post without this site’s Origin, or with a forged or foreign nonce', async () => {
+    const { t, token } = await company();
+    expect((await post(token, { kind: 'promise', on: '2026-12-10' }, { origin: null })).status).toBe(403);
+    expect((await post(token, { kind: 'promise', on: '2026-12-10' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post(token, { kind: 'promise', on: '2026-12-10' }, { form: { nonce: 'made-up', mac: 'made-up' } })).status).toBe(403);
+    const other = await company();
+    const foreign = await formOf(other.token);
+    expect((await post(token, { kind: 'promise', on: '2026-12-10' }, { form: foreign })).status).toBe(403);
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([]);
+  });
+
+  it('limits hits per link with a clear 429 page', async () => {
+    const { token } = await company();
+    let last: Response | null = null;
+    for (let i = 0; i < 61; i++) last = await get(`/p/${token}`);
+    expect(last!.status).toBe(429);
+    expect(last!.headers.get('retry-after')).toBe('600');
+    expect(await last!.text()).toContain('Trop de demandes');
+  });
+});
