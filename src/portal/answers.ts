@@ -8,7 +8,7 @@ import { addDays } from '../model/index.js';
 import { recordActivity } from '../store/activity.js';
 import type { Sql } from '../store/db.js';
 import { planActions } from '../store/outbox.js';
-import { openPause } from '../store/pauses.js';
+import { closePause, openPause } from '../store/pauses.js';
 import type { PortalScope } from './links.js';
 
 export type AnswerKind = 'dispute' | 'promise' | 'plan' | 'paid';
@@ -102,6 +102,13 @@ export async function decideAnswer(sql: Sql, tenantId: string, connectionId: str
       where tenant_id = ${tenantId} and connection_id = ${connectionId} and id = ${answerId} and state = 'new'
       returning kind, detail, customer_external_id, invoice_external_id`;
     if (!row) return false;
+    // A payment the team could not find: the hold ends now and dunning resumes.
+    if (decision === 'refused' && row.detail.kind === 'paid') {
+      const holds = await db<{ id: string }[]>`
+        select id::text from pauses where tenant_id = ${tenantId} and connection_id = ${connectionId} and state = 'active' and kind = 'hold'
+          and customer_external_id = ${row.customer_external_id} and invoice_external_id is not distinct from ${row.invoice_external_id} and reason like 'portal: already paid%'`;
+      for (const h of holds) await closePause(db, tenantId, h.id, 'resolved', by, 'payment not found');
+    }
     if (decision === 'accepted' && row.detail.kind === 'plan' && row.invoice_external_id) {
       await openPause(db, tenantId, connectionId, { kind: 'payment_plan', reason: 'portal: payment plan accepted', owner: by, startsOn: today, expiresOn: null, customerExternalId: row.customer_external_id, invoiceExternalId: row.invoice_external_id, instalments: row.detail.instalments }, by);
     }

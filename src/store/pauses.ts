@@ -86,8 +86,7 @@ export function pausedReason(why: Extract<CancelWhy, { code: 'paused' }>): strin
 
 /** Ends a pause (resolved by a user, broken promise, expired); a pause already ended is left as it is. */
 export async function closePause(sql: Sql, tenantId: string, pauseId: string, state: Exclude<PauseState, 'active'>, actor: string, detail?: string): Promise<boolean> {
-  return sql.begin(async (tx) => {
-    const db = tx as unknown as Sql;
+  return atomically(sql, async (db) => {
     const res = await db`update pauses set state = ${state}, updated_at = now() where tenant_id = ${tenantId} and id = ${pauseId} and state = 'active'`;
     if (res.count === 0) return false;
     await db`insert into pause_events (tenant_id, pause_id, event, actor, detail) values (${tenantId}, ${pauseId}, ${state}, ${actor}, ${detail ?? null})`;

@@ -180,3 +180,34 @@ describe('forms that did not come from the page', () => {
     expect(await last!.text()).toContain('Trop de demandes');
   });
 });
+
+describe('the portal seen from the settings', () => {
+  it('hands out a link once, withdraws them all, shows answers and decides a refused payment claim', async () => {
+    const { Browser } = await import('../http/ui/helpers.js');
+    const { t } = await company();
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const base = `/customers/${t.connection.id}/c1`;
+    const created = await (await fr.post(`${base}/portal/link`)).text();
+    const url = /data-testid="portal-url">([^<]+)</.exec(created)![1]!;
+    const token = new URL(url).pathname.split('/').pop()!;
+    expect((await get(`/p/${token}`)).status).toBe(200);
+    // Shown once: the page read again does not give it.
+    expect(await (await fr.request(base)).text()).not.toContain(token);
+    expect((await post(token, { kind: 'paid', invoice: '1', on: '2026-11-20', amount: '900.00' })).status).toBe(303);
+    const page = await (await fr.request(base)).text();
+    expect(page).toMatch(/Déjà payé[\s\S]*900,00\s€ payés le 20 nov\. 2026/);
+    expect(page).toMatch(/Liens valides : 2 · dernier remis : 24 nov\. 2026, 11:00 · dernière consultation : 24 nov\. 2026, 11:00/);
+    const [answer] = await listAnswers(sql, t.tenant.id, t.connection.id, 'c1');
+    expect((await fr.post(`${base}/portal/answers/${answer!.id}/refused`)).status).toBe(303);
+    // The payment was not found: the hold ends, dunning resumes.
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id, states: ['active'] })).toEqual([]);
+    expect((await fr.post(`${base}/portal/revoke`)).status).toBe(303);
+    expect((await get(`/p/${token}`)).status).toBe(404);
+    // Another company's user cannot read this customer's answers' files.
+    const other = await company();
+    const intruder = new Browser(app);
+    await intruder.signIn(other.t.tenant.id);
+    expect((await intruder.request(`${base}/portal/answers/${answer!.id}/file`)).status).toBe(404);
+  });
+});

@@ -7,6 +7,7 @@ import { createUi } from '../../../src/http/ui/index.js';
 import { DICTS } from '../../../src/http/ui/i18n.js';
 import { recordActivity } from '../../../src/store/activity.js';
 import { openPause } from '../../../src/store/pauses.js';
+import { issueLink } from '../../../src/portal/links.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
 
@@ -14,7 +15,7 @@ const sql = useDatabase();
 const app = createUi(uiDeps(sql));
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** Common English words our French text must never contain (names in the seeded data are French). */
-const ENGLISH = /\b(the|and|of|by|since|with|without|waiting|planned|sent|failed|cancelled|open|paid|overdue|due|days?|step|invoices?|customers?|reminders?|letter|demo|pending|reliable|watch|payer|none|never|today|sync|last|next)\b/i;
+const ENGLISH = /\b(the|and|of|by|since|with|without|waiting|planned|sent|failed|cancelled|open|paid|overdue|due|days?|step|invoices?|customers?|reminders?|letter|demo|pending|reliable|watch|none|never|today|sync|last|next)\b/i;
 
 /** What a person reads: the text of <main> and of the menu, and the words in titles, labels and placeholders. */
 function readable(html: string): string {
@@ -56,9 +57,10 @@ describe('French pages', () => {
     await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-11-24T10:00:00Z'));
     await openPause(sql, t.tenant.id, t.connection.id, { kind: 'dispute', reason: 'Livraison incomplète', owner: 'marie', startsOn: '2026-11-24', expiresOn: null, customerExternalId: 'c2', invoiceExternalId: '2', instalments: [] }, 'marie');
     await recordActivity(sql, t.tenant.id, { connectionId: t.connection.id, actionKey: `sent-${t.tenant.id}`, kind: 'sent', channel: 'email', customerExternalId: 'c1', invoiceExternalIds: ['1'], contentHash: 'ab'.repeat(32) });
+    const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', new Date('2026-11-24T10:00:00Z'));
     const fr = new Browser(app, { 'accept-language': 'fr-FR' });
     await fr.signIn(t.tenant.id);
-    const pages = ['/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens'].map((p) => p.replace('CONN', t.connection.id));
+    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];
     // Being rewritten (#28.3 policy editor, #28.7 templates named by their step): checked once those land.
     const pending = new Set(['/policy', '/templates']);

@@ -5,6 +5,8 @@ import { Dec, dateInZone, daysBetween, type Invoice } from '../../../model/index
 import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
+import { answerAttachment, decideAnswer, listAnswers, type StoredAnswer } from '../../../portal/answers.js';
+import { issueLink, linkSummary, revokeLinks, type LinkSummary } from '../../../portal/links.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../data.js';
 import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
@@ -151,7 +153,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     );
   });
 
-  const detail = async (c: UiContext, rawErrors: Record<string, string> = {}, values: Record<string, string> = {}) => {
+  const detail = async (c: UiContext, rawErrors: Record<string, string> = {}, values: Record<string, string> = {}, portalUrl: string | null = null) => {
     const t = c.get('t');
     const errors = Object.fromEntries(Object.entries(rawErrors).map(([path, m]) => [path, pauseErrorText(path, m, t)]));
     const lang = c.get('lang');
@@ -291,6 +293,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
           ) : null}
         </div>
+        <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={await linkSummary(deps.sql, tenant.id, connectionId, customerId, nowOf(deps))} answers={await listAnswers(deps.sql, tenant.id, connectionId, customerId)} invoices={d.invoices} />
         <div class="card" id="add-pause">
           <h2>{t.addPause}</h2>
           {hasErrors ? <Flash tone="bad">{t.pauseInvalid}</Flash> : null}
@@ -379,6 +382,43 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (!result.ok) return detail(c, result.errors, values);
     const opened = await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=${opened.cancelledActions > 0 ? 'pauseAddedCancelled' : 'pauseAdded'}`, 303);
+  });
+
+  // The customer portal, seen from the team: hand out a link, withdraw them all, decide what the customer asked.
+  app.post('/customers/:connectionId/:customerId/portal/link', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId } = c.req.param();
+    if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return c.notFound();
+    const { token } = await issueLink(deps.sql, tenant.id, connectionId, customerId, nowOf(deps));
+    const origin = deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : new URL(c.req.url).origin;
+    return detail(c, {}, {}, `${origin}/p/${token}`);
+  });
+
+  app.post('/customers/:connectionId/:customerId/portal/revoke', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId } = c.req.param();
+    if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return c.notFound();
+    await revokeLinks(deps.sql, tenant.id, connectionId, customerId, c.get('session').email);
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=portalRevoked`, 303);
+  });
+
+  app.post('/customers/:connectionId/:customerId/portal/answers/:answerId/:decision', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId, answerId, decision } = c.req.param();
+    if (!/^\d{1,18}$/.test(answerId) || (decision !== 'accepted' && decision !== 'refused')) return c.notFound();
+    if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return c.notFound();
+    await decideAnswer(deps.sql, tenant.id, connectionId, answerId, decision, c.get('session').email, dateInZone(nowOf(deps), tenant.timeZone));
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=answerDecided#portal`, 303);
+  });
+
+  app.get('/customers/:connectionId/:customerId/portal/answers/:answerId/file', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId, answerId } = c.req.param();
+    if (!/^\d{1,18}$/.test(answerId)) return c.notFound();
+    const mine = (await listAnswers(deps.sql, tenant.id, connectionId, customerId)).some((a) => a.id === answerId);
+    const file = mine ? await answerAttachment(deps.sql, tenant.id, answerId) : null;
+    if (!file) return c.notFound();
+    return c.body(new Uint8Array(file.bytes), 200, { 'content-type': file.type, 'content-disposition': `attachment; filename="${file.name}"` });
   });
 
   app.post('/customers/:connectionId/:customerId/pauses/:pauseId/resolve', async (c) => {
@@ -476,4 +516,114 @@ export function pauseSummary(p: Pick<Pause, 'kind' | 'startsOn' | 'expiresOn' | 
   if (p.kind === 'promise' && p.expiresOn) return p.amount ? fill(t.promiseOfBy, { amount: formatMoney(p.amount, currency, lang), date: formatDate(p.expiresOn, lang) }) : fill(t.promiseBy, { date: formatDate(p.expiresOn, lang) });
   if (p.kind === 'payment_plan') return fill(t.planOf, { n: String(p.instalments.length), date: formatDate(p.instalments.at(-1)?.dueOn ?? null, lang) });
   return p.expiresOn ? fill(t.pauseFromTo, { from: formatDate(p.startsOn, lang), to: formatDate(p.expiresOn, lang) }) : fill(t.pauseFrom, { from: formatDate(p.startsOn, lang) });
+}
+
+/** The portal seen from the team: hand a link out, withdraw them, and what the customer answered (deciding requests). */
+function PortalCard(props: { c: UiContext; base: string; csrf: string; url: string | null; links: LinkSummary; answers: StoredAnswer[]; invoices: readonly Invoice[] }) {
+  const { c, base, csrf, url, links, answers, invoices } = props;
+  const t = c.get('t');
+  const lang = c.get('lang');
+  const tz = tenantOf(c).timeZone;
+  const number = (id: string | null) => (id ? (invoices.find((i) => i.externalId === id)?.number ?? '—') : t.wholeCustomer);
+  const currency = (id: string | null) => invoices.find((i) => i.externalId === id)?.currency ?? invoices[0]?.currency ?? 'EUR';
+  const what = (a: StoredAnswer): string => {
+    const d = a.detail;
+    switch (d.kind) {
+      case 'dispute':
+        return `${t[`portal_reason_${d.reason}`]}${d.text ? ` — ${d.text}` : ''}`;
+      case 'promise':
+        return d.amount ? fill(t.promiseOfBy, { amount: formatMoney(d.amount, currency(a.invoiceExternalId), lang), date: formatDate(d.on, lang) }) : fill(t.promiseBy, { date: formatDate(d.on, lang) });
+      case 'plan':
+        return d.instalments.map((x) => `${formatDate(x.dueOn, lang)} : ${formatMoney(x.amount, currency(a.invoiceExternalId), lang)}`).join(' · ');
+      case 'paid':
+        return fill(t.answerPaid, { amount: formatMoney(d.amount, currency(a.invoiceExternalId), lang), date: formatDate(d.on, lang), reference: d.reference ? ` (${d.reference})` : '' });
+    }
+  };
+  return (
+    <div class="card" id="portal">
+      <h2>{t.portalTitle}</h2>
+      <p class="hint" data-portal-links={links.live}>
+        {fill(t.portalSummary, { live: links.live, issued: links.lastIssued ? formatDate(links.lastIssued, lang, tz) : t.never, viewed: links.lastViewed ? formatDate(links.lastViewed, lang, tz) : t.never })}
+      </p>
+      {url ? (
+        <Flash tone="info">
+          {t.portalLinkCreated}
+          <code class="token" data-testid="portal-url">
+            {url}
+          </code>
+        </Flash>
+      ) : null}
+      <div class="actions">
+        <form method="post" action={`${base}/portal/link`} class="inline">
+          <Csrf token={csrf} />
+          <button type="submit" class="small secondary">
+            {t.portalNewLink}
+          </button>
+        </form>
+        {links.live > 0 ? (
+          <form method="post" action={`${base}/portal/revoke`} class="inline">
+            <Csrf token={csrf} />
+            <button type="submit" class="small secondary">
+              {t.portalRevoke}
+            </button>
+          </form>
+        ) : null}
+      </div>
+      {answers.length ? (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th>{t.date}</th>
+                <th>{t.kind}</th>
+                <th>{t.invoice}</th>
+                <th>{t.portalAnswer}</th>
+                <th>{t.state}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {answers.map((a) => (
+                <tr data-answer={a.kind}>
+                  <td data-label={t.date}>{formatDate(a.createdAt, lang, tz)}</td>
+                  <td data-label={t.kind}>{t[`answerKind_${a.kind}`]}</td>
+                  <td data-label={t.invoice}>{number(a.invoiceExternalId)}</td>
+                  <td class="wide" data-label={t.portalAnswer}>
+                    {what(a)}
+                    {a.hasAttachment ? (
+                      <div>
+                        <a href={`${base}/portal/answers/${a.id}/file`}>{t.portalAttachment}</a>
+                      </div>
+                    ) : null}
+                  </td>
+                  <td data-label={t.state}>
+                    {a.state === 'new' ? (
+                      <span class="actions">
+                        <Badge tone="warn">{t.answerState_new}</Badge>
+                        <form method="post" action={`${base}/portal/answers/${a.id}/accepted`} class="inline">
+                          <Csrf token={csrf} />
+                          <button type="submit" class="small">
+                            {a.kind === 'plan' ? t.answerAccept : t.answerChecked}
+                          </button>
+                        </form>
+                        <form method="post" action={`${base}/portal/answers/${a.id}/refused`} class="inline">
+                          <Csrf token={csrf} />
+                          <button type="submit" class="small secondary">
+                            {a.kind === 'plan' ? t.answerRefuse : t.answerNotFound}
+                          </button>
+                        </form>
+                      </span>
+                    ) : (
+                      <Badge tone={a.state === 'refused' ? 'bad' : 'ok'}>{t[`answerState_${a.state}`]}</Badge>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p class="muted">{t.portalNoAnswer}</p>
+      )}
+    </div>
+  );
 }
