@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Installs what the tests need beyond npm (real redis-server, Debian's chromium) when it is missing.
+// Installs what the tests need beyond npm (real redis-server, Debian's chromium, poppler's pdftotext) when it is missing.
 // Runs as `pretest`, so `npm ci && npm test` passes on a fresh Debian machine with nothing else done.
 import { spawnSync } from 'node:child_process';
 
 const needed = [
   { binary: 'redis-server', pkg: 'redis-server' },
   { binary: 'chromium', pkg: 'chromium' },
+  // Reads generated PDFs back as text (statements, letters), as a person would read them.
+  { binary: 'pdftotext', pkg: 'poppler-utils' },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;

@@ -16,6 +16,7 @@ import { Document } from '../http/ui/layout.js';
 import { DISPUTE_REASONS, recordAnswer, type AnswerDetail, type Attachment, type DisputeReason } from './answers.js';
 import { hit } from './limits.js';
 import { markViewed, resolveLink, type PortalScope } from './links.js';
+import { statementPdf } from './statement-pdf.js';
 
 export interface PortalDeps {
   sql: Sql;
@@ -102,6 +103,14 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
     return c.html(`<!doctype html>${(<Statement l={l} nonce={nonce} mac={mac(l.scope.linkId, nonce)} token={c.req.param('token') ?? ''} done={c.req.query('done') ?? null} errors={{}} values={{}} />).toString()}`);
+  });
+
+  app.get('/p/:token/statement.pdf', async (c) => {
+    const l = await load(c, 'view');
+    if (l instanceof Response) return l;
+    const pdf = await statementPdf({ company: l.companyName, customer: l.customer.name, today: l.today, lang: l.lang, invoices: l.open, credits: l.credits });
+    const name = `${l.lang === 'fr' ? 'releve' : 'statement'}-${l.today}.pdf`;
+    return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
   });
 
   app.post('/p/:token', async (c) => {
@@ -294,6 +303,11 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 </tbody>
               </table>
             </div>
+            <p>
+              <a href={`/p/${token}/statement.pdf`} download>
+                {t.portal_download}
+              </a>
+            </p>
             {l.credits.length ? (
               <p class="hint">
                 {t.portal_credits}{' '}

@@ -211,3 +211,23 @@ describe('the portal seen from the settings', () => {
     expect((await intruder.request(`${base}/portal/answers/${answer!.id}/file`)).status).toBe(404);
   });
 });
+
+describe('the statement as a PDF', () => {
+  it('lists the open invoices with their amounts to the cent and the total, in French', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { token } = await company();
+    const res = await get(`/p/${token}/statement.pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const file = join(mkdtempSync(join(tmpdir(), 'relance-statement-')), 's.pdf');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Relevé de compte au 24/11/2026');
+    expect(text).toMatch(/F-1\s+01\/09\/2026\s+15\/10\/2026\s+900,00 €\s+900,00 €\s+40 j/);
+    expect(text).toContain('Total restant dû : 1 200,00 €');
+    expect((await get(`/p/x${token.slice(1)}/statement.pdf`)).status).toBe(404);
+  });
+});
