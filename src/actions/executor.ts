@@ -90,6 +90,8 @@ export interface ExecutorDeps {
   /** Tenant-edited templates; validated before use. Null falls back to the shipped ones. */
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
   hook?: (point: CrashPoint, item: DueItem) => void;
+  /** The customer portal link this action carries (one per reminder, portal/links.ts linkForAction); absent: none. */
+  portalLink?: (ctx: ExecutionContext, customerExternalId: string, actionKey: string) => Promise<string | null>;
   /** Reference rates for the item's connection (src/demo/rates.ts rateBookFor), read at send time for penalty figures. */
   rates?: (ctx: { tenantId: string; connectionId: string | null }, today: string) => Promise<RateBook>;
   options?: Partial<ExecutorOptions>;
@@ -305,7 +307,8 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   if (late) return { cancel: late };
   const family = familyOf(action.templateId);
   const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.(c.ctx, today)) : null;
-  const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties });
+  const portal = (await deps.portalLink?.(c.ctx, action.customerExternalId, action.idempotencyKey)) ?? null;
+  const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties, portal });
   const custom = (await deps.templates?.(c.ctx.tenantId, action.templateId, lang)) ?? null;
   let parts: TemplateParts;
   try {

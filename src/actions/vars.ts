@@ -69,6 +69,8 @@ export interface MessageVars {
     warnings: string[];
   } | null;
   payment: { instructions: string | null; link: string | null };
+  /** The customer's portal: statement, documents, and answers (dispute, promise, plan, already paid). */
+  portal: { link: string | null };
 }
 
 /**
@@ -114,6 +116,8 @@ export interface VarsInput {
   deadlineDays: number;
   /** Null when the step does not include penalties. */
   penalties: InvoicePenalty[] | null;
+  /** The customer portal link this message carries, if any. */
+  portal?: string | null;
 }
 
 const BASIS: Record<Family, Record<Language, string>> = {
@@ -206,5 +210,6 @@ export function buildVars(input: VarsInput): MessageVars {
     net_due: money(formatAmount(totalDue.minus(openCredits), cur)),
     penalties,
     payment: { instructions: company.paymentInstructions ?? null, link: company.paymentLink?.(action) ?? null },
+    portal: { link: input.portal ?? null },
   };
 }

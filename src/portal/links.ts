@@ -1,7 +1,7 @@
 // Portal links: one token per hand-out (each reminder mints a fresh one, valid 90 days by default), scoped to one
 // customer of one company. Only the token's SHA-256 is stored, so a database read does not give anyone a link; a
 // wrong, expired or revoked token resolves to nothing, the same nothing for every case.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Sql } from '../store/db.js';
 
 export const LINK_DAYS = 90;
@@ -64,3 +64,20 @@ export async function linkSummary(sql: Sql, tenantId: string, connectionId: stri
     from portal_links where tenant_id = ${tenantId} and connection_id = ${connectionId} and customer_external_id = ${customerExternalId}`;
   return { live: row!.live, lastIssued: row!.last_issued, lastViewed: row!.last_viewed };
 }
+
+/**
+ * The link a reminder carries: its token is derived from the action's key with the service's secret (HMAC-SHA256,
+ * 256 bits no one can guess without the key), so every attempt to send one reminder prints the same link, and each
+ * reminder hands out a fresh one valid LINK_DAYS from its first send. Stored, as always, by its hash only.
+ */
+export async function linkForAction(sql: Sql, secretKey: Buffer, scope: { tenantId: string; connectionId: string; customerExternalId: string }, actionKey: string, now = new Date()): Promise<string> {
+  const token = createHmac('sha256', secretKey).update(`portal-link\u0000${scope.tenantId}\u0000${actionKey}`).digest('base64url');
+  const expiresAt = new Date(now.getTime() + LINK_DAYS * 86_400_000);
+  await sql`insert into portal_links (tenant_id, connection_id, customer_external_id, token_hash, created_at, expires_at)
+    values (${scope.tenantId}, ${scope.connectionId}, ${scope.customerExternalId}, ${hashOf(token)}, ${now}, ${expiresAt})
+    on conflict (token_hash) do nothing`;
+  return token;
+}
+
+/** The public address of a portal link: PUBLIC_URL when set, else the service's own loopback address. */
+export const portalUrl = (base: string, token: string) => `${base.replace(/\/+$/, '')}/p/${token}`;

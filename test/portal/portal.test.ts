@@ -231,3 +231,36 @@ describe('the statement as a PDF', () => {
     expect((await get(`/p/x${token.slice(1)}/statement.pdf`)).status).toBe(404);
   });
 });
+
+describe('the link in a reminder', () => {
+  it('a reminder received by the SMTP server carries a link that opens the customer’s statement; a retry prints the same link', async () => {
+    const { NOW: SEND, customer: cust, invoice: inv, makeDeps, plan, seed } = await import('../actions/fixtures.js');
+    const { startSmtpSink } = await import('../actions/smtp-sink.js');
+    const { executeDue } = await import('../../src/actions/executor.js');
+    const { linkForAction, portalUrl } = await import('../../src/portal/links.js');
+    const sink = await startSmtpSink();
+    try {
+      const s = await seed(sql, { customers: [cust('c1', { email: 'portal@client.example' })], invoices: [inv('a', 'c1')] });
+      await plan(sql, s);
+      const key = Buffer.alloc(32, 7);
+      const deps = makeDeps(sql, sink.port, {
+        portalLink: async (ctx, customerExternalId, actionKey) => portalUrl('https://relance.example', await linkForAction(sql, key, { tenantId: ctx.tenantId, connectionId: ctx.connectionId!, customerExternalId }, actionKey)),
+      });
+      expect(await executeDue(deps, s.tenantId, SEND)).toMatchObject({ sent: 1 });
+      const [mail] = sink.messages.filter((m) => m.rcptTo.includes('portal@client.example'));
+      const link = /https:\/\/relance\.example\/p\/([A-Za-z0-9_-]{43})/.exec(mail!.raw.replace(/=\r?\n/g, ''));
+      expect(link).not.toBeNull();
+      const page = await (await get(`/p/${link![1]}`)).text();
+      expect(page).toContain('Bonjour Client c1');
+      expect(page).toContain('F-a');
+      // The same action asks again (a retry): the same link, no second one stored.
+      const [row] = await sql<{ key: string }[]>`select idempotency_key as key from outbox where tenant_id = ${s.tenantId}`;
+      const again = await linkForAction(sql, key, { tenantId: s.tenantId, connectionId: s.connectionId, customerExternalId: 'c1' }, row!.key);
+      expect(again).toBe(link![1]);
+      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from portal_links where tenant_id = ${s.tenantId}`;
+      expect(n).toBe(1);
+    } finally {
+      await sink.stop();
+    }
+  });
+});

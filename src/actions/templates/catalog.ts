@@ -65,16 +65,18 @@ const PENALTIES: Record<Family, Record<Language, string>> = {
 
 const PAYMENT: Record<Language, { text: string; html: string }> = {
   fr: {
-    text: `{% if payment.link %}Payer en ligne : {{ payment.link }}
+    text: `{% if portal.link %}Votre relevé, vos factures, et pour répondre (contestation, date de paiement, échéancier, déjà payé) : {{ portal.link }}
+{% endif %}{% if payment.link %}Payer en ligne : {{ payment.link }}
 {% endif %}{% if payment.instructions %}{{ payment.instructions }}
 {% endif %}`,
-    html: `{% if payment.link %}<p><a href="{{ payment.link }}">Payer en ligne</a></p>{% endif %}{% if payment.instructions %}<p>{{ payment.instructions }}</p>{% endif %}`,
+    html: `{% if portal.link %}<p><a href="{{ portal.link }}">Voir votre relevé et répondre</a> (contestation, date de paiement, échéancier, déjà payé)</p>{% endif %}{% if payment.link %}<p><a href="{{ payment.link }}">Payer en ligne</a></p>{% endif %}{% if payment.instructions %}<p>{{ payment.instructions }}</p>{% endif %}`,
   },
   en: {
-    text: `{% if payment.link %}Pay online: {{ payment.link }}
+    text: `{% if portal.link %}Your statement, your invoices, and to answer (dispute, payment date, payment plan, already paid): {{ portal.link }}
+{% endif %}{% if payment.link %}Pay online: {{ payment.link }}
 {% endif %}{% if payment.instructions %}{{ payment.instructions }}
 {% endif %}`,
-    html: `{% if payment.link %}<p><a href="{{ payment.link }}">Pay online</a></p>{% endif %}{% if payment.instructions %}<p>{{ payment.instructions }}</p>{% endif %}`,
+    html: `{% if portal.link %}<p><a href="{{ portal.link }}">See your statement and answer</a> (dispute, payment date, payment plan, already paid)</p>{% endif %}{% if payment.link %}<p><a href="{{ payment.link }}">Pay online</a></p>{% endif %}{% if payment.instructions %}<p>{{ payment.instructions }}</p>{% endif %}`,
   },
 };
 
