@@ -1,6 +1,7 @@
 // Interface text in English and French; the language follows Accept-Language until the user picks one (cookie).
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { POLICY_EN, POLICY_FR } from './i18n-policy.js';
 
 export const LANGS = ['en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -307,6 +308,7 @@ const en = {
   status_disconnected: 'disconnected',
   demoBadge: 'demo',
   dayUnit: 'd',
+  ...POLICY_EN,
 } as const;
 
 export type Dict = { [K in keyof typeof en]: string };
@@ -612,6 +614,7 @@ const fr: Dict = {
   status_disconnected: 'déconnectée',
   demoBadge: 'démo',
   dayUnit: 'j',
+  ...POLICY_FR,
 };
 
 export const DICTS: Record<Lang, Dict> = { en, fr };
