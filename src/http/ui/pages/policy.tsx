@@ -348,7 +348,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
               <input type="checkbox" name={k('forInstalments')} checked={on(k('forInstalments'))} /> {t.pe_forInstalments}
             </label>
           </details>
-          <details open={hasErr(`s.${i}.condition`)}>
+          <details class="advanced" open={hasErr(`s.${i}.condition`)}>
             <summary>{t.pe_advanced}</summary>
             <div class={`field ${has(k('condition'))}`}>
               <label for={k('condition')}>{t.pe_conditionRaw}</label>
