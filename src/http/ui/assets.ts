@@ -91,8 +91,11 @@ fieldset.checks .hint{width:100%}
 .exceptions{margin-bottom:14px}
 .errs{margin:6px 0 0;padding-left:18px}
 input.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
-details.advanced>summary{font-weight:600}
-.sticky-save{position:sticky;bottom:0;background:var(--bg);padding:10px 0;border-top:1px solid var(--line);z-index:2}
+details.card.advanced>summary{font-weight:600}
+.policy .row{grid-template-columns:repeat(auto-fit,minmax(200px,1fr))}
+.policy .row.delay{grid-template-columns:110px minmax(0,1fr) minmax(0,1fr)}
+.tl-step .foot{display:flex;justify-content:flex-end;margin-top:10px}
+.save-bar{justify-content:flex-end}
 @media (max-width:860px){
  .shell{grid-template-columns:minmax(0,1fr)}
  .side{padding:12px 14px;gap:10px;min-width:0}
@@ -121,6 +124,8 @@ details.advanced>summary{font-weight:600}
  .timeline>li::before{left:22px}
  .timeline .mark{font-size:11.5px}
  .timeline .tl-step .body{padding:12px}
+ .policy .row.delay{grid-template-columns:minmax(0,1fr)}
+ .policy .row.delay input[type=number]{max-width:160px}
  button,.button{white-space:normal}
 }
 `;

@@ -125,7 +125,7 @@ describe('API operations', () => {
     const invalid = await send('PUT', '/api/v1/policy', token, { ...policy.policy, steps: [] });
     expect(invalid.status).toBe(422);
     // A template that does not exist is refused on save, naming the step; so is a formal notice with no reminder before it.
-    const unknown = structuredClone(policy.policy) as { steps: { templateId: string }[] };
+    const unknown = structuredClone(policy.policy) as unknown as { steps: { templateId: string }[] };
     unknown.steps[2]!.templateId = 'fr.appel';
     const refused = await send('PUT', '/api/v1/policy', token, unknown);
     expect(refused.status).toBe(422);

@@ -76,6 +76,8 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
   const csrf = c.get('session').csrfToken;
   const count = Number(form['stepCount'] ?? 0);
   const v = (k: string) => form[k] ?? '';
+  /** An amount as the reader writes it (50,00 in French); both separators are read back. */
+  const money = (k: string) => (c.get('lang') === 'fr' ? v(k).replace('.', ',') : v(k));
   const on = (k: string) => form[k] === 'on';
   const has = (...paths: string[]) => (paths.some((p) => errors[p]) ? 'invalid' : '');
   const Err = ({ path }: { path: string }) => (errors[path] ? <div class="err">{say(t, errors[path])}</div> : null);
@@ -88,7 +90,8 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
   const dayMark = (n: number) => `${t.pe_dayLetter}${n < 0 ? '−' : '+'}${Math.abs(n)}`;
   // The due date sits before the first step on or after it.
   const dueAt = (() => {
-    const i = at.findIndex((x) => x !== null && x >= 0);
+    // A step whose delay is not a number yet shows after the due date, where most steps are.
+    const i = at.findIndex((x) => x === null || x >= 0);
     return i < 0 ? count : i;
   })();
 
@@ -185,7 +188,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
                 </div>
                 <div class={`field ${has(k('minAmount'))}`}>
                   <label for={k('minAmount')}>{t.minAmount}</label>
-                  <input id={k('minAmount')} type="text" inputmode="decimal" name={k('minAmount')} value={v(k('minAmount'))} />
+                  <input id={k('minAmount')} type="text" inputmode="decimal" name={k('minAmount')} value={money(k('minAmount'))} />
                   <Err path={k('minAmount')} />
                 </div>
                 <div class={`field ${has(k('delayDays'))}`}>
@@ -195,13 +198,13 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
                 </div>
               </div>
               <label class="check">
-                <input type="checkbox" name={k('disabled')} checked={on(k('disabled'))} /> {t.pe_neverDun}
+                <input type="checkbox" id={k('disabled')} name={k('disabled')} checked={on(k('disabled'))} /> {t.pe_neverDun}
               </label>
               <fieldset class="checks">
                 <legend>{t.pe_skipSteps}</legend>
                 {stepIds.map((s) => (
                   <label class="check">
-                    <input type="checkbox" name={k(`skip.${s.id}`)} checked={on(k(`skip.${s.id}`))} /> {s.name}
+                    <input type="checkbox" id={k(`skip.${s.id}`)} name={k(`skip.${s.id}`)} checked={on(k(`skip.${s.id}`))} /> {s.name}
                   </label>
                 ))}
               </fieldset>
@@ -241,15 +244,12 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
                 {[badge, v(k('unit')) === 'business' ? t.pe_badgeBusiness : '', channelLabel(t, v(k('channel'))), v(k('templateId')) ? templateLabel(t, v(k('templateId'))) : ''].filter(Boolean).join(' · ')}
               </div>
             </div>
-            <button type="submit" name="op" value={`remove:${i}`} class="small danger" data-confirm={fill(t.pe_deleteConfirm, { step: stepName(i) })}>
-              {t.pe_delete}
-            </button>
           </div>
-          <div class="row">
-            <div class={`field ${has(k('name'))}`}>
-              <label for={k('name')}>{t.pe_stepName}</label>
-              <input id={k('name')} type="text" name={k('name')} value={v(k('name'))} list="step-names" />
-            </div>
+          <div class={`field ${has(k('name'))}`}>
+            <label for={k('name')}>{t.pe_stepName}</label>
+            <input id={k('name')} type="text" name={k('name')} value={v(k('name'))} list="step-names" />
+          </div>
+          <div class="row delay">
             <div class={`field ${has(k('days'))}`}>
               <label for={k('days')}>{t.pe_delay}</label>
               <DelayInput id={k('days')} name={k('days')} value={days} />
@@ -283,7 +283,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             <div class="row">
               <div class={`field ${has(k('minAmount'))}`}>
                 <label for={k('minAmount')}>{t.minAmount}</label>
-                <input id={k('minAmount')} type="text" inputmode="decimal" name={k('minAmount')} value={v(k('minAmount'))} />
+                <input id={k('minAmount')} type="text" inputmode="decimal" name={k('minAmount')} value={money(k('minAmount'))} />
                 <div class="hint">{t.pe_stepMinAmountHint}</div>
                 <Err path={k('minAmount')} />
               </div>
@@ -304,7 +304,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
                 <legend>{t.pe_segments}</legend>
                 {SEGMENTS.map((s) => (
                   <label class="check">
-                    <input type="checkbox" name={k(`seg.${s}`)} checked={on(k(`seg.${s}`))} /> {t[`pe_seg_${s}`]}
+                    <input type="checkbox" id={k(`seg.${s}`)} name={k(`seg.${s}`)} checked={on(k(`seg.${s}`))} /> {t[`pe_seg_${s}`]}
                   </label>
                 ))}
                 <div class="hint">{t.pe_segmentsHint}</div>
@@ -342,10 +342,10 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
               </div>
             </div>
             <label class="check">
-              <input type="checkbox" name={k('includePenalties')} checked={on(k('includePenalties'))} /> {t.includePenalties}
+              <input type="checkbox" id={k('includePenalties')} name={k('includePenalties')} checked={on(k('includePenalties'))} /> {t.includePenalties}
             </label>
             <label class="check">
-              <input type="checkbox" name={k('forInstalments')} checked={on(k('forInstalments'))} /> {t.pe_forInstalments}
+              <input type="checkbox" id={k('forInstalments')} name={k('forInstalments')} checked={on(k('forInstalments'))} /> {t.pe_forInstalments}
             </label>
           </details>
           <details class="advanced" open={hasErr(`s.${i}.condition`)}>
@@ -357,6 +357,11 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
               <Err path={k('condition')} />
             </div>
           </details>
+          <div class="foot">
+            <button type="submit" name="op" value={`remove:${i}`} class="small danger" data-confirm={fill(t.pe_deleteConfirm, { step: stepName(i) })}>
+              {t.pe_delete}
+            </button>
+          </div>
         </div>
       </li>
     );
@@ -373,7 +378,18 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
 
   return render(
     c,
-    <Page c={c} title={t.policy} active="policy" tenants={await visibleTenants(c, deps)} subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}>
+    <Page
+      c={c}
+      title={t.policy}
+      active="policy"
+      tenants={await visibleTenants(c, deps)}
+      subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}
+      actions={
+        <button type="submit" form="policy-form" name="op" value="save">
+          {t.save}
+        </button>
+      }
+    >
       {info.saved ? <Flash tone="ok">{`${t.policySaved} ${info.saved}.`}</Flash> : null}
       {invalid ? (
         <Flash tone="bad">
@@ -385,7 +401,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
           </ul>
         </Flash>
       ) : null}
-      <form method="post" action="/policy" novalidate class="policy">
+      <form method="post" action="/policy" novalidate class="policy" id="policy-form">
         {/* First in the form, so that Enter in a field saves (never deletes a step). */}
         <button type="submit" name="op" value="save" class="default-submit" tabindex={-1} aria-hidden="true">
           {t.save}
@@ -425,7 +441,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             </div>
             <div class={`field ${has('minAmount')}`}>
               <label for="p-min">{t.minAmount}</label>
-              <input id="p-min" type="text" inputmode="decimal" name="minAmount" value={v('minAmount')} />
+              <input id="p-min" type="text" inputmode="decimal" name="minAmount" value={money('minAmount')} />
               <div class="hint">{t.pe_minAmountHint}</div>
               <Err path="minAmount" />
             </div>
@@ -470,11 +486,11 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
         <div class="card add-step" id="add-step">
           <h2>+ {t.addStep}</h2>
           <p class="hint">{t.pe_addHint}</p>
-          <div class="row">
-            <div class="field">
-              <label for="new.name">{t.pe_stepName}</label>
-              <input id="new.name" type="text" name="new.name" value={v('new.name')} list="step-names" />
-            </div>
+          <div class="field">
+            <label for="new.name">{t.pe_stepName}</label>
+            <input id="new.name" type="text" name="new.name" value={v('new.name')} list="step-names" />
+          </div>
+          <div class="row delay">
             <div class={`field ${has('new.days')}`}>
               <label for="new.days">{t.pe_delay}</label>
               <DelayInput id="new.days" name="new.days" value={v('new.days')} />
@@ -528,7 +544,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             {t.pe_applyJson}
           </button>
         </details>
-        <div class="actions sticky-save">
+        <div class="actions save-bar">
           <button type="submit" name="op" value="save">
             {t.save}
           </button>
