@@ -187,6 +187,18 @@ describe('forms', () => {
     expect((await activePolicy(sql, t.tenant.id))!.document).not.toHaveProperty('catchUp');
   });
 
+  it('shows the same policy in English words to an English reader', async () => {
+    const t = await seedTenant(sql, [customer('c1')], []);
+    const user = new Browser(app, { 'accept-language': 'en-GB' });
+    await user.signIn(t.tenant.id);
+    const page = await (await user.request('/policy')).text();
+    expect(page).toContain('<option value="fr.mise-en-demeure" selected="">Formal notice (France)</option>');
+    expect(page).toContain('<option value="letter" selected="">Letter</option>');
+    expect(page).toContain('<option value="before" selected="">before the due date</option>');
+    expect(visibleText(page)).not.toMatch(/\b(customer_currency|handoff|writeback)\b|fr\.[a-z]|reminder-1|formal-notice|Échéance|Relance 1 \(|jours/);
+    expect(visibleText(page)).toContain('D+30');
+  });
+
   it('adds a step at its place in time, deletes one, and saves steps in time order whatever order they are written in', async () => {
     const t = await seedTenant(sql, [customer('c1')], []);
     const user = new Browser(app, { 'accept-language': 'fr-FR' });
