@@ -97,12 +97,15 @@ describe('the policy editor in Chromium', () => {
 
     // The six steps, added in a muddled order: each lands at its place in time.
     await addStep(page, { days: 30, when: 'après l’échéance', channel: 'Courrier', template: 'Mise en demeure', name: 'Mise en demeure (LRAR)' });
+    // Alone, a formal notice would be the customer's first message: the page warns before any save.
+    expect(await page.locator('li[data-step="0"] .flash.warn').textContent()).toBe('« Mise en demeure (LRAR) » arrive sans relance préalable : ajoutez une relance avant elle, l’escalade doit rester progressive.');
     await addStep(page, { days: 1, when: 'après l’échéance', channel: 'E-mail', template: 'Relance 1' });
     await addStep(page, { days: 45, when: 'après l’échéance', channel: 'Transmission', template: 'Transmission : injonction de payer ou agence', name: 'Agence ou injonction de payer' });
     await addStep(page, { days: 3, when: 'avant l’échéance', channel: 'E-mail', template: 'Rappel avant échéance', name: 'Rappel de courtoisie' });
     await addStep(page, { days: 15, when: 'après l’échéance', channel: 'E-mail', template: 'Relance ferme avec pénalités', name: 'Relance ferme chiffrée (pénalités + 40 €)' });
     await addStep(page, { days: 8, when: 'après l’échéance', channel: 'E-mail', template: 'Relance 2' });
     expect(await names(page)).toEqual(FRENCH_B2B_POLICY.steps.map((s) => s.name));
+    expect(await page.locator('.flash.warn').count()).toBe(0);
     expect(await page.locator('.timeline li .mark').allTextContents()).toEqual(['J−3', 'J', 'J+1', 'J+8', 'J+15', 'J+30', 'J+45']);
 
     // The rest by ticking and typing numbers and amounts, as the page shows them.

@@ -285,7 +285,9 @@ export interface ReadOptions {
  */
 export function readForm(submitted: Form, current: Policy, opts: ReadOptions): ReadResult {
   const json = submitted['json'];
-  if (json !== undefined && submitted['jsonOrig'] !== undefined && json.trim() !== submitted['jsonOrig'].trim()) return readJson(submitted, json, current, opts);
+  // Browsers send a textarea's line breaks as CRLF: only a change of content counts as an edit.
+  const same = (a: string, b: string) => a.replace(/\r\n?/g, '\n').trim() === b.replace(/\r\n?/g, '\n').trim();
+  if (json !== undefined && submitted['jsonOrig'] !== undefined && !same(json, submitted['jsonOrig'])) return readJson(submitted, json, current, opts);
   const form = sortSteps(submitted);
   const errors: Errors = {};
   const rows = stepRows(form);
@@ -431,6 +433,15 @@ function issueError(message: string, step: string): FormError {
   if (/duplicate step id/.test(message)) return { key: 'pe_errDuplicate', params: { step } };
   if (/first step has no previous/.test(message)) return { key: 'pe_errFirstPrevious' };
   return { key: 'pe_errInvalid', params: { detail: message } };
+}
+
+/** The form with its JSON box showing the policy the form now describes (kept as it was while the form is not valid). */
+export function withCurrentJson(form: Form, current: Policy, opts: ReadOptions): Form {
+  const { json: _json, jsonOrig: _orig, ...fields } = form;
+  const read = readForm(fields, current, opts);
+  if (!read.policy) return form;
+  const json = policyJson(read.policy);
+  return { ...form, json, jsonOrig: json };
 }
 
 function readJson(submitted: Form, json: string, current: Policy, opts: ReadOptions): ReadResult {

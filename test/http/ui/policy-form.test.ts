@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEMPLATE_IDS } from '../../../src/actions/templates.js';
 import {
-  addOverride, addStep, checkNewStep, compileConditionFields, parseConditionFields, policyToForm, readForm, removeStep, type Form,
+  addOverride, addStep, checkNewStep, compileConditionFields, parseConditionFields, policyToForm, readForm, removeStep, withCurrentJson, type Form,
 } from '../../../src/http/ui/policy-form.js';
 import { DICTS } from '../../../src/http/ui/i18n.js';
 import { templateLabelKey } from '../../../src/http/ui/i18n-policy.js';
@@ -198,5 +198,22 @@ describe('the JSON under "Advanced"', () => {
     const unknown = JSON.parse(form['json']!) as { steps: { templateId: string }[] };
     unknown.steps[1]!.templateId = 'fr.appel';
     expect(read({ ...form, json: JSON.stringify(unknown) }).errors['json']).toEqual({ key: 'pe_errTemplateUnknown', params: { step: 'Relance 1' } });
+  });
+});
+
+describe('the JSON box follows the form', () => {
+  it('is not taken for an edit when the browser sends its line breaks as CRLF', () => {
+    const form = policyToForm(FRENCH_B2B_POLICY);
+    const r = read({ ...form, json: form['json']!.replace(/\n/g, '\r\n'), 's.1.days': '5' });
+    expect(r.policy!.steps[1]!.offset.days).toBe(5);
+  });
+
+  it('shows the policy the form describes after an edit, and stays as it was while the form is not valid', () => {
+    const added = addStep({ ...policyToForm(FRENCH_B2B_POLICY), 'new.days': '25', 'new.when': 'after', 'new.templateId': 'fr.call-script' }, frName);
+    const shown = withCurrentJson(added, FRENCH_B2B_POLICY, opts);
+    expect((JSON.parse(shown['json']!) as Policy).steps.map((s) => s.id)).toContain('call');
+    expect(shown['jsonOrig']).toBe(shown['json']);
+    const broken = { ...added, 's.4.days': '' };
+    expect(withCurrentJson(broken, FRENCH_B2B_POLICY, opts)).toBe(broken);
   });
 });

@@ -5,7 +5,7 @@ import { TEMPLATE_IDS, TEMPLATE_USES, templateUse, type TemplateUse } from '../.
 import { policyFor } from '../../../collections/run.js';
 import type { Channel } from '../../../model/collections.js';
 import { CALENDARS } from '../../../rules/business-calendar.js';
-import { SEGMENTS, type Policy } from '../../../rules/policy.js';
+import { ESCALATION_CHANNELS, SEGMENTS, type Policy } from '../../../rules/policy.js';
 import { listDocuments } from '../../../store/documents.js';
 import { activePolicy, savePolicy } from '../../../store/policies.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
@@ -13,7 +13,7 @@ import { DICTS, type Dict, type Lang } from '../i18n.js';
 import { templateLabelKey } from '../i18n-policy.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
 import {
-  addOverride, addStep, checkNewStep, MAX_DELAY, policyToForm, readForm, removeOverride, removeStep, sortSteps, WHENS,
+  addOverride, addStep, checkNewStep, MAX_DELAY, policyToForm, readForm, removeOverride, removeStep, sortSteps, WHENS, withCurrentJson,
   type Errors, type Form, type FormError, type ReadOptions,
 } from '../policy-form.js';
 
@@ -221,6 +221,13 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
     );
   };
 
+  // Said as soon as the timeline shows it, before any save: a letter or hand-off with no reminder before it.
+  const unreminded = new Set<number>();
+  for (let i = 0, reminded = false; i < count; i++) {
+    if (ESCALATION_CHANNELS.has(v(`s.${i}.channel`)) || v(`s.${i}.requiresPrevious`) === 'yes') {
+      if (!reminded) unreminded.add(i);
+    } else reminded = true;
+  }
   const Step = ({ i }: { i: number }) => {
     const k = (n: string) => `s.${i}.${n}`;
     const when = v(k('when'));
@@ -277,6 +284,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
               <Err path={k('templateId')} />
             </div>
           </div>
+          {unreminded.has(i) && !errors[k('channel')] ? <p class="flash warn">{fill(t.pe_errNoPriorReminder, { step: stepName(i) })}</p> : null}
           <details open={Boolean(conditionSet) || hasErr(`s.${i}.minAmount`) || hasErr(`s.${i}.minDaysPastDue`) || hasErr(`s.${i}.currencies`)}>
             <summary>{t.pe_conditions}</summary>
             <p class="hint">{t.pe_conditionsHint}</p>
@@ -577,7 +585,8 @@ export function policyRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     delete form['op'];
     delete form['_csrf'];
     const info: PageInfo = { version: stored?.version ?? null, language: current.language };
-    const show = (f: Form, errors: Errors = {}) => policyPage(c, deps, f, errors, info);
+    // After an edit the JSON box shows the policy the form now describes.
+    const show = (f: Form, errors: Errors = {}) => policyPage(c, deps, Object.keys(errors).length ? f : withCurrentJson(f, current, readOptions(t)), errors, info);
     // Editing operations only change the form shown; nothing is saved until "Save".
     if (op === 'add') {
       const errors = checkNewStep(form);
