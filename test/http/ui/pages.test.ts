@@ -199,6 +199,30 @@ describe('forms', () => {
     expect(visibleText(page)).toContain('D+30');
   });
 
+  it('edits exceptions as rows: customers and invoices chosen by name and number, steps skipped by name', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Atelier Dupont'), customer('c2', 'Boulangerie Martin')], [invoice('7', 'c2', '2026-11-10', '120.00')]);
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    const base = policyForm(await (await user.request('/policy')).text());
+    const withRows = await (await user.post('/policy', { ...(policyForm(await (await user.post('/policy', { ...base, op: 'add-co' })).text())), op: 'add-io' })).text();
+    expect(withRows).toContain('<option value="c1">Atelier Dupont</option>');
+    expect(withRows).toContain('<option value="7">F-7 · Boulangerie Martin</option>');
+    expect(withRows).toMatch(/<input type="checkbox" id="io\.0\.skip\.reminder-2" name="io\.0\.skip\.reminder-2"\/> Relance 2/);
+    const rows = policyForm(withRows);
+    const missing = await user.post('/policy', { ...rows, op: 'save' });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain('Choisissez le client.');
+    const saved = await user.post('/policy', { ...rows, op: 'save', 'co.0.target': 'c1', 'co.0.disabled': 'on', 'io.0.target': '7', 'io.0.skip.reminder-2': 'on', 'io.0.delayDays': '5', 'io.0.minAmount': '100,50' });
+    expect(saved.status).toBe(200);
+    const doc = (await activePolicy(sql, t.tenant.id))!.document as { customerOverrides: unknown; invoiceOverrides: unknown };
+    expect(doc.customerOverrides).toEqual({ c1: { disabled: true, skipSteps: [], delayDays: 0 } });
+    expect(doc.invoiceOverrides).toEqual({ '7': { disabled: false, skipSteps: ['reminder-2'], delayDays: 5, minAmount: '100.50' } });
+    // Shown again as rows, the amount written the French way.
+    const again = await saved.text();
+    expect(again).toContain('<option value="c1" selected="">Atelier Dupont</option>');
+    expect(again).toContain('name="io.0.minAmount" value="100,50"');
+  });
+
   it('adds a step at its place in time, deletes one, and saves steps in time order whatever order they are written in', async () => {
     const t = await seedTenant(sql, [customer('c1')], []);
     const user = new Browser(app, { 'accept-language': 'fr-FR' });
