@@ -116,6 +116,13 @@ describe('validation, in the page language', () => {
     expect(read(reminded).errors).toEqual({});
   });
 
+  it('says when a step falls before one counted from the step before it', () => {
+    // Relance 2 at 14 days after Relance 1 (J+15) would come after the firm reminder at J+12.
+    const r = read({ ...policyToForm(FRENCH_B2B_POLICY), 's.2.days': '14', 's.2.when': 'previous', 's.3.days': '12' });
+    expect(r.policy).toBeNull();
+    expect(r.errors['s.3.days']).toEqual({ key: 'pe_errChainOrder', params: { step: 'Relance ferme chiffrée (pénalités + 40 €)' } });
+  });
+
   it('says amounts, whole days, currencies and the catch-up step in words, not zod', () => {
     const r = read({ ...policyToForm(FRENCH_B2B_POLICY), 's.4.minAmount': 'cinquante', 's.4.deadlineDays': '0', 's.1.currencies': 'euro', catchUp: 'formal-notice' });
     expect(r.errors['s.4.minAmount']).toEqual({ key: 'pe_errAmount' });
