@@ -6,7 +6,7 @@ import { policyFor } from '../../../collections/run.js';
 import type { Channel } from '../../../model/collections.js';
 import { CALENDARS } from '../../../rules/business-calendar.js';
 import { ESCALATION_CHANNELS, SEGMENTS, type Policy } from '../../../rules/policy.js';
-import { listDocuments } from '../../../store/documents.js';
+import { customerChoices, openInvoiceChoices, type Choice } from '../../../store/pick-lists.js';
 import { activePolicy, savePolicy } from '../../../store/policies.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { DICTS, type Dict, type Lang } from '../i18n.js';
@@ -48,23 +48,6 @@ function offsets(form: Form, count: number): Array<number | null> {
   return out;
 }
 
-interface Lists {
-  customers: Array<{ id: string; name: string }>;
-  invoices: Array<{ id: string; label: string }>;
-}
-
-async function lists(deps: UiDeps, tenantId: string): Promise<Lists> {
-  const [customers, invoices] = await Promise.all([listDocuments(deps.sql, tenantId, 'customer'), listDocuments(deps.sql, tenantId, 'invoice')]);
-  const names = new Map(customers.map((d) => [d.record.externalId, d.record.name]));
-  return {
-    customers: [...new Map(customers.map((d) => [d.record.externalId, d.record.name])).entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
-    invoices: invoices
-      .filter((d) => d.record.status === 'open' || d.record.status === 'partially_paid')
-      .map((d) => ({ id: d.record.externalId, label: `${d.record.number ?? ''} · ${names.get(d.record.customerExternalId) ?? ''}` }))
-      .sort((a, b) => a.label.localeCompare(b.label)),
-  };
-}
-
 interface PageInfo {
   version: number | null;
   saved?: number;
@@ -85,7 +68,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
   const templates = templatesOf(info.language);
   const channels = CHANNEL_ORDER.filter((ch) => templates.some((u) => u.channel === ch));
   const at = offsets(form, count);
-  const { customers, invoices } = await lists(deps, tenantOf(c).id);
+  const [customers, invoices] = await Promise.all([customerChoices(deps.sql, tenantOf(c).id), openInvoiceChoices(deps.sql, tenantOf(c).id)]);
   const stepName = (i: number) => v(`s.${i}.name`) || fill(t.pe_stepN, { n: String(i + 1) });
   const dayMark = (n: number) => `${t.pe_dayLetter}${n < 0 ? '−' : '+'}${Math.abs(n)}`;
   // The due date sits before the first step on or after it.
@@ -154,7 +137,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
   );
   const stepIds = Array.from({ length: count }, (_, i) => ({ id: v(`s.${i}.id`), name: stepName(i) })).filter((s) => s.id);
 
-  const OverrideRows = ({ prefix, title, targets, choose }: { prefix: 'co' | 'io'; title: string; targets: Array<{ id: string; label: string }>; choose: string }) => {
+  const OverrideRows = ({ prefix, title, targets, choose }: { prefix: 'co' | 'io'; title: string; targets: Choice[]; choose: string }) => {
     const n = Number(form[`${prefix}.count`] ?? 0);
     return (
       <div class="exceptions" data-exceptions={prefix}>
@@ -163,7 +146,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
         {Array.from({ length: n }, (_, i) => {
           const k = (x: string) => `${prefix}.${i}.${x}`;
           const target = v(k('target'));
-          const known = targets.some((x) => x.id === target);
+          const known = targets.some((x) => x.externalId === target);
           return (
             <div class="exception" data-row={String(i)}>
               <div class="row">
@@ -179,7 +162,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
                       </option>
                     ) : null}
                     {targets.map((x) => (
-                      <option value={x.id} selected={x.id === target}>
+                      <option value={x.externalId} selected={x.externalId === target}>
                         {x.label}
                       </option>
                     ))}
@@ -535,7 +518,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
         <div class="card">
           <h2>{t.pe_exceptions}</h2>
           <p class="hint">{t.pe_exceptionsHint}</p>
-          <OverrideRows prefix="co" title={t.pe_customerExceptions} targets={customers.map((x) => ({ id: x.id, label: x.name }))} choose={t.pe_chooseCustomer} />
+          <OverrideRows prefix="co" title={t.pe_customerExceptions} targets={customers} choose={t.pe_chooseCustomer} />
           <OverrideRows prefix="io" title={t.pe_invoiceExceptions} targets={invoices} choose={t.pe_chooseInvoice} />
         </div>
         <details class="card advanced" open={Boolean(errors['json'])}>
