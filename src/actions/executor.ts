@@ -16,7 +16,9 @@
 //    A timeout waiting for the 250 is the same doubt, so every retry of an email is reconciled the same way.
 import { createHash } from 'node:crypto';
 import { Dec, dateInZone, type Customer, type Invoice } from '../model/index.js';
-import { Alert as AlertSchema, PlannedAction as PlannedActionSchema, type Alert, type PlannedAction } from '../model/collections.js';
+import { Alert as AlertSchema, PlannedAction as PlannedActionSchema, type Alert, type CancelWhy, type PlannedAction } from '../model/collections.js';
+import { listPauses, pausedReason } from '../store/pauses.js';
+import { pauseHolding } from '../rules/pause-cover.js';
 import type { Sql } from '../store/db.js';
 import { planActions, transition } from '../store/outbox.js';
 import { recordActivity, saveLetter, type ActivityInput } from '../store/activity.js';
@@ -272,19 +274,35 @@ interface Prepared {
   family: ReturnType<typeof familyOf>;
 }
 
-/** Checks freshness, loads the parties, computes penalties on the send date and renders the template; a string is the reason to cancel. */
-async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, now: Date): Promise<Prepared | string> {
+/** Why a claimed action must not go out: the English sentence, and the same as data when the pages word it themselves. */
+interface Cancel {
+  cancel: string;
+  why?: CancelWhy;
+}
+
+/**
+ * Checks freshness and pauses, loads the parties, computes penalties on the send date and renders the template. A
+ * pause opened after planning cancels the action here too (store/pauses.ts cancels what it covers when it opens; this
+ * covers the action a worker had already claimed, and pauses written by any other path).
+ */
+async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, now: Date): Promise<Prepared | Cancel> {
   const ids = [...new Set(action.invoices.map((l) => l.instalmentOf ?? l.externalId))];
   const current = new Map((await deps.freshness(c.ctx, ids)).map((i) => [i.externalId, i]));
   const stale = staleReason(action, current);
-  if (stale) return stale;
+  if (stale) return { cancel: stale };
+  const profile = await deps.profile(c.ctx.tenantId);
+  const today = dateInZone(now, profile.timeZone);
+  const pauses = await listPauses(deps.sql, c.ctx.tenantId, { ...(c.ctx.connectionId ? { connectionId: c.ctx.connectionId } : {}), states: ['active'], customerExternalId: action.customerExternalId });
+  const pause = pauseHolding(action, pauses, today);
+  if (pause) {
+    const why: CancelWhy = { code: 'paused', pause: pause.kind, since: pause.startsOn, until: pause.expiresOn ?? null, by: pause.owner };
+    return { cancel: pausedReason(why), why };
+  }
   const customer = await deps.customer(c.ctx, action.customerExternalId);
   if (!customer) throw new PermanentActionError(`customer ${action.customerExternalId} is not in the store; run a sync, then retry the action`);
-  const profile = await deps.profile(c.ctx.tenantId);
   const lang = pickLanguage(customer.language, profile.locale);
-  const today = dateInZone(now, profile.timeZone);
   const late = untimely(action, today);
-  if (late) return late;
+  if (late) return { cancel: late };
   const family = familyOf(action.templateId);
   const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.(c.ctx, today)) : null;
   const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties });
@@ -305,8 +323,9 @@ async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, 
     return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'alerted', reason: action.explain }, { result: { alerted: true } })) ? 'sent' : 'skipped';
   }
   const prep = await prepare(deps, opts, c, action, now);
-  if (typeof prep === 'string') {
-    return (await complete(deps, c, 'cancelled', { ...activityBase(action), kind: 'cancelled', reason: prep }, { error: prep, result: { cancelled: prep } })) ? 'cancelled' : 'skipped';
+  if ('cancel' in prep) {
+    const { cancel, why } = prep;
+    return (await complete(deps, c, 'cancelled', { ...activityBase(action), kind: 'cancelled', reason: cancel, why }, { error: cancel, result: { cancelled: cancel, ...(why ? { why } : {}) } })) ? 'cancelled' : 'skipped';
   }
   switch (action.channel) {
     case 'email':

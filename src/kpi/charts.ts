@@ -24,9 +24,40 @@ export interface ChartOptions {
   title?: string;
   /** BCP 47 locale for numbers and month names (default 'en'). */
   locale?: string;
-  /** Words drawn in the chart, in the reader's language (defaults are English). */
-  labels?: { current?: string; daysUnit?: string };
+  /** Words drawn in the chart, in the reader's language (defaults are English); `{x}` placeholders are filled. */
+  labels?: Partial<ChartWords>;
 }
+
+export interface ChartWords {
+  current: string;
+  daysUnit: string;
+  /** The aging chart's description: `{total}`, `{count}`, then the buckets follow. */
+  agingDesc: string;
+  /** One bucket's tooltip: `{label}`, `{amount}`, `{count}`. */
+  bucketTip: string;
+  /** The DSO chart's description, the months follow. */
+  dsoDesc: string;
+  notAvailable: string;
+  noData: string;
+  /** One month's tooltip: `{label}`, `{value}`. */
+  pointTip: string;
+  noSales: string;
+}
+
+const ENGLISH_WORDS: ChartWords = {
+  current: 'Current',
+  daysUnit: 'd',
+  agingDesc: 'Open receivables {total} in {count} item(s), by days past due: ',
+  bucketTip: '{label}: {amount}, {count} item(s)',
+  dsoDesc: 'DSO in days by month: ',
+  notAvailable: 'not available (no sales)',
+  noData: 'No data.',
+  pointTip: '{label}: {value} days',
+  noSales: 'No sales in the period: DSO not available',
+};
+
+const words = (options: ChartOptions): ChartWords => ({ ...ENGLISH_WORDS, ...options.labels });
+const fillIn = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? ''));
 
 function formatMoney(amount: string, currency: string, locale: string): string {
   // Intl formats a decimal string exactly (no float round trip) on Node ≥ 19.
@@ -51,8 +82,9 @@ export function agingChart(aging: Aging, currency: string, options: ChartOptions
   const locale = options.locale ?? 'en';
   const title = options.title ?? `Receivables aging at ${aging.asOf}`;
   const money = (a: string) => formatMoney(a, currency, locale);
+  const said = words(options);
   const desc =
-    `Open receivables ${money(aging.total)} in ${aging.count} item(s), by days past due: ` +
+    fillIn(said.agingDesc, { total: money(aging.total), count: aging.count }) +
     aging.buckets.map((b) => `${b.label}: ${money(b.amount)}${b.share === null ? '' : ` (${percent(b.share, locale)})`}`).join('; ') +
     '.';
   const rowH = 44;
@@ -67,12 +99,12 @@ export function agingChart(aging: Aging, currency: string, options: ChartOptions
     // Display only: the bar length is a picture of the exact amount printed beside it.
     const w = max > 0 ? Math.max(Number(b.amount) > 0 ? 2 : 0, (Math.abs(Number(b.amount)) / max) * barMax) : 0;
     const share = b.share === null ? '' : ` · ${percent(b.share, locale)}`;
-    const label = b.key === 'current' && options.labels?.current ? options.labels.current : b.label;
+    const label = b.key === 'current' ? said.current : b.label;
     parts.push(
       `<g><text x="8" y="${y + 14}" font-size="13" fill="${INK}">${escapeXml(label)}</text>` +
         `<text x="${WIDTH - 8}" y="${y + 14}" font-size="13" fill="${MUTED}" text-anchor="end">${escapeXml(money(b.amount) + share)}</text>` +
         `<rect x="8" y="${y + 20}" width="${w.toFixed(1)}" height="16" rx="2" fill="${BUCKET_COLOURS[Math.min(i, BUCKET_COLOURS.length - 1)]}">` +
-        `<title>${escapeXml(`${b.label}: ${money(b.amount)}, ${b.count} item(s)`)}</title></rect></g>`,
+        `<title>${escapeXml(fillIn(said.bucketTip, { label, amount: money(b.amount), count: b.count }))}</title></rect></g>`,
     );
   });
   parts.push('</svg>');
@@ -104,10 +136,8 @@ function niceStep(max: number): number {
 export function dsoTrendChart(points: readonly ChartPoint[], options: ChartOptions = {}): string {
   const title = options.title ?? 'DSO trend (days)';
   const known = points.filter((p) => p.value !== null);
-  const desc =
-    points.length === 0
-      ? 'No data.'
-      : `DSO in days by month: ${points.map((p) => `${p.label}: ${p.value ?? 'not available (no sales)'}`).join('; ')}.`;
+  const w = words(options);
+  const desc = points.length === 0 ? w.noData : `${w.dsoDesc}${points.map((p) => `${p.label}: ${p.value ?? w.notAvailable}`).join('; ')}.`;
   const height = 240;
   const left = 40;
   // Room for half of a centred month label at the right edge.
@@ -149,15 +179,15 @@ export function dsoTrendChart(points: readonly ChartPoint[], options: ChartOptio
   flush();
   points.forEach((p, i) => {
     if (p.value === null) return;
-    parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(Number(p.value)).toFixed(1)}" r="3.5" fill="#2563eb"><title>${escapeXml(`${p.label}: ${p.value} days`)}</title></circle>`);
+    parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(Number(p.value)).toFixed(1)}" r="3.5" fill="#2563eb"><title>${escapeXml(fillIn(w.pointTip, { label: p.label, value: p.value ?? '' }))}</title></circle>`);
   });
   const last = points[points.length - 1];
   if (last && last.value !== null) {
     const lx = x(points.length - 1);
-    parts.push(`<text x="${lx.toFixed(1)}" y="${(y(Number(last.value)) - 10).toFixed(1)}" font-size="13" font-weight="600" fill="${INK}" text-anchor="end">${escapeXml(`${last.value} ${options.labels?.daysUnit ?? 'd'}`)}</text>`);
+    parts.push(`<text x="${lx.toFixed(1)}" y="${(y(Number(last.value)) - 10).toFixed(1)}" font-size="13" font-weight="600" fill="${INK}" text-anchor="end">${escapeXml(`${last.value} ${w.daysUnit}`)}</text>`);
   }
   if (known.length === 0) {
-    parts.push(`<text x="${WIDTH / 2}" y="${top + plotH / 2}" font-size="13" fill="${MUTED}" text-anchor="middle">${escapeXml('No sales in the period: DSO not available')}</text>`);
+    parts.push(`<text x="${WIDTH / 2}" y="${top + plotH / 2}" font-size="13" fill="${MUTED}" text-anchor="middle">${escapeXml(w.noSales)}</text>`);
   }
   parts.push('</svg>');
   return parts.join('');

@@ -24,6 +24,10 @@ export const Pause = z
     customerExternalId: ExternalId,
     invoiceExternalId: ExternalId.nullish(),
     instalments: z.array(Instalment).default([]),
+    /** What a promise promises to pay by expiresOn; null or absent: the whole balance of what it covers. */
+    amount: Amount.nullish(),
+    /** The balance the promise covered when it was made: kept when the balance fell by `amount` (risk.ts). */
+    balanceAtOpen: Amount.nullish(),
     createdAt: Instant.nullish(),
   })
   .superRefine((p, ctx) => {
@@ -31,8 +35,19 @@ export const Pause = z
     if (p.kind === 'payment_plan' && !p.invoiceExternalId) ctx.addIssue({ code: 'custom', path: ['invoiceExternalId'], message: 'a payment plan must name its invoice' });
     if (p.kind === 'payment_plan' && p.instalments.length === 0) ctx.addIssue({ code: 'custom', path: ['instalments'], message: 'a payment plan needs at least one instalment' });
     if (p.kind === 'promise' && !p.expiresOn) ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'a promise to pay must have the promised date' });
+    if (p.amount && p.kind !== 'promise') ctx.addIssue({ code: 'custom', path: ['amount'], message: 'only a promise to pay has an amount' });
+    if (p.amount && !/[1-9]/.test(p.amount.replace(/^-.*/, ''))) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'a promised amount is more than zero' });
   });
 export type Pause = z.infer<typeof Pause>;
+
+/**
+ * Why a planned action was cancelled by something other than its invoice changing: a pause opened after planning,
+ * a person, a policy change. Stored with the cancellation; pages say it in the reader's language.
+ */
+export type CancelWhy =
+  | { code: 'paused'; pause: PauseKind; since: string; until: string | null; by: string }
+  | { code: 'user'; by: string; note: string }
+  | { code: 'policy'; from: number; to: number; step: string };
 
 export const Channel = z.enum(['email', 'letter', 'alert', 'writeback', 'handoff', 'call']);
 export type Channel = z.infer<typeof Channel>;
@@ -111,6 +126,8 @@ export const PlannedAction = z.object({
   penalties: z.array(PenaltySummary).default([]),
   segment: z.string().nullish(),
   explain: z.string(),
+  /** The same explanation as data (rules/evaluate.ts ExplainPart), for pages to say in the reader's language. */
+  reasons: z.array(z.looseObject({ code: z.string() })).optional(),
 });
 export type PlannedAction = z.infer<typeof PlannedAction>;
 

@@ -106,7 +106,7 @@ export function computeAlerts(input: AlertInput): Alert[] {
       }
     }
     for (const p of input.pauses ?? []) {
-      if (p.customerExternalId === c.externalId && isBrokenPromise(p, input.today, invoices)) alerts.push(brokenPromiseAlert(input.tenantId, input.today, p, c.name));
+      if (p.customerExternalId === c.externalId && isBrokenPromise(p, input.today, invoices)) alerts.push(brokenPromiseAlert(input.tenantId, input.today, p, c.name, invoices.find((i) => i.externalId === p.invoiceExternalId)?.number));
     }
     const now = input.segments?.get(c.externalId);
     const before = input.previousSegments?.get(c.externalId);
@@ -126,8 +126,8 @@ export function computeAlerts(input: AlertInput): Alert[] {
   return alerts;
 }
 
-/** The alert for a promise to pay whose date passed unpaid; keyed by the pause, so it is raised once. */
-export function brokenPromiseAlert(tenantId: string, today: string, p: Pause, customerName?: string): Alert {
+/** The alert for a promise to pay whose date passed unpaid; keyed by the pause, so it is raised once. The invoice is named by its number. */
+export function brokenPromiseAlert(tenantId: string, today: string, p: Pause, customerName?: string, invoiceNumber?: string | null): Alert {
   return {
     key: alertKey(tenantId, 'broken_promise', p.id),
     tenantId,
@@ -136,8 +136,8 @@ export function brokenPromiseAlert(tenantId: string, today: string, p: Pause, cu
     raisedOn: today,
     customerExternalId: p.customerExternalId,
     invoiceExternalId: p.invoiceExternalId ?? null,
-    message: `${customerName ?? p.customerExternalId} promised to pay ${p.invoiceExternalId ? `invoice ${p.invoiceExternalId}` : 'its overdue invoices'} by ${p.expiresOn} and has not; dunning resumes (owner: ${p.owner})`,
-    data: { pauseId: p.id, promisedOn: p.expiresOn ?? null, owner: p.owner },
+    message: `${customerName ?? p.customerExternalId} promised to pay ${p.invoiceExternalId ? `invoice ${invoiceNumber ?? p.invoiceExternalId}` : 'its overdue invoices'}${p.amount ? ` (${p.amount})` : ''} by ${p.expiresOn} and has not; dunning resumes (owner: ${p.owner})`,
+    data: { pauseId: p.id, promisedOn: p.expiresOn ?? null, owner: p.owner, invoiceNumber: invoiceNumber ?? null, amount: p.amount ?? null },
   };
 }
 

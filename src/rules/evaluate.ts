@@ -12,6 +12,7 @@ import { penaltyFromBasis } from './late-payment-interest.js';
 import { requiresPrevious, type Policy, type PolicyStep, type Segment } from './policy.js';
 import type { RateBook } from './rate-tables.js';
 import { isBrokenPromise, segmentCustomers, type RiskThresholds } from './risk.js';
+import { activeOn } from './pause-cover.js';
 
 /** Invoices bucketed once by due date and customer, so a daily run can look only at the due dates that matter. */
 export interface InvoiceIndex {
@@ -89,6 +90,8 @@ export interface StepRecord {
   delivered: boolean;
   /** Set when it failed for good (no address, refused): escalation after it waits for a person. */
   failed?: string | null;
+  /** Set when a person cancelled it (activity page): taken, never planned again; escalation after it waits too. */
+  cancelledBy?: { by: string; note: string } | null;
 }
 
 /** What one send day already carries. */
@@ -114,6 +117,7 @@ export interface Held {
 export type HeldWhy =
   | { code: 'planned'; step: string; on: string }
   | { code: 'failed'; step: string; error: string }
+  | { code: 'cancelled'; step: string; by: string; note: string }
   | { code: 'not_sent'; step: string }
   | { code: 'deadline'; step: string; sentOn: string; until: string }
   | { code: 'gap'; step: string; sentOn: string; notBefore: string }
@@ -184,7 +188,6 @@ const fmtGrouped = (amount: string): string => {
 /** amountDue > 0 without building a Decimal: this runs once per invoice on a full scan. */
 const positive = (amount: string) => !amount.startsWith('-') && /[1-9]/.test(amount);
 const isOpen = (i: Invoice) => i.status !== 'paid' && i.status !== 'void' && i.status !== 'draft' && positive(i.amountDue);
-const activeOn = (p: Pause, today: string) => p.startsOn <= today && (!p.expiresOn || today <= p.expiresOn);
 
 type EInvoicingRule = { hold: string; why: HeldWhy; alert?: string } | { amountDue: string; note: string };
 
@@ -249,9 +252,30 @@ interface Decision {
   scheduledOn: string;
   key: string;
   skipped: string[];
-  /** Set when the invoice started at the policy's catch-up step instead of the step its age would give. */
-  caughtUp?: string;
+  /** Set when the invoice started at the policy's catch-up step instead of the step its age would give: its days late. */
+  caughtUp?: { late: number };
 }
+
+/**
+ * The explanation of a planned action as data, for pages to say in their own language; `explain` says the same in
+ * English (logs, CLI, API). Step ids are named by the policy's step names where shown.
+ */
+export type ExplainPart =
+  | { code: 'step'; n: number; step: string; dpd: number }
+  | { code: 'invoice'; number: string }
+  | { code: 'grouped'; reaching: number; listed: number }
+  | { code: 'instalment'; n: string }
+  | { code: 'amount'; amount: string; min: string; currency: string }
+  | { code: 'segment'; segment: string | null }
+  | { code: 'caught_up'; days: number; step: string }
+  | { code: 'scheduled_caught_up'; on: string }
+  | { code: 'later_skipped'; steps: string[] }
+  | { code: 'covers'; items: { number: string; step: string }[] }
+  | { code: 'note'; number: string; note: string }
+  | { code: 'never_earlier' }
+  | { code: 'resumed'; on: string | null }
+  | { code: 'warning'; text: string }
+  | { code: 'broken_promise'; number: string | null; on: string | null; amount: string | null; currency: string; owner: string };
 
 /** Scheduled date of every step for an anchor due date (exported for benches and previews); memoised because millions of invoices share few due dates. */
 export class Scheduler {
@@ -381,7 +405,7 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     for (const p of mine) {
       if (p.kind === 'promise' && isBrokenPromise(p, today, customerInvoices)) {
         resumedFrom = p;
-        const alert = brokenPromiseAlert(tenantId, today, p, customers.get(p.customerExternalId)?.name);
+        const alert = brokenPromiseAlert(tenantId, today, p, customers.get(p.customerExternalId)?.name, p.invoiceExternalId ? index.byId.get(p.invoiceExternalId)?.number : null);
         if (!isDone(alert.key) && !alerted.has(alert.key)) {
           alerted.add(alert.key);
           actions.push(alertAction(input, alert.key, alert.message, inv, p));
@@ -502,7 +526,11 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     const lastRecord = lastDone >= 0 ? recordOf(keyOf(lastDone)) : undefined;
     if (lastRecord && !lastRecord.delivered) {
       const prev = (policy.steps[lastDone] as PolicyStep).id;
-      const why: HeldWhy = lastRecord.failed ? { code: 'failed', step: prev, error: lastRecord.failed } : { code: 'planned', step: prev, on: lastRecord.on };
+      const why: HeldWhy = lastRecord.cancelledBy
+        ? { code: 'cancelled', step: prev, ...lastRecord.cancelledBy }
+        : lastRecord.failed
+          ? { code: 'failed', step: prev, error: lastRecord.failed }
+          : { code: 'planned', step: prev, on: lastRecord.on };
       held.push({ invoiceExternalId: item.invoice.externalId, customerExternalId: item.invoice.customerExternalId, stepId: (policy.steps[latest] as PolicyStep).id, reason: heldReason(why), why });
       continue;
     }
@@ -519,8 +547,7 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
           skipped.push(`${step.id} (${why})`);
           continue;
         }
-        const late = daysBetween(item.dueDate, today);
-        decided = { item, stepIndex: k, scheduledOn: today, key: revised(keyOf(k), input.revisions), skipped, caughtUp: `caught up: already ${late} days past due, starts at ${step.id} (policy catch-up)` };
+        decided = { item, stepIndex: k, scheduledOn: today, key: revised(keyOf(k), input.revisions), skipped, caughtUp: { late: daysBetween(item.dueDate, today) } };
         break;
       }
     } else {
@@ -627,6 +654,7 @@ function waitingFor(
   const r = record(p);
   const wait = (why: HeldWhy) => ({ reason: heldReason(why, step(policy, k)), started: r !== undefined, why });
   if (!r) return wait({ code: 'not_sent', step: prev.id });
+  if (r.cancelledBy) return wait({ code: 'cancelled', step: prev.id, ...r.cancelledBy });
   if (r.failed) return wait({ code: 'failed', step: prev.id, error: r.failed });
   if (!r.delivered) return wait({ code: 'planned', step: prev.id, on: r.on });
   const afterGap = addDays(r.on, daysBetween(dates[p] as string, dates[k] as string));
@@ -636,6 +664,45 @@ function waitingFor(
   return null;
 }
 
+/** The English explanation of a planned action (logs, CLI, API); pages say `reasons` in their own language. */
+export function explainSentence(reasons: readonly ExplainPart[]): string {
+  const said = reasons.map((r): string => {
+    switch (r.code) {
+      case 'step':
+        return `step ${r.n} (${r.step}): ${r.dpd > 0 ? `${r.dpd} days past due` : r.dpd === 0 ? 'due today' : `${-r.dpd} days before due`}`;
+      case 'invoice':
+        return `invoice ${r.number}`;
+      case 'grouped':
+        return `${r.reaching} invoice(s) reaching a step, ${r.listed} listed`;
+      case 'instalment':
+        return `instalment ${r.n} of a payment plan`;
+      case 'amount':
+        return `${fmtGrouped(r.amount)} ${r.currency} ≥ ${fmtGrouped(r.min)}`;
+      case 'segment':
+        return `segment ${r.segment ?? 'unknown'}`;
+      case 'caught_up':
+        return `caught up: already ${r.days} days past due, starts at ${r.step} (policy catch-up)`;
+      case 'scheduled_caught_up':
+        return `scheduled ${r.on}, caught up`;
+      case 'later_skipped':
+        return `later steps not applicable: ${r.steps.join('; ')}`;
+      case 'covers':
+        return `one message for the customer: also covers ${r.items.map((i) => `${i.number} (${i.step})`).join(', ')}`;
+      case 'note':
+        return `${r.number}: ${r.note}`;
+      case 'never_earlier':
+        return 'earlier steps are never sent after a later one';
+      case 'resumed':
+        return `resumed after a promise to pay broken on ${r.on ?? 'an unknown date'}`;
+      case 'warning':
+        return r.text;
+      case 'broken_promise':
+        return `promised to pay ${r.number ? `invoice ${r.number}` : 'its overdue invoices'} by ${r.on} and has not; dunning resumes (owner: ${r.owner})`;
+    }
+  });
+  return said.join(', ');
+}
+
 /** The English sentence for a wait (logs, CLI, explanations); pages say `why` in their own language. */
 export function heldReason(why: HeldWhy, waiting?: string): string {
   switch (why.code) {
@@ -643,6 +710,8 @@ export function heldReason(why: HeldWhy, waiting?: string): string {
       return `waiting: ${why.step} planned for ${why.on}, not sent yet`;
     case 'failed':
       return `waiting: ${why.step} failed (${why.error}), the next step waits for the team`;
+    case 'cancelled':
+      return `waiting: ${why.step} was cancelled by ${why.by} (${why.note}), the next step waits for the team`;
     case 'not_sent':
       return `waiting: ${why.step} not sent yet`;
     case 'deadline':
@@ -853,19 +922,25 @@ function buildAction(ctx: BuildContext, decisions: Decision[], lead: Decision, k
   const min = policy.invoiceOverrides[inv.externalId]?.minAmount ?? policy.customerOverrides[inv.customerExternalId]?.minAmount ?? step.minAmount ?? policy.minAmount;
 
   const dpd = Math.max(...decisions.map((d) => daysBetween(d.item.dueDate, today)));
-  const when = dpd > 0 ? `${dpd} days past due` : dpd === 0 ? 'due today' : `${-dpd} days before due`;
-  const what = scope === 'customer_currency' ? `${decisions.length} invoice(s) reaching a step, ${lines.length} listed` : lead.item.kind === 'instalment' ? `instalment ${lead.item.scope.split(':').at(-1)} of plan ${lead.item.pause?.id}` : `invoice ${inv.number ?? inv.externalId}`;
-  const parts = [`step ${lead.stepIndex + 1} (${step.id}): ${when}`, `${what}`, `${fmtGrouped(formatAmount(amountDue, currency))} ${currency} ≥ ${fmtGrouped(formatAmount(min, currency))}`, `segment ${segment ?? 'unknown'}`];
-  if (lead.caughtUp) parts.push(lead.caughtUp);
-  else if (lead.scheduledOn < today) parts.push(`scheduled ${lead.scheduledOn}, caught up`);
-  if (lead.skipped.length) parts.push(`later steps not applicable: ${lead.skipped.join('; ')}`);
+  const numberOf = (i: Invoice) => i.number ?? i.externalId;
+  const reasons: ExplainPart[] = [{ code: 'step', n: lead.stepIndex + 1, step: step.id, dpd }];
+  reasons.push(
+    scope === 'customer_currency'
+      ? { code: 'grouped', reaching: decisions.length, listed: lines.length }
+      : lead.item.kind === 'instalment'
+        ? { code: 'instalment', n: lead.item.scope.split(':').at(-1) ?? '' }
+        : { code: 'invoice', number: numberOf(inv) },
+  );
+  reasons.push({ code: 'amount', amount: formatAmount(amountDue, currency), min: formatAmount(min, currency), currency }, { code: 'segment', segment: segment ?? null });
+  if (lead.caughtUp) reasons.push({ code: 'caught_up', days: lead.caughtUp.late, step: step.id });
+  else if (lead.scheduledOn < today) reasons.push({ code: 'scheduled_caught_up', on: lead.scheduledOn });
+  if (lead.skipped.length) reasons.push({ code: 'later_skipped', steps: lead.skipped });
   const behind = decisions.filter((d) => d.stepIndex < lead.stepIndex);
-  if (behind.length) parts.push(`one message for the customer: also covers ${behind.map((d) => `${d.item.invoice.number ?? d.item.invoice.externalId} (${(policy.steps[d.stepIndex] as PolicyStep).id})`).join(', ')}`);
-  for (const d of decisions) if (d.item.note) parts.push(`${d.item.invoice.number ?? d.item.invoice.externalId}: ${d.item.note}`);
-  const earlier = policy.steps.slice(0, lead.stepIndex).map((s) => s.id);
-  if (!lead.caughtUp && lead.scheduledOn < today && earlier.length) parts.push(`earlier steps are never sent after a later one`);
+  if (behind.length) reasons.push({ code: 'covers', items: behind.map((d) => ({ number: numberOf(d.item.invoice), step: (policy.steps[d.stepIndex] as PolicyStep).id })) });
+  for (const d of decisions) if (d.item.note) reasons.push({ code: 'note', number: numberOf(d.item.invoice), note: d.item.note });
+  if (!lead.caughtUp && lead.scheduledOn < today && lead.stepIndex > 0) reasons.push({ code: 'never_earlier' });
   const resumed = decisions.map((d) => d.item.resumedFrom).find((p) => p);
-  if (resumed) parts.push(`resumed after promise ${resumed.id} broken on ${resumed.expiresOn}`);
+  if (resumed) reasons.push({ code: 'resumed', on: resumed.expiresOn ?? null });
 
   const penalties: PlannedAction['penalties'] = [];
   if (step.includePenalties && policy.penalties) {
@@ -876,7 +951,7 @@ function buildAction(ctx: BuildContext, decisions: Decision[], lead: Decision, k
       const basis: PenaltyBasis = { jurisdiction: policy.penalties.jurisdiction, amount: i.total, dueDate: i.dueDate, debtor: policy.penalties.debtor, contractRate: policy.penalties.contractRate ?? null, reductions, notes: warnings };
       // The same computation the executor repeats on the send date, so preview, plan and letter state one figure.
       const r = penaltyFromBasis(basis, i.currency, today, input.rates);
-      if (warnings.length) parts.push(...warnings);
+      for (const text of warnings) reasons.push({ code: 'warning', text });
       penalties.push({ invoiceExternalId: i.externalId, ...r, basis });
     }
   }
@@ -903,7 +978,8 @@ function buildAction(ctx: BuildContext, decisions: Decision[], lead: Decision, k
     netDue: formatAmount(amountDue.minus(openCredits), currency),
     penalties,
     segment: segment ?? null,
-    explain: parts.join(', '),
+    explain: explainSentence(reasons),
+    reasons,
   };
 }
 
@@ -932,5 +1008,6 @@ function alertAction(input: EvaluateInput, key: string, message: string, inv: In
     penalties: [],
     segment: null,
     explain: message,
+    ...(p && cause === 'broken-promise' ? { reasons: [{ code: 'broken_promise', number: p.invoiceExternalId ? (inv.number ?? null) : null, on: p.expiresOn ?? null, amount: p.amount ?? null, currency: inv.currency, owner: p.owner } satisfies ExplainPart] } : {}),
   };
 }

@@ -22,9 +22,18 @@ export const SEGMENT_RANK: Record<Segment, number> = { reliable: 0, watch: 1, ba
 export interface PaidFact { dueDate: string; paidOn: string; amount: string }
 export interface OpenFact { dueDate: string; amountDue: string }
 
+/** Why a customer is in its segment, as data pages say in their own language (`reasons` is the English sentence). */
+export type RiskWhy =
+  | { code: 'avg_late'; days: number; windowDays: number; min: number }
+  | { code: 'late_share'; pct: number; count: number; min: number }
+  | { code: 'overdue'; days: number; min: number }
+  | { code: 'broken_promises'; count: number; min: number }
+  | { code: 'on_time' };
+
 export interface RiskAssessment {
   segment: Segment;
   reasons: string[];
+  why: RiskWhy[];
   metrics: { avgDaysLate: number; lateShare: number; maxDaysOverdue: number; brokenPromises: number; paidCount: number };
 }
 
@@ -48,19 +57,36 @@ export function assessRisk(input: { today: string; paid: readonly PaidFact[]; op
   const brokenPromises = input.brokenPromises ?? 0;
   const metrics = { avgDaysLate, lateShare, maxDaysOverdue, brokenPromises, paidCount: recent.length };
 
-  const check = (level: RiskThresholds['watch']): string[] => {
-    const r: string[] = [];
-    if (avgDaysLate >= level.avgDaysLate && recent.length > 0) r.push(`pays on average ${avgDaysLate} days late over ${t.windowDays} days (≥ ${level.avgDaysLate})`);
-    if (lateShare >= level.lateShare && recent.length >= t.minSampleForShare) r.push(`${Math.round(lateShare * 100)} % of ${recent.length} invoices paid late (≥ ${Math.round(level.lateShare * 100)} %)`);
-    if (maxDaysOverdue >= level.maxDaysOverdue) r.push(`an invoice is ${maxDaysOverdue} days overdue (≥ ${level.maxDaysOverdue})`);
-    if (brokenPromises >= level.brokenPromises && level.brokenPromises > 0) r.push(`${brokenPromises} broken promise(s) to pay (≥ ${level.brokenPromises})`);
+  const check = (level: RiskThresholds['watch']): RiskWhy[] => {
+    const r: RiskWhy[] = [];
+    if (avgDaysLate >= level.avgDaysLate && recent.length > 0) r.push({ code: 'avg_late', days: avgDaysLate, windowDays: t.windowDays, min: level.avgDaysLate });
+    if (lateShare >= level.lateShare && recent.length >= t.minSampleForShare) r.push({ code: 'late_share', pct: Math.round(lateShare * 100), count: recent.length, min: Math.round(level.lateShare * 100) });
+    if (maxDaysOverdue >= level.maxDaysOverdue) r.push({ code: 'overdue', days: maxDaysOverdue, min: level.maxDaysOverdue });
+    if (brokenPromises >= level.brokenPromises && level.brokenPromises > 0) r.push({ code: 'broken_promises', count: brokenPromises, min: level.brokenPromises });
     return r;
   };
+  const assessed = (segment: Segment, why: RiskWhy[]): RiskAssessment => ({ segment, reasons: why.map(riskReason), why, metrics });
   const bad = check(t.badPayer);
-  if (bad.length) return { segment: 'bad_payer', reasons: bad, metrics };
+  if (bad.length) return assessed('bad_payer', bad);
   const watch = check(t.watch);
-  if (watch.length) return { segment: 'watch', reasons: watch, metrics };
-  return { segment: 'reliable', reasons: ['pays on time'], metrics };
+  if (watch.length) return assessed('watch', watch);
+  return assessed('reliable', [{ code: 'on_time' }]);
+}
+
+/** The English sentence for a risk reason (logs, API, explanations). */
+export function riskReason(w: RiskWhy): string {
+  switch (w.code) {
+    case 'avg_late':
+      return `pays on average ${w.days} days late over ${w.windowDays} days (≥ ${w.min})`;
+    case 'late_share':
+      return `${w.pct} % of ${w.count} invoices paid late (≥ ${w.min} %)`;
+    case 'overdue':
+      return `an invoice is ${w.days} days overdue (≥ ${w.min})`;
+    case 'broken_promises':
+      return `${w.count} broken promise(s) to pay (≥ ${w.min})`;
+    case 'on_time':
+      return 'pays on time';
+  }
 }
 
 /** Date each fully paid invoice was settled: the latest payment allocated to it. */
@@ -80,9 +106,15 @@ export function paidOnDates(payments: readonly Payment[]): Map<string, string> {
 export function isBrokenPromise(p: Pause, today: string, invoicesOfCustomer: readonly Invoice[]): boolean {
   if (p.kind !== 'promise' || !p.expiresOn || p.expiresOn >= today) return false;
   const promised = p.expiresOn;
-  return invoicesOfCustomer.some(
+  const covered = invoicesOfCustomer.filter(
     (i) => (p.invoiceExternalId ? i.externalId === p.invoiceExternalId : i.dueDate <= promised) && i.status !== 'paid' && i.status !== 'void' && i.status !== 'draft' && new Dec(i.amountDue).gt(0),
   );
+  // A promise of part of the balance is kept once the balance it covered fell by the amount promised.
+  if (p.amount && p.balanceAtOpen) {
+    const owed = covered.reduce((a, i) => a.plus(i.amountDue), new Dec(0));
+    return owed.gt(new Dec(p.balanceAtOpen).minus(p.amount));
+  }
+  return covered.length > 0;
 }
 
 /** Segments for the given customers from their invoices, payments and promise history. */

@@ -15,11 +15,14 @@ export interface ActivityInput {
   proof?: unknown;
   /** Who caused it, when a person did (a sending switch turned on or off); null for the executor's own outcomes. */
   actor?: string | null;
+  /** Why it was cancelled, as data the pages say in the reader's language (model CancelWhy); `reason` is the English sentence. */
+  why?: unknown;
 }
 
-export interface Activity extends Required<Omit<ActivityInput, 'proof'>> {
+export interface Activity extends Required<Omit<ActivityInput, 'proof' | 'why'>> {
   id: string;
   proof: unknown;
+  why: unknown;
   createdAt: Date;
 }
 
@@ -38,13 +41,14 @@ export async function recordActivities(sql: Sql, tenantId: string, items: readon
       content_hash: a.contentHash ?? null,
       proof: a.proof ?? null,
       actor: a.actor ?? null,
+      why: a.why ?? null,
     })),
   );
   const res = await sql`
-    insert into activities (tenant_id, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof, actor)
+    insert into activities (tenant_id, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof, actor, why)
     select ${tenantId}::uuid, r.connection_id, r.action_key, r.kind, r.channel, r.customer_external_id,
-      array(select jsonb_array_elements_text(r.invoice_external_ids)), r.reason, r.content_hash, r.proof, r.actor
-    from jsonb_to_recordset(${rows}::text::jsonb) as r(connection_id uuid, action_key text, kind text, channel text, customer_external_id text, invoice_external_ids jsonb, reason text, content_hash text, proof jsonb, actor text)
+      array(select jsonb_array_elements_text(r.invoice_external_ids)), r.reason, r.content_hash, r.proof, r.actor, r.why
+    from jsonb_to_recordset(${rows}::text::jsonb) as r(connection_id uuid, action_key text, kind text, channel text, customer_external_id text, invoice_external_ids jsonb, reason text, content_hash text, proof jsonb, actor text, why jsonb)
     on conflict do nothing`;
   return res.count;
 }
@@ -59,8 +63,8 @@ export async function listActivity(
   tenantId: string,
   filter: { invoiceExternalId?: string; customerExternalId?: string; actionKey?: string; limit?: number } = {},
 ): Promise<Activity[]> {
-  const rows = await sql<{ id: string; connection_id: string | null; action_key: string; kind: Activity['kind']; channel: string | null; customer_external_id: string | null; invoice_external_ids: string[]; reason: string | null; content_hash: string | null; proof: unknown; actor: string | null; created_at: Date }[]>`
-    select id::text, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof, actor, created_at
+  const rows = await sql<{ id: string; connection_id: string | null; action_key: string; kind: Activity['kind']; channel: string | null; customer_external_id: string | null; invoice_external_ids: string[]; reason: string | null; content_hash: string | null; proof: unknown; actor: string | null; why: unknown; created_at: Date }[]>`
+    select id::text, connection_id, action_key, kind, channel, customer_external_id, invoice_external_ids, reason, content_hash, proof, actor, why, created_at
     from activities
     where tenant_id = ${tenantId}
       and (${filter.invoiceExternalId ?? null}::text is null or invoice_external_ids @> array[${filter.invoiceExternalId ?? null}::text])
@@ -80,6 +84,7 @@ export async function listActivity(
     contentHash: r.content_hash,
     proof: r.proof,
     actor: r.actor,
+    why: r.why,
     createdAt: r.created_at,
   }));
 }

@@ -19,6 +19,8 @@ export interface OutboxRow {
   bounced: string | null;
   /** The policy step it carries out, when it is a dunning action. */
   stepId?: string | null;
+  /** Who cancelled it by hand (activity page), with their note: the step is then taken, never planned again. */
+  cancelledBy?: { by: string; note: string } | null;
 }
 
 export interface StepHistory {
@@ -51,7 +53,7 @@ export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, pr
   for (const r of rows) if (r.kind === 'letter' && r.key.endsWith(LETTER_FALLBACK)) letters.set(r.key.slice(0, -LETTER_FALLBACK.length), r);
 
   const recordOf = (r: OutboxRow): StepRecord | null => {
-    if (r.state === 'cancelled') return null;
+    if (r.state === 'cancelled') return r.cancelledBy ? { on: day(r.dueAt), delivered: false, failed: `cancelled by ${r.cancelledBy.by}: ${r.cancelledBy.note}`, cancelledBy: r.cancelledBy } : null;
     if (r.state === 'failed') return { on: day(r.updatedAt), delivered: false, failed: r.lastError ?? 'failed' };
     if (r.state === 'sent' && r.bounced) {
       const letter = letters.get(r.key);
@@ -68,7 +70,8 @@ export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, pr
   for (const r of rows) {
     if (r.kind === 'letter' && r.key.endsWith(LETTER_FALLBACK)) continue;
     const keys = [r.key, ...r.covers];
-    if (r.state === 'cancelled') {
+    // Cancelled by a person: the step stays taken (as a failure the team owns), so it is not planned again.
+    if (r.state === 'cancelled' && !r.cancelledBy) {
       if (!DUNNING_CHANNELS.has(r.kind)) continue;
       for (const k of keys) {
         const u = unversioned(k);
@@ -83,7 +86,7 @@ export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, pr
     if (!DUNNING_CHANNELS.has(r.kind)) continue;
     const rec = recordOf(r);
     if (rec) for (const k of keys) if (better(rec, history.get(unversioned(k)))) history.set(unversioned(k), rec);
-    if (r.state === 'failed' || !r.customer) continue;
+    if (r.state === 'failed' || r.state === 'cancelled' || !r.customer) continue;
     const on = r.state === 'sent' ? day(r.updatedAt) : day(r.dueAt);
     // A message still waiting to go (sending off, a retry) counts as going today: nothing new is planned for that
     // customer until it is out and the quiet days after it have passed, so switching sending on releases no pile.
@@ -104,8 +107,10 @@ export function foldStepHistory(rows: readonly OutboxRow[], timeZone: string, pr
  * counts); the per-day load only from yesterday on, as no plan is made for a day already past.
  */
 export async function stepHistory(sql: Sql, tenantId: string, connectionId: string, timeZone: string, today: string, preDueSteps: ReadonlySet<string> = new Set()): Promise<StepHistory> {
-  const rows = await sql<{ key: string; covers: string[]; kind: string; state: OutboxState; due_at: Date; updated_at: Date; last_error: string | null; customer: string | null; step: string | null; bounced: string | null }[]>`
+  const rows = await sql<{ key: string; covers: string[]; kind: string; state: OutboxState; due_at: Date; updated_at: Date; last_error: string | null; customer: string | null; step: string | null; bounced: string | null; cancelled_by: { by: string; note: string } | null }[]>`
     select o.idempotency_key as key, o.covers, o.kind, o.state, o.due_at, o.updated_at, o.last_error,
+      case when o.state = 'cancelled' and o.result->'why'->>'code' = 'user'
+        then jsonb_build_object('by', o.result->'why'->>'by', 'note', o.result->'why'->>'note') end as cancelled_by,
       o.payload->>'customerExternalId' as customer, o.payload->>'stepId' as step,
       (select a.reason from activities a
         where a.tenant_id = o.tenant_id and a.action_key = o.idempotency_key and a.kind = 'bounced'
@@ -114,7 +119,7 @@ export async function stepHistory(sql: Sql, tenantId: string, connectionId: stri
     where o.tenant_id = ${tenantId} and (o.connection_id = ${connectionId} or o.connection_id is null)
       and o.kind <> 'writeback'`;
   const folded = foldStepHistory(
-    rows.map((r) => ({ key: r.key, covers: r.covers, kind: r.kind, state: r.state, dueAt: r.due_at, updatedAt: r.updated_at, lastError: r.last_error, customer: r.customer, stepId: r.step, bounced: r.state === 'sent' && r.kind === 'email' ? r.bounced : null })),
+    rows.map((r) => ({ key: r.key, covers: r.covers, kind: r.kind, state: r.state, dueAt: r.due_at, updatedAt: r.updated_at, lastError: r.last_error, customer: r.customer, stepId: r.step, bounced: r.state === 'sent' && r.kind === 'email' ? r.bounced : null, cancelledBy: r.cancelled_by })),
     timeZone,
     preDueSteps,
     today,

@@ -19,7 +19,7 @@ afterAll(() => sim.close());
 describe('relance rates', () => {
   const penalty = ['penalty', '--jurisdiction', 'FR', '--amount', '8161.20', '--currency', 'EUR', '--due', '2026-08-23', '--as-of', '2026-12-04'];
 
-  it('answers the 2026-H2 French penalty to the cent once the simulated ECB has served the MRO in force on 1 July', async () => {
+  it('answers the 2026-H2 French penalty to the cent once the simulated ECB has served the MRO in force on 1 July', { timeout: 120_000 }, async () => {
     const env = () => ({ DATABASE_URL: url, RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-rates-')), LOG_LEVEL: 'warn', ...sim.simulator.env });
     const before = await runCli(penalty, { env: env() });
     expect(before.code).toBe(2);

@@ -13,7 +13,7 @@ const sql = useDatabase();
 const env = { DATABASE_URL: inject('databaseUrl'), RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-sending-cli-')), LOG_LEVEL: 'warn' };
 
 describe('relance sending', () => {
-  it('shows the switch, turns it on and off, says what it did and records the operator', async () => {
+  it('shows the switch, turns it on and off, says what it did and records the operator', { timeout: 120_000 }, async () => {
     const t = await newTenant(sql, 'quickbooks');
     const id = t.connection.id;
     await planActions(sql, t.tenant.id, [{ idempotencyKey: `k-${id}`, kind: 'email', dueAt: new Date(Date.now() - 60_000).toISOString(), payload: {}, connectionId: id }]);
@@ -45,7 +45,7 @@ describe('relance sending', () => {
     expect(log.every((a) => /^cli \(.+\)$/.test(a.actor ?? ''))).toBe(true);
   });
 
-  it('exits 2 with the next step for an unknown connection or a wrong position', async () => {
+  it('exits 2 with the next step for an unknown connection or a wrong position', { timeout: 120_000 }, async () => {
     const unknown = await runCli(['sending', '00000000-0000-4000-8000-000000000000', 'on'], { env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no connection 00000000-0000-4000-8000-000000000000: use the id "relance connect" printed, or the one on the Connections page');

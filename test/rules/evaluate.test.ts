@@ -156,7 +156,11 @@ describe('evaluate: pauses', () => {
     const after = await run('2025-06-26', invoices, { pauses });
     expect(after.map((a) => [a.channel, a.stepId])).toEqual([['alert', 'broken-promise'], ['email', 'reminder-1']]);
     expect(after[0]?.idempotencyKey).toBe(`${T}|alert|broken_promise|p1`);
-    expect(after[1]?.explain).toMatch(/resumed after promise p1 broken on 2025-06-25/);
+    // The alert names the invoice by its number, never by the ERP's id.
+    expect(after[0]?.explain).toMatch(/promised to pay invoice F-1 by 2025-06-25/);
+    expect(after[0]?.reasons).toEqual([expect.objectContaining({ code: 'broken_promise', number: 'F-1', on: '2025-06-25' })]);
+    expect(after[1]?.explain).toMatch(/resumed after a promise to pay broken on 2025-06-25/);
+    expect(after[1]?.reasons).toContainEqual({ code: 'resumed', on: '2025-06-25' });
     const next = sent({ 'inv:1|reminder-1': '2025-06-26' });
     const planned = new Set([...(next.alreadyPlanned ?? []), ...after.map((a) => a.idempotencyKey)]);
     expect(await run('2025-06-27', invoices, { pauses, ...next, alreadyPlanned: planned })).toEqual([]);

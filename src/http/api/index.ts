@@ -60,7 +60,7 @@ const toConnection = (x: Connection, sending: SendingState | undefined) => ({
   demo: demoSettingsOf(x) !== null,
   sending: toSending(sending),
 });
-const toPause = (p: StoredPause) => ({ ...p, expiresOn: p.expiresOn ?? null, invoiceExternalId: p.invoiceExternalId ?? null, createdAt: p.createdAt ?? null });
+const toPause = (p: StoredPause) => ({ ...p, expiresOn: p.expiresOn ?? null, invoiceExternalId: p.invoiceExternalId ?? null, amount: p.amount ?? null, balanceAtOpen: p.balanceAtOpen ?? null, createdAt: p.createdAt ?? null });
 const isUuid = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
 const missing = (what: string) => ({ error: 'not_found', message: `${what} not found.` });
 
@@ -253,6 +253,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
         expiresOn: b.expiresOn,
         invoiceExternalId: b.invoiceExternalId,
         instalments: (b.instalments ?? []).map((i) => `${i.dueOn} ${i.amount}`).join('\n'),
+        amount: b.amount,
       };
       const r = validatePauseInput(values, b.customerExternalId, d.invoices);
       if (!r.ok) return c.json({ error: 'invalid_pause', message: 'The pause is not valid.', issues: Object.entries(r.errors).map(([path, message]) => ({ path, message })) }, 422);

@@ -58,8 +58,11 @@ export const PauseBody = z
     customerExternalId: z.string(),
     invoiceExternalId: z.string().nullish(),
     instalments: z.array(Instalment),
+    amount: z.string().nullish().openapi({ description: 'What a promise to pay promises by expiresOn (decimal string); null: the whole balance it covers.' }),
+    balanceAtOpen: z.string().nullish().openapi({ description: 'The balance the promise covered when it was made.' }),
     state: z.enum(['active', 'resolved', 'broken', 'expired']),
     createdAt: z.string().nullish(),
+    cancelledActions: z.number().int().optional().openapi({ description: 'On creation: planned actions the pause covered, cancelled with it.' }),
   })
   .openapi('Pause');
 
@@ -73,6 +76,7 @@ export const NewPauseBody = z
     customerExternalId: z.string(),
     invoiceExternalId: z.string().optional(),
     instalments: z.array(z.object({ dueOn: z.string(), amount: z.string() })).optional(),
+    amount: z.string().optional().openapi({ description: 'A promise to pay: the amount promised by expiresOn (decimal string, e.g. "1250.00").' }),
   })
   .openapi('NewPause');
 

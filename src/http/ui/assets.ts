@@ -13,6 +13,8 @@ a{color:var(--brand);text-decoration:none}a:hover{text-decoration:underline}
 .nav a{color:#c9d3e3;padding:8px 10px;border-radius:7px;white-space:nowrap}
 .nav a:hover{background:#1c2840;text-decoration:none}
 .nav a.on{background:#2554d8;color:#fff}
+.nav-group{margin:14px 10px 4px;font-size:11.5px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:#7f8ea8}
+.nav a.adv{font-size:14px}
 .side .foot{margin-top:auto;font-size:13px;display:flex;flex-direction:column;gap:8px}
 .side .foot a{color:#9fb0cc}
 .side select{width:100%;padding:6px;border-radius:6px;border:1px solid #33415c;background:#1c2840;color:#fff}
@@ -44,7 +46,7 @@ tr:last-child td{border-bottom:0}
 .sending-on{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;justify-content:space-between}
 form.inline{display:inline}
 label{display:block;font-size:13px;font-weight:600;color:#344054;margin-bottom:4px}
-input[type=text],input[type=email],input[type=password],input[type=number],input[type=date],select,textarea{width:100%;padding:8px 10px;border:1px solid #cfd6e0;border-radius:7px;font:inherit;background:#fff;color:var(--ink)}
+input[type=text],input[type=search],input[type=email],input[type=password],input[type=number],input[type=date],select,textarea{width:100%;padding:8px 10px;border:1px solid #cfd6e0;border-radius:7px;font:inherit;background:#fff;color:var(--ink)}
 textarea{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;min-height:120px}
 input:focus,select:focus,textarea:focus{outline:2px solid #9db5ff;border-color:var(--brand)}
 .field{margin-bottom:12px;min-width:0}.field.invalid input,.field.invalid select,.field.invalid textarea{border-color:var(--bad);background:#fffafa}
@@ -97,9 +99,10 @@ details.card.advanced>summary{font-weight:600}
 .tl-step .foot{display:flex;justify-content:flex-end;margin-top:10px}
 .save-bar{justify-content:flex-end}
 @media (max-width:860px){
- .shell{grid-template-columns:minmax(0,1fr)}
+ .shell{grid-template-columns:minmax(0,1fr);grid-template-rows:auto 1fr}
  .side{padding:12px 14px;gap:10px;min-width:0}
- .nav{flex-direction:row;overflow-x:auto;gap:4px;scrollbar-width:none;max-width:100%}
+ .nav{flex-direction:row;overflow-x:auto;gap:4px;scrollbar-width:none;max-width:100%;-webkit-mask-image:linear-gradient(to right,#000 85%,transparent);mask-image:linear-gradient(to right,#000 85%,transparent);padding-right:28px}
+ .nav-group{margin:0 0 0 8px;align-self:center;white-space:nowrap}
  .nav a{padding:6px 10px;font-size:14px}
  .side .foot{flex-direction:row;flex-wrap:wrap;align-items:center;margin-top:0;gap:10px}
  .side .foot form{flex:1;min-width:160px}

@@ -1,5 +1,6 @@
 // Read models shared by the pages and the API: customers with balances, risk segment and pauses; one customer's invoices.
-import { dateInZone, sumAmounts, type Customer, type Invoice } from '../../model/index.js';
+import type { RiskWhy } from '../../rules/risk.js';
+import { Dec, dateInZone, daysBetween, sumAmounts, type Customer, type Invoice } from '../../model/index.js';
 import { segmentCustomers } from '../../rules/risk.js';
 import type { Sql } from '../../store/db.js';
 import { listDocuments } from '../../store/documents.js';
@@ -17,6 +18,10 @@ export interface CustomerRow {
   openInvoices: number;
   segment: string;
   activePauses: number;
+  /** Days past due of the oldest overdue invoice; 0 when nothing is overdue. */
+  daysLate: number;
+  /** When the last reminder (e-mail or letter) went out to this customer, if ever. */
+  lastReminder: Date | null;
 }
 
 const isOpen = (i: Invoice) => i.status === 'open' || i.status === 'partially_paid';
@@ -40,6 +45,14 @@ export async function customerOverview(sql: Sql, tenant: Tenant, now: Date, filt
       list.push(d.record);
       byCustomer.set(d.record.customerExternalId, list);
     }
+    const reminded = new Map(
+      (
+        await sql<{ customer: string; at: Date }[]>`
+          select customer_external_id as customer, max(created_at) as at from activities
+          where tenant_id = ${tenant.id} and connection_id = ${connection.id} and kind = 'sent' and channel in ('email', 'letter')
+          group by customer_external_id`
+      ).map((r) => [r.customer, r.at]),
+    );
     const segments = segmentCustomers({ today, invoicesByCustomer: byCustomer, customerIds: customers.map((d) => d.record.externalId), payments: payments.map((p) => p.record), pauses });
     for (const { record: cu } of customers) {
       const mine = byCustomer.get(cu.externalId) ?? [];
@@ -57,10 +70,45 @@ export async function customerOverview(sql: Sql, tenant: Tenant, now: Date, filt
         openInvoices: open.length,
         segment: risk?.segment ?? 'reliable',
         activePauses: pauses.filter((p) => p.customerExternalId === cu.externalId && p.state === 'active').length,
+        daysLate: Math.max(0, ...open.filter((i) => i.dueDate < today).map((i) => daysBetween(i.dueDate, today))),
+        lastReminder: reminded.get(cu.externalId) ?? null,
       });
     }
   }
-  return out.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.name.localeCompare(b.name));
+  return out.sort((a, b) => new Dec(b.overdue).comparedTo(a.overdue) || a.name.localeCompare(b.name));
+}
+
+export const CUSTOMER_SORTS = ['overdue', 'open', 'daysLate', 'lastReminder', 'name'] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+export interface CustomerFilter {
+  q?: string;
+  segment?: string;
+  overdue?: boolean;
+  paused?: boolean;
+  sort?: CustomerSort;
+}
+
+/** Search (name or e-mail, accents and case ignored), filters and sort over the overview; amounts compare as decimals. */
+export function filterCustomers(rows: readonly CustomerRow[], f: CustomerFilter): CustomerRow[] {
+  const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const q = f.q ? fold(f.q.trim()) : '';
+  const kept = rows.filter(
+    (r) =>
+      (!q || fold(r.name).includes(q) || (r.email !== null && fold(r.email).includes(q))) &&
+      (!f.segment || r.segment === f.segment) &&
+      (!f.overdue || new Dec(r.overdue).gt(0)) &&
+      (!f.paused || r.activePauses > 0),
+  );
+  const by: Record<CustomerSort, (a: CustomerRow, b: CustomerRow) => number> = {
+    overdue: (a, b) => new Dec(b.overdue).comparedTo(a.overdue),
+    open: (a, b) => new Dec(b.open).comparedTo(a.open),
+    daysLate: (a, b) => b.daysLate - a.daysLate,
+    // Longest without a reminder first: never reminded, then the oldest.
+    lastReminder: (a, b) => (a.lastReminder?.getTime() ?? 0) - (b.lastReminder?.getTime() ?? 0),
+    name: () => 0,
+  };
+  const cmp = by[f.sort ?? 'overdue'];
+  return kept.sort((a, b) => cmp(a, b) || a.name.localeCompare(b.name));
 }
 
 export interface CustomerDetail {
@@ -68,7 +116,9 @@ export interface CustomerDetail {
   invoices: Invoice[];
   pauses: StoredPause[];
   segment: string;
+  /** Why, in English (API); `riskWhy` is the same as data for the pages. */
   reasons: string[];
+  riskWhy: RiskWhy[];
 }
 
 /** One customer of one connection of the tenant, or null (another tenant's ids are simply not found). */
@@ -86,5 +136,5 @@ export async function customerDetail(sql: Sql, tenant: Tenant, connectionId: str
   const risk = segmentCustomers({ today, invoicesByCustomer: new Map([[customerId, invoices]]), customerIds: [customerId], payments: payments.map((p) => p.record), pauses }).get(customerId);
   const reasons = risk?.reasons ?? [];
   invoices.sort((a, b) => (a.dueDate < b.dueDate ? 1 : a.dueDate > b.dueDate ? -1 : 0));
-  return { customer: customer.record, invoices, pauses: pauses.reverse(), segment: risk?.segment ?? 'reliable', reasons };
+  return { customer: customer.record, invoices, pauses: pauses.reverse(), segment: risk?.segment ?? 'reliable', reasons, riskWhy: risk?.why ?? [] };
 }

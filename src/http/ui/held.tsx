@@ -1,22 +1,23 @@
 /** @jsxImportSource hono/jsx */
 // What waits on a preview day, and why, in the page's language: escalation waiting for its predecessor, the daily
 // limit, one message per customer, e-invoicing statuses.
+import type { CancelWhy } from '../../model/collections.js';
 import type { HeldWhy, Held } from '../../rules/evaluate.js';
 import type { Policy } from '../../rules/policy.js';
-import { formatDate, type Dict, type Lang } from './i18n.js';
+import { fill, formatDate, type Dict, type Lang } from './i18n.js';
 
 /** The step's name as the policy gives it (what the user wrote), else its id. */
 export const stepName = (policy: Policy, id: string | null): string => (id ? (policy.steps.find((s) => s.id === id)?.name ?? id) : '');
 
 export function heldText(why: HeldWhy, t: Dict, lang: Lang, policy: Policy): string {
-  const fill = (template: string, values: Record<string, string | number | null>) =>
-    template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? ''));
   const d = (s: string | null) => (s ? formatDate(s, lang) : '');
   switch (why.code) {
     case 'planned':
       return fill(t.held_planned, { step: stepName(policy, why.step), on: d(why.on) });
     case 'failed':
       return fill(t.held_failed, { step: stepName(policy, why.step), error: why.error });
+    case 'cancelled':
+      return fill(t.held_cancelled, { step: stepName(policy, why.step), by: why.by, note: why.note });
     case 'not_sent':
       return fill(t.held_not_sent, { step: stepName(policy, why.step) });
     case 'deadline':
@@ -33,6 +34,21 @@ export function heldText(why: HeldWhy, t: Dict, lang: Lang, policy: Policy): str
       return fill(t.held_quiet, { last: d(why.last), until: d(why.until) });
     case 'e_invoicing':
       return fill(t[`held_einv_${why.hold}`], { platformReason: why.platformReason ? ` (${why.platformReason})` : '', since: d(why.since), until: d(why.until) });
+  }
+}
+
+/** Why an action was cancelled (a pause, a person, a policy change), in the page's language; null when not one of those. */
+export function cancelWhyText(why: unknown, t: Dict, lang: Lang, policy: Policy): string | null {
+  const w = why as CancelWhy | null | undefined;
+  switch (w?.code) {
+    case 'paused':
+      return fill(t.why_paused, { pause: t[`pauseKind_${w.pause}`], since: formatDate(w.since, lang), until: w.until ? fill(t.why_until, { until: formatDate(w.until, lang) }) : '', by: w.by });
+    case 'user':
+      return fill(t.why_user, { by: w.by, note: w.note });
+    case 'policy':
+      return fill(t.why_policy, { from: w.from, to: w.to, step: stepName(policy, w.step) });
+    default:
+      return null;
   }
 }
 

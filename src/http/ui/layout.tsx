@@ -12,12 +12,16 @@ export const NAV = [
   ['preview', '/preview'],
   ['policy', '/policy'],
   ['templates', '/templates'],
-  ['mappings', '/mappings'],
   ['activity', '/activity'],
+] as const satisfies readonly (readonly [keyof Dict, string])[];
+
+/** What a credit controller rarely needs: field mappings (JSONata) and API access, under "Advanced". */
+export const NAV_ADVANCED = [
+  ['mappings', '/mappings'],
   ['apiTokens', '/settings/tokens'],
 ] as const satisfies readonly (readonly [keyof Dict, string])[];
 
-export type NavKey = (typeof NAV)[number][0];
+export type NavKey = (typeof NAV)[number][0] | (typeof NAV_ADVANCED)[number][0];
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
@@ -39,7 +43,7 @@ export const Flash: FC<{ tone: 'ok' | 'bad' | 'info'; children?: Child }> = ({ t
   </div>
 );
 
-const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseResolved', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff']);
+const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseAddedCancelled', 'pauseResolved', 'actionCancelled', 'actionNotPlanned', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff']);
 
 /** A message named by `?msg=` (a dictionary key, never free text: nothing user-controlled is reflected). */
 export function flashFromQuery(c: UiContext): Child {
@@ -86,9 +90,17 @@ export const Page: FC<PageProps> = ({ c, title, active, subtitle, tenants, actio
             <span class="logo" aria-hidden="true">R</span>
             {t.appName}
           </div>
-          <nav class="nav" aria-label="Main">
+          <nav class="nav" aria-label={t.mainMenu}>
             {NAV.map(([key, href]) => (
               <a href={href} class={active === key ? 'on' : ''} aria-current={active === key ? 'page' : undefined}>
+                {t[key]}
+              </a>
+            ))}
+            <span class="nav-group" aria-hidden="true">
+              {t.advanced}
+            </span>
+            {NAV_ADVANCED.map(([key, href]) => (
+              <a href={href} class={`adv ${active === key ? 'on' : ''}`} aria-current={active === key ? 'page' : undefined}>
                 {t[key]}
               </a>
             ))}

@@ -8,6 +8,7 @@ import { useDatabase } from '../../support/db.js';
 import { ADMIN, Browser, ORIGIN, customer, invoice, seedTenant, uiDeps } from './helpers.js';
 import { delivered } from '../../actions/fixtures.js';
 import { Invoice } from '../../../src/model/index.js';
+import { runEvaluation } from '../../../src/collections/run.js';
 
 const sql = useDatabase();
 const app = createUi(uiDeps(sql));
@@ -258,13 +259,61 @@ describe('forms', () => {
     const base = `/customers/${t.connection.id}/c1`;
     const invalid = await user.post(`${base}/pauses`, { kind: 'promise', invoiceExternalId: '1', reason: 'will pay', owner: 'me', startsOn: '2026-11-24', expiresOn: '' });
     expect(invalid.status).toBe(422);
-    expect(await invalid.text()).toContain('a promise to pay must have the promised date');
+    expect(await invalid.text()).toContain('A promise to pay needs the date promised (in “Ends on”).');
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const frInvalid = await (await fr.post(`${base}/pauses`, { kind: 'promise', invoiceExternalId: '1', reason: '', owner: 'moi', startsOn: '2026-11-24', expiresOn: '2026-11-30', amount: 'dix' })).text();
+    expect(frInvalid).toContain('Indiquez le motif (les mots du client ou les vôtres).');
+    expect(frInvalid).toContain('Saisissez un montant supérieur à zéro, par ex. 1250,00.');
+    expect(frInvalid).not.toContain('must be a decimal string');
     const ok = await user.post(`${base}/pauses`, { kind: 'dispute', invoiceExternalId: '1', reason: 'wrong quantity', owner: 'me', startsOn: '2026-11-24', expiresOn: '' });
     expect(ok.status).toBe(303);
     const [p] = await listPauses(sql, t.tenant.id, { states: ['active'] });
     expect(p).toMatchObject({ kind: 'dispute', invoiceExternalId: '1', reason: 'wrong quantity', customerExternalId: 'c1' });
     expect((await user.post(`${base}/pauses/${p!.id}/resolve`)).status).toBe(303);
     expect(await listPauses(sql, t.tenant.id, { states: ['active'] })).toEqual([]);
+  });
+
+  it('a promise keeps its amount as typed in French, and the invoice row shows it with its date', async () => {
+    const t = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '1500.00')]);
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const base = `/customers/${t.connection.id}/c1`;
+    const ok = await fr.post(`${base}/pauses`, { kind: 'promise', invoiceExternalId: '1', reason: 'appel du 24', owner: 'moi', startsOn: '2026-11-24', expiresOn: '2026-11-30', amount: '1 250,50' });
+    expect(ok.status).toBe(303);
+    const [p] = await listPauses(sql, t.tenant.id, { states: ['active'] });
+    expect(p).toMatchObject({ kind: 'promise', amount: '1250.50', balanceAtOpen: '1500', expiresOn: '2026-11-30' });
+    const page = await (await fr.request(base)).text();
+    const row = page.slice(page.indexOf('data-invoice="1"'), page.indexOf('</tr>', page.indexOf('data-invoice="1"')));
+    expect(row).toContain('data-paused="promise"');
+    expect(row).toMatch(/1\u202f?\s?250,50\s?€ promis pour le 30 nov\. 2026/);
+    expect(page).toContain('en cours');
+  });
+});
+
+describe('activity', () => {
+  it('a person cancels a planned action with a reason; without one the page says so in French', async () => {
+    const t = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '100.00')]);
+    await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-11-24T10:00:00Z'));
+    const [row] = await sql<{ id: string }[]>`select id::text from outbox where tenant_id = ${t.tenant.id} and state = 'planned'`;
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const page = await (await fr.request('/activity')).text();
+    expect(page).toContain(`action="/activity/outbox/${row!.id}/cancel"`);
+    const refused = await fr.post(`/activity/outbox/${row!.id}/cancel`, { note: '  ' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('Indiquez pourquoi vous l’annulez');
+    expect((await fr.post(`/activity/outbox/${row!.id}/cancel`, { note: 'réglé par chèque' })).status).toBe(303);
+    const [after] = await sql<{ state: string }[]>`select state from outbox where id = ${row!.id}`;
+    expect(after!.state).toBe('cancelled');
+    const shown = await (await fr.request('/activity')).text();
+    expect(shown).toMatch(/Annulée par [^:]+ : réglé par chèque/);
+    // Another tenant's user cannot cancel it: the row is not theirs (a second cancel of a cancelled row changes nothing either).
+    const other = await seedTenant(sql, [customer('c9')], []);
+    const intruder = new Browser(app);
+    await intruder.signIn(other.tenant.id);
+    const r = await intruder.post(`/activity/outbox/${row!.id}/cancel`, { note: 'x' });
+    expect(r.headers.get('location')).toBe('/activity?msg=actionNotPlanned');
   });
 });
 

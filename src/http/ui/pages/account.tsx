@@ -200,7 +200,11 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const csrf = c.get('session').csrfToken;
     return render(
       c,
-      <Page c={c} title={t.apiTokens} active="apiTokens" tenants={await visibleTenants(c, deps)} subtitle="Authorization: Bearer <token> · /api/v1 · /openapi.json">
+      <Page c={c} title={t.apiTokens} active="apiTokens" tenants={await visibleTenants(c, deps)} subtitle={t.apiTokensHint}>
+        <p class="hint" data-api-doc>
+          {t.apiDocIntro}{' '}
+          <a href="/openapi.json">{t.apiDocLink}</a> · <code>Authorization: Bearer …</code> · <code>/api/v1</code>
+        </p>
         {created ? (
           <Flash tone="info">
             {t.tokenCreated}

@@ -8,9 +8,15 @@ import { listTenants } from '../../../store/auth.js';
 import { listOutbox, type OutboxState } from '../../../store/outbox.js';
 import { tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney, type Dict } from '../i18n.js';
-import { Badge, JsonDetails, Page, render } from '../layout.js';
+import { Badge, Csrf, Flash, JsonDetails, Page, render } from '../layout.js';
 import { channelLabel, channelTone } from './preview.js';
+import { DUNNING_CHANNELS } from '../../../rules/evaluate.js';
 import { policyFor } from '../../../collections/run.js';
+import { cancelPlanned, plannedDunning } from '../../../store/cancel.js';
+import type { CancelWhy } from '../../../model/collections.js';
+import { cancelWhyText } from '../held.js';
+import { explainText } from '../explain.js';
+import type { UiContext } from '../context.js';
 
 const STATES: readonly OutboxState[] = ['planned', 'sending', 'sent', 'failed', 'cancelled'];
 /** What happened, in the reader's words: the outbox states for sent, failed and cancelled, the other kinds their own. */
@@ -40,7 +46,25 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     });
   });
 
-  app.get('/activity', async (c) => {
+  // A person cancels a planned action, saying why: it is never sent, and the steps after it wait for the team.
+  app.post('/activity/outbox/:id/cancel', async (c) => {
+    const tenant = tenantOf(c);
+    const id = c.req.param('id');
+    if (!/^\d{1,18}$/.test(id)) return c.notFound();
+    const body = await c.req.parseBody();
+    const note = typeof body['note'] === 'string' ? body['note'].trim().slice(0, 500) : '';
+    if (!note) return page(c, { tone: 'bad', text: c.get('t').cancelNeedsReason }, 422);
+    const [row] = await plannedDunning(deps.sql, tenant.id, { ids: [id] });
+    if (!row) return c.redirect('/activity?msg=actionNotPlanned', 303);
+    const by = c.get('session').email;
+    const why: CancelWhy = { code: 'user', by, note };
+    const done = await cancelPlanned(deps.sql, tenant.id, [row], why, `cancelled by ${by}: ${note}`, by);
+    return c.redirect(`/activity?msg=${done.length ? 'actionCancelled' : 'actionNotPlanned'}`, 303);
+  });
+
+  app.get('/activity', (c) => page(c));
+
+  const page = async (c: UiContext, flash?: { tone: 'bad'; text: string }, status: 200 | 422 = 200) => {
     const t = c.get('t');
     const lang = c.get('lang');
     const tenant = tenantOf(c);
@@ -61,6 +85,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     return render(
       c,
       <Page c={c} title={t.activity} active="activity" tenants={await visibleTenants(c, deps)}>
+        {flash ? <Flash tone={flash.tone}>{flash.text}</Flash> : null}
         <div class="card">
           <h2>{t.sentActivity}</h2>
           {log.length === 0 ? (
@@ -91,7 +116,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                         <div class="hint">{a.invoiceExternalIds.join(', ')}</div>
                       </td>
                       {/* A switch turned on or off: who did it, in the reader's language. */}
-                      <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (a.reason ?? '')}</td>
+                      <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (cancelWhyText(a.why, t, lang, policy) ?? a.reason ?? '')}</td>
                       <td>
                         {a.contentHash ? <code title="sha256">{a.contentHash.slice(0, 12)}…</code> : null}
                         {a.channel === 'letter' && a.kind === 'sent' ? (
@@ -146,7 +171,20 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                         <td data-label={t.state}>
                           <span>
                             <Badge tone={stateTone(o.state)}>{t[`state_${o.state}`]}</Badge>
-                            {o.lastError ? <div class="err">{o.lastError}</div> : null}
+                            {o.lastError ? <div class="err">{cancelWhyText((o.result as { why?: unknown } | null)?.why, t, lang, policy) ?? o.lastError}</div> : null}
+                            {o.state === 'planned' && DUNNING_CHANNELS.has(o.kind) ? (
+                              <details class="cancel-action">
+                                <summary>{t.cancelAction}</summary>
+                                <form method="post" action={`/activity/outbox/${o.id}/cancel`}>
+                                  <Csrf token={c.get('session').csrfToken} />
+                                  <label for={`note-${o.id}`}>{t.cancelReason}</label>
+                                  <input id={`note-${o.id}`} type="text" name="note" required maxlength={500} />
+                                  <button class="small secondary" type="submit">
+                                    {t.cancelAction}
+                                  </button>
+                                </form>
+                              </details>
+                            ) : null}
                           </span>
                         </td>
                         <td data-label={t.channel}>
@@ -165,7 +203,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                           {a.netDue && a.currency ? formatMoney(a.netDue, a.currency, lang) : '—'}
                         </td>
                         <td class="hint wide why" data-label={t.explain}>
-                          {a.explain ?? a.message ?? ''}
+                          {(a.reasons ? explainText(a, t, lang, policy) : null) ?? a.explain ?? a.message ?? ''}
                           {o.result ? <JsonDetails summary={t.proof} value={o.result} /> : null}
                         </td>
                       </tr>
@@ -177,6 +215,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           )}
         </div>
       </Page>,
+      status,
     );
-  });
+  };
 }

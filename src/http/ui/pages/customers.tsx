@@ -1,15 +1,34 @@
 /** @jsxImportSource hono/jsx */
 // Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
 import type { Hono } from 'hono';
-import { dateInZone, type Invoice } from '../../../model/index.js';
+import { Dec, dateInZone, daysBetween, type Invoice } from '../../../model/index.js';
 import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { customerDetail, customerOverview } from '../data.js';
-import { formatDate, formatMoney, type Dict } from '../i18n.js';
+import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../data.js';
+import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
+import type { RiskWhy } from '../../../rules/risk.js';
+import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 
+const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
+const INVOICE_FILTERS = ['all', 'open', 'overdue', 'paid'] as const;
+type InvoiceFilter = (typeof INVOICE_FILTERS)[number];
+const AGES = ['all', '0_30', '31_60', '61_90', '90'] as const;
+type Age = (typeof AGES)[number];
+
+/** An invoice row kept by the status and age filters; age is days past due, so a filter on age keeps overdue invoices only. */
+export function invoiceMatches(i: Invoice, status: InvoiceFilter, age: Age, today: string): boolean {
+  const open = i.status === 'open' || i.status === 'partially_paid';
+  const late = open ? daysBetween(i.dueDate, today) : 0;
+  if (status === 'open' && !open) return false;
+  if (status === 'overdue' && !(open && late > 0)) return false;
+  if (status === 'paid' && i.status !== 'paid') return false;
+  if (age === 'all') return true;
+  const [lo, hi] = { '0_30': [1, 30], '31_60': [31, 60], '61_90': [61, 90], '90': [91, Infinity] }[age];
+  return late >= lo! && late <= hi!;
+}
 export const segmentTone = (s: string) => (s === 'bad_payer' ? 'bad' : s === 'watch' ? 'warn' : 'ok');
 const invoiceTone = (i: Invoice, today: string) => (i.status === 'paid' ? 'ok' : i.status === 'void' || i.status === 'draft' ? undefined : i.dueDate < today ? 'bad' : 'info');
 const label = (t: Dict, key: string) => (key in t ? t[key as keyof Dict] : key);
@@ -31,39 +50,97 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/customers', async (c) => {
     const t = c.get('t');
     const lang = c.get('lang');
-    const rows = await customerOverview(deps.sql, tenantOf(c), nowOf(deps));
+    const tenant = tenantOf(c);
+    const q = (k: string) => c.req.query(k) ?? '';
+    const filter: CustomerFilter = {
+      q: q('q').slice(0, 100),
+      ...(SEGMENTS.includes(q('segment')) ? { segment: q('segment') } : {}),
+      overdue: q('overdue') === '1',
+      paused: q('paused') === '1',
+      sort: (CUSTOMER_SORTS as readonly string[]).includes(q('sort')) ? (q('sort') as CustomerSort) : 'overdue',
+    };
+    const all = await customerOverview(deps.sql, tenant, nowOf(deps));
+    const rows = filterCustomers(all, filter);
+    const sortLabel: Record<CustomerSort, string> = { overdue: t.overdue, open: t.openAmount, daysLate: t.daysLateCol, lastReminder: t.lastReminderSort, name: t.customer };
     return render(
       c,
       <Page c={c} title={t.customers} active="customers" tenants={await visibleTenants(c, deps)}>
+        <form method="get" action="/customers" class="card filters" role="search">
+          <div class="row">
+            <div class="field">
+              <label for="f-q">{t.searchCustomers}</label>
+              <input id="f-q" type="search" name="q" value={filter.q ?? ''} maxlength={100} />
+            </div>
+            <div class="field">
+              <label for="f-segment">{t.segment}</label>
+              <select id="f-segment" name="segment">
+                <option value="">{t.all}</option>
+                {SEGMENTS.map((sg) => (
+                  <option value={sg} selected={filter.segment === sg}>
+                    {label(t, sg)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="f-sort">{t.sortBy}</label>
+              <select id="f-sort" name="sort">
+                {CUSTOMER_SORTS.map((k) => (
+                  <option value={k} selected={filter.sort === k}>
+                    {sortLabel[k]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div class="actions">
+            <label class="check">
+              <input type="checkbox" name="overdue" value="1" checked={filter.overdue} /> {t.onlyOverdue}
+            </label>
+            <label class="check">
+              <input type="checkbox" name="paused" value="1" checked={filter.paused} /> {t.onlyPaused}
+            </label>
+            <button type="submit" class="small">
+              {t.apply}
+            </button>
+            <span class="hint" data-count={rows.length}>
+              {fill(t.customersShown, { n: rows.length, total: all.length })}
+            </span>
+          </div>
+        </form>
         <div class="card table-wrap">
           {rows.length === 0 ? (
-            <p class="muted">{t.noCustomers}</p>
+            <p class="muted">{all.length === 0 ? t.noCustomers : t.noCustomerMatches}</p>
           ) : (
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th>{t.customer}</th>
                   <th>{t.segment}</th>
                   <th class="num">{t.openAmount}</th>
                   <th class="num">{t.overdue}</th>
-                  <th class="num hide-sm">{t.invoices}</th>
-                  <th class="hide-sm">{t.pauses}</th>
+                  <th class="num">{t.daysLateCol}</th>
+                  <th>{t.lastReminder}</th>
+                  <th>{t.pauses}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.slice(0, 500).map((r) => (
-                  <tr>
-                    <td>
-                      <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
-                      <div class="hint hide-sm">{r.email ?? ''}</div>
+                  <tr data-customer={r.name}>
+                    <td data-label={t.customer}>
+                      <span>
+                        <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
+                        <div class="hint hide-sm">{r.email ?? ''}</div>
+                      </span>
                     </td>
-                    <td>
+                    <td data-label={t.segment}>
                       <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
                     </td>
-                    <td class="num">{formatMoney(r.open, r.currency, lang)}</td>
-                    <td class="num">{formatMoney(r.overdue, r.currency, lang)}</td>
-                    <td class="num hide-sm">{r.openInvoices}</td>
-                    <td class="hide-sm">{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
+                    <td class="num" data-label={t.openAmount}>{formatMoney(r.open, r.currency, lang)}</td>
+                    <td class="num" data-label={t.overdue}>{formatMoney(r.overdue, r.currency, lang)}</td>
+                    <td class="num" data-label={t.daysLateCol}>{r.daysLate > 0 ? fill(t.nDays, { n: r.daysLate }) : '—'}</td>
+                    <td data-label={t.lastReminder}>{r.lastReminder ? formatDate(r.lastReminder, lang, tenant.timeZone) : t.never}</td>
+                    <td data-label={t.pauses}>{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -74,8 +151,9 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     );
   });
 
-  const detail = async (c: UiContext, errors: Record<string, string> = {}, values: Record<string, string> = {}) => {
+  const detail = async (c: UiContext, rawErrors: Record<string, string> = {}, values: Record<string, string> = {}) => {
     const t = c.get('t');
+    const errors = Object.fromEntries(Object.entries(rawErrors).map(([path, m]) => [path, pauseErrorText(path, m, t)]));
     const lang = c.get('lang');
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId') ?? '';
@@ -88,15 +166,38 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const open = d.invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid');
     const v = (k: string, dflt = '') => values[k] ?? dflt;
     const hasErrors = Object.keys(errors).length > 0;
+    const invFilter = (INVOICE_FILTERS as readonly string[]).includes(c.req.query('inv') ?? '') ? (c.req.query('inv') as InvoiceFilter) : 'all';
+    const age = (AGES as readonly string[]).includes(c.req.query('age') ?? '') ? (c.req.query('age') as Age) : 'all';
+    const shown = d.invoices.filter((i) => invoiceMatches(i, invFilter, age, today));
     return render(
       c,
       <Page c={c} title={d.customer.name} active="customers" tenants={await visibleTenants(c, deps)} subtitle={[d.customer.email ?? d.customer.emails[0] ?? '', d.customer.externalId].filter(Boolean).join(' · ')} actions={<a class="button secondary" href="/customers">{t.back}</a>}>
         <div class="card">
           <Badge tone={segmentTone(d.segment)}>{label(t, d.segment)}</Badge>
-          {d.reasons.length ? <span class="hint"> {d.reasons.join(' · ')}</span> : null}
+          {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
         <div class="card">
           <h2>{t.invoices}</h2>
+          <form method="get" action={base} class="actions filters">
+            <select name="inv" aria-label={t.status}>
+              {INVOICE_FILTERS.map((k) => (
+                <option value={k} selected={invFilter === k}>
+                  {t[`invFilter_${k}`]}
+                </option>
+              ))}
+            </select>
+            <select name="age" aria-label={t.daysLateCol}>
+              {AGES.map((k) => (
+                <option value={k} selected={age === k}>
+                  {t[`age_${k}`]}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="small secondary">
+              {t.apply}
+            </button>
+            <span class="hint">{fill(t.invoicesShown, { n: shown.length, total: d.invoices.length })}</span>
+          </form>
           <div class="table-wrap">
             <table class="stack">
               <thead>
@@ -110,7 +211,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 </tr>
               </thead>
               <tbody>
-                {d.invoices.map((i) => (
+                {shown.map((i) => (
                   <tr data-invoice={i.externalId}>
                     <td data-label={t.number}>{i.number ?? i.externalId}</td>
                     <td class="hide-sm">{formatDate(i.issueDate, lang)}</td>
@@ -123,6 +224,14 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                       <span>
                         <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${t[`inv_${i.status}`]} · ${t.overdue.toLowerCase()}` : t[`inv_${i.status}`]}</Badge>
                         {/* What the e-invoicing platform says (refused, disputed…), with its reason: it holds or changes dunning. */}
+                        {/* The pauses that hold this invoice today (its own, or the whole customer's): no reminder goes out for it. */}
+                        {d.pauses
+                          .filter((p) => p.state === 'active' && activeOn(p, today) && (!p.invoiceExternalId || p.invoiceExternalId === i.externalId))
+                          .map((p) => (
+                            <div class="hint" data-paused={p.kind}>
+                              <Badge tone="warn">{label(t, p.kind)}</Badge> {pauseSummary(p, i.currency, t, lang)}
+                            </div>
+                          ))}
                         {i.eInvoicing ? (
                           <div class="hint" data-einvoicing={String(i.eInvoicing.code)}>
                             {t.eInvoice}{lang === 'fr' ? ' : ' : ': '}{t[`einv_${i.eInvoicing.status}`]}
@@ -142,14 +251,14 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           {d.pauses.length === 0 ? <p class="muted">—</p> : null}
           {d.pauses.length ? (
             <div class="table-wrap">
-              <table>
+              <table class="stack">
                 <thead>
                   <tr>
                     <th>{t.kind}</th>
                     <th>{t.invoice}</th>
                     <th>{t.reason}</th>
-                    <th class="hide-sm">{t.owner}</th>
-                    <th>{t.expiresOn}</th>
+                    <th>{t.owner}</th>
+                    <th>{t.pausePeriod}</th>
                     <th>{t.state}</th>
                     <th></th>
                   </tr>
@@ -157,13 +266,13 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 <tbody>
                   {d.pauses.map((p) => (
                     <tr data-pause={p.id}>
-                      <td>{label(t, p.kind)}</td>
-                      <td>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? p.invoiceExternalId) : t.wholeCustomer}</td>
-                      <td>{p.reason}</td>
-                      <td class="hide-sm">{p.owner}</td>
-                      <td>{formatDate(p.expiresOn ?? null, lang)}</td>
-                      <td>
-                        <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{p.state}</Badge>
+                      <td data-label={t.kind}>{label(t, p.kind)}</td>
+                      <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
+                      <td data-label={t.reason}>{p.reason}</td>
+                      <td data-label={t.owner}>{p.owner}</td>
+                      <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
+                      <td data-label={t.state}>
+                        <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{t[`pause_${p.state}`]}</Badge>
                       </td>
                       <td class="num">
                         {p.state === 'active' ? (
@@ -235,6 +344,11 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 <input id="p-end" type="date" name="expiresOn" value={v('expiresOn')} />
                 <FieldError errors={errors} path="expiresOn" />
               </div>
+              <div class={`field ${errors['amount'] ? 'invalid' : ''}`}>
+                <label for="p-amount">{t.promiseAmount}</label>
+                <input id="p-amount" type="text" inputmode="decimal" name="amount" value={v('amount')} maxlength={30} placeholder={lang === 'fr' ? '1250,00' : '1250.00'} />
+                <FieldError errors={errors} path="amount" />
+              </div>
             </div>
             <div class={`field ${errors['instalments'] ? 'invalid' : ''}`}>
               <label for="p-inst">{t.instalments}</label>
@@ -263,8 +377,8 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const result = validatePauseInput(values, customerId, d.invoices);
     if (!result.ok) return detail(c, result.errors, values);
-    await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
-    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=pauseAdded`, 303);
+    const opened = await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=${opened.cancelledActions > 0 ? 'pauseAddedCancelled' : 'pauseAdded'}`, 303);
   });
 
   app.post('/customers/:connectionId/:customerId/pauses/:pauseId/resolve', async (c) => {
@@ -278,7 +392,16 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   });
 }
 
-/** Validates a pause from form or API input against the Pause schema; the invoice must be one of the customer's. */
+/** An amount as people type it ("1 250,00", "1250.00"): spaces dropped, a decimal comma read as a point. */
+export function normalizeAmountInput(text: string | undefined): string | undefined {
+  const v = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  return v === '' ? undefined : v;
+}
+
+/**
+ * Validates a pause from form or API input against the Pause schema; the invoice must be one of the customer's. A
+ * promise with an amount keeps the balance it covered when made, so it can later tell kept from broken (risk.ts).
+ */
 export function validatePauseInput(
   values: Record<string, string | undefined>,
   customerId: string,
@@ -289,6 +412,16 @@ export function validatePauseInput(
   if (!inst.ok) errors['instalments'] = inst.message;
   const invoiceId = values['invoiceExternalId'] || null;
   if (invoiceId && !invoices.some((i) => i.externalId === invoiceId)) errors['invoiceExternalId'] = 'is not an invoice of this customer';
+  const amount = normalizeAmountInput(values['amount']);
+  let balanceAtOpen: string | null = null;
+  if (amount) {
+    // What the promise covers, as the broken-promise rule reads it: its invoice, or the customer's open invoices due by the promised date.
+    const promised = values['expiresOn'] || '9999-12-31';
+    const covered = invoices.filter((i) => (invoiceId ? i.externalId === invoiceId : i.dueDate <= promised) && (i.status === 'open' || i.status === 'partially_paid'));
+    const currencies = new Set(covered.map((i) => i.currency));
+    if (currencies.size > 1) errors['amount'] = 'the invoices it covers are in several currencies: choose one invoice';
+    else balanceAtOpen = covered.reduce((a, i) => a.plus(i.amountDue), new Dec(0)).toFixed();
+  }
   const candidate = {
     id: 'new',
     kind: values['kind'],
@@ -299,10 +432,48 @@ export function validatePauseInput(
     customerExternalId: customerId,
     invoiceExternalId: invoiceId,
     instalments: inst.ok ? inst.value : [],
+    amount: amount ?? null,
+    balanceAtOpen,
   };
   const r = Pause.safeParse(candidate);
   if (!r.success) for (const [k, m] of Object.entries(issuesByPath(r.error.issues))) errors[k] ??= m;
   if (!r.success || Object.keys(errors).length) return { ok: false, errors };
   const { id: _id, createdAt: _c, ...pause } = r.data;
   return { ok: true, pause };
+}
+
+/** A pause form error in the reader's language: the field's own message when known, else "check this field". */
+export function pauseErrorText(path: string, message: string, t: Dict): string {
+  if (path === 'reason') return t.err_pause_reason;
+  if (path === 'owner') return t.err_pause_owner;
+  if (path === 'invoiceExternalId') return /payment plan/.test(message) ? t.err_pause_plan_invoice : t.err_pause_invoice;
+  if (path === 'instalments') return t.err_pause_instalments;
+  if (path === 'expiresOn') return /promise/.test(message) ? t.err_pause_promise_date : /before/.test(message) ? t.err_pause_end_before_start : t.err_pause_date;
+  if (path === 'startsOn') return t.err_pause_date;
+  if (path === 'amount') return /currencies/.test(message) ? t.err_pause_amount_currency : /only a promise/.test(message) ? t.err_pause_amount_kind : t.err_pause_amount;
+  return t.err_field;
+}
+
+/** Why a customer is in its segment, in the reader's language. */
+export function riskText(w: RiskWhy, t: Dict, lang: Lang): string {
+  const n = (x: number) => new Intl.NumberFormat(localeOf(lang)).format(x);
+  switch (w.code) {
+    case 'avg_late':
+      return fill(t.risk_avg_late, { days: n(w.days), window: n(w.windowDays), min: n(w.min) });
+    case 'late_share':
+      return fill(t.risk_late_share, { pct: n(w.pct), count: n(w.count), min: n(w.min) });
+    case 'overdue':
+      return fill(t.risk_overdue, { days: n(w.days), min: n(w.min) });
+    case 'broken_promises':
+      return fill(t.risk_broken_promises, { count: n(w.count), min: n(w.min) });
+    case 'on_time':
+      return t.risk_on_time;
+  }
+}
+
+/** A pause's period in words: "until 20 Dec 2026", "1,250.00 € promised by 20 Dec 2026", "from 5 Dec 2026". */
+export function pauseSummary(p: Pick<Pause, 'kind' | 'startsOn' | 'expiresOn' | 'amount' | 'instalments'>, currency: string, t: Dict, lang: Lang): string {
+  if (p.kind === 'promise' && p.expiresOn) return p.amount ? fill(t.promiseOfBy, { amount: formatMoney(p.amount, currency, lang), date: formatDate(p.expiresOn, lang) }) : fill(t.promiseBy, { date: formatDate(p.expiresOn, lang) });
+  if (p.kind === 'payment_plan') return fill(t.planOf, { n: String(p.instalments.length), date: formatDate(p.instalments.at(-1)?.dueOn ?? null, lang) });
+  return p.expiresOn ? fill(t.pauseFromTo, { from: formatDate(p.startsOn, lang), to: formatDate(p.expiresOn, lang) }) : fill(t.pauseFrom, { from: formatDate(p.startsOn, lang) });
 }

@@ -79,7 +79,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const { kpis, trend } = await tenantKpis(deps.sql, tenant.id, { asOf, currency });
     const locale = localeOf(lang);
     // The charts are SVG strings built by src/kpi/charts.ts, which escapes every text it draws.
-    const labels = { current: t.notDueYet, daysUnit: lang === 'fr' ? 'j' : 'd' };
+    const labels = { current: t.notDueYet, daysUnit: lang === 'fr' ? 'j' : 'd', agingDesc: t.chart_agingDesc, bucketTip: t.chart_bucketTip, dsoDesc: t.chart_dsoDesc, notAvailable: t.chart_notAvailable, noData: t.chart_noData, pointTip: t.chart_pointTip, noSales: t.chart_noSales };
     const aging = agingChart(kpis.aging, currency, { id: 'aging', title: t.aging, locale, labels });
     const dso = dsoTrendChart(
       trend.map((p) => ({ label: monthLabel(p.month, locale), value: p.dso })),
@@ -110,14 +110,14 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         <div class="grid">
           <Kpi label={t.receivables} value={formatMoney(kpis.receivables.total, currency, lang)} />
           <Kpi label={t.pastDue} value={formatMoney(kpis.receivables.pastDue, currency, lang)} />
-          <Kpi label={t.dsoCountBack} value={days(kpis.dsoCountBack, t, lang)} hint={kpis.dsoCountBack.formula} />
-          <Kpi label={t.dsoSimple} value={days(kpis.dsoSimple, t, lang)} hint={kpis.dsoSimple.formula} />
-          <Kpi label={t.bpdso} value={days(kpis.bestPossibleDso, t, lang)} hint={kpis.bestPossibleDso.formula} />
-          <Kpi label={t.add} value={days(kpis.averageDaysDelinquent, t, lang)} hint={kpis.averageDaysDelinquent.formula} />
-          <Kpi label={t.cei} value={pct(kpis.cei.value, lang)} hint={kpis.cei.formula} />
-          <Kpi label={t.collectionRate} value={pct(kpis.collectionRate.value, lang)} hint={kpis.collectionRate.formula} />
-          <Kpi label={t.paidOnTime} value={pct(kpis.paidOnTime.byCount, lang)} hint={kpis.paidOnTime.formula} />
-          <Kpi label={t.promiseKept} value={pct(kpis.promiseKept.rate, lang)} hint={kpis.promiseKept.formula} />
+          <Kpi label={t.dsoCountBack} value={days(kpis.dsoCountBack, t, lang)} hint={t.kpi_dsoCountBack} />
+          <Kpi label={t.dsoSimple} value={days(kpis.dsoSimple, t, lang)} hint={t.kpi_dsoSimple} />
+          <Kpi label={t.bpdso} value={days(kpis.bestPossibleDso, t, lang)} hint={t.kpi_bpdso} />
+          <Kpi label={t.add} value={days(kpis.averageDaysDelinquent, t, lang)} hint={t.kpi_add} />
+          <Kpi label={t.cei} value={pct(kpis.cei.value, lang)} hint={t.kpi_cei} />
+          <Kpi label={t.collectionRate} value={pct(kpis.collectionRate.value, lang)} hint={t.kpi_collectionRate} />
+          <Kpi label={t.paidOnTime} value={pct(kpis.paidOnTime.byCount, lang)} hint={t.kpi_paidOnTime} />
+          <Kpi label={t.promiseKept} value={pct(kpis.promiseKept.rate, lang)} hint={t.kpi_promiseKept} />
         </div>
         <div class="two">
           <div class="card chart" data-chart="aging">

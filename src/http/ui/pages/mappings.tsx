@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 // Mappings: the shipped JSONata mapping of a provider and entity, the tenant's override, tested on a real synced record before activation.
+import { providerLabel } from './sending.js';
 import type { Hono } from 'hono';
 import { activeMapping, compileMapping, deactivateOverride, loadShippedMapping, mapRecord, saveOverride } from '../../../mapping/index.js';
 import { ENTITIES, type EntityKind } from '../../../model/index.js';
@@ -56,7 +57,7 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
             <select id="m-provider" name="provider" data-autosubmit="1">
               {providers.map((x) => (
                 <option value={x} selected={x === provider}>
-                  {x}
+                  {providerLabel(deps, x)}
                 </option>
               ))}
             </select>
@@ -66,7 +67,7 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
             <select id="m-entity" name="entity" data-autosubmit="1">
               {ENTITIES.map((x) => (
                 <option value={x} selected={x === entity}>
-                  {x}
+                  {t[`entity_${x}`]}
                 </option>
               ))}
             </select>

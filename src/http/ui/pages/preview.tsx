@@ -13,6 +13,7 @@ import { formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
 import { Badge, Page, render } from '../layout.js';
 import { ConnectionPicker, pickConnection } from './pick.js';
 import { HeldList } from '../held.js';
+import { explainText } from '../explain.js';
 import { sendingOff } from '../sending.js';
 import { SendingBanner, SendingSwitch, sendingSince } from './sending.js';
 
@@ -133,7 +134,7 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                         {why(a, stepNames.get(a.stepId) ?? a.stepId, t, lang)}
                         <details>
                           <summary>{t.engineExplain}</summary>
-                          {a.explain}
+                          {explainText(a, t, lang, policy) ?? a.explain}
                         </details>
                       </td>
                     </tr>
