@@ -4,6 +4,7 @@ import type { Language } from './format.js';
 import { CATALOG, type TemplateParts } from './templates/catalog.js';
 
 export { CATALOG, TEMPLATE_IDS, familyOf, type TemplateId, type TemplateParts } from './templates/catalog.js';
+export { TEMPLATE_USES, templateUse, type TemplateUse } from './templates/steps.js';
 
 /** Tags a template may use; anything else (include, render, layout, block, liquid…) is refused. */
 export const ALLOWED_TAGS: ReadonlySet<string> = new Set([

@@ -3,6 +3,7 @@ export * from './rate-tables.js';
 export * from './late-payment-interest.js';
 export * from './business-calendar.js';
 export * from './policy.js';
+export * from './policy-checks.js';
 export * from './default-policies.js';
 export * from './evaluate.js';
 export * from './risk.js';

@@ -13,6 +13,8 @@ export type Family = 'FR' | 'UK';
 export const TEMPLATE_IDS = [
   'fr.courtesy', 'fr.reminder-1', 'fr.reminder-2', 'fr.firm-penalties', 'fr.mise-en-demeure', 'fr.handoff-injonction',
   'en.courtesy', 'en.reminder-1', 'en.reminder-2', 'en.final-statutory-interest', 'en.call-script', 'en.letter-before-action', 'en.handoff',
+  // Added last so that the positions of the others (used as defaults by the templates page) do not move.
+  'fr.call-script',
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -113,6 +115,11 @@ const PROSE: Record<TemplateId, { family: Family } & Record<Language, Prose>> = 
     family: 'FR',
     fr: { subject: 'À traiter : injonction de payer ou agence – {{ customer.name }} – {{ reference }}', intro: 'La mise en demeure est restée sans effet. Dossier à transmettre (injonction de payer, Cerfa 12946, ou agence de recouvrement) :', outro: 'Joindre les factures, les relances et la mise en demeure au bordereau.' },
     en: { subject: 'To do: order for payment or agency – {{ customer.name }} – {{ reference }}', intro: 'The formal notice had no effect. File to hand over (injonction de payer, Cerfa 12946, or a collection agency):', outro: 'Attach the invoices, reminders and formal notice to the list of documents.' },
+  },
+  'fr.call-script': {
+    family: 'FR',
+    fr: { subject: 'Appeler {{ customer.name }} au sujet de {{ reference }}', intro: "Script d'appel : se présenter, vérifier que les factures ci-dessous ont bien été reçues, demander si un litige ou une difficulté bloque le règlement, et obtenir une date de paiement précise. Noter le résultat (promesse de paiement avec sa date et son montant, litige ou absence de réponse).", outro: 'Téléphone : {{ customer.phone | default: "inconnu" }}' },
+    en: { subject: 'Call {{ customer.name }} about {{ reference }}', intro: 'Call script: introduce yourself, confirm the invoices below were received, ask whether a dispute or a difficulty is holding payment, and get a firm payment date. Record the outcome (promise to pay with its date and amount, dispute or no answer).', outro: 'Phone: {{ customer.phone | default: "unknown" }}' },
   },
   'en.courtesy': {
     family: 'UK',

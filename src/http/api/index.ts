@@ -6,6 +6,8 @@ import { tenantCurrencies, tenantKpis } from '../../kpi/index.js';
 import { activeMapping, deactivateOverride, loadShippedMapping, saveOverride } from '../../mapping/index.js';
 import { dateInZone, ENTITIES, InvoiceStatus, type EntityKind } from '../../model/index.js';
 import { Policy } from '../../rules/policy.js';
+import { policyProblems, problemMessage } from '../../rules/policy-checks.js';
+import { TEMPLATE_IDS } from '../../actions/templates.js';
 import { demoSettingsOf } from '../../demo/host.js';
 import { listActivity } from '../../store/activity.js';
 import { listDocuments } from '../../store/documents.js';
@@ -304,6 +306,8 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       const current = await policyFor(deps.sql, tenant);
       const parsed = Policy.safeParse({ ...c.req.valid('json'), id: current.id, version: current.version });
       if (!parsed.success) return c.json({ error: 'invalid_policy', message: 'The policy is not valid.', issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) }, 422);
+      const problems = policyProblems(parsed.data, new Set(TEMPLATE_IDS));
+      if (problems.length) return c.json({ error: 'invalid_policy', message: 'The policy is not valid.', issues: problems.map((p) => ({ path: `steps.${p.index}`, message: problemMessage(p) })) }, 422);
       const version = await savePolicy(deps.sql, tenant.id, current.id, parsed.data);
       return c.json({ version, policy: { ...parsed.data, version } as unknown as Record<string, unknown> }, 200);
     },

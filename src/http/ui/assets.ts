@@ -78,6 +78,30 @@ td.why{min-width:220px}
 .portal details.answer summary{font-weight:600;cursor:pointer;padding:4px 0}
 .portal details.answer form{margin-top:10px}
 .token{font-family:ui-monospace,monospace;background:#fff;padding:6px 8px;border-radius:6px;border:1px solid var(--line);display:block;margin-top:6px;word-break:break-all;color:var(--ink)}
+.default-submit{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
+.timeline{list-style:none;margin:0 0 18px;padding:0}
+.timeline>li{display:grid;grid-template-columns:60px minmax(0,1fr);gap:12px;position:relative}
+.timeline>li::before{content:'';position:absolute;left:29px;top:0;bottom:0;border-left:2px solid var(--line)}
+.timeline .mark{position:relative;z-index:1;align-self:start;margin-top:14px;background:#e8eefc;color:var(--brand);font-weight:700;font-size:12.5px;border-radius:999px;padding:3px 0;text-align:center;font-variant-numeric:tabular-nums;white-space:nowrap}
+.timeline li.due .mark{background:var(--ink);color:#fff}
+.timeline li.due .body{padding:14px 0 16px;color:var(--ink)}
+.timeline .tl-step .body{border:1px solid var(--line);border-radius:8px;padding:14px;margin-bottom:12px;background:var(--panel);min-width:0}
+.timeline .tl-step.has-err .body{border-color:#f0b8b2}
+.tl-step .head{display:flex;justify-content:space-between;align-items:flex-start;margin-bottom:10px;gap:8px}
+.tl-step details{margin-top:4px;border-top:1px solid var(--line);padding-top:8px}
+.tl-step details[open]>summary{margin-bottom:8px}
+fieldset.checks{border:0;padding:0;margin:0 0 12px;min-width:0;display:flex;flex-wrap:wrap;gap:4px 16px}
+fieldset.checks legend{font-size:13px;font-weight:600;color:#344054;margin-bottom:4px;padding:0;width:100%}
+fieldset.checks .hint{width:100%}
+.exception{border-top:1px solid var(--line);padding:12px 0}
+.exceptions{margin-bottom:14px}
+.errs{margin:6px 0 0;padding-left:18px}
+input.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
+details.card.advanced>summary{font-weight:600}
+.policy .row{grid-template-columns:repeat(auto-fit,minmax(200px,1fr))}
+.policy .row.delay{grid-template-columns:110px minmax(0,1fr) minmax(0,1fr)}
+.tl-step .foot{display:flex;justify-content:flex-end;margin-top:10px}
+.save-bar{justify-content:flex-end}
 @media (max-width:860px){
  .shell{grid-template-columns:minmax(0,1fr);grid-template-rows:auto 1fr}
  .side{padding:12px 14px;gap:10px;min-width:0}
@@ -103,14 +127,23 @@ td.why{min-width:220px}
  table.stack td.num{text-align:right}
  table.stack td.hide-sm{display:none}
  .side .foot label{display:none}
+ .timeline>li{grid-template-columns:46px minmax(0,1fr);gap:8px}
+ .timeline>li::before{left:22px}
+ .timeline .mark{font-size:11.5px}
+ .timeline .tl-step .body{padding:12px}
+ .policy .row.delay{grid-template-columns:minmax(0,1fr)}
+ .policy .row.delay input[type=number]{max-width:160px}
  button,.button{white-space:normal}
 }
 `;
 
-/** Progressive enhancement only: auto-submit selects marked data-autosubmit, confirm dangerous buttons. */
+/** Progressive enhancement only: auto-submit selects marked data-autosubmit, confirm dangerous buttons, offer a step the templates of its channel. */
 export const SCRIPT = `
 document.addEventListener('change',function(e){var t=e.target;if(t&&t.matches&&t.matches('select[data-autosubmit]')&&t.form){t.form.submit();}});
 document.addEventListener('submit',function(e){var b=e.submitter;if(b&&b.dataset&&b.dataset.confirm&&!window.confirm(b.dataset.confirm)){e.preventDefault();}});
+function relanceTemplates(t,pick){var s=document.getElementById(t.getAttribute('data-channel-for'));if(!s)return;var ch=t.value,first=null;Array.prototype.forEach.call(s.querySelectorAll('optgroup'),function(g){var on=g.getAttribute('data-channel')===ch;g.hidden=!on;if(on&&!first)first=g.querySelector('option');});var cur=s.options[s.selectedIndex];var fits=cur&&cur.parentNode&&cur.parentNode.getAttribute&&cur.parentNode.getAttribute('data-channel')===ch;if(pick&&!fits)s.value=first?first.value:'';}
+document.addEventListener('change',function(e){var t=e.target;if(t&&t.matches&&t.matches('select[data-channel-for]'))relanceTemplates(t,true);});
+Array.prototype.forEach.call(document.querySelectorAll('select[data-channel-for]'),function(t){relanceTemplates(t,false);});
 `;
 
 export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#2554d8"/><text x="16" y="22" font-family="system-ui,sans-serif" font-size="18" font-weight="700" fill="#fff" text-anchor="middle">R</text></svg>`;

@@ -1,6 +1,7 @@
 // Interface text in English and French; the language follows Accept-Language until the user picks one (cookie).
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { POLICY_EN, POLICY_FR } from './i18n-policy.js';
 
 export const LANGS = ['en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -176,25 +177,12 @@ const en = {
   reason: 'Reason',
   raw: 'Raw payload',
   seen: 'Seen',
-  steps: 'Steps',
   step: 'Step',
   addStep: 'Add a step',
-  remove: 'Remove',
-  stepId: 'Id',
-  offsetDays: 'Days from due date',
-  unit: 'Unit',
-  from: 'From',
   channel: 'Channel',
   template: 'Template',
   minAmount: 'Minimum amount',
-  graceDays: 'Grace days',
   includePenalties: 'State statutory penalties',
-  segments: 'Risk segments',
-  segmentsHint: 'Comma-separated: reliable, watch, bad_payer. Empty = all.',
-  condition: 'Condition (JSONata)',
-  overridesCustomers: 'Per-customer overrides (JSON)',
-  overridesInvoices: 'Per-invoice overrides (JSON)',
-  overridesHint: '{"CUSTOMER-ID": {"disabled": false, "skipSteps": ["reminder-2"], "delayDays": 5}}',
   policySaved: 'Policy saved as version',
   policyInvalid: 'The policy was not saved: fix the fields marked below.',
   policyName: 'Policy name',
@@ -218,8 +206,6 @@ const en = {
   group_customer_currency: 'One message per customer and currency',
   unit_calendar: 'Calendar days',
   unit_business: 'Business days',
-  from_due: 'Due date',
-  from_previous: 'Previous step',
   mappingShipped: 'Shipped mapping',
   mappingOverride: 'Your override',
   mappingActiveOverride: 'An override is active for this entity.',
@@ -502,6 +488,7 @@ const en = {
   status_disconnected: 'disconnected',
   demoBadge: 'demo',
   dayUnit: 'd',
+  ...POLICY_EN,
 } as const;
 
 export type Dict = { [K in keyof typeof en]: string };
@@ -676,25 +663,12 @@ const fr: Dict = {
   reason: 'Raison',
   raw: 'Données brutes',
   seen: 'Vu',
-  steps: 'Étapes',
   step: 'Étape',
   addStep: 'Ajouter une étape',
-  remove: 'Supprimer',
-  stepId: 'Identifiant',
-  offsetDays: 'Jours après l’échéance',
-  unit: 'Unité',
-  from: 'Depuis',
   channel: 'Canal',
   template: 'Modèle',
   minAmount: 'Montant minimum',
-  graceDays: 'Jours de grâce',
   includePenalties: 'Mentionner les pénalités légales',
-  segments: 'Segments de risque',
-  segmentsHint: 'Séparés par des virgules : reliable, watch, bad_payer. Vide = tous.',
-  condition: 'Condition (JSONata)',
-  overridesCustomers: 'Exceptions par client (JSON)',
-  overridesInvoices: 'Exceptions par facture (JSON)',
-  overridesHint: '{"ID-CLIENT": {"disabled": false, "skipSteps": ["reminder-2"], "delayDays": 5}}',
   policySaved: 'Scénario enregistré en version',
   policyInvalid: 'Le scénario n’a pas été enregistré : corrigez les champs signalés.',
   policyName: 'Nom du scénario',
@@ -718,8 +692,6 @@ const fr: Dict = {
   group_customer_currency: 'Un message par client et par devise',
   unit_calendar: 'Jours calendaires',
   unit_business: 'Jours ouvrés',
-  from_due: 'Date d’échéance',
-  from_previous: 'Étape précédente',
   mappingShipped: 'Correspondance fournie',
   mappingOverride: 'Votre surcharge',
   mappingActiveOverride: 'Une surcharge est active pour ce type.',
@@ -1002,6 +974,7 @@ const fr: Dict = {
   status_disconnected: 'déconnectée',
   demoBadge: 'démo',
   dayUnit: 'j',
+  ...POLICY_FR,
 };
 
 export const DICTS: Record<Lang, Dict> = { en, fr };

@@ -124,6 +124,15 @@ describe('API operations', () => {
     expect(policy.version).toBeNull();
     const invalid = await send('PUT', '/api/v1/policy', token, { ...policy.policy, steps: [] });
     expect(invalid.status).toBe(422);
+    // A template that does not exist is refused on save, naming the step; so is a formal notice with no reminder before it.
+    const unknown = structuredClone(policy.policy) as unknown as { steps: { templateId: string }[] };
+    unknown.steps[2]!.templateId = 'fr.appel';
+    const refused = await send('PUT', '/api/v1/policy', token, unknown);
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(await refused.json())).toContain('step \\"Relance 2\\" (reminder-2) names the template \\"fr.appel\\", which does not exist');
+    const abrupt = await send('PUT', '/api/v1/policy', token, { ...policy.policy, catchUp: undefined, steps: policy.policy.steps.slice(4) });
+    expect(abrupt.status).toBe(422);
+    expect(JSON.stringify(await abrupt.json())).toContain('comes without a prior reminder');
     policy.policy.steps[1]!.offset.days = 4;
     const saved = await send('PUT', '/api/v1/policy', token, policy.policy);
     expect(saved.status).toBe(200);

@@ -132,24 +132,19 @@ describe('escaping', () => {
 });
 
 describe('forms', () => {
-  it('shows zod errors next to the policy field and saves a valid edit as a new version', async () => {
+  it('shows errors in the page’s language next to their field, refuses an unknown template, and saves a valid edit as a new version', async () => {
     const t = await seedTenant(sql, [customer('c1')], []);
-    const user = new Browser(app);
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
     await user.signIn(t.tenant.id);
-    const base = frenchPolicyForm(await (await user.request('/policy')).text());
-    const bad = await user.post('/policy', { ...base, op: 'save', 's.1.days': 'soon', 's.2.id': 'Bad Id' });
+    const base = policyForm(await (await user.request('/policy')).text());
+    const bad = await user.post('/policy', { ...base, op: 'save', 's.1.days': 'dix', 's.3.templateId': 'fr.appel' });
     expect(bad.status).toBe(422);
     const html = await bad.text();
-    const block = html.slice(html.indexOf('id="s.1.days"'), html.indexOf('id="s.1.days"') + 400);
-    expect(block).toMatch(/class="err">[^<]*number/i);
-    expect(html).toContain('must be a lowercase id such as reminder-1');
+    // In time order the step without a delay stays after the one it followed; its error is on its own block.
+    expect(stepBlock(html, 1)).toContain('class="err">Le délai doit être un nombre de jours, par ex. 10<');
+    expect(stepBlock(html, 3)).toContain('L’étape « Relance ferme chiffrée (pénalités + 40 €) » désigne un modèle qui n’existe pas : choisissez-en un dans la liste.');
+    expect(visibleText(html)).not.toMatch(/Invalid input|expected number|fr\.appel/);
     expect(await activePolicy(sql, t.tenant.id)).toBeNull();
-
-    // With the first block removed, an error in the third block is still shown on the third block.
-    const shifted = await (await user.post('/policy', { ...base, op: 'save', 's.0.remove': 'on', 's.2.id': 'Bad Id' })).text();
-    const third = shifted.slice(shifted.indexOf('data-step="2"'), shifted.indexOf('data-step="3"'));
-    expect(third).toContain('must be a lowercase id such as reminder-1');
-    expect(shifted.slice(shifted.indexOf('data-step="1"'), shifted.indexOf('data-step="2"'))).not.toContain('class="err"');
 
     const good = await user.post('/policy', { ...base, op: 'save', 's.1.days': '5' });
     expect(good.status).toBe(200);
@@ -158,7 +153,7 @@ describe('forms', () => {
     expect((stored!.document as { steps: { id: string; offset: { days: number } }[] }).steps[1]).toMatchObject({ id: 'reminder-1', offset: { days: 5 } });
   });
 
-  it('edits the catch-up step, the daily cap, a deadline and whether a step waits for the one before it', async () => {
+  it('shows the policy in words: no raw value, no template or step id outside "Advanced"; edits the catch-up step, the daily cap, a deadline and waiting', async () => {
     const t = await seedTenant(sql, [customer('c1')], []);
     const user = new Browser(app, { 'accept-language': 'fr-FR' });
     await user.signIn(t.tenant.id);
@@ -166,12 +161,18 @@ describe('forms', () => {
     // The shipped policy starts late invoices at the first reminder, shown by its name, not its id.
     expect(page).toMatch(/<option value="reminder-1" selected="">Relance 1<\/option>/);
     expect(page).toContain('Un message par client et par devise');
-    expect(page).not.toMatch(/>(customer_currency|calendar|business|handoff)</);
-    const base = frenchPolicyForm(page);
+    expect(page).toContain('<option value="fr.mise-en-demeure" selected="">Mise en demeure</option>');
+    expect(page).toContain('France (jours fériés français)');
+    const text = visibleText(page);
+    expect(text).not.toMatch(/\b(customer_currency|calendar|business|handoff|writeback|email|letter|due|previous)\b/);
+    expect(text).not.toMatch(/fr\.[a-z]|reminder-1|formal-notice|JSON/);
+    expect(text).toContain('J+30');
+    expect(page).toMatch(/<details class="card advanced">/);
+    const base = policyForm(page);
     // A formal notice cannot be where late invoices start.
     const bad = await user.post('/policy', { ...base, op: 'save', catchUp: 'formal-notice' });
     expect(bad.status).toBe(422);
-    expect(await bad.text()).toContain('overdue invoices cannot start at &quot;formal-notice&quot;');
+    expect(await bad.text()).toContain('Les factures déjà en retard ne peuvent pas commencer par un courrier, une mise en demeure ou une transmission');
     const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', quietDays: '5', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
     expect(ok.status).toBe(200);
     const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; quietDays: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
@@ -187,23 +188,68 @@ describe('forms', () => {
     expect((await activePolicy(sql, t.tenant.id))!.document).not.toHaveProperty('catchUp');
   });
 
-  it('adds a step at its place in time, and saves steps in time order whatever order they are written in', async () => {
+  it('shows the same policy in English words to an English reader', async () => {
     const t = await seedTenant(sql, [customer('c1')], []);
-    const user = new Browser(app);
+    const user = new Browser(app, { 'accept-language': 'en-GB' });
     await user.signIn(t.tenant.id);
-    const base = frenchPolicyForm(await (await user.request('/policy')).text());
-    const added = frenchPolicyForm(await (await user.post('/policy', { ...base, op: 'add', newStepDays: '25' })).text(), ['email', 'email', 'email', 'email', 'call', 'letter', 'handoff']);
-    expect(Object.keys(added).filter((k) => k.endsWith('.days')).sort().map((k) => [k, added[k]])).toEqual([
-      ['s.0.days', '-3'], ['s.1.days', '1'], ['s.2.days', '8'], ['s.3.days', '15'], ['s.4.days', '25'], ['s.5.days', '30'], ['s.6.days', '45'],
+    const page = await (await user.request('/policy')).text();
+    expect(page).toContain('<option value="fr.mise-en-demeure" selected="">Formal notice (France)</option>');
+    expect(page).toContain('<option value="letter" selected="">Letter</option>');
+    expect(page).toContain('<option value="before" selected="">before the due date</option>');
+    expect(visibleText(page)).not.toMatch(/\b(customer_currency|handoff|writeback)\b|fr\.[a-z]|reminder-1|formal-notice|Échéance|Relance 1 \(|jours/);
+    expect(visibleText(page)).toContain('D+30');
+  });
+
+  it('edits exceptions as rows: customers and invoices chosen by name and number, steps skipped by name', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Atelier Dupont'), customer('c2', 'Boulangerie Martin')], [invoice('7', 'c2', '2026-11-10', '120.00')]);
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    const base = policyForm(await (await user.request('/policy')).text());
+    const withRows = await (await user.post('/policy', { ...(policyForm(await (await user.post('/policy', { ...base, op: 'add-co' })).text())), op: 'add-io' })).text();
+    expect(withRows).toContain('<option value="c1">Atelier Dupont</option>');
+    expect(withRows).toContain('<option value="7">F-7 · Boulangerie Martin</option>');
+    expect(withRows).toMatch(/<input type="checkbox" id="io\.0\.skip\.reminder-2" name="io\.0\.skip\.reminder-2"\/> Relance 2/);
+    const rows = policyForm(withRows);
+    const missing = await user.post('/policy', { ...rows, op: 'save' });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain('Choisissez le client.');
+    const saved = await user.post('/policy', { ...rows, op: 'save', 'co.0.target': 'c1', 'co.0.disabled': 'on', 'io.0.target': '7', 'io.0.skip.reminder-2': 'on', 'io.0.delayDays': '5', 'io.0.minAmount': '100,50' });
+    expect(saved.status).toBe(200);
+    const doc = (await activePolicy(sql, t.tenant.id))!.document as { customerOverrides: unknown; invoiceOverrides: unknown };
+    expect(doc.customerOverrides).toEqual({ c1: { disabled: true, skipSteps: [], delayDays: 0 } });
+    expect(doc.invoiceOverrides).toEqual({ '7': { disabled: false, skipSteps: ['reminder-2'], delayDays: 5, minAmount: '100.50' } });
+    // Shown again as rows, the amount written the French way.
+    const again = await saved.text();
+    expect(again).toContain('<option value="c1" selected="">Atelier Dupont</option>');
+    expect(again).toContain('name="io.0.minAmount" value="100,50"');
+  });
+
+  it('adds a step at its place in time, deletes one, and saves steps in time order whatever order they are written in', async () => {
+    const t = await seedTenant(sql, [customer('c1')], []);
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    const base = policyForm(await (await user.request('/policy')).text());
+    const badNew = await user.post('/policy', { ...base, op: 'add', 'new.days': '', 'new.when': 'after', 'new.templateId': 'fr.call-script' });
+    expect(badNew.status).toBe(422);
+    expect(await badNew.text()).toContain('Le délai doit être un nombre de jours, par ex. 10');
+    const addedPage = await (await user.post('/policy', { ...base, op: 'add', 'new.days': '25', 'new.when': 'after', 'new.channel': 'call', 'new.templateId': 'fr.call-script' })).text();
+    const added = policyForm(addedPage);
+    expect(Array.from({ length: 7 }, (_, i) => [added[`s.${i}.days`], added[`s.${i}.when`]])).toEqual([
+      ['3', 'before'], ['1', 'after'], ['8', 'after'], ['15', 'after'], ['25', 'after'], ['30', 'after'], ['45', 'after'],
     ]);
-    expect([added['s.4.id'], added['stepCount']]).toEqual(['', '7']);
+    expect([added['s.4.name'], added['s.4.channel'], added['s.4.templateId'], added['stepCount']]).toEqual(['Appel de relance', 'call', 'fr.call-script', '7']);
+    expect(stepBlock(addedPage, 4)).toContain('J+25');
     const ids = (doc: unknown) => (doc as { steps: { id: string }[] }).steps.map((s) => s.id);
-    expect((await user.post('/policy', { ...added, op: 'save', 's.4.id': 'call', 's.4.templateId': 'fr.call' })).status).toBe(200);
+    expect((await user.post('/policy', { ...added, op: 'save' })).status).toBe(200);
     expect(ids((await activePolicy(sql, t.tenant.id))?.document)).toEqual(['courtesy', 'reminder-1', 'reminder-2', 'firm', 'call', 'formal-notice', 'handoff']);
-    // A step appended after the hand-off (the API, an older page) is saved at its place too.
-    const appended = { ...base, op: 'save', stepCount: '7', 's.6.id': 'call-2', 's.6.days': '25', 's.6.unit': 'calendar', 's.6.from': 'due', 's.6.channel': 'call', 's.6.templateId': 'fr.call' };
+    // A step appended after the hand-off (an older page) is saved at its place too.
+    const appended = { ...base, op: 'save', stepCount: '7', 's.6.name': 'Appel', 's.6.days': '25', 's.6.when': 'after', 's.6.unit': 'calendar', 's.6.channel': 'call', 's.6.templateId': 'fr.call-script' };
     expect((await user.post('/policy', appended)).status).toBe(200);
-    expect(ids((await activePolicy(sql, t.tenant.id))?.document)).toEqual(['courtesy', 'reminder-1', 'reminder-2', 'firm', 'call-2', 'formal-notice', 'handoff']);
+    expect(ids((await activePolicy(sql, t.tenant.id))?.document)).toEqual(['courtesy', 'reminder-1', 'reminder-2', 'firm', 'call', 'formal-notice', 'handoff']);
+    // Deleting asks first (in the browser), then takes the step off the form; the catch-up step forgets it.
+    expect(stepBlock(addedPage, 1)).toContain('data-confirm="Supprimer l’étape « Relance 1 » ? Elle disparaît à l’enregistrement."');
+    const removed = policyForm(await (await user.post('/policy', { ...base, op: 'remove:1' })).text());
+    expect([removed['stepCount'], removed['s.1.name'], removed['catchUp']]).toEqual(['5', 'Relance 2', '']);
   });
 
   it('adds a dispute with validation, then resolves it', async () => {
@@ -357,25 +403,31 @@ describe('OAuth callback', () => {
   });
 });
 
-/** The policy form as the page renders it, with the select values a French tenant's defaults have (channels per block). */
-function frenchPolicyForm(page: string, channels = ['email', 'email', 'email', 'email', 'letter', 'handoff']): Record<string, string> {
-  const form = Object.fromEntries(
-    [...page.matchAll(/<(?:input|textarea|select)[^>]*>/g)]
-      .map((m) => [/name="([^"]+)"/.exec(m[0])?.[1], decode(/value="([^"]*)"/.exec(m[0])?.[1] ?? '')] as const)
-      .filter((e): e is [string, string] => Boolean(e[0])),
-  );
-  // Selects and textareas carry their value elsewhere; the defaults for a French tenant:
-  const base: Record<string, string> = { ...form, calendar: 'FR', groupBy: 'customer_currency', catchUp: 'reminder-1', customerOverrides: '{}', invoiceOverrides: '{}' };
-  for (let i = 0; i < Number(base['stepCount']); i++) {
-    base[`s.${i}.channel`] = channels[i] ?? 'email';
-    base[`s.${i}.unit`] = 'calendar';
-    base[`s.${i}.from`] = 'due';
-    delete base[`s.${i}.remove`];
-    delete base[`s.${i}.includePenalties`];
+/** The form as the browser would post it: inputs (checked boxes only), the selected option of each select, textareas. */
+function policyForm(page: string): Record<string, string> {
+  const form: Record<string, string> = {};
+  const html = page.slice(page.indexOf('<form method="post" action="/policy"'));
+  for (const m of html.matchAll(/<input[^>]*>/g)) {
+    const name = /name="([^"]+)"/.exec(m[0])?.[1];
+    if (!name || name === '_csrf') continue;
+    if (/type="checkbox"/.test(m[0])) {
+      if (/\schecked/.test(m[0])) form[name] = 'on';
+    } else form[name] = decode(/value="([^"]*)"/.exec(m[0])?.[1] ?? '');
   }
-  delete base['_csrf'];
-  return base;
+  for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const options = [...m[2]!.matchAll(/<option value="([^"]*)"( selected="")?/g)];
+    form[m[1]!] = decode((options.find((o) => o[2]) ?? options[0])?.[1] ?? '');
+  }
+  for (const m of html.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) form[m[1]!] = decode(m[2]!);
+  return form;
 }
+
+/** The HTML of step block `i` of the policy page. */
+const stepBlock = (html: string, i: number) => html.slice(html.indexOf(`data-step="${i}"`), html.indexOf(`data-step="${i + 1}"`) > 0 ? html.indexOf(`data-step="${i + 1}"`) : undefined);
+
+/** What a reader sees of the policy page: its text, without tags, attributes or the "Advanced" JSON box. */
+const visibleText = (html: string) =>
+  decode(html.slice(html.indexOf('<main')).replace(/<details class="(?:card )?advanced"[\s\S]*?<\/details>/g, '').replace(/<datalist[\s\S]*?<\/datalist>/g, '').replace(/<[^>]+>/g, ' '));
 
 const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 

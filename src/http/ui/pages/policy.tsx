@@ -1,384 +1,543 @@
 /** @jsxImportSource hono/jsx */
-// The dunning policy editor: one block per step, validated by the Policy schema, errors shown next to their field.
+// The dunning policy editor ("Scénario"): steps on a timeline by their delay, channels and templates from lists, conditions and exceptions as fields, the JSON under "Advanced".
 import type { Hono } from 'hono';
-import { TEMPLATE_IDS } from '../../../actions/templates.js';
+import { TEMPLATE_IDS, TEMPLATE_USES, templateUse, type TemplateUse } from '../../../actions/templates.js';
 import { policyFor } from '../../../collections/run.js';
-import { Channel } from '../../../model/collections.js';
+import type { Channel } from '../../../model/collections.js';
 import { CALENDARS } from '../../../rules/business-calendar.js';
-import { Policy, type PolicyStep } from '../../../rules/policy.js';
+import { ESCALATION_CHANNELS, SEGMENTS, type Policy } from '../../../rules/policy.js';
+import { customerChoices, openInvoiceChoices, type Choice } from '../../../store/pick-lists.js';
 import { activePolicy, savePolicy } from '../../../store/policies.js';
-import { listTenants } from '../../../store/auth.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
+import { DICTS, type Dict, type Lang } from '../i18n.js';
+import { templateLabelKey } from '../i18n-policy.js';
+import { Csrf, Flash, Page, render } from '../layout.js';
+import {
+  addOverride, addStep, checkNewStep, MAX_DELAY, policyToForm, readForm, removeOverride, removeStep, sortSteps, WHENS, withCurrentJson,
+  type Errors, type Form, type FormError, type ReadOptions,
+} from '../policy-form.js';
 
-type Form = Record<string, string>;
+const KNOWN_TEMPLATES: ReadonlySet<string> = new Set(TEMPLATE_IDS);
+/** The order channels are offered in: the escalation from the softest. */
+const CHANNEL_ORDER: readonly Channel[] = ['email', 'call', 'letter', 'handoff', 'writeback', 'alert'];
 
-/** The editable view of a policy as form values (strings), the same shape a submitted form has. */
-export function policyToForm(p: Policy): Form {
-  const f: Form = {
-    name: p.name,
-    language: p.language,
-    calendar: p.calendar,
-    groupBy: p.groupBy,
-    minAmount: p.minAmount,
-    catchUp: p.catchUp?.startAt ?? '',
-    dailyCap: String(p.dailyCap),
-    quietDays: String(p.quietDays),
-    paymentTransmittedPauseDays: String(p.paymentTransmittedPauseDays),
-    customerOverrides: JSON.stringify(p.customerOverrides, null, 2),
-    invoiceOverrides: JSON.stringify(p.invoiceOverrides, null, 2),
-    stepCount: String(p.steps.length),
-  };
-  p.steps.forEach((s, i) => {
-    const k = (n: string) => `s.${i}.${n}`;
-    f[k('id')] = s.id;
-    f[k('name')] = s.name ?? '';
-    f[k('days')] = String(s.offset.days);
-    f[k('unit')] = s.offset.unit;
-    f[k('from')] = s.offset.from;
-    f[k('channel')] = s.channel;
-    f[k('templateId')] = s.templateId;
-    f[k('minAmount')] = s.minAmount ?? '';
-    f[k('graceDays')] = s.graceDays === undefined ? '' : String(s.graceDays);
-    f[k('segments')] = (s.segments ?? []).join(', ');
-    f[k('condition')] = s.condition ?? '';
-    f[k('deadlineDays')] = s.deadlineDays === undefined ? '' : String(s.deadlineDays);
-    f[k('requiresPrevious')] = s.requiresPrevious === undefined ? '' : s.requiresPrevious ? 'yes' : 'no';
-    if (s.includePenalties) f[k('includePenalties')] = 'on';
-  });
-  return f;
+const fill = (text: string, params: Record<string, string> = {}) => text.replace(/\{(\w+)\}/g, (_m, k: string) => params[k] ?? '');
+const templateLabel = (t: Dict, id: string) => (templateUse(id) ? t[templateLabelKey(id)] : t.pe_unknownTemplate);
+const channelLabel = (t: Dict, ch: string) => (t as Record<string, string>)[`channel_${ch}`] ?? ch;
+
+/** An error in the page's language; template and channel parameters are named, never shown as ids. */
+function say(t: Dict, e: FormError): string {
+  const params = { ...e.params };
+  if (params['template']) params['template'] = templateLabel(t, params['template']);
+  if (params['channel']) params['channel'] = channelLabel(t, params['channel']);
+  return fill((t as Record<string, string>)[e.key] ?? t.pe_errInvalid, params);
 }
 
-const num = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : /^-?\d+$/.test(s.trim()) ? Number(s.trim()) : s);
+/** Templates a policy of this language picks from (its own ladder), by channel. */
+const templatesOf = (language: string): TemplateUse[] => TEMPLATE_USES.filter((u) => u.language === (language === 'fr' ? 'fr' : 'en'));
 
-/**
- * Builds the policy document from the form over the current policy (fields the form does not show, such as the send
- * window or a step's tags, are kept). JSON textareas that do not parse become issues on their field.
- */
-export function formToDocument(form: Form, current: Policy): { doc: Record<string, unknown>; jsonErrors: Record<string, string>; formIndex: number[] } {
-  const jsonErrors: Record<string, string> = {};
-  const json = (key: 'customerOverrides' | 'invoiceOverrides') => {
-    const text = (form[key] ?? '').trim();
-    if (!text) return {};
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      jsonErrors[key] = `not valid JSON: ${err instanceof Error ? err.message : String(err)}`;
-      return current[key];
-    }
-  };
-  const count = Math.min(Number(form['stepCount'] ?? 0) || 0, 50);
-  const steps: Record<string, unknown>[] = [];
-  // Removed blocks shift the document's step indices: this maps them back to the form's blocks for error messages.
-  const formIndex: number[] = [];
+/** Days from the due date of each step row, as the engine counts them (a business day counts as one). */
+function offsets(form: Form, count: number): Array<number | null> {
+  const out: Array<number | null> = [];
   for (let i = 0; i < count; i++) {
-    const g = (n: string) => form[`s.${i}.${n}`];
-    if (g('remove') === 'on') continue;
-    formIndex.push(i);
-    const base: Partial<PolicyStep> = current.steps.find((s) => s.id === g('id')) ?? {};
-    const segments = (g('segments') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const step: Record<string, unknown> = {
-      ...base,
-      id: (g('id') ?? '').trim(),
-      offset: { days: num(g('days')) ?? 0, unit: g('unit') || 'calendar', from: g('from') || 'due' },
-      channel: g('channel'),
-      templateId: (g('templateId') ?? '').trim(),
-      includePenalties: g('includePenalties') === 'on',
-    };
-    const name = g('name')?.trim();
-    if (name) step['name'] = name;
-    else delete step['name'];
-    const setOpt = (key: string, value: unknown) => (value === undefined || value === '' ? delete step[key] : (step[key] = value));
-    setOpt('minAmount', g('minAmount')?.trim().replace(',', '.'));
-    setOpt('graceDays', num(g('graceDays')));
-    setOpt('condition', g('condition')?.trim());
-    setOpt('segments', segments.length ? segments : undefined);
-    setOpt('deadlineDays', num(g('deadlineDays')));
-    // Unset: the channel decides (letters and hand-offs wait for the step before them to be delivered).
-    setOpt('requiresPrevious', g('requiresPrevious') === 'yes' ? true : g('requiresPrevious') === 'no' ? false : undefined);
-    steps.push(step);
+    const days = /^\d+$/.test((form[`s.${i}.days`] ?? '').trim()) ? Number(form[`s.${i}.days`]) : null;
+    const when = form[`s.${i}.when`];
+    const prev = out.at(-1) ?? null;
+    out.push(days === null ? null : when === 'previous' ? (prev === null ? null : prev + days) : when === 'before' ? -days : days);
   }
-  const doc: Record<string, unknown> = {
-    ...current,
-    name: (form['name'] ?? '').trim(),
-    language: form['language'] || current.language,
-    calendar: form['calendar'],
-    groupBy: form['groupBy'],
-    minAmount: (form['minAmount'] ?? '0').trim().replace(',', '.') || '0',
-    dailyCap: num(form['dailyCap']) ?? current.dailyCap,
-    quietDays: num(form['quietDays']) ?? current.quietDays,
-    paymentTransmittedPauseDays: num(form['paymentTransmittedPauseDays']) ?? current.paymentTransmittedPauseDays,
-    steps,
-    customerOverrides: json('customerOverrides'),
-    invoiceOverrides: json('invoiceOverrides'),
-  };
-  const catchUp = (form['catchUp'] ?? '').trim();
-  if (catchUp) doc['catchUp'] = { startAt: catchUp };
-  else delete doc['catchUp'];
-  return { doc, jsonErrors, formIndex };
-}
-
-const NEW_STEP = { id: '', days: '', unit: 'calendar', from: 'due', channel: 'email', templateId: '' };
-
-/**
- * The form with one more empty step block at its place in time: before the first step counted from the due date that
- * comes later (never between a step and the one counted from it), at the end when no day is given. Saving sorts
- * the steps too (the Policy schema does); inserting here shows the step where it will run.
- */
-export function insertStepBlock(form: Form, days: string | undefined): Form {
-  const count = Number(form['stepCount'] ?? 0) || 0;
-  const day = days !== undefined && /^-?\d+$/.test(days.trim()) ? Number(days.trim()) : null;
-  let at = count;
-  if (day !== null) {
-    for (let i = 0; i < count; i++) {
-      const d = num(form[`s.${i}.days`]);
-      if (form[`s.${i}.from`] !== 'previous' && typeof d === 'number' && d > day) {
-        at = i;
-        break;
-      }
-    }
-  }
-  const out: Form = {};
-  for (const [key, value] of Object.entries(form)) {
-    const m = /^s\.(\d+)\.(.+)$/.exec(key);
-    if (!m) out[key] = value;
-    else out[`s.${Number(m[1]) >= at ? Number(m[1]) + 1 : Number(m[1])}.${m[2]}`] = value;
-  }
-  for (const [key, value] of Object.entries(NEW_STEP)) out[`s.${at}.${key}`] = value;
-  if (day !== null) out[`s.${at}.days`] = String(day);
-  delete out['newStepDays'];
-  out['stepCount'] = String(count + 1);
   return out;
 }
 
-async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record<string, string>, info: { version: number | null; saved?: number }) {
+interface PageInfo {
+  version: number | null;
+  saved?: number;
+  language: string;
+}
+
+async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors, info: PageInfo) {
   const t = c.get('t');
   const csrf = c.get('session').csrfToken;
   const count = Number(form['stepCount'] ?? 0);
-  const has = (path: string) => (errors[path] ? 'invalid' : '');
   const v = (k: string) => form[k] ?? '';
+  /** An amount as the reader writes it (50,00 in French); both separators are read back. */
+  const money = (k: string) => (c.get('lang') === 'fr' ? v(k).replace('.', ',') : v(k));
+  const on = (k: string) => form[k] === 'on';
+  const has = (...paths: string[]) => (paths.some((p) => errors[p]) ? 'invalid' : '');
+  const Err = ({ path }: { path: string }) => (errors[path] ? <div class="err">{say(t, errors[path])}</div> : null);
   const invalid = Object.keys(errors).length > 0;
-  /** A policy-level number field: its label, its value from the form, its error from the schema. */
-  const numberField = (id: string, name: string, label: string, mode: 'numeric' | 'decimal' = 'numeric') => (
+  const templates = templatesOf(info.language);
+  const channels = CHANNEL_ORDER.filter((ch) => templates.some((u) => u.channel === ch));
+  const at = offsets(form, count);
+  const [customers, invoices] = await Promise.all([customerChoices(deps.sql, tenantOf(c).id), openInvoiceChoices(deps.sql, tenantOf(c).id)]);
+  const stepName = (i: number) => v(`s.${i}.name`) || fill(t.pe_stepN, { n: String(i + 1) });
+  const dayMark = (n: number) => `${t.pe_dayLetter}${n < 0 ? '−' : '+'}${Math.abs(n)}`;
+  // The due date sits before the first step on or after it.
+  const dueAt = (() => {
+    // A step whose delay is not a number yet shows after the due date, where most steps are.
+    const i = at.findIndex((x) => x === null || x >= 0);
+    return i < 0 ? count : i;
+  })();
+
+  /** The template drop-down of a step (or of the "add" panel): the templates of the policy's language, grouped by channel. */
+  const TemplateSelect = ({ id, name, value, channel }: { id: string; name: string; value: string; channel: string }) => {
+    const foreign = value && !templates.some((u) => u.id === value);
+    return (
+      <select id={id} name={name} data-templates="1">
+        <option value="" selected={!value}>
+          {t.pe_chooseTemplate}
+        </option>
+        {foreign ? (
+          <option value={value} selected>
+            {templateLabel(t, value)}
+          </option>
+        ) : null}
+        {channels.map((ch) => (
+          <optgroup label={channelLabel(t, ch)} data-channel={ch} hidden={channel !== '' && channel !== ch}>
+            {templates
+              .filter((u) => u.channel === ch)
+              .map((u) => (
+                <option value={u.id} selected={value === u.id}>
+                  {t[templateLabelKey(u.id)]}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+    );
+  };
+  const ChannelSelect = ({ id, name, value, templateSelect }: { id: string; name: string; value: string; templateSelect: string }) => (
+    <select id={id} name={name} data-channel-for={templateSelect}>
+      {(channels.includes(value as Channel) || !value ? channels : [...channels, value]).map((ch) => (
+        <option value={ch} selected={value === ch}>
+          {channelLabel(t, ch)}
+        </option>
+      ))}
+    </select>
+  );
+  const WhenSelect = ({ id, name, value }: { id: string; name: string; value: string }) => (
+    <select id={id} name={name}>
+      {WHENS.map((w) => (
+        <option value={w} selected={value === w}>
+          {t[`pe_when_${w}`]}
+        </option>
+      ))}
+    </select>
+  );
+  const UnitSelect = ({ id, name, value }: { id: string; name: string; value: string }) => (
+    <select id={id} name={name}>
+      {(['calendar', 'business'] as const).map((x) => (
+        <option value={x} selected={value === x}>
+          {t[`unit_${x}`]}
+        </option>
+      ))}
+    </select>
+  );
+  const DelayInput = ({ id, name, value }: { id: string; name: string; value: string }) => (
+    <input id={id} type="number" inputmode="numeric" min="0" max={String(MAX_DELAY)} step="1" name={name} value={value} />
+  );
+  const stepIds = Array.from({ length: count }, (_, i) => ({ id: v(`s.${i}.id`), name: stepName(i) })).filter((s) => s.id);
+
+  const OverrideRows = ({ prefix, title, targets, choose }: { prefix: 'co' | 'io'; title: string; targets: Choice[]; choose: string }) => {
+    const n = Number(form[`${prefix}.count`] ?? 0);
+    return (
+      <div class="exceptions" data-exceptions={prefix}>
+        <h3>{title}</h3>
+        {n === 0 ? <p class="muted">{t.pe_noExceptions}</p> : null}
+        {Array.from({ length: n }, (_, i) => {
+          const k = (x: string) => `${prefix}.${i}.${x}`;
+          const target = v(k('target'));
+          const known = targets.some((x) => x.externalId === target);
+          return (
+            <div class="exception" data-row={String(i)}>
+              <div class="row">
+                <div class={`field ${has(k('target'))}`}>
+                  <label for={k('target')}>{prefix === 'co' ? t.pe_customer : t.pe_invoice}</label>
+                  <select id={k('target')} name={k('target')}>
+                    <option value="" selected={!target}>
+                      {choose}
+                    </option>
+                    {target && !known ? (
+                      <option value={target} selected>
+                        {t.pe_notSynced}
+                      </option>
+                    ) : null}
+                    {targets.map((x) => (
+                      <option value={x.externalId} selected={x.externalId === target}>
+                        {x.label}
+                      </option>
+                    ))}
+                  </select>
+                  <Err path={k('target')} />
+                </div>
+                <div class={`field ${has(k('minAmount'))}`}>
+                  <label for={k('minAmount')}>{t.minAmount}</label>
+                  <input id={k('minAmount')} type="text" inputmode="decimal" name={k('minAmount')} value={money(k('minAmount'))} />
+                  <Err path={k('minAmount')} />
+                </div>
+                <div class={`field ${has(k('delayDays'))}`}>
+                  <label for={k('delayDays')}>{t.pe_extraDays}</label>
+                  <input id={k('delayDays')} type="number" inputmode="numeric" min="0" max={String(MAX_DELAY)} name={k('delayDays')} value={v(k('delayDays'))} />
+                  <Err path={k('delayDays')} />
+                </div>
+              </div>
+              <label class="check">
+                <input type="checkbox" id={k('disabled')} name={k('disabled')} checked={on(k('disabled'))} /> {t.pe_neverDun}
+              </label>
+              <fieldset class="checks">
+                <legend>{t.pe_skipSteps}</legend>
+                {stepIds.map((s) => (
+                  <label class="check">
+                    <input type="checkbox" id={k(`skip.${s.id}`)} name={k(`skip.${s.id}`)} checked={on(k(`skip.${s.id}`))} /> {s.name}
+                  </label>
+                ))}
+              </fieldset>
+              <button type="submit" name="op" value={`remove-${prefix}:${i}`} class="small danger">
+                {t.pe_removeException}
+              </button>
+            </div>
+          );
+        })}
+        <button type="submit" name="op" value={`add-${prefix}`} class="small secondary">
+          + {prefix === 'co' ? t.pe_addCustomerException : t.pe_addInvoiceException}
+        </button>
+      </div>
+    );
+  };
+
+  // Said as soon as the timeline shows it, before any save: a letter or hand-off with no reminder before it.
+  const unreminded = new Set<number>();
+  for (let i = 0, reminded = false; i < count; i++) {
+    if (ESCALATION_CHANNELS.has(v(`s.${i}.channel`)) || v(`s.${i}.requiresPrevious`) === 'yes') {
+      if (!reminded) unreminded.add(i);
+    } else reminded = true;
+  }
+  const Step = ({ i }: { i: number }) => {
+    const k = (n: string) => `s.${i}.${n}`;
+    const when = v(k('when'));
+    const days = v(k('days'));
+    const conditionSet = v(k('minAmount')) || v(k('tags')) || v(k('minDaysPastDue')) || v(k('currencies')) || SEGMENTS.some((s) => on(k(`seg.${s}`)));
+    const advancedOnly = v(k('conditionOrig')) !== '' && v(k('minDaysPastDue')) === '' && v(k('currencies')) === '';
+    const badge = /^\d+$/.test(days) ? fill(t[`pe_badge${when === 'before' ? 'Before' : when === 'previous' ? 'Previous' : 'After'}`], { n: days }) : '';
+    const hasErr = (prefix: string) => Object.keys(errors).some((p) => p.startsWith(prefix));
+    return (
+      <li class={`tl-step ${hasErr(`s.${i}.`) ? 'has-err' : ''}`} data-step={String(i)}>
+        <div class="mark" aria-hidden="true">
+          {at[i] === null || at[i] === undefined ? '?' : dayMark(at[i]!)}
+        </div>
+        <div class="body">
+          <input type="hidden" name={k('id')} value={v(k('id'))} />
+          <input type="hidden" name={k('conditionOrig')} value={v(k('conditionOrig'))} />
+          <div class="head">
+            <div>
+              <strong>{stepName(i)}</strong>
+              <div class="hint">
+                {[badge, v(k('unit')) === 'business' ? t.pe_badgeBusiness : '', channelLabel(t, v(k('channel'))), v(k('templateId')) ? templateLabel(t, v(k('templateId'))) : ''].filter(Boolean).join(' · ')}
+              </div>
+            </div>
+          </div>
+          <div class={`field ${has(k('name'))}`}>
+            <label for={k('name')}>{t.pe_stepName}</label>
+            <input id={k('name')} type="text" name={k('name')} value={v(k('name'))} list="step-names" />
+          </div>
+          <div class="row delay">
+            <div class={`field ${has(k('days'))}`}>
+              <label for={k('days')}>{t.pe_delay}</label>
+              <DelayInput id={k('days')} name={k('days')} value={days} />
+              <Err path={k('days')} />
+            </div>
+            <div class={`field ${has(k('when'))}`}>
+              <label for={k('when')}>{t.pe_when}</label>
+              <WhenSelect id={k('when')} name={k('when')} value={when} />
+              <Err path={k('when')} />
+            </div>
+            <div class="field">
+              <label for={k('unit')}>{t.pe_unit}</label>
+              <UnitSelect id={k('unit')} name={k('unit')} value={v(k('unit'))} />
+            </div>
+          </div>
+          <div class="row">
+            <div class={`field ${has(k('channel'))}`}>
+              <label for={k('channel')}>{t.channel}</label>
+              <ChannelSelect id={k('channel')} name={k('channel')} value={v(k('channel'))} templateSelect={k('templateId')} />
+              <Err path={k('channel')} />
+            </div>
+            <div class={`field ${has(k('templateId'))}`}>
+              <label for={k('templateId')}>{t.template}</label>
+              <TemplateSelect id={k('templateId')} name={k('templateId')} value={v(k('templateId'))} channel={v(k('channel'))} />
+              <Err path={k('templateId')} />
+            </div>
+          </div>
+          {unreminded.has(i) && !errors[k('channel')] ? <p class="flash warn">{fill(t.pe_errNoPriorReminder, { step: stepName(i) })}</p> : null}
+          <details open={Boolean(conditionSet) || hasErr(`s.${i}.minAmount`) || hasErr(`s.${i}.minDaysPastDue`) || hasErr(`s.${i}.currencies`)}>
+            <summary>{t.pe_conditions}</summary>
+            <p class="hint">{t.pe_conditionsHint}</p>
+            <div class="row">
+              <div class={`field ${has(k('minAmount'))}`}>
+                <label for={k('minAmount')}>{t.minAmount}</label>
+                <input id={k('minAmount')} type="text" inputmode="decimal" name={k('minAmount')} value={money(k('minAmount'))} />
+                <div class="hint">{t.pe_stepMinAmountHint}</div>
+                <Err path={k('minAmount')} />
+              </div>
+              <div class={`field ${has(k('minDaysPastDue'))}`}>
+                <label for={k('minDaysPastDue')}>{t.pe_minDaysPastDue}</label>
+                <input id={k('minDaysPastDue')} type="number" inputmode="numeric" min="0" name={k('minDaysPastDue')} value={v(k('minDaysPastDue'))} />
+                <Err path={k('minDaysPastDue')} />
+              </div>
+              <div class={`field ${has(k('currencies'))}`}>
+                <label for={k('currencies')}>{t.pe_currencies}</label>
+                <input id={k('currencies')} type="text" name={k('currencies')} value={v(k('currencies'))} />
+                <div class="hint">{t.pe_currenciesHint}</div>
+                <Err path={k('currencies')} />
+              </div>
+            </div>
+            <div class="row">
+              <fieldset class="checks">
+                <legend>{t.pe_segments}</legend>
+                {SEGMENTS.map((s) => (
+                  <label class="check">
+                    <input type="checkbox" id={k(`seg.${s}`)} name={k(`seg.${s}`)} checked={on(k(`seg.${s}`))} /> {t[`pe_seg_${s}`]}
+                  </label>
+                ))}
+                <div class="hint">{t.pe_segmentsHint}</div>
+              </fieldset>
+              <div class="field">
+                <label for={k('tags')}>{t.pe_tags}</label>
+                <input id={k('tags')} type="text" name={k('tags')} value={v(k('tags'))} />
+                <div class="hint">{t.pe_tagsHint}</div>
+              </div>
+            </div>
+            {advancedOnly ? <p class="hint">{t.pe_conditionAdvancedActive}</p> : null}
+          </details>
+          <details open={hasErr(`s.${i}.graceDays`) || hasErr(`s.${i}.deadlineDays`)}>
+            <summary>{t.pe_more}</summary>
+            <div class="row">
+              <div class={`field ${has(k('deadlineDays'))}`}>
+                <label for={k('deadlineDays')}>{t.deadlineDays}</label>
+                <input id={k('deadlineDays')} type="number" inputmode="numeric" min="1" max={String(MAX_DELAY)} name={k('deadlineDays')} value={v(k('deadlineDays'))} />
+                <Err path={k('deadlineDays')} />
+              </div>
+              <div class={`field ${has(k('graceDays'))}`}>
+                <label for={k('graceDays')}>{t.pe_graceDays}</label>
+                <input id={k('graceDays')} type="number" inputmode="numeric" min="0" max={String(MAX_DELAY)} name={k('graceDays')} value={v(k('graceDays'))} />
+                <Err path={k('graceDays')} />
+              </div>
+              <div class="field">
+                <label for={k('requiresPrevious')}>{t.requiresPrevious}</label>
+                <select id={k('requiresPrevious')} name={k('requiresPrevious')}>
+                  {(['', 'yes', 'no'] as const).map((x) => (
+                    <option value={x} selected={v(k('requiresPrevious')) === x}>
+                      {x === '' ? t.rp_default : x === 'yes' ? t.rp_yes : t.rp_no}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <label class="check">
+              <input type="checkbox" id={k('includePenalties')} name={k('includePenalties')} checked={on(k('includePenalties'))} /> {t.includePenalties}
+            </label>
+            <label class="check">
+              <input type="checkbox" id={k('forInstalments')} name={k('forInstalments')} checked={on(k('forInstalments'))} /> {t.pe_forInstalments}
+            </label>
+          </details>
+          <details class="advanced" open={hasErr(`s.${i}.condition`)}>
+            <summary>{t.pe_advanced}</summary>
+            <div class={`field ${has(k('condition'))}`}>
+              <label for={k('condition')}>{t.pe_conditionRaw}</label>
+              <input id={k('condition')} type="text" name={k('condition')} value={v(k('condition'))} class="mono" />
+              <div class="hint">{t.pe_conditionRawHint}</div>
+              <Err path={k('condition')} />
+            </div>
+          </details>
+          <div class="foot">
+            <button type="submit" name="op" value={`remove:${i}`} class="small danger" data-confirm={fill(t.pe_deleteConfirm, { step: stepName(i) })}>
+              {t.pe_delete}
+            </button>
+          </div>
+        </div>
+      </li>
+    );
+  };
+
+  const numberField = (id: string, name: string, label: string, min: number, max: number) => (
     <div class={`field ${has(name)}`}>
       <label for={id}>{label}</label>
-      <input id={id} type="text" inputmode={mode} name={name} value={v(name)} />
-      <FieldError errors={errors} path={name} />
+      <input id={id} type="number" inputmode="numeric" min={String(min)} max={String(max)} name={name} value={v(name)} />
+      <Err path={name} />
     </div>
   );
+  const messages = [...new Set(Object.values(errors).map((e) => say(t, e)))];
+
   return render(
     c,
-    <Page c={c} title={t.policy} active="policy" tenants={await visibleTenants(c, deps)} subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}>
+    <Page
+      c={c}
+      title={t.policy}
+      active="policy"
+      tenants={await visibleTenants(c, deps)}
+      subtitle={info.version ? `${t.version} ${info.version}` : t.usingDefault}
+      actions={
+        <button type="submit" form="policy-form" name="op" value="save">
+          {t.save}
+        </button>
+      }
+    >
       {info.saved ? <Flash tone="ok">{`${t.policySaved} ${info.saved}.`}</Flash> : null}
-      {invalid ? <Flash tone="bad">{t.policyInvalid}</Flash> : null}
-      <form method="post" action="/policy" novalidate>
+      {invalid ? (
+        <Flash tone="bad">
+          {t.policyInvalid}
+          <ul class="errs">
+            {messages.map((m) => (
+              <li>{m}</li>
+            ))}
+          </ul>
+        </Flash>
+      ) : null}
+      <form method="post" action="/policy" novalidate class="policy" id="policy-form">
+        {/* First in the form, so that Enter in a field saves (never deletes a step). */}
+        <button type="submit" name="op" value="save" class="default-submit" tabindex={-1} aria-hidden="true">
+          {t.save}
+        </button>
         <Csrf token={csrf} />
         <input type="hidden" name="stepCount" value={String(count)} />
+        <input type="hidden" name="co.count" value={v('co.count') || '0'} />
+        <input type="hidden" name="io.count" value={v('io.count') || '0'} />
+        <input type="hidden" name="jsonOrig" value={v('jsonOrig')} />
         <div class="card">
+          <h2>{t.pe_general}</h2>
           <div class="row">
             <div class={`field ${has('name')}`}>
               <label for="p-name">{t.policyName}</label>
               <input id="p-name" type="text" name="name" value={v('name')} />
-              <FieldError errors={errors} path="name" />
             </div>
-            <div class={`field ${has('calendar')}`}>
+            <div class="field">
               <label for="p-cal">{t.calendar}</label>
               <select id="p-cal" name="calendar">
                 {CALENDARS.map((x) => (
                   <option value={x} selected={v('calendar') === x}>
-                    {x}
+                    {t[`pe_cal_${x}`]}
                   </option>
                 ))}
               </select>
             </div>
-            <div class={`field ${has('groupBy')}`}>
-              <label for="p-group">{t.groupBy}</label>
+            <div class="field">
+              <label for="p-group">{t.pe_groupBy}</label>
               <select id="p-group" name="groupBy">
-                {(['invoice', 'customer_currency'] as const).map((x) => (
+                {(['customer_currency', 'invoice'] as const).map((x) => (
                   <option value={x} selected={v('groupBy') === x}>
                     {t[`group_${x}`]}
                   </option>
                 ))}
               </select>
+              <div class="hint">{t.pe_groupByHint}</div>
             </div>
-            {numberField('p-min', 'minAmount', t.minAmount, 'decimal')}
+            <div class={`field ${has('minAmount')}`}>
+              <label for="p-min">{t.minAmount}</label>
+              <input id="p-min" type="text" inputmode="decimal" name="minAmount" value={money('minAmount')} />
+              <div class="hint">{t.pe_minAmountHint}</div>
+              <Err path="minAmount" />
+            </div>
           </div>
           <div class="row">
-            <div class={`field ${has('catchUp.startAt')}`}>
+            <div class={`field ${has('catchUp')}`}>
               <label for="p-catchup">{t.catchUp}</label>
               <select id="p-catchup" name="catchUp">
                 <option value="" selected={v('catchUp') === ''}>
                   {t.catchUpNone}
                 </option>
-                {Array.from({ length: count }, (_, i) => ({ id: v(`s.${i}.id`), name: v(`s.${i}.name`) }))
-                  .filter((s) => s.id)
-                  .map((s) => (
-                    <option value={s.id} selected={v('catchUp') === s.id}>
-                      {s.name || s.id}
-                    </option>
-                  ))}
+                {stepIds.map((s) => (
+                  <option value={s.id} selected={v('catchUp') === s.id}>
+                    {s.name}
+                  </option>
+                ))}
               </select>
               <div class="hint">{t.catchUpHint}</div>
-              <FieldError errors={errors} path="catchUp.startAt" />
+              <Err path="catchUp" />
             </div>
-            {numberField('p-cap', 'dailyCap', t.dailyCap)}
-            {numberField('p-quiet', 'quietDays', t.quietDays)}
-            {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted)}
+            {numberField('p-cap', 'dailyCap', t.dailyCap, 1, 100_000)}
+            {numberField('p-quiet', 'quietDays', t.quietDays, 0, MAX_DELAY)}
+            {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted, 0, MAX_DELAY)}
           </div>
-          <FieldError errors={errors} path="steps" />
         </div>
-        <h2>{t.steps}</h2>
-        {Array.from({ length: count }, (_, i) => {
-          const k = (n: string) => `s.${i}.${n}`;
-          const e = (n: string) => `steps.${i}.${n}`;
-          return (
-            <fieldset class="step" data-step={String(i)}>
-              <div class="head">
-                <strong>
-                  {t.step} {i + 1}
-                  {v(k('name')) ? ` · ${v(k('name'))}` : ''}
-                </strong>
-                <label class="check">
-                  <input type="checkbox" name={k('remove')} /> {t.remove}
-                </label>
-              </div>
-              <div class="row">
-                <div class={`field ${has(e('id'))}`}>
-                  <label for={k('id')}>{t.stepId}</label>
-                  <input id={k('id')} type="text" name={k('id')} value={v(k('id'))} />
-                  <FieldError errors={errors} path={e('id')} />
+        <h2>{t.pe_timeline}</h2>
+        <p class="hint">{t.pe_timelineHint}</p>
+        <Err path="steps" />
+        <ol class="timeline">
+          {Array.from({ length: count + 1 }, (_, i) => [
+            i === dueAt ? (
+              <li class="due" data-due="1">
+                <div class="mark">{t.pe_dayLetter}</div>
+                <div class="body">
+                  <strong>{t.pe_dueDate}</strong>
                 </div>
-                <div class={`field ${has(e('name'))}`}>
-                  <label for={k('name')}>{t.name}</label>
-                  <input id={k('name')} type="text" name={k('name')} value={v(k('name'))} />
-                </div>
-                <div class={`field ${has(e('offset.days'))}`}>
-                  <label for={k('days')}>{t.offsetDays}</label>
-                  <input id={k('days')} type="text" inputmode="numeric" name={k('days')} value={v(k('days'))} />
-                  <FieldError errors={errors} path={e('offset.days')} />
-                </div>
-                <div class={`field ${has(e('offset.unit'))}`}>
-                  <label for={k('unit')}>{t.unit}</label>
-                  <select id={k('unit')} name={k('unit')}>
-                    {(['calendar', 'business'] as const).map((x) => (
-                      <option value={x} selected={v(k('unit')) === x}>
-                        {t[`unit_${x}`]}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div class={`field ${has(e('offset.from'))}`}>
-                  <label for={k('from')}>{t.from}</label>
-                  <select id={k('from')} name={k('from')}>
-                    {(['due', 'previous'] as const).map((x) => (
-                      <option value={x} selected={v(k('from')) === x}>
-                        {t[`from_${x}`]}
-                      </option>
-                    ))}
-                  </select>
-                  <FieldError errors={errors} path={e('offset.from')} />
-                </div>
-              </div>
-              <div class="row">
-                <div class={`field ${has(e('channel'))}`}>
-                  <label for={k('channel')}>{t.channel}</label>
-                  <select id={k('channel')} name={k('channel')}>
-                    {Channel.options.map((x) => (
-                      <option value={x} selected={v(k('channel')) === x}>
-                        {t[`channel_${x}`]}
-                      </option>
-                    ))}
-                  </select>
-                  <FieldError errors={errors} path={e('channel')} />
-                </div>
-                <div class={`field ${has(e('templateId'))}`}>
-                  <label for={k('templateId')}>{t.template}</label>
-                  <input id={k('templateId')} type="text" list="template-ids" name={k('templateId')} value={v(k('templateId'))} />
-                  <FieldError errors={errors} path={e('templateId')} />
-                </div>
-                <div class={`field ${has(e('minAmount'))}`}>
-                  <label for={k('minAmount')}>{t.minAmount}</label>
-                  <input id={k('minAmount')} type="text" inputmode="decimal" name={k('minAmount')} value={v(k('minAmount'))} />
-                  <FieldError errors={errors} path={e('minAmount')} />
-                </div>
-                <div class={`field ${has(e('graceDays'))}`}>
-                  <label for={k('graceDays')}>{t.graceDays}</label>
-                  <input id={k('graceDays')} type="text" inputmode="numeric" name={k('graceDays')} value={v(k('graceDays'))} />
-                  <FieldError errors={errors} path={e('graceDays')} />
-                </div>
-              </div>
-              <div class="row">
-                <div class={`field ${has(e('segments')) || has(e('segments.0'))}`}>
-                  <label for={k('segments')}>{t.segments}</label>
-                  <input id={k('segments')} type="text" name={k('segments')} value={v(k('segments'))} />
-                  <div class="hint">{t.segmentsHint}</div>
-                  <FieldError errors={errors} path={e('segments')} />
-                  <FieldError errors={errors} path={e('segments.0')} />
-                </div>
-                <div class={`field ${has(e('condition'))}`}>
-                  <label for={k('condition')}>{t.condition}</label>
-                  <input id={k('condition')} type="text" name={k('condition')} value={v(k('condition'))} />
-                </div>
-              </div>
-              <div class="row">
-                <div class={`field ${has(e('requiresPrevious'))}`}>
-                  <label for={k('requiresPrevious')}>{t.requiresPrevious}</label>
-                  <select id={k('requiresPrevious')} name={k('requiresPrevious')}>
-                    {(['', 'yes', 'no'] as const).map((x) => (
-                      <option value={x} selected={v(k('requiresPrevious')) === x}>
-                        {x === '' ? t.rp_default : x === 'yes' ? t.rp_yes : t.rp_no}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div class={`field ${has(e('deadlineDays'))}`}>
-                  <label for={k('deadlineDays')}>{t.deadlineDays}</label>
-                  <input id={k('deadlineDays')} type="text" inputmode="numeric" name={k('deadlineDays')} value={v(k('deadlineDays'))} />
-                  <FieldError errors={errors} path={e('deadlineDays')} />
-                </div>
-              </div>
-              <label class="check">
-                <input type="checkbox" name={k('includePenalties')} checked={v(k('includePenalties')) === 'on'} /> {t.includePenalties}
-              </label>
-            </fieldset>
-          );
-        })}
-        <datalist id="template-ids">
-          {TEMPLATE_IDS.map((id) => (
-            <option value={id} />
+              </li>
+            ) : null,
+            i < count ? <Step i={i} /> : null,
+          ])}
+        </ol>
+        <div class="card add-step" id="add-step">
+          <h2>+ {t.addStep}</h2>
+          <p class="hint">{t.pe_addHint}</p>
+          <div class="field">
+            <label for="new.name">{t.pe_stepName}</label>
+            <input id="new.name" type="text" name="new.name" value={v('new.name')} list="step-names" />
+          </div>
+          <div class="row delay">
+            <div class={`field ${has('new.days')}`}>
+              <label for="new.days">{t.pe_delay}</label>
+              <DelayInput id="new.days" name="new.days" value={v('new.days')} />
+              <Err path="new.days" />
+            </div>
+            <div class="field">
+              <label for="new.when">{t.pe_when}</label>
+              <WhenSelect id="new.when" name="new.when" value={v('new.when') || 'after'} />
+            </div>
+            <div class="field">
+              <label for="new.unit">{t.pe_unit}</label>
+              <UnitSelect id="new.unit" name="new.unit" value={v('new.unit')} />
+            </div>
+          </div>
+          <div class="row">
+            <div class="field">
+              <label for="new.channel">{t.channel}</label>
+              <ChannelSelect id="new.channel" name="new.channel" value={v('new.channel') || 'email'} templateSelect="new.templateId" />
+            </div>
+            <div class="field">
+              <label for="new.templateId">{t.template}</label>
+              <TemplateSelect id="new.templateId" name="new.templateId" value={v('new.templateId')} channel={v('new.channel') || 'email'} />
+            </div>
+          </div>
+          <button type="submit" name="op" value="add" class="secondary">
+            + {t.pe_add}
+          </button>
+        </div>
+        <datalist id="step-names">
+          {[...new Set([...t.pe_nameSuggestions.split('|'), ...templates.map((u) => t[templateLabelKey(u.id)])])].map((n) => (
+            <option value={n} />
           ))}
         </datalist>
         <div class="card">
-          <div class={`field ${has('customerOverrides')}`}>
-            <label for="p-co">{t.overridesCustomers}</label>
-            <textarea id="p-co" name="customerOverrides">{v('customerOverrides')}</textarea>
-            <div class="hint">{t.overridesHint}</div>
-            <FieldError errors={errors} path="customerOverrides" />
-            {Object.entries(errors)
-              .filter(([p]) => p.startsWith('customerOverrides.'))
-              .map(([p, m]) => (
-                <div class="err">{`${p.slice('customerOverrides.'.length)}: ${m}`}</div>
-              ))}
-          </div>
-          <div class={`field ${has('invoiceOverrides')}`}>
-            <label for="p-io">{t.overridesInvoices}</label>
-            <textarea id="p-io" name="invoiceOverrides">{v('invoiceOverrides')}</textarea>
-            <FieldError errors={errors} path="invoiceOverrides" />
-            {Object.entries(errors)
-              .filter(([p]) => p.startsWith('invoiceOverrides.'))
-              .map(([p, m]) => (
-                <div class="err">{`${p.slice('invoiceOverrides.'.length)}: ${m}`}</div>
-              ))}
-          </div>
+          <h2>{t.pe_exceptions}</h2>
+          <p class="hint">{t.pe_exceptionsHint}</p>
+          <OverrideRows prefix="co" title={t.pe_customerExceptions} targets={customers} choose={t.pe_chooseCustomer} />
+          <OverrideRows prefix="io" title={t.pe_invoiceExceptions} targets={invoices} choose={t.pe_chooseInvoice} />
         </div>
-        <div class="actions">
+        <details class="card advanced" open={Boolean(errors['json'])}>
+          <summary>{t.pe_advanced}</summary>
+          <div class={`field ${has('json')}`}>
+            <label for="p-json">{t.pe_json}</label>
+            <textarea id="p-json" name="json" rows={16}>
+              {v('json')}
+            </textarea>
+            <div class="hint">{t.pe_jsonHint}</div>
+            <Err path="json" />
+          </div>
+          <button type="submit" name="op" value="json" class="secondary small">
+            {t.pe_applyJson}
+          </button>
+        </details>
+        <div class="actions save-bar">
           <button type="submit" name="op" value="save">
             {t.save}
-          </button>
-          <label for="p-new-days">{t.offsetDays}</label>
-          <input id="p-new-days" type="text" inputmode="numeric" name="newStepDays" value="" size={4} />
-          <button type="submit" name="op" value="add" class="secondary">
-            + {t.addStep}
           </button>
         </div>
       </form>
@@ -387,33 +546,51 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Record
   );
 }
 
+/** What the editor needs to read a form: the templates that exist, and how a step without a name is called. */
+const readOptions = (t: Dict): ReadOptions => ({ templates: KNOWN_TEMPLATES, stepLabel: (i) => fill(t.pe_stepN, { n: String(i + 1) }) });
+
 export function policyRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/policy', async (c) => {
     const tenant = tenantOf(c);
     const stored = await activePolicy(deps.sql, tenant.id);
-    return policyPage(c, deps, policyToForm(await policyFor(deps.sql, tenant)), {}, { version: stored?.version ?? null });
+    const policy = await policyFor(deps.sql, tenant);
+    return policyPage(c, deps, policyToForm(policy), {}, { version: stored?.version ?? null, language: policy.language });
   });
 
   app.post('/policy', async (c) => {
     const tenant = tenantOf(c);
+    const t = c.get('t');
     const stored = await activePolicy(deps.sql, tenant.id);
-    const current = await policyFor(deps.sql, tenant);
+    const current: Policy = await policyFor(deps.sql, tenant);
     const body = await c.req.parseBody();
     const form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    if (form['op'] === 'add') {
-      // Adding a step only re-renders the form with one more empty block; nothing is saved yet.
-      return policyPage(c, deps, insertStepBlock(form, form['newStepDays']), {}, { version: stored?.version ?? null });
+    const op = form['op'] ?? 'save';
+    delete form['op'];
+    delete form['_csrf'];
+    const info: PageInfo = { version: stored?.version ?? null, language: current.language };
+    // After an edit the JSON box shows the policy the form now describes.
+    const show = (f: Form, errors: Errors = {}) => policyPage(c, deps, Object.keys(errors).length ? f : withCurrentJson(f, current, readOptions(t)), errors, info);
+    // Editing operations only change the form shown; nothing is saved until "Save".
+    if (op === 'add') {
+      const errors = checkNewStep(form);
+      if (Object.keys(errors).length) return show(sortSteps(form), errors);
+      const lang: Lang = current.language === 'fr' ? 'fr' : 'en';
+      return show(addStep(form, (use) => DICTS[lang][templateLabelKey(use.id)]));
     }
-    const { doc, jsonErrors, formIndex } = formToDocument(form, current);
-    const parsed = Policy.safeParse(doc);
-    const errors: Record<string, string> = { ...jsonErrors };
-    if (!parsed.success) {
-      for (const [path, message] of Object.entries(issuesByPath(parsed.error.issues))) {
-        errors[path.replace(/^steps\.(\d+)/, (_m, n: string) => `steps.${formIndex[Number(n)] ?? n}`)] ??= message;
-      }
+    const removing = /^remove(?:-(co|io))?:(\d+)$/.exec(op);
+    if (removing) {
+      const index = Number(removing[2]);
+      return show(removing[1] ? removeOverride(form, removing[1] as 'co' | 'io', index) : removeStep(form, index));
     }
-    if (!parsed.success || Object.keys(jsonErrors).length) return policyPage(c, deps, form, errors, { version: stored?.version ?? null });
-    const version = await savePolicy(deps.sql, tenant.id, current.id, parsed.data);
-    return policyPage(c, deps, policyToForm({ ...parsed.data, version }), {}, { version, saved: version });
+    if (op === 'add-co' || op === 'add-io') return show(addOverride(form, op === 'add-co' ? 'co' : 'io'));
+    if (op === 'json') {
+      // Loads the JSON into the form (validated like a save), without saving it.
+      const read = readForm({ ...form, jsonOrig: `${form['jsonOrig'] ?? ''}\u0000` }, current, readOptions(t));
+      return show(read.form, read.errors);
+    }
+    const read = readForm(form, current, readOptions(t));
+    if (!read.policy) return show(read.form, read.errors);
+    const version = await savePolicy(deps.sql, tenant.id, current.id, read.policy);
+    return policyPage(c, deps, read.form, {}, { ...info, version, saved: version });
   });
 }
