@@ -257,8 +257,8 @@ describe('the link in a reminder', () => {
       const [row] = await sql<{ key: string }[]>`select idempotency_key as key from outbox where tenant_id = ${s.tenantId}`;
       const again = await linkForAction(sql, key, { tenantId: s.tenantId, connectionId: s.connectionId, customerExternalId: 'c1' }, row!.key);
       expect(again).toBe(link![1]);
-      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from portal_links where tenant_id = ${s.tenantId}`;
-      expect(n).toBe(1);
+      const links = await sql<{ n: number }[]>`select count(*)::int as n from portal_links where tenant_id = ${s.tenantId}`;
+      expect(links[0]?.n).toBe(1);
     } finally {
       await sink.stop();
     }
