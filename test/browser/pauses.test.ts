@@ -2,53 +2,31 @@
 // dispute added on the customer page cancels the reminder already planned for its invoice and the invoice row shows
 // the pause; a promise shows its amount and date; Activity says why each was cancelled and lets a person cancel a
 // planned action with a reason. Screenshots go to test-artifacts/screenshots/pauses-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
-import { Customer, Invoice } from '../../src/model/index.js';
-import { upsertDocuments } from '../../src/store/documents.js';
-import { createConnection, createTenant } from '../../src/store/tenants.js';
 import { useDatabase } from '../support/db.js';
 import { switchSendingOn } from '../support/sending.js';
-import { SIZES, shoot, signInAndCreateCompany, startWalk, type Walk } from './harness.js';
+import { SIZES, shoot } from './harness.js';
+import { frCustomer, frInvoice, useWalkWithBooks } from './books.js';
 
 const sql = useDatabase();
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-let walk: Walk;
-const created: string[] = [];
-
-beforeAll(async () => {
-  for (const name of ['Pauses walk neighbour A', 'Pauses walk neighbour B']) created.push((await createTenant(sql, { name })).id);
-  walk = await startWalk();
-});
-afterAll(async () => {
-  if (created.length) await sql`delete from tenants where id = any(${created})`;
-  await walk?.close();
-});
-
-const customer = (id: string, name: string) =>
-  Customer.parse({ externalId: id, name, email: `${id}@client.example`, emails: [], phone: null, language: 'fr', currency: 'EUR', creditLimit: null, tags: [], address: null, externalVersion: '0', updatedAt: '2026-09-01T10:00:00Z' });
-const invoice = (id: string, customerId: string, dueDate: string, amount: string) =>
-  Invoice.parse({ externalId: id, number: `FA-${id}`, customerExternalId: customerId, issueDate: '2026-09-01', dueDate, currency: 'EUR', total: amount, amountDue: amount, status: 'open', lines: [], externalVersion: '0', updatedAt: '2026-09-01T10:00:00Z' });
+const books = useWalkWithBooks(sql, 'Pauses walk');
 
 describe('pauses and cancellations in Chromium', () => {
   it('a dispute cancels the planned reminder, the invoice row shows it, and Activity cancels another with a reason', { timeout: 180_000 }, async () => {
+    const walk = books.walk;
     const context = await walk.browser.newContext({ viewport: SIZES.desktop, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${walk.base}/`);
-    const name = `Pauses walk ${Date.now()}`;
-    await signInAndCreateCompany(page, name);
     // The company's books, as a sync leaves them, and the plan the daily run makes today.
-    const [tenant] = await sql<{ id: string }[]>`select id from tenants where name = ${name}`;
-    created.push(tenant!.id);
-    const connection = await createConnection(sql, tenant!.id, { provider: 'test' });
-    const scope = { tenantId: tenant!.id, connectionId: connection.id, provider: 'test' };
-    await upsertDocuments(sql, scope, 'customer', [customer('c1', 'Garage Leroy'), customer('c2', 'Boulangerie Martin')].map((record) => ({ record, raw: {} })));
-    await upsertDocuments(sql, scope, 'invoice', [invoice('1', 'c1', '2026-11-02', '1840.00'), invoice('2', 'c2', '2026-11-03', '920.00')].map((record) => ({ record, raw: {} })));
-    await switchSendingOn(sql, tenant!.id, connection.id);
+    const { tenantId, connectionId } = await books.companyWithBooks(page, `Pauses walk ${Date.now()}`, [frCustomer('c1', 'Garage Leroy'), frCustomer('c2', 'Boulangerie Martin')], [frInvoice('1', 'c1', '2026-11-02', '1840.00'), frInvoice('2', 'c2', '2026-11-03', '920.00')]);
+    const tenant = { id: tenantId };
+    const connection = { id: connectionId };
+    await switchSendingOn(sql, tenant.id, connection.id);
     const today = new Date();
-    const planned = await runEvaluation(sql, tenant!.id, connection.id, today);
+    const planned = await runEvaluation(sql, tenant.id, connection.id, today);
     expect(planned.keys.length).toBeGreaterThanOrEqual(2);
 
     // A dispute on Garage Leroy's invoice, from the customer page.
@@ -78,7 +56,7 @@ describe('pauses and cancellations in Chromium', () => {
     await page.waitForURL(/msg=actionCancelled/);
     expect(await page.locator('main').innerText()).toContain('Annulée par admin@example.com : Réglé par chèque reçu ce matin');
     await shoot(page, 'pauses-activity');
-    const states = await sql<{ state: string }[]>`select state from outbox where tenant_id = ${tenant!.id} and kind = 'email' order by id`;
+    const states = await sql<{ state: string }[]>`select state from outbox where tenant_id = ${tenant.id} and kind = 'email' order by id`;
     expect(states.map((s) => s.state)).toEqual(['cancelled', 'cancelled']);
 
     // The customers list: search and filters, days late and last reminder, cards on a phone.

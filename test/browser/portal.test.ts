@@ -2,33 +2,16 @@
 // it on a phone, promises a date, disputes an invoice with a document; the team sees both as pauses. axe-core checks
 // the portal pages for serious or critical accessibility violations. Screenshots: test-artifacts/screenshots/portal-*.png.
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Customer, Invoice } from '../../src/model/index.js';
-import { upsertDocuments } from '../../src/store/documents.js';
 import { listPauses } from '../../src/store/pauses.js';
-import { createConnection, createTenant } from '../../src/store/tenants.js';
 import { useDatabase } from '../support/db.js';
-import { SIZES, shoot, signInAndCreateCompany, startWalk, type Walk } from './harness.js';
+import { SIZES, shoot } from './harness.js';
+import { frCustomer, frInvoice, useWalkWithBooks } from './books.js';
 
 const sql = useDatabase();
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-let walk: Walk;
-const created: string[] = [];
-
-beforeAll(async () => {
-  for (const name of ['Portal walk neighbour A', 'Portal walk neighbour B']) created.push((await createTenant(sql, { name })).id);
-  walk = await startWalk();
-});
-afterAll(async () => {
-  if (created.length) await sql`delete from tenants where id = any(${created})`;
-  await walk?.close();
-});
-
-const customer = (id: string, name: string) =>
-  Customer.parse({ externalId: id, name, email: `${id}@client.example`, emails: [], phone: null, language: 'fr', currency: 'EUR', creditLimit: null, tags: [], address: null, externalVersion: '0', updatedAt: '2026-09-01T10:00:00Z' });
-const invoice = (id: string, dueDate: string, amount: string) =>
-  Invoice.parse({ externalId: id, number: `FA-${id}`, customerExternalId: 'c1', issueDate: '2026-09-01', dueDate, currency: 'EUR', total: amount, amountDue: amount, status: 'open', lines: [], externalVersion: '0', updatedAt: '2026-09-01T10:00:00Z' });
+const books = useWalkWithBooks(sql, 'Portal walk');
 
 /** Serious or critical violations axe-core finds on the page (ids and the elements concerned). */
 async function axeViolations(page: Page): Promise<string[]> {
@@ -43,17 +26,12 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe('the customer portal in Chromium', () => {
   it('a link from the customer page opens the statement on a phone; a promise and a dispute become pauses the team sees', { timeout: 180_000 }, async () => {
     // bypassCSP only so axe-core can be injected; the pages' own CSP is tested on the server side.
+    const walk = books.walk;
     const team = await walk.browser.newContext({ viewport: SIZES.desktop, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' }, bypassCSP: true });
     const page = await team.newPage();
-    await page.goto(`${walk.base}/`);
-    const name = `Portal walk ${Date.now()}`;
-    await signInAndCreateCompany(page, name);
-    const [tenant] = await sql<{ id: string }[]>`select id from tenants where name = ${name}`;
-    created.push(tenant!.id);
-    const connection = await createConnection(sql, tenant!.id, { provider: 'test' });
-    const scope = { tenantId: tenant!.id, connectionId: connection.id, provider: 'test' };
-    await upsertDocuments(sql, scope, 'customer', [{ record: customer('c1', 'Garage Leroy'), raw: {} }]);
-    await upsertDocuments(sql, scope, 'invoice', [invoice('1', '2026-10-20', '1840.00'), invoice('2', '2026-11-05', '620.00')].map((record) => ({ record, raw: {} })));
+    const { tenantId, connectionId } = await books.companyWithBooks(page, `Portal walk ${Date.now()}`, [frCustomer('c1', 'Garage Leroy')], [frInvoice('1', 'c1', '2026-10-20', '1840.00'), frInvoice('2', 'c1', '2026-11-05', '620.00')]);
+    const tenant = { id: tenantId };
+    const connection = { id: connectionId };
 
     await page.goto(`${walk.base}/customers/${connection.id}/c1#portal`);
     await page.click('form[action$="/portal/link"] button');
@@ -89,7 +67,7 @@ describe('the customer portal in Chromium', () => {
     await shoot(portal, 'portal-answered');
     expect(await axeViolations(portal)).toEqual([]);
 
-    const pauses = await listPauses(sql, tenant!.id, { connectionId: connection.id, states: ['active'] });
+    const pauses = await listPauses(sql, tenant.id, { connectionId: connection.id, states: ['active'] });
     expect(pauses.map((p) => [p.kind, p.invoiceExternalId]).sort()).toEqual([['dispute', '1'], ['promise', '2']]);
     await page.goto(`${walk.base}/customers/${connection.id}/c1`);
     expect(await page.locator('tr[data-invoice="1"] [data-paused="dispute"]').count()).toBe(1);
