@@ -1,6 +1,6 @@
 // Runs a connector the way production does against its simulator (connect, full and incremental sync, targeted re-reads, write-back, token refresh), so its requests can be checked against the provider's description.
 import { expect } from 'vitest';
-import { STREAMS, type Connector } from '../../src/connectors/types.js';
+import { STREAMS, STREAM_ENTITY, type Connector } from '../../src/connectors/types.js';
 import type { ProviderSimulator } from '../../src/simulator/types.js';
 import type { Sql } from '../../src/store/db.js';
 import { openProvider, syncConnection, syncRecords } from '../../src/sync/engine.js';
@@ -25,8 +25,7 @@ export async function driveConnector(sql: Sql, connector: Connector, sim: Provid
   expect(incremental.status, incremental.error ?? '').toBe('ok');
 
   // Targeted re-reads (webhooks, freshness checks): two known ids of every stream.
-  const entityOf = { customers: 'customer', invoices: 'invoice', credit_notes: 'credit_note', payments: 'payment' } as const;
-  const changes = Object.fromEntries(STREAMS.map((stream) => [stream, s.receivables(entityOf[stream]).slice(0, 2)]));
+  const changes = Object.fromEntries(STREAMS.map((stream) => [stream, s.receivables(STREAM_ENTITY[stream]).slice(0, 2)]));
   const reread = await syncRecords(deps, c.tenant.id, c.connection.id, changes);
   expect(reread.status).toBe('ok');
 

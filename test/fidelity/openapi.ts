@@ -9,7 +9,6 @@ import { parse } from 'yaml';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 export interface Operation {
   /** The path as the description writes it ("/Invoices/{InvoiceID}"). */
@@ -113,7 +112,7 @@ export class OpenApi {
       fn = this.ajv.compile(ref ? { $ref: `spec${ref}` } : rebase(schema as Obj));
       this.compiled.set(key, fn);
     }
-    return fn(data) ? [] : (fn.errors ?? []).map(describe);
+    return fn(data) ? [] : (fn.errors ?? []).map(message);
   }
 
   deref(v: unknown): unknown {
@@ -126,14 +125,9 @@ export class OpenApi {
     }
     return cur;
   }
-
-  /** Every (method, template) the description holds. */
-  operations(): Operation[] {
-    return Object.entries(this.paths).flatMap(([template, item]) => METHODS.filter((m) => isObj((item as Obj)[m])).map((m) => ({ template, method: m, op: (item as Obj)[m] as Obj })));
-  }
 }
 
-function describe(e: ErrorObject): string {
+function message(e: ErrorObject): string {
   const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : e.keyword === 'enum' ? ` (${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)})` : '';
   return `${e.instancePath || '/'} ${e.message ?? e.keyword}${extra}`;
 }

@@ -126,6 +126,25 @@ describe('Pennylane against its documented parameters and its recorded answers (
     expect([...new Set(problems)]).toEqual([]);
   });
 
+  it('serves every sort the docs list for customer invoices (id, date, either way), each page after the last, every invoice once', async () => {
+    const token = await codeExchange();
+    for (const sort of ['date', '-date', 'id', '-id']) {
+      const seen: { id: number; date: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Response = await fetch(`${api}/customer_invoices?sort=${sort}&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${token}`, 'x-use-2026-api-changes': 'true' } });
+        expect(res.status, sort).toBe(200);
+        const page = (await res.json()) as { items: { id: number; date: string }[]; next_cursor: string | null };
+        seen.push(...page.items.map((i) => ({ id: i.id, date: i.date })));
+        cursor = page.next_cursor;
+      } while (cursor);
+      const key = sort.replace('-', '') as 'id' | 'date';
+      const ordered = [...seen].sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : a.id - b.id));
+      expect(seen, sort).toEqual(sort.startsWith('-') ? ordered.reverse() : ordered);
+      expect(new Set(seen.map((i) => i.id)).size).toBe(sim.data.count('invoice'));
+    }
+  });
+
   it('errors are JSON {error, message} as Pennylane documents them (reference A9), the 429 plain text (A6)', () => {
     const mine = answers.filter((a) => a.url.startsWith(api) && a.status >= 400);
     expect(new Set(mine.map((a) => a.status))).toEqual(new Set([400, 401, 404, 429]));

@@ -9,18 +9,12 @@ export interface Answer {
   body: string;
 }
 
-/** Records every answer the simulator behind `server` gives; `settled()` waits for the bodies still being read. */
+/** Records every answer the simulator behind `server` gives; `settled()` returns them once every body is read. */
 export function recordAnswers(server: ReturnType<typeof setupServer>) {
   const pending: Promise<Answer>[] = [];
   server.events.on('response:mocked', ({ request, response }) => {
     const copy = response.clone();
     pending.push(copy.text().then((body) => ({ method: request.method, url: request.url, status: response.status, contentType: response.headers.get('content-type') ?? '', body })));
   });
-  return {
-    settled: () => Promise.all(pending),
-    clear: () => void pending.splice(0),
-  };
+  return { settled: () => Promise.all(pending) };
 }
-
-/** Query parameter names of a URL, once each, in order. */
-export const queryNames = (url: string) => [...new Set(new URL(url).searchParams.keys())];

@@ -1,16 +1,16 @@
 // Xero against its official OpenAPI descriptions (XeroAPI/Xero-OpenAPI): what the connector sends is declared, what the simulator answers validates.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectors } from '../../connectors/index.js';
 import { simulator as xero } from '../../connectors/xero/simulator/index.js';
+import { REALDATA_DIR } from '../mapping/realdata.js';
 import { useDatabase } from '../support/db.js';
 import { useSimulator } from '../support/providers.js';
 import { driveConnector } from './drive.js';
 import { OpenApi } from './openapi.js';
 import { specFiles } from './specs.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REALDATA_DIR } from '../mapping/realdata.js';
 import { recordAnswers, type Answer } from './traffic.js';
 
 const files = specFiles('xero', ['xero_accounting.yaml', 'xero-identity.yaml'] as const);
