@@ -1,6 +1,7 @@
 // Serves a simulator's msw handlers as a real HTTP server on loopback (for `relance simulate`, demos, benches).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { getResponse, type RequestHandler } from 'msw';
+import { attachRequestLog } from './request-log.js';
 import type { ContractSizes, ProviderSimulator, SeedOptions, SimulatorFactory } from './types.js';
 
 export interface ServedHandlers {
@@ -90,7 +91,7 @@ async function serveSimulator<S extends { handlers: RequestHandler[] }, O extend
 
 /**
  * A provider's SimulatorFactory from its constructor and where its hosts live under one origin: `create` runs behind
- * msw, `serve` on a real loopback port.
+ * msw, `serve` on a real loopback port. Both keep a request log (request-log.ts).
  */
 export function defineSimulator<S extends ProviderSimulator, O extends SeedOptions & { baseUrls?: object }>(
   provider: S['provider'],
@@ -98,5 +99,6 @@ export function defineSimulator<S extends ProviderSimulator, O extends SeedOptio
   hostsAt: (origin: string) => Record<string, string>,
   contractSizes?: ContractSizes,
 ): SimulatorFactory<S, O> {
-  return { provider, create, serve: (options = {} as O & { port?: number; host?: string }) => serveSimulator((o: O) => create(o), options, hostsAt), ...(contractSizes ? { contractSizes } : {}) };
+  const logged = (options?: O) => attachRequestLog(create(options));
+  return { provider, create: logged, serve: (options = {} as O & { port?: number; host?: string }) => serveSimulator((o: O) => logged(o), options, hostsAt), ...(contractSizes ? { contractSizes } : {}) };
 }

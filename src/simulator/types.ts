@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'msw';
 import type { FaultControls } from './faults.js';
 import type { RequestStats } from './stats.js';
+import type { RequestLog } from './request-log.js';
 
 /** Options every simulator understands: which seeded company to build, and how big. */
 export interface SeedOptions {
@@ -153,13 +154,16 @@ export interface ServedSimulator<S extends ProviderSimulator = ProviderSimulator
   close(): Promise<void>;
 }
 
+/** A simulator made by its factory: it keeps the requests it received. */
+export type Logged = { requestLog: RequestLog };
+
 /** What a provider's `simulator/index.ts` exports as `simulator`. */
 export interface SimulatorFactory<S extends ProviderSimulator = ProviderSimulator, O extends SeedOptions = SeedOptions> {
   readonly provider: string;
   /** In process, behind msw. */
-  create(options?: O): S;
+  create(options?: O): S & Logged;
   /** As a real HTTP server on loopback: every host of the provider under one origin, each at its own path. */
-  serve(options?: O & { port?: number; host?: string }): Promise<ServedSimulator<S>>;
+  serve(options?: O & { port?: number; host?: string }): Promise<ServedSimulator<S & Logged>>;
   /** The company the contract suite builds, per scenario, where its default would not fit the provider's quota in time. */
   readonly contractSizes?: ContractSizes;
 }

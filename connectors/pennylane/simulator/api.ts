@@ -174,7 +174,7 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
 
   async function invoiceRoute(request: Request, q: URLSearchParams, id: string | undefined, sub: string | undefined, subId: string | undefined): Promise<Response> {
     const method = request.method;
-    if (!id) return method === 'GET' ? list([...store.invoices.values()], q, INVOICE_FILTERS, invoiceField, (i) => store.renderInvoice(i), 'customer_invoices') : notFound();
+    if (!id) return method === 'GET' ? list([...store.invoices.values()], q, INVOICE_FILTERS, invoiceField, (i) => store.renderInvoice(i), 'customer_invoices', INVOICE_SORTS) : notFound();
     const inv = store.invoices.get(Number(id));
     if (!inv) return notFound();
     if (!sub) return method === 'GET' ? HttpResponse.json(store.renderInvoice(inv)) : notFound();
@@ -251,21 +251,27 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     return n;
   }
 
-  /** Cursor pages over `rows` in id order (`sort=id`) or the 2026 default `-id`; the filter is re-applied on every page. */
-  function list<T extends { id: number }>(rows: T[], q: URLSearchParams, spec: FilterSpec, field: (r: T, f: string) => unknown, render: (r: T) => Json, name: string): Response {
+  /**
+   * Cursor pages over `rows` in id order (`sort=id`), the 2026 default `-id`, or on another field the endpoint lets
+   * clients sort on (`sorts`; ties broken by id); the filter is re-applied on every page.
+   */
+  function list<T extends { id: number }>(rows: T[], q: URLSearchParams, spec: FilterSpec, field: (r: T, f: string) => unknown, render: (r: T) => Json, name: string, sorts: readonly string[] = ['id']): Response {
     const limit = limitOf(q, ctx.limits().maxPageSize);
     if (limit instanceof Response) return limit;
     const sort = q.get('sort') ?? '-id';
-    if (sort !== 'id' && sort !== '-id') return errorBody(400, 'bad_request', `sort must be one of id, -id`);
+    const by = sort.replace(/^-/, '');
+    if (!sorts.includes(by)) return errorBody(400, 'bad_request', `sort must be one of ${sorts.flatMap((s) => [s, `-${s}`]).join(', ')}`);
     const conditions = parseFilter(q.get('filter'), spec);
-    const desc = sort === '-id';
-    const sorted = rows.filter((r) => matches((f) => field(r, f), conditions)).sort((a, b) => (desc ? b.id - a.id : a.id - b.id));
+    const sign = sort.startsWith('-') ? -1 : 1;
+    const valueOf = (r: T) => (by === 'id' ? undefined : String(field(r, by)));
+    const compare = (a: { id: number; value?: string | undefined }, b: { id: number; value?: string | undefined }) => sign * ((a.value ?? '') < (b.value ?? '') ? -1 : (a.value ?? '') > (b.value ?? '') ? 1 : a.id - b.id);
+    const sorted = rows.filter((r) => matches((f) => field(r, f), conditions)).sort((a, b) => compare({ id: a.id, value: valueOf(a) }, { id: b.id, value: valueOf(b) }));
     let start = 0;
     const cursorText = q.get('cursor');
     if (cursorText) {
       const cursor = decodeCursor(cursorText);
       if (!cursor) return errorBody(400, 'bad_request', 'cursor is invalid');
-      start = sorted.findIndex((r) => (desc ? r.id < cursor.id : r.id > cursor.id));
+      start = sorted.findIndex((r) => compare({ id: r.id, value: valueOf(r) }, cursor) > 0);
       if (start < 0) start = sorted.length;
     }
     // The kit may repeat or swap a page (faults): cursors are positions too.
@@ -273,7 +279,7 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     const slice = sorted.slice(offset, offset + limit);
     const more = offset + limit < sorted.length;
     const last = slice[slice.length - 1];
-    return HttpResponse.json({ items: slice.map(render), has_more: more, next_cursor: more && last ? encodeCursor(last.id, sort) : null });
+    return HttpResponse.json({ items: slice.map(render), has_more: more, next_cursor: more && last ? encodeCursor(last.id, sort, valueOf(last)) : null });
   }
 
   /** Sub-collections are small: one page, in the list envelope. */
@@ -336,6 +342,9 @@ function customerField(c: CustomerRec, f: string): unknown {
     default: return undefined;
   }
 }
+
+/** Customer invoices sort on id or date, either way (reference A4, after Pennylane's list-customer-invoices page). */
+const INVOICE_SORTS = ['id', 'date'] as const;
 
 function invoiceField(i: InvoiceRec, f: string): unknown {
   switch (f) {

@@ -75,14 +75,19 @@ export function matches(value: (field: string) => unknown, conditions: Condition
   });
 }
 
-/** The list cursor as Pennylane encodes it (seen in the recordings): base64 of {"cursor_attributes":[id],"sort":"-id"}. */
-export const encodeCursor = (id: number, sort: string) => Buffer.from(JSON.stringify({ cursor_attributes: [id], sort })).toString('base64');
+/**
+ * The list cursor as Pennylane encodes it (seen in the recordings): base64 of {"cursor_attributes":[id],"sort":"-id"};
+ * a sort on another field puts its value first (UNCONFIRMED: no recording sorts by date).
+ */
+export const encodeCursor = (id: number, sort: string, value?: string) => Buffer.from(JSON.stringify({ cursor_attributes: value === undefined ? [id] : [value, id], sort })).toString('base64');
 
-export function decodeCursor(text: string): { id: number; sort: string } | null {
+export function decodeCursor(text: string): { id: number; sort: string; value?: string } | null {
   try {
     const v = JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as { cursor_attributes?: unknown[]; sort?: unknown };
-    const id = Number(v.cursor_attributes?.[0]);
-    return Number.isSafeInteger(id) && typeof v.sort === 'string' ? { id, sort: v.sort } : null;
+    const attrs = v.cursor_attributes ?? [];
+    const id = Number(attrs[attrs.length - 1]);
+    const value = attrs.length === 2 ? String(attrs[0]) : undefined;
+    return Number.isSafeInteger(id) && typeof v.sort === 'string' ? { id, sort: v.sort, ...(value === undefined ? {} : { value }) } : null;
   } catch {
     return null;
   }

@@ -169,8 +169,9 @@ export function parseQuery(sql: string, maxResultsCap: number): ParsedQuery {
   if (entityToken?.kind !== 'word') throw parseError(entityToken, sql);
   pos++;
   const entity = entityName(entityToken.text);
-  // Entity names are case sensitive (Intuit data-queries page).
-  if (!entity || entity !== entityToken.text) throw invalidQuery(`Invalid context declaration : ${entityToken.text}`);
+  // Intuit's data-queries page calls entity names case sensitive, but the API answers `select * from invoice` (what
+  // node-quickbooks sends for every find*: node-quickbooks#209, and its tests pass against the sandbox): any case.
+  if (!entity) throw invalidQuery(`Invalid context declaration : ${entityToken.text}`);
   const fields = FIELDS[entity];
   const fieldOf = (t: Token | undefined): FieldDef => {
     if (t?.kind !== 'word') throw parseError(t, sql);
