@@ -27,11 +27,10 @@ import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
 import { claimPlanned, dueItems, heldItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, isFormalTemplate, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
-import { heldLetterReason, profileGaps, withEmailFooter, type Gap } from './letterhead.js';
+import { heldLetterReason, letterGaps, withEmailFooter, type Gap } from './letterhead.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
 import { untimely } from '../rules/evaluate.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
-import type { Customer as CustomerRecord } from '../model/index.js';
 
 export interface ExecutionContext {
   tenantId: string;
@@ -140,15 +139,6 @@ export class LetterHeld extends Error {
   }
 }
 
-/** What keeps this action's letter from going out, or none: the profile's gaps, and the debtor's address for post. */
-export function letterGaps(action: Pick<PlannedAction, 'channel' | 'templateId'>, company: CompanyProfile, customer: Pick<CustomerRecord, 'address'>): Gap[] {
-  const formal = isFormalTemplate(action.templateId);
-  if (action.channel !== 'letter' && !formal) return [];
-  const gaps = profileGaps(company);
-  const a = customer.address;
-  if (action.channel === 'letter' && !(a && (a.line1 || a.city))) gaps.push('debtor_address');
-  return gaps;
-}
 
 /** A problem retrying cannot fix (bad data, bad template, refused address): the item fails and an alert goes out. */
 export class PermanentActionError extends Error {

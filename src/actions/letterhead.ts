@@ -2,7 +2,9 @@
 // still lacks before it may go out: French papiers d'affaires (C. com. R123-237/238: SIREN, "RCS" and the registry's
 // city, registered office, legal form and share capital) and UK business letters (Companies (Trading Disclosures)
 // Regulations 2008 reg. 7: registered number, part of the UK, registered office).
-import { FR_FORMS_WITH_CAPITAL, formatIban, formatSiren, sirenOf, type CompanyProfileData } from '../model/index.js';
+import { FR_FORMS_WITH_CAPITAL, formatIban, formatSiren, sirenOf, type CompanyProfileData, type Customer } from '../model/index.js';
+import type { PlannedAction } from '../model/collections.js';
+import { isFormalTemplate } from './templates/catalog.js';
 import type { StoredProfile } from '../store/company-profiles.js';
 import { formatMoney, type Language } from './format.js';
 import type { CompanyProfile } from './vars.js';
@@ -56,6 +58,16 @@ export function profileGaps(c: CompanyProfile): Gap[] {
     if (!c.companyNumber) gaps.push('company_number');
     if (!c.registeredIn) gaps.push('registered_in');
   }
+  return gaps;
+}
+
+/** What keeps this action's letter from going out, or none: the profile's gaps, and the debtor's address for post. */
+export function letterGaps(action: Pick<PlannedAction, 'channel' | 'templateId'>, company: CompanyProfile, customer: Pick<Customer, 'address'>): Gap[] {
+  const formal = isFormalTemplate(action.templateId);
+  if (action.channel !== 'letter' && !formal) return [];
+  const gaps = profileGaps(company);
+  const a = customer.address;
+  if (action.channel === 'letter' && !(a && (a.line1 || a.city))) gaps.push('debtor_address');
   return gaps;
 }
 

@@ -83,6 +83,23 @@ const en = {
   iban_checksum: 'This IBAN is not valid (its check digits do not match): check for a typo.',
   bic_format: 'A BIC has 8 or 11 characters (e.g. BNPAFRPP).',
   bic_mismatch: 'The BIC’s country does not match the IBAN’s.',
+  // Template preview on a chosen invoice.
+  pickInvoice: 'Preview on the invoice',
+  noInvoice: '— an action the policy plans —',
+  daysLateShort: 'd late',
+  notDueYet: 'not due yet',
+  show: 'Show',
+  penaltiesTitle: 'Penalties as at',
+  principal: 'Principal outstanding',
+  interest: 'Late-payment interest',
+  periodText: 'from {from} to {to}: {days} days at {rate} on {balance} = {interest}',
+  fixedSum: 'Fixed recovery compensation',
+  totalClaimed: 'Total claimed',
+  noPenalties: 'This invoice is not overdue: no penalties yet.',
+  rateMissing: 'The reference rate for {period} is not published yet: interest cannot be computed until it is.',
+  letterPdf: 'Open the letter (PDF)',
+  letterHeld: 'This letter would be held:',
+  completeProfile: 'Complete the company profile',
 } as const;
 
 export type CompanyText = { [K in keyof typeof en]: string };
@@ -168,6 +185,22 @@ const fr: CompanyText = {
   iban_checksum: 'Cet IBAN n’est pas valide (sa clé de contrôle ne correspond pas) : vérifiez la saisie.',
   bic_format: 'Un BIC comporte 8 ou 11 caractères (ex. BNPAFRPP).',
   bic_mismatch: 'Le pays du BIC ne correspond pas à celui de l’IBAN.',
+  pickInvoice: 'Aperçu sur la facture',
+  noInvoice: '— une action prévue par le scénario —',
+  daysLateShort: 'j de retard',
+  notDueYet: 'pas encore échue',
+  show: 'Afficher',
+  penaltiesTitle: 'Pénalités au',
+  principal: 'Principal restant dû',
+  interest: 'Pénalités de retard',
+  periodText: 'du {from} au {to} : {days} jours à {rate} sur {balance} = {interest}',
+  fixedSum: 'Indemnité forfaitaire pour frais de recouvrement',
+  totalClaimed: 'Total réclamé',
+  noPenalties: 'Cette facture n’est pas en retard : pas encore de pénalités.',
+  rateMissing: 'Le taux de référence du semestre {period} n’est pas encore publié : les pénalités seront calculées dès sa parution.',
+  letterPdf: 'Ouvrir le courrier (PDF)',
+  letterHeld: 'Ce courrier serait retenu :',
+  completeProfile: 'Compléter le profil de l’entreprise',
 };
 
 export const COMPANY_TEXT: Record<Lang, CompanyText> = { en, fr };
