@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import PDFDocument from 'pdfkit';
 import { profileGaps, gapWords, profileToCompany } from '../../../actions/letterhead.js';
-import { CompanyProfileData, FR_LEGAL_FORMS, LOGO_MAX_BYTES, PROFILE_COUNTRIES, UK_LEGAL_FORMS, UK_REGISTRIES, sniffLogo } from '../../../model/index.js';
+import { CompanyProfileData, FR_LEGAL_FORMS, formatIban, LOGO_MAX_BYTES, PROFILE_COUNTRIES, UK_LEGAL_FORMS, UK_REGISTRIES, sniffLogo } from '../../../model/index.js';
 import { getCompanyLogo, getCompanyProfile, saveCompanyLogo, saveCompanyProfile, type StoredProfile } from '../../../store/company-profiles.js';
 import { COMPANY_TEXT, issueText, type CompanyText } from '../company-text.js';
 import { tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
@@ -11,6 +11,8 @@ import type { Lang } from '../i18n.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
 
 export const PROFILE_PATH = '/settings/company';
+/** Columns at least 220 px wide: two or three side by side on a desktop, one under the other on a phone (IBANs stay readable). */
+const WIDE_ROW = 'grid-template-columns:repeat(auto-fit,minmax(220px,1fr))';
 export const LOGO_PATH = '/settings/company/logo';
 
 /** What the form shows: strings as typed (a rejected form comes back exactly as the user left it). */
@@ -21,6 +23,8 @@ function valuesOf(data: CompanyProfileData | null, tenantName: string): Values {
   const v = Object.fromEntries(FIELDS.map((k) => [k, ''])) as Values;
   if (!data) return { ...v, country: 'FR', legalName: tenantName };
   for (const k of FIELDS) v[k] = data[k] === null || data[k] === undefined ? '' : String(data[k]);
+  // Shown in groups of four, as on a bank statement (stored without spaces).
+  if (data.iban) v.iban = formatIban(data.iban);
   return v;
 }
 
@@ -65,7 +69,8 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
   const p = COMPANY_TEXT[lang];
   const csrf = c.get('session').csrfToken;
   const parsed = v.stored?.data ?? null;
-  const gaps = parsed ? profileGaps(profileToCompany(parsed)) : null;
+  // What the saved profile still lacks for letters; not shown over a rejected form (it speaks of the saved values).
+  const gaps = parsed && Object.keys(v.errors).length === 0 ? profileGaps(profileToCompany(parsed)) : null;
   const select = (name: keyof CompanyProfileData, options: readonly string[], label: (o: string) => string) => (
     <div class={`field${v.errors[name] ? ' invalid' : ''}`}>
       <label for={`cp-${name}`}>{p[name as keyof CompanyText]}</label>
@@ -92,11 +97,11 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
         <Csrf token={csrf} />
         <div class="card">
           <h2>{p.identity}</h2>
-          <div class="row">
+          <div class="row" style={WIDE_ROW}>
             {select('country', PROFILE_COUNTRIES, (o) => p[`country_${o}` as keyof CompanyText])}
             <Field name="legalName" label={p.legalName} v={v} autocomplete="organization" />
           </div>
-          <div class="row">
+          <div class="row" style={WIDE_ROW}>
             <Field name="legalForm" label={p.legalForm} hint={p.legalFormHint} v={v} list="cp-forms" />
             <Field name="shareCapital" label={p.shareCapital} hint={p.shareCapitalHint} v={v} inputmode="decimal" />
           </div>
@@ -109,13 +114,13 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
         <div class="card">
           <h2>{p.registration}</h2>
           <h3 class="muted">{p.franceOnly}</h3>
-          <div class="row">
+          <div class="row" style={WIDE_ROW}>
             <Field name="siren" label={p.siren} hint={p.sirenHint} v={v} inputmode="numeric" />
             <Field name="siret" label={p.siret} hint={p.siretHint} v={v} inputmode="numeric" />
             <Field name="rcsCity" label={p.rcsCity} hint={p.rcsCityHint} v={v} />
           </div>
           <h3 class="muted">{p.ukOnly}</h3>
-          <div class="row">
+          <div class="row" style={WIDE_ROW}>
             <Field name="companyNumber" label={p.companyNumber} hint={p.companyNumberHint} v={v} />
             {select('registeredIn', ['', ...UK_REGISTRIES], (o) => p[`registeredIn_${o}` as keyof CompanyText])}
           </div>
@@ -125,7 +130,7 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
           <h2>{p.address}</h2>
           <Field name="addressLine1" label={p.addressLine1} v={v} autocomplete="address-line1" />
           <Field name="addressLine2" label={p.addressLine2} v={v} autocomplete="address-line2" />
-          <div class="row">
+          <div class="row" style={WIDE_ROW}>
             <Field name="postalCode" label={p.postalCode} v={v} autocomplete="postal-code" />
             <Field name="city" label={p.city} v={v} autocomplete="address-level2" />
             <Field name="addressCountry" label={p.addressCountry} v={v} autocomplete="country-name" />
@@ -133,7 +138,7 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
         </div>
         <div class="card">
           <h2>{p.contact}</h2>
-          <div class="row">
+          <div class="row" style={WIDE_ROW}>
             <Field name="contactName" label={p.contactName} v={v} autocomplete="name" />
             <Field name="contactEmail" label={p.contactEmail} v={v} type="email" autocomplete="email" />
             <Field name="contactPhone" label={p.contactPhone} v={v} inputmode="tel" autocomplete="tel" />
@@ -141,7 +146,7 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
         </div>
         <div class="card">
           <h2>{p.bank}</h2>
-          <div class="row">
+          <div class="row" style={WIDE_ROW}>
             <Field name="iban" label={p.iban} v={v} />
             <Field name="bic" label={p.bic} v={v} />
           </div>

@@ -92,41 +92,40 @@ function PenaltiesCard(props: { preview: InvoicePreview; lang: Language; query: 
         </div>
       ) : null}
       {preview.rateMissing ? <div class="flash warn">{fill(p.rateMissing, { period: preview.rateMissing })}</div> : null}
-      <div class="table-wrap">
-        <table class="stack">
-          <tbody>
-            <tr>
-              <td data-label={p.principal}>{p.principal}</td>
-              <td class="num" data-label="">{v.total_due}</td>
-            </tr>
-            {v.penalties ? (
-              <>
-                <tr data-row="interest">
-                  <td class="wide">
-                    {p.interest} ({v.penalties.rate})
-                    {inv.periods.map((x) => (
-                      <div class="hint">{fill(p.periodText, { ...x })}</div>
-                    ))}
-                  </td>
-                  <td class="num">{v.penalties.interest}</td>
-                </tr>
-                <tr data-row="fixed-sum">
-                  <td>{p.fixedSum}</td>
-                  <td class="num">{v.penalties.compensation}</td>
-                </tr>
-                <tr data-row="total">
-                  <td>
-                    <strong>{p.totalClaimed}</strong>
-                  </td>
-                  <td class="num">
-                    <strong>{v.penalties.total_claimed}</strong>
-                  </td>
-                </tr>
-              </>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      {/* Two columns, which fit a phone as they are: no stacking. */}
+      <table>
+        <tbody>
+          <tr>
+            <td>{p.principal}</td>
+            <td class="num">{v.total_due}</td>
+          </tr>
+          {v.penalties ? (
+            <>
+              <tr data-row="interest">
+                <td>
+                  {p.interest} ({v.penalties.rate})
+                  {inv.periods.map((x) => (
+                    <div class="hint">{fill(p.periodText, { ...x })}</div>
+                  ))}
+                </td>
+                <td class="num">{v.penalties.interest}</td>
+              </tr>
+              <tr data-row="fixed-sum">
+                <td>{p.fixedSum}</td>
+                <td class="num">{v.penalties.compensation}</td>
+              </tr>
+              <tr data-row="total">
+                <td>
+                  <strong>{p.totalClaimed}</strong>
+                </td>
+                <td class="num">
+                  <strong>{v.penalties.total_claimed}</strong>
+                </td>
+              </tr>
+            </>
+          ) : null}
+        </tbody>
+      </table>
       {v.penalties ? <p class="hint">{v.penalties.basis}</p> : preview.rateMissing ? null : <p class="muted">{p.noPenalties}</p>}
       <p>
         <a class="button secondary" href={`/templates/letter.pdf?${props.query}`} target="_blank" rel="noopener" data-letter="pdf">
