@@ -58,6 +58,7 @@ const L: Record<Language, Record<string, string>> = {
     periodLine: 'Facture {number} : {balance} × {rate} × {days} jours / 365, du {from} au {to} = {interest}',
     indemnityLine: 'Indemnité forfaitaire pour frais de recouvrement (art. D441-5 du Code de commerce) : {amount} par facture en retard',
     interestDetail: 'Calcul des pénalités de retard (art. L441-10 du Code de commerce)',
+    ukFixedLine: 'Facture {number} : indemnité forfaitaire de {amount} (section 5A du Late Payment Act, créance {band})',
     siren: 'SIREN',
     title: 'MISE EN DEMEURE',
     date: 'le',
@@ -88,6 +89,7 @@ const L: Record<Language, Record<string, string>> = {
     periodLine: 'Invoice {number}: {balance} × {rate} × {days} days / 365, from {from} to {to} = {interest}',
     indemnityLine: 'Fixed-sum compensation: {amount} per late invoice',
     interestDetail: 'How the interest is calculated',
+    ukFixedLine: 'Invoice {number}: fixed sum of {amount} (Late Payment Act, s. 5A, for a debt {band})',
     siren: 'Company no.',
     title: 'LETTER BEFORE ACTION',
     date: '',
@@ -214,6 +216,8 @@ export function renderLetter(input: LetterInput, opts: { compress?: boolean } = 
       for (const p of periods) doc.text(fill(t.periodLine as string, { ...p, days: String(p.days) }), left, doc.y, { width });
       const fixedSum = v.invoices.find((i) => i.compensation)?.compensation;
       if (fixedSum && input.family === 'FR') doc.text(fill(t.indemnityLine as string, { amount: fixedSum }), left, doc.y, { width });
+      // UK: the fixed sum depends on the size of each debt (s. 5A: under £1,000, under £10,000, £10,000 or more).
+      if (input.family === 'UK') for (const i of v.invoices) if (i.compensation) doc.text(fill(t.ukFixedLine as string, { number: i.number, amount: i.compensation, band: ukBand(i.compensation, lang) }), left, doc.y, { width });
     }
     doc.moveDown(0.5).font('Helvetica').fontSize(8).text(v.penalties.basis, left, doc.y, { width }).fontSize(10);
   }
@@ -234,6 +238,13 @@ export function renderLetter(input: LetterInput, opts: { compress?: boolean } = 
   doc.fillColor('black');
   doc.end();
   return done;
+}
+
+/** The debt band of a UK fixed sum, from the sum itself (£40, £70, £100). */
+function ukBand(amount: string, lang: Language): string {
+  const n = Number(amount.replace(/[^0-9]/g, '')) / 100;
+  const bands = lang === 'fr' ? ['inférieure à 1 000 £', 'de 1 000 £ à 9 999,99 £', 'de 10 000 £ ou plus'] : ['under £1,000', 'of £1,000 to £9,999.99', 'of £10,000 or more'];
+  return n <= 40 ? bands[0]! : n <= 70 ? bands[1]! : bands[2]!;
 }
 
 function fill(template: string, values: Record<string, string>): string {

@@ -100,5 +100,16 @@ describe('letter before action (UK)', () => {
     const i = new Dec('2500').times('0.1175').times(31).div(365).toDecimalPlaces(2).toFixed(2);
     expect(t).toContain(`Statutory interest to date: £${i}`);
     expect(t).toContain('Pay by: 24 March 2026');
+    expect(t).toContain('Invoice INV-77: fixed sum of £70.00 (Late Payment Act, s. 5A, for a debt of £1,000 to £9,999.99)');
+    expect(t).toContain(`£2,500.00 × 11.75% × 31 days / 365, from 14 February 2026 to 16 March 2026 = £${i}`);
+  });
+
+  it('prints a UK creditor\'s registered name, number, part of the UK and registered office (trading disclosures)', async () => {
+    const inv = invoice('u2', 'm1', { number: 'INV-78', currency: 'GBP', dueDate: '2026-02-13', total: '500.00', amountDue: '500.00' });
+    const input = await letterFor('en.letter-before-action', 'en', [inv], 'UK');
+    const uk = { name: 'Widgets Ltd', email: 'accounts@widgets.example', address: ['1 High Street', 'EC1A 1BB London'], country: 'GB' as const, legalForm: 'Ltd', companyNumber: '01234567', registeredIn: 'england_wales', vatNumber: 'GB123456789', city: 'London', contactName: 'Sam Smith' };
+    const t = pdfText((await renderLetter({ ...input, company: uk }, { compress: false })).pdf);
+    for (const s of ['Widgets Ltd', 'Registered in England and Wales, company no. 01234567', 'Registered office: 1 High Street, EC1A 1BB London', 'VAT no. GB123456789', 'London, 16 March 2026', 'Invoice INV-78: fixed sum of £40.00 (Late Payment Act, s. 5A, for a debt under £1,000)']) expect(t).toContain(s);
+    expect(t).not.toContain('SIREN');
   });
 });
