@@ -79,7 +79,7 @@ const GAP_WORDS: Record<Language, Record<Gap, string>> = {
     rcs_city: 'ville du greffe (RCS)',
     legal_form: 'forme juridique',
     share_capital: 'capital social',
-    company_number: 'numéro d’immatriculation (Companies House)',
+    company_number: 'numéro d’immatriculation britannique',
     registered_in: 'lieu d’immatriculation',
     debtor_address: 'adresse postale du client',
   },

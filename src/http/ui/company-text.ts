@@ -128,7 +128,7 @@ const fr: CompanyText = {
   rcsCity: 'Ville du greffe (RCS)',
   rcsCityHint: 'La ville du greffe où la société est immatriculée, ex. Lyon',
   companyNumber: 'Numéro d’immatriculation (Royaume-Uni)',
-  companyNumberHint: 'Companies House, 8 caractères',
+  companyNumberHint: '8 caractères, attribués par le registre des sociétés britannique',
   registeredIn: 'Lieu d’immatriculation (Royaume-Uni)',
   registeredIn_: '—',
   registeredIn_england_wales: 'Angleterre et pays de Galles',
