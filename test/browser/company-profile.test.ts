@@ -109,7 +109,8 @@ describe('company profile and formal-notice preview in Chromium', () => {
     await page.setInputFiles('#company-logo input[type=file]', { name: 'logo.png', mimeType: 'image/png', buffer: logoPng() });
     await page.click('#company-logo button[type=submit]');
     await expect.poll(() => page.locator('.flash.ok').first().textContent(), POLL).toContain('Logo enregistré.');
-    expect(await page.locator('#company-logo img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(240);
+    // Served back from the database (polled: the image may still be loading when the page is ready).
+    await expect.poll(() => page.locator('#company-logo img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), POLL).toBe(240);
     expect(await mainHtml(page)).not.toMatch(UUID);
     await fitsPhone(page);
     await shoot(page, 'profile-03-saved-fr');
