@@ -26,7 +26,8 @@ import { EmailSendFailed, messageIdFor, sendEmail, type SmtpTransport } from './
 import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
 import { claimPlanned, dueItems, heldItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
-import { TemplateRejected, familyOf, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
+import { TemplateRejected, familyOf, isFormalTemplate, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
+import { heldLetterReason, letterGaps, withEmailFooter, type Gap } from './letterhead.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
 import { untimely } from '../rules/evaluate.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
@@ -47,7 +48,7 @@ export interface ActionAlert {
   key: string;
   tenantId: string;
   severity: 'info' | 'warning' | 'critical';
-  kind: 'action_failed' | 'letter_to_post' | 'task' | 'in_doubt' | 'bounced' | 'rule';
+  kind: 'action_failed' | 'letter_to_post' | 'letter_held' | 'task' | 'in_doubt' | 'bounced' | 'rule';
   message: string;
   body?: string;
   actionKey: string;
@@ -105,6 +106,8 @@ export interface ExecuteSummary {
   skipped: number;
   reconciled: number;
   resentInDoubt: number;
+  /** Letters waiting for the company profile (or the debtor's address) to be completed; they go out once it is. */
+  heldForProfile: number;
   /** Due items left `planned` because their connection's sending is off, per connection (nothing was sent for them). */
   held: { connectionId: string; due: number }[];
 }
@@ -123,7 +126,21 @@ const DEFAULTS: ExecutorOptions = {
 /** How often a step waiting for a reference rate looks again (the rates refresh runs daily and at start-up). */
 const RATE_WAIT_MS = 3 * 3_600_000;
 
-const FORMAL = new Set(['fr.mise-en-demeure', 'en.letter-before-action']);
+/** How often a letter held for an incomplete company profile (or debtor address) looks again. */
+const PROFILE_WAIT_MS = 3_600_000;
+
+/**
+ * A letter (or a formal notice by any channel) that cannot lawfully go out yet: the sender's identity lacks what
+ * business correspondence must show, or the debtor has no postal address. It waits, like a missing rate, and goes
+ * out by itself once fixed; the reason is in the tenant's language, and the team is alerted once per cause.
+ */
+export class LetterHeld extends Error {
+  constructor(readonly gaps: readonly Gap[], message: string) {
+    super(message);
+    this.name = 'LetterHeld';
+  }
+}
+
 
 /** A problem retrying cannot fix (bad data, bad template, refused address): the item fails and an alert goes out. */
 export class PermanentActionError extends Error {
@@ -179,9 +196,10 @@ const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('he
 /** Runs every due item of a tenant once; safe to call concurrently from several workers. */
 export async function executeDue(deps: ExecutorDeps, tenantId: string, now: Date = new Date()): Promise<ExecuteSummary> {
   const opts: ExecutorOptions = { ...DEFAULTS, ...deps.options };
-  const summary: ExecuteSummary = { sent: 0, cancelled: 0, failed: 0, retried: 0, skipped: 0, reconciled: 0, resentInDoubt: 0, held: [] };
+  const summary: ExecuteSummary = { sent: 0, cancelled: 0, failed: 0, retried: 0, skipped: 0, reconciled: 0, resentInDoubt: 0, heldForProfile: 0, held: [] };
   const tally = (outcome: Outcome) => {
     if (outcome === 'reconciled') summary.reconciled++;
+    else if (outcome === 'held') summary.heldForProfile++;
     else if (outcome === 'resent_in_doubt') {
       summary.resentInDoubt++;
       summary.sent++;
@@ -200,7 +218,7 @@ export async function executeDue(deps: ExecutorDeps, tenantId: string, now: Date
   return summary;
 }
 
-type Outcome = 'sent' | 'cancelled' | 'failed' | 'retried' | 'skipped' | 'reconciled' | 'resent_in_doubt';
+type Outcome = 'sent' | 'cancelled' | 'failed' | 'retried' | 'skipped' | 'reconciled' | 'resent_in_doubt' | 'held';
 
 interface Claimed {
   item: DueItem;
@@ -274,6 +292,7 @@ interface Prepared {
   customer: Customer;
   today: string;
   family: ReturnType<typeof familyOf>;
+  company: CompanyProfile;
 }
 
 /** Why a claimed action must not go out: the English sentence, and the same as data when the pages word it themselves. */
@@ -305,6 +324,9 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   const lang = pickLanguage(customer.language, profile.locale);
   const late = untimely(action, today);
   if (late) return { cancel: late };
+  const gaps = letterGaps(action, profile.company, customer);
+  // Said in the tenant's language: its team reads the activity log and the alert.
+  if (gaps.length) throw new LetterHeld(gaps, heldLetterReason(gaps, pickLanguage(null, profile.locale), customer.name));
   const family = familyOf(action.templateId);
   const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.(c.ctx, today)) : null;
   const portal = (await deps.portalLink?.(c.ctx, action.customerExternalId, action.idempotencyKey)) ?? null;
@@ -317,7 +339,7 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
     throw new PermanentActionError((e as Error).message);
   }
   const message = await renderMessage(parts, vars, { trusted: custom === null });
-  return { lang, vars, message, customer, today, family };
+  return { lang, vars, message, customer, today, family, company: profile.company };
 }
 
 async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, now: Date): Promise<Outcome> {
@@ -351,7 +373,9 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
   const to = [...new Set([prep.customer.email, ...prep.customer.emails].filter((e): e is string => !!e))];
   if (to.length === 0) throw new PermanentActionError(`customer ${prep.customer.name} has no email address: add one in the ERP`, true);
   const messageId = messageIdFor(c.ctx.tenantId, action.idempotencyKey, deps.smtp.from);
-  const hash = sha256(`${prep.message.subject}\u0000${prep.message.text}\u0000${prep.message.html}`);
+  // The sender's identity under every email, added by code so an edited template cannot drop it.
+  const mail = withEmailFooter(prep.message, prep.company, prep.lang);
+  const hash = sha256(`${mail.subject}\u0000${mail.text}\u0000${mail.html}`);
   const base = activityBase(action);
   let inDoubt = false;
   if (c.attempts > 1) {
@@ -372,9 +396,9 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
     from: deps.smtp.from,
     to,
     replyTo: deps.smtp.replyTo ?? null,
-    subject: prep.message.subject,
-    text: prep.message.text,
-    html: prep.message.html,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
   });
   deps.hook?.('accepted', c.item);
   const result = { ...proof, language: prep.lang, contentHash: hash, attempts: c.attempts, ...(inDoubt ? { resentInDoubt: true } : {}) };
@@ -393,8 +417,8 @@ async function followUps(deps: ExecutorDeps, tx: Sql, c: Claimed, action: Planne
 }
 
 async function runLetter(deps: ExecutorDeps, c: Claimed, action: PlannedAction, prep: Prepared): Promise<Outcome> {
-  const formal = FORMAL.has(action.templateId);
-  const letter = await renderLetter({ date: prep.today, family: prep.family, language: prep.lang, formal, vars: prep.vars, message: prep.message, registered: formal });
+  const formal = isFormalTemplate(action.templateId);
+  const letter = await renderLetter({ date: prep.today, family: prep.family, language: prep.lang, formal, vars: prep.vars, message: prep.message, registered: formal, company: prep.company });
   // Stored before posting: a retry finds the same bytes (or the first ones, if the date moved) and posts those.
   const stored = await saveLetter(deps.sql, c.ctx.tenantId, { actionKey: action.idempotencyKey, templateId: action.templateId, language: prep.lang, formal, registered: formal, trackingNumber: null, sha256: letter.sha256, pdf: letter.pdf });
   let tracking: string | null = null;
@@ -449,6 +473,15 @@ async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   // A reference rate not yet published: the step waits (never sent with a guessed rate, never given up) and goes
   // out by itself once the rate is fetched; the team was alerted once for the period by the evaluation.
   const waitsForRate = err instanceof RateMissing;
+  if (err instanceof LetterHeld) {
+    const at = new Date(now.getTime() + PROFILE_WAIT_MS);
+    if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';
+    // Logged when the letter starts waiting or the reason changes, not at every hourly look.
+    if (c.item.lastError !== message) await recordActivity(deps.sql, tenantId, { ...base, actionKey: key, connectionId: c.item.connectionId, kind: 'held', reason: message });
+    // Once per cause (the same gaps), not once per letter or per hour.
+    await deps.alert({ key: `${tenantId}|letter-held|${[...err.gaps].sort().join(',')}`, tenantId, severity: 'warning', kind: 'letter_held', message, actionKey: key, customerExternalId: action?.customerExternalId ?? null });
+    return 'held';
+  }
   if (!permanent && (c.attempts < opts.maxAttempts || waitsForRate)) {
     const at = new Date(now.getTime() + (waitsForRate ? RATE_WAIT_MS : opts.backoffMs(c.attempts)));
     if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';

@@ -6,3 +6,4 @@ export * from './letter.js';
 export * from './email.js';
 export * from './executor.js';
 export * from './store-lookups.js';
+export * from './letterhead.js';

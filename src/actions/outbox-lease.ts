@@ -12,6 +12,8 @@ export interface DueItem {
   payload: unknown;
   connectionId: string | null;
   result: unknown;
+  /** Why the previous attempt did not finish (a retry, a held letter), when there was one. */
+  lastError?: string | null;
 }
 
 /**
@@ -32,13 +34,13 @@ const mayStart = (sql: Sql) => sql`(o.kind = 'alert' or o.connection_id is null
  * so they are in flight and finish even when sending was turned off meanwhile.
  */
 export async function dueItems(sql: Sql, tenantId: string, now: Date, leaseMs: number, limit: number): Promise<DueItem[]> {
-  const rows = await sql<{ id: string; idempotency_key: string; kind: string; state: OutboxState; attempts: number; payload: unknown; connection_id: string | null; result: unknown }[]>`
-    select o.id::text, o.idempotency_key, o.kind, o.state, o.attempts, o.payload, o.connection_id, o.result from outbox o
+  const rows = await sql<{ id: string; idempotency_key: string; kind: string; state: OutboxState; attempts: number; payload: unknown; connection_id: string | null; result: unknown; last_error: string | null }[]>`
+    select o.id::text, o.idempotency_key, o.kind, o.state, o.attempts, o.payload, o.connection_id, o.result, o.last_error from outbox o
     where o.tenant_id = ${tenantId}
       and ((o.state = 'planned' and o.due_at <= ${now} and ${mayStart(sql)})
         or (o.state = 'sending' and o.updated_at <= now() - make_interval(secs => ${leaseMs / 1000})))
     order by o.due_at, o.id limit ${limit}`;
-  return rows.map((r) => ({ id: r.id, idempotencyKey: r.idempotency_key, kind: r.kind, state: r.state, attempts: r.attempts, payload: r.payload, connectionId: r.connection_id, result: r.result }));
+  return rows.map((r) => ({ id: r.id, idempotencyKey: r.idempotency_key, kind: r.kind, state: r.state, attempts: r.attempts, payload: r.payload, connectionId: r.connection_id, result: r.result, lastError: r.last_error }));
 }
 
 /**

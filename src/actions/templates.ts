@@ -3,7 +3,7 @@ import { Liquid, TokenKind, Tokenizer, type FS, type TagToken } from 'liquidjs';
 import type { Language } from './format.js';
 import { CATALOG, type TemplateParts } from './templates/catalog.js';
 
-export { CATALOG, TEMPLATE_IDS, familyOf, type TemplateId, type TemplateParts } from './templates/catalog.js';
+export { CATALOG, TEMPLATE_IDS, familyOf, isFormalTemplate, type TemplateId, type TemplateParts } from './templates/catalog.js';
 export { TEMPLATE_USES, templateUse, type TemplateUse } from './templates/steps.js';
 
 /** Tags a template may use; anything else (include, render, layout, block, liquid…) is refused. */

@@ -5,6 +5,7 @@ import { computePenalty, penaltyInputFromBasis, type PenaltyResult } from '../ru
 import type { RateBook } from '../rules/rate-tables.js';
 import { formatDate, formatMoney, formatRate, type Language } from './format.js';
 import type { Family } from './templates/catalog.js';
+import { bankInstructions, legalLine } from './letterhead.js';
 
 /** The creditor (the tenant's company) as it signs its reminders. */
 export interface CompanyProfile {
@@ -18,6 +19,23 @@ export interface CompanyProfile {
   paymentInstructions?: string | null;
   /** Payment page for a customer and its invoices; absent when the tenant has none. */
   paymentLink?: ((action: PlannedAction) => string | null) | null;
+  /** Where the company is registered; absent when no profile was filled in (settings › company profile). */
+  country?: 'FR' | 'GB';
+  legalForm?: string | null;
+  /** Decimal string, in EUR for a French company. */
+  shareCapital?: string | null;
+  /** City of the RCS registry (greffe), printed after the SIREN. */
+  rcsCity?: string | null;
+  companyNumber?: string | null;
+  registeredIn?: string | null;
+  vatNumber?: string | null;
+  /** City of the registered office, where letters are dated from. */
+  city?: string | null;
+  contactName?: string | null;
+  contactPhone?: string | null;
+  iban?: string | null;
+  bic?: string | null;
+  logo?: { bytes: Buffer; type: string } | null;
 }
 
 export interface InvoicePenalty {
@@ -42,6 +60,8 @@ export interface TemplateInvoice {
   interest: string | null;
   compensation: string | null;
   rate: string | null;
+  /** How the interest was computed: each period at its rate (French rates change per half-year), formatted. */
+  periods: Array<{ from: string; to: string; days: number; balance: string; rate: string; interest: string }>;
 }
 
 export interface MessageVars {
@@ -51,7 +71,18 @@ export interface MessageVars {
   deadline_days: number;
   reference: string;
   invoice_count: number;
-  company: { name: string; email: string | null; address: string; siren: string | null };
+  company: {
+    name: string;
+    email: string | null;
+    address: string;
+    siren: string | null;
+    legal_form: string | null;
+    vat_number: string | null;
+    contact_name: string | null;
+    contact_phone: string | null;
+    /** One line of legal mentions (name, form and capital, registered office, registry, VAT). */
+    identity: string;
+  };
   customer: { name: string; contact: string | null; email: string | null; phone: string | null; address: string };
   invoices: TemplateInvoice[];
   credits: Array<{ number: string; remaining: string }>;
@@ -161,6 +192,7 @@ export function buildVars(input: VarsInput): MessageVars {
       interest: p ? money(p.interest) : null,
       compensation: p ? money(p.compensation, p.compensationCurrency) : null,
       rate: lastRate ? formatRate(lastRate, lang) : null,
+      periods: (p?.segments ?? []).map((s) => ({ from: formatDate(s.from, lang), to: formatDate(s.to, lang), days: s.days, balance: money(s.balance), rate: formatRate(s.rate, lang), interest: money(s.interest) })),
     };
   });
   const totalDue = action.invoices.reduce((a, l) => a.plus(l.amountDue), new Dec(0));
@@ -200,7 +232,17 @@ export function buildVars(input: VarsInput): MessageVars {
     deadline_days: input.deadlineDays,
     reference: numbers.length <= 3 ? numbers.join(', ') : `${numbers.slice(0, 3).join(', ')} (+${numbers.length - 3})`,
     invoice_count: invoices.length,
-    company: { name: company.name, email: company.email ?? null, address: (company.address ?? []).join('\n'), siren: company.siren ?? null },
+    company: {
+      name: company.name,
+      email: company.email ?? null,
+      address: (company.address ?? []).join('\n'),
+      siren: company.siren ?? null,
+      legal_form: company.legalForm ?? null,
+      vat_number: company.vatNumber ?? null,
+      contact_name: company.contactName ?? null,
+      contact_phone: company.contactPhone ?? null,
+      identity: legalLine(company, lang),
+    },
     customer: { name: customer.name, contact: contactName, email: customer.email ?? customer.emails[0] ?? null, phone: customer.phone ?? null, address: addressOf(customer) },
     invoices,
     credits: action.credits.map((c) => ({ number: c.number ?? c.externalId, remaining: money(c.remaining) })),
@@ -209,7 +251,7 @@ export function buildVars(input: VarsInput): MessageVars {
     open_credits: money(formatAmount(openCredits, cur)),
     net_due: money(formatAmount(totalDue.minus(openCredits), cur)),
     penalties,
-    payment: { instructions: company.paymentInstructions ?? null, link: company.paymentLink?.(action) ?? null },
+    payment: { instructions: company.paymentInstructions ?? bankInstructions(company, lang), link: company.paymentLink?.(action) ?? null },
     portal: { link: input.portal ?? null },
   };
 }

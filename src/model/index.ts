@@ -9,3 +9,5 @@ export * from './credit-note.js';
 export * from './payment.js';
 export * from './entities.js';
 export * from './collections.js';
+export * from './company-ids.js';
+export * from './company-profile.js';

@@ -19,9 +19,18 @@ export const COMPANY: CompanyProfile = {
   name: 'Atelier Dupont SAS',
   email: 'compta@atelier-dupont.fr',
   address: ['12 rue des Lilas', '69003 Lyon', 'France'],
-  siren: '812345678',
+  siren: '732829320',
   paymentInstructions: 'Virement : IBAN FR76 3000 6000 0112 3456 7890 189',
   paymentLink: (a) => `https://pay.example/${a.customerExternalId}`,
+  // A complete French profile, so letters are not held (src/actions/letterhead.ts profileGaps).
+  country: 'FR',
+  legalForm: 'SAS',
+  shareCapital: '10000',
+  rcsCity: 'Lyon',
+  city: 'Lyon',
+  vatNumber: 'FR44732829320',
+  contactName: 'Claire Dupont',
+  contactPhone: '04 72 00 00 00',
 };
 
 export function customer(id: string, patch: Partial<Customer> = {}): Customer {

@@ -7,21 +7,7 @@ import { Dec, type Invoice } from '../../src/model/index.js';
 import type { PlannedAction } from '../../src/model/collections.js';
 import type { Language } from '../../src/actions/format.js';
 import { COMPANY, customer, invoice } from './fixtures.js';
-
-// The WinAnsi bytes that differ from Latin-1 and that our letters use (Node's small ICU has no windows-1252 decoder).
-const CP1252: Record<number, string> = { 0x80: '€', 0x85: '…', 0x8c: 'Œ', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—', 0x9c: 'œ' };
-
-/** Text of an uncompressed pdfkit file: the hex strings of every TJ operator, decoded as WinAnsi, one line per operator. */
-function pdfText(pdf: Buffer): string {
-  const src = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const m of src.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-    const hex = [...(m[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('');
-    lines.push([...Buffer.from(hex, 'hex')].map((b) => CP1252[b] ?? String.fromCharCode(b)).join(''));
-  }
-  // Lines wrapped by the layout are joined back; a break after a hyphen loses its space.
-  return lines.join(' ').replace(/\u00a0/g, ' ').replace(/(\S)- /g, '$1-');
-}
+import { pdfText } from '../support/pdf-text.js';
 
 function action(templateId: string, invoices: Invoice[], currency = 'EUR'): PlannedAction {
   return {
@@ -54,7 +40,7 @@ async function letterFor(templateId: string, lang: Language, invoices: Invoice[]
   const current = new Map(invoices.map((i) => [i.externalId, i]));
   const vars = buildVars({ action: a, current, customer: customer('m1', { name: 'Garage Leroy' }), company: COMPANY, language: lang, family, today, deadlineDays: 8, penalties: penaltiesFor(a, current, family, today) });
   const message = await renderMessage(shippedTemplate(templateId, lang), vars, { trusted: true });
-  return { date: today, family, language: lang, formal: true, vars, message, registered: true };
+  return { date: today, family, language: lang, formal: true, vars, message, registered: true, company: COMPANY };
 }
 
 describe('mise en demeure (France)', () => {
@@ -63,7 +49,7 @@ describe('mise en demeure (France)', () => {
   it('contains parties, the words MISE EN DEMEURE, invoices, amounts, interest with its basis, €40 per invoice, deadline and LRAR', async () => {
     const l = await renderLetter(await letterFor('fr.mise-en-demeure', 'fr', invs, 'FR'), { compress: false });
     const t = pdfText(l.pdf);
-    for (const s of ['Atelier Dupont SAS', 'SIREN 812345678', '12 rue des Lilas', 'Garage Leroy', '5 avenue Foch', 'MISE EN DEMEURE', 'Lettre recommandée avec accusé de réception', 'Le 16/03/2026']) expect(t).toContain(s);
+    for (const s of ['Atelier Dupont SAS', 'SIREN 732 829 320 RCS Lyon', '12 rue des Lilas', 'Garage Leroy', '5 avenue Foch', 'MISE EN DEMEURE', 'Lettre recommandée avec accusé de réception', 'Lyon, le 16/03/2026']) expect(t).toContain(s);
     for (const s of ['F-2026-001', 'F-2026-002', '10/01/2026', '13/02/2026', '1 240,00 €', '200,00 €', '300,00 €']) expect(t).toContain(s);
     // 31 days at 12.15 %: 1240 → 12.80, 300 (residual, payment dates unknown) → 3.10; €40 per invoice.
     const i1 = new Dec('1240').times('0.1215').times(31).div(365).toDecimalPlaces(2).toFixed(2);
@@ -75,7 +61,9 @@ describe('mise en demeure (France)', () => {
     expect(t).toContain('Taux appliqué : 12,15 %');
     expect(t).toContain('article L441-10 du Code de commerce');
     expect(t).toContain('40 € par facture : article D441-5');
-    expect(t).toContain('Date limite de paiement : 24/03/2026');
+    // Counted from receipt (law §3.3), a date the sender cannot know: no calendar date is stated for it.
+    expect(t).toContain('Date limite de paiement : 8 jours à compter de la réception de la présente lettre');
+    expect(t).not.toContain('24/03/2026');
     expect(t).toContain('injonction de payer');
     expect(t).toContain('ne constitue pas un titre exécutoire');
   });
@@ -108,9 +96,20 @@ describe('letter before action (UK)', () => {
     expect(t).toContain('£2,500.00');
     expect(t).toContain('Late Payment of Commercial Debts (Interest) Act 1998');
     // £1,000–£9,999.99 → £70 (law §5); rate 8 % + Bank Rate in force on 31 Dec 2025 (3.75 %) = 11.75 %.
-    expect(t).toContain('Fixed-sum compensation : £70.00');
+    expect(t).toContain('Fixed-sum compensation: £70.00');
     const i = new Dec('2500').times('0.1175').times(31).div(365).toDecimalPlaces(2).toFixed(2);
-    expect(t).toContain(`Statutory interest to date : £${i}`);
-    expect(t).toContain('Pay by : 24 March 2026');
+    expect(t).toContain(`Statutory interest to date: £${i}`);
+    expect(t).toContain('Pay by: 24 March 2026');
+    expect(t).toContain('Invoice INV-77: fixed sum of £70.00 (Late Payment Act, s. 5A, for a debt of £1,000 to £9,999.99)');
+    expect(t).toContain(`£2,500.00 × 11.75% × 31 days / 365, from 14 February 2026 to 16 March 2026 = £${i}`);
+  });
+
+  it('prints a UK creditor\'s registered name, number, part of the UK and registered office (trading disclosures)', async () => {
+    const inv = invoice('u2', 'm1', { number: 'INV-78', currency: 'GBP', dueDate: '2026-02-13', total: '500.00', amountDue: '500.00' });
+    const input = await letterFor('en.letter-before-action', 'en', [inv], 'UK');
+    const uk = { name: 'Widgets Ltd', email: 'accounts@widgets.example', address: ['1 High Street', 'EC1A 1BB London'], country: 'GB' as const, legalForm: 'Ltd', companyNumber: '01234567', registeredIn: 'england_wales', vatNumber: 'GB123456789', city: 'London', contactName: 'Sam Smith' };
+    const t = pdfText((await renderLetter({ ...input, company: uk }, { compress: false })).pdf);
+    for (const s of ['Widgets Ltd', 'Registered in England and Wales, company no. 01234567', 'Registered office: 1 High Street, EC1A 1BB London', 'VAT no. GB123456789', 'London, 16 March 2026', 'Invoice INV-78: fixed sum of £40.00 (Late Payment Act, s. 5A, for a debt under £1,000)']) expect(t).toContain(s);
+    expect(t).not.toContain('SIREN');
   });
 });

@@ -1,7 +1,7 @@
 // Templates: every shipped id renders in both languages, locale formatting is exact, and user templates cannot read files or use unknown filters.
 import { describe, expect, it } from 'vitest';
 import { formatDate, formatMoney, formatRate, pickLanguage } from '../../src/actions/format.js';
-import { CATALOG, TEMPLATE_IDS, TemplateRejected, renderMessage, shippedTemplate, validateTemplate } from '../../src/actions/templates.js';
+import { CATALOG, TEMPLATE_IDS, TemplateRejected, isFormalTemplate, renderMessage, shippedTemplate, validateTemplate } from '../../src/actions/templates.js';
 import { buildVars, penaltiesFor } from '../../src/actions/vars.js';
 import type { PlannedAction } from '../../src/model/collections.js';
 import { COMPANY, customer, invoice } from './fixtures.js';
@@ -87,7 +87,13 @@ describe('shipped templates', () => {
     const out = await renderMessage(parts, vars);
     expect(out.subject).toContain('F-S1');
     expect(out.text).toContain(lang === 'fr' ? '1\u00a0240,00\u00a0€' : '€1,240.00');
-    expect(out.html).toContain('Zoé &amp; Fils');
+    if (isFormalTemplate(id)) {
+      // A formal notice opens and closes formally (the debtor's name is on the letter's address block).
+      expect(out.text.split('\n')[0]).toBe(lang === 'fr' ? 'Madame, Monsieur,' : 'Dear Sir or Madam,');
+      expect(out.text).toContain(lang === 'fr' ? 'salutations distinguées' : 'Yours faithfully');
+      expect(out.text).not.toMatch(/Bonjour|Cordialement|Kind regards/);
+      expect(out.html).toContain('Claire Dupont<br>Atelier Dupont SAS');
+    } else expect(out.html).toContain('Zoé &amp; Fils');
     expect(out.text).not.toMatch(/\{\{|\{%/);
   });
 

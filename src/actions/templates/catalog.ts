@@ -84,8 +84,15 @@ const PAYMENT: Record<Language, { text: string; html: string }> = {
 
 const GREETING: Record<Language, string> = { fr: 'Bonjour {{ customer.contact | default: customer.name }},', en: 'Dear {{ customer.contact | default: customer.name }},' };
 const SIGN: Record<Language, string> = { fr: 'Cordialement,\n{{ company.name }}', en: 'Kind regards,\n{{ company.name }}' };
+// A formal notice is a letter, not a chat: the customary salutation and closing formula, signed by the named contact.
+const SIGNATORY = '{% if company.contact_name %}{{ company.contact_name }}\n{% endif %}{{ company.name }}';
+const FORMAL_GREETING: Record<Language, string> = { fr: 'Madame, Monsieur,', en: 'Dear Sir or Madam,' };
+const FORMAL_SIGN: Record<Language, string> = {
+  fr: `Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.\n\n${SIGNATORY}`,
+  en: `Yours faithfully,\n\n${SIGNATORY}`,
+};
 
-const PROSE: Record<TemplateId, { family: Family } & Record<Language, Prose>> = {
+const PROSE: Record<TemplateId, { family: Family; formal?: true } & Record<Language, Prose>> = {
   'fr.courtesy': {
     family: 'FR',
     fr: { subject: 'Rappel : échéance prochaine – {{ reference }}', intro: 'Nous vous rappelons que le règlement suivant arrive prochainement à échéance :', outro: 'Si le paiement est déjà parti, merci de ne pas tenir compte de ce message.' },
@@ -108,8 +115,10 @@ const PROSE: Record<TemplateId, { family: Family } & Record<Language, Prose>> = 
   },
   'fr.mise-en-demeure': {
     family: 'FR',
-    fr: { subject: 'MISE EN DEMEURE DE PAYER – {{ reference }}', intro: 'Malgré nos relances restées sans effet, nous vous mettons en demeure, par la présente, de régler les sommes suivantes :', outro: "À défaut de paiement dans un délai de {{ deadline_days }} jours à compter de la réception de la présente, soit au plus tard le {{ deadline }}, nous saisirons sans autre avis le président du tribunal de commerce compétent d'une requête en injonction de payer. La présente lettre ne constitue pas un titre exécutoire." },
-    en: { subject: 'FORMAL NOTICE TO PAY (MISE EN DEMEURE) – {{ reference }}', intro: 'Our reminders having remained unanswered, we hereby give you formal notice to pay the following amounts:', outro: 'Failing payment within {{ deadline_days }} days of receipt of this letter, i.e. by {{ deadline }} at the latest, we will apply without further notice to the president of the competent commercial court for an order for payment (injonction de payer). This letter is not an enforceable title.' },
+    formal: true,
+    // The deadline runs from receipt (the debtor's date, unknown when we write), so no calendar date is stated.
+    fr: { subject: 'MISE EN DEMEURE DE PAYER – {{ reference }}', intro: 'Malgré nos relances restées sans effet, nous vous mettons en demeure, par la présente, de régler les sommes suivantes :', outro: "À défaut de paiement dans un délai de {{ deadline_days }} jours à compter de la réception de la présente, nous saisirons sans autre avis le président du tribunal de commerce compétent d'une requête en injonction de payer. La présente vaut mise en demeure au sens de l'article 1344 du Code civil ; elle ne constitue pas un titre exécutoire." },
+    en: { subject: 'FORMAL NOTICE TO PAY (MISE EN DEMEURE) – {{ reference }}', intro: 'Our reminders having remained unanswered, we hereby give you formal notice to pay the following amounts:', outro: 'Failing payment within {{ deadline_days }} days of receipt of this letter, we will apply without further notice to the president of the competent commercial court for an order for payment (injonction de payer). This letter is a formal notice (mise en demeure) under article 1344 of the French Civil Code; it is not an enforceable title.' },
   },
   'fr.handoff-injonction': {
     family: 'FR',
@@ -148,6 +157,7 @@ const PROSE: Record<TemplateId, { family: Family } & Record<Language, Prose>> = 
   },
   'en.letter-before-action': {
     family: 'UK',
+    formal: true,
     en: { subject: 'LETTER BEFORE ACTION – {{ reference }}', intro: 'Despite our reminders, the following amounts remain unpaid. This is a letter before action:', outro: 'Unless payment is received within {{ deadline_days }} days, i.e. by {{ deadline }}, we intend to issue a claim in the County Court (or instruct a debt collection agency) without further notice, and to claim interest and costs. This letter is not a court judgment.' },
     fr: { subject: 'LETTRE AVANT POURSUITES – {{ reference }}', intro: 'Malgré nos relances, les sommes suivantes restent impayées. La présente vaut lettre avant poursuites :', outro: "À défaut de paiement sous {{ deadline_days }} jours, soit au plus tard le {{ deadline }}, nous saisirons la County Court (ou une agence de recouvrement) sans autre avis. La présente lettre n'est pas une décision de justice." },
   },
@@ -158,19 +168,26 @@ const PROSE: Record<TemplateId, { family: Family } & Record<Language, Prose>> = 
   },
 };
 
-function assemble(family: Family, lang: Language, p: Prose): TemplateParts {
+function assemble(family: Family, lang: Language, p: Prose, formal: boolean): TemplateParts {
   const pen = PENALTIES[family][lang];
-  const text = [GREETING[lang], '', p.intro, '', LIST_TEXT[lang], `{% if penalties %}${pen}\n\n{% endif %}${PAYMENT[lang].text}`, p.outro, '', SIGN[lang], ''].join('\n');
+  const greeting = (formal ? FORMAL_GREETING : GREETING)[lang];
+  const sign = (formal ? FORMAL_SIGN : SIGN)[lang];
+  const text = [greeting, '', p.intro, '', LIST_TEXT[lang], `{% if penalties %}${pen}\n\n{% endif %}${PAYMENT[lang].text}`, p.outro, '', sign, ''].join('\n');
   const html = [
-    `<p>${GREETING[lang]}</p>`,
+    `<p>${greeting}</p>`,
     `<p>${p.intro}</p>`,
     LIST_HTML[lang],
     `{% if penalties %}<p>${pen}</p>{% endif %}`,
     PAYMENT[lang].html,
     `<p>${p.outro}</p>`,
-    `<p>${SIGN[lang].replace('\n', '<br>')}</p>`,
+    `<p>${sign.replace(/\n/g, '<br>')}</p>`,
   ].join('\n');
   return { subject: p.subject, text, html };
+}
+
+/** A formal notice (mise en demeure, letter before action): registered post, formal wording, a complete letterhead. */
+export function isFormalTemplate(templateId: string): boolean {
+  return PROSE[templateId as TemplateId]?.formal === true;
 }
 
 /** Law family of a template id; unknown ids follow their language prefix. */
@@ -183,6 +200,6 @@ export function familyOf(templateId: string): Family {
 export const CATALOG: Readonly<Record<TemplateId, Record<Language, TemplateParts>>> = Object.fromEntries(
   TEMPLATE_IDS.map((id) => {
     const p = PROSE[id];
-    return [id, { fr: assemble(p.family, 'fr', p.fr), en: assemble(p.family, 'en', p.en) }];
+    return [id, { fr: assemble(p.family, 'fr', p.fr, !!p.formal), en: assemble(p.family, 'en', p.en, !!p.formal) }];
   }),
 ) as Record<TemplateId, Record<Language, TemplateParts>>;

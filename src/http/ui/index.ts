@@ -15,6 +15,9 @@ import { policyRoutes } from './pages/policy.js';
 import { previewRoutes } from './pages/preview.js';
 import { sendingRoutes } from './pages/sending.js';
 import { templateRoutes } from './pages/templates.js';
+import { LOGO_PATH, companyRoutes, logoTooLarge } from './pages/company.js';
+import { LOGO_MAX_BYTES } from '../../model/index.js';
+import { bodyLimit } from 'hono/body-limit';
 import { notFoundPage } from './pages/not-found.js';
 import { portalRoutes } from '../../portal/pages.js';
 import { nowOf } from './context.js';
@@ -62,6 +65,8 @@ export function createUi(deps: UiDeps): Hono {
     c.set('t', DICTS[lang]);
     await next();
   });
+  // A logo upload over the limit is refused before its body is read (the CSRF check below parses every form body).
+  app.post(LOGO_PATH, bodyLimit({ maxSize: LOGO_MAX_BYTES + 64 * 1024, onError: (c) => logoTooLarge(c as never) }));
   const session = loadSession(deps.sql);
   const csrf = csrfProtection(deps.config.PUBLIC_URL);
   const mustSignIn = requireSession();
@@ -92,6 +97,7 @@ export function createUi(deps: UiDeps): Hono {
   mappingRoutes(app, deps);
   activityRoutes(app, deps);
   templateRoutes(app, deps);
+  companyRoutes(app, deps);
   dashboardRoutes(app, deps);
 
   app.notFound((c) => notFoundPage(c));

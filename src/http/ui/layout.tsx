@@ -13,6 +13,7 @@ export const NAV = [
   ['policy', '/policy'],
   ['templates', '/templates'],
   ['activity', '/activity'],
+  ['companyProfile', '/settings/company'],
 ] as const satisfies readonly (readonly [keyof Dict, string])[];
 
 /** What a credit controller rarely needs: field mappings (JSONata) and API access, under "Advanced". */

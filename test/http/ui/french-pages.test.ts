@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../../src/collections/run.js';
 import { createUi } from '../../../src/http/ui/index.js';
 import { DICTS } from '../../../src/http/ui/i18n.js';
+import { COMPANY_TEXT } from '../../../src/http/ui/company-text.js';
 import { recordActivity } from '../../../src/store/activity.js';
 import { openPause } from '../../../src/store/pauses.js';
 import { issueLink } from '../../../src/portal/links.js';
@@ -36,8 +37,10 @@ function readable(html: string): string {
 /** English sentences of the dictionaries that differ in French, cut at their placeholders, long enough to be telling. */
 const englishValues = (() => {
   const out = new Set<string>();
-  for (const [k, en] of Object.entries(DICTS.en)) {
-    if (en === DICTS.fr[k as keyof typeof DICTS.fr]) continue;
+  // The company profile page keeps its words in its own dictionary.
+  const pairs = [...Object.entries(DICTS.en).map(([k, en]) => [en, DICTS.fr[k as keyof typeof DICTS.fr]] as const), ...Object.entries(COMPANY_TEXT.en).map(([k, en]) => [en, COMPANY_TEXT.fr[k as keyof typeof COMPANY_TEXT.fr]] as const)];
+  for (const [en, fr] of pairs) {
+    if (en === fr) continue;
     for (const piece of en.split(/\{\w+\}/)) {
       const p = piece.trim().replace(/^[,.:;()\s]+|[,.:;()\s]+$/g, '');
       if (p.length >= 8 && /[a-z]{3}/i.test(p)) out.add(p);
@@ -60,7 +63,7 @@ describe('French pages', () => {
     const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', new Date('2026-11-24T10:00:00Z'));
     const fr = new Browser(app, { 'accept-language': 'fr-FR' });
     await fr.signIn(t.tenant.id);
-    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens'].map((p) => p.replace('CONN', t.connection.id));
+    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];
     // Being rewritten (#28.7 templates named by their step): checked once that lands.
     const pending = new Set(['/templates']);

@@ -16,6 +16,11 @@ import { HeldList } from '../held.js';
 import { explainText } from '../explain.js';
 import { sendingOff } from '../sending.js';
 import { SendingBanner, SendingSwitch, sendingSince } from './sending.js';
+import { companyFromProfile, gapWords, letterGaps, type Gap } from '../../../actions/letterhead.js';
+import { getCompanyProfile } from '../../../store/company-profiles.js';
+import { COMPANY_TEXT } from '../company-text.js';
+import { PROFILE_PATH } from './company.js';
+import type { Customer } from '../../../model/index.js';
 
 export const channelTone = (ch: string) => (ch === 'letter' || ch === 'handoff' ? 'bad' : ch === 'alert' || ch === 'call' ? 'warn' : 'info');
 
@@ -47,7 +52,16 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (c.req.query('connection') && !chosen) return c.notFound();
     const result = chosen ? await previewConnection(deps.sql, tenant.id, chosen.id, 30, nowOf(deps)) : null;
     const names = new Map<string, string>();
-    if (chosen) for (const d of await listDocuments(deps.sql, tenant.id, 'customer', { connectionId: chosen.id })) names.set(d.record.externalId, d.record.name);
+    const customers = new Map<string, Customer>();
+    if (chosen) {
+      for (const d of await listDocuments(deps.sql, tenant.id, 'customer', { connectionId: chosen.id })) {
+        names.set(d.record.externalId, d.record.name);
+        customers.set(d.record.externalId, d.record);
+      }
+    }
+    // Letters the executor would hold (company profile incomplete, no debtor address): said on the action, not found out on sending.
+    const company = companyFromProfile(await getCompanyProfile(deps.sql, tenant.id), tenant.name);
+    const heldFor = (a: PlannedAction): Gap[] => letterGaps(a, company, customers.get(a.customerExternalId) ?? { address: null });
     // By the day each message goes out (a Saturday's plan leaves on Monday, inside the send window), as the customer
     // receives it; what waits stays on the day it was decided.
     const byDay = new Map<string, { date: string; actions: PlannedAction[]; held: PreviewDay['held'] }>();
@@ -125,7 +139,14 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                         </span>
                       </td>
                       <td data-label={t.channel}>
-                        <Badge tone={channelTone(a.channel)}>{channelLabel(a.channel, t)}</Badge>
+                        <span>
+                          <Badge tone={channelTone(a.channel)}>{channelLabel(a.channel, t)}</Badge>
+                          {heldFor(a).length ? (
+                            <div class="hint" data-held="profile">
+                              {COMPANY_TEXT[lang].letterHeld} {gapWords(heldFor(a), lang)}. <a href={PROFILE_PATH}>{COMPANY_TEXT[lang].completeProfile}</a>
+                            </div>
+                          ) : null}
+                        </span>
                       </td>
                       <td class="num" data-label={t.amount}>
                         {formatMoney(a.netDue, a.currency, lang)}

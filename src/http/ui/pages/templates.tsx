@@ -10,6 +10,12 @@ import { listDocuments } from '../../../store/documents.js';
 import { nowOf, tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
 import { pickConnection } from './pick.js';
+import { invoiceChoices, previewOnInvoice, type InvoiceChoice, type InvoicePreview } from '../../../collections/invoice-preview.js';
+import { companyFromProfile, gapWords, withEmailFooter } from '../../../actions/letterhead.js';
+import { getCompanyProfile } from '../../../store/company-profiles.js';
+import { formatMoney as formatAmountFor } from '../../../actions/format.js';
+import { COMPANY_TEXT } from '../company-text.js';
+import { PROFILE_PATH } from './company.js';
 
 /** Vars for a preview: the first action the policy would plan for this connection, with the tenant as the sender. */
 async function sampleVars(c: UiContext, deps: UiDeps, templateId: string, language: Language): Promise<MessageVars | null> {
@@ -33,7 +39,7 @@ async function sampleVars(c: UiContext, deps: UiDeps, templateId: string, langua
     action,
     current: new Map(invoices.map((d) => [d.record.externalId, d.record])),
     customer,
-    company: { name: tenant.name },
+    company: companyFromProfile(await getCompanyProfile(deps.sql, tenant.id), tenant.name),
     language,
     family: familyOf(action.templateId),
     today: preview.today,
@@ -58,10 +64,88 @@ async function check(parts: Parts, vars: MessageVars | null): Promise<{ rendered
   }
 }
 
-function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Parts; edited: boolean; rendered: RenderedMessage | null; problem: string | null; notice: string | null }) {
+interface OnInvoice {
+  choices: InvoiceChoice[];
+  chosen: string | null;
+  preview: InvoicePreview | null;
+}
+
+const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? ''));
+
+/** The penalties of the chosen invoice as the letter states them: interest per period with its rate, the fixed sum, the total claimed. */
+function PenaltiesCard(props: { preview: InvoicePreview; lang: Language; query: string }) {
+  const { preview, lang } = props;
+  const p = COMPANY_TEXT[lang];
+  const v = preview.vars;
+  const inv = v.invoices[0]!;
+  return (
+    <div class="card" data-penalties={v.penalties ? 'yes' : 'no'}>
+      <h2>
+        {p.penaltiesTitle} {v.today}
+      </h2>
+      <p>
+        <strong>{preview.choice.customerName}</strong> · {inv.number}
+      </p>
+      {preview.gaps.length ? (
+        <div class="flash warn" data-held="profile">
+          {p.letterHeld} {gapWords(preview.gaps, lang)}. <a href={PROFILE_PATH}>{p.completeProfile}</a>
+        </div>
+      ) : null}
+      {preview.rateMissing ? <div class="flash warn">{fill(p.rateMissing, { period: preview.rateMissing })}</div> : null}
+      {/* Two columns, which fit a phone as they are: no stacking. */}
+      <table>
+        <tbody>
+          <tr>
+            <td>{p.principal}</td>
+            <td class="num">{v.total_due}</td>
+          </tr>
+          {v.penalties ? (
+            <>
+              <tr data-row="interest">
+                <td>
+                  {p.interest} ({v.penalties.rate})
+                  {inv.periods.map((x) => (
+                    <div class="hint">{fill(p.periodText, { ...x })}</div>
+                  ))}
+                </td>
+                <td class="num">{v.penalties.interest}</td>
+              </tr>
+              <tr data-row="fixed-sum">
+                <td>{p.fixedSum}</td>
+                <td class="num">{v.penalties.compensation}</td>
+              </tr>
+              <tr data-row="total">
+                <td>
+                  <strong>{p.totalClaimed}</strong>
+                </td>
+                <td class="num">
+                  <strong>{v.penalties.total_claimed}</strong>
+                </td>
+              </tr>
+            </>
+          ) : null}
+        </tbody>
+      </table>
+      {v.penalties ? <p class="hint">{v.penalties.basis}</p> : preview.rateMissing ? null : <p class="muted">{p.noPenalties}</p>}
+      <p>
+        <a class="button secondary" href={`/templates/letter.pdf?${props.query}`} target="_blank" rel="noopener" data-letter="pdf">
+          {p.letterPdf}
+        </a>
+      </p>
+    </div>
+  );
+}
+
+function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Parts; edited: boolean; rendered: RenderedMessage | null; problem: string | null; notice: string | null; onInvoice: OnInvoice }) {
   const t = c.get('t');
+  const lang = c.get('lang');
+  const p = COMPANY_TEXT[lang];
   const csrf = c.get('session').csrfToken;
   const { id, parts, rendered } = view;
+  const { choices, chosen, preview } = view.onInvoice;
+  const query = `id=${encodeURIComponent(id)}${chosen ? `&invoice=${encodeURIComponent(chosen)}` : ''}`;
+  const choiceLabel = (x: InvoiceChoice) =>
+    `${x.customerName} — ${x.number} (${formatAmountFor(x.amountDue, x.currency, lang)}, ${x.daysLate > 0 ? `${x.daysLate} ${p.daysLateShort}` : p.notDueYet})`;
   return visibleTenants(c, deps).then((tenants) =>
     render(
       c,
@@ -80,11 +164,31 @@ function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Par
             </noscript>
             <span class="muted">{view.edited ? t.customised : t.shipped}</span>
           </form>
+          {choices.length ? (
+            <form method="get" action="/templates" class="actions" style="margin-top:10px" id="invoice-picker">
+              <input type="hidden" name="id" value={id} />
+              <label for="tp-invoice" style="margin:0">
+                {p.pickInvoice}
+              </label>
+              <select id="tp-invoice" name="invoice" data-autosubmit="1" style="max-width:100%">
+                <option value="">{p.noInvoice}</option>
+                {choices.map((x) => (
+                  <option value={x.number} selected={x.number === chosen}>
+                    {choiceLabel(x)}
+                  </option>
+                ))}
+              </select>
+              <noscript>
+                <button class="small secondary">{p.show}</button>
+              </noscript>
+            </form>
+          ) : null}
         </div>
+        {preview ? <PenaltiesCard preview={preview} lang={lang} query={query} /> : null}
         {view.problem ? <Flash tone="bad">{view.problem}</Flash> : null}
         {view.notice ? <Flash tone="ok">{view.notice}</Flash> : null}
         <div class="two">
-          <form class="card" method="post" action={`/templates?id=${encodeURIComponent(id)}`}>
+          <form class="card" method="post" action={`/templates?${query}`}>
             <h2>{t.template}</h2>
             <Csrf token={csrf} />
             <label for="subject">{t.subject}</label>
@@ -118,7 +222,7 @@ function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Par
                   <strong>{rendered.subject}</strong>
                 </p>
                 {/* The rendered e-mail in a sandboxed frame: no script, no same-origin access. */}
-                <iframe title={t.preview} sandbox="" srcdoc={rendered.html} style="width:100%;height:420px;border:1px solid var(--line);border-radius:8px;background:#fff"></iframe>
+                <iframe title={t.preview} sandbox="" srcdoc={rendered.html} style="width:100%;height:520px;border:1px solid var(--line);border-radius:8px;background:#fff"></iframe>
               </>
             ) : (
               <p class="muted">{t.noActions}</p>
@@ -135,14 +239,49 @@ const templateIdOf = (c: UiContext) => {
   return (TEMPLATE_IDS as readonly string[]).includes(requested ?? '') ? requested! : TEMPLATE_IDS[c.get('lang') === 'fr' ? 0 : 6]!;
 };
 
+/** The open invoices to pick from and, when one is picked, the template on it with its penalties. */
+async function onInvoice(c: UiContext, deps: UiDeps, id: string, language: Language, parts?: Parts): Promise<OnInvoice> {
+  const { chosen: connection } = await pickConnection(c, deps);
+  if (!connection) return { choices: [], chosen: null, preview: null };
+  const tenant = tenantOf(c);
+  const choices = await invoiceChoices(deps.sql, tenant, connection.id, nowOf(deps));
+  const number = c.req.query('invoice') || null;
+  const chosen = number && choices.some((x) => x.number === number) ? number : null;
+  const preview = chosen ? await previewOnInvoice(deps.sql, tenant, connection.id, chosen, id, language, nowOf(deps), parts ? { parts } : {}) : null;
+  return { choices, chosen, preview };
+}
+
+/** The email of a preview on an invoice replaces the planned-action sample: real penalties, and the footer it leaves with. */
+async function checked(c: UiContext, deps: UiDeps, id: string, language: Language, parts: Parts) {
+  const sample = await check(parts, await sampleVars(c, deps, id, language).catch(() => null));
+  if (sample.problem) return { ...sample, onInvoice: { choices: (await onInvoice(c, deps, id, language).catch(() => null))?.choices ?? [], chosen: null, preview: null } };
+  const inv = await onInvoice(c, deps, id, language, parts);
+  if (inv.preview) return { rendered: inv.preview.email, problem: null, onInvoice: inv };
+  const tenant = tenantOf(c);
+  const company = companyFromProfile(await getCompanyProfile(deps.sql, tenant.id), tenant.name);
+  return { rendered: sample.rendered ? withEmailFooter(sample.rendered, company, language) : null, problem: null, onInvoice: inv };
+}
+
 export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/templates', async (c) => {
     const id = templateIdOf(c);
     const language: Language = id.startsWith('fr.') ? 'fr' : 'en';
     const stored = await getTenantTemplate(deps.sql, tenantOf(c).id, id, language);
     const parts = stored ?? shippedTemplate(id, language);
-    const { rendered, problem } = await check(parts, await sampleVars(c, deps, id, language).catch(() => null));
-    return templatePage(c, deps, { id, parts, edited: !!stored, rendered, problem, notice: null });
+    const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
+    return templatePage(c, deps, { id, parts, edited: !!stored, rendered, problem, notice: null, onInvoice: inv });
+  });
+
+  // The letter of the chosen invoice as the executor would print it (same renderer, same profile), for this tenant's invoices only.
+  app.get('/templates/letter.pdf', async (c) => {
+    const id = templateIdOf(c);
+    const language: Language = id.startsWith('fr.') ? 'fr' : 'en';
+    const { chosen } = await pickConnection(c, deps);
+    const number = c.req.query('invoice');
+    if (!chosen || !number) return c.notFound();
+    const preview = await previewOnInvoice(deps.sql, tenantOf(c), chosen.id, number, id, language, nowOf(deps));
+    if (!preview) return c.notFound();
+    return c.body(new Uint8Array(preview.letter.pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': 'inline; filename="apercu.pdf"', 'cache-control': 'private, no-store' });
   });
 
   app.post('/templates', async (c) => {
@@ -155,14 +294,14 @@ export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (field('op') === 'reset') {
       await deleteTenantTemplate(deps.sql, tenant.id, id, language);
       const parts = shippedTemplate(id, language);
-      const { rendered, problem } = await check(parts, await sampleVars(c, deps, id, language).catch(() => null));
-      return templatePage(c, deps, { id, parts, edited: false, rendered, problem, notice: t.templateReset });
+      const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
+      return templatePage(c, deps, { id, parts, edited: false, rendered, problem, notice: t.templateReset, onInvoice: inv });
     }
     const parts = { subject: field('subject'), text: field('text'), html: field('html') };
-    const { rendered, problem } = await check(parts, await sampleVars(c, deps, id, language).catch(() => null));
+    const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
     const edited = !!(await getTenantTemplate(deps.sql, tenant.id, id, language));
-    if (problem || field('op') !== 'save') return templatePage(c, deps, { id, parts, edited, rendered, problem, notice: null });
+    if (problem || field('op') !== 'save') return templatePage(c, deps, { id, parts, edited, rendered, problem, notice: null, onInvoice: inv });
     await saveTenantTemplate(deps.sql, tenant.id, id, language, parts, c.get('session').email);
-    return templatePage(c, deps, { id, parts, edited: true, rendered, problem: null, notice: t.templateSaved });
+    return templatePage(c, deps, { id, parts, edited: true, rendered, problem: null, notice: t.templateSaved, onInvoice: inv });
   });
 }
