@@ -11,6 +11,7 @@ import { recordActivity } from '../store/activity.js';
 import type { Sql } from '../store/db.js';
 import { listDocuments } from '../store/documents.js';
 import { getTenant } from '../store/tenants.js';
+import { getCompanyProfile } from '../store/company-profiles.js';
 import { DICTS, fill, formatDate, formatMoney, type Dict, type Lang } from '../http/ui/i18n.js';
 import { Document } from '../http/ui/layout.js';
 import { DISPUTE_REASONS, recordAnswer, type AnswerDetail, type Attachment, type DisputeReason } from './answers.js';
@@ -45,6 +46,8 @@ interface Loaded {
   open: Invoice[];
   credits: { number: string; remaining: string; currency: string }[];
   companyName: string;
+  /** What the company's profile (settings › company) says, when it was filled in: contact and bank details. */
+  company: { address: string | null; contact: string | null; email: string | null; phone: string | null; iban: string | null; bic: string | null } | null;
   today: string;
 }
 
@@ -89,7 +92,18 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
       .map((d) => d.record)
       .filter((n) => n.customerExternalId === customer.externalId && n.status === 'open' && new Dec(n.remaining).gt(0))
       .map((n) => ({ number: n.number ?? '—', remaining: n.remaining, currency: n.currency }));
-    return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: tenant.name, today: dateInZone(now(), tenant.timeZone) };
+    const profile = (await getCompanyProfile(deps.sql, scope.tenantId))?.data ?? null;
+    const company = profile
+      ? {
+          address: [profile.addressLine1, profile.addressLine2, `${profile.postalCode} ${profile.city}`].filter(Boolean).join(', '),
+          contact: profile.contactName,
+          email: profile.contactEmail,
+          phone: profile.contactPhone,
+          iban: profile.iban,
+          bic: profile.bic,
+        }
+      : null;
+    return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today: dateInZone(now(), tenant.timeZone) };
   };
 
   app.get('/p/:token', async (c) => {
@@ -245,7 +259,16 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
     <Document lang={lang} title={fill(t.portal_title, { company: l.companyName })}>
       <main class="portal">
         <header class="card">
-          <p class="hint">{l.companyName}</p>
+          <p class="hint" data-company>
+            <strong>{l.companyName}</strong>
+            {l.company?.address ? <> · {l.company.address}</> : null}
+            {l.company?.email || l.company?.phone ? (
+              <>
+                <br />
+                {fill(t.portal_contact, { who: [l.company.contact, l.company.email, l.company.phone].filter(Boolean).join(' · ') })}
+              </>
+            ) : null}
+          </p>
           <h1>{fill(t.portal_hello, { customer: l.customer.name })}</h1>
           <p>{l.open.length ? fill(t.portal_intro, { total: totals.join(' + ') }) : t.portal_nothingDue}</p>
           {done ? (
@@ -303,6 +326,22 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 </tbody>
               </table>
             </div>
+            {l.company?.iban ? (
+              <div class="pay" data-pay="transfer">
+                <h3>{t.portal_payTransfer}</h3>
+                <p>
+                  {t.portal_iban} <code>{l.company.iban.replace(/(.{4})/g, '$1 ').trim()}</code>
+                  {l.company.bic ? (
+                    <>
+                      {' '}
+                      · {t.portal_bic} <code>{l.company.bic}</code>
+                    </>
+                  ) : null}
+                  <br />
+                  {fill(t.portal_reference_hint, { numbers: l.open.map((i) => i.number ?? '—').join(', ') })}
+                </p>
+              </div>
+            ) : null}
             <p>
               <a href={`/p/${token}/statement.pdf`} download>
                 {t.portal_download}

@@ -264,3 +264,17 @@ describe('the link in a reminder', () => {
     }
   });
 });
+
+describe('the company on the portal', () => {
+  it('names the company as its profile does, with its contact, and bank details with the invoice numbers as reference', async () => {
+    const { saveCompanyProfile } = await import('../../src/store/company-profiles.js');
+    const { CompanyProfileData } = await import('../../src/model/company-profile.js');
+    const { t, token } = await company();
+    await saveCompanyProfile(sql, t.tenant.id, CompanyProfileData.parse({ legalName: 'Atelier Dupont SAS', addressLine1: '12 rue des Lilas', postalCode: '69003', city: 'Lyon', contactName: 'Marie Durand', contactEmail: 'compta@atelier-dupont.fr', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' }), 'marie');
+    const html = await (await get(`/p/${token}`)).text();
+    expect(html).toContain('<strong>Atelier Dupont SAS</strong> · 12 rue des Lilas, 69003 Lyon');
+    expect(html).toContain('Contact : Marie Durand · compta@atelier-dupont.fr');
+    expect(html).toContain('<code>FR76 3000 6000 0112 3456 7890 189</code>');
+    expect(html).toContain('Indiquez le numéro de facture en référence du virement : F-1, F-2.');
+  });
+});
