@@ -77,6 +77,8 @@ td.why{min-width:220px}
 .portal details.answer{border-top:1px solid var(--line);padding:10px 0}
 .portal details.answer summary{font-weight:600;cursor:pointer;padding:4px 0}
 .portal details.answer form{margin-top:10px}
+.chips{list-style:none;display:flex;flex-wrap:wrap;gap:6px;padding:0;margin:6px 0 10px}
+.mail-text{white-space:pre-wrap;font-size:13px;background:#f7f8fa;border:1px solid var(--line);border-radius:8px;padding:10px}
 .token{font-family:ui-monospace,monospace;background:#fff;padding:6px 8px;border-radius:6px;border:1px solid var(--line);display:block;margin-top:6px;word-break:break-all;color:var(--ink)}
 .default-submit{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
 .timeline{list-style:none;margin:0 0 18px;padding:0}
@@ -144,6 +146,8 @@ document.addEventListener('submit',function(e){var b=e.submitter;if(b&&b.dataset
 function relanceTemplates(t,pick){var s=document.getElementById(t.getAttribute('data-channel-for'));if(!s)return;var ch=t.value,first=null;Array.prototype.forEach.call(s.querySelectorAll('optgroup'),function(g){var on=g.getAttribute('data-channel')===ch;g.hidden=!on;if(on&&!first)first=g.querySelector('option');});var cur=s.options[s.selectedIndex];var fits=cur&&cur.parentNode&&cur.parentNode.getAttribute&&cur.parentNode.getAttribute('data-channel')===ch;if(pick&&!fits)s.value=first?first.value:'';}
 document.addEventListener('change',function(e){var t=e.target;if(t&&t.matches&&t.matches('select[data-channel-for]'))relanceTemplates(t,true);});
 Array.prototype.forEach.call(document.querySelectorAll('select[data-channel-for]'),function(t){relanceTemplates(t,false);});
+var relanceField=null;document.addEventListener('focusin',function(e){var t=e.target;if(t&&(t.tagName==='TEXTAREA'||(t.tagName==='INPUT'&&t.type==='text')||t.id==='subject'))relanceField=t;});
+document.addEventListener('click',function(e){var b=e.target&&e.target.closest&&e.target.closest('button[data-insert]');if(!b)return;var f=relanceField||document.getElementById('text');if(!f)return;var v=b.getAttribute('data-insert'),a=f.selectionStart==null?f.value.length:f.selectionStart,z=f.selectionEnd==null?a:f.selectionEnd;f.value=f.value.slice(0,a)+v+f.value.slice(z);f.focus();f.selectionStart=f.selectionEnd=a+v.length;});
 `;
 
 export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#2554d8"/><text x="16" y="22" font-family="system-ui,sans-serif" font-size="18" font-weight="700" fill="#fff" text-anchor="middle">R</text></svg>`;

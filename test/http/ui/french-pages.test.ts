@@ -65,9 +65,7 @@ describe('French pages', () => {
     await fr.signIn(t.tenant.id);
     const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];
-    // Being rewritten (#28.7 templates named by their step): checked once that lands.
-    const pending = new Set(['/templates']);
-    for (const path of pages.filter((p) => !pending.has(p))) {
+    for (const path of pages) {
       const res = await fr.request(path);
       expect(res.status, path).toBe(200);
       const text = readable(await res.text());

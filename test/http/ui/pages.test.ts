@@ -445,3 +445,19 @@ describe('mounting', () => {
     expect((await host.request('/dashboard')).status).toBe(302);
   });
 });
+
+describe('templates page', () => {
+  it('names templates by the step that uses them, never by id, and lists the variables to insert', async () => {
+    const t = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '100.00')]);
+    await sql`update tenants set locale = 'fr' where id = ${t.tenant.id}`;
+    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const html = await (await fr.request('/templates?id=fr.reminder-1')).text();
+    const picker = html.slice(html.indexOf('<select name="id"'), html.indexOf('</select>', html.indexOf('<select name="id"')));
+    expect(picker).toContain('>Relance 1</option>');
+    expect(picker).toContain('>Mise en demeure (LRAR)</option>');
+    expect(picker).not.toMatch(/>(fr|en)\.[a-z-]+</);
+    expect(html).toContain('data-insert="{{ portal.link }}"');
+    expect(html).toContain('Lien du portail client');
+  });
+});

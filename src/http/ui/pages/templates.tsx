@@ -3,12 +3,14 @@
 import type { Hono } from 'hono';
 import { buildVars, familyOf, renderMessage, shippedTemplate, TEMPLATE_IDS, validateTemplate, type MessageVars, type RenderedMessage } from '../../../actions/index.js';
 import { deleteTenantTemplate, getTenantTemplate, saveTenantTemplate } from '../../../store/templates.js';
-import { previewConnection } from '../../../collections/run.js';
+import { policyFor, previewConnection } from '../../../collections/run.js';
 import type { Language } from '../../../actions/format.js';
 import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
 import { nowOf, tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
+import type { Dict } from '../i18n.js';
+import { templateLabelKey } from '../i18n-policy.js';
 import { pickConnection } from './pick.js';
 import { invoiceChoices, previewOnInvoice, type InvoiceChoice, type InvoicePreview } from '../../../collections/invoice-preview.js';
 import { companyFromProfile, gapWords, withEmailFooter } from '../../../actions/letterhead.js';
@@ -136,8 +138,22 @@ function PenaltiesCard(props: { preview: InvoicePreview; lang: Language; query: 
   );
 }
 
-function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Parts; edited: boolean; rendered: RenderedMessage | null; problem: string | null; notice: string | null; onInvoice: OnInvoice }) {
+/** What a person may insert in a template, with what it stands for. */
+const VARIABLES = ['customer.name', 'reference', 'net_due', 'total_due', 'deadline', 'deadline_days', 'invoice_count', 'company.name', 'company.identity', 'portal.link', 'payment.link', 'payment.instructions', 'penalties.total_claimed'] as const;
+
+/**
+ * A template by the step that uses it in the company's policy ("Relance 1"), else by what it is for ("Relance 1
+ * (France)"); never its id.
+ */
+export function templateName(id: string, stepNames: ReadonlyMap<string, string>, t: Dict): string {
+  return stepNames.get(id) ?? (t as unknown as Record<string, string>)[templateLabelKey(id)] ?? id;
+}
+
+async function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Parts; edited: boolean; rendered: RenderedMessage | null; problem: string | null; notice: string | null; onInvoice: OnInvoice }) {
   const t = c.get('t');
+  const policy = await policyFor(deps.sql, tenantOf(c));
+  const stepNames = new Map<string, string>();
+  for (const st of policy.steps) if (!stepNames.has(st.templateId)) stepNames.set(st.templateId, st.name || st.id);
   const lang = c.get('lang');
   const p = COMPANY_TEXT[lang];
   const csrf = c.get('session').csrfToken;
@@ -155,7 +171,7 @@ function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Par
             <select name="id" data-autosubmit="1" aria-label={t.template} style="max-width:360px">
               {TEMPLATE_IDS.map((x) => (
                 <option value={x} selected={x === id}>
-                  {x}
+                  {templateName(x, stepNames, t)}
                 </option>
               ))}
             </select>
@@ -197,6 +213,19 @@ function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Par
             <textarea id="text" name="text" rows={14}>
               {parts.text}
             </textarea>
+            <details class="variables" open>
+              <summary>{t.templateVariables}</summary>
+              <p class="hint">{t.templateVariablesHint}</p>
+              <ul class="chips">
+                {VARIABLES.map((v) => (
+                  <li>
+                    <button type="button" class="small secondary" data-insert={`{{ ${v} }}`} title={t[`var_${v.replace('.', '_')}` as keyof Dict]}>
+                      {t[`var_${v.replace('.', '_')}` as keyof Dict]}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </details>
             <label for="html">{t.htmlBody}</label>
             <textarea id="html" name="html" rows={10}>
               {parts.html}
@@ -222,7 +251,11 @@ function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Par
                   <strong>{rendered.subject}</strong>
                 </p>
                 {/* The rendered e-mail in a sandboxed frame: no script, no same-origin access. */}
-                <iframe title={t.preview} sandbox="" srcdoc={rendered.html} style="width:100%;height:520px;border:1px solid var(--line);border-radius:8px;background:#fff"></iframe>
+                <iframe title={t.preview} sandbox="" srcdoc={rendered.html} style="width:100%;height:900px;border:1px solid var(--line);border-radius:8px;background:#fff"></iframe>
+                <details>
+                  <summary>{t.textVersion}</summary>
+                  <pre class="mail-text">{rendered.text}</pre>
+                </details>
               </>
             ) : (
               <p class="muted">{t.noActions}</p>
