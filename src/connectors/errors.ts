@@ -52,3 +52,14 @@ export class ProviderUnavailable extends Error {
 export class WebhookPayloadError extends Error {
   override name = 'WebhookPayloadError';
 }
+
+/**
+ * A re-read by id came back with records nobody asked for: the provider ignored the filter. Nothing is marked deleted
+ * from such an answer (a missing id may only be past its first page); the connector's re-read needs fixing.
+ */
+export class UnfilteredAnswer extends Error {
+  override name = 'UnfilteredAnswer';
+  constructor(readonly source: string, readonly unexpected: string[]) {
+    super(`${source} answered records that were not asked for (${unexpected.slice(0, 3).join(', ')}${unexpected.length > 3 ? '…' : ''}): it ignored the id filter, so no deletion was inferred. Report this to the Relance team.`);
+  }
+}

@@ -1,6 +1,7 @@
 // The sync engine: stream pages → mapping → validation → one transaction per page (upsert, deletions, quarantine, cursor).
 import { STREAMS, STREAM_ENTITY, type Connector, type OAuthClientConfig, type ProviderHttp, type ReadContext, type StreamName, type StreamPage } from '../connectors/types.js';
-import { AuthExpired, QuotaExhausted } from '../connectors/errors.js';
+import { AuthExpired, QuotaExhausted, UnfilteredAnswer } from '../connectors/errors.js';
+import { absentFrom } from '../connectors/reread.js';
 import { createProviderHttp, type RequestRecord } from '../connectors/http.js';
 import type { RateGate } from '../connectors/rate-gate.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
@@ -354,6 +355,10 @@ export async function syncRecords(deps: SyncDeps, tenantId: string, connectionId
     const report = emptyReport(stream);
     const mapper = await deps.mappers(tenantId, session.connection.provider, spec.entity);
     const { records, deleted } = await spec.fetchByIds({ http: session.http, externalTenantId: session.connection.externalTenantId!, now: deps.now ?? (() => new Date()) }, ids);
+    // Whatever the connector does, a deletion is applied only from an answer about exactly the ids asked for.
+    absentFrom(`${session.connector.displayName} ${stream} re-read`, ids, records, (r) => spec.idOf(r));
+    const asked = new Set(ids);
+    if (deleted.some((id) => !asked.has(id))) throw new UnfilteredAnswer(`${session.connector.displayName} ${stream} re-read`, deleted.filter((id) => !asked.has(id)));
     await storePage(deps, session, stream, await mapPage(session, stream, { records, deleted, cursor: null }, mapper, 0), null, report);
     reports.push(report);
   }
