@@ -16,6 +16,12 @@ export class QuotaExhausted extends Error {
   }
 }
 
+/** When a connection paused by QuotaExhausted resumes, read back from its message (the status detail it left), or null. */
+export function quotaResumesAt(detail: string | null | undefined): Date | null {
+  const m = /quota for today is used up; syncing resumes automatically at (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(detail ?? '');
+  return m ? new Date(m[1]!) : null;
+}
+
 /** Tokens were revoked or the refresh token expired: the user must reconnect. */
 export class AuthExpired extends Error {
   override name = 'AuthExpired';
