@@ -1,4 +1,5 @@
 // A Xero organisation on a 1,000-a-day plan: the connector paces on Xero's remaining-count headers, not on the declared 5,000.
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { xero } from '../../connectors/xero/index.js';
 import { createXeroSimulator } from '../../connectors/xero/simulator/index.js';
@@ -6,6 +7,8 @@ import { QuotaExhausted, quotaResumesAt } from '../../src/connectors/errors.js';
 import { createUi } from '../../src/http/ui/index.js';
 import { getConnection } from '../../src/store/index.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
+import type { Service } from '../../src/service.js';
+import { createProcessors } from '../../workers/processors.js';
 import { useDatabase } from '../support/db.js';
 import { Browser, uiDeps } from '../http/ui/helpers.js';
 import { connectTo, fastGate, syncDeps, useSimulator, virtualClock } from '../support/providers.js';
@@ -44,6 +47,9 @@ describe('Xero daily quota read from the provider', () => {
     const waiting = await syncConnection(deps, c.tenant.id, c.connection.id);
     expect(waiting.status).toBe('paused');
     expect(waiting.requests).toBe(0);
+    // The worker's sync job ends without throwing: BullMQ has nothing to retry.
+    const service = { runtime: { sql }, sync: deps, log: pino({ level: 'silent' }), queue: { enqueue: async () => undefined } } as unknown as Service;
+    await expect(createProcessors(service, { executeActions: async () => undefined }).sync!({ tenantId: c.tenant.id, connectionId: c.connection.id, full: false }, { jobId: 'sync-paused', attempt: 1 })).resolves.toBeUndefined();
     expect(accountingCalls()).toBe(900);
 
     // The connections page says it in the reader's language, with the time in the company's zone.
