@@ -80,6 +80,7 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
   const now = options.now ?? Date.now;
   const maxDailyWait = options.maxDailyWaitMs ?? 120_000;
   const windows = new Map<string, Windows>();
+  // Per process: each one learns from the answers it gets; the pause it sets when the count runs low is shared.
   const reported = new Map<string, Reported>();
 
   /** Calls the headroom keeps back, out of the limit as far as the provider's own counts reveal it. */
@@ -90,8 +91,8 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
 
   /**
    * When the daily window frees up. The provider says so only in the Retry-After of its 429; until then our own window
-   * of this key's calls gives the time (it started no later than the provider's), or a whole day for a key we have not
-   * counted (a daily window is never longer).
+   * of this key's calls gives the time (it began with our first call, so it ends no earlier than the provider's window
+   * that call fell in), or a whole day for a key we have not counted (a daily window is never longer).
    */
   const dayReset = async (w: Windows, key: string): Promise<number> => {
     const res = w.day ? await w.day.get(key) : null;
