@@ -217,7 +217,10 @@ async function receipts(http: ProviderHttp, transactions: Row[]): Promise<{ rece
     }),
   );
   const invoiceIds = [...new Set(links.flat())];
-  const invoices = new Map((await readIds(http, '/customer_invoices', invoiceIds)).map((r) => [idOf(r), r]));
+  const matchedRows = await readIds(http, '/customer_invoices', invoiceIds);
+  // A transaction whose invoices are missing from this answer is called "not a receipt" (deleted) below: only from a filtered answer.
+  absentFrom('Pennylane /customer_invoices', invoiceIds, matchedRows, idOf);
+  const invoices = new Map(matchedRows.map((r) => [idOf(r), r]));
   const out: Row[] = [];
   const not: string[] = transactions.filter((t) => !incoming.includes(t)).map(idOf);
   incoming.forEach((t, k) => {
