@@ -1,5 +1,6 @@
 // Job processors: what each queued job does. The PostgreSQL inbox/outbox stay the source of truth; a job only says "look now".
 import { runEvaluation } from '../src/collections/run.js';
+import { QuotaExhausted } from '../src/connectors/errors.js';
 import type { StreamName } from '../src/connectors/types.js';
 import type { Handlers } from '../src/queue/driver.js';
 import type { Service } from '../src/service.js';
@@ -71,6 +72,12 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
           await markInboxProcessed(sql, tenantId, ids);
         } catch (err) {
           await markInboxProcessed(sql, tenantId, ids, err instanceof Error ? err.message : String(err));
+          // A spent quota paused the connection: a retry could only be refused, and the incremental sync after the
+          // reset reads what these events announced (it reads everything changed since its cursor).
+          if (err instanceof QuotaExhausted) {
+            log.warn({ tenantId, connectionId, events: ids.length }, 'webhook re-reads stopped by the provider quota; the next sync catches up');
+            continue;
+          }
           throw err;
         }
         await evaluateSoon(service, tenantId, connectionId);

@@ -1,6 +1,7 @@
 // Pennylane streams: a cursor-paged backfill, then /changelogs with the cursor saved per page and changed ids re-read 100 at a time.
 import { compareAmounts, subtractAmounts } from '../../src/model/money.js';
 import type { EntityKind } from '../../src/model/index.js';
+import { absentFrom } from '../../src/connectors/reread.js';
 import type { ProviderHttp, ReadContext, StreamName, StreamPage, StreamSpec } from '../../src/connectors/types.js';
 import { CHANGELOG_PAGE_SIZE, IDS_PER_REQUEST, PAGE_SIZE, isExpiredChangelog } from './client.js';
 
@@ -50,7 +51,11 @@ const filterParam = (conditions: Row[]): Record<string, string> => (conditions.l
 const cursorParam = (next: string | null): Record<string, string> => (next ? { cursor: next } : {});
 const idOf = (r: unknown) => String((r as Row | null)?.['id'] ?? '');
 
-/** `GET path?filter=[id in …]` in batches of 100: the changed ids, re-read. Filters are sent again on every page (they are not in the cursor). */
+/**
+ * `GET path?filter=[id in …]` in batches of 100: the changed ids, re-read. `filter` with `id` `in` is declared on
+ * /customers, /customer_invoices and /transactions by Pennylane's v2 description (reference A4); a deletion is inferred
+ * only from an answer holding no other id (absentFrom). Filters are sent again on every page (they are not in the cursor).
+ */
 async function readIds(http: ProviderHttp, path: string, ids: string[], extra: Row[] = []): Promise<Row[]> {
   const out: Row[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
@@ -151,19 +156,18 @@ function documentStream(name: Exclude<StreamName, 'payments'>): StreamSpec {
   const table = TABLES[name];
   const resolve: Resolve = async (ctx, ids) => {
     const rows = await readIds(ctx.http, table.path, ids);
-    const found = new Set(rows.map(idOf));
+    const gone = absentFrom(`Pennylane ${table.path}`, ids, rows, idOf);
     const mine = rows.filter(table.keep);
     // An archived document is no longer a receivable: a copy stored before is marked deleted (void).
     const archived = mine.filter((r) => r['archived_at'] != null).map(idOf);
-    return { records: mine.filter((r) => r['archived_at'] == null), deleted: [...ids.filter((id) => !found.has(id)), ...archived] };
+    return { records: mine.filter((r) => r['archived_at'] == null), deleted: [...gone, ...archived] };
   };
   return {
     entity: table.entity,
     read: (ctx) => reader(ctx, table.path, table.changelog, table.filter, resolve, async (rows) => rows),
     async fetchByIds(ctx, ids) {
       const rows = await readIds(ctx.http, table.path, ids);
-      const found = new Set(rows.map(idOf));
-      return { records: rows.filter(table.keep), deleted: ids.filter((id) => !found.has(id)) };
+      return { records: rows.filter(table.keep), deleted: absentFrom(`Pennylane ${table.path}`, ids, rows, idOf) };
     },
     idOf,
   };
@@ -213,7 +217,10 @@ async function receipts(http: ProviderHttp, transactions: Row[]): Promise<{ rece
     }),
   );
   const invoiceIds = [...new Set(links.flat())];
-  const invoices = new Map((await readIds(http, '/customer_invoices', invoiceIds)).map((r) => [idOf(r), r]));
+  const matchedRows = await readIds(http, '/customer_invoices', invoiceIds);
+  // A transaction whose invoices are missing from this answer is called "not a receipt" (deleted) below: only from a filtered answer.
+  absentFrom('Pennylane /customer_invoices', invoiceIds, matchedRows, idOf);
+  const invoices = new Map(matchedRows.map((r) => [idOf(r), r]));
   const out: Row[] = [];
   const not: string[] = transactions.filter((t) => !incoming.includes(t)).map(idOf);
   incoming.forEach((t, k) => {
@@ -240,18 +247,18 @@ const payments: StreamSpec = {
   read(ctx) {
     const resolve: Resolve = async (c, ids) => {
       const rows = await readIds(c.http, '/transactions', ids);
-      const found = new Set(rows.map(idOf));
+      const gone = absentFrom('Pennylane /transactions', ids, rows, idOf);
       const r = await receipts(c.http, rows);
       // A transaction that no longer pays a customer invoice (unmatched, or never was) is not a payment: gone.
-      return { records: r.receipts, deleted: [...ids.filter((id) => !found.has(id)), ...r.notReceipts] };
+      return { records: r.receipts, deleted: [...gone, ...r.notReceipts] };
     };
     return reader(ctx, '/transactions', '/changelogs/transactions', [], resolve, async (rows) => (await receipts(ctx.http, rows)).receipts);
   },
   async fetchByIds(ctx, ids) {
     const rows = await readIds(ctx.http, '/transactions', ids);
+    const gone = absentFrom('Pennylane /transactions', ids, rows, idOf);
     const r = await receipts(ctx.http, rows);
-    const kept = new Set(r.receipts.map(idOf));
-    return { records: r.receipts, deleted: ids.filter((id) => !kept.has(id)) };
+    return { records: r.receipts, deleted: [...gone, ...r.notReceipts] };
   },
   idOf,
 };

@@ -1,5 +1,6 @@
 // QuickBooks streams: full scans by query (ORDERBY Id, STARTPOSITION/MAXRESULTS) then Change Data Capture for changes and deletions.
 import type { EntityKind } from '../../src/model/index.js';
+import { absentFrom } from '../../src/connectors/reread.js';
 import type { ReadContext, StreamName, StreamPage, StreamSpec } from '../../src/connectors/types.js';
 import { MINOR_VERSION, PAGE_SIZE, assertNoFault, companyPath, query, quote } from './client.js';
 
@@ -126,8 +127,8 @@ function stream(name: StreamName): StreamSpec {
         const where = [`Id IN (${chunk.map(quote).join(',')})`, ...(table.where ? [table.where] : [])];
         records.push(...(await query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `MAXRESULTS ${PAGE_SIZE}`))));
       }
-      const found = new Set(records.map((r) => String(r.Id)));
-      return { records, deleted: ids.filter((id) => !found.has(id)) };
+      // `Id IN (…)` is part of the documented query language (a malformed query is a 400 fault, never ignored).
+      return { records, deleted: absentFrom('QuickBooks query', ids, records, (r) => String(r.Id)) };
     },
     idOf: (raw) => String((raw as QboRecord | null)?.Id ?? ''),
   };

@@ -10,8 +10,22 @@ export const PAGE_SIZE = 1000;
 /** The IDs filter stops working past ~52 GUIDs (URL length, Xero-OpenAPI#534). */
 export const IDS_PER_REQUEST = 50;
 
-/** Per organisation: 60/min, 5 concurrent, 5,000/day (Xero API limits FAQ); Retry-After is sent with 429s. */
-export const RATE_LIMITS: RateLimitSpec = { perMinute: 60, appPerMinute: 10_000, concurrent: 5, perDay: 5000, defaultBackoffMs: 60_000, headroom: 0.9 };
+/**
+ * Per organisation: 60/min, 5 concurrent, 5,000/day, and 10,000/min for the app (developer.xero.com OAuth 2.0 API
+ * limits); Retry-After is sent with 429s. The daily limit depends on the app's pricing tier since 2 March 2026 (1,000 a
+ * day on Starter, as reported by Accounting Today; Xero's own tier table was not read in full here), so these are
+ * defaults: every answer carries X-DayLimit-Remaining, X-MinLimit-Remaining and X-AppMinLimit-Remaining (same page),
+ * and the rate gate paces on them.
+ */
+export const RATE_LIMITS: RateLimitSpec = {
+  perMinute: 60,
+  appPerMinute: 10_000,
+  concurrent: 5,
+  perDay: 5000,
+  defaultBackoffMs: 60_000,
+  headroom: 0.9,
+  remainingHeaders: { perDay: 'x-daylimit-remaining', perMinute: 'x-minlimit-remaining', appPerMinute: 'x-appminlimit-remaining' },
+};
 
 export const apiBaseUrl = (client: OAuthClientConfig) => client.endpoints?.api ?? API_BASE;
 export const defaultHeaders = (tenantId: string): Record<string, string> => ({ Accept: 'application/json', 'xero-tenant-id': tenantId });

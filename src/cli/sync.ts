@@ -15,7 +15,7 @@ export function formatReport(report: SyncReport): string {
   const rows = report.streams.map((s) => [s.stream, s.records, s.inserted, s.updated, s.unchanged, s.deleted, s.quarantined, s.skipped].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const status = report.status === 'ok' ? 'Sync finished' : report.status === 'busy' ? 'Sync skipped' : 'Sync FAILED';
+  const status = { ok: 'Sync finished', busy: 'Sync skipped', paused: 'Sync paused (quota)', failed: 'Sync FAILED' }[report.status];
   return [
     `${status}: ${report.provider} connection ${report.connectionId} in ${(report.durationMs / 1000).toFixed(1)} s, ${report.requests} requests, ${report.throttled} throttled (429).`,
     line(head),

@@ -16,6 +16,12 @@ export class QuotaExhausted extends Error {
   }
 }
 
+/** When a connection paused by QuotaExhausted resumes, read back from its message (the status detail it left), or null. */
+export function quotaResumesAt(detail: string | null | undefined): Date | null {
+  const m = /quota for today is used up; syncing resumes automatically at (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(detail ?? '');
+  return m ? new Date(m[1]!) : null;
+}
+
 /** Tokens were revoked or the refresh token expired: the user must reconnect. */
 export class AuthExpired extends Error {
   override name = 'AuthExpired';
@@ -51,4 +57,15 @@ export class ProviderUnavailable extends Error {
 /** A webhook body that is not what the provider sends. */
 export class WebhookPayloadError extends Error {
   override name = 'WebhookPayloadError';
+}
+
+/**
+ * A re-read by id came back with records nobody asked for: the provider ignored the filter. Nothing is marked deleted
+ * from such an answer (a missing id may only be past its first page); the connector's re-read needs fixing.
+ */
+export class UnfilteredAnswer extends Error {
+  override name = 'UnfilteredAnswer';
+  constructor(readonly source: string, readonly unexpected: string[]) {
+    super(`${source} answered records that were not asked for (${unexpected.slice(0, 3).join(', ')}${unexpected.length > 3 ? '…' : ''}): it ignored the id filter, so no deletion was inferred. Report this to the Relance team.`);
+  }
 }

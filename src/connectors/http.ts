@@ -3,7 +3,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AuthExpired, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
 import type { RateGate } from './rate-gate.js';
 import { parseWithSourceText } from './source-text.js';
-import type { Connector, OAuthClientConfig, ProviderHttp, RequestOptions } from './types.js';
+import type { Connector, OAuthClientConfig, ProviderHttp, RateLimitSpec, RemainingCounts, RemainingWindow, RequestOptions } from './types.js';
 
 /**
  * Supplies a valid access token; `force` after a 401 refreshes even if the token looks fresh, unless `rejected` (the
@@ -130,6 +130,10 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       }
       const status = response?.status ?? null;
       options.onRequest?.({ provider: connector.provider, method, path, status, attempt, ms: Date.now() - started });
+      if (response) {
+        const counts = remainingCounts(connector.rateLimits, response);
+        if (counts) gate.observe(gateKey, connector.provider, connector.rateLimits, counts);
+      }
 
       if (response && status !== null && status >= 200 && status < 300) {
         return { data: response.data as T, headers: toHeaders(response), status };
@@ -174,6 +178,17 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     post: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts),
     put: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts),
   };
+}
+
+/** The calls left per window, from the headers the connector declares (none declared, or none sent: null). */
+export function remainingCounts(spec: RateLimitSpec, response: AxiosResponse): RemainingCounts | null {
+  if (!spec.remainingHeaders) return null;
+  const counts: RemainingCounts = {};
+  for (const [window, header] of Object.entries(spec.remainingHeaders) as [RemainingWindow, string][]) {
+    const value = Number(response.headers[header.toLowerCase()]);
+    if (response.headers[header.toLowerCase()] !== undefined && Number.isInteger(value) && value >= 0) counts[window] = value;
+  }
+  return Object.keys(counts).length ? counts : null;
 }
 
 function describe(err: unknown): string {

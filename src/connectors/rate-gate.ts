@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { QuotaExhausted } from './errors.js';
-import type { RateLimitSpec } from './types.js';
+import type { RateLimitSpec, RemainingCounts } from './types.js';
 
 /**
  * One gate is shared by everything that calls a provider for a company (sync, webhook re-reads, write-backs),
@@ -13,6 +13,11 @@ export interface RateGate {
   acquire(key: string, provider: string, spec: RateLimitSpec): Promise<() => void>;
   /** The provider asked us to stop: no request on this key starts before `ms` from now. */
   pause(key: string, ms: number): void;
+  /**
+   * What the provider said this key has left (its remaining-count headers, see RateLimitSpec.remainingHeaders): the
+   * gate stops at the same headroom its declared limits keep, and a window at zero pauses the key or the app.
+   */
+  observe(key: string, provider: string, spec: RateLimitSpec, counts: RemainingCounts): void;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,19 @@ export function effectiveLimit(limit: number, spec: RateLimitSpec): number {
   return Math.max(1, Math.floor(limit * (spec.headroom ?? 0.9)));
 }
 
+/** The app-wide key of a provider (its app quota and pauses, shared by every company). */
+const appKey = (provider: string) => `${provider}:app`;
+
+/**
+ * The daily count a provider last reported for a key, counted down by each call started since, and the largest count
+ * it ever reported plus one: the daily limit is at least that (the provider sends what is left, never the limit), so a
+ * company on a 1,000-a-day plan keeps a headroom of 100 where the declared 5,000 would keep 500.
+ */
+interface Reported {
+  day: number;
+  ceiling: number;
+}
+
 interface Windows {
   /** Minimum gap between two starts, from the per-second and per-minute quotas. */
   intervalMs: number;
@@ -62,6 +80,24 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
   const now = options.now ?? Date.now;
   const maxDailyWait = options.maxDailyWaitMs ?? 120_000;
   const windows = new Map<string, Windows>();
+  // Per process: each one learns from the answers it gets; the pause it sets when the count runs low is shared.
+  const reported = new Map<string, Reported>();
+
+  /** Calls the headroom keeps back, out of the limit as far as the provider's own counts reveal it. */
+  const reserveOf = (r: Reported, spec: RateLimitSpec) => {
+    const limit = Math.min(spec.perDay ?? r.ceiling, r.ceiling);
+    return Math.max(1, limit - effectiveLimit(limit, spec));
+  };
+
+  /**
+   * When the daily window frees up. The provider says so only in the Retry-After of its 429; until then our own window
+   * of this key's calls gives the time (it began with our first call, so it ends no earlier than the provider's window
+   * that call fell in), or a whole day for a key we have not counted (a daily window is never longer).
+   */
+  const dayReset = async (w: Windows, key: string): Promise<number> => {
+    const res = w.day ? await w.day.get(key) : null;
+    return now() + (res && res.msBeforeNext > 0 ? res.msBeforeNext : 86_400_000);
+  };
 
   const windowsOf = (key: string, spec: RateLimitSpec): Windows => {
     let w = windows.get(key);
@@ -100,7 +136,7 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
 
   /** The app-wide spacing shared by every company of a provider, when it declares one. */
   const takeApp = async (provider: string, spec: RateLimitSpec): Promise<number> =>
-    spec.appPerMinute ? backend.pace(`${provider}:app`, 60_000 / effectiveLimit(spec.appPerMinute, spec)) : 0;
+    spec.appPerMinute ? backend.pace(appKey(provider), 60_000 / effectiveLimit(spec.appPerMinute, spec)) : 0;
 
   return {
     async acquire(key, provider, spec) {
@@ -113,9 +149,20 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
       const release = () => void backend.release(key, held);
       try {
         for (;;) {
-          const paused = (await backend.pausedUntil(key)) - now();
+          const until = Math.max(await backend.pausedUntil(key), await backend.pausedUntil(appKey(provider)));
+          const paused = until - now();
+          // A pause of hours (a spent daily quota) is the connection's to show, not a worker's to sleep through.
+          if (paused > maxDailyWait) throw new QuotaExhausted(provider, new Date(until));
           if (paused > 0) {
             await sleep(paused);
+            continue;
+          }
+          const r = reported.get(key);
+          if (r && r.day <= reserveOf(r, spec)) {
+            // The provider's count says the headroom is reached, whatever our own windows counted (another process
+            // before a restart, a smaller plan than declared): stop until the window frees up, then ask again.
+            reported.delete(key);
+            await backend.pauseUntil(key, await dayReset(w, key));
             continue;
           }
           const appWait = await takeApp(provider, spec);
@@ -124,7 +171,11 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
             continue;
           }
           const wait = await takeAll(w, key);
-          if (wait === 0) return release;
+          if (wait === 0) {
+            const counted = reported.get(key);
+            if (counted) counted.day -= 1;
+            return release;
+          }
           if (wait < 0) throw new QuotaExhausted(provider, new Date(now() - wait));
           await sleep(wait);
         }
@@ -135,6 +186,15 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
     },
     pause(key, ms) {
       void backend.pauseUntil(key, now() + ms);
+    },
+    observe(key, provider, spec, counts) {
+      if (counts.perDay !== undefined) {
+        const ceiling = Math.max(reported.get(key)?.ceiling ?? 0, counts.perDay + 1);
+        reported.set(key, { day: counts.perDay, ceiling });
+      }
+      // Windows at zero: the provider's minute (fixed, so it frees within a minute) or the app's across companies.
+      if (counts.perMinute === 0) void backend.pauseUntil(key, now() + Math.min(spec.defaultBackoffMs, 60_000));
+      if (counts.appPerMinute === 0) void backend.pauseUntil(appKey(provider), now() + 60_000);
     },
     close: () => backend.close(),
   };

@@ -55,7 +55,16 @@ export interface RateLimitSpec {
   defaultBackoffMs: number;
   /** Fraction of the quota we allow ourselves, leaving room for other traffic (webhook re-reads, users). */
   headroom?: number;
+  /**
+   * Response headers in which the provider counts the calls left in a window. The counts it sends outrank the declared
+   * limits above, which are then defaults only (a company on a smaller plan has a smaller daily quota).
+   */
+  remainingHeaders?: Partial<Record<RemainingWindow, string>>;
 }
+
+/** The windows a provider may report calls left in. */
+export type RemainingWindow = 'perDay' | 'perMinute' | 'appPerMinute';
+export type RemainingCounts = Partial<Record<RemainingWindow, number>>;
 
 /** What a stream read is given: where to resume and how to reach the provider. */
 export interface ReadContext {

@@ -1,6 +1,7 @@
 // The sync engine: stream pages → mapping → validation → one transaction per page (upsert, deletions, quarantine, cursor).
 import { STREAMS, STREAM_ENTITY, type Connector, type OAuthClientConfig, type ProviderHttp, type ReadContext, type StreamName, type StreamPage } from '../connectors/types.js';
-import { AuthExpired, QuotaExhausted } from '../connectors/errors.js';
+import { AuthExpired, QuotaExhausted, UnfilteredAnswer, quotaResumesAt } from '../connectors/errors.js';
+import { absentFrom } from '../connectors/reread.js';
 import { createProviderHttp, type RequestRecord } from '../connectors/http.js';
 import type { RateGate } from '../connectors/rate-gate.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
@@ -55,7 +56,8 @@ export interface SyncProgress {
 export interface SyncReport {
   connectionId: string;
   provider: string;
-  status: 'ok' | 'failed' | 'busy';
+  /** `paused`: the provider's daily quota is spent; the connection says until when, and nothing was retried. */
+  status: 'ok' | 'failed' | 'busy' | 'paused';
   error: string | null;
   startedAt: string;
   durationMs: number;
@@ -315,6 +317,10 @@ export async function syncConnection(deps: SyncDeps, tenantId: string, connectio
     streams: wanted.map((s) => reports.find((r) => r.stream === s) ?? emptyReport(s)),
   });
   const outcome = await withConnectionLock(deps.sql, connectionId, async () => {
+    // A connection paused on a spent quota waits for the reset without a call: a call now would only be refused.
+    const current = await getConnection(deps.sql, tenantId, connectionId);
+    const resumesAt = current?.status === 'paused' ? quotaResumesAt(current.statusDetail) : null;
+    if (resumesAt && resumesAt.getTime() > (deps.now?.() ?? new Date()).getTime()) return finish('paused', current!.statusDetail);
     try {
       session = await openSession(deps, tenantId, connectionId);
       const s = session;
@@ -332,18 +338,38 @@ export async function syncConnection(deps: SyncDeps, tenantId: string, connectio
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof QuotaExhausted) {
-        await updateConnection(deps.sql, tenantId, connectionId, { status: 'paused', statusDetail: message });
-      } else if (!(err instanceof AuthExpired)) {
-        await updateConnection(deps.sql, tenantId, connectionId, { statusDetail: `last sync failed: ${message}` });
+        await pauseOnQuota(deps, tenantId, connectionId, err);
+        return finish('paused', message);
       }
+      if (!(err instanceof AuthExpired)) await updateConnection(deps.sql, tenantId, connectionId, { statusDetail: `last sync failed: ${message}` });
       return finish('failed', message);
     }
   });
   return outcome === 'busy' ? finish('busy', 'another sync of this connection is running') : outcome;
 }
 
-/** Targeted re-reads (webhook events, freshness checks): fetch the ids, store them, apply deletions; no cursor moves. */
+/** Ids re-read and stored together (one transaction per batch). */
+export const REREAD_BATCH = 100;
+
+/** The connection waits for the quota's reset, and says until when (the connections page shows it). */
+async function pauseOnQuota(deps: SyncDeps, tenantId: string, connectionId: string, err: QuotaExhausted): Promise<void> {
+  await updateConnection(deps.sql, tenantId, connectionId, { status: 'paused', statusDetail: err.message });
+}
+
+/**
+ * Targeted re-reads (webhook events, freshness checks): fetch the ids, store them, apply deletions; no cursor moves.
+ * A spent daily quota pauses the connection as a sync does, and is thrown to the caller (what it asked was not read).
+ */
 export async function syncRecords(deps: SyncDeps, tenantId: string, connectionId: string, changes: Partial<Record<StreamName, string[]>>): Promise<SyncReport> {
+  try {
+    return await rereadRecords(deps, tenantId, connectionId, changes);
+  } catch (err) {
+    if (err instanceof QuotaExhausted) await pauseOnQuota(deps, tenantId, connectionId, err);
+    throw err;
+  }
+}
+
+async function rereadRecords(deps: SyncDeps, tenantId: string, connectionId: string, changes: Partial<Record<StreamName, string[]>>): Promise<SyncReport> {
   const started = Date.now();
   const session = await openSession(deps, tenantId, connectionId);
   const reports: StreamReport[] = [];
@@ -353,8 +379,16 @@ export async function syncRecords(deps: SyncDeps, tenantId: string, connectionId
     const spec = session.connector.streams[stream];
     const report = emptyReport(stream);
     const mapper = await deps.mappers(tenantId, session.connection.provider, spec.entity);
-    const { records, deleted } = await spec.fetchByIds({ http: session.http, externalTenantId: session.connection.externalTenantId!, now: deps.now ?? (() => new Date()) }, ids);
-    await storePage(deps, session, stream, await mapPage(session, stream, { records, deleted, cursor: null }, mapper, 0), null, report);
+    // Stored a batch at a time: a re-read cut short (a spent quota) keeps what it already paid for.
+    for (let i = 0; i < ids.length; i += REREAD_BATCH) {
+      const batch = ids.slice(i, i + REREAD_BATCH);
+      const { records, deleted } = await spec.fetchByIds({ http: session.http, externalTenantId: session.connection.externalTenantId!, now: deps.now ?? (() => new Date()) }, batch);
+      // Whatever the connector does, a deletion is applied only from an answer about exactly the ids asked for.
+      absentFrom(`${session.connector.displayName} ${stream} re-read`, batch, records, (r) => spec.idOf(r));
+      const asked = new Set(batch);
+      if (deleted.some((id) => !asked.has(id))) throw new UnfilteredAnswer(`${session.connector.displayName} ${stream} re-read`, deleted.filter((id) => !asked.has(id)));
+      await storePage(deps, session, stream, await mapPage(session, stream, { records, deleted, cursor: null }, mapper, i), null, report);
+    }
     reports.push(report);
   }
   return {

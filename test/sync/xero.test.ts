@@ -40,7 +40,7 @@ describe('Xero sync', () => {
     sim.faults.throttleNext(1, { problem: 'day', retryAfter: 3600 });
     sim.stats.reset();
     const spent = await syncConnection(deps, c.tenant.id, c.connection.id, { streams: ['customers'] });
-    expect(spent.status).toBe('failed');
+    expect(spent.status).toBe('paused');
     // No retry storm: one request, then the connection waits for the reset.
     expect(sim.stats.requests).toBe(1);
     const connection = await getConnection(sql, c.tenant.id, c.connection.id);

@@ -254,6 +254,9 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
   /**
    * Cursor pages over `rows` in id order (`sort=id`), the 2026 default `-id`, or on another field the endpoint lets
    * clients sort on (`sorts`; ties broken by id); the filter is re-applied on every page.
+   * Reads only `filter`, `sort`, `limit` and `cursor`, the list parameters of Pennylane's v2 description (the client
+   * generated from it, reference A4 [LEN]); anything else (`filters` as some guide pages spell it, `page`) is ignored.
+   * Filter fields and operators per endpoint are FilterSpec's, from the same source.
    */
   function list<T extends { id: number }>(rows: T[], q: URLSearchParams, spec: FilterSpec, field: (r: T, f: string) => unknown, render: (r: T) => Json, name: string, sorts: readonly string[] = ['id']): Response {
     const limit = limitOf(q, ctx.limits().maxPageSize);

@@ -1,7 +1,7 @@
 // Intuit's SQL-like query language (the subset a sync client uses): parse, validate, run against the store.
 import { parseMoney, type Zone } from './format.js';
 import { QboFault, type Store, type Table } from './store.js';
-import { entityName, type AnyRec, type EntityName } from './types.js';
+import { ENTITIES, type AnyRec, type EntityName } from './types.js';
 
 type Op = '=' | '<' | '>' | '<=' | '>=' | 'IN' | 'LIKE';
 type FieldType = 'id' | 'time' | 'date' | 'money' | 'bool' | 'string' | 'ref';
@@ -168,9 +168,10 @@ export function parseQuery(sql: string, maxResultsCap: number): ParsedQuery {
   const entityToken = peek();
   if (entityToken?.kind !== 'word') throw parseError(entityToken, sql);
   pos++;
-  const entity = entityName(entityToken.text);
   // Intuit's data-queries page calls entity names case sensitive, but the API answers `select * from invoice` (what
-  // node-quickbooks sends for every find*: node-quickbooks#209, and its tests pass against the sandbox): any case.
+  // node-quickbooks sends for every find*: node-quickbooks#209, and its tests pass against the sandbox): any case, and
+  // the answer names the entity canonically (QueryResponse.Invoice). Only the case: `credit_memo` is no entity name.
+  const entity = ENTITIES.find((e) => e.toLowerCase() === entityToken.text.toLowerCase());
   if (!entity) throw invalidQuery(`Invalid context declaration : ${entityToken.text}`);
   const fields = FIELDS[entity];
   const fieldOf = (t: Token | undefined): FieldDef => {

@@ -30,6 +30,20 @@ export interface ApiContext {
   gate: Gate<XeroStats>;
 }
 
+/**
+ * The query parameters each list endpoint honours: those Xero's OpenAPI description declares for it (XeroAPI/Xero-OpenAPI,
+ * xero_accounting.yaml, operations getContacts, getInvoices, getCreditNotes, getPayments) and this simulator implements
+ * (searchTerm, createdByMyApp and unitdp are declared but not simulated). Any other parameter is ignored, as Xero ignores
+ * it: `IDs` on /CreditNotes or /Payments returns the list unfiltered (Xero staff in Xero-Java#65; pyxero#252, #260), and
+ * `Statuses` on /Contacts filters nothing.
+ */
+export const LIST_PARAMETERS: Record<EntityName, readonly string[]> = {
+  Contact: ['where', 'order', 'IDs', 'page', 'includeArchived', 'summaryOnly', 'pageSize'],
+  Invoice: ['where', 'order', 'IDs', 'InvoiceNumbers', 'ContactIDs', 'Statuses', 'page', 'includeArchived', 'summaryOnly', 'pageSize'],
+  CreditNote: ['where', 'order', 'page', 'pageSize'],
+  Payment: ['where', 'order', 'page', 'pageSize'],
+};
+
 const PLURAL: Record<EntityName, string> = { Contact: 'Contacts', Invoice: 'Invoices', CreditNote: 'CreditNotes', Payment: 'Payments' };
 const NOT_FOUND = "The resource you're looking for cannot be found";
 
@@ -158,7 +172,9 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
 
   function list(entity: EntityName, url: URL, request: Request): Response {
     const q = url.searchParams;
+    // Only what this endpoint declares is read; anything else is ignored, as Xero ignores it.
     const get = (name: string) => {
+      if (!LIST_PARAMETERS[entity].includes(name)) return null;
       for (const [k, v] of q) if (k.toLowerCase() === name.toLowerCase()) return v;
       return null;
     };
@@ -167,8 +183,8 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
       rows = ctx.list(entity, {
         where: get('where'),
         order: get('order'),
-        ids: get('IDs') ?? get(`${entity}IDs`),
-        numbers: get('InvoiceNumbers') ?? get('CreditNoteNumbers'),
+        ids: get('IDs'),
+        numbers: get('InvoiceNumbers'),
         contactIds: get('ContactIDs'),
         statuses: get('Statuses'),
         includeArchived: get('includeArchived'),

@@ -16,7 +16,7 @@ import { createLister } from './query.js';
 import { seedOrganisation, uuid } from './seed.js';
 import { Store } from './store.js';
 import {
-  DOCUMENTED_LIMITS, entityName, XERO_BASE_URLS, type AnyRec, type ContactRec, type CreditNoteRec, type EntityName, type EventCategory, type InvoiceRec, type LineRec,
+  DOCUMENTED_LIMITS, entityName, TIER_LIMITS, XERO_BASE_URLS, type AnyRec, type ContactRec, type CreditNoteRec, type EntityName, type EventCategory, type InvoiceRec, type LineRec,
   type WebhookEventInput, type XeroBaseUrls, type XeroLimits, type XeroSimulatorOptions,
 } from './types.js';
 import { buildDelivery, buildIntentToReceive, signXero, type BuiltWebhook } from './webhooks.js';
@@ -95,7 +95,7 @@ let sequence = 1000;
 
 export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimulator {
   const now = () => (opts.clock ? opts.clock() : new Date()).getTime();
-  const limits: XeroLimits = { ...DOCUMENTED_LIMITS, ...opts.limits };
+  const limits: XeroLimits = { ...DOCUMENTED_LIMITS, ...TIER_LIMITS[opts.tier ?? 'standard'], ...opts.limits };
   const baseUrls: XeroBaseUrls = { ...XERO_BASE_URLS, ...opts.baseUrls };
   const tenant: Tenant = { tenantId: opts.tenantId ?? DEFAULT_TENANT_ID, tenantName: opts.tenantName ?? DEFAULT_TENANT_NAME, tenantType: 'ORGANISATION' };
   const clientId = opts.clientId ?? DEFAULT_CLIENT_ID;

@@ -187,8 +187,18 @@ export const XERO_BASE_URLS: XeroBaseUrls = {
   revoke: 'https://identity.xero.com/connect/revocation',
 };
 
+/**
+ * Xero's developer pricing tiers (2 March 2026): the daily call limit per organisation depends on the app's tier, 1,000
+ * on Starter and 5,000 above it (Accounting Today, "Xero shifts to tiered pricing model for developers"; Xero's own tier
+ * table, developer.xero.com/pricing, was only partly read: UNCONFIRMED there). The headers tell the client either way.
+ */
+export const TIER_LIMITS = { starter: { perDay: 1000 }, standard: { perDay: 5000 } } as const satisfies Record<string, Partial<XeroLimits>>;
+export type XeroTier = keyof typeof TIER_LIMITS;
+
 /** `customers` are customer contacts (suppliers for the bills come on top), `invoices` ACCREC, `creditNotes` ACCRECCREDIT. */
 export interface XeroSimulatorOptions extends SimulatorOptions<XeroLimits, XeroBaseUrls> {
+  /** The app's pricing tier, which sets the daily limit (default `standard`); `limits` still overrides it. */
+  tier?: XeroTier;
   /** ACCPAY bills (default 10 % of invoices): present so the connector proves it ignores them. */
   bills?: number;
   tenantId?: string;

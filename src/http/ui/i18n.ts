@@ -512,6 +512,8 @@ const en = {
   demoBadge: 'demo',
   dayUnit: 'd',
   ...POLICY_EN,
+  quotaPausedAt: 'Daily quota reached, resumes at',
+  quotaPausedOn: 'Daily quota reached, resumes on',
 } as const;
 
 export type Dict = { [K in keyof typeof en]: string };
@@ -1021,6 +1023,8 @@ const fr: Dict = {
   demoBadge: 'démo',
   dayUnit: 'j',
   ...POLICY_FR,
+  quotaPausedAt: 'Quota journalier atteint, reprise à',
+  quotaPausedOn: 'Quota journalier atteint, reprise le',
 };
 
 export const DICTS: Record<Lang, Dict> = { en, fr };

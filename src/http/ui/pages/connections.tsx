@@ -10,7 +10,8 @@ import { getConnection, listConnections, type Connection } from '../../../store/
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, settleInstall, startAuthorization, startInstall } from '../flow.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
-import { formatDate, type Dict, type Lang } from '../i18n.js';
+import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
+import { quotaResumesAt } from '../../../connectors/errors.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
 import { sendingOff } from '../sending.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
@@ -27,6 +28,18 @@ export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {
 
 /** A connection status in the reader's words; an unknown one as stored. */
 export const statusLabel = (status: string, t: Dict) => (`status_${status}` in t ? t[`status_${status}` as keyof Dict] : status);
+
+/**
+ * A connection paused on a spent provider quota, in the reader's words: "Quota journalier atteint, reprise à 14:05"
+ * (today in the company's time zone), else with the date. Null when the detail names no resume time.
+ */
+export function quotaPauseText(detail: string | null, now: Date, t: Dict, lang: Lang, timeZone: string): string | null {
+  const at = quotaResumesAt(detail);
+  if (!at) return null;
+  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  if (day(at) === day(now)) return `${t.quotaPausedAt} ${new Intl.DateTimeFormat(localeOf(lang), { timeStyle: 'short', timeZone }).format(at)}`;
+  return `${t.quotaPausedOn} ${formatDate(at, lang, timeZone)}`;
+}
 
 /** "3 min", "2 h", "4 d" ("4 j" in French) since the last sync. */
 export function lagText(last: Date | null, now: Date, t: Dict): string {
@@ -86,6 +99,11 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                           <>
                             <Badge tone="bad">{t.syncFailed}</Badge>
                             <div class="err">{x.statusDetail.slice(SYNC_FAILED.length)}</div>
+                          </>
+                        ) : x.status === 'paused' && quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone) ? (
+                          <>
+                            <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
+                            <div class="err" data-quota-pause>{quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone)}</div>
                           </>
                         ) : (
                           <>
@@ -228,6 +246,8 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEn
     const connection = await getConnection(deps.sql, tenant.id, c.req.param('id'));
     if (!connection) return c.notFound();
     const result = await requestSync(deps, tenant.id, connection);
+    // A spent quota is no failure: the row says until when the connection waits.
+    if (!result.queued && result.report.status === 'paused') return c.redirect('/connections', 303);
     if (!result.queued && result.report.status !== 'ok') return connectionsPage(c, deps, `${c.get('t').syncFailed}: ${result.report.error ?? result.report.status}`);
     return c.redirect(`/connections?msg=${result.queued ? 'syncQueued' : 'syncDone'}`, 303);
   });
