@@ -4,16 +4,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getLetter, listActivity } from '../../src/store/activity.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, outboxRows, plan, seed, type Seeded } from './fixtures.js';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { useSmtpSink } from './smtp-sink.js';
 
 const sql = useDatabase();
-let sink: SmtpSink;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.stop();
-});
+const sink = useSmtpSink();
 
 function runWorker(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {

@@ -2,15 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySmtpError, createSmtpTransport, messageIdFor, sendEmail, EmailSendFailed } from '../../src/actions/email.js';
 import { freePort } from '../support/free-port.js';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { useSmtpSink } from './smtp-sink.js';
 
-let sink: SmtpSink;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.stop();
-});
+const sink = useSmtpSink();
 
 const FROM = 'Acme SAS <ar@acme.fr>';
 

@@ -11,17 +11,11 @@ import { openPause } from '../../src/store/pauses.js';
 import { createHash } from 'node:crypto';
 import { useDatabase } from '../support/db.js';
 import { NOW, credit, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { useSmtpSink } from './smtp-sink.js';
 import { switchSendingOn } from '../support/sending.js';
 
 const sql = useDatabase();
-let sink: SmtpSink;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.stop();
-});
+const sink = useSmtpSink();
 
 const FROM = 'Atelier Dupont <compta@atelier-dupont.fr>';
 const mine = (email: string) => sink.messages.filter((m) => m.rcptTo.includes(email));

@@ -10,16 +10,10 @@ import { getLetter, listActivity } from '../../src/store/activity.js';
 import { saveCompanyProfile } from '../../src/store/company-profiles.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { useSmtpSink } from './smtp-sink.js';
 
 const sql = useDatabase();
-let sink: SmtpSink;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.stop();
-});
+const sink = useSmtpSink();
 
 const PROFILE = CompanyProfileData.parse({ country: 'FR', legalName: 'Atelier Lumière SARL', legalForm: 'SARL', shareCapital: '8000', siren: '732829320', rcsCity: 'Lyon', vatNumber: 'FR44732829320', addressLine1: '3 place Bellecour', postalCode: '69002', city: 'Lyon', contactName: 'Claire Martin', contactEmail: 'compta@lumiere.example' });
 const hours = (h: number) => new Date(NOW.getTime() + h * 3_600_000);

@@ -9,14 +9,10 @@ import { getSending, sendingActionKey, setSending } from '../../src/store/sendin
 import { createConnection, createTenant } from '../../src/store/tenants.js';
 import { newTenant, useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, makeDeps, plan, seed } from './fixtures.js';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { useSmtpSink } from './smtp-sink.js';
 
 const sql = useDatabase();
-let sink: SmtpSink;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(() => sink.stop());
+const sink = useSmtpSink();
 
 const to = (email: string) => sink.messages.filter((m) => m.rcptTo.includes(email));
 

@@ -1,6 +1,7 @@
 // A real SMTP server on loopback (smtp-server) that keeps every accepted message, decoded enough to assert on, and can refuse some recipients.
 import { createServer, type Server } from 'node:http';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../support/free-port.js';
 
 export interface Captured {
@@ -129,4 +130,25 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/**
+ * One sink for a test file: started before its tests, stopped after them. The returned object stands for the sink
+ * (read it inside tests and hooks, not at import time).
+ */
+export function useSmtpSink(): SmtpSink {
+  let started: SmtpSink | undefined;
+  beforeAll(async () => {
+    started = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as SmtpSink, {
+    get(_target, prop) {
+      if (!started) throw new Error('the SMTP sink starts in beforeAll: read it inside a test or a hook');
+      const value: unknown = Reflect.get(started, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(started) : value;
+    },
+  });
 }

@@ -14,16 +14,10 @@ import { isBrokenPromise } from '../../src/rules/risk.js';
 import type { Pause, PlannedAction } from '../../src/model/collections.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, makeDeps, outboxRows, plan, seed } from '../actions/fixtures.js';
-import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
+import { useSmtpSink } from '../actions/smtp-sink.js';
 
 const sql = useDatabase();
-let sink: SmtpSink;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.stop();
-});
+const sink = useSmtpSink();
 
 const TODAY = '2026-03-16';
 const dispute = (invoiceExternalId: string | null, patch: Partial<Pause> = {}): Omit<Pause, 'id' | 'createdAt'> => ({

@@ -5,14 +5,10 @@ import { Dec } from '../../src/model/index.js';
 import type { RateBook } from '../../src/rules/rate-tables.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, makeDeps, outboxRows, plan, seed } from '../actions/fixtures.js';
-import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
+import { useSmtpSink } from '../actions/smtp-sink.js';
 
 const sql = useDatabase();
-let sink: SmtpSink;
-beforeAll(async () => {
-  sink = await startSmtpSink();
-});
-afterAll(() => sink.stop());
+const sink = useSmtpSink();
 
 describe('a penalty step waiting for its reference rate', () => {
   it('keeps waiting past the attempt limit with RATE_MISSING, then sends the right figures once the rate is known', async () => {
