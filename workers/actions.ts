@@ -73,7 +73,7 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
     // The company's edited templates (validated when saved, and again by the executor before use).
     async templates(tenantId, templateId, lang) {
       const stored = await getTenantTemplate(service.runtime.sql, tenantId, templateId, lang);
-      return stored ? { subject: stored.subject, text: stored.text, html: stored.html } : null;
+      return stored ? { subject: stored.subject, body: stored.body } : null;
     },
     async writeback(action, _proof, ctx) {
       if (!ctx.connectionId) return;

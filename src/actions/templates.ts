@@ -1,9 +1,9 @@
 // Liquid rendering of reminder templates, locked down for user-edited sources: no file access, strict filters, escaped HTML, size and time limits.
 import { Liquid, TokenKind, Tokenizer, type FS, type TagToken } from 'liquidjs';
 import type { Language } from './format.js';
-import { CATALOG, type TemplateParts } from './templates/catalog.js';
+import { BLOCKS, CATALOG, type BlockName, type TemplateParts } from './templates/catalog.js';
 
-export { CATALOG, TEMPLATE_IDS, familyOf, isFormalTemplate, type TemplateId, type TemplateParts } from './templates/catalog.js';
+export { BLOCKS, CATALOG, TEMPLATE_IDS, familyOf, isFormalTemplate, type TemplateId, type TemplateParts } from './templates/catalog.js';
 export { TEMPLATE_USES, templateUse, type TemplateUse } from './templates/steps.js';
 
 /** Tags a template may use; anything else (include, render, layout, block, liquid…) is refused. */
@@ -14,6 +14,8 @@ export const ALLOWED_TAGS: ReadonlySet<string> = new Set([
   'comment', 'endcomment', 'raw', 'endraw', '#',
 ]);
 const FILE_TAGS = new Set(['include', 'render', 'layout', 'block']);
+/** `{% invoices %}` and `{% payment %}`: our blocks, inserted before Liquid sees the body (catalog.ts BLOCKS). */
+const BLOCK_TAG = /\{%-?\s*(invoices|payment)\s*-?%\}/g;
 
 /** Bigger than any sane reminder; stops a pasted novel or a generated bomb before parsing. */
 export const MAX_TEMPLATE_CHARS = 50_000;
@@ -69,6 +71,7 @@ export type Validation = { ok: true } | { ok: false; message: string };
 /** Checks a user-edited template: size, syntax, known filters, and only allowed tags (nothing that reads files). */
 export function validateTemplate(source: string): Validation {
   if (source.length > MAX_TEMPLATE_CHARS) return { ok: false, message: `template is ${source.length} characters; the limit is ${MAX_TEMPLATE_CHARS}` };
+  source = source.replace(BLOCK_TAG, '');
   let tokens;
   try {
     tokens = new Tokenizer(source, plain.options.operators).readTopLevelTokens(plain.options);
@@ -108,17 +111,63 @@ export function shippedTemplate(templateId: string, lang: Language): TemplatePar
   return t[lang];
 }
 
-/** Renders subject (one line), text and escaped HTML; user-supplied parts are validated first. */
+/** Line ends normalised, trailing blanks dropped, and at most one empty line in a row (conditions leave some). */
+function tidy(text: string): string {
+  return `${text.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+// A link as people write it in a text: up to a space, without the punctuation that ends the sentence.
+const URL = /https?:\/\/[^\s<]*[^\s<.,;:!?)'"]/g;
+// Private-use characters: nothing a template or a value can produce by accident, and untouched by escaping.
+const MARK = /\uE000(\d+)\uE001/;
+const MARKS = /(\uE000\d+\uE001)/;
+
+/**
+ * The HTML version of a rendered body: everything escaped (a body cannot carry markup of its own), blank lines make
+ * paragraphs, lines make line breaks, "- " lines make a list, addresses become links, and our blocks go where the
+ * body put them.
+ */
+function toHtml(rendered: string, blocks: readonly string[]): string {
+  const out: string[] = [];
+  const inline = (s: string) => escapeHtml(s).replace(URL, (u) => `<a href="${u}">${u}</a>`);
+  for (const para of tidy(rendered).split(/\n\n/)) {
+    for (const piece of para.split(MARKS)) {
+      const mark = MARK.exec(piece);
+      if (mark) {
+        const block = (blocks[Number(mark[1])] ?? '').trim();
+        if (block) out.push(block);
+        continue;
+      }
+      const lines = piece.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+      if (lines.length === 0) continue;
+      if (lines.every((l) => l.startsWith('- '))) out.push(`<ul>${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>`);
+      else out.push(`<p>${lines.map(inline).join('<br>')}</p>`);
+    }
+  }
+  return out.join('\n');
+}
+
+const languageOf = (vars: object): Language => ((vars as { language?: unknown }).language === 'en' ? 'en' : 'fr');
+
+/**
+ * Renders the subject (one line) and, from the one body, the text and the HTML versions; user-supplied parts are
+ * validated first.
+ */
 export async function renderMessage(parts: TemplateParts, vars: object, opts: { trusted?: boolean } = {}): Promise<RenderedMessage> {
   if (!opts.trusted) {
     assertTemplate(parts.subject, 'subject');
-    assertTemplate(parts.text, 'text');
-    assertTemplate(parts.html, 'html');
+    assertTemplate(parts.body, 'body');
   }
-  const [subject, text, body] = await Promise.all([
+  const lang = languageOf(vars);
+  const names: BlockName[] = [];
+  const marked = parts.body.replace(BLOCK_TAG, (_m, name: BlockName) => `\uE000${names.push(name) - 1}\uE001`);
+  const asText = parts.body.replace(BLOCK_TAG, (_m, name: BlockName) => BLOCKS[name][lang].text);
+  const [subject, text, forHtml, blocks] = await Promise.all([
     plain.parseAndRender(parts.subject, vars),
-    plain.parseAndRender(parts.text, vars),
-    html.parseAndRender(parts.html, vars),
+    plain.parseAndRender(asText, vars),
+    plain.parseAndRender(marked, vars),
+    Promise.all(names.map((n) => html.parseAndRender(BLOCKS[n][lang].html, vars))),
   ]);
-  return { subject: subject.replace(/[ \t\r\n]+/g, ' ').trim(), text, html: body };
+  return { subject: subject.replace(/[ \t\r\n]+/g, ' ').trim(), text: tidy(text), html: toHtml(forHtml, blocks) };
 }

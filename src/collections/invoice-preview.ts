@@ -115,7 +115,7 @@ export async function previewOnInvoice(
   const company = companyFromProfile(await getCompanyProfile(sql, tenant.id), tenant.name);
   const vars = buildVars({ action, current, customer, company, language, family, today, deadlineDays: 8, penalties });
   // The text being edited when given (validated by renderMessage), else the company's saved one, else the shipped one.
-  const parts = opts.parts ?? (await getTenantTemplate(sql, tenant.id, templateId, language)) ?? shippedTemplate(templateId, language);
+  const parts: TemplateParts = opts.parts ?? (await getTenantTemplate(sql, tenant.id, templateId, language)) ?? shippedTemplate(templateId, language);
   const message = await renderMessage(parts, vars);
   const letter = await renderLetter({ date: today, family, language, formal, vars, message, registered: formal, company }, { compress: opts.compress ?? true });
   return {

@@ -59,16 +59,49 @@ describe('validateTemplate', () => {
   });
 
   it('refuses to render a user template that reads a file, even when not validated first', async () => {
-    await expect(renderMessage({ subject: 'x', text: "{% include '/etc/passwd' %}", html: '' }, {})).rejects.toThrow(TemplateRejected);
-    await expect(renderMessage({ subject: 'x', text: "{% render '/etc/passwd' %}", html: '' }, {})).rejects.toThrow(/text: the \{% render %\}/);
+    await expect(renderMessage({ subject: 'x', body: "{% include '/etc/passwd' %}" }, {})).rejects.toThrow(TemplateRejected);
+    await expect(renderMessage({ subject: 'x', body: "{% render '/etc/passwd' %}" }, {})).rejects.toThrow(/body: the \{% render %\}/);
   });
 
-  it('escapes variables in the HTML part only', async () => {
-    const out = await renderMessage({ subject: 'Re {{ n }}', text: 'Hi {{ n }}', html: '<p>Hi {{ n }}</p>' }, { n: '<img src=x onerror=alert(1)>' });
-    expect(out.text).toBe('Hi <img src=x onerror=alert(1)>');
-    expect(out.html).toBe('<p>Hi &lt;img src=x onerror=alert(1)&gt;</p>');
+  it('escapes values and the body itself in the HTML version only: a body cannot carry markup', async () => {
+    const out = await renderMessage({ subject: 'Re {{ n }}', body: 'Hi {{ n }} <b onclick="x()">bold</b>' }, { n: '<img src=x onerror=alert(1)>' });
+    expect(out.text).toBe('Hi <img src=x onerror=alert(1)> <b onclick="x()">bold</b>\n');
+    expect(out.html).toBe('<p>Hi &lt;img src=x onerror=alert(1)&gt; &lt;b onclick=&quot;x()&quot;&gt;bold&lt;/b&gt;</p>');
+  });
+
+  it('renders both versions from one body: paragraphs, line breaks, lists and links', async () => {
+    const body = 'Bonjour {{ who }},\n\nLigne une\nligne deux.\n\n- premier\n- second\n\nVoir https://pay.example/x?a=1&b=2.\n{% if nothing %}\n\n\n\nrien{% endif %}\n\nFin';
+    const out = await renderMessage({ subject: 's', body }, { who: 'Zoé' });
+    expect(out.text).toBe('Bonjour Zoé,\n\nLigne une\nligne deux.\n\n- premier\n- second\n\nVoir https://pay.example/x?a=1&b=2.\n\nFin\n');
+    expect(out.html.split('\n')).toEqual([
+      '<p>Bonjour Zoé,</p>',
+      '<p>Ligne une<br>ligne deux.</p>',
+      '<ul><li>premier</li><li>second</li></ul>',
+      '<p>Voir <a href="https://pay.example/x?a=1&amp;b=2">https://pay.example/x?a=1&amp;b=2</a>.</p>',
+      '<p>Fin</p>',
+    ]);
+  });
+
+  it('puts our blocks where the body puts them: a list in the text, a table in the HTML, with the same figures', async () => {
+    const vars = { language: 'fr', invoices: [{ number: 'F-9', issue_date: '1 févr. 2026', due_date: '3 mars 2026', amount_due: '12,00 €', total: '20,00 €', days_late: 4 }], total_due: '12,00 €', credits: [], has_credits: false };
+    const out = await renderMessage({ subject: 's', body: 'Avant.\n\n{% invoices %}\n\nAprès. {% payment %}' }, vars);
+    expect(out.text).toBe('Avant.\n\n- Facture F-9 du 1 févr. 2026, échéance 3 mars 2026 : 12,00 € restant dû sur 20,00 € (4 jours de retard)\nTotal dû : 12,00 €\n\nAprès.\n');
+    expect(out.html).toMatch(/^<p>Avant\.<\/p>\n<table[ >]/);
+    expect(out.html).toContain('<td>F-9</td><td>1 févr. 2026</td><td>3 mars 2026</td><td>20,00 €</td><td>12,00 €</td><td>4 j</td>');
+    expect(out.html).toMatch(/<\/p>\n<p>Après\.<\/p>$/);
+  });
+
+  it('still renders a body saved before blocks existed (the invoice loop written out)', async () => {
+    const old = 'Bonjour,\n\n{% for inv in invoices %}- Facture {{ inv.number }} : {{ inv.amount_due }}\n{% endfor %}Total dû : {{ total_due }}\n';
+    const out = await renderMessage({ subject: 's', body: old }, { language: 'fr', invoices: [{ number: 'A', amount_due: '1 €' }, { number: 'B', amount_due: '2 €' }], total_due: '3 €' });
+    expect(out.text).toBe('Bonjour,\n\n- Facture A : 1 €\n- Facture B : 2 €\nTotal dû : 3 €\n');
+    expect(out.html).toBe('<p>Bonjour,</p>\n<p>- Facture A : 1 €<br>- Facture B : 2 €<br>Total dû : 3 €</p>');
   });
 });
+
+/** The words of an HTML version as a reader sees them: tags dropped, entities decoded, spaces collapsed. */
+const visibleWords = (html: string) =>
+  html.replace(/<[^>]+>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
 
 describe('shipped templates', () => {
   const inv = invoice('s1', 'c1', { dueDate: '2026-02-13', number: 'F-S1' });
@@ -81,7 +114,7 @@ describe('shipped templates', () => {
 
   it.each(TEMPLATE_IDS.flatMap((id) => (['fr', 'en'] as const).map((lang) => [id, lang] as const)))('%s in %s validates and renders with its reference and amounts', async (id, lang) => {
     const parts = shippedTemplate(id, lang);
-    for (const p of [parts.subject, parts.text, parts.html]) expect(validateTemplate(p)).toEqual({ ok: true });
+    for (const p of [parts.subject, parts.body]) expect(validateTemplate(p)).toEqual({ ok: true });
     const family = id.startsWith('fr.') ? 'FR' : 'UK';
     const vars = buildVars({ action, current, customer: customer('c1', { name: 'Zoé & Fils' }), company: COMPANY, language: lang, family, today: '2026-03-16', deadlineDays: 8, penalties: penaltiesFor(action, current, family, '2026-03-16') });
     const out = await renderMessage(parts, vars);
@@ -95,6 +128,13 @@ describe('shipped templates', () => {
       expect(out.html).toContain('Claire Dupont<br>Atelier Dupont SAS');
     } else expect(out.html).toContain('Zoé &amp; Fils');
     expect(out.text).not.toMatch(/\{\{|\{%/);
+    // One source: every figure of the text (amounts, numbers, dates) is in the HTML, and, our blocks aside (a table and
+    // links there, a list here), every paragraph of the text version reads word for word the same in the HTML one.
+    for (const figure of out.text.match(/\d[\d\u00a0\u202f.,]*\d/g) ?? []) expect(visibleWords(out.html)).toContain(figure.replace(/\s+/g, ' '));
+    const prose = await renderMessage({ subject: parts.subject, body: parts.body.replace(/\{% (invoices|payment) %\}/g, '') }, vars);
+    const paragraphs = prose.text.split('\n\n');
+    expect(paragraphs.length).toBeGreaterThanOrEqual(4);
+    for (const para of paragraphs) expect(visibleWords(prose.html)).toContain(para.replace(/\s+/g, ' ').trim());
   });
 
   it('adds amounts of 16 significant digits exactly: the total a float would round a cent off', () => {

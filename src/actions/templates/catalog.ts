@@ -1,10 +1,12 @@
-// The shipped message templates (Liquid, data not code): subject, text and html for every templateId, in French and English.
+// The shipped message templates (Liquid, data not code): a subject and one body for every templateId, in French and
+// English. The body is the only source: the text and the HTML versions are both rendered from it (../templates.ts), so
+// they can never say different things.
 import type { Language } from '../format.js';
 
 export interface TemplateParts {
   subject: string;
-  text: string;
-  html: string;
+  /** Liquid; paragraphs are separated by a blank line, lines starting with "- " make a list, `{% invoices %}` and `{% payment %}` insert the blocks below. */
+  body: string;
 }
 
 /** Which late-payment law a template family cites: French (L441-10, D441-5) or UK (Late Payment Act 1998). */
@@ -41,12 +43,12 @@ const LIST_TEXT: Record<Language, string> = {
 };
 
 const LIST_HTML: Record<Language, string> = {
-  fr: `<table><tr><th>Facture</th><th>Date</th><th>Échéance</th><th>Montant TTC</th><th>Restant dû</th><th>Retard</th></tr>
+  fr: `<table style="border-collapse:collapse;width:100%;font-size:13px"><tr><th>Facture</th><th>Date</th><th>Échéance</th><th>Montant TTC</th><th>Restant dû</th><th>Retard</th></tr>
 {% for inv in invoices %}<tr><td>{% if inv.pdf_link %}<a href="{{ inv.pdf_link }}">{{ inv.number }}</a>{% else %}{{ inv.number }}{% endif %}</td><td>{{ inv.issue_date }}</td><td>{{ inv.due_date }}</td><td>{{ inv.total }}</td><td>{{ inv.amount_due }}</td><td>{% if inv.days_late > 0 %}{{ inv.days_late }} j{% endif %}</td></tr>
 {% endfor %}{% for c in credits %}<tr><td>Avoir {{ c.number }}</td><td></td><td></td><td></td><td>-{{ c.remaining }}</td><td></td></tr>
 {% endfor %}</table>
 <p>Total dû : <strong>{{ total_due }}</strong>{% if has_credits %}<br>Solde après avoirs : <strong>{{ net_due }}</strong>{% endif %}</p>`,
-  en: `<table><tr><th>Invoice</th><th>Date</th><th>Due</th><th>Total</th><th>Outstanding</th><th>Late</th></tr>
+  en: `<table style="border-collapse:collapse;width:100%;font-size:13px"><tr><th>Invoice</th><th>Date</th><th>Due</th><th>Total</th><th>Outstanding</th><th>Late</th></tr>
 {% for inv in invoices %}<tr><td>{% if inv.pdf_link %}<a href="{{ inv.pdf_link }}">{{ inv.number }}</a>{% else %}{{ inv.number }}{% endif %}</td><td>{{ inv.issue_date }}</td><td>{{ inv.due_date }}</td><td>{{ inv.total }}</td><td>{{ inv.amount_due }}</td><td>{% if inv.days_late > 0 %}{{ inv.days_late }} d{% endif %}</td></tr>
 {% endfor %}{% for c in credits %}<tr><td>Credit note {{ c.number }}</td><td></td><td></td><td></td><td>-{{ c.remaining }}</td><td></td></tr>
 {% endfor %}</table>
@@ -168,21 +170,22 @@ const PROSE: Record<TemplateId, { family: Family; formal?: true } & Record<Langu
   },
 };
 
+/**
+ * The blocks a body inserts with `{% invoices %}` and `{% payment %}`: the same content as a list in the text version
+ * and as a table or links in the HTML one. They are ours (trusted HTML whose variables are escaped), never the user's.
+ */
+export const BLOCKS: Readonly<Record<'invoices' | 'payment', Record<Language, { text: string; html: string }>>> = {
+  invoices: { fr: { text: LIST_TEXT.fr, html: LIST_HTML.fr }, en: { text: LIST_TEXT.en, html: LIST_HTML.en } },
+  payment: PAYMENT,
+};
+export type BlockName = keyof typeof BLOCKS;
+
 function assemble(family: Family, lang: Language, p: Prose, formal: boolean): TemplateParts {
   const pen = PENALTIES[family][lang];
   const greeting = (formal ? FORMAL_GREETING : GREETING)[lang];
   const sign = (formal ? FORMAL_SIGN : SIGN)[lang];
-  const text = [greeting, '', p.intro, '', LIST_TEXT[lang], `{% if penalties %}${pen}\n\n{% endif %}${PAYMENT[lang].text}`, p.outro, '', sign, ''].join('\n');
-  const html = [
-    `<p>${greeting}</p>`,
-    `<p>${p.intro}</p>`,
-    LIST_HTML[lang],
-    `{% if penalties %}<p>${pen}</p>{% endif %}`,
-    PAYMENT[lang].html,
-    `<p>${p.outro}</p>`,
-    `<p>${sign.replace(/\n/g, '<br>')}</p>`,
-  ].join('\n');
-  return { subject: p.subject, text, html };
+  const body = [greeting, p.intro, '{% invoices %}', `{% if penalties %}${pen}{% endif %}`, '{% payment %}', p.outro, sign].join('\n\n');
+  return { subject: p.subject, body: `${body}\n` };
 }
 
 /** A formal notice (mise en demeure, letter before action): registered post, formal wording, a complete letterhead. */

@@ -78,7 +78,7 @@ td.why{min-width:220px}
 .portal details.answer summary{font-weight:600;cursor:pointer;padding:4px 0}
 .portal details.answer form{margin-top:10px}
 .chips{list-style:none;display:flex;flex-wrap:wrap;gap:6px;padding:0;margin:6px 0 10px}
-.mail-text{white-space:pre-wrap;font-size:13px;background:#f7f8fa;border:1px solid var(--line);border-radius:8px;padding:10px}
+.mail-text{white-space:pre-wrap;word-break:break-word;font-size:13px;background:#f7f8fa;color:var(--ink);border:1px solid var(--line);border-radius:8px;padding:10px;max-height:none}
 .token{font-family:ui-monospace,monospace;background:#fff;padding:6px 8px;border-radius:6px;border:1px solid var(--line);display:block;margin-top:6px;word-break:break-all;color:var(--ink)}
 .default-submit{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
 .timeline{list-style:none;margin:0 0 18px;padding:0}

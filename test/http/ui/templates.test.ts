@@ -18,13 +18,13 @@ describe('template editor', () => {
     await user.signIn(a.tenant.id);
     const shipped = shippedTemplate(ID, 'fr');
 
-    const evil = await user.post(`/templates?id=${ID}`, { op: 'save', subject: 'Relance', text: "{% include '/etc/passwd' %}", html: '<p>x</p>' });
+    const evil = await user.post(`/templates?id=${ID}`, { op: 'save', subject: 'Relance', body: "{% include '/etc/passwd' %}" });
     expect(evil.status).toBe(200);
     expect(await evil.text()).toMatch(/include/);
     expect(await getTenantTemplate(sql, a.tenant.id, ID, 'fr')).toBeNull();
 
     const subject = `[Acme] ${shipped.subject}`;
-    const saved = await user.post(`/templates?id=${ID}`, { op: 'save', subject, text: shipped.text, html: shipped.html });
+    const saved = await user.post(`/templates?id=${ID}`, { op: 'save', subject, body: shipped.body });
     expect(await saved.text()).toContain('Template saved');
     expect((await getTenantTemplate(sql, a.tenant.id, ID, 'fr'))!.subject).toBe(subject);
     expect(await getTenantTemplate(sql, b.tenant.id, ID, 'fr')).toBeNull();

@@ -50,7 +50,7 @@ async function sampleVars(c: UiContext, deps: UiDeps, templateId: string, langua
   });
 }
 
-type Parts = { subject: string; text: string; html: string };
+type Parts = { subject: string; body: string };
 
 /** Validates every part (no file tags, size limit) and renders it on the sample; a string is the problem to show. */
 async function check(parts: Parts, vars: MessageVars | null): Promise<{ rendered: RenderedMessage | null; problem: string | null }> {
@@ -139,6 +139,7 @@ function PenaltiesCard(props: { preview: InvoicePreview; lang: Language; query: 
 }
 
 /** What a person may insert in a template, with what it stands for. */
+const BLOCK_NAMES = ['invoices', 'payment'] as const;
 const VARIABLES = ['customer.name', 'reference', 'net_due', 'total_due', 'deadline', 'deadline_days', 'invoice_count', 'company.name', 'company.identity', 'portal.link', 'payment.link', 'payment.instructions', 'penalties.total_claimed'] as const;
 
 /**
@@ -208,10 +209,11 @@ async function templatePage(c: UiContext, deps: UiDeps, view: { id: string; part
             <h2>{t.template}</h2>
             <Csrf token={csrf} />
             <label for="subject">{t.subject}</label>
-            <input id="subject" name="subject" value={parts.subject} style="width:100%" />
+            <input id="subject" type="text" name="subject" value={parts.subject} />
             <label for="text">{t.body}</label>
-            <textarea id="text" name="text" rows={14}>
-              {parts.text}
+            <p class="hint">{t.templateBodyHint}</p>
+            <textarea id="text" name="body" rows={18}>
+              {parts.body}
             </textarea>
             <details class="variables" open>
               <summary>{t.templateVariables}</summary>
@@ -224,12 +226,15 @@ async function templatePage(c: UiContext, deps: UiDeps, view: { id: string; part
                     </button>
                   </li>
                 ))}
+                {BLOCK_NAMES.map((b) => (
+                  <li>
+                    <button type="button" class="small secondary" data-insert={`\n\n{% ${b} %}\n\n`} data-block={b} title={t[`block_${b}`]}>
+                      {t[`block_${b}`]}
+                    </button>
+                  </li>
+                ))}
               </ul>
             </details>
-            <label for="html">{t.htmlBody}</label>
-            <textarea id="html" name="html" rows={10}>
-              {parts.html}
-            </textarea>
             <div class="actions">
               <button name="op" value="preview" class="secondary">
                 {t.previewTemplate}
@@ -300,7 +305,7 @@ export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const id = templateIdOf(c);
     const language: Language = id.startsWith('fr.') ? 'fr' : 'en';
     const stored = await getTenantTemplate(deps.sql, tenantOf(c).id, id, language);
-    const parts = stored ?? shippedTemplate(id, language);
+    const parts: Parts = stored ? { subject: stored.subject, body: stored.body } : shippedTemplate(id, language);
     const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
     return templatePage(c, deps, { id, parts, edited: !!stored, rendered, problem, notice: null, onInvoice: inv });
   });
@@ -330,7 +335,8 @@ export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
       const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
       return templatePage(c, deps, { id, parts, edited: false, rendered, problem, notice: t.templateReset, onInvoice: inv });
     }
-    const parts = { subject: field('subject'), text: field('text'), html: field('html') };
+    // A browser sends a textarea's line ends as CRLF: kept as LF, the way the shipped templates are written.
+    const parts = { subject: field('subject'), body: field('body').replace(/\r\n?/g, '\n') };
     const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
     const edited = !!(await getTenantTemplate(deps.sql, tenant.id, id, language));
     if (problem || field('op') !== 'save') return templatePage(c, deps, { id, parts, edited, rendered, problem, notice: null, onInvoice: inv });
