@@ -39,7 +39,7 @@ export const auth: ConnectorAuth = {
   async exchangeCode(client, code, callback) {
     const tokens = await exchangeCode(OAUTH, client, code, callback);
     const company = await companyOf(client, tokens.accessToken);
-    return { tokens, externalTenantId: company.id };
+    return { tokens, externalTenantId: company.id, ...(company.name ? { companyName: company.name } : {}) };
   },
   refresh(client, tokens) {
     if (!tokens.refreshToken) return Promise.reject(new AuthExpired(PROVIDER, 'the company API token was refused; generate a new one in Pennylane (Settings → Connectivity → Developers)'));

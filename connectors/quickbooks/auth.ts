@@ -1,8 +1,9 @@
 // QuickBooks OAuth 2.0: Intuit's endpoints and scope; the company (realmId) comes from the callback.
+import axios from 'axios';
 import { AuthExpired } from '../../src/connectors/errors.js';
 import { buildAuthorizeUrl, exchangeCode, refreshTokens, type OAuthProvider } from '../../src/connectors/oauth.js';
-import type { ConnectorAuth } from '../../src/connectors/types.js';
-import { PROVIDER } from './client.js';
+import type { ConnectorAuth, OAuthClientConfig } from '../../src/connectors/types.js';
+import { MINOR_VERSION, PROVIDER, apiBaseUrl, companyPath, defaultHeaders } from './client.js';
 
 export const OAUTH: OAuthProvider = {
   provider: PROVIDER,
@@ -14,13 +15,31 @@ export const OAUTH: OAuthProvider = {
   defaultRefreshTokenSeconds: 100 * 86_400,
 };
 
+/**
+ * The company's name from CompanyInfo (`GET /v3/company/{realmId}/companyinfo/{realmId}`), to name a company an install
+ * creates. A name is a courtesy: when it cannot be read the install goes on without it.
+ */
+async function companyName(client: OAuthClientConfig, realmId: string, accessToken: string): Promise<{ companyName?: string }> {
+  try {
+    const { data } = await axios.get<{ CompanyInfo?: { CompanyName?: string } }>(`${apiBaseUrl(client)}${companyPath(realmId, `companyinfo/${encodeURIComponent(realmId)}`)}`, {
+      params: { minorversion: MINOR_VERSION },
+      headers: { ...defaultHeaders(), Authorization: `Bearer ${accessToken}` },
+      timeout: 15_000,
+    });
+    const name = data.CompanyInfo?.CompanyName?.trim();
+    return name ? { companyName: name } : {};
+  } catch {
+    return {};
+  }
+}
+
 export const auth: ConnectorAuth = {
   authorizeUrl: (client, state) => buildAuthorizeUrl(OAUTH, client, state),
   async exchangeCode(client, code, callback) {
     const realmId = callback['realmId'];
     if (!realmId) throw new AuthExpired(PROVIDER, 'the callback carried no realmId; start the connection again from the Connections page');
     const tokens = await exchangeCode(OAUTH, client, code, callback);
-    return { tokens, externalTenantId: realmId };
+    return { tokens, externalTenantId: realmId, ...(await companyName(client, realmId, tokens.accessToken)) };
   },
   refresh: (client, tokens) => refreshTokens(OAUTH, client, tokens),
 };

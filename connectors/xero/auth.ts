@@ -18,6 +18,7 @@ export const OAUTH: OAuthProvider = {
 interface XeroConnection {
   tenantId: string;
   tenantType: string;
+  tenantName?: string | null;
   authEventId?: string;
   updatedDateUtc?: string;
 }
@@ -33,7 +34,7 @@ export const auth: ConnectorAuth = {
     const orgs = (Array.isArray(data) ? data : []).filter((c) => c.tenantType === 'ORGANISATION').sort((a, b) => String(b.updatedDateUtc ?? '').localeCompare(String(a.updatedDateUtc ?? '')));
     const org = orgs[0];
     if (!org) throw new AuthExpired(PROVIDER, 'the consent gave access to no organisation; connect again and pick an organisation');
-    return { tokens, externalTenantId: org.tenantId };
+    return { tokens, externalTenantId: org.tenantId, ...(org.tenantName ? { companyName: org.tenantName } : {}) };
   },
   refresh: (client, tokens) => refreshTokens(OAUTH, client, tokens),
 };

@@ -36,8 +36,11 @@ export interface OAuthClientConfig {
 export interface ConnectorAuth {
   /** URL the user is sent to; `state` protects the callback against CSRF. */
   authorizeUrl(client: OAuthClientConfig, state: string): string;
-  /** Exchanges the callback's code; `callback` holds every query parameter (some providers name the company there). */
-  exchangeCode(client: OAuthClientConfig, code: string, callback: Record<string, string>): Promise<{ tokens: OAuthTokens; externalTenantId: string }>;
+  /**
+   * Exchanges the callback's code; `callback` holds every query parameter (some providers name the company there).
+   * `companyName` is the company's name at the provider when it could be read (it names a company created by an install).
+   */
+  exchangeCode(client: OAuthClientConfig, code: string, callback: Record<string, string>): Promise<{ tokens: OAuthTokens; externalTenantId: string; companyName?: string }>;
   /** Uses the refresh token; providers rotate it, so the result must be saved before it is used. */
   refresh(client: OAuthClientConfig, tokens: OAuthTokens): Promise<OAuthTokens>;
 }

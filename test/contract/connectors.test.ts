@@ -35,6 +35,12 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
   const sorted = (ids: readonly string[]) => [...ids].sort();
   const streamOf = (report: { streams: StreamReport[] }, stream: StreamName) => report.streams.find((r) => r.stream === stream)!;
 
+  it('the consent names the company as its books do (an install names the company after it), never by its id', async () => {
+    const c = await connectTo(sql, connector, sim);
+    expect(c.companyName?.trim()).toBeTruthy();
+    expect(c.companyName).not.toContain(c.externalTenantId);
+  });
+
   it('full sync: stores exactly the receivable documents, once each, with the amounts the provider shows', async () => {
     const c = await connectTo(sql, connector, sim);
     const report = await syncConnection(deps, c.tenant.id, c.connection.id);

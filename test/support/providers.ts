@@ -36,10 +36,10 @@ export async function connectTo(sql: Sql, connector: Connector, sim: ProviderSim
   const authorize = new URL(connector.auth.authorizeUrl(client, 'state-123'));
   const callback = new URL(sim.oauth.authorize({ redirectUri: client.redirectUri, state: authorize.searchParams.get('state')!, scope: authorize.searchParams.get('scope')! }));
   const params = Object.fromEntries(callback.searchParams.entries());
-  const { tokens, externalTenantId } = await connector.auth.exchangeCode(client, params['code']!, params);
+  const { tokens, externalTenantId, companyName } = await connector.auth.exchangeCode(client, params['code']!, params);
   await saveCredentials(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id, tokens);
   await updateConnection(sql, t.tenant.id, t.connection.id, { externalTenantId });
-  return { ...t, client, externalTenantId };
+  return { ...t, client, externalTenantId, companyName };
 }
 
 /**

@@ -28,7 +28,7 @@ export class CallbackRefused extends Error {
  * Finishes an authorization from the provider's redirect: the state must be known, unexpired, unused, for this provider
  * and (for a browser) this session. Tokens are exchanged and stored encrypted. Returns the connection.
  */
-export async function completeAuthorization(deps: UiDeps, provider: string, params: Record<string, string>, sessionId: string | null): Promise<{ tenantId: string; connection: Connection }> {
+export async function completeAuthorization(deps: UiDeps, provider: string, params: Record<string, string>, sessionId: string | null): Promise<{ tenantId: string; connection: Connection; companyName: string | null }> {
   const state = params['state'];
   if (!state) throw new CallbackRefused('The provider’s answer carried no state: start the connection again from Connections.');
   const pending = await takeOAuthState(deps.sql, state);
@@ -44,12 +44,12 @@ export async function completeAuthorization(deps: UiDeps, provider: string, para
   }
   const connector = deps.registry.get(provider);
   const client = clientConfigFor(deps.config, provider, connection);
-  const { tokens, externalTenantId } = await connector.auth.exchangeCode(client, params['code'], params);
+  const { tokens, externalTenantId, companyName } = await connector.auth.exchangeCode(client, params['code'], params);
   await saveCredentials(deps.sql, deps.secretKey, pending.tenantId, connection.id, tokens);
   await updateConnection(deps.sql, pending.tenantId, connection.id, { externalTenantId, status: 'active', statusDetail: null });
   // Write-back's own set-up at the provider; if it fails, the first write-back does it.
   await installWriteback(inlineSyncDeps(deps), pending.tenantId, connection.id);
-  return { tenantId: pending.tenantId, connection: { ...connection, externalTenantId, status: 'active' } };
+  return { tenantId: pending.tenantId, connection: { ...connection, externalTenantId, status: 'active' }, companyName: companyName?.trim() || null };
 }
 
 /**
@@ -121,7 +121,7 @@ export async function requestSync(deps: UiDeps, tenantId: string, connection: Co
  */
 export async function startInstall(deps: UiDeps, provider: string): Promise<string> {
   const connector = deps.registry.get(provider);
-  const tenant = await createTenant(deps.sql, { name: `${connector.displayName} company (installing)`, timeZone: deps.config.DEFAULT_TIME_ZONE });
+  const tenant = await createTenant(deps.sql, { name: connector.displayName, timeZone: deps.config.DEFAULT_TIME_ZONE });
   // No session yet: the state alone carries the install to the callback.
   return startAuthorization(deps, tenant.id, null, provider);
 }
@@ -130,11 +130,12 @@ export async function startInstall(deps: UiDeps, provider: string): Promise<stri
  * After an install's consent: when this company was already installed (a reinstall), its tenant keeps everything and
  * takes the fresh tokens; the provisional tenant goes. Returns the tenant the installer's session is bound to.
  */
-export async function settleInstall(deps: UiDeps, provider: string, tenantId: string, connection: Connection): Promise<string> {
+export async function settleInstall(deps: UiDeps, provider: string, tenantId: string, connection: Connection, companyName: string | null = null): Promise<string> {
   const earlier = (await findConnectionsByExternalTenant(deps.sql, provider, connection.externalTenantId!)).filter((c) => c.tenantId !== tenantId);
   const previous = earlier[0];
   if (!previous) {
-    await deps.sql`update tenants set name = ${`${deps.registry.get(provider).displayName} ${connection.externalTenantId}`} where id = ${tenantId}`;
+    // Named as the books name it; the provider's own company id is never a name a person recognises.
+    await deps.sql`update tenants set name = ${companyName ?? deps.registry.get(provider).displayName} where id = ${tenantId}`;
     return tenantId;
   }
   const tokens = await loadCredentials(deps.sql, deps.secretKey, tenantId, connection.id);

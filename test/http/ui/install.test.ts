@@ -29,7 +29,8 @@ describe('marketplace install', () => {
     const [row] = await sql<{ tenant_id: string; name: string }[]>`
       select c.tenant_id, t.name from connections c join tenants t on t.id = c.tenant_id
       where c.provider = 'quickbooks' and c.external_tenant_id = ${sim.realmId} and c.status = 'active'`;
-    expect(row!.name).toBe(`QuickBooks Online ${sim.realmId}`);
+    // Named as the books name it (CompanyInfo.CompanyName), never by the provider's company id.
+    expect(row!.name).toBe('Relance Démo SAS');
     expect(await countDocuments(sql, row!.tenant_id, 'invoice')).toBe(20);
     const dashboard = await installer.request('/dashboard');
     expect(dashboard.status).toBe(200);
@@ -37,6 +38,7 @@ describe('marketplace install', () => {
     // Locked to its company: other companies are neither listed nor reachable.
     const tenantsPage = await (await installer.request('/tenants')).text();
     expect(tenantsPage).not.toContain(other.tenant.name);
+    expect(tenantsPage).not.toContain(sim.realmId);
     expect((await installer.post('/tenants/switch', { tenantId: other.tenant.id })).status).toBe(404);
     expect((await installer.post('/tenants', { name: 'Another' })).status).toBe(404);
     expect(await (await installer.request('/connections')).text()).not.toContain(other.tenant.name);
@@ -46,7 +48,7 @@ describe('marketplace install', () => {
     expect(again.status).toBe(303);
     const tenants = await sql<{ tenant_id: string }[]>`select distinct tenant_id from connections where provider = 'quickbooks' and external_tenant_id = ${sim.realmId}`;
     expect(tenants.map((t) => t.tenant_id)).toEqual([row!.tenant_id]);
-    const [provisional] = await sql<{ n: number }[]>`select count(*)::int as n from tenants where name like '%(installing)'`;
+    const [provisional] = await sql<{ n: number }[]>`select count(*)::int as n from tenants where name = 'QuickBooks Online'`;
     expect(provisional!.n).toBe(0);
   });
 

@@ -273,7 +273,7 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEn
       const done = await completeAuthorization(deps, provider, c.req.query() as Record<string, string>, session?.id ?? null);
       if (!session) {
         // Only an install's state has no session: the installer gets a session bound to this one company.
-        const tenantId = await settleInstall(deps, provider, done.tenantId, done.connection);
+        const tenantId = await settleInstall(deps, provider, done.tenantId, done.connection, done.companyName);
         const connection = (await listConnections(deps.sql, tenantId)).find((x) => x.provider === provider && x.externalTenantId === done.connection.externalTenantId);
         if (connection) await requestSync(deps, tenantId, connection);
         await signIn(c, deps.sql, `${provider}:${done.connection.externalTenantId}`, cookiePolicy(deps.config.PUBLIC_URL), tenantId, true);
