@@ -293,7 +293,8 @@ describe('forms', () => {
 
 describe('activity', () => {
   it('a person cancels a planned action with a reason; without one the page says so in French', async () => {
-    const t = await seedTenant(sql, [customer('c1')], [invoice('1', 'c1', '2026-11-10', '100.00')]);
+    // The provider's invoice id (a number only a database knows) differs from the invoice's number.
+    const t = await seedTenant(sql, [customer('c1')], [{ ...invoice('1', 'c1', '2026-11-10', '100.00'), externalId: '60129542186', number: 'F-2026-0417' }]);
     await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-11-24T10:00:00Z'));
     const [row] = await sql<{ id: string }[]>`select id::text from outbox where tenant_id = ${t.tenant.id} and state = 'planned'`;
     const fr = new Browser(app, { 'accept-language': 'fr-FR' });
@@ -308,6 +309,8 @@ describe('activity', () => {
     expect(after!.state).toBe('cancelled');
     const shown = await (await fr.request('/activity')).text();
     expect(shown).toMatch(/Annulée par [^:]+ : réglé par chèque/);
+    expect(shown).toContain('F-2026-0417');
+    expect(shown).not.toContain('60129542186');
     // Another tenant's user cannot cancel it: the row is not theirs (a second cancel of a cancelled row changes nothing either).
     const other = await seedTenant(sql, [customer('c9')], []);
     const intruder = new Browser(app);

@@ -82,6 +82,11 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     // Outbox rows do not carry their connection here: the id alone names the customer unless two companies share it.
     const byId = new Map(customers.map((d) => [d.record.externalId, d.record.name]));
     const nameOf = (connectionId: string | null | undefined, id: string | null | undefined) => (id ? (names.get(`${connectionId}/${id}`) ?? byId.get(id) ?? id) : '—');
+    // Invoices by their number, as the customer and the books know them, never by the provider's id.
+    const mentioned = [...new Set(log.flatMap((a) => a.invoiceExternalIds))];
+    const invoices = mentioned.length ? await listDocuments(deps.sql, tenant.id, 'invoice', { externalIds: mentioned }) : [];
+    const numbers = new Map(invoices.map((d) => [`${d.connectionId}/${d.record.externalId}`, d.record.number]));
+    const numberOf = (connectionId: string | null | undefined, id: string) => numbers.get(`${connectionId}/${id}`) ?? invoices.find((d) => d.record.externalId === id)?.record.number ?? id;
     return render(
       c,
       <Page c={c} title={t.activity} active="activity" tenants={await visibleTenants(c, deps)}>
@@ -113,7 +118,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                       <td>{a.channel ? channelLabel(a.channel, t) : '—'}</td>
                       <td>
                         {nameOf(a.connectionId, a.customerExternalId)}
-                        <div class="hint">{a.invoiceExternalIds.join(', ')}</div>
+                        <div class="hint">{a.invoiceExternalIds.map((id) => numberOf(a.connectionId, id)).join(', ')}</div>
                       </td>
                       {/* A switch turned on or off: who did it, in the reader's language. */}
                       <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (cancelWhyText(a.why, t, lang, policy) ?? a.reason ?? '')}</td>
