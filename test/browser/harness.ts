@@ -53,11 +53,29 @@ export async function startWalk(env: Record<string, string> = {}): Promise<Walk>
   };
 }
 
+/**
+ * Drop-downs, fields and text boxes that do not fit the screen's width (outside a box that scrolls sideways on
+ * purpose, such as a wide table): on a phone a person could not see or reach them. Run in the page, written as a
+ * string: the test's types have no DOM.
+ */
+export function fieldsPastTheEdge(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+    return [...document.querySelectorAll('select, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio])')]
+      .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1) && !scrolls(e); })
+      .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : e.name ? '[name=' + e.name + ']' : ''));
+  })()`);
+}
+
 /** Full-page screenshots at both sizes and the phone's first screen (long pages are too tall to judge at a glance), then back to desktop. */
 export async function shoot(page: Page, name: string): Promise<void> {
   for (const [size, viewport] of Object.entries(SIZES)) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
+    if (size === 'phone') {
+      const wide = await fieldsPastTheEdge(page);
+      if (wide.length) throw new Error(`${name}: on a phone these fields run past the screen's edge: ${wide.join(', ')}`);
+    }
   }
   await page.screenshot({ path: join(SHOTS, `${name}-phone-fold.png`) });
   await page.setViewportSize(SIZES.desktop);
