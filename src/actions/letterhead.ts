@@ -8,6 +8,7 @@ import { isFormalTemplate } from './templates/catalog.js';
 import type { StoredProfile } from '../store/company-profiles.js';
 import { formatMoney, type Language } from './format.js';
 import type { CompanyProfile } from './vars.js';
+import { expandPaymentLink } from '../model/payment-link.js';
 
 /** The sender's profile as the executor and the previews use it: the stored one, else the tenant's name alone. */
 export function companyFromProfile(stored: StoredProfile | null, tenantName: string): CompanyProfile {
@@ -35,6 +36,10 @@ export function profileToCompany(p: CompanyProfileData, logo: StoredProfile['log
     iban: p.iban,
     bic: p.bic,
     logo,
+    // The company's payment page for what the message asks: its invoice numbers and the net amount due.
+    paymentLink: p.paymentLink
+      ? (action) => expandPaymentLink(p.paymentLink!, { reference: action.invoices.map((i) => i.number ?? i.externalId).join(' '), amount: action.netDue, currency: action.currency })
+      : null,
   };
 }
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkBic, checkIban, checkSiren, checkSiret, checkUkCompanyNumber, checkVat, compact, normaliseUkCompanyNumber, sirenOfVat, type IdCheck } from './company-ids.js';
 import { isDecimalString, scaleOf } from './money.js';
+import { checkPaymentLinkTemplate } from './payment-link.js';
 
 export const PROFILE_COUNTRIES = ['FR', 'GB'] as const;
 export type ProfileCountry = (typeof PROFILE_COUNTRIES)[number];
@@ -62,6 +63,11 @@ export const CompanyProfileData = z
     }),
     iban: idField(checkIban, 'iban'),
     bic: idField(checkBic, 'bic'),
+    /** The company's online payment page, e.g. https://pay.example.com/?ref={reference}&amount={amount} (payment-link.ts). */
+    paymentLink: text(500).superRefine((v, ctx) => {
+      const problem = v === null ? null : checkPaymentLinkTemplate(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   })
   .superRefine((p, ctx) => {
     if (p.siren && p.siret && !p.siret.startsWith(p.siren)) ctx.addIssue({ code: 'custom', path: ['siret'], message: 'siret_mismatch' });

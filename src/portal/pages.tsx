@@ -18,6 +18,7 @@ import { DISPUTE_REASONS, recordAnswer, type AnswerDetail, type Attachment, type
 import { hit } from './limits.js';
 import { markViewed, resolveLink, type PortalScope } from './links.js';
 import { statementPdf } from './statement-pdf.js';
+import { expandPaymentLink } from '../model/payment-link.js';
 
 export interface PortalDeps {
   sql: Sql;
@@ -47,7 +48,7 @@ interface Loaded {
   credits: { number: string; remaining: string; currency: string }[];
   companyName: string;
   /** What the company's profile (settings › company) says, when it was filled in: contact and bank details. */
-  company: { address: string | null; contact: string | null; email: string | null; phone: string | null; iban: string | null; bic: string | null } | null;
+  company: { address: string | null; contact: string | null; email: string | null; phone: string | null; iban: string | null; bic: string | null; paymentLink: string | null } | null;
   today: string;
 }
 
@@ -101,6 +102,7 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
           phone: profile.contactPhone,
           iban: profile.iban,
           bic: profile.bic,
+          paymentLink: profile.paymentLink,
         }
       : null;
     return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today: dateInZone(now(), tenant.timeZone) };
@@ -231,7 +233,11 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
   const { l, nonce, mac, token, done, errors, values } = props;
   const { t, lang } = l;
   const currencies = [...new Set(l.open.map((i) => i.currency))];
-  const totals = currencies.map((cur) => formatMoney(formatAmount(l.open.filter((i) => i.currency === cur).reduce((a, i) => a.plus(i.amountDue), new Dec(0)), cur), cur, lang));
+  const sums = currencies.map((cur) => ({ cur, amount: formatAmount(l.open.filter((i) => i.currency === cur).reduce((a, i) => a.plus(i.amountDue), new Dec(0)), cur) }));
+  const totals = sums.map((s) => formatMoney(s.amount, s.cur, lang));
+  // The company's own payment page, filled in for what is asked: no card data passes through here.
+  const template = l.company?.paymentLink ?? null;
+  const payLink = (reference: string, amount: string, currency: string) => (template ? expandPaymentLink(template, { reference, amount, currency }) : null);
   const v = (k: string) => values[k] ?? '';
   const err = (k: string) => (errors[k] ? <div class="err">{errors[k]}</div> : null);
   const Hidden = () => (
@@ -318,6 +324,13 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                         </td>
                         <td class="num" data-label={t.portal_amountDue}>
                           <strong>{formatMoney(i.amountDue, i.currency, lang)}</strong>
+                          {template ? (
+                            <div>
+                              <a href={payLink(i.number ?? i.externalId, i.amountDue, i.currency)!} rel="noopener noreferrer" target="_blank" data-pay-invoice={i.number ?? ''}>
+                                {t.portal_payThis}
+                              </a>
+                            </div>
+                          ) : null}
                         </td>
                         <td data-label={t.portal_late}>{late > 0 ? fill(t.portal_daysLate, { n: late }) : t.portal_notDue}</td>
                       </tr>
@@ -326,6 +339,18 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 </tbody>
               </table>
             </div>
+            {template && l.open.length ? (
+              <div class="pay" data-pay="link">
+                <h3>{t.portal_payOnline}</h3>
+                <p class="actions">
+                  {sums.map((s) => (
+                    <a class="button" href={payLink(l.open.filter((i) => i.currency === s.cur).map((i) => i.number ?? i.externalId).join(' '), s.amount, s.cur)!} rel="noopener noreferrer" target="_blank">
+                      {fill(t.portal_payAmount, { amount: formatMoney(s.amount, s.cur, lang) })}
+                    </a>
+                  ))}
+                </p>
+              </div>
+            ) : null}
             {l.company?.iban ? (
               <div class="pay" data-pay="transfer">
                 <h3>{t.portal_payTransfer}</h3>

@@ -418,6 +418,12 @@ describe('Pennylane mapping (fixtures)', () => {
     });
   });
 
+  it('the invoice document is Pennylane’s public_file_url, for the portal and the reminder; none when absent', async () => {
+    expect((await mapped('pennylane', 'invoice', doc(51000001))).pdfUrl).toBeNull();
+    const url = 'https://app.pennylane.com/public/invoice/pdf?encrypted_id=abc%2Fdef--ghi';
+    expect((await mapped('pennylane', 'invoice', { ...(doc(51000001) as object), public_file_url: url })).pdfUrl).toBe(url);
+  });
+
   it('the amount due is remaining_amount_with_tax, and 0 once paid; status from the amounts', async () => {
     const part = await mapped('pennylane', 'invoice', doc(51000002));
     expect([part.total, part.amountDue, part.status]).toEqual(['2110.00', '1110.00', 'partially_paid']);

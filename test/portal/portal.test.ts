@@ -243,13 +243,21 @@ describe('the link in a reminder', () => {
       const s = await seed(sql, { customers: [cust('c1', { email: 'portal@client.example' })], invoices: [inv('a', 'c1')] });
       await plan(sql, s);
       const key = Buffer.alloc(32, 7);
+      // The company's profile from the store, with a payment page: the reminder carries it filled in for its invoices.
+      const { saveCompanyProfile } = await import('../../src/store/company-profiles.js');
+      const { CompanyProfileData } = await import('../../src/model/company-profile.js');
+      const { storeLookups } = await import('../../src/actions/store-lookups.js');
+      await saveCompanyProfile(sql, s.tenantId, CompanyProfileData.parse({ legalName: 'Atelier Dupont SAS', addressLine1: '12 rue des Lilas', postalCode: '69003', city: 'Lyon', paymentLink: 'https://pay.example.com/?ref={reference}&amount={amount}' }), 'marie');
       const deps = makeDeps(sql, sink.port, {
+        ...storeLookups(sql),
         portalLink: async (ctx, customerExternalId, actionKey) => portalUrl('https://relance.example', await linkForAction(sql, key, { tenantId: ctx.tenantId, connectionId: ctx.connectionId!, customerExternalId }, actionKey)),
       });
       expect(await executeDue(deps, s.tenantId, SEND)).toMatchObject({ sent: 1 });
       const [mail] = sink.messages.filter((m) => m.rcptTo.includes('portal@client.example'));
       const link = /https:\/\/relance\.example\/p\/([A-Za-z0-9_-]{43})/.exec(mail!.raw.replace(/=\r?\n/g, ''));
       expect(link).not.toBeNull();
+      expect(mail!.text).toMatch(/Payer en ligne : https:\/\/pay\.example\.com\/\?ref=F-a&amount=\d+\.\d\d\n/);
+      expect(mail!.html).toMatch(/<a href="https:\/\/pay\.example\.com\/\?ref=F-a&amp;amount=\d+\.\d\d">Payer en ligne<\/a>/);
       const page = await (await get(`/p/${link![1]}`)).text();
       expect(page).toContain('Bonjour Client c1');
       expect(page).toContain('F-a');
@@ -276,5 +284,22 @@ describe('the company on the portal', () => {
     expect(html).toContain('Contact : Marie Durand · compta@atelier-dupont.fr');
     expect(html).toContain('<code>FR76 3000 6000 0112 3456 7890 189</code>');
     expect(html).toContain('Indiquez le numéro de facture en référence du virement : F-1, F-2.');
+    // No payment page set: no Pay button.
+    expect(html).not.toContain('data-pay="link"');
+  });
+
+  it('a payment page in the profile gives a Pay button for the total and one per invoice, filled in, opening the company’s page', async () => {
+    const { saveCompanyProfile } = await import('../../src/store/company-profiles.js');
+    const { CompanyProfileData } = await import('../../src/model/company-profile.js');
+    const { t, token } = await company();
+    await saveCompanyProfile(sql, t.tenant.id, CompanyProfileData.parse({ legalName: 'Atelier Dupont SAS', addressLine1: '12 rue des Lilas', postalCode: '69003', city: 'Lyon', paymentLink: 'https://pay.example.com/atelier?ref={reference}&amount={amount}&cur={currency}' }), 'marie');
+    const html = await (await get(`/p/${token}`)).text();
+    const block = html.slice(html.indexOf('data-pay="link"'), html.indexOf('</div>', html.indexOf('data-pay="link"')));
+    expect(block).toContain('href="https://pay.example.com/atelier?ref=F-1%20F-2&amp;amount=1200.00&amp;cur=EUR"');
+    expect(block).toMatch(/Payer 1\s?200,00\s€/);
+    expect(block).toContain('rel="noopener noreferrer"');
+    expect(html).toContain('href="https://pay.example.com/atelier?ref=F-1&amp;amount=900.00&amp;cur=EUR" rel="noopener noreferrer" target="_blank" data-pay-invoice="F-1"');
+    // Another customer's invoice is in no link.
+    expect(html).not.toContain('F-3');
   });
 });

@@ -75,6 +75,11 @@ describe('company profile page', () => {
     const missing = await user.post('/settings/company', { ...VALID, addressLine1: '', city: '' });
     expect(missing.status).toBe(422);
     expect((await missing.text()).match(/Obligatoire\./g)).toHaveLength(2);
+    const pay = await user.post('/settings/company', { ...VALID, paymentLink: 'http://pay.example.com/?ref={reference}' });
+    expect(pay.status).toBe(422);
+    const payPage = await pay.text();
+    expect(payPage).toContain('La page de paiement doit être une adresse complète commençant par https://');
+    expect(payPage).toContain('value="http://pay.example.com/?ref={reference}"');
   });
 
   it('says the same in English', async () => {

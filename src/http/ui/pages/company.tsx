@@ -150,6 +150,9 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
             <Field name="iban" label={p.iban} v={v} />
             <Field name="bic" label={p.bic} v={v} />
           </div>
+          <div class="row" style={WIDE_ROW}>
+            <Field name="paymentLink" label={p.paymentLink} hint={p.paymentLinkHint} v={v} type="url" inputmode={undefined} />
+          </div>
           <div class="actions">
             <button type="submit">{p.save}</button>
           </div>
