@@ -19,6 +19,7 @@ import { hit } from './limits.js';
 import { markViewed, resolveLink, type PortalScope } from './links.js';
 import { statementPdf } from './statement-pdf.js';
 import { expandPaymentLink } from '../model/payment-link.js';
+import { policyFor } from '../collections/run.js';
 
 export interface PortalDeps {
   sql: Sql;
@@ -28,8 +29,6 @@ export interface PortalDeps {
   publicUrl?: string | undefined;
 }
 
-/** Days ahead a customer may promise to pay (the policy's limit; beyond it, the team is asked instead). */
-export const PROMISE_MAX_DAYS = 30;
 const MAX_UPLOAD = 2 * 1024 * 1024;
 /** Accepted attachments, recognised by their first bytes, not by what the browser claims. */
 const MAGIC: { type: string; ext: string; test: (b: Buffer) => boolean }[] = [
@@ -50,6 +49,8 @@ interface Loaded {
   /** What the company's profile (settings › company) says, when it was filled in: contact and bank details. */
   company: { address: string | null; contact: string | null; email: string | null; phone: string | null; iban: string | null; bic: string | null; paymentLink: string | null } | null;
   today: string;
+  /** Days ahead a customer may promise to pay: the company's policy says (beyond it, a payment plan for the team). */
+  promiseMaxDays: number;
 }
 
 const isOpen = (i: Invoice) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0);
@@ -105,7 +106,8 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
           paymentLink: profile.paymentLink,
         }
       : null;
-    return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today: dateInZone(now(), tenant.timeZone) };
+    const { promiseMaxDays } = await policyFor(deps.sql, tenant);
+    return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today: dateInZone(now(), tenant.timeZone), promiseMaxDays };
   };
 
   app.get('/p/:token', async (c) => {
@@ -194,7 +196,7 @@ async function parseAnswer(
     detail = { kind, reason, text };
   } else if (kind === 'promise') {
     const on = dateOf('on');
-    if (!on || on < l.today || on > addDays(l.today, PROMISE_MAX_DAYS)) errors['on'] = fill(t.portal_err_promiseDate, { max: formatDate(addDays(l.today, PROMISE_MAX_DAYS), l.lang) });
+    if (!on || on < l.today || on > addDays(l.today, l.promiseMaxDays)) errors['on'] = fill(t.portal_err_promiseDate, { max: formatDate(addDays(l.today, l.promiseMaxDays), l.lang) });
     const amount = s('amount') ? amountOf('amount') : null;
     if (s('amount') && !amount) errors['amount'] = t.portal_err_amount;
     const covered = invoice ? [invoice] : l.open;
@@ -393,7 +395,7 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 <div class="row">
                   <div class={`field ${mine('promise') && errors['on'] ? 'invalid' : ''}`}>
                     <label for="promise-on">{t.portal_promiseOn}</label>
-                    <input id="promise-on" type="date" name="on" required min={l.today} max={addDays(l.today, PROMISE_MAX_DAYS)} value={mine('promise') ? v('on') : ''} />
+                    <input id="promise-on" type="date" name="on" required min={l.today} max={addDays(l.today, l.promiseMaxDays)} value={mine('promise') ? v('on') : ''} />
                     {mine('promise') ? err('on') : null}
                   </div>
                   <div class={`field ${mine('promise') && errors['amount'] ? 'invalid' : ''}`}>

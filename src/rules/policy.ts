@@ -146,6 +146,8 @@ export const Policy = z
      * start quiet days. 7 fits both shipped ladders.
      */
     quietDays: z.number().int().nonnegative().default(7),
+    /** Days ahead a customer may promise to pay from the portal; a later date is a payment plan for the team to decide. */
+    promiseMaxDays: z.number().int().positive().default(30),
     /** Days dunning waits after an e-invoicing platform reports the payment transmitted (status 211). */
     paymentTransmittedPauseDays: z.number().int().nonnegative().default(10),
     customerOverrides: z.record(z.string(), Override).default({}),

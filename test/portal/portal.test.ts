@@ -106,6 +106,21 @@ describe('answers that act', () => {
     expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([]);
   });
 
+  it('the furthest date a customer may promise is the company policy’s', async () => {
+    const { savePolicy } = await import('../../src/store/policies.js');
+    const { FRENCH_B2B_POLICY } = await import('../../src/rules/default-policies.js');
+    const { t, token } = await company();
+    await savePolicy(sql, t.tenant.id, 'fr-b2b', { ...FRENCH_B2B_POLICY, promiseMaxDays: 10 });
+    const page = await (await get(`/p/${token}`)).text();
+    expect(page).toContain('max="2026-12-04"');
+    const late = await post(token, { kind: 'promise', invoice: '1', on: '2026-12-05' });
+    expect(late.status).toBe(422);
+    expect(await late.text()).toContain('Choisissez une date entre aujourd’hui et le 4 déc. 2026.');
+    expect(await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).toEqual([]);
+    expect((await post(token, { kind: 'promise', invoice: '1', on: '2026-12-04' })).status).toBe(303);
+    expect((await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).map((p) => [p.kind, p.expiresOn])).toEqual([['promise', '2026-12-04']]);
+  });
+
   it('a dispute with a PDF opens a dispute pause, alerts the team and logs the answer; script in a field stays text', async () => {
     const { t, token } = await company();
     const pdf = new Blob([Buffer.from('%PDF-1.4\n% test\n')], { type: 'application/pdf' });

@@ -84,6 +84,7 @@ export function policyToForm(p: Policy): Form {
     catchUp: p.catchUp?.startAt ?? '',
     dailyCap: String(p.dailyCap),
     quietDays: String(p.quietDays),
+    promiseMaxDays: String(p.promiseMaxDays),
     paymentTransmittedPauseDays: String(p.paymentTransmittedPauseDays),
     stepCount: String(p.steps.length),
   };
@@ -391,6 +392,7 @@ export function readForm(submitted: Form, current: Policy, opts: ReadOptions): R
     minAmount: amount('minAmount', form['minAmount']) ?? '0',
     dailyCap: wholeDays('dailyCap', form['dailyCap'], 1, 100_000) ?? current.dailyCap,
     quietDays: wholeDays('quietDays', form['quietDays'], 0, MAX_DELAY) ?? current.quietDays,
+    promiseMaxDays: wholeDays('promiseMaxDays', form['promiseMaxDays'], 1, MAX_DELAY) ?? current.promiseMaxDays,
     paymentTransmittedPauseDays: wholeDays('paymentTransmittedPauseDays', form['paymentTransmittedPauseDays'], 0, MAX_DELAY) ?? current.paymentTransmittedPauseDays,
     steps,
     customerOverrides: overrides('co'),

@@ -455,6 +455,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             </div>
             {numberField('p-cap', 'dailyCap', t.dailyCap, 1, 100_000)}
             {numberField('p-quiet', 'quietDays', t.quietDays, 0, MAX_DELAY)}
+            {numberField('p-promise', 'promiseMaxDays', t.promiseMaxDays, 1, MAX_DELAY)}
             {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted, 0, MAX_DELAY)}
           </div>
         </div>
