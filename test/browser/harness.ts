@@ -19,6 +19,14 @@ export interface Walk {
 }
 
 /** Starts `test/browser/serve-ui.ts` in its own process (through tsx, like the service) and launches Chromium. */
+/** Debian's Chromium, headless, driven by playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
 export async function startWalk(env: Record<string, string> = {}): Promise<Walk> {
   mkdirSync(SHOTS, { recursive: true });
   const port = await freePort();
@@ -35,10 +43,7 @@ export async function startWalk(env: Record<string, string> = {}): Promise<Walk>
     server.stdout!.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
     server.once('exit', (code) => reject(new Error(`UI server exited (${code}): ${log}`)));
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   return {
     base: `http://127.0.0.1:${port}`,
     browser,

@@ -1,5 +1,7 @@
 // End to end through the real `relance start` with a real SMTP server: a demo company connected, synced and evaluated by
 // the service sends nothing; after `relance sending <id> on` (another process, through PostgreSQL only) its reminders arrive, once each.
+// Then a customer opens the portal link of a reminder they received, in Chromium on a phone, downloads the statement
+// and promises a date: the service records the promise as a pause (#22 point 7).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,12 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRENCH_B2B_POLICY } from '../../src/rules/default-policies.js';
 import { parsePolicy } from '../../src/rules/policy.js';
 import { createApiToken } from '../../src/store/auth.js';
+import { listDocuments } from '../../src/store/documents.js';
 import { savePolicy } from '../../src/store/policies.js';
 import { findConnectionById } from '../../src/store/tenants.js';
 import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
 import { runCli, startCli, stopChild } from '../support/cli.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
+import { SIZES, launchChromium, shoot } from '../browser/harness.js';
 
 // Its own database: the service schedules every connection it finds.
 const { sql, url } = useIsolatedDatabase();
@@ -79,6 +83,41 @@ describe('relance start with sending off, then on', () => {
     expect(sink.messages).toHaveLength(sent.length);
     expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(sink.messages.length);
     expect(sink.messages.every((m) => m.mailFrom === 'relances@fromagerie.example')).toBe(true);
+
+    // The customer's side: the link in a reminder as it arrived, opened in a browser on a phone.
+    const mail = sink.messages[0]!;
+    const link = new RegExp(`http://127\\.0\\.0\\.1:${port}/p/[A-Za-z0-9_-]{43}`).exec(mail.text)?.[0];
+    expect(link, mail.text).toBeTruthy();
+    expect(mail.html).toContain(`href="${link}"`);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: SIZES.phone, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR' } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(link!);
+      // The customer the reminder was addressed to.
+      const customer = (await listDocuments(sql, tenantId, 'customer')).map((d) => d.record).find((r) => [r.email, ...r.emails].includes(mail.rcptTo[0]!));
+      expect(await page.locator('h1').innerText()).toMatch(/^(Bonjour|Hello) /);
+      expect(await page.locator('h1').innerText()).toContain(customer!.name);
+      expect(await page.locator('tr[data-invoice]').count()).toBeGreaterThan(0);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(SIZES.phone.width);
+      await shoot(page, 'portal-from-email');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[href$="/statement.pdf"]').click()]);
+      expect((await download.path()) ?? '').toBeTruthy();
+      // A promise to pay in five days, from the phone.
+      await page.locator('details.answer').nth(0).locator('summary').click();
+      const on = await page.locator('#promise-on').getAttribute('min');
+      const due = new Date(Date.parse(`${on}T00:00:00Z`) + 5 * 86_400_000).toISOString().slice(0, 10);
+      await page.fill('#promise-on', due);
+      await page.locator('details.answer').nth(0).locator('button[type=submit]').click();
+      await page.waitForURL(/done=promise/);
+      await shoot(page, 'portal-from-email-promised');
+      const pauses = await sql<{ kind: string; expires_on: string }[]>`select kind, expires_on::text from pauses where tenant_id = ${tenantId} and state = 'active'`;
+      expect(pauses).toEqual([{ kind: 'promise', expires_on: due }]);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
 
     expect(await stopChild(started.child)).toBe(0);
     service = null;
