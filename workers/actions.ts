@@ -6,7 +6,7 @@ import type { Service } from '../src/service.js';
 import { createHmac } from 'node:crypto';
 import { openProvider, syncRecords } from '../src/sync/engine.js';
 import { getTenantTemplate } from '../src/store/templates.js';
-import { linkForAction, portalUrl } from '../src/portal/links.js';
+import { letterLinkForAction, linkForAction, portalUrl } from '../src/portal/links.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port`. */
 export function smtpFromUrl(url: string, from: string) {
@@ -62,10 +62,12 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
     },
     alert,
     // Every reminder carries the customer's portal link (a fresh one each reminder, the same on a retry).
-    async portalLink(ctx, customerExternalId, actionKey) {
+    async portalLink(ctx, customerExternalId, actionKey, form) {
       // A runtime always holds its secret key; a partial one (some tests) prints no link rather than failing the send.
       if (!ctx.connectionId || !service.runtime.secretKey) return null;
-      const token = await linkForAction(service.runtime.sql, service.runtime.secretKey, { tenantId: ctx.tenantId, connectionId: ctx.connectionId, customerExternalId }, actionKey);
+      const scope = { tenantId: ctx.tenantId, connectionId: ctx.connectionId, customerExternalId };
+      // A letter's link is typed by hand from paper: the short form, under a QR code.
+      const token = form === 'letter' ? await letterLinkForAction(service.runtime.sql, service.runtime.secretKey, scope, actionKey) : await linkForAction(service.runtime.sql, service.runtime.secretKey, scope, actionKey);
       return portalUrl(config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`, token);
     },
     // A demo company's penalties read the simulated rates too, as its preview did; nothing simulated is stored.

@@ -92,7 +92,8 @@ export interface ExecutorDeps {
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
   hook?: (point: CrashPoint, item: DueItem) => void;
   /** The customer portal link this action carries (one per reminder, portal/links.ts linkForAction); absent: none. */
-  portalLink?: (ctx: ExecutionContext, customerExternalId: string, actionKey: string) => Promise<string | null>;
+  /** The customer's portal link for this message: a long one for an email, a short one to type for a letter. */
+  portalLink?: (ctx: ExecutionContext, customerExternalId: string, actionKey: string, form: 'email' | 'letter') => Promise<string | null>;
   /** Reference rates for the item's connection (src/demo/rates.ts rateBookFor), read at send time for penalty figures. */
   rates?: (ctx: { tenantId: string; connectionId: string | null }, today: string) => Promise<RateBook>;
   options?: Partial<ExecutorOptions>;
@@ -329,7 +330,7 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   if (gaps.length) throw new LetterHeld(gaps, heldLetterReason(gaps, pickLanguage(null, profile.locale), customer.name));
   const family = familyOf(action.templateId);
   const penalties = action.penalties.length > 0 ? penaltiesFor(action, current, family, today, await deps.rates?.(c.ctx, today)) : null;
-  const portal = (await deps.portalLink?.(c.ctx, action.customerExternalId, action.idempotencyKey)) ?? null;
+  const portal = (await deps.portalLink?.(c.ctx, action.customerExternalId, action.idempotencyKey, action.channel === 'letter' ? 'letter' : 'email')) ?? null;
   const vars = buildVars({ action, current, customer, company: profile.company, language: lang, family, today, deadlineDays: opts.deadlineDays, penalties, portal });
   const custom = (await deps.templates?.(c.ctx.tenantId, action.templateId, lang)) ?? null;
   let parts: TemplateParts;

@@ -1,6 +1,7 @@
 // Formal letters as PDF (mise en demeure, UK letter before action, or a reminder sent by post): deterministic bytes, so the sha256 is a proof.
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 import type { Language } from './format.js';
 import type { Family } from './templates/catalog.js';
 import type { RenderedMessage } from './templates.js';
@@ -55,6 +56,8 @@ const L: Record<Language, Record<string, string>> = {
     daily: 'Les pénalités continuent de courir, soit environ par jour',
     deadline: 'Date limite de paiement',
     deadlineFromReceipt: 'jours à compter de la réception de la présente lettre',
+    portalTitle: 'Votre relevé et vos réponses en ligne',
+    portalText: 'Scannez ce code ou saisissez l’adresse ci-dessous : vos factures, et pour répondre sans écrire (contestation, date de paiement, échéancier, déjà payé).',
     periodLine: 'Facture {number} : {balance} × {rate} × {days} jours / 365, du {from} au {to} = {interest}',
     indemnityLine: 'Indemnité forfaitaire pour frais de recouvrement (art. D441-5 du Code de commerce) : {amount} par facture en retard',
     interestDetail: 'Calcul des pénalités de retard (art. L441-10 du Code de commerce)',
@@ -86,6 +89,8 @@ const L: Record<Language, Record<string, string>> = {
     daily: 'Interest continues to accrue at about, per day',
     deadline: 'Pay by',
     deadlineFromReceipt: 'days from receipt of this letter',
+    portalTitle: 'Your statement and answers online',
+    portalText: 'Scan this code or type the address below: your invoices, and a way to answer without writing (dispute, payment date, payment plan, already paid).',
     periodLine: 'Invoice {number}: {balance} × {rate} × {days} days / 365, from {from} to {to} = {interest}',
     indemnityLine: 'Fixed-sum compensation: {amount} per late invoice',
     interestDetail: 'How the interest is calculated',
@@ -225,6 +230,20 @@ export function renderLetter(input: LetterInput, opts: { compress?: boolean } = 
   // A formal notice's deadline runs from receipt, a date the sender cannot know: stated as such, not as a date.
   line(t.deadline as string, input.formal && input.family === 'FR' ? `${v.deadline_days} ${t.deadlineFromReceipt}` : v.deadline, true);
 
+  // The customer's portal (#22): a QR code, and the short address printed in full beneath it for typing by hand.
+  if (v.portal.link) {
+    const size = 84;
+    doc.moveDown();
+    if (doc.y + size + 20 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    const top = doc.y;
+    drawQr(doc, v.portal.link, left, top, size);
+    const textLeft = left + size + 12;
+    doc.font('Helvetica-Bold').fontSize(10).text(t.portalTitle as string, textLeft, top + 6, { width: width - size - 12 });
+    doc.font('Helvetica').fontSize(9).text(t.portalText as string, textLeft, doc.y + 2, { width: width - size - 12 });
+    doc.font('Courier-Bold').fontSize(10).text(v.portal.link, textLeft, doc.y + 4, { width: width - size - 12 });
+    doc.font('Helvetica').fontSize(10).text('', left, Math.max(doc.y, top + size) + 4);
+  }
+
   // The legal mentions at the foot of every page (C. com. R123-237: business correspondence).
   const foot = legalLine(company, lang);
   const pages = doc.bufferedPageRange();
@@ -238,6 +257,15 @@ export function renderLetter(input: LetterInput, opts: { compress?: boolean } = 
   doc.fillColor('black');
   doc.end();
   return done;
+}
+
+/** A QR code drawn as vector squares (crisp at any print size), with its four-module quiet zone, error correction M. */
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const cell = size / (modules.size + 8);
+  doc.save().fillColor('black');
+  for (let r = 0; r < modules.size; r++) for (let c = 0; c < modules.size; c++) if (modules.get(r, c)) doc.rect(x + (c + 4) * cell, y + (r + 4) * cell, cell, cell);
+  doc.fill().restore();
 }
 
 /** The debt band of a UK fixed sum, from the sum itself (£40, £70, £100). */

@@ -18,8 +18,35 @@ export interface PortalScope {
 /** 256 random bits, URL-safe: the part of the link the customer holds. */
 const newToken = () => randomBytes(32).toString('base64url');
 const hashOf = (token: string) => createHash('sha256').update(token).digest();
-/** A token has the shape we mint; anything else is refused before a query. */
-export const wellFormed = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
+/**
+ * A letter's link is typed by hand: 128 bits in Crockford's base 32 (26 characters, no I, L, O or U), printed in groups
+ * of four. What a person types is read back forgivingly: any case, dashes and spaces ignored, O for 0, I and L for 1.
+ */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const SHORT = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+function crockford(bytes: Buffer): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += CROCKFORD[(value << (5 - bits)) & 31];
+  return out;
+}
+const readShort = (typed: string) => typed.toUpperCase().replace(/[-\s]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+/** The printed form of a letter's token: groups of four, easier to read aloud and to type. */
+export const groupShort = (token: string) => token.match(/.{1,4}/g)!.join('-');
+
+/** A token has a shape we mint (a long one from an email, a short one from a letter); anything else is refused before a query. */
+export const wellFormed = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token) || SHORT.test(readShort(token));
+/** The form a token is stored (hashed) under: a short one as read back, a long one as it is. */
+const canonical = (token: string) => (/^[A-Za-z0-9_-]{43}$/.test(token) ? token : readShort(token));
 
 /** Mints a link for the customer; returns the token (shown once, printed in the reminder) and when it expires. */
 export async function issueLink(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string, now = new Date(), days = LINK_DAYS): Promise<{ token: string; expiresAt: Date }> {
@@ -35,7 +62,7 @@ export async function resolveLink(sql: Sql, token: string, now = new Date()): Pr
   if (!wellFormed(token)) return null;
   const [row] = await sql<{ id: string; tenant_id: string; connection_id: string; customer_external_id: string; expires_at: Date; viewed_at: Date | null }[]>`
     select id::text, tenant_id, connection_id, customer_external_id, expires_at, viewed_at from portal_links
-    where token_hash = ${hashOf(token)} and revoked_at is null and expires_at > ${now}`;
+    where token_hash = ${hashOf(canonical(token))} and revoked_at is null and expires_at > ${now}`;
   return row ? { linkId: row.id, tenantId: row.tenant_id, connectionId: row.connection_id, customerExternalId: row.customer_external_id, expiresAt: row.expires_at, viewedAt: row.viewed_at } : null;
 }
 
@@ -77,6 +104,20 @@ export async function linkForAction(sql: Sql, secretKey: Buffer, scope: { tenant
     values (${scope.tenantId}, ${scope.connectionId}, ${scope.customerExternalId}, ${hashOf(token)}, ${now}, ${expiresAt})
     on conflict (token_hash) do nothing`;
   return token;
+}
+
+/**
+ * The link a letter prints, under its QR code: the same derivation as linkForAction, cut to 128 bits and written in
+ * Crockford's base 32 so that a person can type it (26 characters). A letter is its own hand-out: its link differs
+ * from the email's, and a retry prints the same one.
+ */
+export async function letterLinkForAction(sql: Sql, secretKey: Buffer, scope: { tenantId: string; connectionId: string; customerExternalId: string }, actionKey: string, now = new Date()): Promise<string> {
+  const token = crockford(createHmac('sha256', secretKey).update(`portal-letter\u0000${scope.tenantId}\u0000${actionKey}`).digest().subarray(0, 16));
+  const expiresAt = new Date(now.getTime() + LINK_DAYS * 86_400_000);
+  await sql`insert into portal_links (tenant_id, connection_id, customer_external_id, token_hash, created_at, expires_at)
+    values (${scope.tenantId}, ${scope.connectionId}, ${scope.customerExternalId}, ${hashOf(token)}, ${now}, ${expiresAt})
+    on conflict (token_hash) do nothing`;
+  return groupShort(token);
 }
 
 /** The public address of a portal link: PUBLIC_URL when set, else the service's own loopback address. */

@@ -8,6 +8,12 @@ import type { PlannedAction } from '../../src/model/collections.js';
 import type { Language } from '../../src/actions/format.js';
 import { COMPANY, customer, invoice } from './fixtures.js';
 import { pdfText } from '../support/pdf-text.js';
+import * as jsqr from 'jsqr';
+
+// jsqr is CommonJS with a default export: unwrapped the same way under Node's ESM loader and under vitest.
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const loaded = jsqr as unknown as { default: Decode | { default: Decode } };
+const jsQR: Decode = typeof loaded.default === 'function' ? loaded.default : loaded.default.default;
 
 function action(templateId: string, invoices: Invoice[], currency = 'EUR'): PlannedAction {
   return {
@@ -111,5 +117,38 @@ describe('letter before action (UK)', () => {
     const t = pdfText((await renderLetter({ ...input, company: uk }, { compress: false })).pdf);
     for (const s of ['Widgets Ltd', 'Registered in England and Wales, company no. 01234567', 'Registered office: 1 High Street, EC1A 1BB London', 'VAT no. GB123456789', 'London, 16 March 2026', 'Invoice INV-78: fixed sum of £40.00 (Late Payment Act, s. 5A, for a debt under £1,000)']) expect(t).toContain(s);
     expect(t).not.toContain('SIREN');
+  });
+});
+
+describe('the portal on a letter', () => {
+  it('prints a QR code that reads back as the portal address, and the short address beneath it to type by hand', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { PNG } = await import('pngjs');
+    const url = 'https://relance.example/p/7K3M-9QXD-A2BC-DEFG-HJKM-NP';
+    const base = await letterFor('fr.mise-en-demeure', 'fr', [invoice('q1', 'm1', { number: 'F-2026-009', dueDate: '2026-02-13' })], 'FR');
+    const input = { ...base, vars: { ...base.vars, portal: { link: url } } };
+    const letter = await renderLetter(input, { compress: false });
+    const text = pdfText(letter.pdf);
+    expect(text).toContain('Votre relevé et vos réponses en ligne');
+    expect(text).toContain(url);
+    const dir = mkdtempSync(join(tmpdir(), 'relance-qr-'));
+    writeFileSync(join(dir, 'letter.pdf'), letter.pdf);
+    execFileSync('pdftoppm', ['-r', '150', '-png', join(dir, 'letter.pdf'), join(dir, 'page')]);
+    const pages = execFileSync('ls', [dir]).toString().split('\n').filter((f) => f.startsWith('page') && f.endsWith('.png'));
+    const found = pages.map((f) => {
+      const png = PNG.sync.read(readFileSync(join(dir, f)));
+      return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)?.data ?? null;
+    });
+    expect(found.filter(Boolean)).toEqual([url]);
+    // Kept to be looked at, beside the browser walks' screenshots.
+    const shots = join(process.cwd(), 'test-artifacts', 'screenshots');
+    execFileSync('mkdir', ['-p', shots]);
+    writeFileSync(join(shots, 'letter-portal-qr.png'), readFileSync(join(dir, pages[pages.length - 1]!)));
+    // No link, no QR code.
+    const bare = await renderLetter(base, { compress: false });
+    expect(pdfText(bare.pdf)).not.toContain('Votre relevé et vos réponses en ligne');
   });
 });

@@ -318,3 +318,23 @@ describe('the company on the portal', () => {
     expect(html).not.toContain('F-3');
   });
 });
+
+describe('the short link of a letter', () => {
+  it('is 128 bits a person can type: read back in any case, with or without dashes, O for 0 and I or L for 1; a retry prints the same', async () => {
+    const { letterLinkForAction, linkForAction, resolveLink } = await import('../../src/portal/links.js');
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [invoice('1', 'c1', '2026-10-15', '900.00')]);
+    const key = Buffer.alloc(32, 9);
+    const scope = { tenantId: t.tenant.id, connectionId: t.connection.id, customerExternalId: 'c1' };
+    const printed = await letterLinkForAction(sql, key, scope, 'action-1', NOW);
+    expect(printed).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{2}$/);
+    expect(await letterLinkForAction(sql, key, scope, 'action-1', NOW)).toBe(printed);
+    expect(await linkForAction(sql, key, scope, 'action-1', NOW)).not.toContain(printed.replace(/-/g, ''));
+    const typed = [printed, printed.replace(/-/g, ''), printed.toLowerCase(), printed.replace(/-/g, ' '), printed.replace(/0/g, 'O').replace(/1/g, 'l')];
+    for (const form of typed) expect((await resolveLink(sql, form, NOW))?.customerExternalId, form).toBe('c1');
+    // One character wrong opens nothing, and the page says the same 404 as for any unknown link.
+    const last = printed.at(-1) === 'Z' ? 'Y' : 'Z';
+    expect(await resolveLink(sql, printed.slice(0, -1) + last, NOW)).toBeNull();
+    expect((await get(`/p/${printed.toLowerCase()}`)).status).toBe(200);
+    expect((await get(`/p/${printed.slice(0, -1)}${last}`)).status).toBe(404);
+  });
+});
