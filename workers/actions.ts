@@ -6,6 +6,7 @@ import type { Service } from '../src/service.js';
 import { createHmac } from 'node:crypto';
 import { openProvider, syncRecords } from '../src/sync/engine.js';
 import { getTenantTemplate } from '../src/store/templates.js';
+import { documentLinks, saveDocumentLinks } from '../src/store/document-links.js';
 import { letterLinkForAction, linkForAction, portalUrl } from '../src/portal/links.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port`. */
@@ -76,6 +77,19 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
     async templates(tenantId, templateId, lang) {
       const stored = await getTenantTemplate(service.runtime.sql, tenantId, templateId, lang);
       return stored ? { subject: stored.subject, body: stored.body } : null;
+    },
+    // Documents the provider gives one invoice at a time: the stored ones, then the provider for the rest (kept for the portal).
+    async documentLinks(ctx, ids) {
+      if (!ctx.connectionId) return new Map();
+      const sql = service.runtime.sql;
+      const known = await documentLinks(sql, ctx.tenantId, ctx.connectionId, ids);
+      const missing = ids.filter((id) => !known.has(id));
+      if (missing.length === 0) return known;
+      const { connector, context } = await openProvider(service.sync, ctx.tenantId, ctx.connectionId);
+      if (!connector.documentLinks) return known;
+      const fetched = await connector.documentLinks(context, missing);
+      await saveDocumentLinks(sql, ctx.tenantId, ctx.connectionId, fetched);
+      return new Map([...known, ...Object.entries(fetched)]);
     },
     async writeback(action, _proof, ctx) {
       if (!ctx.connectionId) return;

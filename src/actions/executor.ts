@@ -92,6 +92,11 @@ export interface ExecutorDeps {
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
   hook?: (point: CrashPoint, item: DueItem) => void;
   /** The customer portal link this action carries (one per reminder, portal/links.ts linkForAction); absent: none. */
+  /**
+   * Document addresses for invoices whose record has none (providers that give them one invoice at a time): asked
+   * before rendering; a failure leaves the message without them rather than holding it.
+   */
+  documentLinks?: (ctx: ExecutionContext, invoiceExternalIds: readonly string[]) => Promise<Map<string, string>>;
   /** The customer's portal link for this message: a long one for an email, a short one to type for a letter. */
   portalLink?: (ctx: ExecutionContext, customerExternalId: string, actionKey: string, form: 'email' | 'letter') => Promise<string | null>;
   /** Reference rates for the item's connection (src/demo/rates.ts rateBookFor), read at send time for penalty figures. */
@@ -322,6 +327,14 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   }
   const customer = await deps.customer(c.ctx, action.customerExternalId);
   if (!customer) throw new PermanentActionError(`customer ${action.customerExternalId} is not in the store; run a sync, then retry the action`);
+  const undocumented = [...current.values()].filter((i) => !i.pdfUrl).map((i) => i.externalId);
+  if (undocumented.length && deps.documentLinks) {
+    const links = await deps.documentLinks(c.ctx, undocumented).catch(() => new Map<string, string>());
+    for (const [id, url] of links) {
+      const inv = current.get(id);
+      if (inv) current.set(id, { ...inv, pdfUrl: url });
+    }
+  }
   const lang = pickLanguage(customer.language, profile.locale);
   const late = untimely(action, today);
   if (late) return { cancel: late };

@@ -164,6 +164,11 @@ export interface Connector {
   writeback?: ConnectorWriteback;
   /** How often incremental syncs run when the provider has no webhook for everything (default 15 minutes). */
   syncEveryMs?: number;
+  /**
+   * Invoice documents the provider gives only one invoice at a time (so not during a sync): their customer-facing
+   * addresses, read when a message names the invoices. An invoice that has none (a draft, a deleted one) is left out.
+   */
+  documentLinks?(ctx: Omit<ReadContext, 'cursor' | 'full'>, invoiceExternalIds: readonly string[]): Promise<Record<string, string>>;
   /** Context for mappings (e.g. the company's home currency); read once per sync. */
   mappingContext?(ctx: Omit<ReadContext, 'cursor' | 'full'>): Promise<Record<string, unknown>>;
 }

@@ -20,6 +20,7 @@ import { markViewed, resolveLink, type PortalScope } from './links.js';
 import { statementPdf } from './statement-pdf.js';
 import { expandPaymentLink } from '../model/payment-link.js';
 import { policyFor } from '../collections/run.js';
+import { documentLinks } from '../store/document-links.js';
 
 export interface PortalDeps {
   sql: Sql;
@@ -94,6 +95,9 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
       .map((d) => d.record)
       .filter((n) => n.customerExternalId === customer.externalId && n.status === 'open' && new Dec(n.remaining).gt(0))
       .map((n) => ({ number: n.number ?? '—', remaining: n.remaining, currency: n.currency }));
+    // Documents the provider gives one invoice at a time were read when a reminder named the invoice.
+    const stored = await documentLinks(deps.sql, scope.tenantId, scope.connectionId, open.filter((i) => !i.pdfUrl).map((i) => i.externalId), now());
+    for (const [k, i] of open.entries()) if (!i.pdfUrl && stored.has(i.externalId)) open[k] = { ...i, pdfUrl: stored.get(i.externalId)! };
     const profile = (await getCompanyProfile(deps.sql, scope.tenantId))?.data ?? null;
     const company = profile
       ? {

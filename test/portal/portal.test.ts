@@ -243,7 +243,9 @@ describe('the statement as a PDF', () => {
     expect(text).toContain('Relevé de compte au 24/11/2026');
     expect(text).toMatch(/F-1\s+01\/09\/2026\s+15\/10\/2026\s+900,00 €\s+900,00 €\s+40 j/);
     expect(text).toContain('Total restant dû : 1 200,00 €');
-    expect((await get(`/p/x${token.slice(1)}/statement.pdf`)).status).toBe(404);
+    // Another token (one character changed) opens nothing.
+    const other = `${token[0] === 'x' ? 'y' : 'x'}${token.slice(1)}`;
+    expect((await get(`/p/${other}/statement.pdf`)).status).toBe(404);
   });
 });
 
@@ -255,7 +257,7 @@ describe('the link in a reminder', () => {
     const { linkForAction, portalUrl } = await import('../../src/portal/links.js');
     const sink = await startSmtpSink();
     try {
-      const s = await seed(sql, { customers: [cust('c1', { email: 'portal@client.example' })], invoices: [inv('a', 'c1')] });
+      const s = await seed(sql, { customers: [cust('c1', { email: 'portal@client.example' })], invoices: [inv('a', 'c1', { pdfUrl: null })] });
       await plan(sql, s);
       const key = Buffer.alloc(32, 7);
       // The company's profile from the store, with a payment page: the reminder carries it filled in for its invoices.
@@ -265,12 +267,17 @@ describe('the link in a reminder', () => {
       await saveCompanyProfile(sql, s.tenantId, CompanyProfileData.parse({ legalName: 'Atelier Dupont SAS', addressLine1: '12 rue des Lilas', postalCode: '69003', city: 'Lyon', paymentLink: 'https://pay.example.com/?ref={reference}&amount={amount}' }), 'marie');
       const deps = makeDeps(sql, sink.port, {
         ...storeLookups(sql),
+        // The provider gives this invoice's document one invoice at a time (as Xero does): asked for at send time.
+        documentLinks: async (_ctx, ids) => new Map(ids.map((id) => [id, `https://in.xero.com/doc-${id}`])),
         portalLink: async (ctx, customerExternalId, actionKey) => portalUrl('https://relance.example', await linkForAction(sql, key, { tenantId: ctx.tenantId, connectionId: ctx.connectionId!, customerExternalId }, actionKey)),
       });
       expect(await executeDue(deps, s.tenantId, SEND)).toMatchObject({ sent: 1 });
       const [mail] = sink.messages.filter((m) => m.rcptTo.includes('portal@client.example'));
       const link = /https:\/\/relance\.example\/p\/([A-Za-z0-9_-]{43})/.exec(mail!.raw.replace(/=\r?\n/g, ''));
       expect(link).not.toBeNull();
+      expect(mail!.text).toContain('F-a du ');
+      expect(mail!.text).toContain('– https://in.xero.com/doc-a');
+      expect(mail!.html).toContain('<a href="https://in.xero.com/doc-a">F-a</a>');
       expect(mail!.text).toMatch(/Payer en ligne : https:\/\/pay\.example\.com\/\?ref=F-a&amount=\d+\.\d\d\n/);
       expect(mail!.html).toMatch(/<a href="https:\/\/pay\.example\.com\/\?ref=F-a&amp;amount=\d+\.\d\d">Payer en ligne<\/a>/);
       const page = await (await get(`/p/${link![1]}`)).text();
@@ -301,6 +308,15 @@ describe('the company on the portal', () => {
     expect(html).toContain('Indiquez le numéro de facture en référence du virement : F-1, F-2.');
     // No payment page set: no Pay button.
     expect(html).not.toContain('data-pay="link"');
+  });
+
+  it('links an invoice to the document its provider gave when a reminder named it', async () => {
+    const { saveDocumentLinks } = await import('../../src/store/document-links.js');
+    const { t, token } = await company();
+    await saveDocumentLinks(sql, t.tenant.id, t.connection.id, { '1': 'https://in.xero.com/AbC123' }, new Date());
+    const html = await (await get(`/p/${token}`)).text();
+    expect(html).toContain('<a href="https://in.xero.com/AbC123" rel="noopener noreferrer" target="_blank">F-1</a>');
+    expect(html).not.toContain('<a href="https://in.xero.com/AbC123" rel="noopener noreferrer" target="_blank">F-2</a>');
   });
 
   it('a payment page in the profile gives a Pay button for the total and one per invoice, filled in, opening the company’s page', async () => {

@@ -1,5 +1,5 @@
 // msw handlers for Xero Identity (authorize, token, revocation), /connections and the Accounting API 2.0.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { dateString, msDate, parseBusinessDate } from './format.js';
 import { remainingHeaders, throttled } from './limits.js';
@@ -139,6 +139,16 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     const [first = '', id, sub] = segs;
     if (/^organisation$/i.test(first) && method === 'GET' && !id) return HttpResponse.json(envelope({ Organisations: [organisation()] }));
     const entity = entityName(first);
+    // GET /Invoices/{InvoiceID}/OnlineInvoice: the customer-facing page of a sales invoice. Xero makes none for a
+    // draft or a deleted invoice (a ValidationException), nor for a bill.
+    if (entity === 'Invoice' && id !== undefined && sub !== undefined && /^onlineinvoice$/i.test(sub) && segs.length === 3) {
+      if (method !== 'GET') return methodNotAllowed();
+      const rec = lookup(entity, id);
+      if (!rec) return notFound();
+      const status = store.status(rec as InvoiceRec);
+      if (status === 'DRAFT' || status === 'DELETED' || status === 'SUBMITTED') return validationError([{ ValidationErrors: [{ Message: `An online invoice cannot be created for an invoice with status ${status}` }] }]);
+      return HttpResponse.json(envelope({ OnlineInvoices: [{ OnlineInvoiceUrl: `https://in.xero.com/${onlineCode(rec.id)}` }] }));
+    }
     if (!entity || segs.length > 3 || (sub !== undefined && !/^history$/i.test(sub))) return notFound();
 
     if (sub !== undefined) {
@@ -377,6 +387,11 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
   }
 
   return [authorizeHandler, tokenHandler, revokeHandler, connectionsHandler, apiHandler];
+}
+
+/** A stable, opaque code per invoice, the shape of Xero's in.xero.com links (40 letters and digits). */
+function onlineCode(id: string): string {
+  return createHash('sha256').update(`online-invoice:${id}`).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 40);
 }
 
 function notFound(): Response {
