@@ -1,5 +1,6 @@
 // The tasks table: list (filtered, sorted by priority computed for today), read, snooze, close; every change is
 // written to the activity log with who made it, in the same transaction. Every query takes the tenant.
+import { Dec } from '../model/index.js';
 import type { TaskKind } from '../model/task.js';
 import { recordActivity } from '../store/activity.js';
 import type { Sql } from '../store/db.js';
@@ -81,6 +82,12 @@ type Row = {
   created_at: Date;
 };
 
+/** numeric(18,4) as the model writes amounts: at least two decimals, no padding beyond the value's own. */
+const money = (v: string) => {
+  const d = new Dec(v);
+  return d.toFixed(Math.max(2, d.decimalPlaces()));
+};
+
 const toTask = (r: Row): Task => ({
   id: r.id,
   connectionId: r.connection_id,
@@ -90,7 +97,7 @@ const toTask = (r: Row): Task => ({
   customerName: r.customer_name ?? r.customer_external_id,
   invoiceExternalIds: r.invoice_external_ids,
   invoiceNumbers: r.invoice_numbers ?? [],
-  amount: r.amount,
+  amount: r.amount === null ? null : money(r.amount),
   currency: r.currency,
   dueOn: r.due_on,
   overdueSince: r.overdue_since,
