@@ -121,10 +121,10 @@ const toTask = (r: Row): Task => ({
 export async function listTasks(sql: Sql, tenantId: string, today: string, f: TaskFilter = {}): Promise<Task[]> {
   const state = f.state ?? 'todo';
   const order = {
-    priority: sql`priority desc, due_on, created_at`,
-    due: sql`due_on, priority desc, created_at`,
-    amount: sql`coalesce(abs(amount), 0) desc, priority desc, created_at`,
-    customer: sql`lower(coalesce(customer_name, customer_external_id)), priority desc, created_at`,
+    priority: sql`priority_n desc, due_on, created_at`,
+    due: sql`due_on, priority_n desc, created_at`,
+    amount: sql`coalesce(abs(amount_n), 0) desc, priority_n desc, created_at`,
+    customer: sql`lower(coalesce(customer_name, customer_external_id)), priority_n desc, created_at`,
   }[f.sort ?? 'priority'];
   const rows = await sql<Row[]>`
     select * from (
@@ -136,6 +136,8 @@ export async function listTasks(sql: Sql, tenantId: string, today: string, f: Ta
         greatest(0, coalesce(${today}::date - t.overdue_since, 0)) as days_late,
         t.segment,
         round(coalesce(abs(t.amount), 0) * greatest(1, coalesce(${today}::date - t.overdue_since, 1)) * t.risk_weight, 2)::text as priority,
+        -- The same, as numbers, for sorting (the text columns above would sort as text).
+        t.amount as amount_n, round(coalesce(abs(t.amount), 0) * greatest(1, coalesce(${today}::date - t.overdue_since, 1)) * t.risk_weight, 2) as priority_n,
         t.title, t.detail, t.owner_user_id::text, u.email as owner_email,
         case when t.state = 'snoozed' and t.snoozed_until <= ${today}::date then 'open' else t.state end as state,
         t.snoozed_until::text, t.outcome, t.outcome_detail, t.done_by, t.done_at, t.created_at

@@ -172,3 +172,21 @@ describe('working the list', () => {
     expect(await listTasks(sql, s.tenantId, TODAY, {})).toEqual([]);
   });
 });
+
+describe('sorting', () => {
+  it('sorts by priority and amount as numbers, by the date to do, and by customer name', async () => {
+    const s = await seed(sql, {
+      customers: [customer('s1', { name: 'Zinc Bar' }), customer('s2', { name: 'atelier Bois' }), customer('s3', { name: 'Menuiserie' })],
+      invoices: [invoice('a', 's1', { dueDate: '2026-03-06', total: '9000.00', amountDue: '9000.00' }), invoice('b', 's2', { dueDate: '2026-03-15', total: '80000.00', amountDue: '80000.00' }), invoice('c', 's3', { dueDate: '2026-03-11', total: '700.00', amountDue: '700.00' })],
+    });
+    const open = opener([]);
+    const dues: Record<string, string> = { s1: '2026-03-20', s2: '2026-03-18', s3: '2026-03-19' };
+    for (const [c, inv] of [['s1', 'a'], ['s2', 'b'], ['s3', 'c']] as const) await open({ tenantId: s.tenantId, connectionId: s.connectionId, kind: 'call', customerExternalId: c, invoiceExternalIds: [inv], dueOn: dues[c]!, sourceKey: `sort-${c}` });
+    const by = async (sort: 'priority' | 'amount' | 'due' | 'customer') => (await listTasks(sql, s.tenantId, TODAY, { sort })).map((t) => [t.customerExternalId, t.priority]);
+    // 9,000 × 10 = 90,000; 80,000 × 1 = 80,000; 700 × 5 = 3,500 (text order would put 90000 after 80000… and 3500 first).
+    expect(await by('priority')).toEqual([['s1', '90000.00'], ['s2', '80000.00'], ['s3', '3500.00']]);
+    expect((await by('amount')).map(([c]) => c)).toEqual(['s2', 's1', 's3']);
+    expect((await by('due')).map(([c]) => c)).toEqual(['s2', 's3', 's1']);
+    expect((await by('customer')).map(([c]) => c)).toEqual(['s2', 's3', 's1']);
+  });
+});

@@ -84,6 +84,23 @@ export function changeText(a: { kind: string; actor: string | null; proof: unkno
   return `${kind ? `${kind} · ` : ''}${what}${by}`;
 }
 
+/**
+ * A pause opened by an answer (portal/answers.ts writes its reason in English, `portal: …` or `call: …`) in the
+ * reader's words: the channel, then what was answered; null for a reason a person typed (shown as typed).
+ */
+export function answerReasonText(reason: string, t: Dict): string | null {
+  const m = /^(portal|call): (.*)$/s.exec(reason);
+  if (!m) return null;
+  const channel = m[1] === 'call' ? t.channel_call : t.channel_portal;
+  const rest = m[2]!;
+  if (rest === 'promise to pay') return `${channel} · ${t.answerKind_promise}`;
+  if (rest === 'payment plan accepted') return `${channel} · ${t.answerKind_plan} (${t.answerState_accepted})`;
+  if (rest.startsWith('already paid')) return `${channel} · ${t.answerKind_paid}`;
+  const dispute = /^(not_received|quality|quantity|price|not_ordered|other)(?: — (.*))?$/s.exec(rest);
+  if (dispute) return `${channel} · ${t.answerKind_dispute}${dispute[2] ? ` — ${dispute[2]}` : ''}`;
+  return null;
+}
+
 /** Sends an invitation link to a member: by email when a mail transport is configured, else returned to show. */
 async function sendInvitation(deps: UiDeps, c: UiContext, user: User): Promise<{ sent: boolean; link: string; error?: string }> {
   const tenant = tenantOf(c);
