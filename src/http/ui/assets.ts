@@ -110,7 +110,7 @@ ul.tasks{list-style:none;margin:0;padding:0}
 .task .task-amount{text-align:right;display:flex;flex-direction:column;gap:2px;white-space:nowrap}
 .task .task-meta{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0;font-size:13px}
 .task .task-forms{display:grid;gap:10px;border-top:1px solid var(--line);padding-top:10px;margin-top:8px}
-.task .task-forms label{font-size:12.5px}.task pre.script{white-space:pre-wrap;font-size:12.5px}
+.task .task-forms label{font-size:12.5px}.task form[data-snooze] label{margin:0}.task form[data-snooze] input{width:auto;max-width:190px}.task pre.script{white-space:pre-wrap;font-size:12.5px}
 .task-filter .row{grid-template-columns:repeat(auto-fit,minmax(140px,1fr))}
 @media (max-width:860px){
  .shell{grid-template-columns:minmax(0,1fr);grid-template-rows:auto 1fr}

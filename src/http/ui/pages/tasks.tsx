@@ -48,14 +48,12 @@ function TaskCard({ c, task, today, back }: { c: UiContext; task: Task; today: s
         {task.invoiceNumbers.length ? <span>{task.invoiceNumbers.join(', ')}</span> : null}
         <span>{fill(t.taskDueOn, { date: formatDate(task.dueOn, lang) })}</span>
         {task.daysLate > 0 ? <span>{fill(t.taskDaysLate, { n: task.daysLate })}</span> : null}
-        <span>
-          {t.taskOwner} : {task.owner?.email ?? t.taskUnassigned}
-        </span>
+        <span data-owner>{fill(t.taskOwnerIs, { who: task.owner?.email ?? t.taskUnassigned })}</span>
         <span data-task-state>{stateText}</span>
       </p>
       {script ? (
         <details>
-          <summary>{kindLabel(t, task.kind)}</summary>
+          <summary>{t.taskScript}</summary>
           <pre class="script">{script}</pre>
         </details>
       ) : null}
