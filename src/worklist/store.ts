@@ -43,6 +43,8 @@ export interface Task {
 }
 
 export interface TaskFilter {
+  /** One task by id. */
+  id?: string;
   /** Only this owner's tasks ("My tasks"). */
   ownerUserId?: string;
   /** 'todo' = open now (including snoozes that ended); default 'todo'. */
@@ -145,6 +147,7 @@ export async function listTasks(sql: Sql, tenantId: string, today: string, f: Ta
       left join customers c on c.tenant_id = t.tenant_id and c.connection_id = t.connection_id and c.external_id = t.customer_external_id
       left join users u on u.id = t.owner_user_id
       where t.tenant_id = ${tenantId}
+        and (${f.id ?? null}::uuid is null or t.id = ${f.id ?? null}::uuid)
         and (${f.ownerUserId ?? null}::uuid is null or t.owner_user_id = ${f.ownerUserId ?? null}::uuid)
         and (${f.kind ?? null}::text is null or t.kind = ${f.kind ?? null}::text)
         and (${f.customerExternalId ?? null}::text is null or t.customer_external_id = ${f.customerExternalId ?? null}::text)
@@ -156,11 +159,9 @@ export async function listTasks(sql: Sql, tenantId: string, today: string, f: Ta
 }
 
 export async function getTask(sql: Sql, tenantId: string, today: string, taskId: string): Promise<Task | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(taskId)) return null;
-  const [row] = await sql<{ customer_external_id: string }[]>`select customer_external_id from tasks where tenant_id = ${tenantId} and id = ${taskId}`;
-  if (!row) return null;
-  const all = await listTasks(sql, tenantId, today, { state: 'all', customerExternalId: row.customer_external_id, limit: 10_000 });
-  return all.find((t) => t.id === taskId) ?? null;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(taskId)) return null;
+  const [task] = await listTasks(sql, tenantId, today, { id: taskId, state: 'all', limit: 1 });
+  return task ?? null;
 }
 
 /** Writes a worklist change to the activity log, with who made it. */

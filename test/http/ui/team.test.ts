@@ -189,5 +189,16 @@ describe('roles', () => {
     expect(await done.json()).toMatchObject({ state: 'done', outcome: 'promise', doneBy: 'api token "collector" (' + collector.slice(0, 9) + '…)' });
     expect((await listPauses(sql, a.tenant.id)).map((p) => [p.kind, p.expiresOn])).toEqual([['promise', '2026-12-10']]);
     expect((await call(collector, 'POST', `/api/v1/tasks/${a.call.id}/done`, { outcome: 'no_answer' })).status).toBe(422);
+
+    // Another company's admin and token: A's tasks are not found, and stay as they were.
+    const b = await company();
+    const otherAdmin = new Browser(app, { 'accept-language': 'fr-FR' });
+    await otherAdmin.signIn(b.tenant.id);
+    const otherToken = /data-testid="new-token">([^<]+)</.exec(await (await otherAdmin.post('/settings/tokens', { name: 'b', role: 'admin' })).text())![1]!;
+    expect((await call(otherToken, 'GET', `/api/v1/tasks/${a.dispute.id}`)).status).toBe(404);
+    expect((await call(otherToken, 'POST', `/api/v1/tasks/${a.dispute.id}/snooze`, { until: '2026-12-01' })).status).toBe(404);
+    expect((await otherAdmin.post(`/tasks/${a.dispute.id}/done`, { outcome: 'done' })).status).toBe(404);
+    expect(((await (await call(otherToken, 'GET', '/api/v1/tasks?state=all')).json()) as { tasks: { id: string }[] }).tasks.map((t) => t.id).sort()).toEqual([b.call.id, b.dispute.id].sort());
+    expect((await listTasks(sql, a.tenant.id, TODAY, { state: 'all', kind: 'dispute' }))[0]).toMatchObject({ state: 'open' });
   });
 });
