@@ -1,7 +1,8 @@
 // The collections team's day in Chromium, on the real `relance start` process with a real SMTP server: the admin
 // invites a credit controller from the Team page, the invitation arrives by SMTP, the controller signs in through its
 // link, sees only their company and works their list (snooze; a call closed with a promise, which opens the promise
-// pause), in French and English, on a desktop and a phone. A viewer signed in the same way is refused every change.
+// pause), in French and English, on a desktop and a phone. A customer's dispute on the portal of the same process
+// opens its task there. A viewer signed in the same way is refused every change.
 // Screenshots: test-artifacts/screenshots/worklist-*.png.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Customer, Invoice } from '../../src/model/index.js';
 import { upsertDocuments } from '../../src/store/documents.js';
 import { listPauses } from '../../src/store/pauses.js';
+import { issueLink } from '../../src/portal/links.js';
 import { createConnection, createTenant } from '../../src/store/tenants.js';
 import { taskOpener } from '../../src/worklist/open.js';
 import { listTasks } from '../../src/worklist/store.js';
@@ -113,6 +115,20 @@ describe('the worklist of a credit controller, on the running service', () => {
     await admin.waitForURL(/msg=collectorAssigned/);
     await shoot(admin, 'worklist-02-customer-collector-fr');
 
+    // A customer disputes an invoice on the portal served by the running service: that process opens the task.
+    const { token: portalToken } = await issueLink(sql, tenant.id, connection.id, 'c2', new Date());
+    const customerSide = await browser.newContext({ viewport: SIZES.phone, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR' } });
+    const portal = await customerSide.newPage();
+    await portal.goto(`${base}/p/${portalToken}`);
+    await portal.locator('details.answer').nth(1).locator('summary').click();
+    await portal.selectOption('#dispute-invoice', '201');
+    await portal.selectOption('#dispute-reason', 'quantity');
+    await portal.fill('#dispute-text', 'Il manque deux cartons');
+    await portal.locator('details.answer').nth(1).locator('button[type=submit]').click();
+    await portal.waitForURL(/done=dispute/);
+    await customerSide.close();
+    expect((await listTasks(sql, tenant.id, today, { customerExternalId: 'c2', kind: 'dispute' })).map((t) => [t.amount, t.invoiceNumbers])).toEqual([['450.00', ['F-2026-201']]]);
+
     // The controller: the link from the email, in French.
     const link = await linkFor('ann@menuiserie.example');
     const mail = sink.messages.find((m) => m.rcptTo.includes('ann@menuiserie.example'))!;
@@ -133,10 +149,11 @@ describe('the worklist of a credit controller, on the running service', () => {
     expect(await page.locator('li[data-task]').first().getAttribute('data-kind')).toBe('call');
     await fitsPhone(page);
     await shoot(page, 'worklist-04-my-tasks-fr');
-    // All tasks: the company's four, and nothing of the neighbour.
+    // All tasks: the company's five (the portal's dispute among them), and nothing of the neighbour.
     await page.click('nav.tabs a:has-text("Toutes les tâches")');
     await page.waitForURL(/view=all/);
-    expect(await page.locator('li[data-task]').count()).toBe(4);
+    expect(await page.locator('li[data-task]').count()).toBe(5);
+    expect(await page.locator('li[data-kind="dispute"] h3').allInnerTexts()).toEqual(['Garage Leroy', 'Boulangerie Martin']);
     const all = await page.locator('main').innerText();
     expect(all).not.toContain('Client Voisin');
     await shoot(page, 'worklist-05-all-tasks-fr');
@@ -189,7 +206,7 @@ describe('the worklist of a credit controller, on the running service', () => {
     await viewer.click('form[action^="/invite/"] button');
     await viewer.waitForURL(/\/dashboard$/);
     await viewer.goto(`${base}/tasks?view=all`);
-    expect(await viewer.locator('li[data-task]').count()).toBe(2);
+    expect(await viewer.locator('li[data-task]').count()).toBe(3);
     expect(await viewer.locator('form[data-snooze], form[data-done]').count()).toBe(0);
     await shoot(viewer, 'worklist-10-viewer-fr');
     const csrf = await viewer.evaluate<string>(`(async () => { const h = await (await fetch('/tenants')).text(); return /name="_csrf" value="([^"]+)"/.exec(h)[1]; })()`);
@@ -205,8 +222,9 @@ describe('the worklist of a credit controller, on the running service', () => {
       expect(await res.text()).toContain('Votre rôle (Lecture seule) ne permet pas cette modification');
     }
     await viewer.goto(`${base}/tasks?view=all`);
-    expect(await viewer.locator('li[data-task]').count()).toBe(2);
-    expect(await listPauses(sql, tenant.id, { customerExternalId: 'c2' })).toEqual([]);
+    expect(await viewer.locator('li[data-task]').count()).toBe(3);
+    // Only the customer's own dispute from the portal: the viewer's hold was refused.
+    expect((await listPauses(sql, tenant.id, { customerExternalId: 'c2' })).map((p) => p.kind)).toEqual(['dispute']);
 
     await Promise.all([context.close(), adminContext.close(), viewerContext.close()]);
     expect(await stopChild(started.child)).toBe(0);
