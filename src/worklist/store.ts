@@ -47,6 +47,8 @@ export interface TaskFilter {
   id?: string;
   /** Only this owner's tasks ("My tasks"). */
   ownerUserId?: string;
+  /** Only the tasks nobody owns (the self-hosted admin's "My tasks": nobody is its collector). */
+  unowned?: boolean;
   /** 'todo' = open now (including snoozes that ended); default 'todo'. */
   state?: 'todo' | 'snoozed' | 'done' | 'all';
   kind?: TaskKind;
@@ -149,6 +151,7 @@ export async function listTasks(sql: Sql, tenantId: string, today: string, f: Ta
       where t.tenant_id = ${tenantId}
         and (${f.id ?? null}::uuid is null or t.id = ${f.id ?? null}::uuid)
         and (${f.ownerUserId ?? null}::uuid is null or t.owner_user_id = ${f.ownerUserId ?? null}::uuid)
+        and (not ${f.unowned ?? false}::boolean or t.owner_user_id is null)
         and (${f.kind ?? null}::text is null or t.kind = ${f.kind ?? null}::text)
         and (${f.customerExternalId ?? null}::text is null or t.customer_external_id = ${f.customerExternalId ?? null}::text)
     ) x

@@ -118,9 +118,11 @@ describe('working the list', () => {
     await open({ tenantId: s.tenantId, connectionId: s.connectionId, kind: 'call', customerExternalId: 'w1', invoiceExternalIds: ['wi'], dueOn: TODAY, sourceKey: 'k-call' });
     await open({ tenantId: s.tenantId, connectionId: s.connectionId, kind: 'dispute', customerExternalId: 'w1', invoiceExternalIds: ['wi'], dueOn: TODAY, sourceKey: 'k-dispute' });
     expect((await listTasks(sql, s.tenantId, TODAY, { ownerUserId: ann.id })).length).toBe(0);
+    expect((await listTasks(sql, s.tenantId, TODAY, { unowned: true })).length).toBe(2);
     // Assigned to Ann: both open tasks follow; reassigned to Bob: they follow again.
     expect(await assignCollector(sql, s.tenantId, { connectionId: s.connectionId, customerExternalId: 'w1' }, ann.id, 'admin@x')).toBe(2);
     expect((await listTasks(sql, s.tenantId, TODAY, { ownerUserId: ann.id })).map((t) => t.kind).sort()).toEqual(['call', 'dispute']);
+    expect(await listTasks(sql, s.tenantId, TODAY, { unowned: true })).toEqual([]);
     await assignCollector(sql, s.tenantId, { connectionId: s.connectionId, customerExternalId: 'w1' }, bob.id, 'admin@x');
     expect((await listTasks(sql, s.tenantId, TODAY, { ownerUserId: ann.id })).length).toBe(0);
     const [call] = await listTasks(sql, s.tenantId, TODAY, { ownerUserId: bob.id, kind: 'call' });

@@ -116,7 +116,7 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const sort: TaskSort = (TASK_SORTS as readonly string[]).includes(q['sort'] ?? '') ? (q['sort'] as TaskSort) : 'priority';
     const filter: TaskFilter = { state, sort, ...(kind ? { kind } : {}) };
     // The self-hosted admin is nobody's collector: "My tasks" are then the ones nobody owns yet.
-    if (view === 'mine') filter.ownerUserId = session.userId ?? '00000000-0000-0000-0000-000000000000';
+    if (view === 'mine') Object.assign(filter, session.userId ? { ownerUserId: session.userId } : { unowned: true });
     const tasks = await listTasks(deps.sql, tenant.id, today, filter);
     const back = c.req.url.slice(c.req.url.indexOf('/tasks'));
     const tab = (v: 'mine' | 'all') => `/tasks?view=${v}&state=${state}${kind ? `&kind=${kind}` : ''}&sort=${sort}`;
