@@ -2,8 +2,8 @@
 // admin: everything; collector: works the list, pauses and answers; viewer: reads only.
 import type { Role } from '../../store/team.js';
 
-/** Posts that only concern the person themselves (leaving, choosing a language): open to every role. */
-const ANYONE = [/^\/signout$/, /^\/lang$/];
+/** Posts that only concern the person themselves (signing in or out, an invitation, a language): open to every role. */
+const ANYONE = [/^\/signout$/, /^\/signin$/, /^\/lang$/, /^\/invite\/[^/]+$/];
 
 /** What a collector may change, on the pages and in the API. */
 const COLLECTOR = [
