@@ -145,6 +145,12 @@ describe('roles', () => {
     const admin = new Browser(app, { 'accept-language': 'fr-FR' });
     await admin.signIn(a.tenant.id);
     const col = await member(await invite(admin, 'col@team.example', 'collector'));
+    // All tasks narrowed to the owner: nobody owns these two yet.
+    const [colUser] = await sql<{ id: string }[]>`select id from users where tenant_id = ${a.tenant.id} and email = 'col@team.example'`;
+    const owned = async (owner: string) => ((await (await col.request(`/tasks?view=all&owner=${owner}`)).text()).match(/data-task="/g) ?? []).length;
+    expect([await owned('none'), await owned(colUser!.id), await owned('')]).toEqual([2, 0, 2]);
+    expect((await admin.post(`/customers/${a.connection.id}/c1/collector`, { userId: colUser!.id })).status).toBe(303);
+    expect([await owned('none'), await owned(colUser!.id), await owned('')]).toEqual([1, 1, 2]);
     expect((await col.post(`/tasks/${a.dispute.id}/snooze`, { until: '2026-11-27' })).status).toBe(303);
     expect((await col.post(`/tasks/${a.call.id}/done`, { outcome: 'promise', on: '2026-12-05', amount: '400,50' })).status).toBe(303);
     expect((await listPauses(sql, a.tenant.id, { customerExternalId: 'c1' })).map((p) => [p.kind, p.expiresOn, p.amount, p.owner])).toEqual([['promise', '2026-12-05', '400.50', 'col@team.example']]);
@@ -152,7 +158,10 @@ describe('roles', () => {
     const log = await listActivity(sql, a.tenant.id);
     expect(log.filter((x) => x.actor === 'col@team.example').map((x) => x.kind).sort()).toEqual(['answered', 'task', 'task']);
     // The admin's invitation is a settings change with the admin's name.
-    expect(log.filter((x) => x.kind === 'changed').map((x) => [x.reason, x.actor])).toEqual([['POST /settings/team/invite', ADMIN.email]]);
+    expect(log.filter((x) => x.kind === 'changed').map((x) => [x.reason, x.actor])).toEqual([
+      [`POST /customers/${a.connection.id}/c1/collector`, ADMIN.email],
+      ['POST /settings/team/invite', ADMIN.email],
+    ]);
     // The activity page says it in French, with the names.
     const page = await (await admin.request('/activity')).text();
     expect(page).toContain('Équipe · par admin@example.com');

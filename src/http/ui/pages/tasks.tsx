@@ -7,6 +7,7 @@ import { TaskKind } from '../../../model/task.js';
 import { closeWithOutcome, CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
 import { getTask, listTasks, snoozeTask, TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
 import { canWork } from '../../auth/roles.js';
+import { listUsers } from '../../../store/team.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, formatMoney, type Dict } from '../i18n.js';
 import { Badge, Csrf, Flash, Page, render } from '../layout.js';
@@ -115,8 +116,12 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const kind = TaskKind.safeParse(q['kind']).success ? (q['kind'] as TaskKind) : undefined;
     const sort: TaskSort = (TASK_SORTS as readonly string[]).includes(q['sort'] ?? '') ? (q['sort'] as TaskSort) : 'priority';
     const filter: TaskFilter = { state, sort, ...(kind ? { kind } : {}) };
+    const members = await listUsers(deps.sql, tenant.id);
+    // All tasks can be narrowed to one member's, or to those nobody owns.
+    const owner = view === 'all' && (q['owner'] === 'none' || members.some((m) => m.id === q['owner'])) ? q['owner']! : '';
     // The self-hosted admin is nobody's collector: "My tasks" are then the ones nobody owns yet.
     if (view === 'mine') Object.assign(filter, session.userId ? { ownerUserId: session.userId } : { unowned: true });
+    else if (owner) Object.assign(filter, owner === 'none' ? { unowned: true } : { ownerUserId: owner });
     const tasks = await listTasks(deps.sql, tenant.id, today, filter);
     const back = c.req.url.slice(c.req.url.indexOf('/tasks'));
     const tab = (v: 'mine' | 'all') => `/tasks?view=${v}&state=${state}${kind ? `&kind=${kind}` : ''}&sort=${sort}`;
@@ -156,6 +161,24 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 ))}
               </select>
             </div>
+            {view === 'all' ? (
+              <div class="field">
+                <label for="f-owner">{t.taskOwner}</label>
+                <select id="f-owner" name="owner">
+                  <option value="">{t.taskOwnerAll}</option>
+                  <option value="none" selected={owner === 'none'}>
+                    {t.taskUnassigned}
+                  </option>
+                  {members
+                    .filter((m) => m.role !== 'viewer')
+                    .map((m) => (
+                      <option value={m.id} selected={owner === m.id}>
+                        {m.email}
+                      </option>
+                    ))}
+                </select>
+              </div>
+            ) : null}
             <div class="field">
               <label for="f-sort">{t.taskSort}</label>
               <select id="f-sort" name="sort">
