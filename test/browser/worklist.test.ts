@@ -186,7 +186,7 @@ describe('the worklist of a credit controller, on the running service', () => {
     const pauses = await listPauses(sql, tenant.id, { customerExternalId: 'c1' });
     expect(pauses.map((p) => [p.kind, p.expiresOn, p.amount, p.owner, p.state])).toEqual([['promise', promised, '1000.00', 'ann@menuiserie.example', 'active']]);
     await page.goto(`${base}/tasks?view=mine&state=all`);
-    expect(await page.locator('li[data-state="done"] [data-task-state]').innerText()).toBe('terminée · Promesse de paiement');
+    expect(await page.locator('li[data-state="done"] [data-task-state]').innerText()).toMatch(/^terminée · Promesse de paiement \(\d{1,2} \S+ 20\d\d\) · par ann@menuiserie\.example$/);
     await shoot(page, 'worklist-07-history-fr');
 
     // In English.

@@ -28,7 +28,9 @@ function TaskCard({ c, task, today, back }: { c: UiContext; task: Task; today: s
   const work = canWork(c.get('role')) && task.state !== 'done';
   const outcomes: readonly Outcome[] = CALL_LIKE.has(task.kind) ? [...CALL_OUTCOMES, 'done'] : ['done', ...CALL_OUTCOMES];
   const script = typeof task.detail['script'] === 'string' ? task.detail['script'] : null;
-  const stateText = task.state === 'snoozed' ? fill(t.taskState_snoozed, { date: formatDate(task.snoozedUntil, lang) }) : task.state === 'done' ? `${t.taskState_done} · ${t[`outcome_${task.outcome}` as keyof Dict] ?? ''}` : t.taskState_open;
+  const promisedOn = typeof task.outcomeDetail?.['on'] === 'string' ? ` (${formatDate(task.outcomeDetail['on'], lang)})` : '';
+  const doneText = `${t.taskState_done} · ${t[`outcome_${task.outcome}` as keyof Dict] ?? ''}${promisedOn}${task.doneBy ? ` · ${t.by} ${task.doneBy}` : ''}`;
+  const stateText = task.state === 'snoozed' ? fill(t.taskState_snoozed, { date: formatDate(task.snoozedUntil, lang) }) : task.state === 'done' ? doneText : t.taskState_open;
   return (
     <li class="card task" data-task={task.id} data-kind={task.kind} data-state={task.state}>
       <div class="task-head">
