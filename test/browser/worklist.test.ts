@@ -209,6 +209,11 @@ describe('the worklist of a credit controller, on the running service', () => {
     expect(await viewer.locator('li[data-task]').count()).toBe(3);
     expect(await viewer.locator('form[data-snooze], form[data-done]').count()).toBe(0);
     await shoot(viewer, 'worklist-10-viewer-fr');
+    // Elsewhere too, a viewer is shown no form that would change something (the server would refuse it anyway).
+    await viewer.goto(`${base}/customers/${connection.id}/c2`);
+    expect(await viewer.locator('main form[method="post"]').count()).toBeGreaterThan(0);
+    expect(await viewer.locator('main form[method="post"]:visible').count()).toBe(0);
+    await shoot(viewer, 'worklist-11-viewer-customer-fr');
     const csrf = await viewer.evaluate<string>(`(async () => { const h = await (await fetch('/tenants')).text(); return /name="_csrf" value="([^"]+)"/.exec(h)[1]; })()`);
     const [left] = await listTasks(sql, tenant.id, today, {});
     for (const [path, form] of [

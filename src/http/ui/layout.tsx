@@ -66,7 +66,7 @@ export interface PageProps {
   children?: Child;
 }
 
-export const Document: FC<{ lang: string; title: string; children?: Child }> = ({ lang, title, children }) => (
+export const Document: FC<{ lang: string; title: string; role?: string; children?: Child }> = ({ lang, title, role, children }) => (
   <html lang={lang}>
     <head>
       <meta charset="utf-8" />
@@ -75,7 +75,7 @@ export const Document: FC<{ lang: string; title: string; children?: Child }> = (
       <link rel="stylesheet" href="/assets/relance.css" />
       <script src="/assets/relance.js" defer></script>
     </head>
-    <body>{children}</body>
+    <body data-role={role}>{children}</body>
   </html>
 );
 
@@ -86,7 +86,7 @@ export const Page: FC<PageProps> = ({ c, title, active, subtitle, tenants, actio
   const tenant = c.get('tenant');
   const here = c.req.path;
   return (
-    <Document lang={lang} title={title}>
+    <Document lang={lang} title={title} role={c.get('role')}>
       <div class="shell">
         <aside class="side">
           <div class="brand">
