@@ -2,26 +2,17 @@
 import { rateBookFor } from '../src/demo/rates.js';
 import { getConnection } from '../src/store/tenants.js';
 import { createSmtpTransport, executeDue, storeLookups, type ActionAlert, type ExecutorDeps } from '../src/actions/index.js';
+import { smtpFromUrl } from '../src/actions/email.js';
 import type { Service } from '../src/service.js';
 import { createHmac } from 'node:crypto';
 import { openProvider, syncRecords } from '../src/sync/engine.js';
 import { getTenantTemplate } from '../src/store/templates.js';
 import { documentLinks, saveDocumentLinks } from '../src/store/document-links.js';
 import { letterLinkForAction, linkForAction, portalUrl } from '../src/portal/links.js';
+import { taskOpener } from '../src/worklist/open.js';
 
-/** SMTP settings from `smtp[s]://user:pass@host:port`. */
-export function smtpFromUrl(url: string, from: string) {
-  const u = new URL(url);
-  const secure = u.protocol === 'smtps:';
-  return {
-    host: u.hostname,
-    port: Number(u.port || (secure ? 465 : 587)),
-    secure,
-    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : null,
-    from,
-    pool: true,
-  };
-}
+/** SMTP settings from `smtp[s]://user:pass@host:port` (src/actions/email.ts, shared with the team's invitations). */
+export { smtpFromUrl };
 
 /**
  * Posts an alert to a chat tool's incoming webhook. With a secret, `X-Relance-Signature: sha256=<hex HMAC of the
@@ -62,6 +53,8 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
       return lookups.freshness(ctx, ids);
     },
     alert,
+    // Calls, hand-offs, letters to post and broken promises go to the worklist; the urgent ones are alerted too.
+    openTask: taskOpener(service.runtime.sql, { alert }),
     // Every reminder carries the customer's portal link (a fresh one each reminder, the same on a retry).
     async portalLink(ctx, customerExternalId, actionKey, form) {
       // A runtime always holds its secret key; a partial one (some tests) prints no link rather than failing the send.

@@ -20,6 +20,20 @@ export interface SmtpConfig {
 
 export type SmtpTransport = Transporter<SMTPTransport.SentMessageInfo>;
 
+/** SMTP settings from `smtp[s]://user:pass@host:port` (SMTP_URL). */
+export function smtpFromUrl(url: string, from: string): SmtpConfig {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return {
+    host: u.hostname,
+    port: Number(u.port || (secure ? 465 : 587)),
+    secure,
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : null,
+    from,
+    pool: true,
+  };
+}
+
 export function createSmtpTransport(config: SmtpConfig): SmtpTransport {
   const opts: SMTPTransport.Options = {
     host: config.host,

@@ -31,6 +31,7 @@ import { heldLetterReason, letterGaps, withEmailFooter, type Gap } from './lette
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
 import { untimely } from '../rules/evaluate.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
+import type { OpenTask, TaskKind } from '../model/task.js';
 
 export interface ExecutionContext {
   tenantId: string;
@@ -91,7 +92,6 @@ export interface ExecutorDeps {
   /** Tenant-edited templates; validated before use. Null falls back to the shipped ones. */
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
   hook?: (point: CrashPoint, item: DueItem) => void;
-  /** The customer portal link this action carries (one per reminder, portal/links.ts linkForAction); absent: none. */
   /**
    * Document addresses for invoices whose record has none (providers that give them one invoice at a time): asked
    * before rendering; a failure leaves the message without them rather than holding it.
@@ -99,6 +99,11 @@ export interface ExecutorDeps {
   documentLinks?: (ctx: ExecutionContext, invoiceExternalIds: readonly string[]) => Promise<Map<string, string>>;
   /** The customer's portal link for this message: a long one for an email, a short one to type for a letter. */
   portalLink?: (ctx: ExecutionContext, customerExternalId: string, actionKey: string, form: 'email' | 'letter') => Promise<string | null>;
+  /**
+   * The worklist (src/worklist taskOpener): work for a person (a call, a hand-off, a letter to post, a broken promise)
+   * becomes a task with an owner, and the worklist alerts only urgent ones. Absent, every such work is an alert.
+   */
+  openTask?: OpenTask;
   /** Reference rates for the item's connection (src/demo/rates.ts rateBookFor), read at send time for penalty figures. */
   rates?: (ctx: { tenantId: string; connectionId: string | null }, today: string) => Promise<RateBook>;
   options?: Partial<ExecutorOptions>;
@@ -358,6 +363,9 @@ async function prepare(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
 
 async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, now: Date): Promise<Outcome> {
   if (action.channel === 'alert') {
+    if (deps.openTask && action.stepId === 'broken-promise' && (await openTaskFor(deps, c, action, 'broken_promise', action.idempotencyKey, action.explain))) {
+      return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'alerted', reason: action.explain }, { result: { alerted: true, task: true } })) ? 'sent' : 'skipped';
+    }
     await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'rule', message: action.explain, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
     return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'alerted', reason: action.explain }, { result: { alerted: true } })) ? 'sent' : 'skipped';
   }
@@ -374,8 +382,10 @@ async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, 
     case 'handoff':
     case 'call':
     case 'writeback': {
-      // Work for a person (call script, hand-off file): the alert is the delivery.
-      await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'task', message: prep.message.subject, body: prep.message.text, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
+      // Work for a person (call script, hand-off file): a task in the worklist, else the alert is the delivery.
+      const kind: TaskKind = action.channel === 'handoff' ? 'handoff' : 'call';
+      const tasked = action.channel !== 'writeback' && (await openTaskFor(deps, c, action, kind, action.idempotencyKey, prep.message.subject, { script: prep.message.text }));
+      if (!tasked) await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'task', message: prep.message.subject, body: prep.message.text, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
       const hash = sha256(`${prep.message.subject}\u0000${prep.message.text}`);
       return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'sent', contentHash: hash, proof: { task: true } }, { result: { task: true, contentHash: hash } })) ? 'sent' : 'skipped';
     }
@@ -440,7 +450,8 @@ async function runLetter(deps: ExecutorDeps, c: Claimed, action: PlannedAction, 
     tracking = (await deps.post({ actionKey: action.idempotencyKey, pdf: stored.pdf, sha256: stored.sha256, registered: formal })).trackingNumber;
   } else {
     const what = formal ? (prep.family === 'FR' ? 'mise en demeure (lettre recommandée avec AR)' : 'letter before action (recorded delivery)') : 'reminder letter';
-    await deps.alert({
+    const tasked = await openTaskFor(deps, c, action, 'letter_to_post', `${action.idempotencyKey}|post`, `${prep.customer.name}: ${what}`, { letterId: stored.id, formal });
+    if (!tasked) await deps.alert({
       key: `${action.idempotencyKey}|post`,
       tenantId: c.ctx.tenantId,
       severity: 'warning',
@@ -460,7 +471,21 @@ async function runLetter(deps: ExecutorDeps, c: Claimed, action: PlannedAction, 
   return ok ? 'sent' : 'skipped';
 }
 
+/** Opens the worklist task for an action when there is a worklist and a connection; false otherwise (the caller alerts instead). */
+async function openTaskFor(deps: ExecutorDeps, c: Claimed, action: PlannedAction, kind: TaskKind, sourceKey: string, title: string, detail: Record<string, unknown> = {}): Promise<boolean> {
+  if (!deps.openTask || !c.ctx.connectionId) return false;
+  const invoices = [...new Set(action.invoices.map((l) => l.instalmentOf ?? l.externalId))];
+  await deps.openTask({ tenantId: c.ctx.tenantId, connectionId: c.ctx.connectionId, kind, customerExternalId: action.customerExternalId, invoiceExternalIds: invoices, amount: action.netDue, currency: action.currency, dueOn: action.dueOn, sourceKey, title, detail: { ...detail, actionKey: action.idempotencyKey } });
+  return true;
+}
+
 async function runRuleAlert(deps: ExecutorDeps, c: Claimed, alert: Alert): Promise<Outcome> {
+  // A broken promise is work for the promise's owner: a task (which alerts, being urgent), the same one whichever path raised it.
+  if (alert.kind === 'broken_promise' && deps.openTask && c.ctx.connectionId) {
+    await deps.openTask({ tenantId: c.ctx.tenantId, connectionId: c.ctx.connectionId, kind: 'broken_promise', customerExternalId: alert.customerExternalId, invoiceExternalIds: alert.invoiceExternalId ? [alert.invoiceExternalId] : [], dueOn: alert.raisedOn, sourceKey: alert.key, title: alert.message, detail: { ...alert.data } });
+    const invoices = alert.invoiceExternalId ? [alert.invoiceExternalId] : [];
+    return (await complete(deps, c, 'sent', { kind: 'alerted', channel: 'alert', customerExternalId: alert.customerExternalId, invoiceExternalIds: invoices, reason: alert.message }, { result: { alerted: true, task: true } })) ? 'sent' : 'skipped';
+  }
   await deps.alert({ key: alert.key, tenantId: c.ctx.tenantId, severity: alert.severity, kind: 'rule', message: alert.message, actionKey: c.item.idempotencyKey, customerExternalId: alert.customerExternalId });
   const invoices = alert.invoiceExternalId ? [alert.invoiceExternalId] : [];
   return (await complete(deps, c, 'sent', { kind: 'alerted', channel: 'alert', customerExternalId: alert.customerExternalId, invoiceExternalIds: invoices, reason: alert.message }, { result: { alerted: true } })) ? 'sent' : 'skipped';

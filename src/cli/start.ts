@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
+import { createSmtpTransport, smtpFromUrl } from '../actions/email.js';
 import { dateInZone } from '../model/index.js';
 import { createMetrics } from '../http/metrics.js';
 import { adminCredentials } from '../admin.js';
@@ -21,10 +22,21 @@ export interface WorkerModule {
   scheduleConnections(service: Service, connections: readonly Connection[], done: Set<string>): Promise<number>;
 }
 
+/** The team's own mail (invitations) through SMTP_URL, with the reminders' sender; null without a mail server. */
+function teamMailer(config: Config): ((m: { to: string; subject: string; text: string; html: string }) => Promise<void>) | null {
+  if (!config.SMTP_URL) return null;
+  const from = config.SMTP_FROM ?? `Relance <relance@${new URL(config.SMTP_URL).hostname}>`;
+  const transport = createSmtpTransport({ ...smtpFromUrl(config.SMTP_URL, from), pool: false });
+  return async (m) => {
+    await transport.sendMail({ from, ...m });
+  };
+}
+
 /** How often the workers look for companies connected since they started (from the pages, the API, another process). */
 const ADOPT_EVERY_MS = 10_000;
 
 function listen(config: Config, service: Service, adopt: () => Promise<void>) {
+  const teamMail = teamMailer(config);
   const app = createApp({
     sql: service.runtime.sql,
     databaseLabel: service.runtime.databaseLabel,
@@ -45,6 +57,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
       },
       demo: { ports: Object.fromEntries(service.registry.providers().map((p) => [p, defaultDemoPort(p, config.DEMO_PORTS_FROM)])) },
       wakeActions: (tenantId) => service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` }),
+      ...(teamMail ? { mail: teamMail } : {}),
     },
     webhooks: {
       sql: service.runtime.sql,

@@ -1,7 +1,7 @@
 // Activity log per invoice and customer (sent, cancelled, failed, retried… with content hash and proof) and stored letters; every query takes the tenant.
 import type { Sql } from './db.js';
 
-export type ActivityKind = 'sent' | 'cancelled' | 'failed' | 'retry' | 'bounced' | 'resent_in_doubt' | 'reconciled' | 'alerted' | 'writeback' | 'sending_on' | 'sending_off' | 'viewed' | 'answered' | 'held';
+export type ActivityKind = 'sent' | 'cancelled' | 'failed' | 'retry' | 'bounced' | 'resent_in_doubt' | 'reconciled' | 'alerted' | 'writeback' | 'sending_on' | 'sending_off' | 'viewed' | 'answered' | 'held' | 'changed' | 'task';
 
 export interface ActivityInput {
   connectionId?: string | null;

@@ -14,20 +14,22 @@ export interface Session {
   expiresAt: Date;
   /** Opened by a marketplace install: bound to its company, which it can neither leave nor see beyond. */
   locked: boolean;
+  /** The team member signed in (store/team.ts); null for the self-hosted admin, who has every right. */
+  userId: string | null;
 }
 
-type SessionRow = { id: string; email: string; tenant_id: string | null; csrf_token: string; expires_at: Date; locked: boolean };
-const toSession = (r: SessionRow): Session => ({ id: r.id, email: r.email, tenantId: r.tenant_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, locked: r.locked });
+type SessionRow = { id: string; email: string; tenant_id: string | null; csrf_token: string; expires_at: Date; locked: boolean; user_id: string | null };
+const toSession = (r: SessionRow): Session => ({ id: r.id, email: r.email, tenantId: r.tenant_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, locked: r.locked, userId: r.user_id });
 
 /** Opens a session; returns the cookie value (never stored) and the session. */
-export async function createSession(sql: Sql, email: string, ttlMs: number, tenantId: string | null = null, locked = false): Promise<{ token: string; session: Session }> {
+export async function createSession(sql: Sql, email: string, ttlMs: number, tenantId: string | null = null, locked = false, userId: string | null = null): Promise<{ token: string; session: Session }> {
   const token = randomToken();
   // Sign-ins are rare: a good moment to drop expired sessions, so the table never needs a sweeper.
   await sql`delete from sessions where expires_at < now()`;
   const [row] = await sql<SessionRow[]>`
-    insert into sessions (id, email, tenant_id, csrf_token, expires_at, locked)
-    values (${sha256(token)}, ${email}, ${tenantId}, ${randomToken()}, ${new Date(Date.now() + ttlMs)}, ${locked})
-    returning id, email, tenant_id, csrf_token, expires_at, locked`;
+    insert into sessions (id, email, tenant_id, csrf_token, expires_at, locked, user_id)
+    values (${sha256(token)}, ${email}, ${tenantId}, ${randomToken()}, ${new Date(Date.now() + ttlMs)}, ${locked}, ${userId})
+    returning id, email, tenant_id, csrf_token, expires_at, locked, user_id`;
   return { token, session: toSession(row!) };
 }
 
@@ -36,7 +38,7 @@ export async function findSession(sql: Sql, token: string): Promise<Session | nu
   const [row] = await sql<SessionRow[]>`
     update sessions set last_seen_at = now()
     where id = ${sha256(token)} and expires_at > now()
-    returning id, email, tenant_id, csrf_token, expires_at, locked`;
+    returning id, email, tenant_id, csrf_token, expires_at, locked, user_id`;
   return row ? toSession(row) : null;
 }
 
@@ -64,17 +66,19 @@ export interface ApiToken {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** What the token may do, as a team member of that role (store/team.ts); tokens made before roles are admin. */
+  role: 'admin' | 'collector' | 'viewer';
 }
 
-type TokenRow = { id: string; tenant_id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null };
-const toToken = (r: TokenRow): ApiToken => ({ id: r.id, tenantId: r.tenant_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at });
+type TokenRow = { id: string; tenant_id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null; role: ApiToken['role'] };
+const toToken = (r: TokenRow): ApiToken => ({ id: r.id, tenantId: r.tenant_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, role: r.role });
 
 /** Creates a tenant's API token; the clear value is returned once and never stored. */
-export async function createApiToken(sql: Sql, tenantId: string, name: string): Promise<{ token: string; record: ApiToken }> {
+export async function createApiToken(sql: Sql, tenantId: string, name: string, role: ApiToken['role'] = 'admin'): Promise<{ token: string; record: ApiToken }> {
   const token = `rl_${randomToken()}`;
   const [row] = await sql<TokenRow[]>`
-    insert into api_tokens (tenant_id, name, prefix, token_hash) values (${tenantId}, ${name}, ${token.slice(0, 9)}, ${sha256(token)})
-    returning id, tenant_id, name, prefix, created_at, last_used_at, revoked_at`;
+    insert into api_tokens (tenant_id, name, prefix, token_hash, role) values (${tenantId}, ${name}, ${token.slice(0, 9)}, ${sha256(token)}, ${role})
+    returning id, tenant_id, name, prefix, created_at, last_used_at, revoked_at, role`;
   return { token, record: toToken(row!) };
 }
 
@@ -82,13 +86,13 @@ export async function createApiToken(sql: Sql, tenantId: string, name: string): 
 export async function verifyApiToken(sql: Sql, token: string): Promise<ApiToken | null> {
   const [row] = await sql<TokenRow[]>`
     update api_tokens set last_used_at = now() where token_hash = ${sha256(token)} and revoked_at is null
-    returning id, tenant_id, name, prefix, created_at, last_used_at, revoked_at`;
+    returning id, tenant_id, name, prefix, created_at, last_used_at, revoked_at, role`;
   return row ? toToken(row) : null;
 }
 
 export async function listApiTokens(sql: Sql, tenantId: string): Promise<ApiToken[]> {
   const rows = await sql<TokenRow[]>`
-    select id, tenant_id, name, prefix, created_at, last_used_at, revoked_at from api_tokens where tenant_id = ${tenantId} order by created_at desc`;
+    select id, tenant_id, name, prefix, created_at, last_used_at, revoked_at, role from api_tokens where tenant_id = ${tenantId} order by created_at desc`;
   return rows.map(toToken);
 }
 

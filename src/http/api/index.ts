@@ -9,7 +9,10 @@ import { Policy } from '../../rules/policy.js';
 import { policyProblems, problemMessage } from '../../rules/policy-checks.js';
 import { TEMPLATE_IDS } from '../../actions/templates.js';
 import { demoSettingsOf } from '../../demo/host.js';
-import { listActivity } from '../../store/activity.js';
+import { listActivity, recordActivity } from '../../store/activity.js';
+import { randomUUID } from 'node:crypto';
+import { mayRequest } from '../auth/roles.js';
+import { taskApi } from './tasks.js';
 import { listDocuments } from '../../store/documents.js';
 import { listOutbox } from '../../store/outbox.js';
 import { closePause, listPauses, openPause, type StoredPause } from '../../store/pauses.js';
@@ -41,7 +44,7 @@ import {
   SyncBody,
 } from './schemas.js';
 
-type ApiEnv = { Variables: BearerVariables };
+export type ApiEnv = { Variables: BearerVariables };
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const notFound = json(ErrorBody, 'Not found (or belongs to another tenant)');
@@ -65,6 +68,11 @@ const isUuid = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
 const missing = (what: string) => ({ error: 'not_found', message: `${what} not found.` });
 
 export const API_PREFIX = '/api/v1';
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Who made a change through the API, as the activity log says it. */
+export const tokenActor = (token: { name: string; prefix: string }) => `api token "${token.name}" (${token.prefix}…)`;
+/** The menu entry a changed API path belongs to (the activity page names it in the reader's language). */
+const areaOf = (path: string) => (/\/policy/.test(path) ? 'policy' : /\/mappings/.test(path) ? 'mappings' : /\/pauses/.test(path) ? 'customers' : /\/connections/.test(path) ? 'connections' : null);
 
 /** The API app (routes at /api/v1/…, the document at /openapi.json); mount at '/'. */
 export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
@@ -78,6 +86,15 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
   });
   api.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', description: 'A per-tenant API token (Settings → API tokens).' });
   api.use(`${API_PREFIX}/*`, bearerAuth(deps.sql));
+  // Roles before any route runs; then every change that succeeded is in the activity log with the token that made it.
+  api.use(`${API_PREFIX}/*`, async (c, next) => {
+    const role = c.get('apiRole');
+    if (!mayRequest(role, c.req.method, c.req.path)) return c.json({ error: 'forbidden', message: `This API token is "${role}": it may not ${c.req.method} ${c.req.path}. Create a token with more rights under Settings → API tokens.` }, 403);
+    await next();
+    if (READ_METHODS.has(c.req.method) || c.res.status >= 400 || /\/sending$|\/tasks\//.test(c.req.path)) return;
+    const token = c.get('apiToken');
+    await recordActivity(deps.sql, c.get('tenant').id, { actionKey: `change/${randomUUID()}`, kind: 'changed', channel: 'api', reason: `${c.req.method} ${c.req.path}`, actor: tokenActor(token), proof: { area: areaOf(c.req.path), method: c.req.method, path: c.req.path, status: c.res.status } });
+  });
   const now = () => (deps.now ? deps.now() : new Date());
   const connectionOf = async (tenantId: string, id: string) => (isUuid(id) ? getConnection(deps.sql, tenantId, id) : null);
 
@@ -125,7 +142,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       const { id } = c.req.valid('param');
       const token = c.get('apiToken');
       if (!(await connectionOf(tenantId, id))) return c.json(missing('Connection'), 404);
-      const change = await switchSending(deps, tenantId, id, c.req.valid('json').enabled, `api token "${token.name}" (${token.prefix}…)`, 'api');
+      const change = await switchSending(deps, tenantId, id, c.req.valid('json').enabled, tokenActor(token), 'api');
       if (!change) return c.json(missing('Connection'), 404);
       return c.json({ connectionId: id, sending: toSending(change.state), changed: change.changed }, 200);
     },
@@ -419,9 +436,11 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
     },
   );
 
+  taskApi(api, deps);
+
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Relance API', version: '1', description: 'Accounts-receivable collections: connections, customers, invoices, pauses, policy, preview, mappings, KPIs, activity. Authenticate with a per-tenant API token.' },
+    info: { title: 'Relance API', version: '1', description: 'Accounts-receivable collections: connections, customers, invoices, pauses, tasks, policy, preview, mappings, KPIs, activity. Authenticate with a per-tenant API token; a token has the rights of a role (admin, collector, viewer), and a change it may not make is refused with 403.' },
     servers: [{ url: deps.config.PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}` }],
   });
   return api;

@@ -8,6 +8,8 @@ export type BearerVariables = {
   tenant: Tenant;
   /** The token that authenticated the request: its name and prefix say who did what in the activity log. */
   apiToken: { id: string; name: string; prefix: string };
+  /** What the token may change (http/auth/roles.ts), chosen when it was created. */
+  apiRole: 'admin' | 'collector' | 'viewer';
 };
 
 export function bearerAuth(sql: Sql): MiddlewareHandler<{ Variables: BearerVariables }> {
@@ -22,6 +24,7 @@ export function bearerAuth(sql: Sql): MiddlewareHandler<{ Variables: BearerVaria
     }
     c.set('tenant', tenant);
     c.set('apiToken', { id: token!.id, name: token!.name, prefix: token!.prefix });
+    c.set('apiRole', token!.role);
     await next();
   };
 }

@@ -5,12 +5,14 @@ import { csrf } from 'hono/csrf';
 import type { Sql } from '../../store/db.js';
 import { createSession, deleteSession, findSession, type Session } from '../../store/auth.js';
 import { getTenant, type Tenant } from '../../store/tenants.js';
+import { activeUser, type Role } from '../../store/team.js';
 import { sameSecret } from './secrets.js';
 
 export const SESSION_COOKIE = 'relance_session';
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
 
-export type SessionVariables = { session: Session; tenant: Tenant | null };
+/** `role` is read from the team member at every request (a change or a removal applies at once); the self-hosted admin is admin. */
+export type SessionVariables = { session: Session; tenant: Tenant | null; role: Role };
 
 export interface CookiePolicy {
   /** Secure cookies when the public URL is https (browsers drop Secure cookies on plain http). */
@@ -22,8 +24,8 @@ export function cookiePolicy(publicUrl: string | undefined): CookiePolicy {
 }
 
 /** Opens a session for `email` and sets its cookie (HttpOnly, SameSite=Lax, Secure over https). */
-export async function signIn(c: Context, sql: Sql, email: string, policy: CookiePolicy, tenantId: string | null, locked = false): Promise<Session> {
-  const { token, session } = await createSession(sql, email, SESSION_TTL_MS, tenantId, locked);
+export async function signIn(c: Context, sql: Sql, email: string, policy: CookiePolicy, tenantId: string | null, locked = false, userId: string | null = null): Promise<Session> {
+  const { token, session } = await createSession(sql, email, SESSION_TTL_MS, tenantId, locked, userId);
   setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: policy.secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
   return session;
 }
@@ -39,9 +41,12 @@ export function loadSession(sql: Sql): MiddlewareHandler<{ Variables: Partial<Se
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
       const session = await findSession(sql, token);
-      if (session) {
+      // A member removed from the team (or moved to another company) is signed out at their next request.
+      const user = session?.userId ? await activeUser(sql, session.userId) : null;
+      if (session && (!session.userId || (user && user.tenantId === session.tenantId))) {
         c.set('session', session);
         c.set('tenant', session.tenantId ? await getTenant(sql, session.tenantId) : null);
+        c.set('role', user ? user.role : 'admin');
       }
     }
     await next();

@@ -104,6 +104,16 @@ details.card.advanced>summary{font-weight:600}
 .policy .row.delay{grid-template-columns:110px minmax(0,1fr) minmax(0,1fr)}
 .tl-step .foot{display:flex;justify-content:flex-end;margin-top:10px}
 .save-bar{justify-content:flex-end}
+.tabs{display:flex;gap:6px;margin:0 0 14px;flex-wrap:wrap}.tabs a{padding:6px 14px;border-radius:999px;border:1px solid var(--line);background:var(--panel);color:var(--ink);text-decoration:none;font-weight:600}.tabs a.on{background:var(--brand);border-color:var(--brand);color:#fff}
+ul.tasks{list-style:none;margin:0;padding:0}
+/* A viewer changes nothing (the server refuses it): the pages show no form that would change something. */
+body[data-role="viewer"] main form[method="post"]{display:none}
+.task .task-head{display:flex;justify-content:space-between;gap:12px;align-items:flex-start}.task h3{margin:6px 0 2px;font-size:16px}
+.task .task-amount{text-align:right;display:flex;flex-direction:column;gap:2px;white-space:nowrap}
+.task .task-meta{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0;font-size:13px}
+.task .task-forms{display:grid;gap:10px;border-top:1px solid var(--line);padding-top:10px;margin-top:8px}
+.task .task-forms label{font-size:12.5px}.task form[data-snooze] label{margin:0}.task form[data-snooze] input{width:auto;max-width:190px}.task pre.script{white-space:pre-wrap;font-size:12.5px}
+.task-filter .row{grid-template-columns:repeat(auto-fit,minmax(140px,1fr))}
 @media (max-width:860px){
  .shell{grid-template-columns:minmax(0,1fr);grid-template-rows:auto 1fr}
  .side{padding:12px 14px;gap:10px;min-width:0}

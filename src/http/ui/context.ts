@@ -7,6 +7,7 @@ import type { Session } from '../../store/auth.js';
 import type { Sql } from '../../store/db.js';
 import type { Tenant } from '../../store/tenants.js';
 import type { Dict, Lang } from './i18n.js';
+import type { Role } from '../../store/team.js';
 
 export interface UiDeps {
   sql: Sql;
@@ -22,12 +23,16 @@ export interface UiDeps {
   demo?: { ports?: Record<string, number>; invoices?: number; seed?: number };
   /** The clock (tests pin it). */
   now?: () => Date;
+  /** Sends the team's own mail (invitations) through the service's SMTP transport; absent, the page shows the link to hand over. */
+  mail?: (message: { to: string; subject: string; text: string; html: string }) => Promise<void>;
 }
 
 export type UiEnv = {
   Variables: {
     session: Session;
     tenant: Tenant | null;
+    /** The signed-in person's role in the company (http/auth/roles.ts says what it may change). */
+    role: Role;
     lang: Lang;
     t: Dict;
   };

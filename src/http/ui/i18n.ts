@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { POLICY_EN, POLICY_FR } from './i18n-policy.js';
+import { TEAM_EN, TEAM_FR } from './i18n-team.js';
 
 export const LANGS = ['en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -518,6 +519,7 @@ const en = {
   demoBadge: 'demo',
   dayUnit: 'd',
   ...POLICY_EN,
+  ...TEAM_EN,
   quotaPausedAt: 'Daily quota reached, resumes at',
   quotaPausedOn: 'Daily quota reached, resumes on',
 } as const;
@@ -1035,6 +1037,7 @@ const fr: Dict = {
   demoBadge: 'démo',
   dayUnit: 'j',
   ...POLICY_FR,
+  ...TEAM_FR,
   quotaPausedAt: 'Quota journalier atteint, reprise à',
   quotaPausedOn: 'Quota journalier atteint, reprise le',
 };

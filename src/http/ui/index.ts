@@ -21,17 +21,20 @@ import { bodyLimit } from 'hono/body-limit';
 import { notFoundPage } from './pages/not-found.js';
 import { portalRoutes } from '../../portal/pages.js';
 import { nowOf } from './context.js';
+import { mayRequest } from '../auth/roles.js';
+import { forbiddenPage, inviteRoutes, recordChange, teamRoutes } from './pages/team.js';
+import { taskRoutes } from './pages/tasks.js';
 
 export type { UiDeps } from './context.js';
 export { notFoundPage } from './pages/not-found.js';
 
 /** Paths reachable without a session: sign-in, language, assets, marketplace installs, the provider's redirect, and the bearer-authenticated API. */
-const OPEN = [/^\/$/, /^\/signin$/, /^\/lang$/, /^\/assets\//, /^\/favicon\.ico$/, /^\/oauth\/[a-z]+\/callback$/, /^\/install\/[a-z]+$/, /^\/api\//, /^\/openapi\.json$/];
+const OPEN = [/^\/$/, /^\/signin$/, /^\/lang$/, /^\/invite\/[A-Za-z0-9_-]+$/, /^\/assets\//, /^\/favicon\.ico$/, /^\/oauth\/[a-z]+\/callback$/, /^\/install\/[a-z]+$/, /^\/api\//, /^\/openapi\.json$/];
 /** Signed-in paths that need no current tenant (choosing one, signing out). */
 const TENANTLESS = [/^\/tenants(\/switch)?$/, /^\/signout$/];
 
 /** First path segments this app serves: the gate leaves every other path (webhooks, health, metrics…) to the host app. */
-const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth', 'install']);
+const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth', 'install', 'tasks', 'invite']);
 
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -67,20 +70,24 @@ export function createUi(deps: UiDeps): Hono {
   });
   // A logo upload over the limit is refused before its body is read (the CSRF check below parses every form body).
   app.post(LOGO_PATH, bodyLimit({ maxSize: LOGO_MAX_BYTES + 64 * 1024, onError: (c) => logoTooLarge(c as never) }));
-  const session = loadSession(deps.sql);
+  const loadIt = loadSession(deps.sql);
   const csrf = csrfProtection(deps.config.PUBLIC_URL);
   const mustSignIn = requireSession();
   app.use('*', async (c, next) => {
     const path = c.req.path;
     if (!MINE.has(path.split('/')[1] ?? '')) return next();
-    await session(c as never, async () => undefined);
+    await loadIt(c as never, async () => undefined);
     if (!OPEN.some((r) => r.test(path))) {
       const denied = await mustSignIn(c as never, async () => undefined);
       if (denied) return denied;
       if (!c.get('tenant') && !TENANTLESS.some((r) => r.test(path))) return c.redirect('/tenants', 302);
     }
+    // Roles are enforced here, before any route runs: a page that forgot to check cannot let a viewer change anything.
+    const session = c.get('session');
+    if (session && !mayRequest(c.get('role'), c.req.method, path)) return forbiddenPage(c);
     const refused = await csrf(c as never, next);
     if (refused) return refused;
+    if (session) await recordChange(deps, c);
     return undefined;
   });
 
@@ -99,6 +106,9 @@ export function createUi(deps: UiDeps): Hono {
   templateRoutes(app, deps);
   companyRoutes(app, deps);
   dashboardRoutes(app, deps);
+  teamRoutes(app, deps);
+  inviteRoutes(app, deps);
+  taskRoutes(app, deps);
 
   app.notFound((c) => notFoundPage(c));
   return app as unknown as Hono;

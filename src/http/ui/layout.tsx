@@ -7,6 +7,7 @@ import type { Dict } from './i18n.js';
 
 export const NAV = [
   ['dashboard', '/dashboard'],
+  ['tasks', '/tasks'],
   ['connections', '/connections'],
   ['customers', '/customers'],
   ['preview', '/preview'],
@@ -14,6 +15,7 @@ export const NAV = [
   ['templates', '/templates'],
   ['activity', '/activity'],
   ['companyProfile', '/settings/company'],
+  ['team', '/settings/team'],
 ] as const satisfies readonly (readonly [keyof Dict, string])[];
 
 /** What a credit controller rarely needs: field mappings (JSONata) and API access, under "Advanced". */
@@ -44,7 +46,7 @@ export const Flash: FC<{ tone: 'ok' | 'bad' | 'info'; children?: Child }> = ({ t
   </div>
 );
 
-const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseAddedCancelled', 'pauseResolved', 'actionCancelled', 'actionNotPlanned', 'portalRevoked', 'answerDecided', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff']);
+const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseAddedCancelled', 'pauseResolved', 'actionCancelled', 'actionNotPlanned', 'portalRevoked', 'answerDecided', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff', 'teamUpdated', 'taskSnoozed', 'taskClosed', 'collectorAssigned']);
 
 /** A message named by `?msg=` (a dictionary key, never free text: nothing user-controlled is reflected). */
 export function flashFromQuery(c: UiContext): Child {
@@ -64,7 +66,7 @@ export interface PageProps {
   children?: Child;
 }
 
-export const Document: FC<{ lang: string; title: string; children?: Child }> = ({ lang, title, children }) => (
+export const Document: FC<{ lang: string; title: string; role?: string; children?: Child }> = ({ lang, title, role, children }) => (
   <html lang={lang}>
     <head>
       <meta charset="utf-8" />
@@ -73,7 +75,7 @@ export const Document: FC<{ lang: string; title: string; children?: Child }> = (
       <link rel="stylesheet" href="/assets/relance.css" />
       <script src="/assets/relance.js" defer></script>
     </head>
-    <body>{children}</body>
+    <body data-role={role}>{children}</body>
   </html>
 );
 
@@ -84,7 +86,7 @@ export const Page: FC<PageProps> = ({ c, title, active, subtitle, tenants, actio
   const tenant = c.get('tenant');
   const here = c.req.path;
   return (
-    <Document lang={lang} title={title}>
+    <Document lang={lang} title={title} role={c.get('role')}>
       <div class="shell">
         <aside class="side">
           <div class="brand">

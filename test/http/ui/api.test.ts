@@ -7,7 +7,7 @@ import { listPauses, openPause } from '../../../src/store/pauses.js';
 import { activePolicy } from '../../../src/store/policies.js';
 import { sha256 } from '../../../src/store/auth.js';
 import { useDatabase } from '../../support/db.js';
-import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
+import { ADMIN, Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
 
 const sql = useDatabase();
 /** Tenants whose workers were woken (sending just turned on). */
@@ -80,13 +80,15 @@ describe('API activity and pauses across two tenants', () => {
       await recordActivity(sql, t.tenant.id, { connectionId: t.connection.id, actionKey: key, kind: 'sent', channel: 'email', customerExternalId: 'c1', invoiceExternalIds: ['1'], reason: `sent for ${t.tenant.name}` });
       await openPause(sql, t.tenant.id, t.connection.id, { kind: 'dispute', reason: `dispute of ${t.tenant.name}`, owner: 'o', startsOn: '2026-11-20', customerExternalId: 'c1', invoiceExternalId: '1', instalments: [] }, 'test');
     }
-    type ActivityAnswer = { outbox: { payload: unknown }[]; activities: { reason: string | null; connectionId: string | null }[] };
+    type ActivityAnswer = { outbox: { payload: unknown }[]; activities: { kind: string; reason: string | null; connectionId: string | null; actor: string | null }[] };
     type PausesAnswer = { pauses: { reason: string; connectionId: string }[] };
     for (const t of [a, b]) {
       const token = await tokenFor(t.tenant.id);
       const activity = (await (await get('/api/v1/activity', token)).json()) as ActivityAnswer;
       expect(activity.outbox.map((o) => o.payload)).toEqual([{ tenant: t.tenant.name }]);
-      expect(activity.activities.map((x) => [x.reason, x.connectionId])).toEqual([[`sent for ${t.tenant.name}`, t.connection.id]]);
+      // Creating the token on the settings page is a change of the company's, recorded with who made it (#23).
+      expect(activity.activities.filter((x) => x.kind === 'changed').map((x) => [x.reason, x.actor])).toEqual([['POST /settings/tokens', ADMIN.email]]);
+      expect(activity.activities.filter((x) => x.kind !== 'changed').map((x) => [x.reason, x.connectionId])).toEqual([[`sent for ${t.tenant.name}`, t.connection.id]]);
       for (const query of ['', '?customerId=c1', '?state=active&customerId=c1']) {
         const pauses = (await (await get(`/api/v1/pauses${query}`, token)).json()) as PausesAnswer;
         expect(pauses.pauses.map((p) => [p.reason, p.connectionId]), query).toEqual([[`dispute of ${t.tenant.name}`, t.connection.id]]);
@@ -171,7 +173,7 @@ describe('the sending switch', () => {
     expect((await (await get(path, token)).json()) as ConnectionJson).toMatchObject({ sending: { enabled: false } });
 
     const activity = (await (await get('/api/v1/activity', token)).json()) as { activities: { kind: string; actor: string | null; actionKey: string }[] };
-    expect(activity.activities.map((a) => [a.kind, a.actor])).toEqual([
+    expect(activity.activities.filter((a) => a.kind !== 'changed').map((a) => [a.kind, a.actor])).toEqual([
       ['sending_off', body.sending.changedBy],
       ['sending_on', body.sending.changedBy],
     ]);
@@ -217,6 +219,10 @@ describe('OpenAPI', () => {
       '/api/v1/pauses',
       '/api/v1/pauses/{id}/resolve',
       '/api/v1/policy',
+      '/api/v1/tasks',
+      '/api/v1/tasks/{id}',
+      '/api/v1/tasks/{id}/done',
+      '/api/v1/tasks/{id}/snooze',
     ]);
     expect(Object.keys(doc.paths['/api/v1/policy']!).sort()).toEqual(['get', 'put']);
     expect(doc.components.securitySchemes['Bearer']!.scheme).toBe('bearer');

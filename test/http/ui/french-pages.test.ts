@@ -9,6 +9,11 @@ import { COMPANY_TEXT } from '../../../src/http/ui/company-text.js';
 import { recordActivity } from '../../../src/store/activity.js';
 import { openPause } from '../../../src/store/pauses.js';
 import { issueLink } from '../../../src/portal/links.js';
+import { TaskKind } from '../../../src/model/task.js';
+import { assignCollector, upsertUser } from '../../../src/store/team.js';
+import { taskOpener } from '../../../src/worklist/open.js';
+import { closeWithOutcome } from '../../../src/worklist/outcomes.js';
+import { listTasks, snoozeTask } from '../../../src/worklist/store.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
 
@@ -61,9 +66,18 @@ describe('French pages', () => {
     await openPause(sql, t.tenant.id, t.connection.id, { kind: 'dispute', reason: 'Livraison incomplète', owner: 'marie', startsOn: '2026-11-24', expiresOn: null, customerExternalId: 'c2', invoiceExternalId: '2', instalments: [] }, 'marie');
     await recordActivity(sql, t.tenant.id, { connectionId: t.connection.id, actionKey: `sent-${t.tenant.id}`, kind: 'sent', channel: 'email', customerExternalId: 'c1', invoiceExternalIds: ['1'], contentHash: 'ab'.repeat(32) });
     const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', new Date('2026-11-24T10:00:00Z'));
+    // The team and its worklist (#23): a collector assigned to a customer, tasks of every kind, one snoozed, one done.
+    const ann = await upsertUser(sql, t.tenant.id, 'ann@menuiserie.fr', 'collector', 'test');
+    await assignCollector(sql, t.tenant.id, { connectionId: t.connection.id, customerExternalId: 'c1' }, ann.id, 'test');
+    const open = taskOpener(sql, { now: () => new Date('2026-11-24T10:00:00Z') });
+    for (const [i, kind] of TaskKind.options.entries()) await open({ tenantId: t.tenant.id, connectionId: t.connection.id, kind, customerExternalId: i % 2 ? 'c2' : 'c1', invoiceExternalIds: [i % 2 ? '2' : '1'], dueOn: '2026-11-24', sourceKey: `fr-${kind}`, title: 'Relance téléphonique', detail: kind === 'call' ? { script: 'Bonjour, nous vous appelons au sujet de la facture F-1.' } : {} });
+    const [snoozed, closed] = await listTasks(sql, t.tenant.id, '2026-11-24', { kind: 'dispute' }).then(async (d) => [d[0]!, (await listTasks(sql, t.tenant.id, '2026-11-24', { kind: 'call' }))[0]!]);
+    await snoozeTask(sql, t.tenant.id, snoozed!.id, '2026-11-30', 'ann@menuiserie.fr');
+    await closeWithOutcome(sql, t.tenant.id, closed!, { outcome: 'promise', on: '2026-12-05' }, 'ann@menuiserie.fr', '2026-11-24');
+    await upsertUser(sql, t.tenant.id, 'paul@menuiserie.fr', 'viewer', 'test');
     const fr = new Browser(app, { 'accept-language': 'fr-FR' });
     await fr.signIn(t.tenant.id);
-    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company'].map((p) => p.replace('CONN', t.connection.id));
+    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];
     for (const path of pages) {
       const res = await fr.request(path);

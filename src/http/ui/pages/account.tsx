@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { createApiToken, listApiTokens, listTenants, revokeApiToken, setSessionTenant } from '../../../store/auth.js';
 import { createTenant, getTenant } from '../../../store/tenants.js';
+import { isRole } from '../../../store/team.js';
 import { sameSecret } from '../../auth/secrets.js';
 import { cookiePolicy, signIn, signOut } from '../../auth/session.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
@@ -218,6 +219,11 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           <form method="post" action="/settings/tokens" class="actions">
             <Csrf token={csrf} />
             <input type="text" name="name" placeholder={t.tokenName} required maxlength={80} style="max-width:320px" aria-label={t.tokenName} />
+            <select name="role" aria-label={t.tokenRole}>
+              {(['admin', 'collector', 'viewer'] as const).map((r) => (
+                <option value={r}>{`${t[`role_${r}`]} — ${t[`roleHint_${r}`]}`}</option>
+              ))}
+            </select>
             <button type="submit">{t.create}</button>
           </form>
         </div>
@@ -227,6 +233,7 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
               <thead>
                 <tr>
                   <th>{t.name}</th>
+                  <th>{t.tokenRole}</th>
                   <th>Prefix</th>
                   <th>{t.created}</th>
                   <th>{t.lastUsed}</th>
@@ -237,6 +244,7 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                 {tokens.map((k) => (
                   <tr>
                     <td>{k.name}</td>
+                    <td>{t[`role_${k.role}`]}</td>
                     <td>
                       <code>{k.prefix}…</code>
                     </td>
@@ -267,7 +275,8 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.post('/settings/tokens', async (c) => {
     const body = await c.req.parseBody();
     const name = typeof body['name'] === 'string' && body['name'].trim() ? body['name'].trim().slice(0, 80) : 'API';
-    const { token } = await createApiToken(deps.sql, tenantOf(c).id, name);
+    const role = isRole(body['role']) ? body['role'] : 'admin';
+    const { token } = await createApiToken(deps.sql, tenantOf(c).id, name, role);
     // Shown in this response only; the page is not cacheable.
     c.header('Cache-Control', 'no-store');
     return page(c, token);

@@ -16,6 +16,7 @@ import { cancelPlanned, plannedDunning } from '../../../store/cancel.js';
 import type { CancelWhy } from '../../../model/collections.js';
 import { cancelWhyText } from '../held.js';
 import { explainText } from '../explain.js';
+import { changeText } from './team.js';
 import type { UiContext } from '../context.js';
 
 const STATES: readonly OutboxState[] = ['planned', 'sending', 'sent', 'failed', 'cancelled'];
@@ -121,7 +122,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                         <div class="hint">{a.invoiceExternalIds.map((id) => numberOf(a.connectionId, id)).join(', ')}</div>
                       </td>
                       {/* A switch turned on or off: who did it, in the reader's language. */}
-                      <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (cancelWhyText(a.why, t, lang, policy) ?? a.reason ?? '')}</td>
+                      <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (changeText(a, t, lang) ?? cancelWhyText(a.why, t, lang, policy) ?? a.reason ?? '')}</td>
                       <td>
                         {a.contentHash ? <code title="sha256">{a.contentHash.slice(0, 12)}…</code> : null}
                         {a.channel === 'letter' && a.kind === 'sent' ? (

@@ -10,6 +10,7 @@ import { getConnection, listConnections, type Connection } from '../../../store/
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, settleInstall, startAuthorization, startInstall } from '../flow.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
+import { upsertUser } from '../../../store/team.js';
 import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
 import { quotaResumesAt } from '../../../connectors/errors.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
@@ -276,7 +277,9 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEn
         const tenantId = await settleInstall(deps, provider, done.tenantId, done.connection, done.companyName);
         const connection = (await listConnections(deps.sql, tenantId)).find((x) => x.provider === provider && x.externalTenantId === done.connection.externalTenantId);
         if (connection) await requestSync(deps, tenantId, connection);
-        await signIn(c, deps.sql, `${provider}:${done.connection.externalTenantId}`, cookiePolicy(deps.config.PUBLIC_URL), tenantId, true);
+        // The installer is an admin of their company (#23): a team member, so their changes carry their name.
+        const installer = await upsertUser(deps.sql, tenantId, `${provider}:${done.connection.externalTenantId}`, 'admin', 'marketplace install');
+        await signIn(c, deps.sql, installer.email, cookiePolicy(deps.config.PUBLIC_URL), tenantId, true, installer.id);
         return c.redirect('/dashboard', 303);
       }
       await requestSync(deps, done.tenantId, done.connection);

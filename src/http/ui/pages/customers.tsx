@@ -6,6 +6,7 @@ import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
 import { answerAttachment, decideAnswer, listAnswers, type StoredAnswer } from '../../../portal/answers.js';
+import { answerReasonText, collectorBox } from './team.js';
 import { issueLink, linkSummary, revokeLinks, type LinkSummary } from '../../../portal/links.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../data.js';
@@ -178,6 +179,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           <Badge tone={segmentTone(d.segment)}>{label(t, d.segment)}</Badge>
           {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
+        {await collectorBox(c, deps, connectionId, customerId)}
         <div class="card">
           <h2>{t.invoices}</h2>
           <form method="get" action={base} class="actions filters">
@@ -270,7 +272,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                     <tr data-pause={p.id}>
                       <td data-label={t.kind}>{label(t, p.kind)}</td>
                       <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
-                      <td data-label={t.reason}>{p.reason}</td>
+                      <td data-label={t.reason}>{answerReasonText(p.reason, t) ?? p.reason}</td>
                       <td data-label={t.owner}>{p.owner}</td>
                       <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
                       <td data-label={t.state}>
