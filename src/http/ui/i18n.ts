@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { POLICY_EN, POLICY_FR } from './i18n-policy.js';
+import { MAIL_EN, MAIL_FR } from './i18n-mail.js';
 
 export const LANGS = ['en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -512,6 +513,7 @@ const en = {
   demoBadge: 'demo',
   dayUnit: 'd',
   ...POLICY_EN,
+  ...MAIL_EN,
   quotaPausedAt: 'Daily quota reached, resumes at',
   quotaPausedOn: 'Daily quota reached, resumes on',
 } as const;
@@ -1023,6 +1025,7 @@ const fr: Dict = {
   demoBadge: 'démo',
   dayUnit: 'j',
   ...POLICY_FR,
+  ...MAIL_FR,
   quotaPausedAt: 'Quota journalier atteint, reprise à',
   quotaPausedOn: 'Quota journalier atteint, reprise le',
 };

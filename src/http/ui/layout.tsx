@@ -9,6 +9,7 @@ export const NAV = [
   ['dashboard', '/dashboard'],
   ['connections', '/connections'],
   ['customers', '/customers'],
+  ['unmatchedMail', '/mail/unmatched'],
   ['preview', '/preview'],
   ['policy', '/policy'],
   ['templates', '/templates'],
@@ -44,7 +45,7 @@ export const Flash: FC<{ tone: 'ok' | 'bad' | 'info'; children?: Child }> = ({ t
   </div>
 );
 
-const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseAddedCancelled', 'pauseResolved', 'actionCancelled', 'actionNotPlanned', 'portalRevoked', 'answerDecided', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff']);
+const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseAddedCancelled', 'pauseResolved', 'actionCancelled', 'actionNotPlanned', 'portalRevoked', 'answerDecided', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff', 'mailAssigned']);
 
 /** A message named by `?msg=` (a dictionary key, never free text: nothing user-controlled is reflected). */
 export function flashFromQuery(c: UiContext): Child {

@@ -85,6 +85,7 @@ export function policyToForm(p: Policy): Form {
     dailyCap: String(p.dailyCap),
     quietDays: String(p.quietDays),
     paymentTransmittedPauseDays: String(p.paymentTransmittedPauseDays),
+    replyPauseDays: String(p.replyPauseDays),
     stepCount: String(p.steps.length),
   };
   p.steps.forEach((s, i) => {
@@ -392,6 +393,7 @@ export function readForm(submitted: Form, current: Policy, opts: ReadOptions): R
     dailyCap: wholeDays('dailyCap', form['dailyCap'], 1, 100_000) ?? current.dailyCap,
     quietDays: wholeDays('quietDays', form['quietDays'], 0, MAX_DELAY) ?? current.quietDays,
     paymentTransmittedPauseDays: wholeDays('paymentTransmittedPauseDays', form['paymentTransmittedPauseDays'], 0, MAX_DELAY) ?? current.paymentTransmittedPauseDays,
+    replyPauseDays: wholeDays('replyPauseDays', form['replyPauseDays'], 0, MAX_DELAY) ?? current.replyPauseDays,
     steps,
     customerOverrides: overrides('co'),
     invoiceOverrides: overrides('io'),

@@ -456,6 +456,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             {numberField('p-cap', 'dailyCap', t.dailyCap, 1, 100_000)}
             {numberField('p-quiet', 'quietDays', t.quietDays, 0, MAX_DELAY)}
             {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted, 0, MAX_DELAY)}
+            {numberField('p-reply', 'replyPauseDays', t.replyPauseDays, 0, MAX_DELAY)}
           </div>
         </div>
         <h2>{t.pe_timeline}</h2>
