@@ -54,6 +54,8 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxAttachmentBytes: 5 * 1024 * 1024, maxTextChars: 100_000 };
 
 const MESSAGE_ID = /^<[^<>\s]{1,250}>$/;
+/** PostgreSQL text cannot hold NUL, and control characters have no business on a page. */
+const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 const ids = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter((s) => MESSAGE_ID.test(s));
 const addressesOf = (v: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(v) ? v : v ? [v] : []).flatMap((o) => o.value.flatMap((a) => [a.address ?? '', ...(a.group ?? []).map((g) => g.address ?? '')])).filter(Boolean).map((a) => a.toLowerCase());
@@ -105,7 +107,7 @@ export async function parseInbound(raw: Buffer, envelopeTo: readonly string[] = 
     };
   }
   const headers = new Map<string, string>();
-  for (const [k, v] of parsed.headers) headers.set(k.toLowerCase(), headerText(v).slice(0, 2000));
+  for (const [k, v] of parsed.headers) headers.set(k.toLowerCase(), clean(headerText(v)).slice(0, 2000));
   const messageId = parsed.messageId && MESSAGE_ID.test(parsed.messageId.trim()) ? parsed.messageId.trim() : null;
   const recipients = new Set<string>(envelopeTo.map((a) => a.toLowerCase()));
   for (const a of [...addressesOf(parsed.to), ...addressesOf(parsed.cc)]) recipients.add(a);
@@ -130,8 +132,8 @@ export async function parseInbound(raw: Buffer, envelopeTo: readonly string[] = 
     }
     const size = a.size ?? a.content.length;
     attachments.push({
-      filename: (a.filename ?? 'attachment').replace(/[\r\n"\\/]/g, '_').slice(0, 200) || 'attachment',
-      contentType: type.slice(0, 100),
+      filename: clean(a.filename ?? 'attachment').replace(/[\r\n"\\/]/g, '_').slice(0, 200) || 'attachment',
+      contentType: clean(type).slice(0, 100),
       size,
       content: size <= limits.maxAttachmentBytes ? a.content : null,
     });
@@ -140,11 +142,14 @@ export async function parseInbound(raw: Buffer, envelopeTo: readonly string[] = 
   return {
     messageKey: messageId ?? hashKey,
     messageId,
-    from: addressesOf(parsed.from)[0] ?? bareAddress(headers.get('from')),
+    from: (() => {
+      const f = addressesOf(parsed.from)[0] ?? bareAddress(headers.get('from'));
+      return f ? clean(f).slice(0, 320) : null;
+    })(),
     recipients: [...recipients],
     threadIds: [...ids(parsed.inReplyTo), ...ids(parsed.references)],
-    subject: (parsed.subject ?? '').slice(0, 500),
-    text: text.slice(0, limits.maxTextChars),
+    subject: clean(parsed.subject ?? '').slice(0, 500),
+    text: clean(text).trim().slice(0, limits.maxTextChars),
     contentType: headers.get('content-type') ?? 'text/plain',
     headers,
     attachments,

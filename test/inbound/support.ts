@@ -1,6 +1,6 @@
 // Shared pieces of the inbound-mail tests: a seeded company whose reminder went out through the SMTP sink, a recorder
 // standing in for the worklist (the real one is wired at merge), and raw messages as mail clients and servers write them.
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { executeDue } from '../../src/actions/executor.js';
 import type { PlannedAction } from '../../src/model/collections.js';
 import type { TaskRequest } from '../../src/model/task.js';
@@ -59,10 +59,10 @@ export async function outboxState(sql: Sql, tenantId: string, key: string) {
 }
 
 /** Sends a message to the inbound listener as a mail server would (nodemailer over SMTP). */
-export async function deliver(port: number, mail: nodemailer.SendMailOptions | { raw: string | Buffer; envelope: { from: string; to: string[] } }) {
+export async function deliver(port: number, mail: SendMailOptions | { raw: string | Buffer; envelope: { from: string; to: string[] } }) {
   const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
-    return await t.sendMail(mail as nodemailer.SendMailOptions);
+    return await t.sendMail(mail as SendMailOptions);
   } finally {
     t.close();
   }
