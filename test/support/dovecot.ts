@@ -50,7 +50,7 @@ export async function startDovecot(): Promise<Dovecot> {
   const group = spawnSync('id', ['-gn', runAs]).stdout.toString().trim();
   const dir = mkdtempSync(join(tmpdir(), 'relance-dovecot-'));
   chmodSync(dir, 0o755);
-  for (const sub of ['run', 'state', 'mail', 'home']) mkdirSync(join(dir, sub));
+  for (const sub of ['run', 'state', 'mail', 'users']) mkdirSync(join(dir, sub));
   const port = await freePort();
   const user = 'replies';
   const password = `pw-${Math.random().toString(36).slice(2)}`;
@@ -78,7 +78,7 @@ passdb {
 }
 userdb {
   driver = static
-  args = uid=${uid} gid=${gid} home=${dir}/home/%u
+  args = uid=${uid} gid=${gid} home=${dir}/users/%u
 }
 service imap-login {
   chroot =
