@@ -10,6 +10,7 @@ import { createBullQueue, createMemoryQueue, type QueueDriver } from './queue/in
 import { openRuntime, type Runtime } from './runtime.js';
 import type { SyncDeps } from './sync/engine.js';
 import { createSyncDeps } from './sync/deps.js';
+import type { OpenTask } from './model/task.js';
 
 export interface Service {
   config: Config;
@@ -21,6 +22,11 @@ export interface Service {
   log: Logger;
   /** Provider requests and 429s since start, for /metrics and sync summaries. */
   requests: { total: number; throttled: number; byProvider: Record<string, { total: number; throttled: number }> };
+  /**
+   * Asks the worklist for a person's task (src/model/task.ts). Until the worklist is wired here, requests are logged
+   * so nothing asked for is silent.
+   */
+  openTask: OpenTask;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,9 @@ export async function openService(config: Config, connectors: readonly Connector
     sync,
     log,
     requests,
+    openTask: async (req) => {
+      log.info({ tenantId: req.tenantId, connectionId: req.connectionId, task: req.kind, customer: req.customerExternalId, sourceKey: req.sourceKey }, 'task requested');
+    },
     async close() {
       await queue.close();
       await gate.close();

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { openProvider, syncRecords } from '../src/sync/engine.js';
 import { getTenantTemplate } from '../src/store/templates.js';
 import { linkForAction, portalUrl } from '../src/portal/links.js';
+import { replyAddressOf } from '../src/inbound/wiring.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port`. */
 export function smtpFromUrl(url: string, from: string) {
@@ -53,7 +54,8 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
   const lookups = storeLookups(service.runtime.sql);
   const deps: ExecutorDeps = {
     sql: service.runtime.sql,
-    smtp: { transport, from },
+    // Replies and bounces come back to `<reply local>+<thread token>@<reply domain>` (src/inbound).
+    smtp: { transport, from, replyTo: replyAddressOf(config) },
     ...lookups,
     // Re-read the invoices from the ERP (within the connection's rate budget) before deciding to send.
     async freshness(ctx, ids) {

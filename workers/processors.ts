@@ -12,6 +12,7 @@ import { createTokenSource } from '../src/connectors/tokens.js';
 import { clientConfigFor } from '../src/connectors/clients.js';
 import { runRatesJob } from '../src/rates/job.js';
 import { createActionExecutor } from './actions.js';
+import { inboundDeps, pollConfiguredMailbox } from '../src/inbound/wiring.js';
 
 export interface ProcessorOptions {
   /** Executes a tenant's due outbox actions (src/actions); absent until an executor is configured. */
@@ -108,6 +109,11 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       log.info({ rates: outcomes.map((o) => ({ kind: o.kind, status: o.status, stored: o.stored, revisions: o.revisions.length })) }, 'reference rates refreshed');
       // A publisher down is retried by the next run (daily, or the job's own retry): nothing partial was stored.
       if (outcomes.some((o) => o.status === 'unavailable')) throw new Error(outcomes.filter((o) => o.status === 'unavailable').map((o) => o.reason).join('; '));
+    },
+
+    async inbound() {
+      const result = await pollConfiguredMailbox(service.config, inboundDeps(sql, service.config, service.openTask, (e, m) => log.info(e, m)), (e, m) => log.warn(e, m));
+      if (result) log.info({ ...result }, 'inbound mailbox read');
     },
 
     async reconcile({ tenantId, connectionId }) {
