@@ -103,6 +103,8 @@ export interface StoredInbound {
   failedAddress: string | null;
   dsnStatus: string | null;
   receivedAt: Date;
+  /** Who placed it by hand (matchedBy 'hand'). */
+  assignedBy: string | null;
   attachments: { id: string; filename: string; contentType: string; size: number; kept: boolean }[];
 }
 
@@ -141,12 +143,13 @@ type InboundRow = {
   failed_address: string | null;
   dsn_status: string | null;
   received_at: Date;
+  assigned_by: string | null;
   attachments: { id: number; filename: string; content_type: string; size_bytes: number; kept: boolean }[] | null;
 };
 
 const inboundColumns = (sql: Sql) => sql`
   m.id, m.tenant_id, m.connection_id, m.customer_external_id, m.kind, m.matched_by, m.unmatched_reason, m.source, m.from_address, m.subject,
-  m.body_text, m.failed_address, m.dsn_status, m.received_at,
+  m.body_text, m.failed_address, m.dsn_status, m.received_at, m.assigned_by,
   (select coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'filename', a.filename, 'content_type', a.content_type, 'size_bytes', a.size_bytes, 'kept', a.content is not null) order by a.id), '[]'::jsonb)
      from inbound_attachments a where a.message_id = m.id) as attachments`;
 
@@ -165,6 +168,7 @@ const toInbound = (r: InboundRow): StoredInbound => ({
   failedAddress: r.failed_address,
   dsnStatus: r.dsn_status,
   receivedAt: r.received_at,
+  assignedBy: r.assigned_by,
   attachments: (r.attachments ?? []).map((a) => ({ id: String(a.id), filename: a.filename, contentType: a.content_type, size: a.size_bytes, kept: a.kept })),
 });
 

@@ -81,9 +81,18 @@ describe('relance start receives replies', () => {
       const { readFileSync } = await import('node:fs');
       expect(Buffer.compare(readFileSync(path), pdf)).toBe(0);
 
+      // Mail from an address no customer has waits in the unmatched list; a person puts it on the customer.
+      await deliver(smtp, { from: 'tresorerie@groupe-fromager.example', to: FROM_ADDRESS, subject: 'Paiement groupé', messageId: '<grouped-1@groupe-fromager.example>', text: 'Nous réglons pour toutes nos filiales.' });
       await page.goto(`${base}/mail/unmatched`);
       expect(await page.locator('h1').innerText()).toContain('Courriels non rattachés');
+      const item = page.locator('li[data-unmatched]', { hasText: 'Paiement groupé' });
+      expect(await item.innerText()).toContain('aucun client n’a cette adresse');
       await shoot(page, 'inbound-unmatched');
+      await item.locator('select').selectOption(`${r.connectionId}|fromagerie`);
+      await item.locator('button[type=submit]').click();
+      await page.waitForURL(/msg=mailAssigned/);
+      expect(await page.locator('#mail').innerText()).toContain('Nous réglons pour toutes nos filiales.');
+      expect(await page.locator('#mail').innerText()).toContain('rattaché par admin@example.com');
       expect(problems).toEqual([]);
       await context.close();
     } finally {

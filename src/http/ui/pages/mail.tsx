@@ -41,7 +41,7 @@ function MailItem(props: { m: StoredInbound; t: Dict; lang: Lang; tz: string; fi
       </div>
       <div class="hint">
         {t.mail_from} {m.fromAddress ?? '—'} · {t.mail_received} {formatDate(m.receivedAt, lang, tz)}
-        {m.matchedBy && m.matchedBy !== 'hand' ? ` · ${matchNote(m, t)}` : ''}
+        {m.matchedBy === 'hand' ? ` · ${fill(t.mail_by_hand, { who: m.assignedBy ?? '—' })}` : m.matchedBy ? ` · ${matchNote(m, t)}` : ''}
       </div>
       {m.kind === 'auto_reply' ? <div class="hint">{t.mail_auto_note}</div> : null}
       {m.kind === 'bounce' && m.failedAddress ? <div class="err">{fill(t.mail_bounce_note, { address: m.failedAddress, status: m.dsnStatus ?? '—' })}</div> : null}
