@@ -1,4 +1,5 @@
-// The real `relance start` receives a customer's reply on its SMTP listener and shows it on the customer page, in
+// The real `relance start` reads replies from its IMAP mailbox (a scheduled job) and receives them on its SMTP
+// listener; the one received by SMTP is shown on the customer page, in
 // Debian's Chromium, in French, at desktop and phone size: the reply to a reminder sent earlier (through the SMTP sink),
 // its text, its attachment downloaded, and the pause it opened. Screenshots: test-artifacts/screenshots/inbound-*.png.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,17 +13,21 @@ import { startCli, stopChild } from '../support/cli.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
 import { SIZES, shoot } from './harness.js';
+import { ImapFlow } from 'imapflow';
+import { customerMail } from '../../src/store/mail.js';
+import { startDovecot, type Dovecot } from '../support/dovecot.js';
 
 // Its own database: the service's workers act on every company they find.
 const { sql, url } = useIsolatedDatabase();
 const home = mkdtempSync(join(tmpdir(), 'relance-inbound-start-'));
 chmodSync(home, 0o755);
 let sink: SmtpSink;
+let dovecot: Dovecot;
 beforeAll(async () => {
-  sink = await startSmtpSink();
-});
+  [sink, dovecot] = await Promise.all([startSmtpSink(), startDovecot()]);
+}, 60_000);
 afterAll(async () => {
-  await sink?.stop();
+  await Promise.all([sink?.stop(), dovecot?.stop()]);
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -31,13 +36,21 @@ describe('relance start receives replies', () => {
     // A reminder sent earlier, as the executor sends it: its Reply-To names its thread.
     const r = await sendReminder(sql, sink, 'fromagerie', 'compta@fromagerie-e2e.example');
     expect(r.token).toHaveLength(26);
+    // Another company's reminder, answered into the IMAP mailbox the service polls.
+    const other = await sendReminder(sql, sink, 'laiterie', 'compta@laiterie-e2e.example');
+    const imap = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    await imap.connect();
+    await imap.append('INBOX', ['From: compta@laiterie-e2e.example', `To: ${FROM_ADDRESS}`, 'Subject: Re: relance', 'Message-ID: <laiterie-1@laiterie-e2e.example>', `In-Reply-To: ${other.message.messageId}`, '', 'Paiement prévu vendredi.', ''].join('\r\n'));
+    await imap.logout();
     const [web, smtp] = [await freePort(), await freePort()];
     const password = 'a long enough password';
-    const env = { DATABASE_URL: url, RELANCE_HOME: home, PORT: String(web), INBOUND_SMTP_PORT: String(smtp), REPLY_ADDRESS: FROM_ADDRESS, RELANCE_ADMIN_EMAIL: 'admin@example.com', RELANCE_ADMIN_PASSWORD: password, REDIS_URL: '', SMTP_URL: '' };
+    const env = { DATABASE_URL: url, RELANCE_HOME: home, PORT: String(web), INBOUND_SMTP_PORT: String(smtp), REPLY_ADDRESS: FROM_ADDRESS, RELANCE_ADMIN_EMAIL: 'admin@example.com', RELANCE_ADMIN_PASSWORD: password, REDIS_URL: '', SMTP_URL: '', INBOUND_IMAP_URL: dovecot.url, INBOUND_IMAP_EVERY_MS: '5000' };
     const service = await startCli(['start'], /Sign in at/, { env, timeoutMs: 90_000 });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     try {
       expect(service.output()).toContain(`Inbound mail: SMTP listener on 127.0.0.1:${smtp}`);
+      // The IMAP poll runs as the service's scheduled job (at start-up, then every INBOUND_IMAP_EVERY_MS).
+      await expect.poll(() => customerMail(sql, other.tenantId, other.connectionId, 'laiterie'), { timeout: 30_000, interval: 500 }).toEqual([expect.objectContaining({ source: 'imap', matchedBy: 'references', bodyText: 'Paiement prévu vendredi.' })]);
       const pdf = Buffer.from('%PDF-1.4\n% avis de virement du 15 mars\n');
       const sent = await deliver(smtp, {
         from: 'Fromagerie <compta@fromagerie-e2e.example>',
