@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { openProvider, syncRecords } from '../src/sync/engine.js';
 import { getTenantTemplate } from '../src/store/templates.js';
 import { linkForAction, portalUrl } from '../src/portal/links.js';
-import { replyAddressOf } from '../src/inbound/wiring.js';
+import { replyAddressOf } from '../src/inbound/reply-address.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port`. */
 export function smtpFromUrl(url: string, from: string) {

@@ -12,7 +12,6 @@ import { createTokenSource } from '../src/connectors/tokens.js';
 import { clientConfigFor } from '../src/connectors/clients.js';
 import { runRatesJob } from '../src/rates/job.js';
 import { createActionExecutor } from './actions.js';
-import { inboundDeps, pollConfiguredMailbox } from '../src/inbound/wiring.js';
 
 export interface ProcessorOptions {
   /** Executes a tenant's due outbox actions (src/actions); absent until an executor is configured. */
@@ -112,6 +111,8 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
     },
 
     async inbound() {
+      if (!service.config.INBOUND_IMAP_URL) return;
+      const { inboundDeps, pollConfiguredMailbox } = await import('../src/inbound/wiring.js');
       const result = await pollConfiguredMailbox(service.config, inboundDeps(sql, service.config, service.openTask, (e, m) => log.info(e, m)), (e, m) => log.warn(e, m));
       if (result) log.info({ ...result }, 'inbound mailbox read');
     },

@@ -11,7 +11,6 @@ import { webhookSecretFor } from '../connectors/clients.js';
 import { DemoHosts, defaultDemoPort } from '../demo/host.js';
 import { listActiveConnections, type Connection } from '../store/tenants.js';
 import type { CommandContext } from './commands.js';
-import { inboundDeps, startConfiguredListener } from '../inbound/wiring.js';
 import type { InboundSmtp } from '../inbound/smtp-listener.js';
 
 export type Role = 'all' | 'serve' | 'work';
@@ -100,7 +99,9 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
       server = await listen(config, service, adopt);
       say(`Relance listening on http://${config.HOST}:${config.PORT} (database: ${service.runtime.databaseLabel}). Press Ctrl-C to stop.`);
       // Inbound mail is an ingress like the HTTP server: replies and bounces, stored before they are acknowledged.
-      inbound = await startConfiguredListener(config, inboundDeps(service.runtime.sql, config, service.openTask, (e, m) => service.log.info(e, m)), (e, m) => service.log.warn(e, m));
+      // Loaded only when configured: MIME parsing and IMAP are not a start-up cost for everyone.
+      const { inboundDeps, startConfiguredListener } = config.INBOUND_SMTP_PORT !== undefined ? await import('../inbound/wiring.js') : { inboundDeps: null, startConfiguredListener: null };
+      if (inboundDeps && startConfiguredListener) inbound = await startConfiguredListener(config, inboundDeps(service.runtime.sql, config, service.openTask, (e, m) => service.log.info(e, m)), (e, m) => service.log.warn(e, m));
       if (inbound) say(`Inbound mail: SMTP listener on ${config.INBOUND_SMTP_HOST ?? config.HOST}:${inbound.port}${config.INBOUND_SMTP_TLS_KEY ? ' (STARTTLS)' : ''}.`);
       const admin = adminCredentials(config);
       say(`Sign in at http://${config.HOST}:${config.PORT}/ as ${admin.email}${admin.file ? ` with the password in ${admin.file}` : ''}.`);

@@ -21,6 +21,8 @@ export interface InboundDeps {
   now?: () => Date;
   log?: (entry: Record<string, unknown>, message: string) => void;
   limits?: ParseLimits;
+  /** Records a bounce against the reminder it answers (activity, fallback letter when the step says so). */
+  bounced?: (tenantId: string, actionKey: string, reason: string) => Promise<void>;
 }
 
 export type Placement =
@@ -152,6 +154,9 @@ export async function receiveMail(deps: InboundDeps, raw: Buffer, meta: { source
       title: kind === 'reply' ? mail.subject.slice(0, 200) : `${failedAddress}`,
       detail: kind === 'reply' ? { inboundId: outcome.id, from: mail.from } : { inboundId: outcome.id, address: failedAddress, status: mail.dsn?.status ?? null },
     });
+  }
+  if (permanent && placement.placed && placement.thread && deps.bounced) {
+    await deps.bounced(placement.tenantId, placement.thread.actionKey, `${failedAddress} ${mail.dsn?.status ?? ''} ${mail.dsn?.diagnostic ?? ''}`.trim());
   }
   deps.log?.({ inboundId: outcome.id, fresh: outcome.fresh, kind, because: verdict.because, placed: placement.placed, matchedBy: placement.placed ? placement.by : null, reason: placement.placed ? null : placement.reason, tenantId: placement.tenantId }, 'inbound mail');
   return { id: outcome.id, fresh: outcome.fresh, kind, because: verdict.because, placement, pausedUntil: outcome.pausedUntil, failing: permanent ? failedAddress : null };

@@ -1,6 +1,7 @@
 // The reply address of a reminder: `<local>+<token>@<domain>`, the token naming one thread (tenant, connection,
 // customer, action) in mail_threads. Tokens are random, never derived from ids, so one cannot be guessed from another.
 import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
 
 /** 128 random bits in lowercase base32 (26 characters): safe in a local part, and survives case-folding relays. */
 export function newReplyToken(): string {
@@ -65,4 +66,16 @@ export function tokensIn(base: string, addresses: readonly string[]): string[] {
     if (l === local && tag && TOKEN.test(tag)) out.add(tag);
   }
   return [...out];
+}
+
+/**
+ * The base reply address: REPLY_ADDRESS, else the sender's own address (SMTP_FROM), else relance@ the SMTP host. With
+ * the default, replies reach the sender's mailbox as `local+token@…` (plus addressing), which the IMAP poll can read.
+ */
+export function replyAddressOf(config: Pick<Config, 'REPLY_ADDRESS' | 'SMTP_FROM' | 'SMTP_URL'>): string {
+  if (config.REPLY_ADDRESS) return config.REPLY_ADDRESS.toLowerCase();
+  const from = bareAddress(config.SMTP_FROM);
+  if (from) return from;
+  const host = config.SMTP_URL ? new URL(config.SMTP_URL).hostname : 'localhost';
+  return `relance@${host}`;
 }

@@ -6,25 +6,27 @@ import type { OpenTask } from '../model/task.js';
 import type { Sql } from '../store/db.js';
 import { imapFromUrl, pollImap, type PollResult } from './imap-poll.js';
 import { receiveMail, type InboundDeps } from './receive.js';
-import { bareAddress } from './reply-address.js';
+import { replyAddressOf } from './reply-address.js';
+
+export { replyAddressOf };
 import { startInboundSmtp, type InboundSmtp } from './smtp-listener.js';
+import { recordBounce } from '../actions/executor.js';
+import { storeLookups } from '../actions/store-lookups.js';
 
 type Log = (entry: Record<string, unknown>, message: string) => void;
 
 /**
- * The base reply address: REPLY_ADDRESS, else the sender's own address (SMTP_FROM), else relance@ the SMTP host. With
- * the default, replies reach the sender's mailbox as `local+token@…` (plus addressing), which the IMAP poll can read.
+ * A bounce recorded against its reminder as the executor records a refused address (store/activity 'bounced'), which
+ * plans the step's fallback letter when it has one. Idempotent: a second DSN for the same reminder adds nothing.
  */
-export function replyAddressOf(config: Pick<Config, 'REPLY_ADDRESS' | 'SMTP_FROM' | 'SMTP_URL'>): string {
-  if (config.REPLY_ADDRESS) return config.REPLY_ADDRESS.toLowerCase();
-  const from = bareAddress(config.SMTP_FROM);
-  if (from) return from;
-  const host = config.SMTP_URL ? new URL(config.SMTP_URL).hostname : 'localhost';
-  return `relance@${host}`;
+export function bounceRecorder(sql: Sql, log: Log): NonNullable<InboundDeps['bounced']> {
+  return async (tenantId, actionKey, reason) => {
+    await recordBounce({ sql, ...storeLookups(sql), alert: async (a) => log({ tenantId: a.tenantId, alert: a.kind, actionKey: a.actionKey }, a.message) }, tenantId, actionKey, reason);
+  };
 }
 
 export function inboundDeps(sql: Sql, config: Config, openTask: OpenTask, log: Log): InboundDeps {
-  return { sql, replyAddress: replyAddressOf(config), openTask, log };
+  return { sql, replyAddress: replyAddressOf(config), openTask, log, bounced: bounceRecorder(sql, log) };
 }
 
 /** Starts the SMTP listener when INBOUND_SMTP_PORT is set; null otherwise. */

@@ -8,6 +8,8 @@ import { pollImap, imapFromUrl } from '../../src/inbound/imap-poll.js';
 import { receiveMail, type InboundDeps } from '../../src/inbound/receive.js';
 import { startInboundSmtp, type InboundSmtp } from '../../src/inbound/smtp-listener.js';
 import { customerMail, failingAmong } from '../../src/store/mail.js';
+import { bounceRecorder } from '../../src/inbound/wiring.js';
+import { listActivity } from '../../src/store/activity.js';
 import { listPauses } from '../../src/store/pauses.js';
 import { NOW, makeDeps } from '../actions/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
@@ -20,7 +22,7 @@ let sink: SmtpSink;
 let dovecot: Dovecot;
 let listener: InboundSmtp;
 const tasks = taskRecorder();
-const deps: InboundDeps = { sql, replyAddress: FROM_ADDRESS, openTask: tasks.openTask, now: () => NOW };
+const deps: InboundDeps = { sql, replyAddress: FROM_ADDRESS, openTask: tasks.openTask, now: () => NOW, bounced: bounceRecorder(sql, () => {}) };
 
 beforeAll(async () => {
   [sink, dovecot] = await Promise.all([startSmtpSink(), startDovecot()]);
@@ -158,6 +160,8 @@ describe('automatic mail recognised', () => {
     expect(await listPauses(sql, r.tenantId, { customerExternalId: 'c-bounce' })).toEqual([]);
     expect(tasksFor(r.tenantId)).toEqual([expect.objectContaining({ kind: 'bounced_email', customerExternalId: 'c-bounce', sourceKey: 'mail:<dsn-1@mx.client.example>', detail: expect.objectContaining({ address: 'gone@bounce.example', status: '5.1.1' }) })]);
 
+    // Recorded against the reminder it answers, as a refused address is.
+    expect((await listActivity(sql, r.tenantId, { customerExternalId: 'c-bounce' })).filter((a) => a.kind === 'bounced')).toEqual([expect.objectContaining({ reason: expect.stringContaining('gone@bounce.example 5.1.1') })]);
     const before = sink.messages.filter((m) => m.rcptTo.includes('gone@bounce.example')).length;
     const exec = makeDeps(sql, sink.port);
     const summary = await executeDue(exec, r.tenantId, NOW);
