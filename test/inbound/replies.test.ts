@@ -11,6 +11,8 @@ import { customerMail, failingAmong } from '../../src/store/mail.js';
 import { bounceRecorder } from '../../src/inbound/wiring.js';
 import { listActivity } from '../../src/store/activity.js';
 import { listPauses } from '../../src/store/pauses.js';
+import { savePolicy } from '../../src/store/policies.js';
+import { FRENCH_B2B_POLICY } from '../../src/rules/default-policies.js';
 import { NOW, makeDeps } from '../actions/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
 import { useDatabase } from '../support/db.js';
@@ -121,6 +123,20 @@ describe('replies captured', () => {
 
     const second = await pollImap(imapFromUrl(dovecot.url), { maxBytes: 256 * 1024, receive: (b) => receiveMail(deps, b, { source: 'imap' }) });
     expect(second).toMatchObject({ seen: 0, received: 0 });
+  });
+
+  it.each([
+    [2, '2026-03-18'],
+    [0, null],
+  ])('the pause lasts the policy’s replyPauseDays (%i)', async (days, until) => {
+    const id = `c-policy-${days}`;
+    const r = await sendReminder(sql, sink, id, `${id}@policy.example`);
+    await savePolicy(sql, r.tenantId, 'fr-b2b', { ...FRENCH_B2B_POLICY, replyPauseDays: days });
+    await deliver(listener.port, { from: `${id}@policy.example`, to: r.replyTo, subject: 'Re: relance', text: 'Nous regardons.' });
+    const pauses = await listPauses(sql, r.tenantId, { customerExternalId: id });
+    expect(pauses.map((p) => p.expiresOn)).toEqual(until ? [until] : []);
+    // The reply is still there to read.
+    expect(tasksFor(r.tenantId).map((t) => t.kind)).toEqual(['reply_to_read']);
   });
 
   it('a reply with neither token nor thread headers is placed by its sender address', async () => {
