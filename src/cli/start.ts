@@ -46,6 +46,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
       },
       demo: { ports: Object.fromEntries(service.registry.providers().map((p) => [p, defaultDemoPort(p, config.DEMO_PORTS_FROM)])) },
       wakeActions: (tenantId) => service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` }),
+      openTask: service.openTask,
     },
     webhooks: {
       sql: service.runtime.sql,

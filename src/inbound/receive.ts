@@ -1,13 +1,12 @@
 // One inbound message, from raw bytes to its effects: parse, classify, place it (token, then In-Reply-To/References,
 // then sender), store it once per Message-ID, and act: a reply pauses the customer and asks for a "reply to read"
 // task; a bounce marks the address failing and asks for a "bounced email" task; an auto-reply is only logged.
-import { addDays, dateInZone } from '../model/index.js';
+import { dateInZone } from '../model/index.js';
 import type { OpenTask } from '../model/task.js';
 import type { Sql } from '../store/db.js';
 import { customersWithAddress, markFailing, storeInbound, threadsByMessageIds, threadsByTokens, type InboundKind, type MailThread, type MatchedBy } from '../store/mail.js';
-import { openPause } from '../store/pauses.js';
-import { policyFor } from '../collections/run.js';
 import { getTenant } from '../store/tenants.js';
+import { pauseForReply } from './effects.js';
 import { classify, type Verdict } from './classify.js';
 import { DEFAULT_PARSE_LIMITS, parseInbound, type InboundMail, type ParseLimits } from './parse.js';
 import { tokensIn } from './reply-address.js';
@@ -119,20 +118,7 @@ export async function receiveMail(deps: InboundDeps, raw: Buffer, meta: { source
     const tenant = await getTenant(db, placement.tenantId);
     const today = dateInZone(now, tenant?.timeZone ?? 'UTC');
     if (kind === 'reply' && placement.connectionId && tenant) {
-      const days = (await policyFor(db, tenant)).replyPauseDays;
-      if (days > 0) {
-        pausedUntil = addDays(today, days);
-        // Said in the company's language: its team reads the pause on the customer page.
-        const fr = tenant.locale.startsWith('fr');
-        const subject = mail.subject.trim() || (fr ? '(sans objet)' : '(no subject)');
-        await openPause(
-          db,
-          placement.tenantId,
-          placement.connectionId,
-          { kind: 'hold', reason: `${fr ? 'Réponse du client : ' : 'Customer reply: '}${subject}`.slice(0, 500), owner: deps.replyAddress, startsOn: today, expiresOn: pausedUntil, customerExternalId: placement.customerExternalId, invoiceExternalId: null, instalments: [], amount: null, balanceAtOpen: null },
-          'inbound mail',
-        );
-      }
+      pausedUntil = await pauseForReply(db, tenant, { connectionId: placement.connectionId, customerExternalId: placement.customerExternalId, subject: mail.subject, owner: deps.replyAddress, today });
     }
     if (permanent) await markFailing(db, placement.tenantId, failedAddress!, { status: mail.dsn?.status ?? null, reason: mail.dsn?.diagnostic ?? 'delivery failed', inboundId: stored.id });
     return { ...stored, pausedUntil, today };

@@ -90,6 +90,7 @@ export interface InboundInput {
 
 export interface StoredInbound {
   id: string;
+  messageKey: string;
   tenantId: string | null;
   connectionId: string | null;
   customerExternalId: string | null;
@@ -130,6 +131,7 @@ export async function storeInbound(sql: Sql, m: InboundInput): Promise<{ id: str
 
 type InboundRow = {
   id: string;
+  message_key: string;
   tenant_id: string | null;
   connection_id: string | null;
   customer_external_id: string | null;
@@ -148,13 +150,14 @@ type InboundRow = {
 };
 
 const inboundColumns = (sql: Sql) => sql`
-  m.id, m.tenant_id, m.connection_id, m.customer_external_id, m.kind, m.matched_by, m.unmatched_reason, m.source, m.from_address, m.subject,
+  m.id, m.message_key, m.tenant_id, m.connection_id, m.customer_external_id, m.kind, m.matched_by, m.unmatched_reason, m.source, m.from_address, m.subject,
   m.body_text, m.failed_address, m.dsn_status, m.received_at, m.assigned_by,
   (select coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'filename', a.filename, 'content_type', a.content_type, 'size_bytes', a.size_bytes, 'kept', a.content is not null) order by a.id), '[]'::jsonb)
      from inbound_attachments a where a.message_id = m.id) as attachments`;
 
 const toInbound = (r: InboundRow): StoredInbound => ({
   id: String(r.id),
+  messageKey: r.message_key,
   tenantId: r.tenant_id,
   connectionId: r.connection_id,
   customerExternalId: r.customer_external_id,

@@ -12,9 +12,12 @@ import { cancelWhyText } from '../../../src/http/ui/held.js';
 import { DICTS } from '../../../src/http/ui/i18n.js';
 import { FRENCH_B2B_POLICY } from '../../../src/rules/default-policies.js';
 import { parsePolicy } from '../../../src/rules/policy.js';
+import { listPauses } from '../../../src/store/pauses.js';
+import type { TaskRequest } from '../../../src/model/task.js';
 
 const sql = useDatabase();
-const app = createUi(uiDeps(sql));
+const asked: TaskRequest[] = [];
+const app = createUi(uiDeps(sql, { openTask: async (r) => void asked.push(r) }));
 
 const message = (patch: Partial<InboundInput>): InboundInput => ({
   messageKey: `<${Math.random().toString(36).slice(2)}@ui.example>`,
@@ -99,6 +102,9 @@ describe('unmatched mail', () => {
     const res = await user.post(`/mail/unmatched/${own.id}/assign`, { customer: `${t.connection.id}|c3` });
     expect(res.status).toBe(303);
     expect(await customerMail(sql, t.tenant.id, t.connection.id, 'c3')).toEqual([expect.objectContaining({ id: own.id, matchedBy: 'hand', subject: 'Question facture' })]);
+    // A reply placed by hand does what a matched one does: the pause (5 days from the pinned 24 Nov) and the task.
+    expect(await listPauses(sql, t.tenant.id, { customerExternalId: 'c3' })).toEqual([expect.objectContaining({ kind: 'hold', startsOn: '2026-11-24', expiresOn: '2026-11-29', owner: 'admin@example.com' })]);
+    expect(asked.filter((r) => r.tenantId === t.tenant.id)).toEqual([expect.objectContaining({ kind: 'reply_to_read', customerExternalId: 'c3', connectionId: t.connection.id, sourceKey: 'mail:<own-unmatched@ui.example>' })]);
     expect(await (await user.request('/mail/unmatched')).text()).not.toContain('Question facture');
     // Placed once: a second try finds nothing to place.
     expect((await user.post(`/mail/unmatched/${own.id}/assign`, { customer: `${t.connection.id}|c3` })).status).toBe(404);

@@ -4,6 +4,7 @@
 import type { Hono } from 'hono';
 import { listDocuments } from '../../../store/documents.js';
 import { assignInbound, clearFailing, customerMail, failingAmong, inboundAttachment, unmatchedMail, type FailingAddress, type StoredInbound } from '../../../store/mail.js';
+import { replyPlacedByHand } from '../../../inbound/effects.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf, Page, render } from '../layout.js';
@@ -192,9 +193,12 @@ export function mailRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const [customer] = await listDocuments(deps.sql, tenant.id, 'customer', { connectionId, externalIds: [customerId] });
     if (!customer) return c.notFound();
     // Only the operator may take mail of no company; a company's own sign-in places its own unmatched mail only.
-    const mine = (await unmatchedMail(deps.sql, tenant.id, { unowned: !c.get('session').locked })).some((m) => m.id === id);
-    if (!mine || !(await assignInbound(deps.sql, tenant.id, id, { connectionId, customerExternalId: customerId }, c.get('session').email))) return c.notFound();
-    void nowOf;
+    const mine = (await unmatchedMail(deps.sql, tenant.id, { unowned: !c.get('session').locked })).find((m) => m.id === id);
+    const to = { connectionId, customerExternalId: customerId };
+    const by = c.get('session').email;
+    if (!mine || !(await assignInbound(deps.sql, tenant.id, id, to, by))) return c.notFound();
+    // A reply placed by hand pauses the customer and asks for its task, as a matched one does.
+    await replyPlacedByHand(deps.sql, deps.openTask ?? null, tenant, mine, to, by, nowOf(deps));
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=mailAssigned#mail`, 303);
   });
 }
