@@ -30,8 +30,10 @@ const AUTO_SUBJECTS: readonly RegExp[] = [
 /** A bounce wins over everything (a DSN is itself auto-submitted); then the standard headers; then the subject. */
 export function classify(mail: Pick<InboundMail, 'headers' | 'subject' | 'dsn' | 'contentType' | 'from'>): Verdict {
   const h = (name: string) => mail.headers.get(name)?.trim().toLowerCase() ?? null;
+  // RFC 3464/6522: a DSN is multipart/report with a message/delivery-status part.
   if (mail.dsn || /^multipart\/report\b/i.test(mail.contentType)) return { kind: 'bounce', because: 'delivery-status notification' };
-  const auto = h('auto-submitted');
+  // RFC 3834 §5: "no" (or no header) is a person; auto-generated, auto-replied and extensions are machines.
+  const auto = h('auto-submitted')?.split(';')[0]?.trim() ?? null;
   if (auto && auto !== 'no') return { kind: 'auto_reply', because: `Auto-Submitted: ${auto}` };
   if (h('x-autoreply') !== null) return { kind: 'auto_reply', because: 'X-Autoreply' };
   if (h('x-autorespond') !== null) return { kind: 'auto_reply', because: 'X-Autorespond' };
