@@ -13,6 +13,7 @@ import { DICTS } from '../../../src/http/ui/i18n.js';
 import { FRENCH_B2B_POLICY } from '../../../src/rules/default-policies.js';
 import { parsePolicy } from '../../../src/rules/policy.js';
 import { listPauses } from '../../../src/store/pauses.js';
+import { recordActivity } from '../../../src/store/activity.js';
 import type { TaskRequest } from '../../../src/model/task.js';
 
 const sql = useDatabase();
@@ -140,6 +141,16 @@ describe('the policy sets the reply pause', () => {
 });
 
 describe('a send refused for a failing address says why', () => {
+  it('on the Activity page, in French', async () => {
+    const t = await seedTenant(sql, [customer('c9', 'Cave Moreau')], []);
+    await recordActivity(sql, t.tenant.id, { connectionId: t.connection.id, actionKey: `k-${t.tenant.id}`, kind: 'cancelled', channel: 'email', customerExternalId: 'c9', invoiceExternalIds: [], reason: 'not sent: c9@example.fr bounced', why: { code: 'address_failing', addresses: ['c9@example.fr'], since: '2026-11-20T09:00:00.000Z' } });
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    const page = await (await user.request('/activity')).text();
+    expect(page).toContain('Non envoyé : c9@example.fr non distribué depuis le 20 nov. 2026 ; corrigez l’adresse dans le logiciel comptable');
+    expect(page).not.toContain('not sent: c9@example.fr bounced');
+  });
+
   it('in French and English', () => {
     const why = { code: 'address_failing', addresses: ['gone@client.example'], since: '2026-03-16T10:00:00.000Z' };
     const policy = parsePolicy(FRENCH_B2B_POLICY);
