@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Installs what the tests need beyond npm (real redis-server, Debian's chromium, poppler's pdftotext) when it is missing.
+// Installs what the tests need beyond npm (real redis-server, Debian's chromium, poppler's pdftotext, Dovecot's IMAP server) when it is missing.
 // Runs as `pretest`, so `npm ci && npm test` passes on a fresh Debian machine with nothing else done.
 import { spawnSync } from 'node:child_process';
 
@@ -8,9 +8,12 @@ const needed = [
   { binary: 'chromium', pkg: 'chromium' },
   // Reads generated PDFs back as text (statements, letters), as a person would read them.
   { binary: 'pdftotext', pkg: 'poppler-utils' },
+  // A real IMAP server for the inbound-mail tests (test/support/dovecot.ts runs it unprivileged on a free port).
+  { binary: 'dovecot', pkg: 'dovecot-imapd' },
 ];
 
-const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+// /usr/sbin is searched too: dovecot lives there and a non-root PATH may lack it.
+const has = (bin) => spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = needed.filter((n) => !has(n.binary));
 if (missing.length === 0) process.exit(0);
 

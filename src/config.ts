@@ -35,6 +35,15 @@ export const ConfigSchema = z.object({
   SMTP_URL: optionalUrl(['smtp://', 'smtps://']),
   SMTP_FROM: z.string().optional(),
   ALERT_EMAIL: z.string().email().optional(),
+  // Inbound mail (src/inbound): replies and bounces come back by an SMTP listener, an IMAP mailbox, or both.
+  REPLY_ADDRESS: z.string().email().optional(),
+  INBOUND_SMTP_PORT: port.optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).optional(),
+  INBOUND_MAX_BYTES: z.coerce.number().int().min(10_000).default(10 * 1024 * 1024),
+  INBOUND_SMTP_TLS_KEY: z.string().optional(),
+  INBOUND_SMTP_TLS_CERT: z.string().optional(),
+  INBOUND_IMAP_URL: optionalUrl(['imap://', 'imaps://']),
+  INBOUND_IMAP_EVERY_MS: z.coerce.number().int().min(5_000).default(60_000),
   ALERT_WEBHOOK_URL: optionalUrl(['https://', 'http://']),
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   RATES_FILE: z.string().optional(),
@@ -92,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
   const apps = providerApps(env, problems);
+  if (!!env['INBOUND_SMTP_TLS_KEY'] !== !!env['INBOUND_SMTP_TLS_CERT']) {
+    problems.push(`INBOUND_SMTP_TLS_${env['INBOUND_SMTP_TLS_KEY'] ? 'CERT' : 'KEY'}="": required with INBOUND_SMTP_TLS_${env['INBOUND_SMTP_TLS_KEY'] ? 'KEY' : 'CERT'} (the PEM files STARTTLS is offered with)`);
+  }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   return { ...parsed.data, home: resolve(parsed.data.RELANCE_HOME), apps };
 }

@@ -10,6 +10,8 @@ import { createBullQueue, createMemoryQueue, type QueueDriver } from './queue/in
 import { openRuntime, type Runtime } from './runtime.js';
 import type { SyncDeps } from './sync/engine.js';
 import { createSyncDeps } from './sync/deps.js';
+import type { OpenTask } from './model/task.js';
+import { taskOpener } from './worklist/open.js';
 
 export interface Service {
   config: Config;
@@ -21,6 +23,11 @@ export interface Service {
   log: Logger;
   /** Provider requests and 429s since start, for /metrics and sync summaries. */
   requests: { total: number; throttled: number; byProvider: Record<string, { total: number; throttled: number }> };
+  /**
+   * Asks the worklist for a person's task (src/model/task.ts). Until the worklist is wired here, requests are logged
+   * so nothing asked for is silent.
+   */
+  openTask: OpenTask;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,9 @@ export async function openService(config: Config, connectors: readonly Connector
     sync,
     log,
     requests,
+    // Replies and bounces (inbound mail) and the pages' own requests go to the worklist; an urgent task is logged as a
+    // warning (the action executor sends its urgent ones as alerts by email and webhook too).
+    openTask: taskOpener(runtime.sql, { alert: async (a) => log.warn({ tenantId: a.tenantId, task: a.kind, key: a.key }, a.message) }),
     async close() {
       await queue.close();
       await gate.close();

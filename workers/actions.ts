@@ -10,6 +10,7 @@ import { getTenantTemplate } from '../src/store/templates.js';
 import { documentLinks, saveDocumentLinks } from '../src/store/document-links.js';
 import { letterLinkForAction, linkForAction, portalUrl } from '../src/portal/links.js';
 import { taskOpener } from '../src/worklist/open.js';
+import { replyAddressOf } from '../src/inbound/reply-address.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port` (src/actions/email.ts, shared with the team's invitations). */
 export { smtpFromUrl };
@@ -45,7 +46,8 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
   const lookups = storeLookups(service.runtime.sql);
   const deps: ExecutorDeps = {
     sql: service.runtime.sql,
-    smtp: { transport, from },
+    // Replies and bounces come back to `<reply local>+<thread token>@<reply domain>` (src/inbound).
+    smtp: { transport, from, replyTo: replyAddressOf(config) },
     ...lookups,
     // Re-read the invoices from the ERP (within the connection's rate budget) before deciding to send.
     async freshness(ctx, ids) {

@@ -110,6 +110,13 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       if (outcomes.some((o) => o.status === 'unavailable')) throw new Error(outcomes.filter((o) => o.status === 'unavailable').map((o) => o.reason).join('; '));
     },
 
+    async inbound() {
+      if (!service.config.INBOUND_IMAP_URL) return;
+      const { inboundDeps, pollConfiguredMailbox } = await import('../src/inbound/wiring.js');
+      const result = await pollConfiguredMailbox(service.config, inboundDeps(sql, service.config, service.openTask, (e, m) => log.info(e, m)), (e, m) => log.warn(e, m));
+      if (result) log.info({ ...result }, 'inbound mailbox read');
+    },
+
     async reconcile({ tenantId, connectionId }) {
       const open = (await listDocuments(sql, tenantId, 'invoice', { connectionId })).filter((d) => d.record.status === 'open' || d.record.status === 'partially_paid');
       if (open.length === 0) return;

@@ -71,6 +71,8 @@ export interface OutgoingEmail {
   to: readonly string[];
   cc?: readonly string[];
   replyTo?: string | null;
+  /** The SMTP envelope sender (Return-Path), where bounces go; defaults to `from`. */
+  envelopeFrom?: string | null;
   subject: string;
   text: string;
   html: string;
@@ -138,6 +140,7 @@ export async function sendEmail(transport: SmtpTransport, msg: OutgoingEmail): P
       to: [...msg.to],
       ...(msg.cc?.length ? { cc: [...msg.cc] } : {}),
       ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
+      ...(msg.envelopeFrom ? { envelope: { from: msg.envelopeFrom, to: [...msg.to, ...(msg.cc ?? [])] } } : {}),
       subject: msg.subject,
       text: msg.text,
       html: msg.html,

@@ -23,6 +23,8 @@ import type { Sql } from '../store/db.js';
 import { planActions, transition } from '../store/outbox.js';
 import { recordActivity, saveLetter, type ActivityInput } from '../store/activity.js';
 import { EmailSendFailed, messageIdFor, sendEmail, type SmtpTransport } from './email.js';
+import { failingAmong, threadFor } from '../store/mail.js';
+import { newReplyToken, replyAddressFor } from '../inbound/reply-address.js';
 import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
 import { claimPlanned, dueItems, heldItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
@@ -77,6 +79,10 @@ export interface ExecutorOptions {
 
 export interface ExecutorDeps {
   sql: Sql;
+  /**
+   * `replyTo` is the base reply address (default: `from`): each reminder goes out with `<local>+<token>@<domain>` as
+   * its Reply-To and Return-Path, the token naming its thread (src/inbound), so replies and bounces find their customer.
+   */
   smtp?: { transport: SmtpTransport; from: string; replyTo?: string | null };
   /** Current state of these invoices (from the store after a sync, or the ERP); a missing id means deleted. */
   freshness: (ctx: ExecutionContext, invoiceExternalIds: readonly string[]) => Promise<Invoice[]>;
@@ -394,9 +400,25 @@ async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, 
 
 async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, action: PlannedAction, prep: Prepared): Promise<Outcome> {
   if (!deps.smtp) throw new PermanentActionError('no SMTP server is configured: set the SMTP settings, then retry the action');
-  const to = [...new Set([prep.customer.email, ...prep.customer.emails].filter((e): e is string => !!e))];
-  if (to.length === 0) throw new PermanentActionError(`customer ${prep.customer.name} has no email address: add one in the ERP`, true);
+  const all = [...new Set([prep.customer.email, ...prep.customer.emails].filter((e): e is string => !!e))];
+  if (all.length === 0) throw new PermanentActionError(`customer ${prep.customer.name} has no email address: add one in the ERP`, true);
+  // Addresses a bounce marked failing get nothing; when none is left, the reminder is not sent and says why.
+  const failing = await failingAmong(deps.sql, c.ctx.tenantId, all);
+  const to = all.filter((a) => !failing.some((f) => f.address === a.toLowerCase()));
+  if (to.length === 0) {
+    const why: CancelWhy = { code: 'address_failing', addresses: failing.map((f) => f.address), since: failing[0]!.since.toISOString() };
+    const reason = `not sent: ${why.addresses.join(', ')} bounced (${failing.map((f) => f.status ?? f.reason).join(', ')}); fix the address in the ERP or clear it in Relance`;
+    return (await complete(deps, c, 'cancelled', { ...activityBase(action), kind: 'cancelled', reason, why }, { error: reason, result: { cancelled: reason, why } })) ? 'cancelled' : 'skipped';
+  }
   const messageId = messageIdFor(c.ctx.tenantId, action.idempotencyKey, deps.smtp.from);
+  // The thread this reminder opens (the same on every retry): its token is in the reply address and the Return-Path.
+  const thread = await threadFor(
+    deps.sql,
+    c.ctx.tenantId,
+    { connectionId: c.item.connectionId, customerExternalId: action.customerExternalId, actionKey: action.idempotencyKey, invoiceExternalIds: activityBase(action).invoiceExternalIds ?? [], messageId },
+    newReplyToken(),
+  );
+  const replyAddress = replyAddressFor(deps.smtp.replyTo || deps.smtp.from, thread.token);
   // The sender's identity under every email, added by code so an edited template cannot drop it.
   const mail = withEmailFooter(prep.message, prep.company, prep.lang);
   const hash = sha256(`${mail.subject}\u0000${mail.text}\u0000${mail.html}`);
@@ -419,7 +441,8 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
     idempotencyKey: action.idempotencyKey,
     from: deps.smtp.from,
     to,
-    replyTo: deps.smtp.replyTo ?? null,
+    replyTo: replyAddress,
+    envelopeFrom: replyAddress,
     subject: mail.subject,
     text: mail.text,
     html: mail.html,

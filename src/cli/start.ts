@@ -12,6 +12,7 @@ import { webhookSecretFor } from '../connectors/clients.js';
 import { DemoHosts, defaultDemoPort } from '../demo/host.js';
 import { listActiveConnections, type Connection } from '../store/tenants.js';
 import type { CommandContext } from './commands.js';
+import type { InboundSmtp } from '../inbound/smtp-listener.js';
 
 export type Role = 'all' | 'serve' | 'work';
 
@@ -58,6 +59,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
       demo: { ports: Object.fromEntries(service.registry.providers().map((p) => [p, defaultDemoPort(p, config.DEMO_PORTS_FROM)])) },
       wakeActions: (tenantId) => service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` }),
       ...(teamMail ? { mail: teamMail } : {}),
+      openTask: service.openTask,
     },
     webhooks: {
       sql: service.runtime.sql,
@@ -79,6 +81,7 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators });
   let server: Awaited<ReturnType<typeof listen>> | null = null;
+  let inbound: InboundSmtp | null = null;
   const demos = new DemoHosts(config.home, service.registry, say);
   const scheduled = new Set<string>();
   let adopting: Promise<void> = Promise.resolve();
@@ -109,11 +112,17 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
     if (role !== 'work') {
       server = await listen(config, service, adopt);
       say(`Relance listening on http://${config.HOST}:${config.PORT} (database: ${service.runtime.databaseLabel}). Press Ctrl-C to stop.`);
+      // Inbound mail is an ingress like the HTTP server: replies and bounces, stored before they are acknowledged.
+      // Loaded only when configured: MIME parsing and IMAP are not a start-up cost for everyone.
+      const { inboundDeps, startConfiguredListener } = config.INBOUND_SMTP_PORT !== undefined ? await import('../inbound/wiring.js') : { inboundDeps: null, startConfiguredListener: null };
+      if (inboundDeps && startConfiguredListener) inbound = await startConfiguredListener(config, inboundDeps(service.runtime.sql, config, service.openTask, (e, m) => service.log.info(e, m)), (e, m) => service.log.warn(e, m));
+      if (inbound) say(`Inbound mail: SMTP listener on ${config.INBOUND_SMTP_HOST ?? config.HOST}:${inbound.port}${config.INBOUND_SMTP_TLS_KEY ? ' (STARTTLS)' : ''}.`);
       const admin = adminCredentials(config);
       say(`Sign in at http://${config.HOST}:${config.PORT}/ as ${admin.email}${admin.file ? ` with the password in ${admin.file}` : ''}.`);
     }
   } catch (err) {
     if (timer) clearInterval(timer);
+    await inbound?.close();
     await demos.close();
     await service.close();
     throw err;
@@ -135,6 +144,7 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
   });
   // Running jobs finish (or are handed back) before the database closes.
   if (timer) clearInterval(timer);
+  await inbound?.close();
   await adopting.catch(() => undefined);
   await service.close();
   await demos.close();

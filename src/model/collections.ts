@@ -47,7 +47,9 @@ export type Pause = z.infer<typeof Pause>;
 export type CancelWhy =
   | { code: 'paused'; pause: PauseKind; since: string; until: string | null; by: string }
   | { code: 'user'; by: string; note: string }
-  | { code: 'policy'; from: number; to: number; step: string };
+  | { code: 'policy'; from: number; to: number; step: string }
+  /** Every address of the customer bounced (a delivery-status notification marked it failing): nothing was sent. */
+  | { code: 'address_failing'; addresses: string[]; since: string };
 
 export const Channel = z.enum(['email', 'letter', 'alert', 'writeback', 'handoff', 'call']);
 export type Channel = z.infer<typeof Channel>;

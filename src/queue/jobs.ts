@@ -18,6 +18,8 @@ export const JOB_SCHEMAS = {
   rates: z.object({}),
   /** Nightly re-read of every open invoice (catches what webhooks and CDC windows missed). */
   reconcile: z.object(Ids),
+  /** Read the unseen messages of the inbound IMAP mailbox (replies, bounces) and act on them. */
+  inbound: z.object({}),
 } as const;
 
 export type JobName = keyof typeof JOB_SCHEMAS;

@@ -150,6 +150,8 @@ export const Policy = z
     promiseMaxDays: z.number().int().positive().default(30),
     /** Days dunning waits after an e-invoicing platform reports the payment transmitted (status 211). */
     paymentTransmittedPauseDays: z.number().int().nonnegative().default(10),
+    /** Days a customer's dunning waits after they reply to a reminder, for someone to read it (0: no pause). */
+    replyPauseDays: z.number().int().nonnegative().default(5),
     customerOverrides: z.record(z.string(), Override).default({}),
     invoiceOverrides: z.record(z.string(), Override).default({}),
   })

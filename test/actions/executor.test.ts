@@ -38,7 +38,8 @@ describe('email reminders', () => {
     expect(got).toHaveLength(1);
     const m = got[0]!;
     expect(m.rcptTo).toEqual(['paie@martin.example']);
-    expect(m.mailFrom).toBe('compta@atelier-dupont.fr');
+    // The Return-Path is the sender plus the thread's token, so a bounce comes back to its thread (src/inbound).
+    expect(m.mailFrom).toMatch(/^compta\+[a-z2-7]{26}@atelier-dupont\.fr$/);
     expect(m.subject).toBe('Relance : facture échue – F-i1');
     expect(m.text).toContain('Bonjour Boulangerie Martin,');
     expect(m.text).toContain('Facture F-i1 du 10/01/2026, échéance 10/03/2026 : 1\u00a0240,00\u00a0€ restant dû sur 1\u00a0240,00\u00a0€ (6 jours de retard)');

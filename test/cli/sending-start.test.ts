@@ -82,7 +82,8 @@ describe('relance start with sending off, then on', () => {
     expect(sent.length).toBeGreaterThan(0);
     expect(sink.messages).toHaveLength(sent.length);
     expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(sink.messages.length);
-    expect(sink.messages.every((m) => m.mailFrom === 'relances@fromagerie.example')).toBe(true);
+    // Each from the configured sender, plus-addressed with its thread's token (replies and bounces find their customer).
+    expect(sink.messages.every((m) => /^relances\+[a-z2-7]{26}@fromagerie\.example$/.test(m.mailFrom))).toBe(true);
 
     // The customer's side: the link in a reminder as it arrived, opened in a browser on a phone.
     const mail = sink.messages[0]!;

@@ -81,6 +81,12 @@ td.why{min-width:220px}
 .mail-text{white-space:pre-wrap;word-break:break-word;font-size:13px;background:#f7f8fa;color:var(--ink);border:1px solid var(--line);border-radius:8px;padding:10px;max-height:none}
 .token{font-family:ui-monospace,monospace;background:#fff;padding:6px 8px;border-radius:6px;border:1px solid var(--line);display:block;margin-top:6px;word-break:break-all;color:var(--ink)}
 .default-submit{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
+.mail-list{list-style:none;margin:0;padding:0}
+.mail-list>li.mail{border-top:1px solid var(--line);padding:12px 0}
+.mail-list>li.mail:first-child{border-top:0}
+.mail-head{display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;margin-top:8px;padding:10px;background:#f7f8fa;border-radius:7px;max-height:320px;overflow:auto}
+.mail-files{margin-top:8px;display:flex;gap:10px;flex-wrap:wrap;align-items:baseline}
 .timeline{list-style:none;margin:0 0 18px;padding:0}
 .timeline>li{display:grid;grid-template-columns:60px minmax(0,1fr);gap:12px;position:relative}
 .timeline>li::before{content:'';position:absolute;left:29px;top:0;bottom:0;border-left:2px solid var(--line)}

@@ -6,6 +6,7 @@ import type { ConnectorRegistry } from '../../connectors/registry.js';
 import type { Session } from '../../store/auth.js';
 import type { Sql } from '../../store/db.js';
 import type { Tenant } from '../../store/tenants.js';
+import type { OpenTask } from '../../model/task.js';
 import type { Dict, Lang } from './i18n.js';
 import type { Role } from '../../store/team.js';
 
@@ -21,6 +22,8 @@ export interface UiDeps {
   wakeActions?(tenantId: string): Promise<void>;
   /** Demo companies: the port each provider's simulator is served on, and its size. */
   demo?: { ports?: Record<string, number>; invoices?: number; seed?: number };
+  /** Asks the worklist for a task (a reply placed by hand from the unmatched list); absent: none is asked for. */
+  openTask?: OpenTask;
   /** The clock (tests pin it). */
   now?: () => Date;
   /** Sends the team's own mail (invitations) through the service's SMTP transport; absent, the page shows the link to hand over. */

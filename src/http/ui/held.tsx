@@ -47,6 +47,8 @@ export function cancelWhyText(why: unknown, t: Dict, lang: Lang, policy: Policy)
       return fill(t.why_user, { by: w.by, note: w.note });
     case 'policy':
       return fill(t.why_policy, { from: w.from, to: w.to, step: stepName(policy, w.step) });
+    case 'address_failing':
+      return fill(t.why_address_failing, { addresses: w.addresses.join(', '), since: formatDate(w.since, lang) });
     default:
       return null;
   }

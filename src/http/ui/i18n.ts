@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { POLICY_EN, POLICY_FR } from './i18n-policy.js';
 import { TEAM_EN, TEAM_FR } from './i18n-team.js';
+import { MAIL_EN, MAIL_FR } from './i18n-mail.js';
 
 export const LANGS = ['en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -520,6 +521,7 @@ const en = {
   dayUnit: 'd',
   ...POLICY_EN,
   ...TEAM_EN,
+  ...MAIL_EN,
   quotaPausedAt: 'Daily quota reached, resumes at',
   quotaPausedOn: 'Daily quota reached, resumes on',
 } as const;
@@ -1038,6 +1040,7 @@ const fr: Dict = {
   dayUnit: 'j',
   ...POLICY_FR,
   ...TEAM_FR,
+  ...MAIL_FR,
   quotaPausedAt: 'Quota journalier atteint, reprise à',
   quotaPausedOn: 'Quota journalier atteint, reprise le',
 };

@@ -9,6 +9,7 @@ import { accountRoutes, tokenRoutes } from './pages/account.js';
 import { activityRoutes } from './pages/activity.js';
 import { connectionRoutes } from './pages/connections.js';
 import { customerRoutes } from './pages/customers.js';
+import { mailRoutes } from './pages/mail.js';
 import { dashboardRoutes } from './pages/dashboard.js';
 import { mappingRoutes } from './pages/mappings.js';
 import { policyRoutes } from './pages/policy.js';
@@ -34,7 +35,7 @@ const OPEN = [/^\/$/, /^\/signin$/, /^\/lang$/, /^\/invite\/[A-Za-z0-9_-]+$/, /^
 const TENANTLESS = [/^\/tenants(\/switch)?$/, /^\/signout$/];
 
 /** First path segments this app serves: the gate leaves every other path (webhooks, health, metrics…) to the host app. */
-const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth', 'install', 'tasks', 'invite']);
+const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth', 'install', 'tasks', 'invite', 'mail']);
 
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -98,6 +99,7 @@ export function createUi(deps: UiDeps): Hono {
   tokenRoutes(app, deps);
   connectionRoutes(app, deps, open);
   customerRoutes(app, deps);
+  mailRoutes(app, deps);
   policyRoutes(app, deps);
   previewRoutes(app, deps);
   sendingRoutes(app, deps);

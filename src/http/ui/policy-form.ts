@@ -86,6 +86,7 @@ export function policyToForm(p: Policy): Form {
     quietDays: String(p.quietDays),
     promiseMaxDays: String(p.promiseMaxDays),
     paymentTransmittedPauseDays: String(p.paymentTransmittedPauseDays),
+    replyPauseDays: String(p.replyPauseDays),
     stepCount: String(p.steps.length),
   };
   p.steps.forEach((s, i) => {
@@ -394,6 +395,7 @@ export function readForm(submitted: Form, current: Policy, opts: ReadOptions): R
     quietDays: wholeDays('quietDays', form['quietDays'], 0, MAX_DELAY) ?? current.quietDays,
     promiseMaxDays: wholeDays('promiseMaxDays', form['promiseMaxDays'], 1, MAX_DELAY) ?? current.promiseMaxDays,
     paymentTransmittedPauseDays: wholeDays('paymentTransmittedPauseDays', form['paymentTransmittedPauseDays'], 0, MAX_DELAY) ?? current.paymentTransmittedPauseDays,
+    replyPauseDays: wholeDays('replyPauseDays', form['replyPauseDays'], 0, MAX_DELAY) ?? current.replyPauseDays,
     steps,
     customerOverrides: overrides('co'),
     invoiceOverrides: overrides('io'),

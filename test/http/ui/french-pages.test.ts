@@ -16,6 +16,7 @@ import { closeWithOutcome } from '../../../src/worklist/outcomes.js';
 import { listTasks, snoozeTask } from '../../../src/worklist/store.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
+import { markFailing, storeInbound, type InboundInput } from '../../../src/store/mail.js';
 
 const sql = useDatabase();
 const app = createUi(uiDeps(sql));
@@ -65,6 +66,13 @@ describe('French pages', () => {
     await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-11-24T10:00:00Z'));
     await openPause(sql, t.tenant.id, t.connection.id, { kind: 'dispute', reason: 'Livraison incomplète', owner: 'marie', startsOn: '2026-11-24', expiresOn: null, customerExternalId: 'c2', invoiceExternalId: '2', instalments: [] }, 'marie');
     await recordActivity(sql, t.tenant.id, { connectionId: t.connection.id, actionKey: `sent-${t.tenant.id}`, kind: 'sent', channel: 'email', customerExternalId: 'c1', invoiceExternalIds: ['1'], contentHash: 'ab'.repeat(32) });
+    // Inbound mail on c1's page (a reply with files, an out-of-office, a bounce) and one waiting in the unmatched list.
+    const inbound = (patch: Partial<InboundInput>): InboundInput => ({ messageKey: `<${Math.random().toString(36).slice(2)}@fr.example>`, tenantId: t.tenant.id, connectionId: t.connection.id, customerExternalId: 'c1', threadId: null, kind: 'reply', matchedBy: 'token', unmatchedReason: null, source: 'test', fromAddress: 'c1@example.fr', subject: 'Re: relance', bodyText: 'Virement fait hier.', failedAddress: null, dsnStatus: null, sizeBytes: 10, raw: null, attachments: [], ...patch });
+    await storeInbound(sql, inbound({ attachments: [{ filename: 'avis.pdf', contentType: 'application/pdf', size: 2048, content: Buffer.from('x') }, { filename: 'scan.tif', contentType: 'image/tiff', size: 30_000_000, content: null }] }));
+    await storeInbound(sql, inbound({ kind: 'auto_reply', matchedBy: 'references', subject: 'Réponse automatique' }));
+    await storeInbound(sql, inbound({ kind: 'bounce', matchedBy: 'sender', subject: 'Non distribué', failedAddress: 'c1@example.fr', dsnStatus: '5.1.1' }));
+    await storeInbound(sql, inbound({ connectionId: null, customerExternalId: null, matchedBy: null, unmatchedReason: 'ambiguous_sender', subject: 'Question' }));
+    await markFailing(sql, t.tenant.id, 'c1@example.fr', { status: '5.1.1', reason: 'utilisateur inconnu', inboundId: null });
     const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', new Date('2026-11-24T10:00:00Z'));
     // The team and its worklist (#23): a collector assigned to a customer, tasks of every kind, one snoozed, one done.
     const ann = await upsertUser(sql, t.tenant.id, 'ann@menuiserie.fr', 'collector', 'test');
@@ -77,7 +85,7 @@ describe('French pages', () => {
     await upsertUser(sql, t.tenant.id, 'paul@menuiserie.fr', 'viewer', 'test');
     const fr = new Browser(app, { 'accept-language': 'fr-FR' });
     await fr.signIn(t.tenant.id);
-    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team'].map((p) => p.replace('CONN', t.connection.id));
+    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team', '/mail/unmatched'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];
     for (const path of pages) {
       const res = await fr.request(path);

@@ -173,12 +173,14 @@ describe('forms', () => {
     const bad = await user.post('/policy', { ...base, op: 'save', catchUp: 'formal-notice' });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('Les factures déjà en retard ne peuvent pas commencer par un courrier, une mise en demeure ou une transmission');
-    const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', quietDays: '5', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
+    const ok = await user.post('/policy', { ...base, op: 'save', catchUp: 'reminder-2', dailyCap: '50', quietDays: '5', replyPauseDays: '3', 's.4.deadlineDays': '10', 's.3.requiresPrevious': 'yes' });
     expect(ok.status).toBe(200);
-    const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; quietDays: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
+    const doc = (await activePolicy(sql, t.tenant.id))!.document as { catchUp: { startAt: string }; dailyCap: number; quietDays: number; replyPauseDays: number; steps: { id: string; deadlineDays?: number; requiresPrevious?: boolean }[] };
     expect(doc.catchUp).toEqual({ startAt: 'reminder-2' });
     expect(doc.dailyCap).toBe(50);
     expect(doc.quietDays).toBe(5);
+    // How long a customer's reply pauses their reminders (#23).
+    expect(doc.replyPauseDays).toBe(3);
     expect(doc.steps.find((s) => s.id === 'formal-notice')?.deadlineDays).toBe(10);
     expect(doc.steps.find((s) => s.id === 'firm')?.requiresPrevious).toBe(true);
     // Left to the channel, the flag is not written: a letter step waits by default.

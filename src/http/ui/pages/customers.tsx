@@ -14,6 +14,7 @@ import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '.
 import type { RiskWhy } from '../../../rules/risk.js';
 import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
+import { CustomerMailCard } from './mail.js';
 
 const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
 const INVOICE_FILTERS = ['all', 'open', 'overdue', 'paid'] as const;
@@ -295,6 +296,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
           ) : null}
         </div>
+        {await CustomerMailCard({ c, deps, base, connectionId, customerId, emails: [d.customer.email, ...d.customer.emails].filter((e): e is string => !!e) })}
         <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={await linkSummary(deps.sql, tenant.id, connectionId, customerId, nowOf(deps))} answers={await listAnswers(deps.sql, tenant.id, connectionId, customerId)} invoices={d.invoices} />
         <div class="card" id="add-pause">
           <h2>{t.addPause}</h2>

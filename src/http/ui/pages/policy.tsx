@@ -457,6 +457,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             {numberField('p-quiet', 'quietDays', t.quietDays, 0, MAX_DELAY)}
             {numberField('p-promise', 'promiseMaxDays', t.promiseMaxDays, 1, MAX_DELAY)}
             {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted, 0, MAX_DELAY)}
+            {numberField('p-reply', 'replyPauseDays', t.replyPauseDays, 0, MAX_DELAY)}
           </div>
         </div>
         <h2>{t.pe_timeline}</h2>

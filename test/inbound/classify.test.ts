@@ -1,0 +1,95 @@
+// The pure parts of the inbound path, as tables: what is an auto-reply or a bounce, which tokens an address names, and
+// what a delivery-status part says.
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/inbound/classify.js';
+import { readDeliveryStatus, parseInbound } from '../../src/inbound/parse.js';
+import { bareAddress, isOurAddress, newReplyToken, replyAddressFor, tokensIn } from '../../src/inbound/reply-address.js';
+import { replyAddressOf } from '../../src/inbound/wiring.js';
+
+const mail = (headers: Record<string, string>, subject: string, extra: { dsn?: boolean; contentType?: string; from?: string } = {}) => ({
+  headers: new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+  subject,
+  dsn: extra.dsn ? { recipient: 'x@y.z', action: 'failed', status: '5.1.1', diagnostic: null } : null,
+  contentType: extra.contentType ?? 'text/plain',
+  from: extra.from ?? 'someone@client.example',
+});
+
+describe('classify', () => {
+  it.each([
+    [{ 'Auto-Submitted': 'auto-replied' }, 'Re: facture', 'auto_reply'],
+    [{ 'Auto-Submitted': 'auto-generated' }, 'Re: facture', 'auto_reply'],
+    [{ 'Auto-Submitted': 'no' }, 'Re: facture', 'reply'],
+    [{ 'X-Autoreply': 'yes' }, 'Re: facture', 'auto_reply'],
+    [{ 'X-Autorespond': 'vacation' }, 'Re: facture', 'auto_reply'],
+    [{ Precedence: 'auto_reply' }, 'Re: facture', 'auto_reply'],
+    [{ Precedence: 'bulk' }, 'Re: facture', 'reply'],
+    [{}, 'Réponse automatique : Relance facture F-12', 'auto_reply'],
+    [{}, 'Automatic reply: Overdue invoice', 'auto_reply'],
+    [{}, 'Out of Office: back on 2 April', 'auto_reply'],
+    [{}, 'Absence du 1er au 15 août', 'auto_reply'],
+    [{}, 'Message d’absence', 'auto_reply'],
+    [{}, 'Je suis absente du bureau', 'auto_reply'],
+    [{}, 'Re: Relance facture F-12', 'reply'],
+    [{}, 'Re: office supplies invoice', 'reply'],
+    [{}, 'Absolument, nous payons demain', 'reply'],
+  ])('%o + "%s" → %s', (headers, subject, kind) => {
+    expect(classify(mail(headers, subject)).kind).toBe(kind);
+  });
+
+  it('a delivery-status notification is a bounce even though it is auto-submitted', () => {
+    expect(classify(mail({ 'Auto-Submitted': 'auto-replied' }, 'Undelivered Mail', { dsn: true })).kind).toBe('bounce');
+    expect(classify(mail({}, 'x', { contentType: 'multipart/report' })).kind).toBe('bounce');
+    expect(classify(mail({}, 'Undelivered Mail Returned to Sender', { from: 'mailer-daemon@mx.example' })).kind).toBe('bounce');
+  });
+});
+
+describe('reply addresses', () => {
+  it('tokens are 26 base32 characters and never repeat', () => {
+    const tokens = new Set(Array.from({ length: 500 }, () => newReplyToken()));
+    expect(tokens.size).toBe(500);
+    for (const t of tokens) expect(t).toMatch(/^[a-z2-7]{26}$/);
+  });
+
+  it('builds and reads plus addresses of the base address only', () => {
+    const base = 'Relance <Relance@Replies.Example.com>';
+    const token = newReplyToken();
+    expect(replyAddressFor(base, token)).toBe(`relance+${token}@replies.example.com`);
+    expect(tokensIn(base, [`"Acme" <RELANCE+${token.toUpperCase()}@replies.example.com>`, 'other+abc@replies.example.com', `relance+${token}@elsewhere.example`])).toEqual([token]);
+    expect(tokensIn(base, ['relance+short@replies.example.com', 'relance@replies.example.com'])).toEqual([]);
+    expect(isOurAddress(base, `relance+${token}@replies.example.com`)).toBe(true);
+    expect(isOurAddress(base, 'relance@replies.example.com')).toBe(true);
+    expect(isOurAddress(base, 'relance@replies.example.com.evil.example')).toBe(false);
+    expect(isOurAddress(base, 'postmaster@replies.example.com')).toBe(false);
+    expect(bareAddress('no address here')).toBeNull();
+  });
+
+  it('the reply address defaults to the sender, then relance@ the SMTP host', () => {
+    expect(replyAddressOf({ REPLY_ADDRESS: 'Replies@acme.fr', SMTP_FROM: 'Acme <compta@acme.fr>', SMTP_URL: 'smtp://mail.acme.fr' })).toBe('replies@acme.fr');
+    expect(replyAddressOf({ REPLY_ADDRESS: undefined, SMTP_FROM: 'Acme <compta@acme.fr>', SMTP_URL: 'smtp://mail.acme.fr' })).toBe('compta@acme.fr');
+    expect(replyAddressOf({ REPLY_ADDRESS: undefined, SMTP_FROM: undefined, SMTP_URL: 'smtp://mail.acme.fr:587' })).toBe('relance@mail.acme.fr');
+  });
+});
+
+describe('parsing', () => {
+  it('reads the per-recipient block of a delivery-status part', () => {
+    const ds = readDeliveryStatus('Reporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; Gone@Client.Example\r\nAction: failed\r\nStatus: 5.1.1 (user unknown)\r\nDiagnostic-Code: smtp; 550 5.1.1\r\n  user unknown\r\n');
+    expect(ds).toEqual({ recipient: 'gone@client.example', action: 'failed', status: '5.1.1', diagnostic: 'smtp; 550 5.1.1 user unknown' });
+  });
+
+  it('keys a message without a Message-ID (or with an absurd one) by a hash of its bytes', async () => {
+    const a = await parseInbound(Buffer.from('From: a@b.example\r\nSubject: x\r\n\r\nhello\r\n'));
+    const b = await parseInbound(Buffer.from(`From: a@b.example\r\nMessage-ID: <${'x'.repeat(400)}@b>\r\nSubject: x\r\n\r\nhello\r\n`));
+    expect(a.messageKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b.messageKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(a.messageKey).not.toBe(b.messageKey);
+  });
+
+  it('collects recipients from the envelope, To, Cc and Delivered-To, and thread ids from In-Reply-To then References', async () => {
+    const m = await parseInbound(
+      Buffer.from('From: a@b.example\r\nTo: X <x@ours.example>\r\nCc: y@ours.example\r\nDelivered-To: z@ours.example\r\nIn-Reply-To: <1@x>\r\nReferences: <0@x> <1@x>\r\nMessage-ID: <m@b>\r\n\r\nhi\r\n'),
+      ['Env@Ours.Example'],
+    );
+    expect(m.recipients.sort()).toEqual(['env@ours.example', 'x@ours.example', 'y@ours.example', 'z@ours.example']);
+    expect(m.threadIds).toEqual(['<1@x>', '<0@x>', '<1@x>']);
+  });
+});

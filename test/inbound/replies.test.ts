@@ -1,0 +1,197 @@
+// Replies, auto-replies and bounces, end to end on real servers: reminders go out through the SMTP sink, replies come
+// back through the inbound SMTP listener (smtp-server) and through a real Dovecot mailbox polled with imapflow, and
+// land on the right customer's timeline in PostgreSQL, pausing the sequence and asking the worklist for a task.
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeDue } from '../../src/actions/executor.js';
+import { pollImap, imapFromUrl } from '../../src/inbound/imap-poll.js';
+import { receiveMail, type InboundDeps } from '../../src/inbound/receive.js';
+import { startInboundSmtp, type InboundSmtp } from '../../src/inbound/smtp-listener.js';
+import { customerMail, failingAmong } from '../../src/store/mail.js';
+import { bounceRecorder } from '../../src/inbound/wiring.js';
+import { listActivity } from '../../src/store/activity.js';
+import { listPauses } from '../../src/store/pauses.js';
+import { savePolicy } from '../../src/store/policies.js';
+import { FRENCH_B2B_POLICY } from '../../src/rules/default-policies.js';
+import { NOW, makeDeps } from '../actions/fixtures.js';
+import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
+import { useDatabase } from '../support/db.js';
+import { startDovecot, type Dovecot } from '../support/dovecot.js';
+import { FROM_ADDRESS, deliver, dsn, header, outboxState, planNext, sendReminder, taskRecorder } from './support.js';
+
+const sql = useDatabase();
+let sink: SmtpSink;
+let dovecot: Dovecot;
+let listener: InboundSmtp;
+const tasks = taskRecorder();
+const deps: InboundDeps = { sql, replyAddress: FROM_ADDRESS, openTask: tasks.openTask, now: () => NOW, bounced: bounceRecorder(sql, () => {}) };
+
+beforeAll(async () => {
+  [sink, dovecot] = await Promise.all([startSmtpSink(), startDovecot()]);
+  listener = await startInboundSmtp({ host: '127.0.0.1', port: 0, maxBytes: 256 * 1024, replyAddress: FROM_ADDRESS, receive: (raw, to) => receiveMail(deps, raw, { source: 'smtp', envelopeTo: to }) });
+}, 60_000);
+afterAll(async () => {
+  await listener?.close();
+  await Promise.all([sink?.stop(), dovecot?.stop()]);
+});
+
+const tasksFor = (tenantId: string) => tasks.requests.filter((r) => r.tenantId === tenantId);
+
+describe('a reminder opens a thread', () => {
+  it('goes out with a plus-address Reply-To and Return-Path naming its thread, and its Message-ID recorded', async () => {
+    const r = await sendReminder(sql, sink, 'c-thread', 'ap@thread.example');
+    expect(r.replyTo).toMatch(/^compta\+[a-z2-7]{26}@atelier-dupont\.fr$/);
+    expect(r.message.mailFrom).toBe(r.replyTo);
+    const [thread] = await sql<{ tenant_id: string; connection_id: string; customer_external_id: string; message_id: string; action_key: string; token: string }[]>`
+      select * from mail_threads where token = ${r.token}`;
+    expect(thread).toMatchObject({ tenant_id: r.tenantId, connection_id: r.connectionId, customer_external_id: 'c-thread', message_id: r.message.messageId });
+    const [sent] = await sql<{ idempotency_key: string }[]>`select idempotency_key from outbox where tenant_id = ${r.tenantId} and state = 'sent'`;
+    expect(thread!.action_key).toBe(sent!.idempotency_key);
+    // Another reminder gets another token: one cannot be derived from the other.
+    const other = await sendReminder(sql, sink, 'c-thread2', 'ap@thread2.example');
+    expect(other.token).not.toBe(r.token);
+    expect(other.token).toHaveLength(26);
+  });
+});
+
+describe('replies captured', () => {
+  it('a reply through the inbound SMTP listener is on the timeline with its text and attachment, pauses the customer 5 days and asks for a "reply to read" task', async () => {
+    const r = await sendReminder(sql, sink, 'c-smtp', 'paie@martin.example');
+    const next = await planNext(sql, r, 2);
+    const pdf = Buffer.from('%PDF-1.4 preuve de virement');
+    const info = await deliver(listener.port, {
+      from: 'Martin <paie@martin.example>',
+      to: r.replyTo,
+      subject: `Re: ${r.message.subject}`,
+      inReplyTo: r.message.messageId,
+      references: [r.message.messageId],
+      text: 'Bonjour, nous avons réglé la facture hier par virement.',
+      attachments: [{ filename: 'virement.pdf', content: pdf, contentType: 'application/pdf' }],
+    });
+    expect(info.response).toMatch(/^250/);
+
+    const mail = await customerMail(sql, r.tenantId, r.connectionId, 'c-smtp');
+    expect(mail).toHaveLength(1);
+    expect(mail[0]).toMatchObject({ kind: 'reply', matchedBy: 'token', source: 'smtp', fromAddress: 'paie@martin.example' });
+    expect(mail[0]!.bodyText).toContain('nous avons réglé la facture hier');
+    expect(mail[0]!.attachments).toEqual([expect.objectContaining({ filename: 'virement.pdf', contentType: 'application/pdf', size: pdf.length, kept: true })]);
+    const [bytes] = await sql<{ content: Buffer }[]>`select content from inbound_attachments where id = ${mail[0]!.attachments[0]!.id}`;
+    expect(Buffer.compare(bytes!.content, pdf)).toBe(0);
+
+    const pauses = await listPauses(sql, r.tenantId, { customerExternalId: 'c-smtp', states: ['active'] });
+    expect(pauses).toEqual([expect.objectContaining({ kind: 'hold', startsOn: '2026-03-16', expiresOn: '2026-03-21', customerExternalId: 'c-smtp', invoiceExternalId: null })]);
+    expect(pauses[0]!.reason).toBe(`Réponse du client : Re: ${r.message.subject}`);
+    // The reminder planned for the 18th, inside the pause, is cancelled with it.
+    expect((await outboxState(sql, r.tenantId, next))!.state).toBe('cancelled');
+
+    expect(tasksFor(r.tenantId)).toEqual([
+      expect.objectContaining({ tenantId: r.tenantId, connectionId: r.connectionId, kind: 'reply_to_read', customerExternalId: 'c-smtp', invoiceExternalIds: ['inv-c-smtp'], dueOn: '2026-03-16', sourceKey: `mail:${info.messageId}` }),
+    ]);
+  });
+
+  it('a reply through the IMAP mailbox (Dovecot) is matched by In-Reply-To, on the timeline, pauses and asks for a task; a second poll reads nothing again', async () => {
+    const r = await sendReminder(sql, sink, 'c-imap', 'compta@boulangerie.example');
+    const next = await planNext(sql, r, 3);
+    // The customer answered the plain address (a forwarding rule dropped the plus part): only the thread headers remain.
+    const raw = [
+      'From: Boulangerie <compta@boulangerie.example>',
+      `To: ${FROM_ADDRESS}`,
+      'Subject: Re: votre relance',
+      'Message-ID: <reply-imap-1@boulangerie.example>',
+      `In-Reply-To: ${r.message.messageId}`,
+      `References: <older@elsewhere.example> ${r.message.messageId}`,
+      'Date: Mon, 16 Mar 2026 11:00:00 +0100',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      'Nous contestons le montant : la livraison était incomplète.',
+      '',
+    ].join('\r\n');
+    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+    await client.connect();
+    await client.append('INBOX', raw);
+    await client.logout();
+
+    const first = await pollImap(imapFromUrl(dovecot.url), { maxBytes: 256 * 1024, receive: (b) => receiveMail(deps, b, { source: 'imap' }) });
+    expect(first).toMatchObject({ seen: 1, received: 1 });
+    const mail = await customerMail(sql, r.tenantId, r.connectionId, 'c-imap');
+    expect(mail).toEqual([expect.objectContaining({ kind: 'reply', matchedBy: 'references', source: 'imap', subject: 'Re: votre relance' })]);
+    expect(mail[0]!.bodyText).toContain('la livraison était incomplète');
+    expect(await listPauses(sql, r.tenantId, { customerExternalId: 'c-imap', states: ['active'] })).toEqual([expect.objectContaining({ kind: 'hold', expiresOn: '2026-03-21' })]);
+    expect((await outboxState(sql, r.tenantId, next))!.state).toBe('cancelled');
+    expect(tasksFor(r.tenantId).map((t) => [t.kind, t.customerExternalId, t.sourceKey])).toEqual([['reply_to_read', 'c-imap', 'mail:<reply-imap-1@boulangerie.example>']]);
+
+    const second = await pollImap(imapFromUrl(dovecot.url), { maxBytes: 256 * 1024, receive: (b) => receiveMail(deps, b, { source: 'imap' }) });
+    expect(second).toMatchObject({ seen: 0, received: 0 });
+  });
+
+  it.each([
+    [2, '2026-03-18'],
+    [0, null],
+  ])('the pause lasts the policy’s replyPauseDays (%i)', async (days, until) => {
+    const id = `c-policy-${days}`;
+    const r = await sendReminder(sql, sink, id, `${id}@policy.example`);
+    await savePolicy(sql, r.tenantId, 'fr-b2b', { ...FRENCH_B2B_POLICY, replyPauseDays: days });
+    await deliver(listener.port, { from: `${id}@policy.example`, to: r.replyTo, subject: 'Re: relance', text: 'Nous regardons.' });
+    const pauses = await listPauses(sql, r.tenantId, { customerExternalId: id });
+    expect(pauses.map((p) => p.expiresOn)).toEqual(until ? [until] : []);
+    // The reply is still there to read.
+    expect(tasksFor(r.tenantId).map((t) => t.kind)).toEqual(['reply_to_read']);
+  });
+
+  it('a reply with neither token nor thread headers is placed by its sender address', async () => {
+    const r = await sendReminder(sql, sink, 'c-sender', 'ap@sender-only.example');
+    await deliver(listener.port, { from: 'ap@sender-only.example', to: FROM_ADDRESS, subject: 'Facture', text: 'Pouvez-vous renvoyer la facture ?', messageId: '<sender-only-1@sender-only.example>' });
+    expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-sender')).toEqual([expect.objectContaining({ matchedBy: 'sender', kind: 'reply' })]);
+    expect(tasksFor(r.tenantId).map((t) => t.kind)).toEqual(['reply_to_read']);
+  });
+});
+
+describe('automatic mail recognised', () => {
+  it.each([
+    ['Auto-Submitted', { 'Auto-Submitted': 'auto-replied' }, 'Re: relance'],
+    ['X-Autoreply', { 'X-Autoreply': 'yes' }, 'Re: relance'],
+    ['Precedence: auto_reply', { Precedence: 'auto_reply' }, 'Re: relance'],
+    ['a French subject', {}, 'Réponse automatique : absent du bureau'],
+    ['an English subject', {}, 'Out of Office: back on Monday'],
+  ])('an out-of-office (%s) is logged on the timeline and pauses nothing', async (label, headers, subject) => {
+    const id = `c-ooo-${label.replace(/\W+/g, '')}`.toLowerCase();
+    const r = await sendReminder(sql, sink, id, `${id}@ooo.example`);
+    const next = await planNext(sql, r, 2);
+    await deliver(listener.port, { from: `${id}@ooo.example`, to: r.replyTo, subject, headers, inReplyTo: r.message.messageId, text: 'Je suis absent jusqu’au 30 mars.' });
+    expect(await customerMail(sql, r.tenantId, r.connectionId, id)).toEqual([expect.objectContaining({ kind: 'auto_reply' })]);
+    expect(await listPauses(sql, r.tenantId, { customerExternalId: id })).toEqual([]);
+    expect((await outboxState(sql, r.tenantId, next))!.state).toBe('planned');
+    expect(tasksFor(r.tenantId)).toEqual([]);
+  });
+
+  it('a bounce (multipart/report DSN) to the Return-Path marks the address failing, asks for a "bounced email" task, and the next reminder is refused', async () => {
+    const r = await sendReminder(sql, sink, 'c-bounce', 'gone@bounce.example');
+    const next = await planNext(sql, r, 0);
+    const raw = dsn({ to: r.message.mailFrom, failed: 'gone@bounce.example', originalMessageId: r.message.messageId, messageId: '<dsn-1@mx.client.example>' });
+    await deliver(listener.port, { raw, envelope: { from: '', to: [r.message.mailFrom] } });
+
+    expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-bounce')).toEqual([expect.objectContaining({ kind: 'bounce', matchedBy: 'token', failedAddress: 'gone@bounce.example', dsnStatus: '5.1.1' })]);
+    expect((await failingAmong(sql, r.tenantId, ['gone@bounce.example'])).map((f) => f.address)).toEqual(['gone@bounce.example']);
+    expect(await listPauses(sql, r.tenantId, { customerExternalId: 'c-bounce' })).toEqual([]);
+    expect(tasksFor(r.tenantId)).toEqual([expect.objectContaining({ kind: 'bounced_email', customerExternalId: 'c-bounce', sourceKey: 'mail:<dsn-1@mx.client.example>', detail: expect.objectContaining({ address: 'gone@bounce.example', status: '5.1.1' }) })]);
+
+    // Recorded against the reminder it answers, as a refused address is.
+    expect((await listActivity(sql, r.tenantId, { customerExternalId: 'c-bounce' })).filter((a) => a.kind === 'bounced')).toEqual([expect.objectContaining({ reason: expect.stringContaining('gone@bounce.example 5.1.1') })]);
+    const before = sink.messages.filter((m) => m.rcptTo.includes('gone@bounce.example')).length;
+    const exec = makeDeps(sql, sink.port);
+    const summary = await executeDue(exec, r.tenantId, NOW);
+    exec.smtp!.transport.close();
+    expect(summary).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(sink.messages.filter((m) => m.rcptTo.includes('gone@bounce.example'))).toHaveLength(before);
+    const state = await outboxState(sql, r.tenantId, next);
+    expect(state).toMatchObject({ state: 'cancelled', result: { why: { code: 'address_failing', addresses: ['gone@bounce.example'] } } });
+  });
+});
+
+describe('the thread headers of a sent reminder', () => {
+  it('the sink saw the reminder with the recorded Message-ID in its headers', async () => {
+    const r = await sendReminder(sql, sink, 'c-hdr', 'hdr@example.org');
+    expect(header(r.message.raw, 'Message-ID')).toBe(r.message.messageId);
+  });
+});
