@@ -88,6 +88,14 @@ describe('relance start receives replies', () => {
       expect(await page.locator('tr[data-pause]').first().innerText()).toContain(`Réponse du client : Re: ${r.message.subject}`);
       await shoot(page, 'inbound-reply');
 
+      // The reply is on the team's worklist, as the real service's openTask files it.
+      await page.goto(`${base}/tasks?view=all`);
+      const task = page.locator('li[data-kind="reply_to_read"]');
+      await expect.poll(() => task.count()).toBe(1);
+      expect(await task.innerText()).toContain('Réponse à lire');
+      await shoot(page, 'inbound-reply-task');
+      await page.goto(`${base}/customers/${r.connectionId}/fromagerie`);
+
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-attachment="avis-virement.pdf"]')]);
       expect(download.suggestedFilename()).toBe('avis-virement.pdf');
       const path = await download.path();
