@@ -21,6 +21,7 @@ import { statementPdf } from './statement-pdf.js';
 import { expandPaymentLink } from '../model/payment-link.js';
 import { policyFor } from '../collections/run.js';
 import { documentLinks } from '../store/document-links.js';
+import { statedPenalties, type StatedPenalties } from './penalties.js';
 
 export interface PortalDeps {
   sql: Sql;
@@ -52,6 +53,8 @@ interface Loaded {
   today: string;
   /** Days ahead a customer may promise to pay: the company's policy says (beyond it, a payment plan for the team). */
   promiseMaxDays: number;
+  /** The interest and fixed compensation the latest reminder claimed, as they stand today; null when none was claimed. */
+  penalties: StatedPenalties | null;
 }
 
 const isOpen = (i: Invoice) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0);
@@ -111,7 +114,10 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
         }
       : null;
     const { promiseMaxDays } = await policyFor(deps.sql, tenant);
-    return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today: dateInZone(now(), tenant.timeZone), promiseMaxDays };
+    const today = dateInZone(now(), tenant.timeZone);
+    // A rate not yet published (or any other failure) shows no penalty rather than a wrong one.
+    const penalties = await statedPenalties(deps.sql, scope, customer, open, lang, today).catch(() => null);
+    return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today, promiseMaxDays, penalties };
   };
 
   app.get('/p/:token', async (c) => {
@@ -345,6 +351,32 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 </tbody>
               </table>
             </div>
+            {l.penalties ? (
+              <div class="penalties" data-penalties>
+                <h3>{t.portal_penaltiesTitle}</h3>
+                <table>
+                  <tbody>
+                    <tr>
+                      <td>{fill(t.portal_interest, { rate: l.penalties.rate })}</td>
+                      <td class="num">{l.penalties.interest}</td>
+                    </tr>
+                    <tr>
+                      <td>{t.portal_fixedSum}</td>
+                      <td class="num">{l.penalties.compensation}</td>
+                    </tr>
+                    <tr>
+                      <td>
+                        <strong>{t.portal_totalClaimed}</strong>
+                      </td>
+                      <td class="num">
+                        <strong>{l.penalties.total_claimed}</strong>
+                      </td>
+                    </tr>
+                  </tbody>
+                </table>
+                <p class="hint">{l.penalties.basis}</p>
+              </div>
+            ) : null}
             {template && l.open.length ? (
               <div class="pay" data-pay="link">
                 <h3>{t.portal_payOnline}</h3>
