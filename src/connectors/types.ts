@@ -40,6 +40,11 @@ export interface ConnectorAuth {
   exchangeCode(client: OAuthClientConfig, code: string, callback: Record<string, string>): Promise<{ tokens: OAuthTokens; externalTenantId: string }>;
   /** Uses the refresh token; providers rotate it, so the result must be saved before it is used. */
   refresh(client: OAuthClientConfig, tokens: OAuthTokens): Promise<OAuthTokens>;
+  /**
+   * For providers where one consent reaches several companies (a user of several businesses): the companies, for the
+   * user to pick one on the Connections page. `exchangeCode` has already chosen a default among them.
+   */
+  tenants?(client: OAuthClientConfig, tokens: OAuthTokens): Promise<{ id: string; name: string }[]>;
 }
 
 /** Declared quotas of the provider, per company (realm/tenant) unless said otherwise. */
@@ -161,6 +166,11 @@ export interface Connector {
   writeback?: ConnectorWriteback;
   /** How often incremental syncs run when the provider has no webhook for everything (default 15 minutes). */
   syncEveryMs?: number;
+  /**
+   * How long before its expiry an access token is refreshed (default 5 minutes). Providers whose access tokens live
+   * only minutes need less, or every call would refresh.
+   */
+  refreshAheadMs?: number;
   /** Context for mappings (e.g. the company's home currency); read once per sync. */
   mappingContext?(ctx: Omit<ReadContext, 'cursor' | 'full'>): Promise<Record<string, unknown>>;
 }
