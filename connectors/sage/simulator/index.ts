@@ -258,15 +258,15 @@ export function createSageSimulator(opts: SageSimulatorOptions = {}): SageSimula
       });
       return { kept: () => (c.notes ?? '').includes(text) };
     },
-    snapshot: () => takeSnapshot('sage', DEFAULT_BUSINESS_ID, { businesses: toGraphJson([...businesses.values()].map((b) => ({ business: b.business, contacts: b.contacts, invoices: b.invoices, creditNotes: b.creditNotes, payments: b.payments, allocations: b.allocations }))), oauth: oauth.snapshot() }),
+    snapshot: () => takeSnapshot('sage', DEFAULT_BUSINESS_ID, { businesses: toGraphJson([...businesses.values()].map((b) => ({ business: b.business, serial: b.serial, contacts: b.contacts, invoices: b.invoices, creditNotes: b.creditNotes, payments: b.payments, allocations: b.allocations }))), oauth: oauth.snapshot() }),
     restore(snapshot) {
       const snap = readSnapshot<{ businesses: unknown; oauth: OAuthSnapshot }>(snapshot, 'sage', DEFAULT_BUSINESS_ID);
       oauth.restore(snap.oauth);
-      const saved = fromGraphJson<{ business: { id: string }; contacts: BusinessStore['contacts']; invoices: BusinessStore['invoices']; creditNotes: BusinessStore['creditNotes']; payments: BusinessStore['payments']; allocations: BusinessStore['allocations'] }[]>(snap.businesses);
+      const saved = fromGraphJson<{ business: { id: string }; serial: number; contacts: BusinessStore['contacts']; invoices: BusinessStore['invoices']; creditNotes: BusinessStore['creditNotes']; payments: BusinessStore['payments']; allocations: BusinessStore['allocations'] }[]>(snap.businesses);
       for (const s of saved) {
         const b = businesses.get(s.business.id);
         if (!b) continue;
-        Object.assign(b, { contacts: s.contacts, invoices: s.invoices, creditNotes: s.creditNotes, payments: s.payments, allocations: s.allocations });
+        Object.assign(b, { serial: s.serial, contacts: s.contacts, invoices: s.invoices, creditNotes: s.creditNotes, payments: s.payments, allocations: s.allocations });
         b.ledgerChanged();
       }
     },

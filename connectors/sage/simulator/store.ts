@@ -25,7 +25,8 @@ export class BusinessStore {
   payments = new Map<string, PaymentRec>();
   allocations = new Map<string, AllocationRec>();
   attachments = new Map<string, AttachmentRec>();
-  private serial = 0;
+  /** Ids handed out so far (saved with the snapshot, so ids made after a restore never repeat). */
+  serial = 0;
 
   constructor(
     readonly business: BusinessRec,
