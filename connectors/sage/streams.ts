@@ -53,13 +53,19 @@ interface Table {
    * from Sage's OpenAPI description), so a plain read would mark the invoice as sent to the customer.
    */
   single: Record<string, string>;
+  /**
+   * Whether the list takes `sort=updated_at` (sales invoices, credit notes, contact payments and allocations do; GET
+   * /contacts takes no `sort` in the SDK's description). Unsorted lists are read page by page following `$next`.
+   */
+  sortable: boolean;
 }
 
 export const TABLES: Record<StreamName, Table> = {
-  customers: { entity: 'customer', path: '/contacts', params: { contact_type_id: 'CUSTOMER' }, single: {} },
-  invoices: { entity: 'invoice', path: '/sales_invoices', params: {}, single: { mark_as_sent: 'false' } },
-  credit_notes: { entity: 'credit_note', path: '/sales_credit_notes', params: {}, single: {} },
-  payments: { entity: 'payment', path: '/contact_payments', params: { transaction_type_id: 'CUSTOMER_RECEIPT' }, single: {} },
+  customers: { entity: 'customer', path: '/contacts', params: { contact_type_id: 'CUSTOMER' }, single: {}, sortable: false },
+  invoices: { entity: 'invoice', path: '/sales_invoices', params: {}, single: { mark_as_sent: 'false' }, sortable: true },
+  // Single credit-note reads take mark_as_sent too, "Defaulted to 'true'" as on invoices.
+  credit_notes: { entity: 'credit_note', path: '/sales_credit_notes', params: {}, single: { mark_as_sent: 'false' }, sortable: true },
+  payments: { entity: 'payment', path: '/contact_payments', params: { transaction_type_id: 'CUSTOMER_RECEIPT' }, single: {}, sortable: true },
 };
 
 /** Every page of a list, following `$next` (relative to the API base, filters included). */
@@ -197,16 +203,18 @@ async function* read(ctx: ReadContext, o: StreamOptions): AsyncGenerator<StreamP
   for (;;) {
     const answer: { data: Page } = next
       ? await ctx.http.get<Page>(next, { records: ['$items', '*'] })
-      : await ctx.http.get<Page>(table.path, { params: { ...table.params, attributes: 'all', sort: 'updated_at:asc', items_per_page: PAGE_SIZE, page, ...(since ? { updated_or_created_since: since } : {}) }, records: ['$items', '*'] });
+      : await ctx.http.get<Page>(table.path, { params: { ...table.params, attributes: 'all', ...(table.sortable ? { sort: 'updated_at:asc' } : {}), items_per_page: PAGE_SIZE, page, ...(since ? { updated_or_created_since: since } : {}) }, records: ['$items', '*'] });
     const data = answer.data;
     const rows: Row[] = data.$items ?? [];
     const newest = rows.reduce((max: number, r: Row) => Math.max(max, Date.parse(String(r['updated_at'] ?? '')) || 0), 0);
     const candidate = newest ? param(newest) : since;
-    const progressed = candidate !== null && (since === null || Date.parse(candidate) > Date.parse(since));
+    // Without a sort the key cannot move: the pages are followed as Sage links them.
+    const progressed = table.sortable && candidate !== null && (since === null || Date.parse(candidate) > Date.parse(since));
     const records = await enrich(rows);
     if (!data.$next) {
       // Done: the next run starts OVERLAP_MS before the newest change seen, and reads deletions from this run's start.
-      const last = progressed ? candidate : since;
+      // Unsorted: everything since `since` was read, so the next run reads from this run's start.
+      const last = table.sortable ? (progressed ? candidate : since) : startedAt;
       const settled: SageCursor = {
         since: last ? param(Math.min(Date.parse(last), Date.parse(startedAt)) - OVERLAP_MS) : null,
         page: 1,

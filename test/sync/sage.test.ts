@@ -15,7 +15,7 @@ const { sim } = useSimulator(simulator.create({ seed: 23, customers: 20, invoice
 sim.liftQuotas();
 const deps = syncDeps(sql, { gate: fastGate(clock), now: clock.date });
 const lead = sim.data.business();
-const sentFlags = () => new Map([...lead.invoices.values()].map((i) => [i.id, i.sent]));
+const sentFlags = () => new Map([...lead.invoices.values(), ...lead.creditNotes.values()].map((i) => [i.id, i.sent]));
 const apiRequests = () => sim.requestLog.entries.filter((e) => e.url.startsWith(sim.baseUrls.api));
 
 describe('Sage: reads never mark an invoice as sent', () => {
@@ -41,12 +41,13 @@ describe('Sage: reads never mark an invoice as sent', () => {
     sim.scenario.pay(sim.scenario.openInvoices().find((id) => unsent.includes(id))!, '1.00');
     clock.sleep(60_000);
     expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
-    expect((await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: unsent.slice(0, 12) })).status).toBe('ok');
+    expect((await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: unsent.slice(0, 12), credit_notes: [...lead.creditNotes.keys()].slice(0, 3) })).status).toBe('ok');
     const { context } = await openProvider(deps, c.tenant.id, c.connection.id);
     await sage.writeback!.writeStatus(context, unsent[0]!, { key: 'k-sent', step: 'reminder-1', channel: 'email', date: '2026-11-20', summary: 'First reminder sent' });
 
-    const singles = apiRequests().filter((e) => /\/sales_invoices\/[0-9a-f]{32}(\?|$)/.test(e.url));
-    expect(singles.length).toBeGreaterThanOrEqual(14);
+    const singles = apiRequests().filter((e) => /\/sales_(invoices|credit_notes)\/[0-9a-f]{32}(\?|$)/.test(e.url));
+    expect(singles.length).toBeGreaterThanOrEqual(17);
+    expect(singles.some((e) => e.url.includes('/sales_credit_notes/'))).toBe(true);
     for (const e of singles) expect(new URL(e.url).searchParams.get('mark_as_sent'), e.url).toBe('false');
     expect(sim.stats.singleReadsMarkingSent).toBe(0);
     expect(sim.stats.markedAsSent).toBe(0);

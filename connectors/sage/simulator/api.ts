@@ -129,6 +129,9 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     );
   });
 
+  /** The `sort` attributes each list takes (the SDK's parameter texts); GET /contacts and /businesses take no sort. */
+  const SORTS: Record<string, string[]> = { sales_invoices: ['created_at', 'updated_at', 'date', 'due_date'], sales_credit_notes: ['created_at', 'updated_at', 'date'], contact_payments: ['created_at', 'updated_at', 'date'], contact_allocations: ['created_at', 'updated_at', 'date'] };
+
   function envelope<T extends Listable>(resource: string, rows: T[], q: URLSearchParams, render: (r: T, attrs: Set<string> | 'all') => Json): Response {
     const limits = ctx.limits();
     const perPage = q.has('items_per_page') ? Number(q.get('items_per_page')) : limits.defaultPageSize;
@@ -144,8 +147,10 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     const sort = q.get('sort');
     if (sort) {
       const [attr, dir = 'asc'] = sort.split(':');
-      const key = SORTABLE[attr ?? ''];
-      if (!key || (dir !== 'asc' && dir !== 'desc')) throw new BadParam(`sort must be one of ${Object.keys(SORTABLE).join(', ')}, optionally :asc or :desc`);
+      const allowed = SORTS[resource] ?? [];
+      if (!allowed.length) throw new BadParam(`${resource} takes no sort`);
+      const key = allowed.includes(attr ?? '') ? SORTABLE[attr!] : undefined;
+      if (!key || (dir !== 'asc' && dir !== 'desc')) throw new BadParam(`sort must be one of ${allowed.join(', ')}, optionally :asc or :desc`);
       // Stable: ties keep the creation order (instants are to the second, as Sage prints them).
       items = items.map((rec, k) => ({ rec, k, v: key(rec) })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0) * (dir === 'desc' ? -1 : 1) || a.k - b.k).map((x) => x.rec);
     }
@@ -232,8 +237,8 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
       }
       const a = table.get(key);
       if (!a || a.deletedMs !== null) return notFound(resource === 'sales_invoices' ? 'SalesInvoice' : 'SalesCreditNote');
-      // A plain single read marks the invoice as sent: `mark_as_sent` is "Defaulted to 'true'" (the SDK's parameter text).
-      if (resource === 'sales_invoices' && q.get('mark_as_sent') !== 'false') {
+      // A plain single read marks the invoice (or credit note) as sent: `mark_as_sent` is "Defaulted to 'true'" (the SDK's parameter text).
+      if (q.get('mark_as_sent') !== 'false') {
         stats.singleReadsMarkingSent++;
         if (!a.sent && !a.draft && a.voidReason === null) {
           a.sent = true;
