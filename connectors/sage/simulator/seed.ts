@@ -83,7 +83,8 @@ export function seedBusiness(store: BusinessStore, c: SeedCounts): void {
         kind: 'allocation', id, createdMs: created + 60_000, updatedMs: created + 60_000, deletedMs: null, contact, date: cr.date,
         lines: [{ id: store.newId(), artefact: target, cents: cn.totalCents }, { id: store.newId(), artefact: cn, cents: -cn.totalCents }],
       });
-      store.ledgerChanged();
+      store.settled(target, cn.totalCents);
+      store.settled(cn, cn.totalCents);
     }
   }
 
@@ -100,12 +101,12 @@ export function seedBusiness(store: BusinessStore, c: SeedCounts): void {
     if (!parts.length) continue;
     const created = instantOn(p.date, p.minuteOfDay);
     const id = store.newId();
+    for (const x of parts) store.settled(x.inv, x.cents);
     store.payments.set(id, {
       kind: 'payment', id, createdMs: created, updatedMs: created, deletedMs: null, contact: parts[0]!.inv.contact, date: p.date,
       reference: p.reference ?? `BACS ${parts[0]!.inv.contact.reference} ${parts.map((x) => x.inv.number).join(' ')}`.slice(0, 25), currency: parts[0]!.inv.currency,
       totalCents: parts.reduce((s, x) => s + x.cents, 0), allocated: parts.map((x) => ({ id: store.newId(), artefact: x.inv, cents: x.cents })),
     });
-    store.ledgerChanged();
   }
   // Old invoices were seen by the customer long ago; the seeded history ends before now.
   for (const inv of invoices) if (inv.date < addDays(today, -60)) inv.sent = true;

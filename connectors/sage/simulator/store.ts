@@ -57,6 +57,11 @@ export class BusinessStore {
     this.settledIndex = null;
   }
 
+  /** A new payment or allocation settled `cents` of `target`: the index follows without a rebuild (seeding 20k documents). */
+  settled(target: ArtefactRec | PaymentRec, cents: number): void {
+    if (this.settledIndex) this.settledIndex.set(target, (this.settledIndex.get(target) ?? 0) + Math.abs(cents));
+  }
+
   private index(): Map<ArtefactRec | PaymentRec, number> {
     if (this.settledIndex) return this.settledIndex;
     const m = new Map<ArtefactRec | PaymentRec, number>();
