@@ -343,6 +343,8 @@ function sageScenario(sim: Omit<SageSimulator, 'scenario'>, store: BusinessStore
     writtenStatus: (invoiceId) => (store.invoices.get(invoiceId)?.attachments ?? []).filter((a) => a.deletedMs === null).map((a) => `${a.fileName}\n${a.description}\n${a.text}`).join('\n'),
     expireTokensAfter: (requests) => sim.faults.expireTokenAfter(requests),
     quota: () => ({ perMinute: sim.limits.perMinute, concurrent: sim.limits.concurrent }),
+    // A single read of an invoice or credit note marks it as sent unless mark_as_sent=false (reference B8.4).
+    untouchedByReads: () => [...store.invoices.values(), ...store.creditNotes.values()].map((a) => [a.id, a.sent]),
   };
   return scenario;
 }
