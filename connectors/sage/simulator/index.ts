@@ -1,4 +1,4 @@
-// Sage Accounting API v3.1 simulator: a user with two businesses (a seeded UK one in GBP with EUR customers, a small Irish one) behind msw handlers that behave like Sage's OAuth and API.
+// Sage Accounting API v3.1 simulator: a user with two businesses (a seeded UK one in GBP, a small Irish one in EUR) behind msw handlers that behave like Sage's OAuth and API.
 import type { HttpHandler } from 'msw';
 import { FaultInjector, type FaultControls } from '../../../src/simulator/faults.js';
 import { addDays, msToYmd, parseMinor } from '../../../src/simulator/ledger.js';
@@ -82,14 +82,12 @@ export function createSageSimulator(opts: SageSimulatorOptions = {}): SageSimula
     creditNotes: opts.creditNotes ?? Math.max(0, Math.round(invoices * 0.06)),
     ...(opts.payments === undefined ? {} : { payments: opts.payments }),
     spreadDays: opts.spreadDays ?? 180,
+    currency: 'GBP',
   });
   businesses.set(lead.business.id, lead);
   if (opts.secondBusiness !== false) {
     const second = new BusinessStore({ id: SECOND_BUSINESS_ID, name: SECOND_BUSINESS_NAME, country: 'IE', currency: 'EUR', createdMs: now() - 400 * 86_400_000 }, now);
-    seedBusiness(second, { seed: seed + 1, customers: 4, invoices: 12, creditNotes: 1, spreadDays: 90 });
-    for (const c of second.contacts.values()) c.currency = 'EUR';
-    for (const a of [...second.invoices.values(), ...second.creditNotes.values()]) a.currency = 'EUR';
-    for (const p of second.payments.values()) p.currency = 'EUR';
+    seedBusiness(second, { seed: seed + 1, customers: 4, invoices: 12, creditNotes: 1, spreadDays: 90, currency: 'EUR' });
     businesses.set(second.business.id, second);
   }
   const businessIds = [...businesses.keys()];

@@ -7,7 +7,7 @@ import type { ArtefactRec, ContactRec, LineRec } from './types.js';
 
 const DAY_MS = 86_400_000;
 
-export type SeedCounts = Pick<PlanOptions, 'seed' | 'customers' | 'invoices' | 'creditNotes' | 'payments'> & { spreadDays: number };
+export type SeedCounts = Pick<PlanOptions, 'seed' | 'customers' | 'invoices' | 'creditNotes' | 'payments'> & { spreadDays: number; currency: 'GBP' | 'EUR' };
 
 /** UK VAT: standard 20 %; zero-rated supplies (books, some food) on the plan's supplies lines (service 7). */
 export function lineOf(store: BusinessStore, description: string, quantity: number, unitCents: number, taxRate: LineRec['taxRate']): LineRec {
@@ -46,11 +46,11 @@ export function seedBusiness(store: BusinessStore, c: SeedCounts): void {
   const instantOn = (ymd: string, minuteOfDay: number) => Math.min(nowMs - 60_000, ymdToMs(ymd) + minuteOfDay * 60_000 + r.int(0, 59_999));
 
   const contacts = plan.customers.map((p) => {
-    // Irish and continental customers are invoiced in euros; the business's own currency is sterling.
-    const euro = p.country === 'FR' || r.chance(0.1);
-    const contact = newContact(store, { name: `${p.trade}${p.country === 'GB' ? p.form : ' Ltd'}`, email: p.email ?? null, currency: euro ? 'EUR' : 'GBP', createdMs: nowMs - p.createdDaysAgo * DAY_MS, creditDays: r.chance(0.2) ? null : p.termDays || 30 });
+    // Each business invoices in its own currency (the UK one in pounds, the Irish one in euros): the demo's KPIs are per currency.
+    const euro = c.currency === 'EUR';
+    const contact = newContact(store, { name: `${p.trade}${p.country === 'GB' ? p.form : ' Ltd'}`, email: p.email ?? null, currency: c.currency, createdMs: nowMs - p.createdDaysAgo * DAY_MS, creditDays: r.chance(0.2) ? null : p.termDays || 30 });
     contact.phone = p.phone;
-    contact.address = { line1: p.street, city: p.city, postalCode: p.postalCode, country: euro && p.country === 'FR' ? 'IE' : 'GB' };
+    contact.address = { line1: p.street, city: euro ? 'Dublin' : p.city, postalCode: euro ? 'D02 X285' : p.postalCode, country: euro ? 'IE' : 'GB' };
     if (r.chance(0.6)) contact.person = { id: store.newId(), name: `${p.given} ${p.family}`, email: p.email ?? null };
     if (r.chance(0.3)) contact.notes = r.pick(['Prefers phone calls before 11am.', 'Accounts payable: send statements monthly.', 'PO number required on every invoice.']);
     if (p.country === 'GB' && p.form) contact.taxNumber = `GB${r.int(100_000_000, 999_999_999)}`;
