@@ -4,12 +4,14 @@ import type { SimulatorLoaders } from '../src/connectors/registry.js';
 import type { Connector } from '../src/connectors/types.js';
 import { pennylane } from './pennylane/index.js';
 import { quickbooks } from './quickbooks/index.js';
+import { sage } from './sage/index.js';
 import { xero } from './xero/index.js';
 
 const providers: readonly { connector: Connector; simulator: string }[] = [
   { connector: quickbooks, simulator: './quickbooks/simulator/index.js' },
   { connector: xero, simulator: './xero/simulator/index.js' },
   { connector: pennylane, simulator: './pennylane/simulator/index.js' },
+  { connector: sage, simulator: './sage/simulator/index.js' },
 ];
 
 export const connectors: readonly Connector[] = providers.map((p) => p.connector);

@@ -51,6 +51,7 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
     async sync({ tenantId, connectionId, full }) {
       const report = await syncConnection(service.sync, tenantId, connectionId, { full });
       log.info({ tenantId, connectionId, status: report.status, requests: report.requests, throttled: report.throttled, ms: report.durationMs }, 'sync finished');
+      // A connection that needs reconnecting is not retried (the job would only spend refresh attempts): it waits for the user.
       if (report.status === 'failed') throw new Error(report.error ?? 'sync failed');
       if (report.streams.some((s) => s.inserted + s.updated + s.deleted > 0)) await evaluateSoon(service, tenantId, connectionId);
     },

@@ -15,7 +15,7 @@ export function formatReport(report: SyncReport): string {
   const rows = report.streams.map((s) => [s.stream, s.records, s.inserted, s.updated, s.unchanged, s.deleted, s.quarantined, s.skipped].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const status = { ok: 'Sync finished', busy: 'Sync skipped', paused: 'Sync paused (quota)', failed: 'Sync FAILED' }[report.status];
+  const status = { ok: 'Sync finished', busy: 'Sync skipped', paused: 'Sync paused (quota)', failed: 'Sync FAILED', needs_reconnect: 'Sync stopped: reconnect the company' }[report.status];
   return [
     `${status}: ${report.provider} connection ${report.connectionId} in ${(report.durationMs / 1000).toFixed(1)} s, ${report.requests} requests, ${report.throttled} throttled (429).`,
     line(head),
@@ -54,7 +54,7 @@ export async function runSync(args: string[], config: Config, connectors: readon
     bars?.stop();
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
     if (report.status === 'failed' && !json) process.stderr.write('Fix the cause above and run the same command again: the sync resumes from the last saved page.\n');
-    return report.status === 'failed' ? 1 : 0;
+    return report.status === 'failed' || report.status === 'needs_reconnect' ? 1 : 0;
   } finally {
     for (const close of closers) await close();
     await service.close();

@@ -12,7 +12,7 @@ export interface TokenSourceOptions {
   client: OAuthClientConfig;
   tenantId: string;
   connectionId: string;
-  /** Refresh when the access token has less than this left (default 5 minutes). */
+  /** Refresh when the access token has less than this left (default: the connector's refreshAheadMs, else 5 minutes). */
   refreshAheadMs?: number;
   now?: () => number;
 }
@@ -32,7 +32,7 @@ export class NotConnected extends Error {
 export function createTokenSource(options: TokenSourceOptions): AccessTokenSource {
   const { sql, secretKey, connector, client, tenantId, connectionId } = options;
   const now = options.now ?? Date.now;
-  const ahead = options.refreshAheadMs ?? 5 * 60_000;
+  const ahead = options.refreshAheadMs ?? connector.refreshAheadMs ?? 5 * 60_000;
   let cached: OAuthTokens | null = null;
   // Concurrent requests of this process share one refresh.
   let inflight: Promise<OAuthTokens> | null = null;

@@ -43,6 +43,11 @@ export interface ConnectorAuth {
   exchangeCode(client: OAuthClientConfig, code: string, callback: Record<string, string>): Promise<{ tokens: OAuthTokens; externalTenantId: string; companyName?: string }>;
   /** Uses the refresh token; providers rotate it, so the result must be saved before it is used. */
   refresh(client: OAuthClientConfig, tokens: OAuthTokens): Promise<OAuthTokens>;
+  /**
+   * For providers where one consent reaches several companies (a user of several businesses): the companies, for the
+   * user to pick one on the Connections page. `exchangeCode` has already chosen a default among them.
+   */
+  tenants?(client: OAuthClientConfig, tokens: OAuthTokens): Promise<{ id: string; name: string }[]>;
 }
 
 /** Declared quotas of the provider, per company (realm/tenant) unless said otherwise. */
@@ -169,6 +174,11 @@ export interface Connector {
    * addresses, read when a message names the invoices. An invoice that has none (a draft, a deleted one) is left out.
    */
   documentLinks?(ctx: Omit<ReadContext, 'cursor' | 'full'>, invoiceExternalIds: readonly string[]): Promise<Record<string, string>>;
+  /**
+   * How long before its expiry an access token is refreshed (default 5 minutes). Providers whose access tokens live
+   * only minutes need less, or every call would refresh.
+   */
+  refreshAheadMs?: number;
   /** Context for mappings (e.g. the company's home currency); read once per sync. */
   mappingContext?(ctx: Omit<ReadContext, 'cursor' | 'full'>): Promise<Record<string, unknown>>;
 }

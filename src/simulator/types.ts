@@ -146,6 +146,12 @@ export interface ProviderScenario {
   /** After this many more API requests the access tokens expire: the next request is the first refused as expired. */
   expireTokensAfter(requests: number): void;
   quota(): ScenarioQuota;
+  /**
+   * Where a read can change the provider's records (a single invoice read that marks it as sent, unless told not to):
+   * what no read may change, as JSON. The contract suite reads, re-reads and writes back, and compares. Absent where
+   * reads change nothing.
+   */
+  untouchedByReads?(): unknown;
 }
 
 export interface ServedSimulator<S extends ProviderSimulator = ProviderSimulator> {

@@ -57,7 +57,8 @@ export interface SyncReport {
   connectionId: string;
   provider: string;
   /** `paused`: the provider's daily quota is spent; the connection says until when, and nothing was retried. */
-  status: 'ok' | 'failed' | 'busy' | 'paused';
+  /** `needs_reconnect`: the provider refused the credentials; nothing more is tried until the company is connected again. */
+  status: 'ok' | 'failed' | 'busy' | 'paused' | 'needs_reconnect';
   error: string | null;
   startedAt: string;
   durationMs: number;
@@ -321,6 +322,8 @@ export async function syncConnection(deps: SyncDeps, tenantId: string, connectio
     const current = await getConnection(deps.sql, tenantId, connectionId);
     const resumesAt = current?.status === 'paused' ? quotaResumesAt(current.statusDetail) : null;
     if (resumesAt && resumesAt.getTime() > (deps.now?.() ?? new Date()).getTime()) return finish('paused', current!.statusDetail);
+    // Revoked or expired credentials stay so until the user connects again: no call (no refresh spent) until then.
+    if (current?.status === 'needs_reconnect') return finish('needs_reconnect', current.statusDetail);
     try {
       session = await openSession(deps, tenantId, connectionId);
       const s = session;
@@ -341,7 +344,12 @@ export async function syncConnection(deps: SyncDeps, tenantId: string, connectio
         await pauseOnQuota(deps, tenantId, connectionId, err);
         return finish('paused', message);
       }
-      if (!(err instanceof AuthExpired)) await updateConnection(deps.sql, tenantId, connectionId, { statusDetail: `last sync failed: ${message}` });
+      if (err instanceof AuthExpired) {
+        // Refused even after a refresh (a revoked grant, a company the login no longer reaches): the user reconnects.
+        await updateConnection(deps.sql, tenantId, connectionId, { status: 'needs_reconnect', statusDetail: message });
+        return finish('needs_reconnect', message);
+      }
+      await updateConnection(deps.sql, tenantId, connectionId, { statusDetail: `last sync failed: ${message}` });
       return finish('failed', message);
     }
   });

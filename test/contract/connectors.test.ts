@@ -151,6 +151,23 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
     for (const g of gone) expect(await stored(c.tenant.id, g.entity, g.id), `${g.entity} ${g.id}`).toMatchObject(g.entity === 'customer' ? { active: false } : { status: 'void' });
   });
 
+  it.skipIf(!s.untouchedByReads)('reads change nothing at the provider: a full and an incremental sync, single re-reads and a write-back leave what reads may change as it was', async () => {
+    const before = JSON.stringify(s.untouchedByReads!());
+    const c = await connectTo(sql, connector, sim);
+    expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
+    const open = s.openInvoices();
+    s.pay(open[0]!, '2.00');
+    expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
+    const reread = await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: open.slice(1, 11), credit_notes: s.receivables('credit_note').slice(0, 3) });
+    expect(reread.status).toBe('ok');
+    expect(api().some((e) => e.method === 'GET' && open.slice(1, 11).some((id) => e.url.includes(id)))).toBe(true);
+    if (connector.writeback) {
+      const { context } = await openProvider(deps, c.tenant.id, c.connection.id);
+      await connector.writeback.writeStatus(context, open[1]!, { key: `${c.tenant.id}|reads`, step: 'reminder-1', channel: 'email', date: '2026-11-20', summary: 'First reminder' });
+    }
+    expect(JSON.stringify(s.untouchedByReads!())).toBe(before);
+  });
+
   it.skipIf(!connector.writeback)('write-back racing a user’s edit: both the edit and our status are kept, and the status is written once', async () => {
     const c = await connectTo(sql, connector, sim);
     const id = s.openInvoices()[0]!;

@@ -74,7 +74,7 @@ describe('relance map', () => {
     [['quickbooks', 'invoice', '--context'], '--context needs a value'],
     [['quickbooks', 'invoice', '--context', '[1]'], '--context must be a JSON object'],
     [['quickbooks', 'invoice', '--context', '{x'], '--context is not valid JSON'],
-    [['sage', 'invoice'], 'no shipped mapping for sage invoice'],
+    [['netsuite', 'invoice'], 'no shipped mapping for netsuite invoice'],
   ])('%j exits 2 with usage', async (argv, message) => {
     const res = await runMapCli(argv, '{}');
     expect(res.code).toBe(2);

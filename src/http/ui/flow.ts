@@ -2,6 +2,10 @@
 import { runEvaluation } from '../../collections/run.js';
 import { AppNotConfigured, clientConfigFor, redirectUri } from '../../connectors/clients.js';
 import { createRateGate, memoryBackend, type RateGate } from '../../connectors/rate-gate.js';
+import { createTokenSource } from '../../connectors/tokens.js';
+import type { OAuthTokens } from '../../connectors/types.js';
+import { clearCursors } from '../../store/cursors.js';
+import { countDocuments } from '../../store/documents.js';
 import { defaultDemoPort, hostDemo, hostDemosFor, type DemoSettings } from '../../demo/host.js';
 import { saveOAuthState, takeOAuthState } from '../../store/auth.js';
 import { createConnection, createTenant, findConnectionsByExternalTenant, getConnection, loadCredentials, saveCredentials, updateConnection, type Connection } from '../../store/tenants.js';
@@ -143,4 +147,59 @@ export async function settleInstall(deps: UiDeps, provider: string, tenantId: st
   await updateConnection(deps.sql, previous.tenantId, previous.id, { status: 'active', statusDetail: null });
   await deps.sql`delete from tenants where id = ${tenantId}`;
   return previous.tenantId;
+}
+
+/** A company a connection's login reaches, as the provider names it. */
+export interface Company {
+  id: string;
+  name: string;
+}
+
+/**
+ * The companies the connection's login reaches, when its provider lets one consent reach several (a user of several
+ * businesses) and the user should pick; null when there is nothing to pick. A demo company is hosted meanwhile.
+ */
+export async function companiesToPick(deps: UiDeps, tenantId: string, connection: Connection): Promise<Company[] | null> {
+  const connector = deps.registry.get(connection.provider);
+  if (!connector.auth.tenants) return null;
+  const client = clientConfigFor(deps.config, connection.provider, connection);
+  const closeDemos = await hostDemosFor(deps.config.home, [connection], deps.registry);
+  try {
+    // A valid access token (refreshed under the connection's lock and saved first, as for a sync).
+    const accessToken = await createTokenSource({ sql: deps.sql, secretKey: deps.secretKey, connector, client, tenantId, connectionId: connection.id }).accessToken();
+    const stored = await loadCredentials<OAuthTokens>(deps.sql, deps.secretKey, tenantId, connection.id);
+    if (!stored) return null;
+    const companies = await connector.auth.tenants(client, { ...stored, accessToken });
+    return companies.length > 1 ? companies : null;
+  } finally {
+    await closeDemos();
+  }
+}
+
+/** Whether the connection has stored anything yet: its company can be changed only before its first sync stored data. */
+export async function hasSyncedData(deps: UiDeps, tenantId: string, connectionId: string): Promise<boolean> {
+  for (const entity of ['customer', 'invoice', 'credit_note', 'payment'] as const) if ((await countDocuments(deps.sql, tenantId, entity, connectionId)) > 0) return true;
+  return false;
+}
+
+export class CompanyRefused extends Error {
+  override name = 'CompanyRefused';
+}
+
+/**
+ * Points the connection at one of the companies its login reaches. Refused once data is stored (records of two
+ * companies would mix under one connection: disconnect and connect again instead). The sync cursors start over.
+ */
+export async function chooseCompany(deps: UiDeps, tenantId: string, connection: Connection, companyId: string): Promise<Connection> {
+  if (await hasSyncedData(deps, tenantId, connection.id)) throw new CompanyRefused('locked');
+  const companies = await companiesToPick(deps, tenantId, connection);
+  if (!companies?.some((x) => x.id === companyId)) throw new CompanyRefused('unknown');
+  await updateConnection(deps.sql, tenantId, connection.id, { externalTenantId: companyId, status: 'active', statusDetail: null });
+  // A company named after the business first chosen (at install) takes the name of the one picked; a name the user
+  // gave stays.
+  const before = companies.find((x) => x.id === connection.externalTenantId)?.name;
+  const picked = companies.find((x) => x.id === companyId)!.name;
+  if (before && picked !== companyId) await deps.sql`update tenants set name = ${picked} where id = ${tenantId} and name = ${before}`;
+  await clearCursors(deps.sql, tenantId, connection.id);
+  return { ...connection, externalTenantId: companyId, status: 'active', statusDetail: null };
 }

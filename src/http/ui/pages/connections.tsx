@@ -8,7 +8,7 @@ import { listQuarantine } from '../../../store/quarantine.js';
 import { listSending } from '../../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { appConfigured, CallbackRefused, completeAuthorization, connectDemo, requestSync, settleInstall, startAuthorization, startInstall } from '../flow.js';
+import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, hasSyncedData, requestSync, settleInstall, startAuthorization, startInstall, type Company } from '../flow.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { upsertUser } from '../../../store/team.js';
 import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
@@ -62,6 +62,8 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
   const connections = await listConnections(deps.sql, tenant.id);
   const quarantined = await listQuarantine(deps.sql, tenant.id);
   const counts = await Promise.all(connections.map((x) => countDocuments(deps.sql, tenant.id, 'invoice', x.id)));
+  // The company can still be chosen where the provider offers several and nothing is stored yet.
+  const pickable = await Promise.all(connections.map(async (x) => deps.registry.has(x.provider) && !!deps.registry.get(x.provider).auth.tenants && !(await hasSyncedData(deps, tenant.id, x.id))));
   const [sending, off] = await Promise.all([listSending(deps.sql, tenant.id), sendingOff(deps, tenant.id, now)]);
   return render(
     c,
@@ -125,6 +127,11 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                     <td class="acts">
                       <div class="actions" style="justify-content:flex-end">
                         {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
+                        {x.status === 'active' && pickable[i] ? (
+                          <a class="button small secondary" href={`/connections/${x.id}/company`}>
+                            {t.chooseCompany}
+                          </a>
+                        ) : null}
                         {x.status !== 'disconnected' && x.status !== 'pending' ? (
                           <form method="post" action={`/connections/${x.id}/sync`} class="inline">
                             <Csrf token={csrf} />
@@ -220,6 +227,62 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
   );
 }
 
+
+/** The company picker: the companies the login reaches, the one followed now checked (names only, never ids). */
+async function companyPage(c: UiContext, deps: UiDeps, connection: Connection, problem?: string) {
+  const t = c.get('t');
+  const tenant = tenantOf(c);
+  const csrf = c.get('session').csrfToken;
+  const locked = await hasSyncedData(deps, tenant.id, connection.id);
+  const companies: Company[] = locked ? [] : ((await companiesToPick(deps, tenant.id, connection)) ?? []);
+  return render(
+    c,
+    <Page c={c} title={t.chooseCompany} active="connections" tenants={await visibleTenants(c, deps)}>
+      {problem ? <Flash tone="bad">{problem}</Flash> : null}
+      <div class="card" data-company-picker>
+        <h2>
+          {providerName(deps, connection.provider)}
+          {demoSettingsOf(connection) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
+        </h2>
+        {locked ? (
+          <p>{t.companyLocked}</p>
+        ) : (
+          <form method="post" action={`/connections/${connection.id}/company`}>
+            <Csrf token={csrf} />
+            <p class="hint">{t.chooseCompanyHint}</p>
+            <fieldset style="border:0;padding:0;margin:0 0 12px">
+              <legend style="position:absolute;left:-9999px">{t.chooseCompany}</legend>
+              {companies.map((x) => (
+                <label style="display:flex;gap:8px;align-items:center;padding:10px 0;border-bottom:1px solid #e5e7eb">
+                  <input type="radio" name="company" value={x.id} checked={x.id === connection.externalTenantId} required />
+                  <span>
+                    <strong>{x.name}</strong>
+                    {x.id === connection.externalTenantId ? <> <Badge tone="ok">{t.currentCompany}</Badge></> : null}
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+            <div class="actions">
+              <button type="submit">{t.useCompany}</button>
+              <a class="button secondary" href="/connections">
+                {t.back}
+              </a>
+            </div>
+          </form>
+        )}
+      </div>
+    </Page>,
+    problem ? 422 : 200,
+  );
+}
+
+/** After a consent: to the company picker when the login reaches several companies, else a sync and back to the list. */
+async function afterConnect(c: UiContext, deps: UiDeps, tenantId: string, connection: Connection) {
+  if (await companiesToPick(deps, tenantId, connection)) return c.redirect(`/connections/${connection.id}/company`, 303);
+  const sync = await requestSync(deps, tenantId, connection);
+  return c.redirect(`/connections?msg=${sync.queued ? 'syncQueued' : 'syncDone'}`, 303);
+}
+
 export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEnv>): void {
   app.get('/connections', (c) => connectionsPage(c, deps));
 
@@ -235,8 +298,7 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEn
     if (!deps.registry.has(provider)) return c.notFound();
     try {
       const connection = await connectDemo(deps, tenantOf(c).id, c.get('session').id, provider);
-      const sync = await requestSync(deps, tenantOf(c).id, connection);
-      return c.redirect(`/connections?msg=${sync.queued ? 'syncQueued' : 'syncDone'}`, 303);
+      return await afterConnect(c, deps, tenantOf(c).id, connection);
     } catch (err) {
       return connectionsPage(c, deps, `${c.get('t').connectDemo}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -251,6 +313,27 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEn
     if (!result.queued && result.report.status === 'paused') return c.redirect('/connections', 303);
     if (!result.queued && result.report.status !== 'ok') return connectionsPage(c, deps, `${c.get('t').syncFailed}: ${result.report.error ?? result.report.status}`);
     return c.redirect(`/connections?msg=${result.queued ? 'syncQueued' : 'syncDone'}`, 303);
+  });
+
+  app.get('/connections/:id/company', async (c) => {
+    const connection = await getConnection(deps.sql, tenantOf(c).id, c.req.param('id'));
+    if (!connection || connection.status === 'disconnected' || !deps.registry.has(connection.provider)) return c.notFound();
+    return companyPage(c, deps, connection);
+  });
+
+  app.post('/connections/:id/company', async (c) => {
+    const tenant = tenantOf(c);
+    const connection = await getConnection(deps.sql, tenant.id, c.req.param('id'));
+    if (!connection || connection.status === 'disconnected' || !deps.registry.has(connection.provider)) return c.notFound();
+    const form = await c.req.parseBody();
+    try {
+      const chosen = await chooseCompany(deps, tenant.id, connection, String(form['company'] ?? ''));
+      const sync = await requestSync(deps, tenant.id, chosen);
+      return c.redirect(`/connections?msg=${sync.queued ? 'syncQueued' : 'syncDone'}`, 303);
+    } catch (err) {
+      if (!(err instanceof CompanyRefused)) throw err;
+      return companyPage(c, deps, connection, err.message === 'locked' ? c.get('t').companyLocked : c.get('t').companyUnknown);
+    }
   });
 
   app.post('/connections/:id/disconnect', async (c) => {
@@ -282,6 +365,7 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEn
         await signIn(c, deps.sql, installer.email, cookiePolicy(deps.config.PUBLIC_URL), tenantId, true, installer.id);
         return c.redirect('/dashboard', 303);
       }
+      if (await companiesToPick(deps, done.tenantId, done.connection)) return c.redirect(`/connections/${done.connection.id}/company`, 303);
       await requestSync(deps, done.tenantId, done.connection);
       return c.redirect('/connections?msg=connected', 303);
     } catch (err) {
