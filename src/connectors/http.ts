@@ -41,6 +41,8 @@ export interface ProviderHttpOptions {
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Forced token refreshes one request may ask for after 401s (see the AuthExpired branch below). */
+const MAX_FORCED_REFRESHES = 5;
 
 /** Seconds or an HTTP date, as RFC 9110 allows for Retry-After. */
 export function parseRetryAfter(value: string | null, nowMs: number): number | null {
@@ -55,13 +57,22 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
  * axios's own JSON handling (parse when it parses, else keep the text), plus the source text of each record at
  * `records` for raw payload storage.
  */
+/** A body that looked like JSON (or was declared so) and did not parse: truncated on the way, or malformed. */
+class UnparsableBody {
+  constructor(readonly reason: string) {}
+}
+
 function parseBody(records: RequestOptions['records']) {
-  return (data: unknown): unknown => {
+  return (data: unknown, headers?: Record<string, unknown>): unknown => {
     if (typeof data !== 'string' || data === '') return data;
     try {
       return records ? parseWithSourceText(data, records) : JSON.parse(data);
-    } catch {
-      return data;
+    } catch (err) {
+      // An error page in HTML or plain text stays text, for the connector's classifyError to read. A body that says
+      // it is JSON, or starts as JSON, and does not parse must never pass for an answer: read as a page, it would be
+      // an empty one and end the stream early, silently dropping every record after it.
+      const declared = String(headers?.['content-type'] ?? '').includes('json');
+      return declared || /^\s*[[{]/.test(data) ? new UnparsableBody(err instanceof Error ? err.message : String(err)) : data;
     }
   };
 }
@@ -93,7 +104,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, opts: RequestOptions = {}) {
     let attempt = 0;
     let throttled = 0;
-    let refreshed = false;
+    let refreshes = 0;
+    let refusedFresh = 0;
+    let refreshedTo: string | undefined;
     // The token the last attempt was sent with: a 401 names it when asking for a new one.
     let sentWith: string | undefined;
     for (;;) {
@@ -135,10 +148,19 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         if (counts) gate.observe(gateKey, connector.provider, connector.rateLimits, counts);
       }
 
+      if (response?.data instanceof UnparsableBody) {
+        refreshedTo = undefined;
+        // Retried like a dropped connection: the next answer is usually whole.
+        const detail = `the answer to ${method} ${path} was not valid JSON (${response.data.reason}): truncated or malformed`;
+        if (opts.once || attempt > maxRetries) throw new ProviderUnavailable(connector.provider, status, detail);
+        await sleep(backoffMs(attempt, random));
+        continue;
+      }
       if (response && status !== null && status >= 200 && status < 300) {
         return { data: response.data as T, headers: toHeaders(response), status };
       }
       if (!response) {
+        refreshedTo = undefined;
         if (opts.once || attempt > maxRetries) throw new ProviderUnavailable(connector.provider, null, describe(networkError));
         await sleep(backoffMs(attempt, random));
         continue;
@@ -158,10 +180,16 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         gate.pause(gateKey, Math.max(0, error.resetAt.getTime() - Date.now()));
         throw error;
       }
-      if (error instanceof AuthExpired && !refreshed) {
-        // One forced refresh: the token may have been revoked early or expired in flight.
-        refreshed = true;
-        await tokens.accessToken(true, sentWith);
+      // A fresh token refused on its first use, twice in a row, is the provider's answer (a revoked grant, a company
+      // the login no longer reaches): the connection needs reconnecting. Any other 401 asks for a refresh: a token
+      // may be revoked early or expire in flight, and a request retried through resets and backoff may outlive the
+      // token it got from the last refresh (seen under the chaos suite's faults) without the grant being dead.
+      if (error instanceof AuthExpired) refusedFresh = sentWith !== undefined && sentWith === refreshedTo ? refusedFresh + 1 : 0;
+      // Any other answer means the token was not refused: its next refusal is not one on first use.
+      else refreshedTo = undefined;
+      if (error instanceof AuthExpired && refusedFresh < 2 && refreshes < MAX_FORCED_REFRESHES) {
+        refreshes++;
+        refreshedTo = await tokens.accessToken(true, sentWith);
         attempt--;
         continue;
       }

@@ -1,0 +1,104 @@
+// The HTTP layer under the faults the chaos suite found (npm run chaos, #26): a 200 whose JSON is cut or malformed is
+// retried, never read as an empty last page; and a 401 leads to reconnecting only when fresh tokens are refused on
+// their first use twice in a row, not when a long-retried request outlives the token of its last refresh.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AuthExpired, ProviderUnavailable } from '../../src/connectors/errors.js';
+import { createProviderHttp } from '../../src/connectors/http.js';
+import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
+import type { Connector } from '../../src/connectors/types.js';
+
+let server: Server;
+let base = '';
+/** What the next requests answer, in order; then a whole page. */
+let script: { status: number; body: string; type?: string }[] = [];
+const seen: string[] = [];
+const PAGE = '{"items":[{"id":1},{"id":2}],"next":null}';
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push(req.headers.authorization ?? '');
+    const next = script.shift() ?? { status: 200, body: PAGE };
+    res.writeHead(next.status, { 'content-type': next.type ?? 'application/json' }).end(next.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(() => {
+  script = [];
+  seen.length = 0;
+});
+
+const connector = {
+  provider: 'test',
+  rateLimits: { perMinute: 6000, concurrent: 4 },
+  apiBaseUrl: () => base,
+  defaultHeaders: () => ({}),
+  classifyError: (status: number, body: unknown) =>
+    status === 401 ? new AuthExpired('test', 'token expired') : status >= 500 ? new ProviderUnavailable('test', status, String(body)) : new Error(`HTTP ${status}`),
+} as unknown as Connector;
+
+/** A token source that hands out token-1, token-2… and counts the refreshes asked of it. */
+function tokenSource() {
+  let n = 1;
+  const source = {
+    refreshes: 0,
+    async accessToken(force = false) {
+      if (force) {
+        source.refreshes++;
+        n++;
+      }
+      return `token-${n}`;
+    },
+  };
+  return source;
+}
+const http = (tokens = tokenSource()) =>
+  createProviderHttp({ connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://x' }, externalTenantId: 't', tokens, gate: createMemoryRateGate(), sleep: async () => undefined });
+
+describe('an answer that is not whole', () => {
+  it('a 200 with its JSON cut half way is retried, and the page read whole', async () => {
+    script = [{ status: 200, body: PAGE.slice(0, PAGE.length / 2) }];
+    const { data } = await http().get<{ items: unknown[] }>('/customers');
+    expect(data.items).toHaveLength(2);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a 200 with malformed JSON (a trailing comma) is retried too, even when it does not say it is JSON', async () => {
+    script = [{ status: 200, body: PAGE.replace(/}$/, ',}'), type: 'text/plain' }];
+    const { data } = await http().get<{ items: unknown[] }>('/customers');
+    expect(data.items).toHaveLength(2);
+  });
+
+  it('a provider that keeps answering broken JSON fails the request with the reason, never an empty page', async () => {
+    script = Array.from({ length: 10 }, () => ({ status: 200, body: '{"items":[{"id":1' }));
+    await expect(http().get('/customers')).rejects.toThrow(/not valid JSON.*truncated or malformed/);
+  });
+
+  it('an error page in plain text still reaches the connector’s classifier', async () => {
+    script = Array.from({ length: 10 }, () => ({ status: 503, body: 'down for maintenance', type: 'text/plain' }));
+    await expect(http().get('/customers')).rejects.toThrow(/down for maintenance/);
+  });
+});
+
+describe('401s and refreshes', () => {
+  it('a request refused again with a token older than its last refresh refreshes again and goes through', async () => {
+    // token-1 refused → refresh to token-2 → 500, retried → token-2 expired meanwhile (refused) → refresh → token-3 works.
+    script = [{ status: 401, body: '{}' }, { status: 500, body: '{}' }, { status: 401, body: '{}' }, { status: 401, body: '{}' }];
+    const tokens = tokenSource();
+    const { status } = await http(tokens).get('/customers');
+    expect(status).toBe(200);
+    expect(seen).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-2', 'Bearer token-3', 'Bearer token-4']);
+    expect(tokens.refreshes).toBe(3);
+  });
+
+  it('fresh tokens refused on their first use twice in a row: the connection needs reconnecting', async () => {
+    script = Array.from({ length: 10 }, () => ({ status: 401, body: '{}' }));
+    const tokens = tokenSource();
+    await expect(http(tokens).get('/customers')).rejects.toBeInstanceOf(AuthExpired);
+    // token-1 refused, token-2 (fresh) refused, token-3 (fresh) refused: two refreshes, no third.
+    expect(seen).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-3']);
+    expect(tokens.refreshes).toBe(2);
+  });
+});
