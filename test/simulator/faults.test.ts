@@ -191,6 +191,14 @@ describe.each(providers)('kit faults on the $provider simulator', ({ create, ser
     expect(seen).toEqual([truth[0], truth[2], truth[1], truth[3]]);
   });
 
+  it('swapPagesNext never swaps a first page: a list that fits one page cannot come out of order (found by npm run chaos)', async () => {
+    const c = behindMsw();
+    const truth = [await c.page(1, 5), await c.page(2, 5), await c.page(3, 5)];
+    c.sim.faults.swapPagesNext(1);
+    const seen = [await c.page(1, 5), await c.page(2, 5), await c.page(3, 5)];
+    expect(seen).toEqual([truth[0], truth[2], truth[1]]);
+  });
+
   it('expireTokenAfter lets N calls through, then the token is expired mid-sync until the client refreshes', async () => {
     const c = behindMsw();
     c.sim.faults.expireTokenAfter(2);
