@@ -9,7 +9,9 @@ import { connect, type Sql } from '../../src/store/db.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
 import { sharedClock, simulated, watchTraffic } from '../support/contract.js';
 import { useDatabase } from '../support/db.js';
-import { connectTo, syncDeps, useSimulator } from '../support/providers.js';
+import { TEST_SECRET_KEY, connectTo, syncDeps, useSimulator } from '../support/providers.js';
+import type { OAuthTokens } from '../../src/connectors/types.js';
+import { loadCredentials } from '../../src/store/tenants.js';
 import { chaosSeed, record, reproduce } from './report.js';
 
 const sql = useDatabase();
@@ -54,6 +56,11 @@ describe.each(simulated)('chaos, concurrency: $provider', ({ provider, connector
       }
     }
 
+    // Encrypted at rest: neither token of the pair the workers ended with is readable in the database.
+    const pair = await loadCredentials<OAuthTokens>(sql, TEST_SECRET_KEY, c.tenant.id, c.connection.id);
+    const [stored] = await sql<{ credentials: Buffer }[]>`select credentials from connections where id = ${c.connection.id}`;
+    const readable = [pair!.accessToken, pair!.refreshToken].filter((tk) => stored!.credentials.toString('latin1').includes(tk) || stored!.credentials.toString('base64').includes(tk)).length;
+
     // A twin company: the same books, evaluated by one worker alone, is what the two racing workers must plan.
     const twin = await connectTo(sql, connector, sim);
     expect((await syncConnection(workers[1]!, twin.tenant.id, twin.connection.id)).status).toBe('ok');
@@ -77,9 +84,9 @@ describe.each(simulated)('chaos, concurrency: $provider', ({ provider, connector
     const missing = alone.filter((k) => !raced.includes(k));
     const extra = raced.filter((k) => !alone.includes(k));
 
-    figures.push({ provider, seed: SEED, refreshRounds: REFRESH_ROUNDS, workers: WORKERS, refreshes, failedReads, lostConnections, evaluationDays: EVALUATION_DAYS, actionsPlanned: raced.length, actionsAlone: alone.length, duplicates, missing: missing.length, extra: extra.length });
+    figures.push({ provider, seed: SEED, refreshRounds: REFRESH_ROUNDS, workers: WORKERS, refreshes, failedReads, lostConnections, tokensReadableAtRest: readable, evaluationDays: EVALUATION_DAYS, actionsPlanned: raced.length, actionsAlone: alone.length, duplicates, missing: missing.length, extra: extra.length });
     const where = reproduce('concurrency', provider, SEED, `missing ${missing.slice(0, 3).join('; ')} extra ${extra.slice(0, 3).join('; ')}`);
-    expect({ lostConnections, failedReads }, where).toEqual({ lostConnections: 0, failedReads: 0 });
+    expect({ lostConnections, failedReads, readable }, where).toEqual({ lostConnections: 0, failedReads: 0, readable: 0 });
     // One refresh per expiry: the other three workers found the rotated pair under the lock.
     expect(refreshes, where).toBe(REFRESH_ROUNDS);
     expect(alone.length, 'the company has overdue invoices to chase').toBeGreaterThan(0);
