@@ -3,7 +3,8 @@
 // user, not the self-hosted admin who may see every company) and A's API token aim every route at company B's
 // objects (its connection, customer, pause, task, outbox row, user, token): no answer may show B's data, and B's
 // rows in every table that has a tenant_id (read from the schema) must be byte for byte as before. Every form
-// route posted without its CSRF token, or from another origin, is refused and changes nothing of A's.
+// route posted without its CSRF token, or from another origin, is refused and changes nothing of A's. Then every
+// form found on A's pages is submitted with markup in each of its fields, and no page shows that markup unescaped.
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
 import { createUi } from '../../src/http/ui/index.js';
@@ -39,6 +40,33 @@ async function companyB() {
   await sql`insert into api_tokens (tenant_id, name, prefix, token_hash) values (${b.tenant.id}, 'B CI', 'rl_bbbb', 'b-hash')`.catch(() => undefined);
   const [token] = await sql<{ id: string }[]>`select id::text from api_tokens where tenant_id = ${b.tenant.id} limit 1`;
   return { ...b, pauseId: String((pause as { id?: string; pause?: { id: string } }).pause?.id ?? (pause as { id?: string }).id), taskId: task?.id ?? '', outboxId: outbox?.id ?? '', userId: user.id, tokenId: token?.id ?? '' };
+}
+
+/** Markup a field may carry: shown escaped, it is harmless text; shown as is, it runs. */
+const XSS_MARK = '<img src=x onerror=relanceXss(1)>';
+const XSS = `"'><script>relanceXss(2)</script>${XSS_MARK}`;
+
+/** The POST forms of a page: their action and fields (text-like fields take markup; others keep their value). */
+function formsIn(html: string): { action: string; fields: { name: string; kind: 'text' | 'fixed'; value: string }[] }[] {
+  const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag)?.[1];
+  const decode = (v: string) => v.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const out: ReturnType<typeof formsIn> = [];
+  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
+    if ((attr(m[1]!, 'method') ?? 'get').toLowerCase() !== 'post') continue;
+    const action = decode(attr(m[1]!, 'action') ?? '');
+    if (!action.startsWith('/')) continue;
+    const fields: { name: string; kind: 'text' | 'fixed'; value: string }[] = [];
+    for (const f of m[2]!.matchAll(/<(input|textarea|select)\b([^>]*)>([\s\S]*?<\/select>)?/gi)) {
+      const name = attr(f[2]!, 'name');
+      if (!name) continue;
+      const type = (attr(f[2]!, 'type') ?? (f[1]!.toLowerCase() === 'input' ? 'text' : f[1]!.toLowerCase())).toLowerCase();
+      if (['text', 'textarea', 'email', 'search', 'tel', 'url'].includes(type)) fields.push({ name, kind: 'text', value: '' });
+      else if (type === 'select') fields.push({ name, kind: 'fixed', value: decode(/<option\b[^>]*value="([^"]*)"/i.exec(f[3] ?? '')?.[1] ?? '') });
+      else if (!['submit', 'button', 'file', 'checkbox', 'radio'].includes(type) || /checked/i.test(f[2]!)) fields.push({ name, kind: 'fixed', value: decode(attr(f[2]!, 'value') ?? '') });
+    }
+    out.push({ action, fields });
+  }
+  return out;
 }
 
 /** Every table with a tenant_id column, from the schema, and B's rows in it as one digest per table. */
@@ -127,11 +155,44 @@ describe('chaos, security', () => {
     // The session's own row moves with every request (when it was last seen); nothing else of A's may.
     const aChanged = Object.keys(aBefore).filter((t) => t !== 'sessions' && aBefore[t] !== aAfter[t]);
 
-    figures.push({ subject: 'routes', seed: SEED, routesProbed: routes.length, probes, tablesWatched: Object.keys(before).length, crossTenantLeaks: leaks.length, bTablesChanged: changed.length, formRoutes: forms.length, csrfProbes: forms.length * 2, csrfAccepted: accepted.length, aTablesChangedByCsrf: aChanged.length });
+    // XSS: every form on every page A can open, each text field carrying markup; then every page again.
+    const pages = routes.filter((r) => r.method === 'GET' && !r.path.startsWith('/api/') && !/\.(pdf|css|js)$|\/file$|\/logo$/.test(r.path));
+    const aPath = (path: string) => path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(name === 'connectionId' || name === 'id' ? a.connection.id : name === 'customerId' ? 'ac1' : 'x'));
+    const submitted = new Set<string>();
+    let xssPosts = 0;
+    const echoed: string[] = [];
+    let echoedAsText = 0;
+    for (const r of pages) {
+      const html = await (await asA.request(aPath(r.path))).text();
+      for (const form of formsIn(html)) {
+        if (submitted.has(form.action) || /signout|tenants\/switch|disconnect|revoke|remove|delete|tokens/.test(form.action)) continue;
+        submitted.add(form.action);
+        const body: Record<string, string> = {};
+        for (const f of form.fields) body[f.name] = f.kind === 'text' ? XSS : f.value;
+        // The answer itself (a form shown again with its errors and what was typed) must not run it either.
+        const answer = await (await asA.request(form.action, { form: body })).text();
+        if (answer.includes(XSS_MARK)) echoed.push(`POST ${form.action} echoes the markup as markup`);
+        if (answer.includes('&lt;img src=x onerror=relanceXss(1)&gt;')) echoedAsText++;
+        xssPosts++;
+      }
+    }
+    const unescaped: string[] = [];
+    let escaped = 0;
+    for (const r of pages) {
+      const html = await (await asA.request(aPath(r.path))).text();
+      if (html.includes(XSS_MARK)) unescaped.push(`${r.path} shows the markup as markup`);
+      if (html.includes('&lt;img src=x onerror=relanceXss(1)&gt;')) escaped++;
+    }
+    // The probe reached the pages: some show what was typed, as text.
+    expect(escaped + echoedAsText, 'pages and answers showing the typed markup as text').toBeGreaterThan(0);
+    expect(xssPosts, 'forms submitted with markup').toBeGreaterThan(10);
+
+    figures.push({ subject: 'routes', xssForms: xssPosts, xssPagesChecked: pages.length * 2, xssUnescaped: unescaped.length, xssPagesShowingItAsText: escaped, xssAnswersEchoingItAsText: echoedAsText, xssAnswersUnescaped: echoed.length, seed: SEED, routesProbed: routes.length, probes, tablesWatched: Object.keys(before).length, crossTenantLeaks: leaks.length, bTablesChanged: changed.length, formRoutes: forms.length, csrfProbes: forms.length * 2, csrfAccepted: accepted.length, aTablesChangedByCsrf: aChanged.length });
     expect(routes.length).toBeGreaterThan(40);
     expect(leaks, leaks.join('\n')).toEqual([]);
     expect(changed, `B's tables changed by A: ${changed.join(', ')}`).toEqual([]);
     expect(accepted, accepted.join('\n')).toEqual([]);
+    expect([...unescaped, ...echoed], [...unescaped, ...echoed].join('\n')).toEqual([]);
     expect(aChanged, `A's tables changed without a CSRF token: ${aChanged.join(', ')}`).toEqual([]);
   });
 });
