@@ -14,7 +14,7 @@ chmodSync(home, 0o755);
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('relance start', () => {
-  it('serves /health on the embedded database, stops on SIGTERM, and keeps data across a restart', async () => {
+  it('serves /health on the embedded database, stops on SIGTERM, and keeps data across a restart', { timeout: 120_000 }, async () => {
     const env = { RELANCE_HOME: home, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: '' };
     const first = await startCli(['start'], /listening on/, { env });
     const health = await fetch(`http://127.0.0.1:${env.PORT}/health`);
