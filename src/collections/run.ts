@@ -1,4 +1,5 @@
 // The imperative shell around the pure rules engine: load a connection's facts, evaluate, write planned actions and alerts to the outbox.
+import { localTimeToInstant } from '../rules/business-calendar.js';
 import { dateInZone, type CreditNote, type Customer, type Invoice, type Payment } from '../model/index.js';
 import { computeAlerts, rateMissingAlerts } from '../rules/alerts.js';
 import { RATE_NAMES } from '../rates/publishers.js';
@@ -114,7 +115,9 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
     ...actions.map((a) => ({
       idempotencyKey: a.idempotencyKey,
       kind: a.channel,
-      dueAt: a.notBefore ?? `${a.dueOn}T00:00:00Z`,
+      // Due from the start of its day where the company is: the tenant's midnight, not UTC's (an hour early or late
+      // otherwise, and a day early for a company west of Greenwich in its evening).
+      dueAt: a.notBefore ?? localTimeToInstant(a.dueOn, 0, facts.tenant.timeZone),
       payload: a,
       covers: a.covers,
       connectionId,
