@@ -213,6 +213,8 @@ describe('the worklist of a credit controller, on the running service', () => {
     await viewer.goto(`${base}/customers/${connection.id}/c2`);
     expect(await viewer.locator('main form[method="post"]').count()).toBeGreaterThan(0);
     expect(await viewer.locator('main form[method="post"]:visible').count()).toBe(0);
+    // The customer's own tasks are on its page (the dispute from the portal), read-only for a viewer.
+    expect(await viewer.locator('[data-customer-tasks] li[data-kind="dispute"]').count()).toBe(1);
     await shoot(viewer, 'worklist-11-viewer-customer-fr');
     const csrf = await viewer.evaluate<string>(`(async () => { const h = await (await fetch('/tenants')).text(); return /name="_csrf" value="([^"]+)"/.exec(h)[1]; })()`);
     const [left] = await listTasks(sql, tenant.id, today, {});

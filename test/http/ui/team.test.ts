@@ -168,6 +168,27 @@ describe('roles', () => {
     expect(page).toContain('Appel · terminée · Promesse de paiement · par col@team.example');
   });
 
+  it('a customer page lists that customer’s open tasks, worked there as on the list: closing one comes back to the page', async () => {
+    const a = await company();
+    const admin = new Browser(app, { 'accept-language': 'fr-FR' });
+    await admin.signIn(a.tenant.id);
+    const page = async (id: string) => (await (await admin.request(`/customers/${a.connection.id}/${id}`)).text()).replace(/\u00a0|\u202f/g, ' ');
+    const c1 = await page('c1');
+    expect(c1).toContain('Tâches en cours (1)');
+    expect(c1).toContain(`data-task="${a.call.id}"`);
+    // Only this customer's: c2's dispute is on c2's page.
+    expect(c1).not.toContain(`data-task="${a.dispute.id}"`);
+    expect(await page('c2')).toContain(`data-task="${a.dispute.id}"`);
+    const back = `/customers/${a.connection.id}/c1`;
+    const done = await admin.post(`/tasks/${a.call.id}/done`, { outcome: 'no_answer', back });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${back}?msg=taskClosed`);
+    expect(await page('c1')).not.toContain('data-customer-tasks');
+    // A back link elsewhere than the list or a customer page goes to the list.
+    const elsewhere = await admin.post(`/tasks/${a.dispute.id}/snooze`, { until: '2026-11-30', back: '/settings/team' });
+    expect(elsewhere.headers.get('location')).toBe('/tasks?msg=taskSnoozed');
+  });
+
   it('an API token has a role: a viewer token reads, and its changes are refused with 403', async () => {
     const a = await company();
     const admin = new Browser(app, { 'accept-language': 'fr-FR' });

@@ -15,6 +15,8 @@ import type { RiskWhy } from '../../../rules/risk.js';
 import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 import { CustomerMailCard } from './mail.js';
+import { TaskCard } from './tasks.js';
+import { listTasks } from '../../../worklist/store.js';
 
 const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
 const INVOICE_FILTERS = ['all', 'open', 'overdue', 'paid'] as const;
@@ -181,6 +183,21 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
         {await collectorBox(c, deps, connectionId, customerId)}
+        {await (async () => {
+          // The customer's open tasks, worked here as on the worklist: closing one comes back to this page.
+          const tasks = (await listTasks(deps.sql, tenant.id, today, { customerExternalId: customerId })).filter((x) => x.connectionId === connectionId);
+          if (!tasks.length) return null;
+          return (
+            <div class="card" data-customer-tasks>
+              <h2>{fill(t.customerTasks, { n: tasks.length })}</h2>
+              <ul class="tasks">
+                {tasks.map((task) => (
+                  <TaskCard c={c} task={task} today={today} back={base} />
+                ))}
+              </ul>
+            </div>
+          );
+        })()}
         <div class="card">
           <h2>{t.invoices}</h2>
           <form method="get" action={base} class="actions filters">

@@ -21,7 +21,7 @@ const CALL_LIKE = new Set<string>(['call', 'broken_promise', 'reply_to_read', 'b
 
 const kindLabel = (t: Dict, kind: string) => t[`taskKind_${kind}` as keyof Dict] ?? kind;
 
-function TaskCard({ c, task, today, back }: { c: UiContext; task: Task; today: string; back: string }) {
+export function TaskCard({ c, task, today, back }: { c: UiContext; task: Task; today: string; back: string }) {
   const t = c.get('t');
   const lang = c.get('lang');
   const csrf = c.get('session').csrfToken;
@@ -217,7 +217,8 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
 
   const backTo = (body: Record<string, unknown>, msg: string) => {
     const back = safeNext(typeof body['back'] === 'string' ? body['back'] : undefined, '/tasks');
-    const path = back.startsWith('/tasks') ? back : '/tasks';
+    // Back to the worklist, or to the customer page the task was worked from.
+    const path = back.startsWith('/tasks') || back.startsWith('/customers/') ? back : '/tasks';
     return `${path}${path.includes('?') ? '&' : '?'}msg=${msg}`.replace(/([?&])msg=[^&]*&/, '$1');
   };
 
