@@ -37,8 +37,8 @@ export interface RecoveryParty {
 export interface RecoveryEvidence {
   /** Invoice number → has its PDF on file. */
   invoicePdfs: Record<string, boolean>;
-  /** Reminders and formal notices sent, oldest first. */
-  notices: Array<{ date: string; label: string; registered: boolean }>;
+  /** Reminders and formal notices sent, oldest first; null when not looked up (then not reported as missing). */
+  notices: Array<{ date: string; label: string; registered: boolean }> | null;
 }
 
 export interface RecoveryFileInput {
@@ -98,7 +98,7 @@ export function missingItems(input: Omit<RecoveryFileInput, 'date'>): MissingIte
   if (input.creditor.address.filter((l) => l.trim()).length === 0) add('CREDITOR_ADDRESS');
   if (!input.creditor.registration) add('CREDITOR_REGISTRATION');
   for (const l of input.statement.lines) if (!input.evidence.invoicePdfs[l.number]) add('INVOICE_PDF', l.number);
-  if (!input.evidence.notices.some((n) => n.registered)) add('FORMAL_NOTICE');
+  if (input.evidence.notices && !input.evidence.notices.some((n) => n.registered)) add('FORMAL_NOTICE');
   return out;
 }
 
@@ -184,7 +184,7 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
     p(`• principal restant dû : ${money(s.totals.principalDue, c, lang)} ;\n• pénalités de retard arrêtées au ${day(s.asOf, lang)} : ${money(s.totals.interest, c, lang)} ;\n• indemnités forfaitaires pour frais de recouvrement : ${money(s.totals.compensation, c, lang)}.`);
     p('Fondement de la créance', { bold: true });
     p(`Créance contractuelle résultant de ${s.lines.length} facture(s) demeurée(s) impayée(s) à leur échéance : ${s.lines.map((l) => `n° ${l.number}`).join(', ')}. Pénalités de retard au taux de refinancement de la BCE majoré de 10 points (article L441-10 II du code de commerce), calculées par semestre ; indemnité forfaitaire de 40 € par facture (articles L441-10 II et D441-5 du code de commerce). Intérêts simples, base 365 jours.`);
-    if (input.evidence.notices.length) {
+    if (input.evidence.notices?.length) {
       p('Démarches amiables', { bold: true });
       p(input.evidence.notices.map((n) => `• ${day(n.date, lang)} : ${n.label}${n.registered ? ' (lettre recommandée avec accusé de réception)' : ''}`).join('\n'));
     }
@@ -226,7 +226,7 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
   section(T.bordereau);
   let n = 0;
   for (const l of s.lines) p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${fr ? 'facture' : 'invoice'} ${l.number} ${fr ? 'du' : 'of'} ${day(l.issueDate, lang)}${input.evidence.invoicePdfs[l.number] ? '' : fr ? ' (à joindre : PDF absent)' : ' (to enclose: PDF missing)'}`);
-  for (const x of input.evidence.notices) p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${x.label} ${fr ? 'du' : 'of'} ${day(x.date, lang)}`);
+  for (const x of input.evidence.notices ?? []) p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${x.label} ${fr ? 'du' : 'of'} ${day(x.date, lang)}`);
   p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${T.statement.toLowerCase()}`);
 
   if (smallClaim) {
