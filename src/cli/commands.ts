@@ -79,6 +79,12 @@ export const commands: Record<string, Command> = {
     run: (a) => runSimulateRates(a),
   },
   preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!) },
+  'recovery-file': {
+    args: '<connection-id> <customer-id> [--as-of DATE] [--out FILE.pdf] [--json] [--csv]',
+    summary: "A customer's recovery file (French requête en injonction de payer or UK Letter of Claim) as one PDF, with the claim and what is missing.",
+    // Loaded on use: the PDF and claim modules add nothing to the start-up of the other commands.
+    run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!),
+  },
   sending: {
     args: '<connection-id> [on|off] [--json]',
     summary: 'Show, or turn on or off, what a connection sends (off for a new company until someone turns it on).',

@@ -1,0 +1,30 @@
+// Hand-off of a recovery file (issue #25 point 4, first part): the invoices handed to a court, a commissaire de
+// justice or a solicitor are no longer dunned. Each gets an open-ended hold pause (one per invoice, so paying or
+// withdrawing one invoice does not release the others); opening it cancels what was already planned for it, and the
+// evaluator and the executor both respect it. Case states on the worklist and the write-back are not built yet.
+import type { Sql } from '../store/db.js';
+import { openPause } from '../store/pauses.js';
+
+export interface HandOff {
+  customerExternalId: string;
+  invoiceExternalIds: string[];
+  /** To whom the file went, in the user's words (a court, a commissaire de justice, a solicitor). */
+  to: string;
+  /** Who handed it off, as pauses record their owner. */
+  actor: string;
+  /** Business date of the hand-off. */
+  on: string;
+}
+
+export async function handOffRecovery(sql: Sql, tenantId: string, connectionId: string, h: HandOff): Promise<{ pauseIds: string[]; cancelledActions: number }> {
+  if (h.invoiceExternalIds.length === 0) throw new Error('no invoice to hand off');
+  if (!h.to.trim()) throw new Error('say to whom the file was handed');
+  const pauseIds: string[] = [];
+  let cancelledActions = 0;
+  for (const invoiceExternalId of [...new Set(h.invoiceExternalIds)]) {
+    const p = await openPause(sql, tenantId, connectionId, { kind: 'hold', reason: `Dossier de recouvrement remis : ${h.to.trim()}`, owner: h.actor, startsOn: h.on, expiresOn: null, customerExternalId: h.customerExternalId, invoiceExternalId, instalments: [] }, h.actor);
+    pauseIds.push(p.id);
+    cancelledActions += p.cancelledActions;
+  }
+  return { pauseIds, cancelledActions };
+}

@@ -1,0 +1,58 @@
+// A customer's recovery file from the stored books (issue #25 point 3): its overdue invoices, their dated reductions,
+// the rates the reminders use, the sender's profile. Shared by the CLI (and, later, the page and the API).
+import { companyFromProfile } from '../actions/letterhead.js';
+import { loadFacts } from '../collections/run.js';
+import { rateBookFor } from '../demo/rates.js';
+import { Dec, dateInZone, type Customer, type Invoice } from '../model/index.js';
+import { indexReductions, reductionsFor } from '../rules/dated-reductions.js';
+import { getCompanyProfile } from '../store/company-profiles.js';
+import type { Sql } from '../store/db.js';
+import type { Tenant } from '../store/tenants.js';
+import { buildClaimStatement, type ClaimJurisdiction, type ClaimStatement } from './claim-statement.js';
+import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
+import { renderRecoveryFile, type RecoveryFile, type RecoveryParty } from './recovery-file.js';
+
+export interface CustomerRecovery {
+  statement: ClaimStatement;
+  file: RecoveryFile;
+  json: RecoveryJson;
+  csv: string;
+}
+
+const overdue = (i: Invoice, today: string) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0) && i.dueDate < today;
+
+function addressLines(c: Customer): string[] {
+  const a = c.address;
+  if (!a) return [];
+  return [a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country].filter((x): x is string => !!x && x.trim() !== '');
+}
+
+/** Null when the customer is unknown or owes nothing overdue in the file's currency. */
+export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionId: string, customerExternalId: string, now: Date): Promise<CustomerRecovery | null> {
+  const facts = await loadFacts(sql, tenant.id, connectionId);
+  const customer = facts.customers.find((c) => c.externalId === customerExternalId);
+  if (!customer) return null;
+  const today = dateInZone(now, tenant.timeZone);
+  const policyJ = facts.policy.penalties?.jurisdiction;
+  const jurisdiction: ClaimJurisdiction = policyJ === 'FR' || policyJ === 'UK' ? policyJ : tenant.locale === 'fr' ? 'FR' : 'UK';
+  const currency = jurisdiction === 'FR' ? 'EUR' : 'GBP';
+  const invoices = facts.invoices.filter((i) => i.customerExternalId === customerExternalId && i.currency === currency && overdue(i, today)).sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
+  if (invoices.length === 0) return null;
+  const index = indexReductions(facts.payments, facts.creditNotes);
+  const asOf = today;
+  const statement = buildClaimStatement({
+    jurisdiction,
+    currency,
+    asOf,
+    debtor: facts.policy.penalties?.debtor ?? 'business',
+    rates: await rateBookFor(sql, facts.connection, today),
+    invoices: invoices.map((i) => ({ number: i.number ?? i.externalId, issueDate: i.issueDate, dueDate: i.dueDate, amount: i.total, payments: reductionsFor(i, index).reductions.map(({ date, amount }) => ({ date, amount })) })),
+  });
+  const company = companyFromProfile(await getCompanyProfile(sql, tenant.id), tenant.name);
+  const creditor: RecoveryParty = { name: company.name, address: [...(company.address ?? [])], registration: company.siren ?? null };
+  // The books carry no registration number for a customer: the missing list says so.
+  const debtor: RecoveryParty = { name: customer.name, address: addressLines(customer), registration: null };
+  const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, !!i.pdfUrl])), notices: null };
+  const file = await renderRecoveryFile({ date: today, language: jurisdiction === 'FR' ? 'fr' : 'en', creditor, debtor, statement, evidence });
+  return { statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing }), csv: recoveryCsv(statement) };
+}
