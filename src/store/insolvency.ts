@@ -78,9 +78,14 @@ export async function latestNotice(sql: Sql, tenantId: string, connectionId: str
   return (await noticeHistory(sql, tenantId, connectionId, customerExternalId))[0] ?? null;
 }
 
-/** Keeps a refused notice aside with its reason. */
-export async function quarantineNotice(sql: Sql, tenantId: string, source: string, rejected: RejectedNotice): Promise<void> {
-  await sql`insert into insolvency_quarantine (tenant_id, source, notice_id, reason, raw) values (${tenantId}, ${source}, ${rejected.noticeId}, ${rejected.reason}, ${sql.json(rejected.raw as never)})`;
+/** Keeps a refused notice aside with its reason; the same refusal read again on the next run is not kept twice. */
+export async function quarantineNotice(sql: Sql, tenantId: string, source: string, rejected: RejectedNotice): Promise<boolean> {
+  const raw = JSON.stringify(rejected.raw);
+  const res = await sql`insert into insolvency_quarantine (tenant_id, source, notice_id, reason, raw)
+    select ${tenantId}, ${source}, ${rejected.noticeId}, ${rejected.reason}, ${raw}::jsonb
+    where not exists (select 1 from insolvency_quarantine where tenant_id = ${tenantId} and source = ${source}
+      and notice_id is not distinct from ${rejected.noticeId} and reason = ${rejected.reason} and raw = ${raw}::jsonb)`;
+  return res.count > 0;
 }
 
 export async function quarantinedNotices(sql: Sql, tenantId: string) {
