@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Amount, BusinessDate, Currency, ExternalId, Instant } from './primitives.js';
 
-export const PauseKind = z.enum(['dispute', 'promise', 'payment_plan', 'hold']);
+export const PauseKind = z.enum(['dispute', 'promise', 'payment_plan', 'hold', 'insolvency']);
 export type PauseKind = z.infer<typeof PauseKind>;
 
 export const Instalment = z.object({ dueOn: BusinessDate, amount: Amount });

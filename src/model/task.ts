@@ -13,6 +13,7 @@ export const TaskKind = z.enum([
   'broken_promise', // a promised date passed without the payment
   'bounced_email', // a reminder bounced: the address needs fixing
   'reply_to_read', // a customer replied to a reminder
+  'declare_claim', // a customer entered insolvency proceedings: declare the claim to the mandataire (Code de commerce R622-24)
 ]);
 export type TaskKind = z.infer<typeof TaskKind>;
 

@@ -52,8 +52,8 @@ const commonColumns: Column[] = [
 const TABLES: { [K in EntityKind]: TableSpec<K> } = {
   customer: {
     table: 'customers',
-    columns: [...commonColumns, { name: 'name', type: 'text' }, { name: 'email', type: 'text' }, { name: 'currency', type: 'text' }, { name: 'credit_limit', type: 'numeric' }, { name: 'active', type: 'boolean' }],
-    values: (c: Customer) => [...common(c), c.name, c.email ?? c.emails[0] ?? null, c.currency ?? null, c.creditLimit ?? null, c.active],
+    columns: [...commonColumns, { name: 'name', type: 'text' }, { name: 'email', type: 'text' }, { name: 'currency', type: 'text' }, { name: 'credit_limit', type: 'numeric' }, { name: 'active', type: 'boolean' }, { name: 'reg_no', type: 'text' }],
+    values: (c: Customer) => [...common(c), c.name, c.email ?? c.emails[0] ?? null, c.currency ?? null, c.creditLimit ?? null, c.active, c.regNo ?? null],
     deletedSet: `active = false, data = t.data || '{"active": false}'::jsonb`,
   },
   invoice: {

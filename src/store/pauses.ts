@@ -80,7 +80,7 @@ export async function openPause(sql: Sql, tenantId: string, connectionId: string
 
 /** The English sentence for a cancellation by a pause (logs, API); pages say `why` in their own language. */
 export function pausedReason(why: Extract<CancelWhy, { code: 'paused' }>): string {
-  const what = { dispute: 'a dispute', promise: 'a promise to pay', payment_plan: 'a payment plan', hold: 'a hold' }[why.pause];
+  const what = { dispute: 'a dispute', promise: 'a promise to pay', payment_plan: 'a payment plan', hold: 'a hold', insolvency: 'insolvency proceedings' }[why.pause];
   return `held by ${what} followed up by ${why.by}, from ${why.since}${why.until ? ` to ${why.until}` : ''}`;
 }
 

@@ -1,0 +1,73 @@
+// What a stored insolvency notice does (#27).
+// Opening judgment: individual action stops and debts incurred before the judgment may not be paid (Code de commerce
+// L622-21, L622-7), so each open invoice of the customer issued before the judgment gets an "insolvency" pause, the
+// notice as its reason; the rules then plan nothing for it (a pause holds its invoice: rules/pause-cover.ts), while
+// invoices issued after the judgment keep their policy (post-opening claims are paid at term, L622-17). The team gets a
+// task to declare the claim to the mandataire within two months of the BODACC publication (R622-24).
+// Closing or plan judgment: the active insolvency pauses are updated with the notice; the team decides what to resume.
+import type { TaskRequest } from '../model/task.js';
+import type { Sql } from '../store/db.js';
+import { listPauses, openPause } from '../store/pauses.js';
+import type { StoredNotice } from '../store/insolvency.js';
+
+/** `ymd` plus `months` calendar months; a day the target month lacks becomes its last day (31 Dec + 2 → 28/29 Feb). */
+export function addMonths(ymd: string, months: number): string {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(d, last));
+  return first.toISOString().slice(0, 10);
+}
+
+/** The claim declaration's deadline: two months from the opening judgment's publication in the BODACC (R622-24). */
+export const claimDeadline = (publicationDate: string): string => addMonths(publicationDate, 2);
+
+export interface NoticeEffects {
+  pausedInvoices: string[];
+  taskOpened: boolean;
+  updatedPauses: number;
+}
+
+const describe = (n: StoredNotice) =>
+  `${n.source.toUpperCase()} ${n.noticeId}: ${n.type} judgment of ${n.judgmentDate}${n.court ? `, ${n.court}` : ''}, published ${n.publicationDate}${n.mandataire ? `; mandataire ${n.mandataire}` : ''}`;
+
+export async function applyNotice(sql: Sql, tenantId: string, n: StoredNotice, deps: { openTask: (req: TaskRequest) => Promise<void>; actor: string }): Promise<NoticeEffects> {
+  const out: NoticeEffects = { pausedInvoices: [], taskOpened: false, updatedPauses: 0 };
+  const active = (await listPauses(sql, tenantId, { connectionId: n.connectionId, customerExternalId: n.customerExternalId, states: ['active'] })).filter((p) => p.kind === 'insolvency');
+
+  if (n.type === 'opening') {
+    const held = new Set(active.map((p) => p.invoiceExternalId));
+    const invoices = await sql<{ external_id: string }[]>`
+      select external_id from invoices
+      where tenant_id = ${tenantId} and connection_id = ${n.connectionId} and customer_external_id = ${n.customerExternalId}
+        and issue_date < ${n.judgmentDate}::date and status in ('open', 'partially_paid') and amount_due > 0
+      order by issue_date, external_id`;
+    const reason = describe(n).slice(0, 500);
+    for (const i of invoices) {
+      if (held.has(i.external_id)) continue;
+      await openPause(sql, tenantId, n.connectionId, {
+        kind: 'insolvency', reason, owner: deps.actor, startsOn: n.judgmentDate, expiresOn: null,
+        customerExternalId: n.customerExternalId, invoiceExternalId: i.external_id, instalments: [], amount: null, balanceAtOpen: null,
+      }, deps.actor);
+      out.pausedInvoices.push(i.external_id);
+    }
+    await deps.openTask({
+      tenantId, connectionId: n.connectionId, kind: 'declare_claim', customerExternalId: n.customerExternalId,
+      invoiceExternalIds: invoices.map((i) => i.external_id), dueOn: claimDeadline(n.publicationDate),
+      sourceKey: `insolvency:${n.source}:${n.noticeId}:${n.customerExternalId}`,
+      title: `Déclarer la créance au mandataire (${n.noticeId})`,
+      detail: { noticeId: n.noticeId, source: n.source, judgmentDate: n.judgmentDate, publicationDate: n.publicationDate, court: n.court, mandataire: n.mandataire },
+    });
+    out.taskOpened = true;
+    return out;
+  }
+
+  // Closing, plan or conversion: the pauses stay (the team decides what to resume); their reason and history say it.
+  for (const p of active) {
+    const reason = `${describe(n)} | ${p.reason}`.slice(0, 500);
+    await sql`update pauses set reason = ${reason}, updated_at = now() where tenant_id = ${tenantId} and id = ${p.id} and state = 'active'`;
+    await sql`insert into pause_events (tenant_id, pause_id, event, actor, detail) values (${tenantId}, ${p.id}, ${'notice_' + n.type}, ${deps.actor}, ${describe(n)})`;
+    out.updatedPauses++;
+  }
+  return out;
+}
