@@ -47,6 +47,8 @@ export const ConfigSchema = z.object({
   ALERT_WEBHOOK_URL: optionalUrl(['https://', 'http://']),
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   RATES_FILE: z.string().optional(),
+  // The BODACC open-data API the insolvency watch reads (src/insolvency/bodacc.ts); set it for a mirror or a proxy.
+  BODACC_URL: optionalUrl(['https://', 'http://']),
   // Reference-rate publishers (src/rates/publishers.ts); set them for a mirror, a proxy or `relance simulate-rates`.
   RATES_ECB_URL: optionalUrl(['https://', 'http://']),
   RATES_BOE_URL: optionalUrl(['https://', 'http://']),

@@ -6,7 +6,9 @@ import type { Handlers } from '../src/queue/driver.js';
 import type { Service } from '../src/service.js';
 import { listDocuments } from '../src/store/documents.js';
 import { markInboxProcessed, pendingInbox } from '../src/store/inbox.js';
-import { getConnection } from '../src/store/tenants.js';
+import { getConnection, getTenant, listConnections } from '../src/store/tenants.js';
+import { dateInZone } from '../src/model/index.js';
+import { runInsolvencyJob } from '../src/insolvency/job.js';
 import { syncConnection, syncRecords } from '../src/sync/engine.js';
 import { createTokenSource } from '../src/connectors/tokens.js';
 import { clientConfigFor } from '../src/connectors/clients.js';
@@ -54,6 +56,8 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       // A connection that needs reconnecting is not retried (the job would only spend refresh attempts): it waits for the user.
       if (report.status === 'failed') throw new Error(report.error ?? 'sync failed');
       if (report.streams.some((s) => s.inserted + s.updated + s.deleted > 0)) await evaluateSoon(service, tenantId, connectionId);
+      // New or changed customers may carry a SIREN never checked: the watch reads those now, not tomorrow.
+      if (report.streams.some((s) => s.stream === 'customers' && s.inserted + s.updated > 0)) await service.queue.enqueue('insolvency', { tenantId, unchecked: true }, { jobId: `insolvency-new:${tenantId}` });
     },
 
     async webhook({ tenantId, provider }) {
@@ -109,6 +113,26 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       log.info({ rates: outcomes.map((o) => ({ kind: o.kind, status: o.status, stored: o.stored, revisions: o.revisions.length })) }, 'reference rates refreshed');
       // A publisher down is retried by the next run (daily, or the job's own retry): nothing partial was stored.
       if (outcomes.some((o) => o.status === 'unavailable')) throw new Error(outcomes.filter((o) => o.status === 'unavailable').map((o) => o.reason).join('; '));
+    },
+
+    async insolvency({ tenantId, unchecked }) {
+      const tenant = await getTenant(sql, tenantId);
+      if (!tenant) return;
+      const now = new Date();
+      const result = await runInsolvencyJob(sql, tenantId, {
+        openTask: service.openTask,
+        ...(service.config.BODACC_URL ? { base: service.config.BODACC_URL } : {}),
+        unchecked,
+        today: dateInZone(now, tenant.timeZone),
+        now,
+      });
+      log.info({ tenantId, unchecked, read: result.read, newNotices: result.newNotices, pausedInvoices: result.pausedInvoices, quarantined: result.quarantined, reminders: result.reminders, unavailable: result.unavailable.length }, 'insolvency watch finished');
+      // Paused invoices lose their planned reminders at once (opening a pause cancels them); the evaluation and the
+      // alerts follow now rather than at the next daily run.
+      if (result.newNotices) for (const c of await listConnections(sql, tenantId)) await evaluateSoon(service, tenantId, c.id);
+      if (result.reminders || result.newNotices) await service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` });
+      // A publisher down: what it did not answer for is read again by the retry (nothing was stored for it).
+      if (result.unavailable.length) throw new Error(`insolvency publisher unavailable for ${result.unavailable.length} SIREN(s): ${result.unavailable[0]!.reason}`);
     },
 
     async inbound() {

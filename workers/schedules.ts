@@ -38,6 +38,8 @@ export async function scheduleConnections(service: Service, connections: readonl
     await service.queue.schedule('refresh', ids, { id: `refresh:${c.id}`, everyMs: 10 * 60_000 });
     await service.queue.schedule('reconcile', ids, { id: `reconcile:${c.id}`, cron: '30 2 * * *', timeZone: tenant.timeZone });
     await service.queue.schedule('evaluate', ids, { id: `evaluate:${c.id}`, cron: '0 8 * * *', timeZone: tenant.timeZone });
+    // The insolvency watch reads the publisher for the whole portfolio before the morning's evaluation.
+    await service.queue.schedule('insolvency', { tenantId: c.tenantId, unchecked: false }, { id: `insolvency:${c.tenantId}`, cron: '0 7 * * *', timeZone: tenant.timeZone });
     // Sweeps: a lost wake-up (Redis restarted, process killed) is picked up from PostgreSQL within a minute.
     await service.queue.schedule('actions', { tenantId: c.tenantId }, { id: `actions:${c.tenantId}`, everyMs: 60_000 });
     await service.queue.schedule('webhook', { tenantId: c.tenantId, provider: c.provider }, { id: `webhook:${c.tenantId}:${c.provider}`, everyMs: 60_000 });

@@ -133,7 +133,7 @@ export const PlannedAction = z.object({
 });
 export type PlannedAction = z.infer<typeof PlannedAction>;
 
-export const AlertKind = z.enum(['credit_limit', 'overdue_amount', 'overdue_age', 'broken_promise', 'segment_downgrade', 'rate_missing', 'rate_revised', 'portal_answer']);
+export const AlertKind = z.enum(['credit_limit', 'overdue_amount', 'overdue_age', 'broken_promise', 'segment_downgrade', 'rate_missing', 'rate_revised', 'portal_answer', 'claim_deadline']);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 export const Alert = z.object({

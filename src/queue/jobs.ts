@@ -18,6 +18,8 @@ export const JOB_SCHEMAS = {
   rates: z.object({}),
   /** Nightly re-read of every open invoice (catches what webhooks and CDC windows missed). */
   reconcile: z.object(Ids),
+  /** Read the insolvency publisher for the tenant's customers (daily: all of them; after a sync: those never read). */
+  insolvency: z.object({ tenantId: z.uuid(), unchecked: z.boolean().default(false) }),
   /** Read the unseen messages of the inbound IMAP mailbox (replies, bounces) and act on them. */
   inbound: z.object({}),
 } as const;

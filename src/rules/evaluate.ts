@@ -125,7 +125,8 @@ export type HeldWhy =
   | { code: 'one_voice_taken'; day: string }
   | { code: 'daily_cap'; cap: number; day: string }
   | { code: 'quiet'; last: string; until: string }
-  | { code: 'e_invoicing'; status: number; hold: 'refused' | 'paused' | 'paused_until' | 'no_approved_amount' | 'approved_paid'; platformReason: string | null; since: string | null; until: string | null };
+  | { code: 'e_invoicing'; status: number; hold: 'refused' | 'paused' | 'paused_until' | 'no_approved_amount' | 'approved_paid'; platformReason: string | null; since: string | null; until: string | null }
+  | { code: 'paused'; pause: Pause['kind']; since: string; until: string | null; by: string };
 
 /** Channels that reach the customer (and count against one voice per customer); alerts and write-backs do not. */
 export const DUNNING_CHANNELS: ReadonlySet<string> = new Set(['email', 'letter', 'handoff', 'call']);
@@ -361,7 +362,8 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
     }
     const wholeCustomers = new Set(Object.keys(policy.customerOverrides));
     for (const p of input.pauses ?? []) {
-      const touched = (p.kind === 'payment_plan' && activeOn(p, today)) || (p.expiresOn !== null && p.expiresOn !== undefined && addDays(p.expiresOn, 1) > since && p.expiresOn < today);
+      // An active pause is looked at every day: the day says why its invoices wait (held 'paused'), as a full run does.
+      const touched = activeOn(p, today) || (p.expiresOn !== null && p.expiresOn !== undefined && addDays(p.expiresOn, 1) > since && p.expiresOn < today);
       if (!touched) continue;
       if (p.invoiceExternalId) {
         const i = index.byId.get(p.invoiceExternalId);
@@ -412,7 +414,12 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
         }
       }
     }
-    if (mine.some((p) => p.kind !== 'payment_plan' && activeOn(p, today))) continue;
+    const holding = mine.find((p) => p.kind !== 'payment_plan' && activeOn(p, today));
+    if (holding) {
+      // Said once, on the day the invoice is examined: the preview shows why nothing goes out for it.
+      held.push({ invoiceExternalId: inv.externalId, customerExternalId: inv.customerExternalId, stepId: null, reason: `paused (${holding.kind}) since ${holding.startsOn}${holding.expiresOn ? ` until ${holding.expiresOn}` : ''}: ${holding.reason}`, why: { code: 'paused', pause: holding.kind, since: holding.startsOn, until: holding.expiresOn ?? null, by: holding.owner } });
+      continue;
+    }
     const plan = mine.find((p) => p.kind === 'payment_plan' && p.invoiceExternalId === inv.externalId && activeOn(p, today));
     if (plan) {
       items.push(...instalmentsOf(plan, inv));
@@ -624,6 +631,8 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
   }
   actions.push(...kept.map((d) => d.action));
   actions.sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
+  // In invoice order whatever examined them (a full run and an incremental one list the same day alike).
+  held.sort((a, b) => (a.invoiceExternalId < b.invoiceExternalId ? -1 : a.invoiceExternalId > b.invoiceExternalId ? 1 : 0));
   return { actions, revisit: new Set(due.map((d) => d.item.invoice.externalId)), held };
 }
 
@@ -728,6 +737,8 @@ export function heldReason(why: HeldWhy, waiting?: string): string {
       return `customer written to on ${why.last}: left alone until ${why.until}`;
     case 'e_invoicing':
       return `e-invoice status ${why.status}: ${why.hold.replace(/_/g, ' ')}`;
+    case 'paused':
+      return `paused (${why.pause}) since ${why.since}${why.until ? ` until ${why.until}` : ''}`;
   }
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Dec, daysBetween, type Invoice, type Payment } from '../model/index.js';
 import type { Pause } from '../model/collections.js';
+import { activeOn } from './pause-cover.js';
 import type { Segment } from './policy.js';
 
 export const RiskThresholds = z.object({
@@ -28,7 +29,8 @@ export type RiskWhy =
   | { code: 'late_share'; pct: number; count: number; min: number }
   | { code: 'overdue'; days: number; min: number }
   | { code: 'broken_promises'; count: number; min: number }
-  | { code: 'on_time' };
+  | { code: 'on_time' }
+  | { code: 'insolvency'; since: string };
 
 export interface RiskAssessment {
   segment: Segment;
@@ -38,7 +40,7 @@ export interface RiskAssessment {
 }
 
 /** Segment of one customer from its paid and open invoices. */
-export function assessRisk(input: { today: string; paid: readonly PaidFact[]; open: readonly OpenFact[]; brokenPromises?: number; thresholds?: RiskThresholds }): RiskAssessment {
+export function assessRisk(input: { today: string; paid: readonly PaidFact[]; open: readonly OpenFact[]; brokenPromises?: number; thresholds?: RiskThresholds; insolventSince?: string | null }): RiskAssessment {
   const t = input.thresholds ?? DEFAULT_RISK_THRESHOLDS;
   const recent = input.paid.filter((p) => daysBetween(p.paidOn, input.today) <= t.windowDays && p.paidOn <= input.today);
   let weighted = new Dec(0);
@@ -66,8 +68,10 @@ export function assessRisk(input: { today: string; paid: readonly PaidFact[]; op
     return r;
   };
   const assessed = (segment: Segment, why: RiskWhy[]): RiskAssessment => ({ segment, reasons: why.map(riskReason), why, metrics });
+  // Under insolvency proceedings (an active insolvency pause): the highest risk whatever the history says.
+  const insolvency: RiskWhy[] = input.insolventSince ? [{ code: 'insolvency', since: input.insolventSince }] : [];
   const bad = check(t.badPayer);
-  if (bad.length) return assessed('bad_payer', bad);
+  if (bad.length || insolvency.length) return assessed('bad_payer', [...insolvency, ...bad]);
   const watch = check(t.watch);
   if (watch.length) return assessed('watch', watch);
   return assessed('reliable', [{ code: 'on_time' }]);
@@ -86,6 +90,8 @@ export function riskReason(w: RiskWhy): string {
       return `${w.count} broken promise(s) to pay (≥ ${w.min})`;
     case 'on_time':
       return 'pays on time';
+    case 'insolvency':
+      return `under insolvency proceedings since ${w.since}`;
   }
 }
 
@@ -139,7 +145,8 @@ export function segmentCustomers(input: {
       } else if (i.status !== 'void' && i.status !== 'draft' && i.dueDate < input.today) open.push({ dueDate: i.dueDate, amountDue: i.amountDue });
     }
     const broken = (input.pauses ?? []).filter((p) => p.customerExternalId === id && isBrokenPromise(p, input.today, invoices)).length;
-    const a: Parameters<typeof assessRisk>[0] = { today: input.today, paid, open, brokenPromises: broken };
+    const insolvency = (input.pauses ?? []).filter((p) => p.customerExternalId === id && p.kind === 'insolvency' && activeOn(p, input.today)).map((p) => p.startsOn).sort()[0];
+    const a: Parameters<typeof assessRisk>[0] = { today: input.today, paid, open, brokenPromises: broken, insolventSince: insolvency ?? null };
     if (input.thresholds) a.thresholds = input.thresholds;
     out.set(id, assessRisk(a));
   }

@@ -29,24 +29,40 @@ const toNotice = (r: Row): StoredNotice => ({
   mandataire: r.mandataire, receivedAt: r.received_at.toISOString(),
 });
 
-/** The tenant's active customers carrying `regNo`, across its connections. */
-export async function customersWithRegNo(sql: Sql, tenantId: string, regNo: string) {
+/** The tenant's active customers carrying `regNo`, across its connections (or in one). */
+export async function customersWithRegNo(sql: Sql, tenantId: string, regNo: string, connectionId?: string) {
   return sql<{ connectionId: string; externalId: string; name: string }[]>`
     select connection_id as "connectionId", external_id as "externalId", name from customers
-    where tenant_id = ${tenantId} and reg_no = ${regNo} and active order by connection_id, external_id`;
+    where tenant_id = ${tenantId} and reg_no = ${regNo} and active ${connectionId ? sql`and connection_id = ${connectionId}` : sql``}
+    order by connection_id, external_id`;
 }
 
-/** The distinct SIRENs of the tenant's active customers: the portfolio the watch reads. */
-export async function watchedRegNos(sql: Sql, tenantId: string): Promise<string[]> {
-  const rows = await sql<{ reg_no: string }[]>`select distinct reg_no from customers where tenant_id = ${tenantId} and reg_no is not null and active order by reg_no`;
+/**
+ * The distinct SIRENs of the active customers (of the tenant, or of one connection): the portfolio the watch reads.
+ * `unchecked`: only those the publisher was never read for in that connection (a customer new since the last run).
+ */
+export async function watchedRegNos(sql: Sql, tenantId: string, opts: { connectionId?: string; unchecked?: boolean } = {}): Promise<string[]> {
+  const { connectionId, unchecked } = opts;
+  const rows = await sql<{ reg_no: string }[]>`
+    select distinct c.reg_no from customers c
+    where c.tenant_id = ${tenantId} and c.reg_no is not null and c.active
+      ${connectionId ? sql`and c.connection_id = ${connectionId}` : sql``}
+      ${unchecked && connectionId ? sql`and not exists (select 1 from insolvency_checks k where k.tenant_id = c.tenant_id and k.connection_id = c.connection_id and k.reg_no = c.reg_no)` : sql``}
+    order by c.reg_no`;
   return rows.map((r) => r.reg_no);
 }
 
-/** Stores `notice` for every customer with its SIREN; idempotent per (customer, source, notice id). */
-export async function recordNotice(sql: Sql, tenantId: string, notice: InsolvencyNotice): Promise<RecordedNotice[]> {
+/** Records that the publisher answered for `regNo` in this connection (what `unchecked` leaves out next time). */
+export async function markChecked(sql: Sql, tenantId: string, connectionId: string, regNo: string): Promise<void> {
+  await sql`insert into insolvency_checks (tenant_id, connection_id, reg_no) values (${tenantId}, ${connectionId}, ${regNo})
+    on conflict (tenant_id, connection_id, reg_no) do update set checked_at = now()`;
+}
+
+/** Stores `notice` for every customer with its SIREN (in `connectionId` when given); idempotent per (customer, source, notice id). */
+export async function recordNotice(sql: Sql, tenantId: string, notice: InsolvencyNotice, connectionId?: string): Promise<RecordedNotice[]> {
   return atomically(sql, async (db) => {
     const out: RecordedNotice[] = [];
-    for (const c of await customersWithRegNo(db, tenantId, notice.regNo)) {
+    for (const c of await customersWithRegNo(db, tenantId, notice.regNo, connectionId)) {
       const inserted = await db.unsafe<Row[]>(
         `insert into insolvency_notices (tenant_id, connection_id, customer_external_id, source, notice_id, reg_no, type, court, judgment_date, publication_date, mandataire, raw)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::jsonb)
@@ -90,4 +106,27 @@ export async function quarantineNotice(sql: Sql, tenantId: string, source: strin
 
 export async function quarantinedNotices(sql: Sql, tenantId: string) {
   return sql<{ noticeId: string | null; reason: string }[]>`select notice_id as "noticeId", reason from insolvency_quarantine where tenant_id = ${tenantId} order by received_at, id`;
+}
+
+export interface UnderProceedings {
+  connectionId: string;
+  customerExternalId: string;
+  name: string;
+  /** The latest opening notice's publication date (the claim deadline runs from it). */
+  publicationDate: string;
+  judgmentDate: string;
+}
+
+/** Customers with an active insolvency pause, with their latest opening notice: the dashboard's list. */
+export async function customersUnderProceedings(sql: Sql, tenantId: string): Promise<UnderProceedings[]> {
+  return sql<UnderProceedings[]>`
+    select distinct on (n.connection_id, n.customer_external_id)
+      n.connection_id as "connectionId", n.customer_external_id as "customerExternalId", c.name,
+      n.publication_date::text as "publicationDate", n.judgment_date::text as "judgmentDate"
+    from insolvency_notices n
+    join customers c on c.tenant_id = n.tenant_id and c.connection_id = n.connection_id and c.external_id = n.customer_external_id
+    where n.tenant_id = ${tenantId} and n.type = 'opening'
+      and exists (select 1 from pauses p where p.tenant_id = n.tenant_id and p.connection_id = n.connection_id
+                  and p.customer_external_id = n.customer_external_id and p.kind = 'insolvency' and p.state = 'active')
+    order by n.connection_id, n.customer_external_id, n.publication_date desc, n.received_at desc`;
 }

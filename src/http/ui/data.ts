@@ -22,11 +22,19 @@ export interface CustomerRow {
   daysLate: number;
   /** When the last reminder (e-mail or letter) went out to this customer, if ever. */
   lastReminder: Date | null;
+  /** The opening judgment's date while the customer is under insolvency proceedings (an active insolvency pause). */
+  insolventSince: string | null;
 }
 
 const isOpen = (i: Invoice) => i.status === 'open' || i.status === 'partially_paid';
 
 /** Every customer of the tenant (all connections), with open and overdue amounts in the customer's main currency. */
+/** The opening judgment's date when the segment says the customer is under insolvency proceedings. */
+export const insolventSince = (why: readonly RiskWhy[] | undefined): string | null => {
+  const w = why?.find((x) => x.code === 'insolvency');
+  return w && w.code === 'insolvency' ? w.since : null;
+};
+
 export async function customerOverview(sql: Sql, tenant: Tenant, now: Date, filter: { connectionId?: string } = {}): Promise<CustomerRow[]> {
   const today = dateInZone(now, tenant.timeZone);
   const connections = (await listConnections(sql, tenant.id)).filter((x) => !filter.connectionId || x.id === filter.connectionId);
@@ -72,6 +80,7 @@ export async function customerOverview(sql: Sql, tenant: Tenant, now: Date, filt
         activePauses: pauses.filter((p) => p.customerExternalId === cu.externalId && p.state === 'active').length,
         daysLate: Math.max(0, ...open.filter((i) => i.dueDate < today).map((i) => daysBetween(i.dueDate, today))),
         lastReminder: reminded.get(cu.externalId) ?? null,
+        insolventSince: insolventSince(risk?.why),
       });
     }
   }

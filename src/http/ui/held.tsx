@@ -34,6 +34,9 @@ export function heldText(why: HeldWhy, t: Dict, lang: Lang, policy: Policy): str
       return fill(t.held_quiet, { last: d(why.last), until: d(why.until) });
     case 'e_invoicing':
       return fill(t[`held_einv_${why.hold}`], { platformReason: why.platformReason ? ` (${why.platformReason})` : '', since: d(why.since), until: d(why.until) });
+    case 'paused':
+      if (why.pause === 'insolvency') return fill(t.held_paused_insolvency, { since: d(why.since) });
+      return fill(t.held_paused, { pause: t[`pauseKind_${why.pause}`], since: d(why.since), until: why.until ? fill(t.why_until, { until: d(why.until) }) : '' });
   }
 }
 

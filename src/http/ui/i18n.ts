@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { POLICY_EN, POLICY_FR } from './i18n-policy.js';
 import { TEAM_EN, TEAM_FR } from './i18n-team.js';
+import { INSOLVENCY_EN, INSOLVENCY_FR } from './i18n-insolvency.js';
 import { MAIL_EN, MAIL_FR } from './i18n-mail.js';
 
 export const LANGS = ['en', 'fr'] as const;
@@ -311,6 +312,7 @@ const en = {
   risk_overdue: 'an invoice is {days} days overdue (threshold {min})',
   risk_broken_promises: '{count} broken promise(s) to pay (threshold {min})',
   risk_on_time: 'pays on time',
+  risk_insolvency: 'under insolvency proceedings since {since}',
   why_paused: 'Held: {pause} from {since}{until}, followed up by {by}',
   why_until: ' to {until}',
   why_user: 'Cancelled by {by}: {note}',
@@ -356,6 +358,8 @@ const en = {
   held_one_voice_taken: 'one message per customer a day: this customer already has one on {day}',
   held_daily_cap: 'daily limit of {cap} messages reached on {day}: moves to the next sending day',
   held_quiet: 'this customer was written to on {last}: left alone until {until}, then one message covers it all',
+  held_paused: 'paused ({pause}) since {since}{until}: no reminder while the pause lasts',
+  held_paused_insolvency: 'insolvency proceedings opened on {since}: no reminder for an invoice issued before the judgment; declare the claim instead',
   held_einv_refused: 'e-invoice refused or rejected on the platform{platformReason}: not chased, the team is told',
   held_einv_paused: 'e-invoice disputed or suspended on the platform{platformReason}: paused until its status changes',
   held_einv_paused_until: 'e-invoice payment transmitted on {since}: paused until {until}',
@@ -533,6 +537,7 @@ const en = {
   dayUnit: 'd',
   ...POLICY_EN,
   ...TEAM_EN,
+  ...INSOLVENCY_EN,
   ...MAIL_EN,
   quotaPausedAt: 'Daily quota reached, resumes at',
   quotaPausedOn: 'Daily quota reached, resumes on',
@@ -842,6 +847,7 @@ const fr: Dict = {
   risk_overdue: 'une facture est échue depuis {days} jours (seuil {min})',
   risk_broken_promises: '{count} promesse(s) de paiement non tenue(s) (seuil {min})',
   risk_on_time: 'paie à l’heure',
+  risk_insolvency: 'en procédure collective depuis le {since}',
   why_paused: 'Suspendue : {pause} depuis le {since}{until}, suivi par {by}',
   why_until: ' jusqu’au {until}',
   why_user: 'Annulée par {by} : {note}',
@@ -887,6 +893,8 @@ const fr: Dict = {
   held_one_voice_taken: 'un message par client et par jour : ce client en reçoit déjà un le {day}',
   held_daily_cap: 'plafond de {cap} messages atteint le {day} : reporté au jour d’envoi suivant',
   held_quiet: 'ce client a reçu un message le {last} : rien avant le {until}, puis un seul message reprend tout',
+  held_paused: 'en pause ({pause}) depuis le {since}{until} : aucune relance tant que dure la pause',
+  held_paused_insolvency: 'procédure collective ouverte le {since} : aucune relance pour une facture antérieure au jugement ; déclarer la créance à la place',
   held_einv_refused: 'facture électronique refusée ou rejetée par la plateforme{platformReason} : pas de relance, l’équipe est prévenue',
   held_einv_paused: 'facture électronique en litige ou suspendue sur la plateforme{platformReason} : en pause jusqu’au changement de statut',
   held_einv_paused_until: 'paiement de la facture électronique transmis le {since} : en pause jusqu’au {until}',
@@ -1064,6 +1072,7 @@ const fr: Dict = {
   dayUnit: 'j',
   ...POLICY_FR,
   ...TEAM_FR,
+  ...INSOLVENCY_FR,
   ...MAIL_FR,
   quotaPausedAt: 'Quota journalier atteint, reprise à',
   quotaPausedOn: 'Quota journalier atteint, reprise le',

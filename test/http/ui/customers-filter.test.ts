@@ -9,7 +9,7 @@ import { useDatabase } from '../../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
 
 const row = (name: string, patch: Partial<CustomerRow> = {}): CustomerRow => ({
-  connectionId: 'k', externalId: name, name, email: `${name.toLowerCase()}@x.fr`, currency: 'EUR', open: '0.00', overdue: '0.00', openInvoices: 0, segment: 'reliable', activePauses: 0, daysLate: 0, lastReminder: null, ...patch,
+  connectionId: 'k', externalId: name, name, email: `${name.toLowerCase()}@x.fr`, currency: 'EUR', open: '0.00', overdue: '0.00', openInvoices: 0, segment: 'reliable', activePauses: 0, daysLate: 0, lastReminder: null, insolventSince: null, ...patch,
 });
 
 describe('customer filters', () => {

@@ -16,6 +16,8 @@ import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
+import { InsolvencyCard } from './insolvency.js';
+import { noticeHistory } from '../../../store/insolvency.js';
 import { listTasks } from '../../../worklist/store.js';
 
 const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
@@ -141,6 +143,14 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                     </td>
                     <td data-label={t.segment}>
                       <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
+                      {r.insolventSince ? (
+                        <>
+                          {' '}
+                          <span data-insolvent={r.insolventSince}>
+                            <Badge tone="bad">{t.insolvencyBadge}</Badge>
+                          </span>
+                        </>
+                      ) : null}
                     </td>
                     <td class="num" data-label={t.openAmount}>{formatMoney(r.open, r.currency, lang)}</td>
                     <td class="num" data-label={t.overdue}>{formatMoney(r.overdue, r.currency, lang)}</td>
@@ -182,6 +192,13 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           <Badge tone={segmentTone(d.segment)}>{label(t, d.segment)}</Badge>
           {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
+        <InsolvencyCard
+          history={await noticeHistory(deps.sql, tenant.id, connectionId, customerId)}
+          heldInvoices={d.pauses.filter((p) => p.kind === 'insolvency' && p.state === 'active').length}
+          today={today}
+          t={t}
+          lang={lang}
+        />
         {await collectorBox(c, deps, connectionId, customerId)}
         {await (async () => {
           // The customer's open tasks, worked here as on the worklist: closing one comes back to this page.
@@ -529,6 +546,8 @@ export function riskText(w: RiskWhy, t: Dict, lang: Lang): string {
       return fill(t.risk_broken_promises, { count: n(w.count), min: n(w.min) });
     case 'on_time':
       return t.risk_on_time;
+    case 'insolvency':
+      return fill(t.risk_insolvency, { since: formatDate(w.since, lang) });
   }
 }
 

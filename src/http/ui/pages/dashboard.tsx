@@ -13,6 +13,8 @@ import type { MissingRate } from '../../../rates/staleness.js';
 import type { RateKind } from '../../../rates/publishers.js';
 import { sendingOff } from '../sending.js';
 import { SendingBanner } from './sending.js';
+import { UnderProceedingsCard } from './insolvency.js';
+import { customersUnderProceedings } from '../../../store/insolvency.js';
 
 /** "2026-H2" in the reader's words: "2e semestre 2026", "second half of 2026". */
 const halfYear = (period: string, t: Dict): string => {
@@ -107,6 +109,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
       >
         {banner}
         <RatesBanner rates={rates} t={t} />
+        <UnderProceedingsCard rows={await customersUnderProceedings(deps.sql, tenant.id)} today={asOf} t={t} lang={lang} />
         <div class="grid">
           <Kpi label={t.receivables} value={formatMoney(kpis.receivables.total, currency, lang)} />
           <Kpi label={t.pastDue} value={formatMoney(kpis.receivables.pastDue, currency, lang)} />

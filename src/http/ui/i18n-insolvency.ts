@@ -1,0 +1,42 @@
+// The insolvency watch's words in English and French (part of the dictionaries in i18n.ts): the badge, the notice,
+// the claim declaration's deadline.
+
+export const INSOLVENCY_EN = {
+  insolvencyBadge: 'Insolvency proceedings',
+  insolvencyTitle: 'Insolvency proceedings',
+  insolvencyLine: '{type} of {judged}, {court}, published in the {source} on {published} (notice {notice})',
+  insolvencyNoCourt: 'court not stated',
+  noticeType_opening: 'Opening judgment',
+  noticeType_conversion: 'Conversion judgment',
+  noticeType_plan: 'Judgment adopting a plan',
+  noticeType_closing: 'Closing judgment',
+  insolvencyMandataire: 'Mandataire (creditors’ representative): {name}',
+  insolvencyDeadline: 'Declare the claim to the mandataire by {date}: two months from the publication (Code de commerce R622-24). Past that date the claim is barred from the proceedings.',
+  insolvencyDeadlinePassed: 'The deadline to declare the claim was {date}.',
+  insolvencyHeld: 'Reminders stopped for {n} invoice(s) issued before the judgment. Invoices issued after it keep the policy.',
+  insolvencyDecide: 'A later judgment was published: decide which invoices to resume by ending their pause below.',
+  insolvencyHistory: 'Earlier notices',
+  insolvencyDashboard: 'Customers under insolvency proceedings',
+  insolvencyDashboardHint: 'Reminders are stopped for their invoices issued before the judgment; the claim must be declared in time.',
+  insolvencyDeadlineShort: 'declare by {date}',
+} as const;
+
+export const INSOLVENCY_FR: { [K in keyof typeof INSOLVENCY_EN]: string } = {
+  insolvencyBadge: 'Procédure collective',
+  insolvencyTitle: 'Procédure collective',
+  insolvencyLine: '{type} du {judged}, {court}, publié au {source} le {published} (annonce {notice})',
+  insolvencyNoCourt: 'tribunal non précisé',
+  noticeType_opening: 'Jugement d’ouverture',
+  noticeType_conversion: 'Jugement de conversion',
+  noticeType_plan: 'Jugement arrêtant un plan',
+  noticeType_closing: 'Jugement de clôture',
+  insolvencyMandataire: 'Mandataire judiciaire : {name}',
+  insolvencyDeadline: 'Déclarer la créance au mandataire avant le {date} : deux mois à compter de la publication (art. R622-24 du Code de commerce). Passé ce délai, la créance est écartée de la procédure.',
+  insolvencyDeadlinePassed: 'Le délai pour déclarer la créance expirait le {date}.',
+  insolvencyHeld: 'Relances arrêtées pour {n} facture(s) antérieure(s) au jugement. Les factures postérieures suivent la politique.',
+  insolvencyDecide: 'Un jugement ultérieur a été publié : décidez quelles factures reprendre en levant leur pause ci-dessous.',
+  insolvencyHistory: 'Annonces précédentes',
+  insolvencyDashboard: 'Clients en procédure collective',
+  insolvencyDashboardHint: 'Les relances sont arrêtées pour leurs factures antérieures au jugement ; la créance doit être déclarée à temps.',
+  insolvencyDeadlineShort: 'à déclarer avant le {date}',
+};
