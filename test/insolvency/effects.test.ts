@@ -70,6 +70,12 @@ describe('insolvency effects', () => {
     const ahead = await previewConnection(sql, t.tenant.id, t.connection.id, 10, at('2026-11-24'));
     const previewed = new Set(ahead.days.flatMap((d) => d.actions.flatMap((a) => a.invoices.map((i) => i.externalId))));
     expect([...previewed].sort()).toEqual(['3', '5']);
+    // ... each with its reason, said once on the first day rather than every day the pause lasts.
+    const held = ahead.days.flatMap((d) => d.held.filter((h) => h.why.code === 'paused').map((h) => [d.date, h.invoiceExternalId, h.why]));
+    expect(held).toEqual([
+      ['2026-11-24', '1', { code: 'paused', pause: 'insolvency', since: '2026-10-15', until: null, by: 'relance' }],
+      ['2026-11-24', '2', { code: 'paused', pause: 'insolvency', since: '2026-10-15', until: null, by: 'relance' }],
+    ]);
     await runEvaluation(sql, t.tenant.id, t.connection.id, at('2026-11-24'));
     const planned = (await listOutbox(sql, t.tenant.id)).filter((o) => o.kind !== 'alert')
       .map((o) => (o.payload as { invoices: { externalId: string }[] }).invoices[0]?.externalId).sort();

@@ -360,6 +360,18 @@ describe('risk segments', () => {
     expect(r.metrics.avgDaysLate).toBe(0.5); // 45 × 10 / 1000
     expect(r.metrics.lateShare).toBe(0.5);
   });
+  it('puts a customer under insolvency proceedings in bad_payer whatever its history, saying why; an ended pause does not', async () => {
+    const { segmentCustomers } = await import('../../src/rules/risk.js');
+    const onTime = [{ externalId: 'i1', number: 'F-1', customerExternalId: 'c1', issueDate: '2025-01-01', dueDate: '2025-02-01', currency: 'EUR', total: '100.00', amountDue: '100.00', status: 'open' as const, lines: [] }];
+    const pause = { id: 'p1', kind: 'insolvency' as const, reason: 'BODACC', owner: 'relance', startsOn: '2025-01-20', expiresOn: null, customerExternalId: 'c1', invoiceExternalId: 'i1', instalments: [] };
+    const seg = (pauses: Parameters<typeof segmentCustomers>[0]['pauses'], today = '2025-01-25') => segmentCustomers({ today, invoicesByCustomer: new Map([['c1', onTime]]), customerIds: ['c1'], pauses }).get('c1')!;
+    expect(seg([]).segment).toBe('reliable');
+    const r = seg([pause]);
+    expect(r.segment).toBe('bad_payer');
+    expect(r.why[0]).toEqual({ code: 'insolvency', since: '2025-01-20' });
+    expect(r.reasons[0]).toBe('under insolvency proceedings since 2025-01-20');
+    expect(seg([{ ...pause, expiresOn: '2025-01-22' }]).segment).toBe('reliable');
+  });
 });
 
 describe('alerts', () => {
