@@ -85,7 +85,7 @@ export function agingChart(aging: Aging, currency: string, options: ChartOptions
   const said = words(options);
   const desc =
     fillIn(said.agingDesc, { total: money(aging.total), count: aging.count }) +
-    aging.buckets.map((b) => `${b.label}: ${money(b.amount)}${b.share === null ? '' : ` (${percent(b.share, locale)})`}`).join('; ') +
+    aging.buckets.map((b) => `${b.key === 'current' ? said.current : b.label}${locale.startsWith('fr') ? ' ' : ''}: ${money(b.amount)}${b.share === null ? '' : ` (${percent(b.share, locale)})`}`).join('; ') +
     '.';
   const rowH = 44;
   const top = 36;

@@ -2,6 +2,7 @@
 // the claim declaration's deadline.
 
 export const INSOLVENCY_EN = {
+  insolvency: 'insolvency proceedings',
   insolvencyBadge: 'Insolvency proceedings',
   insolvencyTitle: 'Insolvency proceedings',
   insolvencyLine: '{type} of {judged}, {court}, published in the {source} on {published} (notice {notice})',
@@ -22,6 +23,7 @@ export const INSOLVENCY_EN = {
 } as const;
 
 export const INSOLVENCY_FR: { [K in keyof typeof INSOLVENCY_EN]: string } = {
+  insolvency: 'procédure collective',
   insolvencyBadge: 'Procédure collective',
   insolvencyTitle: 'Procédure collective',
   insolvencyLine: '{type} du {judged}, {court}, publié au {source} le {published} (annonce {notice})',

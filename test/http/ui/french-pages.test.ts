@@ -16,13 +16,17 @@ import { closeWithOutcome } from '../../../src/worklist/outcomes.js';
 import { listTasks, snoozeTask } from '../../../src/worklist/store.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';
+import { parseNotices } from '../../../src/insolvency/bodacc.js';
+import { applyNotice } from '../../../src/insolvency/effects.js';
+import { recordNotice } from '../../../src/store/insolvency.js';
+import { record as insolvencyRecord } from '../../insolvency/fixtures.js';
 import { markFailing, storeInbound, type InboundInput } from '../../../src/store/mail.js';
 
 const sql = useDatabase();
 const app = createUi(uiDeps(sql));
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** Common English words our French text must never contain (names in the seeded data are French; "payer" alone is French: injonction de payer). */
-const ENGLISH = /\b(the|and|of|by|since|with|without|waiting|planned|sent|failed|cancelled|open|paid|overdue|due|days?|step|invoices?|customers?|reminders?|letter|demo|pending|reliable|watch|bad payer|none|never|today|sync|last|next)\b/i;
+const ENGLISH = /\b(current|the|and|of|by|since|with|without|waiting|planned|sent|failed|cancelled|open|paid|overdue|due|days?|step|invoices?|customers?|reminders?|letter|demo|pending|reliable|watch|bad payer|none|never|today|sync|last|next)\b/i;
 
 /** What a person reads: the text of <main> and of the menu, and the words in titles, labels and placeholders. */
 function readable(html: string): string {
@@ -83,9 +87,15 @@ describe('French pages', () => {
     await snoozeTask(sql, t.tenant.id, snoozed!.id, '2026-11-30', 'ann@menuiserie.fr');
     await closeWithOutcome(sql, t.tenant.id, closed!, { outcome: 'promise', on: '2026-12-05' }, 'ann@menuiserie.fr', '2026-11-24');
     await upsertUser(sql, t.tenant.id, 'paul@menuiserie.fr', 'viewer', 'test');
+    // Pharmacie Durand under proceedings (#27): the opening paused its invoice, then a plan was published.
+    await sql`update customers set reg_no = '552100554' where tenant_id = ${t.tenant.id} and external_id = 'c3'`;
+    await sql`update invoices set issue_date = '2026-09-01' where tenant_id = ${t.tenant.id} and external_id = '3'`;
+    for (const rec of [insolvencyRecord({ id: 'A202600000042', dateparution: '2026-10-27' }, { date: '2026-10-15' }), insolvencyRecord({ id: 'A202600000043', dateparution: '2026-11-20' }, { nature: 'Jugement arrêtant le plan de redressement', date: '2026-11-12', complementJugement: '' })]) {
+      for (const stored of await recordNotice(sql, t.tenant.id, parseNotices('552100554', [rec]).notices[0]!)) await applyNotice(sql, t.tenant.id, stored.notice, { openTask: taskOpener(sql), actor: 'relance' });
+    }
     const fr = new Browser(app, { 'accept-language': 'fr-FR' });
     await fr.signIn(t.tenant.id);
-    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team', '/mail/unmatched'].map((p) => p.replace('CONN', t.connection.id));
+    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/customers/CONN/c3', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team', '/mail/unmatched'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];
     for (const path of pages) {
       const res = await fr.request(path);
@@ -99,6 +109,12 @@ describe('French pages', () => {
       for (const en of englishValues) if (text.includes(en)) found.push(`${path}: English text "${en}"`);
     }
     expect(found).toEqual([]);
+    // The insolvency card was on the scanned pages, in French.
+    const c3 = readable(await (await fr.request(`/customers/${t.connection.id}/c3`)).text());
+    expect(c3).toContain('Jugement arrêtant un plan du 12 nov. 2026, TRIBUNAL DE COMMERCE DE LYON, publié au BODACC le 20 nov. 2026');
+    expect(c3).toContain('Déclarer la créance au mandataire avant le 27 déc. 2026');
+    expect(c3).toContain('en procédure collective depuis le 15 oct. 2026');
+    expect(readable(await (await fr.request('/dashboard')).text())).toMatch(/Clients en procédure collective 1 .*Pharmacie Durand · à déclarer avant le 27 déc\. 2026/);
   });
 
   it('the scan itself sees English and UUIDs where they are', () => {

@@ -16,7 +16,7 @@ import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
-import { InsolvencyCard } from './insolvency.js';
+import { InsolvencyCard, noticeLine } from './insolvency.js';
 import { noticeHistory } from '../../../store/insolvency.js';
 import { listTasks } from '../../../worklist/store.js';
 
@@ -185,6 +185,9 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const invFilter = (INVOICE_FILTERS as readonly string[]).includes(c.req.query('inv') ?? '') ? (c.req.query('inv') as InvoiceFilter) : 'all';
     const age = (AGES as readonly string[]).includes(c.req.query('age') ?? '') ? (c.req.query('age') as Age) : 'all';
     const shown = d.invoices.filter((i) => invoiceMatches(i, invFilter, age, today));
+    // Insolvency notices, newest first: an insolvency pause's reason is said from the notice that wins, in the reader's language.
+    const notices = await noticeHistory(deps.sql, tenant.id, connectionId, customerId);
+    const reasonOf = (p: { kind: string; reason: string }) => (p.kind === 'insolvency' && notices[0] ? noticeLine(notices[0], t, lang) : (answerReasonText(p.reason, t) ?? p.reason));
     return render(
       c,
       <Page c={c} title={d.customer.name} active="customers" tenants={await visibleTenants(c, deps)} subtitle={[d.customer.email ?? d.customer.emails[0] ?? '', d.customer.externalId].filter(Boolean).join(' · ')} actions={<a class="button secondary" href="/customers">{t.back}</a>}>
@@ -193,7 +196,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
         <InsolvencyCard
-          history={await noticeHistory(deps.sql, tenant.id, connectionId, customerId)}
+          history={notices}
           heldInvoices={d.pauses.filter((p) => p.kind === 'insolvency' && p.state === 'active').length}
           today={today}
           t={t}
@@ -307,7 +310,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
                     <tr data-pause={p.id}>
                       <td data-label={t.kind}>{label(t, p.kind)}</td>
                       <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
-                      <td data-label={t.reason}>{answerReasonText(p.reason, t) ?? p.reason}</td>
+                      <td data-label={t.reason}>{reasonOf(p)}</td>
                       <td data-label={t.owner}>{p.owner}</td>
                       <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
                       <td data-label={t.state}>
