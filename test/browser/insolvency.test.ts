@@ -1,0 +1,134 @@
+// The insolvency watch as a user meets it (#27): the real `relance start`, a person in Chromium connects the Pennylane
+// demo company from the page; the service syncs it, reads the simulated BODACC for the SIRENs the sync brought, and
+// finds an opening judgment against one demo customer. The customers list shows the badge, the customer's page the
+// notice, the claim-declaration deadline (publication + 2 months) and its task, the dashboard the customer under
+// proceedings, and the preview says why its pre-judgment invoices get no reminder. In French and in English.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultDemoPort } from '../../src/demo/host.js';
+import { claimDeadline } from '../../src/insolvency/effects.js';
+import { startCli, stopChild } from '../support/cli.js';
+import { useIsolatedDatabase } from '../support/db.js';
+import { freePort } from '../support/free-port.js';
+import { SIZES, launchChromium, shoot } from './harness.js';
+
+const { sql, url } = useIsolatedDatabase();
+const PASSWORD = 'a long enough password';
+let service: ChildProcess | null = null;
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  if (service) await stopChild(service, 'SIGKILL');
+});
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined>, log: () => string, ms = 150_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const v = await probe();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new Error(`${what} did not happen within ${ms / 1000} s. Service output:\n${log().slice(-4000)}`);
+}
+
+describe('insolvency watch in the running service', () => {
+  it('a demo customer under proceedings: badge, notice, deadline task, dashboard and preview, FR and EN', { timeout: 300_000 }, async () => {
+    const port = await freePort();
+    const demoPort = await freePort();
+    const from = demoPort - defaultDemoPort('pennylane', 0);
+    const env = { DATABASE_URL: url, RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-insolvency-')), PORT: String(port), RELANCE_ADMIN_PASSWORD: PASSWORD, DEMO_PORTS_FROM: String(from), LOG_LEVEL: 'info' };
+    const started = await startCli(['start'], /listening on/, { env, timeoutMs: 120_000 });
+    service = started.child;
+    const base = `http://127.0.0.1:${port}`;
+
+    const context = await browser.newContext({ viewport: SIZES.desktop, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+    const page = await context.newPage();
+    await page.goto(`${base}/signin`);
+    await page.fill('#email', 'admin@localhost');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/tenants$/);
+    await page.fill('#tn', 'Menuiserie Veille');
+    await page.click('form[action="/tenants"] button[type=submit]');
+    await page.waitForURL(/\/connections$/);
+    await Promise.all([page.waitForURL(/\/connections\?msg=/, { timeout: 120_000 }), page.click('form[action="/connections/demo/pennylane"] button')]);
+
+    // The sync brings customers with their SIRENs; the watch that follows it stores the simulated opening judgment.
+    const notice = await until(
+      'the opening notice',
+      async () => (await sql<{ connection_id: string; customer_external_id: string; name: string; publication_date: string; judgment_date: string }[]>`
+        select n.connection_id::text, n.customer_external_id, c.name, n.publication_date::text, n.judgment_date::text from insolvency_notices n
+        join customers c on c.tenant_id = n.tenant_id and c.connection_id = n.connection_id and c.external_id = n.customer_external_id`)[0],
+      () => started.output(),
+    );
+    const held = await until('the insolvency pauses', async () => (await sql<{ n: number }[]>`select count(*)::int as n from pauses where kind = 'insolvency' and state = 'active'`)[0]!.n || null, () => started.output());
+    expect(started.output()).toMatch(/insolvency watch finished/);
+    const deadline = claimDeadline(notice.publication_date);
+    const [task] = await sql<{ due_on: string }[]>`select due_on::text from tasks where kind = 'declare_claim'`;
+    expect(task!.due_on).toBe(deadline);
+
+    // Customers: the badge on the customer's row, and only there.
+    await page.goto(`${base}/customers`);
+    const row = page.locator(`tr[data-customer="${notice.name}"]`);
+    await expect.poll(() => row.locator('[data-insolvent]').count()).toBe(1);
+    expect(await row.locator('[data-insolvent]').innerText()).toBe('Procédure collective');
+    expect(await page.locator('[data-insolvent]').count()).toBe(1);
+    await shoot(page, 'insolvency-01-customers-fr');
+
+    // The customer's page: the notice, the deadline, the held invoices and the task to declare the claim.
+    await row.locator('a').first().click();
+    const card = page.locator('.card[data-insolvency="opening"]');
+    await card.waitFor();
+    const text = await card.innerText();
+    expect(text).toContain('Jugement d’ouverture');
+    expect(text).toContain('TRIBUNAL DE COMMERCE DE LYON');
+    expect(text).toContain('publié au BODACC');
+    expect(text).toContain('Mandataire judiciaire : SELARL Mandataires Associés (simulé)');
+    expect(await card.locator(`[data-claim-deadline="${deadline}"]`).count()).toBe(1);
+    expect(text).toContain(`Relances arrêtées pour ${held} facture(s) antérieure(s) au jugement`);
+    expect(await page.locator('[data-customer-tasks]').innerText()).toContain('Déclarer la créance');
+    expect(await page.locator('.card').first().innerText()).toMatch(/mauvais payeur en procédure collective depuis le/);
+    await shoot(page, 'insolvency-02-customer-fr');
+
+    // The dashboard lists the customer under proceedings with its deadline.
+    await page.goto(`${base}/dashboard`);
+    const dash = page.locator('[data-under-proceedings="1"]');
+    await dash.waitFor();
+    expect(await dash.innerText()).toContain(notice.name);
+    await shoot(page, 'insolvency-03-dashboard-fr');
+
+    // The preview: no reminder for the pre-judgment invoices, each with its reason.
+    await page.goto(`${base}/preview?connection=${notice.connection_id}`);
+    const heldItems = page.locator('li[data-held="paused"]', { hasText: notice.name });
+    await expect.poll(() => heldItems.count()).toBe(held);
+    expect(await heldItems.first().innerText()).toContain('procédure collective ouverte le');
+    const numbers = (await sql<{ number: string }[]>`select coalesce(i.number, i.external_id) as number from pauses p join invoices i on i.tenant_id = p.tenant_id and i.connection_id = p.connection_id and i.external_id = p.invoice_external_id where p.kind = 'insolvency'`).map((r) => r.number);
+    expect(numbers).toHaveLength(held);
+    const planned = await page.locator('tr[data-action]').allInnerTexts();
+    expect(planned.filter((p) => p.includes(notice.name) && numbers.some((n) => p.includes(n)))).toEqual([]);
+    await shoot(page, 'insolvency-04-preview-fr');
+
+    // The same customer's page in English.
+    const en = await browser.newContext({ viewport: SIZES.desktop, locale: 'en-GB', extraHTTPHeaders: { 'accept-language': 'en-GB,en;q=0.9' } });
+    await en.addCookies(await context.cookies());
+    const pageEn = await en.newPage();
+    await pageEn.goto(`${base}/customers/${notice.connection_id}/${encodeURIComponent(notice.customer_external_id)}`);
+    const cardEn = pageEn.locator('.card[data-insolvency="opening"]');
+    await cardEn.waitFor();
+    expect(await cardEn.innerText()).toMatch(/Opening judgment of .*published in the BODACC on/);
+    expect(await cardEn.innerText()).toContain('Declare the claim to the mandataire by');
+    await shoot(pageEn, 'insolvency-05-customer-en');
+    await en.close();
+    await context.close();
+    expect(await stopChild(started.child)).toBe(0);
+    service = null;
+  });
+});
