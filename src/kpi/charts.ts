@@ -137,7 +137,9 @@ export function dsoTrendChart(points: readonly ChartPoint[], options: ChartOptio
   const title = options.title ?? 'DSO trend (days)';
   const known = points.filter((p) => p.value !== null);
   const w = words(options);
-  const desc = points.length === 0 ? w.noData : `${w.dsoDesc}${points.map((p) => `${p.label}: ${p.value ?? w.notAvailable}`).join('; ')}.`;
+  // Values as the reader writes numbers (42,2 in French); the points' positions use the decimal string itself.
+  const said = (v: string) => new Intl.NumberFormat(options.locale ?? 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Number(v));
+  const desc = points.length === 0 ? w.noData : `${w.dsoDesc}${points.map((p) => `${p.label}: ${p.value === null ? w.notAvailable : said(p.value)}`).join('; ')}.`;
   const height = 240;
   const left = 40;
   // Room for half of a centred month label at the right edge.
@@ -179,12 +181,12 @@ export function dsoTrendChart(points: readonly ChartPoint[], options: ChartOptio
   flush();
   points.forEach((p, i) => {
     if (p.value === null) return;
-    parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(Number(p.value)).toFixed(1)}" r="3.5" fill="#2563eb"><title>${escapeXml(fillIn(w.pointTip, { label: p.label, value: p.value ?? '' }))}</title></circle>`);
+    parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(Number(p.value)).toFixed(1)}" r="3.5" fill="#2563eb"><title>${escapeXml(fillIn(w.pointTip, { label: p.label, value: said(p.value) }))}</title></circle>`);
   });
   const last = points[points.length - 1];
   if (last && last.value !== null) {
     const lx = x(points.length - 1);
-    parts.push(`<text x="${lx.toFixed(1)}" y="${(y(Number(last.value)) - 10).toFixed(1)}" font-size="13" font-weight="600" fill="${INK}" text-anchor="end">${escapeXml(`${last.value} ${w.daysUnit}`)}</text>`);
+    parts.push(`<text x="${lx.toFixed(1)}" y="${(y(Number(last.value)) - 10).toFixed(1)}" font-size="13" font-weight="600" fill="${INK}" text-anchor="end">${escapeXml(`${said(last.value)} ${w.daysUnit}`)}</text>`);
   }
   if (known.length === 0) {
     parts.push(`<text x="${WIDTH / 2}" y="${top + plotH / 2}" font-size="13" fill="${MUTED}" text-anchor="middle">${escapeXml(w.noSales)}</text>`);
