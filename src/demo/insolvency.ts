@@ -28,8 +28,8 @@ export async function demoNotices(sql: Sql, tenantId: string, connectionId: stri
   const [picked] = kept
     ? [kept]
     : await sql<{ reg_no: string }[]>`
-        select c.reg_no from customers c
-        where c.tenant_id = ${tenantId} and c.connection_id = ${connectionId} and c.reg_no is not null and c.active
+        select c.watched_reg_no as reg_no from customers c
+        where c.tenant_id = ${tenantId} and c.connection_id = ${connectionId} and c.watched_reg_no is not null and c.active
           and exists (select 1 from invoices i where i.tenant_id = c.tenant_id and i.connection_id = c.connection_id and i.customer_external_id = c.external_id
                       and i.status in ('open', 'partially_paid') and i.amount_due > 0 and i.issue_date < ${judged}::date)
         order by c.external_id limit 1`;

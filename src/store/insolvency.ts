@@ -33,7 +33,7 @@ const toNotice = (r: Row): StoredNotice => ({
 export async function customersWithRegNo(sql: Sql, tenantId: string, regNo: string, connectionId?: string) {
   return sql<{ connectionId: string; externalId: string; name: string }[]>`
     select connection_id as "connectionId", external_id as "externalId", name from customers
-    where tenant_id = ${tenantId} and reg_no = ${regNo} and active ${connectionId ? sql`and connection_id = ${connectionId}` : sql``}
+    where tenant_id = ${tenantId} and watched_reg_no = ${regNo} and active ${connectionId ? sql`and connection_id = ${connectionId}` : sql``}
     order by connection_id, external_id`;
 }
 
@@ -44,11 +44,11 @@ export async function customersWithRegNo(sql: Sql, tenantId: string, regNo: stri
 export async function watchedRegNos(sql: Sql, tenantId: string, opts: { connectionId?: string; unchecked?: boolean } = {}): Promise<string[]> {
   const { connectionId, unchecked } = opts;
   const rows = await sql<{ reg_no: string }[]>`
-    select distinct c.reg_no from customers c
-    where c.tenant_id = ${tenantId} and c.reg_no is not null and c.active
+    select distinct c.watched_reg_no as reg_no from customers c
+    where c.tenant_id = ${tenantId} and c.watched_reg_no is not null and c.active
       ${connectionId ? sql`and c.connection_id = ${connectionId}` : sql``}
-      ${unchecked && connectionId ? sql`and not exists (select 1 from insolvency_checks k where k.tenant_id = c.tenant_id and k.connection_id = c.connection_id and k.reg_no = c.reg_no)` : sql``}
-    order by c.reg_no`;
+      ${unchecked && connectionId ? sql`and not exists (select 1 from insolvency_checks k where k.tenant_id = c.tenant_id and k.connection_id = c.connection_id and k.reg_no = c.watched_reg_no)` : sql``}
+    order by 1`;
   return rows.map((r) => r.reg_no);
 }
 
@@ -129,4 +129,11 @@ export async function customersUnderProceedings(sql: Sql, tenantId: string): Pro
       and exists (select 1 from pauses p where p.tenant_id = n.tenant_id and p.connection_id = n.connection_id
                   and p.customer_external_id = n.customer_external_id and p.kind = 'insolvency' and p.state = 'active')
     order by n.connection_id, n.customer_external_id, n.publication_date desc, n.received_at desc`;
+}
+
+/** Records the registration number a person confirmed for a customer whose books have none (null: forget it). */
+export async function confirmRegNo(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string, regNo: string | null, by: string): Promise<boolean> {
+  const res = await sql`update customers set reg_no_confirmed = ${regNo}, reg_no_confirmed_by = ${regNo ? by : null}
+    where tenant_id = ${tenantId} and connection_id = ${connectionId} and external_id = ${customerExternalId}`;
+  return res.count > 0;
 }
