@@ -49,6 +49,8 @@ export const ConfigSchema = z.object({
   RATES_FILE: z.string().optional(),
   // The BODACC open-data API the insolvency watch reads (src/insolvency/bodacc.ts); set it for a mirror or a proxy.
   BODACC_URL: optionalUrl(['https://', 'http://']),
+  // The State's company register search (src/insolvency/register.ts), for SIREN suggestions on a customer's page.
+  COMPANY_REGISTER_URL: optionalUrl(['https://', 'http://']),
   // Reference-rate publishers (src/rates/publishers.ts); set them for a mirror, a proxy or `relance simulate-rates`.
   RATES_ECB_URL: optionalUrl(['https://', 'http://']),
   RATES_BOE_URL: optionalUrl(['https://', 'http://']),

@@ -58,6 +58,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
       },
       demo: { ports: Object.fromEntries(service.registry.providers().map((p) => [p, defaultDemoPort(p, config.DEMO_PORTS_FROM)])) },
       wakeActions: (tenantId) => service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` }),
+      enqueueInsolvency: (tenantId) => service.queue.enqueue('insolvency', { tenantId, unchecked: true }, { jobId: `insolvency-new:${tenantId}` }),
       ...(teamMail ? { mail: teamMail } : {}),
       openTask: service.openTask,
     },

@@ -114,7 +114,7 @@ export class PublisherUnavailable extends Error {
 
 export type Get = (url: string) => Promise<{ status: number; body: unknown }>;
 
-const defaultGet: Get = async (url) => {
+export const defaultGet: Get = async (url) => {
   const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
   const text = await res.text();
   let body: unknown = text;

@@ -137,3 +137,11 @@ export async function confirmRegNo(sql: Sql, tenantId: string, connectionId: str
     where tenant_id = ${tenantId} and connection_id = ${connectionId} and external_id = ${customerExternalId}`;
   return res.count > 0;
 }
+
+/** The customer's registration number from the books, and the one a person confirmed; null when no such customer. */
+export async function regNoState(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string) {
+  const [row] = await sql<{ fromBooks: string | null; confirmed: string | null; confirmedBy: string | null }[]>`
+    select reg_no as "fromBooks", reg_no_confirmed as confirmed, reg_no_confirmed_by as "confirmedBy" from customers
+    where tenant_id = ${tenantId} and connection_id = ${connectionId} and external_id = ${customerExternalId}`;
+  return row ?? null;
+}

@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDemoPort } from '../../src/demo/host.js';
 import { claimDeadline } from '../../src/insolvency/effects.js';
+import { serveRegister } from '../../src/simulator/company-register.js';
 import { startCli, stopChild } from '../support/cli.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
@@ -20,6 +21,7 @@ const { sql, url } = useIsolatedDatabase();
 const PASSWORD = 'a long enough password';
 let service: ChildProcess | null = null;
 let browser: Browser;
+let closeRegister: (() => Promise<void>) | null = null;
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -27,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (service) await stopChild(service, 'SIGKILL');
+  await closeRegister?.();
 });
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined>, log: () => string, ms = 150_000): Promise<T> {
@@ -44,7 +47,9 @@ describe('insolvency watch in the running service', () => {
     const port = await freePort();
     const demoPort = await freePort();
     const from = demoPort - defaultDemoPort('pennylane', 0);
-    const env = { DATABASE_URL: url, RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-insolvency-')), PORT: String(port), RELANCE_ADMIN_PASSWORD: PASSWORD, DEMO_PORTS_FROM: String(from), LOG_LEVEL: 'info' };
+    const register = await serveRegister([]);
+    closeRegister = register.close;
+    const env = { COMPANY_REGISTER_URL: register.simulator.base, DATABASE_URL: url, RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-insolvency-')), PORT: String(port), RELANCE_ADMIN_PASSWORD: PASSWORD, DEMO_PORTS_FROM: String(from), LOG_LEVEL: 'info' };
     const started = await startCli(['start'], /listening on/, { env, timeoutMs: 120_000 });
     service = started.child;
     const base = `http://127.0.0.1:${port}`;
@@ -115,6 +120,27 @@ describe('insolvency watch in the running service', () => {
     const planned = await page.locator('tr[data-action]').allInnerTexts();
     expect(planned.filter((p) => p.includes(notice.name) && numbers.some((n) => p.includes(n)))).toEqual([]);
     await shoot(page, 'insolvency-04-preview-fr');
+
+    // A customer the books give no SIREN: the person looks it up in the company register and confirms it, and the
+    // running service's watch reads the publisher for it at once.
+    const [bare] = await sql<{ external_id: string; name: string; postcode: string | null }[]>`
+      select external_id, name, data->'address'->>'postalCode' as postcode from customers
+      where connection_id = ${notice.connection_id} and reg_no is null and coalesce(data->'address'->>'country', 'FR') in ('FR', 'France') order by external_id limit 1`;
+    expect(bare, 'the demo has a customer without a SIREN').toBeTruthy();
+    register.simulator.state.companies.push(
+      { siren: '443061841', name: bare!.name.toUpperCase(), postalCode: bare!.postcode ?? '69003', city: 'LYON', address: '8 cours Gambetta' },
+      { siren: '552100554', name: `${bare!.name.toUpperCase()} HOLDING`, postalCode: '13001', city: 'MARSEILLE', address: '1 quai du Port' },
+    );
+    await page.goto(`${base}/customers/${notice.connection_id}/${encodeURIComponent(bare!.external_id)}`);
+    expect(await page.locator('#reg-no').innerText()).toContain('Aucun SIREN pour ce client');
+    await page.click('#reg-no a.button');
+    const suggestion = page.locator('#reg-no li[data-siren="443061841"]');
+    await suggestion.waitFor();
+    await shoot(page, 'insolvency-06-register-suggestions-fr');
+    await Promise.all([page.waitForURL(/msg=regNoSaved/), suggestion.locator('button').click()]);
+    expect(await page.locator('#reg-no').innerText()).toContain('SIREN 443 061 841, confirmé par admin@localhost');
+    await until('the watch to read the confirmed SIREN', async () => (await sql`select 1 from insolvency_checks where reg_no = '443061841'`).length > 0, () => started.output());
+    await shoot(page, 'insolvency-07-register-confirmed-fr');
 
     // The same customer's page in English.
     const en = await browser.newContext({ viewport: SIZES.desktop, locale: 'en-GB', extraHTTPHeaders: { 'accept-language': 'en-GB,en;q=0.9' } });

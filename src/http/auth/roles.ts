@@ -10,6 +10,7 @@ const COLLECTOR = [
   /^\/tasks(\/|$)/,
   /^\/customers\/[^/]+\/[^/]+\/pauses(\/[^/]+\/resolve)?$/,
   /^\/customers\/[^/]+\/[^/]+\/portal\/answers\/[^/]+\/[^/]+$/,
+  /^\/customers\/[^/]+\/[^/]+\/reg-no(\/forget)?$/,
   /^\/api\/v1\/tasks(\/|$)/,
   /^\/api\/v1\/connections\/[^/]+\/pauses$/,
   /^\/api\/v1\/pauses\/[^/]+\/resolve$/,

@@ -18,6 +18,8 @@ export interface UiDeps {
   admin: { email: string; password: string };
   /** Hands a sync to the workers; without it the Sync button runs the sync inline (embedded use, tests). */
   enqueueSync?(tenantId: string, connectionId: string): Promise<void>;
+  /** Tells the workers to read the insolvency publisher for the tenant's numbers never read (a SIREN just confirmed). */
+  enqueueInsolvency?(tenantId: string): Promise<void>;
   /** Tells the workers to look at the tenant's outbox now (sending just turned on); without it they find it at their next sweep. */
   wakeActions?(tenantId: string): Promise<void>;
   /** Demo companies: the port each provider's simulator is served on, and its size. */

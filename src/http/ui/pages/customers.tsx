@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
 import type { Hono } from 'hono';
-import { Dec, dateInZone, daysBetween, type Invoice } from '../../../model/index.js';
+import { Dec, dateInZone, daysBetween, type Customer, type Invoice } from '../../../model/index.js';
 import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { closePause, listPauses, openPause } from '../../../store/pauses.js';
@@ -16,8 +16,12 @@ import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
-import { InsolvencyCard, noticeLine } from './insolvency.js';
-import { noticeHistory } from '../../../store/insolvency.js';
+import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
+import { suggestCompanies } from '../../../insolvency/register.js';
+import { PublisherUnavailable } from '../../../insolvency/bodacc.js';
+import { checkSiren, compact } from '../../../model/company-ids.js';
+import { canWork } from '../../auth/roles.js';
+import { confirmRegNo, noticeHistory, regNoState } from '../../../store/insolvency.js';
 import { listTasks } from '../../../worklist/store.js';
 
 const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
@@ -167,6 +171,39 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     );
   });
 
+  // Suggestions from the public company register, asked only when the person clicks the search (one request a click).
+  const registerSearch = async (asked: boolean, customer: Customer) => {
+    if (!asked) return null;
+    const postcode = customer.address?.postalCode?.replace(/\s/g, '') ?? null;
+    try {
+      return { suggestions: await suggestCompanies(customer.name, postcode, deps.config.COMPANY_REGISTER_URL ? { base: deps.config.COMPANY_REGISTER_URL } : {}), postcode };
+    } catch (e) {
+      if (e instanceof PublisherUnavailable) return { unavailable: true as const };
+      throw e;
+    }
+  };
+
+  // A SIREN a person confirms (picked among the suggestions or typed), and its removal; the books' number always wins.
+  app.post('/customers/:connectionId/:customerId/reg-no', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId } = c.req.param();
+    if (!(await regNoState(deps.sql, tenant.id, connectionId, customerId))) return c.notFound();
+    const back = `/customers/${connectionId}/${encodeURIComponent(customerId)}`;
+    const siren = compact(String((await c.req.parseBody())['siren'] ?? ''));
+    if (checkSiren(siren) !== 'ok') return c.redirect(`${back}?regno=invalid#reg-no`, 303);
+    await confirmRegNo(deps.sql, tenant.id, connectionId, customerId, siren, c.get('session').email);
+    // The watch reads the new number now rather than tomorrow.
+    await deps.enqueueInsolvency?.(tenant.id);
+    return c.redirect(`${back}?msg=regNoSaved#reg-no`, 303);
+  });
+
+  app.post('/customers/:connectionId/:customerId/reg-no/forget', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId } = c.req.param();
+    if (!(await confirmRegNo(deps.sql, tenant.id, connectionId, customerId, null, c.get('session').email))) return c.notFound();
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=regNoForgotten#reg-no`, 303);
+  });
+
   const detail = async (c: UiContext, rawErrors: Record<string, string> = {}, values: Record<string, string> = {}, portalUrl: string | null = null) => {
     const t = c.get('t');
     const errors = Object.fromEntries(Object.entries(rawErrors).map(([path, m]) => [path, pauseErrorText(path, m, t)]));
@@ -187,6 +224,8 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const shown = d.invoices.filter((i) => invoiceMatches(i, invFilter, age, today));
     // Insolvency notices, newest first: an insolvency pause's reason is said from the notice that wins, in the reader's language.
     const notices = await noticeHistory(deps.sql, tenant.id, connectionId, customerId);
+    // The French register is searched for a customer in France, or whose country the books do not say.
+    const inFrance = !d.customer.address?.country || /^(FR|FRA|France)$/i.test(d.customer.address.country);
     const reasonOf = (p: { kind: string; reason: string }) => (p.kind === 'insolvency' && notices[0] ? noticeLine(notices[0], t, lang) : (answerReasonText(p.reason, t) ?? p.reason));
     return render(
       c,
@@ -195,6 +234,16 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           <Badge tone={segmentTone(d.segment)}>{label(t, d.segment)}</Badge>
           {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
+        <RegNoCard
+          state={(await regNoState(deps.sql, tenant.id, connectionId, customerId)) ?? { fromBooks: null, confirmed: null, confirmedBy: null }}
+          base={base}
+          csrf={csrf}
+          canChange={canWork(c.get('role'))}
+          french={inFrance}
+          search={await registerSearch(c.req.query('siren') === 'search' && inFrance, d.customer)}
+          error={c.req.query('regno') === 'invalid' ? t.regNoInvalid : null}
+          t={t}
+        />
         <InsolvencyCard
           history={notices}
           heldInvoices={d.pauses.filter((p) => p.kind === 'insolvency' && p.state === 'active').length}

@@ -5,7 +5,8 @@
 import { claimDeadline } from '../../../insolvency/effects.js';
 import type { StoredNotice, UnderProceedings } from '../../../store/insolvency.js';
 import { fill, formatDate, type Dict, type Lang } from '../i18n.js';
-import { Badge } from '../layout.js';
+import { Badge, Csrf } from '../layout.js';
+import type { CompanySuggestion } from '../../../insolvency/register.js';
 
 export function noticeLine(n: StoredNotice, t: Dict, lang: Lang): string {
   return fill(t.insolvencyLine, {
@@ -78,6 +79,98 @@ export function UnderProceedingsCard(props: { rows: readonly UnderProceedings[];
           );
         })}
       </ul>
+    </div>
+  );
+}
+
+export interface RegNoState {
+  fromBooks: string | null;
+  confirmed: string | null;
+  confirmedBy: string | null;
+}
+
+/** "SIREN 552 100 554" as a SIREN is written; any other registration number (a UK company number) as itself. */
+const numberText = (n: string, t: Dict) => (/^\d{9}$/.test(n) ? `SIREN ${n.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3')}` : fill(t.regNoUk, { number: n }));
+
+/**
+ * The customer's registration number and where it comes from; without one, a search in the public register whose
+ * suggestions a person confirms (never applied silently), or a SIREN typed by hand.
+ */
+export function RegNoCard(props: {
+  state: RegNoState;
+  base: string;
+  csrf: string;
+  canChange: boolean;
+  /** The French register is searched for a customer in France (or whose country the books do not say). */
+  french: boolean;
+  search: { suggestions: readonly CompanySuggestion[]; postcode: string | null } | { unavailable: true } | null;
+  error: string | null;
+  t: Dict;
+}) {
+  const { state, base, csrf, canChange, french, search, error, t } = props;
+  return (
+    <div class="card" id="reg-no" data-reg-no={state.fromBooks ? 'books' : state.confirmed ? 'confirmed' : 'none'}>
+      <h2>{t.regNoTitle}</h2>
+      {state.fromBooks ? <p>{fill(t.regNoFromBooks, { number: numberText(state.fromBooks, t) })}</p> : null}
+      {!state.fromBooks && state.confirmed ? (
+        <form method="post" action={`${base}/reg-no/forget`} class="actions">
+          <Csrf token={csrf} />
+          <span>{fill(t.regNoConfirmed, { number: numberText(state.confirmed, t), by: state.confirmedBy ?? '—' })}</span>
+          {canChange ? (
+            <button type="submit" class="small secondary">
+              {t.regNoForget}
+            </button>
+          ) : null}
+        </form>
+      ) : null}
+      {!state.fromBooks && !state.confirmed && !french ? <p class="hint">{t.regNoNoneAbroad}</p> : null}
+      {!state.fromBooks && !state.confirmed && french ? (
+        <>
+          <p class="hint">{t.regNoUnknown}</p>
+          {canChange ? (
+            <>
+              <a class="button small secondary" href={`${base}?siren=search#reg-no`}>
+                {t.regNoSearch}
+              </a>
+              {search && 'unavailable' in search ? <p class="err">{t.regNoUnavailable}</p> : null}
+              {search && 'suggestions' in search && search.suggestions.length === 0 ? (
+                <p class="hint" data-suggestions="0">
+                  {fill(t.regNoNoMatch, { postcode: search.postcode ? fill(t.regNoInPostcode, { postcode: search.postcode }) : '' })}
+                </p>
+              ) : null}
+              {search && 'suggestions' in search && search.suggestions.length ? (
+                <ul class="suggestions" data-suggestions={search.suggestions.length}>
+                  {search.suggestions.map((s) => (
+                    <li data-siren={s.siren}>
+                      <form method="post" action={`${base}/reg-no`} class="actions">
+                        <Csrf token={csrf} />
+                        <input type="hidden" name="siren" value={s.siren} />
+                        <span>
+                          <strong>{s.name}</strong> · {numberText(s.siren, t)}
+                          {s.address ? ` · ${s.address}` : s.city ? ` · ${s.postalCode ?? ''} ${s.city}` : ''}
+                          {s.active ? '' : ` · ${t.regNoCeased}`}
+                        </span>
+                        <button type="submit" class="small">
+                          {t.regNoThisOne}
+                        </button>
+                      </form>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              <form method="post" action={`${base}/reg-no`} class="actions">
+                <Csrf token={csrf} />
+                <label for="siren-manual">{t.regNoManual}</label>
+                <input id="siren-manual" name="siren" inputmode="numeric" maxlength={11} autocomplete="off" />
+                <button type="submit" class="small secondary">
+                  {t.regNoSave}
+                </button>
+              </form>
+              {error ? <p class="err">{error}</p> : null}
+            </>
+          ) : null}
+        </>
+      ) : null}
     </div>
   );
 }
