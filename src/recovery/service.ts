@@ -8,6 +8,7 @@ import { indexReductions, reductionsFor } from '../rules/dated-reductions.js';
 import { getCompanyProfile } from '../store/company-profiles.js';
 import type { Sql } from '../store/db.js';
 import type { Tenant } from '../store/tenants.js';
+import { regNoState } from '../store/insolvency.js';
 import { buildClaimStatement, type ClaimJurisdiction, type ClaimStatement } from './claim-statement.js';
 import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
 import { renderRecoveryFile, type RecoveryFile, type RecoveryParty } from './recovery-file.js';
@@ -50,8 +51,9 @@ export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionI
   });
   const company = companyFromProfile(await getCompanyProfile(sql, tenant.id), tenant.name);
   const creditor: RecoveryParty = { name: company.name, address: [...(company.address ?? [])], registration: company.siren ?? null };
-  // The books carry no registration number for a customer: the missing list says so.
-  const debtor: RecoveryParty = { name: customer.name, address: addressLines(customer), registration: null };
+  const regNo = await regNoState(sql, tenant.id, connectionId, customerExternalId);
+  // The customer's SIREN from the books, else the one a person confirmed on its page; without one the missing list says so.
+  const debtor: RecoveryParty = { name: customer.name, address: addressLines(customer), registration: regNo?.fromBooks ?? regNo?.confirmed ?? null };
   const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, !!i.pdfUrl])), notices: null };
   const file = await renderRecoveryFile({ date: today, language: jurisdiction === 'FR' ? 'fr' : 'en', creditor, debtor, statement, evidence });
   return { statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing }), csv: recoveryCsv(statement) };

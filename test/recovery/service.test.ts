@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { confirmRegNo } from '../../src/store/insolvency.js';
 import { customerRecoveryFile } from '../../src/recovery/service.js';
 import { getTenant } from '../../src/store/tenants.js';
 import { runCli } from '../support/cli.js';
@@ -38,6 +39,11 @@ describe('customer recovery file from the books', () => {
     expect(text).not.toContain('F-other');
     expect(r.csv.split('\r\n')[2]).toMatch(/^F-a,2026-01-10,2026-03-10,EUR,1240\.00,0\.00,1240\.00,/);
     expect(await customerRecoveryFile(sql, tenant, s.connectionId, 'nobody', NOW)).toBeNull();
+    // A SIREN a person confirmed on the customer's page fills the debtor's registration.
+    await confirmRegNo(sql, s.tenantId, s.connectionId, 'c1', '552100554', 'marie');
+    const withSiren = (await customerRecoveryFile(sql, tenant, s.connectionId, 'c1', NOW))!;
+    expect(withSiren.json.debtor.registration).toBe('552100554');
+    expect(withSiren.file.missing.map((m) => m.code)).not.toContain('DEBTOR_REGISTRATION');
   });
 
   it('relance recovery-file writes the PDF and prints the claim (real binary)', { timeout: 120_000 }, async () => {
