@@ -14,12 +14,15 @@ import { z } from 'zod';
 export const BODACC_BASE = 'https://bodacc-datadila.opendatasoft.com/api/explore/v2.1';
 
 export type NoticeType = 'opening' | 'conversion' | 'plan' | 'closing';
+/** The publication's own kind: a first notice, a correction of an earlier one, or its withdrawal (BODACC `typeavis`). */
+export type NoticeKind = 'initial' | 'correction' | 'withdrawal';
 
 export interface InsolvencyNotice {
   source: 'bodacc';
   noticeId: string;
   regNo: string;
   type: NoticeType;
+  kind: NoticeKind;
   court: string | null;
   judgmentDate: string;
   publicationDate: string;
@@ -49,7 +52,19 @@ const Record = z.object({
   registre: z.array(z.string()).min(1),
   tribunal: z.string().nullish(),
   jugement: z.string().min(1),
+  // "annonce" / "rectificatif" / "annulation", labelled "Avis initial" / "Avis rectificatif" / "Avis d'annulation"
+  // (field names as public clients of the dataset read them; absent on some records: an initial notice).
+  typeavis: z.string().nullish(),
+  typeavis_lib: z.string().nullish(),
 });
+
+/** The notice's kind from `typeavis` (or its label): a withdrawal or a correction; anything else is a first notice. */
+export function noticeKind(typeavis: string | null | undefined, label: string | null | undefined): NoticeKind {
+  const t = `${typeavis ?? ''} ${label ?? ''}`.toLowerCase();
+  if (t.includes('annul')) return 'withdrawal';
+  if (t.includes('rectif')) return 'correction';
+  return 'initial';
+}
 
 /** The notice's type from the judgment's nature; null for judgments the watch does not act on (claims lists, etc.). */
 export function noticeType(nature: string): NoticeType | null {
@@ -99,7 +114,7 @@ export function parseNotices(siren: string, records: readonly unknown[]): { noti
     const type = noticeType(j.data.nature);
     if (!type) { skipped.push(rec.data.id); continue; }
     notices.push({
-      source: 'bodacc', noticeId: rec.data.id, regNo, type,
+      source: 'bodacc', noticeId: rec.data.id, regNo, type, kind: noticeKind(rec.data.typeavis, rec.data.typeavis_lib),
       court: rec.data.tribunal ?? null, judgmentDate: j.data.date, publicationDate: rec.data.dateparution,
       mandataire: mandataireOf(j.data.complementJugement), raw,
     });

@@ -29,13 +29,15 @@ export interface NoticeEffects {
 }
 
 const describe = (n: StoredNotice) =>
-  `${n.source.toUpperCase()} ${n.noticeId}: ${n.type} judgment of ${n.judgmentDate}${n.court ? `, ${n.court}` : ''}, published ${n.publicationDate}${n.mandataire ? `; mandataire ${n.mandataire}` : ''}`;
+  `${n.source.toUpperCase()} ${n.noticeId}: ${n.kind === 'withdrawal' ? 'withdrawal of the ' : n.kind === 'correction' ? 'correction of the ' : ''}${n.type} judgment of ${n.judgmentDate}${n.court ? `, ${n.court}` : ''}, published ${n.publicationDate}${n.mandataire ? `; mandataire ${n.mandataire}` : ''}`;
 
 export async function applyNotice(sql: Sql, tenantId: string, n: StoredNotice, deps: { openTask: (req: TaskRequest) => Promise<void>; actor: string }): Promise<NoticeEffects> {
   const out: NoticeEffects = { pausedInvoices: [], taskOpened: false, updatedPauses: 0 };
   const active = (await listPauses(sql, tenantId, { connectionId: n.connectionId, customerExternalId: n.customerExternalId, states: ['active'] })).filter((p) => p.kind === 'insolvency');
 
-  if (n.type === 'opening') {
+  // A withdrawn notice never resumes reminders by itself (a withdrawal is rare and its reason is in the text): the
+  // pauses say it, like a closing, and the team decides. A correction of an opening applies as an opening.
+  if (n.type === 'opening' && n.kind !== 'withdrawal') {
     const held = new Set(active.map((p) => p.invoiceExternalId));
     const invoices = await sql<{ external_id: string }[]>`
       select external_id from invoices
@@ -54,7 +56,10 @@ export async function applyNotice(sql: Sql, tenantId: string, n: StoredNotice, d
     await deps.openTask({
       tenantId, connectionId: n.connectionId, kind: 'declare_claim', customerExternalId: n.customerExternalId,
       invoiceExternalIds: invoices.map((i) => i.external_id), dueOn: claimDeadline(n.publicationDate),
-      sourceKey: `insolvency:${n.source}:${n.noticeId}:${n.customerExternalId}`,
+      // One task per customer and judgment: a correction of the same judgment does not open a second one, and the
+      // deadline stays the first publication's + 2 months (the prudent reading: whether a corrected publication
+      // moves the R622-24 deadline is UNCONFIRMED).
+      sourceKey: `insolvency:${n.source}:opening:${n.customerExternalId}:${n.judgmentDate}`,
       title: `Déclarer la créance au mandataire (${n.noticeId})`,
       detail: { noticeId: n.noticeId, source: n.source, judgmentDate: n.judgmentDate, publicationDate: n.publicationDate, court: n.court, mandataire: n.mandataire },
     });
@@ -66,7 +71,7 @@ export async function applyNotice(sql: Sql, tenantId: string, n: StoredNotice, d
   for (const p of active) {
     const reason = `${describe(n)} | ${p.reason}`.slice(0, 500);
     await sql`update pauses set reason = ${reason}, updated_at = now() where tenant_id = ${tenantId} and id = ${p.id} and state = 'active'`;
-    await sql`insert into pause_events (tenant_id, pause_id, event, actor, detail) values (${tenantId}, ${p.id}, ${'notice_' + n.type}, ${deps.actor}, ${describe(n)})`;
+    await sql`insert into pause_events (tenant_id, pause_id, event, actor, detail) values (${tenantId}, ${p.id}, ${n.kind === 'withdrawal' ? 'notice_withdrawal' : 'notice_' + n.type}, ${deps.actor}, ${describe(n)})`;
     out.updatedPauses++;
   }
   return out;

@@ -20,12 +20,12 @@ export interface RecordedNotice {
 
 type Row = {
   id: string; connection_id: string; customer_external_id: string; source: string; notice_id: string; reg_no: string;
-  type: InsolvencyNotice['type']; court: string | null; judgment_date: string; publication_date: string; mandataire: string | null; received_at: Date;
+  type: InsolvencyNotice['type']; kind: InsolvencyNotice['kind']; court: string | null; judgment_date: string; publication_date: string; mandataire: string | null; received_at: Date;
 };
-const columns = 'id, connection_id, customer_external_id, source, notice_id, reg_no, type, court, judgment_date::text, publication_date::text, mandataire, received_at';
+const columns = 'id, connection_id, customer_external_id, source, notice_id, reg_no, type, kind, court, judgment_date::text, publication_date::text, mandataire, received_at';
 const toNotice = (r: Row): StoredNotice => ({
   id: r.id, connectionId: r.connection_id, customerExternalId: r.customer_external_id, source: r.source, noticeId: r.notice_id,
-  regNo: r.reg_no, type: r.type, court: r.court, judgmentDate: r.judgment_date, publicationDate: r.publication_date,
+  regNo: r.reg_no, type: r.type, kind: r.kind, court: r.court, judgmentDate: r.judgment_date, publicationDate: r.publication_date,
   mandataire: r.mandataire, receivedAt: r.received_at.toISOString(),
 });
 
@@ -64,10 +64,10 @@ export async function recordNotice(sql: Sql, tenantId: string, notice: Insolvenc
     const out: RecordedNotice[] = [];
     for (const c of await customersWithRegNo(db, tenantId, notice.regNo, connectionId)) {
       const inserted = await db.unsafe<Row[]>(
-        `insert into insolvency_notices (tenant_id, connection_id, customer_external_id, source, notice_id, reg_no, type, court, judgment_date, publication_date, mandataire, raw)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::jsonb)
+        `insert into insolvency_notices (tenant_id, connection_id, customer_external_id, source, notice_id, reg_no, type, kind, court, judgment_date, publication_date, mandataire, raw)
+         values ($1, $2, $3, $4, $5, $6, $7, $13, $8, $9, $10, $11, $12::text::jsonb)
          on conflict (tenant_id, connection_id, customer_external_id, source, notice_id) do nothing returning ${columns}`,
-        [tenantId, c.connectionId, c.externalId, notice.source, notice.noticeId, notice.regNo, notice.type, notice.court, notice.judgmentDate, notice.publicationDate, notice.mandataire, JSON.stringify(notice.raw)],
+        [tenantId, c.connectionId, c.externalId, notice.source, notice.noticeId, notice.regNo, notice.type, notice.court, notice.judgmentDate, notice.publicationDate, notice.mandataire, JSON.stringify(notice.raw), notice.kind],
       );
       if (inserted[0]) { out.push({ notice: toNotice(inserted[0]), created: true }); continue; }
       const [existing] = await db.unsafe<Row[]>(
@@ -112,7 +112,7 @@ export interface UnderProceedings {
   connectionId: string;
   customerExternalId: string;
   name: string;
-  /** The latest opening notice's publication date (the claim deadline runs from it). */
+  /** The latest opening judgment's first publication date (the claim deadline runs from it). */
   publicationDate: string;
   judgmentDate: string;
 }
@@ -125,10 +125,11 @@ export async function customersUnderProceedings(sql: Sql, tenantId: string): Pro
       n.publication_date::text as "publicationDate", n.judgment_date::text as "judgmentDate"
     from insolvency_notices n
     join customers c on c.tenant_id = n.tenant_id and c.connection_id = n.connection_id and c.external_id = n.customer_external_id
-    where n.tenant_id = ${tenantId} and n.type = 'opening'
+    where n.tenant_id = ${tenantId} and n.type = 'opening' and n.kind <> 'withdrawal'
       and exists (select 1 from pauses p where p.tenant_id = n.tenant_id and p.connection_id = n.connection_id
                   and p.customer_external_id = n.customer_external_id and p.kind = 'insolvency' and p.state = 'active')
-    order by n.connection_id, n.customer_external_id, n.publication_date desc, n.received_at desc`;
+    -- the latest judgment, at its first publication (the claim deadline runs from it)
+    order by n.connection_id, n.customer_external_id, n.judgment_date desc, n.publication_date, n.received_at`;
 }
 
 /** Records the registration number a person confirmed for a customer whose books have none (null: forget it). */

@@ -8,7 +8,7 @@ import { parseNotices } from '../../src/insolvency/bodacc.js';
 import { addMonths, applyNotice, claimDeadline } from '../../src/insolvency/effects.js';
 import { Customer, Invoice } from '../../src/model/index.js';
 import { listOutbox, listPauses, pauseHistory, upsertDocuments } from '../../src/store/index.js';
-import { recordNotice } from '../../src/store/insolvency.js';
+import { customersUnderProceedings, latestNotice, recordNotice } from '../../src/store/insolvency.js';
 import { taskOpener } from '../../src/worklist/open.js';
 import { newTenant, useDatabase } from '../support/db.js';
 import { SIREN, record } from './fixtures.js';
@@ -90,5 +90,34 @@ describe('insolvency effects', () => {
     expect(after).toHaveLength(2);
     expect(after.every((p) => p.reason.startsWith('BODACC A202700000007: closing judgment of 2027-02-20'))).toBe(true);
     expect((await pauseHistory(sql, t.tenant.id, after[0]!.id)).map((h) => h.event)).toEqual(['opened', 'notice_closing']);
+  });
+
+  it('a correction of the opening opens no second task and keeps the first deadline; a withdrawal keeps the pauses for the team, and the latest notice wins', async () => {
+    const t = await newTenant(sql, 'test');
+    await upsertDocuments(sql, t.scope, 'customer', [customer('c1')].map((r) => ({ record: r, raw: r })));
+    await upsertDocuments(sql, t.scope, 'invoice', [invoice('1', 'c1', '2026-09-01', '2026-11-10', '1240.00'), invoice('2', 'c1', '2026-10-01', '2026-11-30', '310.00')].map((r) => ({ record: r, raw: r })));
+    await sql`update customers set reg_no = ${SIREN} where tenant_id = ${t.tenant.id}`;
+    const openTask = taskOpener(sql);
+    const apply = async (rec: Record<string, unknown>) => {
+      const parsed = parseNotices(SIREN, [rec]);
+      expect(parsed.rejected).toEqual([]);
+      const out = [];
+      for (const s of await recordNotice(sql, t.tenant.id, parsed.notices[0]!)) out.push({ kind: s.notice.kind, ...(await applyNotice(sql, t.tenant.id, s.notice, { openTask, actor: 'relance' })) });
+      return out;
+    };
+    expect(await apply(opening)).toMatchObject([{ kind: 'initial', pausedInvoices: ['1', '2'], taskOpened: true }]);
+    // The same judgment republished as a correction a week later.
+    const corrected = await apply({ ...opening, id: 'A202600000050', dateparution: '2026-11-03', typeavis: 'rectificatif', typeavis_lib: 'Avis rectificatif' });
+    expect(corrected).toMatchObject([{ kind: 'correction', pausedInvoices: [] }]);
+    const tasks = await sql<{ due_on: string }[]>`select due_on::text from tasks where tenant_id = ${t.tenant.id} and kind = 'declare_claim'`;
+    expect(tasks.map((x) => x.due_on)).toEqual(['2026-12-27']);
+    // Then the notice is withdrawn: nothing resumes by itself; the pauses say so and the team decides.
+    const withdrawn = await apply({ ...opening, id: 'A202600000061', dateparution: '2026-11-10', typeavis: 'annulation', typeavis_lib: "Avis d'annulation" });
+    expect(withdrawn).toMatchObject([{ kind: 'withdrawal', pausedInvoices: [], taskOpened: false, updatedPauses: 2 }]);
+    const pauses = await listPauses(sql, t.tenant.id, { states: ['active'] });
+    expect(pauses.map((p) => p.reason.slice(0, 70))).toEqual(Array(2).fill('BODACC A202600000061: withdrawal of the opening judgment of 2026-10-15'));
+    expect((await pauseHistory(sql, t.tenant.id, pauses[0]!.id)).map((h) => h.event)).toEqual(['opened', 'notice_withdrawal']);
+    expect((await latestNotice(sql, t.tenant.id, t.connection.id, 'c1'))!.kind).toBe('withdrawal');
+    expect((await customersUnderProceedings(sql, t.tenant.id)).map((u) => u.publicationDate)).toEqual(['2026-10-27']);
   });
 });

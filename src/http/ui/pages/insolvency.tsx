@@ -9,7 +9,7 @@ import { Badge, Csrf } from '../layout.js';
 import type { CompanySuggestion } from '../../../insolvency/register.js';
 
 export function noticeLine(n: StoredNotice, t: Dict, lang: Lang): string {
-  return fill(t.insolvencyLine, {
+  const line = fill(t.insolvencyLine, {
     type: t[`noticeType_${n.type}`],
     judged: formatDate(n.judgmentDate, lang),
     court: n.court ?? t.insolvencyNoCourt,
@@ -17,10 +17,18 @@ export function noticeLine(n: StoredNotice, t: Dict, lang: Lang): string {
     published: formatDate(n.publicationDate, lang),
     notice: n.noticeId,
   });
+  return n.kind === 'initial' ? line : fill(t[`noticeKind_${n.kind}`], { line });
 }
 
-/** The opening notice a deadline runs from: the latest opening among `history` (newest first). */
-const openingOf = (history: readonly StoredNotice[]) => history.find((n) => n.type === 'opening') ?? null;
+/**
+ * The opening notice the deadline runs from: of the latest opening judgment, its first publication (a correction of
+ * the same judgment keeps the first deadline, as the task does).
+ */
+function openingOf(history: readonly StoredNotice[]): StoredNotice | null {
+  const openings = history.filter((n) => n.type === 'opening' && n.kind !== 'withdrawal');
+  const judged = openings.map((n) => n.judgmentDate).sort().at(-1);
+  return openings.filter((n) => n.judgmentDate === judged).sort((a, b) => a.publicationDate.localeCompare(b.publicationDate))[0] ?? null;
+}
 
 export function InsolvencyCard(props: { history: readonly StoredNotice[]; heldInvoices: number; today: string; t: Dict; lang: Lang }) {
   const { history, heldInvoices, today, t, lang } = props;
@@ -29,9 +37,9 @@ export function InsolvencyCard(props: { history: readonly StoredNotice[]; heldIn
   const opening = openingOf(history);
   const deadline = opening ? claimDeadline(opening.publicationDate) : null;
   return (
-    <div class="card insolvency" data-insolvency={latest.type}>
+    <div class="card insolvency" data-insolvency={latest.kind === 'withdrawal' ? 'withdrawn' : latest.type}>
       <h2>
-        {t.insolvencyTitle} <Badge tone="bad">{t[`noticeType_${latest.type}`]}</Badge>
+        {t.insolvencyTitle} <Badge tone="bad">{latest.kind === 'withdrawal' ? t.noticeWithdrawn : t[`noticeType_${latest.type}`]}</Badge>
       </h2>
       <p>{noticeLine(latest, t, lang)}</p>
       {latest.mandataire ? <p>{fill(t.insolvencyMandataire, { name: latest.mandataire })}</p> : null}
@@ -41,7 +49,7 @@ export function InsolvencyCard(props: { history: readonly StoredNotice[]; heldIn
         </p>
       ) : null}
       {heldInvoices ? <p class="hint">{fill(t.insolvencyHeld, { n: heldInvoices })}</p> : null}
-      {latest.type !== 'opening' ? <p class="hint">{t.insolvencyDecide}</p> : null}
+      {latest.type !== 'opening' || latest.kind === 'withdrawal' ? <p class="hint">{t.insolvencyDecide}</p> : null}
       {history.length > 1 ? (
         <details>
           <summary>{t.insolvencyHistory}</summary>
