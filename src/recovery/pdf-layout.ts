@@ -45,6 +45,8 @@ export interface LegalPdf {
   section(title: string): void;
   /** A paragraph at the left margin. */
   p(text: string, opts?: { bold?: boolean; size?: number }): void;
+  /** A table: a bold header row, then the rows; columns as fractions of the width, figures right-aligned; repeats the header on a new page. */
+  table(columns: ReadonlyArray<{ title: string; share: number; right?: boolean }>, rows: ReadonlyArray<ReadonlyArray<string>>, opts?: { size?: number; boldLast?: boolean }): void;
   /** Numbers every page ("Page n / N") and ends the document. */
   finish(pageWord: string): Promise<{ pdf: Buffer; sha256: string }>;
 }
@@ -81,6 +83,32 @@ export function openLegalPdf(meta: { date: string; title: string; author: string
     p(text, opts = {}) {
       doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.size ?? 10).text(text, left, doc.y, { width });
       doc.moveDown(0.3);
+    },
+    table(columns, rows, opts = {}) {
+      const size = opts.size ?? 8.5;
+      const total = columns.reduce((a, c) => a + c.share, 0);
+      const widths = columns.map((c) => (c.share / total) * width);
+      const pad = 3;
+      const row = (cells: ReadonlyArray<string>, bold: boolean) => {
+        doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
+        const height = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: widths[i]! - 2 * pad }))) + 2 * pad;
+        if (doc.y + height > doc.page.height - doc.page.margins.bottom) {
+          doc.addPage();
+          if (!bold) row(columns.map((c) => c.title), true);
+        }
+        const y = doc.y;
+        let x = left;
+        cells.forEach((c, i) => {
+          doc.text(c, x + pad, y + pad, { width: widths[i]! - 2 * pad, align: columns[i]!.right ? 'right' : 'left' });
+          x += widths[i]!;
+        });
+        doc.moveTo(left, y + height).lineTo(left + width, y + height).lineWidth(0.5).strokeColor('#999999').stroke();
+        doc.y = y + height;
+      };
+      row(columns.map((c) => c.title), true);
+      rows.forEach((r, i) => row(r, opts.boldLast === true && i === rows.length - 1));
+      doc.x = left;
+      doc.moveDown(0.6).font('Helvetica').fontSize(10);
     },
     finish(pageWord) {
       const range = doc.bufferedPageRange();
