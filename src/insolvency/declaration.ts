@@ -196,6 +196,7 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
   const pdf = openLegalPdf({ date: input.date, title, author: input.creditor.name });
   const { doc, left, width, p, section, table } = pdf;
   const reg = (x: RecoveryParty) => (x.registration ? `${fr ? 'SIREN' : 'Company number'} ${x.registration}` : '');
+  const colon = fr ? ' : ' : ': ';
   const heading = (t: string) => {
     doc.moveDown(0.3);
     p(t, { bold: true, size: 11 });
@@ -234,7 +235,8 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
     heading('Certification');
     p('Le créancier certifie sincère la présente déclaration de créance (article L622-25, alinéa 3, du code de commerce).');
     p(`Fait${input.creditor.city ? ` à ${input.creditor.city}` : ''}, le ${day(input.date)}.\nPour ${input.creditor.name}${input.creditor.signatory ? `, ${input.creditor.signatory}` : ''} (nom, qualité et signature) :`);
-    doc.moveDown(2);
+    doc.moveDown(2.5);
+    p('_______________________________');
   } else {
     heading('To');
     p(pr.mandataire ? `${pr.mandataire} (office-holder)` : 'The office-holder (name and address to add)');
@@ -256,13 +258,15 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
       ],
       { size: 9.5, boldLast: true },
     );
-    p(`${box(true)} The claim includes outstanding uncapitalised interest of ${m(s.totals.interest)}.`);
+    const withInterest = new Dec(s.totals.interest).gt(0);
+    p(withInterest ? `${box(true)} The claim includes outstanding uncapitalised interest of ${m(s.totals.interest)}.` : `${box(false)} The claim includes no outstanding uncapitalised interest.`);
     p(`How and when the debt was incurred: goods or services supplied and invoiced between ${day(s.lines[0]!.issueDate)} and ${day(s.lines[s.lines.length - 1]!.issueDate)} (details in the statement of account).`);
     p(`${box(input.guarantees.length > 0)} Security held: ${input.guarantees.length ? input.guarantees.join('; ') : 'none'}.`);
     p(`${box(input.retentionOfTitle)} Reservation of title in respect of goods to which the debt refers${input.retentionOfTitle ? ': claimed under the terms of sale enclosed' : ': none'}.`);
     heading('Authentication');
     p(`Dated ${day(input.date)}. Signed for ${input.creditor.name}${input.creditor.signatory ? ` by ${input.creditor.signatory}` : ''} (name, position and signature):`);
-    doc.moveDown(2);
+    doc.moveDown(2.5);
+    p('_______________________________');
   }
 
   // The statement: per invoice, then interest periods and totals.
@@ -280,16 +284,17 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
   p(fr ? 'Calcul des pénalités' : 'Interest calculation', { bold: true });
   for (const l of s.lines) {
     if (l.segments.length === 0) p(fr ? `${l.number} : non échue au ${day(d.asOf)}, aucune pénalité.` : `${l.number}: not due at ${day(d.asOf)}, no interest.`, { size: 9 });
-    for (const g of l.segments) p(`${l.number} : ${fr ? 'du' : 'from'} ${day(g.from)} ${fr ? 'au' : 'to'} ${day(g.to)}, ${g.days} ${fr ? 'jours' : 'days'} × ${m(g.balance)} × ${pct(g.rate, lang)} / 365 = ${m(g.interest)}`, { size: 9 });
+    for (const g of l.segments) p(`${l.number}${colon}${fr ? 'du' : 'from'} ${day(g.from)} ${fr ? 'au' : 'to'} ${day(g.to)}, ${g.days} ${fr ? 'jours' : 'days'} × ${m(g.balance)} × ${pct(g.rate, lang)} / 365 = ${m(g.interest)}`, { size: 9 });
   }
-  for (const g of s.periods) p(`${periodLabel(g.period, lang)} : ${pct(g.rate, lang)}${g.referenceRate ? ` (${pct(g.referenceRate, lang)} + ${g.margin ? pct(g.margin, lang) : ''})` : ''}, ${m(g.interest)}`, { size: 9 });
+  const upper = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
+  for (const g of s.periods) p(`${upper(periodLabel(g.period, lang))}${colon}${pct(g.rate, lang)}${g.referenceRate ? ` (${pct(g.referenceRate, lang)} + ${g.margin ? pct(g.margin, lang) : ''})` : ''}, ${m(g.interest)}`, { size: 9 });
   p(fr
     ? `Taux : taux de refinancement de la BCE du semestre majoré de 10 points (article L441-10 II du code de commerce), intérêts simples, base 365 jours, arrêtés au jour du jugement d’ouverture (article L622-28). Indemnité forfaitaire de 40 € par facture payée en retard (article D441-5).`
-    : `Rate: Bank of England reference rate plus 8% (Late Payment of Commercial Debts (Interest) Act 1998, s.4 and the Late Payment of Commercial Debts (Rate of Interest) (No. 3) Order 2002), simple interest, 365-day year, counted to the relevant date. Fixed sums of £40, £70 or £100 per debt by size (s.5A).`, { size: 9 });
+    : `Rate: Bank of England reference rate plus 8% (Late Payment of Commercial Debts (Interest) Act 1998, ss. 4 and 6), simple interest, 365-day year, counted to the relevant date. Fixed sums of £40, £70 or £100 per debt by size (s.5A).`, { size: 9 });
 
   // The enclosures, then what is still missing.
   section(fr ? 'Bordereau des pièces jointes' : 'Documents substantiating the claim');
-  for (const e of d.enclosures) p(`${fr ? 'Pièce' : 'Document'} n°${e.n} : ${e.label}${e.missing ? (fr ? ' (à joindre : PDF absent)' : ' (to enclose: PDF missing)') : ''}`);
+  for (const e of d.enclosures) p(`${fr ? `Pièce n°${e.n}` : `Document ${e.n}`}${colon}${e.label}${e.missing ? (fr ? ' (à joindre : PDF absent)' : ' (to enclose: PDF missing)') : ''}`);
   if (d.missing.length) {
     doc.moveDown(0.6);
     p(fr ? 'À compléter avant l’envoi' : 'To complete before sending', { bold: true });
