@@ -166,6 +166,43 @@ describe('claim declaration (déclaration de créance)', () => {
     await expect(customerDeclaration(sql, tenant, t.connection.id, 'c2', { now: new Date() })).rejects.toThrow(/no opening judgment is stored for customer c2/);
   });
 
+  it('a creditor outside metropolitan France (Réunion, 97400) has four months (R622-24 al. 2)', async () => {
+    const t = await seed();
+    await saveCompanyProfile(sql, t.tenant.id, CompanyProfileData.parse({
+      country: 'FR', legalName: 'Atelier Dupont SAS', legalForm: 'SAS', shareCapital: '10000', siren: '732829320', rcsCity: 'Saint-Denis',
+      addressLine1: '3 rue de Paris', postalCode: '97400', city: 'Saint-Denis',
+    }), 'test');
+    const tenant = (await getTenant(sql, t.tenant.id))!;
+    const r = await customerDeclaration(sql, tenant, t.connection.id, 'c1', { now: new Date('2026-05-02T10:00:00Z') });
+    expect([r.declaration.deadline, r.declaration.deadlineMonths]).toEqual(['2026-08-24', 4]);
+    expect(text(r.pdf)).toContain('au plus tard le 24/08/2026 : quatre mois à compter de la publication du jugement d’ouverture au BODACC, le créancier ne demeurant pas en France métropolitaine (article R622-24, alinéa 2');
+  });
+
+  it('a UK notice gives a proof of debt in pounds from the stored books', async () => {
+    const t = await newTenant(sql, 'test');
+    await sql`update tenants set locale = 'en', time_zone = 'Europe/London' where id = ${t.tenant.id}`;
+    await saveCompanyProfile(sql, t.tenant.id, CompanyProfileData.parse({
+      country: 'GB', legalName: 'Harbour Tools Ltd', legalForm: 'Ltd', companyNumber: '01234567', registeredIn: 'england_wales',
+      addressLine1: '1 Quay Street', postalCode: 'BS1 4DJ', city: 'Bristol',
+    }), 'test');
+    await upsertDocuments(sql, t.scope, 'customer', [{ record: { ...customer('u1', null), name: 'Smith Joinery Ltd', language: 'en' }, raw: {} }]);
+    const gbpInvoice = (id: string, issue: string, due: string, total: string): Invoice => ({ ...invoice(id, 'u1', issue, due, total), number: `INV-${id}`, currency: 'GBP' });
+    await upsertDocuments(sql, t.scope, 'invoice', [gbpInvoice('0801', '2025-05-21', '2025-06-20', '800.00'), gbpInvoice('0900', '2025-10-01', '2025-10-31', '450.00')].map((r) => ({ record: r, raw: {} })));
+    // The UK watch is not built yet: the notice row is written as a UK publisher's would be.
+    await sql`insert into insolvency_notices (tenant_id, connection_id, customer_external_id, source, notice_id, reg_no, type, court, judgment_date, publication_date, mandataire, raw)
+      values (${t.tenant.id}, ${t.connection.id}, 'u1', 'companies_house', 'CH-1', '07654321', 'opening', 'High Court', '2025-09-30', '2025-10-03', 'A. Practitioner, Administrator', '{}'::jsonb)`;
+    const r = await customerDeclaration(sql, (await getTenant(sql, t.tenant.id))!, t.connection.id, 'u1', { now: new Date('2025-11-03T10:00:00Z') });
+    // 800.00 × 12.75 % × 102 / 365 = 28.50; £40 fixed sum (s.5A, below £1,000).
+    const i = new Dec(formatAmount(new Dec('800.00').times('12.75').div(100).times(days('2025-06-21', '2025-09-30')).div(365), 'GBP'));
+    expect(r.declaration.jurisdiction).toBe('UK');
+    expect(r.declaration.statement.totals).toMatchObject({ principalDue: '800.00', interest: i.toFixed(2), compensation: '40.00', claimed: new Dec(840).plus(i).toFixed(2) });
+    const txt = text(r.pdf);
+    expect(txt).toContain('Proof of debt');
+    expect(txt).toContain(`Total claim £${new Dec(840).plus(i).toFixed(2)}`);
+    expect(txt).toContain('Company number 01234567');
+    expect(txt).not.toContain('INV-0900');
+  });
+
   it('relance insolvency-declaration writes the PDF and prints the claim and the deadline (real binary)', { timeout: 120_000 }, async () => {
     const t = await seed();
     const dir = mkdtempSync(join(tmpdir(), 'relance-declaration-'));
