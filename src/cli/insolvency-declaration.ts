@@ -46,7 +46,7 @@ export async function runInsolvencyDeclaration(args: string[], config: Config, n
     const out = parsed.values.get('out');
     if (out) writeFileSync(out, r.pdf);
     const kind = d.jurisdiction === 'FR' ? 'déclaration de créance' : 'proof of debt';
-    process.stdout.write(`${kind} for ${customerId} (notice ${r.notice.noticeId}, judgment ${d.asOf}): ${d.statement.lines.length} invoice(s), principal ${t.principalDue}, interest to ${d.asOf} ${t.interest}, fixed sums ${t.compensation}, claimed ${d.net} ${d.statement.currency}\n`);
+    process.stdout.write(`${kind} for ${customerId} (notice ${r.notice.noticeId}, judgment ${d.judgmentDate}): ${d.statement.lines.length} invoice(s), principal ${t.principalDue}, interest to ${d.asOf} ${t.interest}, fixed sums ${t.compensation}, claimed ${d.net} ${d.statement.currency}\n`);
     if (d.deadline) process.stdout.write(`Send it to the mandataire by ${d.deadline} (publication ${r.notice.publicationDate} + ${d.deadlineMonths} months).\n`);
     if (d.revendicationDeadline) process.stdout.write(`Retention of title: claim the goods by ${d.revendicationDeadline}.\n`);
     for (const x of d.excluded) process.stdout.write(`not declared: ${x.number} (${x.reason === 'issued_after_judgment' ? 'issued after the judgment: paid at term' : 'nothing due at the judgment date'})\n`);

@@ -12,15 +12,18 @@
 //   creditor who does not live in metropolitan France when the court sits there (R622-24; french-business-law.com
 //   "article-r622-24", faqdedroit.fr). A seller under retention of title must also claim the goods within three
 //   months of that publication (L624-9, L624-16).
-//   ASSUMPTION to confirm: interest is counted up to and including the judgment date (the engine's as-of day), as
-//   "intérêts arrêtés au jour du jugement d'ouverture" reads; one day more than if the judgment took effect at 0h.
+//   The opening judgment takes effect from its date (R621-4, R631-7, R641-1), i.e. from zero hour of that day: what
+//   happens on the judgment day counts as after it (pernaud-mandataire.com "Jugement d'ouverture ... prise d'effet",
+//   Cass. com. 17 Feb. 2021 n°20-18759). So interest is counted up to the day before the judgment, and a payment
+//   dated on the judgment day is a payment after it.
 // - England and Wales. A proof states the creditor's name, address and registration number, the total claim
 //   (including VAT) at the relevant date less payments after it, whether it includes outstanding uncapitalised
 //   interest, how and when the debt was incurred, any security and its value, any reservation of title, the documents
 //   substantiating it, and is dated and authenticated (Insolvency (England and Wales) Rules 2016 r.14.4; the text read
 //   was the same list in its sister rules, e.g. SI 2018/719 r.5.4, legislation.gov.uk). Interest and fixed sums are
-//   those of the Late Payment of Commercial Debts (Interest) Act 1998 (ss. 4, 5A), counted to the relevant date.
-import { Dec } from '../model/index.js';
+//   those of the Late Payment of Commercial Debts (Interest) Act 1998 (ss. 4, 5A), counted to the relevant date
+//   (interest is provable except for any period after that date: r.14.23 as commonly cited, UNCONFIRMED here).
+import { Dec, addDays } from '../model/index.js';
 import type { Party } from '../rules/index.js';
 import type { RateBook } from '../rules/rate-tables.js';
 import { buildClaimStatement, type ClaimInvoiceInput, type ClaimJurisdiction, type ClaimStatement } from '../recovery/claim-statement.js';
@@ -78,7 +81,9 @@ export interface DeclarationInput {
 
 export interface Declaration {
   jurisdiction: ClaimJurisdiction;
-  /** Interest and fixed sums counted up to this day (inclusive): the judgment date. */
+  /** The judgment date (FR) or relevant date (UK): the claim is stated as it stood then. */
+  judgmentDate: string;
+  /** Last day of interest counted (inclusive): the day before the judgment in France (zero-hour rule), the relevant date in the UK. */
   asOf: string;
   statement: ClaimStatement;
   /** Invoices left out, with why. */
@@ -104,6 +109,9 @@ const amountOf = (x: string) => new Dec(x);
 export function buildDeclaration(input: DeclarationInput): Declaration {
   const j = input.proceedings.judgmentDate;
   const fr = input.jurisdiction === 'FR';
+  // Last day before the proceedings: a French judgment takes effect at zero hour of its day; a UK proof counts the
+  // relevant date itself and deducts only what was paid after it.
+  const lastDay = fr ? addDays(j, -1) : j;
   const excluded: Declaration['excluded'] = [];
   const declared: DeclarationInvoice[] = [];
   const receivedAfter: Declaration['receivedAfter'] = [];
@@ -111,9 +119,9 @@ export function buildDeclaration(input: DeclarationInput): Declaration {
     // Issued on the judgment day or later: a post-opening claim, paid at term, never declared.
     if (inv.issueDate >= j) { excluded.push({ number: inv.number, reason: 'issued_after_judgment' }); continue; }
     const pays = inv.payments ?? [];
-    const before = pays.filter((p) => p.date <= j).reduce((a, p) => a.plus(p.amount), new Dec(0));
+    const before = pays.filter((p) => p.date <= lastDay).reduce((a, p) => a.plus(p.amount), new Dec(0));
     if (amountOf(inv.amount).minus(before).lte(0)) { excluded.push({ number: inv.number, reason: 'nothing_due_at_judgment' }); continue; }
-    const after = pays.filter((p) => p.date > j).reduce((a, p) => a.plus(p.amount), new Dec(0));
+    const after = pays.filter((p) => p.date > lastDay).reduce((a, p) => a.plus(p.amount), new Dec(0));
     if (after.gt(0)) receivedAfter.push({ number: inv.number, amount: after.toFixed(2) });
     declared.push(inv);
   }
@@ -121,12 +129,12 @@ export function buildDeclaration(input: DeclarationInput): Declaration {
   const statement = buildClaimStatement({
     jurisdiction: input.jurisdiction,
     currency: input.currency,
-    asOf: j,
+    asOf: lastDay,
     ...(input.debtorKind ? { debtor: input.debtorKind } : {}),
     ...(input.rates ? { rates: input.rates } : {}),
     invoices: declared.map(({ hasPdf: _h, ...i }) => i),
   });
-  const notYetDue = statement.lines.filter((l) => l.dueDate > j).map((l) => ({ number: l.number, dueDate: l.dueDate, amount: l.principalDue }));
+  const notYetDue = statement.lines.filter((l) => l.dueDate > lastDay).map((l) => ({ number: l.number, dueDate: l.dueDate, amount: l.principalDue }));
   const afterTotal = receivedAfter.reduce((a, r) => a.plus(r.amount), new Dec(0));
   const net = Dec.max(new Dec(statement.totals.claimed).minus(afterTotal), new Dec(0)).toFixed(2);
   const deadlineMonths = fr ? (input.creditor.outsideMetropolitanFrance ? 4 : 2) : null;
@@ -143,7 +151,7 @@ export function buildDeclaration(input: DeclarationInput): Declaration {
     enclosures.push({ n: ++n, kind: 'reminder', label: fr ? `${r.label} du ${day(r.date)}${reg}, factures ${named.join(', ')}` : `${r.label} of ${day(r.date)}${reg}, invoices ${named.join(', ')}`, missing: false });
   }
   if (input.retentionOfTitle) enclosures.push({ n: ++n, kind: 'clause', label: fr ? 'Conditions générales de vente ou contrat stipulant la clause de réserve de propriété, accepté(es) par écrit au plus tard à la livraison' : 'Terms of sale containing the retention of title clause, as agreed in writing', missing: false });
-  enclosures.push({ n: ++n, kind: 'statement', label: fr ? `Décompte de la créance au ${day(j)}` : `Statement of account at ${day(j)}`, missing: false });
+  enclosures.push({ n: ++n, kind: 'statement', label: fr ? `Décompte de la créance au jour du jugement d’ouverture (${day(j)})` : `Statement of account at ${day(j)}`, missing: false });
 
   const missing: string[] = [];
   if (fr) {
@@ -152,7 +160,7 @@ export function buildDeclaration(input: DeclarationInput): Declaration {
     if (!input.creditor.address.length) missing.push('Adresse de votre société manquante dans le profil.');
     if (!input.debtor.registration) missing.push('SIREN du débiteur inconnu.');
     for (const e of enclosures) if (e.missing) missing.push(`${e.label} : PDF absent, joignez une copie.`);
-    if (receivedAfter.length) missing.push(`Sommes reçues après le jugement (${receivedAfter.map((r) => `${r.number} : ${money(r.amount, input.currency, 'fr')}`).join(', ')}) : un paiement d’une créance antérieure est interdit (L622-7) ; vérifiez avec le mandataire.`);
+    if (receivedAfter.length) missing.push(`Sommes reçues le jour du jugement ou après (${receivedAfter.map((r) => `${r.number} : ${money(r.amount, input.currency, 'fr')}`).join(', ')}) : un paiement d’une créance antérieure est interdit (L622-7) ; vérifiez avec le mandataire.`);
   } else {
     if (!input.proceedings.mandataire) missing.push("The office-holder's name and address are not in the notice: add them.");
     if (!input.creditor.registration) missing.push('Your company number is missing from the profile.');
@@ -161,7 +169,8 @@ export function buildDeclaration(input: DeclarationInput): Declaration {
   }
   return {
     jurisdiction: input.jurisdiction,
-    asOf: j,
+    judgmentDate: j,
+    asOf: lastDay,
     statement,
     excluded,
     receivedAfter,
@@ -215,7 +224,7 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
     p([input.creditor.name, ...input.creditor.address, reg(input.creditor)].filter(Boolean).join('\n'));
     heading('Délai');
     p(`À adresser au mandataire judiciaire au plus tard le ${day(d.deadline!)} : ${d.deadlineMonths === 4 ? 'quatre mois à compter de la publication du jugement d’ouverture au BODACC, le créancier ne demeurant pas en France métropolitaine (article R622-24, alinéa 2' : 'deux mois à compter de la publication du jugement d’ouverture au BODACC (article R622-24'} du code de commerce).`, { bold: true });
-    heading(`Montant de la créance au jour du jugement d’ouverture (${day(d.asOf)})`);
+    heading(`Montant de la créance au jour du jugement d’ouverture (${day(d.judgmentDate)})`);
     table(
       [{ title: 'Nature', share: 5 }, { title: 'Montant', share: 2, right: true }],
       [
@@ -226,7 +235,7 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
       ],
       { size: 9.5, boldLast: true },
     );
-    p('Pénalités au taux de refinancement de la BCE majoré de 10 points (article L441-10 II du code de commerce), arrêtées par le jugement d’ouverture (article L622-28) : aucun intérêt n’est compté après cette date. Indemnités forfaitaires : article D441-5.', { size: 9 });
+    p(`Pénalités au taux de refinancement de la BCE majoré de 10 points (article L441-10 II du code de commerce), arrêtées par le jugement d’ouverture (article L622-28), qui prend effet à zéro heure le jour de son prononcé (article R621-4) : comptées jusqu’au ${day(d.asOf)} inclus. Indemnités forfaitaires : article D441-5.`, { size: 9 });
     p(d.notYetDue.length ? `Dont sommes à échoir : ${d.notYetDue.map((x) => `${m(x.amount)} le ${day(x.dueDate)} (facture ${x.number})`).join(' ; ')}.` : 'Aucune somme à échoir : toutes les factures déclarées étaient échues au jour du jugement.');
     p(input.guarantees.length ? 'Créance assortie des sûretés et garanties indiquées ci-dessous (article L622-25).' : 'Créance déclarée à titre chirographaire, sans privilège ni sûreté.');
     heading('Sûretés et réserve de propriété');
@@ -270,7 +279,7 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
   }
 
   // The statement: per invoice, then interest periods and totals.
-  section(fr ? `Décompte de la créance au ${day(d.asOf)}` : `Statement of account at ${day(d.asOf)}`);
+  section(fr ? `Décompte de la créance au jour du jugement d’ouverture (${day(d.judgmentDate)})` : `Statement of account at ${day(d.judgmentDate)}`);
   table(
     fr
       ? [{ title: 'Facture', share: 3 }, { title: 'Émise le', share: 2.2 }, { title: 'Échéance', share: 2.2 }, { title: 'Montant TTC', share: 2.6, right: true }, { title: 'Réglé', share: 2.4, right: true }, { title: 'Solde', share: 2.6, right: true }, { title: 'Pénalités', share: 2.2, right: true }, { title: 'Indemnité', share: 2.1, right: true }, { title: 'Total', share: 2.6, right: true }]
@@ -283,13 +292,13 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
   );
   p(fr ? 'Calcul des pénalités' : 'Interest calculation', { bold: true });
   for (const l of s.lines) {
-    if (l.segments.length === 0) p(fr ? `${l.number} : non échue au ${day(d.asOf)}, aucune pénalité.` : `${l.number}: not due at ${day(d.asOf)}, no interest.`, { size: 9 });
+    if (l.segments.length === 0) p(fr ? `${l.number} : non échue au ${day(d.judgmentDate)}, aucune pénalité.` : `${l.number}: not due at ${day(d.asOf)}, no interest.`, { size: 9 });
     for (const g of l.segments) p(`${l.number}${colon}${fr ? 'du' : 'from'} ${day(g.from)} ${fr ? 'au' : 'to'} ${day(g.to)}, ${g.days} ${fr ? 'jours' : 'days'} × ${m(g.balance)} × ${pct(g.rate, lang)} / 365 = ${m(g.interest)}`, { size: 9 });
   }
   const upper = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
   for (const g of s.periods) p(`${upper(periodLabel(g.period, lang))}${colon}${pct(g.rate, lang)}${g.referenceRate ? ` (${pct(g.referenceRate, lang)} + ${g.margin ? pct(g.margin, lang) : ''})` : ''}, ${m(g.interest)}`, { size: 9 });
   p(fr
-    ? `Taux : taux de refinancement de la BCE du semestre majoré de 10 points (article L441-10 II du code de commerce), intérêts simples, base 365 jours, arrêtés au jour du jugement d’ouverture (article L622-28). Indemnité forfaitaire de 40 € par facture payée en retard (article D441-5).`
+    ? `Taux : taux de refinancement de la BCE du semestre majoré de 10 points (article L441-10 II du code de commerce), intérêts simples, base 365 jours, arrêtés la veille du jugement d’ouverture (articles L622-28 et R621-4). Indemnité forfaitaire de 40 € par facture payée en retard (article D441-5).`
     : `Rate: Bank of England reference rate plus 8% (Late Payment of Commercial Debts (Interest) Act 1998, ss. 4 and 6), simple interest, 365-day year, counted to the relevant date. Fixed sums of £40, £70 or £100 per debt by size (s.5A).`, { size: 9 });
 
   // The enclosures, then what is still missing.

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { parseNotices } from '../../src/insolvency/bodacc.js';
+import { buildDeclaration } from '../../src/insolvency/declaration.js';
 import { customerDeclaration, DeclarationRefused } from '../../src/insolvency/declaration-service.js';
 import { Dec, formatAmount, type Customer, type Invoice, type Payment } from '../../src/model/index.js';
 import { CompanyProfileData } from '../../src/model/company-profile.js';
@@ -26,6 +27,8 @@ const text = (pdf: Buffer) => execFileSync('pdftotext', ['-layout', '-', '-'], {
 const eur = (x: Dec | string) => `${new Dec(x).toFixed(2).replace('.', ',').replace(/\B(?=(\d{3})+(?!\d))/g, ' ')} €`;
 
 const JUDGMENT = '2026-04-15';
+// The judgment takes effect at zero hour of its day (C. com. R621-4): the last day of interest is the day before.
+const LAST = '2026-04-14';
 const PUBLISHED = '2026-04-24';
 // The ECB main refinancing rate for the first half of 2026 (2.15 %) plus 10 points: L441-10 II.
 const RATE = new Dec('12.15');
@@ -77,8 +80,8 @@ async function seed() {
 }
 
 // Figures computed here, independently of the engine: interest from the day after the due date to the judgment.
-const i101 = interest('1240.00', days('2026-02-10', JUDGMENT)); // 65 days
-const i102 = interest('3000.00', days('2026-03-05', '2026-03-20')).plus(interest('2000.00', days('2026-03-21', JUDGMENT))); // 16 + 26 days
+const i101 = interest('1240.00', days('2026-02-10', LAST)); // 64 days
+const i102 = interest('3000.00', days('2026-03-05', '2026-03-20')).plus(interest('2000.00', days('2026-03-21', LAST))); // 16 + 25 days
 const PRINCIPAL = new Dec('1240.00').plus('2000.00');
 const INTEREST = i101.plus(i102);
 const COMPENSATION = new Dec(40).times(2);
@@ -87,14 +90,14 @@ const TOTAL = PRINCIPAL.plus(INTEREST).plus(COMPENSATION);
 describe('claim declaration (déclaration de créance)', () => {
   it('states the amounts at the judgment date to the cent, the proceedings, the deadline and the enclosures', async () => {
     // The figures this test expects, written out once so a reader can check them by hand.
-    expect([i101.toFixed(2), i102.toFixed(2), INTEREST.toFixed(2), TOTAL.toFixed(2)]).toEqual(['26.83', '33.29', '60.12', '3380.12']);
+    expect([i101.toFixed(2), i102.toFixed(2), INTEREST.toFixed(2), TOTAL.toFixed(2)]).toEqual(['26.42', '32.62', '59.04', '3379.04']);
     const t = await seed();
     const tenant = (await getTenant(sql, t.tenant.id))!;
     // Prepared in June, two months after the judgment: interest must still stop on 15 April.
     const r = await customerDeclaration(sql, tenant, t.connection.id, 'c1', { now: new Date('2026-06-10T10:00:00Z'), retentionOfTitle: true, guarantees: ['Caution personnelle du dirigeant, 5 000 €'] });
     const d = r.declaration;
     expect(r.notice.noticeId).toBe('A202600000042');
-    expect(d.asOf).toBe(JUDGMENT);
+    expect([d.judgmentDate, d.asOf]).toEqual([JUDGMENT, LAST]);
     expect(d.statement.lines.map((l) => [l.number, l.paid, l.principalDue, l.interest, l.compensation])).toEqual([
       ['F-101', '0.00', '1240.00', i101.toFixed(2), '40.00'],
       ['F-102', '1000.00', '2000.00', i102.toFixed(2), '40.00'],
@@ -119,15 +122,15 @@ describe('claim declaration (déclaration de créance)', () => {
     // Amounts, to the cent.
     expect(txt).toContain(`Montant de la créance au jour du jugement d’ouverture (15/04/2026)`);
     expect(txt).toContain(`Principal restant dû (factures TTC) ${eur(PRINCIPAL)}`);
-    expect(txt).toContain(`Pénalités de retard arrêtées au 15/04/2026 ${eur(INTEREST)}`);
+    expect(txt).toContain(`Pénalités de retard arrêtées au 14/04/2026 ${eur(INTEREST)}`);
     expect(txt).toContain(`Indemnités forfaitaires (40 € par facture en retard) ${eur(COMPENSATION)}`);
-    expect(txt).toContain('arrêtées par le jugement d’ouverture (article L622-28)');
+    expect(txt).toContain('arrêtées par le jugement d’ouverture (article L622-28), qui prend effet à zéro heure le jour de son prononcé (article R621-4) : comptées jusqu’au 14/04/2026 inclus');
     expect(txt).toContain(`Total déclaré ${eur(TOTAL)}`);
     // Per invoice: issue and due dates, amount, received, balance, interest, €40, total.
     expect(txt).toContain(`F-101 10/01/2026 09/02/2026 1 240,00 € 0,00 € 1 240,00 € ${eur(i101)} 40,00 € ${eur(new Dec('1280.00').plus(i101))}`);
     expect(txt).toContain(`F-102 02/02/2026 04/03/2026 3 000,00 € 1 000,00 € 2 000,00 € ${eur(i102)} 40,00 € ${eur(new Dec('2040.00').plus(i102))}`);
-    expect(txt).toContain(`F-101 : du 10/02/2026 au 15/04/2026, 65 jours × 1 240,00 € × 12,15 % / 365 = ${eur(i101)}`);
-    expect(txt).toContain('F-102 : du 21/03/2026 au 15/04/2026, 26 jours × 2 000,00 € × 12,15 %');
+    expect(txt).toContain(`F-101 : du 10/02/2026 au 14/04/2026, 64 jours × 1 240,00 € × 12,15 % / 365 = ${eur(i101)}`);
+    expect(txt).toContain('F-102 : du 21/03/2026 au 14/04/2026, 25 jours × 2 000,00 € × 12,15 %');
     // The invoice issued after the judgment is nowhere.
     expect(txt).not.toContain('F-103');
     expect(txt).not.toContain('500,00');
@@ -141,7 +144,7 @@ describe('claim declaration (déclaration de créance)', () => {
     expect(txt).toContain('Pièce n°3 : Relance par courriel du 20/02/2026, factures F-101');
     expect(txt).toContain('Pièce n°4 : Mise en demeure du 25/03/2026 (lettre recommandée avec AR), factures F-101, F-102');
     expect(txt).toContain('Pièce n°5 : Conditions générales de vente');
-    expect(txt).toContain('Pièce n°6 : Décompte de la créance au 15/04/2026');
+    expect(txt).toContain('Pièce n°6 : Décompte de la créance au jour du jugement d’ouverture (15/04/2026)');
     expect(txt).not.toContain('Pièce n°7');
     expect(txt).not.toContain('30/04/2026');
     // A French document: no English word.
@@ -164,6 +167,29 @@ describe('claim declaration (déclaration de créance)', () => {
     await expect(customerDeclaration(sql, tenant, t.connection.id, 'c1', { now: new Date(), noticeId: 'A202600000099' })).rejects.toThrow(/closing judgment; a claim is declared on the opening judgment/);
     await expect(customerDeclaration(sql, tenant, t.connection.id, 'c1', { now: new Date(), noticeId: 'A1' })).rejects.toThrow(DeclarationRefused);
     await expect(customerDeclaration(sql, tenant, t.connection.id, 'c2', { now: new Date() })).rejects.toThrow(/no opening judgment is stored for customer c2/);
+  });
+
+  it('zero hour: a payment on the judgment day counts as after it, and an invoice due the day before owes nothing yet', () => {
+    const d = buildDeclaration({
+      jurisdiction: 'FR', currency: 'EUR', date: '2026-05-02',
+      creditor: { name: 'Atelier Dupont SAS', address: ['12 rue des Lilas', '69003 Lyon'], registration: '732829320', outsideMetropolitanFrance: false, signatory: null, city: null },
+      debtor: { name: 'Boulangerie Œillet SAS', address: [], registration: SIREN },
+      proceedings: { source: 'bodacc', noticeId: 'A1', court: null, judgmentDate: JUDGMENT, publicationDate: PUBLISHED, mandataire: null },
+      invoices: [
+        { number: 'F-1', issueDate: '2026-03-01', dueDate: '2026-03-31', amount: '1000.00', payments: [{ date: JUDGMENT, amount: '400.00' }], hasPdf: true },
+        { number: 'F-2', issueDate: '2026-03-15', dueDate: LAST, amount: '100.00', hasPdf: true },
+        { number: 'F-3', issueDate: JUDGMENT, dueDate: '2026-05-15', amount: '50.00', hasPdf: true },
+      ],
+      reminders: [], retentionOfTitle: false, guarantees: [],
+    });
+    // F-1: 1,000.00 owed at zero hour, interest 1–14 April (14 days), €40; the 400.00 paid on the judgment day is flagged.
+    expect(d.statement.lines.map((l) => [l.number, l.paid, l.principalDue, l.interest, l.compensation])).toEqual([
+      ['F-1', '0.00', '1000.00', interest('1000.00', days('2026-04-01', LAST)).toFixed(2), '40.00'],
+      ['F-2', '0.00', '100.00', '0.00', '0.00'],
+    ]);
+    expect(d.receivedAfter).toEqual([{ number: 'F-1', amount: '400.00' }]);
+    expect(d.missing.some((m) => m.startsWith('Sommes reçues le jour du jugement ou après (F-1 : 400,00'))).toBe(true);
+    expect(d.excluded).toEqual([{ number: 'F-3', reason: 'issued_after_judgment' }]);
   });
 
   it('a creditor outside metropolitan France (Réunion, 97400) has four months (R622-24 al. 2)', async () => {
@@ -211,7 +237,7 @@ describe('claim declaration (déclaration de créance)', () => {
     const args = ['insolvency-declaration', '--tenant', t.tenant.id, '--connection', t.connection.id, '--customer', 'c1'];
     const r = await runCli([...args, '--out', out, '--retention-of-title', '--guarantee', 'Nantissement du fonds de commerce', '--guarantee', 'Caution du dirigeant'], { env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`déclaration de créance for c1 (notice A202600000042, judgment ${JUDGMENT}): 2 invoice(s), principal ${PRINCIPAL.toFixed(2)}, interest to ${JUDGMENT} ${INTEREST.toFixed(2)}, fixed sums 80.00, claimed ${TOTAL.toFixed(2)} EUR`);
+    expect(r.stdout).toContain(`déclaration de créance for c1 (notice A202600000042, judgment ${JUDGMENT}): 2 invoice(s), principal ${PRINCIPAL.toFixed(2)}, interest to ${LAST} ${INTEREST.toFixed(2)}, fixed sums 80.00, claimed ${TOTAL.toFixed(2)} EUR`);
     expect(r.stdout).toContain('Send it to the mandataire by 2026-06-24');
     expect(r.stdout).toContain('not declared: F-103 (issued after the judgment: paid at term)');
     const txt = text(readFileSync(out));

@@ -43,7 +43,7 @@ describe('proof of debt (England and Wales)', () => {
 
     const f = await renderDeclaration(input());
     const d = f.declaration;
-    expect(d.asOf).toBe(RELEVANT);
+    expect([d.judgmentDate, d.asOf]).toEqual([RELEVANT, RELEVANT]);
     expect(d.statement.totals).toMatchObject({ principalDue: principal.toFixed(2), interest: i0801.plus(i0802).toFixed(2), compensation: '110.00', claimed: claimed.toFixed(2) });
     expect(d.receivedAfter).toEqual([{ number: 'INV-0801', amount: '200.00' }]);
     expect(d.net).toBe(net.toFixed(2));
