@@ -85,6 +85,12 @@ export const commands: Record<string, Command> = {
     // Loaded on use: the PDF and claim modules add nothing to the start-up of the other commands.
     run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!),
   },
+  'insolvency-declaration': {
+    args: '--tenant ID --connection ID --customer ID [--notice ID] [--out FILE.pdf] [--retention-of-title] [--guarantee TEXT ...]',
+    summary: "A customer's claim in insolvency proceedings (déclaration de créance or UK proof of debt) at the judgment date, as one PDF.",
+    // Loaded on use, as recovery-file is.
+    run: async (a, c) => (await import('./insolvency-declaration.js')).runInsolvencyDeclaration(a, c.config!),
+  },
   sending: {
     args: '<connection-id> [on|off] [--json]',
     summary: 'Show, or turn on or off, what a connection sends (off for a new company until someone turns it on).',

@@ -17,12 +17,11 @@
 //   Individual"; contractstore.com "need-threaten-debtor-legal-proceedings-new-protocol"). Between companies the
 //   Practice Direction on Pre-Action Conduct asks for a reasonable period; we give 14 days (UNCONFIRMED as a rule,
 //   common practice). Interest and fixed sums: Late Payment of Commercial Debts (Interest) Act 1998, ss. 4, 5A.
-import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
 import { Dec } from '../model/index.js';
 import type { ClaimStatement } from './claim-statement.js';
+import { day as dmy, money, openLegalPdf, pct, periodLabel, type FileLanguage } from './pdf-layout.js';
 
-export type FileLanguage = 'fr' | 'en';
+export type { FileLanguage } from './pdf-layout.js';
 
 export interface RecoveryParty {
   name: string;
@@ -102,33 +101,6 @@ export function missingItems(input: Omit<RecoveryFileInput, 'date'>): MissingIte
   return out;
 }
 
-function money(amount: string, currency: string, lang: FileLanguage): string {
-  const [int, frac = '00'] = new Dec(amount).toFixed(2).split('.') as [string, string];
-  const neg = int.startsWith('-');
-  const digits = neg ? int.slice(1) : int;
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'fr' ? '\u00a0' : ',');
-  const sym = currency === 'EUR' ? '€' : currency === 'GBP' ? '£' : currency;
-  const sign = neg ? '-' : '';
-  return lang === 'fr' ? `${sign}${grouped},${frac}\u00a0${sym}` : `${sign}${sym}${grouped}.${frac}`;
-}
-
-function day(date: string, lang: FileLanguage): string {
-  const [y, mo, d] = date.split('-');
-  return lang === 'fr' ? `${d}/${mo}/${y}` : `${d}/${mo}/${y}`;
-}
-
-function pct(rate: string, lang: FileLanguage): string {
-  return lang === 'fr' ? `${rate.replace('.', ',')}\u00a0%` : `${rate}%`;
-}
-
-/** 2025-H1 → "1er semestre 2025" / "first half of 2025"; anything else as given. */
-function periodLabel(period: string, lang: FileLanguage): string {
-  const m = /^(\d{4})-H([12])$/.exec(period);
-  if (!m) return period;
-  if (lang === 'fr') return `${m[2] === '1' ? '1er' : '2e'} semestre ${m[1]}`;
-  return `${m[2] === '1' ? 'first' : 'second'} half of ${m[1]}`;
-}
-
 /** Renders the file. Deterministic: equal inputs give equal bytes (fixed dates in the PDF info). */
 export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFile> {
   const { statement: s, language: lang } = input;
@@ -137,30 +109,9 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
   const c = s.currency;
   const missing = missingItems(input);
   const smallClaim = fr && new Dec(s.totals.claimed).lte(SMALL_CLAIM_LIMIT_EUR);
-  const fixed = new Date(`${input.date}T00:00:00Z`);
   const title = fr ? `Requête en injonction de payer — ${input.debtor.name}` : `Letter of Claim — ${input.debtor.name}`;
-  const doc = new PDFDocument({ size: 'A4', margin: 56, bufferPages: true, info: { CreationDate: fixed, ModDate: fixed, Producer: 'Relance', Creator: 'Relance', Title: title, Author: input.creditor.name } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (b: Buffer) => chunks.push(b));
-  const ended = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  const left = doc.page.margins.left;
-  const width = doc.page.width - left - doc.page.margins.right;
-  const contents: Array<{ title: string; page: number }> = [];
-  const section = (t: string) => {
-    doc.addPage();
-    const page = doc.bufferedPageRange().count;
-    contents.push({ title: t, page });
-    doc.outline.addItem(t);
-    doc.font('Helvetica-Bold').fontSize(14).text(t, left, doc.page.margins.top, { width });
-    doc.moveDown(0.6).font('Helvetica').fontSize(10);
-  };
-  const p = (text: string, opts: { bold?: boolean; size?: number } = {}) => {
-    doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.size ?? 10).text(text, left, doc.y, { width });
-    doc.moveDown(0.3);
-  };
+  const pdf = openLegalPdf({ date: input.date, title, author: input.creditor.name });
+  const { doc, left, width, contents, section, p } = pdf;
   const party = (label: string, x: RecoveryParty, regLabel: string) => {
     p(label, { bold: true });
     p([x.name, ...x.address, x.registration ? `${regLabel} ${x.registration}` : ''].filter(Boolean).join('\n'));
@@ -181,21 +132,21 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
     party('Débiteur', input.debtor, reg);
     p('Objet de la demande', { bold: true });
     p(`Le requérant sollicite une ordonnance portant injonction de payer la somme de ${money(s.totals.claimed, c, lang)}, se décomposant ainsi :`);
-    p(`• principal restant dû : ${money(s.totals.principalDue, c, lang)} ;\n• pénalités de retard arrêtées au ${day(s.asOf, lang)} : ${money(s.totals.interest, c, lang)} ;\n• indemnités forfaitaires pour frais de recouvrement : ${money(s.totals.compensation, c, lang)}.`);
+    p(`• principal restant dû : ${money(s.totals.principalDue, c, lang)} ;\n• pénalités de retard arrêtées au ${dmy(s.asOf)} : ${money(s.totals.interest, c, lang)} ;\n• indemnités forfaitaires pour frais de recouvrement : ${money(s.totals.compensation, c, lang)}.`);
     p('Fondement de la créance', { bold: true });
     p(`Créance contractuelle résultant de ${s.lines.length} facture(s) demeurée(s) impayée(s) à leur échéance : ${s.lines.map((l) => `n° ${l.number}`).join(', ')}. Pénalités de retard au taux de refinancement de la BCE majoré de 10 points (article L441-10 II du code de commerce), calculées par semestre ; indemnité forfaitaire de 40 € par facture (articles L441-10 II et D441-5 du code de commerce). Intérêts simples, base 365 jours.`);
     if (input.evidence.notices?.length) {
       p('Démarches amiables', { bold: true });
-      p(input.evidence.notices.map((n) => `• ${day(n.date, lang)} : ${n.label}${n.registered ? ' (lettre recommandée avec accusé de réception)' : ''}`).join('\n'));
+      p(input.evidence.notices.map((n) => `• ${dmy(n.date)} : ${n.label}${n.registered ? ' (lettre recommandée avec accusé de réception)' : ''}`).join('\n'));
     }
     p('La présente requête peut être reportée sur le formulaire Cerfa n°12946. Aucune décision de justice n’a été rendue à ce jour : ce document n’est pas un titre exécutoire.');
-    p(`Fait le ${day(input.date, lang)}, pour ${input.creditor.name}.`);
+    p(`Fait le ${dmy(input.date)}, pour ${input.creditor.name}.`);
   } else {
     party('From', input.creditor, reg);
     party('To', input.debtor, reg);
-    p(`Date: ${day(input.date, lang)}`);
+    p(`Date: ${dmy(input.date)}`);
     p(`We write about the sum of ${money(s.totals.claimed, c, lang)} which you owe us under ${s.lines.length} unpaid invoice(s): ${s.lines.map((l) => l.number).join(', ')}.`);
-    p(`This is made up of the outstanding principal of ${money(s.totals.principalDue, c, lang)}, statutory interest to ${day(s.asOf, lang)} of ${money(s.totals.interest, c, lang)}, and fixed sums for the cost of recovery of ${money(s.totals.compensation, c, lang)}, claimed under the Late Payment of Commercial Debts (Interest) Act 1998 (interest at the Bank of England reference rate plus 8% under section 4, fixed sums of £40, £70 or £100 per debt under section 5A). Interest continues to accrue.`);
+    p(`This is made up of the outstanding principal of ${money(s.totals.principalDue, c, lang)}, statutory interest to ${dmy(s.asOf)} of ${money(s.totals.interest, c, lang)}, and fixed sums for the cost of recovery of ${money(s.totals.compensation, c, lang)}, claimed under the Late Payment of Commercial Debts (Interest) Act 1998 (interest at the Bank of England reference rate plus 8% under section 4, fixed sums of £40, £70 or £100 per debt under section 5A). Interest continues to accrue.`);
     const days = input.debtor.individual ? 30 : 14;
     p(`Unless the full amount is paid, or you contact us to agree how it will be paid, within ${days} days of the date of this letter, we may start court proceedings against you without further notice.`);
     if (input.debtor.individual) p('As you trade as an individual, the Pre-Action Protocol for Debt Claims applies: the information sheet, reply form and financial statement form are enclosed. Please use the reply form to respond.');
@@ -209,9 +160,9 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
     ? { inv: 'Facture', due: 'échéance', amount: 'montant TTC', paid: 'réglé', principal: 'principal dû', interest: 'pénalités', comp: 'indemnité', total: 'total', from: 'du', to: 'au', days: 'jours', rate: 'taux', periods: 'Pénalités par période de taux', totals: 'Totaux', claimed: 'Total réclamé' }
     : { inv: 'Invoice', due: 'due', amount: 'amount', paid: 'paid', principal: 'principal due', interest: 'interest', comp: 'fixed sum', total: 'total', from: 'from', to: 'to', days: 'days', rate: 'rate', periods: 'Interest by rate period', totals: 'Totals', claimed: 'Total claimed' };
   for (const l of s.lines) {
-    p(`${H.inv} ${l.number} — ${H.due} ${day(l.dueDate, lang)}`, { bold: true });
+    p(`${H.inv} ${l.number} — ${H.due} ${dmy(l.dueDate)}`, { bold: true });
     p(`${H.amount} ${money(l.amount, c, lang)} · ${H.paid} ${money(l.paid, c, lang)} · ${H.principal} ${money(l.principalDue, c, lang)}`, { size: 9 });
-    for (const g of l.segments) p(`   ${H.from} ${day(g.from, lang)} ${H.to} ${day(g.to, lang)} : ${g.days} ${H.days} × ${money(g.balance, c, lang)} × ${pct(g.rate, lang)} = ${money(g.interest, c, lang)}`, { size: 9 });
+    for (const g of l.segments) p(`   ${H.from} ${dmy(g.from)} ${H.to} ${dmy(g.to)} : ${g.days} ${H.days} × ${money(g.balance, c, lang)} × ${pct(g.rate, lang)} = ${money(g.interest, c, lang)}`, { size: 9 });
     p(`${H.interest} ${money(l.interest, c, lang)} · ${H.comp} ${money(l.compensation, c, lang)} · ${H.total} ${money(l.total, c, lang)}`, { size: 9 });
     doc.moveDown(0.3);
   }
@@ -225,8 +176,8 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
   // Bordereau: invoices first, then the notices sent.
   section(T.bordereau);
   let n = 0;
-  for (const l of s.lines) p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${fr ? 'facture' : 'invoice'} ${l.number} ${fr ? 'du' : 'of'} ${day(l.issueDate, lang)}${input.evidence.invoicePdfs[l.number] ? '' : fr ? ' (à joindre : PDF absent)' : ' (to enclose: PDF missing)'}`);
-  for (const x of input.evidence.notices ?? []) p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${x.label} ${fr ? 'du' : 'of'} ${day(x.date, lang)}`);
+  for (const l of s.lines) p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${fr ? 'facture' : 'invoice'} ${l.number} ${fr ? 'du' : 'of'} ${dmy(l.issueDate)}${input.evidence.invoicePdfs[l.number] ? '' : fr ? ' (à joindre : PDF absent)' : ' (to enclose: PDF missing)'}`);
+  for (const x of input.evidence.notices ?? []) p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${x.label} ${fr ? 'du' : 'of'} ${dmy(x.date)}`);
   p(`${fr ? 'Pièce' : 'Document'} n°${++n} : ${T.statement.toLowerCase()}`);
 
   if (smallClaim) {
@@ -242,18 +193,9 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
   // Contents on page 1, then page numbers on every page.
   doc.switchToPage(0);
   doc.font('Helvetica-Bold').fontSize(16).text(title, left, doc.page.margins.top, { width });
-  doc.moveDown(0.5).font('Helvetica').fontSize(10).text(`${input.creditor.name} — ${day(input.date, lang)}`, left, doc.y, { width });
+  doc.moveDown(0.5).font('Helvetica').fontSize(10).text(`${input.creditor.name} — ${dmy(input.date)}`, left, doc.y, { width });
   doc.moveDown(1).font('Helvetica-Bold').fontSize(12).text(T.toc, left, doc.y, { width });
   doc.font('Helvetica').fontSize(10).moveDown(0.4);
   for (const e of contents) doc.text(`${e.title} ${'.'.repeat(6)} ${T.page} ${e.page}`, left, doc.y, { width });
-  const range = doc.bufferedPageRange();
-  for (let i = 0; i < range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(8).text(`${T.page} ${i + 1} / ${range.count}`, left, doc.page.height - 36, { width, align: 'center', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-  doc.end();
-  return ended.then((pdf) => ({ pdf, sha256: createHash('sha256').update(pdf).digest('hex'), missing, smallClaim, contents }));
+  return pdf.finish(T.page).then((f) => ({ ...f, missing, smallClaim, contents }));
 }

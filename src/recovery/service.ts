@@ -22,7 +22,8 @@ export interface CustomerRecovery {
 
 const overdue = (i: Invoice, today: string) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0) && i.dueDate < today;
 
-function addressLines(c: Customer): string[] {
+/** The customer's postal address as printed lines; empty when the books have none. */
+export function addressLines(c: Customer): string[] {
   const a = c.address;
   if (!a) return [];
   return [a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country].filter((x): x is string => !!x && x.trim() !== '');

@@ -70,3 +70,35 @@ export async function listOutbox(sql: Sql, tenantId: string, opts: { states?: Ou
     order by due_at, id limit ${opts.limit ?? 1000}`;
   return rows.map((r) => ({ id: r.id, idempotencyKey: r.idempotency_key, kind: r.kind, dueAt: r.due_at.toISOString(), payload: r.payload, state: r.state, attempts: r.attempts, lastError: r.last_error, result: r.result }));
 }
+
+export interface SentReminder {
+  key: string;
+  /** email or letter. */
+  kind: string;
+  templateId: string | null;
+  /** When the executor recorded it sent. */
+  sentAt: Date;
+  /** A letter sent by registered post (the executor's proof says so). */
+  registered: boolean;
+  /** The invoices it named, of those asked about. */
+  invoiceExternalIds: string[];
+}
+
+/**
+ * The e-mails and letters sent to a customer that name any of `invoiceExternalIds` (an instalment counts for its
+ * invoice), oldest first: the reminders a claim can enclose as proof. One connection, one tenant.
+ */
+export async function sentReminders(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string, invoiceExternalIds: readonly string[]): Promise<SentReminder[]> {
+  if (invoiceExternalIds.length === 0) return [];
+  const ids = [...invoiceExternalIds];
+  const rows = await sql<{ idempotency_key: string; kind: string; template_id: string | null; updated_at: Date; registered: boolean | null; invoices: string[] }[]>`
+    select o.idempotency_key, o.kind, o.payload->>'templateId' as template_id, o.updated_at, (o.result->>'registered')::boolean as registered,
+      array(select distinct coalesce(e->>'instalmentOf', e->>'externalId') from jsonb_array_elements(coalesce(o.payload->'invoices', '[]'::jsonb)) e
+            where coalesce(e->>'instalmentOf', e->>'externalId') = any(${ids}::text[]) order by 1) as invoices
+    from outbox o
+    where o.tenant_id = ${tenantId} and o.connection_id = ${connectionId} and o.state = 'sent' and o.kind in ('email', 'letter')
+      and o.payload->>'customerExternalId' = ${customerExternalId}
+      and exists (select 1 from jsonb_array_elements(coalesce(o.payload->'invoices', '[]'::jsonb)) e where coalesce(e->>'instalmentOf', e->>'externalId') = any(${ids}::text[]))
+    order by o.updated_at, o.id`;
+  return rows.map((r) => ({ key: r.idempotency_key, kind: r.kind, templateId: r.template_id, sentAt: r.updated_at, registered: r.registered === true, invoiceExternalIds: r.invoices }));
+}
