@@ -13,6 +13,7 @@ import type { Sql } from '../store/db.js';
 import { noticeHistory, type StoredNotice } from '../store/insolvency.js';
 import { sentReminders, type SentReminder } from '../store/outbox.js';
 import type { Tenant } from '../store/tenants.js';
+import { RateMissing } from '../rules/rate-tables.js';
 import { renderDeclaration, type DeclarationFile, type DeclarationReminder } from './declaration.js';
 
 export interface DeclarationOptions {
@@ -26,6 +27,10 @@ export interface DeclarationOptions {
 /** Why no declaration can be made, saying what to do next. */
 export class DeclarationRefused extends Error {
   override name = 'DeclarationRefused';
+  /** For pages to say it in their reader's language: a rate not known yet, a withdrawn notice, or anything else. */
+  constructor(message: string, readonly code: 'rate_missing' | 'withdrawn' | 'other' = 'other') {
+    super(message);
+  }
 }
 
 export interface CustomerDeclaration extends DeclarationFile {
@@ -51,6 +56,7 @@ function pickNotice(history: readonly StoredNotice[], customerId: string, notice
     return n;
   }
   const opening = history.find((x) => x.type === 'opening');
+  if (opening?.kind === 'withdrawal') throw new DeclarationRefused(`the opening judgment's notice was withdrawn (${opening.noticeId}): there is no claim to declare unless a new judgment is published`, 'withdrawn');
   if (!opening) throw new DeclarationRefused(`no opening judgment is stored for customer ${customerId}: the insolvency watch has not seen one (check the customer's SIREN, then let the watch run)`);
   return opening;
 }
@@ -81,7 +87,7 @@ export async function customerDeclaration(sql: Sql, tenant: Tenant, connectionId
   const stored = await getCompanyProfile(sql, tenant.id);
   const company = companyFromProfile(stored, tenant.name);
   const postalCode = stored?.data.postalCode ?? '';
-  const file = await renderDeclaration({
+  const file = await renderOrRefuse({
     jurisdiction,
     currency,
     date: today,
@@ -104,4 +110,14 @@ export async function customerDeclaration(sql: Sql, tenant: Tenant, connectionId
     rates: await rateBookFor(sql, facts.connection, today),
   });
   return { ...file, notice, otherCurrency };
+}
+
+/** Renders, or refuses with what to do when a reference rate the interest needs is not known yet (never a guess). */
+async function renderOrRefuse(input: Parameters<typeof renderDeclaration>[0]): Promise<DeclarationFile> {
+  try {
+    return await renderDeclaration(input);
+  } catch (e) {
+    if (e instanceof RateMissing) throw new DeclarationRefused(`${e.message}. The interest up to the judgment cannot be stated without it: run \`relance rates --refresh\` (or set RATES_FILE), then try again.`, 'rate_missing');
+    throw e;
+  }
 }

@@ -4,7 +4,8 @@
 // notice, the claim-declaration deadline (publication + 2 months) and its task, the dashboard the customer under
 // proceedings, and the preview says why its pre-judgment invoices get no reminder. In French and in English.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -102,6 +103,19 @@ describe('insolvency watch in the running service', () => {
     expect(await page.locator('[data-customer-tasks]').innerText()).toContain('Déclarer la créance');
     expect(await page.locator('.card').first().innerText()).toMatch(/mauvais payeur en procédure collective depuis le/);
     await shoot(page, 'insolvency-02-customer-fr');
+
+    // The claim declaration, pre-filled, downloaded from the card with a retention-of-title clause and a guarantee.
+    await card.locator('input[name=retention]').check();
+    await card.locator('textarea[name=guarantees]').fill('Caution personnelle du gérant');
+    const [download] = await Promise.all([page.waitForEvent('download'), card.locator('[data-declaration] button').click()]);
+    const pdf = readFileSync((await download.path())!);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const said = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString().replace(/\s+/g, ' ');
+    expect(said).toContain('Déclaration de créance Articles L622-24');
+    expect(said).toContain(notice.name);
+    expect(said).toContain('Caution personnelle du gérant');
+    expect(said).toMatch(/\[X\] ?Réserve de propriété|\[X\][^[]*réserve de propriété/i);
+    expect(said).toContain(deadline.split('-').reverse().join('/'));
 
     // The dashboard lists the customer under proceedings with its deadline.
     await page.goto(`${base}/dashboard`);

@@ -18,6 +18,7 @@ import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
 import { suggestCompanies } from '../../../insolvency/register.js';
+import { DeclarationRefused, customerDeclaration } from '../../../insolvency/declaration-service.js';
 import { PublisherUnavailable } from '../../../insolvency/bodacc.js';
 import { checkSiren, compact } from '../../../model/company-ids.js';
 import { canWork } from '../../auth/roles.js';
@@ -204,6 +205,23 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=regNoForgotten#reg-no`, 303);
   });
 
+  // The pre-filled claim declaration (déclaration de créance, or a UK proof of debt) as of the judgment.
+  app.get('/customers/:connectionId/:customerId/declaration.pdf', async (c) => {
+    const tenant = tenantOf(c);
+    const { connectionId, customerId } = c.req.param();
+    if (!(await regNoState(deps.sql, tenant.id, connectionId, customerId))) return c.notFound();
+    const guarantees = (c.req.query('guarantees') ?? '').split(/\r?\n/).map((g) => g.trim()).filter(Boolean).slice(0, 10).map((g) => g.slice(0, 200));
+    try {
+      const d = await customerDeclaration(deps.sql, tenant, connectionId, customerId, { retentionOfTitle: c.req.query('retention') === '1', guarantees, now: nowOf(deps) });
+      const name = `${d.notice.source === 'bodacc' ? 'declaration-de-creance' : 'proof-of-debt'}-${d.notice.noticeId}.pdf`;
+      return c.body(new Uint8Array(d.pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}"` });
+    } catch (e) {
+      // Said on the page in the reader's language, beside the button.
+      if (e instanceof DeclarationRefused) return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?declaration=${e.code}#insolvency`, 303);
+      throw e;
+    }
+  });
+
   const detail = async (c: UiContext, rawErrors: Record<string, string> = {}, values: Record<string, string> = {}, portalUrl: string | null = null) => {
     const t = c.get('t');
     const errors = Object.fromEntries(Object.entries(rawErrors).map(([path, m]) => [path, pauseErrorText(path, m, t)]));
@@ -245,6 +263,8 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           t={t}
         />
         <InsolvencyCard
+          base={base}
+          refused={(['rate_missing', 'withdrawn', 'other'] as const).find((x) => x === c.req.query('declaration')) ?? null}
           history={notices}
           heldInvoices={d.pauses.filter((p) => p.kind === 'insolvency' && p.state === 'active').length}
           today={today}

@@ -30,14 +30,14 @@ function openingOf(history: readonly StoredNotice[]): StoredNotice | null {
   return openings.filter((n) => n.judgmentDate === judged).sort((a, b) => a.publicationDate.localeCompare(b.publicationDate))[0] ?? null;
 }
 
-export function InsolvencyCard(props: { history: readonly StoredNotice[]; heldInvoices: number; today: string; t: Dict; lang: Lang }) {
-  const { history, heldInvoices, today, t, lang } = props;
+export function InsolvencyCard(props: { history: readonly StoredNotice[]; heldInvoices: number; today: string; base: string; refused: 'rate_missing' | 'withdrawn' | 'other' | null; t: Dict; lang: Lang }) {
+  const { history, heldInvoices, today, base, refused, t, lang } = props;
   const latest = history[0];
   if (!latest) return null;
   const opening = openingOf(history);
   const deadline = opening ? claimDeadline(opening.publicationDate) : null;
   return (
-    <div class="card insolvency" data-insolvency={latest.kind === 'withdrawal' ? 'withdrawn' : latest.type}>
+    <div class="card insolvency" id="insolvency" data-insolvency={latest.kind === 'withdrawal' ? 'withdrawn' : latest.type}>
       <h2>
         {t.insolvencyTitle} <Badge tone="bad">{latest.kind === 'withdrawal' ? t.noticeWithdrawn : t[`noticeType_${latest.type}`]}</Badge>
       </h2>
@@ -50,6 +50,27 @@ export function InsolvencyCard(props: { history: readonly StoredNotice[]; heldIn
       ) : null}
       {heldInvoices ? <p class="hint">{fill(t.insolvencyHeld, { n: heldInvoices })}</p> : null}
       {latest.type !== 'opening' || latest.kind === 'withdrawal' ? <p class="hint">{t.insolvencyDecide}</p> : null}
+      {opening && latest.kind !== 'withdrawal' ? (
+        <form method="get" action={`${base}/declaration.pdf`} class="declaration" data-declaration>
+          <h3>{t.declarationTitle}</h3>
+          <p class="hint">{t.declarationHint}</p>
+          <label class="check">
+            <input type="checkbox" name="retention" value="1" /> {t.declarationRetention}
+          </label>
+          <div class="field">
+            <label for="d-guarantees">{t.declarationGuarantees}</label>
+            <textarea id="d-guarantees" name="guarantees" rows={2} maxlength={1000}></textarea>
+          </div>
+          <button type="submit" class="small">
+            {t.declarationDownload}
+          </button>
+        </form>
+      ) : null}
+      {refused ? (
+        <p class="err" data-declaration-refused={refused}>
+          {t[`declarationRefused_${refused}`]}
+        </p>
+      ) : null}
       {history.length > 1 ? (
         <details>
           <summary>{t.insolvencyHistory}</summary>
