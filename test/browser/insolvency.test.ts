@@ -76,7 +76,8 @@ describe('insolvency watch in the running service', () => {
       () => started.output(),
     );
     const held = await until('the insolvency pauses', async () => (await sql<{ n: number }[]>`select count(*)::int as n from pauses where kind = 'insolvency' and state = 'active'`)[0]!.n || null, () => started.output());
-    expect(started.output()).toMatch(/insolvency watch finished/);
+    // The job logs its figures once its reminders are planned too (after the notice and the pauses).
+    await until('the watch to report', async () => /insolvency watch finished/.test(started.output()), () => started.output());
     const deadline = claimDeadline(notice.publication_date);
     const [task] = await sql<{ due_on: string }[]>`select due_on::text from tasks where kind = 'declare_claim'`;
     expect(task!.due_on).toBe(deadline);
