@@ -2,7 +2,7 @@
 // handlers, for tests and the demo: it answers the records query src/insolvency/bodacc.ts sends, for the SIRENs it is
 // given notices for. The notices are SIMULATED (invented companies and judgments), shaped as the publisher's records.
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { serveHandlers } from './serve.js';
+import { serveAtOrigin } from './serve.js';
 
 export type BodaccFault = 'down' | 'timeout' | 'malformed';
 
@@ -45,12 +45,6 @@ export function createBodaccPublisher(origin: string, notices: Record<string, un
 }
 
 /** The simulated publisher on a loopback port. */
-export async function serveBodacc(notices: Record<string, unknown[]> = {}, port?: number): Promise<{ simulator: BodaccSimulator; close(): Promise<void> }> {
-  const handlers: RequestHandler[] = [];
-  let origin = '';
-  const served = await serveHandlers(handlers, { ...(port !== undefined ? { port } : {}), rewriteTo: (path) => `${origin}${path}` });
-  origin = served.url;
-  const simulator = createBodaccPublisher(origin, notices);
-  handlers.push(...simulator.handlers);
-  return { simulator, close: () => served.close() };
+export function serveBodacc(notices: Record<string, unknown[]> = {}, port?: number): Promise<{ simulator: BodaccSimulator; close(): Promise<void> }> {
+  return serveAtOrigin((origin) => createBodaccPublisher(origin, notices), port !== undefined ? { port } : {});
 }

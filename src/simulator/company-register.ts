@@ -4,7 +4,7 @@
 // (results[], total_results, page, per_page, total_pages). A query shorter than 3 characters is refused with a 400,
 // as public clients of the API report (UNCONFIRMED in the official README).
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { serveHandlers } from './serve.js';
+import { serveAtOrigin } from './serve.js';
 
 export interface RegisterCompany {
   siren: string;
@@ -48,12 +48,6 @@ export function createRegister(origin: string, companies: RegisterCompany[]) {
 }
 
 /** The simulated register on a loopback port. */
-export async function serveRegister(companies: RegisterCompany[], port?: number) {
-  const handlers: RequestHandler[] = [];
-  let origin = '';
-  const served = await serveHandlers(handlers, { ...(port !== undefined ? { port } : {}), rewriteTo: (path) => `${origin}${path}` });
-  origin = served.url;
-  const simulator = createRegister(origin, companies);
-  handlers.push(...simulator.handlers);
-  return { simulator, close: () => served.close() };
+export function serveRegister(companies: RegisterCompany[], port?: number) {
+  return serveAtOrigin((origin) => createRegister(origin, companies), port !== undefined ? { port } : {});
 }

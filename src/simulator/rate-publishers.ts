@@ -6,7 +6,7 @@ import { addDays } from '../model/index.js';
 import { BDF_DEFAULT_SERIES } from '../rates/bdf.js';
 import type { RateKind } from '../rates/publishers.js';
 import { FR_TAUX_LEGAL, halfYearBounds } from '../rules/rate-tables.js';
-import { serveHandlers } from './serve.js';
+import { serveAtOrigin } from './serve.js';
 
 export type PublisherFault = 'down' | 'malformed' | 'timeout';
 
@@ -202,12 +202,6 @@ export function createRatePublishers(origin: string, options: RatePublisherOptio
 }
 
 /** The publisher simulators on one loopback port (for `relance simulate-rates`, the demo and CLI tests). */
-export async function serveRatePublishers(options: RatePublisherOptions & { port?: number }): Promise<{ url: string; simulator: RatePublisherSimulator; close(): Promise<void> }> {
-  const handlers: RequestHandler[] = [];
-  let origin = '';
-  const served = await serveHandlers(handlers, { ...(options.port !== undefined ? { port: options.port } : {}), rewriteTo: (path) => `${origin}${path}` });
-  origin = served.url;
-  const simulator = createRatePublishers(origin, options);
-  handlers.push(...simulator.handlers);
-  return { url: origin, simulator, close: () => served.close() };
+export function serveRatePublishers(options: RatePublisherOptions & { port?: number }): Promise<{ url: string; simulator: RatePublisherSimulator; close(): Promise<void> }> {
+  return serveAtOrigin((origin) => createRatePublishers(origin, options), options.port !== undefined ? { port: options.port } : {});
 }

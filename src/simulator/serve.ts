@@ -79,12 +79,20 @@ async function serveSimulator<S extends { handlers: RequestHandler[] }, O extend
   options: O & { port?: number; host?: string },
   hostsAt: (origin: string) => Record<string, string>,
 ): Promise<{ url: string; close(): Promise<void>; simulator: S }> {
+  return serveAtOrigin((origin) => create({ ...options, baseUrls: { ...hostsAt(origin), ...options.baseUrls } }), options);
+}
+
+/**
+ * Serves the handlers `create` builds for the server's own origin on a loopback port. The port is known only once
+ * listening, so the handler list is filled after start (serveHandlers reads it per request). For the provider
+ * simulators and the publishers' (rates, BODACC, the company register).
+ */
+export async function serveAtOrigin<S extends { handlers: RequestHandler[] }>(create: (origin: string) => S, options: { port?: number; host?: string } = {}): Promise<{ url: string; close(): Promise<void>; simulator: S }> {
   const handlers: RequestHandler[] = [];
   let origin = '';
-  // The port is known only once listening, so the handler list is filled after start (serveHandlers reads it per request).
   const served = await serveHandlers(handlers, { ...(options.port !== undefined ? { port: options.port } : {}), host: options.host ?? '127.0.0.1', rewriteTo: (path) => `${origin}${path}` });
   origin = served.url;
-  const simulator = create({ ...options, baseUrls: { ...hostsAt(origin), ...options.baseUrls } });
+  const simulator = create(origin);
   handlers.push(...simulator.handlers);
   return { url: origin, close: () => served.close(), simulator };
 }

@@ -10,7 +10,7 @@ import { defaultDemoPort } from '../../src/demo/host.js';
 import { startCli, stopChild } from '../support/cli.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
-import { SIZES, shoot } from './harness.js';
+import { createCompanyFromPicker, shoot, signInServiceAdmin } from './harness.js';
 
 // Its own database: the service adopts every connection it finds.
 const { sql, url } = useIsolatedDatabase();
@@ -38,17 +38,9 @@ describe('a demo company connected from the page of a running service', () => {
     expect(started.output()).toContain('0 connection(s) scheduled');
     const base = `http://127.0.0.1:${port}`;
 
-    const context = await browser.newContext({ viewport: SIZES.desktop, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' } });
-    const page = await context.newPage();
-    await page.goto(`${base}/signin`);
-    await page.fill('#email', 'admin@localhost');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
     // An empty database: the admin creates the first company.
-    await page.waitForURL(/\/tenants$/);
-    await page.fill('#tn', 'Démo Sans Redémarrage');
-    await page.click('form[action="/tenants"] button[type=submit]');
-    await page.waitForURL(/\/connections$/);
+    const { context, page } = await signInServiceAdmin(browser, base, PASSWORD);
+    await createCompanyFromPicker(page, 'Démo Sans Redémarrage');
     await Promise.all([page.waitForURL(/\/connections\?msg=/, { timeout: 120_000 }), page.click('form[action="/connections/demo/quickbooks"] button')]);
 
     // The service serves the demo and syncs it: the page shows invoices and a last sync, after a reload or two.

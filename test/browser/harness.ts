@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePort } from '../support/free-port.js';
 
@@ -95,6 +95,28 @@ export async function signInAndCreateCompany(page: Page, name: string): Promise<
   await page.waitForURL(/\/tenants$/);
   await page.fill('#tn', name);
   await page.selectOption('#tl', 'fr');
+  await page.click('form[action="/tenants"] button[type=submit]');
+  await page.waitForURL(/\/connections$/);
+}
+
+/**
+ * The running service's self-hosted admin (admin@localhost) signs in from a French browser and lands on the company
+ * picker: for walks on the real `relance start`.
+ */
+export async function signInServiceAdmin(browser: Browser, base: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: SIZES.desktop, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.fill('#email', 'admin@localhost');
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/tenants$/);
+  return { context, page };
+}
+
+/** From the picker, creates a company and waits for its connections page. */
+export async function createCompanyFromPicker(page: Page, name: string): Promise<void> {
+  await page.fill('#tn', name);
   await page.click('form[action="/tenants"] button[type=submit]');
   await page.waitForURL(/\/connections$/);
 }

@@ -16,7 +16,7 @@ import { serveRegister } from '../../src/simulator/company-register.js';
 import { startCli, stopChild } from '../support/cli.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
-import { SIZES, launchChromium, shoot } from './harness.js';
+import { SIZES, createCompanyFromPicker, launchChromium, shoot, signInServiceAdmin } from './harness.js';
 
 const { sql, url } = useIsolatedDatabase();
 const PASSWORD = 'a long enough password';
@@ -55,16 +55,8 @@ describe('insolvency watch in the running service', () => {
     service = started.child;
     const base = `http://127.0.0.1:${port}`;
 
-    const context = await browser.newContext({ viewport: SIZES.desktop, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' } });
-    const page = await context.newPage();
-    await page.goto(`${base}/signin`);
-    await page.fill('#email', 'admin@localhost');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/tenants$/);
-    await page.fill('#tn', 'Menuiserie Veille');
-    await page.click('form[action="/tenants"] button[type=submit]');
-    await page.waitForURL(/\/connections$/);
+    const { context, page } = await signInServiceAdmin(browser, base, PASSWORD);
+    await createCompanyFromPicker(page, 'Menuiserie Veille');
     await Promise.all([page.waitForURL(/\/connections\?msg=/, { timeout: 120_000 }), page.click('form[action="/connections/demo/pennylane"] button')]);
 
     // The sync brings customers with their SIRENs; the watch that follows it stores the simulated opening judgment.

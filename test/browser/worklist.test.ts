@@ -21,7 +21,7 @@ import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
 import { startCli, stopChild } from '../support/cli.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
-import { SIZES, shoot } from './harness.js';
+import { SIZES, shoot, signInServiceAdmin } from './harness.js';
 
 // Its own database: the service works on every company it finds.
 const { sql, url } = useIsolatedDatabase();
@@ -90,13 +90,7 @@ describe('the worklist of a credit controller, on the running service', () => {
     await open({ tenantId: tenant.id, connectionId: connection.id, kind: 'letter_to_post', customerExternalId: 'c2', invoiceExternalIds: ['201'], dueOn: today, sourceKey: 'walk-letter-c2' });
 
     // The admin invites a credit controller and a viewer from the Team page, and gives Garage Leroy to the controller.
-    const adminContext = await browser.newContext({ viewport: SIZES.desktop, locale: 'fr-FR', extraHTTPHeaders: { 'accept-language': 'fr-FR,fr;q=0.9' } });
-    const admin = await adminContext.newPage();
-    await admin.goto(`${base}/signin`);
-    await admin.fill('#email', 'admin@localhost');
-    await admin.fill('#password', PASSWORD);
-    await admin.click('button[type=submit]');
-    await admin.waitForURL(/\/tenants$/);
+    const { context: adminContext, page: admin } = await signInServiceAdmin(browser, base, PASSWORD);
     await admin.click(`form[action="/tenants/switch"]:has(input[value="${tenant.id}"]) button`);
     await admin.waitForURL(/\/dashboard$/);
     await admin.goto(`${base}/settings/team`);
