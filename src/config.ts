@@ -49,6 +49,11 @@ export const ConfigSchema = z.object({
   RATES_FILE: z.string().optional(),
   // The BODACC open-data API the insolvency watch reads (src/insolvency/bodacc.ts); set it for a mirror or a proxy.
   BODACC_URL: optionalUrl(['https://', 'http://']),
+  // Companies House's public data API for UK company numbers (src/insolvency/companies-house.ts): a free REST API key
+  // from the Companies House developer hub (a secret: never logged); without it UK customers are not watched (said in
+  // the log). The URL is for a mirror, a proxy or a simulator.
+  COMPANIES_HOUSE_API_KEY: z.string().trim().transform((s) => (s === '' ? undefined : s)).optional(),
+  COMPANIES_HOUSE_URL: optionalUrl(['https://', 'http://']),
   // Reference-rate publishers (src/rates/publishers.ts); set them for a mirror, a proxy or `relance simulate-rates`.
   RATES_ECB_URL: optionalUrl(['https://', 'http://']),
   RATES_BOE_URL: optionalUrl(['https://', 'http://']),
