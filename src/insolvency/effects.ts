@@ -46,6 +46,14 @@ export function ukProofDue(caseStart: string, learntOn: string): string {
   return due > least ? due : least;
 }
 
+/**
+ * The date the claim task of an opening notice is due, whatever its source: for pages that show the deadline next to
+ * the notice. BODACC: the legal deadline (claimDeadline); Companies House: the proof-of-debt date (ukProofDue).
+ */
+export function claimDue(n: { source: string; judgmentDate: string; publicationDate: string; receivedAt: string }): string {
+  return n.source === 'companies_house' ? ukProofDue(n.judgmentDate, n.receivedAt.slice(0, 10)) : claimDeadline(n.publicationDate);
+}
+
 export interface NoticeEffects {
   pausedInvoices: string[];
   taskOpened: boolean;
@@ -84,7 +92,7 @@ export async function applyNotice(sql: Sql, tenantId: string, n: StoredNotice, d
     };
     if (isUk(n)) {
       await deps.openTask({
-        ...common, dueOn: ukProofDue(n.judgmentDate, n.receivedAt.slice(0, 10)),
+        ...common, dueOn: claimDue(n),
         title: `Send a proof of debt to the office-holder (${n.noticeId})`,
         detail: {
           claim: 'proof_of_debt', noticeId: n.noticeId, source: n.source, caseStartedOn: n.judgmentDate, officeHolder: n.mandataire,

@@ -4,14 +4,14 @@
 // keeps its two months; without a key the UK number is skipped and said, never asked, and read once a key is set; after
 // a 429 the remaining UK numbers wait, unasked; a demo company's UK customer gets its simulated administration.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInsolvencyJob } from '../../src/insolvency/job.js';
+import { remindClaimDeadlines, runInsolvencyJob } from '../../src/insolvency/job.js';
 import { NO_COMPANIES_HOUSE_KEY, watchConnection } from '../../src/insolvency/watch.js';
-import { ukProofDue } from '../../src/insolvency/effects.js';
+import { claimDue, ukProofDue } from '../../src/insolvency/effects.js';
 import { Customer, Invoice, addDays } from '../../src/model/index.js';
 import { serveBodacc, simulatedNotice } from '../../src/simulator/bodacc.js';
 import { serveCompaniesHouse, simulatedCase } from '../../src/simulator/companies-house.js';
-import { createConnection, listPauses, upsertDocuments } from '../../src/store/index.js';
-import { quarantinedNotices } from '../../src/store/insolvency.js';
+import { createConnection, listOutbox, listPauses, upsertDocuments } from '../../src/store/index.js';
+import { customersUnderProceedings, quarantinedNotices } from '../../src/store/insolvency.js';
 import { taskOpener } from '../../src/worklist/open.js';
 import { newTenant, useDatabase } from '../support/db.js';
 
@@ -128,6 +128,33 @@ describe('insolvency watch, France and the UK', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('reminds the UK proof of debt in its own words (no French bar), the French claim as before, and says both dates alike to the pages', async () => {
+    const t = await newTenant(sql, 'test');
+    await seed(t.scope, { fr: SIREN, uk: UK });
+    await watchConnection(sql, t.tenant.id, t.connection.id, { base: bodacc.simulator.base, companiesHouse: { base: ch.simulator.base, apiKey: ch.simulator.apiKey, intervalMs: 0 }, openTask: taskOpener(sql) });
+    const [fr, uk] = await tasksOf(t.tenant.id);
+    // The dashboard's rows carry what claimDue needs, and it gives each task's own date.
+    const rows = await customersUnderProceedings(sql, t.tenant.id);
+    expect(rows.map((r) => [r.customerExternalId, r.source, claimDue(r)]).sort()).toEqual([['fr', 'bodacc', fr!.due_on], ['uk', 'companies_house', uk!.due_on]]);
+
+    // A day when both are within 30 days of their date.
+    const day = addDays(fr!.due_on < uk!.due_on ? fr!.due_on : uk!.due_on, -1);
+    expect(await remindClaimDeadlines(sql, t.tenant.id, day, new Date(`${day}T07:00:00Z`))).toBe(2);
+    const said = (await listOutbox(sql, t.tenant.id, { limit: 100 })).filter((o) => o.kind === 'alert').map((o) => o.payload as { customerExternalId: string; message: string }).sort((a, b) => a.customerExternalId.localeCompare(b.customerExternalId));
+    expect(said[0]!.message).toMatch(/must be declared to the mandataire by 2026-12-27 .*R622-24\). Past that date the claim is barred/);
+    expect(said[1]!.message).toMatch(new RegExp(`^Send the proof of debt against Client uk to the office-holder by ${uk!.due_on} .*notice of intended dividend .*r14\\.29\\)\\.$`));
+    expect(said[1]!.message).not.toMatch(/mandataire|R622|barred/);
+  });
+
+  it('paces its requests to Companies House (default 500 ms apart: 600 per 5 minutes)', async () => {
+    const t = await newTenant(sql, 'test');
+    await seed(t.scope, { a: '00000011', b: '00000012', c: '00000013' });
+    const started = Date.now();
+    const r = await watchConnection(sql, t.tenant.id, t.connection.id, { openTask: taskOpener(sql), companiesHouse: { base: ch.simulator.base, apiKey: ch.simulator.apiKey } });
+    expect(r.read).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // three requests, two waits
   });
 
   it('serves a demo company its simulated administration for a UK customer, next to the French opening', async () => {
