@@ -5,8 +5,9 @@
 // invoices issued after the judgment keep their policy (post-opening claims are paid at term, L622-17). The team gets a
 // task to declare the claim to the mandataire within two months of the BODACC publication (R622-24).
 // Closing or plan judgment: the active insolvency pauses are updated with the notice; the team decides what to resume.
-// UK (a Companies House case): the same pauses (a winding-up or an administration stays actions against the company:
-// Insolvency Act 1986 s130(2), Sch. B1 para 43, as commonly cited; not checked here), and the task is a proof of debt
+// UK (a Companies House case): the same pauses (in administration no legal process may be started against the company
+// without the administrator's consent or the court's permission, Insolvency Act 1986 Sch. B1 para 43, as secondary
+// sources state it; the stay of a winding up by the court, s130(2), was not checked), and the task is a proof of debt
 // to the office-holder (Insolvency (England and Wales) Rules 2016, r14.3: "a creditor wishing to recover a debt must
 // submit a proof to the office-holder"). There is no French-style bar: the office-holder's notice of intended dividend
 // (r14.29) fixes a last date for proving, which Companies House does not carry, so the task's date is a prudent choice
