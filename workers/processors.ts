@@ -134,7 +134,7 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       if (result.newNotices) for (const c of await listConnections(sql, tenantId)) await evaluateSoon(service, tenantId, c.id);
       if (result.reminders || result.newNotices) await service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` });
       // A publisher down: what it did not answer for is read again by the retry (nothing was stored for it).
-      if (result.unavailable.length) throw new Error(`insolvency publisher unavailable for ${result.unavailable.length} SIREN(s): ${result.unavailable[0]!.reason}`);
+      if (result.unavailable.length) throw new Error(`insolvency publisher unavailable for ${result.unavailable.length} registration number(s): ${result.unavailable[0]!.reason}`);
     },
 
     async inbound() {

@@ -32,8 +32,9 @@ export interface CompaniesHouseDeps {
   base?: string;
   get?: Get;
   /**
-   * Least time between two requests, so one run keeps under the documented 600 requests per 5 minutes (default
-   * 500 ms). Per process: several workers sharing one key would need a shared limiter (not built).
+   * Least time between two requests with the same key, so the process keeps under the documented 600 requests per 5
+   * minutes (default 500 ms), whatever the number of connections and tenants watched at once. Per process: several
+   * worker processes sharing one key would need a limiter shared through Redis (not built).
    */
   intervalMs?: number;
 }
@@ -64,11 +65,21 @@ type Read = { source: NoticeSource; parsed: { notices: InsolvencyNotice[]; rejec
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The next free request slot per Companies House base and key, for every watch of this process. */
+const chSlots = new Map<string, number>();
+
+/** Waits for the next slot of `key`, `intervalMs` after the previous one (slots are taken in call order). */
+async function paced(key: string, intervalMs: number): Promise<void> {
+  const now = Date.now();
+  const slot = Math.max(now, chSlots.get(key) ?? 0);
+  chSlots.set(key, slot + intervalMs);
+  if (slot > now) await sleep(slot - now);
+}
+
 export async function watchConnection(sql: Sql, tenantId: string, connectionId: string, deps: WatchDeps): Promise<WatchResult> {
   const out = emptyResult();
   const ch = deps.companiesHouse ?? {};
   const interval = ch.intervalMs ?? Math.ceil(COMPANIES_HOUSE_RATE.windowMs / COMPANIES_HOUSE_RATE.requests);
-  let lastAskedCh = 0;
   // After a 429 the rest of the period answers 429 too: the remaining UK numbers wait for the next run, unasked.
   let chLimited: string | null = null;
 
@@ -78,9 +89,7 @@ export async function watchConnection(sql: Sql, tenantId: string, connectionId: 
     if (kind === 'uk_company') {
       if (!ch.apiKey) { out.skipped.push({ regNo, reason: NO_COMPANIES_HOUSE_KEY }); return 'skip'; }
       if (chLimited) throw new PublisherUnavailable(429, chLimited);
-      const wait = lastAskedCh + interval - Date.now();
-      if (wait > 0) await sleep(wait);
-      lastAskedCh = Date.now();
+      await paced(`${ch.base ?? ''} ${ch.apiKey}`, interval);
       try {
         return { source: 'companies_house', parsed: await readInsolvency(regNo, { apiKey: ch.apiKey, ...(ch.base ? { base: ch.base } : {}), ...(ch.get ? { get: ch.get } : {}) }) };
       } catch (e) {

@@ -148,13 +148,16 @@ describe('insolvency watch, France and the UK', () => {
     expect(said[1]!.message).not.toMatch(/mandataire|R622|barred/);
   });
 
-  it('paces its requests to Companies House (default 500 ms apart: 600 per 5 minutes)', async () => {
-    const t = await newTenant(sql, 'test');
-    await seed(t.scope, { a: '00000011', b: '00000012', c: '00000013' });
+  it('paces its requests to Companies House, 500 ms apart (600 per 5 minutes) across watches running at once', async () => {
+    const a = await newTenant(sql, 'test');
+    const b = await newTenant(sql, 'test');
+    await seed(a.scope, { a1: '00000011', a2: '00000012' });
+    await seed(b.scope, { b1: '00000013', b2: '00000014' });
+    const deps = { openTask: taskOpener(sql), companiesHouse: { base: ch.simulator.base, apiKey: ch.simulator.apiKey } };
     const started = Date.now();
-    const r = await watchConnection(sql, t.tenant.id, t.connection.id, { openTask: taskOpener(sql), companiesHouse: { base: ch.simulator.base, apiKey: ch.simulator.apiKey } });
-    expect(r.read).toBe(3);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // three requests, two waits
+    const [ra, rb] = await Promise.all([watchConnection(sql, a.tenant.id, a.connection.id, deps), watchConnection(sql, b.tenant.id, b.connection.id, deps)]);
+    expect(ra.read + rb.read).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500); // four requests, three waits
   });
 
   it('serves a demo company its simulated administration for a UK customer, next to the French opening', async () => {
