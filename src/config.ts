@@ -51,6 +51,11 @@ export const ConfigSchema = z.object({
   BODACC_URL: optionalUrl(['https://', 'http://']),
   // The State's company register search (src/insolvency/register.ts), for SIREN suggestions on a customer's page.
   COMPANY_REGISTER_URL: optionalUrl(['https://', 'http://']),
+  // Companies House's public data API for UK company numbers (src/insolvency/companies-house.ts): a free REST API key
+  // from the Companies House developer hub (a secret: never logged); without it UK customers are not watched (said in
+  // the log). The URL is for a mirror, a proxy or a simulator.
+  COMPANIES_HOUSE_API_KEY: z.string().trim().transform((s) => (s === '' ? undefined : s)).optional(),
+  COMPANIES_HOUSE_URL: optionalUrl(['https://', 'http://']),
   // Reference-rate publishers (src/rates/publishers.ts); set them for a mirror, a proxy or `relance simulate-rates`.
   RATES_ECB_URL: optionalUrl(['https://', 'http://']),
   RATES_BOE_URL: optionalUrl(['https://', 'http://']),

@@ -2,7 +2,7 @@
 import { pino, type Logger } from 'pino';
 
 /** Every key that may carry a secret, at any depth pino can address. */
-const SECRET_KEYS = ['accessToken', 'refreshToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'authorization', 'Authorization', 'password', 'secret', 'credentials', 'code'];
+const SECRET_KEYS = ['accessToken', 'refreshToken', 'access_token', 'refresh_token', 'id_token', 'clientSecret', 'client_secret', 'authorization', 'Authorization', 'password', 'secret', 'credentials', 'code', 'apiKey', 'api_key'];
 export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k}`, `*.headers.${k}`]);
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

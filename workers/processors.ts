@@ -122,17 +122,19 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       const result = await runInsolvencyJob(sql, tenantId, {
         openTask: service.openTask,
         ...(service.config.BODACC_URL ? { base: service.config.BODACC_URL } : {}),
+        companiesHouse: { apiKey: service.config.COMPANIES_HOUSE_API_KEY ?? null, ...(service.config.COMPANIES_HOUSE_URL ? { base: service.config.COMPANIES_HOUSE_URL } : {}) },
         unchecked,
         today: dateInZone(now, tenant.timeZone),
         now,
       });
-      log.info({ tenantId, unchecked, read: result.read, newNotices: result.newNotices, pausedInvoices: result.pausedInvoices, quarantined: result.quarantined, reminders: result.reminders, unavailable: result.unavailable.length }, 'insolvency watch finished');
+      log.info({ tenantId, unchecked, read: result.read, newNotices: result.newNotices, pausedInvoices: result.pausedInvoices, quarantined: result.quarantined, reminders: result.reminders, unavailable: result.unavailable.length, skipped: result.skipped.length }, 'insolvency watch finished');
+      if (result.skipped.length) log.warn({ tenantId, skipped: result.skipped.length }, result.skipped[0]!.reason);
       // Paused invoices lose their planned reminders at once (opening a pause cancels them); the evaluation and the
       // alerts follow now rather than at the next daily run.
       if (result.newNotices) for (const c of await listConnections(sql, tenantId)) await evaluateSoon(service, tenantId, c.id);
       if (result.reminders || result.newNotices) await service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` });
       // A publisher down: what it did not answer for is read again by the retry (nothing was stored for it).
-      if (result.unavailable.length) throw new Error(`insolvency publisher unavailable for ${result.unavailable.length} SIREN(s): ${result.unavailable[0]!.reason}`);
+      if (result.unavailable.length) throw new Error(`insolvency publisher unavailable for ${result.unavailable.length} registration number(s): ${result.unavailable[0]!.reason}`);
     },
 
     async inbound() {

@@ -10,31 +10,12 @@
 // Law: the opening judgment is published in the BODACC (Code de commerce R621-8) and the creditor declares its claim
 // to the mandataire within two months of that publication (R622-24).
 import { z } from 'zod';
+import { PublisherUnavailable, fetchGet, type Get, type InsolvencyNotice, type NoticeKind, type NoticeType, type RejectedNotice } from './notice.js';
 
 export const BODACC_BASE = 'https://bodacc-datadila.opendatasoft.com/api/explore/v2.1';
 
-export type NoticeType = 'opening' | 'conversion' | 'plan' | 'closing';
-/** The publication's own kind: a first notice, a correction of an earlier one, or its withdrawal (BODACC `typeavis`). */
-export type NoticeKind = 'initial' | 'correction' | 'withdrawal';
-
-export interface InsolvencyNotice {
-  source: 'bodacc';
-  noticeId: string;
-  regNo: string;
-  type: NoticeType;
-  kind: NoticeKind;
-  court: string | null;
-  judgmentDate: string;
-  publicationDate: string;
-  mandataire: string | null;
-  raw: unknown;
-}
-
-export interface RejectedNotice {
-  noticeId: string | null;
-  reason: string;
-  raw: unknown;
-}
+export type { InsolvencyNotice, NoticeKind, NoticeType, RejectedNotice, Get } from './notice.js';
+export { PublisherUnavailable } from './notice.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a YYYY-MM-DD date');
 
@@ -122,20 +103,7 @@ export function parseNotices(siren: string, records: readonly unknown[]): { noti
   return { notices, rejected, skipped };
 }
 
-/** The publisher could not answer (network, 5xx, 429): the caller keeps the SIREN for the next run. */
-export class PublisherUnavailable extends Error {
-  constructor(readonly status: number | null, message: string) { super(message); }
-}
-
-export type Get = (url: string) => Promise<{ status: number; body: unknown }>;
-
-export const defaultGet: Get = async (url) => {
-  const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
-  const text = await res.text();
-  let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* kept as text */ }
-  return { status: res.status, body };
-};
+export const defaultGet: Get = fetchGet;
 
 const Page = z.object({ total_count: z.number().int().nonnegative(), results: z.array(z.unknown()) });
 

@@ -1,6 +1,7 @@
-// The scheduled insolvency watch (#27) for one tenant: every connection's portfolio against the BODACC (a demo company
-// against its simulated publisher, src/demo/insolvency.ts), then the claim-declaration reminders. Daily for the whole
-// portfolio, and after a sync for the SIRENs never read yet.
+// The scheduled insolvency watch (#27) for one tenant: every connection's portfolio against the BODACC (SIRENs) and
+// Companies House (UK company numbers; only with COMPANIES_HOUSE_API_KEY, else they are skipped and the result says
+// so), a demo company against its simulated publishers (src/demo/insolvency.ts); then the claim reminders. Daily for
+// the whole portfolio, and after a sync for the numbers never read yet.
 import { daysBetween } from '../model/index.js';
 import type { Alert } from '../model/collections.js';
 import { alertKey } from '../rules/alerts.js';
@@ -11,7 +12,8 @@ import { demoSettingsOf } from '../demo/host.js';
 import { serveDemoPublisher } from '../demo/insolvency.js';
 import type { TaskRequest } from '../model/task.js';
 import { BODACC_BASE, type Get } from './bodacc.js';
-import { addResults, watchConnection, type WatchResult } from './watch.js';
+import { COMPANIES_HOUSE_BASE } from './companies-house.js';
+import { addResults, emptyResult, watchConnection, type CompaniesHouseDeps, type WatchResult } from './watch.js';
 
 /** Days before the claim declaration's deadline when the team is reminded (issue #27): each said once. */
 export const CLAIM_REMINDER_DAYS = [30, 14, 3] as const;
@@ -21,6 +23,8 @@ export interface InsolvencyJobDeps {
   /** The publisher's base for real companies (BODACC_URL), default the DILA's open-data API. */
   base?: string;
   get?: Get;
+  /** Companies House for real companies (COMPANIES_HOUSE_API_KEY, COMPANIES_HOUSE_URL); without a key UK numbers are skipped. */
+  companiesHouse?: CompaniesHouseDeps;
   unchecked?: boolean;
   today: string;
   now?: Date;
@@ -31,18 +35,21 @@ export interface InsolvencyJobResult extends WatchResult {
 }
 
 export async function runInsolvencyJob(sql: Sql, tenantId: string, deps: InsolvencyJobDeps): Promise<InsolvencyJobResult> {
-  let out: WatchResult = { read: 0, newNotices: 0, pausedInvoices: 0, quarantined: 0, unavailable: [] };
+  let out: WatchResult = emptyResult();
   for (const c of await listConnections(sql, tenantId)) {
     if (c.status !== 'active') continue;
     const watch = { openTask: deps.openTask, unchecked: deps.unchecked ?? false, ...(deps.get ? { get: deps.get } : {}) };
     if (demoSettingsOf(c)) {
       const publisher = await serveDemoPublisher(sql, tenantId, c.id);
       try {
-        out = addResults(out, await watchConnection(sql, tenantId, c.id, { ...watch, base: publisher.base }));
+        out = addResults(out, await watchConnection(sql, tenantId, c.id, { ...watch, base: publisher.base, companiesHouse: { ...publisher.companiesHouse, intervalMs: 0 } }));
       } finally {
         await publisher.close();
       }
-    } else out = addResults(out, await watchConnection(sql, tenantId, c.id, { ...watch, base: deps.base ?? BODACC_BASE }));
+    } else {
+      const ch = deps.companiesHouse ?? {};
+      out = addResults(out, await watchConnection(sql, tenantId, c.id, { ...watch, base: deps.base ?? BODACC_BASE, companiesHouse: { ...ch, base: ch.base ?? COMPANIES_HOUSE_BASE } }));
+    }
   }
   const reminders = await remindClaimDeadlines(sql, tenantId, deps.today, deps.now ?? new Date());
   return { ...out, reminders };
@@ -54,8 +61,8 @@ export async function runInsolvencyJob(sql: Sql, tenantId: string, deps: Insolve
  * and a task done or past its deadline is left alone (the worklist shows it overdue).
  */
 export async function remindClaimDeadlines(sql: Sql, tenantId: string, today: string, now: Date): Promise<number> {
-  const tasks = await sql<{ id: string; connection_id: string; customer_external_id: string; due_on: string; title: string; name: string | null }[]>`
-    select t.id::text, t.connection_id::text, t.customer_external_id, t.due_on::text, t.title, c.name from tasks t
+  const tasks = await sql<{ id: string; connection_id: string; customer_external_id: string; due_on: string; title: string; name: string | null; claim: string | null }[]>`
+    select t.id::text, t.connection_id::text, t.customer_external_id, t.due_on::text, t.title, c.name, t.detail->>'claim' as claim from tasks t
     left join customers c on c.tenant_id = t.tenant_id and c.connection_id = t.connection_id and c.external_id = t.customer_external_id
     where t.tenant_id = ${tenantId} and t.kind = 'declare_claim' and t.state <> 'done' and t.due_on >= ${today}::date`;
   const alerts: Alert[] = [];
@@ -72,7 +79,10 @@ export async function remindClaimDeadlines(sql: Sql, tenantId: string, today: st
       raisedOn: today,
       customerExternalId: t.customer_external_id,
       invoiceExternalId: null,
-      message: `The claim against ${t.name ?? t.customer_external_id} must be declared to the mandataire by ${t.due_on} (${left} day(s) left; Code de commerce R622-24). Past that date the claim is barred from the proceedings.`,
+      message: t.claim === 'proof_of_debt'
+        // UK: no bar by this date (a choice of ours, effects.ts ukProofDue); the office-holder's notice of intended dividend sets the last date for proving.
+        ? `Send the proof of debt against ${t.name ?? t.customer_external_id} to the office-holder by ${t.due_on} (${left} day(s) left). The last date for proving is the one in the office-holder's notice of intended dividend (Insolvency (England and Wales) Rules 2016, r14.29).`
+        : `The claim against ${t.name ?? t.customer_external_id} must be declared to the mandataire by ${t.due_on} (${left} day(s) left; Code de commerce R622-24). Past that date the claim is barred from the proceedings.`,
       data: { task: t.id, deadline: t.due_on, daysLeft: left, threshold },
     });
     connections.set(alerts[alerts.length - 1]!.key, t.connection_id);

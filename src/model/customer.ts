@@ -1,5 +1,6 @@
 // Customer (debtor) as every connector delivers it after mapping.
 import { z } from 'zod';
+import { normaliseRegNo } from './company-ids.js';
 import { Amount, Currency, ExternalId, Instant } from './primitives.js';
 
 export const Address = z.object({
@@ -22,14 +23,12 @@ export const Customer = z.object({
   creditLimit: Amount.nullish(),
   tags: z.array(z.string()).default([]),
   address: Address.nullish(),
-  /** Company registration number as a 9-digit SIREN (a SIRET's first 9), where the books have it: the insolvency watch reads by it. */
-  // Given as a SIREN (9 digits) or a SIRET (14: the SIREN then the establishment), spaces allowed; anything else is
-  // null, never a reason to refuse the customer.
-  regNo: z.preprocess((v) => {
-    if (typeof v !== 'string') return v ?? null;
-    const d = v.replace(/\s/g, '');
-    return /^(\d{9}|\d{14})$/.test(d) ? d.slice(0, 9) : null;
-  }, z.string().regex(/^\d{9}$/).nullable()).optional(),
+  /**
+   * Company registration number where the books have it (the insolvency watch reads by it): a 9-digit SIREN (a
+   * SIRET's first 9) or a UK company number (8 characters), normalised by company-ids.ts's normaliseRegNo; its length
+   * tells the register (regNoKind). Anything else is null, never a reason to refuse the customer.
+   */
+  regNo: z.preprocess((v) => (typeof v === 'string' ? normaliseRegNo(v) : v ?? null), z.string().regex(/^(\d{9}|\d{8}|[A-Z]{2}\d{6}|R\d{7})$/).nullable()).optional(),
   active: z.boolean().default(true),
   externalVersion: z.string().nullish(),
   updatedAt: Instant.nullish(),

@@ -115,6 +115,9 @@ export interface UnderProceedings {
   /** The latest opening judgment's first publication date (the claim deadline runs from it). */
   publicationDate: string;
   judgmentDate: string;
+  /** The notice's publisher ('bodacc', 'companies_house') and when the watch stored it: effects.ts claimDue takes both. */
+  source: string;
+  receivedAt: string;
 }
 
 /** Customers with an active insolvency pause, with their latest opening notice: the dashboard's list. */
@@ -122,7 +125,8 @@ export async function customersUnderProceedings(sql: Sql, tenantId: string): Pro
   return sql<UnderProceedings[]>`
     select distinct on (n.connection_id, n.customer_external_id)
       n.connection_id as "connectionId", n.customer_external_id as "customerExternalId", c.name,
-      n.publication_date::text as "publicationDate", n.judgment_date::text as "judgmentDate"
+      n.publication_date::text as "publicationDate", n.judgment_date::text as "judgmentDate",
+      n.source, to_char(n.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "receivedAt"
     from insolvency_notices n
     join customers c on c.tenant_id = n.tenant_id and c.connection_id = n.connection_id and c.external_id = n.customer_external_id
     where n.tenant_id = ${tenantId} and n.type = 'opening' and n.kind <> 'withdrawal'

@@ -194,6 +194,7 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
         email: String(body.EmailAddress ?? ''),
         ...(typeof body.ContactNumber === 'string' ? { contactNumber: body.ContactNumber } : {}),
         ...(typeof body.AccountNumber === 'string' ? { accountNumber: body.AccountNumber } : {}),
+        ...(typeof body.CompanyNumber === 'string' ? { companyNumber: body.CompanyNumber } : {}),
         status: 'ACTIVE',
         isSupplier: body.IsSupplier === true,
         ...(typeof body.DefaultCurrency === 'string' ? { currency: body.DefaultCurrency } : {}),
@@ -276,6 +277,7 @@ export function createXeroSimulator(opts: XeroSimulatorOptions = {}): XeroSimula
           if (typeof patch.EmailAddress === 'string') rec.email = patch.EmailAddress;
           if (typeof patch.FirstName === 'string') rec.firstName = patch.FirstName;
           if (typeof patch.LastName === 'string') rec.lastName = patch.LastName;
+          if (typeof patch.CompanyNumber === 'string') rec.companyNumber = patch.CompanyNumber;
           if (patch.ContactStatus === 'ARCHIVED' || patch.ContactStatus === 'ACTIVE') rec.status = patch.ContactStatus;
         } else if (rec.kind === 'Invoice') {
           if (typeof patch.Reference === 'string') rec.reference = patch.Reference;

@@ -46,12 +46,25 @@ export function seedOrganisation(store: Store, c: SeedCounts): void {
   // Seeded activity happens in the past, so incremental reads from "now" see only what tests change.
   const instantOn = (ymd: string, minuteOfDay: number, minMs = 0) => Math.min(nowMs - 60_000, Math.max(minMs, ymdToMs(ymd) + minuteOfDay * 60_000 + rnd.int(0, 59_999)));
 
+  // UK customers' company registration numbers (SIMULATED), drawn from a stream of their own so the other draws and
+  // the ids stay as they were: two UK customers in three carry one, some Scottish (SC + 6 digits), most 8 digits.
+  const regRnd = createRandom(c.seed ^ 0x5c0);
+  const companyNumber = (p: Pick<PlanCustomer, 'country'>, supplier: boolean): string | undefined => {
+    if (supplier || p.country !== 'GB') return undefined;
+    const has = regRnd.chance(2 / 3);
+    const scottish = regRnd.chance(0.2);
+    const digits = String(regRnd.int(scottish ? 100_000 : 1_000_000, scottish ? 999_999 : 15_999_999));
+    if (!has) return undefined;
+    return scottish ? `SC${digits}` : digits.padStart(8, '0');
+  };
   const contact = (p: Pick<PlanCustomer, 'trade' | 'form' | 'given' | 'family' | 'street' | 'city' | 'postalCode' | 'country' | 'phone' | 'createdDaysAgo'> & { email?: string }, supplier: boolean, i: number): ContactRec => {
     const created = nowMs - p.createdDaysAgo * DAY_MS;
+    const number = companyNumber(p, supplier);
     return {
       kind: 'Contact', id: uuid(rnd), num: store.nextNum(), createMs: created, updatedMs: created, history: [],
       name: p.trade + p.form, firstName: p.given, lastName: p.family, email: p.email ?? '',
       ...(supplier ? {} : { contactNumber: `RL-${String(i + 1).padStart(6, '0')}`, accountNumber: `C${String(i + 1).padStart(5, '0')}` }),
+      ...(number ? { companyNumber: number } : {}),
       status: 'ACTIVE', isSupplier: supplier, ...(rnd.chance(0.3) ? { currency: store.opts.currency } : {}),
       city: p.city, postalCode: p.postalCode, country: p.country === 'FR' ? 'France' : 'United Kingdom', street: p.street, phone: p.phone, invoices: [],
     };

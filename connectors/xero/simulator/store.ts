@@ -210,6 +210,7 @@ export class Store {
     const out: Json = { ContactID: c.id };
     if (c.contactNumber) out.ContactNumber = c.contactNumber;
     if (c.accountNumber) out.AccountNumber = c.accountNumber;
+    if (c.companyNumber) out.CompanyNumber = c.companyNumber;
     Object.assign(out, {
       ContactStatus: c.status,
       Name: c.name,

@@ -37,6 +37,8 @@ export interface ContactRec extends Base {
   email: string;
   contactNumber?: string;
   accountNumber?: string;
+  /** Contact.CompanyNumber, "Company registration number" (XeroAPI/xero-python PR #67). */
+  companyNumber?: string;
   status: 'ACTIVE' | 'ARCHIVED';
   isSupplier: boolean;
   currency?: string;

@@ -2,14 +2,18 @@
 // What the insolvency watch found (#27), in the reader's language: the card on a customer's page (the notice that wins,
 // the claim declaration's deadline, what was held, earlier notices) and the dashboard's list of customers under
 // proceedings.
-import { claimDeadline } from '../../../insolvency/effects.js';
+import { claimDue } from '../../../insolvency/effects.js';
 import type { StoredNotice, UnderProceedings } from '../../../store/insolvency.js';
 import { fill, formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf } from '../layout.js';
 import type { CompanySuggestion } from '../../../insolvency/register.js';
 
+const isUk = (n: StoredNotice) => n.source === 'companies_house';
+
 export function noticeLine(n: StoredNotice, t: Dict, lang: Lang): string {
-  const line = fill(t.insolvencyLine, {
+  const line = isUk(n)
+    ? fill(t.insolvencyLineUk, { type: t[`noticeType_${n.type}`], judged: formatDate(n.judgmentDate, lang), notice: n.noticeId })
+    : fill(t.insolvencyLine, {
     type: t[`noticeType_${n.type}`],
     judged: formatDate(n.judgmentDate, lang),
     court: n.court ?? t.insolvencyNoCourt,
@@ -35,17 +39,17 @@ export function InsolvencyCard(props: { history: readonly StoredNotice[]; heldIn
   const latest = history[0];
   if (!latest) return null;
   const opening = openingOf(history);
-  const deadline = opening ? claimDeadline(opening.publicationDate) : null;
+  const deadline = opening ? claimDue(opening) : null;
   return (
     <div class="card insolvency" id="insolvency" data-insolvency={latest.kind === 'withdrawal' ? 'withdrawn' : latest.type}>
       <h2>
         {t.insolvencyTitle} <Badge tone="bad">{latest.kind === 'withdrawal' ? t.noticeWithdrawn : t[`noticeType_${latest.type}`]}</Badge>
       </h2>
       <p>{noticeLine(latest, t, lang)}</p>
-      {latest.mandataire ? <p>{fill(t.insolvencyMandataire, { name: latest.mandataire })}</p> : null}
+      {latest.mandataire ? <p>{fill(isUk(latest) ? t.insolvencyOfficeHolder : t.insolvencyMandataire, { name: latest.mandataire })}</p> : null}
       {deadline ? (
         <p class={deadline < today ? 'err' : ''} data-claim-deadline={deadline}>
-          <strong>{fill(deadline < today ? t.insolvencyDeadlinePassed : t.insolvencyDeadline, { date: formatDate(deadline, lang) })}</strong>
+          <strong>{fill(deadline < today ? t.insolvencyDeadlinePassed : opening && isUk(opening) ? t.insolvencyDeadlineUk : t.insolvencyDeadline, { date: formatDate(deadline, lang) })}</strong>
         </p>
       ) : null}
       {heldInvoices ? <p class="hint">{fill(t.insolvencyHeld, { n: heldInvoices })}</p> : null}
@@ -98,7 +102,7 @@ export function UnderProceedingsCard(props: { rows: readonly UnderProceedings[];
       <p class="hint">{t.insolvencyDashboardHint}</p>
       <ul>
         {sorted.map((r) => {
-          const deadline = claimDeadline(r.publicationDate);
+          const deadline = claimDue(r);
           return (
             <li>
               <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.customerExternalId)}`}>{r.name}</a>

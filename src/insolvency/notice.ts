@@ -1,0 +1,46 @@
+// What every insolvency publisher's reader produces (#27): a notice in one shape whatever its source (the BODACC for a
+// SIREN, Companies House for a UK company number), a refused record kept with its reason, and the typed error of a
+// publisher that could not answer (the caller reads that number again on the next run: nothing is lost).
+
+export type NoticeType = 'opening' | 'conversion' | 'plan' | 'closing';
+/** The publication's own kind: a first notice, a correction of an earlier one, or its withdrawal (BODACC `typeavis`). */
+export type NoticeKind = 'initial' | 'correction' | 'withdrawal';
+
+/** The publisher a notice was read from; also the quarantine's `source`. */
+export type NoticeSource = 'bodacc' | 'companies_house';
+
+export interface InsolvencyNotice {
+  source: NoticeSource;
+  noticeId: string;
+  regNo: string;
+  type: NoticeType;
+  kind: NoticeKind;
+  court: string | null;
+  judgmentDate: string;
+  publicationDate: string;
+  /** The mandataire judiciaire (France) or the office-holder(s) (UK), when the publisher names them. */
+  mandataire: string | null;
+  raw: unknown;
+}
+
+export interface RejectedNotice {
+  noticeId: string | null;
+  reason: string;
+  raw: unknown;
+}
+
+/** The publisher could not answer (network, 5xx, 429, a refused key): the caller keeps the number for the next run. */
+export class PublisherUnavailable extends Error {
+  constructor(readonly status: number | null, message: string) { super(message); }
+}
+
+/** One HTTP GET: `headers` carries what a publisher needs (Companies House's Basic authorisation). */
+export type Get = (url: string, headers?: Record<string, string>) => Promise<{ status: number; body: unknown }>;
+
+export const fetchGet: Get = async (url, headers = {}) => {
+  const res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(15_000) });
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* kept as text */ }
+  return { status: res.status, body };
+};
