@@ -67,9 +67,10 @@ describe('insolvency watch in the running service', () => {
         join customers c on c.tenant_id = n.tenant_id and c.connection_id = n.connection_id and c.external_id = n.customer_external_id`)[0],
       () => started.output(),
     );
-    const held = await until('the insolvency pauses', async () => (await sql<{ n: number }[]>`select count(*)::int as n from pauses where kind = 'insolvency' and state = 'active'`)[0]!.n || null, () => started.output());
-    // The job logs its figures once its reminders are planned too (after the notice and the pauses).
-    await until('the watch to report', async () => /insolvency watch finished/.test(started.output()), () => started.output());
+    // The job logs its figures once the notice is applied and its reminders are planned: the pauses are all there.
+    await until('the watch to report its notice', async () => /"newNotices":[1-9][^\n]*insolvency watch finished/.test(started.output()), () => started.output());
+    const held = (await sql<{ n: number }[]>`select count(*)::int as n from pauses where kind = 'insolvency' and state = 'active'`)[0]!.n;
+    expect(held).toBeGreaterThan(0);
     const deadline = claimDeadline(notice.publication_date);
     const [task] = await sql<{ due_on: string }[]>`select due_on::text from tasks where kind = 'declare_claim'`;
     expect(task!.due_on).toBe(deadline);

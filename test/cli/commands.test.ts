@@ -22,7 +22,7 @@ describe('relance penalty', () => {
     expect(out.total).toBe('415.44');
   });
 
-  it('computes a period published after this build from the operator\'s RATES_FILE, and refuses a bad file', async () => {
+  it('computes a period published after this build from the operator\'s RATES_FILE, and refuses a bad file', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'relance-rates-'));
     const file = join(dir, 'rates.json');
     writeFileSync(file, JSON.stringify({ source: 'ECB decision of 11 June 2026', ecbMro: { knownThrough: '2026-12-31', changes: [['2026-06-17', '2.40']] } }));
