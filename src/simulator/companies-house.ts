@@ -7,7 +7,7 @@
 // "type": "ch:service"}` (as users have reported it), the 404 body, and the X-Ratelimit-* headers (named on the
 // Companies House developer forum).
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { serveHandlers } from './serve.js';
+import { serveAtOrigin } from './serve.js';
 
 export type CompaniesHouseFault = 'down' | 'timeout' | 'malformed';
 
@@ -20,6 +20,8 @@ export interface CompaniesHouseSimulator {
   /** Mutable: tests add cases, inject faults and move the clock. */
   state: {
     cases: Record<string, unknown[]>;
+    /** SIMULATED companies the search answers with. */
+    companies: { company_number: string; title: string; company_status?: string; address_snippet: string; postal_code: string }[];
     fault: CompaniesHouseFault | null;
     /** Requests answered (any status), and the authorised ones per company number. */
     requests: number;
@@ -61,11 +63,12 @@ export function createCompaniesHousePublisher(
 ): CompaniesHouseSimulator {
   const apiKey = opts.apiKey ?? 'simulated-companies-house-key';
   const state: CompaniesHouseSimulator['state'] = {
-    cases: structuredClone(cases), fault: null, requests: 0, asked: [],
+    cases: structuredClone(cases), companies: [], fault: null, requests: 0, asked: [],
     limit: opts.limit ?? 600, windowMs: opts.windowMs ?? 5 * 60_000, window: null, now: opts.now ?? Date.now,
   };
   const base = `${origin}/companies-house`;
-  const insolvency = http.get(`${base}/company/:companyNumber/insolvency`, ({ request, params }) => {
+  /** Basic auth with the key, then the key's 600-per-5-minutes window: a refusal to answer, or the rate headers. */
+  const admit = (request: Request): Response | Record<string, string> => {
     state.requests++;
     const auth = request.headers.get('authorization') ?? '';
     const m = /^Basic\s+(.+)$/i.exec(auth);
@@ -79,6 +82,34 @@ export function createCompaniesHousePublisher(
     const reset = Math.ceil((state.window.startedMs + state.windowMs) / 1000);
     const limits = { 'X-Ratelimit-Limit': String(state.limit), 'X-Ratelimit-Remain': String(Math.max(0, state.limit - state.window.count)), 'X-Ratelimit-Reset': String(reset) };
     if (state.window.count > state.limit) return new HttpResponse(null, { status: 429, headers: limits });
+    return limits;
+  };
+  // Company search (GET /search/companies?q=&items_per_page=): the register's companies whose name holds the words
+  // of `q`, best first; the shape public clients of the API read (kind "search#companies", items[].company_number,
+  // title, company_status, address_snippet, address.postal_code).
+  const search = http.get(`${base}/search/companies`, ({ request }) => {
+    const admitted = admit(request);
+    if (admitted instanceof Response) return admitted;
+    if (state.fault === 'down') return new HttpResponse('Service unavailable', { status: 503, headers: admitted });
+    const url = new URL(request.url);
+    const words = (x: string) => x.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1);
+    const wanted = words(url.searchParams.get('q') ?? '');
+    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('items_per_page') ?? 20) || 20));
+    const ranked = state.companies
+      .map((c) => ({ c, score: words(c.title).filter((w) => wanted.includes(w)).length }))
+      .filter((x) => x.score > 0)
+      .sort((a, b) => b.score - a.score || a.c.title.localeCompare(b.c.title));
+    const items = ranked.slice(0, perPage).map(({ c }) => ({
+      kind: 'searchresults#company', company_number: c.company_number, title: c.title, company_status: c.company_status ?? 'active',
+      address_snippet: c.address_snippet, address: { postal_code: c.postal_code, address_line_1: c.address_snippet.split(',')[0] },
+      links: { self: `/company/${c.company_number}` },
+    }));
+    return HttpResponse.json({ kind: 'search#companies', items, items_per_page: perPage, start_index: 0, page_number: 1, total_results: ranked.length }, { headers: admitted });
+  });
+  const insolvency = http.get(`${base}/company/:companyNumber/insolvency`, ({ request, params }) => {
+    const admitted = admit(request);
+    if (admitted instanceof Response) return admitted;
+    const limits = admitted;
 
     if (state.fault === 'down') return new HttpResponse('Service unavailable', { status: 503, headers: limits });
     if (state.fault === 'timeout') return HttpResponse.error();
@@ -90,7 +121,7 @@ export function createCompaniesHousePublisher(
     const status = [...new Set(found.map((c) => STATUS_OF[String((c as { type?: unknown }).type)]).filter((s): s is string => !!s))];
     return HttpResponse.json({ etag: `sim-${number}-${found.length}`, cases: found, status }, { headers: limits });
   });
-  return { handlers: [insolvency], base, apiKey, state };
+  return { handlers: [search, insolvency], base, apiKey, state };
 }
 
 /** The simulated publisher on a loopback port. */
@@ -98,12 +129,6 @@ export async function serveCompaniesHouse(
   cases: Record<string, unknown[]> = {},
   opts: { port?: number; apiKey?: string; limit?: number; windowMs?: number; now?: () => number } = {},
 ): Promise<{ simulator: CompaniesHouseSimulator; close(): Promise<void> }> {
-  const handlers: RequestHandler[] = [];
-  let origin = '';
-  const served = await serveHandlers(handlers, { ...(opts.port !== undefined ? { port: opts.port } : {}), rewriteTo: (path) => `${origin}${path}` });
-  origin = served.url;
-  const { port: _port, ...rest } = opts;
-  const simulator = createCompaniesHousePublisher(origin, cases, rest);
-  handlers.push(...simulator.handlers);
-  return { simulator, close: () => served.close() };
+  const { port, ...rest } = opts;
+  return serveAtOrigin((origin) => createCompaniesHousePublisher(origin, cases, rest), port !== undefined ? { port } : {});
 }

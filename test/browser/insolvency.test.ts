@@ -142,7 +142,7 @@ describe('insolvency watch in the running service', () => {
     await page.goto(`${base}/customers/${notice.connection_id}/${encodeURIComponent(bare!.external_id)}`);
     expect(await page.locator('#reg-no').innerText()).toContain('Aucun SIREN pour ce client');
     await page.click('#reg-no a.button');
-    const suggestion = page.locator('#reg-no li[data-siren="443061841"]');
+    const suggestion = page.locator('#reg-no li[data-number="443061841"]');
     await suggestion.waitFor();
     await shoot(page, 'insolvency-06-register-suggestions-fr');
     await Promise.all([page.waitForURL(/msg=regNoSaved/), suggestion.locator('button').click()]);

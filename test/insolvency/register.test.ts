@@ -8,6 +8,7 @@ import { PublisherUnavailable } from '../../src/insolvency/bodacc.js';
 import { suggestCompanies } from '../../src/insolvency/register.js';
 import { Customer } from '../../src/model/index.js';
 import { serveRegister, type RegisterCompany } from '../../src/simulator/company-register.js';
+import { serveCompaniesHouse } from '../../src/simulator/companies-house.js';
 import { upsertDocuments } from '../../src/store/index.js';
 import { watchedRegNos } from '../../src/store/insolvency.js';
 import { useDatabase } from '../support/db.js';
@@ -31,9 +32,9 @@ const leroy = (address: Customer['address']) => Customer.parse({
 describe('company register suggestions', () => {
   it('ranks by the words of the name, filters on the postcode, marks a ceased company, and says when the register is down', async () => {
     const base = served.simulator.base;
-    expect((await suggestCompanies('Garage Leroy', null, { base })).map((s) => s.siren)).toEqual(['732829320', '552100554', '443061841']);
+    expect((await suggestCompanies('Garage Leroy', null, { base })).map((s) => s.number)).toEqual(['732829320', '552100554', '443061841']);
     const lyon = await suggestCompanies('Garage Leroy', '69 003', { base });
-    expect(lyon.map((s) => [s.siren, s.city, s.active])).toEqual([['552100554', 'LYON', true], ['443061841', 'LYON', false]]);
+    expect(lyon.map((s) => [s.number, s.city, s.active])).toEqual([['552100554', 'LYON', true], ['443061841', 'LYON', false]]);
     expect(await suggestCompanies('Le', null, { base })).toEqual([]); // too short: not asked
     const asked = served.simulator.state.requests;
     served.simulator.state.down = true;
@@ -42,7 +43,7 @@ describe('company register suggestions', () => {
     expect(served.simulator.state.requests).toBe(asked + 1);
     // A result the register serves malformed is left out, the others kept.
     const get = async () => ({ status: 200, body: { results: [{ siren: '12', nom_complet: 'X' }, { siren: '552100554', nom_complet: 'GARAGE LEROY ET FILS', siege: null }] } });
-    expect((await suggestCompanies('Garage Leroy', null, { get })).map((s) => s.siren)).toEqual(['552100554']);
+    expect((await suggestCompanies('Garage Leroy', null, { get })).map((s) => s.number)).toEqual(['552100554']);
   });
 
   it('on the customer page: search on a click, confirm one suggestion, the watch follows it; a bad SIREN is refused; the books win', async () => {
@@ -60,16 +61,16 @@ describe('company register suggestions', () => {
 
     const found = await (await fr.request(`${page}?siren=search`)).text();
     expect(found).toContain('data-suggestions="2"');
-    expect([...found.matchAll(/data-siren="(\d{9})"/g)].map((m) => m[1])).toEqual(['552100554', '443061841']);
+    expect([...found.matchAll(/data-number="(\d{9})"/g)].map((m) => m[1])).toEqual(['552100554', '443061841']);
     expect(found).toContain('cessée');
     expect(await watchedRegNos(sql, t.tenant.id)).toEqual([]);
 
-    const bad = await fr.post(`${page}/reg-no`, { siren: '552100555' });
+    const bad = await fr.post(`${page}/reg-no`, { number: '552100555' });
     expect(bad.headers.get('location')).toContain('regno=invalid');
-    expect(await (await fr.request(bad.headers.get('location')!)).text()).toContain('Ce n’est pas un SIREN valide');
+    expect(await (await fr.request(bad.headers.get('location')!)).text()).toContain('Ce n’est ni un SIREN valide');
     expect(await watchedRegNos(sql, t.tenant.id)).toEqual([]);
 
-    const ok = await fr.post(`${page}/reg-no`, { siren: '552 100 554' });
+    const ok = await fr.post(`${page}/reg-no`, { number: '552 100 554' });
     expect(ok.status).toBe(303);
     const after = await (await fr.request(ok.headers.get('location')!)).text();
     expect(after).toContain('data-reg-no="confirmed"');
@@ -88,5 +89,31 @@ describe('company register suggestions', () => {
     await sql`update customers set reg_no = null where tenant_id = ${t.tenant.id}`;
     await fr.post(`${page}/reg-no/forget`);
     expect(await watchedRegNos(sql, t.tenant.id)).toEqual([]);
+  });
+
+  it('a UK customer is looked up at Companies House with its key (matches in its postcode first), and without a key the page says what to ask for', async () => {
+    const ch = await serveCompaniesHouse();
+    try {
+      ch.simulator.state.companies.push(
+        { company_number: '09802398', title: 'COPPERFIELD ANALYTICS LIMITED', address_snippet: '1 Canal Wharf, Leeds, LS11 5PS', postal_code: 'LS11 5PS' },
+        { company_number: 'SC123456', title: 'COPPERFIELD ANALYTICS LLP', address_snippet: '2 Park Row, Leeds, LS1 4AP', postal_code: 'LS1 4AP' },
+      );
+      const uk = Customer.parse({ ...leroy({ line1: '2 Park Row', city: 'Leeds', postalCode: 'LS1 4AP', country: 'GB' }), name: 'Copperfield Analytics LLP' });
+      const t = await seedTenant(sql, [uk], [invoice('1', 'c1', '2026-10-15', '900.00')]);
+      const page = `/customers/${t.connection.id}/c1`;
+      const keyless = new Browser(createUi(uiDeps(sql)), { 'accept-language': 'en-GB' });
+      await keyless.signIn(t.tenant.id);
+      expect(await (await keyless.request(page)).text()).toContain('ask your administrator to set up the Companies House key');
+
+      const en = new Browser(createUi(uiDeps(sql, {}, { COMPANIES_HOUSE_API_KEY: ch.simulator.apiKey, COMPANIES_HOUSE_URL: ch.simulator.base })), { 'accept-language': 'en-GB' });
+      await en.signIn(t.tenant.id);
+      const found = await (await en.request(`${page}?siren=search`)).text();
+      expect([...found.matchAll(/data-number="([A-Z0-9]{8})"/g)].map((m) => m[1])).toEqual(['SC123456', '09802398']);
+      const ok = await en.post(`${page}/reg-no`, { number: 'sc 123456' });
+      expect(await (await en.request(ok.headers.get('location')!)).text()).toContain('Company number SC123456, confirmed by admin@example.com');
+      expect(await watchedRegNos(sql, t.tenant.id)).toEqual(['SC123456']);
+    } finally {
+      await ch.close();
+    }
   });
 });

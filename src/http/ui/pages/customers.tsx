@@ -17,10 +17,10 @@ import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../l
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
-import { suggestCompanies } from '../../../insolvency/register.js';
+import { suggestCompanies, suggestUkCompanies } from '../../../insolvency/register.js';
 import { DeclarationRefused, customerDeclaration } from '../../../insolvency/declaration-service.js';
 import { PublisherUnavailable } from '../../../insolvency/bodacc.js';
-import { checkSiren, compact } from '../../../model/company-ids.js';
+import { checkSiren, normaliseRegNo, regNoKind } from '../../../model/company-ids.js';
 import { canWork } from '../../auth/roles.js';
 import { confirmRegNo, noticeHistory, regNoState } from '../../../store/insolvency.js';
 import { listTasks } from '../../../worklist/store.js';
@@ -173,10 +173,21 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   });
 
   // Suggestions from the public company register, asked only when the person clicks the search (one request a click).
+  const registerOf = (customer: Customer): 'fr' | 'uk' | 'uk_no_key' | null => {
+    const country = customer.address?.country?.trim() ?? '';
+    if (!country || /^(FR|FRA|France)$/i.test(country)) return 'fr';
+    if (/^(GB|GBR|UK|United Kingdom|Great Britain|England|Scotland|Wales|Northern Ireland)$/i.test(country)) return deps.config.COMPANIES_HOUSE_API_KEY ? 'uk' : 'uk_no_key';
+    return null;
+  };
   const registerSearch = async (asked: boolean, customer: Customer) => {
-    if (!asked) return null;
-    const postcode = customer.address?.postalCode?.replace(/\s/g, '') ?? null;
+    const register = registerOf(customer);
+    if (!asked || (register !== 'fr' && register !== 'uk')) return null;
+    const postcode = customer.address?.postalCode?.trim() ?? null;
     try {
+      if (register === 'uk') {
+        const opts = { apiKey: deps.config.COMPANIES_HOUSE_API_KEY!, ...(deps.config.COMPANIES_HOUSE_URL ? { base: deps.config.COMPANIES_HOUSE_URL } : {}) };
+        return { suggestions: await suggestUkCompanies(customer.name, postcode, opts), postcode };
+      }
       return { suggestions: await suggestCompanies(customer.name, postcode, deps.config.COMPANY_REGISTER_URL ? { base: deps.config.COMPANY_REGISTER_URL } : {}), postcode };
     } catch (e) {
       if (e instanceof PublisherUnavailable) return { unavailable: true as const };
@@ -190,9 +201,11 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const { connectionId, customerId } = c.req.param();
     if (!(await regNoState(deps.sql, tenant.id, connectionId, customerId))) return c.notFound();
     const back = `/customers/${connectionId}/${encodeURIComponent(customerId)}`;
-    const siren = compact(String((await c.req.parseBody())['siren'] ?? ''));
-    if (checkSiren(siren) !== 'ok') return c.redirect(`${back}?regno=invalid#reg-no`, 303);
-    await confirmRegNo(deps.sql, tenant.id, connectionId, customerId, siren, c.get('session').email);
+    // A SIREN (its checksum checked; a SIRET gives its first 9 digits) or a UK company number.
+    const number = normaliseRegNo(String((await c.req.parseBody())['number'] ?? ''));
+    const kind = number ? regNoKind(number) : null;
+    if (!number || !kind || (kind === 'siren' && checkSiren(number) !== 'ok')) return c.redirect(`${back}?regno=invalid#reg-no`, 303);
+    await confirmRegNo(deps.sql, tenant.id, connectionId, customerId, number, c.get('session').email);
     // The watch reads the new number now rather than tomorrow.
     await deps.enqueueInsolvency?.(tenant.id);
     return c.redirect(`${back}?msg=regNoSaved#reg-no`, 303);
@@ -242,8 +255,6 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const shown = d.invoices.filter((i) => invoiceMatches(i, invFilter, age, today));
     // Insolvency notices, newest first: an insolvency pause's reason is said from the notice that wins, in the reader's language.
     const notices = await noticeHistory(deps.sql, tenant.id, connectionId, customerId);
-    // The French register is searched for a customer in France, or whose country the books do not say.
-    const inFrance = !d.customer.address?.country || /^(FR|FRA|France)$/i.test(d.customer.address.country);
     const reasonOf = (p: { kind: string; reason: string }) => (p.kind === 'insolvency' && notices[0] ? noticeLine(notices[0], t, lang) : (answerReasonText(p.reason, t) ?? p.reason));
     return render(
       c,
@@ -257,8 +268,8 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           base={base}
           csrf={csrf}
           canChange={canWork(c.get('role'))}
-          french={inFrance}
-          search={await registerSearch(c.req.query('siren') === 'search' && inFrance, d.customer)}
+          register={registerOf(d.customer)}
+          search={await registerSearch(c.req.query('siren') === 'search', d.customer)}
           error={c.req.query('regno') === 'invalid' ? t.regNoInvalid : null}
           t={t}
         />

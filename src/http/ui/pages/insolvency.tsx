@@ -134,13 +134,17 @@ export function RegNoCard(props: {
   base: string;
   csrf: string;
   canChange: boolean;
-  /** The French register is searched for a customer in France (or whose country the books do not say). */
-  french: boolean;
+  /**
+   * Which public register is searched: the French one for a customer in France (or whose country the books do not
+   * say), Companies House for a UK customer (with its key), none otherwise.
+   */
+  register: 'fr' | 'uk' | 'uk_no_key' | null;
   search: { suggestions: readonly CompanySuggestion[]; postcode: string | null } | { unavailable: true } | null;
   error: string | null;
   t: Dict;
 }) {
-  const { state, base, csrf, canChange, french, search, error, t } = props;
+  const { state, base, csrf, canChange, register, search, error, t } = props;
+  const uk = register === 'uk';
   return (
     <div class="card" id="reg-no" data-reg-no={state.fromBooks ? 'books' : state.confirmed ? 'confirmed' : 'none'}>
       <h2>{t.regNoTitle}</h2>
@@ -156,14 +160,15 @@ export function RegNoCard(props: {
           ) : null}
         </form>
       ) : null}
-      {!state.fromBooks && !state.confirmed && !french ? <p class="hint">{t.regNoNoneAbroad}</p> : null}
-      {!state.fromBooks && !state.confirmed && french ? (
+      {!state.fromBooks && !state.confirmed && !register ? <p class="hint">{t.regNoNoneAbroad}</p> : null}
+      {!state.fromBooks && !state.confirmed && register === 'uk_no_key' ? <p class="hint">{t.regNoNoKey}</p> : null}
+      {!state.fromBooks && !state.confirmed && (register === 'fr' || register === 'uk') ? (
         <>
-          <p class="hint">{t.regNoUnknown}</p>
+          <p class="hint">{uk ? t.regNoUnknownUk : t.regNoUnknown}</p>
           {canChange ? (
             <>
               <a class="button small secondary" href={`${base}?siren=search#reg-no`}>
-                {t.regNoSearch}
+                {uk ? t.regNoSearchUk : t.regNoSearch}
               </a>
               {search && 'unavailable' in search ? <p class="err">{t.regNoUnavailable}</p> : null}
               {search && 'suggestions' in search && search.suggestions.length === 0 ? (
@@ -174,12 +179,12 @@ export function RegNoCard(props: {
               {search && 'suggestions' in search && search.suggestions.length ? (
                 <ul class="suggestions" data-suggestions={search.suggestions.length}>
                   {search.suggestions.map((s) => (
-                    <li data-siren={s.siren}>
+                    <li data-number={s.number}>
                       <form method="post" action={`${base}/reg-no`} class="actions">
                         <Csrf token={csrf} />
-                        <input type="hidden" name="siren" value={s.siren} />
+                        <input type="hidden" name="number" value={s.number} />
                         <span>
-                          <strong>{s.name}</strong> · {numberText(s.siren, t)}
+                          <strong>{s.name}</strong> · {numberText(s.number, t)}
                           {s.address ? ` · ${s.address}` : s.city ? ` · ${s.postalCode ?? ''} ${s.city}` : ''}
                           {s.active ? '' : ` · ${t.regNoCeased}`}
                         </span>
@@ -193,10 +198,10 @@ export function RegNoCard(props: {
               ) : null}
               <form method="post" action={`${base}/reg-no`} class="actions">
                 <Csrf token={csrf} />
-                <label for="siren-manual">{t.regNoManual}</label>
-                <input id="siren-manual" name="siren" inputmode="numeric" maxlength={11} autocomplete="off" />
+                <label for="number-manual">{uk ? t.regNoManualUk : t.regNoManual}</label>
+                <input id="number-manual" name="number" {...(uk ? {} : { inputmode: 'numeric' })} maxlength={14} autocomplete="off" />
                 <button type="submit" class="small secondary">
-                  {t.regNoSave}
+                  {uk ? t.regNoSaveUk : t.regNoSave}
                 </button>
               </form>
               {error ? <p class="err">{error}</p> : null}
