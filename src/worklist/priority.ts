@@ -20,8 +20,11 @@ export function taskPriority(input: { amount: string | null; overdueSince: strin
   return new Dec(input.amount).abs().times(priorityDays(input.overdueSince, input.today)).times(riskWeight(input.segment)).toFixed(2);
 }
 
-/** Kinds urgent whatever the amount: money promised and not paid, or a case about to leave the company. */
-const URGENT_KINDS = new Set<TaskKind>(['broken_promise', 'handoff']);
+/**
+ * Kinds urgent whatever the amount: money promised and not paid, a case about to leave the company, or a claim to
+ * declare before a legal deadline (a customer under insolvency proceedings: the team is alerted when it opens).
+ */
+const URGENT_KINDS = new Set<TaskKind>(['broken_promise', 'handoff', 'declare_claim']);
 /** From this priority on (e.g. 5,000 × 10 days × reliable), a task is urgent. */
 export const URGENT_PRIORITY = '50000';
 

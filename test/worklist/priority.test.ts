@@ -34,6 +34,7 @@ describe('task priority', () => {
     ['call', '10.00', 'bad_payer', true],
     ['broken_promise', '0.00', 'reliable', true],
     ['handoff', '0.00', 'reliable', true],
+    ['declare_claim', '0.00', 'reliable', true],
     ['dispute', '100.00', 'watch', false],
   ] as const)('%s at %s (%s) urgent: %s', (kind, priority, segment, urgent) => {
     expect(isUrgent(kind, priority, segment)).toBe(urgent);
