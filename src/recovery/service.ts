@@ -14,6 +14,8 @@ import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
 import { renderRecoveryFile, type RecoveryFile, type RecoveryParty } from './recovery-file.js';
 
 export interface CustomerRecovery {
+  /** The invoices the file claims, by their ids in the books (what a hand-off pauses). */
+  invoiceExternalIds: string[];
   statement: ClaimStatement;
   file: RecoveryFile;
   json: RecoveryJson;
@@ -57,5 +59,5 @@ export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionI
   const debtor: RecoveryParty = { name: customer.name, address: addressLines(customer), registration: regNo?.fromBooks ?? regNo?.confirmed ?? null };
   const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, !!i.pdfUrl])), notices: null };
   const file = await renderRecoveryFile({ date: today, language: jurisdiction === 'FR' ? 'fr' : 'en', creditor, debtor, statement, evidence });
-  return { statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing }), csv: recoveryCsv(statement) };
+  return { invoiceExternalIds: invoices.map((i) => i.externalId), statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing }), csv: recoveryCsv(statement) };
 }

@@ -150,6 +150,27 @@ describe('insolvency watch in the running service', () => {
     await until('the watch to read the confirmed SIREN', async () => (await sql`select 1 from insolvency_checks where reg_no = '443061841'`).length > 0, () => started.output());
     await shoot(page, 'insolvency-07-register-confirmed-fr');
 
+    // The recovery file of a customer whose reminders failed: downloaded from its page, then handed over to a
+    // commissaire de justice, which stops its reminders.
+    const [late] = await sql<{ external_id: string; number: string }[]>`
+      select i.customer_external_id as external_id, min(coalesce(i.number, i.external_id)) as number from invoices i
+      where i.connection_id = ${notice.connection_id} and i.status in ('open', 'partially_paid') and i.amount_due > 0 and i.due_date < current_date
+        and i.customer_external_id <> ${notice.customer_external_id}
+      group by i.customer_external_id order by i.customer_external_id limit 1`;
+    expect(late, 'the demo has a customer with overdue invoices').toBeTruthy();
+    await page.goto(`${base}/customers/${notice.connection_id}/${encodeURIComponent(late!.external_id)}`);
+    const recovery = page.locator('#recovery');
+    await shoot(page, 'insolvency-08-recovery-fr');
+    const [file] = await Promise.all([page.waitForEvent('download'), recovery.locator('[data-recovery-pdf]').click()]);
+    const filePdf = readFileSync((await file.path())!);
+    const fileText = execFileSync('pdftotext', ['-layout', '-', '-'], { input: filePdf }).toString().replace(/\s+/g, ' ');
+    expect(fileText).toContain(late!.number);
+    await recovery.locator('input[name=to]').fill('Cabinet Martin, commissaire de justice');
+    await Promise.all([page.waitForURL(/msg=handedOff/), recovery.locator('[data-hand-off] button').click()]);
+    expect(await page.locator('.flash, [role=status]').first().innerText()).toContain('Dossier remis');
+    const holds = await sql<{ n: number }[]>`select count(*)::int as n from pauses where kind = 'hold' and state = 'active' and customer_external_id = ${late!.external_id}`;
+    expect(holds[0]!.n).toBeGreaterThan(0);
+
     // The same customer's page in English.
     const en = await browser.newContext({ viewport: SIZES.desktop, locale: 'en-GB', extraHTTPHeaders: { 'accept-language': 'en-GB,en;q=0.9' } });
     await en.addCookies(await context.cookies());

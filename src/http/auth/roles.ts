@@ -11,6 +11,7 @@ const COLLECTOR = [
   /^\/customers\/[^/]+\/[^/]+\/pauses(\/[^/]+\/resolve)?$/,
   /^\/customers\/[^/]+\/[^/]+\/portal\/answers\/[^/]+\/[^/]+$/,
   /^\/customers\/[^/]+\/[^/]+\/reg-no(\/forget)?$/,
+  /^\/customers\/[^/]+\/[^/]+\/recovery\/hand-off$/,
   /^\/api\/v1\/tasks(\/|$)/,
   /^\/api\/v1\/connections\/[^/]+\/pauses$/,
   /^\/api\/v1\/pauses\/[^/]+\/resolve$/,

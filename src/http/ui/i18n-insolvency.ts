@@ -2,6 +2,17 @@
 // the claim declaration's deadline.
 
 export const INSOLVENCY_EN = {
+  recoveryTitle: 'Recovery file',
+  recoveryHint: 'When reminders have failed: every overdue invoice, the claim to the cent with its legal basis, the reminders sent, and what is missing — ready for the court, a commissaire de justice or a collection agency.',
+  recoveryPdf: 'Download the file (PDF)',
+  recoveryJson: 'Export (JSON)',
+  recoveryCsv: 'Export (CSV)',
+  recoveryHandOffTo: 'Handed to',
+  recoveryHandOffPlaceholder: 'e.g. Cabinet Martin, commissaire de justice',
+  recoveryHandOff: 'Hand the file over and stop reminders',
+  handedOff: 'File handed over: reminders stopped for its invoices.',
+  recoveryRateMissing: 'The reference rate the interest needs is not known yet, so the file cannot state the interest. Ask your administrator to fetch the rates, then try again.',
+  recoveryNeedsTo: 'Say to whom the file is handed.',
   insolvency: 'insolvency proceedings',
   insolvencyBadge: 'Insolvency proceedings',
   insolvencyTitle: 'Insolvency proceedings',
@@ -60,6 +71,17 @@ export const INSOLVENCY_EN = {
 } as const;
 
 export const INSOLVENCY_FR: { [K in keyof typeof INSOLVENCY_EN]: string } = {
+  recoveryTitle: 'Dossier de recouvrement',
+  recoveryHint: 'Quand les relances ont échoué : toutes les factures échues, la créance au centime avec son fondement juridique, les relances envoyées et ce qui manque — prêt pour le tribunal, un commissaire de justice ou une société de recouvrement.',
+  recoveryPdf: 'Télécharger le dossier (PDF)',
+  recoveryJson: 'Export (JSON)',
+  recoveryCsv: 'Export (CSV)',
+  recoveryHandOffTo: 'Remis à',
+  recoveryHandOffPlaceholder: 'ex. Cabinet Martin, commissaire de justice',
+  recoveryHandOff: 'Remettre le dossier et arrêter les relances',
+  handedOff: 'Dossier remis : les relances sont arrêtées pour ses factures.',
+  recoveryRateMissing: 'Le taux de référence nécessaire aux intérêts n’est pas encore connu : le dossier ne peut pas indiquer les intérêts. Demandez à votre administrateur de récupérer les taux, puis réessayez.',
+  recoveryNeedsTo: 'Indiquez à qui le dossier est remis.',
   insolvency: 'procédure collective',
   insolvencyBadge: 'Procédure collective',
   insolvencyTitle: 'Procédure collective',

@@ -9,6 +9,7 @@ import { accountRoutes, tokenRoutes } from './pages/account.js';
 import { activityRoutes } from './pages/activity.js';
 import { connectionRoutes } from './pages/connections.js';
 import { customerRoutes } from './pages/customers.js';
+import { recoveryRoutes } from './pages/recovery.js';
 import { mailRoutes } from './pages/mail.js';
 import { dashboardRoutes } from './pages/dashboard.js';
 import { mappingRoutes } from './pages/mappings.js';
@@ -99,6 +100,7 @@ export function createUi(deps: UiDeps): Hono {
   tokenRoutes(app, deps);
   connectionRoutes(app, deps, open);
   customerRoutes(app, deps);
+  recoveryRoutes(app, deps);
   mailRoutes(app, deps);
   policyRoutes(app, deps);
   previewRoutes(app, deps);

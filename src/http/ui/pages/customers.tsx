@@ -17,6 +17,7 @@ import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../l
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
+import { RecoveryCard } from './recovery.js';
 import { suggestCompanies, suggestUkCompanies } from '../../../insolvency/register.js';
 import { DeclarationRefused, customerDeclaration } from '../../../insolvency/declaration-service.js';
 import { PublisherUnavailable } from '../../../insolvency/bodacc.js';
@@ -271,6 +272,14 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           register={registerOf(d.customer)}
           search={await registerSearch(c.req.query('siren') === 'search', d.customer)}
           error={c.req.query('regno') === 'invalid' ? t.regNoInvalid : null}
+          t={t}
+        />
+        <RecoveryCard
+          base={base}
+          csrf={csrf}
+          canChange={canWork(c.get('role'))}
+          problem={c.req.query('recovery') === 'rate_missing' ? 'rate_missing' : c.req.query('recovery') === 'to' ? 'to' : null}
+          overdue={open.filter((i) => i.dueDate < today && new Dec(i.amountDue).gt(0) && !d.pauses.some((p) => p.state === 'active' && p.invoiceExternalId === i.externalId && p.kind === 'hold')).length}
           t={t}
         />
         <InsolvencyCard

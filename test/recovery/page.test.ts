@@ -1,0 +1,59 @@
+// The recovery file from the customer's page, through the real routes: the PDF, JSON and CSV of the claim, the
+// hand-off that stops dunning for the invoices it claims, a rate not known yet said on the page (never a guess or a
+// 500), and nothing for another company. (Who may hand off is in the role table: test/http/ui/team.test.ts.)
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runEvaluation } from '../../src/collections/run.js';
+import { createUi } from '../../src/http/ui/index.js';
+import { Invoice } from '../../src/model/index.js';
+import { listOutbox, listPauses } from '../../src/store/index.js';
+import { Browser, customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+import { useDatabase } from '../support/db.js';
+
+const sql = useDatabase();
+// Due 10 March 2026, the file made on 20 May 2026: the H1 2026 ECB rate is shipped; on 24 November the H2 one is not.
+const early = (id: string, cust: string, amount: string) => Invoice.parse({ ...invoice(id, cust, '2026-10-01', amount), issueDate: '2026-01-10', dueDate: '2026-03-10' });
+
+describe('recovery file from the customer page', () => {
+  it('downloads the claim, hands the file off (dunning stops), and says when a rate is missing', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy'), customer('c2', 'Boulangerie Martin')], [early('1', 'c1', '1240.00'), invoice('2', 'c2', '2026-10-15', '450.00')]);
+    const other = await seedTenant(sql, [customer('c1', 'Autre')], [early('1', 'c1', '10.00')]);
+    const fr = new Browser(createUi(uiDeps(sql, { now: () => new Date('2026-05-20T10:00:00Z') })), { 'accept-language': 'fr-FR' });
+    await fr.signIn(t.tenant.id);
+    const base = `/customers/${t.connection.id}/c1`;
+    expect(await (await fr.request(base)).text()).toContain('data-recovery');
+
+    const pdf = await fr.request(`${base}/recovery.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await pdf.arrayBuffer()) }).toString().replace(/\s+/g, ' ');
+    expect(text).toContain('F-1');
+    const json = await (await fr.request(`${base}/recovery.json`)).json() as { invoices: { number: string; principalDue: string }[]; totals: { principalDue: string } };
+    expect(json.invoices.map((i) => [i.number, i.principalDue])).toEqual([['F-1', '1240.00']]);
+    expect((await (await fr.request(`${base}/recovery.csv`)).text()).split('\r\n')[0]).toBe('invoice_number,issue_date,due_date,currency,amount,paid,principal_due,interest,compensation,total');
+    expect((await fr.request(`/customers/${other.connection.id}/c1/recovery.pdf`)).status).toBe(404);
+
+    // Not overdue yet (c2): no file. In November, a rate not known: the page says so, in French.
+    expect((await fr.request(`/customers/${t.connection.id}/c2/recovery.pdf`)).status).toBe(404);
+    const later = new Browser(createUi(uiDeps(sql)), { 'accept-language': 'fr-FR' });
+    await later.signIn(t.tenant.id);
+    const noRate = await later.request(`${base}/recovery.pdf`);
+    expect(noRate.headers.get('location')).toContain('recovery=rate_missing');
+    expect(await (await later.request(noRate.headers.get('location')!)).text()).toContain('Le taux de référence nécessaire aux intérêts n’est pas encore connu');
+
+    // Planned reminders for the invoice are cancelled by the hand-off, and nothing more is planned for it.
+    await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-05-20T10:00:00Z'));
+    const plannedFor1 = async () => (await listOutbox(sql, t.tenant.id, { states: ['planned'] })).filter((o) => (o.payload as { invoices?: { externalId: string }[] }).invoices?.some((i) => i.externalId === '1'));
+    expect((await plannedFor1()).length).toBeGreaterThan(0);
+    const empty = await fr.post(`${base}/recovery/hand-off`, { to: '  ' });
+    expect(empty.headers.get('location')).toContain('recovery=to');
+    const handed = await fr.post(`${base}/recovery/hand-off`, { to: 'Cabinet Martin, commissaire de justice' });
+    expect(handed.headers.get('location')).toContain('msg=handedOff');
+    expect(await (await fr.request(handed.headers.get('location')!)).text()).toContain('Dossier remis : les relances sont arrêtées pour ses factures.');
+    const holds = (await listPauses(sql, t.tenant.id, { states: ['active'] })).filter((p) => p.kind === 'hold');
+    expect(holds.map((p) => [p.customerExternalId, p.invoiceExternalId, p.reason])).toEqual([['c1', '1', 'Dossier de recouvrement remis : Cabinet Martin, commissaire de justice']]);
+    expect(await plannedFor1()).toEqual([]);
+    await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-05-21T10:00:00Z'));
+    expect(await plannedFor1()).toEqual([]);
+  });
+});
