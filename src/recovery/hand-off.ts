@@ -1,8 +1,11 @@
 // Hand-off of a recovery file (issue #25 point 4, first part): the invoices handed to a court, a commissaire de
 // justice or a solicitor are no longer dunned. Each gets an open-ended hold pause (one per invoice, so paying or
 // withdrawing one invoice does not release the others); opening it cancels what was already planned for it, and the
-// evaluator and the executor both respect it. Case states on the worklist and the write-back are not built yet.
+// evaluator and the executor both respect it; the hand-off is written back to the books. Case states on the worklist
+// are not built yet.
+import { createHash } from 'node:crypto';
 import type { Sql } from '../store/db.js';
+import { planActions } from '../store/outbox.js';
 import { openPause } from '../store/pauses.js';
 
 export interface HandOff {
@@ -26,5 +29,14 @@ export async function handOffRecovery(sql: Sql, tenantId: string, connectionId: 
     pauseIds.push(p.id);
     cancelledActions += p.cancelledActions;
   }
+  // The hand-off is written back to the books on each invoice (the connector's collections status, as a reminder's
+  // is), through the outbox: once, whatever the retries, and held like any write-back while sending is off.
+  const invoices = [...new Set(h.invoiceExternalIds)].sort();
+  const key = `${tenantId}|handoff|${connectionId}|${h.customerExternalId}|${h.on}|${createHash('sha256').update(invoices.join(',')).digest('hex').slice(0, 16)}`;
+  const action = {
+    idempotencyKey: key, tenantId, customerExternalId: h.customerExternalId, stepId: 'handoff', channel: 'handoff', dueOn: h.on,
+    explain: `Dossier de recouvrement remis : ${h.to.trim()}`.slice(0, 200), invoices: invoices.map((externalId) => ({ externalId })),
+  };
+  await planActions(sql, tenantId, [{ idempotencyKey: `${key}|writeback`, kind: 'writeback', dueAt: new Date().toISOString(), payload: { action, proof: { handedTo: h.to.trim(), by: h.actor } }, connectionId }]);
   return { pauseIds, cancelledActions };
 }

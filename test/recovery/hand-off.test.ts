@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { handOffRecovery } from '../../src/recovery/hand-off.js';
 import { listPauses } from '../../src/store/pauses.js';
 import { useDatabase } from '../support/db.js';
-import { customer, invoice, outboxRows, plan, seed } from '../actions/fixtures.js';
+import { customer, invoice, makeDeps, outboxRows, plan, seed } from '../actions/fixtures.js';
+import { executeDue } from '../../src/actions/executor.js';
 
 const sql = useDatabase();
 
@@ -23,6 +24,28 @@ describe('recovery hand-off', () => {
     expect(live.every((r) => !/\|(cc:c1:|inv:a\|)/.test(r.idempotency_key))).toBe(true);
     expect(after.keys.every((k: string) => !/\|(cc:c1:|inv:a\|)/.test(k))).toBe(true);
     expect(rows.filter((r) => /\|(cc:c1:|inv:a\|)/.test(r.idempotency_key)).map((r) => r.state)).toEqual(['cancelled']);
+  });
+
+  it('writes the hand-off back to the books once, on each invoice handed off', async () => {
+    const s = await seed(sql, { customers: [customer('c1')], invoices: [invoice('a', 'c1'), invoice('b', 'c1', { dueDate: '2026-03-09' })] });
+    const h = { customerExternalId: 'c1', invoiceExternalIds: ['b', 'a'], to: 'Cabinet Martin, commissaire de justice', actor: 'marie@atelier.fr', on: '2026-03-16' };
+    await handOffRecovery(sql, s.tenantId, s.connectionId, h);
+    const written: { invoice: string; step: string; channel: string; summary: string; key: string }[] = [];
+    const deps = makeDeps(sql, 9, {
+      writeback: async (action) => {
+        for (const l of action.invoices) written.push({ invoice: l.externalId, step: action.stepId, channel: action.channel, summary: action.explain, key: action.idempotencyKey });
+      },
+    });
+    // Due when handed off (now): run the executor a minute later, twice.
+    const later = new Date(Date.now() + 60_000);
+    await executeDue(deps, s.tenantId, later);
+    await executeDue(deps, s.tenantId, later);
+    expect(written.map((w) => [w.invoice, w.step, w.channel, w.summary])).toEqual([
+      ['a', 'handoff', 'handoff', 'Dossier de recouvrement remis : Cabinet Martin, commissaire de justice'],
+      ['b', 'handoff', 'handoff', 'Dossier de recouvrement remis : Cabinet Martin, commissaire de justice'],
+    ]);
+    const rows = (await outboxRows(sql, s.tenantId)).filter((r) => r.idempotency_key.includes('|handoff|'));
+    expect(rows.map((r) => r.state)).toEqual(['sent']);
   });
 
   it('refuses an empty hand-off', async () => {
