@@ -170,6 +170,14 @@ describe('insolvency watch in the running service', () => {
     expect(await page.locator('.flash, [role=status]').first().innerText()).toContain('Dossier remis');
     const holds = await sql<{ n: number }[]>`select count(*)::int as n from pauses where kind = 'hold' and state = 'active' and customer_external_id = ${late!.external_id}`;
     expect(holds[0]!.n).toBeGreaterThan(0);
+    // The case is followed from the worklist: the order obtained is recorded there.
+    await page.goto(`${base}/tasks?view=all`);
+    const kase = page.locator('[data-cases] [data-case="sent"]');
+    await kase.locator('select[name=state]').selectOption('order_obtained');
+    await kase.locator('input[name=note]').fill('Ordonnance n° 26/1234');
+    await Promise.all([page.waitForURL(/msg=caseUpdated/), kase.locator('button').click()]);
+    expect(await page.locator('[data-case="order_obtained"]').innerText()).toContain('Ordonnance n° 26/1234');
+    await shoot(page, 'insolvency-09-case-fr');
 
     // The same customer's page in English.
     const en = await browser.newContext({ viewport: SIZES.desktop, locale: 'en-GB', extraHTTPHeaders: { 'accept-language': 'en-GB,en;q=0.9' } });

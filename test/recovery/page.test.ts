@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
 import { createUi } from '../../src/http/ui/index.js';
-import { Invoice } from '../../src/model/index.js';
-import { listOutbox, listPauses } from '../../src/store/index.js';
+import { Invoice, Payment } from '../../src/model/index.js';
+import { listOutbox, listPauses, upsertDocuments } from '../../src/store/index.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
 import { useDatabase } from '../support/db.js';
 
@@ -55,5 +55,28 @@ describe('recovery file from the customer page', () => {
     expect(await plannedFor1()).toEqual([]);
     await runEvaluation(sql, t.tenant.id, t.connection.id, new Date('2026-05-21T10:00:00Z'));
     expect(await plannedFor1()).toEqual([]);
+
+    // The case: on the customer's page and on the worklist, moved forward with a date and a note, never back.
+    const page = await (await fr.request(base)).text();
+    expect(page).toContain('data-case="sent"');
+    expect(page).toContain('Remis à Cabinet Martin, commissaire de justice le 20 mai 2026 par admin@example.com');
+    expect(await (await fr.request('/tasks?view=all')).text()).toContain('data-cases="1"');
+    const [k] = await sql<{ id: string }[]>`select id::text from recovery_cases where tenant_id = ${t.tenant.id}`;
+    const moved = await fr.post(`/tasks/cases/${k!.id}`, { state: 'order_obtained', on: '2026-06-10', note: 'Ordonnance n° 26/1234' });
+    expect(moved.headers.get('location')).toContain('msg=caseUpdated');
+    const back = await fr.post(`/tasks/cases/${k!.id}`, { state: 'sent', on: '2026-06-11' });
+    expect(back.headers.get('location')).toContain('recovery=case');
+    expect((await fr.request(back.headers.get('location')!)).status).toBe(200);
+    // A payment received after the hand-off shows on the case, to report to the agency.
+    const pay = Payment.parse({ externalId: 'p1', customerExternalId: 'c1', date: '2026-06-15', currency: 'EUR', amount: '200.00', unapplied: '0.00', allocations: [{ invoiceExternalId: '1', amount: '200.00' }] });
+    await upsertDocuments(sql, t.scope, 'payment', [{ record: pay, raw: pay }]);
+    const withPayment = await (await fr.request(base)).text();
+    expect(withPayment).toContain('data-case="order_obtained"');
+    expect(withPayment).toContain('Ordonnance n° 26/1234');
+    expect(withPayment).toContain('Reçu depuis la remise (à signaler au mandataire) : 200,00');
+    // Another company cannot move it.
+    const outsider = new Browser(createUi(uiDeps(sql)), { 'accept-language': 'fr-FR' });
+    await outsider.signIn(other.tenant.id);
+    expect((await outsider.post(`/tasks/cases/${k!.id}`, { state: 'closed', on: '2026-06-12' })).status).toBe(404);
   });
 });

@@ -20,6 +20,7 @@ import { parseNotices } from '../../../src/insolvency/bodacc.js';
 import { applyNotice } from '../../../src/insolvency/effects.js';
 import { recordNotice } from '../../../src/store/insolvency.js';
 import { record as insolvencyRecord } from '../../insolvency/fixtures.js';
+import { advanceCase, openCase } from '../../../src/recovery/cases.js';
 import { markFailing, storeInbound, type InboundInput } from '../../../src/store/mail.js';
 
 const sql = useDatabase();
@@ -93,6 +94,9 @@ describe('French pages', () => {
     for (const rec of [insolvencyRecord({ id: 'A202600000042', dateparution: '2026-10-27' }, { date: '2026-10-15' }), insolvencyRecord({ id: 'A202600000043', dateparution: '2026-11-20' }, { nature: 'Jugement arrêtant le plan de redressement', date: '2026-11-12', complementJugement: '' })]) {
       for (const stored of await recordNotice(sql, t.tenant.id, parseNotices('552100554', [rec]).notices[0]!)) await applyNotice(sql, t.tenant.id, stored.notice, { openTask: taskOpener(sql), actor: 'relance' });
     }
+    // A recovery file handed over (#25), followed on the worklist and the customer's page.
+    const caseId = await openCase(sql, t.tenant.id, { connectionId: t.connection.id, customerExternalId: 'c1', invoiceExternalIds: ['1'], handedTo: 'Cabinet Martin', claimed: '940.00', currency: 'EUR', on: '2026-11-20', actor: 'marie' });
+    await advanceCase(sql, t.tenant.id, caseId, 'order_obtained', '2026-11-23', 'Ordonnance n° 26/1234', 'marie');
     const fr = new Browser(app, { 'accept-language': 'fr-FR' });
     await fr.signIn(t.tenant.id);
     const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/customers/CONN/c3', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team', '/mail/unmatched'].map((p) => p.replace('CONN', t.connection.id));

@@ -18,6 +18,7 @@ import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
 import { RecoveryCard } from './recovery.js';
+import { listCases } from '../../../recovery/cases.js';
 import { suggestCompanies, suggestUkCompanies } from '../../../insolvency/register.js';
 import { DeclarationRefused, customerDeclaration } from '../../../insolvency/declaration-service.js';
 import { PublisherUnavailable } from '../../../insolvency/bodacc.js';
@@ -278,7 +279,10 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           base={base}
           csrf={csrf}
           canChange={canWork(c.get('role'))}
-          problem={c.req.query('recovery') === 'rate_missing' ? 'rate_missing' : c.req.query('recovery') === 'to' ? 'to' : null}
+          problem={(['rate_missing', 'to', 'case'] as const).find((x) => x === c.req.query('recovery')) ?? null}
+          cases={await listCases(deps.sql, tenant.id, { connectionId, customerExternalId: customerId })}
+          today={today}
+          lang={lang}
           overdue={open.filter((i) => i.dueDate < today && new Dec(i.amountDue).gt(0) && !d.pauses.some((p) => p.state === 'active' && p.invoiceExternalId === i.externalId && p.kind === 'hold')).length}
           t={t}
         />

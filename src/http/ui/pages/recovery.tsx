@@ -4,25 +4,30 @@
 import type { Hono } from 'hono';
 import { dateInZone } from '../../../model/index.js';
 import { handOffRecovery } from '../../../recovery/hand-off.js';
+import { CASE_STATES, advanceCase, listCases, openCase, type CaseState, type RecoveryCase } from '../../../recovery/cases.js';
 import { customerRecoveryFile } from '../../../recovery/service.js';
 import { RateMissing } from '../../../rules/rate-tables.js';
 import { getConnection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
-import type { Dict } from '../i18n.js';
-import { Csrf } from '../layout.js';
+import { fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
+import { Badge, Csrf } from '../layout.js';
 
-export function RecoveryCard(props: { base: string; csrf: string; canChange: boolean; overdue: number; problem: 'rate_missing' | 'to' | null; t: Dict }) {
-  const { base, csrf, canChange, overdue, problem, t } = props;
-  if (overdue === 0) return null;
+export function RecoveryCard(props: { base: string; csrf: string; canChange: boolean; overdue: number; problem: 'rate_missing' | 'to' | 'case' | null; cases: readonly RecoveryCase[]; today: string; t: Dict; lang: Lang }) {
+  const { base, csrf, canChange, overdue, problem, cases, today, t, lang } = props;
+  if (overdue === 0 && cases.length === 0) return null;
   return (
     <div class="card" id="recovery" data-recovery>
       <h2>{t.recoveryTitle}</h2>
       <p class="hint">{t.recoveryHint}</p>
       {problem ? (
         <p class="err" data-recovery-problem={problem}>
-          {problem === 'rate_missing' ? t.recoveryRateMissing : t.recoveryNeedsTo}
+          {problem === 'rate_missing' ? t.recoveryRateMissing : problem === 'case' ? t.caseNotMoved : t.recoveryNeedsTo}
         </p>
       ) : null}
+      {cases.map((k) => (
+        <CaseView k={k} csrf={csrf} canChange={canChange} today={today} t={t} lang={lang} />
+      ))}
+      {overdue > 0 ? (
       <div class="actions">
         <a class="button small" href={`${base}/recovery.pdf`} data-recovery-pdf>
           {t.recoveryPdf}
@@ -34,7 +39,8 @@ export function RecoveryCard(props: { base: string; csrf: string; canChange: boo
           {t.recoveryCsv}
         </a>
       </div>
-      {canChange ? (
+      ) : null}
+      {canChange && overdue > 0 ? (
         <form method="post" action={`${base}/recovery/hand-off`} class="actions" data-hand-off>
           <Csrf token={csrf} />
           <label for="hand-off-to">{t.recoveryHandOffTo}</label>
@@ -86,6 +92,22 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     return c.body(r.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name(c, 'csv')}"` });
   });
 
+  // A case moves forward: the state reached, its date and a note (an order number, the bailiff's name...).
+  app.post('/tasks/cases/:caseId', async (c) => {
+    const tenant = tenantOf(c);
+    const caseId = c.req.param('caseId');
+    if (!/^[0-9a-f-]{36}$/i.test(caseId)) return c.notFound();
+    const body = await c.req.parseBody();
+    const to = String(body['state'] ?? '') as CaseState;
+    const on = String(body['on'] ?? '');
+    const mine = (await listCases(deps.sql, tenant.id)).find((k) => k.id === caseId);
+    if (!mine) return c.notFound();
+    const back = `/customers/${mine.connectionId}/${encodeURIComponent(mine.customerExternalId)}`;
+    if (!CASE_STATES.includes(to) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) return c.redirect(`${back}?recovery=case#recovery`, 303);
+    const moved = await advanceCase(deps.sql, tenant.id, caseId, to, on, String(body['note'] ?? '').trim(), c.get('session').email);
+    return c.redirect(`${back}?${moved ? 'msg=caseUpdated' : 'recovery=case'}#recovery`, 303);
+  });
+
   // Handing the file over stops dunning for the invoices it claims (one hold pause each, planned reminders cancelled).
   app.post('/customers/:connectionId/:customerId/recovery/hand-off', async (c) => {
     const tenant = tenantOf(c);
@@ -95,7 +117,55 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (!r) return c.notFound();
     if (r === 'rate_missing') return refused(c);
     if (!to) return c.redirect(`${back(c)}?recovery=to#recovery`, 303);
-    await handOffRecovery(deps.sql, tenant.id, connectionId, { customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, to, actor: c.get('session').email, on: dateInZone(nowOf(deps), tenant.timeZone) });
+    const on = dateInZone(nowOf(deps), tenant.timeZone);
+    await handOffRecovery(deps.sql, tenant.id, connectionId, { customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, to, actor: c.get('session').email, on });
+    await openCase(deps.sql, tenant.id, { connectionId, customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, handedTo: to, claimed: r.statement.totals.claimed, currency: r.statement.currency, on, actor: c.get('session').email });
     return c.redirect(`${back(c)}?msg=handedOff#recovery`, 303);
   });
+}
+
+/** One case: where it stands, its history, the payments received since the hand-off, and the next step to record. */
+export function CaseView(props: { k: RecoveryCase; csrf: string; canChange: boolean; today: string; t: Dict; lang: Lang; withCustomer?: boolean }) {
+  const { k, csrf, canChange, today, t, lang } = props;
+  const next = CASE_STATES.slice(CASE_STATES.indexOf(k.state) + 1);
+  return (
+    <div class="case" data-case={k.state}>
+      <h3>
+        {props.withCustomer ? <a href={`/customers/${k.connectionId}/${encodeURIComponent(k.customerExternalId)}#recovery`}>{k.customerName}</a> : t.caseTitle}{' '}
+        <Badge tone={k.state === 'paid' || k.state === 'closed' ? 'ok' : 'info'}>{t[`caseState_${k.state}`]}</Badge>
+      </h3>
+      <p class="hint">
+        {fill(t.caseHandedTo, { to: k.handedTo, on: formatDate(k.openedOn, lang), by: k.openedBy })}
+        {k.claimed && k.currency ? ` · ${fill(t.caseClaimed, { amount: formatMoney(k.claimed, k.currency, lang) })}` : ''}
+      </p>
+      <ul>
+        {k.events.map((e) => (
+          <li>
+            {formatDate(e.on, lang)} · {t[`caseState_${e.state}`]}
+            {e.note ? ` · ${e.note}` : ''} · {e.actor}
+          </li>
+        ))}
+      </ul>
+      {k.paymentsSince.length ? (
+        <p class="warn" data-case-payments={k.paymentsSince.length}>
+          {fill(t.casePayments, { list: k.paymentsSince.map((p) => `${formatMoney(p.amount, p.currency, lang)} (${formatDate(p.date, lang)})`).join(', ') })}
+        </p>
+      ) : null}
+      {canChange && next.length ? (
+        <form method="post" action={`/tasks/cases/${k.id}`} class="actions" data-case-form>
+          <Csrf token={csrf} />
+          <select name="state" aria-label={t.caseNext}>
+            {next.map((s) => (
+              <option value={s}>{t[`caseState_${s}`]}</option>
+            ))}
+          </select>
+          <input type="date" name="on" value={today} aria-label={t.caseOn} required />
+          <input name="note" maxlength={1000} placeholder={t.caseNote} aria-label={t.caseNote} />
+          <button type="submit" class="small secondary">
+            {t.caseRecord}
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
 }

@@ -2,6 +2,8 @@
 // "My tasks" / "All tasks": the worklist, filtered and sorted, one card per task (readable on a phone); snooze and
 // close with an outcome for those who may work the list. The routes call the worklist; the page only renders.
 import type { Hono } from 'hono';
+import { CaseView } from './recovery.js';
+import { listCases } from '../../../recovery/cases.js';
 import { addDays, dateInZone } from '../../../model/index.js';
 import { TaskKind } from '../../../model/task.js';
 import { closeWithOutcome, CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
@@ -208,6 +210,19 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             ))}
           </ul>
         )}
+        {await (async () => {
+          // Files handed over to a court, a commissaire de justice or an agency, followed here to their end.
+          const cases = await listCases(deps.sql, tenant.id, { open: true });
+          if (!cases.length) return null;
+          return (
+            <div class="card" data-cases={cases.length}>
+              <h2>{c.get('t').casesTitle}</h2>
+              {cases.map((k) => (
+                <CaseView k={k} csrf={c.get('session').csrfToken} canChange={canWork(c.get('role'))} today={today} t={c.get('t')} lang={c.get('lang')} withCustomer />
+              ))}
+            </div>
+          );
+        })()}
       </Page>,
       status,
     );

@@ -1,0 +1,82 @@
+// Recovery cases (#25.5): what happened after a file was handed over, on the worklist and the customer's page. Opened
+// by the hand-off; moved forward by a person (sent → order obtained → served → paid → closed, a step may be skipped,
+// never taken back); a payment received on its invoices after the hand-off shows on it (and goes to the agency's export).
+import type { Sql } from '../store/db.js';
+import { atomically } from '../store/db.js';
+
+export const CASE_STATES = ['sent', 'order_obtained', 'served', 'paid', 'closed'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export interface RecoveryCase {
+  id: string;
+  connectionId: string;
+  customerExternalId: string;
+  customerName: string;
+  invoiceExternalIds: string[];
+  handedTo: string;
+  state: CaseState;
+  claimed: string | null;
+  currency: string | null;
+  openedOn: string;
+  openedBy: string;
+  events: { state: CaseState; on: string; note: string; actor: string }[];
+  /** Payments allocated to the case's invoices dated on or after the hand-off: to report to the agency. */
+  paymentsSince: { date: string; amount: string; currency: string; invoiceExternalId: string }[];
+}
+
+export async function openCase(sql: Sql, tenantId: string, c: { connectionId: string; customerExternalId: string; invoiceExternalIds: string[]; handedTo: string; claimed: string | null; currency: string | null; on: string; actor: string }): Promise<string> {
+  return atomically(sql, async (db) => {
+    const [row] = await db<{ id: string }[]>`
+      insert into recovery_cases (tenant_id, connection_id, customer_external_id, invoice_external_ids, handed_to, claimed, currency, opened_on, opened_by)
+      values (${tenantId}, ${c.connectionId}, ${c.customerExternalId}, ${c.invoiceExternalIds}, ${c.handedTo}, ${c.claimed}, ${c.currency}, ${c.on}, ${c.actor})
+      on conflict (tenant_id, connection_id, customer_external_id, opened_on, handed_to) do nothing returning id::text`;
+    if (!row) {
+      const [existing] = await db<{ id: string }[]>`select id::text from recovery_cases where tenant_id = ${tenantId} and connection_id = ${c.connectionId}
+        and customer_external_id = ${c.customerExternalId} and opened_on = ${c.on} and handed_to = ${c.handedTo}`;
+      return existing!.id;
+    }
+    await db`insert into recovery_case_events (tenant_id, case_id, state, on_date, note, actor) values (${tenantId}, ${row.id}, 'sent', ${c.on}, ${''}, ${c.actor})`;
+    return row.id;
+  });
+}
+
+/** Moves a case forward; false when it is not this tenant's, or the state would go back (or stay). */
+export async function advanceCase(sql: Sql, tenantId: string, caseId: string, to: CaseState, on: string, note: string, actor: string): Promise<boolean> {
+  return atomically(sql, async (db) => {
+    const [cur] = await db<{ state: CaseState }[]>`select state from recovery_cases where tenant_id = ${tenantId} and id = ${caseId} for update`;
+    if (!cur || CASE_STATES.indexOf(to) <= CASE_STATES.indexOf(cur.state)) return false;
+    await db`update recovery_cases set state = ${to}, updated_at = now() where tenant_id = ${tenantId} and id = ${caseId}`;
+    await db`insert into recovery_case_events (tenant_id, case_id, state, on_date, note, actor) values (${tenantId}, ${caseId}, ${to}, ${on}, ${note.slice(0, 1000)}, ${actor})`;
+    return true;
+  });
+}
+
+/** The tenant's cases (of one customer, or the open ones), newest first, with their events and the payments since. */
+export async function listCases(sql: Sql, tenantId: string, f: { connectionId?: string; customerExternalId?: string; open?: boolean } = {}): Promise<RecoveryCase[]> {
+  const rows = await sql<{ id: string; connection_id: string; customer_external_id: string; name: string | null; invoice_external_ids: string[]; handed_to: string; state: CaseState; claimed: string | null; currency: string | null; opened_on: string; opened_by: string }[]>`
+    select k.id::text, k.connection_id::text, k.customer_external_id, c.name, k.invoice_external_ids, k.handed_to, k.state, k.claimed::text, k.currency, k.opened_on::text, k.opened_by
+    from recovery_cases k
+    left join customers c on c.tenant_id = k.tenant_id and c.connection_id = k.connection_id and c.external_id = k.customer_external_id
+    where k.tenant_id = ${tenantId}
+      ${f.connectionId ? sql`and k.connection_id = ${f.connectionId}` : sql``}
+      ${f.customerExternalId ? sql`and k.customer_external_id = ${f.customerExternalId}` : sql``}
+      ${f.open ? sql`and k.state <> 'closed'` : sql``}
+    order by k.opened_on desc, k.updated_at desc`;
+  const out: RecoveryCase[] = [];
+  for (const r of rows) {
+    const events = await sql<{ state: CaseState; on: string; note: string; actor: string }[]>`
+      select state, on_date::text as on, note, actor from recovery_case_events where tenant_id = ${tenantId} and case_id = ${r.id} order by at, id`;
+    const paymentsSince = await sql<{ date: string; amount: string; currency: string; invoiceExternalId: string }[]>`
+      select p.data->>'date' as date, a->>'amount' as amount, p.data->>'currency' as currency, a->>'invoiceExternalId' as "invoiceExternalId"
+      from payments p, jsonb_array_elements(p.data->'allocations') a
+      where p.tenant_id = ${tenantId} and p.connection_id = ${r.connection_id} and p.customer_external_id = ${r.customer_external_id}
+        and coalesce(p.data->>'status', 'posted') <> 'void' and (a->>'invoiceExternalId') = any(${r.invoice_external_ids}) and (p.data->>'date') >= ${r.opened_on}
+      order by 1, 4`;
+    out.push({
+      id: r.id, connectionId: r.connection_id, customerExternalId: r.customer_external_id, customerName: r.name ?? r.customer_external_id,
+      invoiceExternalIds: r.invoice_external_ids, handedTo: r.handed_to, state: r.state, claimed: r.claimed, currency: r.currency,
+      openedOn: r.opened_on, openedBy: r.opened_by, events, paymentsSince,
+    });
+  }
+  return out;
+}
