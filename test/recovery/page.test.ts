@@ -80,3 +80,34 @@ describe('recovery file from the customer page', () => {
     expect((await outsider.post(`/tasks/cases/${k!.id}`, { state: 'closed', on: '2026-06-12' })).status).toBe(404);
   });
 });
+
+describe('recovery file from the API', () => {
+  it('serves the claim as JSON, CSV or PDF to its own tenant, says 409 when a rate is missing, 404 otherwise', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [early('1', 'c1', '1240.00')]);
+    const other = await seedTenant(sql, [customer('c1', 'Autre')], [early('1', 'c1', '10.00')]);
+    const token = async (deps: ReturnType<typeof uiDeps>, tenantId: string) => {
+      const b = new Browser(createUi(deps));
+      await b.signIn(tenantId);
+      return /data-testid="new-token">([^<]+)</.exec(await (await b.post('/settings/tokens', { name: 'agency' })).text())![1]!;
+    };
+    const may = uiDeps(sql, { now: () => new Date('2026-05-20T10:00:00Z') });
+    const app = createUi(may);
+    const key = await token(may, t.tenant.id);
+    const get = (path: string, k = key, a = app) => a.request(path, { headers: { authorization: `Bearer ${k}` } });
+    const path = `/api/v1/connections/${t.connection.id}/customers/c1/recovery-file`;
+    const j = await get(path);
+    expect(j.status).toBe(200);
+    const body = await j.json() as { version: number; invoices: { number: string; principalDue: string }[]; totals: { claimed: string } };
+    expect(body.version).toBe(1);
+    expect(body.invoices.map((i) => [i.number, i.principalDue])).toEqual([['F-1', '1240.00']]);
+    expect((await (await get(`${path}?format=csv`)).text()).split('\r\n')[1]).toMatch(/^F-1,2026-01-10,2026-03-10,EUR,1240\.00,/);
+    const pdf = await get(`${path}?format=pdf`);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    // Another tenant's token: not found. November (no H2 rate): 409 with what to do.
+    expect((await get(`/api/v1/connections/${other.connection.id}/customers/c1/recovery-file`)).status).toBe(404);
+    const nov = uiDeps(sql);
+    const late = await get(path, await token(nov, t.tenant.id), createUi(nov));
+    expect(late.status).toBe(409);
+    expect((await late.json() as { error: string }).error).toBe('rate_missing');
+  });
+});

@@ -1,5 +1,7 @@
 // REST API under /api/v1 (what the pages do), described by OpenAPI generated from the zod schemas; per-tenant bearer tokens.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { customerRecoveryFile } from '../../recovery/service.js';
+import { RateMissing } from '../../rules/rate-tables.js';
 import { previewConnection } from '../../collections/run.js';
 import { policyFor } from '../../collections/run.js';
 import { tenantCurrencies, tenantKpis } from '../../kpi/index.js';
@@ -199,6 +201,48 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       const d = await customerDetail(deps.sql, c.get('tenant'), connectionId, customerId, now());
       if (!d) return c.json(missing('Customer'), 404);
       return c.json({ ...d, pauses: d.pauses.map(toPause) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: `${API_PREFIX}/connections/{connectionId}/customers/{customerId}/recovery-file`,
+      tags: ['Customers'],
+      security,
+      summary: "The customer's recovery file: the claim to the cent (JSON or CSV, schema in the README) or the PDF for the court",
+      request: {
+        params: z.object({ connectionId: uuid, customerId: z.string().openapi({ param: { in: 'path' } }) }),
+        query: z.object({ format: z.enum(['json', 'csv', 'pdf']).default('json') }),
+      },
+      responses: {
+        200: {
+          content: {
+            'application/json': { schema: z.record(z.string(), z.unknown()).openapi('RecoveryFile') },
+            'text/csv': { schema: z.string() },
+            'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+          },
+          description: 'The file (version 1)',
+        },
+        404: json(ErrorBody, 'No such customer, or nothing overdue to claim'),
+        409: json(ErrorBody, 'A reference rate the interest needs is not known yet'),
+      },
+    }),
+    async (c) => {
+      const { connectionId, customerId } = c.req.valid('param');
+      const { format } = c.req.valid('query');
+      if (!(await connectionOf(c.get('tenant').id, connectionId))) return c.json(missing('Customer'), 404);
+      let r;
+      try {
+        r = await customerRecoveryFile(deps.sql, c.get('tenant'), connectionId, customerId, now());
+      } catch (e) {
+        if (e instanceof RateMissing) return c.json({ error: 'rate_missing', message: `${e.message}. Fetch the rates (relance rates --refresh) or set RATES_FILE, then ask again.` }, 409);
+        throw e;
+      }
+      if (!r) return c.json(missing('Overdue invoice of this customer'), 404);
+      if (format === 'csv') return c.body(r.csv, 200, { 'content-type': 'text/csv; charset=utf-8' });
+      if (format === 'pdf') return c.body(new Uint8Array(r.file.pdf), 200, { 'content-type': 'application/pdf' });
+      return c.json(r.json as unknown as Record<string, unknown>, 200);
     },
   );
 

@@ -207,6 +207,7 @@ describe('OpenAPI', () => {
       '/api/v1/activity',
       '/api/v1/connections',
       '/api/v1/connections/{connectionId}/customers/{customerId}',
+      '/api/v1/connections/{connectionId}/customers/{customerId}/recovery-file',
       '/api/v1/connections/{connectionId}/pauses',
       '/api/v1/connections/{connectionId}/preview',
       '/api/v1/connections/{id}',
