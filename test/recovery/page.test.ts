@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
 import { createUi } from '../../src/http/ui/index.js';
 import { Invoice, Payment } from '../../src/model/index.js';
-import { listOutbox, listPauses, upsertDocuments } from '../../src/store/index.js';
+import { listOutbox, listPauses, planActions, upsertDocuments } from '../../src/store/index.js';
+import { saveLetter } from '../../src/store/activity.js';
+import { strFromU8, unzipSync } from 'fflate';
 import { Browser, customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
 import { useDatabase } from '../support/db.js';
 
@@ -32,6 +34,17 @@ describe('recovery file from the customer page', () => {
     expect(json.invoices.map((i) => [i.number, i.principalDue])).toEqual([['F-1', '1240.00']]);
     expect((await (await fr.request(`${base}/recovery.csv`)).text()).split('\r\n')[0]).toBe('invoice_number,issue_date,due_date,currency,amount,paid,principal_due,interest,compensation,total');
     expect((await fr.request(`/customers/${other.connection.id}/c1/recovery.pdf`)).status).toBe(404);
+
+    // The ZIP: the same file and claim, the mise en demeure already sent (with its registered-post number), the history.
+    const key = `${t.tenant.id}|inv:1|mise-en-demeure`;
+    await planActions(sql, t.tenant.id, [{ idempotencyKey: key, kind: 'letter', dueAt: '2026-04-20T08:00:00Z', connectionId: t.connection.id, payload: { customerExternalId: 'c1', templateId: 'fr.mise-en-demeure', invoices: [{ externalId: '1', number: 'F-1' }] } }]);
+    await sql`update outbox set state = 'sent', result = ${sql.json({ registered: true })} where tenant_id = ${t.tenant.id} and idempotency_key = ${key}`;
+    await saveLetter(sql, t.tenant.id, { actionKey: key, templateId: 'fr.mise-en-demeure', language: 'fr', formal: true, registered: true, trackingNumber: '1A 234 567 8901 2', sha256: 'ab'.repeat(32), pdf: Buffer.from('%PDF-1.4 mise en demeure') });
+    const zip = unzipSync(new Uint8Array(await (await fr.request(`${base}/recovery.zip`)).arrayBuffer()));
+    expect(Object.keys(zip).sort()).toEqual(['01-dossier.pdf', '02-decompte.json', '03-decompte.csv', expect.stringMatching(/^04-courriers\/01-\d{4}-\d{2}-\d{2}-fr_mise-en-demeure\.pdf$/), '05-historique-relances.csv']);
+    expect(strFromU8(zip['01-dossier.pdf']!.subarray(0, 5))).toBe('%PDF-');
+    expect((JSON.parse(strFromU8(zip['02-decompte.json']!)) as { totals: { principalDue: string } }).totals.principalDue).toBe('1240.00');
+    expect(strFromU8(zip['05-historique-relances.csv']!).split('\r\n')[1]).toMatch(/^[^,]+,letter,fr\.mise-en-demeure,yes,1A 234 567 8901 2,1,/);
 
     // Not overdue yet (c2): no file. In November, a rate not known: the page says so, in French.
     expect((await fr.request(`/customers/${t.connection.id}/c2/recovery.pdf`)).status).toBe(404);

@@ -6,6 +6,7 @@ import { dateInZone } from '../../../model/index.js';
 import { handOffRecovery } from '../../../recovery/hand-off.js';
 import { CASE_STATES, advanceCase, listCases, openCase, type CaseState, type RecoveryCase } from '../../../recovery/cases.js';
 import { customerRecoveryFile } from '../../../recovery/service.js';
+import { recoveryZip } from '../../../recovery/zip.js';
 import { RateMissing } from '../../../rules/rate-tables.js';
 import { getConnection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
@@ -31,6 +32,9 @@ export function RecoveryCard(props: { base: string; csrf: string; canChange: boo
       <div class="actions">
         <a class="button small" href={`${base}/recovery.pdf`} data-recovery-pdf>
           {t.recoveryPdf}
+        </a>
+        <a class="button small secondary" href={`${base}/recovery.zip`} data-recovery-zip>
+          {t.recoveryZip}
         </a>
         <a class="button small secondary" href={`${base}/recovery.json`}>
           {t.recoveryJson}
@@ -78,6 +82,13 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (!r) return c.notFound();
     if (r === 'rate_missing') return refused(c);
     return c.body(new Uint8Array(r.file.pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name(c, 'pdf')}"` });
+  });
+  app.get('/customers/:connectionId/:customerId/recovery.zip', async (c) => {
+    const r = await fileOf(c);
+    if (!r) return c.notFound();
+    if (r === 'rate_missing') return refused(c);
+    const zip = await recoveryZip(deps.sql, tenantOf(c).id, c.req.param('connectionId'), c.req.param('customerId'), r);
+    return c.body(new Uint8Array(zip), 200, { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${name(c, 'zip')}"` });
   });
   app.get('/customers/:connectionId/:customerId/recovery.json', async (c) => {
     const r = await fileOf(c);
