@@ -27,7 +27,7 @@ import { Dec, addDays } from '../model/index.js';
 import type { Party } from '../rules/index.js';
 import type { RateBook } from '../rules/rate-tables.js';
 import { buildClaimStatement, type ClaimInvoiceInput, type ClaimJurisdiction, type ClaimStatement } from '../recovery/claim-statement.js';
-import { day, money, openLegalPdf, pct, periodLabel, type FileLanguage } from '../recovery/pdf-layout.js';
+import { BODY, BODY_BOLD, day, money, openLegalPdf, pct, periodLabel, type FileLanguage } from '../recovery/pdf-layout.js';
 import type { RecoveryParty } from '../recovery/recovery-file.js';
 import { addMonths } from './effects.js';
 
@@ -211,8 +211,8 @@ export async function renderDeclaration(input: DeclarationInput): Promise<Declar
     p(t, { bold: true, size: 11 });
   };
 
-  doc.font('Helvetica-Bold').fontSize(16).text(fr ? 'Déclaration de créance' : 'Proof of debt', left, doc.page.margins.top, { width });
-  doc.font('Helvetica').fontSize(9).text(fr ? 'Articles L622-24 à L622-26 et R622-21 à R622-25 du code de commerce' : 'Insolvency (England and Wales) Rules 2016, rule 14.4', left, doc.y, { width });
+  doc.font(BODY_BOLD).fontSize(16).text(fr ? 'Déclaration de créance' : 'Proof of debt', left, doc.page.margins.top, { width });
+  doc.font(BODY).fontSize(9).text(fr ? 'Articles L622-24 à L622-26 et R622-21 à R622-25 du code de commerce' : 'Insolvency (England and Wales) Rules 2016, rule 14.4', left, doc.y, { width });
   doc.moveDown(0.8);
   if (fr) {
     heading('Destinataire');

@@ -1,8 +1,24 @@
 // The page layout and number formats shared by the legal documents Relance prints (recovery file, claim declaration):
 // one deterministic A4 pdfkit document with sections, paragraphs, bookmarks and numbered pages; money, dates, rates.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { Dec } from '../model/index.js';
+
+// The documents print names such as "Łódź", "Ødegaard" or "Œillet": the PDF standard fonts (WinAnsi) cannot, so the
+// body is DejaVu Sans Condensed (about Helvetica's width; Latin Extended, Greek, Cyrillic), embedded and subset by pdfkit. From the dejavu-fonts-ttf
+// package (Bitstream Vera licence, DejaVu changes in the public domain: free to embed and redistribute).
+const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+export const BODY = 'Body';
+export const BODY_BOLD = 'Body-Bold';
+
+/** Registers the body fonts on `doc` and selects the regular one. */
+export function useLatinExtended(doc: PDFKit.PDFDocument): void {
+  doc.registerFont(BODY, join(FONT_DIR, 'DejaVuSansCondensed.ttf'));
+  doc.registerFont(BODY_BOLD, join(FONT_DIR, 'DejaVuSansCondensed-Bold.ttf'));
+  doc.font(BODY);
+}
 
 export type FileLanguage = 'fr' | 'en';
 
@@ -59,6 +75,7 @@ export interface LegalPdf {
 export function openLegalPdf(meta: { date: string; title: string; author: string }): LegalPdf {
   const fixed = new Date(`${meta.date}T00:00:00Z`);
   const doc = new PDFDocument({ size: 'A4', margin: 56, bufferPages: true, info: { CreationDate: fixed, ModDate: fixed, Producer: 'Relance', Creator: 'Relance', Title: meta.title, Author: meta.author } });
+  useLatinExtended(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
   const ended = new Promise<Buffer>((resolve, reject) => {
@@ -77,20 +94,20 @@ export function openLegalPdf(meta: { date: string; title: string; author: string
       doc.addPage();
       contents.push({ title, page: doc.bufferedPageRange().count });
       doc.outline.addItem(title);
-      doc.font('Helvetica-Bold').fontSize(14).text(title, left, doc.page.margins.top, { width });
-      doc.moveDown(0.6).font('Helvetica').fontSize(10);
+      doc.font(BODY_BOLD).fontSize(14).text(title, left, doc.page.margins.top, { width });
+      doc.moveDown(0.6).font(BODY).fontSize(10);
     },
     p(text, opts = {}) {
-      doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.size ?? 10).text(text, left, doc.y, { width });
+      doc.font(opts.bold ? BODY_BOLD : BODY).fontSize(opts.size ?? 10).text(text, left, doc.y, { width });
       doc.moveDown(0.3);
     },
     table(columns, rows, opts = {}) {
-      const size = opts.size ?? 8.5;
+      const size = opts.size ?? 8;
       const total = columns.reduce((a, c) => a + c.share, 0);
       const widths = columns.map((c) => (c.share / total) * width);
       const pad = 3;
       const row = (cells: ReadonlyArray<string>, bold: boolean) => {
-        doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
+        doc.font(bold ? BODY_BOLD : BODY).fontSize(size);
         const height = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: widths[i]! - 2 * pad }))) + 2 * pad;
         if (doc.y + height > doc.page.height - doc.page.margins.bottom) {
           doc.addPage();
@@ -108,7 +125,7 @@ export function openLegalPdf(meta: { date: string; title: string; author: string
       row(columns.map((c) => c.title), true);
       rows.forEach((r, i) => row(r, opts.boldLast === true && i === rows.length - 1));
       doc.x = left;
-      doc.moveDown(0.6).font('Helvetica').fontSize(10);
+      doc.moveDown(0.6).font(BODY).fontSize(10);
     },
     finish(pageWord) {
       const range = doc.bufferedPageRange();
@@ -116,7 +133,7 @@ export function openLegalPdf(meta: { date: string; title: string; author: string
         doc.switchToPage(i);
         const bottom = doc.page.margins.bottom;
         doc.page.margins.bottom = 0;
-        doc.font('Helvetica').fontSize(8).text(`${pageWord} ${i + 1} / ${range.count}`, left, doc.page.height - 36, { width, align: 'center', lineBreak: false });
+        doc.font(BODY).fontSize(8).text(`${pageWord} ${i + 1} / ${range.count}`, left, doc.page.height - 36, { width, align: 'center', lineBreak: false });
         doc.page.margins.bottom = bottom;
       }
       doc.end();

@@ -19,7 +19,7 @@
 //   common practice). Interest and fixed sums: Late Payment of Commercial Debts (Interest) Act 1998, ss. 4, 5A.
 import { Dec } from '../model/index.js';
 import type { ClaimStatement } from './claim-statement.js';
-import { day as dmy, money, openLegalPdf, pct, periodLabel, type FileLanguage } from './pdf-layout.js';
+import { BODY, BODY_BOLD, day as dmy, money, openLegalPdf, pct, periodLabel, type FileLanguage } from './pdf-layout.js';
 
 export type { FileLanguage } from './pdf-layout.js';
 
@@ -192,10 +192,10 @@ export function renderRecoveryFile(input: RecoveryFileInput): Promise<RecoveryFi
 
   // Contents on page 1, then page numbers on every page.
   doc.switchToPage(0);
-  doc.font('Helvetica-Bold').fontSize(16).text(title, left, doc.page.margins.top, { width });
-  doc.moveDown(0.5).font('Helvetica').fontSize(10).text(`${input.creditor.name} — ${dmy(input.date)}`, left, doc.y, { width });
-  doc.moveDown(1).font('Helvetica-Bold').fontSize(12).text(T.toc, left, doc.y, { width });
-  doc.font('Helvetica').fontSize(10).moveDown(0.4);
+  doc.font(BODY_BOLD).fontSize(16).text(title, left, doc.page.margins.top, { width });
+  doc.moveDown(0.5).font(BODY).fontSize(10).text(`${input.creditor.name} — ${dmy(input.date)}`, left, doc.y, { width });
+  doc.moveDown(1).font(BODY_BOLD).fontSize(12).text(T.toc, left, doc.y, { width });
+  doc.font(BODY).fontSize(10).moveDown(0.4);
   for (const e of contents) doc.text(`${e.title} ${'.'.repeat(6)} ${T.page} ${e.page}`, left, doc.y, { width });
   return pdf.finish(T.page).then((f) => ({ ...f, missing, smallClaim, contents }));
 }

@@ -95,6 +95,14 @@ describe('recovery file PDF', () => {
     expect(t).toMatch(/Pièce n°2 : facture F-2025-140 .*\(à joindre : PDF absent\)/);
   });
 
+  it('prints names in Latin Extended (Łódź, Ødegaard, Œillet): the body font covers them', async () => {
+    const input = frInput();
+    input.debtor = { name: 'Przedsiębiorstwo Łódź Ødegaard Œillet', address: ['ul. Piotrkowska 12', '90-001 Łódź', 'Pologne'], registration: null };
+    const t = text((await renderRecoveryFile(input)).pdf);
+    expect(t).toContain('Przedsiębiorstwo Łódź Ødegaard Œillet');
+    expect(t).toContain('90-001 Łódź');
+  });
+
   it('UK: Letter of Claim with the statement, the 1998 Act basis, 30 days and the protocol forms for a sole trader', async () => {
     const statement = buildClaimStatement({
       jurisdiction: 'UK',
