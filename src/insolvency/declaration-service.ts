@@ -41,7 +41,8 @@ export interface CustomerDeclaration extends DeclarationFile {
 
 const unpaid = (i: Invoice) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0);
 
-function reminderLabel(r: SentReminder, fr: boolean): string {
+/** A sent reminder as a document list names it ("Mise en demeure", "Relance par courriel"...). */
+export function reminderLabel(r: Pick<SentReminder, 'templateId' | 'kind'>, fr: boolean): string {
   const formal = r.templateId ? isFormalTemplate(r.templateId) : false;
   if (fr) return formal ? (r.kind === 'letter' ? 'Mise en demeure' : 'Mise en demeure par courriel') : r.kind === 'letter' ? 'Lettre de relance' : 'Relance par courriel';
   return formal ? 'Letter before action' : r.kind === 'letter' ? 'Reminder letter' : 'Reminder e-mail';

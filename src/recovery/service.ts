@@ -9,6 +9,8 @@ import { getCompanyProfile } from '../store/company-profiles.js';
 import type { Sql } from '../store/db.js';
 import type { Tenant } from '../store/tenants.js';
 import { regNoState } from '../store/insolvency.js';
+import { sentReminders } from '../store/outbox.js';
+import { reminderLabel } from '../insolvency/declaration-service.js';
 import { buildClaimStatement, type ClaimJurisdiction, type ClaimStatement } from './claim-statement.js';
 import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
 import { renderRecoveryFile, type RecoveryFile, type RecoveryParty } from './recovery-file.js';
@@ -57,7 +59,10 @@ export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionI
   const regNo = await regNoState(sql, tenant.id, connectionId, customerExternalId);
   // The customer's SIREN from the books, else the one a person confirmed on its page; without one the missing list says so.
   const debtor: RecoveryParty = { name: customer.name, address: addressLines(customer), registration: regNo?.fromBooks ?? regNo?.confirmed ?? null };
-  const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, !!i.pdfUrl])), notices: null };
+  // The reminders and formal notices already sent about these invoices, oldest first: the evidence of the dunning.
+  const sent = await sentReminders(sql, tenant.id, connectionId, customerExternalId, invoices.map((i) => i.externalId));
+  const notices = sent.map((r) => ({ date: dateInZone(r.sentAt, tenant.timeZone), label: reminderLabel(r, jurisdiction === 'FR'), registered: r.registered }));
+  const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, !!i.pdfUrl])), notices };
   const file = await renderRecoveryFile({ date: today, language: jurisdiction === 'FR' ? 'fr' : 'en', creditor, debtor, statement, evidence });
   return { invoiceExternalIds: invoices.map((i) => i.externalId), statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing }), csv: recoveryCsv(statement) };
 }

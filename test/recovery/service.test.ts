@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { confirmRegNo } from '../../src/store/insolvency.js';
+import { planActions } from '../../src/store/outbox.js';
 import { customerRecoveryFile } from '../../src/recovery/service.js';
 import { getTenant } from '../../src/store/tenants.js';
 import { runCli } from '../support/cli.js';
@@ -30,7 +31,7 @@ describe('customer recovery file from the books', () => {
     expect(a.interest).toBe('2.48');
     expect(a.total).toBe('1282.48');
     expect(a.compensation).toBe('40.00');
-    expect(r.file.missing.map((m) => [m.code, m.ref])).toEqual([['DEBTOR_REGISTRATION', null], ['CREDITOR_ADDRESS', null], ['CREDITOR_REGISTRATION', null], ['INVOICE_PDF', 'F-nopdf']]);
+    expect(r.file.missing.map((m) => [m.code, m.ref])).toEqual([['DEBTOR_REGISTRATION', null], ['CREDITOR_ADDRESS', null], ['CREDITOR_REGISTRATION', null], ['INVOICE_PDF', 'F-nopdf'], ['FORMAL_NOTICE', null]]);
     expect(r.file.smallClaim).toBe(true);
     const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: r.file.pdf }).toString().replace(/\s+/g, ' ');
     expect(text).toContain('F-a');
@@ -39,6 +40,14 @@ describe('customer recovery file from the books', () => {
     expect(text).not.toContain('F-other');
     expect(r.csv.split('\r\n')[2]).toMatch(/^F-a,2026-01-10,2026-03-10,EUR,1240\.00,0\.00,1240\.00,/);
     expect(await customerRecoveryFile(sql, tenant, s.connectionId, 'nobody', NOW)).toBeNull();
+    // The reminders already sent about these invoices are listed as evidence; a registered formal notice among them
+    // is no longer missing.
+    await planActions(sql, s.tenantId, [{ idempotencyKey: 'mise-c1', kind: 'letter', dueAt: '2026-03-20T08:00:00Z', connectionId: s.connectionId, payload: { customerExternalId: 'c1', templateId: 'fr.mise-en-demeure', invoices: [{ externalId: 'a', number: 'F-a' }] } }]);
+    await sql`update outbox set state = 'sent', result = ${sql.json({ registered: true })} where tenant_id = ${s.tenantId} and idempotency_key = 'mise-c1'`;
+    const withNotice = (await customerRecoveryFile(sql, tenant, s.connectionId, 'c1', NOW))!;
+    expect(withNotice.file.missing.map((m) => m.code)).not.toContain('FORMAL_NOTICE');
+    const bordereau = execFileSync('pdftotext', ['-layout', '-', '-'], { input: withNotice.file.pdf }).toString().replace(/\s+/g, ' ');
+    expect(bordereau).toMatch(/Pièce n°\d+ : Mise en demeure du \d{2}\/\d{2}\/\d{4}/);
     // A SIREN a person confirmed on the customer's page fills the debtor's registration.
     await confirmRegNo(sql, s.tenantId, s.connectionId, 'c1', '552100554', 'marie');
     const withSiren = (await customerRecoveryFile(sql, tenant, s.connectionId, 'c1', NOW))!;
