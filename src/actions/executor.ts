@@ -390,6 +390,13 @@ async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, 
     await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'rule', message: action.explain, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
     return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'alerted', reason: action.explain }, { result: { alerted: true } })) ? 'sent' : 'skipped';
   }
+  // An email a dead worker may have handed over is in doubt whatever the invoice does since: held, it must not be
+  // recorded cancelled (a payment meanwhile) when the customer may have it. Checked before the freshness read.
+  if (action.channel === 'email' && opts.inDoubt === 'fail' && c.reclaimed && submittedBefore(c.item)) {
+    const messageId = deps.smtp ? messageIdFor(c.ctx.tenantId, action.idempotencyKey, deps.smtp.from) : null;
+    const known = messageId && deps.delivered ? await deps.delivered(messageId) : null;
+    if (known === null) throw new SendInDoubt(`email ${messageId ?? action.idempotencyKey} may or may not have been sent (the worker stopped while handing it to the mail server); check the sent mail before sending it again`);
+  }
   const prep = await prepare(deps, opts, c, action, now);
   if ('cancel' in prep) {
     const { cancel, why } = prep;

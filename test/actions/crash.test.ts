@@ -124,4 +124,18 @@ describe('crash safety', () => {
     expect(rows.filter((r) => r.state === 'sent')).toHaveLength(EMAILS);
     expect(JSON.parse(restarted.out).alerts).toContain(`${failed[0]!.idempotency_key}|failed`);
   });
+
+  it("with inDoubt 'fail', an email accepted before the crash stays in doubt even if its invoice is paid before the restart", async () => {
+    const s = await scenario('np');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };
+    expect((await runWorker({ ...env, CRASH_AT: 'accepted', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    const inFlight = (await outboxRows(sql, s.tenantId)).find((r) => r.state === 'sending')!;
+    // Every invoice is paid meanwhile: the reminder that may have gone out must not be recorded "cancelled".
+    await sql`update invoices set amount_due = 0, status = 'paid', data = data || '{"amountDue":"0.00","status":"paid"}'::jsonb where tenant_id = ${s.tenantId}`;
+    expect((await runWorker(env)).code).toBe(0);
+    const row = (await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === inFlight.idempotency_key)!;
+    expect(sink.messages.filter((m) => m.rcptTo[0]?.startsWith('np'))).toHaveLength(1);
+    expect(row.state).toBe('failed');
+    expect(row.last_error).toMatch(/may or may not have been sent/);
+  });
 });
