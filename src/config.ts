@@ -66,6 +66,13 @@ export const ConfigSchema = z.object({
   RATES_BDF_SERIES_OTHER: z.string().optional(),
   RATES_BDF_SERIES_INDIVIDUAL: z.string().optional(),
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How long an outbox item may stay `sending` before another worker takes it over (a worker died mid-action). */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+  /**
+   * A reminder whose worker died after handing it to the SMTP server and before recording it: `hold` (default) does not
+   * send it again and asks a person to check (at most once); `resend` sends it again with the same Message-ID.
+   */
+  SMTP_IN_DOUBT: z.enum(['hold', 'resend']).default('hold'),
   RELANCE_ADMIN_EMAIL: z.string().email().default('admin@localhost'),
   RELANCE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });

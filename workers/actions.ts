@@ -46,6 +46,7 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
   const lookups = storeLookups(service.runtime.sql);
   const deps: ExecutorDeps = {
     sql: service.runtime.sql,
+    options: { leaseMs: config.OUTBOX_LEASE_MS, inDoubt: config.SMTP_IN_DOUBT === 'hold' ? 'fail' : 'resend' },
     // Replies and bounces come back to `<reply local>+<thread token>@<reply domain>` (src/inbound).
     smtp: { transport, from, replyTo: replyAddressOf(config) },
     ...lookups,

@@ -1,5 +1,5 @@
 // Job processors: what each queued job does. The PostgreSQL inbox/outbox stay the source of truth; a job only says "look now".
-import { runEvaluation } from '../src/collections/run.js';
+import { factsChangedSinceEvaluation, runEvaluation } from '../src/collections/run.js';
 import { QuotaExhausted } from '../src/connectors/errors.js';
 import type { StreamName } from '../src/connectors/types.js';
 import type { Handlers } from '../src/queue/driver.js';
@@ -19,6 +19,9 @@ export interface ProcessorOptions {
   /** Executes a tenant's due outbox actions (src/actions); absent until an executor is configured. */
   executeActions?: (service: Service, tenantId: string) => Promise<void>;
 }
+
+/** How long a sync request that found its connection already syncing waits before it runs. */
+const BUSY_RETRY_MS = 3_000;
 
 /** A sync or webhook that changed facts triggers an evaluation of the connection (deduplicated while one waits). */
 async function evaluateSoon(service: Service, tenantId: string, connectionId: string) {
@@ -55,7 +58,12 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
       log.info({ tenantId, connectionId, status: report.status, requests: report.requests, throttled: report.throttled, ms: report.durationMs }, 'sync finished');
       // A connection that needs reconnecting is not retried (the job would only spend refresh attempts): it waits for the user.
       if (report.status === 'failed') throw new Error(report.error ?? 'sync failed');
-      if (report.streams.some((s) => s.inserted + s.updated + s.deleted > 0)) await evaluateSoon(service, tenantId, connectionId);
+      // Another process is syncing this connection (a scheduled run, a second nudge taken by another worker): this
+      // request may announce changes that sync has already read past, so it runs once more after it, not never.
+      if (report.status === 'busy') await service.queue.enqueue('sync', { tenantId, connectionId, full }, { jobId: `sync:${connectionId}`, delayMs: BUSY_RETRY_MS });
+      const changed = report.streams.some((s) => s.inserted + s.updated + s.deleted > 0);
+      // Nothing changed this time, but an earlier sync's changes may still await their evaluation (its worker died first).
+      if (changed || (report.status === 'ok' && (await factsChangedSinceEvaluation(sql, tenantId, connectionId)))) await evaluateSoon(service, tenantId, connectionId);
       // New or changed customers may carry a SIREN never checked: the watch reads those now, not tomorrow.
       if (report.streams.some((s) => s.stream === 'customers' && s.inserted + s.updated > 0)) await service.queue.enqueue('insolvency', { tenantId, unchecked: true }, { jobId: `insolvency-new:${tenantId}` });
     },

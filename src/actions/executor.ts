@@ -6,13 +6,17 @@
 //    planned → sending sends it; a second worker's CAS fails and it skips.
 // 2. The Message-ID is a hash of the idempotency key, so every attempt for one action carries the same id.
 // 3. `sent`, the activity row and any follow-up (write-back item, fallback letter) commit in ONE transaction.
-// 4. The remaining window is: the SMTP server answered 250 (it owns the message) and the process died before
-//    step 3 committed. The item then stays `sending`; once its lease expires a worker reclaims it (CAS on the
-//    lease) and, because the attempt is in doubt, first asks `deps.delivered(messageId)` — the relay's own
+// 4. Just before the message goes to the server, the attempt notes on the row that it is handing it over
+//    (markSubmitting: CAS on the attempt number, which also stops a worker whose lease was taken over). The
+//    remaining window is: that note committed, the server may have taken the message, and the process died
+//    before step 3 committed. The item stays `sending`; once its lease expires a worker reclaims it (CAS on the
+//    lease). A reclaimed item without the note died before its message left: it is sent normally, no doubt.
+//    With the note the attempt is in doubt: the worker first asks `deps.delivered(messageId)` — the relay's own
 //    record of accepted messages (message search by Message-ID) — and marks it sent without resending if the
-//    relay has it. Without a reconciler, `inDoubt: 'resend'` (default) resends with the SAME Message-ID, so the
-//    receiver sees one logical message (MTAs/mailboxes that dedupe on Message-ID drop it) and the activity log
-//    records `resent_in_doubt`; `inDoubt: 'fail'` never resends and raises an alert instead (at-most-once).
+//    relay has it. Without a reconciler, `inDoubt: 'resend'` (the executor's default) resends with the SAME
+//    Message-ID, so the receiver sees one logical message (MTAs/mailboxes that dedupe on Message-ID drop it) and
+//    the activity log records `resent_in_doubt`; `inDoubt: 'fail'` (the service's default, SMTP_IN_DOUBT=hold)
+//    never resends: the item fails as in doubt and the team is alerted to check (at most once).
 //    A timeout waiting for the 250 is the same doubt, so every retry of an email is reconciled the same way.
 import { createHash } from 'node:crypto';
 import { Dec, dateInZone, type Customer, type Invoice } from '../model/index.js';
@@ -27,7 +31,7 @@ import { failingAmong, threadFor } from '../store/mail.js';
 import { newReplyToken, replyAddressFor } from '../inbound/reply-address.js';
 import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
-import { claimPlanned, dueItems, heldItems, itemByKey, reclaimStale, retryLater, type DueItem } from './outbox-lease.js';
+import { claimPlanned, dueItems, heldItems, itemByKey, markSubmitting, reclaimStale, retryLater, submittedBefore, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, isFormalTemplate, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
 import { heldLetterReason, letterGaps, withEmailFooter, type Gap } from './letterhead.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
@@ -164,6 +168,17 @@ export class PermanentActionError extends Error {
   constructor(message: string, readonly bounced = false) {
     super(message);
     this.name = 'PermanentActionError';
+  }
+}
+
+/**
+ * An email an earlier attempt handed to the server before its worker died, not known to the relay either way: with
+ * `inDoubt: 'fail'` it is not sent again (it may have arrived); the item fails and the team is asked to check.
+ */
+export class SendInDoubt extends PermanentActionError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SendInDoubt';
   }
 }
 
@@ -375,6 +390,13 @@ async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, 
     await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'rule', message: action.explain, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
     return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'alerted', reason: action.explain }, { result: { alerted: true } })) ? 'sent' : 'skipped';
   }
+  // An email a dead worker may have handed over is in doubt whatever the invoice does since: held, it must not be
+  // recorded cancelled (a payment meanwhile) when the customer may have it. Checked before the freshness read.
+  if (action.channel === 'email' && opts.inDoubt === 'fail' && c.reclaimed && submittedBefore(c.item)) {
+    const messageId = deps.smtp ? messageIdFor(c.ctx.tenantId, action.idempotencyKey, deps.smtp.from) : null;
+    const known = messageId && deps.delivered ? await deps.delivered(messageId) : null;
+    if (known === null) throw new SendInDoubt(`email ${messageId ?? action.idempotencyKey} may or may not have been sent (the worker stopped while handing it to the mail server); check the sent mail before sending it again`);
+  }
   const prep = await prepare(deps, opts, c, action, now);
   if ('cancel' in prep) {
     const { cancel, why } = prep;
@@ -431,11 +453,14 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
       const ok = await complete(deps, c, 'sent', { ...base, kind: 'sent', contentHash: hash, proof, reason: 'reconciled after an interrupted attempt' }, { result: proof }, (tx) => followUps(deps, tx, c, action, proof));
       return ok ? 'reconciled' : 'skipped';
     }
-    if (known === null && c.reclaimed) {
-      if (opts.inDoubt === 'fail') throw new PermanentActionError(`email ${messageId} may or may not have been sent (the worker stopped during the send); check the mailbox before sending it again`);
+    // Reclaimed from a dead worker: in doubt only if that worker had started handing the message over.
+    if (known === null && c.reclaimed && submittedBefore(c.item)) {
+      if (opts.inDoubt === 'fail') throw new SendInDoubt(`email ${messageId} may or may not have been sent (the worker stopped while handing it to the mail server); check the sent mail before sending it again`);
       inDoubt = true;
     }
   }
+  // Not ours any more (our lease ran out and another worker took the item over): that worker sends it.
+  if (!(await markSubmitting(deps.sql, c.ctx.tenantId, c.item.id, c.attempts, messageId))) return 'skipped';
   const proof = await sendEmail(deps.smtp.transport, {
     tenantId: c.ctx.tenantId,
     idempotencyKey: action.idempotencyKey,
@@ -561,8 +586,10 @@ async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
     key: `${key}|failed`,
     tenantId,
     severity: fallback ? 'info' : 'warning',
-    kind: bounced ? 'bounced' : 'action_failed',
-    message: fallback ? `${reason} — a letter will be sent instead` : `${action?.stepId ?? c.item.kind} for customer ${action?.customerExternalId ?? '?'} not sent: ${reason}`,
+    kind: bounced ? 'bounced' : err instanceof SendInDoubt ? 'in_doubt' : 'action_failed',
+    message: fallback
+      ? `${reason} — a letter will be sent instead`
+      : `${action?.stepId ?? c.item.kind} for customer ${action?.customerExternalId ?? '?'} ${err instanceof SendInDoubt ? 'not sent again' : 'not sent'}: ${reason}`,
     actionKey: key,
     customerExternalId: action?.customerExternalId ?? null,
   });

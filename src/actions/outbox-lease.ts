@@ -77,6 +77,24 @@ export async function reclaimStale(sql: Sql, tenantId: string, id: string, lease
   return row ? row.attempts : null;
 }
 
+/**
+ * Notes on a `sending` item, just before its message goes to the server, that attempt `attempt` is handing it over
+ * (and renews the lease): a worker that later takes the item over knows the message may have gone out. False when
+ * the item is no longer this attempt's (its lease ran out and another worker took it over): it must not be sent.
+ */
+export async function markSubmitting(sql: Sql, tenantId: string, id: string, attempt: number, messageId: string): Promise<boolean> {
+  const res = await sql`
+    update outbox set result = ${JSON.stringify({ submitting: attempt, messageId })}::text::jsonb, updated_at = now()
+    where tenant_id = ${tenantId} and id = ${id} and state = 'sending' and attempts = ${attempt}`;
+  return res.count === 1;
+}
+
+/** Whether an earlier attempt on this item reached the point of handing its message to the server (markSubmitting). */
+export function submittedBefore(item: Pick<DueItem, 'result'>): boolean {
+  const r = item.result as { submitting?: unknown } | null;
+  return r !== null && typeof r === 'object' && typeof r.submitting === 'number';
+}
+
 /** Puts a `sending` item back to `planned` for a later attempt. */
 export async function retryLater(sql: Sql, tenantId: string, id: string, at: Date, error: string): Promise<boolean> {
   const res = await sql`

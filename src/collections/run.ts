@@ -97,9 +97,25 @@ export interface RunResult {
   closedPauses: number;
 }
 
+/**
+ * Whether a synced fact of the connection changed since its last evaluation started (or it was never evaluated). A
+ * sync wakes the evaluation when it changed something; a worker that died between storing the changes and that
+ * wake-up leaves the next sync nothing to change, and this is how that sync knows the evaluation is still owed.
+ */
+export async function factsChangedSinceEvaluation(sql: Sql, tenantId: string, connectionId: string): Promise<boolean> {
+  const [row] = await sql<{ changed: boolean }[]>`
+    with last as (select coalesce(max(started_at), '-infinity'::timestamptz) as at from evaluation_runs where tenant_id = ${tenantId} and connection_id = ${connectionId})
+    select exists (select 1 from invoices d, last where d.tenant_id = ${tenantId} and d.connection_id = ${connectionId} and d.changed_at >= last.at)
+      or exists (select 1 from customers d, last where d.tenant_id = ${tenantId} and d.connection_id = ${connectionId} and d.changed_at >= last.at)
+      or exists (select 1 from payments d, last where d.tenant_id = ${tenantId} and d.connection_id = ${connectionId} and d.changed_at >= last.at)
+      or exists (select 1 from credit_notes d, last where d.tenant_id = ${tenantId} and d.connection_id = ${connectionId} and d.changed_at >= last.at) as changed`;
+  return row?.changed ?? false;
+}
+
 /** One evaluation of a connection for the tenant's business day: idempotent, so running it twice plans nothing new. */
 export async function runEvaluation(sql: Sql, tenantId: string, connectionId: string, now: Date = new Date()): Promise<RunResult> {
-  const started = new Date();
+  // On the database's clock, the one that stamps changed facts (factsChangedSinceEvaluation compares the two).
+  const [{ started }] = (await sql<{ started: Date }[]>`select now() as started`) as unknown as [{ started: Date }];
   const facts = await loadFacts(sql, tenantId, connectionId);
   const today = dateInZone(now, facts.tenant.timeZone);
   const input = await evaluationInput(sql, facts, today);
@@ -138,7 +154,7 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
   await sql`
     insert into evaluation_runs (tenant_id, connection_id, run_on, started_at, planned, alerts)
     values (${tenantId}, ${connectionId}, ${today}, ${started}, ${actions.length}, ${alerts.length})
-    on conflict (tenant_id, connection_id, run_on) do update set finished_at = now(), planned = evaluation_runs.planned + excluded.planned, alerts = evaluation_runs.alerts + excluded.alerts`;
+    on conflict (tenant_id, connection_id, run_on) do update set started_at = excluded.started_at, finished_at = now(), planned = evaluation_runs.planned + excluded.planned, alerts = evaluation_runs.alerts + excluded.alerts`;
   return { today, planned: actions.length, alerts: alerts.length, keys, held, closedPauses };
 }
 

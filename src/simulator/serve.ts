@@ -51,7 +51,15 @@ export async function serveHandlers(
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err) }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  // A port already taken fails this call (EADDRINUSE) instead of an 'error' event nobody listens to, which would end
+  // the process (a worker adopting a demo company whose port another process serves).
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {

@@ -11,7 +11,7 @@ let reached = 0;
 const lookup = env.LOOKUP_URL;
 const deps = makeDeps(sql, Number(env.SMTP_PORT), {
   // Lease 0: the restarted worker takes over what the killed one left in `sending` at once.
-  options: { leaseMs: 0, concurrency: Number(env.CONCURRENCY ?? '1') },
+  options: { leaseMs: 0, concurrency: Number(env.CONCURRENCY ?? '1'), ...(env.IN_DOUBT === 'fail' ? { inDoubt: 'fail' as const } : {}) },
   hook: (point) => {
     if (point === crashAt && ++reached === crashOn) process.kill(process.pid, 'SIGKILL');
   },

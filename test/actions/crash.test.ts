@@ -92,4 +92,50 @@ describe('crash safety', () => {
     expect(dup[0]!.text).toBe(dup[1]!.text);
     expect((await listActivity(sql, s.tenantId)).filter((a) => a.kind === 'resent_in_doubt')).toHaveLength(1);
   });
+
+  it('without a reconciler, an email whose worker died before handing it to the server is sent once, not in doubt', async () => {
+    const s = await scenario('nc');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };
+    expect((await runWorker({ ...env, CRASH_AT: 'claimed', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    const restarted = await runWorker(env);
+    expect(restarted.code).toBe(0);
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.startsWith('nc'));
+    expect(got).toHaveLength(EMAILS);
+    expect(new Set(got.map((m) => m.messageId)).size).toBe(EMAILS);
+    expect(JSON.parse(restarted.out).summary).toMatchObject({ failed: 0, resentInDoubt: 0 });
+    const rows = (await outboxRows(sql, s.tenantId)).filter((r) => s.keys.includes(r.idempotency_key));
+    expect(rows.map((r) => r.state)).toEqual(Array(EMAILS + 1).fill('sent'));
+  });
+
+  it("with inDoubt 'fail', an email accepted before the crash is not sent again: it fails as in doubt and the team is alerted", async () => {
+    const s = await scenario('nf');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };
+    expect((await runWorker({ ...env, CRASH_AT: 'accepted', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    const restarted = await runWorker(env);
+    expect(restarted.code).toBe(0);
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.startsWith('nf'));
+    // Every message exactly once: the one in doubt had arrived, and was not sent again.
+    expect(got).toHaveLength(EMAILS);
+    expect(new Set(got.map((m) => m.messageId)).size).toBe(EMAILS);
+    const rows = (await outboxRows(sql, s.tenantId)).filter((r) => s.keys.includes(r.idempotency_key));
+    const failed = rows.filter((r) => r.state === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.last_error).toMatch(/may or may not have been sent/);
+    expect(rows.filter((r) => r.state === 'sent')).toHaveLength(EMAILS);
+    expect(JSON.parse(restarted.out).alerts).toContain(`${failed[0]!.idempotency_key}|failed`);
+  });
+
+  it("with inDoubt 'fail', an email accepted before the crash stays in doubt even if its invoice is paid before the restart", async () => {
+    const s = await scenario('np');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };
+    expect((await runWorker({ ...env, CRASH_AT: 'accepted', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    const inFlight = (await outboxRows(sql, s.tenantId)).find((r) => r.state === 'sending')!;
+    // Every invoice is paid meanwhile: the reminder that may have gone out must not be recorded "cancelled".
+    await sql`update invoices set amount_due = 0, status = 'paid', data = data || '{"amountDue":"0.00","status":"paid"}'::jsonb where tenant_id = ${s.tenantId}`;
+    expect((await runWorker(env)).code).toBe(0);
+    const row = (await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === inFlight.idempotency_key)!;
+    expect(sink.messages.filter((m) => m.rcptTo[0]?.startsWith('np'))).toHaveLength(1);
+    expect(row.state).toBe('failed');
+    expect(row.last_error).toMatch(/may or may not have been sent/);
+  });
 });

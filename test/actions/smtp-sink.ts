@@ -22,6 +22,11 @@ export interface SmtpSink {
   /** Recipients answered 451 at RCPT this many more times. */
   tempFail: Map<string, number>;
   delivered(messageId: string): boolean;
+  /**
+   * Called with each message once the server holds it and before it answers 250 (the chaos suite kills the sending
+   * process there: the message arrived, the sender never heard so). `remotePort` is the client's end of the session.
+   */
+  onAccepted: ((m: Captured, remotePort: number) => void | Promise<void>) | null;
   /** HTTP endpoint a child process can ask "was this Message-ID accepted?": GET /delivered?id=… → "true"/"false". */
   lookupUrl: string;
   stop(): Promise<void>;
@@ -82,6 +87,8 @@ export function parseMessage(raw: string): Omit<Captured, 'mailFrom' | 'rcptTo'>
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: Captured[] = [];
+  // Filled once the server listens; the message handler reads its hook from here.
+  const sink = { onAccepted: null } as SmtpSink;
   const reject = new Set<string>();
   const tempFail = new Map<string, number>();
   const server = new SMTPServer({
@@ -102,8 +109,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        messages.push({ mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', rcptTo: session.envelope.rcptTo.map((r) => r.address), ...parseMessage(raw) });
-        cb();
+        const m: Captured = { mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', rcptTo: session.envelope.rcptTo.map((r) => r.address), ...parseMessage(raw) };
+        messages.push(m);
+        const hook = sink.onAccepted;
+        if (!hook) return cb();
+        void Promise.resolve(hook(m, session.remotePort)).finally(() => cb());
       });
     },
   });
@@ -118,7 +128,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   const httpPort = await freePort();
   await new Promise<void>((resolve) => http.listen(httpPort, '127.0.0.1', resolve));
-  return {
+  Object.assign(sink, {
     port,
     messages,
     reject,
@@ -129,7 +139,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
-  };
+  });
+  return sink;
 }
 
 /**
