@@ -1,4 +1,7 @@
 // The whole loop on real parts: QuickBooks simulator → sync → rules → outbox → SMTP (loopback) → write-back in the ERP, exactly once.
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { http, passthrough } from 'msw';
@@ -16,6 +19,7 @@ import { useDatabase } from '../support/db.js';
 import { connectTo, syncDeps, useSimulator } from '../support/providers.js';
 import { switchSendingOn } from '../support/sending.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { loadConfig } from '../../src/config.js';
 
 const sql = useDatabase();
 const { sim, server: msw } = useSimulator(createQuickBooksSimulator({ seed: 21, customers: 8, invoices: 40, payments: 15, creditNotes: 2, limits: { perSecond: Infinity, perMinute: Infinity } }));
@@ -36,7 +40,8 @@ describe('sync → plan → send → write back', () => {
     expect(emails.length).toBeGreaterThan(0);
 
     const service = {
-      config: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'Relance Démo <relances@demo.example>' },
+      // The configuration as the service parses it (defaults included: lease, in-doubt policy...).
+      config: loadConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'Relance Démo <relances@demo.example>', RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-pipeline-')) }),
       log: pino({ level: 'silent' }),
       runtime: { sql },
       sync: deps,
