@@ -20,9 +20,14 @@ export interface RecoveryJson {
   smallClaim: boolean;
   missing: MissingItem[];
   warnings: string[];
+  /**
+   * The latest hand-off of this customer's file, when there is one: to whom, when, where the case stands, and the
+   * payments received on its invoices since (for the agency to deduct). Null before any hand-off.
+   */
+  handOff: { to: string; on: string; state: string; paymentsSince: { date: string; amount: string; currency: string; invoiceExternalId: string }[] } | null;
 }
 
-export function recoveryJson(args: { date: string; creditor: RecoveryParty; debtor: RecoveryParty; statement: ClaimStatement; smallClaim: boolean; missing: MissingItem[] }): RecoveryJson {
+export function recoveryJson(args: { date: string; creditor: RecoveryParty; debtor: RecoveryParty; statement: ClaimStatement; smallClaim: boolean; missing: MissingItem[]; handOff?: RecoveryJson['handOff'] }): RecoveryJson {
   const s = args.statement;
   return {
     version: RECOVERY_JSON_VERSION,
@@ -39,6 +44,7 @@ export function recoveryJson(args: { date: string; creditor: RecoveryParty; debt
     smallClaim: args.smallClaim,
     missing: args.missing,
     warnings: s.warnings,
+    handOff: args.handOff ?? null,
   };
 }
 

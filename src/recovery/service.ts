@@ -10,6 +10,7 @@ import type { Sql } from '../store/db.js';
 import type { Tenant } from '../store/tenants.js';
 import { regNoState } from '../store/insolvency.js';
 import { sentReminders } from '../store/outbox.js';
+import { listCases } from './cases.js';
 import { reminderLabel } from '../insolvency/declaration-service.js';
 import { buildClaimStatement, type ClaimJurisdiction, type ClaimStatement } from './claim-statement.js';
 import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
@@ -63,6 +64,9 @@ export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionI
   const sent = await sentReminders(sql, tenant.id, connectionId, customerExternalId, invoices.map((i) => i.externalId));
   const notices = sent.map((r) => ({ date: dateInZone(r.sentAt, tenant.timeZone), label: reminderLabel(r, jurisdiction === 'FR'), registered: r.registered }));
   const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, !!i.pdfUrl])), notices };
+  // The latest hand-off, for the agency: where the case stands and what was paid since.
+  const [latest] = await listCases(sql, tenant.id, { connectionId, customerExternalId });
+  const handOff = latest ? { to: latest.handedTo, on: latest.openedOn, state: latest.state, paymentsSince: latest.paymentsSince } : null;
   const file = await renderRecoveryFile({ date: today, language: jurisdiction === 'FR' ? 'fr' : 'en', creditor, debtor, statement, evidence });
-  return { invoiceExternalIds: invoices.map((i) => i.externalId), statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing }), csv: recoveryCsv(statement) };
+  return { invoiceExternalIds: invoices.map((i) => i.externalId), statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing, handOff }), csv: recoveryCsv(statement) };
 }

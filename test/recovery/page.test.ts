@@ -30,8 +30,9 @@ describe('recovery file from the customer page', () => {
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await pdf.arrayBuffer()) }).toString().replace(/\s+/g, ' ');
     expect(text).toContain('F-1');
-    const json = await (await fr.request(`${base}/recovery.json`)).json() as { invoices: { number: string; principalDue: string }[]; totals: { principalDue: string } };
+    const json = await (await fr.request(`${base}/recovery.json`)).json() as { invoices: { number: string; principalDue: string }[]; totals: { principalDue: string }; handOff: unknown };
     expect(json.invoices.map((i) => [i.number, i.principalDue])).toEqual([['F-1', '1240.00']]);
+    expect(json.handOff).toBeNull();
     expect((await (await fr.request(`${base}/recovery.csv`)).text()).split('\r\n')[0]).toBe('invoice_number,issue_date,due_date,currency,amount,paid,principal_due,interest,compensation,total');
     expect((await fr.request(`/customers/${other.connection.id}/c1/recovery.pdf`)).status).toBe(404);
 
@@ -87,6 +88,9 @@ describe('recovery file from the customer page', () => {
     expect(withPayment).toContain('data-case="order_obtained"');
     expect(withPayment).toContain('Ordonnance n° 26/1234');
     expect(withPayment).toContain('Reçu depuis la remise (à signaler au mandataire) : 200,00');
+    // ... and in the agency's export.
+    const exported = await (await fr.request(`${base}/recovery.json`)).json() as { handOff: { to: string; state: string; paymentsSince: { amount: string; date: string }[] } | null };
+    expect(exported.handOff).toEqual({ to: 'Cabinet Martin, commissaire de justice', on: '2026-05-20', state: 'order_obtained', paymentsSince: [{ date: '2026-06-15', amount: '200.00', currency: 'EUR', invoiceExternalId: '1' }] });
     // Another company cannot move it.
     const outsider = new Browser(createUi(uiDeps(sql)), { 'accept-language': 'fr-FR' });
     await outsider.signIn(other.tenant.id);
