@@ -6,7 +6,7 @@ import { daysBetween } from '../model/index.js';
 import type { Alert } from '../model/collections.js';
 import { alertKey } from '../rules/alerts.js';
 import type { Sql } from '../store/db.js';
-import { planActions } from '../store/outbox.js';
+import { planActions, type PlannedOutboxItem } from '../store/outbox.js';
 import { listConnections } from '../store/tenants.js';
 import { demoSettingsOf } from '../demo/host.js';
 import { serveDemoPublisher } from '../demo/insolvency.js';
@@ -17,6 +17,7 @@ import { addResults, emptyResult, watchConnection, type CompaniesHouseDeps, type
 
 /** Days before the claim declaration's deadline when the team is reminded (issue #27): each said once. */
 export const CLAIM_REMINDER_DAYS = [30, 14, 3] as const;
+const NEAREST_FIRST = [...CLAIM_REMINDER_DAYS].sort((a, b) => a - b);
 
 export interface InsolvencyJobDeps {
   openTask: (req: TaskRequest) => Promise<void>;
@@ -65,13 +66,12 @@ export async function remindClaimDeadlines(sql: Sql, tenantId: string, today: st
     select t.id::text, t.connection_id::text, t.customer_external_id, t.due_on::text, t.title, c.name, t.detail->>'claim' as claim from tasks t
     left join customers c on c.tenant_id = t.tenant_id and c.connection_id = t.connection_id and c.external_id = t.customer_external_id
     where t.tenant_id = ${tenantId} and t.kind = 'declare_claim' and t.state <> 'done' and t.due_on >= ${today}::date`;
-  const alerts: Alert[] = [];
-  const connections = new Map<string, string>();
+  const items: PlannedOutboxItem[] = [];
   for (const t of tasks) {
     const left = daysBetween(today, t.due_on);
-    const threshold = [...CLAIM_REMINDER_DAYS].sort((a, b) => a - b).find((d) => left <= d);
+    const threshold = NEAREST_FIRST.find((d) => left <= d);
     if (threshold === undefined) continue;
-    alerts.push({
+    const alert: Alert = {
       key: alertKey(tenantId, 'claim_deadline', t.id, threshold),
       tenantId,
       kind: 'claim_deadline',
@@ -84,9 +84,9 @@ export async function remindClaimDeadlines(sql: Sql, tenantId: string, today: st
         ? `Send the proof of debt against ${t.name ?? t.customer_external_id} to the office-holder by ${t.due_on} (${left} day(s) left). The last date for proving is the one in the office-holder's notice of intended dividend (Insolvency (England and Wales) Rules 2016, r14.29).`
         : `The claim against ${t.name ?? t.customer_external_id} must be declared to the mandataire by ${t.due_on} (${left} day(s) left; Code de commerce R622-24). Past that date the claim is barred from the proceedings.`,
       data: { task: t.id, deadline: t.due_on, daysLeft: left, threshold },
-    });
-    connections.set(alerts[alerts.length - 1]!.key, t.connection_id);
+    };
+    items.push({ idempotencyKey: alert.key, kind: 'alert', dueAt: now.toISOString(), payload: alert, connectionId: t.connection_id });
   }
-  const planned = await planActions(sql, tenantId, alerts.map((a) => ({ idempotencyKey: a.key, kind: 'alert', dueAt: now.toISOString(), payload: a, connectionId: connections.get(a.key)! })));
+  const planned = await planActions(sql, tenantId, items);
   return planned.length;
 }

@@ -62,20 +62,27 @@ export async function listCases(sql: Sql, tenantId: string, f: { connectionId?: 
       ${f.customerExternalId ? sql`and k.customer_external_id = ${f.customerExternalId}` : sql``}
       ${f.open ? sql`and k.state <> 'closed'` : sql``}
     order by k.opened_on desc, k.updated_at desc`;
+  if (rows.length === 0) return [];
+  // Two queries for all the cases, not two per case (the worklist lists every open one).
+  const ids = rows.map((r) => r.id);
+  const events = await sql<{ case_id: string; state: CaseState; on: string; note: string; actor: string }[]>`
+    select case_id::text, state, on_date::text as on, note, actor from recovery_case_events where tenant_id = ${tenantId} and case_id = any(${ids}::uuid[]) order by at, id`;
+  const payments = await sql<{ connection_id: string; customer_external_id: string; date: string; amount: string; currency: string; invoiceExternalId: string }[]>`
+    select p.connection_id::text, p.customer_external_id, p.data->>'date' as date, a->>'amount' as amount, p.data->>'currency' as currency, a->>'invoiceExternalId' as "invoiceExternalId"
+    from payments p, jsonb_array_elements(p.data->'allocations') a
+    where p.tenant_id = ${tenantId} and p.customer_external_id = any(${[...new Set(rows.map((r) => r.customer_external_id))]}::text[])
+      and coalesce(p.data->>'status', 'posted') <> 'void'
+    order by 3, 6`;
   const out: RecoveryCase[] = [];
   for (const r of rows) {
-    const events = await sql<{ state: CaseState; on: string; note: string; actor: string }[]>`
-      select state, on_date::text as on, note, actor from recovery_case_events where tenant_id = ${tenantId} and case_id = ${r.id} order by at, id`;
-    const paymentsSince = await sql<{ date: string; amount: string; currency: string; invoiceExternalId: string }[]>`
-      select p.data->>'date' as date, a->>'amount' as amount, p.data->>'currency' as currency, a->>'invoiceExternalId' as "invoiceExternalId"
-      from payments p, jsonb_array_elements(p.data->'allocations') a
-      where p.tenant_id = ${tenantId} and p.connection_id = ${r.connection_id} and p.customer_external_id = ${r.customer_external_id}
-        and coalesce(p.data->>'status', 'posted') <> 'void' and (a->>'invoiceExternalId') = any(${r.invoice_external_ids}) and (p.data->>'date') >= ${r.opened_on}
-      order by 1, 4`;
     out.push({
       id: r.id, connectionId: r.connection_id, customerExternalId: r.customer_external_id, customerName: r.name ?? r.customer_external_id,
       invoiceExternalIds: r.invoice_external_ids, handedTo: r.handed_to, state: r.state, claimed: r.claimed, currency: r.currency,
-      openedOn: r.opened_on, openedBy: r.opened_by, events, paymentsSince,
+      openedOn: r.opened_on, openedBy: r.opened_by,
+      events: events.filter((e) => e.case_id === r.id).map(({ case_id: _id, ...e }) => e),
+      paymentsSince: payments
+        .filter((p) => p.connection_id === r.connection_id && p.customer_external_id === r.customer_external_id && r.invoice_external_ids.includes(p.invoiceExternalId) && p.date >= r.opened_on)
+        .map(({ connection_id: _c, customer_external_id: _u, ...p }) => p),
     });
   }
   return out;

@@ -50,7 +50,7 @@ export function recoveryJson(args: { date: string; creditor: RecoveryParty; debt
 
 export const RECOVERY_CSV_COLUMNS = ['invoice_number', 'issue_date', 'due_date', 'currency', 'amount', 'paid', 'principal_due', 'interest', 'compensation', 'total'] as const;
 
-function cell(v: string): string {
+export function csvCell(v: string): string {
   // RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
   const safe = /^[=+\-@]/.test(v) && !/^-?\d/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -59,6 +59,6 @@ function cell(v: string): string {
 /** One row per invoice, CRLF line ends, header first. */
 export function recoveryCsv(s: ClaimStatement): string {
   const rows = [RECOVERY_CSV_COLUMNS.join(',')];
-  for (const l of s.lines) rows.push([l.number, l.issueDate, l.dueDate, s.currency, l.amount, l.paid, l.principalDue, l.interest, l.compensation, l.total].map(cell).join(','));
+  for (const l of s.lines) rows.push([l.number, l.issueDate, l.dueDate, s.currency, l.amount, l.paid, l.principalDue, l.interest, l.compensation, l.total].map(csvCell).join(','));
   return `${rows.join('\r\n')}\r\n`;
 }

@@ -6,9 +6,8 @@
 import { zipSync, strToU8 } from 'fflate';
 import type { Sql } from '../store/db.js';
 import { sentReminders } from '../store/outbox.js';
+import { csvCell } from './export.js';
 import type { CustomerRecovery } from './service.js';
-
-const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export async function recoveryZip(sql: Sql, tenantId: string, connectionId: string, customerExternalId: string, r: CustomerRecovery): Promise<Uint8Array> {
   const reminders = await sentReminders(sql, tenantId, connectionId, customerExternalId, r.invoiceExternalIds);
