@@ -1,8 +1,10 @@
 // Recovery cases (#25.5): what happened after a file was handed over, on the worklist and the customer's page. Opened
 // by the hand-off; moved forward by a person (sent → order obtained → served → paid → closed, a step may be skipped,
 // never taken back); a payment received on its invoices after the hand-off shows on it (and goes to the agency's export).
+// Each step is written back to the books on the case's invoices, as the hand-off itself is (once, through the outbox).
 import type { Sql } from '../store/db.js';
 import { atomically } from '../store/db.js';
+import { planActions } from '../store/outbox.js';
 
 export const CASE_STATES = ['sent', 'order_obtained', 'served', 'paid', 'closed'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
@@ -40,13 +42,30 @@ export async function openCase(sql: Sql, tenantId: string, c: { connectionId: st
   });
 }
 
-/** Moves a case forward; false when it is not this tenant's, or the state would go back (or stay). */
-export async function advanceCase(sql: Sql, tenantId: string, caseId: string, to: CaseState, on: string, note: string, actor: string): Promise<boolean> {
+/** What the books say when a case reaches a state (the language of the company's books, not of the person clicking). */
+export const CASE_WRITEBACK: Record<'fr' | 'en', Record<Exclude<CaseState, 'sent'>, string>> = {
+  fr: { order_obtained: 'Recouvrement : ordonnance obtenue', served: 'Recouvrement : décision signifiée', paid: 'Recouvrement : payé', closed: 'Recouvrement : dossier clos' },
+  en: { order_obtained: 'Recovery: order obtained', served: 'Recovery: judgment served', paid: 'Recovery: paid', closed: 'Recovery: case closed' },
+};
+
+/**
+ * Moves a case forward; false when it is not this tenant's, or the state would go back (or stay). The step is
+ * written back to the books on the case's invoices in the same transaction as the move: once per case and state,
+ * whatever the retries, and held like any write-back while sending is off.
+ */
+export async function advanceCase(sql: Sql, tenantId: string, caseId: string, to: CaseState, on: string, note: string, actor: string, language: 'fr' | 'en' = 'fr'): Promise<boolean> {
   return atomically(sql, async (db) => {
-    const [cur] = await db<{ state: CaseState }[]>`select state from recovery_cases where tenant_id = ${tenantId} and id = ${caseId} for update`;
-    if (!cur || CASE_STATES.indexOf(to) <= CASE_STATES.indexOf(cur.state)) return false;
+    const [cur] = await db<{ state: CaseState; connection_id: string; customer_external_id: string; invoice_external_ids: string[]; handed_to: string }[]>`
+      select state, connection_id::text, customer_external_id, invoice_external_ids, handed_to from recovery_cases where tenant_id = ${tenantId} and id = ${caseId} for update`;
+    if (!cur || CASE_STATES.indexOf(to) <= CASE_STATES.indexOf(cur.state) || to === 'sent') return false;
     await db`update recovery_cases set state = ${to}, updated_at = now() where tenant_id = ${tenantId} and id = ${caseId}`;
     await db`insert into recovery_case_events (tenant_id, case_id, state, on_date, note, actor) values (${tenantId}, ${caseId}, ${to}, ${on}, ${note.slice(0, 1000)}, ${actor})`;
+    const key = `${tenantId}|case|${caseId}|${to}`;
+    const action = {
+      idempotencyKey: key, tenantId, customerExternalId: cur.customer_external_id, stepId: 'handoff', channel: 'handoff', dueOn: on,
+      explain: `${CASE_WRITEBACK[language][to]} (${cur.handed_to})`.slice(0, 200), invoices: [...cur.invoice_external_ids].sort().map((externalId) => ({ externalId })),
+    };
+    await planActions(db, tenantId, [{ idempotencyKey: `${key}|writeback`, kind: 'writeback', dueAt: new Date().toISOString(), payload: { action, proof: { case: caseId, state: to, by: actor } }, connectionId: cur.connection_id }]);
     return true;
   });
 }

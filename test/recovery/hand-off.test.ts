@@ -5,6 +5,7 @@ import { listPauses } from '../../src/store/pauses.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, makeDeps, outboxRows, plan, seed } from '../actions/fixtures.js';
 import { executeDue } from '../../src/actions/executor.js';
+import { advanceCase, openCase } from '../../src/recovery/cases.js';
 
 const sql = useDatabase();
 
@@ -46,6 +47,36 @@ describe('recovery hand-off', () => {
     ]);
     const rows = (await outboxRows(sql, s.tenantId)).filter((r) => r.idempotency_key.includes('|handoff|'));
     expect(rows.map((r) => r.state)).toEqual(['sent']);
+  });
+
+  it("writes each step of the case back to the books once, in the books' language, and nothing for a step refused", async () => {
+    const s = await seed(sql, { customers: [customer('c1')], invoices: [invoice('a', 'c1'), invoice('b', 'c1', { dueDate: '2026-03-09' })] });
+    const h = { customerExternalId: 'c1', invoiceExternalIds: ['b', 'a'], to: 'Debt Recovery Ltd', actor: 'sam@example.co.uk', on: '2026-03-16', language: 'en' as const };
+    await handOffRecovery(sql, s.tenantId, s.connectionId, h);
+    const caseId = await openCase(sql, s.tenantId, { connectionId: s.connectionId, customerExternalId: 'c1', invoiceExternalIds: ['b', 'a'], handedTo: h.to, claimed: '200.00', currency: 'GBP', on: h.on, actor: h.actor });
+    expect(await advanceCase(sql, s.tenantId, caseId, 'order_obtained', '2026-04-02', 'claim no. K1QZ1234', h.actor, 'en')).toBe(true);
+    // Refused: the same state again, a step back, and another tenant's case.
+    expect(await advanceCase(sql, s.tenantId, caseId, 'order_obtained', '2026-04-03', '', h.actor, 'en')).toBe(false);
+    expect(await advanceCase(sql, s.tenantId, caseId, 'sent', '2026-04-03', '', h.actor, 'en')).toBe(false);
+    const other = await seed(sql, { customers: [customer('c1')], invoices: [invoice('a', 'c1')] });
+    expect(await advanceCase(sql, other.tenantId, caseId, 'paid', '2026-04-03', '', h.actor, 'en')).toBe(false);
+    expect(await advanceCase(sql, s.tenantId, caseId, 'paid', '2026-05-10', '', h.actor, 'en')).toBe(true);
+    const written: string[][] = [];
+    const deps = makeDeps(sql, 9, { writeback: async (action) => { for (const l of action.invoices) written.push([l.externalId, action.dueOn, action.explain]); } });
+    const later = new Date(Date.now() + 60_000);
+    await executeDue(deps, s.tenantId, later);
+    await executeDue(deps, s.tenantId, later);
+    expect(written).toEqual([
+      ['a', '2026-03-16', 'Recovery file handed to: Debt Recovery Ltd'],
+      ['b', '2026-03-16', 'Recovery file handed to: Debt Recovery Ltd'],
+      ['a', '2026-04-02', 'Recovery: order obtained (Debt Recovery Ltd)'],
+      ['b', '2026-04-02', 'Recovery: order obtained (Debt Recovery Ltd)'],
+      ['a', '2026-05-10', 'Recovery: paid (Debt Recovery Ltd)'],
+      ['b', '2026-05-10', 'Recovery: paid (Debt Recovery Ltd)'],
+    ]);
+    const rows = (await outboxRows(sql, s.tenantId)).filter((r) => r.idempotency_key.includes('|case|'));
+    expect(rows.map((r) => [r.idempotency_key.split('|').slice(-2).join('|'), r.state])).toEqual([['order_obtained|writeback', 'sent'], ['paid|writeback', 'sent']]);
+    expect(await outboxRows(sql, other.tenantId)).toEqual([]);
   });
 
   it('refuses an empty hand-off', async () => {
