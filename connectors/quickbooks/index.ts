@@ -2,6 +2,7 @@
 import type { Connector } from '../../src/connectors/types.js';
 import { auth } from './auth.js';
 import { ProviderRejected } from '../../src/connectors/errors.js';
+import { readPdf } from '../../src/connectors/pdf.js';
 import { MINOR_VERSION, PROVIDER, RATE_LIMITS, apiBaseUrl, classifyError, companyPath, defaultHeaders } from './client.js';
 import { streams } from './streams.js';
 import { webhooks } from './webhooks.js';
@@ -18,6 +19,8 @@ export const quickbooks: Connector = {
   streams,
   webhooks,
   writeback,
+  // "Get invoice as PDF": GET /invoice/{id}/pdf, formatted with the company's custom form styles.
+  invoicePdf: (ctx, id) => readPdf(ctx.http, companyPath(ctx.externalTenantId, `invoice/${encodeURIComponent(id)}/pdf`), { params: { minorversion: MINOR_VERSION } }),
   // Single-currency companies omit CurrencyRef: the mapping falls back to the home currency.
   async mappingContext(ctx) {
     try {

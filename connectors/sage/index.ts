@@ -1,5 +1,6 @@
 // The Sage Accounting connector: everything src/ needs, declared in one object.
 import type { Connector } from '../../src/connectors/types.js';
+import { readPdf } from '../../src/connectors/pdf.js';
 import { auth } from './auth.js';
 import { PROVIDER, RATE_LIMITS, apiBaseUrl, classifyError, defaultHeaders } from './client.js';
 import { streams } from './streams.js';
@@ -17,6 +18,9 @@ export const sage: Connector = {
   streams,
   ...(webhooks ? { webhooks } : {}),
   writeback,
+  // The PDF is the single read with Accept: application/pdf; mark_as_sent defaults to true, so it is always false here:
+  // fetching evidence must not mark the customer's invoice as sent.
+  invoicePdf: (ctx, id) => readPdf(ctx.http, `/sales_invoices/${encodeURIComponent(id)}`, { params: { mark_as_sent: 'false' } }),
   // No webhooks: polled every 15 minutes, which day-granular reminders need at most (reference B7).
   syncEveryMs: 15 * 60_000,
   // Access tokens live 5 minutes (expires_in: 300): refreshed a minute ahead, under the per-connection lock.

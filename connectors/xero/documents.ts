@@ -2,6 +2,7 @@
 // GET /Invoices/{InvoiceID}/OnlineInvoice answers { OnlineInvoices: [{ OnlineInvoiceUrl }] }, one invoice per call; Xero
 // makes none for a draft or a deleted invoice (a ValidationException), which leaves that invoice without a link.
 import { ProviderRejected } from '../../src/connectors/errors.js';
+import { readPdf } from '../../src/connectors/pdf.js';
 import type { Connector } from '../../src/connectors/types.js';
 
 interface OnlineInvoices {
@@ -22,3 +23,9 @@ export const documentLinks: NonNullable<Connector['documentLinks']> = async (ctx
   }
   return links;
 };
+
+/**
+ * The invoice as a PDF: GET /Invoices/{InvoiceID} with Accept: application/pdf (getInvoiceAsPdf in Xero's
+ * xero_accounting.yaml, whose x-path is /Invoices/{InvoiceID}).
+ */
+export const invoicePdf: NonNullable<Connector['invoicePdf']> = (ctx, id) => readPdf(ctx.http, `/Invoices/${encodeURIComponent(id)}`);

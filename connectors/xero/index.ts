@@ -1,7 +1,7 @@
 // The Xero connector: everything src/ needs, declared in one object.
 import type { Connector } from '../../src/connectors/types.js';
 import { auth } from './auth.js';
-import { documentLinks } from './documents.js';
+import { documentLinks, invoicePdf } from './documents.js';
 import { PROVIDER, RATE_LIMITS, apiBaseUrl, classifyError, defaultHeaders } from './client.js';
 import { streams } from './streams.js';
 import { webhooks } from './webhooks.js';
@@ -19,6 +19,7 @@ export const xero: Connector = {
   webhooks,
   writeback,
   documentLinks,
+  invoicePdf,
   async mappingContext(ctx) {
     const { data } = await ctx.http.get<{ Organisations?: { BaseCurrency?: string; Timezone?: string }[] }>('/Organisation');
     const org = data.Organisations?.[0];

@@ -1,6 +1,6 @@
 // The authenticated, paced and retried HTTP surface every connector uses (axios underneath).
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { AuthExpired, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
+import { AuthExpired, ProviderRejected, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
 import type { RateGate } from './rate-gate.js';
 import { parseWithSourceText } from './source-text.js';
 import type { Connector, OAuthClientConfig, ProviderHttp, RateLimitSpec, RemainingCounts, RemainingWindow, RequestOptions } from './types.js';
@@ -77,6 +77,17 @@ function parseBody(records: RequestOptions['records']) {
   };
 }
 
+/** A document's bytes as they came; an error answer (not 2xx, or a JSON body) is read as text or JSON, for classifyError. */
+function binaryBody(records: RequestOptions['records']) {
+  const parse = parseBody(records);
+  return (data: unknown, headers?: Record<string, unknown>, status?: number): unknown => {
+    if (!(data instanceof ArrayBuffer) && !Buffer.isBuffer(data)) return data;
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const failed = status !== undefined && (status < 200 || status >= 300);
+    return failed || String(headers?.['content-type'] ?? '').includes('json') ? parse(bytes.toString('utf8'), headers) : new Uint8Array(bytes);
+  };
+}
+
 function toHeaders(response: AxiosResponse): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
@@ -102,6 +113,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const gateKey = `${connector.provider}:${externalTenantId}`;
 
   async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, opts: RequestOptions = {}) {
+    if (opts.anonymous && !sameOrigin(path, baseURL)) throw new ProviderRejected(connector.provider, 0, `refused to follow a public link outside ${new URL(baseURL).origin}: ${path.slice(0, 120)}`);
     let attempt = 0;
     let throttled = 0;
     let refreshes = 0;
@@ -116,7 +128,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       let response: AxiosResponse | null = null;
       let networkError: unknown = null;
       try {
-        const token = await tokens.accessToken(false);
+        const token = opts.anonymous ? undefined : await tokens.accessToken(false);
         sentWith = token;
         response = await instance.request({
           method,
@@ -126,13 +138,13 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
           data: body,
           timeout: options.timeoutMs ?? 120_000,
           validateStatus: () => true,
-          transformResponse: parseBody(opts.records),
+          ...(opts.binary ? { responseType: 'arraybuffer' as const, transformResponse: binaryBody(opts.records) } : { transformResponse: parseBody(opts.records) }),
           headers: {
             Accept: 'application/json',
             ...connector.defaultHeaders(externalTenantId),
             ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
             ...opts.headers,
-            Authorization: `Bearer ${token}`,
+            ...(token !== undefined ? { Authorization: `Bearer ${token}` } : {}),
           },
         });
       } catch (err) {
@@ -184,6 +196,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       // the login no longer reaches): the connection needs reconnecting. Any other 401 asks for a refresh: a token
       // may be revoked early or expire in flight, and a request retried through resets and backoff may outlive the
       // token it got from the last refresh (seen under the chaos suite's faults) without the grant being dead.
+      // A public link that asks for credentials is not one: no token is sent to it, so none is refreshed for it.
+      if (opts.anonymous && error instanceof AuthExpired) throw new ProviderRejected(connector.provider, response.status, `the public link was refused (${response.status})`);
       if (error instanceof AuthExpired) refusedFresh = sentWith !== undefined && sentWith === refreshedTo ? refusedFresh + 1 : 0;
       // Any other answer means the token was not refused: its next refusal is not one on first use.
       else refreshedTo = undefined;
@@ -217,6 +231,16 @@ export function remainingCounts(spec: RateLimitSpec, response: AxiosResponse): R
     if (response.headers[header.toLowerCase()] !== undefined && Number.isInteger(value) && value >= 0) counts[window] = value;
   }
   return Object.keys(counts).length ? counts : null;
+}
+
+/** An absolute https URL (or http on a loopback simulator) on the same origin as the API base. */
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.origin === new URL(base).origin && (u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
+  }
 }
 
 function describe(err: unknown): string {

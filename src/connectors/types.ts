@@ -175,6 +175,11 @@ export interface Connector {
    */
   documentLinks?(ctx: Omit<ReadContext, 'cursor' | 'full'>, invoiceExternalIds: readonly string[]): Promise<Record<string, string>>;
   /**
+   * The invoice's PDF as the provider renders it for the customer (its own layout, logo and legal mentions), for a
+   * recovery file's evidence. null when the provider has none for it (a draft, a deleted invoice, one it cannot render).
+   */
+  invoicePdf?(ctx: Omit<ReadContext, 'cursor' | 'full'>, invoiceExternalId: string): Promise<Uint8Array | null>;
+  /**
    * How long before its expiry an access token is refreshed (default 5 minutes). Providers whose access tokens live
    * only minutes need less, or every call would refresh.
    */
@@ -197,6 +202,13 @@ export interface RequestOptions {
    * or a 5xx, where it may have landed. The caller re-reads and decides. 429s and token refreshes still retry.
    */
   once?: boolean;
+  /** The answer is a document (a PDF), not JSON: its bytes come back as they were sent. Error answers are still read as JSON. */
+  binary?: boolean;
+  /**
+   * A public link the provider gave (an absolute URL on its API's own origin, e.g. a document's public file): sent
+   * without credentials. Any other origin is refused, so a link in provider data cannot point the service elsewhere.
+   */
+  anonymous?: boolean;
 }
 
 export interface ProviderHttp {

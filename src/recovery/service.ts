@@ -15,6 +15,7 @@ import { reminderLabel } from '../insolvency/declaration-service.js';
 import { buildClaimStatement, type ClaimJurisdiction, type ClaimStatement } from './claim-statement.js';
 import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
 import { renderRecoveryFile, type RecoveryFile, type RecoveryParty } from './recovery-file.js';
+import { invoiceDocuments, type InvoicePdfSource } from './invoice-documents.js';
 
 export interface CustomerRecovery {
   /** The invoices the file claims, by their ids in the books (what a hand-off pauses). */
@@ -23,6 +24,16 @@ export interface CustomerRecovery {
   file: RecoveryFile;
   json: RecoveryJson;
   csv: string;
+  /** The claimed invoices as recorded (for copies of those the books give no PDF of). */
+  invoices: Invoice[];
+  customerName: string;
+  /** The books' own PDF of each claimed invoice that has one, by invoice id in the books. */
+  originals: Map<string, Uint8Array>;
+}
+
+export interface RecoveryFileOptions {
+  /** Reads an invoice's PDF from the books (the connector); without it, only the PDFs already read are enclosed. */
+  invoicePdf?: InvoicePdfSource;
 }
 
 const overdue = (i: Invoice, today: string) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0) && i.dueDate < today;
@@ -35,7 +46,7 @@ export function addressLines(c: Customer): string[] {
 }
 
 /** Null when the customer is unknown or owes nothing overdue in the file's currency. */
-export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionId: string, customerExternalId: string, now: Date): Promise<CustomerRecovery | null> {
+export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionId: string, customerExternalId: string, now: Date, opts: RecoveryFileOptions = {}): Promise<CustomerRecovery | null> {
   const facts = await loadFacts(sql, tenant.id, connectionId);
   const customer = facts.customers.find((c) => c.externalId === customerExternalId);
   if (!customer) return null;
@@ -63,10 +74,12 @@ export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionI
   // The reminders and formal notices already sent about these invoices, oldest first: the evidence of the dunning.
   const sent = await sentReminders(sql, tenant.id, connectionId, customerExternalId, invoices.map((i) => i.externalId));
   const notices = sent.map((r) => ({ date: dateInZone(r.sentAt, tenant.timeZone), label: reminderLabel(r, jurisdiction === 'FR'), registered: r.registered }));
-  const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, !!i.pdfUrl])), notices };
+  // The invoices themselves: the books' PDF of each, read through the connector (kept for the next file).
+  const { originals } = await invoiceDocuments(sql, tenant.id, connectionId, invoices, opts.invoicePdf, now);
+  const evidence = { invoicePdfs: Object.fromEntries(invoices.map((i) => [i.number ?? i.externalId, originals.has(i.externalId)])), notices };
   // The latest hand-off, for the agency: where the case stands and what was paid since.
   const [latest] = await listCases(sql, tenant.id, { connectionId, customerExternalId });
   const handOff = latest ? { to: latest.handedTo, on: latest.openedOn, state: latest.state, paymentsSince: latest.paymentsSince } : null;
   const file = await renderRecoveryFile({ date: today, language: jurisdiction === 'FR' ? 'fr' : 'en', creditor, debtor, statement, evidence });
-  return { invoiceExternalIds: invoices.map((i) => i.externalId), statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing, handOff }), csv: recoveryCsv(statement) };
+  return { invoiceExternalIds: invoices.map((i) => i.externalId), statement, file, json: recoveryJson({ date: today, creditor, debtor, statement, smallClaim: file.smallClaim, missing: file.missing, handOff }), csv: recoveryCsv(statement), invoices, customerName: customer.name, originals };
 }

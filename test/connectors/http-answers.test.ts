@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthExpired, ProviderUnavailable } from '../../src/connectors/errors.js';
+import { AuthExpired, ProviderRejected, ProviderUnavailable } from '../../src/connectors/errors.js';
+import { isPdf, readPdf } from '../../src/connectors/pdf.js';
 import { createProviderHttp } from '../../src/connectors/http.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import type { Connector } from '../../src/connectors/types.js';
@@ -12,7 +13,7 @@ import type { Connector } from '../../src/connectors/types.js';
 let server: Server;
 let base = '';
 /** What the next requests answer, in order; then a whole page. */
-let script: { status: number; body: string; type?: string }[] = [];
+let script: { status: number; body: string | Buffer; type?: string }[] = [];
 const seen: string[] = [];
 const PAGE = '{"items":[{"id":1},{"id":2}],"next":null}';
 beforeAll(async () => {
@@ -100,5 +101,44 @@ describe('401s and refreshes', () => {
     // token-1 refused, token-2 (fresh) refused, token-3 (fresh) refused: two refreshes, no third.
     expect(seen).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-3']);
     expect(tokens.refreshes).toBe(2);
+  });
+});
+
+describe('documents (binary answers) and public links', () => {
+  const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from([0x00, 0xff, 0x80, 0x0a]), Buffer.from('%%EOF\n')]);
+
+  it('a PDF comes back byte for byte, non-UTF-8 bytes included', async () => {
+    script = [{ status: 200, body: PDF, type: 'application/pdf' }];
+    const pdf = await readPdf(http(), '/invoice/1/pdf');
+    expect(pdf).not.toBeNull();
+    expect(Buffer.from(pdf!).equals(PDF)).toBe(true);
+    expect(isPdf(pdf!)).toBe(true);
+  });
+
+  it('an error answer to a document request is read as JSON for the classifier; a JSON 200 is no PDF', async () => {
+    script = [{ status: 404, body: '{"Message":"not here"}' }];
+    const bodies: unknown[] = [];
+    const seenBody = { ...connector, classifyError: (status: number, body: unknown) => (bodies.push(body), new ProviderRejected('test', status, 'not here')) } as unknown as Connector;
+    const h = createProviderHttp({ connector: seenBody, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://x' }, externalTenantId: 't', tokens: tokenSource(), gate: createMemoryRateGate(), sleep: async () => undefined });
+    expect(await readPdf(h, '/invoice/404/pdf')).toBeNull();
+    expect(bodies).toEqual([{ Message: 'not here' }]);
+    script = [{ status: 200, body: '{"Invoice":{}}' }];
+    expect(await readPdf(h, '/invoice/1/pdf')).toBeNull();
+  });
+
+  it('a public link is sent without the token, and a link to another origin is refused before any request', async () => {
+    script = [{ status: 200, body: '{}' }];
+    await http().get(`${base}/public/invoice/pdf?encrypted_id=x`, { anonymous: true });
+    expect(seen).toEqual(['']);
+    await expect(http().get('https://elsewhere.example/public/invoice/pdf', { anonymous: true })).rejects.toBeInstanceOf(ProviderRejected);
+    await expect(http().get('/relative/path', { anonymous: true })).rejects.toBeInstanceOf(ProviderRejected);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a public link that asks for credentials is refused, and no token is refreshed for it', async () => {
+    script = [{ status: 401, body: '{}' }];
+    const tokens = tokenSource();
+    await expect(http(tokens).get(`${base}/public/x`, { anonymous: true })).rejects.toBeInstanceOf(ProviderRejected);
+    expect(tokens.refreshes).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 // The contract every connector meets against its own simulator, through the real engine: one describe per registered provider.
+import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { webhookSecretFor } from '../../src/connectors/clients.js';
+import { isPdf } from '../../src/connectors/pdf.js';
 import { ConnectorRegistry } from '../../src/connectors/registry.js';
 import { STREAMS, STREAM_ENTITY, type OAuthTokens, type StreamName } from '../../src/connectors/types.js';
 import { connectors } from '../../connectors/index.js';
@@ -166,6 +168,22 @@ describe.each(simulated)('connector contract: $provider', ({ provider, connector
       await connector.writeback.writeStatus(context, open[1]!, { key: `${c.tenant.id}|reads`, step: 'reminder-1', channel: 'email', date: '2026-11-20', summary: 'First reminder' });
     }
     expect(JSON.stringify(s.untouchedByReads!())).toBe(before);
+  });
+
+  it.skipIf(!connector.invoicePdf)("reads an invoice's PDF as the books render it, changing nothing in the books; none for an unknown invoice", async () => {
+    const c = await connectTo(sql, connector, sim);
+    // A new invoice: one no read has touched yet (a provider whose single reads mark invoices as sent would show it).
+    const id = s.createInvoice({ customerId: s.invoice(s.openInvoices()[0]!)!.customerId, total: '120.00', dueDate: '2027-04-30' });
+    expect((await syncConnection(deps, c.tenant.id, c.connection.id)).status).toBe('ok');
+    const number = (await stored(c.tenant.id, 'invoice', id))!.number!;
+    const before = s.untouchedByReads ? JSON.stringify(s.untouchedByReads()) : null;
+    const { context } = await openProvider(deps, c.tenant.id, c.connection.id);
+    const pdf = await connector.invoicePdf!(context, id);
+    expect(pdf && isPdf(pdf)).toBe(true);
+    expect(execFileSync('pdftotext', ['-', '-'], { input: pdf! }).toString()).toContain(number);
+    if (before !== null) expect(JSON.stringify(s.untouchedByReads!())).toBe(before);
+    const unknown = /^\d+$/.test(id) ? '987654321' : id.replace(/[0-9a-f]/gi, '0');
+    expect(await connector.invoicePdf!(context, unknown)).toBeNull();
   });
 
   it.skipIf(!connector.writeback)('write-back racing a user’s edit: both the edit and our status are kept, and the status is written once', async () => {

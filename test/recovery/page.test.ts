@@ -42,7 +42,7 @@ describe('recovery file from the customer page', () => {
     await sql`update outbox set state = 'sent', result = ${sql.json({ registered: true })} where tenant_id = ${t.tenant.id} and idempotency_key = ${key}`;
     await saveLetter(sql, t.tenant.id, { actionKey: key, templateId: 'fr.mise-en-demeure', language: 'fr', formal: true, registered: true, trackingNumber: '1A 234 567 8901 2', sha256: 'ab'.repeat(32), pdf: Buffer.from('%PDF-1.4 mise en demeure') });
     const zip = unzipSync(new Uint8Array(await (await fr.request(`${base}/recovery.zip`)).arrayBuffer()));
-    expect(Object.keys(zip).sort()).toEqual(['01-dossier.pdf', '02-decompte.json', '03-decompte.csv', expect.stringMatching(/^04-courriers\/01-\d{4}-\d{2}-\d{2}-fr_mise-en-demeure\.pdf$/), '05-historique-relances.csv']);
+    expect(Object.keys(zip).sort()).toEqual(['01-dossier.pdf', '02-decompte.json', '03-decompte.csv', expect.stringMatching(/^04-courriers\/01-\d{4}-\d{2}-\d{2}-fr_mise-en-demeure\.pdf$/), '05-historique-relances.csv', '06-factures/01-F-1-copie.pdf']);
     expect(strFromU8(zip['01-dossier.pdf']!.subarray(0, 5))).toBe('%PDF-');
     expect((JSON.parse(strFromU8(zip['02-decompte.json']!)) as { totals: { principalDue: string } }).totals.principalDue).toBe('1240.00');
     expect(strFromU8(zip['05-historique-relances.csv']!).split('\r\n')[1]).toMatch(/^[^,]+,letter,fr\.mise-en-demeure,yes,1A 234 567 8901 2,1,/);

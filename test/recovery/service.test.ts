@@ -22,7 +22,9 @@ describe('customer recovery file from the books', () => {
       invoices: [invoice('a', 'c1'), invoice('later', 'c1', { dueDate: '2026-04-10' }), invoice('other', 'c2'), invoice('nopdf', 'c1', { pdfUrl: null, dueDate: '2026-03-01', total: '100.00', amountDue: '100.00' })],
     });
     const tenant = (await getTenant(sql, s.tenantId))!;
-    const r = (await customerRecoveryFile(sql, tenant, s.connectionId, 'c1', NOW))!;
+    // The books render every invoice's PDF except F-nopdf's.
+    const invoicePdf = async (id: string) => (id === 'nopdf' ? null : new Uint8Array(Buffer.from(`%PDF-1.4\n% ${id}\n`)));
+    const r = (await customerRecoveryFile(sql, tenant, s.connectionId, 'c1', NOW, { invoicePdf }))!;
     expect(r.statement.jurisdiction).toBe('FR');
     expect(r.statement.lines.map((l) => l.number)).toEqual(['F-nopdf', 'F-a']);
     const a = r.statement.lines[1]!;

@@ -1,4 +1,5 @@
 // msw handlers for Pennylane's OAuth endpoints and the Company API v2 a collections add-on uses.
+import { pdfResponse, renderInvoicePdf } from '../../../src/simulator/invoice-pdf.js';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { pass, type Gate } from '../../../src/simulator/gate.js';
 import { countRequest, type RequestStats } from '../../../src/simulator/stats.js';
@@ -8,7 +9,7 @@ import {
   CUSTOMER_FILTERS, FilterError, INVOICE_FILTERS, TRANSACTION_FILTERS, decodeCursor, decodeInstantCursor, encodeCursor, encodeInstantCursor, matches, parseFilter,
   type FilterSpec,
 } from './query.js';
-import { plInstant, type Store } from './store.js';
+import { plAmount, plInstant, type Store } from './store.js';
 import type { ChangelogResource, CustomerRec, InvoiceRec, PennylaneBaseUrls, PennylaneLimits, TransactionRec } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -330,7 +331,17 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     });
   }
 
-  return [authorize, token, revoke, api];
+  // The public file link of a customer invoice (public_file_url): no token, outside the API and its rate windows.
+  const publicPdf = http.get(`${new URL(baseUrls.api).origin}/public/invoice/pdf`, async ({ request }) => {
+    countRequest(stats, 'GET /public/invoice/pdf');
+    const i = store.byPublicId(new URL(request.url).searchParams.get('encrypted_id'));
+    if (!i) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/html' } });
+    const customer = i.customer.type === 'individual' ? `${i.customer.firstName ?? ''} ${i.customer.lastName ?? ''}`.trim() : i.customer.name;
+    const pdf = await renderInvoicePdf({ company: ctx.companyName, customer, number: i.draft ? 'Brouillon' : i.number, issueDate: i.date, dueDate: i.deadline, total: plAmount(i.totalCents), currency: 'EUR', title: i.creditNote ? 'Avoir' : 'Facture' });
+    return pdfResponse(pdf, `${i.draft ? 'Brouillon' : i.number}.pdf`);
+  });
+
+  return [authorize, token, revoke, publicPdf, api];
 }
 
 function customerField(c: CustomerRec, f: string): unknown {

@@ -135,6 +135,17 @@ export class Store {
     };
   }
 
+  /** The document's public link: on the app's origin, readable by anyone holding it (no token). */
+  publicFileUrl(i: InvoiceRec): string {
+    return `${new URL(this.opts.apiBase).origin}/public/invoice/pdf?encrypted_id=SIM${i.id.toString(36)}`;
+  }
+
+  /** The invoice a public link names, if it still exists. */
+  byPublicId(encryptedId: string | null): InvoiceRec | undefined {
+    const m = /^SIM([0-9a-z]+)$/.exec(encryptedId ?? '');
+    return m ? this.invoices.get(parseInt(m[1]!, 36)) : undefined;
+  }
+
   renderInvoice(i: InvoiceRec): Json {
     const remaining = this.remainingCents(i);
     const netRemaining = i.totalCents === 0 ? 0 : Math.round((remaining * i.netCents) / i.totalCents);
@@ -167,7 +178,7 @@ export class Store {
       pdf_invoice_free_text: 'Paiement par virement. Pénalités de retard : trois fois le taux d’intérêt légal ; indemnité forfaitaire pour frais de recouvrement : 40 €.',
       pdf_description: null,
       pdf_invoice_subject: null,
-      public_file_url: `https://app.pennylane.com/public/invoice/pdf?encrypted_id=SIM${i.id.toString(36)}`,
+      public_file_url: this.publicFileUrl(i),
       exchange_rate: '1.0',
       discount: { type: 'relative', value: '0.0' },
       ledger_entry: i.draft ? null : { id: i.id },

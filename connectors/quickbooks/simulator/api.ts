@@ -1,6 +1,7 @@
 // The msw handlers: OAuth endpoints and the v3 data API (query, CDC, read, write) behind auth, limits and faults.
 import { randomBytes } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { pdfResponse, renderInvoicePdf } from '../../../src/simulator/invoice-pdf.js';
 import { faultBody, gatewayAuthFault, type Zone } from './format.js';
 import type { OAuthServer } from './oauth.js';
 import { parseQuery, type createQueryRunner } from './query.js';
@@ -98,6 +99,14 @@ export function createHandlers(d: ApiDeps): HttpHandler[] {
     if (lower === 'companyinfo' && request.method === 'GET') return json(200, { CompanyInfo: companyInfo(), time: time() });
     if (lower === 'preferences' && request.method === 'GET' && !id) return json(200, { Preferences: preferences(), time: time() });
     const entity = entityName(lower);
+    // GET /invoice/{id}/pdf: the invoice as the customer receives it (Intuit's "Get invoice as PDF").
+    if (entity === 'Invoice' && id && segments.length === 3 && segments[2]!.toLowerCase() === 'pdf' && request.method === 'GET') {
+      const rec = d.store.table(entity).byId.get(id);
+      if (!rec) throw objectNotFound();
+      const inv = d.store.render(rec) as { DocNumber?: string; TxnDate: string; DueDate?: string; TotalAmt: number; CustomerRef: { name?: string; value: string }; CurrencyRef?: { value: string } };
+      const pdf = await renderInvoicePdf({ company: 'Relance Démo SAS', customer: inv.CustomerRef.name ?? inv.CustomerRef.value, number: inv.DocNumber ?? id, issueDate: inv.TxnDate, dueDate: inv.DueDate ?? inv.TxnDate, total: String(inv.TotalAmt), currency: inv.CurrencyRef?.value ?? d.store.ctx.currency });
+      return pdfResponse(pdf, `Invoice_${inv.DocNumber ?? id}.pdf`);
+    }
     if (!entity || segments.length > 2) {
       return json(400, faultBody('ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${request.method} /${segments.join('/')} is not supported.`, code: '500' }], time()));
     }

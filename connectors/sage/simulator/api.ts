@@ -1,5 +1,6 @@
 // msw handlers for Sage's OAuth endpoints and the Accounting API v3.1 a collections add-on uses.
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { pdfResponse, renderInvoicePdf } from '../../../src/simulator/invoice-pdf.js';
 import { pass, type Gate } from '../../../src/simulator/gate.js';
 import { countRequest, type RequestStats } from '../../../src/simulator/stats.js';
 import type { OAuthServer } from './oauth.js';
@@ -245,6 +246,13 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
           stats.markedAsSent++;
           store.touch(a);
         }
+      }
+      // The same read with Accept: application/pdf answers the document itself (and marks it sent just the same).
+      if ((request.headers.get('accept') ?? '').includes('application/pdf')) {
+        const doc = store.renderArtefact(a, { paymentsAllocations: false }) as { invoice_number?: string; credit_note_number?: string; contact_name: string; date: string; due_date?: string; total_amount: string | number; currency: { id: string } };
+        const number = doc.invoice_number ?? doc.credit_note_number ?? a.id;
+        const pdf = await renderInvoicePdf({ company: store.business.name, customer: doc.contact_name, number, issueDate: doc.date, dueDate: doc.due_date ?? doc.date, total: String(doc.total_amount), currency: doc.currency.id, title: a.kind === 'invoice' ? 'Invoice' : 'Credit note' });
+        return pdfResponse(pdf, `${number}.pdf`);
       }
       return HttpResponse.json(store.renderArtefact(a, { paymentsAllocations: showPa }));
     }

@@ -1,5 +1,6 @@
 // msw handlers for Xero Identity (authorize, token, revocation), /connections and the Accounting API 2.0.
 import { createHash, randomUUID } from 'node:crypto';
+import { pdfResponse, renderInvoicePdf } from '../../../src/simulator/invoice-pdf.js';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { dateString, msDate, parseBusinessDate } from './format.js';
 import { remainingHeaders, throttled } from './limits.js';
@@ -166,6 +167,15 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     }
     const rec = lookup(entity, id);
     if (!rec) return notFound();
+    // GET /Invoices/{InvoiceID} (and /CreditNotes/{id}) with Accept: application/pdf: the document as a PDF
+    // (operation getInvoiceAsPdf in xero_accounting.yaml, x-path /Invoices/{InvoiceID}).
+    if (method === 'GET' && (entity === 'Invoice' || entity === 'CreditNote') && (request.headers.get('accept') ?? '').includes('application/pdf')) {
+      const doc = store.render(rec) as { InvoiceNumber?: string; CreditNoteNumber?: string; DateString?: string; Date?: string; DueDateString?: string; Total: number | string; CurrencyCode: string; Contact: { Name?: string } };
+      const number = doc.InvoiceNumber ?? doc.CreditNoteNumber ?? rec.id;
+      const day = (v: string | undefined) => (v ?? '').slice(0, 10);
+      const pdf = await renderInvoicePdf({ company: organisation().Name as string, customer: doc.Contact.Name ?? '', number, issueDate: day(doc.DateString), dueDate: day(doc.DueDateString ?? doc.DateString), total: String(doc.Total), currency: doc.CurrencyCode, title: entity === 'CreditNote' ? 'Credit note' : 'Invoice' });
+      return pdfResponse(pdf, `${number}.pdf`);
+    }
     if (method === 'GET') return HttpResponse.json(envelope({ [PLURAL[entity]]: [store.render(rec)] }));
     if (method === 'POST' && rec.kind === 'Invoice') return withIdempotency(request, () => updateInvoices(request, url, rec));
     return methodNotAllowed();
