@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getLetter, listActivity } from '../../src/store/activity.js';
+import { listInDoubt, settleInDoubt } from '../../src/actions/in-doubt.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, outboxRows, plan, seed, type Seeded } from './fixtures.js';
 import { useSmtpSink } from './smtp-sink.js';
@@ -137,5 +138,50 @@ describe('crash safety', () => {
     expect(sink.messages.filter((m) => m.rcptTo[0]?.startsWith('np'))).toHaveLength(1);
     expect(row.state).toBe('failed');
     expect(row.last_error).toMatch(/may or may not have been sent/);
+  });
+
+  it('an email in doubt is settled by a person, once and only by its company: "send it again" sends it once more with the same Message-ID', async () => {
+    const s = await scenario('sd');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };
+    expect((await runWorker({ ...env, CRASH_AT: 'accepted', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    expect((await runWorker(env)).code).toBe(0);
+    const [doubt, ...more] = await listInDoubt(sql, s.tenantId);
+    expect(more).toEqual([]);
+    expect(doubt).toMatchObject({ customerExternalId: expect.stringMatching(/^sd/), messageId: expect.stringMatching(/^<.+>$/) });
+    const received = () => sink.messages.filter((m) => m.rcptTo[0]?.startsWith('sd'));
+    const before = received().length;
+    expect(received().filter((m) => m.messageId === doubt!.messageId)).toHaveLength(1);
+
+    // Another company cannot settle it; "send it again": planned, and the worker sends it once, same Message-ID.
+    const other = await seed(sql, { customers: [customer('x')], invoices: [invoice('x1', 'x')] });
+    expect(await settleInDoubt(sql, other.tenantId, doubt!.actionKey, 'resend', 'eve@other.example')).toBe(false);
+    expect(await settleInDoubt(sql, s.tenantId, doubt!.actionKey, 'resend', 'marie@atelier.fr', NOW)).toBe(true);
+    expect(await settleInDoubt(sql, s.tenantId, doubt!.actionKey, 'arrived', 'marie@atelier.fr', NOW)).toBe(false);
+    expect(await listInDoubt(sql, s.tenantId)).toEqual([]);
+    expect((await runWorker(env)).code).toBe(0);
+    expect(received()).toHaveLength(before + 1);
+    expect(received().filter((m) => m.messageId === doubt!.messageId)).toHaveLength(2);
+    const row = (await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === doubt!.actionKey)!;
+    expect(row.state).toBe('sent');
+    const log = await listActivity(sql, s.tenantId, { actionKey: doubt!.actionKey });
+    expect(log.find((a) => a.kind === 'retry' && a.actor === 'marie@atelier.fr')?.reason).toMatch(/sent again at the request of marie@atelier\.fr/);
+  });
+
+  it('"it arrived": the reminder counts as sent, the books hear of it once, nothing more reaches the customer', async () => {
+    const s = await scenario('sa');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };
+    expect((await runWorker({ ...env, CRASH_AT: 'accepted', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    expect((await runWorker(env)).code).toBe(0);
+    const [doubt] = await listInDoubt(sql, s.tenantId);
+    const before = sink.messages.filter((m) => m.rcptTo[0]?.startsWith('sa')).length;
+    expect(await settleInDoubt(sql, s.tenantId, doubt!.actionKey, 'arrived', 'marie@atelier.fr', NOW)).toBe(true);
+    expect(await settleInDoubt(sql, s.tenantId, doubt!.actionKey, 'arrived', 'marie@atelier.fr', NOW)).toBe(false);
+    const rows = await outboxRows(sql, s.tenantId);
+    expect(rows.find((r) => r.idempotency_key === doubt!.actionKey)!.state).toBe('sent');
+    expect(rows.filter((r) => r.idempotency_key === `${doubt!.actionKey}|writeback`)).toHaveLength(1);
+    const log = await listActivity(sql, s.tenantId, { actionKey: doubt!.actionKey });
+    expect(log.find((a) => a.kind === 'reconciled')).toMatchObject({ actor: 'marie@atelier.fr', reason: expect.stringMatching(/confirmed received by marie@atelier\.fr/) });
+    expect((await runWorker(env)).code).toBe(0);
+    expect(sink.messages.filter((m) => m.rcptTo[0]?.startsWith('sa'))).toHaveLength(before);
   });
 });
