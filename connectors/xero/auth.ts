@@ -1,9 +1,9 @@
 // Xero OAuth 2.0: granular scopes (apps created from March 2026), the organisation from GET /connections.
-import axios from 'axios';
 import { AuthExpired } from '../../src/connectors/errors.js';
+import { getWithToken } from '../../src/connectors/http.js';
 import { buildAuthorizeUrl, exchangeCode, refreshTokens, type OAuthProvider } from '../../src/connectors/oauth.js';
 import type { ConnectorAuth } from '../../src/connectors/types.js';
-import { CONNECTIONS_URL, PROVIDER } from './client.js';
+import { CONNECTIONS_URL, PROVIDER, classifyError } from './client.js';
 
 export const OAUTH: OAuthProvider = {
   provider: PROVIDER,
@@ -27,9 +27,8 @@ export const auth: ConnectorAuth = {
   authorizeUrl: (client, state) => buildAuthorizeUrl(OAUTH, client, state),
   async exchangeCode(client, code, callback) {
     const tokens = await exchangeCode(OAUTH, client, code, callback);
-    const { data } = await axios.get<XeroConnection[]>(client.endpoints?.connections ?? CONNECTIONS_URL, {
-      headers: { Authorization: `Bearer ${tokens.accessToken}`, Accept: 'application/json' },
-    });
+    // Through the common HTTP layer: a refused token, a throttle or an outage comes back as Xero's typed error.
+    const data = await getWithToken<XeroConnection[]>({ provider: PROVIDER, classifyError }, client.endpoints?.connections ?? CONNECTIONS_URL, tokens.accessToken);
     // The organisation(s) of this consent: the most recently updated connection first.
     const orgs = (Array.isArray(data) ? data : []).filter((c) => c.tenantType === 'ORGANISATION').sort((a, b) => String(b.updatedDateUtc ?? '').localeCompare(String(a.updatedDateUtc ?? '')));
     const org = orgs[0];

@@ -247,3 +247,53 @@ function describe(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return `${err.code}${'message' in err ? `: ${String(err.message)}` : ''}`;
   return err instanceof Error ? err.message : String(err);
 }
+
+/** What a token-time call needs of its connector: the name its errors carry and the classification of its answers. */
+export type AnswerClassifier = Pick<Connector, 'provider' | 'classifyError'>;
+
+export interface TokenCallOptions {
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** Retries for 5xx, network errors and unreadable bodies (other answers are final). */
+  maxRetries?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  axios?: AxiosInstance;
+}
+
+/**
+ * One GET with an access token before a company's session exists: the token-time calls ("which organisations did this
+ * consent reach?"). There is no company to pace or refresh for yet and the token is seconds old, so no rate gate and no
+ * refresh; the answer is handled as every other call's: JSON parsed (a body that says JSON and does not parse is never
+ * taken for an answer), network failures and 5xx retried with backoff then ProviderUnavailable, and any other non-2xx
+ * turned by the connector's classifyError into its typed error (AuthExpired, RateLimited, ProviderRejected…).
+ */
+export async function getWithToken<T>(connector: AnswerClassifier, url: string, accessToken: string, options: TokenCallOptions = {}): Promise<T> {
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const maxRetries = options.maxRetries ?? 2;
+  const instance = options.axios ?? axios;
+  for (let attempt = 1; ; attempt++) {
+    let response: AxiosResponse | null = null;
+    let failure: unknown = null;
+    try {
+      response = await instance.request({
+        method: 'GET',
+        url,
+        timeout: options.timeoutMs ?? 30_000,
+        validateStatus: () => true,
+        transformResponse: parseBody(undefined),
+        headers: { Accept: 'application/json', ...options.headers, Authorization: `Bearer ${accessToken}` },
+      });
+    } catch (err) {
+      failure = err;
+    }
+    let error: Error;
+    if (!response) error = new ProviderUnavailable(connector.provider, null, describe(failure));
+    else if (response.data instanceof UnparsableBody) error = new ProviderUnavailable(connector.provider, response.status, `the answer to GET ${url} was not valid JSON (${response.data.reason}): truncated or malformed`);
+    else if (response.status >= 200 && response.status < 300) return response.data as T;
+    else error = connector.classifyError(response.status, response.data, toHeaders(response));
+    if (!(error instanceof ProviderUnavailable) || attempt > maxRetries) throw error;
+    await sleep(backoffMs(attempt, random));
+  }
+}

@@ -4,13 +4,16 @@ import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
 import type { z } from 'zod';
 import { ENTITY_SCHEMAS, isEntityKind, type EntityKind, type EntityOf } from '../model/entities.js';
-import { compileAst } from './fast-path.js';
+import { compileAst, isProven } from './jsonata-subset/index.js';
 import { MAPPING_FUNCTIONS, isInvalidValue } from './functions.js';
 
 /** A compiled mapping: evaluate it with a raw provider record and `{ context }` bindings. */
 export interface CompiledMapping {
   readonly source: string;
-  /** 'js' when the whole mapping is in the subset fast-path.ts compiles; 'jsonata' otherwise. */
+  /**
+   * 'js' only for a shipped mapping whose exact text the proof admitted (mappings/subset-proven.json) and the subset
+   * compiles; 'jsonata' for every other text: tenant overrides, edited files, mappings given to the CLI.
+   */
   readonly engine: 'js' | 'jsonata';
   evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
   /** Records the fast path handed to JSONata (a surprise at run time); stays 0 for well-formed records. */
@@ -60,8 +63,13 @@ function asFailure(err: unknown): JsonataFailure {
   return { message: String(err) };
 }
 
-/** Parses a mapping and registers the custom functions; throws MappingSyntaxError with the position on bad syntax. */
-export function compileMapping(source: string): CompiledMapping {
+interface Parsed {
+  expr: jsonata.Expression;
+  /** Our functions by name, for the subset (JSONata has them registered on `expr`). */
+  custom: Record<string, (...args: unknown[]) => unknown>;
+}
+
+function parse(source: string): Parsed {
   let expr: jsonata.Expression;
   try {
     expr = jsonata(source);
@@ -74,8 +82,25 @@ export function compileMapping(source: string): CompiledMapping {
     expr.registerFunction(name, fn as (...args: unknown[]) => unknown, signature);
     custom[name] = fn as (...args: unknown[]) => unknown;
   }
-  const slow = (input: unknown, bindings?: Record<string, unknown>) => expr.evaluate(input, bindings);
-  const fast = compileAst(expr.ast(), custom);
+  return { expr, custom };
+}
+
+const jsonataOf = ({ expr }: Parsed) => (input: unknown, bindings?: Record<string, unknown>) => expr.evaluate(input, bindings);
+
+/**
+ * Parses a mapping and registers the custom functions; throws MappingSyntaxError with the position on bad syntax.
+ * The result always runs on JSONata: this is how tenant overrides, previews and files given to the CLI are compiled.
+ */
+export function compileMapping(source: string): CompiledMapping {
+  const slow = jsonataOf(parse(source));
+  return { source, engine: 'jsonata', stats: { fallbacks: 0 }, evaluate: slow, evaluateWithJsonata: slow };
+}
+
+/** A shipped mapping: on the subset when its exact text was proven for `key` ("<provider>/<entity>"), else on JSONata. */
+function compileShipped(key: string, source: string): CompiledMapping {
+  const parsed = parse(source);
+  const slow = jsonataOf(parsed);
+  const fast = isProven(key, source) ? compileAst(parsed.expr.ast(), parsed.custom) : null;
   const stats = { fallbacks: 0 };
   if (!fast) return { source, engine: 'jsonata', stats, evaluate: slow, evaluateWithJsonata: slow };
   return {
@@ -93,6 +118,19 @@ export function compileMapping(source: string): CompiledMapping {
     },
     evaluateWithJsonata: slow,
   };
+}
+
+/**
+ * The subset and JSONata on the same text, side by side, whatever the text: for the proof that admits shipped mappings
+ * and for the subset's own tests. Never used to map a tenant's records. `subset` is null when the text uses anything
+ * outside the subset.
+ */
+export function compileBothEngines(source: string): {
+  subset: ((input: unknown, bindings: Record<string, unknown>) => unknown) | null;
+  jsonata: (input: unknown, bindings?: Record<string, unknown>) => Promise<unknown>;
+} {
+  const parsed = parse(source);
+  return { subset: compileAst(parsed.expr.ast(), parsed.custom), jsonata: jsonataOf(parsed) };
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -116,7 +154,7 @@ export function loadShippedMapping(provider: string, entity: EntityKind): Compil
     } catch {
       throw new Error(`no shipped mapping for ${provider} ${entity}: expected mappings/${provider}/${entity}.jsonata`);
     }
-    compiled = compileMapping(source);
+    compiled = compileShipped(key, source);
     shipped.set(key, compiled);
   }
   return compiled;
@@ -250,7 +288,8 @@ export interface OverrideCheck {
 
 /**
  * Checks a tenant's mapping before it is activated: it must compile and map every sample to a valid record
- * (a sample the shipped mapping skips may be skipped too; one it maps must not be lost).
+ * (a sample the shipped mapping skips may be skipped too; one it maps must not be lost). The samples are mapped by
+ * JSONata (compileMapping), the engine the override will run on once active: never by the subset.
  */
 export async function validateOverride(provider: string, entity: EntityKind, source: string, samples: readonly unknown[], context: Record<string, unknown> = {}): Promise<OverrideCheck> {
   let compiled: CompiledMapping;

@@ -12,7 +12,8 @@ export interface ActiveMapping {
   overrideId: string | null;
 }
 
-// Override rows never change text once written, so a compiled override is cached by id for the process.
+// Override rows never change text once written, so a compiled override is cached by id for the process. Overrides are
+// compiled by compileMapping, so they always run on JSONata (the subset serves only proven shipped mappings).
 const compiledById = new Map<string, CompiledMapping>();
 
 /**

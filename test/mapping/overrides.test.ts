@@ -1,6 +1,7 @@
 // Tenant overrides on a real PostgreSQL: validated before activation, one active at a time, tenant-scoped, cached.
 import { describe, expect, it } from 'vitest';
-import { activeMapping, deactivateOverride, loadShippedMapping, mapRecord, mapperResolver, saveOverride } from '../../src/mapping/index.js';
+import { activeMapping, compileBothEngines, deactivateOverride, loadShippedMapping, mapRecord, mapperResolver, saveOverride, validateOverride } from '../../src/mapping/index.js';
+import { upsertDocuments } from '../../src/store/documents.js';
 import { newTenant, useDatabase } from '../support/db.js';
 import { records } from './realdata.js';
 
@@ -73,5 +74,34 @@ describe('mapping overrides', () => {
     const mapper = await mapperResolver(sql)(tenant.id, 'quickbooks', 'invoice');
     const r = await mapper(samples()[1], CTX);
     expect(r.ok === true && r.value.number).toBe(`Z-${samples()[1]!.DocNumber as string}`);
+  });
+
+  it('runs an override on JSONata where the subset would answer otherwise, validates it so, and stores what JSONata answers', async () => {
+    const { tenant, scope } = await newTenant(sql, 'quickbooks');
+    // `Field.$trim()`: JSONata calls $trim with the context value; the subset calls it with nothing and drops the field
+    // (src/mapping/jsonata-subset/subset.test.ts keeps this divergence). On the subset this override would be refused
+    // (no externalId) and, were it accepted, would store invoices without their number.
+    const source = shipped().replace('"externalId": Id', '"externalId": Id.$trim()').replace('"number": DocNumber', '"number": DocNumber.$trim()');
+    expect(source).not.toBe(shipped());
+    const raw: Record<string, unknown> = { ...samples()[0]!, DocNumber: '  INV 1101 ' };
+    const engines = compileBothEngines(source);
+    const bySubset = engines.subset!(raw, { context: CTX }) as Record<string, unknown>;
+    const byJsonata = (await engines.jsonata(raw, { context: CTX })) as Record<string, unknown>;
+    expect(byJsonata).toMatchObject({ externalId: raw['Id'], number: 'INV 1101' });
+    expect(bySubset).not.toHaveProperty('externalId');
+    expect(bySubset).not.toHaveProperty('number');
+
+    expect(await validateOverride('quickbooks', 'invoice', source, [raw, ...samples()], CTX)).toEqual({ ok: true, failures: [] });
+    const saved = await saveOverride(sql, tenant.id, 'quickbooks', 'invoice', source, [raw, ...samples()], CTX);
+    expect(saved.ok).toBe(true);
+    const active = await activeMapping(sql, tenant.id, 'quickbooks', 'invoice');
+    expect(active.mapping.engine).toBe('jsonata');
+    const mapped = await (await mapperResolver(sql)(tenant.id, 'quickbooks', 'invoice'))(raw, CTX);
+    if (mapped.ok !== true) throw new Error(`the override should map the record: ${JSON.stringify(mapped)}`);
+    await upsertDocuments(sql, scope, 'invoice', [{ record: mapped.value, raw }]);
+    const rows = await sql<{ external_id: string; number: string | null; data: Record<string, unknown> }[]>`
+      select external_id, number, data from invoices where tenant_id = ${tenant.id} and connection_id = ${scope.connectionId}`;
+    expect(rows.map((r) => [r.external_id, r.number])).toEqual([[byJsonata.externalId, 'INV 1101']]);
+    expect(rows[0]!.data).toMatchObject({ externalId: byJsonata.externalId, number: 'INV 1101', total: byJsonata.total });
   });
 });

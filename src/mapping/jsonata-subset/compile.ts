@@ -1,10 +1,14 @@
 // Compiles the common subset of JSONata (paths, filters, constructors, conditions, blocks, lambdas, our functions)
-// to synchronous JavaScript closures that follow JSONata's sequence rules; anything else runs on JSONata itself.
+// to synchronous JavaScript closures that follow JSONata's sequence rules.
 //
 // Why: JSONata's async evaluator maps ~8k records/s; the same mapping compiled here is several times faster.
-// Safety: a mapping is compiled only when every node is in the subset, and any surprise at run time (a type error,
-// an unknown built-in, an array as input) throws Fallback so the caller re-evaluates that record with JSONata.
-// test/mapping/fast-path.test.ts checks both engines agree on every recorded record and on mutated ones.
+// It is a second interpreter, so it never runs a text that was not proven: only shipped mappings whose exact text
+// test/mapping/jsonata-subset-proof.test.ts found equal to JSONata on every recorded record (admission.ts keeps that
+// list by hash); tenant overrides and any other text run on JSONata. Within a proven mapping, any surprise at run time
+// (a type error, an unknown built-in, an array as input) throws Fallback and that record is evaluated by JSONata.
+// A known divergence (why the proof is needed): a built-in called as a path step without its argument
+// (`Name.$trim()`) does not receive the context value here, so it yields nothing where JSONata trims the name
+// (subset.test.ts keeps it, and test/mapping/overrides.test.ts shows a tenant override using it runs on JSONata).
 
 /** Thrown when a record must be evaluated by JSONata instead (never escapes the loader). */
 export class Fallback extends Error {}
@@ -71,6 +75,8 @@ function bool(v: unknown): boolean | undefined {
   }
   if (typeof v === 'string') return v.length > 0;
   if (isNumeric(v)) return v !== 0;
+  // Functions (built-in or lambda) are false in JSONata.
+  if (isFn(v)) return false;
   if (v !== null && typeof v === 'object') return Object.keys(v).length > 0;
   return v === true;
 }
@@ -92,7 +98,8 @@ function toStr(v: unknown): string {
   if (isFn(v)) return '';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Fallback();
-    return String(Number(v.toPrecision(15)));
+    // jsonata 2.2.2 rounds only non-integers to 15 significant digits (123456789012345678 keeps its digits).
+    return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
   }
   if (v === null || typeof v === 'boolean') return String(v);
   throw new Fallback(); // objects and arrays: JSONata's own JSON formatting
