@@ -1,37 +1,16 @@
 // The table of CLI commands: name, argument summary, description and implementation.
-import type { Config } from '../config.js';
-import type { SimulatorLoaders } from '../connectors/registry.js';
-import type { Connector } from '../connectors/types.js';
+import type { Command } from './context.js';
 import { runMigrate } from './migrate.js';
 import { runPenalty } from './penalty.js';
 import { runRates } from './rates.js';
 import { runSimulateRates } from './simulate-rates.js';
 import { runPreview } from './preview.js';
-import { runService, type WorkerModule } from './start.js';
+import { runService } from './start.js';
 import { runSync } from './sync.js';
 import { runSending } from './sending.js';
 import { runConnect } from './connect.js';
 import { runSimulate } from './simulate.js';
 import { runMapCli } from '../mapping/cli.js';
-
-/** What every command is given: configuration (null for commands that need none) and the shipped connectors. */
-export interface CommandContext {
-  config: Config | null;
-  connectors: readonly Connector[];
-  /** The shipped simulators (demo companies, `relance simulate`). */
-  simulators: SimulatorLoaders;
-  workers?: WorkerModule;
-  /** Standard input, read on demand (commands such as `map` take a record on stdin). */
-  stdin(): Promise<string>;
-}
-
-export interface Command {
-  args: string;
-  summary: string;
-  /** False for commands that work without any configuration (no database, no secrets). */
-  needsConfig?: boolean;
-  run(args: string[], ctx: CommandContext): Promise<number>;
-}
 
 export const commands: Record<string, Command> = {
   start: { args: '', summary: 'Run the service (HTTP + workers); embedded PostgreSQL unless DATABASE_URL is set.', run: (_a, c) => runService('all', c) },

@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from '../config.js';
 import type { SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
-import type { WorkerModule } from './start.js';
+import type { WorkerModule } from './context.js';
 import { commands, usage } from './commands.js';
 import { UsageError } from './errors.js';
 import { loadRateOverrides } from '../rules/rate-overrides.js';

@@ -6,22 +6,14 @@ import { createSmtpTransport, smtpFromUrl } from '../actions/email.js';
 import { dateInZone } from '../model/index.js';
 import { createMetrics } from '../http/metrics.js';
 import { adminCredentials } from '../admin.js';
-import type { Handlers } from '../queue/driver.js';
 import { openService, type Service } from '../service.js';
 import { webhookSecretFor } from '../connectors/clients.js';
 import { DemoHosts, defaultDemoPort } from '../demo/host.js';
-import { listActiveConnections, type Connection } from '../store/tenants.js';
-import type { CommandContext } from './commands.js';
+import { listActiveConnections } from '../store/tenants.js';
+import type { CommandContext } from './context.js';
 import type { InboundSmtp } from '../inbound/smtp-listener.js';
 
 export type Role = 'all' | 'serve' | 'work';
-
-/** What workers/ provides; handed in by bin/relance.mjs so src/ does not import the composition. */
-export interface WorkerModule {
-  createProcessors(service: Service): Handlers;
-  installSchedules(service: Service, done?: Set<string>): Promise<number>;
-  scheduleConnections(service: Service, connections: readonly Connection[], done: Set<string>): Promise<number>;
-}
 
 /** The team's own mail (invitations) through SMTP_URL, with the reminders' sender; null without a mail server. */
 function teamMailer(config: Config): ((m: { to: string; subject: string; text: string; html: string }) => Promise<void>) | null {
