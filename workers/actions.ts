@@ -10,7 +10,7 @@ import { getTenantTemplate } from '../src/store/templates.js';
 import { documentLinks, saveDocumentLinks } from '../src/store/document-links.js';
 import { letterLinkForAction, linkForAction, portalUrl } from '../src/portal/links.js';
 import { taskOpener } from '../src/worklist/open.js';
-import { replyAddressOf } from '../src/inbound/reply-address.js';
+import { replyAddressOf } from '../src/actions/reply-address.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port` (src/actions/email.ts, shared with the team's invitations). */
 export { smtpFromUrl };

@@ -6,12 +6,7 @@ import type { Sql } from '../store/db.js';
 import { planActions } from '../store/outbox.js';
 import { loadRateBook } from '../store/rates.js';
 import { refreshRates, type RefreshDeps, type RefreshOutcome } from './refresh.js';
-import { policyFor } from '../collections/run.js';
-import { listConnections, type Tenant } from '../store/tenants.js';
-import { demoSettingsOf } from '../demo/host.js';
-import { withDemoRates } from '../demo/rates.js';
-import { missingRates, ratesUsedBy, type MissingRate } from './staleness.js';
-import type { RateKind } from './publishers.js';
+import { missingRates, type MissingRate } from './staleness.js';
 
 export async function runRatesJob(sql: Sql, options: { now?: Date; timeZone: string; log?: RefreshDeps['log']; env?: NodeJS.ProcessEnv; http?: RefreshDeps['http'] }): Promise<RefreshOutcome[]> {
   const now = options.now ?? new Date();
@@ -31,18 +26,4 @@ export async function runRatesJob(sql: Sql, options: { now?: Date; timeZone: str
 /** Missing rates for the current half-year, from every source the engine reads: for start-up, /health and the dashboard. */
 export async function currentMissingRates(sql: Sql, today: string): Promise<MissingRate[]> {
   return missingRates(await loadRateBook(sql), today);
-}
-
-/**
- * For one tenant's dashboard: the rates its active policy reads, and those of them unknown for the current half-year.
- * A French tenant on the French policy hears of the ECB rate only; /health stays global (currentMissingRates).
- */
-export async function tenantMissingRates(sql: Sql, tenant: Tenant, today: string): Promise<{ used: RateKind[]; missing: MissingRate[] }> {
-  const used = ratesUsedBy(await policyFor(sql, tenant));
-  if (used.length === 0) return { used, missing: [] };
-  // A tenant whose companies are all demos reads the simulated rates too (src/demo/rates.ts), as its previews do.
-  const connections = await listConnections(sql, tenant.id);
-  const demoOnly = connections.length > 0 && connections.every((c) => demoSettingsOf(c));
-  const book = await loadRateBook(sql);
-  return { used, missing: missingRates(demoOnly ? withDemoRates(book, today) : book, today).filter((m) => used.includes(m.kind)) };
 }

@@ -11,7 +11,7 @@ import type { Tenant } from '../store/tenants.js';
 import { regNoState } from '../store/insolvency.js';
 import { sentReminders } from '../store/outbox.js';
 import { listCases } from './cases.js';
-import { reminderLabel } from '../insolvency/declaration-service.js';
+import { addressLines, reminderLabel } from './lines.js';
 import { buildClaimStatement, type ClaimJurisdiction, type ClaimStatement } from './claim-statement.js';
 import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
 import { renderRecoveryFile, type RecoveryFile, type RecoveryParty } from './recovery-file.js';
@@ -26,13 +26,6 @@ export interface CustomerRecovery {
 }
 
 const overdue = (i: Invoice, today: string) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0) && i.dueDate < today;
-
-/** The customer's postal address as printed lines; empty when the books have none. */
-export function addressLines(c: Customer): string[] {
-  const a = c.address;
-  if (!a) return [];
-  return [a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country].filter((x): x is string => !!x && x.trim() !== '');
-}
 
 /** Null when the customer is unknown or owes nothing overdue in the file's currency. */
 export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionId: string, customerExternalId: string, now: Date): Promise<CustomerRecovery | null> {

@@ -8,7 +8,7 @@ import { listTenants } from '../../../store/auth.js';
 import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import { Page, render } from '../layout.js';
-import { tenantMissingRates } from '../../../rates/job.js';
+import { tenantMissingRates } from '../../../collections/missing-rates.js';
 import type { MissingRate } from '../../../rates/staleness.js';
 import type { RateKind } from '../../../rates/publishers.js';
 import { sendingOff } from '../sending.js';
