@@ -44,12 +44,12 @@ export const commands: Record<string, Command> = {
     args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--reduction DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',
     summary: 'Compute statutory late-payment interest and fixed compensation (JSON).',
     needsConfig: false,
-    run: (a) => runPenalty(a),
+    run: (a, c) => runPenalty(a, c.addedRates),
   },
   rates: {
     args: '[--refresh] [--json]',
     summary: 'List the known reference-rate periods per rate with their source; --refresh fetches them from the publishers now.',
-    run: (a, c) => runRates(a, c.config!),
+    run: (a, c) => runRates(a, c.config!, c.addedRates),
   },
   'simulate-rates': {
     args: '[--port P] [--today DATE]',
@@ -57,18 +57,18 @@ export const commands: Record<string, Command> = {
     needsConfig: false,
     run: (a) => runSimulateRates(a),
   },
-  preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!) },
+  preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!, c.addedRates) },
   'recovery-file': {
     args: '<connection-id> <customer-id> [--as-of DATE] [--out FILE.pdf] [--json] [--csv]',
     summary: "A customer's recovery file (French requête en injonction de payer or UK Letter of Claim) as one PDF, with the claim and what is missing.",
     // Loaded on use: the PDF and claim modules add nothing to the start-up of the other commands.
-    run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!),
+    run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!, c.addedRates),
   },
   'insolvency-declaration': {
     args: '--tenant ID --connection ID --customer ID [--notice ID] [--out FILE.pdf] [--retention-of-title] [--guarantee TEXT ...]',
     summary: "A customer's claim in insolvency proceedings (déclaration de créance or UK proof of debt) at the judgment date, as one PDF.",
     // Loaded on use, as recovery-file is.
-    run: async (a, c) => (await import('./insolvency-declaration.js')).runInsolvencyDeclaration(a, c.config!),
+    run: async (a, c) => (await import('./insolvency-declaration.js')).runInsolvencyDeclaration(a, c.config!, c.addedRates),
   },
   sending: {
     args: '<connection-id> [on|off] [--json]',

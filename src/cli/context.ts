@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import type { Handlers } from '../queue/driver.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 import type { Service } from '../service.js';
 import type { Connection } from '../store/tenants.js';
 
@@ -20,6 +21,8 @@ export interface CommandContext {
   /** The shipped simulators (demo companies, `relance simulate`). */
   simulators: SimulatorLoaders;
   workers?: WorkerModule;
+  /** The operator's RATES_FILE, parsed once before any command runs (src/rules/rate-overrides.ts); every command computes with it. */
+  addedRates: AddedRates;
   /** Standard input, read on demand (commands such as `map` take a record on stdin). */
   stdin(): Promise<string>;
 }

@@ -27,14 +27,15 @@ export async function main(argv: string[], deps: { connectors?: readonly Connect
     return 0;
   }
   try {
-    // Rates published after this build (a JSON file the operator keeps); every command computes with them.
+    // Rates published after this build (a JSON file the operator keeps), parsed once: every command computes with them.
+    let addedRates;
     try {
-      loadRateOverrides(process.env['RATES_FILE'] || undefined);
+      addedRates = loadRateOverrides(process.env['RATES_FILE'] || undefined);
     } catch (err) {
       throw new ConfigError([`RATES_FILE=${JSON.stringify(process.env['RATES_FILE'])}: ${err instanceof Error ? err.message : String(err)}`]);
     }
     const config = command.needsConfig === false ? null : loadConfig();
-    return await command.run(rest, { config, connectors: deps.connectors ?? [], simulators: deps.simulators ?? {}, ...(deps.workers ? { workers: deps.workers } : {}), stdin: readStdin });
+    return await command.run(rest, { config, connectors: deps.connectors ?? [], simulators: deps.simulators ?? {}, ...(deps.workers ? { workers: deps.workers } : {}), addedRates, stdin: readStdin });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

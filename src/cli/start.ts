@@ -33,6 +33,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
   const app = createApp({
     sql: service.runtime.sql,
     databaseLabel: service.runtime.databaseLabel,
+    addedRates: service.addedRates,
     today: () => dateInZone(new Date(), config.DEFAULT_TIME_ZONE),
     metrics: createMetrics(service),
     board: { queues: service.queue.boardQueues(), admin: adminCredentials(config) },
@@ -40,6 +41,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
       sql: service.runtime.sql,
       secretKey: service.runtime.secretKey,
       config,
+      addedRates: service.addedRates,
       registry: service.registry,
       admin: adminCredentials(config),
       // `serve` alone hands syncs to the workers; `start` has them in-process either way.
@@ -72,7 +74,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
 export async function runService(role: Role, ctx: CommandContext): Promise<number> {
   const config = ctx.config!;
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators });
+  const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators, addedRates: ctx.addedRates });
   let server: Awaited<ReturnType<typeof listen>> | null = null;
   let inbound: InboundSmtp | null = null;
   const demos = new DemoHosts(config.home, service.registry, say);

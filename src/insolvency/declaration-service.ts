@@ -12,7 +12,7 @@ import type { Sql } from '../store/db.js';
 import { noticeHistory, type StoredNotice } from '../store/insolvency.js';
 import { sentReminders, type SentReminder } from '../store/outbox.js';
 import type { Tenant } from '../store/tenants.js';
-import { RateMissing } from '../rules/rate-tables.js';
+import { NO_ADDED_RATES, RateMissing, type AddedRates } from '../rules/rate-tables.js';
 import { renderDeclaration, type DeclarationFile, type DeclarationReminder } from './declaration.js';
 
 export interface DeclarationOptions {
@@ -21,6 +21,8 @@ export interface DeclarationOptions {
   retentionOfTitle?: boolean;
   guarantees?: readonly string[];
   now: Date;
+  /** The operator's RATES_FILE (src/rules/rate-overrides.ts), parsed once at start and passed down; absent: none. */
+  added?: AddedRates;
 }
 
 /** Why no declaration can be made, saying what to do next. */
@@ -100,7 +102,7 @@ export async function customerDeclaration(sql: Sql, tenant: Tenant, connectionId
     retentionOfTitle: opts.retentionOfTitle ?? false,
     guarantees: (opts.guarantees ?? []).map((g) => g.trim()).filter(Boolean),
     debtorKind: facts.policy.penalties?.debtor ?? 'business',
-    rates: await rateBookFor(sql, facts.connection, today),
+    rates: await rateBookFor(sql, facts.connection, today, opts.added ?? NO_ADDED_RATES),
   });
   return { ...file, notice, otherCurrency };
 }

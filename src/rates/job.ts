@@ -1,6 +1,7 @@
 // The scheduled reference-rate refresh: fetch, store, and alert every tenant's team of a revision the store refused to apply.
 import { dateInZone } from '../model/index.js';
 import { rateRevisedAlert } from '../rules/alerts.js';
+import { NO_ADDED_RATES, type AddedRates } from '../rules/rate-tables.js';
 import { listTenants } from '../store/auth.js';
 import type { Sql } from '../store/db.js';
 import { planActions } from '../store/outbox.js';
@@ -23,7 +24,10 @@ export async function runRatesJob(sql: Sql, options: { now?: Date; timeZone: str
   return outcomes;
 }
 
-/** Missing rates for the current half-year, from every source the engine reads: for start-up, /health and the dashboard. */
-export async function currentMissingRates(sql: Sql, today: string): Promise<MissingRate[]> {
-  return missingRates(await loadRateBook(sql), today);
+/**
+ * Missing rates for the current half-year, from every source the engine reads (`added`: the operator's RATES_FILE (src/rules/rate-overrides.ts), parsed once at start and passed down): for
+ * start-up, /health and the dashboard.
+ */
+export async function currentMissingRates(sql: Sql, today: string, added: AddedRates = NO_ADDED_RATES): Promise<MissingRate[]> {
+  return missingRates({ ...(await loadRateBook(sql)), added }, today);
 }

@@ -5,6 +5,7 @@ import { loadFacts } from '../collections/run.js';
 import { rateBookFor } from '../demo/rates.js';
 import { Dec, dateInZone, type Customer, type Invoice } from '../model/index.js';
 import { indexReductions, reductionsFor } from '../rules/dated-reductions.js';
+import { NO_ADDED_RATES, type AddedRates } from '../rules/rate-tables.js';
 import { getCompanyProfile } from '../store/company-profiles.js';
 import type { Sql } from '../store/db.js';
 import type { Tenant } from '../store/tenants.js';
@@ -28,7 +29,7 @@ export interface CustomerRecovery {
 const overdue = (i: Invoice, today: string) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0) && i.dueDate < today;
 
 /** Null when the customer is unknown or owes nothing overdue in the file's currency. */
-export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionId: string, customerExternalId: string, now: Date): Promise<CustomerRecovery | null> {
+export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionId: string, customerExternalId: string, now: Date, added: AddedRates = NO_ADDED_RATES): Promise<CustomerRecovery | null> {
   const facts = await loadFacts(sql, tenant.id, connectionId);
   const customer = facts.customers.find((c) => c.externalId === customerExternalId);
   if (!customer) return null;
@@ -45,7 +46,7 @@ export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionI
     currency,
     asOf,
     debtor: facts.policy.penalties?.debtor ?? 'business',
-    rates: await rateBookFor(sql, facts.connection, today),
+    rates: await rateBookFor(sql, facts.connection, today, added),
     invoices: invoices.map((i) => ({ number: i.number ?? i.externalId, issueDate: i.issueDate, dueDate: i.dueDate, amount: i.total, payments: reductionsFor(i, index).reductions.map(({ date, amount }) => ({ date, amount })) })),
   });
   const company = companyFromProfile(await getCompanyProfile(sql, tenant.id), tenant.name);

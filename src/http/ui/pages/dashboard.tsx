@@ -59,7 +59,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const wanted = c.req.query('currency');
     const currency = currencies.find((x) => x === wanted) ?? currencies[0];
     const tenants = await visibleTenants(c, deps);
-    const rates = await tenantMissingRates(deps.sql, tenant, dateInZone(nowOf(deps), tenant.timeZone));
+    const rates = await tenantMissingRates(deps.sql, tenant, dateInZone(nowOf(deps), tenant.timeZone), deps.addedRates);
     const off = await sendingOff(deps, tenant.id, nowOf(deps));
     const banner = <SendingBanner off={off} deps={deps} t={t} csrf={c.get('session').csrfToken} back="/dashboard" withSwitch={false} />;
     if (!currency) {
