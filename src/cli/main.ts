@@ -6,6 +6,7 @@ import type { WorkerModule } from './context.js';
 import { commands, usage } from './commands.js';
 import { UsageError } from './errors.js';
 import { loadRateOverrides } from '../rules/rate-overrides.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 
 export { UsageError } from './errors.js';
 
@@ -28,7 +29,7 @@ export async function main(argv: string[], deps: { connectors?: readonly Connect
   }
   try {
     // Rates published after this build (a JSON file the operator keeps), parsed once: every command computes with them.
-    let addedRates;
+    let addedRates: AddedRates;
     try {
       addedRates = loadRateOverrides(process.env['RATES_FILE'] || undefined);
     } catch (err) {
