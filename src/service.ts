@@ -11,6 +11,7 @@ import { openRuntime, type Runtime } from './runtime.js';
 import type { SyncDeps } from './sync/engine.js';
 import { createSyncDeps } from './sync/deps.js';
 import type { OpenTask } from './model/task.js';
+import { NO_ADDED_RATES, type AddedRates } from './rules/rate-tables.js';
 import { taskOpener } from './worklist/open.js';
 
 export interface Service {
@@ -28,10 +29,12 @@ export interface Service {
    * so nothing asked for is silent.
    */
   openTask: OpenTask;
+  /** The operator's RATES_FILE, parsed once at start (src/rules/rate-overrides.ts): every penalty the service computes reads it. */
+  addedRates: AddedRates;
   close(): Promise<void>;
 }
 
-export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void; simulators?: SimulatorLoaders } = {}): Promise<Service> {
+export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void; simulators?: SimulatorLoaders; addedRates?: AddedRates } = {}): Promise<Service> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)) });
   const registry = new ConnectorRegistry(connectors, options.simulators);
@@ -64,6 +67,7 @@ export async function openService(config: Config, connectors: readonly Connector
     sync,
     log,
     requests,
+    addedRates: options.addedRates ?? NO_ADDED_RATES,
     // Replies and bounces (inbound mail) and the pages' own requests go to the worklist; an urgent task is logged as a
     // warning (the action executor sends its urgent ones as alerts by email and webhook too).
     openTask: taskOpener(runtime.sql, { alert: async (a) => log.warn({ tenantId: a.tenantId, task: a.kind, key: a.key }, a.message) }),

@@ -10,7 +10,7 @@ import { getTenantTemplate } from '../src/store/templates.js';
 import { documentLinks, saveDocumentLinks } from '../src/store/document-links.js';
 import { letterLinkForAction, linkForAction, portalUrl } from '../src/portal/links.js';
 import { taskOpener } from '../src/worklist/open.js';
-import { replyAddressOf } from '../src/inbound/reply-address.js';
+import { replyAddressOf } from '../src/actions/reply-address.js';
 
 /** SMTP settings from `smtp[s]://user:pass@host:port` (src/actions/email.ts, shared with the team's invitations). */
 export { smtpFromUrl };
@@ -68,7 +68,7 @@ export function createActionExecutor(service: Service): ActionExecutor | null {
       return portalUrl(config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`, token);
     },
     // A demo company's penalties read the simulated rates too, as its preview did; nothing simulated is stored.
-    rates: async (ctx, today) => rateBookFor(service.runtime.sql, ctx.connectionId ? await getConnection(service.runtime.sql, ctx.tenantId, ctx.connectionId) : null, today),
+    rates: async (ctx, today) => rateBookFor(service.runtime.sql, ctx.connectionId ? await getConnection(service.runtime.sql, ctx.tenantId, ctx.connectionId) : null, today, service.addedRates),
     // The company's edited templates (validated when saved, and again by the executor before use).
     async templates(tenantId, templateId, lang) {
       const stored = await getTenantTemplate(service.runtime.sql, tenantId, templateId, lang);

@@ -98,7 +98,7 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
     },
 
     async evaluate({ tenantId, connectionId }) {
-      const result = await runEvaluation(sql, tenantId, connectionId);
+      const result = await runEvaluation(sql, tenantId, connectionId, new Date(), service.addedRates);
       log.info({ tenantId, connectionId, planned: result.keys.length, today: result.today }, 'evaluation finished');
       if (result.keys.length) await service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` });
     },

@@ -11,7 +11,7 @@ export async function installSchedules(service: Service, done: Set<string> = new
   await scheduleConnections(service, connections, done);
   // Reference rates: daily, and now when the current half-year has a rate nobody knows yet.
   await service.queue.schedule('rates', {}, { id: 'rates', cron: '15 6 * * *', timeZone: service.config.DEFAULT_TIME_ZONE });
-  if ((await currentMissingRates(sql, dateInZone(new Date(), service.config.DEFAULT_TIME_ZONE))).length) await service.queue.enqueue('rates', {}, { jobId: 'rates-startup' });
+  if ((await currentMissingRates(sql, dateInZone(new Date(), service.config.DEFAULT_TIME_ZONE), service.addedRates)).length) await service.queue.enqueue('rates', {}, { jobId: 'rates-startup' });
   // The inbound mailbox: read now, then every INBOUND_IMAP_EVERY_MS (one reader at a time: one scheduler id).
   if (service.config.INBOUND_IMAP_URL) {
     await service.queue.schedule('inbound', {}, { id: 'inbound-imap', everyMs: service.config.INBOUND_IMAP_EVERY_MS });

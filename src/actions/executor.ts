@@ -28,7 +28,7 @@ import { planActions, transition } from '../store/outbox.js';
 import { recordActivity, saveLetter, type ActivityInput } from '../store/activity.js';
 import { EmailSendFailed, messageIdFor, sendEmail, type SmtpTransport } from './email.js';
 import { failingAmong, threadFor } from '../store/mail.js';
-import { newReplyToken, replyAddressFor } from '../inbound/reply-address.js';
+import { newReplyToken, replyAddressFor } from './reply-address.js';
 import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
 import { claimPlanned, dueItems, heldItems, itemByKey, markSubmitting, reclaimStale, retryLater, submittedBefore, type DueItem } from './outbox-lease.js';

@@ -7,8 +7,38 @@ import type { PlannedAction } from '../model/collections.js';
 import { isFormalTemplate } from './templates/catalog.js';
 import type { StoredProfile } from '../store/company-profiles.js';
 import { formatMoney, type Language } from './format.js';
-import type { CompanyProfile } from './vars.js';
 import { expandPaymentLink } from '../model/payment-link.js';
+
+/** The creditor (the tenant's company) as it signs its reminders. */
+export interface CompanyProfile {
+  name: string;
+  email?: string | null;
+  /** Postal address lines, for letters. */
+  address?: readonly string[];
+  /** French company id (SIREN), printed on formal notices. */
+  siren?: string | null;
+  /** Bank details or other payment instructions, in the tenant's words. */
+  paymentInstructions?: string | null;
+  /** Payment page for a customer and its invoices; absent when the tenant has none. */
+  paymentLink?: ((action: PlannedAction) => string | null) | null;
+  /** Where the company is registered; absent when no profile was filled in (settings › company profile). */
+  country?: 'FR' | 'GB';
+  legalForm?: string | null;
+  /** Decimal string, in EUR for a French company. */
+  shareCapital?: string | null;
+  /** City of the RCS registry (greffe), printed after the SIREN. */
+  rcsCity?: string | null;
+  companyNumber?: string | null;
+  registeredIn?: string | null;
+  vatNumber?: string | null;
+  /** City of the registered office, where letters are dated from. */
+  city?: string | null;
+  contactName?: string | null;
+  contactPhone?: string | null;
+  iban?: string | null;
+  bic?: string | null;
+  logo?: { bytes: Buffer; type: string } | null;
+}
 
 /** The sender's profile as the executor and the previews use it: the stored one, else the tenant's name alone. */
 export function companyFromProfile(stored: StoredProfile | null, tenantName: string): CompanyProfile {

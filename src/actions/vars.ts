@@ -5,38 +5,9 @@ import { computePenalty, penaltyInputFromBasis, type PenaltyResult } from '../ru
 import type { RateBook } from '../rules/rate-tables.js';
 import { formatDate, formatMoney, formatRate, type Language } from './format.js';
 import type { Family } from './templates/catalog.js';
-import { bankInstructions, legalLine } from './letterhead.js';
+import { bankInstructions, legalLine, type CompanyProfile } from './letterhead.js';
 
-/** The creditor (the tenant's company) as it signs its reminders. */
-export interface CompanyProfile {
-  name: string;
-  email?: string | null;
-  /** Postal address lines, for letters. */
-  address?: readonly string[];
-  /** French company id (SIREN), printed on formal notices. */
-  siren?: string | null;
-  /** Bank details or other payment instructions, in the tenant's words. */
-  paymentInstructions?: string | null;
-  /** Payment page for a customer and its invoices; absent when the tenant has none. */
-  paymentLink?: ((action: PlannedAction) => string | null) | null;
-  /** Where the company is registered; absent when no profile was filled in (settings › company profile). */
-  country?: 'FR' | 'GB';
-  legalForm?: string | null;
-  /** Decimal string, in EUR for a French company. */
-  shareCapital?: string | null;
-  /** City of the RCS registry (greffe), printed after the SIREN. */
-  rcsCity?: string | null;
-  companyNumber?: string | null;
-  registeredIn?: string | null;
-  vatNumber?: string | null;
-  /** City of the registered office, where letters are dated from. */
-  city?: string | null;
-  contactName?: string | null;
-  contactPhone?: string | null;
-  iban?: string | null;
-  bic?: string | null;
-  logo?: { bytes: Buffer; type: string } | null;
-}
+export type { CompanyProfile } from './letterhead.js';
 
 export interface InvoicePenalty {
   invoiceExternalId: string;

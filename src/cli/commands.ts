@@ -1,37 +1,16 @@
 // The table of CLI commands: name, argument summary, description and implementation.
-import type { Config } from '../config.js';
-import type { SimulatorLoaders } from '../connectors/registry.js';
-import type { Connector } from '../connectors/types.js';
+import type { Command } from './context.js';
 import { runMigrate } from './migrate.js';
 import { runPenalty } from './penalty.js';
 import { runRates } from './rates.js';
 import { runSimulateRates } from './simulate-rates.js';
 import { runPreview } from './preview.js';
-import { runService, type WorkerModule } from './start.js';
+import { runService } from './start.js';
 import { runSync } from './sync.js';
 import { runSending } from './sending.js';
 import { runConnect } from './connect.js';
 import { runSimulate } from './simulate.js';
 import { runMapCli } from '../mapping/cli.js';
-
-/** What every command is given: configuration (null for commands that need none) and the shipped connectors. */
-export interface CommandContext {
-  config: Config | null;
-  connectors: readonly Connector[];
-  /** The shipped simulators (demo companies, `relance simulate`). */
-  simulators: SimulatorLoaders;
-  workers?: WorkerModule;
-  /** Standard input, read on demand (commands such as `map` take a record on stdin). */
-  stdin(): Promise<string>;
-}
-
-export interface Command {
-  args: string;
-  summary: string;
-  /** False for commands that work without any configuration (no database, no secrets). */
-  needsConfig?: boolean;
-  run(args: string[], ctx: CommandContext): Promise<number>;
-}
 
 export const commands: Record<string, Command> = {
   start: { args: '', summary: 'Run the service (HTTP + workers); embedded PostgreSQL unless DATABASE_URL is set.', run: (_a, c) => runService('all', c) },
@@ -65,12 +44,12 @@ export const commands: Record<string, Command> = {
     args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--reduction DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',
     summary: 'Compute statutory late-payment interest and fixed compensation (JSON).',
     needsConfig: false,
-    run: (a) => runPenalty(a),
+    run: (a, c) => runPenalty(a, c.addedRates),
   },
   rates: {
     args: '[--refresh] [--json]',
     summary: 'List the known reference-rate periods per rate with their source; --refresh fetches them from the publishers now.',
-    run: (a, c) => runRates(a, c.config!),
+    run: (a, c) => runRates(a, c.config!, c.addedRates),
   },
   'simulate-rates': {
     args: '[--port P] [--today DATE]',
@@ -78,18 +57,18 @@ export const commands: Record<string, Command> = {
     needsConfig: false,
     run: (a) => runSimulateRates(a),
   },
-  preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!) },
+  preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!, c.addedRates) },
   'recovery-file': {
     args: '<connection-id> <customer-id> [--as-of DATE] [--out FILE.pdf] [--json] [--csv]',
     summary: "A customer's recovery file (French requête en injonction de payer or UK Letter of Claim) as one PDF, with the claim and what is missing.",
     // Loaded on use: the PDF and claim modules add nothing to the start-up of the other commands.
-    run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!),
+    run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!, c.addedRates),
   },
   'insolvency-declaration': {
     args: '--tenant ID --connection ID --customer ID [--notice ID] [--out FILE.pdf] [--retention-of-title] [--guarantee TEXT ...]',
     summary: "A customer's claim in insolvency proceedings (déclaration de créance or UK proof of debt) at the judgment date, as one PDF.",
     // Loaded on use, as recovery-file is.
-    run: async (a, c) => (await import('./insolvency-declaration.js')).runInsolvencyDeclaration(a, c.config!),
+    run: async (a, c) => (await import('./insolvency-declaration.js')).runInsolvencyDeclaration(a, c.config!, c.addedRates),
   },
   sending: {
     args: '<connection-id> [on|off] [--json]',

@@ -3,6 +3,7 @@
 // insolvency proceedings, at the judgment date, as one PDF; writes nothing else.
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../config.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 import { customerDeclaration, DeclarationRefused } from '../insolvency/declaration-service.js';
 import { openRuntime } from '../runtime.js';
 import { findConnectionById, getTenant } from '../store/tenants.js';
@@ -11,7 +12,7 @@ import { UsageError } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function runInsolvencyDeclaration(args: string[], config: Config, now = new Date()): Promise<number> {
+export async function runInsolvencyDeclaration(args: string[], config: Config, added: AddedRates, now = new Date()): Promise<number> {
   const parsed = parseArgs(args, { values: ['tenant', 'connection', 'customer', 'notice', 'out'], flags: ['retention-of-title'], lists: ['guarantee'] });
   if (parsed.positional.length) throw new UsageError(`unexpected argument "${parsed.positional[0]}": give --tenant, --connection and --customer`);
   const tenantId = parsed.values.get('tenant');
@@ -36,6 +37,7 @@ export async function runInsolvencyDeclaration(args: string[], config: Config, n
         retentionOfTitle: parsed.flags.has('retention-of-title'),
         guarantees,
         now,
+        added,
       });
     } catch (e) {
       if (e instanceof DeclarationRefused) throw new UsageError(e.message);

@@ -2,10 +2,11 @@
 import { ConfigError, loadConfig } from '../config.js';
 import type { SimulatorLoaders } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
-import type { WorkerModule } from './start.js';
+import type { WorkerModule } from './context.js';
 import { commands, usage } from './commands.js';
 import { UsageError } from './errors.js';
 import { loadRateOverrides } from '../rules/rate-overrides.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 
 export { UsageError } from './errors.js';
 
@@ -27,14 +28,15 @@ export async function main(argv: string[], deps: { connectors?: readonly Connect
     return 0;
   }
   try {
-    // Rates published after this build (a JSON file the operator keeps); every command computes with them.
+    // Rates published after this build (a JSON file the operator keeps), parsed once: every command computes with them.
+    let addedRates: AddedRates;
     try {
-      loadRateOverrides(process.env['RATES_FILE'] || undefined);
+      addedRates = loadRateOverrides(process.env['RATES_FILE'] || undefined);
     } catch (err) {
       throw new ConfigError([`RATES_FILE=${JSON.stringify(process.env['RATES_FILE'])}: ${err instanceof Error ? err.message : String(err)}`]);
     }
     const config = command.needsConfig === false ? null : loadConfig();
-    return await command.run(rest, { config, connectors: deps.connectors ?? [], simulators: deps.simulators ?? {}, ...(deps.workers ? { workers: deps.workers } : {}), stdin: readStdin });
+    return await command.run(rest, { config, connectors: deps.connectors ?? [], simulators: deps.simulators ?? {}, ...(deps.workers ? { workers: deps.workers } : {}), addedRates, stdin: readStdin });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -1,10 +1,11 @@
 // `relance penalty`: statutory late-payment interest and fixed compensation for one invoice, as JSON.
 import { loadConfig } from '../config.js';
 import { runPenaltyCli } from '../rules/late-payment-interest.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 import { UsageError } from './errors.js';
 import { fetchedRatesIfAny } from './rates.js';
 
-export async function runPenalty(args: string[]): Promise<number> {
+export async function runPenalty(args: string[], added: AddedRates): Promise<number> {
   let result;
   // Rates fetched from the publishers (relance rates --refresh, or the running service) when a database holds them.
   let config = null;
@@ -15,7 +16,7 @@ export async function runPenalty(args: string[]): Promise<number> {
   }
   const rates = await fetchedRatesIfAny(config);
   try {
-    result = runPenaltyCli(args, rates ? { rates } : {});
+    result = runPenaltyCli(args, { rates: { ...rates, added } });
   } catch (err) {
     throw new UsageError((err instanceof Error ? err.message : String(err)).split('\n')[0]!);
   }

@@ -1,13 +1,14 @@
 // `relance preview <connection-id> --days N [--json]`: what would be sent in the next N days, and why; writes nothing.
 import { previewConnection } from '../collections/run.js';
 import type { Config } from '../config.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 import { openRuntime } from '../runtime.js';
 import { getSending } from '../store/sending.js';
 import { findConnectionById } from '../store/tenants.js';
 import { intOption, parseArgs } from './args.js';
 import { UsageError } from './errors.js';
 
-export async function runPreview(args: string[], config: Config): Promise<number> {
+export async function runPreview(args: string[], config: Config, added: AddedRates): Promise<number> {
   const parsed = parseArgs(args, { values: ['days'], flags: ['json'] });
   const [connectionId, extra] = parsed.positional;
   if (!connectionId || extra) throw new UsageError('give exactly one connection id (relance connect … prints it)');
@@ -16,7 +17,7 @@ export async function runPreview(args: string[], config: Config): Promise<number
   try {
     const connection = await findConnectionById(runtime.sql, connectionId);
     if (!connection) throw new UsageError(`no connection ${connectionId}`);
-    const result = await previewConnection(runtime.sql, connection.tenantId, connection.id, days);
+    const result = await previewConnection(runtime.sql, connection.tenantId, connection.id, days, new Date(), added);
     if (parsed.flags.has('json')) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { dateInZone } from '../model/index.js';
 import { refreshRates } from '../rates/refresh.js';
 import { missingRates } from '../rates/staleness.js';
-import type { RateBook } from '../rules/rate-tables.js';
+import type { AddedRates, RateBook } from '../rules/rate-tables.js';
 import { openRuntime } from '../runtime.js';
 import { listStoredRates, loadRateBook } from '../store/rates.js';
 import { parseArgs } from './args.js';
@@ -14,7 +14,7 @@ import { UsageError } from './errors.js';
 /** A publisher skipped for want of its API key is a known state, said on its line, not a failure of the refresh. */
 const failed = (o: { status: string }) => o.status !== 'ok' && o.status !== 'skipped';
 
-export async function runRates(args: string[], config: Config): Promise<number> {
+export async function runRates(args: string[], config: Config, added: AddedRates): Promise<number> {
   const parsed = parseArgs(args, { flags: ['refresh', 'json'] });
   if (parsed.positional.length) throw new UsageError(`unexpected argument "${parsed.positional[0]}"`);
   const runtime = await openRuntime(config);
@@ -22,7 +22,7 @@ export async function runRates(args: string[], config: Config): Promise<number> 
     const today = dateInZone(new Date(), config.DEFAULT_TIME_ZONE);
     const outcomes = parsed.flags.has('refresh') ? await refreshRates({ sql: runtime.sql, today }) : [];
     const stored = await listStoredRates(runtime.sql);
-    const missing = missingRates(await loadRateBook(runtime.sql), today);
+    const missing = missingRates({ ...(await loadRateBook(runtime.sql)), added }, today);
     if (parsed.flags.has('json')) {
       process.stdout.write(`${JSON.stringify({ today, refreshed: outcomes, stored, missing }, null, 2)}\n`);
       return outcomes.some(failed) ? 1 : 0;

@@ -2,6 +2,7 @@
 // file (French requête or UK Letter of Claim) as one PDF, with the claim and what is missing; writes nothing else.
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../config.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 import { customerRecoveryFile } from '../recovery/service.js';
 import { isBusinessDate } from '../model/index.js';
 import { openRuntime } from '../runtime.js';
@@ -9,7 +10,7 @@ import { findConnectionById, getTenant } from '../store/tenants.js';
 import { parseArgs } from './args.js';
 import { UsageError } from './errors.js';
 
-export async function runRecoveryFile(args: string[], config: Config, now = new Date()): Promise<number> {
+export async function runRecoveryFile(args: string[], config: Config, added: AddedRates, now = new Date()): Promise<number> {
   const parsed = parseArgs(args, { values: ['out', 'as-of'], flags: ['json', 'csv'] });
   const [connectionId, customerId, extra] = parsed.positional;
   if (!connectionId || !customerId || extra) throw new UsageError('give a connection id and a customer id');
@@ -23,7 +24,7 @@ export async function runRecoveryFile(args: string[], config: Config, now = new 
     if (!connection) throw new UsageError(`no connection ${connectionId}`);
     const tenant = await getTenant(runtime.sql, connection.tenantId);
     if (!tenant) throw new UsageError(`no connection ${connectionId}`);
-    const r = await customerRecoveryFile(runtime.sql, tenant, connection.id, customerId, now);
+    const r = await customerRecoveryFile(runtime.sql, tenant, connection.id, customerId, now, { added });
     if (!r) throw new UsageError(`customer ${customerId} has no overdue invoice to claim on this connection`);
     const out = parsed.values.get('out');
     if (out) writeFileSync(out, r.file.pdf);

@@ -6,22 +6,14 @@ import { createSmtpTransport, smtpFromUrl } from '../actions/email.js';
 import { dateInZone } from '../model/index.js';
 import { createMetrics } from '../http/metrics.js';
 import { adminCredentials } from '../admin.js';
-import type { Handlers } from '../queue/driver.js';
 import { openService, type Service } from '../service.js';
 import { webhookSecretFor } from '../connectors/clients.js';
 import { DemoHosts, defaultDemoPort } from '../demo/host.js';
-import { listActiveConnections, type Connection } from '../store/tenants.js';
-import type { CommandContext } from './commands.js';
+import { listActiveConnections } from '../store/tenants.js';
+import type { CommandContext } from './context.js';
 import type { InboundSmtp } from '../inbound/smtp-listener.js';
 
 export type Role = 'all' | 'serve' | 'work';
-
-/** What workers/ provides; handed in by bin/relance.mjs so src/ does not import the composition. */
-export interface WorkerModule {
-  createProcessors(service: Service): Handlers;
-  installSchedules(service: Service, done?: Set<string>): Promise<number>;
-  scheduleConnections(service: Service, connections: readonly Connection[], done: Set<string>): Promise<number>;
-}
 
 /** The team's own mail (invitations) through SMTP_URL, with the reminders' sender; null without a mail server. */
 function teamMailer(config: Config): ((m: { to: string; subject: string; text: string; html: string }) => Promise<void>) | null {
@@ -41,6 +33,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
   const app = createApp({
     sql: service.runtime.sql,
     databaseLabel: service.runtime.databaseLabel,
+    addedRates: service.addedRates,
     today: () => dateInZone(new Date(), config.DEFAULT_TIME_ZONE),
     metrics: createMetrics(service),
     board: { queues: service.queue.boardQueues(), admin: adminCredentials(config) },
@@ -48,6 +41,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
       sql: service.runtime.sql,
       secretKey: service.runtime.secretKey,
       config,
+      addedRates: service.addedRates,
       registry: service.registry,
       admin: adminCredentials(config),
       // `serve` alone hands syncs to the workers; `start` has them in-process either way.
@@ -80,7 +74,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
 export async function runService(role: Role, ctx: CommandContext): Promise<number> {
   const config = ctx.config!;
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators });
+  const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators, addedRates: ctx.addedRates });
   let server: Awaited<ReturnType<typeof listen>> | null = null;
   let inbound: InboundSmtp | null = null;
   const demos = new DemoHosts(config.home, service.registry, say);

@@ -9,7 +9,7 @@ import { rateBookFor } from '../demo/rates.js';
 import { Dec, daysBetween, dateInZone, type Invoice } from '../model/index.js';
 import type { PenaltyBasis, PlannedAction } from '../model/collections.js';
 import { indexReductions, reductionsFor } from '../rules/dated-reductions.js';
-import { RateMissing } from '../rules/rate-tables.js';
+import { NO_ADDED_RATES, RateMissing, type AddedRates } from '../rules/rate-tables.js';
 import { getCompanyProfile } from '../store/company-profiles.js';
 import type { Sql } from '../store/db.js';
 import { getTenantTemplate } from '../store/templates.js';
@@ -64,7 +64,7 @@ export async function previewOnInvoice(
   templateId: string,
   language: Language,
   now: Date,
-  opts: { compress?: boolean; parts?: TemplateParts } = {},
+  opts: { compress?: boolean; parts?: TemplateParts; /** the operator's RATES_FILE (src/rules/rate-overrides.ts), parsed once at start and passed down. */ added?: AddedRates } = {},
 ): Promise<InvoicePreview | null> {
   const facts = await loadFacts(sql, tenant.id, connectionId);
   const today = dateInZone(now, tenant.timeZone);
@@ -106,7 +106,7 @@ export async function previewOnInvoice(
   let rateMissing: string | null = null;
   if (daysLate > 0) {
     try {
-      penalties = penaltiesFor(action, current, family, today, await rateBookFor(sql, facts.connection, today));
+      penalties = penaltiesFor(action, current, family, today, await rateBookFor(sql, facts.connection, today, opts.added ?? NO_ADDED_RATES));
     } catch (err) {
       if (!(err instanceof RateMissing)) throw err;
       rateMissing = err.period;

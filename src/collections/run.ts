@@ -9,6 +9,7 @@ import { FRENCH_B2B_POLICY, UK_POLICY } from '../rules/default-policies.js';
 import { DUNNING_CHANNELS, evaluateDay, isPreDue, untimely, type EvaluateInput, type Held } from '../rules/evaluate.js';
 import { PlannedAction as PlannedActionSchema } from '../model/collections.js';
 import { parsePolicy, type Policy } from '../rules/policy.js';
+import { NO_ADDED_RATES, type AddedRates } from '../rules/rate-tables.js';
 import { preview, type PreviewDay } from '../rules/preview.js';
 import type { Sql } from '../store/db.js';
 import { listDocuments } from '../store/documents.js';
@@ -60,7 +61,7 @@ export async function loadFacts(sql: Sql, tenantId: string, connectionId: string
   };
 }
 
-async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<EvaluateInput> {
+async function evaluationInput(sql: Sql, facts: Facts, today: string, added: AddedRates): Promise<EvaluateInput> {
   const pauses = await listPauses(sql, facts.tenant.id, { connectionId: facts.connection.id, states: ['active'] });
   // What became of earlier steps: escalation waits for its predecessor's delivery, a cancelled step is planned again.
   const preDue = new Set(facts.policy.steps.filter((s) => isPreDue(facts.policy, { stepId: s.id })).map((s) => s.id));
@@ -82,7 +83,7 @@ async function evaluationInput(sql: Sql, facts: Facts, today: string): Promise<E
     lastContact: outbox.lastContact,
     // Passed as a value: the engine reads the fetched rates after RATES_FILE and before the shipped table; a demo
     // company also reads the simulated publishers' rates where no real source knows one (src/demo/rates.ts).
-    rates: await rateBookFor(sql, facts.connection, today),
+    rates: await rateBookFor(sql, facts.connection, today, added),
   };
 }
 
@@ -113,12 +114,13 @@ export async function factsChangedSinceEvaluation(sql: Sql, tenantId: string, co
 }
 
 /** One evaluation of a connection for the tenant's business day: idempotent, so running it twice plans nothing new. */
-export async function runEvaluation(sql: Sql, tenantId: string, connectionId: string, now: Date = new Date()): Promise<RunResult> {
+/** `added`: the operator's RATES_FILE (src/rules/rate-overrides.ts), parsed once at start and passed down. */
+export async function runEvaluation(sql: Sql, tenantId: string, connectionId: string, now: Date = new Date(), added: AddedRates = NO_ADDED_RATES): Promise<RunResult> {
   // On the database's clock, the one that stamps changed facts (factsChangedSinceEvaluation compares the two).
   const [{ started }] = (await sql<{ started: Date }[]>`select now() as started`) as unknown as [{ started: Date }];
   const facts = await loadFacts(sql, tenantId, connectionId);
   const today = dateInZone(now, facts.tenant.timeZone);
-  const input = await evaluationInput(sql, facts, today);
+  const input = await evaluationInput(sql, facts, today, added);
   const { actions, held } = await evaluateDay(input);
   const alerts = computeAlerts({ tenantId: input.tenantId, today, customers: facts.customers, invoices: facts.invoices, pauses: input.pauses ?? [] });
   // Only when a step's penalties actually wait; keyed by the tenant (not the connection or invoice): once per period.
@@ -159,10 +161,10 @@ export async function runEvaluation(sql: Sql, tenantId: string, connectionId: st
 }
 
 /** What would be planned over the next `days` days, with reasons: no side effects. */
-export async function previewConnection(sql: Sql, tenantId: string, connectionId: string, days: number, now: Date = new Date()): Promise<{ today: string; days: PreviewDay[] }> {
+export async function previewConnection(sql: Sql, tenantId: string, connectionId: string, days: number, now: Date = new Date(), added: AddedRates = NO_ADDED_RATES): Promise<{ today: string; days: PreviewDay[] }> {
   const facts = await loadFacts(sql, tenantId, connectionId);
   const today = dateInZone(now, facts.tenant.timeZone);
-  const out = await preview({ ...(await evaluationInput(sql, facts, today)), days });
+  const out = await preview({ ...(await evaluationInput(sql, facts, today, added)), days });
   // What the outbox already holds for customers goes out first: shown on its send day, today at the earliest, so the
   // preview a user reviews before switching sending on lists everything that would leave.
   const waiting = await listOutbox(sql, tenantId, { connectionId, states: ['planned', 'sending'], limit: 100_000 });

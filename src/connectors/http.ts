@@ -2,7 +2,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AuthExpired, ProviderRejected, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
 import type { RateGate } from './rate-gate.js';
-import { parseWithSourceText } from './source-text.js';
+import { parseWithSourceText } from '../json/source-text.js';
 import type { Connector, OAuthClientConfig, ProviderHttp, RateLimitSpec, RemainingCounts, RemainingWindow, RequestOptions } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 // The contract every connectors/<provider>/ folder implements; src/ depends on these types only.
 import type { EntityKind } from '../model/index.js';
-import type { RecordPath } from './source-text.js';
+import type { RecordPath } from '../json/source-text.js';
 
 export const STREAMS = ['customers', 'invoices', 'credit_notes', 'payments'] as const;
 export type StreamName = (typeof STREAMS)[number];
@@ -194,7 +194,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /**
    * Where the response's records are (keys, `*` for array elements): their text as received is kept for raw
-   * payload storage instead of serialising them again (src/connectors/source-text.ts).
+   * payload storage instead of serialising them again (src/json/source-text.ts).
    */
   records?: RecordPath;
   /**

@@ -6,7 +6,7 @@
 // demo would then state real companies' penalties. So a demo connection gets its simulated rates as a value, at
 // planning, preview and send time, and nothing simulated is ever stored.
 import { halfYearOf } from '../rules/rate-tables.js';
-import type { RateBook } from '../rules/rate-tables.js';
+import type { AddedRates, RateBook } from '../rules/rate-tables.js';
 import { PUBLISHERS, type RateKind } from '../rates/publishers.js';
 import { periodRates } from '../rates/rule.js';
 import { BOOK_FIELD, knownRate } from '../rates/staleness.js';
@@ -39,11 +39,11 @@ export function withDemoRates(real: RateBook, today: string): RateBook {
   for (const [kind, periods] of Object.entries(simulatedRates(today)) as [RateKind, Record<string, string>][]) {
     for (const [period, value] of Object.entries(periods)) if (knownRate(kind, period, real) === null) (book[BOOK_FIELD[kind]] as Record<string, string>)[period] = value;
   }
-  return book as RateBook;
+  return { ...(book as RateBook), ...(real.added ? { added: real.added } : {}) };
 }
 
-/** The rates a connection's penalties read: the stored book, plus simulated rates when it is a demo company. */
-export async function rateBookFor(sql: Sql, connection: Pick<Connection, 'settings'> | null, today: string): Promise<RateBook> {
-  const real = await loadRateBook(sql);
+/** The rates a connection's penalties read: the operator's RATES_FILE and the stored book, plus simulated rates when it is a demo company. */
+export async function rateBookFor(sql: Sql, connection: Pick<Connection, 'settings'> | null, today: string, added: AddedRates): Promise<RateBook> {
+  const real: RateBook = { ...(await loadRateBook(sql)), added };
   return connection && demoSettingsOf(connection) ? withDemoRates(real, today) : real;
 }

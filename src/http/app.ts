@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ping, type Sql } from '../store/db.js';
 import { dateInZone } from '../model/index.js';
 import { currentMissingRates } from '../rates/job.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 import type { Registry } from 'prom-client';
 import { webhookRoutes, type WebhookDeps } from './webhooks.js';
 import { BOARD_PATH, boardRoutes } from './board.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   board?: { queues: unknown[]; admin: { email: string; password: string } };
   /** Today's business date for the reference-rate check (a parameter so tests can move the clock). */
   today?: () => string;
+  /** The operator's RATES_FILE, parsed once at start; absent: none. */
+  addedRates?: AddedRates;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -35,7 +38,7 @@ export function createApp(deps: AppDeps): Hono {
     const up = await ping(deps.sql);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     // A reference rate unknown for the current half-year is reported, not failed: the service works, penalties wait.
-    const missing = up ? await currentMissingRates(deps.sql, deps.today?.() ?? dateInZone(new Date(), 'Europe/Paris')).catch(() => null) : null;
+    const missing = up ? await currentMissingRates(deps.sql, deps.today?.() ?? dateInZone(new Date(), 'Europe/Paris'), deps.addedRates).catch(() => null) : null;
     const rates = missing === null ? { status: 'unknown' } : missing.length ? { status: 'stale', missing: missing.map((m) => ({ rate: m.kind, period: m.period })) } : { status: 'current' };
     const body = {
       status: up ? 'ok' : 'degraded',

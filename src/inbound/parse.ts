@@ -2,7 +2,7 @@
 // the delivery-status part of a bounce. Never throws: mail that cannot be read is returned as `unreadable`.
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { bareAddress } from './reply-address.js';
+import { bareAddress } from '../actions/reply-address.js';
 
 export interface InboundAttachment {
   filename: string;

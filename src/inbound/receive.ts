@@ -9,7 +9,7 @@ import { getTenant } from '../store/tenants.js';
 import { pauseForReply } from './effects.js';
 import { classify, type Verdict } from './classify.js';
 import { DEFAULT_PARSE_LIMITS, parseInbound, type InboundMail, type ParseLimits } from './parse.js';
-import { tokensIn } from './reply-address.js';
+import { tokensIn } from '../actions/reply-address.js';
 
 export interface InboundDeps {
   sql: Sql;

@@ -2,7 +2,7 @@
 // the reply address only (plain or plus-addressed), refuses anything over the size limit while it streams in, offers
 // STARTTLS when a certificate is configured, and answers 250 only once the message is stored.
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { isOurAddress } from './reply-address.js';
+import { isOurAddress } from '../actions/reply-address.js';
 
 export interface InboundSmtpOptions {
   host: string;

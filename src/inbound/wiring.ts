@@ -6,7 +6,7 @@ import type { OpenTask } from '../model/task.js';
 import type { Sql } from '../store/db.js';
 import { imapFromUrl, pollImap, type PollResult } from './imap-poll.js';
 import { receiveMail, type InboundDeps } from './receive.js';
-import { replyAddressOf } from './reply-address.js';
+import { replyAddressOf } from '../actions/reply-address.js';
 
 export { replyAddressOf };
 import { startInboundSmtp, type InboundSmtp } from './smtp-listener.js';

@@ -2,18 +2,17 @@
 // customer's unpaid invoices with their dated reductions, the reminders sent for them, the creditor's profile and the
 // stored rates. Shared by the CLI (and, later, the page and the job).
 import { companyFromProfile } from '../actions/letterhead.js';
-import { isFormalTemplate } from '../actions/templates/catalog.js';
 import { loadFacts } from '../collections/run.js';
 import { rateBookFor } from '../demo/rates.js';
 import { Dec, dateInZone, type Invoice } from '../model/index.js';
-import { addressLines } from '../recovery/service.js';
+import { addressLines, reminderLabel } from '../recovery/lines.js';
 import { indexReductions, reductionsFor } from '../rules/dated-reductions.js';
 import { getCompanyProfile } from '../store/company-profiles.js';
 import type { Sql } from '../store/db.js';
 import { noticeHistory, type StoredNotice } from '../store/insolvency.js';
 import { sentReminders, type SentReminder } from '../store/outbox.js';
 import type { Tenant } from '../store/tenants.js';
-import { RateMissing } from '../rules/rate-tables.js';
+import { NO_ADDED_RATES, RateMissing, type AddedRates } from '../rules/rate-tables.js';
 import { renderDeclaration, type DeclarationFile, type DeclarationReminder } from './declaration.js';
 
 export interface DeclarationOptions {
@@ -22,6 +21,8 @@ export interface DeclarationOptions {
   retentionOfTitle?: boolean;
   guarantees?: readonly string[];
   now: Date;
+  /** The operator's RATES_FILE (src/rules/rate-overrides.ts), parsed once at start and passed down; absent: none. */
+  added?: AddedRates;
 }
 
 /** Why no declaration can be made, saying what to do next. */
@@ -40,13 +41,6 @@ export interface CustomerDeclaration extends DeclarationFile {
 }
 
 const unpaid = (i: Invoice) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0);
-
-/** A sent reminder as a document list names it ("Mise en demeure", "Relance par courriel"...). */
-export function reminderLabel(r: Pick<SentReminder, 'templateId' | 'kind'>, fr: boolean): string {
-  const formal = r.templateId ? isFormalTemplate(r.templateId) : false;
-  if (fr) return formal ? (r.kind === 'letter' ? 'Mise en demeure' : 'Mise en demeure par courriel') : r.kind === 'letter' ? 'Lettre de relance' : 'Relance par courriel';
-  return formal ? 'Letter before action' : r.kind === 'letter' ? 'Reminder letter' : 'Reminder e-mail';
-}
 
 /** The notice a declaration answers: the one asked for, else the latest opening judgment. Refused otherwise. */
 function pickNotice(history: readonly StoredNotice[], customerId: string, noticeId: string | undefined): StoredNotice {
@@ -108,7 +102,7 @@ export async function customerDeclaration(sql: Sql, tenant: Tenant, connectionId
     retentionOfTitle: opts.retentionOfTitle ?? false,
     guarantees: (opts.guarantees ?? []).map((g) => g.trim()).filter(Boolean),
     debtorKind: facts.policy.penalties?.debtor ?? 'business',
-    rates: await rateBookFor(sql, facts.connection, today),
+    rates: await rateBookFor(sql, facts.connection, today, opts.added ?? NO_ADDED_RATES),
   });
   return { ...file, notice, otherCurrency };
 }

@@ -2,32 +2,7 @@
 // SIREN, Companies House for a UK company number), a refused record kept with its reason, and the typed error of a
 // publisher that could not answer (the caller reads that number again on the next run: nothing is lost).
 
-export type NoticeType = 'opening' | 'conversion' | 'plan' | 'closing';
-/** The publication's own kind: a first notice, a correction of an earlier one, or its withdrawal (BODACC `typeavis`). */
-export type NoticeKind = 'initial' | 'correction' | 'withdrawal';
-
-/** The publisher a notice was read from; also the quarantine's `source`. */
-export type NoticeSource = 'bodacc' | 'companies_house';
-
-export interface InsolvencyNotice {
-  source: NoticeSource;
-  noticeId: string;
-  regNo: string;
-  type: NoticeType;
-  kind: NoticeKind;
-  court: string | null;
-  judgmentDate: string;
-  publicationDate: string;
-  /** The mandataire judiciaire (France) or the office-holder(s) (UK), when the publisher names them. */
-  mandataire: string | null;
-  raw: unknown;
-}
-
-export interface RejectedNotice {
-  noticeId: string | null;
-  reason: string;
-  raw: unknown;
-}
+export type { InsolvencyNotice, NoticeKind, NoticeSource, NoticeType, RejectedNotice } from '../model/insolvency-notice.js';
 
 /** The publisher could not answer (network, 5xx, 429, a refused key): the caller keeps the number for the next run. */
 export class PublisherUnavailable extends Error {

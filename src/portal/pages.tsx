@@ -22,6 +22,7 @@ import { expandPaymentLink } from '../model/payment-link.js';
 import { policyFor } from '../collections/run.js';
 import { documentLinks } from '../store/document-links.js';
 import { statedPenalties, type StatedPenalties } from './penalties.js';
+import type { AddedRates } from '../rules/rate-tables.js';
 
 export interface PortalDeps {
   sql: Sql;
@@ -29,6 +30,8 @@ export interface PortalDeps {
   now?: () => Date;
   /** This site's public origin (forms must come from it); the request's own origin is accepted too. */
   publicUrl?: string | undefined;
+  /** The operator's RATES_FILE, parsed once at start; absent: none. */
+  addedRates?: AddedRates;
 }
 
 const MAX_UPLOAD = 2 * 1024 * 1024;
@@ -116,7 +119,7 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     const { promiseMaxDays } = await policyFor(deps.sql, tenant);
     const today = dateInZone(now(), tenant.timeZone);
     // A rate not yet published (or any other failure) shows no penalty rather than a wrong one.
-    const penalties = await statedPenalties(deps.sql, scope, customer, open, lang, today).catch(() => null);
+    const penalties = await statedPenalties(deps.sql, scope, customer, open, lang, today, deps.addedRates).catch(() => null);
     return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today, promiseMaxDays, penalties };
   };
 

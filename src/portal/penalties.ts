@@ -7,6 +7,7 @@ import { buildVars, penaltiesFor, type MessageVars } from '../actions/vars.js';
 import { rateBookFor } from '../demo/rates.js';
 import { PlannedAction } from '../model/collections.js';
 import type { Customer, Invoice } from '../model/index.js';
+import { NO_ADDED_RATES, type AddedRates } from '../rules/rate-tables.js';
 import type { Sql } from '../store/db.js';
 import { getConnection } from '../store/tenants.js';
 
@@ -19,6 +20,8 @@ export async function statedPenalties(
   open: readonly Invoice[],
   language: Language,
   today: string,
+  /** The operator's RATES_FILE (src/rules/rate-overrides.ts), parsed once at start and passed down. */
+  added: AddedRates = NO_ADDED_RATES,
 ): Promise<StatedPenalties | null> {
   const [row] = await sql<{ payload: unknown }[]>`
     select payload from outbox
@@ -31,7 +34,7 @@ export async function statedPenalties(
   const action = parsed.data;
   const current = new Map(open.map((i) => [i.externalId, i]));
   const family = familyOf(action.templateId);
-  const rates = await rateBookFor(sql, await getConnection(sql, scope.tenantId, scope.connectionId), today);
+  const rates = await rateBookFor(sql, await getConnection(sql, scope.tenantId, scope.connectionId), today, added);
   const penalties = penaltiesFor(action, current, family, today, rates);
   if (penalties.length === 0) return null;
   // Only the lines still open: a paid invoice's interest is no longer claimed here.

@@ -1,17 +1,13 @@
 // The scheduled reference-rate refresh: fetch, store, and alert every tenant's team of a revision the store refused to apply.
 import { dateInZone } from '../model/index.js';
 import { rateRevisedAlert } from '../rules/alerts.js';
+import { NO_ADDED_RATES, type AddedRates } from '../rules/rate-tables.js';
 import { listTenants } from '../store/auth.js';
 import type { Sql } from '../store/db.js';
 import { planActions } from '../store/outbox.js';
 import { loadRateBook } from '../store/rates.js';
 import { refreshRates, type RefreshDeps, type RefreshOutcome } from './refresh.js';
-import { policyFor } from '../collections/run.js';
-import { listConnections, type Tenant } from '../store/tenants.js';
-import { demoSettingsOf } from '../demo/host.js';
-import { withDemoRates } from '../demo/rates.js';
-import { missingRates, ratesUsedBy, type MissingRate } from './staleness.js';
-import type { RateKind } from './publishers.js';
+import { missingRates, type MissingRate } from './staleness.js';
 
 export async function runRatesJob(sql: Sql, options: { now?: Date; timeZone: string; log?: RefreshDeps['log']; env?: NodeJS.ProcessEnv; http?: RefreshDeps['http'] }): Promise<RefreshOutcome[]> {
   const now = options.now ?? new Date();
@@ -28,21 +24,10 @@ export async function runRatesJob(sql: Sql, options: { now?: Date; timeZone: str
   return outcomes;
 }
 
-/** Missing rates for the current half-year, from every source the engine reads: for start-up, /health and the dashboard. */
-export async function currentMissingRates(sql: Sql, today: string): Promise<MissingRate[]> {
-  return missingRates(await loadRateBook(sql), today);
-}
-
 /**
- * For one tenant's dashboard: the rates its active policy reads, and those of them unknown for the current half-year.
- * A French tenant on the French policy hears of the ECB rate only; /health stays global (currentMissingRates).
+ * Missing rates for the current half-year, from every source the engine reads (`added`: the operator's RATES_FILE (src/rules/rate-overrides.ts), parsed once at start and passed down): for
+ * start-up, /health and the dashboard.
  */
-export async function tenantMissingRates(sql: Sql, tenant: Tenant, today: string): Promise<{ used: RateKind[]; missing: MissingRate[] }> {
-  const used = ratesUsedBy(await policyFor(sql, tenant));
-  if (used.length === 0) return { used, missing: [] };
-  // A tenant whose companies are all demos reads the simulated rates too (src/demo/rates.ts), as its previews do.
-  const connections = await listConnections(sql, tenant.id);
-  const demoOnly = connections.length > 0 && connections.every((c) => demoSettingsOf(c));
-  const book = await loadRateBook(sql);
-  return { used, missing: missingRates(demoOnly ? withDemoRates(book, today) : book, today).filter((m) => used.includes(m.kind)) };
+export async function currentMissingRates(sql: Sql, today: string, added: AddedRates = NO_ADDED_RATES): Promise<MissingRate[]> {
+  return missingRates({ ...(await loadRateBook(sql)), added }, today);
 }

@@ -2,13 +2,8 @@
 import { z } from 'zod';
 import { addDays } from '../model/index.js';
 
-/**
- * The French taux de l'intérêt légal is two rates per semester (CMF L313-2): `fr_legal_other` for "tous les autres
- * cas" (a business creditor, what the penalty engine reads) and `fr_legal_individual` for creditors who are natural
- * persons not acting for professional needs.
- */
-export const RATE_KINDS = ['ecb_mro', 'uk_bank_rate', 'de_basiszinssatz', 'fr_legal_other', 'fr_legal_individual'] as const;
-export type RateKind = (typeof RATE_KINDS)[number];
+export { RATE_KINDS, type RateKind } from '../model/reference-rates.js';
+import type { RateKind } from '../model/reference-rates.js';
 
 /** Each rate in the team's words (alerts, logs); the pages have their own in src/http/ui/i18n.ts. */
 export const RATE_NAMES: Record<RateKind, string> = {

@@ -3,14 +3,8 @@ import { addDays } from '../model/index.js';
 import { halfYearBounds, halfYearOf } from '../rules/rate-tables.js';
 import type { Observation, Publisher } from './publishers.js';
 
-export interface PeriodRate {
-  period: string;
-  value: string;
-  /** The day the law reads the rate on. */
-  effectiveOn: string;
-  /** The publisher's date of the observation used. */
-  publishedOn: string;
-}
+export type { PeriodRate } from '../model/reference-rates.js';
+import type { PeriodRate } from '../model/reference-rates.js';
 
 /** Half-years from the one containing `from` to the one containing `to`, in order. */
 export function halvesBetween(from: string, to: string): string[] {

@@ -5,13 +5,14 @@ import { loadFacts } from '../collections/run.js';
 import { rateBookFor } from '../demo/rates.js';
 import { Dec, dateInZone, type Customer, type Invoice } from '../model/index.js';
 import { indexReductions, reductionsFor } from '../rules/dated-reductions.js';
+import { NO_ADDED_RATES, type AddedRates } from '../rules/rate-tables.js';
 import { getCompanyProfile } from '../store/company-profiles.js';
 import type { Sql } from '../store/db.js';
 import type { Tenant } from '../store/tenants.js';
 import { regNoState } from '../store/insolvency.js';
 import { sentReminders } from '../store/outbox.js';
 import { listCases } from './cases.js';
-import { reminderLabel } from '../insolvency/declaration-service.js';
+import { addressLines, reminderLabel } from './lines.js';
 import { buildClaimStatement, type ClaimJurisdiction, type ClaimStatement } from './claim-statement.js';
 import { recoveryCsv, recoveryJson, type RecoveryJson } from './export.js';
 import { renderRecoveryFile, type RecoveryFile, type RecoveryParty } from './recovery-file.js';
@@ -32,21 +33,17 @@ export interface CustomerRecovery {
 }
 
 export interface RecoveryFileOptions {
+  /** The operator's RATES_FILE rates (they win over fetched and shipped ones). */
+  added?: AddedRates;
   /** Reads an invoice's PDF from the books (the connector); without it, only the PDFs already read are enclosed. */
   invoicePdf?: InvoicePdfSource;
 }
 
 const overdue = (i: Invoice, today: string) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0) && i.dueDate < today;
 
-/** The customer's postal address as printed lines; empty when the books have none. */
-export function addressLines(c: Customer): string[] {
-  const a = c.address;
-  if (!a) return [];
-  return [a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country].filter((x): x is string => !!x && x.trim() !== '');
-}
-
 /** Null when the customer is unknown or owes nothing overdue in the file's currency. */
 export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionId: string, customerExternalId: string, now: Date, opts: RecoveryFileOptions = {}): Promise<CustomerRecovery | null> {
+  const added = opts.added ?? NO_ADDED_RATES;
   const facts = await loadFacts(sql, tenant.id, connectionId);
   const customer = facts.customers.find((c) => c.externalId === customerExternalId);
   if (!customer) return null;
@@ -63,7 +60,7 @@ export async function customerRecoveryFile(sql: Sql, tenant: Tenant, connectionI
     currency,
     asOf,
     debtor: facts.policy.penalties?.debtor ?? 'business',
-    rates: await rateBookFor(sql, facts.connection, today),
+    rates: await rateBookFor(sql, facts.connection, today, added),
     invoices: invoices.map((i) => ({ number: i.number ?? i.externalId, issueDate: i.issueDate, dueDate: i.dueDate, amount: i.total, payments: reductionsFor(i, index).reductions.map(({ date, amount }) => ({ date, amount })) })),
   });
   const company = companyFromProfile(await getCompanyProfile(sql, tenant.id), tenant.name);

@@ -1,8 +1,9 @@
-// Rates published after this build, added by the operator in a JSON file (RATES_FILE): validated, sourced, never overriding shipped ones.
+// Rates published after this build, added by the operator in a JSON file (RATES_FILE): validated, sourced, never overriding
+// shipped ones, and parsed once into a value (AddedRates) that is passed down to whoever computes penalties.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BusinessDate } from '../model/primitives.js';
-import { ADDED_RATES, ECB_MRO, DE_BASISZINSSATZ, FR_TAUX_LEGAL, UK_REFERENCE_RATE } from './rate-tables.js';
+import { ECB_MRO, DE_BASISZINSSATZ, FR_TAUX_LEGAL, NO_ADDED_RATES, UK_REFERENCE_RATE, type AddedRates } from './rate-tables.js';
 
 const Percent = z.string().regex(/^-?\d{1,2}(\.\d{1,4})?$/, 'must be a percent as a decimal string, e.g. "2.40"');
 const Half = z.string().regex(/^\d{4}-H[12]$/, 'must be a half-year such as "2026-H2"');
@@ -19,8 +20,8 @@ export const RateOverrides = z
   .strict();
 export type RateOverrides = z.infer<typeof RateOverrides>;
 
-/** Adds the rates of `doc`; a period the shipped tables already cover is refused, so reviewed data is never replaced. */
-export function applyRateOverrides(doc: unknown): RateOverrides {
+/** The rates `doc` adds; a period the shipped tables already cover is refused, so reviewed data is never replaced. */
+export function parseRateOverrides(doc: unknown): AddedRates {
   const parsed = RateOverrides.safeParse(doc);
   if (!parsed.success) throw new Error(`invalid rates file: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
   const r = parsed.data;
@@ -35,18 +36,18 @@ export function applyRateOverrides(doc: unknown): RateOverrides {
       if (from <= ECB_MRO.knownThrough) throw new Error(`invalid rates file: ecbMro change ${from} is within the shipped table (known through ${ECB_MRO.knownThrough})`);
       if (from > r.ecbMro.knownThrough) throw new Error(`invalid rates file: ecbMro change ${from} is after its knownThrough ${r.ecbMro.knownThrough}`);
     }
-    ADDED_RATES.ecbMro.knownThrough = r.ecbMro.knownThrough;
-    ADDED_RATES.ecbMro.changes = r.ecbMro.changes;
   }
-  Object.assign(ADDED_RATES.frTauxLegal, r.frTauxLegal ?? {});
-  Object.assign(ADDED_RATES.deBasiszinssatz, r.deBasiszinssatz ?? {});
-  Object.assign(ADDED_RATES.ukReferenceRate, r.ukReferenceRate ?? {});
-  return r;
+  return {
+    ecbMro: r.ecbMro ? { knownThrough: r.ecbMro.knownThrough, changes: r.ecbMro.changes } : NO_ADDED_RATES.ecbMro,
+    frTauxLegal: { ...r.frTauxLegal },
+    deBasiszinssatz: { ...r.deBasiszinssatz },
+    ukReferenceRate: { ...r.ukReferenceRate },
+  };
 }
 
-/** Loads RATES_FILE when set; a missing or invalid file stops the start with the reason. */
-export function loadRateOverrides(file: string | undefined): RateOverrides | null {
-  if (!file) return null;
+/** Reads RATES_FILE when set (nothing added otherwise); a missing or invalid file stops the start with the reason. */
+export function loadRateOverrides(file: string | undefined): AddedRates {
+  if (!file) return NO_ADDED_RATES;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -59,5 +60,5 @@ export function loadRateOverrides(file: string | undefined): RateOverrides | nul
   } catch {
     throw new Error(`RATES_FILE ${file} is not JSON`);
   }
-  return applyRateOverrides(doc);
+  return parseRateOverrides(doc);
 }

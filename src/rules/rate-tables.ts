@@ -103,15 +103,19 @@ export const UK_REFERENCE_RATE: Readonly<Record<string, string>> = {
 };
 
 /**
- * Rates the operator adds after a publication (RATES_FILE, see rate-overrides.ts), consulted after the shipped
- * tables. Kept apart so the shipped data stays as reviewed, and every added rate names its source.
+ * Rates the operator adds after a publication (RATES_FILE, parsed once at start by rate-overrides.ts and passed down
+ * in the RateBook), consulted before the fetched and the shipped tables. Kept apart so the shipped data stays as
+ * reviewed, and every added rate names its source.
  */
-export const ADDED_RATES = {
-  ecbMro: { knownThrough: null as string | null, changes: [] as (readonly [string, string])[] },
-  frTauxLegal: {} as Record<string, readonly [string, string | null]>,
-  deBasiszinssatz: {} as Record<string, string>,
-  ukReferenceRate: {} as Record<string, string>,
-};
+export interface AddedRates {
+  ecbMro: { knownThrough: string | null; changes: ReadonlyArray<readonly [string, string]> };
+  frTauxLegal: Readonly<Record<string, readonly [string, string | null]>>;
+  deBasiszinssatz: Readonly<Record<string, string>>;
+  ukReferenceRate: Readonly<Record<string, string>>;
+}
+
+/** No RATES_FILE: nothing added. */
+export const NO_ADDED_RATES: AddedRates = Object.freeze({ ecbMro: Object.freeze({ knownThrough: null, changes: [] }), frTauxLegal: {}, deBasiszinssatz: {}, ukReferenceRate: {} });
 
 /**
  * Rates fetched from their publishers and stored (src/rates), keyed by the half-year they govern, already put
@@ -125,16 +129,18 @@ export interface RateBook {
   /** French taux légal per semester as published for it: "tous les autres cas", and creditors who are individuals. */
   frLegalOther?: Readonly<Record<string, string>>;
   frLegalIndividual?: Readonly<Record<string, string>>;
+  /** The operator's RATES_FILE (AddedRates); absent: none. */
+  added?: AddedRates;
 }
 
-/** ECB MRO rate in force on `date`. */
-export function ecbMroOn(date: string): string {
-  const knownThrough = ADDED_RATES.ecbMro.knownThrough && ADDED_RATES.ecbMro.knownThrough > ECB_MRO.knownThrough ? ADDED_RATES.ecbMro.knownThrough : ECB_MRO.knownThrough;
+/** ECB MRO rate in force on `date`, the operator's added change points included. */
+export function ecbMroOn(date: string, added: AddedRates = NO_ADDED_RATES): string {
+  const knownThrough = added.ecbMro.knownThrough && added.ecbMro.knownThrough > ECB_MRO.knownThrough ? added.ecbMro.knownThrough : ECB_MRO.knownThrough;
   if (date < ECB_MRO.knownFrom || date > knownThrough) {
     throw new RateMissing('ECB MRO', date, `the table covers ${ECB_MRO.knownFrom}..${knownThrough}: add the ECB decision to the RATES_FILE (see README) or to src/rules/rate-tables.ts`);
   }
   let rate: string | undefined;
-  for (const [from, r] of [...ECB_MRO.changes, ...ADDED_RATES.ecbMro.changes].sort((a, b) => a[0].localeCompare(b[0]))) if (from <= date) rate = r;
+  for (const [from, r] of [...ECB_MRO.changes, ...added.ecbMro.changes].sort((a, b) => a[0].localeCompare(b[0]))) if (from <= date) rate = r;
   if (rate === undefined) throw new RateMissing('ECB MRO', date, 'no change point before this date');
   return rate;
 }
@@ -142,14 +148,15 @@ export function ecbMroOn(date: string): string {
 /** ECB MRO at the anchor of a half-year (1 Jan or 1 Jul), the reference for FR L441-10 and EU directive rates. */
 export function ecbMroForHalf(half: string, book?: RateBook): string {
   const anchor = halfYearBounds(half).start;
-  const added = ADDED_RATES.ecbMro.knownThrough;
+  const addedRates = book?.added ?? NO_ADDED_RATES;
+  const added = addedRates.ecbMro.knownThrough;
   // The operator's RATES_FILE wins when it covers the anchor; then the publisher's stored rate; then the shipped table.
   const fetched = book?.ecbMro?.[half];
   if (fetched !== undefined && !(added && anchor <= added && anchor > ECB_MRO.knownThrough)) return fetched;
   try {
-    return ecbMroOn(halfYearBounds(half).start);
+    return ecbMroOn(halfYearBounds(half).start, addedRates);
   } catch (e) {
-    if (e instanceof RateMissing) throw new RateMissing('ECB MRO', half, `the MRO in force on ${halfYearBounds(half).start} is not in the table (known through ${ADDED_RATES.ecbMro.knownThrough ?? ECB_MRO.knownThrough}); add it to the RATES_FILE`);
+    if (e instanceof RateMissing) throw new RateMissing('ECB MRO', half, `the MRO in force on ${halfYearBounds(half).start} is not in the table (known through ${added ?? ECB_MRO.knownThrough}); add it to the RATES_FILE`);
     throw e;
   }
 }
@@ -158,19 +165,19 @@ export function ecbMroForHalf(half: string, book?: RateBook): string {
 export function frTauxLegal(half: string, creditor: 'business' | 'consumer', book?: RateBook): string {
   const pick = (row: readonly [string, string | null] | undefined) => (row ? (creditor === 'business' ? row[0] : row[1]) : null);
   const fetched = creditor === 'business' ? book?.frLegalOther?.[half] : book?.frLegalIndividual?.[half];
-  const rate = pick(ADDED_RATES.frTauxLegal[half]) ?? fetched ?? pick(FR_TAUX_LEGAL[half]);
+  const rate = pick(book?.added?.frTauxLegal[half]) ?? fetched ?? pick(FR_TAUX_LEGAL[half]);
   if (!rate) throw new RateMissing(`French taux légal (${creditor === 'business' ? 'autres cas' : 'particuliers'})`, half, 'set RATES_BDF_API_KEY to fetch it from the Banque de France, or add the semester arrêté to the RATES_FILE (frTauxLegal)');
   return rate;
 }
 
 export function deBasiszinssatz(half: string, book?: RateBook): string {
-  const rate = ADDED_RATES.deBasiszinssatz[half] ?? book?.deBasiszinssatz?.[half] ?? DE_BASISZINSSATZ[half];
+  const rate = book?.added?.deBasiszinssatz[half] ?? book?.deBasiszinssatz?.[half] ?? DE_BASISZINSSATZ[half];
   if (rate === undefined) throw new RateMissing('German Basiszinssatz', half, 'add the Bundesbank publication to DE_BASISZINSSATZ');
   return rate;
 }
 
 export function ukReferenceRate(half: string, book?: RateBook): string {
-  const rate = ADDED_RATES.ukReferenceRate[half] ?? book?.ukBankRate?.[half] ?? UK_REFERENCE_RATE[half];
+  const rate = book?.added?.ukReferenceRate[half] ?? book?.ukBankRate?.[half] ?? UK_REFERENCE_RATE[half];
   if (rate === undefined) throw new RateMissing('UK reference (Bank Rate)', half, 'add the Bank Rate on the preceding 31 Dec / 30 Jun to UK_REFERENCE_RATE');
   return rate;
 }

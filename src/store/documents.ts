@@ -2,7 +2,7 @@
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { parseWithSourceText, sourceTextOf } from '../connectors/source-text.js';
+import { parseWithSourceText, sourceTextOf } from '../json/source-text.js';
 import type { CreditNote, Customer, EntityKind, EntityOf, Invoice, Payment } from '../model/index.js';
 import type { Sql } from './db.js';
 

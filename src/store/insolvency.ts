@@ -1,7 +1,7 @@
 // Insolvency notices (#27) against PostgreSQL: each notice is stored once per customer carrying its SIREN (a SIREN on
 // several customers, even across connections, gives each its row), history kept; the latest notice per customer wins.
 // Refused notices go to the quarantine with their reason. Every query takes the tenant.
-import type { InsolvencyNotice, RejectedNotice } from '../insolvency/bodacc.js';
+import type { InsolvencyNotice, RejectedNotice } from '../model/insolvency-notice.js';
 import { atomically, type Sql } from './db.js';
 
 export interface StoredNotice extends Omit<InsolvencyNotice, 'raw' | 'source'> {

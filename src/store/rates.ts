@@ -1,6 +1,5 @@
 // Repository of reference rates fetched from their publishers: the rate book the engine reads, and writes that never overwrite.
-import type { RateKind } from '../rates/publishers.js';
-import type { PeriodRate } from '../rates/rule.js';
+import type { PeriodRate, RateKind } from '../model/reference-rates.js';
 import type { RateBook } from '../rules/rate-tables.js';
 import type { Sql } from './db.js';
 

@@ -4,7 +4,7 @@
 // change nothing but the record. The task closes and the answer is recorded in one transaction.
 import { z } from 'zod';
 import { Dec, addDays } from '../model/index.js';
-import { recordAnswerIn, type AnswerDetail } from '../portal/answers.js';
+import { recordAnswerIn, type AnswerDetail } from './answers.js';
 import type { Sql } from '../store/db.js';
 import { closeTask, type Task } from './store.js';
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateBookFor } from '../../src/demo/rates.js';
+import { NO_ADDED_RATES } from '../../src/rules/rate-tables.js';
 import { serveRatePublishers } from '../../src/simulator/rate-publishers.js';
 import { runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
@@ -93,7 +94,7 @@ describe('relance rates', () => {
     // Nothing simulated reached the rate table every tenant reads, and a real company still waits for the real rate.
     expect(await sql`select kind, period from reference_rates`).toEqual([]);
     const today = new Date().toISOString().slice(0, 10);
-    expect((await rateBookFor(sql, { settings: {} }, today)).ecbMro).toEqual({});
-    expect((await rateBookFor(sql, { settings: { demo: { provider: 'quickbooks' } } }, today)).ecbMro?.[now]).toMatch(/^\d+\.\d{2}$/);
+    expect((await rateBookFor(sql, { settings: {} }, today, NO_ADDED_RATES)).ecbMro).toEqual({});
+    expect((await rateBookFor(sql, { settings: { demo: { provider: 'quickbooks' } } }, today, NO_ADDED_RATES)).ecbMro?.[now]).toMatch(/^\d+\.\d{2}$/);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/inbound/classify.js';
 import { readDeliveryStatus, parseInbound } from '../../src/inbound/parse.js';
-import { bareAddress, isOurAddress, newReplyToken, replyAddressFor, tokensIn } from '../../src/inbound/reply-address.js';
+import { bareAddress, isOurAddress, newReplyToken, replyAddressFor, tokensIn } from '../../src/actions/reply-address.js';
 import { replyAddressOf } from '../../src/inbound/wiring.js';
 
 const mail = (headers: Record<string, string>, subject: string, extra: { dsn?: boolean; contentType?: string; from?: string } = {}) => ({

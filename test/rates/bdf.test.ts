@@ -5,7 +5,7 @@ import { createRateHttp } from '../../src/rates/http.js';
 import { runRatesJob } from '../../src/rates/job.js';
 import { refreshRates, type RefreshOutcome } from '../../src/rates/refresh.js';
 import { computePenalty } from '../../src/rules/late-payment-interest.js';
-import { ADDED_RATES, frTauxLegal } from '../../src/rules/rate-tables.js';
+import { NO_ADDED_RATES, frTauxLegal } from '../../src/rules/rate-tables.js';
 import { listStoredRates, loadRateBook } from '../../src/store/rates.js';
 import { newTenant, useIsolatedDatabase } from '../support/db.js';
 import { usePublishers } from './publishers.js';
@@ -131,9 +131,6 @@ describe('parseBdfLegalRates: refuses rather than misreads', () => {
 });
 
 describe('the penalty engine reads the fetched taux légal: RATES_FILE, then fetched, then shipped', () => {
-  afterEach(() => {
-    for (const k of Object.keys(ADDED_RATES.frTauxLegal)) delete ADDED_RATES.frTauxLegal[k];
-  });
   // A French consumer debt: interest at the taux légal of the creditor's category from the day after the notice.
   const consumer = (rates: Parameters<typeof computePenalty>[0]['rates']) =>
     computePenalty({ jurisdiction: 'FR', debtor: 'consumer', amount: '1000.00', currency: 'EUR', dueDate: '2026-07-01', noticeDate: '2026-07-31', asOf: '2026-12-31', ...(rates ? { rates } : {}) });
@@ -151,9 +148,9 @@ describe('the penalty engine reads the fetched taux légal: RATES_FILE, then fet
   it('RATES_FILE wins over the fetched value, which wins over the shipped table', () => {
     expect(frTauxLegal('2026-H1', 'business')).toBe('2.62');
     expect(frTauxLegal('2026-H1', 'business', { frLegalOther: { '2026-H1': '2.60' } })).toBe('2.60');
-    ADDED_RATES.frTauxLegal['2026-H2'] = ['2.75', null];
-    expect(frTauxLegal('2026-H2', 'business', { frLegalOther: { '2026-H2': '2.71' } })).toBe('2.75');
+    const added = { ...NO_ADDED_RATES, frTauxLegal: { '2026-H2': ['2.75', null] as const } };
+    expect(frTauxLegal('2026-H2', 'business', { frLegalOther: { '2026-H2': '2.71' }, added })).toBe('2.75');
     // The file gives no particuliers rate for the semester: the fetched one still applies.
-    expect(frTauxLegal('2026-H2', 'consumer', { frLegalIndividual: { '2026-H2': '6.58' } })).toBe('6.58');
+    expect(frTauxLegal('2026-H2', 'consumer', { frLegalIndividual: { '2026-H2': '6.58' }, added })).toBe('6.58');
   });
 });

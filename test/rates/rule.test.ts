@@ -40,20 +40,14 @@ describe('parsers', () => {
 
 describe('precedence: RATES_FILE, then fetched, then the shipped table', () => {
   it('reads the fetched rate for a period the shipped table lacks, and lets the operator\'s RATES_FILE win', async () => {
-    const { ADDED_RATES, ecbMroForHalf, deBasiszinssatz, RateMissing } = await import('../../src/rules/rate-tables.js');
-    const { applyRateOverrides } = await import('../../src/rules/rate-overrides.js');
+    const { ecbMroForHalf, deBasiszinssatz, RateMissing } = await import('../../src/rules/rate-tables.js');
+    const { parseRateOverrides } = await import('../../src/rules/rate-overrides.js');
     expect(() => ecbMroForHalf('2026-H2')).toThrow(RateMissing);
     expect(ecbMroForHalf('2026-H2', { ecbMro: { '2026-H2': '2.40' } })).toBe('2.40');
     expect(ecbMroForHalf('2026-H1', { ecbMro: {} })).toBe('2.15');
     expect(deBasiszinssatz('2026-H2', { deBasiszinssatz: { '2026-H2': '1.52' } })).toBe('1.52');
-    try {
-      applyRateOverrides({ source: 'test override', ecbMro: { knownThrough: '2026-12-31', changes: [['2026-06-17', '2.65']] }, deBasiszinssatz: { '2026-H2': '1.77' } });
-      expect(ecbMroForHalf('2026-H2', { ecbMro: { '2026-H2': '2.40' } })).toBe('2.65');
-      expect(deBasiszinssatz('2026-H2', { deBasiszinssatz: { '2026-H2': '1.52' } })).toBe('1.77');
-    } finally {
-      ADDED_RATES.ecbMro.knownThrough = null;
-      ADDED_RATES.ecbMro.changes = [];
-      delete ADDED_RATES.deBasiszinssatz['2026-H2'];
-    }
+    const added = parseRateOverrides({ source: 'test override', ecbMro: { knownThrough: '2026-12-31', changes: [['2026-06-17', '2.65']] }, deBasiszinssatz: { '2026-H2': '1.77' } });
+    expect(ecbMroForHalf('2026-H2', { ecbMro: { '2026-H2': '2.40' }, added })).toBe('2.65');
+    expect(deBasiszinssatz('2026-H2', { deBasiszinssatz: { '2026-H2': '1.52' }, added })).toBe('1.77');
   });
 });

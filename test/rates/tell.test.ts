@@ -7,6 +7,7 @@ import { ratesUsedBy } from '../../src/rates/staleness.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../../src/rules/default-policies.js';
 import { computePenalty, JURISDICTIONS } from '../../src/rules/late-payment-interest.js';
 import { RateMissing } from '../../src/rules/rate-tables.js';
+import { parseRateOverrides } from '../../src/rules/rate-overrides.js';
 import { savePolicy } from '../../src/store/policies.js';
 import { storeRates } from '../../src/store/rates.js';
 import { useIsolatedDatabase } from '../support/db.js';
@@ -82,6 +83,20 @@ describe('rates: only those the tenant\'s policy reads', () => {
     const after = await dashboard(t.tenant.id, 'fr');
     expect(after).not.toContain('data-rates="stale"');
     expect(after).toContain('data-rates="current"');
+  });
+
+  it("the operator's RATES_FILE, handed to the app and the pages as a value, counts as known on /health and the dashboard", async () => {
+    await sql`truncate reference_rates`;
+    const t = await seedTenant(sql, [customer('c1')], [invoice('i1', 'c1', '2026-10-01', '1200.00')]);
+    const addedRates = parseRateOverrides({ source: 'ECB press release (test)', ecbMro: { knownThrough: '2026-12-31', changes: [['2026-06-17', '2.40']] } });
+    const health = async (patch: { addedRates?: typeof addedRates }) => ((await (await createApp({ sql, today: () => '2026-12-04', ...patch }).request('/health')).json()) as { rates: { missing: { rate: string }[] } }).rates.missing;
+    expect((await health({})).map((m) => m.rate)).toContain('ecb_mro');
+    expect((await health({ addedRates })).map((m) => m.rate)).toEqual(['uk_bank_rate', 'de_basiszinssatz', 'fr_legal_other', 'fr_legal_individual']);
+    const b = new Browser(createUi(uiDeps(sql, { now: () => new Date('2026-12-04T10:00:00Z'), addedRates })));
+    await b.signIn(t.tenant.id);
+    const html = await (await b.request('/dashboard')).text();
+    expect(html).not.toContain('data-rates="stale"');
+    expect(html).toContain('data-rates="current"');
   });
 
   it('an English tenant on the UK policy sees the Bank Rate only; a policy stating no penalties shows no rate line', async () => {

@@ -1,38 +1,9 @@
 // The house rules, read from the imports: product code never reaches into test/, src/ never names a provider, a connector never uses its simulator.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectors } from '../../connectors/index.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const SOURCE = /\.(ts|tsx|mjs|js)$/;
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(join(ROOT, dir))) {
-    const path = join(dir, name);
-    if (name === 'node_modules') continue;
-    if (statSync(join(ROOT, path)).isDirectory()) out.push(...filesUnder(path));
-    else if (SOURCE.test(name)) out.push(path);
-  }
-  return out;
-}
-
-/** Every module specifier a file imports or re-exports, statically or dynamically (string literals only). */
-export function importsOf(text: string): string[] {
-  const specs: string[] = [];
-  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  for (const m of text.matchAll(/(?:^|[\s;])import\s*['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  for (const m of text.matchAll(/import\(\s*['"`]([^'"`$]+)/g)) specs.push(m[1]!);
-  return specs;
-}
-
-/** Repository-relative targets of a file's relative imports. */
-function localImports(file: string): string[] {
-  return importsOf(readFileSync(join(ROOT, file), 'utf8'))
-    .filter((s) => s.startsWith('.'))
-    .map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)));
-}
+import { ROOT, filesUnder, importsOf, localImports } from './imports.js';
 
 const stripComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { parseWithSourceText } from '../../src/connectors/source-text.js';
+import { parseWithSourceText } from '../../src/json/source-text.js';
 import { Customer, type Invoice } from '../../src/model/index.js';
 import {
   addToInbox, connect, countDocuments, getConnection, listConnections, listDocuments, listOutbox, listQuarantine, loadCredentials, loadCursor,

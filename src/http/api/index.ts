@@ -234,7 +234,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       if (!(await connectionOf(c.get('tenant').id, connectionId))) return c.json(missing('Customer'), 404);
       let r;
       try {
-        r = await customerRecoveryFile(deps.sql, c.get('tenant'), connectionId, customerId, now());
+        r = await customerRecoveryFile(deps.sql, c.get('tenant'), connectionId, customerId, now(), { added: deps.addedRates });
       } catch (e) {
         if (e instanceof RateMissing) return c.json({ error: 'rate_missing', message: `${e.message}. Fetch the rates (relance rates --refresh) or set RATES_FILE, then ask again.` }, 409);
         throw e;
@@ -388,7 +388,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       const tenant = c.get('tenant');
       const connection = await connectionOf(tenant.id, c.req.valid('param').connectionId);
       if (!connection) return c.json(missing('Connection'), 404);
-      const p = await previewConnection(deps.sql, tenant.id, connection.id, c.req.valid('query').days, now());
+      const p = await previewConnection(deps.sql, tenant.id, connection.id, c.req.valid('query').days, now(), deps.addedRates);
       return c.json(p, 200);
     },
   );

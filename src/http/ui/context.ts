@@ -9,11 +9,14 @@ import type { Tenant } from '../../store/tenants.js';
 import type { OpenTask } from '../../model/task.js';
 import type { Dict, Lang } from './i18n.js';
 import type { Role } from '../../store/team.js';
+import type { AddedRates } from '../../rules/rate-tables.js';
 
 export interface UiDeps {
   sql: Sql;
   secretKey: Buffer;
   config: Config;
+  /** The operator's RATES_FILE, parsed once at start (src/rules/rate-overrides.ts); absent: none. */
+  addedRates?: AddedRates;
   registry: ConnectorRegistry;
   admin: { email: string; password: string };
   /** Hands a sync to the workers; without it the Sync button runs the sync inline (embedded use, tests). */

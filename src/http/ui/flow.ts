@@ -112,7 +112,7 @@ export async function requestSync(deps: UiDeps, tenantId: string, connection: Co
   const closeDemos = await hostDemosFor(deps.config.home, [connection], deps.registry);
   try {
     const report = await syncConnection(inlineSyncDeps(deps), tenantId, connection.id);
-    if (report.status === 'ok') await runEvaluation(deps.sql, tenantId, connection.id, deps.now?.() ?? new Date());
+    if (report.status === 'ok') await runEvaluation(deps.sql, tenantId, connection.id, deps.now?.() ?? new Date(), deps.addedRates);
     return { queued: false, report };
   } finally {
     await closeDemos();

@@ -62,7 +62,7 @@ export function createUi(deps: UiDeps): Hono {
 
   app.route('/', api as unknown as Hono);
   // The customer portal: public, behind its own link tokens, signed forms and rate limits (src/portal).
-  portalRoutes(app as unknown as Hono, { sql: deps.sql, secretKey: deps.secretKey, now: () => nowOf(deps), publicUrl: deps.config.PUBLIC_URL });
+  portalRoutes(app as unknown as Hono, { sql: deps.sql, secretKey: deps.secretKey, now: () => nowOf(deps), publicUrl: deps.config.PUBLIC_URL, ...(deps.addedRates ? { addedRates: deps.addedRates } : {}) });
 
   app.use('*', async (c, next) => {
     const lang = pickLang(c);

@@ -227,7 +227,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (!(await regNoState(deps.sql, tenant.id, connectionId, customerId))) return c.notFound();
     const guarantees = (c.req.query('guarantees') ?? '').split(/\r?\n/).map((g) => g.trim()).filter(Boolean).slice(0, 10).map((g) => g.slice(0, 200));
     try {
-      const d = await customerDeclaration(deps.sql, tenant, connectionId, customerId, { retentionOfTitle: c.req.query('retention') === '1', guarantees, now: nowOf(deps) });
+      const d = await customerDeclaration(deps.sql, tenant, connectionId, customerId, { retentionOfTitle: c.req.query('retention') === '1', guarantees, now: nowOf(deps), ...(deps.addedRates ? { added: deps.addedRates } : {}) });
       const name = `${d.notice.source === 'bodacc' ? 'declaration-de-creance' : 'proof-of-debt'}-${d.notice.noticeId}.pdf`;
       return c.body(new Uint8Array(d.pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}"` });
     } catch (e) {

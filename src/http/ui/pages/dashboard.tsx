@@ -8,7 +8,7 @@ import { listTenants } from '../../../store/auth.js';
 import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import { Page, render } from '../layout.js';
-import { tenantMissingRates } from '../../../rates/job.js';
+import { tenantMissingRates } from '../../../collections/missing-rates.js';
 import type { MissingRate } from '../../../rates/staleness.js';
 import type { RateKind } from '../../../rates/publishers.js';
 import { sendingOff } from '../sending.js';
@@ -59,7 +59,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const wanted = c.req.query('currency');
     const currency = currencies.find((x) => x === wanted) ?? currencies[0];
     const tenants = await visibleTenants(c, deps);
-    const rates = await tenantMissingRates(deps.sql, tenant, dateInZone(nowOf(deps), tenant.timeZone));
+    const rates = await tenantMissingRates(deps.sql, tenant, dateInZone(nowOf(deps), tenant.timeZone), deps.addedRates);
     const off = await sendingOff(deps, tenant.id, nowOf(deps));
     const banner = <SendingBanner off={off} deps={deps} t={t} csrf={c.get('session').csrfToken} back="/dashboard" withSwitch={false} />;
     if (!currency) {

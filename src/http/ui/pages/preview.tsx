@@ -50,7 +50,7 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const { all, chosen } = await pickConnection(c, deps);
     if (c.req.query('connection') && !chosen) return c.notFound();
-    const result = chosen ? await previewConnection(deps.sql, tenant.id, chosen.id, 30, nowOf(deps)) : null;
+    const result = chosen ? await previewConnection(deps.sql, tenant.id, chosen.id, 30, nowOf(deps), deps.addedRates) : null;
     const names = new Map<string, string>();
     const customers = new Map<string, Customer>();
     if (chosen) {

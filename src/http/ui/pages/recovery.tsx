@@ -66,7 +66,7 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     // Another company's connection is simply not found.
     if (!/^[0-9a-f-]{36}$/i.test(connectionId) || !(await getConnection(deps.sql, tenant.id, connectionId))) return null;
     try {
-      return await customerRecoveryFile(deps.sql, tenant, connectionId, customerId, nowOf(deps));
+      return await customerRecoveryFile(deps.sql, tenant, connectionId, customerId, nowOf(deps), { added: deps.addedRates });
     } catch (e) {
       // A reference rate not known yet: the interest cannot be stated, and the file is never made with a guess.
       if (e instanceof RateMissing) return 'rate_missing' as const;

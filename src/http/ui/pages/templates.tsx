@@ -25,7 +25,7 @@ async function sampleVars(c: UiContext, deps: UiDeps, templateId: string, langua
   const { chosen } = await pickConnection(c, deps);
   if (!chosen) return null;
   const now = nowOf(deps);
-  const preview = await previewConnection(deps.sql, tenant.id, chosen.id, 30, now);
+  const preview = await previewConnection(deps.sql, tenant.id, chosen.id, 30, now, deps.addedRates);
   const actions = preview.days.flatMap((d) => d.actions).filter((a) => a.channel !== 'alert');
   // An action of this very template when one is planned; otherwise any real one, to fill the template with real data.
   const action = actions.find((a) => a.templateId === templateId) ?? actions[0];
@@ -285,7 +285,7 @@ async function onInvoice(c: UiContext, deps: UiDeps, id: string, language: Langu
   const choices = await invoiceChoices(deps.sql, tenant, connection.id, nowOf(deps));
   const number = c.req.query('invoice') || null;
   const chosen = number && choices.some((x) => x.number === number) ? number : null;
-  const preview = chosen ? await previewOnInvoice(deps.sql, tenant, connection.id, chosen, id, language, nowOf(deps), parts ? { parts } : {}) : null;
+  const preview = chosen ? await previewOnInvoice(deps.sql, tenant, connection.id, chosen, id, language, nowOf(deps), { ...(parts ? { parts } : {}), ...(deps.addedRates ? { added: deps.addedRates } : {}) }) : null;
   return { choices, chosen, preview };
 }
 
@@ -317,7 +317,7 @@ export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const { chosen } = await pickConnection(c, deps);
     const number = c.req.query('invoice');
     if (!chosen || !number) return c.notFound();
-    const preview = await previewOnInvoice(deps.sql, tenantOf(c), chosen.id, number, id, language, nowOf(deps));
+    const preview = await previewOnInvoice(deps.sql, tenantOf(c), chosen.id, number, id, language, nowOf(deps), deps.addedRates ? { added: deps.addedRates } : {});
     if (!preview) return c.notFound();
     return c.body(new Uint8Array(preview.letter.pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': 'inline; filename="apercu.pdf"', 'cache-control': 'private, no-store' });
   });

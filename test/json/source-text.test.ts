@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseWithSourceText, sourceTextOf } from '../../src/connectors/source-text.js';
+import { parseWithSourceText, sourceTextOf } from '../../src/json/source-text.js';
 
 /** Re-serialises a value with random whitespace between every token, like any server's formatter might. */
 function format(value: unknown, space: () => string): string {
