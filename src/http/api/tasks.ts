@@ -5,7 +5,7 @@ import { dateInZone } from '../../model/index.js';
 import { TaskKind } from '../../model/task.js';
 import { OUTCOMES, closeWithOutcome } from '../../worklist/outcomes.js';
 import { getTask, listTasks, snoozeTask, TASK_SORTS, type Task } from '../../worklist/store.js';
-import type { UiDeps } from '../ui/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { API_PREFIX, tokenActor, type ApiEnv } from './index.js';
 import { ErrorBody } from './schemas.js';
 
@@ -78,7 +78,7 @@ const toBody = (t: Task) => ({
   createdAt: t.createdAt.toISOString(),
 });
 
-export function taskApi(api: OpenAPIHono<ApiEnv>, deps: UiDeps): void {
+export function taskApi(api: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
   const today = (tz: string) => dateInZone(deps.now ? deps.now() : new Date(), tz);
 
   api.openapi(

@@ -8,13 +8,15 @@ import { listQuarantine } from '../../../store/quarantine.js';
 import { listSending } from '../../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, hasSyncedData, requestSync, settleInstall, startAuthorization, startInstall, type Company } from '../flow.js';
+import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, hasSyncedData, settleInstall, startAuthorization, startInstall, type Company } from '../../../app/connect.js';
+import { requestSync } from '../../../app/sync.js';
+import type { InlineSync } from '../../../app/deps.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { upsertUser } from '../../../store/team.js';
 import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
 import { quotaResumesAt } from '../../../connectors/errors.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
-import { sendingOff } from '../sending.js';
+import { sendingOff } from '../../../app/sending.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
 
 /** How the sync engine records a failed sync on the connection (src/sync/engine.ts). */
@@ -277,13 +279,13 @@ async function companyPage(c: UiContext, deps: UiDeps, connection: Connection, p
 }
 
 /** After a consent: to the company picker when the login reaches several companies, else a sync and back to the list. */
-async function afterConnect(c: UiContext, deps: UiDeps, tenantId: string, connection: Connection) {
+async function afterConnect(c: UiContext, deps: InlineSync, tenantId: string, connection: Connection) {
   if (await companiesToPick(deps, tenantId, connection)) return c.redirect(`/connections/${connection.id}/company`, 303);
   const sync = await requestSync(deps, tenantId, connection);
   return c.redirect(`/connections?msg=${sync.queued ? 'syncQueued' : 'syncDone'}`, 303);
 }
 
-export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEnv>): void {
+export function connectionRoutes(app: Hono<UiEnv>, deps: InlineSync, open: Hono<UiEnv>): void {
   app.get('/connections', (c) => connectionsPage(c, deps));
 
   app.post('/oauth/:provider/connect', async (c) => {

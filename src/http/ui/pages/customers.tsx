@@ -2,18 +2,18 @@
 // Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
 import type { Hono } from 'hono';
 import { Dec, dateInZone, daysBetween, type Customer, type Invoice } from '../../../model/index.js';
-import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
+import { PauseKind, type Pause } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
-import { closePause, listPauses, openPause } from '../../../store/pauses.js';
 import { answerAttachment, decideAnswer, listAnswers, type StoredAnswer } from '../../../portal/answers.js';
 import { answerReasonText, collectorBox } from './team.js';
 import { issueLink, linkSummary, revokeLinks, type LinkSummary } from '../../../portal/links.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../data.js';
+import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../../../app/customers.js';
+import { liftPause, setPause } from '../../../app/pauses.js';
 import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import type { RiskWhy } from '../../../rules/risk.js';
 import { activeOn } from '../../../rules/pause-cover.js';
-import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
+import { Badge, Csrf, FieldError, Flash, Page, render } from '../layout.js';
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
@@ -47,19 +47,6 @@ export function invoiceMatches(i: Invoice, status: InvoiceFilter, age: Age, toda
 export const segmentTone = (s: string) => (s === 'bad_payer' ? 'bad' : s === 'watch' ? 'warn' : 'ok');
 const invoiceTone = (i: Invoice, today: string) => (i.status === 'paid' ? 'ok' : i.status === 'void' || i.status === 'draft' ? undefined : i.dueDate < today ? 'bad' : 'info');
 const label = (t: Dict, key: string) => (key in t ? t[key as keyof Dict] : key);
-
-/** Parses "YYYY-MM-DD amount" lines; a bad line becomes an issue on `instalments`. */
-export function parseInstalments(text: string | undefined): { ok: true; value: Instalment[] } | { ok: false; message: string } {
-  const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const out: Instalment[] = [];
-  for (const line of lines) {
-    const [dueOn, amount] = line.split(/[\s;]+/);
-    const r = Instalment.safeParse({ dueOn, amount: amount?.replace(',', '.') });
-    if (!r.success) return { ok: false, message: `"${line}": ${r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}` };
-    out.push(r.data);
-  }
-  return { ok: true, value: out };
-}
 
 export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/customers', async (c) => {
@@ -508,14 +495,12 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId');
     const customerId = c.req.param('customerId');
-    const d = await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps));
-    if (!d) return c.notFound();
     const body = await c.req.parseBody();
     const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const result = validatePauseInput(values, customerId, d.invoices);
+    const result = await setPause(deps, tenant, connectionId, customerId, values, c.get('session').email);
+    if (!result) return c.notFound();
     if (!result.ok) return detail(c, result.errors, values);
-    const opened = await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
-    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=${opened.cancelledActions > 0 ? 'pauseAddedCancelled' : 'pauseAdded'}`, 303);
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=${result.pause.cancelledActions > 0 ? 'pauseAddedCancelled' : 'pauseAdded'}`, 303);
   });
 
   // The customer portal, seen from the team: hand out a link, withdraw them all, decide what the customer asked.
@@ -558,62 +543,11 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.post('/customers/:connectionId/:customerId/pauses/:pauseId/resolve', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId, pauseId } = c.req.param();
-    if (!/^[0-9a-f-]{36}$/i.test(pauseId) || !/^[0-9a-f-]{36}$/i.test(connectionId)) return c.notFound();
-    const mine = await listPauses(deps.sql, tenant.id, { connectionId, customerExternalId: customerId });
-    if (!mine.some((p) => p.id === pauseId)) return c.notFound();
-    await closePause(deps.sql, tenant.id, pauseId, 'resolved', c.get('session').email, 'resolved in the settings pages');
+    if (!/^[0-9a-f-]{36}$/i.test(connectionId)) return c.notFound();
+    const lifted = await liftPause(deps, tenant.id, pauseId, c.get('session').email, 'resolved in the settings pages', { connectionId, customerExternalId: customerId });
+    if (lifted === null) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=pauseResolved`, 303);
   });
-}
-
-/** An amount as people type it ("1 250,00", "1250.00"): spaces dropped, a decimal comma read as a point. */
-export function normalizeAmountInput(text: string | undefined): string | undefined {
-  const v = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
-  return v === '' ? undefined : v;
-}
-
-/**
- * Validates a pause from form or API input against the Pause schema; the invoice must be one of the customer's. A
- * promise with an amount keeps the balance it covered when made, so it can later tell kept from broken (risk.ts).
- */
-export function validatePauseInput(
-  values: Record<string, string | undefined>,
-  customerId: string,
-  invoices: readonly Invoice[],
-): { ok: true; pause: Omit<Pause, 'id' | 'createdAt'> } | { ok: false; errors: Record<string, string> } {
-  const inst = parseInstalments(values['instalments']);
-  const errors: Record<string, string> = {};
-  if (!inst.ok) errors['instalments'] = inst.message;
-  const invoiceId = values['invoiceExternalId'] || null;
-  if (invoiceId && !invoices.some((i) => i.externalId === invoiceId)) errors['invoiceExternalId'] = 'is not an invoice of this customer';
-  const amount = normalizeAmountInput(values['amount']);
-  let balanceAtOpen: string | null = null;
-  if (amount) {
-    // What the promise covers, as the broken-promise rule reads it: its invoice, or the customer's open invoices due by the promised date.
-    const promised = values['expiresOn'] || '9999-12-31';
-    const covered = invoices.filter((i) => (invoiceId ? i.externalId === invoiceId : i.dueDate <= promised) && (i.status === 'open' || i.status === 'partially_paid'));
-    const currencies = new Set(covered.map((i) => i.currency));
-    if (currencies.size > 1) errors['amount'] = 'the invoices it covers are in several currencies: choose one invoice';
-    else balanceAtOpen = covered.reduce((a, i) => a.plus(i.amountDue), new Dec(0)).toFixed();
-  }
-  const candidate = {
-    id: 'new',
-    kind: values['kind'],
-    reason: values['reason'] ?? '',
-    owner: values['owner'] ?? '',
-    startsOn: values['startsOn'] ?? '',
-    expiresOn: values['expiresOn'] || null,
-    customerExternalId: customerId,
-    invoiceExternalId: invoiceId,
-    instalments: inst.ok ? inst.value : [],
-    amount: amount ?? null,
-    balanceAtOpen,
-  };
-  const r = Pause.safeParse(candidate);
-  if (!r.success) for (const [k, m] of Object.entries(issuesByPath(r.error.issues))) errors[k] ??= m;
-  if (!r.success || Object.keys(errors).length) return { ok: false, errors };
-  const { id: _id, createdAt: _c, ...pause } = r.data;
-  return { ok: true, pause };
 }
 
 /** A pause form error in the reader's language: the field's own message when known, else "check this field". */

@@ -11,7 +11,7 @@ import { Page, render } from '../layout.js';
 import { tenantMissingRates } from '../../../rates/job.js';
 import type { MissingRate } from '../../../rates/staleness.js';
 import type { RateKind } from '../../../rates/publishers.js';
-import { sendingOff } from '../sending.js';
+import { sendingOff } from '../../../app/sending.js';
 import { SendingBanner } from './sending.js';
 import { UnderProceedingsCard } from './insolvency.js';
 import { customersUnderProceedings } from '../../../store/insolvency.js';

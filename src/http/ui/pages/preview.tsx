@@ -14,7 +14,7 @@ import { Badge, Page, render } from '../layout.js';
 import { ConnectionPicker, pickConnection } from './pick.js';
 import { HeldList } from '../held.js';
 import { explainText } from '../explain.js';
-import { sendingOff } from '../sending.js';
+import { sendingOff } from '../../../app/sending.js';
 import { SendingBanner, SendingSwitch, sendingSince } from './sending.js';
 import { companyFromProfile, gapWords, letterGaps, type Gap } from '../../../actions/letterhead.js';
 import { getCompanyProfile } from '../../../store/company-profiles.js';

@@ -9,7 +9,7 @@ import { getTenant } from '../../../store/tenants.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { canWrite } from '../../auth/roles.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { customerDetail } from '../data.js';
+import { customerDetail } from '../../../app/customers.js';
 import { DICTS, fill, formatDate, type Dict } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, Page, render } from '../layout.js';
 

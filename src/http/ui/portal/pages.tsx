@@ -5,23 +5,23 @@
 // per link and per address. A wrong, expired or revoked link gets one 404 page that says nothing about anyone.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { Dec, addDays, dateInZone, daysBetween, formatAmount, type Customer, type Invoice } from '../model/index.js';
-import { Instalment } from '../model/collections.js';
-import { recordActivity } from '../store/activity.js';
-import type { Sql } from '../store/db.js';
-import { listDocuments } from '../store/documents.js';
-import { getTenant } from '../store/tenants.js';
-import { getCompanyProfile } from '../store/company-profiles.js';
-import { DICTS, fill, formatDate, formatMoney, type Dict, type Lang } from '../http/ui/i18n.js';
-import { Document } from '../http/ui/layout.js';
-import { DISPUTE_REASONS, recordAnswer, type AnswerDetail, type Attachment, type DisputeReason } from './answers.js';
-import { hit } from './limits.js';
-import { markViewed, resolveLink, type PortalScope } from './links.js';
-import { statementPdf } from './statement-pdf.js';
-import { expandPaymentLink } from '../model/payment-link.js';
-import { policyFor } from '../collections/run.js';
-import { documentLinks } from '../store/document-links.js';
-import { statedPenalties, type StatedPenalties } from './penalties.js';
+import { Dec, addDays, dateInZone, daysBetween, formatAmount, type Customer, type Invoice } from '../../../model/index.js';
+import { Instalment } from '../../../model/collections.js';
+import { recordActivity } from '../../../store/activity.js';
+import type { Sql } from '../../../store/db.js';
+import { listDocuments } from '../../../store/documents.js';
+import { getTenant } from '../../../store/tenants.js';
+import { getCompanyProfile } from '../../../store/company-profiles.js';
+import { DICTS, fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
+import { Document } from '../layout.js';
+import { DISPUTE_REASONS, recordAnswer, type AnswerDetail, type Attachment, type DisputeReason } from '../../../portal/answers.js';
+import { hit } from '../../../portal/limits.js';
+import { markViewed, resolveLink, type PortalScope } from '../../../portal/links.js';
+import { statementPdf } from '../../../portal/statement-pdf.js';
+import { expandPaymentLink } from '../../../model/payment-link.js';
+import { policyFor } from '../../../collections/run.js';
+import { documentLinks } from '../../../store/document-links.js';
+import { statedPenalties, type StatedPenalties } from '../../../portal/penalties.js';
 
 export interface PortalDeps {
   sql: Sql;
