@@ -16,6 +16,7 @@ import { upsertUser } from '../../../store/team.js';
 import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
 import { quotaResumesAt } from '../../../connectors/errors.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
+import { Card, Empty, PostButton, Table } from '../components.js';
 import { sendingOff } from '../../../app/sending.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
 
@@ -75,94 +76,72 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
       <div class="card">
         {connections.length === 0 ? <p class="muted">{t.noConnections}</p> : null}
         {connections.length ? (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>{t.provider}</th>
-                  <th>{t.status}</th>
-                  <th>{t.lastSync}</th>
-                  <th>{t.lag}</th>
-                  <th class="num">{t.invoices}</th>
-                  <th>{t.sending}</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                {connections.map((x: Connection, i) => (
-                  <tr data-connection={x.id}>
-                    <td data-label={t.provider}>
-                      <span>
-                      <strong>{providerName(deps, x.provider)}</strong>
-                      {demoSettingsOf(x) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
-                      </span>
-                    </td>
-                    <td data-label={t.status}>
-                      <span>
-                        {/* A connection whose last sync failed says so in red, not "active" in green. */}
-                        {x.status === 'active' && x.statusDetail?.startsWith(SYNC_FAILED) ? (
-                          <>
-                            <Badge tone="bad">{t.syncFailed}</Badge>
-                            <div class="err">{x.statusDetail.slice(SYNC_FAILED.length)}</div>
-                          </>
-                        ) : x.status === 'paused' && quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone) ? (
-                          <>
-                            <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
-                            <div class="err" data-quota-pause>{quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone)}</div>
-                          </>
-                        ) : (
-                          <>
-                            <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
-                            {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
-                          </>
-                        )}
-                      </span>
-                    </td>
-                    <td data-label={t.lastSync}>{formatDate(x.lastSyncAt, lang, tenantOf(c).timeZone)}</td>
-                    <td data-label={t.lag}>{lagText(x.lastSyncAt, now, t)}</td>
-                    <td class="num" data-label={t.invoices}>
-                      {counts[i]}
-                    </td>
-                    <td data-label={t.sending} data-sending-state={sending.get(x.id)?.enabled ? 'on' : 'off'}>
-                      <Badge tone={sending.get(x.id)?.enabled ? 'ok' : 'warn'}>{sending.get(x.id)?.enabled ? t.sendingOnLabel : t.sendingOffLabel}</Badge>
-                    </td>
-                    <td class="acts">
-                      <div class="actions" style="justify-content:flex-end">
-                        {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
-                        {x.status === 'active' && pickable[i] ? (
-                          <a class="button small secondary" href={`/connections/${x.id}/company`}>
-                            {t.chooseCompany}
-                          </a>
-                        ) : null}
-                        {x.status !== 'disconnected' && x.status !== 'pending' ? (
-                          <form method="post" action={`/connections/${x.id}/sync`} class="inline">
-                            <Csrf token={csrf} />
-                            <button class="small" type="submit">
-                              {t.syncNow}
-                            </button>
-                          </form>
-                        ) : null}
-                        {x.status !== 'disconnected' ? (
-                          <form method="post" action={`/connections/${x.id}/disconnect`} class="inline">
-                            <Csrf token={csrf} />
-                            <button class="small danger" type="submit" data-confirm={`${t.disconnect}?`}>
-                              {t.disconnect}
-                            </button>
-                          </form>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table class="stack" head={[t.provider, t.status, t.lastSync, t.lag, { label: t.invoices, class: 'num' }, t.sending, '']}>
+            {connections.map((x: Connection, i) => (
+              <tr data-connection={x.id}>
+                <td data-label={t.provider}>
+                  <span>
+                  <strong>{providerName(deps, x.provider)}</strong>
+                  {demoSettingsOf(x) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
+                  </span>
+                </td>
+                <td data-label={t.status}>
+                  <span>
+                    {/* A connection whose last sync failed says so in red, not "active" in green. */}
+                    {x.status === 'active' && x.statusDetail?.startsWith(SYNC_FAILED) ? (
+                      <>
+                        <Badge tone="bad">{t.syncFailed}</Badge>
+                        <div class="err">{x.statusDetail.slice(SYNC_FAILED.length)}</div>
+                      </>
+                    ) : x.status === 'paused' && quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone) ? (
+                      <>
+                        <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
+                        <div class="err" data-quota-pause>{quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone)}</div>
+                      </>
+                    ) : (
+                      <>
+                        <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
+                        {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
+                      </>
+                    )}
+                  </span>
+                </td>
+                <td data-label={t.lastSync}>{formatDate(x.lastSyncAt, lang, tenantOf(c).timeZone)}</td>
+                <td data-label={t.lag}>{lagText(x.lastSyncAt, now, t)}</td>
+                <td class="num" data-label={t.invoices}>
+                  {counts[i]}
+                </td>
+                <td data-label={t.sending} data-sending-state={sending.get(x.id)?.enabled ? 'on' : 'off'}>
+                  <Badge tone={sending.get(x.id)?.enabled ? 'ok' : 'warn'}>{sending.get(x.id)?.enabled ? t.sendingOnLabel : t.sendingOffLabel}</Badge>
+                </td>
+                <td class="acts">
+                  <div class="actions" style="justify-content:flex-end">
+                    {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
+                    {x.status === 'active' && pickable[i] ? (
+                      <a class="button small secondary" href={`/connections/${x.id}/company`}>
+                        {t.chooseCompany}
+                      </a>
+                    ) : null}
+                    {x.status !== 'disconnected' && x.status !== 'pending' ? (
+                      <PostButton action={`/connections/${x.id}/sync`} csrf={csrf} class="small">
+                        {t.syncNow}
+                      </PostButton>
+                    ) : null}
+                    {x.status !== 'disconnected' ? (
+                      <PostButton action={`/connections/${x.id}/disconnect`} csrf={csrf} class="small danger" confirm={`${t.disconnect}?`}>
+                        {t.disconnect}
+                      </PostButton>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </Table>
         ) : null}
       </div>
       <div class="two">
         {deps.registry.providers().map((p) => (
-          <div class="card">
-            <h2>{providerName(deps, p)}</h2>
+          <Card title={providerName(deps, p)}>
             {appConfigured(deps, p) ? (
               <form method="post" action={`/oauth/${p}/connect`} style="margin-bottom:12px">
                 <Csrf token={csrf} />
@@ -182,7 +161,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                 <div class="hint">{t.demoHint}</div>
               </form>
             ) : null}
-          </div>
+          </Card>
         ))}
       </div>
       <div class="card">
@@ -191,37 +170,25 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
         </h2>
         <p class="hint">{t.quarantineHint}</p>
         {quarantined.length === 0 ? (
-          <p class="muted">{t.noQuarantine}</p>
+          <Empty>{t.noQuarantine}</Empty>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t.entity}</th>
-                  <th>{t.record}</th>
-                  <th>{t.reason}</th>
-                  <th>{t.seen}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {quarantined.slice(0, 200).map((q) => (
-                  <tr>
-                    <td>{q.entity}</td>
-                    <td>
-                      <code>{q.external_id}</code>
-                    </td>
-                    <td>
-                      {q.path ? <code>{q.path}</code> : null} {q.reason}
-                      <JsonDetails summary={t.raw} value={q.raw} />
-                    </td>
-                    <td>
-                      {formatDate(q.last_seen_at, lang, tenantOf(c).timeZone)} ×{q.occurrences}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table head={[t.entity, t.record, t.reason, t.seen]}>
+            {quarantined.slice(0, 200).map((q) => (
+              <tr>
+                <td>{q.entity}</td>
+                <td>
+                  <code>{q.external_id}</code>
+                </td>
+                <td>
+                  {q.path ? <code>{q.path}</code> : null} {q.reason}
+                  <JsonDetails summary={t.raw} value={q.raw} />
+                </td>
+                <td>
+                  {formatDate(q.last_seen_at, lang, tenantOf(c).timeZone)} ×{q.occurrences}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </div>
     </Page>,

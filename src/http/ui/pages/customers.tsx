@@ -14,6 +14,7 @@ import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '.
 import type { RiskWhy } from '../../../rules/risk.js';
 import { activeOn } from '../../../rules/pause-cover.js';
 import { Badge, Csrf, FieldError, Flash, Page, render } from '../layout.js';
+import { Card, Empty, PostButton, Table } from '../components.js';
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
@@ -112,49 +113,36 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         </form>
         <div class="card table-wrap">
           {rows.length === 0 ? (
-            <p class="muted">{all.length === 0 ? t.noCustomers : t.noCustomerMatches}</p>
+            <Empty>{all.length === 0 ? t.noCustomers : t.noCustomerMatches}</Empty>
           ) : (
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>{t.customer}</th>
-                  <th>{t.segment}</th>
-                  <th class="num">{t.openAmount}</th>
-                  <th class="num">{t.overdue}</th>
-                  <th class="num">{t.daysLateCol}</th>
-                  <th>{t.lastReminder}</th>
-                  <th>{t.pauses}</th>
+            <Table class="stack" wrap={false} head={[t.customer, t.segment, { label: t.openAmount, class: 'num' }, { label: t.overdue, class: 'num' }, { label: t.daysLateCol, class: 'num' }, t.lastReminder, t.pauses]}>
+              {rows.slice(0, 500).map((r) => (
+                <tr data-customer={r.name}>
+                  <td data-label={t.customer}>
+                    <span>
+                      <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
+                      <div class="hint hide-sm">{r.email ?? ''}</div>
+                    </span>
+                  </td>
+                  <td data-label={t.segment}>
+                    <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
+                    {r.insolventSince ? (
+                      <>
+                        {' '}
+                        <span data-insolvent={r.insolventSince}>
+                          <Badge tone="bad">{t.insolvencyBadge}</Badge>
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td class="num" data-label={t.openAmount}>{formatMoney(r.open, r.currency, lang)}</td>
+                  <td class="num" data-label={t.overdue}>{formatMoney(r.overdue, r.currency, lang)}</td>
+                  <td class="num" data-label={t.daysLateCol}>{r.daysLate > 0 ? fill(t.nDays, { n: r.daysLate }) : '—'}</td>
+                  <td data-label={t.lastReminder}>{r.lastReminder ? formatDate(r.lastReminder, lang, tenant.timeZone) : t.never}</td>
+                  <td data-label={t.pauses}>{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {rows.slice(0, 500).map((r) => (
-                  <tr data-customer={r.name}>
-                    <td data-label={t.customer}>
-                      <span>
-                        <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
-                        <div class="hint hide-sm">{r.email ?? ''}</div>
-                      </span>
-                    </td>
-                    <td data-label={t.segment}>
-                      <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
-                      {r.insolventSince ? (
-                        <>
-                          {' '}
-                          <span data-insolvent={r.insolventSince}>
-                            <Badge tone="bad">{t.insolvencyBadge}</Badge>
-                          </span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td class="num" data-label={t.openAmount}>{formatMoney(r.open, r.currency, lang)}</td>
-                    <td class="num" data-label={t.overdue}>{formatMoney(r.overdue, r.currency, lang)}</td>
-                    <td class="num" data-label={t.daysLateCol}>{r.daysLate > 0 ? fill(t.nDays, { n: r.daysLate }) : '—'}</td>
-                    <td data-label={t.lastReminder}>{r.lastReminder ? formatDate(r.lastReminder, lang, tenant.timeZone) : t.never}</td>
-                    <td data-label={t.pauses}>{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           )}
         </div>
       </Page>,
@@ -298,8 +286,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
           );
         })()}
-        <div class="card">
-          <h2>{t.invoices}</h2>
+        <Card title={t.invoices}>
           <form method="get" action={base} class="actions filters">
             <select name="inv" aria-label={t.status}>
               {INVOICE_FILTERS.map((k) => (
@@ -320,103 +307,69 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </button>
             <span class="hint">{fill(t.invoicesShown, { n: shown.length, total: d.invoices.length })}</span>
           </form>
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>{t.number}</th>
-                  <th class="hide-sm">{t.issueDate}</th>
-                  <th>{t.dueDate}</th>
-                  <th class="num hide-sm">{t.total}</th>
-                  <th class="num">{t.amountDue}</th>
-                  <th>{t.status}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((i) => (
-                  <tr data-invoice={i.externalId}>
-                    <td data-label={t.number}>{i.number ?? i.externalId}</td>
-                    <td class="hide-sm">{formatDate(i.issueDate, lang)}</td>
-                    <td data-label={t.dueDate}>{formatDate(i.dueDate, lang)}</td>
-                    <td class="num hide-sm">{formatMoney(i.total, i.currency, lang)}</td>
-                    <td class="num" data-label={t.amountDue}>
-                      {formatMoney(i.amountDue, i.currency, lang)}
-                    </td>
-                    <td data-label={t.status}>
-                      <span>
-                        <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${t[`inv_${i.status}`]} · ${t.overdue.toLowerCase()}` : t[`inv_${i.status}`]}</Badge>
-                        {/* What the e-invoicing platform says (refused, disputed…), with its reason: it holds or changes dunning. */}
-                        {/* The pauses that hold this invoice today (its own, or the whole customer's): no reminder goes out for it. */}
-                        {d.pauses
-                          .filter((p) => p.state === 'active' && activeOn(p, today) && (!p.invoiceExternalId || p.invoiceExternalId === i.externalId))
-                          .map((p) => (
-                            <div class="hint" data-paused={p.kind}>
-                              <Badge tone="warn">{label(t, p.kind)}</Badge> {pauseSummary(p, i.currency, t, lang)}
-                            </div>
-                          ))}
-                        {i.eInvoicing ? (
-                          <div class="hint" data-einvoicing={String(i.eInvoicing.code)}>
-                            {t.eInvoice}{lang === 'fr' ? ' : ' : ': '}{t[`einv_${i.eInvoicing.status}`]}
-                            {i.eInvoicing.reason ? ` (${i.eInvoicing.reason})` : ''}
-                          </div>
-                        ) : null}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
-        <div class="card">
-          <h2>{t.pauses}</h2>
+          <Table class="stack" head={[t.number, { label: t.issueDate, class: 'hide-sm' }, t.dueDate, { label: t.total, class: 'num hide-sm' }, { label: t.amountDue, class: 'num' }, t.status]}>
+            {shown.map((i) => (
+              <tr data-invoice={i.externalId}>
+                <td data-label={t.number}>{i.number ?? i.externalId}</td>
+                <td class="hide-sm">{formatDate(i.issueDate, lang)}</td>
+                <td data-label={t.dueDate}>{formatDate(i.dueDate, lang)}</td>
+                <td class="num hide-sm">{formatMoney(i.total, i.currency, lang)}</td>
+                <td class="num" data-label={t.amountDue}>
+                  {formatMoney(i.amountDue, i.currency, lang)}
+                </td>
+                <td data-label={t.status}>
+                  <span>
+                    <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${t[`inv_${i.status}`]} · ${t.overdue.toLowerCase()}` : t[`inv_${i.status}`]}</Badge>
+                    {/* What the e-invoicing platform says (refused, disputed…), with its reason: it holds or changes dunning. */}
+                    {/* The pauses that hold this invoice today (its own, or the whole customer's): no reminder goes out for it. */}
+                    {d.pauses
+                      .filter((p) => p.state === 'active' && activeOn(p, today) && (!p.invoiceExternalId || p.invoiceExternalId === i.externalId))
+                      .map((p) => (
+                        <div class="hint" data-paused={p.kind}>
+                          <Badge tone="warn">{label(t, p.kind)}</Badge> {pauseSummary(p, i.currency, t, lang)}
+                        </div>
+                      ))}
+                    {i.eInvoicing ? (
+                      <div class="hint" data-einvoicing={String(i.eInvoicing.code)}>
+                        {t.eInvoice}{lang === 'fr' ? ' : ' : ': '}{t[`einv_${i.eInvoicing.status}`]}
+                        {i.eInvoicing.reason ? ` (${i.eInvoicing.reason})` : ''}
+                      </div>
+                    ) : null}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+        <Card title={t.pauses}>
           {d.pauses.length === 0 ? <p class="muted">—</p> : null}
           {d.pauses.length ? (
-            <div class="table-wrap">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th>{t.kind}</th>
-                    <th>{t.invoice}</th>
-                    <th>{t.reason}</th>
-                    <th>{t.owner}</th>
-                    <th>{t.pausePeriod}</th>
-                    <th>{t.state}</th>
-                    <th></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.pauses.map((p) => (
-                    <tr data-pause={p.id}>
-                      <td data-label={t.kind}>{label(t, p.kind)}</td>
-                      <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
-                      <td data-label={t.reason}>{reasonOf(p)}</td>
-                      <td data-label={t.owner}>{p.owner}</td>
-                      <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
-                      <td data-label={t.state}>
-                        <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{t[`pause_${p.state}`]}</Badge>
-                      </td>
-                      <td class="num">
-                        {p.state === 'active' ? (
-                          <form method="post" action={`${base}/pauses/${p.id}/resolve`} class="inline">
-                            <Csrf token={csrf} />
-                            <button class="small secondary" type="submit">
-                              {t.resolve}
-                            </button>
-                          </form>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table class="stack" head={[t.kind, t.invoice, t.reason, t.owner, t.pausePeriod, t.state, '']}>
+              {d.pauses.map((p) => (
+                <tr data-pause={p.id}>
+                  <td data-label={t.kind}>{label(t, p.kind)}</td>
+                  <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
+                  <td data-label={t.reason}>{reasonOf(p)}</td>
+                  <td data-label={t.owner}>{p.owner}</td>
+                  <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
+                  <td data-label={t.state}>
+                    <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{t[`pause_${p.state}`]}</Badge>
+                  </td>
+                  <td class="num">
+                    {p.state === 'active' ? (
+                      <PostButton action={`${base}/pauses/${p.id}/resolve`} csrf={csrf} class="small secondary">
+                        {t.resolve}
+                      </PostButton>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           ) : null}
-        </div>
+        </Card>
         {await CustomerMailCard({ c, deps, base, connectionId, customerId, emails: [d.customer.email, ...d.customer.emails].filter((e): e is string => !!e) })}
         <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={await linkSummary(deps.sql, tenant.id, connectionId, customerId, nowOf(deps))} answers={await listAnswers(deps.sql, tenant.id, connectionId, customerId)} invoices={d.invoices} />
-        <div class="card" id="add-pause">
-          <h2>{t.addPause}</h2>
+        <Card title={t.addPause} id="add-pause">
           {hasErrors ? <Flash tone="bad">{t.pauseInvalid}</Flash> : null}
           <form method="post" action={`${base}/pauses`}>
             <Csrf token={csrf} />
@@ -483,7 +436,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
             <button type="submit">{t.addPause.split(/[,:]/)[0]}</button>
           </form>
-        </div>
+        </Card>
       </Page>,
       hasErrors ? 422 : 200,
     );
@@ -610,8 +563,7 @@ function PortalCard(props: { c: UiContext; base: string; csrf: string; url: stri
     }
   };
   return (
-    <div class="card" id="portal">
-      <h2>{t.portalTitle}</h2>
+    <Card title={t.portalTitle} id="portal">
       <p class="hint" data-portal-links={links.live}>
         {fill(t.portalSummary, { live: links.live, issued: links.lastIssued ? formatDate(links.lastIssued, lang, tz) : t.never, viewed: links.lastViewed ? formatDate(links.lastViewed, lang, tz) : t.never })}
       </p>
@@ -624,76 +576,51 @@ function PortalCard(props: { c: UiContext; base: string; csrf: string; url: stri
         </Flash>
       ) : null}
       <div class="actions">
-        <form method="post" action={`${base}/portal/link`} class="inline">
-          <Csrf token={csrf} />
-          <button type="submit" class="small secondary">
-            {t.portalNewLink}
-          </button>
-        </form>
+        <PostButton action={`${base}/portal/link`} csrf={csrf} class="small secondary">
+          {t.portalNewLink}
+        </PostButton>
         {links.live > 0 ? (
-          <form method="post" action={`${base}/portal/revoke`} class="inline">
-            <Csrf token={csrf} />
-            <button type="submit" class="small secondary">
-              {t.portalRevoke}
-            </button>
-          </form>
+          <PostButton action={`${base}/portal/revoke`} csrf={csrf} class="small secondary">
+            {t.portalRevoke}
+          </PostButton>
         ) : null}
       </div>
       {answers.length ? (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th>{t.date}</th>
-                <th>{t.kind}</th>
-                <th>{t.invoice}</th>
-                <th>{t.portalAnswer}</th>
-                <th>{t.state}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {answers.map((a) => (
-                <tr data-answer={a.kind}>
-                  <td data-label={t.date}>{formatDate(a.createdAt, lang, tz)}</td>
-                  <td data-label={t.kind}>{t[`answerKind_${a.kind}`]}</td>
-                  <td data-label={t.invoice}>{number(a.invoiceExternalId)}</td>
-                  <td class="wide" data-label={t.portalAnswer}>
-                    {what(a)}
-                    {a.hasAttachment ? (
-                      <div>
-                        <a href={`${base}/portal/answers/${a.id}/file`}>{t.portalAttachment}</a>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td data-label={t.state}>
-                    {a.state === 'new' ? (
-                      <span class="actions">
-                        <Badge tone="warn">{t.answerState_new}</Badge>
-                        <form method="post" action={`${base}/portal/answers/${a.id}/accepted`} class="inline">
-                          <Csrf token={csrf} />
-                          <button type="submit" class="small">
-                            {a.kind === 'plan' ? t.answerAccept : t.answerChecked}
-                          </button>
-                        </form>
-                        <form method="post" action={`${base}/portal/answers/${a.id}/refused`} class="inline">
-                          <Csrf token={csrf} />
-                          <button type="submit" class="small secondary">
-                            {a.kind === 'plan' ? t.answerRefuse : t.answerNotFound}
-                          </button>
-                        </form>
-                      </span>
-                    ) : (
-                      <Badge tone={a.state === 'refused' ? 'bad' : 'ok'}>{t[`answerState_${a.state}`]}</Badge>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table class="stack" head={[t.date, t.kind, t.invoice, t.portalAnswer, t.state]}>
+          {answers.map((a) => (
+            <tr data-answer={a.kind}>
+              <td data-label={t.date}>{formatDate(a.createdAt, lang, tz)}</td>
+              <td data-label={t.kind}>{t[`answerKind_${a.kind}`]}</td>
+              <td data-label={t.invoice}>{number(a.invoiceExternalId)}</td>
+              <td class="wide" data-label={t.portalAnswer}>
+                {what(a)}
+                {a.hasAttachment ? (
+                  <div>
+                    <a href={`${base}/portal/answers/${a.id}/file`}>{t.portalAttachment}</a>
+                  </div>
+                ) : null}
+              </td>
+              <td data-label={t.state}>
+                {a.state === 'new' ? (
+                  <span class="actions">
+                    <Badge tone="warn">{t.answerState_new}</Badge>
+                    <PostButton action={`${base}/portal/answers/${a.id}/accepted`} csrf={csrf} class="small">
+                      {a.kind === 'plan' ? t.answerAccept : t.answerChecked}
+                    </PostButton>
+                    <PostButton action={`${base}/portal/answers/${a.id}/refused`} csrf={csrf} class="small secondary">
+                      {a.kind === 'plan' ? t.answerRefuse : t.answerNotFound}
+                    </PostButton>
+                  </span>
+                ) : (
+                  <Badge tone={a.state === 'refused' ? 'bad' : 'ok'}>{t[`answerState_${a.state}`]}</Badge>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : (
-        <p class="muted">{t.portalNoAnswer}</p>
+        <Empty>{t.portalNoAnswer}</Empty>
       )}
-    </div>
+    </Card>
   );
 }

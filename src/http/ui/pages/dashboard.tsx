@@ -8,6 +8,7 @@ import { listTenants } from '../../../store/auth.js';
 import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import { Page, render } from '../layout.js';
+import { Empty } from '../components.js';
 import { tenantMissingRates } from '../../../rates/job.js';
 import type { MissingRate } from '../../../rates/staleness.js';
 import type { RateKind } from '../../../rates/publishers.js';
@@ -69,7 +70,7 @@ export function dashboardRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           {banner}
           <RatesBanner rates={rates} t={t} />
           <div class="card">
-            <p class="muted">{t.noData}</p>
+            <Empty>{t.noData}</Empty>
             <a class="button" href="/connections">
               {t.connections}
             </a>

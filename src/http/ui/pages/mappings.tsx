@@ -10,6 +10,7 @@ import { listDocuments } from '../../../store/documents.js';
 import { listConnections } from '../../../store/tenants.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { Badge, Csrf, Flash, Page, render } from '../layout.js';
+import { Card } from '../components.js';
 
 type Outcome = { tone: 'ok' | 'bad' | 'info'; title: string; body: string };
 
@@ -75,8 +76,7 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
         </Flash>
       ) : null}
       <div class="two">
-        <div class="card">
-          <h2>{t.mappingOverride}</h2>
+        <Card title={t.mappingOverride}>
           <form method="post" action="/mappings">
             <Csrf token={csrf} />
             <input type="hidden" name="provider" value={provider} />
@@ -114,11 +114,10 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
               ) : null}
             </div>
           </form>
-        </div>
-        <div class="card">
-          <h2>{t.mappingShipped}</h2>
+        </Card>
+        <Card title={t.mappingShipped}>
           <pre style="max-height:520px">{shipped}</pre>
-        </div>
+        </Card>
       </div>
     </Page>,
   );

@@ -10,6 +10,7 @@ import { Instalment } from '../../../model/collections.js';
 import type { Sql } from '../../../store/db.js';
 import { DICTS, fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
 import { Document } from '../layout.js';
+import { Table } from '../components.js';
 import { DISPUTE_REASONS, type AnswerDetail, type Attachment, type DisputeReason } from '../../../portal/answers.js';
 import { statementPdf } from '../../../portal/statement-pdf.js';
 import { expandPaymentLink } from '../../../model/payment-link.js';
@@ -237,54 +238,40 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
         {l.open.length ? (
           <section class="card">
             <h2>{t.portal_openInvoices}</h2>
-            <div class="table-wrap">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th>{t.portal_invoice}</th>
-                    <th>{t.portal_issued}</th>
-                    <th>{t.portal_due}</th>
-                    <th class="num">{t.portal_total}</th>
-                    <th class="num">{t.portal_amountDue}</th>
-                    <th>{t.portal_late}</th>
+            <Table class="stack" head={[t.portal_invoice, t.portal_issued, t.portal_due, { label: t.portal_total, class: 'num' }, { label: t.portal_amountDue, class: 'num' }, t.portal_late]}>
+              {l.open.map((i) => {
+                const late = daysBetween(i.dueDate, l.today);
+                return (
+                  <tr data-invoice={i.number ?? ''}>
+                    <td data-label={t.portal_invoice}>
+                      {i.pdfUrl && /^https:\/\//.test(i.pdfUrl) ? (
+                        <a href={i.pdfUrl} rel="noopener noreferrer" target="_blank">
+                          {i.number ?? '—'}
+                        </a>
+                      ) : (
+                        (i.number ?? '—')
+                      )}
+                    </td>
+                    <td data-label={t.portal_issued}>{formatDate(i.issueDate, lang)}</td>
+                    <td data-label={t.portal_due}>{formatDate(i.dueDate, lang)}</td>
+                    <td class="num" data-label={t.portal_total}>
+                      {formatMoney(i.total, i.currency, lang)}
+                    </td>
+                    <td class="num" data-label={t.portal_amountDue}>
+                      <strong>{formatMoney(i.amountDue, i.currency, lang)}</strong>
+                      {template ? (
+                        <div>
+                          <a href={payLink(i.number ?? i.externalId, i.amountDue, i.currency)!} rel="noopener noreferrer" target="_blank" data-pay-invoice={i.number ?? ''}>
+                            {t.portal_payThis}
+                          </a>
+                        </div>
+                      ) : null}
+                    </td>
+                    <td data-label={t.portal_late}>{late > 0 ? fill(t.portal_daysLate, { n: late }) : t.portal_notDue}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {l.open.map((i) => {
-                    const late = daysBetween(i.dueDate, l.today);
-                    return (
-                      <tr data-invoice={i.number ?? ''}>
-                        <td data-label={t.portal_invoice}>
-                          {i.pdfUrl && /^https:\/\//.test(i.pdfUrl) ? (
-                            <a href={i.pdfUrl} rel="noopener noreferrer" target="_blank">
-                              {i.number ?? '—'}
-                            </a>
-                          ) : (
-                            (i.number ?? '—')
-                          )}
-                        </td>
-                        <td data-label={t.portal_issued}>{formatDate(i.issueDate, lang)}</td>
-                        <td data-label={t.portal_due}>{formatDate(i.dueDate, lang)}</td>
-                        <td class="num" data-label={t.portal_total}>
-                          {formatMoney(i.total, i.currency, lang)}
-                        </td>
-                        <td class="num" data-label={t.portal_amountDue}>
-                          <strong>{formatMoney(i.amountDue, i.currency, lang)}</strong>
-                          {template ? (
-                            <div>
-                              <a href={payLink(i.number ?? i.externalId, i.amountDue, i.currency)!} rel="noopener noreferrer" target="_blank" data-pay-invoice={i.number ?? ''}>
-                                {t.portal_payThis}
-                              </a>
-                            </div>
-                          ) : null}
-                        </td>
-                        <td data-label={t.portal_late}>{late > 0 ? fill(t.portal_daysLate, { n: late }) : t.portal_notDue}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </Table>
             {l.penalties ? (
               <div class="penalties" data-penalties>
                 <h3>{t.portal_penaltiesTitle}</h3>
