@@ -10,7 +10,7 @@ import { customerChoices, openInvoiceChoices, type Choice } from '../../../store
 import { activePolicy, savePolicy } from '../../../store/policies.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { DICTS, type Dict, type Lang } from '../i18n.js';
-import { templateLabelKey } from '../i18n-policy.js';
+import { templateLabelKey } from '../i18n.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
 import { Card } from '../components.js';
 import {

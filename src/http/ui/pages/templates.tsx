@@ -11,7 +11,7 @@ import { nowOf, tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEn
 import { Csrf, Flash, Page, render } from '../layout.js';
 import { Card, Empty } from '../components.js';
 import type { Dict } from '../i18n.js';
-import { templateLabelKey } from '../i18n-policy.js';
+import { templateLabelKey } from '../i18n.js';
 import { pickConnection } from './pick.js';
 import { invoiceChoices, previewOnInvoice, type InvoiceChoice, type InvoicePreview } from '../../../collections/invoice-preview.js';
 import { companyFromProfile, gapWords, withEmailFooter } from '../../../actions/letterhead.js';
