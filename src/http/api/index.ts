@@ -16,7 +16,8 @@ import { listOutbox } from '../../store/outbox.js';
 import { listPauses, type StoredPause } from '../../store/pauses.js';
 import { getSending, listSending, type SendingState } from '../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../store/tenants.js';
-import { bearerAuth, type BearerVariables } from '../auth/bearer.js';
+import { bearerAuth } from '../auth/bearer.js';
+import { API_PREFIX, json, notFound, security, tokenActor, type ApiEnv } from './common.js';
 import type { AppDeps, InlineSync } from '../../app/deps.js';
 import { customerDetail, customerOverview } from '../../app/customers.js';
 import { activateOverride, revertOverride } from '../../app/mappings.js';
@@ -42,12 +43,7 @@ import {
   SyncBody,
 } from './schemas.js';
 
-export type ApiEnv = { Variables: BearerVariables };
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const notFound = json(ErrorBody, 'Not found (or belongs to another tenant)');
 const invalid = json(ErrorBody, 'The request is not valid; `issues` says where');
-const security = [{ Bearer: [] }];
 const uuid = z.string().openapi({ param: { in: 'path' }, example: '6f1c2b1e-0000-4000-8000-000000000000' });
 
 const toSending = (s: SendingState | undefined) => ({ enabled: s?.enabled ?? false, changedAt: s?.changedAt ? s.changedAt.toISOString() : null, changedBy: s?.changedBy ?? null });
@@ -65,10 +61,7 @@ const toPause = (p: StoredPause) => ({ ...p, expiresOn: p.expiresOn ?? null, inv
 const isUuid = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
 const missing = (what: string) => ({ error: 'not_found', message: `${what} not found.` });
 
-export const API_PREFIX = '/api/v1';
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Who made a change through the API, as the activity log says it. */
-export const tokenActor = (token: { name: string; prefix: string }) => `api token "${token.name}" (${token.prefix}…)`;
 /** The menu entry a changed API path belongs to (the activity page names it in the reader's language). */
 const areaOf = (path: string) => (/\/policy/.test(path) ? 'policy' : /\/mappings/.test(path) ? 'mappings' : /\/pauses/.test(path) ? 'customers' : /\/connections/.test(path) ? 'connections' : null);
 

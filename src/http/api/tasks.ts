@@ -6,7 +6,7 @@ import { OUTCOMES } from '../../worklist/outcomes.js';
 import { TASK_SORTS, type Task } from '../../worklist/store.js';
 import { closeTask, snoozeUntil, taskOf, tasksOf } from '../../app/tasks.js';
 import type { AppDeps } from '../../app/deps.js';
-import { API_PREFIX, tokenActor, type ApiEnv } from './index.js';
+import { API_PREFIX, json, notFound, security, tokenActor, type ApiEnv } from './common.js';
 import { ErrorBody } from './schemas.js';
 
 const TaskBody = z
@@ -47,10 +47,7 @@ const DoneInput = z
   .strict()
   .openapi('TaskDone');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const security = [{ Bearer: [] }];
 const idParam = z.object({ id: z.string().openapi({ param: { in: 'path' }, example: '6f1c2b1e-0000-4000-8000-000000000000' }) });
-const notFound = json(ErrorBody, 'Not found (or belongs to another tenant)');
 const missing = { error: 'not_found', message: 'Task not found.' };
 
 const toBody = (t: Task) => ({
