@@ -3,7 +3,6 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { customerRecoveryFile } from '../../recovery/service.js';
 import { RateMissing } from '../../rules/rate-tables.js';
 import { previewConnection } from '../../collections/run.js';
-import { tenantCurrencies, tenantKpis } from '../../kpi/index.js';
 import { activeMapping, loadShippedMapping } from '../../mapping/index.js';
 import { dateInZone, ENTITIES, InvoiceStatus, type EntityKind } from '../../model/index.js';
 import { demoSettingsOf } from '../../demo/host.js';
@@ -23,6 +22,7 @@ import { customerDetail, customerOverview } from '../../app/customers.js';
 import { activateOverride, revertOverride } from '../../app/mappings.js';
 import { liftPause, setPause } from '../../app/pauses.js';
 import { currentPolicy, savePolicyDocument } from '../../app/policy.js';
+import { kpiFigures } from '../../app/dashboard.js';
 import { switchSending } from '../../app/sending.js';
 import { requestSync } from '../../app/sync.js';
 import {
@@ -422,13 +422,8 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
       responses: { 200: json(z.object({ currencies: z.array(z.string()), currency: z.string().nullable(), kpis: z.unknown(), trend: z.unknown() }), 'KPIs') },
     }),
     async (c) => {
-      const tenant = c.get('tenant');
       const q = c.req.valid('query');
-      const currencies = await tenantCurrencies(deps.sql, tenant.id);
-      const currency = currencies.find((x) => x === q.currency) ?? (q.currency ? null : currencies[0] ?? null);
-      if (!currency) return c.json({ currencies, currency: null, kpis: null, trend: [] }, 200);
-      const asOf = q.asOf && /^\d{4}-\d{2}-\d{2}$/.test(q.asOf) ? q.asOf : dateInZone(now(), tenant.timeZone);
-      const { kpis, trend } = await tenantKpis(deps.sql, tenant.id, { asOf, currency });
+      const { currencies, currency, kpis, trend } = await kpiFigures(deps, c.get('tenant'), { currency: q.currency, asOf: q.asOf, strict: true });
       return c.json({ currencies, currency, kpis, trend }, 200);
     },
   );
