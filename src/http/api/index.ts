@@ -6,12 +6,11 @@ import { previewConnection } from '../../collections/run.js';
 import { activeMapping, loadShippedMapping } from '../../mapping/index.js';
 import { dateInZone, ENTITIES, InvoiceStatus, type EntityKind } from '../../model/index.js';
 import { demoSettingsOf } from '../../demo/host.js';
-import { listActivity, recordActivity } from '../../store/activity.js';
+import { recordActivity } from '../../store/activity.js';
 import { randomUUID } from 'node:crypto';
 import { mayRequest } from '../auth/roles.js';
 import { taskApi } from './tasks.js';
 import { listDocuments } from '../../store/documents.js';
-import { listOutbox } from '../../store/outbox.js';
 import { listPauses, type StoredPause } from '../../store/pauses.js';
 import { getSending, listSending, type SendingState } from '../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../store/tenants.js';
@@ -23,6 +22,7 @@ import { activateOverride, revertOverride } from '../../app/mappings.js';
 import { liftPause, setPause } from '../../app/pauses.js';
 import { currentPolicy, savePolicyDocument } from '../../app/policy.js';
 import { kpiFigures } from '../../app/dashboard.js';
+import { activityLog } from '../../app/activity.js';
 import { switchSending } from '../../app/sending.js';
 import { requestSync } from '../../app/sync.js';
 import {
@@ -441,7 +441,7 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
     async (c) => {
       const tenant = c.get('tenant');
       const { limit } = c.req.valid('query');
-      const [outbox, log] = await Promise.all([listOutbox(deps.sql, tenant.id, { limit }), listActivity(deps.sql, tenant.id, { limit })]);
+      const { outbox, log } = await activityLog(deps, tenant.id, { outboxLimit: limit, logLimit: limit });
       return c.json(
         {
           outbox: outbox.map((o) => ({ id: o.id, kind: o.kind, state: o.state, dueAt: o.dueAt, attempts: o.attempts, lastError: o.lastError, payload: o.payload, result: o.result })),

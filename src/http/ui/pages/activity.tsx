@@ -2,19 +2,16 @@
 // Activity: the outbox (planned, sending, sent, failed, cancelled, with the engine's explanation) and the activity log with proofs.
 import type { Hono } from 'hono';
 import type { PlannedAction } from '../../../model/collections.js';
-import { getLetter, listActivity } from '../../../store/activity.js';
-import { listDocuments } from '../../../store/documents.js';
+import { getLetter } from '../../../store/activity.js';
+import { activityPage, cancelPlannedAction } from '../../../app/activity.js';
 import { listTenants } from '../../../store/auth.js';
-import { listOutbox, type OutboxState } from '../../../store/outbox.js';
+import type { OutboxState } from '../../../store/outbox.js';
 import { tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney, type Dict } from '../i18n.js';
 import { Badge, Csrf, Flash, JsonDetails, Page, render } from '../layout.js';
 import { Card, Empty, Table } from '../components.js';
 import { channelLabel, channelTone } from './preview.js';
 import { DUNNING_CHANNELS } from '../../../rules/evaluate.js';
-import { policyFor } from '../../../collections/run.js';
-import { cancelPlanned, plannedDunning } from '../../../store/cancel.js';
-import type { CancelWhy } from '../../../model/collections.js';
 import { cancelWhyText } from '../held.js';
 import { explainText } from '../explain.js';
 import { changeText } from './team.js';
@@ -56,12 +53,8 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const body = await c.req.parseBody();
     const note = typeof body['note'] === 'string' ? body['note'].trim().slice(0, 500) : '';
     if (!note) return page(c, { tone: 'bad', text: c.get('t').cancelNeedsReason }, 422);
-    const [row] = await plannedDunning(deps.sql, tenant.id, { ids: [id] });
-    if (!row) return c.redirect('/activity?msg=actionNotPlanned', 303);
-    const by = c.get('session').email;
-    const why: CancelWhy = { code: 'user', by, note };
-    const done = await cancelPlanned(deps.sql, tenant.id, [row], why, `cancelled by ${by}: ${note}`, by);
-    return c.redirect(`/activity?msg=${done.length ? 'actionCancelled' : 'actionNotPlanned'}`, 303);
+    const done = await cancelPlannedAction(deps, tenant.id, id, c.get('session').email, note);
+    return c.redirect(`/activity?msg=${done ? 'actionCancelled' : 'actionNotPlanned'}`, 303);
   });
 
   app.get('/activity', (c) => page(c));
@@ -72,12 +65,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const state = c.req.query('state');
     const states = STATES.includes(state as OutboxState) ? [state as OutboxState] : undefined;
-    const [outbox, log, customers, policy] = await Promise.all([
-      listOutbox(deps.sql, tenant.id, { ...(states ? { states } : {}), limit: 300 }),
-      listActivity(deps.sql, tenant.id, { limit: 200 }),
-      listDocuments(deps.sql, tenant.id, 'customer'),
-      policyFor(deps.sql, tenant),
-    ]);
+    const { outbox, log, customers, invoices, policy } = await activityPage(deps, tenant, states);
     // Steps by the names the policy gives them ("Relance 1"), not their ids.
     const stepNames = new Map(policy.steps.map((s) => [s.id, s.name || s.id]));
     const names = new Map(customers.map((d) => [`${d.connectionId}/${d.record.externalId}`, d.record.name]));
@@ -85,8 +73,6 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const byId = new Map(customers.map((d) => [d.record.externalId, d.record.name]));
     const nameOf = (connectionId: string | null | undefined, id: string | null | undefined) => (id ? (names.get(`${connectionId}/${id}`) ?? byId.get(id) ?? id) : '—');
     // Invoices by their number, as the customer and the books know them, never by the provider's id.
-    const mentioned = [...new Set(log.flatMap((a) => a.invoiceExternalIds))];
-    const invoices = mentioned.length ? await listDocuments(deps.sql, tenant.id, 'invoice', { externalIds: mentioned }) : [];
     const numbers = new Map(invoices.map((d) => [`${d.connectionId}/${d.record.externalId}`, d.record.number]));
     const numberOf = (connectionId: string | null | undefined, id: string) => numbers.get(`${connectionId}/${id}`) ?? invoices.find((d) => d.record.externalId === id)?.record.number ?? id;
     return render(
