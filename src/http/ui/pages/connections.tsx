@@ -3,9 +3,6 @@
 import type { Hono } from 'hono';
 import { demoSettingsOf } from '../../../demo/host.js';
 import { disconnectConnection, listTenants } from '../../../store/auth.js';
-import { countDocuments } from '../../../store/documents.js';
-import { listQuarantine } from '../../../store/quarantine.js';
-import { listSending } from '../../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, hasSyncedData, settleInstall, startAuthorization, startInstall, type Company } from '../../../app/connect.js';
@@ -17,7 +14,7 @@ import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
 import { quotaResumesAt } from '../../../connectors/errors.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
 import { Card, Empty, PostButton, Table } from '../components.js';
-import { sendingOff } from '../../../app/sending.js';
+import { connectionsOverview } from '../../../app/connections.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
 
 /** How the sync engine records a failed sync on the connection (src/sync/engine.ts). */
@@ -62,12 +59,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
   const tenant = tenantOf(c);
   const csrf = c.get('session').csrfToken;
   const now = nowOf(deps);
-  const connections = await listConnections(deps.sql, tenant.id);
-  const quarantined = await listQuarantine(deps.sql, tenant.id);
-  const counts = await Promise.all(connections.map((x) => countDocuments(deps.sql, tenant.id, 'invoice', x.id)));
-  // The company can still be chosen where the provider offers several and nothing is stored yet.
-  const pickable = await Promise.all(connections.map(async (x) => deps.registry.has(x.provider) && !!deps.registry.get(x.provider).auth.tenants && !(await hasSyncedData(deps, tenant.id, x.id))));
-  const [sending, off] = await Promise.all([listSending(deps.sql, tenant.id), sendingOff(deps, tenant.id, now)]);
+  const { connections, counts, pickable, quarantined, sending, off } = await connectionsOverview(deps, tenant.id, now);
   return render(
     c,
     <Page c={c} title={t.connections} active="connections" tenants={await visibleTenants(c, deps)}>
