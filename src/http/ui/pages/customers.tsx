@@ -8,6 +8,7 @@ import { answerAttachment, decideAnswer, listAnswers, type StoredAnswer } from '
 import { answerReasonText, collectorBox } from './team.js';
 import { issueLink, linkSummary, revokeLinks, type LinkSummary } from '../../../portal/links.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
+import { customerFile } from '../../../app/customer-file.js';
 import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../../../app/customers.js';
 import { liftPause, setPause } from '../../../app/pauses.js';
 import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
@@ -219,9 +220,9 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId') ?? '';
     const customerId = c.req.param('customerId') ?? '';
-    const d = await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps));
-    if (!d) return c.notFound();
-    const today = dateInZone(nowOf(deps), tenant.timeZone);
+    const file = await customerFile(deps, tenant, connectionId, customerId);
+    if (!file) return c.notFound();
+    const { detail: d, today, notices } = file;
     const csrf = c.get('session').csrfToken;
     const base = `/customers/${connectionId}/${encodeURIComponent(customerId)}`;
     const open = d.invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid');
@@ -231,7 +232,6 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const age = (AGES as readonly string[]).includes(c.req.query('age') ?? '') ? (c.req.query('age') as Age) : 'all';
     const shown = d.invoices.filter((i) => invoiceMatches(i, invFilter, age, today));
     // Insolvency notices, newest first: an insolvency pause's reason is said from the notice that wins, in the reader's language.
-    const notices = await noticeHistory(deps.sql, tenant.id, connectionId, customerId);
     const reasonOf = (p: { kind: string; reason: string }) => (p.kind === 'insolvency' && notices[0] ? noticeLine(notices[0], t, lang) : (answerReasonText(p.reason, t) ?? p.reason));
     return render(
       c,
@@ -241,7 +241,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
         <RegNoCard
-          state={(await regNoState(deps.sql, tenant.id, connectionId, customerId)) ?? { fromBooks: null, confirmed: null, confirmedBy: null }}
+          state={file.regNo ?? { fromBooks: null, confirmed: null, confirmedBy: null }}
           base={base}
           csrf={csrf}
           canChange={canWork(c.get('role'))}
@@ -255,7 +255,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           csrf={csrf}
           canChange={canWork(c.get('role'))}
           problem={(['rate_missing', 'to', 'case'] as const).find((x) => x === c.req.query('recovery')) ?? null}
-          cases={await listCases(deps.sql, tenant.id, { connectionId, customerExternalId: customerId })}
+          cases={file.cases}
           today={today}
           lang={lang}
           overdue={open.filter((i) => i.dueDate < today && new Dec(i.amountDue).gt(0) && !d.pauses.some((p) => p.state === 'active' && p.invoiceExternalId === i.externalId && p.kind === 'hold')).length}
@@ -273,7 +273,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         {await collectorBox(c, deps, connectionId, customerId)}
         {await (async () => {
           // The customer's open tasks, worked here as on the worklist: closing one comes back to this page.
-          const tasks = (await listTasks(deps.sql, tenant.id, today, { customerExternalId: customerId })).filter((x) => x.connectionId === connectionId);
+          const tasks = file.tasks;
           if (!tasks.length) return null;
           return (
             <div class="card" data-customer-tasks>
@@ -368,7 +368,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           ) : null}
         </Card>
         {await CustomerMailCard({ c, deps, base, connectionId, customerId, emails: [d.customer.email, ...d.customer.emails].filter((e): e is string => !!e) })}
-        <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={await linkSummary(deps.sql, tenant.id, connectionId, customerId, nowOf(deps))} answers={await listAnswers(deps.sql, tenant.id, connectionId, customerId)} invoices={d.invoices} />
+        <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={file.links} answers={file.answers} invoices={d.invoices} />
         <Card title={t.addPause} id="add-pause">
           {hasErrors ? <Flash tone="bad">{t.pauseInvalid}</Flash> : null}
           <form method="post" action={`${base}/pauses`}>
