@@ -163,8 +163,6 @@ export const Page: FC<PageProps> = ({ c, title, active, subtitle, tenants, actio
   );
 };
 
-export { issuesByPath } from '../../app/pauses.js';
-
 /** Sends a page with its doctype. */
 export async function render(c: UiContext, node: Child, status: 200 | 400 | 404 | 422 = 200): Promise<Response> {
   return c.html(`<!doctype html>${String(await node)}`, status);
