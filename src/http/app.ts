@@ -1,4 +1,5 @@
-// The Hono application: health now; settings pages, API, OAuth callbacks and webhook ingress mount here.
+// The Hono application: health, webhook ingress, metrics and the queue board; then the product (REST API, customer
+// portal, settings pages) side by side, each calling the use cases in src/app.
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ping, type Sql } from '../store/db.js';
@@ -8,12 +9,16 @@ import type { AddedRates } from '../rules/rate-tables.js';
 import type { Registry } from 'prom-client';
 import { webhookRoutes, type WebhookDeps } from './webhooks.js';
 import { BOARD_PATH, boardRoutes } from './board.js';
-import { createUi, notFoundPage } from './ui/index.js';
-import type { UiDeps } from './ui/context.js';
+import { assetRoutes, createUi, notFoundPage } from './ui/index.js';
+import { createApi } from './api/index.js';
+import { portalRoutes } from './ui/portal/pages.js';
+import { securityHeaders } from './headers.js';
+import { nowOf, type AppDeps } from '../app/deps.js';
+import { createRateGate, memoryBackend } from '../connectors/rate-gate.js';
 
 export const VERSION = '0.1.0';
 
-export interface AppDeps {
+export interface HttpDeps {
   sql: Sql;
   databaseLabel?: string;
   webhooks?: WebhookDeps;
@@ -22,7 +27,7 @@ export interface AppDeps {
   /** BullMQ queues for Bull Board, and the admin who may see it. */
   log?: (entry: Record<string, unknown>) => void;
   /** The settings pages and REST API (sign-in, connections, policy, preview, dashboard…). */
-  ui?: UiDeps;
+  ui?: AppDeps;
   board?: { queues: unknown[]; admin: { email: string; password: string } };
   /** Today's business date for the reference-rate check (a parameter so tests can move the clock). */
   today?: () => string;
@@ -30,7 +35,26 @@ export interface AppDeps {
   addedRates?: AddedRates;
 }
 
-export function createApp(deps: AppDeps): Hono {
+/**
+ * The product a person or a program reaches, mounted at '/': the REST API, the customer portal and the settings pages,
+ * side by side (neither imports another). Syncs run inline (no workers) share one provider rate gate, made here.
+ */
+export function createSite(deps: AppDeps): Hono {
+  const inline = { ...deps, gate: createRateGate(memoryBackend()) };
+  const site = new Hono();
+  site.use('*', securityHeaders);
+  site.route('/', assetRoutes());
+  site.route('/', createApi(inline) as unknown as Hono);
+  // The customer portal: public, behind its own link tokens, signed forms and rate limits (src/portal).
+  const portal = new Hono();
+  portalRoutes(portal, { sql: deps.sql, secretKey: deps.secretKey, now: () => nowOf(deps), publicUrl: deps.config.PUBLIC_URL, ...(deps.addedRates ? { addedRates: deps.addedRates } : {}) });
+  site.route('/', portal);
+  site.route('/', createUi(inline));
+  site.notFound((c) => notFoundPage(c));
+  return site;
+}
+
+export function createApp(deps: HttpDeps): Hono {
   const app = new Hono();
 
   app.get('/health', async (c) => {
@@ -56,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
     app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
   }
 
-  if (deps.ui) app.route('/', createUi(deps.ui));
+  if (deps.ui) app.route('/', createSite(deps.ui));
 
   app.notFound((c) => (deps.ui && !c.req.path.startsWith('/api/') && c.req.method === 'GET' ? notFoundPage(c) : c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404)));
   app.onError((err, c) => {

@@ -24,6 +24,17 @@ export async function getTenant(sql: Sql, tenantId: string): Promise<Tenant | nu
   return row ? { id: row.id, name: row.name, timeZone: row.time_zone, locale: row.locale } : null;
 }
 
+/** Renames a tenant; with `ifNamed`, only while it still carries that name (a name the user gave is kept). */
+export async function renameTenant(sql: Sql, tenantId: string, name: string, options: { ifNamed?: string } = {}): Promise<void> {
+  if (options.ifNamed === undefined) await sql`update tenants set name = ${name} where id = ${tenantId}`;
+  else await sql`update tenants set name = ${name} where id = ${tenantId} and name = ${options.ifNamed}`;
+}
+
+/** Deletes a tenant and (by the schema's cascades) all it holds: a provisional install's company superseded by an earlier one. */
+export async function deleteTenant(sql: Sql, tenantId: string): Promise<void> {
+  await sql`delete from tenants where id = ${tenantId}`;
+}
+
 export interface Connection {
   id: string;
   tenantId: string;

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { connectors, simulators } from '../../connectors/index.js';
 import { loadConfig } from '../../src/config.js';
 import { ConnectorRegistry } from '../../src/connectors/registry.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { connect } from '../../src/store/db.js';
 
 const env = process.env;

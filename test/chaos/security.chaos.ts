@@ -7,7 +7,7 @@
 // form found on A's pages is submitted with markup in each of its fields, and no page shows that markup unescaped.
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { openPause } from '../../src/store/pauses.js';
 import { createInvitation, upsertUser } from '../../src/store/team.js';
 import { taskOpener } from '../../src/worklist/open.js';

@@ -7,7 +7,7 @@ import { pennylane } from '../../connectors/pennylane/index.js';
 import { simulator } from '../../connectors/pennylane/simulator/index.js';
 import { webhookSecretFor } from '../../src/connectors/clients.js';
 import { ConnectorRegistry } from '../../src/connectors/registry.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { webhookRoutes } from '../../src/http/webhooks.js';
 import type { Invoice } from '../../src/model/index.js';
 import type { Service } from '../../src/service.js';

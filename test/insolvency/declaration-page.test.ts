@@ -2,7 +2,7 @@
 // a refusal said on the page (in French) when a reference rate is not known yet or once the opening notice was
 // withdrawn, and nothing for another company's customer.
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { parseNotices } from '../../src/insolvency/bodacc.js';
 import { applyNotice } from '../../src/insolvency/effects.js';
 import { recordNotice } from '../../src/store/insolvency.js';

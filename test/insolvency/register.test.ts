@@ -3,7 +3,7 @@
 // customer's page a person confirms one suggestion (or types a SIREN, checked), which the watch then follows; nothing
 // is ever applied without that click, and the books' number, once there, wins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { PublisherUnavailable } from '../../src/insolvency/bodacc.js';
 import { suggestCompanies } from '../../src/insolvency/register.js';
 import { Customer } from '../../src/model/index.js';

@@ -1,7 +1,7 @@
 // A UK case on the customer's page, in both languages: the Companies House case in its own words (office-holder, the
 // proof-of-debt date), never the French BODACC sentence or the R622-24 two months.
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { applyNotice, claimDue } from '../../src/insolvency/effects.js';
 import { recordNotice } from '../../src/store/insolvency.js';
 import { taskOpener } from '../../src/worklist/open.js';

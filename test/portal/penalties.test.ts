@@ -2,7 +2,7 @@
 // (#22 point 2): interest to date with its rate, the €40 per invoice, the total claimed; none before such a reminder.
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { Dec } from '../../src/model/index.js';
 import { issueLink } from '../../src/portal/links.js';
 import { storeRates } from '../../src/store/rates.js';

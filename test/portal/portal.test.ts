@@ -3,7 +3,7 @@
 // forms, oversize and disguised uploads, script in every field, rate limits).
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { listActivity } from '../../src/store/activity.js';
 import { listPauses } from '../../src/store/pauses.js';
 import { decideAnswer, listAnswers } from '../../src/portal/answers.js';

@@ -1,8 +1,7 @@
 // Never guess, always tell: /health and the dashboard tell a stale rate from a known one; one alert per period, not per invoice.
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
-import { createApp } from '../../src/http/app.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createApp, createSite as createUi } from '../../src/http/app.js';
 import { ratesUsedBy } from '../../src/rates/staleness.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../../src/rules/default-policies.js';
 import { computePenalty, JURISDICTIONS } from '../../src/rules/late-payment-interest.js';

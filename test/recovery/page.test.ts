@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/collections/run.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { Invoice, Payment } from '../../src/model/index.js';
 import { listOutbox, listPauses, planActions, upsertDocuments } from '../../src/store/index.js';
 import { saveLetter } from '../../src/store/activity.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { xero } from '../../connectors/xero/index.js';
 import { createXeroSimulator } from '../../connectors/xero/simulator/index.js';
 import { QuotaExhausted, quotaResumesAt } from '../../src/connectors/errors.js';
-import { createUi } from '../../src/http/ui/index.js';
+import { createSite as createUi } from '../../src/http/app.js';
 import { getConnection } from '../../src/store/index.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
 import type { Service } from '../../src/service.js';

@@ -3,31 +3,28 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { customerRecoveryFile } from '../../recovery/service.js';
 import { RateMissing } from '../../rules/rate-tables.js';
 import { previewConnection } from '../../collections/run.js';
-import { policyFor } from '../../collections/run.js';
-import { tenantCurrencies, tenantKpis } from '../../kpi/index.js';
-import { activeMapping, deactivateOverride, loadShippedMapping, saveOverride } from '../../mapping/index.js';
+import { activeMapping, loadShippedMapping } from '../../mapping/index.js';
 import { dateInZone, ENTITIES, InvoiceStatus, type EntityKind } from '../../model/index.js';
-import { Policy } from '../../rules/policy.js';
-import { policyProblems, problemMessage } from '../../rules/policy-checks.js';
-import { TEMPLATE_IDS } from '../../actions/templates.js';
 import { demoSettingsOf } from '../../demo/host.js';
-import { listActivity, recordActivity } from '../../store/activity.js';
+import { recordActivity } from '../../store/activity.js';
 import { randomUUID } from 'node:crypto';
 import { mayRequest } from '../auth/roles.js';
 import { taskApi } from './tasks.js';
 import { listDocuments } from '../../store/documents.js';
-import { listOutbox } from '../../store/outbox.js';
-import { closePause, listPauses, openPause, type StoredPause } from '../../store/pauses.js';
-import { activePolicy, savePolicy } from '../../store/policies.js';
+import { listPauses, type StoredPause } from '../../store/pauses.js';
 import { getSending, listSending, type SendingState } from '../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../store/tenants.js';
-import { bearerAuth, type BearerVariables } from '../auth/bearer.js';
-import type { UiDeps } from '../ui/context.js';
-import { customerDetail, customerOverview } from '../ui/data.js';
-import { requestSync } from '../ui/flow.js';
-import { switchSending } from '../ui/sending.js';
-import { syncedSamples } from '../ui/pages/mappings.js';
-import { validatePauseInput } from '../ui/pages/customers.js';
+import { bearerAuth } from '../auth/bearer.js';
+import { API_PREFIX, json, notFound, security, tokenActor, type ApiEnv } from './common.js';
+import type { AppDeps, InlineSync } from '../../app/deps.js';
+import { customerDetail, customerOverview } from '../../app/customers.js';
+import { activateOverride, revertOverride } from '../../app/mappings.js';
+import { liftPause, setPause } from '../../app/pauses.js';
+import { currentPolicy, savePolicyDocument } from '../../app/policy.js';
+import { kpiFigures } from '../../app/dashboard.js';
+import { activityLog } from '../../app/activity.js';
+import { switchSending } from '../../app/sending.js';
+import { requestSync } from '../../app/sync.js';
 import {
   ActivityBody,
   ConnectionBody,
@@ -46,12 +43,7 @@ import {
   SyncBody,
 } from './schemas.js';
 
-export type ApiEnv = { Variables: BearerVariables };
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const notFound = json(ErrorBody, 'Not found (or belongs to another tenant)');
 const invalid = json(ErrorBody, 'The request is not valid; `issues` says where');
-const security = [{ Bearer: [] }];
 const uuid = z.string().openapi({ param: { in: 'path' }, example: '6f1c2b1e-0000-4000-8000-000000000000' });
 
 const toSending = (s: SendingState | undefined) => ({ enabled: s?.enabled ?? false, changedAt: s?.changedAt ? s.changedAt.toISOString() : null, changedBy: s?.changedBy ?? null });
@@ -69,15 +61,12 @@ const toPause = (p: StoredPause) => ({ ...p, expiresOn: p.expiresOn ?? null, inv
 const isUuid = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
 const missing = (what: string) => ({ error: 'not_found', message: `${what} not found.` });
 
-export const API_PREFIX = '/api/v1';
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Who made a change through the API, as the activity log says it. */
-export const tokenActor = (token: { name: string; prefix: string }) => `api token "${token.name}" (${token.prefix}…)`;
 /** The menu entry a changed API path belongs to (the activity page names it in the reader's language). */
 const areaOf = (path: string) => (/\/policy/.test(path) ? 'policy' : /\/mappings/.test(path) ? 'mappings' : /\/pauses/.test(path) ? 'customers' : /\/connections/.test(path) ? 'connections' : null);
 
 /** The API app (routes at /api/v1/…, the document at /openapi.json); mount at '/'. */
-export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
+export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
   const api = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -304,8 +293,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       const tenant = c.get('tenant');
       const { connectionId } = c.req.valid('param');
       const b = c.req.valid('json');
-      const d = (await connectionOf(tenant.id, connectionId)) ? await customerDetail(deps.sql, tenant, connectionId, b.customerExternalId, now()) : null;
-      if (!d) return c.json(missing('Customer'), 404);
+      if (!(await connectionOf(tenant.id, connectionId))) return c.json(missing('Customer'), 404);
       const values = {
         kind: b.kind,
         reason: b.reason,
@@ -316,10 +304,10 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
         instalments: (b.instalments ?? []).map((i) => `${i.dueOn} ${i.amount}`).join('\n'),
         amount: b.amount,
       };
-      const r = validatePauseInput(values, b.customerExternalId, d.invoices);
+      const r = await setPause(deps, tenant, connectionId, b.customerExternalId, values, 'api');
+      if (!r) return c.json(missing('Customer'), 404);
       if (!r.ok) return c.json({ error: 'invalid_pause', message: 'The pause is not valid.', issues: Object.entries(r.errors).map(([path, message]) => ({ path, message })) }, 422);
-      const stored = await openPause(deps.sql, tenant.id, connectionId, r.pause, 'api');
-      return c.json(toPause(stored), 201);
+      return c.json(toPause(r.pause), 201);
     },
   );
 
@@ -334,21 +322,17 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       responses: { 200: json(z.object({ resolved: z.boolean() }), 'Resolved'), 404: notFound },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      if (!isUuid(id)) return c.json(missing('Pause'), 404);
-      const tenant = c.get('tenant');
-      const mine = await listPauses(deps.sql, tenant.id, {});
-      if (!mine.some((p) => p.id === id)) return c.json(missing('Pause'), 404);
-      return c.json({ resolved: await closePause(deps.sql, tenant.id, id, 'resolved', 'api', 'resolved through the API') }, 200);
+      const resolved = await liftPause(deps, c.get('tenant').id, c.req.valid('param').id, 'api', 'resolved through the API');
+      if (resolved === null) return c.json(missing('Pause'), 404);
+      return c.json({ resolved }, 200);
     },
   );
 
   api.openapi(
     createRoute({ method: 'get', path: `${API_PREFIX}/policy`, tags: ['Policy'], security, summary: 'The active dunning policy', responses: { 200: json(PolicyEnvelope, 'Policy (version null = the shipped default)') } }),
     async (c) => {
-      const tenant = c.get('tenant');
-      const stored = await activePolicy(deps.sql, tenant.id);
-      return c.json({ version: stored?.version ?? null, policy: (await policyFor(deps.sql, tenant)) as unknown as Record<string, unknown> }, 200);
+      const { version, policy } = await currentPolicy(deps, c.get('tenant'));
+      return c.json({ version, policy: policy as unknown as Record<string, unknown> }, 200);
     },
   );
 
@@ -363,14 +347,9 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       responses: { 200: json(PolicyEnvelope, 'Saved'), 422: invalid },
     }),
     async (c) => {
-      const tenant = c.get('tenant');
-      const current = await policyFor(deps.sql, tenant);
-      const parsed = Policy.safeParse({ ...c.req.valid('json'), id: current.id, version: current.version });
-      if (!parsed.success) return c.json({ error: 'invalid_policy', message: 'The policy is not valid.', issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) }, 422);
-      const problems = policyProblems(parsed.data, new Set(TEMPLATE_IDS));
-      if (problems.length) return c.json({ error: 'invalid_policy', message: 'The policy is not valid.', issues: problems.map((p) => ({ path: `steps.${p.index}`, message: problemMessage(p) })) }, 422);
-      const version = await savePolicy(deps.sql, tenant.id, current.id, parsed.data);
-      return c.json({ version, policy: { ...parsed.data, version } as unknown as Record<string, unknown> }, 200);
+      const r = await savePolicyDocument(deps, c.get('tenant'), c.req.valid('json'));
+      if (!r.ok) return c.json({ error: 'invalid_policy', message: 'The policy is not valid.', issues: r.issues }, 422);
+      return c.json({ version: r.version, policy: r.policy as unknown as Record<string, unknown> }, 200);
     },
   );
 
@@ -418,9 +397,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
     async (c) => {
       const { provider, entity } = c.req.valid('param');
       if (!deps.registry.has(provider)) return c.json(missing('Provider'), 404);
-      const tenant = c.get('tenant');
-      const samples = await syncedSamples(deps, tenant.id, provider, entity as EntityKind, 50);
-      const r = await saveOverride(deps.sql, tenant.id, provider, entity as EntityKind, c.req.valid('json').source, samples.map((s) => s.raw));
+      const r = await activateOverride(deps, c.get('tenant').id, provider, entity as EntityKind, c.req.valid('json').source);
       if (!r.ok) return c.json({ error: 'override_rejected', message: 'The override does not map the synced records.', issues: r.failures.map((f) => ({ path: `${f.index}:${f.path}`, message: f.reason })) }, 422);
       return c.json({ id: r.id }, 200);
     },
@@ -430,7 +407,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
     createRoute({ method: 'delete', path: `${API_PREFIX}/mappings/{provider}/{entity}`, tags: ['Mappings'], security, summary: 'Deactivate the override', request: { params: mappingParams }, responses: { 200: json(z.object({ deactivated: z.boolean() }), 'Done') } }),
     async (c) => {
       const { provider, entity } = c.req.valid('param');
-      return c.json({ deactivated: await deactivateOverride(deps.sql, c.get('tenant').id, provider, entity as EntityKind) }, 200);
+      return c.json({ deactivated: await revertOverride(deps, c.get('tenant').id, provider, entity as EntityKind) }, 200);
     },
   );
 
@@ -445,13 +422,8 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
       responses: { 200: json(z.object({ currencies: z.array(z.string()), currency: z.string().nullable(), kpis: z.unknown(), trend: z.unknown() }), 'KPIs') },
     }),
     async (c) => {
-      const tenant = c.get('tenant');
       const q = c.req.valid('query');
-      const currencies = await tenantCurrencies(deps.sql, tenant.id);
-      const currency = currencies.find((x) => x === q.currency) ?? (q.currency ? null : currencies[0] ?? null);
-      if (!currency) return c.json({ currencies, currency: null, kpis: null, trend: [] }, 200);
-      const asOf = q.asOf && /^\d{4}-\d{2}-\d{2}$/.test(q.asOf) ? q.asOf : dateInZone(now(), tenant.timeZone);
-      const { kpis, trend } = await tenantKpis(deps.sql, tenant.id, { asOf, currency });
+      const { currencies, currency, kpis, trend } = await kpiFigures(deps, c.get('tenant'), { currency: q.currency, asOf: q.asOf, strict: true });
       return c.json({ currencies, currency, kpis, trend }, 200);
     },
   );
@@ -469,7 +441,7 @@ export function createApi(deps: UiDeps): OpenAPIHono<ApiEnv> {
     async (c) => {
       const tenant = c.get('tenant');
       const { limit } = c.req.valid('query');
-      const [outbox, log] = await Promise.all([listOutbox(deps.sql, tenant.id, { limit }), listActivity(deps.sql, tenant.id, { limit })]);
+      const { outbox, log } = await activityLog(deps, tenant.id, { outboxLimit: limit, logLimit: limit });
       return c.json(
         {
           outbox: outbox.map((o) => ({ id: o.id, kind: o.kind, state: o.state, dueAt: o.dueAt, attempts: o.attempts, lastError: o.lastError, payload: o.payload, result: o.result })),

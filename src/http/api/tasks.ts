@@ -1,12 +1,12 @@
 // The worklist in the API: list (filtered, sorted by priority), one task, snooze, close with an outcome. Same use
 // cases as the "Tasks" page (src/worklist); a call outcome opens the same pause the portal's answer would.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { dateInZone } from '../../model/index.js';
 import { TaskKind } from '../../model/task.js';
-import { OUTCOMES, closeWithOutcome } from '../../worklist/outcomes.js';
-import { getTask, listTasks, snoozeTask, TASK_SORTS, type Task } from '../../worklist/store.js';
-import type { UiDeps } from '../ui/context.js';
-import { API_PREFIX, tokenActor, type ApiEnv } from './index.js';
+import { OUTCOMES } from '../../worklist/outcomes.js';
+import { TASK_SORTS, type Task } from '../../worklist/store.js';
+import { closeTask, snoozeUntil, taskOf, tasksOf } from '../../app/tasks.js';
+import type { AppDeps } from '../../app/deps.js';
+import { API_PREFIX, json, notFound, security, tokenActor, type ApiEnv } from './common.js';
 import { ErrorBody } from './schemas.js';
 
 const TaskBody = z
@@ -47,10 +47,7 @@ const DoneInput = z
   .strict()
   .openapi('TaskDone');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const security = [{ Bearer: [] }];
 const idParam = z.object({ id: z.string().openapi({ param: { in: 'path' }, example: '6f1c2b1e-0000-4000-8000-000000000000' }) });
-const notFound = json(ErrorBody, 'Not found (or belongs to another tenant)');
 const missing = { error: 'not_found', message: 'Task not found.' };
 
 const toBody = (t: Task) => ({
@@ -78,9 +75,7 @@ const toBody = (t: Task) => ({
   createdAt: t.createdAt.toISOString(),
 });
 
-export function taskApi(api: OpenAPIHono<ApiEnv>, deps: UiDeps): void {
-  const today = (tz: string) => dateInZone(deps.now ? deps.now() : new Date(), tz);
-
+export function taskApi(api: OpenAPIHono<ApiEnv>, deps: AppDeps): void {
   api.openapi(
     createRoute({
       method: 'get',
@@ -101,9 +96,8 @@ export function taskApi(api: OpenAPIHono<ApiEnv>, deps: UiDeps): void {
       responses: { 200: json(z.object({ tasks: z.array(TaskBody) }), 'Tasks') },
     }),
     async (c) => {
-      const tenant = c.get('tenant');
       const q = c.req.valid('query');
-      const tasks = await listTasks(deps.sql, tenant.id, today(tenant.timeZone), { state: q.state, sort: q.sort, limit: q.limit, ...(q.kind ? { kind: q.kind } : {}), ...(q.ownerId ? { ownerUserId: q.ownerId } : {}), ...(q.customerId ? { customerExternalId: q.customerId } : {}) });
+      const tasks = await tasksOf(deps, c.get('tenant'), { state: q.state, sort: q.sort, limit: q.limit, ...(q.kind ? { kind: q.kind } : {}), ...(q.ownerId ? { ownerUserId: q.ownerId } : {}), ...(q.customerId ? { customerExternalId: q.customerId } : {}) });
       return c.json({ tasks: tasks.map(toBody) }, 200);
     },
   );
@@ -111,8 +105,7 @@ export function taskApi(api: OpenAPIHono<ApiEnv>, deps: UiDeps): void {
   api.openapi(
     createRoute({ method: 'get', path: `${API_PREFIX}/tasks/{id}`, tags: ['Tasks'], security, summary: 'One task', request: { params: idParam }, responses: { 200: json(TaskBody, 'The task'), 404: notFound } }),
     async (c) => {
-      const tenant = c.get('tenant');
-      const task = await getTask(deps.sql, tenant.id, today(tenant.timeZone), c.req.valid('param').id);
+      const task = await taskOf(deps, c.get('tenant'), c.req.valid('param').id);
       return task ? c.json(toBody(task), 200) : c.json(missing, 404);
     },
   );
@@ -128,14 +121,11 @@ export function taskApi(api: OpenAPIHono<ApiEnv>, deps: UiDeps): void {
       responses: { 200: json(TaskBody, 'Snoozed'), 404: notFound, 422: json(ErrorBody, 'Not a date after today, or the task is closed') },
     }),
     async (c) => {
-      const tenant = c.get('tenant');
-      const day = today(tenant.timeZone);
-      const { id } = c.req.valid('param');
-      const { until } = c.req.valid('json');
-      if (!(await getTask(deps.sql, tenant.id, day, id))) return c.json(missing, 404);
-      if (until <= day) return c.json({ error: 'invalid_request', message: `Snooze until a date after today (${day}).`, issues: [{ path: 'until', message: 'must be after today' }] }, 422);
-      if (!(await snoozeTask(deps.sql, tenant.id, id, until, tokenActor(c.get('apiToken'))))) return c.json({ error: 'task_closed', message: 'The task is already closed.' }, 422);
-      return c.json(toBody((await getTask(deps.sql, tenant.id, day, id))!), 200);
+      const r = await snoozeUntil(deps, c.get('tenant'), c.req.valid('param').id, c.req.valid('json').until, tokenActor(c.get('apiToken')));
+      if (r.ok) return c.json(toBody(r.task), 200);
+      if (r.problem === 'not_found') return c.json(missing, 404);
+      if (r.problem === 'date') return c.json({ error: 'invalid_request', message: `Snooze until a date after today (${r.today}).`, issues: [{ path: 'until', message: 'must be after today' }] }, 422);
+      return c.json({ error: 'task_closed', message: 'The task is already closed.' }, 422);
     },
   );
 
@@ -150,16 +140,13 @@ export function taskApi(api: OpenAPIHono<ApiEnv>, deps: UiDeps): void {
       responses: { 200: json(TaskBody, 'Closed'), 404: notFound, 422: json(ErrorBody, 'The outcome is not valid, or the task is closed') },
     }),
     async (c) => {
-      const tenant = c.get('tenant');
-      const day = today(tenant.timeZone);
-      const task = await getTask(deps.sql, tenant.id, day, c.req.valid('param').id);
-      if (!task) return c.json(missing, 404);
-      const r = await closeWithOutcome(deps.sql, tenant.id, task, c.req.valid('json'), tokenActor(c.get('apiToken')), day);
+      const r = await closeTask(deps, c.get('tenant'), c.req.valid('param').id, c.req.valid('json'), tokenActor(c.get('apiToken')));
       if (!r.ok) {
+        if (r.problem === 'not_found') return c.json(missing, 404);
         const message = { promiseDate: 'A promise needs `on`, a date from today to a year ahead.', amount: '`amount` must be a positive decimal.', outcome: 'Unknown outcome.', closed: 'The task is already closed.' }[r.problem];
         return c.json({ error: r.problem === 'closed' ? 'task_closed' : 'invalid_outcome', message, issues: [{ path: r.problem === 'promiseDate' ? 'on' : r.problem, message }] }, 422);
       }
-      return c.json(toBody((await getTask(deps.sql, tenant.id, day, task.id))!), 200);
+      return c.json(toBody(r.task), 200);
     },
   );
 }

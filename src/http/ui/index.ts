@@ -1,9 +1,10 @@
-// The product a user sees: settings pages (FR/EN), OAuth connect/callback, the REST API and its OpenAPI document; mount at '/'.
+// The settings pages a signed-in team uses (FR/EN), OAuth connect/callback and marketplace installs; the API and the
+// customer portal sit beside them (http/app.ts mounts the three). Mount at '/'.
 import { Hono } from 'hono';
-import { createApi } from '../api/index.js';
 import { csrfProtection, loadSession, requireSession } from '../auth/session.js';
 import { FAVICON, SCRIPT, STYLESHEET } from './assets.js';
-import type { UiDeps, UiEnv } from './context.js';
+import type { UiEnv } from './context.js';
+import type { InlineSync } from '../../app/deps.js';
 import { DICTS, pickLang } from './i18n.js';
 import { accountRoutes, tokenRoutes } from './pages/account.js';
 import { activityRoutes } from './pages/activity.js';
@@ -21,8 +22,6 @@ import { LOGO_PATH, companyRoutes, logoTooLarge } from './pages/company.js';
 import { LOGO_MAX_BYTES } from '../../model/index.js';
 import { bodyLimit } from 'hono/body-limit';
 import { notFoundPage } from './pages/not-found.js';
-import { portalRoutes } from '../../portal/pages.js';
-import { nowOf } from './context.js';
 import { mayRequest } from '../auth/roles.js';
 import { forbiddenPage, inviteRoutes, recordChange, teamRoutes } from './pages/team.js';
 import { taskRoutes } from './pages/tasks.js';
@@ -38,31 +37,19 @@ const TENANTLESS = [/^\/tenants(\/switch)?$/, /^\/signout$/];
 /** First path segments this app serves: the gate leaves every other path (webhooks, health, metrics…) to the host app. */
 const MINE = new Set(['', 'signin', 'signout', 'lang', 'tenants', 'settings', 'dashboard', 'connections', 'customers', 'policy', 'preview', 'mappings', 'activity', 'templates', 'oauth', 'install', 'tasks', 'invite', 'mail']);
 
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-export function createUi(deps: UiDeps): Hono {
-  const app = new Hono<UiEnv>();
-  const api = createApi(deps);
-
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'same-origin');
-    if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.header('Content-Security-Policy', CSP);
-      c.header('X-Frame-Options', 'DENY');
-      c.header('Cache-Control', 'no-store');
-    }
-  });
-
+/** The stylesheet, script and icon the pages and the customer portal load (no session needed). */
+export function assetRoutes(): Hono {
+  const app = new Hono();
   app.get('/assets/relance.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.get('/assets/relance.js', (c) => c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
 
   app.get('/favicon.ico', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
+  return app;
+}
 
-  app.route('/', api as unknown as Hono);
-  // The customer portal: public, behind its own link tokens, signed forms and rate limits (src/portal).
-  portalRoutes(app as unknown as Hono, { sql: deps.sql, secretKey: deps.secretKey, now: () => nowOf(deps), publicUrl: deps.config.PUBLIC_URL, ...(deps.addedRates ? { addedRates: deps.addedRates } : {}) });
+/** The settings pages, behind the session, role and CSRF gate; a sync they start inline is paced by `deps.gate`. */
+export function createUi(deps: InlineSync): Hono {
+  const app = new Hono<UiEnv>();
 
   app.use('*', async (c, next) => {
     const lang = pickLang(c);

@@ -163,16 +163,6 @@ export const Page: FC<PageProps> = ({ c, title, active, subtitle, tenants, actio
   );
 };
 
-/** Turns zod issues into "path → message" for showing each next to its field. */
-export function issuesByPath(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const i of issues) {
-    const key = i.path.map(String).join('.') || '_';
-    out[key] ??= i.message;
-  }
-  return out;
-}
-
 /** Sends a page with its doctype. */
 export async function render(c: UiContext, node: Child, status: 200 | 400 | 404 | 422 = 200): Promise<Response> {
   return c.html(`<!doctype html>${String(await node)}`, status);

@@ -7,7 +7,7 @@ import { policyProblems } from '../../rules/policy-checks.js';
 /** Form values by field name, as a submitted form has them (strings). */
 export type Form = Record<string, string>;
 
-/** A message key of the policy dictionary (i18n-policy.ts) with its parameters; the page says it in its language. */
+/** A message key of the policy dictionary (en.json, fr.json) with its parameters; the page says it in its language. */
 export interface FormError {
   key: string;
   params?: Record<string, string>;

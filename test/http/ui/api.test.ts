@@ -1,6 +1,6 @@
 // The REST API: per-tenant bearer tokens (shown once, hashed at rest, revocable), tenant scoping, validation, the OpenAPI document.
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { recordActivity } from '../../../src/store/activity.js';
 import { planActions } from '../../../src/store/outbox.js';
 import { listPauses, openPause } from '../../../src/store/pauses.js';

@@ -1,7 +1,7 @@
 // The company profile page: French and English validation messages with a 422 that keeps what was typed, a saved profile
 // per company, and a logo checked by its bytes and size, stored in the database and served to its own company only.
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { getCompanyLogo, getCompanyProfile } from '../../../src/store/company-profiles.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, ORIGIN, seedTenant, uiDeps } from './helpers.js';

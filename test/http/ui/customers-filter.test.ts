@@ -1,9 +1,9 @@
 // Finding things (#28.6): the customers list searches, filters and sorts (amounts compared as decimals, never floats),
 // shows days late and the last reminder; a customer's invoices filter by status and age.
 import { describe, expect, it } from 'vitest';
-import { filterCustomers, type CustomerRow } from '../../../src/http/ui/data.js';
+import { filterCustomers, type CustomerRow } from '../../../src/app/customers.js';
 import { invoiceMatches } from '../../../src/http/ui/pages/customers.js';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { recordActivity } from '../../../src/store/activity.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, customer, invoice, seedTenant, uiDeps } from './helpers.js';

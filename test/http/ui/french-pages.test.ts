@@ -3,7 +3,7 @@
 // actions. The sidebar's company switcher lists the shared test database's companies and is left out; the menu is read.
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../../src/collections/run.js';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { DICTS } from '../../../src/http/ui/i18n.js';
 import { COMPANY_TEXT } from '../../../src/http/ui/company-text.js';
 import { recordActivity } from '../../../src/store/activity.js';

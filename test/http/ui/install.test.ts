@@ -1,6 +1,6 @@
 // Marketplace install: no account → provider consent → a company, synced, and a session locked to it; a reinstall reuses the company.
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { countDocuments } from '../../../src/store/documents.js';
 import { useDatabase } from '../../support/db.js';
 import { useQuickBooksSimulator } from '../../support/quickbooks.js';

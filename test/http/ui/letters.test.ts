@@ -1,7 +1,7 @@
 // Generated letters are downloadable from Activity, byte for byte, by their own tenant only.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { recordActivity, saveLetter } from '../../../src/store/activity.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, seedTenant, uiDeps } from './helpers.js';

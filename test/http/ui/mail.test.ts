@@ -2,7 +2,7 @@
 // the unmatched list and placing by hand, the policy's reply pause, and the refused-send reason in both languages.
 import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../src/http/auth/session.js';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { createSession } from '../../../src/store/auth.js';
 import { customerMail, markFailing, storeInbound, type InboundInput } from '../../../src/store/mail.js';
 import { activePolicy } from '../../../src/store/policies.js';

@@ -1,6 +1,6 @@
 // Connecting a real QuickBooks app from the Connections page: POST connect → provider consent → callback → tokens stored → synced.
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { countDocuments } from '../../../src/store/documents.js';
 import { useDatabase } from '../../support/db.js';
 import { useQuickBooksSimulator } from '../../support/quickbooks.js';

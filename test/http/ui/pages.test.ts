@@ -1,6 +1,6 @@
 // The settings pages through app.request() on a real PostgreSQL: sign-in, CSRF, tenant isolation, escaping, forms, language.
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { activePolicy } from '../../../src/store/policies.js';
 import { listPauses, openPause } from '../../../src/store/pauses.js';
 import { createSession, saveOAuthState } from '../../../src/store/auth.js';

@@ -5,7 +5,7 @@ import {
   addOverride, addStep, checkNewStep, compileConditionFields, parseConditionFields, policyToForm, readForm, removeStep, withCurrentJson, type Form,
 } from '../../../src/http/ui/policy-form.js';
 import { DICTS } from '../../../src/http/ui/i18n.js';
-import { templateLabelKey } from '../../../src/http/ui/i18n-policy.js';
+import { templateLabelKey } from '../../../src/http/ui/i18n.js';
 import { compileCondition } from '../../../src/rules/evaluate.js';
 import { FRENCH_B2B_POLICY, UK_POLICY } from '../../../src/rules/default-policies.js';
 import { parsePolicy, type Policy } from '../../../src/rules/policy.js';

@@ -2,7 +2,7 @@
 // languages; the switch is a CSRF-protected form, tenant-scoped, recorded with the signed-in user.
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../../src/collections/run.js';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { listActivity } from '../../../src/store/activity.js';
 import { getSending, sendingActionKey } from '../../../src/store/sending.js';
 import { useDatabase } from '../../support/db.js';

@@ -3,7 +3,7 @@
 // with nothing changed), on the pages and in the API; every change is in the activity log with who made it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '../../../src/actions/email.js';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { listActivity } from '../../../src/store/activity.js';
 import { listApiTokens } from '../../../src/store/auth.js';
 import { listPauses } from '../../../src/store/pauses.js';

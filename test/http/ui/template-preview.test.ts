@@ -3,7 +3,7 @@
 // creditor's identity and the formal notice's legal mentions; a missing profile is named, not ignored.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { Customer, Dec, Invoice } from '../../../src/model/index.js';
 import { CompanyProfileData } from '../../../src/model/company-profile.js';
 import { saveCompanyProfile } from '../../../src/store/company-profiles.js';

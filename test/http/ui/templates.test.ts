@@ -1,7 +1,7 @@
 // The template editor: refuses templates that try to read files, saves valid ones for the company only, and resets to the shipped text.
 import { describe, expect, it } from 'vitest';
 import { shippedTemplate } from '../../../src/actions/index.js';
-import { createUi } from '../../../src/http/ui/index.js';
+import { createSite as createUi } from '../../../src/http/app.js';
 import { getTenantTemplate } from '../../../src/store/templates.js';
 import { useDatabase } from '../../support/db.js';
 import { Browser, seedTenant, uiDeps } from './helpers.js';

@@ -10,6 +10,7 @@ import { cookiePolicy, signIn, signOut } from '../../auth/session.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { LANG_COOKIE, formatDate } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, Page, render } from '../layout.js';
+import { Card, PostButton, Table } from '../components.js';
 
 /** Only same-site paths: never an open redirect. */
 export function safeNext(next: string | undefined, fallback = '/dashboard'): string {
@@ -97,41 +98,24 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
       c,
       <Page c={c} title={t.tenants} subtitle={tenants.length ? t.chooseTenant : t.noTenantYet} {...(current ? { tenants } : {})}>
         {tenants.length ? (
-          <div class="card table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t.name}</th>
-                  <th>{t.timeZone}</th>
-                  <th>{t.locale}</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                {tenants.map((x) => (
-                  <tr>
-                    <td>
-                      {x.name} {current?.id === x.id ? <Badge tone="info">✓</Badge> : null}
-                    </td>
-                    <td>{x.timeZone}</td>
-                    <td>{x.locale}</td>
-                    <td class="num">
-                      <form method="post" action="/tenants/switch" class="inline">
-                        <Csrf token={csrf} />
-                        <input type="hidden" name="tenantId" value={x.id} />
-                        <button class="small secondary" type="submit">
-                          {t.open}
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table wrap="card" head={[t.name, t.timeZone, t.locale, '']}>
+            {tenants.map((x) => (
+              <tr>
+                <td>
+                  {x.name} {current?.id === x.id ? <Badge tone="info">✓</Badge> : null}
+                </td>
+                <td>{x.timeZone}</td>
+                <td>{x.locale}</td>
+                <td class="num">
+                  <PostButton action="/tenants/switch" csrf={csrf} fields={{ tenantId: x.id }} class="small secondary">
+                    {t.open}
+                  </PostButton>
+                </td>
+              </tr>
+            ))}
+          </Table>
         ) : null}
-        <div class="card">
-          <h2>{t.newTenant}</h2>
+        <Card title={t.newTenant}>
           <form method="post" action="/tenants">
             <Csrf token={csrf} />
             <div class="row">
@@ -157,7 +141,7 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
             </div>
             <button type="submit">{t.create}</button>
           </form>
-        </div>
+        </Card>
       </Page>,
     );
   });
@@ -214,8 +198,7 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </code>
           </Flash>
         ) : null}
-        <div class="card">
-          <h2>{t.newToken}</h2>
+        <Card title={t.newToken}>
           <form method="post" action="/settings/tokens" class="actions">
             <Csrf token={csrf} />
             <input type="text" name="name" placeholder={t.tokenName} required maxlength={80} style="max-width:320px" aria-label={t.tokenName} />
@@ -226,47 +209,30 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </select>
             <button type="submit">{t.create}</button>
           </form>
-        </div>
+        </Card>
         {tokens.length ? (
-          <div class="card table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t.name}</th>
-                  <th>{t.tokenRole}</th>
-                  <th>Prefix</th>
-                  <th>{t.created}</th>
-                  <th>{t.lastUsed}</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((k) => (
-                  <tr>
-                    <td>{k.name}</td>
-                    <td>{t[`role_${k.role}`]}</td>
-                    <td>
-                      <code>{k.prefix}…</code>
-                    </td>
-                    <td>{formatDate(k.createdAt, lang, tenantOf(c).timeZone)}</td>
-                    <td>{formatDate(k.lastUsedAt, lang, tenantOf(c).timeZone)}</td>
-                    <td class="num">
-                      {k.revokedAt ? (
-                        <Badge>{t.revoked}</Badge>
-                      ) : (
-                        <form method="post" action={`/settings/tokens/${k.id}/revoke`} class="inline">
-                          <Csrf token={csrf} />
-                          <button class="small danger" type="submit">
-                            {t.revoke}
-                          </button>
-                        </form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table wrap="card" head={[t.name, t.tokenRole, 'Prefix', t.created, t.lastUsed, '']}>
+            {tokens.map((k) => (
+              <tr>
+                <td>{k.name}</td>
+                <td>{t[`role_${k.role}`]}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{formatDate(k.createdAt, lang, tenantOf(c).timeZone)}</td>
+                <td>{formatDate(k.lastUsedAt, lang, tenantOf(c).timeZone)}</td>
+                <td class="num">
+                  {k.revokedAt ? (
+                    <Badge>{t.revoked}</Badge>
+                  ) : (
+                    <PostButton action={`/settings/tokens/${k.id}/revoke`} csrf={csrf} class="small danger">
+                      {t.revoke}
+                    </PostButton>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         ) : null}
       </Page>,
     );

@@ -2,18 +2,16 @@
 // Activity: the outbox (planned, sending, sent, failed, cancelled, with the engine's explanation) and the activity log with proofs.
 import type { Hono } from 'hono';
 import type { PlannedAction } from '../../../model/collections.js';
-import { getLetter, listActivity } from '../../../store/activity.js';
-import { listDocuments } from '../../../store/documents.js';
+import { getLetter } from '../../../store/activity.js';
+import { activityPage, cancelPlannedAction } from '../../../app/activity.js';
 import { listTenants } from '../../../store/auth.js';
-import { listOutbox, type OutboxState } from '../../../store/outbox.js';
+import type { OutboxState } from '../../../store/outbox.js';
 import { tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney, type Dict } from '../i18n.js';
 import { Badge, Csrf, Flash, JsonDetails, Page, render } from '../layout.js';
+import { Card, Empty, Table } from '../components.js';
 import { channelLabel, channelTone } from './preview.js';
 import { DUNNING_CHANNELS } from '../../../rules/evaluate.js';
-import { policyFor } from '../../../collections/run.js';
-import { cancelPlanned, plannedDunning } from '../../../store/cancel.js';
-import type { CancelWhy } from '../../../model/collections.js';
 import { cancelWhyText } from '../held.js';
 import { explainText } from '../explain.js';
 import { changeText } from './team.js';
@@ -55,12 +53,8 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const body = await c.req.parseBody();
     const note = typeof body['note'] === 'string' ? body['note'].trim().slice(0, 500) : '';
     if (!note) return page(c, { tone: 'bad', text: c.get('t').cancelNeedsReason }, 422);
-    const [row] = await plannedDunning(deps.sql, tenant.id, { ids: [id] });
-    if (!row) return c.redirect('/activity?msg=actionNotPlanned', 303);
-    const by = c.get('session').email;
-    const why: CancelWhy = { code: 'user', by, note };
-    const done = await cancelPlanned(deps.sql, tenant.id, [row], why, `cancelled by ${by}: ${note}`, by);
-    return c.redirect(`/activity?msg=${done.length ? 'actionCancelled' : 'actionNotPlanned'}`, 303);
+    const done = await cancelPlannedAction(deps, tenant.id, id, c.get('session').email, note);
+    return c.redirect(`/activity?msg=${done ? 'actionCancelled' : 'actionNotPlanned'}`, 303);
   });
 
   app.get('/activity', (c) => page(c));
@@ -71,12 +65,7 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const state = c.req.query('state');
     const states = STATES.includes(state as OutboxState) ? [state as OutboxState] : undefined;
-    const [outbox, log, customers, policy] = await Promise.all([
-      listOutbox(deps.sql, tenant.id, { ...(states ? { states } : {}), limit: 300 }),
-      listActivity(deps.sql, tenant.id, { limit: 200 }),
-      listDocuments(deps.sql, tenant.id, 'customer'),
-      policyFor(deps.sql, tenant),
-    ]);
+    const { outbox, log, customers, invoices, policy } = await activityPage(deps, tenant, states);
     // Steps by the names the policy gives them ("Relance 1"), not their ids.
     const stepNames = new Map(policy.steps.map((s) => [s.id, s.name || s.id]));
     const names = new Map(customers.map((d) => [`${d.connectionId}/${d.record.externalId}`, d.record.name]));
@@ -84,61 +73,44 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const byId = new Map(customers.map((d) => [d.record.externalId, d.record.name]));
     const nameOf = (connectionId: string | null | undefined, id: string | null | undefined) => (id ? (names.get(`${connectionId}/${id}`) ?? byId.get(id) ?? id) : '—');
     // Invoices by their number, as the customer and the books know them, never by the provider's id.
-    const mentioned = [...new Set(log.flatMap((a) => a.invoiceExternalIds))];
-    const invoices = mentioned.length ? await listDocuments(deps.sql, tenant.id, 'invoice', { externalIds: mentioned }) : [];
     const numbers = new Map(invoices.map((d) => [`${d.connectionId}/${d.record.externalId}`, d.record.number]));
     const numberOf = (connectionId: string | null | undefined, id: string) => numbers.get(`${connectionId}/${id}`) ?? invoices.find((d) => d.record.externalId === id)?.record.number ?? id;
     return render(
       c,
       <Page c={c} title={t.activity} active="activity" tenants={await visibleTenants(c, deps)}>
         {flash ? <Flash tone={flash.tone}>{flash.text}</Flash> : null}
-        <div class="card">
-          <h2>{t.sentActivity}</h2>
+        <Card title={t.sentActivity}>
           {log.length === 0 ? (
-            <p class="muted">{t.noActivity}</p>
+            <Empty>{t.noActivity}</Empty>
           ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>{t.date}</th>
-                    <th>{t.state}</th>
-                    <th>{t.channel}</th>
-                    <th>{t.customer}</th>
-                    <th>{t.reason}</th>
-                    <th>{t.proof}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {log.map((a) => (
-                    <tr>
-                      <td>{formatDate(a.createdAt, lang, tenantOf(c).timeZone)}</td>
-                      <td>
-                        <Badge tone={stateTone(a.kind)}>{activityLabel(a.kind, t)}</Badge>
-                      </td>
-                      <td>{a.channel ? channelLabel(a.channel, t) : '—'}</td>
-                      <td>
-                        {nameOf(a.connectionId, a.customerExternalId)}
-                        <div class="hint">{a.invoiceExternalIds.map((id) => numberOf(a.connectionId, id)).join(', ')}</div>
-                      </td>
-                      {/* A switch turned on or off: who did it, in the reader's language. */}
-                      <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (changeText(a, t, lang) ?? cancelWhyText(a.why, t, lang, policy) ?? a.reason ?? '')}</td>
-                      <td>
-                        {a.contentHash ? <code title="sha256">{a.contentHash.slice(0, 12)}…</code> : null}
-                        {a.channel === 'letter' && a.kind === 'sent' ? (
-                          <div>
-                            <a href={`/activity/letters/${encodeURIComponent(a.actionKey)}`}>PDF</a>
-                          </div>
-                        ) : null}
-                        {a.proof ? <JsonDetails summary={t.proof} value={a.proof} /> : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table head={[t.date, t.state, t.channel, t.customer, t.reason, t.proof]}>
+              {log.map((a) => (
+                <tr>
+                  <td>{formatDate(a.createdAt, lang, tenantOf(c).timeZone)}</td>
+                  <td>
+                    <Badge tone={stateTone(a.kind)}>{activityLabel(a.kind, t)}</Badge>
+                  </td>
+                  <td>{a.channel ? channelLabel(a.channel, t) : '—'}</td>
+                  <td>
+                    {nameOf(a.connectionId, a.customerExternalId)}
+                    <div class="hint">{a.invoiceExternalIds.map((id) => numberOf(a.connectionId, id)).join(', ')}</div>
+                  </td>
+                  {/* A switch turned on or off: who did it, in the reader's language. */}
+                  <td>{a.kind === 'sending_on' || a.kind === 'sending_off' ? (a.actor ? `${t.by} ${a.actor}` : '') : (changeText(a, t, lang) ?? cancelWhyText(a.why, t, lang, policy) ?? a.reason ?? '')}</td>
+                  <td>
+                    {a.contentHash ? <code title="sha256">{a.contentHash.slice(0, 12)}…</code> : null}
+                    {a.channel === 'letter' && a.kind === 'sent' ? (
+                      <div>
+                        <a href={`/activity/letters/${encodeURIComponent(a.actionKey)}`}>PDF</a>
+                      </div>
+                    ) : null}
+                    {a.proof ? <JsonDetails summary={t.proof} value={a.proof} /> : null}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
-        </div>
+        </Card>
         <div class="card">
           <div class="actions" style="justify-content:space-between;margin-bottom:10px">
             <h2 style="margin:0">{t.outbox}</h2>
@@ -154,70 +126,56 @@ export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </nav>
           </div>
           {outbox.length === 0 ? (
-            <p class="muted">{t.noActivity}</p>
+            <Empty>{t.noActivity}</Empty>
           ) : (
-            <div class="table-wrap">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th>{t.due}</th>
-                    <th>{t.state}</th>
-                    <th>{t.channel}</th>
-                    <th>{t.customer}</th>
-                    <th class="num">{t.amount}</th>
-                    <th>{t.explain}</th>
+            <Table class="stack" head={[t.due, t.state, t.channel, t.customer, { label: t.amount, class: 'num' }, t.explain]}>
+              {outbox.map((o) => {
+                const a = asAction(o.payload);
+                return (
+                  <tr data-outbox={o.id}>
+                    <td data-label={t.due}>{formatDate(o.dueAt, lang)}</td>
+                    <td data-label={t.state}>
+                      <span>
+                        <Badge tone={stateTone(o.state)}>{t[`state_${o.state}`]}</Badge>
+                        {o.lastError ? <div class="err">{cancelWhyText((o.result as { why?: unknown } | null)?.why, t, lang, policy) ?? o.lastError}</div> : null}
+                        {o.state === 'planned' && DUNNING_CHANNELS.has(o.kind) ? (
+                          <details class="cancel-action">
+                            <summary>{t.cancelAction}</summary>
+                            <form method="post" action={`/activity/outbox/${o.id}/cancel`}>
+                              <Csrf token={c.get('session').csrfToken} />
+                              <label for={`note-${o.id}`}>{t.cancelReason}</label>
+                              <input id={`note-${o.id}`} type="text" name="note" required maxlength={500} />
+                              <button class="small secondary" type="submit">
+                                {t.cancelAction}
+                              </button>
+                            </form>
+                          </details>
+                        ) : null}
+                      </span>
+                    </td>
+                    <td data-label={t.channel}>
+                      <span>
+                        <Badge tone={channelTone(o.kind)}>{channelLabel(o.kind, t)}</Badge>
+                        {a.stepId ? <div class="hint">{stepNames.get(a.stepId) ?? a.stepId}</div> : null}
+                      </span>
+                    </td>
+                    <td data-label={t.customer}>
+                      <span>
+                        {nameOf(o.connectionId, a.customerExternalId)}
+                        <div class="hint">{(a.invoices ?? []).map((i) => i.number ?? i.externalId).join(', ')}</div>
+                      </span>
+                    </td>
+                    <td class="num" data-label={t.amount}>
+                      {a.netDue && a.currency ? formatMoney(a.netDue, a.currency, lang) : '—'}
+                    </td>
+                    <td class="hint wide why" data-label={t.explain}>
+                      {(a.reasons ? explainText(a, t, lang, policy) : null) ?? a.explain ?? a.message ?? ''}
+                      {o.result ? <JsonDetails summary={t.proof} value={o.result} /> : null}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {outbox.map((o) => {
-                    const a = asAction(o.payload);
-                    return (
-                      <tr data-outbox={o.id}>
-                        <td data-label={t.due}>{formatDate(o.dueAt, lang)}</td>
-                        <td data-label={t.state}>
-                          <span>
-                            <Badge tone={stateTone(o.state)}>{t[`state_${o.state}`]}</Badge>
-                            {o.lastError ? <div class="err">{cancelWhyText((o.result as { why?: unknown } | null)?.why, t, lang, policy) ?? o.lastError}</div> : null}
-                            {o.state === 'planned' && DUNNING_CHANNELS.has(o.kind) ? (
-                              <details class="cancel-action">
-                                <summary>{t.cancelAction}</summary>
-                                <form method="post" action={`/activity/outbox/${o.id}/cancel`}>
-                                  <Csrf token={c.get('session').csrfToken} />
-                                  <label for={`note-${o.id}`}>{t.cancelReason}</label>
-                                  <input id={`note-${o.id}`} type="text" name="note" required maxlength={500} />
-                                  <button class="small secondary" type="submit">
-                                    {t.cancelAction}
-                                  </button>
-                                </form>
-                              </details>
-                            ) : null}
-                          </span>
-                        </td>
-                        <td data-label={t.channel}>
-                          <span>
-                            <Badge tone={channelTone(o.kind)}>{channelLabel(o.kind, t)}</Badge>
-                            {a.stepId ? <div class="hint">{stepNames.get(a.stepId) ?? a.stepId}</div> : null}
-                          </span>
-                        </td>
-                        <td data-label={t.customer}>
-                          <span>
-                            {nameOf(o.connectionId, a.customerExternalId)}
-                            <div class="hint">{(a.invoices ?? []).map((i) => i.number ?? i.externalId).join(', ')}</div>
-                          </span>
-                        </td>
-                        <td class="num" data-label={t.amount}>
-                          {a.netDue && a.currency ? formatMoney(a.netDue, a.currency, lang) : '—'}
-                        </td>
-                        <td class="hint wide why" data-label={t.explain}>
-                          {(a.reasons ? explainText(a, t, lang, policy) : null) ?? a.explain ?? a.message ?? ''}
-                          {o.result ? <JsonDetails summary={t.proof} value={o.result} /> : null}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </Table>
           )}
         </div>
       </Page>,

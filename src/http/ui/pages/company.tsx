@@ -9,6 +9,7 @@ import { COMPANY_TEXT, issueText, type CompanyText } from '../company-text.js';
 import { tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import type { Lang } from '../i18n.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
+import { Card } from '../components.js';
 
 export const PROFILE_PATH = '/settings/company';
 /** Columns at least 220 px wide: two or three side by side on a desktop, one under the other on a phone (IBANs stay readable). */
@@ -95,8 +96,7 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
       ) : null}
       <form method="post" action={PROFILE_PATH} id="company-profile" novalidate>
         <Csrf token={csrf} />
-        <div class="card">
-          <h2>{p.identity}</h2>
+        <Card title={p.identity}>
           <div class="row" style={WIDE_ROW}>
             {select('country', PROFILE_COUNTRIES, (o) => p[`country_${o}` as keyof CompanyText])}
             <Field name="legalName" label={p.legalName} v={v} autocomplete="organization" />
@@ -110,9 +110,8 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
               <option value={f} />
             ))}
           </datalist>
-        </div>
-        <div class="card">
-          <h2>{p.registration}</h2>
+        </Card>
+        <Card title={p.registration}>
           <h3 class="muted">{p.franceOnly}</h3>
           <div class="row" style={WIDE_ROW}>
             <Field name="siren" label={p.siren} hint={p.sirenHint} v={v} inputmode="numeric" />
@@ -125,9 +124,8 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
             {select('registeredIn', ['', ...UK_REGISTRIES], (o) => p[`registeredIn_${o}` as keyof CompanyText])}
           </div>
           <Field name="vatNumber" label={p.vatNumber} hint={p.vatNumberHint} v={v} />
-        </div>
-        <div class="card">
-          <h2>{p.address}</h2>
+        </Card>
+        <Card title={p.address}>
           <Field name="addressLine1" label={p.addressLine1} v={v} autocomplete="address-line1" />
           <Field name="addressLine2" label={p.addressLine2} v={v} autocomplete="address-line2" />
           <div class="row" style={WIDE_ROW}>
@@ -135,17 +133,15 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
             <Field name="city" label={p.city} v={v} autocomplete="address-level2" />
             <Field name="addressCountry" label={p.addressCountry} v={v} autocomplete="country-name" />
           </div>
-        </div>
-        <div class="card">
-          <h2>{p.contact}</h2>
+        </Card>
+        <Card title={p.contact}>
           <div class="row" style={WIDE_ROW}>
             <Field name="contactName" label={p.contactName} v={v} autocomplete="name" />
             <Field name="contactEmail" label={p.contactEmail} v={v} type="email" autocomplete="email" />
             <Field name="contactPhone" label={p.contactPhone} v={v} inputmode="tel" autocomplete="tel" />
           </div>
-        </div>
-        <div class="card">
-          <h2>{p.bank}</h2>
+        </Card>
+        <Card title={p.bank}>
           <div class="row" style={WIDE_ROW}>
             <Field name="iban" label={p.iban} v={v} />
             <Field name="bic" label={p.bic} v={v} />
@@ -156,10 +152,9 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
           <div class="actions">
             <button type="submit">{p.save}</button>
           </div>
-        </div>
+        </Card>
       </form>
-      <div class="card" id="company-logo">
-        <h2>{p.logo}</h2>
+      <Card title={p.logo} id="company-logo">
         {v.logoError ? <Flash tone="bad">{v.logoError}</Flash> : null}
         {v.stored?.logo ? <img src={`${LOGO_PATH}?v=${v.stored.updatedAt.getTime()}`} alt={p.logo} style="max-width:220px;max-height:80px;display:block;margin-bottom:10px" /> : <p class="muted">{v.stored ? p.logoNone : p.logoNeedsProfile}</p>}
         {v.stored ? (
@@ -182,7 +177,7 @@ async function profilePage(c: UiContext, deps: UiDeps, v: View, status: 200 | 40
             ) : null}
           </>
         ) : null}
-      </div>
+      </Card>
     </Page>,
     status,
   );

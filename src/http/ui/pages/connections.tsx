@@ -3,18 +3,18 @@
 import type { Hono } from 'hono';
 import { demoSettingsOf } from '../../../demo/host.js';
 import { disconnectConnection, listTenants } from '../../../store/auth.js';
-import { countDocuments } from '../../../store/documents.js';
-import { listQuarantine } from '../../../store/quarantine.js';
-import { listSending } from '../../../store/sending.js';
 import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, hasSyncedData, requestSync, settleInstall, startAuthorization, startInstall, type Company } from '../flow.js';
+import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, hasSyncedData, settleInstall, startAuthorization, startInstall, type Company } from '../../../app/connect.js';
+import { requestSync } from '../../../app/sync.js';
+import type { InlineSync } from '../../../app/deps.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { upsertUser } from '../../../store/team.js';
 import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
 import { quotaResumesAt } from '../../../connectors/errors.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
-import { sendingOff } from '../sending.js';
+import { Card, Empty, PostButton, Table } from '../components.js';
+import { connectionsOverview } from '../../../app/connections.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
 
 /** How the sync engine records a failed sync on the connection (src/sync/engine.ts). */
@@ -59,12 +59,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
   const tenant = tenantOf(c);
   const csrf = c.get('session').csrfToken;
   const now = nowOf(deps);
-  const connections = await listConnections(deps.sql, tenant.id);
-  const quarantined = await listQuarantine(deps.sql, tenant.id);
-  const counts = await Promise.all(connections.map((x) => countDocuments(deps.sql, tenant.id, 'invoice', x.id)));
-  // The company can still be chosen where the provider offers several and nothing is stored yet.
-  const pickable = await Promise.all(connections.map(async (x) => deps.registry.has(x.provider) && !!deps.registry.get(x.provider).auth.tenants && !(await hasSyncedData(deps, tenant.id, x.id))));
-  const [sending, off] = await Promise.all([listSending(deps.sql, tenant.id), sendingOff(deps, tenant.id, now)]);
+  const { connections, counts, pickable, quarantined, sending, off } = await connectionsOverview(deps, tenant.id, now);
   return render(
     c,
     <Page c={c} title={t.connections} active="connections" tenants={await visibleTenants(c, deps)}>
@@ -73,94 +68,72 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
       <div class="card">
         {connections.length === 0 ? <p class="muted">{t.noConnections}</p> : null}
         {connections.length ? (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>{t.provider}</th>
-                  <th>{t.status}</th>
-                  <th>{t.lastSync}</th>
-                  <th>{t.lag}</th>
-                  <th class="num">{t.invoices}</th>
-                  <th>{t.sending}</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                {connections.map((x: Connection, i) => (
-                  <tr data-connection={x.id}>
-                    <td data-label={t.provider}>
-                      <span>
-                      <strong>{providerName(deps, x.provider)}</strong>
-                      {demoSettingsOf(x) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
-                      </span>
-                    </td>
-                    <td data-label={t.status}>
-                      <span>
-                        {/* A connection whose last sync failed says so in red, not "active" in green. */}
-                        {x.status === 'active' && x.statusDetail?.startsWith(SYNC_FAILED) ? (
-                          <>
-                            <Badge tone="bad">{t.syncFailed}</Badge>
-                            <div class="err">{x.statusDetail.slice(SYNC_FAILED.length)}</div>
-                          </>
-                        ) : x.status === 'paused' && quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone) ? (
-                          <>
-                            <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
-                            <div class="err" data-quota-pause>{quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone)}</div>
-                          </>
-                        ) : (
-                          <>
-                            <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
-                            {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
-                          </>
-                        )}
-                      </span>
-                    </td>
-                    <td data-label={t.lastSync}>{formatDate(x.lastSyncAt, lang, tenantOf(c).timeZone)}</td>
-                    <td data-label={t.lag}>{lagText(x.lastSyncAt, now, t)}</td>
-                    <td class="num" data-label={t.invoices}>
-                      {counts[i]}
-                    </td>
-                    <td data-label={t.sending} data-sending-state={sending.get(x.id)?.enabled ? 'on' : 'off'}>
-                      <Badge tone={sending.get(x.id)?.enabled ? 'ok' : 'warn'}>{sending.get(x.id)?.enabled ? t.sendingOnLabel : t.sendingOffLabel}</Badge>
-                    </td>
-                    <td class="acts">
-                      <div class="actions" style="justify-content:flex-end">
-                        {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
-                        {x.status === 'active' && pickable[i] ? (
-                          <a class="button small secondary" href={`/connections/${x.id}/company`}>
-                            {t.chooseCompany}
-                          </a>
-                        ) : null}
-                        {x.status !== 'disconnected' && x.status !== 'pending' ? (
-                          <form method="post" action={`/connections/${x.id}/sync`} class="inline">
-                            <Csrf token={csrf} />
-                            <button class="small" type="submit">
-                              {t.syncNow}
-                            </button>
-                          </form>
-                        ) : null}
-                        {x.status !== 'disconnected' ? (
-                          <form method="post" action={`/connections/${x.id}/disconnect`} class="inline">
-                            <Csrf token={csrf} />
-                            <button class="small danger" type="submit" data-confirm={`${t.disconnect}?`}>
-                              {t.disconnect}
-                            </button>
-                          </form>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table class="stack" head={[t.provider, t.status, t.lastSync, t.lag, { label: t.invoices, class: 'num' }, t.sending, '']}>
+            {connections.map((x: Connection, i) => (
+              <tr data-connection={x.id}>
+                <td data-label={t.provider}>
+                  <span>
+                  <strong>{providerName(deps, x.provider)}</strong>
+                  {demoSettingsOf(x) ? <> <Badge tone="info">{t.demoBadge}</Badge></> : null}
+                  </span>
+                </td>
+                <td data-label={t.status}>
+                  <span>
+                    {/* A connection whose last sync failed says so in red, not "active" in green. */}
+                    {x.status === 'active' && x.statusDetail?.startsWith(SYNC_FAILED) ? (
+                      <>
+                        <Badge tone="bad">{t.syncFailed}</Badge>
+                        <div class="err">{x.statusDetail.slice(SYNC_FAILED.length)}</div>
+                      </>
+                    ) : x.status === 'paused' && quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone) ? (
+                      <>
+                        <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
+                        <div class="err" data-quota-pause>{quotaPauseText(x.statusDetail, now, t, lang, tenant.timeZone)}</div>
+                      </>
+                    ) : (
+                      <>
+                        <Badge tone={statusTone(x.status)}>{statusLabel(x.status, t)}</Badge>
+                        {x.statusDetail ? <div class="err">{x.statusDetail}</div> : null}
+                      </>
+                    )}
+                  </span>
+                </td>
+                <td data-label={t.lastSync}>{formatDate(x.lastSyncAt, lang, tenantOf(c).timeZone)}</td>
+                <td data-label={t.lag}>{lagText(x.lastSyncAt, now, t)}</td>
+                <td class="num" data-label={t.invoices}>
+                  {counts[i]}
+                </td>
+                <td data-label={t.sending} data-sending-state={sending.get(x.id)?.enabled ? 'on' : 'off'}>
+                  <Badge tone={sending.get(x.id)?.enabled ? 'ok' : 'warn'}>{sending.get(x.id)?.enabled ? t.sendingOnLabel : t.sendingOffLabel}</Badge>
+                </td>
+                <td class="acts">
+                  <div class="actions" style="justify-content:flex-end">
+                    {x.status !== 'disconnected' ? <SendingSwitch connectionId={x.id} enabled={sending.get(x.id)?.enabled ?? false} t={t} csrf={csrf} back="/connections" small={true} /> : null}
+                    {x.status === 'active' && pickable[i] ? (
+                      <a class="button small secondary" href={`/connections/${x.id}/company`}>
+                        {t.chooseCompany}
+                      </a>
+                    ) : null}
+                    {x.status !== 'disconnected' && x.status !== 'pending' ? (
+                      <PostButton action={`/connections/${x.id}/sync`} csrf={csrf} class="small">
+                        {t.syncNow}
+                      </PostButton>
+                    ) : null}
+                    {x.status !== 'disconnected' ? (
+                      <PostButton action={`/connections/${x.id}/disconnect`} csrf={csrf} class="small danger" confirm={`${t.disconnect}?`}>
+                        {t.disconnect}
+                      </PostButton>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </Table>
         ) : null}
       </div>
       <div class="two">
         {deps.registry.providers().map((p) => (
-          <div class="card">
-            <h2>{providerName(deps, p)}</h2>
+          <Card title={providerName(deps, p)}>
             {appConfigured(deps, p) ? (
               <form method="post" action={`/oauth/${p}/connect`} style="margin-bottom:12px">
                 <Csrf token={csrf} />
@@ -180,7 +153,7 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
                 <div class="hint">{t.demoHint}</div>
               </form>
             ) : null}
-          </div>
+          </Card>
         ))}
       </div>
       <div class="card">
@@ -189,37 +162,25 @@ async function connectionsPage(c: UiContext, deps: UiDeps, problem?: string) {
         </h2>
         <p class="hint">{t.quarantineHint}</p>
         {quarantined.length === 0 ? (
-          <p class="muted">{t.noQuarantine}</p>
+          <Empty>{t.noQuarantine}</Empty>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t.entity}</th>
-                  <th>{t.record}</th>
-                  <th>{t.reason}</th>
-                  <th>{t.seen}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {quarantined.slice(0, 200).map((q) => (
-                  <tr>
-                    <td>{q.entity}</td>
-                    <td>
-                      <code>{q.external_id}</code>
-                    </td>
-                    <td>
-                      {q.path ? <code>{q.path}</code> : null} {q.reason}
-                      <JsonDetails summary={t.raw} value={q.raw} />
-                    </td>
-                    <td>
-                      {formatDate(q.last_seen_at, lang, tenantOf(c).timeZone)} ×{q.occurrences}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table head={[t.entity, t.record, t.reason, t.seen]}>
+            {quarantined.slice(0, 200).map((q) => (
+              <tr>
+                <td>{q.entity}</td>
+                <td>
+                  <code>{q.external_id}</code>
+                </td>
+                <td>
+                  {q.path ? <code>{q.path}</code> : null} {q.reason}
+                  <JsonDetails summary={t.raw} value={q.raw} />
+                </td>
+                <td>
+                  {formatDate(q.last_seen_at, lang, tenantOf(c).timeZone)} ×{q.occurrences}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </div>
     </Page>,
@@ -277,13 +238,13 @@ async function companyPage(c: UiContext, deps: UiDeps, connection: Connection, p
 }
 
 /** After a consent: to the company picker when the login reaches several companies, else a sync and back to the list. */
-async function afterConnect(c: UiContext, deps: UiDeps, tenantId: string, connection: Connection) {
+async function afterConnect(c: UiContext, deps: InlineSync, tenantId: string, connection: Connection) {
   if (await companiesToPick(deps, tenantId, connection)) return c.redirect(`/connections/${connection.id}/company`, 303);
   const sync = await requestSync(deps, tenantId, connection);
   return c.redirect(`/connections?msg=${sync.queued ? 'syncQueued' : 'syncDone'}`, 303);
 }
 
-export function connectionRoutes(app: Hono<UiEnv>, deps: UiDeps, open: Hono<UiEnv>): void {
+export function connectionRoutes(app: Hono<UiEnv>, deps: InlineSync, open: Hono<UiEnv>): void {
   app.get('/connections', (c) => connectionsPage(c, deps));
 
   app.post('/oauth/:provider/connect', async (c) => {

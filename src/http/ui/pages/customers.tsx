@@ -2,18 +2,20 @@
 // Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
 import type { Hono } from 'hono';
 import { Dec, dateInZone, daysBetween, type Customer, type Invoice } from '../../../model/index.js';
-import { Instalment, Pause, PauseKind } from '../../../model/collections.js';
+import { PauseKind, type Pause } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
-import { closePause, listPauses, openPause } from '../../../store/pauses.js';
 import { answerAttachment, decideAnswer, listAnswers, type StoredAnswer } from '../../../portal/answers.js';
 import { answerReasonText, collectorBox } from './team.js';
 import { issueLink, linkSummary, revokeLinks, type LinkSummary } from '../../../portal/links.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../data.js';
+import { customerFile } from '../../../app/customer-file.js';
+import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../../../app/customers.js';
+import { liftPause, setPause } from '../../../app/pauses.js';
 import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import type { RiskWhy } from '../../../rules/risk.js';
 import { activeOn } from '../../../rules/pause-cover.js';
-import { Badge, Csrf, FieldError, Flash, Page, issuesByPath, render } from '../layout.js';
+import { Badge, Csrf, FieldError, Flash, Page, render } from '../layout.js';
+import { Card, Empty, PostButton, Table } from '../components.js';
 import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
@@ -47,19 +49,6 @@ export function invoiceMatches(i: Invoice, status: InvoiceFilter, age: Age, toda
 export const segmentTone = (s: string) => (s === 'bad_payer' ? 'bad' : s === 'watch' ? 'warn' : 'ok');
 const invoiceTone = (i: Invoice, today: string) => (i.status === 'paid' ? 'ok' : i.status === 'void' || i.status === 'draft' ? undefined : i.dueDate < today ? 'bad' : 'info');
 const label = (t: Dict, key: string) => (key in t ? t[key as keyof Dict] : key);
-
-/** Parses "YYYY-MM-DD amount" lines; a bad line becomes an issue on `instalments`. */
-export function parseInstalments(text: string | undefined): { ok: true; value: Instalment[] } | { ok: false; message: string } {
-  const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const out: Instalment[] = [];
-  for (const line of lines) {
-    const [dueOn, amount] = line.split(/[\s;]+/);
-    const r = Instalment.safeParse({ dueOn, amount: amount?.replace(',', '.') });
-    if (!r.success) return { ok: false, message: `"${line}": ${r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}` };
-    out.push(r.data);
-  }
-  return { ok: true, value: out };
-}
 
 export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/customers', async (c) => {
@@ -125,49 +114,36 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         </form>
         <div class="card table-wrap">
           {rows.length === 0 ? (
-            <p class="muted">{all.length === 0 ? t.noCustomers : t.noCustomerMatches}</p>
+            <Empty>{all.length === 0 ? t.noCustomers : t.noCustomerMatches}</Empty>
           ) : (
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>{t.customer}</th>
-                  <th>{t.segment}</th>
-                  <th class="num">{t.openAmount}</th>
-                  <th class="num">{t.overdue}</th>
-                  <th class="num">{t.daysLateCol}</th>
-                  <th>{t.lastReminder}</th>
-                  <th>{t.pauses}</th>
+            <Table class="stack" wrap={false} head={[t.customer, t.segment, { label: t.openAmount, class: 'num' }, { label: t.overdue, class: 'num' }, { label: t.daysLateCol, class: 'num' }, t.lastReminder, t.pauses]}>
+              {rows.slice(0, 500).map((r) => (
+                <tr data-customer={r.name}>
+                  <td data-label={t.customer}>
+                    <span>
+                      <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
+                      <div class="hint hide-sm">{r.email ?? ''}</div>
+                    </span>
+                  </td>
+                  <td data-label={t.segment}>
+                    <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
+                    {r.insolventSince ? (
+                      <>
+                        {' '}
+                        <span data-insolvent={r.insolventSince}>
+                          <Badge tone="bad">{t.insolvencyBadge}</Badge>
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td class="num" data-label={t.openAmount}>{formatMoney(r.open, r.currency, lang)}</td>
+                  <td class="num" data-label={t.overdue}>{formatMoney(r.overdue, r.currency, lang)}</td>
+                  <td class="num" data-label={t.daysLateCol}>{r.daysLate > 0 ? fill(t.nDays, { n: r.daysLate }) : '—'}</td>
+                  <td data-label={t.lastReminder}>{r.lastReminder ? formatDate(r.lastReminder, lang, tenant.timeZone) : t.never}</td>
+                  <td data-label={t.pauses}>{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {rows.slice(0, 500).map((r) => (
-                  <tr data-customer={r.name}>
-                    <td data-label={t.customer}>
-                      <span>
-                        <a href={`/customers/${r.connectionId}/${encodeURIComponent(r.externalId)}`}>{r.name}</a>
-                        <div class="hint hide-sm">{r.email ?? ''}</div>
-                      </span>
-                    </td>
-                    <td data-label={t.segment}>
-                      <Badge tone={segmentTone(r.segment)}>{label(t, r.segment)}</Badge>
-                      {r.insolventSince ? (
-                        <>
-                          {' '}
-                          <span data-insolvent={r.insolventSince}>
-                            <Badge tone="bad">{t.insolvencyBadge}</Badge>
-                          </span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td class="num" data-label={t.openAmount}>{formatMoney(r.open, r.currency, lang)}</td>
-                    <td class="num" data-label={t.overdue}>{formatMoney(r.overdue, r.currency, lang)}</td>
-                    <td class="num" data-label={t.daysLateCol}>{r.daysLate > 0 ? fill(t.nDays, { n: r.daysLate }) : '—'}</td>
-                    <td data-label={t.lastReminder}>{r.lastReminder ? formatDate(r.lastReminder, lang, tenant.timeZone) : t.never}</td>
-                    <td data-label={t.pauses}>{r.activePauses ? <Badge tone="warn">{r.activePauses}</Badge> : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           )}
         </div>
       </Page>,
@@ -244,9 +220,9 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId') ?? '';
     const customerId = c.req.param('customerId') ?? '';
-    const d = await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps));
-    if (!d) return c.notFound();
-    const today = dateInZone(nowOf(deps), tenant.timeZone);
+    const file = await customerFile(deps, tenant, connectionId, customerId);
+    if (!file) return c.notFound();
+    const { detail: d, today, notices } = file;
     const csrf = c.get('session').csrfToken;
     const base = `/customers/${connectionId}/${encodeURIComponent(customerId)}`;
     const open = d.invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid');
@@ -256,7 +232,6 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const age = (AGES as readonly string[]).includes(c.req.query('age') ?? '') ? (c.req.query('age') as Age) : 'all';
     const shown = d.invoices.filter((i) => invoiceMatches(i, invFilter, age, today));
     // Insolvency notices, newest first: an insolvency pause's reason is said from the notice that wins, in the reader's language.
-    const notices = await noticeHistory(deps.sql, tenant.id, connectionId, customerId);
     const reasonOf = (p: { kind: string; reason: string }) => (p.kind === 'insolvency' && notices[0] ? noticeLine(notices[0], t, lang) : (answerReasonText(p.reason, t) ?? p.reason));
     return render(
       c,
@@ -266,7 +241,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           {d.riskWhy.length ? <span class="hint"> {d.riskWhy.map((w) => riskText(w, t, lang)).join(' · ')}</span> : null}
         </div>
         <RegNoCard
-          state={(await regNoState(deps.sql, tenant.id, connectionId, customerId)) ?? { fromBooks: null, confirmed: null, confirmedBy: null }}
+          state={file.regNo ?? { fromBooks: null, confirmed: null, confirmedBy: null }}
           base={base}
           csrf={csrf}
           canChange={canWork(c.get('role'))}
@@ -280,7 +255,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           csrf={csrf}
           canChange={canWork(c.get('role'))}
           problem={(['rate_missing', 'to', 'case'] as const).find((x) => x === c.req.query('recovery')) ?? null}
-          cases={await listCases(deps.sql, tenant.id, { connectionId, customerExternalId: customerId })}
+          cases={file.cases}
           today={today}
           lang={lang}
           overdue={open.filter((i) => i.dueDate < today && new Dec(i.amountDue).gt(0) && !d.pauses.some((p) => p.state === 'active' && p.invoiceExternalId === i.externalId && p.kind === 'hold')).length}
@@ -298,7 +273,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         {await collectorBox(c, deps, connectionId, customerId)}
         {await (async () => {
           // The customer's open tasks, worked here as on the worklist: closing one comes back to this page.
-          const tasks = (await listTasks(deps.sql, tenant.id, today, { customerExternalId: customerId })).filter((x) => x.connectionId === connectionId);
+          const tasks = file.tasks;
           if (!tasks.length) return null;
           return (
             <div class="card" data-customer-tasks>
@@ -311,8 +286,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
           );
         })()}
-        <div class="card">
-          <h2>{t.invoices}</h2>
+        <Card title={t.invoices}>
           <form method="get" action={base} class="actions filters">
             <select name="inv" aria-label={t.status}>
               {INVOICE_FILTERS.map((k) => (
@@ -333,103 +307,69 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </button>
             <span class="hint">{fill(t.invoicesShown, { n: shown.length, total: d.invoices.length })}</span>
           </form>
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th>{t.number}</th>
-                  <th class="hide-sm">{t.issueDate}</th>
-                  <th>{t.dueDate}</th>
-                  <th class="num hide-sm">{t.total}</th>
-                  <th class="num">{t.amountDue}</th>
-                  <th>{t.status}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((i) => (
-                  <tr data-invoice={i.externalId}>
-                    <td data-label={t.number}>{i.number ?? i.externalId}</td>
-                    <td class="hide-sm">{formatDate(i.issueDate, lang)}</td>
-                    <td data-label={t.dueDate}>{formatDate(i.dueDate, lang)}</td>
-                    <td class="num hide-sm">{formatMoney(i.total, i.currency, lang)}</td>
-                    <td class="num" data-label={t.amountDue}>
-                      {formatMoney(i.amountDue, i.currency, lang)}
-                    </td>
-                    <td data-label={t.status}>
-                      <span>
-                        <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${t[`inv_${i.status}`]} · ${t.overdue.toLowerCase()}` : t[`inv_${i.status}`]}</Badge>
-                        {/* What the e-invoicing platform says (refused, disputed…), with its reason: it holds or changes dunning. */}
-                        {/* The pauses that hold this invoice today (its own, or the whole customer's): no reminder goes out for it. */}
-                        {d.pauses
-                          .filter((p) => p.state === 'active' && activeOn(p, today) && (!p.invoiceExternalId || p.invoiceExternalId === i.externalId))
-                          .map((p) => (
-                            <div class="hint" data-paused={p.kind}>
-                              <Badge tone="warn">{label(t, p.kind)}</Badge> {pauseSummary(p, i.currency, t, lang)}
-                            </div>
-                          ))}
-                        {i.eInvoicing ? (
-                          <div class="hint" data-einvoicing={String(i.eInvoicing.code)}>
-                            {t.eInvoice}{lang === 'fr' ? ' : ' : ': '}{t[`einv_${i.eInvoicing.status}`]}
-                            {i.eInvoicing.reason ? ` (${i.eInvoicing.reason})` : ''}
-                          </div>
-                        ) : null}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
-        <div class="card">
-          <h2>{t.pauses}</h2>
+          <Table class="stack" head={[t.number, { label: t.issueDate, class: 'hide-sm' }, t.dueDate, { label: t.total, class: 'num hide-sm' }, { label: t.amountDue, class: 'num' }, t.status]}>
+            {shown.map((i) => (
+              <tr data-invoice={i.externalId}>
+                <td data-label={t.number}>{i.number ?? i.externalId}</td>
+                <td class="hide-sm">{formatDate(i.issueDate, lang)}</td>
+                <td data-label={t.dueDate}>{formatDate(i.dueDate, lang)}</td>
+                <td class="num hide-sm">{formatMoney(i.total, i.currency, lang)}</td>
+                <td class="num" data-label={t.amountDue}>
+                  {formatMoney(i.amountDue, i.currency, lang)}
+                </td>
+                <td data-label={t.status}>
+                  <span>
+                    <Badge tone={invoiceTone(i, today)}>{(i.status === 'open' || i.status === 'partially_paid') && i.dueDate < today ? `${t[`inv_${i.status}`]} · ${t.overdue.toLowerCase()}` : t[`inv_${i.status}`]}</Badge>
+                    {/* What the e-invoicing platform says (refused, disputed…), with its reason: it holds or changes dunning. */}
+                    {/* The pauses that hold this invoice today (its own, or the whole customer's): no reminder goes out for it. */}
+                    {d.pauses
+                      .filter((p) => p.state === 'active' && activeOn(p, today) && (!p.invoiceExternalId || p.invoiceExternalId === i.externalId))
+                      .map((p) => (
+                        <div class="hint" data-paused={p.kind}>
+                          <Badge tone="warn">{label(t, p.kind)}</Badge> {pauseSummary(p, i.currency, t, lang)}
+                        </div>
+                      ))}
+                    {i.eInvoicing ? (
+                      <div class="hint" data-einvoicing={String(i.eInvoicing.code)}>
+                        {t.eInvoice}{lang === 'fr' ? ' : ' : ': '}{t[`einv_${i.eInvoicing.status}`]}
+                        {i.eInvoicing.reason ? ` (${i.eInvoicing.reason})` : ''}
+                      </div>
+                    ) : null}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+        <Card title={t.pauses}>
           {d.pauses.length === 0 ? <p class="muted">—</p> : null}
           {d.pauses.length ? (
-            <div class="table-wrap">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th>{t.kind}</th>
-                    <th>{t.invoice}</th>
-                    <th>{t.reason}</th>
-                    <th>{t.owner}</th>
-                    <th>{t.pausePeriod}</th>
-                    <th>{t.state}</th>
-                    <th></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.pauses.map((p) => (
-                    <tr data-pause={p.id}>
-                      <td data-label={t.kind}>{label(t, p.kind)}</td>
-                      <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
-                      <td data-label={t.reason}>{reasonOf(p)}</td>
-                      <td data-label={t.owner}>{p.owner}</td>
-                      <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
-                      <td data-label={t.state}>
-                        <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{t[`pause_${p.state}`]}</Badge>
-                      </td>
-                      <td class="num">
-                        {p.state === 'active' ? (
-                          <form method="post" action={`${base}/pauses/${p.id}/resolve`} class="inline">
-                            <Csrf token={csrf} />
-                            <button class="small secondary" type="submit">
-                              {t.resolve}
-                            </button>
-                          </form>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table class="stack" head={[t.kind, t.invoice, t.reason, t.owner, t.pausePeriod, t.state, '']}>
+              {d.pauses.map((p) => (
+                <tr data-pause={p.id}>
+                  <td data-label={t.kind}>{label(t, p.kind)}</td>
+                  <td data-label={t.invoice}>{p.invoiceExternalId ? (d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.number ?? '—') : t.wholeCustomer}</td>
+                  <td data-label={t.reason}>{reasonOf(p)}</td>
+                  <td data-label={t.owner}>{p.owner}</td>
+                  <td data-label={t.pausePeriod}>{pauseSummary(p, d.invoices.find((i) => i.externalId === p.invoiceExternalId)?.currency ?? d.invoices[0]?.currency ?? 'EUR', t, lang)}</td>
+                  <td data-label={t.state}>
+                    <Badge tone={p.state === 'active' ? 'warn' : p.state === 'broken' ? 'bad' : 'ok'}>{t[`pause_${p.state}`]}</Badge>
+                  </td>
+                  <td class="num">
+                    {p.state === 'active' ? (
+                      <PostButton action={`${base}/pauses/${p.id}/resolve`} csrf={csrf} class="small secondary">
+                        {t.resolve}
+                      </PostButton>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           ) : null}
-        </div>
+        </Card>
         {await CustomerMailCard({ c, deps, base, connectionId, customerId, emails: [d.customer.email, ...d.customer.emails].filter((e): e is string => !!e) })}
-        <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={await linkSummary(deps.sql, tenant.id, connectionId, customerId, nowOf(deps))} answers={await listAnswers(deps.sql, tenant.id, connectionId, customerId)} invoices={d.invoices} />
-        <div class="card" id="add-pause">
-          <h2>{t.addPause}</h2>
+        <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={file.links} answers={file.answers} invoices={d.invoices} />
+        <Card title={t.addPause} id="add-pause">
           {hasErrors ? <Flash tone="bad">{t.pauseInvalid}</Flash> : null}
           <form method="post" action={`${base}/pauses`}>
             <Csrf token={csrf} />
@@ -496,7 +436,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
             <button type="submit">{t.addPause.split(/[,:]/)[0]}</button>
           </form>
-        </div>
+        </Card>
       </Page>,
       hasErrors ? 422 : 200,
     );
@@ -508,14 +448,12 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId');
     const customerId = c.req.param('customerId');
-    const d = await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps));
-    if (!d) return c.notFound();
     const body = await c.req.parseBody();
     const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const result = validatePauseInput(values, customerId, d.invoices);
+    const result = await setPause(deps, tenant, connectionId, customerId, values, c.get('session').email);
+    if (!result) return c.notFound();
     if (!result.ok) return detail(c, result.errors, values);
-    const opened = await openPause(deps.sql, tenant.id, connectionId, result.pause, c.get('session').email);
-    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=${opened.cancelledActions > 0 ? 'pauseAddedCancelled' : 'pauseAdded'}`, 303);
+    return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=${result.pause.cancelledActions > 0 ? 'pauseAddedCancelled' : 'pauseAdded'}`, 303);
   });
 
   // The customer portal, seen from the team: hand out a link, withdraw them all, decide what the customer asked.
@@ -558,62 +496,11 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.post('/customers/:connectionId/:customerId/pauses/:pauseId/resolve', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId, pauseId } = c.req.param();
-    if (!/^[0-9a-f-]{36}$/i.test(pauseId) || !/^[0-9a-f-]{36}$/i.test(connectionId)) return c.notFound();
-    const mine = await listPauses(deps.sql, tenant.id, { connectionId, customerExternalId: customerId });
-    if (!mine.some((p) => p.id === pauseId)) return c.notFound();
-    await closePause(deps.sql, tenant.id, pauseId, 'resolved', c.get('session').email, 'resolved in the settings pages');
+    if (!/^[0-9a-f-]{36}$/i.test(connectionId)) return c.notFound();
+    const lifted = await liftPause(deps, tenant.id, pauseId, c.get('session').email, 'resolved in the settings pages', { connectionId, customerExternalId: customerId });
+    if (lifted === null) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=pauseResolved`, 303);
   });
-}
-
-/** An amount as people type it ("1 250,00", "1250.00"): spaces dropped, a decimal comma read as a point. */
-export function normalizeAmountInput(text: string | undefined): string | undefined {
-  const v = (text ?? '').replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
-  return v === '' ? undefined : v;
-}
-
-/**
- * Validates a pause from form or API input against the Pause schema; the invoice must be one of the customer's. A
- * promise with an amount keeps the balance it covered when made, so it can later tell kept from broken (risk.ts).
- */
-export function validatePauseInput(
-  values: Record<string, string | undefined>,
-  customerId: string,
-  invoices: readonly Invoice[],
-): { ok: true; pause: Omit<Pause, 'id' | 'createdAt'> } | { ok: false; errors: Record<string, string> } {
-  const inst = parseInstalments(values['instalments']);
-  const errors: Record<string, string> = {};
-  if (!inst.ok) errors['instalments'] = inst.message;
-  const invoiceId = values['invoiceExternalId'] || null;
-  if (invoiceId && !invoices.some((i) => i.externalId === invoiceId)) errors['invoiceExternalId'] = 'is not an invoice of this customer';
-  const amount = normalizeAmountInput(values['amount']);
-  let balanceAtOpen: string | null = null;
-  if (amount) {
-    // What the promise covers, as the broken-promise rule reads it: its invoice, or the customer's open invoices due by the promised date.
-    const promised = values['expiresOn'] || '9999-12-31';
-    const covered = invoices.filter((i) => (invoiceId ? i.externalId === invoiceId : i.dueDate <= promised) && (i.status === 'open' || i.status === 'partially_paid'));
-    const currencies = new Set(covered.map((i) => i.currency));
-    if (currencies.size > 1) errors['amount'] = 'the invoices it covers are in several currencies: choose one invoice';
-    else balanceAtOpen = covered.reduce((a, i) => a.plus(i.amountDue), new Dec(0)).toFixed();
-  }
-  const candidate = {
-    id: 'new',
-    kind: values['kind'],
-    reason: values['reason'] ?? '',
-    owner: values['owner'] ?? '',
-    startsOn: values['startsOn'] ?? '',
-    expiresOn: values['expiresOn'] || null,
-    customerExternalId: customerId,
-    invoiceExternalId: invoiceId,
-    instalments: inst.ok ? inst.value : [],
-    amount: amount ?? null,
-    balanceAtOpen,
-  };
-  const r = Pause.safeParse(candidate);
-  if (!r.success) for (const [k, m] of Object.entries(issuesByPath(r.error.issues))) errors[k] ??= m;
-  if (!r.success || Object.keys(errors).length) return { ok: false, errors };
-  const { id: _id, createdAt: _c, ...pause } = r.data;
-  return { ok: true, pause };
 }
 
 /** A pause form error in the reader's language: the field's own message when known, else "check this field". */
@@ -676,8 +563,7 @@ function PortalCard(props: { c: UiContext; base: string; csrf: string; url: stri
     }
   };
   return (
-    <div class="card" id="portal">
-      <h2>{t.portalTitle}</h2>
+    <Card title={t.portalTitle} id="portal">
       <p class="hint" data-portal-links={links.live}>
         {fill(t.portalSummary, { live: links.live, issued: links.lastIssued ? formatDate(links.lastIssued, lang, tz) : t.never, viewed: links.lastViewed ? formatDate(links.lastViewed, lang, tz) : t.never })}
       </p>
@@ -690,76 +576,51 @@ function PortalCard(props: { c: UiContext; base: string; csrf: string; url: stri
         </Flash>
       ) : null}
       <div class="actions">
-        <form method="post" action={`${base}/portal/link`} class="inline">
-          <Csrf token={csrf} />
-          <button type="submit" class="small secondary">
-            {t.portalNewLink}
-          </button>
-        </form>
+        <PostButton action={`${base}/portal/link`} csrf={csrf} class="small secondary">
+          {t.portalNewLink}
+        </PostButton>
         {links.live > 0 ? (
-          <form method="post" action={`${base}/portal/revoke`} class="inline">
-            <Csrf token={csrf} />
-            <button type="submit" class="small secondary">
-              {t.portalRevoke}
-            </button>
-          </form>
+          <PostButton action={`${base}/portal/revoke`} csrf={csrf} class="small secondary">
+            {t.portalRevoke}
+          </PostButton>
         ) : null}
       </div>
       {answers.length ? (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th>{t.date}</th>
-                <th>{t.kind}</th>
-                <th>{t.invoice}</th>
-                <th>{t.portalAnswer}</th>
-                <th>{t.state}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {answers.map((a) => (
-                <tr data-answer={a.kind}>
-                  <td data-label={t.date}>{formatDate(a.createdAt, lang, tz)}</td>
-                  <td data-label={t.kind}>{t[`answerKind_${a.kind}`]}</td>
-                  <td data-label={t.invoice}>{number(a.invoiceExternalId)}</td>
-                  <td class="wide" data-label={t.portalAnswer}>
-                    {what(a)}
-                    {a.hasAttachment ? (
-                      <div>
-                        <a href={`${base}/portal/answers/${a.id}/file`}>{t.portalAttachment}</a>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td data-label={t.state}>
-                    {a.state === 'new' ? (
-                      <span class="actions">
-                        <Badge tone="warn">{t.answerState_new}</Badge>
-                        <form method="post" action={`${base}/portal/answers/${a.id}/accepted`} class="inline">
-                          <Csrf token={csrf} />
-                          <button type="submit" class="small">
-                            {a.kind === 'plan' ? t.answerAccept : t.answerChecked}
-                          </button>
-                        </form>
-                        <form method="post" action={`${base}/portal/answers/${a.id}/refused`} class="inline">
-                          <Csrf token={csrf} />
-                          <button type="submit" class="small secondary">
-                            {a.kind === 'plan' ? t.answerRefuse : t.answerNotFound}
-                          </button>
-                        </form>
-                      </span>
-                    ) : (
-                      <Badge tone={a.state === 'refused' ? 'bad' : 'ok'}>{t[`answerState_${a.state}`]}</Badge>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table class="stack" head={[t.date, t.kind, t.invoice, t.portalAnswer, t.state]}>
+          {answers.map((a) => (
+            <tr data-answer={a.kind}>
+              <td data-label={t.date}>{formatDate(a.createdAt, lang, tz)}</td>
+              <td data-label={t.kind}>{t[`answerKind_${a.kind}`]}</td>
+              <td data-label={t.invoice}>{number(a.invoiceExternalId)}</td>
+              <td class="wide" data-label={t.portalAnswer}>
+                {what(a)}
+                {a.hasAttachment ? (
+                  <div>
+                    <a href={`${base}/portal/answers/${a.id}/file`}>{t.portalAttachment}</a>
+                  </div>
+                ) : null}
+              </td>
+              <td data-label={t.state}>
+                {a.state === 'new' ? (
+                  <span class="actions">
+                    <Badge tone="warn">{t.answerState_new}</Badge>
+                    <PostButton action={`${base}/portal/answers/${a.id}/accepted`} csrf={csrf} class="small">
+                      {a.kind === 'plan' ? t.answerAccept : t.answerChecked}
+                    </PostButton>
+                    <PostButton action={`${base}/portal/answers/${a.id}/refused`} csrf={csrf} class="small secondary">
+                      {a.kind === 'plan' ? t.answerRefuse : t.answerNotFound}
+                    </PostButton>
+                  </span>
+                ) : (
+                  <Badge tone={a.state === 'refused' ? 'bad' : 'ok'}>{t[`answerState_${a.state}`]}</Badge>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : (
-        <p class="muted">{t.portalNoAnswer}</p>
+        <Empty>{t.portalNoAnswer}</Empty>
       )}
-    </div>
+    </Card>
   );
 }

@@ -8,6 +8,7 @@ import { replyPlacedByHand } from '../../../inbound/effects.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf, Page, render } from '../layout.js';
+import { Card, Empty, PostButton } from '../components.js';
 
 const kindTone = (k: StoredInbound['kind']) => (k === 'reply' ? 'info' : k === 'bounce' ? 'bad' : k === 'unreadable' ? 'warn' : undefined);
 
@@ -76,27 +77,22 @@ export async function CustomerMailCard(props: { c: UiContext; deps: UiDeps; base
   const [mail, failing] = await Promise.all([customerMail(deps.sql, tenant.id, connectionId, customerId), failingAmong(deps.sql, tenant.id, emails)]);
   const csrf = c.get('session').csrfToken;
   return (
-    <div class="card" id="mail">
-      <h2>{t.mail_title}</h2>
+    <Card title={t.mail_title} id="mail">
       {failing.length ? (
         <div class="flash bad" role="status" data-failing={failing.map((f) => f.address).join(',')}>
           <strong>{t.mail_failing}</strong>
           {failing.map((f: FailingAddress) => (
             <div class="actions">
               <span>{fill(t.mail_failing_since, { address: f.address, since: formatDate(f.since, lang, tenant.timeZone), status: f.status ?? '—' })}</span>
-              <form method="post" action={`${base}/mail/failing/clear`} class="inline">
-                <Csrf token={csrf} />
-                <input type="hidden" name="address" value={f.address} />
-                <button type="submit" class="small secondary">
-                  {t.mail_clear}
-                </button>
-              </form>
+              <PostButton action={`${base}/mail/failing/clear`} csrf={csrf} fields={{ address: f.address }} class="small secondary">
+                {t.mail_clear}
+              </PostButton>
             </div>
           ))}
         </div>
       ) : null}
       {mail.length === 0 ? (
-        <p class="muted">{t.mail_none}</p>
+        <Empty>{t.mail_none}</Empty>
       ) : (
         <ul class="mail-list">
           {mail.map((m) => (
@@ -104,7 +100,7 @@ export async function CustomerMailCard(props: { c: UiContext; deps: UiDeps; base
           ))}
         </ul>
       )}
-    </div>
+    </Card>
   );
 }
 
@@ -148,7 +144,7 @@ export function mailRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         <div class="card">
           <p class="hint">{t.unmatched_hint}</p>
           {mail.length === 0 ? (
-            <p class="muted">{t.unmatched_none}</p>
+            <Empty>{t.unmatched_none}</Empty>
           ) : (
             <ul class="mail-list">
               {mail.map((m) => (

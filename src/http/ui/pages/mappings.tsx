@@ -2,26 +2,17 @@
 // Mappings: the shipped JSONata mapping of a provider and entity, the tenant's override, tested on a real synced record before activation.
 import { providerLabel } from './sending.js';
 import type { Hono } from 'hono';
-import { activeMapping, compileMapping, deactivateOverride, loadShippedMapping, mapRecord, saveOverride } from '../../../mapping/index.js';
+import { activeMapping, loadShippedMapping } from '../../../mapping/index.js';
+import { activateOverride, revertOverride, syncedSamples, tryMapping } from '../../../app/mappings.js';
 import { ENTITIES, type EntityKind } from '../../../model/index.js';
 import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
 import { listConnections } from '../../../store/tenants.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { Badge, Csrf, Flash, Page, render } from '../layout.js';
+import { Card } from '../components.js';
 
 type Outcome = { tone: 'ok' | 'bad' | 'info'; title: string; body: string };
-
-/** Raw payloads of the tenant's synced records of one provider and entity (newest connections first), with their ids. */
-export async function syncedSamples(deps: UiDeps, tenantId: string, provider: string, entity: EntityKind, limit = 50): Promise<{ id: string; raw: unknown }[]> {
-  const connections = (await listConnections(deps.sql, tenantId)).filter((x) => x.provider === provider);
-  const out: { id: string; raw: unknown }[] = [];
-  for (const x of connections.reverse()) {
-    if (out.length >= limit) break;
-    for (const d of await listDocuments(deps.sql, tenantId, entity, { connectionId: x.id, limit: limit - out.length, withRaw: true })) out.push({ id: d.record.externalId, raw: d.raw });
-  }
-  return out;
-}
 
 function selection(c: UiContext, deps: UiDeps, form: Record<string, string> = {}) {
   const providers = deps.registry.providers();
@@ -85,8 +76,7 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
         </Flash>
       ) : null}
       <div class="two">
-        <div class="card">
-          <h2>{t.mappingOverride}</h2>
+        <Card title={t.mappingOverride}>
           <form method="post" action="/mappings">
             <Csrf token={csrf} />
             <input type="hidden" name="provider" value={provider} />
@@ -124,11 +114,10 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
               ) : null}
             </div>
           </form>
-        </div>
-        <div class="card">
-          <h2>{t.mappingShipped}</h2>
+        </Card>
+        <Card title={t.mappingShipped}>
           <pre style="max-height:520px">{shipped}</pre>
-        </div>
+        </Card>
       </div>
     </Page>,
   );
@@ -145,30 +134,24 @@ export function mappingRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const { provider, entity } = selection(c, deps, form);
     const source = form['source'] ?? '';
     if (form['op'] === 'revert') {
-      await deactivateOverride(deps.sql, tenant.id, provider, entity);
+      await revertOverride(deps, tenant.id, provider, entity);
       return c.redirect(`/mappings?provider=${provider}&entity=${entity}&msg=mappingReverted`, 303);
     }
-    const samples = await syncedSamples(deps, tenant.id, provider, entity, 50);
     if (form['op'] === 'activate') {
-      const saved = await saveOverride(deps.sql, tenant.id, provider, entity, source, samples.map((s) => s.raw));
+      const saved = await activateOverride(deps, tenant.id, provider, entity, source);
       if (saved.ok) return c.redirect(`/mappings?provider=${provider}&entity=${entity}&msg=mappingActivated`, 303);
-      const lines = saved.failures.slice(0, 20).map((f) => `${f.index >= 0 ? samples[f.index]?.id ?? `#${f.index}` : ''} ${f.path}: ${f.reason}`.trim());
+      const lines = saved.failures.slice(0, 20).map((f) => `${f.index >= 0 ? f.recordId ?? `#${f.index}` : ''} ${f.path}: ${f.reason}`.trim());
       return mappingsPage(c, deps, form, { tone: 'bad', title: t.mappingRejected, body: lines.join('\n') });
     }
-    const sample = samples.find((s) => s.id === form['record']);
-    if (!sample) return mappingsPage(c, deps, form, { tone: 'bad', title: t.mappingFailed, body: t.noSyncedRecords });
-    let outcome: Outcome;
-    try {
-      const r = await mapRecord(compileMapping(source), entity, sample.raw, { provider });
-      outcome =
-        r.ok === true
+    const r = await tryMapping(deps, tenant.id, provider, entity, source, form['record']);
+    const outcome: Outcome =
+      r.kind === 'no_record'
+        ? { tone: 'bad', title: t.mappingFailed, body: t.noSyncedRecords }
+        : r.kind === 'mapped'
           ? { tone: 'ok', title: t.mappingOk, body: JSON.stringify(r.value, null, 2) }
-          : r.ok === 'skipped'
+          : r.kind === 'skipped'
             ? { tone: 'info', title: t.mappingOk, body: `skipped: ${r.reason}` }
-            : { tone: 'bad', title: t.mappingFailed, body: `${r.error.path}: ${r.error.reason}` };
-    } catch (err) {
-      outcome = { tone: 'bad', title: t.mappingFailed, body: err instanceof Error ? err.message : String(err) };
-    }
+            : { tone: 'bad', title: t.mappingFailed, body: r.message };
     return mappingsPage(c, deps, form, outcome);
   });
 }

@@ -10,8 +10,9 @@ import { customerChoices, openInvoiceChoices, type Choice } from '../../../store
 import { activePolicy, savePolicy } from '../../../store/policies.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { DICTS, type Dict, type Lang } from '../i18n.js';
-import { templateLabelKey } from '../i18n-policy.js';
+import { templateLabelKey } from '../i18n.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
+import { Card } from '../components.js';
 import {
   addOverride, addStep, checkNewStep, MAX_DELAY, policyToForm, readForm, removeOverride, removeStep, sortSteps, WHENS, withCurrentJson,
   type Errors, type Form, type FormError, type ReadOptions,
@@ -402,8 +403,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
         <input type="hidden" name="co.count" value={v('co.count') || '0'} />
         <input type="hidden" name="io.count" value={v('io.count') || '0'} />
         <input type="hidden" name="jsonOrig" value={v('jsonOrig')} />
-        <div class="card">
-          <h2>{t.pe_general}</h2>
+        <Card title={t.pe_general}>
           <div class="row">
             <div class={`field ${has('name')}`}>
               <label for="p-name">{t.policyName}</label>
@@ -459,7 +459,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             {numberField('p-ptp', 'paymentTransmittedPauseDays', t.pauseAfterTransmitted, 0, MAX_DELAY)}
             {numberField('p-reply', 'replyPauseDays', t.replyPauseDays, 0, MAX_DELAY)}
           </div>
-        </div>
+        </Card>
         <h2>{t.pe_timeline}</h2>
         <p class="hint">{t.pe_timelineHint}</p>
         <Err path="steps" />
@@ -517,12 +517,11 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
             <option value={n} />
           ))}
         </datalist>
-        <div class="card">
-          <h2>{t.pe_exceptions}</h2>
+        <Card title={t.pe_exceptions}>
           <p class="hint">{t.pe_exceptionsHint}</p>
           <OverrideRows prefix="co" title={t.pe_customerExceptions} targets={customers} choose={t.pe_chooseCustomer} />
           <OverrideRows prefix="io" title={t.pe_invoiceExceptions} targets={invoices} choose={t.pe_chooseInvoice} />
-        </div>
+        </Card>
         <details class="card advanced" open={Boolean(errors['json'])}>
           <summary>{t.pe_advanced}</summary>
           <div class={`field ${has('json')}`}>

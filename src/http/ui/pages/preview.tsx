@@ -11,10 +11,11 @@ import { getSending } from '../../../store/sending.js';
 import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
 import { Badge, Page, render } from '../layout.js';
+import { Table } from '../components.js';
 import { ConnectionPicker, pickConnection } from './pick.js';
 import { HeldList } from '../held.js';
 import { explainText } from '../explain.js';
-import { sendingOff } from '../sending.js';
+import { sendingOff } from '../../../app/sending.js';
 import { SendingBanner, SendingSwitch, sendingSince } from './sending.js';
 import { companyFromProfile, gapWords, letterGaps, type Gap } from '../../../actions/letterhead.js';
 import { getCompanyProfile } from '../../../store/company-profiles.js';
@@ -108,61 +109,48 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
               {formatDate(d.date, lang)} <Badge>{d.actions.length}</Badge>
             </h3>
             {d.actions.length ? (
-            <div class="table-wrap">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th>{t.customer}</th>
-                    <th>{t.step}</th>
-                    <th>{t.channel}</th>
-                    <th class="num">{t.amount}</th>
-                    <th>{t.why}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.actions.map((a) => (
-                    <tr data-action={a.idempotencyKey}>
-                      <td data-label={t.customer}>
-                        <span>
-                          {names.get(a.customerExternalId) ?? a.customerExternalId}
-                          <div class="hint">{a.invoices.map((i) => i.number ?? i.externalId).join(', ')}</div>
-                        </span>
-                      </td>
-                      <td data-label={t.step}>
-                        <span>
-                          {stepNames.get(a.stepId) ?? a.stepId}
-                          {queued.has(a.idempotencyKey) ? (
-                            <div>
-                              <Badge tone="warn">{t.alreadyPlanned}</Badge>
-                            </div>
-                          ) : null}
-                        </span>
-                      </td>
-                      <td data-label={t.channel}>
-                        <span>
-                          <Badge tone={channelTone(a.channel)}>{channelLabel(a.channel, t)}</Badge>
-                          {heldFor(a).length ? (
-                            <div class="hint" data-held="profile">
-                              {COMPANY_TEXT[lang].letterHeld} {gapWords(heldFor(a), lang)}. <a href={PROFILE_PATH}>{COMPANY_TEXT[lang].completeProfile}</a>
-                            </div>
-                          ) : null}
-                        </span>
-                      </td>
-                      <td class="num" data-label={t.amount}>
-                        {formatMoney(a.netDue, a.currency, lang)}
-                      </td>
-                      <td class="hint wide why" data-label={t.why}>
-                        {why(a, stepNames.get(a.stepId) ?? a.stepId, t, lang)}
-                        <details>
-                          <summary>{t.engineExplain}</summary>
-                          {explainText(a, t, lang, policy) ?? a.explain}
-                        </details>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table class="stack" head={[t.customer, t.step, t.channel, { label: t.amount, class: 'num' }, t.why]}>
+              {d.actions.map((a) => (
+                <tr data-action={a.idempotencyKey}>
+                  <td data-label={t.customer}>
+                    <span>
+                      {names.get(a.customerExternalId) ?? a.customerExternalId}
+                      <div class="hint">{a.invoices.map((i) => i.number ?? i.externalId).join(', ')}</div>
+                    </span>
+                  </td>
+                  <td data-label={t.step}>
+                    <span>
+                      {stepNames.get(a.stepId) ?? a.stepId}
+                      {queued.has(a.idempotencyKey) ? (
+                        <div>
+                          <Badge tone="warn">{t.alreadyPlanned}</Badge>
+                        </div>
+                      ) : null}
+                    </span>
+                  </td>
+                  <td data-label={t.channel}>
+                    <span>
+                      <Badge tone={channelTone(a.channel)}>{channelLabel(a.channel, t)}</Badge>
+                      {heldFor(a).length ? (
+                        <div class="hint" data-held="profile">
+                          {COMPANY_TEXT[lang].letterHeld} {gapWords(heldFor(a), lang)}. <a href={PROFILE_PATH}>{COMPANY_TEXT[lang].completeProfile}</a>
+                        </div>
+                      ) : null}
+                    </span>
+                  </td>
+                  <td class="num" data-label={t.amount}>
+                    {formatMoney(a.netDue, a.currency, lang)}
+                  </td>
+                  <td class="hint wide why" data-label={t.why}>
+                    {why(a, stepNames.get(a.stepId) ?? a.stepId, t, lang)}
+                    <details>
+                      <summary>{t.engineExplain}</summary>
+                      {explainText(a, t, lang, policy) ?? a.explain}
+                    </details>
+                  </td>
+                </tr>
+              ))}
+            </Table>
             ) : null}
             <HeldList held={d.held} names={names} invoiceNumbers={invoiceNumbers} t={t} lang={lang} policy={policy} />
           </div>

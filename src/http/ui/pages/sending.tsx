@@ -6,7 +6,7 @@ import { MIGRATION_ACTOR, type SendingState } from '../../../store/sending.js';
 import { tenantOf, type UiDeps, type UiEnv } from '../context.js';
 import { formatDate, type Dict, type Lang } from '../i18n.js';
 import { Csrf } from '../layout.js';
-import { switchSending, type SendingOff } from '../sending.js';
+import { switchSending, type SendingOff } from '../../../app/sending.js';
 import { safeNext } from './account.js';
 
 /** The provider's name as people know it (never an id). */

@@ -6,8 +6,9 @@ import { CaseView } from './recovery.js';
 import { listCases } from '../../../recovery/cases.js';
 import { addDays, dateInZone } from '../../../model/index.js';
 import { TaskKind } from '../../../model/task.js';
-import { closeWithOutcome, CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
-import { getTask, listTasks, snoozeTask, TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
+import { CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
+import { closeTask, snoozeUntil, taskOf } from '../../../app/tasks.js';
+import { listTasks, TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
 import { canWork } from '../../auth/roles.js';
 import { listUsers } from '../../../store/team.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
@@ -238,31 +239,27 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   };
 
   app.post('/tasks/:id/snooze', async (c) => {
-    const tenant = tenantOf(c);
     const t = c.get('t');
-    const today = dateInZone(nowOf(deps), tenant.timeZone);
     const body = await c.req.parseBody();
     const until = typeof body['until'] === 'string' ? body['until'] : '';
-    if (!(await getTask(deps.sql, tenant.id, today, c.req.param('id')))) return c.notFound();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until <= today) return page(c, t.taskWhy_date, 422);
-    if (!(await snoozeTask(deps.sql, tenant.id, c.req.param('id'), until, c.get('session').email))) return page(c, t.taskWhy_closed, 422);
+    const r = await snoozeUntil(deps, tenantOf(c), c.req.param('id'), until, c.get('session').email);
+    if (!r.ok && r.problem === 'not_found') return c.notFound();
+    if (!r.ok) return page(c, r.problem === 'date' ? t.taskWhy_date : t.taskWhy_closed, 422);
     return c.redirect(backTo(body, 'taskSnoozed'), 303);
   });
 
   app.post('/tasks/:id/done', async (c) => {
     const tenant = tenantOf(c);
     const t = c.get('t');
-    const today = dateInZone(nowOf(deps), tenant.timeZone);
-    const task = await getTask(deps.sql, tenant.id, today, c.req.param('id'));
-    if (!task) return c.notFound();
+    if (!(await taskOf(deps, tenant, c.req.param('id')))) return c.notFound();
     const body = await c.req.parseBody();
     const str = (k: string) => (typeof body[k] === 'string' && (body[k] as string).trim() ? (body[k] as string).trim() : undefined);
     const outcome = str('outcome');
     const on = str('on');
     const amount = str('amount')?.replace(/\s/g, '').replace(',', '.');
     const note = str('note');
-    const r = await closeWithOutcome(deps.sql, tenant.id, task, { outcome: outcome as Outcome, ...(on ? { on } : {}), ...(amount ? { amount } : {}), ...(note ? { note } : {}) }, c.get('session').email, today);
-    if (!r.ok) return page(c, t[`taskWhy_${r.problem}`], 422);
+    const r = await closeTask(deps, tenant, c.req.param('id'), { outcome: outcome as Outcome, ...(on ? { on } : {}), ...(amount ? { amount } : {}), ...(note ? { note } : {}) }, c.get('session').email);
+    if (!r.ok) return r.problem === 'not_found' ? c.notFound() : page(c, t[`taskWhy_${r.problem}`], 422);
     return c.redirect(backTo(body, 'taskClosed'), 303);
   });
 }

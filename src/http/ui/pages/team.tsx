@@ -9,9 +9,10 @@ import { getTenant } from '../../../store/tenants.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { canWrite } from '../../auth/roles.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { customerDetail } from '../data.js';
+import { customerDetail } from '../../../app/customers.js';
 import { DICTS, fill, formatDate, type Dict } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, Page, render } from '../layout.js';
+import { Card, Empty, Table } from '../components.js';
 
 const EMAIL = /^[^\s@<>]{1,64}@[^\s@<>]{1,190}\.[^\s@<>]{2,}$/;
 
@@ -147,8 +148,7 @@ export function teamRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           </Flash>
         ) : null}
         {admin ? (
-          <div class="card">
-            <h2>{t.inviteTitle}</h2>
+          <Card title={t.inviteTitle}>
             <p class="hint">{t.inviteHint}</p>
             <form method="post" action="/settings/team/invite">
               <Csrf token={csrf} />
@@ -168,69 +168,59 @@ export function teamRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
               </div>
               <button type="submit">{t.invite}</button>
             </form>
-          </div>
+          </Card>
         ) : null}
         <div class="card table-wrap">
           {users.length === 0 ? (
-            <p class="muted">{t.noMembers}</p>
+            <Empty>{t.noMembers}</Empty>
           ) : (
-            <table class="stack" data-team>
-              <thead>
-                <tr>
-                  <th>{t.email}</th>
-                  <th>{t.role}</th>
-                  <th>{t.created}</th>
-                  {admin ? <th></th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr data-member={u.email}>
-                    <td data-label={t.email} class="wide">
-                      {u.email} {pending.has(u.id) ? <Badge tone="warn">{t.invitedPending}</Badge> : null}
-                    </td>
-                    <td data-label={t.role}>
-                      {admin ? (
-                        <form method="post" action={`/settings/team/${u.id}/role`} class="actions">
+            <Table class="stack" data-team wrap={false} head={[t.email, t.role, t.created, admin ? '' : null]}>
+              {users.map((u) => (
+                <tr data-member={u.email}>
+                  <td data-label={t.email} class="wide">
+                    {u.email} {pending.has(u.id) ? <Badge tone="warn">{t.invitedPending}</Badge> : null}
+                  </td>
+                  <td data-label={t.role}>
+                    {admin ? (
+                      <form method="post" action={`/settings/team/${u.id}/role`} class="actions">
+                        <Csrf token={csrf} />
+                        <select name="role" aria-label={t.role}>
+                          {(['admin', 'collector', 'viewer'] as const).map((r) => (
+                            <option value={r} selected={u.role === r}>
+                              {roleLabel(t, r)}
+                            </option>
+                          ))}
+                        </select>
+                        <button class="small secondary" type="submit">
+                          {t.changeRole}
+                        </button>
+                      </form>
+                    ) : (
+                      roleLabel(t, u.role)
+                    )}
+                  </td>
+                  <td data-label={t.created}>{formatDate(u.createdAt, lang, tenant.timeZone)}</td>
+                  {admin ? (
+                    <td class="acts">
+                      <div class="actions">
+                        <form method="post" action={`/settings/team/${u.id}/resend`}>
                           <Csrf token={csrf} />
-                          <select name="role" aria-label={t.role}>
-                            {(['admin', 'collector', 'viewer'] as const).map((r) => (
-                              <option value={r} selected={u.role === r}>
-                                {roleLabel(t, r)}
-                              </option>
-                            ))}
-                          </select>
                           <button class="small secondary" type="submit">
-                            {t.changeRole}
+                            {t.resendInvite}
                           </button>
                         </form>
-                      ) : (
-                        roleLabel(t, u.role)
-                      )}
+                        <form method="post" action={`/settings/team/${u.id}/remove`}>
+                          <Csrf token={csrf} />
+                          <button class="small danger" type="submit" data-confirm={`${t.removeMember} ${u.email} ?`}>
+                            {t.removeMember}
+                          </button>
+                        </form>
+                      </div>
                     </td>
-                    <td data-label={t.created}>{formatDate(u.createdAt, lang, tenant.timeZone)}</td>
-                    {admin ? (
-                      <td class="acts">
-                        <div class="actions">
-                          <form method="post" action={`/settings/team/${u.id}/resend`}>
-                            <Csrf token={csrf} />
-                            <button class="small secondary" type="submit">
-                              {t.resendInvite}
-                            </button>
-                          </form>
-                          <form method="post" action={`/settings/team/${u.id}/remove`}>
-                            <Csrf token={csrf} />
-                            <button class="small danger" type="submit" data-confirm={`${t.removeMember} ${u.email} ?`}>
-                              {t.removeMember}
-                            </button>
-                          </form>
-                        </div>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                  ) : null}
+                </tr>
+              ))}
+            </Table>
           )}
         </div>
       </Page>,

@@ -9,8 +9,9 @@ import { listTenants } from '../../../store/auth.js';
 import { listDocuments } from '../../../store/documents.js';
 import { nowOf, tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
+import { Card, Empty } from '../components.js';
 import type { Dict } from '../i18n.js';
-import { templateLabelKey } from '../i18n-policy.js';
+import { templateLabelKey } from '../i18n.js';
 import { pickConnection } from './pick.js';
 import { invoiceChoices, previewOnInvoice, type InvoiceChoice, type InvoicePreview } from '../../../collections/invoice-preview.js';
 import { companyFromProfile, gapWords, withEmailFooter } from '../../../actions/letterhead.js';
@@ -247,8 +248,7 @@ async function templatePage(c: UiContext, deps: UiDeps, view: { id: string; part
               ) : null}
             </div>
           </form>
-          <div class="card">
-            <h2>{t.preview}</h2>
+          <Card title={t.preview}>
             {rendered ? (
               <>
                 <label>{t.subject}</label>
@@ -263,9 +263,9 @@ async function templatePage(c: UiContext, deps: UiDeps, view: { id: string; part
                 </details>
               </>
             ) : (
-              <p class="muted">{t.noActions}</p>
+              <Empty>{t.noActions}</Empty>
             )}
-          </div>
+          </Card>
         </div>
       </Page>,
     ),

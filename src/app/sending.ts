@@ -1,14 +1,14 @@
-// The sending switch as the pages and the API use it: flip it (waking the workers when it goes on), and what the banner says.
-import { heldItems } from '../../actions/outbox-lease.js';
-import { listSending, setSending, type SendingChange, type SendingState, type SendingVia } from '../../store/sending.js';
-import { listConnections, type Connection } from '../../store/tenants.js';
-import type { UiDeps } from './context.js';
+// Switching sending on or off for a connection (waking the workers when it goes on), and what waits while it is off.
+import { heldItems } from '../actions/outbox-lease.js';
+import { listSending, setSending, type SendingChange, type SendingState, type SendingVia } from '../store/sending.js';
+import { listConnections, type Connection } from '../store/tenants.js';
+import type { AppDeps } from './deps.js';
 
 /**
  * Turns sending on or off for one connection of the tenant, recorded with `actor`; null when the tenant has no such
  * connection. Turned on, the workers are woken so what is due goes out now rather than at their next sweep.
  */
-export async function switchSending(deps: UiDeps, tenantId: string, connectionId: string, enabled: boolean, actor: string, via: SendingVia): Promise<SendingChange | null> {
+export async function switchSending(deps: AppDeps, tenantId: string, connectionId: string, enabled: boolean, actor: string, via: SendingVia): Promise<SendingChange | null> {
   const change = await setSending(deps.sql, tenantId, connectionId, enabled, actor, via);
   if (change?.changed && enabled) await deps.wakeActions?.(tenantId);
   return change;
@@ -24,7 +24,7 @@ export interface SendingOff {
 }
 
 /** The tenant's connections whose sending is off, with what waits for each (disconnected ones aside: nothing would go out anyway). */
-export async function sendingOff(deps: UiDeps, tenantId: string, now: Date): Promise<SendingOff[]> {
+export async function sendingOff(deps: AppDeps, tenantId: string, now: Date): Promise<SendingOff[]> {
   const [connections, states, held] = await Promise.all([listConnections(deps.sql, tenantId), listSending(deps.sql, tenantId), heldItems(deps.sql, tenantId, now)]);
   return connections
     .filter((c) => c.status !== 'disconnected' && states.get(c.id)?.enabled === false)

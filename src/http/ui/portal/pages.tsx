@@ -5,24 +5,17 @@
 // per link and per address. A wrong, expired or revoked link gets one 404 page that says nothing about anyone.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { Dec, addDays, dateInZone, daysBetween, formatAmount, type Customer, type Invoice } from '../model/index.js';
-import { Instalment } from '../model/collections.js';
-import { recordActivity } from '../store/activity.js';
-import type { Sql } from '../store/db.js';
-import { listDocuments } from '../store/documents.js';
-import { getTenant } from '../store/tenants.js';
-import { getCompanyProfile } from '../store/company-profiles.js';
-import { DICTS, fill, formatDate, formatMoney, type Dict, type Lang } from '../http/ui/i18n.js';
-import { Document } from '../http/ui/layout.js';
-import { DISPUTE_REASONS, recordAnswer, type AnswerDetail, type Attachment, type DisputeReason } from './answers.js';
-import { hit } from './limits.js';
-import { markViewed, resolveLink, type PortalScope } from './links.js';
-import { statementPdf } from './statement-pdf.js';
-import { expandPaymentLink } from '../model/payment-link.js';
-import { policyFor } from '../collections/run.js';
-import { documentLinks } from '../store/document-links.js';
-import { statedPenalties, type StatedPenalties } from './penalties.js';
-import type { AddedRates } from '../rules/rate-tables.js';
+import { Dec, addDays, daysBetween, formatAmount, type Invoice } from '../../../model/index.js';
+import { Instalment } from '../../../model/collections.js';
+import type { Sql } from '../../../store/db.js';
+import type { AddedRates } from '../../../rules/rate-tables.js';
+import { DICTS, fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
+import { Document } from '../layout.js';
+import { Table } from '../components.js';
+import { DISPUTE_REASONS, type AnswerDetail, type Attachment, type DisputeReason } from '../../../portal/answers.js';
+import { statementPdf } from '../../../portal/statement-pdf.js';
+import { expandPaymentLink } from '../../../model/payment-link.js';
+import { answerStatement, markStatementViewed, openStatement, type PortalStatement } from '../../../app/portal.js';
 
 export interface PortalDeps {
   sql: Sql;
@@ -30,7 +23,7 @@ export interface PortalDeps {
   now?: () => Date;
   /** This site's public origin (forms must come from it); the request's own origin is accepted too. */
   publicUrl?: string | undefined;
-  /** The operator's RATES_FILE, parsed once at start; absent: none. */
+  /** The operator's RATES_FILE, for the penalties the statement states; absent: none. */
   addedRates?: AddedRates;
 }
 
@@ -41,29 +34,10 @@ const MAGIC: { type: string; ext: string; test: (b: Buffer) => boolean }[] = [
   { type: 'image/png', ext: 'png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
   { type: 'image/jpeg', ext: 'jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
 ];
-const LIMITS = { viewPerLink: 60, viewPerIp: 300, viewWindow: 600, answerPerLink: 10, answerWindow: 3600 };
-
-interface Loaded {
-  scope: PortalScope;
-  lang: Lang;
-  t: Dict;
-  customer: Customer;
-  open: Invoice[];
-  credits: { number: string; remaining: string; currency: string }[];
-  companyName: string;
-  /** What the company's profile (settings › company) says, when it was filled in: contact and bank details. */
-  company: { address: string | null; contact: string | null; email: string | null; phone: string | null; iban: string | null; bic: string | null; paymentLink: string | null } | null;
-  today: string;
-  /** Days ahead a customer may promise to pay: the company's policy says (beyond it, a payment plan for the team). */
-  promiseMaxDays: number;
-  /** The interest and fixed compensation the latest reminder claimed, as they stand today; null when none was claimed. */
-  penalties: StatedPenalties | null;
-}
-
-const isOpen = (i: Invoice) => (i.status === 'open' || i.status === 'partially_paid') && new Dec(i.amountDue).gt(0);
+/** What the portal page shows: the customer's statement (src/app/portal.ts) and the dictionary of its language. */
+type Loaded = PortalStatement & { t: Dict };
 
 export function portalRoutes(app: Hono, deps: PortalDeps): void {
-  const now = () => deps.now?.() ?? new Date();
   const mac = (linkId: string, nonce: string) => createHmac('sha256', deps.secretKey).update(`portal-form\u0000${linkId}\u0000${nonce}`).digest('base64url');
 
   const notFound = (c: Context) => {
@@ -80,56 +54,17 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
   const load = async (c: Context, kind: 'view' | 'answer'): Promise<Loaded | Response> => {
     const token = c.req.param('token') ?? '';
     const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress || 'local';
-    if (!(await hit(deps.sql, `ip:${ip}`, LIMITS.viewPerIp, LIMITS.viewWindow, now()))) return tooMany(c);
-    const scope = await resolveLink(deps.sql, token, now());
-    if (!scope) return notFound(c);
-    if (!(await hit(deps.sql, `link:${scope.linkId}`, LIMITS.viewPerLink, LIMITS.viewWindow, now()))) return tooMany(c);
-    if (kind === 'answer' && !(await hit(deps.sql, `answer:${scope.linkId}`, LIMITS.answerPerLink, LIMITS.answerWindow, now()))) return tooMany(c);
-    const tenant = await getTenant(deps.sql, scope.tenantId);
-    if (!tenant) return notFound(c);
-    const filter = { connectionId: scope.connectionId };
-    const [customers, invoices, credits] = await Promise.all([
-      listDocuments(deps.sql, scope.tenantId, 'customer', filter),
-      listDocuments(deps.sql, scope.tenantId, 'invoice', filter),
-      listDocuments(deps.sql, scope.tenantId, 'credit_note', filter),
-    ]);
-    const customer = customers.find((d) => d.record.externalId === scope.customerExternalId)?.record;
-    if (!customer) return notFound(c);
-    const lang: Lang = customer.language === 'fr' || customer.language === 'en' ? customer.language : tenant.locale === 'fr' ? 'fr' : 'en';
-    const open = invoices.map((d) => d.record).filter((i) => i.customerExternalId === customer.externalId && isOpen(i)).sort((a, b) => a.dueDate.localeCompare(b.dueDate));
-    const openCredits = credits
-      .map((d) => d.record)
-      .filter((n) => n.customerExternalId === customer.externalId && n.status === 'open' && new Dec(n.remaining).gt(0))
-      .map((n) => ({ number: n.number ?? '—', remaining: n.remaining, currency: n.currency }));
-    // Documents the provider gives one invoice at a time were read when a reminder named the invoice.
-    const stored = await documentLinks(deps.sql, scope.tenantId, scope.connectionId, open.filter((i) => !i.pdfUrl).map((i) => i.externalId), now());
-    for (const [k, i] of open.entries()) if (!i.pdfUrl && stored.has(i.externalId)) open[k] = { ...i, pdfUrl: stored.get(i.externalId)! };
-    const profile = (await getCompanyProfile(deps.sql, scope.tenantId))?.data ?? null;
-    const company = profile
-      ? {
-          address: [profile.addressLine1, profile.addressLine2, `${profile.postalCode} ${profile.city}`].filter(Boolean).join(', '),
-          contact: profile.contactName,
-          email: profile.contactEmail,
-          phone: profile.contactPhone,
-          iban: profile.iban,
-          bic: profile.bic,
-          paymentLink: profile.paymentLink,
-        }
-      : null;
-    const { promiseMaxDays } = await policyFor(deps.sql, tenant);
-    const today = dateInZone(now(), tenant.timeZone);
-    // A rate not yet published (or any other failure) shows no penalty rather than a wrong one.
-    const penalties = await statedPenalties(deps.sql, scope, customer, open, lang, today, deps.addedRates).catch(() => null);
-    return { scope, lang, t: DICTS[lang], customer, open, credits: openCredits, companyName: profile?.legalName ?? tenant.name, company, today, promiseMaxDays, penalties };
+    const r = await openStatement(deps, token, kind, ip);
+    if (r === 'too_many') return tooMany(c);
+    if (r === 'not_found') return notFound(c);
+    return { ...r, t: DICTS[r.lang] };
   };
 
   app.get('/p/:token', async (c) => {
     const l = await load(c, 'view');
     if (l instanceof Response) return l;
     // The first visit of this link (one link per reminder): "viewed on …" in the activity log and on the customer page.
-    if (await markViewed(deps.sql, l.scope, now())) {
-      await recordActivity(deps.sql, l.scope.tenantId, { connectionId: l.scope.connectionId, actionKey: `portal-view/${l.scope.linkId}`, kind: 'viewed', channel: 'portal', customerExternalId: l.scope.customerExternalId });
-    }
+    await markStatementViewed(deps, l.scope);
     const nonce = randomBytes(16).toString('base64url');
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
@@ -164,7 +99,7 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     };
     if ('errors' in parsed) return retry(parsed.status, parsed.errors);
     const inv = parsed.invoice;
-    const result = await recordAnswer(deps.sql, l.scope, { invoiceExternalId: inv?.externalId ?? null, detail: parsed.detail, nonce, attachment: parsed.attachment, today: l.today, customerName: l.customer.name, invoiceNumber: inv?.number ?? null });
+    const result = await answerStatement(deps, l.scope, { invoiceExternalId: inv?.externalId ?? null, detail: parsed.detail, nonce, attachment: parsed.attachment, today: l.today, customerName: l.customer.name, invoiceNumber: inv?.number ?? null });
     if (result === 'replayed') return c.redirect(`/p/${c.req.param('token')}?done=already`, 303);
     return c.redirect(`/p/${c.req.param('token')}?done=${parsed.detail.kind}`, 303);
   });
@@ -306,54 +241,40 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
         {l.open.length ? (
           <section class="card">
             <h2>{t.portal_openInvoices}</h2>
-            <div class="table-wrap">
-              <table class="stack">
-                <thead>
-                  <tr>
-                    <th>{t.portal_invoice}</th>
-                    <th>{t.portal_issued}</th>
-                    <th>{t.portal_due}</th>
-                    <th class="num">{t.portal_total}</th>
-                    <th class="num">{t.portal_amountDue}</th>
-                    <th>{t.portal_late}</th>
+            <Table class="stack" head={[t.portal_invoice, t.portal_issued, t.portal_due, { label: t.portal_total, class: 'num' }, { label: t.portal_amountDue, class: 'num' }, t.portal_late]}>
+              {l.open.map((i) => {
+                const late = daysBetween(i.dueDate, l.today);
+                return (
+                  <tr data-invoice={i.number ?? ''}>
+                    <td data-label={t.portal_invoice}>
+                      {i.pdfUrl && /^https:\/\//.test(i.pdfUrl) ? (
+                        <a href={i.pdfUrl} rel="noopener noreferrer" target="_blank">
+                          {i.number ?? '—'}
+                        </a>
+                      ) : (
+                        (i.number ?? '—')
+                      )}
+                    </td>
+                    <td data-label={t.portal_issued}>{formatDate(i.issueDate, lang)}</td>
+                    <td data-label={t.portal_due}>{formatDate(i.dueDate, lang)}</td>
+                    <td class="num" data-label={t.portal_total}>
+                      {formatMoney(i.total, i.currency, lang)}
+                    </td>
+                    <td class="num" data-label={t.portal_amountDue}>
+                      <strong>{formatMoney(i.amountDue, i.currency, lang)}</strong>
+                      {template ? (
+                        <div>
+                          <a href={payLink(i.number ?? i.externalId, i.amountDue, i.currency)!} rel="noopener noreferrer" target="_blank" data-pay-invoice={i.number ?? ''}>
+                            {t.portal_payThis}
+                          </a>
+                        </div>
+                      ) : null}
+                    </td>
+                    <td data-label={t.portal_late}>{late > 0 ? fill(t.portal_daysLate, { n: late }) : t.portal_notDue}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {l.open.map((i) => {
-                    const late = daysBetween(i.dueDate, l.today);
-                    return (
-                      <tr data-invoice={i.number ?? ''}>
-                        <td data-label={t.portal_invoice}>
-                          {i.pdfUrl && /^https:\/\//.test(i.pdfUrl) ? (
-                            <a href={i.pdfUrl} rel="noopener noreferrer" target="_blank">
-                              {i.number ?? '—'}
-                            </a>
-                          ) : (
-                            (i.number ?? '—')
-                          )}
-                        </td>
-                        <td data-label={t.portal_issued}>{formatDate(i.issueDate, lang)}</td>
-                        <td data-label={t.portal_due}>{formatDate(i.dueDate, lang)}</td>
-                        <td class="num" data-label={t.portal_total}>
-                          {formatMoney(i.total, i.currency, lang)}
-                        </td>
-                        <td class="num" data-label={t.portal_amountDue}>
-                          <strong>{formatMoney(i.amountDue, i.currency, lang)}</strong>
-                          {template ? (
-                            <div>
-                              <a href={payLink(i.number ?? i.externalId, i.amountDue, i.currency)!} rel="noopener noreferrer" target="_blank" data-pay-invoice={i.number ?? ''}>
-                                {t.portal_payThis}
-                              </a>
-                            </div>
-                          ) : null}
-                        </td>
-                        <td data-label={t.portal_late}>{late > 0 ? fill(t.portal_daysLate, { n: late }) : t.portal_notDue}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </Table>
             {l.penalties ? (
               <div class="penalties" data-penalties>
                 <h3>{t.portal_penaltiesTitle}</h3>

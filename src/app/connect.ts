@@ -1,21 +1,18 @@
-// Connecting companies (OAuth authorization code with a server-side state; demo companies) and running a sync from the UI or API.
-import { runEvaluation } from '../../collections/run.js';
-import { AppNotConfigured, clientConfigFor, redirectUri } from '../../connectors/clients.js';
-import { createRateGate, memoryBackend, type RateGate } from '../../connectors/rate-gate.js';
-import { createTokenSource } from '../../connectors/tokens.js';
-import type { OAuthTokens } from '../../connectors/types.js';
-import { clearCursors } from '../../store/cursors.js';
-import { countDocuments } from '../../store/documents.js';
-import { defaultDemoPort, hostDemo, hostDemosFor, type DemoSettings } from '../../demo/host.js';
-import { saveOAuthState, takeOAuthState } from '../../store/auth.js';
-import { createConnection, createTenant, findConnectionsByExternalTenant, getConnection, loadCredentials, saveCredentials, updateConnection, type Connection } from '../../store/tenants.js';
-import { syncConnection, type SyncDeps, type SyncReport } from '../../sync/engine.js';
-import { createSyncDeps } from '../../sync/deps.js';
-import { installWriteback } from '../../sync/install.js';
-import type { UiDeps } from './context.js';
+// Connecting a company: OAuth authorization code with a server-side state, demo companies, marketplace installs, and the choice of company.
+import { AppNotConfigured, clientConfigFor, redirectUri } from '../connectors/clients.js';
+import { createTokenSource } from '../connectors/tokens.js';
+import type { OAuthTokens } from '../connectors/types.js';
+import { clearCursors } from '../store/cursors.js';
+import { countDocuments } from '../store/documents.js';
+import { defaultDemoPort, hostDemo, hostDemosFor, type DemoSettings } from '../demo/host.js';
+import { saveOAuthState, takeOAuthState } from '../store/auth.js';
+import { createConnection, createTenant, deleteTenant, findConnectionsByExternalTenant, getConnection, loadCredentials, renameTenant, saveCredentials, updateConnection, type Connection } from '../store/tenants.js';
+import { installWriteback } from '../sync/install.js';
+import type { AppDeps, InlineSync } from './deps.js';
+import { inlineSyncDeps } from './sync.js';
 
 /** Starts a real-app authorization: a pending connection and a single-use state bound to this session; returns the provider URL. */
-export async function startAuthorization(deps: UiDeps, tenantId: string, sessionId: string | null, provider: string): Promise<string> {
+export async function startAuthorization(deps: AppDeps, tenantId: string, sessionId: string | null, provider: string): Promise<string> {
   const connector = deps.registry.get(provider);
   const client = clientConfigFor(deps.config, provider);
   const connection = await createConnection(deps.sql, tenantId, { provider });
@@ -32,7 +29,7 @@ export class CallbackRefused extends Error {
  * Finishes an authorization from the provider's redirect: the state must be known, unexpired, unused, for this provider
  * and (for a browser) this session. Tokens are exchanged and stored encrypted. Returns the connection.
  */
-export async function completeAuthorization(deps: UiDeps, provider: string, params: Record<string, string>, sessionId: string | null): Promise<{ tenantId: string; connection: Connection; companyName: string | null }> {
+export async function completeAuthorization(deps: InlineSync, provider: string, params: Record<string, string>, sessionId: string | null): Promise<{ tenantId: string; connection: Connection; companyName: string | null }> {
   const state = params['state'];
   if (!state) throw new CallbackRefused('The provider’s answer carried no state: start the connection again from Connections.');
   const pending = await takeOAuthState(deps.sql, state);
@@ -60,7 +57,7 @@ export async function completeAuthorization(deps: UiDeps, provider: string, para
  * Connects the provider's demo company through the same authorization-code flow (as `relance connect --demo`):
  * the simulator's consent page answers at once with a redirect, which is completed server-side.
  */
-export async function connectDemo(deps: UiDeps, tenantId: string, sessionId: string, provider: string): Promise<Connection> {
+export async function connectDemo(deps: InlineSync, tenantId: string, sessionId: string, provider: string): Promise<Connection> {
   const connector = deps.registry.get(provider);
   const invoices = deps.demo?.invoices ?? 120;
   const demo: DemoSettings = {
@@ -86,7 +83,7 @@ export async function connectDemo(deps: UiDeps, tenantId: string, sessionId: str
   }
 }
 
-export function appConfigured(deps: UiDeps, provider: string): boolean {
+export function appConfigured(deps: AppDeps, provider: string): boolean {
   try {
     clientConfigFor(deps.config, provider);
     return true;
@@ -96,34 +93,11 @@ export function appConfigured(deps: UiDeps, provider: string): boolean {
   }
 }
 
-let inlineGate: RateGate | null = null;
-
-function inlineSyncDeps(deps: UiDeps): SyncDeps {
-  inlineGate ??= createRateGate(memoryBackend());
-  return createSyncDeps({ sql: deps.sql, secretKey: deps.secretKey, registry: deps.registry, gate: inlineGate, config: deps.config });
-}
-
-/** Queues a sync for the workers, or (no queue) runs it now, demo company hosted meanwhile, then plans today's actions. */
-export async function requestSync(deps: UiDeps, tenantId: string, connection: Connection): Promise<{ queued: true } | { queued: false; report: SyncReport }> {
-  if (deps.enqueueSync) {
-    await deps.enqueueSync(tenantId, connection.id);
-    return { queued: true };
-  }
-  const closeDemos = await hostDemosFor(deps.config.home, [connection], deps.registry);
-  try {
-    const report = await syncConnection(inlineSyncDeps(deps), tenantId, connection.id);
-    if (report.status === 'ok') await runEvaluation(deps.sql, tenantId, connection.id, deps.now?.() ?? new Date(), deps.addedRates);
-    return { queued: false, report };
-  } finally {
-    await closeDemos();
-  }
-}
-
 /**
  * A marketplace install: the provider's app store sends the user here with no Relance account. A company is created,
  * connected through the authorization-code flow, and the callback opens a session locked to it.
  */
-export async function startInstall(deps: UiDeps, provider: string): Promise<string> {
+export async function startInstall(deps: AppDeps, provider: string): Promise<string> {
   const connector = deps.registry.get(provider);
   const tenant = await createTenant(deps.sql, { name: connector.displayName, timeZone: deps.config.DEFAULT_TIME_ZONE });
   // No session yet: the state alone carries the install to the callback.
@@ -134,18 +108,18 @@ export async function startInstall(deps: UiDeps, provider: string): Promise<stri
  * After an install's consent: when this company was already installed (a reinstall), its tenant keeps everything and
  * takes the fresh tokens; the provisional tenant goes. Returns the tenant the installer's session is bound to.
  */
-export async function settleInstall(deps: UiDeps, provider: string, tenantId: string, connection: Connection, companyName: string | null = null): Promise<string> {
+export async function settleInstall(deps: AppDeps, provider: string, tenantId: string, connection: Connection, companyName: string | null = null): Promise<string> {
   const earlier = (await findConnectionsByExternalTenant(deps.sql, provider, connection.externalTenantId!)).filter((c) => c.tenantId !== tenantId);
   const previous = earlier[0];
   if (!previous) {
     // Named as the books name it; the provider's own company id is never a name a person recognises.
-    await deps.sql`update tenants set name = ${companyName ?? deps.registry.get(provider).displayName} where id = ${tenantId}`;
+    await renameTenant(deps.sql, tenantId, companyName ?? deps.registry.get(provider).displayName);
     return tenantId;
   }
   const tokens = await loadCredentials(deps.sql, deps.secretKey, tenantId, connection.id);
   if (tokens) await saveCredentials(deps.sql, deps.secretKey, previous.tenantId, previous.id, tokens);
   await updateConnection(deps.sql, previous.tenantId, previous.id, { status: 'active', statusDetail: null });
-  await deps.sql`delete from tenants where id = ${tenantId}`;
+  await deleteTenant(deps.sql, tenantId);
   return previous.tenantId;
 }
 
@@ -159,7 +133,7 @@ export interface Company {
  * The companies the connection's login reaches, when its provider lets one consent reach several (a user of several
  * businesses) and the user should pick; null when there is nothing to pick. A demo company is hosted meanwhile.
  */
-export async function companiesToPick(deps: UiDeps, tenantId: string, connection: Connection): Promise<Company[] | null> {
+export async function companiesToPick(deps: AppDeps, tenantId: string, connection: Connection): Promise<Company[] | null> {
   const connector = deps.registry.get(connection.provider);
   if (!connector.auth.tenants) return null;
   const client = clientConfigFor(deps.config, connection.provider, connection);
@@ -177,7 +151,7 @@ export async function companiesToPick(deps: UiDeps, tenantId: string, connection
 }
 
 /** Whether the connection has stored anything yet: its company can be changed only before its first sync stored data. */
-export async function hasSyncedData(deps: UiDeps, tenantId: string, connectionId: string): Promise<boolean> {
+export async function hasSyncedData(deps: AppDeps, tenantId: string, connectionId: string): Promise<boolean> {
   for (const entity of ['customer', 'invoice', 'credit_note', 'payment'] as const) if ((await countDocuments(deps.sql, tenantId, entity, connectionId)) > 0) return true;
   return false;
 }
@@ -190,7 +164,7 @@ export class CompanyRefused extends Error {
  * Points the connection at one of the companies its login reaches. Refused once data is stored (records of two
  * companies would mix under one connection: disconnect and connect again instead). The sync cursors start over.
  */
-export async function chooseCompany(deps: UiDeps, tenantId: string, connection: Connection, companyId: string): Promise<Connection> {
+export async function chooseCompany(deps: AppDeps, tenantId: string, connection: Connection, companyId: string): Promise<Connection> {
   if (await hasSyncedData(deps, tenantId, connection.id)) throw new CompanyRefused('locked');
   const companies = await companiesToPick(deps, tenantId, connection);
   if (!companies?.some((x) => x.id === companyId)) throw new CompanyRefused('unknown');
@@ -199,7 +173,7 @@ export async function chooseCompany(deps: UiDeps, tenantId: string, connection: 
   // gave stays.
   const before = companies.find((x) => x.id === connection.externalTenantId)?.name;
   const picked = companies.find((x) => x.id === companyId)!.name;
-  if (before && picked !== companyId) await deps.sql`update tenants set name = ${picked} where id = ${tenantId} and name = ${before}`;
+  if (before && picked !== companyId) await renameTenant(deps.sql, tenantId, picked, { ifNamed: before });
   await clearCursors(deps.sql, tenantId, connection.id);
   return { ...connection, externalTenantId: companyId, status: 'active', statusDetail: null };
 }

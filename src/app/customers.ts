@@ -1,11 +1,11 @@
-// Read models shared by the pages and the API: customers with balances, risk segment and pauses; one customer's invoices.
-import type { RiskWhy } from '../../rules/risk.js';
-import { Dec, dateInZone, daysBetween, sumAmounts, type Customer, type Invoice } from '../../model/index.js';
-import { segmentCustomers } from '../../rules/risk.js';
-import type { Sql } from '../../store/db.js';
-import { listDocuments } from '../../store/documents.js';
-import { listPauses, type StoredPause } from '../../store/pauses.js';
-import { listConnections, type Tenant } from '../../store/tenants.js';
+// The customer read models the pages and the API share: customers with balances, risk segment and pauses; one customer with its invoices.
+import type { RiskWhy } from '../rules/risk.js';
+import { Dec, dateInZone, daysBetween, sumAmounts, type Customer, type Invoice } from '../model/index.js';
+import { segmentCustomers } from '../rules/risk.js';
+import type { Sql } from '../store/db.js';
+import { listDocuments } from '../store/documents.js';
+import { listPauses, type StoredPause } from '../store/pauses.js';
+import { listConnections, type Tenant } from '../store/tenants.js';
 
 export interface CustomerRow {
   connectionId: string;
