@@ -3,7 +3,7 @@ import { STREAMS, type StreamName } from '../connectors/types.js';
 import { QuotaExhausted, UnfilteredAnswer } from '../connectors/errors.js';
 import { absentFrom } from '../connectors/reread.js';
 import { mapPage } from './mappers.js';
-import { countPage, emptyStreamReport, storePage } from './page-store.js';
+import { countPage, emptyStreamReport, encodePage, storePage } from './page-store.js';
 import { buildReport, pauseOnQuota } from './run.js';
 import { openSession, providerContext } from './session.js';
 import type { StreamReport, SyncDeps, SyncReport } from './types.js';
@@ -43,8 +43,8 @@ async function rereadRecords(deps: SyncDeps, tenantId: string, connectionId: str
       absentFrom(`${connector.displayName} ${stream} re-read`, batch, records, (r) => spec.idOf(r));
       const asked = new Set(batch);
       if (deleted.some((id) => !asked.has(id))) throw new UnfilteredAnswer(`${connector.displayName} ${stream} re-read`, deleted.filter((id) => !asked.has(id)));
-      const mapped = await mapPage(session, stream, { records, deleted, cursor: null }, mapper, i);
-      countPage(report, mapped, await storePage(deps.sql, connection, stream, mapped, null));
+      const ready = await encodePage(stream, await mapPage(session, stream, { records, deleted, cursor: null }, mapper, i));
+      countPage(report, ready, await storePage(deps.sql, connection, stream, ready, null));
     }
     reports.push(report);
   }

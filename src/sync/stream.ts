@@ -2,15 +2,16 @@
 import type { ReadContext, StreamName } from '../connectors/types.js';
 import { loadCursor } from '../store/cursors.js';
 import { mapPage } from './mappers.js';
-import { countPage, emptyStreamReport, storePage } from './page-store.js';
+import { countPage, emptyStreamReport, encodePage, storePage } from './page-store.js';
 import { commitInOrder } from './pipeline.js';
 import { prefetch } from './prefetch.js';
 import { providerContext, type Session } from './session.js';
 import type { StreamReport, SyncDeps, SyncOptions } from './types.js';
 
 /**
- * Pages of one stream between being read and being committed, at most. With 2, page n+1 is fetched and mapped (this
- * process) while page n is stored (PostgreSQL); page transactions never overlap, so the cursor follows the stored data.
+ * Pages of one stream between being read and being committed, at most. With 2, page n+1 is fetched, mapped and encoded
+ * (this process) while page n's transaction runs (PostgreSQL); page transactions never overlap, so each starts with
+ * everything before it committed and the cursor follows the stored data.
  */
 export const PAGES_IN_FLIGHT = 2;
 
@@ -30,10 +31,10 @@ export async function syncStream(deps: SyncDeps, session: Session, stream: Strea
     async prepare(page) {
       const mapped = await mapPage(session, stream, page, mapper, seen);
       seen += page.records.length;
-      return mapped;
+      return encodePage(stream, mapped);
     },
-    async commit(mapped) {
-      countPage(report, mapped, await storePage(deps.sql, connection, stream, mapped, stream));
+    async commit(ready) {
+      countPage(report, ready, await storePage(deps.sql, connection, stream, ready, stream));
       options.onProgress?.({ stream, pages: report.pages, records: report.records });
     },
   });
