@@ -71,4 +71,33 @@ describe('pipelined page stores', () => {
     expect(await invoiceById(c.tenant.id, String(byId[981]!['Id']))).toMatchObject({ dueDate: byId[981]!['DueDate'] });
   });
 
+  it('writes a page only once the one before it has committed, however long that one takes', async () => {
+    const c = await connectQuickBooks(sql, sim);
+    const byId = sim.data.list('Invoice').sort((a, b) => Number(a['Id']) - Number(b['Id']));
+    const onPage1 = String(byId[500]!['Id']);
+    const onPage2Only = String(byId[1500]!['Id']);
+    const t = c.tenant.id.replace(/-/g, '');
+    // Page 1 stalls on one row; when page 2 writes its own row, a trigger notes whether page 1's row is committed.
+    await sql.unsafe(`create table seen_${t} (page1_committed boolean not null)`);
+    await sql.unsafe(`create function slow_${t}() returns trigger language plpgsql as $$ begin perform pg_sleep(1.5); return new; end $$`);
+    await sql.unsafe(`create trigger slow_${t} before insert on invoices for each row when (new.tenant_id = '${c.tenant.id}' and new.external_id = '${onPage1}') execute function slow_${t}()`);
+    await sql.unsafe(
+      `create function seen_${t}() returns trigger language plpgsql as $$ begin insert into seen_${t} select exists (select 1 from invoices where tenant_id = new.tenant_id and external_id = '${onPage1}'); return new; end $$`,
+    );
+    await sql.unsafe(`create trigger seen_${t} after insert on invoices for each row when (new.tenant_id = '${c.tenant.id}' and new.external_id = '${onPage2Only}') execute function seen_${t}()`);
+    let report;
+    try {
+      report = await syncConnection(deps, c.tenant.id, c.connection.id);
+    } finally {
+      await sql.unsafe(`drop trigger slow_${t} on invoices`);
+      await sql.unsafe(`drop trigger seen_${t} on invoices`);
+      await sql.unsafe(`drop function slow_${t}()`);
+      await sql.unsafe(`drop function seen_${t}()`);
+    }
+    expect(report.status).toBe('ok');
+    // A page's transaction never waits on another's: had page 2 been written while page 1 stalled, it would not see it.
+    expect(await sql.unsafe(`select page1_committed from seen_${t}`)).toEqual([{ page1_committed: true }]);
+    await sql.unsafe(`drop table seen_${t}`);
+  });
+
 });
