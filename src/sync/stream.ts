@@ -11,7 +11,8 @@ import type { StreamReport, SyncDeps, SyncOptions } from './types.js';
 /**
  * Pages of one stream between being read and being committed, at most. With 2, page n+1 is fetched, mapped and encoded
  * (this process) while page n's transaction runs (PostgreSQL); page transactions never overlap, so each starts with
- * everything before it committed and the cursor follows the stored data.
+ * everything before it committed and the cursor follows the stored data. Measured with `npm run bench -- sync --quick`
+ * (no provider limit, 20.8k records, shared 2-core box): 1 gave 734 records/s, 2 gave 1.3-2.8k, 3 gave 1.7k.
  */
 export const PAGES_IN_FLIGHT = 2;
 
