@@ -89,8 +89,8 @@ function upsertSql(entity: EntityKind): string {
   const names = spec.columns.map((c) => c.name);
   const text = `
     insert into ${spec.table} as t (tenant_id, connection_id, provider, ${names.join(', ')}, data, raw_page, raw_index, raw_hash)
-    select $1::uuid, $2::uuid, $3, ${names.map((n) => `r.${n}`).join(', ')}, r.data, r.raw_page, r.raw_index, decode(r.raw_hash, 'hex')
-    from jsonb_to_recordset($4::text::jsonb) as r(${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, data jsonb, raw_page bigint, raw_index integer, raw_hash text)
+    select $1::uuid, $2::uuid, $3, ${names.map((n) => `r.${n}`).join(', ')}, r.data, $5::bigint, r.raw_index, decode(r.raw_hash, 'hex')
+    from jsonb_to_recordset($4::text::jsonb) as r(${spec.columns.map((c) => `${c.name} ${c.type}`).join(', ')}, data jsonb, raw_index integer, raw_hash text)
     on conflict (tenant_id, connection_id, external_id) do update set
       ${[...names.filter((n) => n !== 'external_id'), 'data', 'raw_page', 'raw_index', 'raw_hash'].map((n) => `${n} = excluded.${n}`).join(', ')},
       raw = null,
@@ -111,14 +111,51 @@ export function rawText(raw: unknown): string {
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** Stores raw payloads (JSON texts) as one gzip page; the zlib work runs off the event loop. */
-async function storeRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, texts: readonly string[]): Promise<string> {
-  const body = await gzipAsync(`[${texts.join(',')}]`, { level: 1 });
+/** Raw payloads (JSON texts) as one gzip page body; the zlib work runs off the event loop. */
+const rawPageBody = (texts: readonly string[]): Promise<Buffer> => gzipAsync(`[${texts.join(',')}]`, { level: 1 });
+
+async function insertRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, recordCount: number, body: Buffer): Promise<string> {
   const [row] = await sql.unsafe<{ id: string }[]>(
     `insert into raw_pages (tenant_id, connection_id, entity, record_count, body) values ($1::uuid, $2::uuid, $3, $4, $5) returning id::text`,
-    [tenantId, connectionId, entity, texts.length, body],
+    [tenantId, connectionId, entity, recordCount, body],
   );
   return row!.id;
+}
+
+/** Stores raw payloads (JSON texts) as one gzip page. */
+async function storeRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, texts: readonly string[]): Promise<string> {
+  return insertRawPage(sql, tenantId, connectionId, entity, texts.length, await rawPageBody(texts));
+}
+
+/**
+ * Rows ready for `writeDocuments`, chunk by chunk: each chunk's compressed raw page and its statement's JSON. Encoding
+ * is CPU and zlib only (no database), so a caller may encode a page while the previous one is being written.
+ */
+export interface EncodedDocuments<K extends EntityKind = EntityKind> {
+  entity: K;
+  chunks: { count: number; body: Buffer; payload: string }[];
+}
+
+export async function encodeDocuments<K extends EntityKind>(entity: K, rows: readonly DocumentRow<K>[], chunkSize = 2000): Promise<EncodedDocuments<K>> {
+  const spec = TABLES[entity] as TableSpec<K>;
+  // Last occurrence wins: one statement cannot touch the same row twice.
+  const byId = new Map<string, DocumentRow<K>>();
+  for (const row of rows) byId.set(row.record.externalId, row);
+  const unique = [...byId.values()];
+  const chunks: EncodedDocuments<K>['chunks'] = [];
+  for (let i = 0; i < unique.length; i += chunkSize) {
+    const chunk = unique.slice(i, i + chunkSize);
+    const texts = chunk.map(({ raw }) => rawText(raw));
+    // The chunk's page is set as one statement parameter ($5) when written: the rows point at it by index.
+    const payload = chunk.map(({ record }, idx) => {
+      const values = spec.values(record);
+      const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', texts[idx]!, 'hex'), raw_index: idx };
+      spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
+      return obj;
+    });
+    chunks.push({ count: chunk.length, body: await rawPageBody(texts), payload: JSON.stringify(payload) });
+  }
+  return { entity, chunks };
 }
 
 /**
@@ -133,36 +170,29 @@ export async function upsertDocuments<K extends EntityKind>(
   rows: readonly DocumentRow<K>[],
   chunkSize = 2000,
 ): Promise<UpsertResult> {
+  return writeDocuments(sql, scope, await encodeDocuments(entity, rows, chunkSize));
+}
+
+/** Writes rows encoded by `encodeDocuments` (the second half of `upsertDocuments`). */
+export async function writeDocuments(sql: Sql, scope: DocumentScope, encoded: EncodedDocuments): Promise<UpsertResult> {
   // A page and the rows pointing at it commit together.
-  if (!('savepoint' in sql)) return (await sql.begin((tx) => upsertDocuments(tx as unknown as Sql, scope, entity, rows, chunkSize))) as UpsertResult;
-  const spec = TABLES[entity] as TableSpec<K>;
-  // Last occurrence wins: one statement cannot touch the same row twice.
-  const byId = new Map<string, DocumentRow<K>>();
-  for (const row of rows) byId.set(row.record.externalId, row);
-  const unique = [...byId.values()];
+  if (!('savepoint' in sql)) return (await sql.begin((tx) => writeDocuments(tx as unknown as Sql, scope, encoded))) as UpsertResult;
+  const { entity } = encoded;
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
-  for (let i = 0; i < unique.length; i += chunkSize) {
-    const chunk = unique.slice(i, i + chunkSize);
-    const texts = chunk.map(({ raw }) => rawText(raw));
+  for (const chunk of encoded.chunks) {
     // The page is written before we know which payloads changed: asking first cost more than the upsert itself
     // while a first sync fills the table (no statistics yet, so the look-up scanned the connection's rows).
     // Rows left untouched keep their older page; a page nobody points at is deleted below, a sparse one is
     // compacted by pruneRawPages.
-    const pageId = await storeRawPage(sql, scope.tenantId, scope.connectionId, entity, texts);
-    const payload = chunk.map(({ record }, idx) => {
-      const values = spec.values(record);
-      const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', texts[idx]!, 'hex'), raw_page: pageId, raw_index: idx };
-      spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
-      return obj;
-    });
-    const changed = await sql.unsafe<{ inserted: boolean }[]>(upsertSql(entity), [scope.tenantId, scope.connectionId, scope.provider, JSON.stringify(payload)]);
+    const pageId = await insertRawPage(sql, scope.tenantId, scope.connectionId, entity, chunk.count, chunk.body);
+    const changed = await sql.unsafe<{ inserted: boolean }[]>(upsertSql(entity), [scope.tenantId, scope.connectionId, scope.provider, chunk.payload, pageId]);
     // Every row written points at the new page; none written (nothing changed, or every change lost to a newer
     // stored version) leaves a page nobody points at.
     if (changed.length === 0) await sql.unsafe(`delete from raw_pages where id = $1 and tenant_id = $2::uuid`, [pageId, scope.tenantId]);
     const inserted = changed.filter((r) => r.inserted).length;
     result.inserted += inserted;
     result.updated += changed.length - inserted;
-    result.unchanged += chunk.length - changed.length;
+    result.unchanged += chunk.count - changed.length;
   }
   return result;
 }

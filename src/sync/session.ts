@@ -1,0 +1,59 @@
+// Session wiring: one connection's connector, paced and authenticated HTTP, request counters and mapping context.
+import type { Connector, ProviderHttp, ReadContext } from '../connectors/types.js';
+import { createProviderHttp } from '../connectors/http.js';
+import { createTokenSource } from '../connectors/tokens.js';
+import { getConnection, type Connection } from '../store/tenants.js';
+import type { SyncDeps } from './types.js';
+
+/** Everything a stream read needs for one connection, built once per run. */
+export interface Session {
+  connection: Connection;
+  connector: Connector;
+  http: ProviderHttp;
+  /** What every mapping of this connection is given (the provider, the company's home currency…). */
+  context: Record<string, unknown>;
+  counters: { requests: number; throttled: number };
+  now: () => Date;
+}
+
+/** What a connector's reads and writes are given, without a cursor (re-reads, write-back). */
+export type ProviderContext = Omit<ReadContext, 'cursor' | 'full'>;
+
+export async function openSession(deps: SyncDeps, tenantId: string, connectionId: string): Promise<Session> {
+  const connection = await getConnection(deps.sql, tenantId, connectionId);
+  if (!connection) {
+    throw new Error(`Connection ${connectionId} does not exist for this tenant. Use the connection id that "relance connect <provider> --demo" printed, or connect the company from the Connections page.`);
+  }
+  if (!connection.externalTenantId) throw new Error(`Connection ${connectionId} has no company yet: finish connecting it from the Connections page.`);
+  const connector = deps.registry.get(connection.provider);
+  const client = deps.clientConfig(connection.provider, connection);
+  const counters = { requests: 0, throttled: 0 };
+  const http = createProviderHttp({
+    connector,
+    client,
+    externalTenantId: connection.externalTenantId,
+    tokens: createTokenSource({ sql: deps.sql, secretKey: deps.secretKey, connector, client, tenantId, connectionId }),
+    gate: deps.gate,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    onRequest(record) {
+      counters.requests++;
+      if (record.status === 429) counters.throttled++;
+      deps.onRequest?.(record);
+    },
+  });
+  const now = deps.now ?? (() => new Date());
+  const session: Session = { connection, connector, http, context: {}, counters, now };
+  session.context = { provider: connection.provider, ...((await connector.mappingContext?.(providerContext(session))) ?? {}) };
+  return session;
+}
+
+/** The connector's view of the session: its HTTP, the company and the clock. */
+export function providerContext(session: Pick<Session, 'connection' | 'http' | 'now'>): ProviderContext {
+  return { http: session.http, externalTenantId: session.connection.externalTenantId!, now: session.now };
+}
+
+/** An authenticated, paced provider context for one connection (write-back, freshness re-reads). */
+export async function openProvider(deps: SyncDeps, tenantId: string, connectionId: string): Promise<{ connector: Connector; context: ProviderContext }> {
+  const session = await openSession(deps, tenantId, connectionId);
+  return { connector: session.connector, context: providerContext(session) };
+}
