@@ -1,6 +1,6 @@
 // REST API under /api/v1 (what the pages do), described by OpenAPI generated from the zod schemas; per-tenant bearer tokens.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { customerRecoveryFile } from '../../recovery/service.js';
+import { recoveryFileOf } from '../../app/recovery.js';
 import { RateMissing } from '../../rules/rate-tables.js';
 import { previewConnection } from '../../collections/run.js';
 import { activeMapping, loadShippedMapping } from '../../mapping/index.js';
@@ -220,10 +220,11 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
     async (c) => {
       const { connectionId, customerId } = c.req.valid('param');
       const { format } = c.req.valid('query');
-      if (!(await connectionOf(c.get('tenant').id, connectionId))) return c.json(missing('Customer'), 404);
+      const connection = await connectionOf(c.get('tenant').id, connectionId);
+      if (!connection) return c.json(missing('Customer'), 404);
       let r;
       try {
-        r = await customerRecoveryFile(deps.sql, c.get('tenant'), connectionId, customerId, now(), { added: deps.addedRates });
+        r = await recoveryFileOf(deps, c.get('tenant'), connection, customerId);
       } catch (e) {
         if (e instanceof RateMissing) return c.json({ error: 'rate_missing', message: `${e.message}. Fetch the rates (relance rates --refresh) or set RATES_FILE, then ask again.` }, 409);
         throw e;

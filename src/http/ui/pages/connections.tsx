@@ -17,7 +17,7 @@ import { Card, Empty, PostButton, Table } from '../components.js';
 import { connectionsOverview } from '../../../app/connections.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
 
-/** How the sync engine records a failed sync on the connection (src/sync/engine.ts). */
+/** How the sync engine records a failed sync on the connection (src/sync/run.ts). */
 const SYNC_FAILED = 'last sync failed: ';
 
 export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' {

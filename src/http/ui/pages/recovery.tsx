@@ -5,7 +5,8 @@ import type { Hono } from 'hono';
 import { dateInZone } from '../../../model/index.js';
 import { handOffRecovery } from '../../../recovery/hand-off.js';
 import { CASE_STATES, advanceCase, listCases, openCase, type CaseState, type RecoveryCase } from '../../../recovery/cases.js';
-import { customerRecoveryFile } from '../../../recovery/service.js';
+import { recoveryFileOf } from '../../../app/recovery.js';
+import type { InlineSync } from '../../../app/deps.js';
 import { recoveryZip } from '../../../recovery/zip.js';
 import { RateMissing } from '../../../rules/rate-tables.js';
 import { getConnection } from '../../../store/tenants.js';
@@ -58,15 +59,17 @@ export function RecoveryCard(props: { base: string; csrf: string; canChange: boo
   );
 }
 
-export function recoveryRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
+export function recoveryRoutes(app: Hono<UiEnv>, deps: InlineSync): void {
   const fileOf = async (c: UiContext) => {
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId') ?? '';
     const customerId = c.req.param('customerId') ?? '';
     // Another company's connection is simply not found.
-    if (!/^[0-9a-f-]{36}$/i.test(connectionId) || !(await getConnection(deps.sql, tenant.id, connectionId))) return null;
+    const connection = /^[0-9a-f-]{36}$/i.test(connectionId) ? await getConnection(deps.sql, tenant.id, connectionId) : null;
+    if (!connection) return null;
     try {
-      return await customerRecoveryFile(deps.sql, tenant, connectionId, customerId, nowOf(deps), { added: deps.addedRates });
+      // The invoices' own PDFs are read from the books (kept per version), the claim from the stored data.
+      return await recoveryFileOf(deps, tenant, connection, customerId);
     } catch (e) {
       // A reference rate not known yet: the interest cannot be stated, and the file is never made with a guess.
       if (e instanceof RateMissing) return 'rate_missing' as const;
@@ -115,7 +118,8 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (!mine) return c.notFound();
     const back = `/customers/${mine.connectionId}/${encodeURIComponent(mine.customerExternalId)}`;
     if (!CASE_STATES.includes(to) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) return c.redirect(`${back}?recovery=case#recovery`, 303);
-    const moved = await advanceCase(deps.sql, tenant.id, caseId, to, on, String(body['note'] ?? '').trim(), c.get('session').email);
+    // The books hear of the step in their company's language (the file's: French for a French claim).
+    const moved = await advanceCase(deps.sql, tenant.id, caseId, to, on, String(body['note'] ?? '').trim(), c.get('session').email, mine.currency === 'GBP' || (mine.currency === null && tenant.locale !== 'fr') ? 'en' : 'fr');
     return c.redirect(`${back}?${moved ? 'msg=caseUpdated' : 'recovery=case'}#recovery`, 303);
   });
 
@@ -129,7 +133,7 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     if (r === 'rate_missing') return refused(c);
     if (!to) return c.redirect(`${back(c)}?recovery=to#recovery`, 303);
     const on = dateInZone(nowOf(deps), tenant.timeZone);
-    await handOffRecovery(deps.sql, tenant.id, connectionId, { customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, to, actor: c.get('session').email, on });
+    await handOffRecovery(deps.sql, tenant.id, connectionId, { customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, to, actor: c.get('session').email, on, language: r.statement.jurisdiction === 'FR' ? 'fr' : 'en' });
     await openCase(deps.sql, tenant.id, { connectionId, customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, handedTo: to, claimed: r.statement.totals.claimed, currency: r.statement.currency, on, actor: c.get('session').email });
     return c.redirect(`${back(c)}?msg=handedOff#recovery`, 303);
   });
