@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDemoPort } from '../../src/demo/host.js';
@@ -165,6 +166,15 @@ describe('insolvency watch in the running service', () => {
     const filePdf = readFileSync((await file.path())!);
     const fileText = execFileSync('pdftotext', ['-layout', '-', '-'], { input: filePdf }).toString().replace(/\s+/g, ' ');
     expect(fileText).toContain(late!.number);
+    // The ZIP encloses each invoice as the books render it: read from the demo Pennylane through its public file link.
+    const [zipped] = await Promise.all([page.waitForEvent('download'), recovery.locator('[data-recovery-zip]').click()]);
+    const zip = unzipSync(new Uint8Array(readFileSync((await zipped.path())!)));
+    const invoices = Object.keys(zip).filter((k) => k.startsWith('06-factures/'));
+    expect(invoices.length).toBeGreaterThan(0);
+    expect(invoices.filter((k) => k.endsWith('-copie.pdf')), 'no invoice left to a copy: the books gave every PDF').toEqual([]);
+    const firstInvoice = execFileSync('pdftotext', ['-layout', '-', '-'], { input: zip[invoices.sort()[0]!]! }).toString();
+    expect(firstInvoice).toMatch(/Facture \S+/);
+    expect((await sql<{ n: number }[]>`select count(*)::int as n from invoice_documents where connection_id = ${notice.connection_id}`)[0]!.n).toBe(invoices.length);
     await recovery.locator('input[name=to]').fill('Cabinet Martin, commissaire de justice');
     await Promise.all([page.waitForURL(/msg=handedOff/), recovery.locator('[data-hand-off] button').click()]);
     expect(await page.locator('.flash, [role=status]').first().innerText()).toContain('Dossier remis');
