@@ -1,4 +1,6 @@
-// The worklist as the Tasks page and the API work it: today's tasks in the company's calendar, one task, snooze, close with an outcome.
+// The worklist as the Tasks page and the API work it: today's tasks in the company's calendar, one task, snooze, close with
+// an outcome, and the reminders in doubt the team settles.
+import { listInDoubt, settleInDoubt, type InDoubtEmail, type InDoubtVerdict } from '../actions/in-doubt.js';
 import { dateInZone } from '../model/index.js';
 import type { Tenant } from '../store/tenants.js';
 import { closeWithOutcome, type OutcomeInput, type OutcomeProblem } from '../worklist/outcomes.js';
@@ -29,4 +31,14 @@ export async function closeTask(deps: AppDeps, tenant: Tenant, id: string, input
   const r = await closeWithOutcome(deps.sql, tenant.id, task, input, actor, today);
   if (!r.ok) return r;
   return { ok: true, task: (await getTask(deps.sql, tenant.id, today, task.id))! };
+}
+
+/** Reminders in doubt (a worker stopped while handing them to the mail server): the team says whether they arrived. */
+export const emailsInDoubt = (deps: AppDeps, tenant: Tenant): Promise<InDoubtEmail[]> => listInDoubt(deps.sql, tenant.id);
+
+/** The team's verdict on one; a resent one is looked at by the workers now. False when it is not (or no longer) in doubt. */
+export async function settleEmailInDoubt(deps: AppDeps, tenant: Tenant, actionKey: string, verdict: InDoubtVerdict, actor: string): Promise<boolean> {
+  const done = await settleInDoubt(deps.sql, tenant.id, actionKey, verdict, actor, nowOf(deps));
+  if (done && deps.wakeActions) await deps.wakeActions(tenant.id);
+  return done;
 }

@@ -47,7 +47,7 @@ export const Flash: FC<{ tone: 'ok' | 'bad' | 'info'; children?: Child }> = ({ t
   </div>
 );
 
-const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseAddedCancelled', 'pauseResolved', 'actionCancelled', 'actionNotPlanned', 'portalRevoked', 'answerDecided', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff', 'teamUpdated', 'taskSnoozed', 'taskClosed', 'collectorAssigned', 'mailAssigned', 'regNoSaved', 'regNoForgotten', 'handedOff', 'caseUpdated']);
+const FLASH_KEYS = new Set<string>(['syncQueued', 'syncDone', 'connected', 'disconnected', 'pauseAdded', 'pauseAddedCancelled', 'pauseResolved', 'actionCancelled', 'actionNotPlanned', 'portalRevoked', 'answerDecided', 'mappingActivated', 'mappingReverted', 'sendingTurnedOn', 'sendingTurnedOff', 'teamUpdated', 'taskSnoozed', 'taskClosed', 'collectorAssigned', 'mailAssigned', 'regNoSaved', 'regNoForgotten', 'handedOff', 'caseUpdated', 'doubtSettled']);
 
 /** A message named by `?msg=` (a dictionary key, never free text: nothing user-controlled is reflected). */
 export function flashFromQuery(c: UiContext): Child {

@@ -7,7 +7,8 @@ import { listCases } from '../../../recovery/cases.js';
 import { addDays, dateInZone } from '../../../model/index.js';
 import { TaskKind } from '../../../model/task.js';
 import { CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
-import { closeTask, snoozeUntil, taskOf } from '../../../app/tasks.js';
+import { closeTask, emailsInDoubt, settleEmailInDoubt, snoozeUntil, taskOf } from '../../../app/tasks.js';
+import { PostButton } from '../components.js';
 import { listTasks, TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
 import { canWork } from '../../auth/roles.js';
 import { listUsers } from '../../../store/team.js';
@@ -212,6 +213,36 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           </ul>
         )}
         {await (async () => {
+          // Reminders a stopped worker may or may not have handed over: never resent by themselves, settled here.
+          const doubts = await emailsInDoubt(deps, tenant);
+          if (!doubts.length) return null;
+          const t = c.get('t');
+          const csrf = c.get('session').csrfToken;
+          return (
+            <div class="card" data-in-doubt={doubts.length}>
+              <h2>{t.doubtTitle}</h2>
+              <p class="hint">{t.doubtHint}</p>
+              <ul class="tasks">
+                {doubts.map((d) => (
+                  <li data-doubt>
+                    <p>{fill(t.doubtLine, { customer: d.customerName ?? d.customerExternalId, invoices: d.invoiceNumbers.join(', '), on: formatDate(dateInZone(d.failedAt, tenant.timeZone), c.get('lang')) })}</p>
+                    {canWork(c.get('role')) ? (
+                      <div class="actions">
+                        <PostButton action="/tasks/in-doubt" csrf={csrf} fields={{ key: d.actionKey, verdict: 'arrived' }} class="small">
+                          {t.doubtArrived}
+                        </PostButton>
+                        <PostButton action="/tasks/in-doubt" csrf={csrf} fields={{ key: d.actionKey, verdict: 'resend' }} class="small secondary" confirm={t.doubtResendConfirm}>
+                          {t.doubtResend}
+                        </PostButton>
+                      </div>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })()}
+        {await (async () => {
           // Files handed over to a court, a commissaire de justice or an agency, followed here to their end.
           const cases = await listCases(deps.sql, tenant.id, { open: true });
           if (!cases.length) return null;
@@ -237,6 +268,17 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const path = back.startsWith('/tasks') || back.startsWith('/customers/') ? back : '/tasks';
     return `${path}${path.includes('?') ? '&' : '?'}msg=${msg}`.replace(/([?&])msg=[^&]*&/, '$1');
   };
+
+  // The team's verdict on a reminder in doubt: it arrived (counted as sent, written back) or send it again.
+  app.post('/tasks/in-doubt', async (c) => {
+    if (!canWork(c.get('role'))) return c.text('Forbidden', 403);
+    const body = await c.req.parseBody();
+    const key = typeof body['key'] === 'string' ? body['key'] : '';
+    const verdict = body['verdict'];
+    if (!key || (verdict !== 'arrived' && verdict !== 'resend')) return c.text('Bad request: key and verdict (arrived or resend) are required', 400);
+    if (!(await settleEmailInDoubt(deps, tenantOf(c), key, verdict, c.get('session').email))) return c.notFound();
+    return c.redirect('/tasks?msg=doubtSettled', 303);
+  });
 
   app.post('/tasks/:id/snooze', async (c) => {
     const t = c.get('t');
