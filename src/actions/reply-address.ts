@@ -1,25 +1,12 @@
 // The reply address of a reminder: `<local>+<token>@<domain>`, the token naming one thread (tenant, connection,
 // customer, action) in mail_threads. Tokens are random, never derived from ids, so one cannot be guessed from another.
 import { randomBytes } from 'node:crypto';
+import { base32 } from '../model/base32.js';
 import type { Config } from '../config.js';
 
 /** 128 random bits in lowercase base32 (26 characters): safe in a local part, and survives case-folding relays. */
 export function newReplyToken(): string {
-  const bytes = randomBytes(16);
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
+  return base32(randomBytes(16), 'abcdefghijklmnopqrstuvwxyz234567');
 }
 
 const TOKEN = /^[a-z2-7]{26}$/;

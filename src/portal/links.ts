@@ -2,6 +2,7 @@
 // customer of one company. Only the token's SHA-256 is stored, so a database read does not give anyone a link; a
 // wrong, expired or revoked token resolves to nothing, the same nothing for every case.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { base32 } from '../model/base32.js';
 import type { Sql } from '../store/db.js';
 
 export const LINK_DAYS = 90;
@@ -24,21 +25,7 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest();
  */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const SHORT = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-function crockford(bytes: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += CROCKFORD[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += CROCKFORD[(value << (5 - bits)) & 31];
-  return out;
-}
+const crockford = (bytes: Buffer): string => base32(bytes, CROCKFORD);
 const readShort = (typed: string) => typed.toUpperCase().replace(/[-\s]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 /** The printed form of a letter's token: groups of four, easier to read aloud and to type. */
 export const groupShort = (token: string) => token.match(/.{1,4}/g)!.join('-');
