@@ -59,10 +59,10 @@ export const commands: Record<string, Command> = {
   },
   preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!, c.addedRates) },
   'recovery-file': {
-    args: '<connection-id> <customer-id> [--as-of DATE] [--out FILE.pdf] [--json] [--csv]',
-    summary: "A customer's recovery file (French requête en injonction de payer or UK Letter of Claim) as one PDF, with the claim and what is missing.",
+    args: '<connection-id> <customer-id> [--as-of DATE] [--out FILE.pdf] [--zip FILE.zip] [--json] [--csv]',
+    summary: "A customer's recovery file (French requête en injonction de payer or UK Letter of Claim) as one PDF, with the claim and what is missing; --zip adds the documents, each invoice's PDF read from the books.",
     // Loaded on use: the PDF and claim modules add nothing to the start-up of the other commands.
-    run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!, c.addedRates),
+    run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!, c.addedRates, { connectors: c.connectors, simulators: c.simulators }),
   },
   'insolvency-declaration': {
     args: '--tenant ID --connection ID --customer ID [--notice ID] [--out FILE.pdf] [--retention-of-title] [--guarantee TEXT ...]',

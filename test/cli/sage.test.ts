@@ -1,5 +1,8 @@
 // `relance simulate sage` and `relance connect sage --demo` → sync → preview, through the real binary.
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import postgres from 'postgres';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -27,7 +30,7 @@ describe('relance simulate sage', () => {
 });
 
 describe('demo Sage company: connect → sync → preview', () => {
-  it('connects through OAuth, syncs every receivable, then only the changes, and previews actions', { timeout: 180_000 }, async () => {
+  it('connects through OAuth, syncs every receivable, then only the changes, previews actions, and writes a recovery ZIP with the invoices as the books render them', { timeout: 180_000 }, async () => {
     const env = { DATABASE_URL: inject('databaseUrl'), RELANCE_HOME: mkdtempSync(join(tmpdir(), 'relance-cli-sage-')), LOG_LEVEL: 'warn' };
     const port = String(await freePort());
     const options = { seed: 4, invoices: 80, customers: 10, payments: 12, creditNotes: 5 };
@@ -59,5 +62,28 @@ describe('demo Sage company: connect → sync → preview', () => {
     expect(preview.code, preview.stderr).toBe(0);
     const days = (JSON.parse(preview.stdout) as { days: { actions: unknown[] }[] }).days;
     expect(days.flatMap((d) => d.actions).length).toBeGreaterThan(0);
+
+    // The recovery file of an overdue customer, with its documents: each invoice's PDF read from the demo books.
+    const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => undefined });
+    try {
+      // A British company (Sage's home market): its file is a Letter of Claim in pounds.
+      await sql`update tenants set locale = 'en' where id = (select tenant_id from connections where id = ${id})`;
+      const [late] = await sql<{ customer: string; n: number }[]>`
+        select customer_external_id as customer, count(*)::int as n from invoices
+        where connection_id = ${id} and status in ('open', 'partially_paid') and amount_due > 0 and due_date < current_date and currency = 'GBP'
+        group by customer_external_id order by count(*) desc, customer_external_id limit 1`;
+      expect(late, 'the demo has an overdue customer').toBeTruthy();
+      const zipPath = join(env.RELANCE_HOME, 'dossier.zip');
+      const file = await runCli(['recovery-file', id, late!.customer, '--zip', zipPath], { env, timeoutMs: 120_000 });
+      expect(file.code, file.stderr).toBe(0);
+      expect(file.stdout).toContain(`ZIP written to ${zipPath}: ${late!.n} of ${late!.n} invoice(s) as the books render them`);
+      const zip = unzipSync(new Uint8Array(readFileSync(zipPath)));
+      const invoices = Object.keys(zip).filter((k) => k.startsWith('06-factures/'));
+      expect(invoices).toHaveLength(late!.n);
+      expect(invoices.filter((k) => /-(copie|copy)\.pdf$/.test(k))).toEqual([]);
+      expect(execFileSync('pdftotext', ['-', '-'], { input: zip[invoices[0]!]! }).toString()).toMatch(/Invoice \S+/);
+    } finally {
+      await sql.end();
+    }
   });
 });
