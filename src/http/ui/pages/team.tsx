@@ -1,15 +1,12 @@
 /** @jsxImportSource hono/jsx */
 // The team page (members, roles, invitations), the invitation link's landing, the refusal page for a role that may not
 // change something, the collector assignment of a customer, and the activity record of every change with who made it.
-import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
-import { recordActivity } from '../../../store/activity.js';
-import { assignCollector, collectorOf, createInvitation, getUser, isRole, listUsers, peekInvitation, pendingInvitations, removeUser, setUserRole, takeInvitation, upsertUser, type Role, type User } from '../../../store/team.js';
-import { getTenant } from '../../../store/tenants.js';
+import { isRole, type Role, type User } from '../../../store/team.js';
+import { acceptInvitation, addMember, assignCustomerCollector, changeRole, collectorChoice, invitationOf, memberOf, newInvitation, recordSettingsChange, removeMember, teamOf } from '../../../app/team.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { canWrite } from '../../auth/roles.js';
-import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { customerDetail } from '../../../app/customers.js';
+import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { DICTS, fill, formatDate, type Dict } from '../i18n.js';
 import { Badge, Csrf, Document, Flash, Page, render } from '../layout.js';
 import { Card, Empty, Table } from '../components.js';
@@ -66,7 +63,7 @@ export async function recordChange(deps: UiDeps, c: UiContext): Promise<void> {
   const tenant = c.get('tenant');
   if (method === 'GET' || method === 'HEAD' || !tenant || c.res.status >= 400 || SELF_RECORDED.some((r) => r.test(path))) return;
   const area = AREAS.find(([r]) => r.test(path))?.[1] ?? null;
-  await recordActivity(deps.sql, tenant.id, { actionKey: `change/${randomUUID()}`, kind: 'changed', channel: 'settings', reason: `${method} ${path}`, actor: c.get('session').email, proof: { area, method, path, status: c.res.status } });
+  await recordSettingsChange(deps, tenant.id, { method, path, status: c.res.status, area, actor: c.get('session').email });
 }
 
 /** The activity page's words for a change or a worklist event, or null for other kinds. */
@@ -106,7 +103,7 @@ export function answerReasonText(reason: string, t: Dict): string | null {
 async function sendInvitation(deps: UiDeps, c: UiContext, user: User): Promise<{ sent: boolean; link: string; error?: string }> {
   const tenant = tenantOf(c);
   const by = c.get('session').email;
-  const token = await createInvitation(deps.sql, tenant.id, user.id, by, nowOf(deps));
+  const token = await newInvitation(deps, tenant.id, user.id, by);
   const link = `${baseUrl(deps)}/invite/${token}`;
   if (!deps.mail) return { sent: false, link };
   // The invitation is in the company's language (the invitee has not chosen one yet).
@@ -128,7 +125,7 @@ export function teamRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const t = c.get('t');
     const lang = c.get('lang');
     const tenant = tenantOf(c);
-    const [users, pending] = await Promise.all([listUsers(deps.sql, tenant.id), pendingInvitations(deps.sql, tenant.id, nowOf(deps))]);
+    const { users, pending } = await teamOf(deps, tenant.id);
     const csrf = c.get('session').csrfToken;
     const admin = c.get('role') === 'admin';
     return render(
@@ -242,21 +239,21 @@ export function teamRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const email = typeof body['email'] === 'string' ? body['email'].trim() : '';
     const role = body['role'];
     if (!EMAIL.test(email) || !isRole(role)) return page(c, { tone: 'bad', text: c.get('t').inviteBadEmail }, 422);
-    const user = await upsertUser(deps.sql, tenantOf(c).id, email, role, c.get('session').email);
+    const user = await addMember(deps, tenantOf(c).id, email, role, c.get('session').email);
     return invited(c, user);
   });
   app.post('/settings/team/:id/resend', async (c) => {
-    const user = await getUser(deps.sql, tenantOf(c).id, c.req.param('id'));
+    const user = await memberOf(deps, tenantOf(c).id, c.req.param('id'));
     if (!user) return c.notFound();
     return invited(c, user);
   });
   app.post('/settings/team/:id/role', async (c) => {
     const body = await c.req.parseBody();
-    if (!isRole(body['role']) || !(await setUserRole(deps.sql, tenantOf(c).id, c.req.param('id'), body['role']))) return c.notFound();
+    if (!isRole(body['role']) || !(await changeRole(deps, tenantOf(c).id, c.req.param('id'), body['role']))) return c.notFound();
     return c.redirect('/settings/team?msg=teamUpdated', 303);
   });
   app.post('/settings/team/:id/remove', async (c) => {
-    if (!(await removeUser(deps.sql, tenantOf(c).id, c.req.param('id')))) return c.notFound();
+    if (!(await removeMember(deps, tenantOf(c).id, c.req.param('id')))) return c.notFound();
     return c.redirect('/settings/team?msg=teamUpdated', 303);
   });
 
@@ -264,12 +261,9 @@ export function teamRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.post('/customers/:connectionId/:customerId/collector', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId } = c.req.param();
-    if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return c.notFound();
     const body = await c.req.parseBody();
     const id = typeof body['userId'] === 'string' ? body['userId'] : '';
-    const user = id ? await getUser(deps.sql, tenant.id, id) : null;
-    if (id && !user) return c.notFound();
-    await assignCollector(deps.sql, tenant.id, { connectionId, customerExternalId: customerId }, user?.id ?? null, c.get('session').email);
+    if (!(await assignCustomerCollector(deps, tenant, connectionId, customerId, id, c.get('session').email))) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=collectorAssigned`, 303);
   });
 }
@@ -278,7 +272,7 @@ export function teamRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
 export async function collectorBox(c: UiContext, deps: UiDeps, connectionId: string, customerId: string) {
   const t = c.get('t');
   const tenant = tenantOf(c);
-  const [users, current] = await Promise.all([listUsers(deps.sql, tenant.id), collectorOf(deps.sql, tenant.id, { connectionId, customerExternalId: customerId })]);
+  const { users, current } = await collectorChoice(deps, tenant.id, connectionId, customerId);
   const admin = c.get('role') === 'admin';
   return (
     <div class="card" data-collector>
@@ -310,8 +304,9 @@ export async function collectorBox(c: UiContext, deps: UiDeps, connectionId: str
 export function inviteRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   const landing = async (c: UiContext, token: string) => {
     const t = c.get('t');
-    const user = await peekInvitation(deps.sql, token, nowOf(deps));
-    const tenant = user ? await getTenant(deps.sql, user.tenantId) : null;
+    const inv = await invitationOf(deps, token);
+    const user = inv?.user ?? null;
+    const tenant = inv?.tenant ?? null;
     return render(
       c,
       <Document lang={c.get('lang')} title={t.signIn}>
@@ -345,7 +340,7 @@ export function inviteRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   };
   app.get('/invite/:token', (c) => landing(c, c.req.param('token')));
   app.post('/invite/:token', async (c) => {
-    const user = await takeInvitation(deps.sql, c.req.param('token'), nowOf(deps));
+    const user = await acceptInvitation(deps, c.req.param('token'));
     if (!user) return landing(c, c.req.param('token'));
     // A member's session is bound to their company, like a marketplace install: no switching, no listing of others.
     await signIn(c, deps.sql, user.email, cookiePolicy(deps.config.PUBLIC_URL), user.tenantId, true, user.id);
