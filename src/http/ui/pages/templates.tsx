@@ -1,77 +1,22 @@
 /** @jsxImportSource hono/jsx */
 // Templates: edit a message template for the company (validated Liquid), previewed on a real planned action of the tenant.
 import type { Hono } from 'hono';
-import { buildVars, familyOf, renderMessage, shippedTemplate, TEMPLATE_IDS, validateTemplate, type MessageVars, type RenderedMessage } from '../../../actions/index.js';
-import { deleteTenantTemplate, getTenantTemplate, saveTenantTemplate } from '../../../store/templates.js';
-import { policyFor, previewConnection } from '../../../collections/run.js';
+import { TEMPLATE_IDS, type RenderedMessage } from '../../../actions/index.js';
 import type { Language } from '../../../actions/format.js';
-import { listTenants } from '../../../store/auth.js';
-import { listDocuments } from '../../../store/documents.js';
-import { nowOf, tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { checkTemplate, isTemplateEdited, letterPreview, resetTemplate, saveTemplate, templateOf, templateStepNames, type OnInvoice, type TemplateParts } from '../../../app/templates.js';
+import { tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import { Csrf, Flash, Page, render } from '../layout.js';
 import { Card, Empty } from '../components.js';
 import type { Dict } from '../i18n.js';
 import { templateLabelKey } from '../i18n.js';
 import { pickConnection } from './pick.js';
-import { invoiceChoices, previewOnInvoice, type InvoiceChoice, type InvoicePreview } from '../../../collections/invoice-preview.js';
-import { companyFromProfile, gapWords, withEmailFooter } from '../../../actions/letterhead.js';
-import { getCompanyProfile } from '../../../store/company-profiles.js';
+import type { InvoiceChoice, InvoicePreview } from '../../../collections/invoice-preview.js';
+import { gapWords } from '../../../actions/letterhead.js';
 import { formatMoney as formatAmountFor } from '../../../actions/format.js';
 import { COMPANY_TEXT } from '../company-text.js';
 import { PROFILE_PATH } from './company.js';
 
-/** Vars for a preview: the first action the policy would plan for this connection, with the tenant as the sender. */
-async function sampleVars(c: UiContext, deps: UiDeps, templateId: string, language: Language): Promise<MessageVars | null> {
-  const tenant = tenantOf(c);
-  const { chosen } = await pickConnection(c, deps);
-  if (!chosen) return null;
-  const now = nowOf(deps);
-  const preview = await previewConnection(deps.sql, tenant.id, chosen.id, 30, now, deps.addedRates);
-  const actions = preview.days.flatMap((d) => d.actions).filter((a) => a.channel !== 'alert');
-  // An action of this very template when one is planned; otherwise any real one, to fill the template with real data.
-  const action = actions.find((a) => a.templateId === templateId) ?? actions[0];
-  if (!action) return null;
-  const ids = action.invoices.map((i) => i.instalmentOf ?? i.externalId);
-  const [customers, invoices] = await Promise.all([
-    listDocuments(deps.sql, tenant.id, 'customer', { connectionId: chosen.id, externalIds: [action.customerExternalId] }),
-    listDocuments(deps.sql, tenant.id, 'invoice', { connectionId: chosen.id, externalIds: ids }),
-  ]);
-  const customer = customers[0]?.record;
-  if (!customer) return null;
-  return buildVars({
-    action,
-    current: new Map(invoices.map((d) => [d.record.externalId, d.record])),
-    customer,
-    company: companyFromProfile(await getCompanyProfile(deps.sql, tenant.id), tenant.name),
-    language,
-    family: familyOf(action.templateId),
-    today: preview.today,
-    deadlineDays: 8,
-    penalties: null,
-  });
-}
-
-type Parts = { subject: string; body: string };
-
-/** Validates every part (no file tags, size limit) and renders it on the sample; a string is the problem to show. */
-async function check(parts: Parts, vars: MessageVars | null): Promise<{ rendered: RenderedMessage | null; problem: string | null }> {
-  for (const [name, source] of Object.entries(parts)) {
-    const v = validateTemplate(source);
-    if (!v.ok) return { rendered: null, problem: `${name}: ${v.message}` };
-  }
-  if (!vars) return { rendered: null, problem: null };
-  try {
-    return { rendered: await renderMessage(parts, vars), problem: null };
-  } catch (err) {
-    return { rendered: null, problem: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-interface OnInvoice {
-  choices: InvoiceChoice[];
-  chosen: string | null;
-  preview: InvoicePreview | null;
-}
+type Parts = TemplateParts;
 
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? ''));
 
@@ -153,9 +98,7 @@ export function templateName(id: string, stepNames: ReadonlyMap<string, string>,
 
 async function templatePage(c: UiContext, deps: UiDeps, view: { id: string; parts: Parts; edited: boolean; rendered: RenderedMessage | null; problem: string | null; notice: string | null; onInvoice: OnInvoice }) {
   const t = c.get('t');
-  const policy = await policyFor(deps.sql, tenantOf(c));
-  const stepNames = new Map<string, string>();
-  for (const st of policy.steps) if (!stepNames.has(st.templateId)) stepNames.set(st.templateId, st.name || st.id);
+  const stepNames = await templateStepNames(deps, tenantOf(c));
   const lang = c.get('lang');
   const p = COMPANY_TEXT[lang];
   const csrf = c.get('session').csrfToken;
@@ -277,37 +220,25 @@ const templateIdOf = (c: UiContext) => {
   return (TEMPLATE_IDS as readonly string[]).includes(requested ?? '') ? requested! : TEMPLATE_IDS[c.get('lang') === 'fr' ? 0 : 6]!;
 };
 
-/** The open invoices to pick from and, when one is picked, the template on it with its penalties. */
-async function onInvoice(c: UiContext, deps: UiDeps, id: string, language: Language, parts?: Parts): Promise<OnInvoice> {
-  const { chosen: connection } = await pickConnection(c, deps);
-  if (!connection) return { choices: [], chosen: null, preview: null };
-  const tenant = tenantOf(c);
-  const choices = await invoiceChoices(deps.sql, tenant, connection.id, nowOf(deps));
-  const number = c.req.query('invoice') || null;
-  const chosen = number && choices.some((x) => x.number === number) ? number : null;
-  const preview = chosen ? await previewOnInvoice(deps.sql, tenant, connection.id, chosen, id, language, nowOf(deps), { ...(parts ? { parts } : {}), ...(deps.addedRates ? { added: deps.addedRates } : {}) }) : null;
-  return { choices, chosen, preview };
+/** The connection the page works on and the invoice picked (by its number), from the query. */
+async function picked(c: UiContext, deps: UiDeps) {
+  const { chosen } = await pickConnection(c, deps);
+  return { connectionId: chosen?.id ?? null, invoice: c.req.query('invoice') || null };
 }
 
-/** The email of a preview on an invoice replaces the planned-action sample: real penalties, and the footer it leaves with. */
+/** The template checked on the connection and invoice the query picks. */
 async function checked(c: UiContext, deps: UiDeps, id: string, language: Language, parts: Parts) {
-  const sample = await check(parts, await sampleVars(c, deps, id, language).catch(() => null));
-  if (sample.problem) return { ...sample, onInvoice: { choices: (await onInvoice(c, deps, id, language).catch(() => null))?.choices ?? [], chosen: null, preview: null } };
-  const inv = await onInvoice(c, deps, id, language, parts);
-  if (inv.preview) return { rendered: inv.preview.email, problem: null, onInvoice: inv };
-  const tenant = tenantOf(c);
-  const company = companyFromProfile(await getCompanyProfile(deps.sql, tenant.id), tenant.name);
-  return { rendered: sample.rendered ? withEmailFooter(sample.rendered, company, language) : null, problem: null, onInvoice: inv };
+  const { connectionId, invoice } = await picked(c, deps);
+  return checkTemplate(deps, tenantOf(c), connectionId, invoice, id, language, parts);
 }
 
 export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/templates', async (c) => {
     const id = templateIdOf(c);
     const language: Language = id.startsWith('fr.') ? 'fr' : 'en';
-    const stored = await getTenantTemplate(deps.sql, tenantOf(c).id, id, language);
-    const parts: Parts = stored ? { subject: stored.subject, body: stored.body } : shippedTemplate(id, language);
+    const { parts, edited } = await templateOf(deps, tenantOf(c).id, id, language);
     const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
-    return templatePage(c, deps, { id, parts, edited: !!stored, rendered, problem, notice: null, onInvoice: inv });
+    return templatePage(c, deps, { id, parts, edited, rendered, problem, notice: null, onInvoice: inv });
   });
 
   // The letter of the chosen invoice as the executor would print it (same renderer, same profile), for this tenant's invoices only.
@@ -317,7 +248,7 @@ export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const { chosen } = await pickConnection(c, deps);
     const number = c.req.query('invoice');
     if (!chosen || !number) return c.notFound();
-    const preview = await previewOnInvoice(deps.sql, tenantOf(c), chosen.id, number, id, language, nowOf(deps), deps.addedRates ? { added: deps.addedRates } : {});
+    const preview = await letterPreview(deps, tenantOf(c), chosen.id, number, id, language);
     if (!preview) return c.notFound();
     return c.body(new Uint8Array(preview.letter.pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': 'inline; filename="apercu.pdf"', 'cache-control': 'private, no-store' });
   });
@@ -330,17 +261,16 @@ export function templateRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const body = await c.req.parseBody();
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
     if (field('op') === 'reset') {
-      await deleteTenantTemplate(deps.sql, tenant.id, id, language);
-      const parts = shippedTemplate(id, language);
+      const parts = await resetTemplate(deps, tenant.id, id, language);
       const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
       return templatePage(c, deps, { id, parts, edited: false, rendered, problem, notice: t.templateReset, onInvoice: inv });
     }
     // A browser sends a textarea's line ends as CRLF: kept as LF, the way the shipped templates are written.
     const parts = { subject: field('subject'), body: field('body').replace(/\r\n?/g, '\n') };
     const { rendered, problem, onInvoice: inv } = await checked(c, deps, id, language, parts);
-    const edited = !!(await getTenantTemplate(deps.sql, tenant.id, id, language));
+    const edited = await isTemplateEdited(deps, tenant.id, id, language);
     if (problem || field('op') !== 'save') return templatePage(c, deps, { id, parts, edited, rendered, problem, notice: null, onInvoice: inv });
-    await saveTenantTemplate(deps.sql, tenant.id, id, language, parts, c.get('session').email);
+    await saveTemplate(deps, tenant.id, id, language, parts, c.get('session').email);
     return templatePage(c, deps, { id, parts, edited: true, rendered, problem: null, notice: t.templateSaved, onInvoice: inv });
   });
 }
