@@ -2,10 +2,9 @@
 // Inbound mail in the pages: the customer's mail on their page (text, attachments to download, bounced addresses),
 // and the unmatched list where a person puts a message on a customer by hand.
 import type { Hono } from 'hono';
-import { listDocuments } from '../../../store/documents.js';
-import { assignInbound, clearFailing, customerMail, failingAmong, inboundAttachment, unmatchedMail, type FailingAddress, type StoredInbound } from '../../../store/mail.js';
-import { replyPlacedByHand } from '../../../inbound/effects.js';
-import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
+import type { FailingAddress, StoredInbound } from '../../../store/mail.js';
+import { clearBouncedAddress, customerMailbox, mailAttachment, placeMail, unmatchedInbox } from '../../../app/mail.js';
+import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf, Page, render } from '../layout.js';
 import { Card, Empty, PostButton } from '../components.js';
@@ -74,7 +73,7 @@ export async function CustomerMailCard(props: { c: UiContext; deps: UiDeps; base
   const t = c.get('t');
   const lang = c.get('lang');
   const tenant = tenantOf(c);
-  const [mail, failing] = await Promise.all([customerMail(deps.sql, tenant.id, connectionId, customerId), failingAmong(deps.sql, tenant.id, emails)]);
+  const { mail, failing } = await customerMailbox(deps, tenant.id, connectionId, customerId, emails);
   const csrf = c.get('session').csrfToken;
   return (
     <Card title={t.mail_title} id="mail">
@@ -109,7 +108,7 @@ export function mailRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const { connectionId, customerId, attachmentId } = c.req.param();
     if (!/^[0-9a-f-]{36}$/i.test(connectionId)) return c.notFound();
-    const file = await inboundAttachment(deps.sql, tenant.id, connectionId, customerId, attachmentId);
+    const file = await mailAttachment(deps, tenant.id, connectionId, customerId, attachmentId);
     if (!file) return c.notFound();
     // Always a download, never rendered in our origin: the bytes come from outside.
     const name = file.filename.replace(/[^\w.\- ]/g, '_');
@@ -122,10 +121,7 @@ export function mailRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const body = await c.req.parseBody();
     const address = typeof body['address'] === 'string' ? body['address'].slice(0, 320) : '';
     if (!/^[0-9a-f-]{36}$/i.test(connectionId)) return c.notFound();
-    const [customer] = await listDocuments(deps.sql, tenant.id, 'customer', { connectionId, externalIds: [customerId] });
-    const emails = customer ? [customer.record.email, ...customer.record.emails].filter((e): e is string => !!e).map((e) => e.toLowerCase()) : [];
-    if (!emails.includes(address.toLowerCase())) return c.notFound();
-    await clearFailing(deps.sql, tenant.id, address, c.get('session').email);
+    if (!(await clearBouncedAddress(deps, tenant.id, connectionId, customerId, address, c.get('session').email))) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}#mail`, 303);
   });
 
@@ -135,8 +131,7 @@ export function mailRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     // Mail of no company is the operator's to place: shown to the self-hosted admin, never to a company's own sign-in.
     const unowned = !c.get('session').locked;
-    const mail = await unmatchedMail(deps.sql, tenant.id, { unowned });
-    const customers = mail.length ? (await listDocuments(deps.sql, tenant.id, 'customer', {})).map((d) => ({ connectionId: d.connectionId, id: d.record.externalId, name: d.record.name, email: d.record.email })).sort((a, b) => a.name.localeCompare(b.name)).slice(0, 1000) : [];
+    const { mail, customers } = await unmatchedInbox(deps, tenant.id, unowned);
     const csrf = c.get('session').csrfToken;
     return render(
       c,
@@ -186,15 +181,9 @@ export function mailRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const body = await c.req.parseBody();
     const [connectionId, customerId] = (typeof body['customer'] === 'string' ? body['customer'] : '').split('|', 2);
     if (!connectionId || !customerId || !/^[0-9a-f-]{36}$/i.test(connectionId)) return c.text('choose a customer', 422);
-    const [customer] = await listDocuments(deps.sql, tenant.id, 'customer', { connectionId, externalIds: [customerId] });
-    if (!customer) return c.notFound();
     // Only the operator may take mail of no company; a company's own sign-in places its own unmatched mail only.
-    const mine = (await unmatchedMail(deps.sql, tenant.id, { unowned: !c.get('session').locked })).find((m) => m.id === id);
-    const to = { connectionId, customerExternalId: customerId };
-    const by = c.get('session').email;
-    if (!mine || !(await assignInbound(deps.sql, tenant.id, id, to, by))) return c.notFound();
     // A reply placed by hand pauses the customer and asks for its task, as a matched one does.
-    await replyPlacedByHand(deps.sql, deps.openTask ?? null, tenant, mine, to, by, nowOf(deps));
+    if (!(await placeMail(deps, tenant, id, connectionId, customerId, !c.get('session').locked, c.get('session').email))) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=mailAssigned#mail`, 303);
   });
 }
