@@ -2,9 +2,8 @@
 // Sign-in, sign-out, the language choice, the tenant picker (choose or create a company) and API tokens.
 import type { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
-import { createApiToken, listApiTokens, listTenants, revokeApiToken, setSessionTenant } from '../../../store/auth.js';
-import { createTenant, getTenant } from '../../../store/tenants.js';
 import { isRole } from '../../../store/team.js';
+import { allCompanies, apiTokensOf, createCompany, newApiToken, openCompany, revokeToken } from '../../../app/account.js';
 import { sameSecret } from '../../auth/secrets.js';
 import { cookiePolicy, signIn, signOut } from '../../auth/session.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
@@ -73,7 +72,7 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
     const okEmail = sameSecret(email.toLowerCase(), deps.admin.email.toLowerCase());
     const okPassword = sameSecret(password, deps.admin.password);
     if (!(okEmail && okPassword)) return signInPage(c, true, email);
-    const tenants = await listTenants(deps.sql);
+    const tenants = await allCompanies(deps);
     await signIn(c, deps.sql, deps.admin.email, policy, tenants.length === 1 ? tenants[0]!.id : null);
     return c.redirect(tenants.length === 1 ? safeNext(c.req.query('next')) : '/tenants', 303);
   });
@@ -152,16 +151,8 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
     const body = await c.req.parseBody();
     const name = typeof body['name'] === 'string' ? body['name'].trim().slice(0, 120) : '';
     if (!name) return c.redirect('/tenants', 303);
-    const tz = typeof body['timeZone'] === 'string' && body['timeZone'].trim() ? body['timeZone'].trim() : deps.config.DEFAULT_TIME_ZONE;
-    let timeZone = deps.config.DEFAULT_TIME_ZONE;
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      timeZone = tz;
-    } catch {
-      // An unknown zone falls back to the default rather than breaking every date computed later.
-    }
-    const tenant = await createTenant(deps.sql, { name, timeZone, locale: body['locale'] === 'en' ? 'en' : 'fr' });
-    await setSessionTenant(deps.sql, c.get('session').id, tenant.id);
+    const timeZone = typeof body['timeZone'] === 'string' && body['timeZone'].trim() ? body['timeZone'].trim() : deps.config.DEFAULT_TIME_ZONE;
+    await createCompany(deps, c.get('session').id, { name, timeZone, locale: body['locale'] === 'en' ? 'en' : 'fr' });
     return c.redirect('/connections', 303);
   });
 
@@ -169,9 +160,7 @@ export function accountRoutes(app: Hono<UiEnv>, deps: UiDeps, guarded: Hono<UiEn
     if (c.get('session').locked) return c.notFound();
     const body = await c.req.parseBody();
     const id = typeof body['tenantId'] === 'string' ? body['tenantId'] : '';
-    const tenant = /^[0-9a-f-]{36}$/i.test(id) ? await getTenant(deps.sql, id) : null;
-    if (!tenant) return c.notFound();
-    await setSessionTenant(deps.sql, c.get('session').id, tenant.id);
+    if (!(await openCompany(deps, c.get('session').id, id))) return c.notFound();
     return c.redirect('/dashboard', 303);
   });
 }
@@ -181,7 +170,7 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const t = c.get('t');
     const lang = c.get('lang');
     const tenant = tenantOf(c);
-    const tokens = await listApiTokens(deps.sql, tenant.id);
+    const tokens = await apiTokensOf(deps, tenant.id);
     const csrf = c.get('session').csrfToken;
     return render(
       c,
@@ -242,13 +231,13 @@ export function tokenRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const body = await c.req.parseBody();
     const name = typeof body['name'] === 'string' && body['name'].trim() ? body['name'].trim().slice(0, 80) : 'API';
     const role = isRole(body['role']) ? body['role'] : 'admin';
-    const { token } = await createApiToken(deps.sql, tenantOf(c).id, name, role);
+    const token = await newApiToken(deps, tenantOf(c).id, name, role);
     // Shown in this response only; the page is not cacheable.
     c.header('Cache-Control', 'no-store');
     return page(c, token);
   });
   app.post('/settings/tokens/:id/revoke', async (c) => {
-    if (!(await revokeApiToken(deps.sql, tenantOf(c).id, c.req.param('id')))) return c.notFound();
+    if (!(await revokeToken(deps, tenantOf(c).id, c.req.param('id')))) return c.notFound();
     return c.redirect('/settings/tokens', 303);
   });
 }
