@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
 // Company profile: the identity every letter and email footer prints (validated, FR/EN), and the logo, stored in the database and served to its own tenant only.
 import type { Hono } from 'hono';
-import PDFDocument from 'pdfkit';
 import { profileGaps, gapWords, profileToCompany } from '../../../actions/letterhead.js';
-import { CompanyProfileData, FR_LEGAL_FORMS, formatIban, LOGO_MAX_BYTES, PROFILE_COUNTRIES, UK_LEGAL_FORMS, UK_REGISTRIES, sniffLogo } from '../../../model/index.js';
-import { getCompanyLogo, getCompanyProfile, saveCompanyLogo, saveCompanyProfile, type StoredProfile } from '../../../store/company-profiles.js';
+import { CompanyProfileData, FR_LEGAL_FORMS, formatIban, PROFILE_COUNTRIES, UK_LEGAL_FORMS, UK_REGISTRIES } from '../../../model/index.js';
+import type { StoredProfile } from '../../../store/company-profiles.js';
+import { checkLogo, companyLogo, companyProfile, saveProfile, setLogo } from '../../../app/company.js';
 import { COMPANY_TEXT, issueText, type CompanyText } from '../company-text.js';
 import { tenantOf, visibleTenants, type UiContext, type UiDeps, type UiEnv } from '../context.js';
 import type { Lang } from '../i18n.js';
@@ -193,34 +193,16 @@ function errorsOf(issues: readonly { path: readonly PropertyKey[]; message: stri
   return out;
 }
 
-/** Whether pdfkit can place the image on a letter (a file can carry PNG magic bytes and still be broken). */
-function embeddable(bytes: Buffer): boolean {
-  try {
-    const doc = new PDFDocument({ autoFirstPage: true });
-    doc.image(bytes, 0, 0, { fit: [10, 10] });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Reads the upload and checks it; a string is the problem's code. */
-async function readLogo(c: UiContext): Promise<{ bytes: Buffer; type: 'image/png' | 'image/jpeg' } | string> {
+/** Reads the upload and checks it (src/app/company.ts); a string is the problem's code. */
+async function readLogo(c: UiContext) {
   const body = await c.req.parseBody();
-  const file = body['logo'];
-  if (!(file instanceof File) || file.size === 0) return 'logo_missing';
-  if (file.size > LOGO_MAX_BYTES) return 'logo_size';
-  const bytes = Buffer.from(await file.arrayBuffer());
-  const type = sniffLogo(bytes);
-  if (!type) return 'logo_type';
-  if (!embeddable(bytes)) return 'logo_unreadable';
-  return { bytes, type };
+  return checkLogo(body['logo']);
 }
 
 export function companyRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get(PROFILE_PATH, async (c) => {
     const tenant = tenantOf(c);
-    const stored = await getCompanyProfile(deps.sql, tenant.id);
+    const stored = await companyProfile(deps, tenant);
     const p = COMPANY_TEXT[c.get('lang')];
     return profilePage(c, deps, { values: valuesOf(stored?.data ?? null, tenant.name), errors: {}, stored, flash: stored ? null : { tone: 'info', text: p.prefilled } });
   });
@@ -233,40 +215,35 @@ export function companyRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const typed = Object.fromEntries(FIELDS.map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : ''])) as Values;
     // An empty select means "not given" for the optional UK registry.
     const input: Record<string, unknown> = { ...typed, registeredIn: typed.registeredIn || null };
-    const parsed = CompanyProfileData.safeParse(input);
-    const stored = await getCompanyProfile(deps.sql, tenant.id);
-    if (!parsed.success) {
-      return profilePage(c, deps, { values: typed, errors: errorsOf(parsed.error.issues, lang), stored, flash: { tone: 'bad', text: p.invalid } }, 422);
+    const saved = await saveProfile(deps, tenant, input, c.get('session').email);
+    if (!saved.ok) {
+      return profilePage(c, deps, { values: typed, errors: errorsOf(saved.issues, lang), stored: saved.stored, flash: { tone: 'bad', text: p.invalid } }, 422);
     }
-    await saveCompanyProfile(deps.sql, tenant.id, parsed.data, c.get('session').email);
-    const fresh = await getCompanyProfile(deps.sql, tenant.id);
-    return profilePage(c, deps, { values: valuesOf(parsed.data, tenant.name), errors: {}, stored: fresh, flash: { tone: 'ok', text: p.saved } });
+    return profilePage(c, deps, { values: valuesOf(saved.data, tenant.name), errors: {}, stored: saved.stored, flash: { tone: 'ok', text: p.saved } });
   });
 
   app.post(LOGO_PATH, async (c) => {
     const tenant = tenantOf(c);
     const lang = c.get('lang');
     const p = COMPANY_TEXT[lang];
-    const stored = await getCompanyProfile(deps.sql, tenant.id);
+    const stored = await companyProfile(deps, tenant);
     const values = valuesOf(stored?.data ?? null, tenant.name);
     if (!stored) return profilePage(c, deps, { values, errors: {}, stored, flash: null, logoError: p.logoNeedsProfile }, 422);
     const logo = await readLogo(c);
     if (typeof logo === 'string') return profilePage(c, deps, { values, errors: {}, stored, flash: null, logoError: issueText(logo, lang) }, 422);
-    await saveCompanyLogo(deps.sql, tenant.id, logo, c.get('session').email);
-    return profilePage(c, deps, { values, errors: {}, stored: await getCompanyProfile(deps.sql, tenant.id), flash: { tone: 'ok', text: p.logoSaved } });
+    return profilePage(c, deps, { values, errors: {}, stored: await setLogo(deps, tenant, logo, c.get('session').email), flash: { tone: 'ok', text: p.logoSaved } });
   });
 
   app.post(`${LOGO_PATH}/delete`, async (c) => {
     const tenant = tenantOf(c);
     const p = COMPANY_TEXT[c.get('lang')];
-    await saveCompanyLogo(deps.sql, tenant.id, null, c.get('session').email);
-    const stored = await getCompanyProfile(deps.sql, tenant.id);
+    const stored = await setLogo(deps, tenant, null, c.get('session').email);
     return profilePage(c, deps, { values: valuesOf(stored?.data ?? null, tenant.name), errors: {}, stored, flash: { tone: 'ok', text: p.logoRemoved } });
   });
 
   // The current tenant's logo only: the session picks the tenant, nothing in the URL does.
   app.get(LOGO_PATH, async (c) => {
-    const logo = await getCompanyLogo(deps.sql, tenantOf(c).id);
+    const logo = await companyLogo(deps, tenantOf(c));
     if (!logo) return c.notFound();
     return c.body(new Uint8Array(logo.bytes), 200, { 'content-type': logo.type, 'cache-control': 'private, no-store', 'content-disposition': 'inline' });
   });

@@ -5,7 +5,7 @@ import { Dec, dateInZone, daysBetween, type Customer, type Invoice } from '../..
 import { PauseKind, type Pause } from '../../../model/collections.js';
 import { listTenants } from '../../../store/auth.js';
 import { answerAttachment, decideAnswer, listAnswers, type StoredAnswer } from '../../../portal/answers.js';
-import { answerReasonText, collectorBox } from './team.js';
+import { answerReasonText } from './team.js';
 import { issueLink, linkSummary, revokeLinks, type LinkSummary } from '../../../portal/links.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { customerFile } from '../../../app/customer-file.js';
@@ -28,6 +28,7 @@ import { checkSiren, normaliseRegNo, regNoKind } from '../../../model/company-id
 import { canWork } from '../../auth/roles.js';
 import { confirmRegNo, noticeHistory, regNoState } from '../../../store/insolvency.js';
 import { listTasks } from '../../../worklist/store.js';
+import type { User } from '../../../store/team.js';
 
 const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
 const INVOICE_FILTERS = ['all', 'open', 'overdue', 'paid'] as const;
@@ -270,7 +271,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           t={t}
           lang={lang}
         />
-        {await collectorBox(c, deps, connectionId, customerId)}
+        <CollectorCard c={c} action={`${base}/collector`} collector={file.collector} />
         {await (async () => {
           // The customer's open tasks, worked here as on the worklist: closing one comes back to this page.
           const tasks = file.tasks;
@@ -542,6 +543,34 @@ export function pauseSummary(p: Pick<Pause, 'kind' | 'startsOn' | 'expiresOn' | 
 }
 
 /** The portal seen from the team: hand a link out, withdraw them, and what the customer answered (deciding requests). */
+/** The customer's assigned collector: an admin picks one among the members who work, others read who it is. */
+function CollectorCard({ c, action, collector }: { c: UiContext; action: string; collector: { current: User | null; assignable: User[] } }) {
+  const t = c.get('t');
+  return (
+    <div class="card" data-collector>
+      <h2>{t.assignedCollector}</h2>
+      {c.get('role') === 'admin' ? (
+        <form method="post" action={action} class="actions">
+          <Csrf token={c.get('session').csrfToken} />
+          <select name="userId" aria-label={t.assignedCollector}>
+            <option value="">{t.assignNobody}</option>
+            {collector.assignable.map((u) => (
+              <option value={u.id} selected={collector.current?.id === u.id}>
+                {u.email}
+              </option>
+            ))}
+          </select>
+          <button class="small" type="submit">
+            {t.assign}
+          </button>
+        </form>
+      ) : (
+        <p>{collector.current?.email ?? t.assignNobody}</p>
+      )}
+    </div>
+  );
+}
+
 function PortalCard(props: { c: UiContext; base: string; csrf: string; url: string | null; links: LinkSummary; answers: StoredAnswer[]; invoices: readonly Invoice[] }) {
   const { c, base, csrf, url, links, answers, invoices } = props;
   const t = c.get('t');

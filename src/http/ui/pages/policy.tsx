@@ -2,12 +2,11 @@
 // The dunning policy editor ("Scénario"): steps on a timeline by their delay, channels and templates from lists, conditions and exceptions as fields, the JSON under "Advanced".
 import type { Hono } from 'hono';
 import { TEMPLATE_IDS, TEMPLATE_USES, templateUse, type TemplateUse } from '../../../actions/templates.js';
-import { policyFor } from '../../../collections/run.js';
 import type { Channel } from '../../../model/collections.js';
 import { CALENDARS } from '../../../rules/business-calendar.js';
-import { ESCALATION_CHANNELS, SEGMENTS, type Policy } from '../../../rules/policy.js';
-import { customerChoices, openInvoiceChoices, type Choice } from '../../../store/pick-lists.js';
-import { activePolicy, savePolicy } from '../../../store/policies.js';
+import { ESCALATION_CHANNELS, SEGMENTS } from '../../../rules/policy.js';
+import type { Choice } from '../../../store/pick-lists.js';
+import { currentPolicy, policyChoices, savePolicyVersion } from '../../../app/policy.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { DICTS, type Dict, type Lang } from '../i18n.js';
 import { templateLabelKey } from '../i18n.js';
@@ -69,7 +68,7 @@ async function policyPage(c: UiContext, deps: UiDeps, form: Form, errors: Errors
   const templates = templatesOf(info.language);
   const channels = CHANNEL_ORDER.filter((ch) => templates.some((u) => u.channel === ch));
   const at = offsets(form, count);
-  const [customers, invoices] = await Promise.all([customerChoices(deps.sql, tenantOf(c).id), openInvoiceChoices(deps.sql, tenantOf(c).id)]);
+  const { customers, invoices } = await policyChoices(deps, tenantOf(c));
   const stepName = (i: number) => v(`s.${i}.name`) || fill(t.pe_stepN, { n: String(i + 1) });
   const dayMark = (n: number) => `${t.pe_dayLetter}${n < 0 ? '−' : '+'}${Math.abs(n)}`;
   // The due date sits before the first step on or after it.
@@ -553,22 +552,20 @@ const readOptions = (t: Dict): ReadOptions => ({ templates: KNOWN_TEMPLATES, ste
 export function policyRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/policy', async (c) => {
     const tenant = tenantOf(c);
-    const stored = await activePolicy(deps.sql, tenant.id);
-    const policy = await policyFor(deps.sql, tenant);
-    return policyPage(c, deps, policyToForm(policy), {}, { version: stored?.version ?? null, language: policy.language });
+    const { version, policy } = await currentPolicy(deps, tenant);
+    return policyPage(c, deps, policyToForm(policy), {}, { version, language: policy.language });
   });
 
   app.post('/policy', async (c) => {
     const tenant = tenantOf(c);
     const t = c.get('t');
-    const stored = await activePolicy(deps.sql, tenant.id);
-    const current: Policy = await policyFor(deps.sql, tenant);
+    const { version: storedVersion, policy: current } = await currentPolicy(deps, tenant);
     const body = await c.req.parseBody();
     const form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const op = form['op'] ?? 'save';
     delete form['op'];
     delete form['_csrf'];
-    const info: PageInfo = { version: stored?.version ?? null, language: current.language };
+    const info: PageInfo = { version: storedVersion, language: current.language };
     // After an edit the JSON box shows the policy the form now describes.
     const show = (f: Form, errors: Errors = {}) => policyPage(c, deps, Object.keys(errors).length ? f : withCurrentJson(f, current, readOptions(t)), errors, info);
     // Editing operations only change the form shown; nothing is saved until "Save".
@@ -591,7 +588,7 @@ export function policyRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     }
     const read = readForm(form, current, readOptions(t));
     if (!read.policy) return show(read.form, read.errors);
-    const version = await savePolicy(deps.sql, tenant.id, current.id, read.policy);
+    const version = await savePolicyVersion(deps, tenant, current.id, read.policy);
     return policyPage(c, deps, read.form, {}, { ...info, version, saved: version });
   });
 }

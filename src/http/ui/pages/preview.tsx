@@ -1,27 +1,19 @@
 /** @jsxImportSource hono/jsx */
 // Preview: the next 30 days of planned actions with the reason for each, from the real policy and synced facts.
 import type { Hono } from 'hono';
-import { policyFor, previewConnection } from '../../../collections/run.js';
 import type { PlannedAction } from '../../../model/collections.js';
-import { dateInZone } from '../../../model/index.js';
-import type { PreviewDay } from '../../../rules/preview.js';
-import { listTenants } from '../../../store/auth.js';
-import { listDocuments } from '../../../store/documents.js';
-import { getSending } from '../../../store/sending.js';
-import { nowOf, tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
+import { previewPlan } from '../../../app/preview.js';
+import { tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
 import { Badge, Page, render } from '../layout.js';
 import { Table } from '../components.js';
 import { ConnectionPicker, pickConnection } from './pick.js';
 import { HeldList } from '../held.js';
 import { explainText } from '../explain.js';
-import { sendingOff } from '../../../app/sending.js';
 import { SendingBanner, SendingSwitch, sendingSince } from './sending.js';
-import { companyFromProfile, gapWords, letterGaps, type Gap } from '../../../actions/letterhead.js';
-import { getCompanyProfile } from '../../../store/company-profiles.js';
+import { gapWords } from '../../../actions/letterhead.js';
 import { COMPANY_TEXT } from '../company-text.js';
 import { PROFILE_PATH } from './company.js';
-import type { Customer } from '../../../model/index.js';
 
 export const channelTone = (ch: string) => (ch === 'letter' || ch === 'handoff' ? 'bad' : ch === 'alert' || ch === 'call' ? 'warn' : 'info');
 
@@ -51,46 +43,10 @@ export function previewRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const { all, chosen } = await pickConnection(c, deps);
     if (c.req.query('connection') && !chosen) return c.notFound();
-    const result = chosen ? await previewConnection(deps.sql, tenant.id, chosen.id, 30, nowOf(deps), deps.addedRates) : null;
-    const names = new Map<string, string>();
-    const customers = new Map<string, Customer>();
-    if (chosen) {
-      for (const d of await listDocuments(deps.sql, tenant.id, 'customer', { connectionId: chosen.id })) {
-        names.set(d.record.externalId, d.record.name);
-        customers.set(d.record.externalId, d.record);
-      }
-    }
-    // Letters the executor would hold (company profile incomplete, no debtor address): said on the action, not found out on sending.
-    const company = companyFromProfile(await getCompanyProfile(deps.sql, tenant.id), tenant.name);
-    const heldFor = (a: PlannedAction): Gap[] => letterGaps(a, company, customers.get(a.customerExternalId) ?? { address: null });
-    // By the day each message goes out (a Saturday's plan leaves on Monday, inside the send window), as the customer
-    // receives it; what waits stays on the day it was decided.
-    const byDay = new Map<string, { date: string; actions: PlannedAction[]; held: PreviewDay['held'] }>();
-    const dayOf = (date: string) => byDay.get(date) ?? byDay.set(date, { date, actions: [], held: [] }).get(date)!;
-    // Already in the outbox (planned before today, waiting for sending or its window): listed first, and marked.
-    const queued = new Set<string>();
-    for (const d of result?.days ?? []) {
-      for (const a of d.alreadyPlanned ?? []) {
-        dayOf(d.date).actions.push(a);
-        queued.add(a.idempotencyKey);
-      }
-    }
-    for (const d of result?.days ?? []) {
-      for (const a of d.actions) dayOf(a.notBefore ? dateInZone(a.notBefore, tenant.timeZone) : d.date).actions.push(a);
-      if (d.held.length) dayOf(d.date).held.push(...d.held);
-    }
-    const days = [...byDay.values()].sort((a, b) => a.date.localeCompare(b.date));
-    // The switch sits beside what it lets out: off, the banner with the button; on, who turned it on and the way back.
-    const sending = chosen ? await getSending(deps.sql, tenant.id, chosen.id) : null;
-    const off = chosen && sending && !sending.enabled ? (await sendingOff(deps, tenant.id, nowOf(deps))).filter((o) => o.connection.id === chosen.id) : [];
+    // Loader (the use case), then the view.
+    const { days, queued, names, invoiceNumbers, heldFor, sending, off, total, policy, stepNames } = await previewPlan(deps, tenant, chosen);
     const csrf = c.get('session').csrfToken;
     const back = chosen ? `/preview?connection=${chosen.id}` : '/preview';
-    const total = days.reduce((n, d) => n + d.actions.length, 0);
-    // Steps by the names the policy gives them ("Relance 1"), not their ids.
-    const policy = await policyFor(deps.sql, tenant);
-    const stepNames = new Map(policy.steps.map((s) => [s.id, s.name || s.id]));
-    const invoiceNumbers = new Map<string, string>();
-    if (days.some((d) => d.held.length)) for (const d of await listDocuments(deps.sql, tenant.id, 'invoice', { connectionId: chosen!.id })) invoiceNumbers.set(d.record.externalId, d.record.number ?? d.record.externalId);
     return render(
       c,
       <Page c={c} title={t.previewTitle} active="preview" tenants={await visibleTenants(c, deps)} subtitle={t.previewHint} actions={<ConnectionPicker all={all} chosen={chosen} action="/preview" label={t.connection} deps={deps} t={t} />}>

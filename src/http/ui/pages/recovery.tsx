@@ -2,15 +2,10 @@
 // The recovery file from a customer's page (#25): the file to download (PDF for the court or the solicitor, JSON and
 // CSV for an agency) and the hand-off that stops dunning for the invoices handed over. Routes and card.
 import type { Hono } from 'hono';
-import { dateInZone } from '../../../model/index.js';
-import { handOffRecovery } from '../../../recovery/hand-off.js';
-import { CASE_STATES, advanceCase, listCases, openCase, type CaseState, type RecoveryCase } from '../../../recovery/cases.js';
-import { recoveryFileOf } from '../../../app/recovery.js';
+import { CASE_STATES, type RecoveryCase } from '../../../recovery/cases.js';
+import { handOffFile, moveCase, recoveryFileFor, recoveryZipFor } from '../../../app/recovery.js';
 import type { InlineSync } from '../../../app/deps.js';
-import { recoveryZip } from '../../../recovery/zip.js';
-import { RateMissing } from '../../../rules/rate-tables.js';
-import { getConnection } from '../../../store/tenants.js';
-import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv } from '../context.js';
+import { tenantOf, type UiContext, type UiEnv } from '../context.js';
 import { fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf } from '../layout.js';
 
@@ -60,22 +55,8 @@ export function RecoveryCard(props: { base: string; csrf: string; canChange: boo
 }
 
 export function recoveryRoutes(app: Hono<UiEnv>, deps: InlineSync): void {
-  const fileOf = async (c: UiContext) => {
-    const tenant = tenantOf(c);
-    const connectionId = c.req.param('connectionId') ?? '';
-    const customerId = c.req.param('customerId') ?? '';
-    // Another company's connection is simply not found.
-    const connection = /^[0-9a-f-]{36}$/i.test(connectionId) ? await getConnection(deps.sql, tenant.id, connectionId) : null;
-    if (!connection) return null;
-    try {
-      // The invoices' own PDFs are read from the books (kept per version), the claim from the stored data.
-      return await recoveryFileOf(deps, tenant, connection, customerId);
-    } catch (e) {
-      // A reference rate not known yet: the interest cannot be stated, and the file is never made with a guess.
-      if (e instanceof RateMissing) return 'rate_missing' as const;
-      throw e;
-    }
-  };
+  // Loader: the file through the use case (null: not found; 'rate_missing': refused).
+  const fileOf = (c: UiContext) => recoveryFileFor(deps, tenantOf(c), c.req.param('connectionId') ?? '', c.req.param('customerId') ?? '');
   const back = (c: UiContext) => `/customers/${c.req.param('connectionId') ?? ''}/${encodeURIComponent(c.req.param('customerId') ?? '')}`;
   const refused = (c: UiContext) => c.redirect(`${back(c)}?recovery=rate_missing#recovery`, 303);
   const name = (c: { req: { param(k: string): string | undefined } }, ext: string) => `dossier-recouvrement-${(c.req.param('customerId') ?? '').replace(/[^A-Za-z0-9_-]/g, '_')}.${ext}`;
@@ -90,7 +71,7 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: InlineSync): void {
     const r = await fileOf(c);
     if (!r) return c.notFound();
     if (r === 'rate_missing') return refused(c);
-    const zip = await recoveryZip(deps.sql, tenantOf(c).id, c.req.param('connectionId'), c.req.param('customerId'), r);
+    const zip = await recoveryZipFor(deps, tenantOf(c), c.req.param('connectionId'), c.req.param('customerId'), r);
     return c.body(new Uint8Array(zip), 200, { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${name(c, 'zip')}"` });
   });
   app.get('/customers/:connectionId/:customerId/recovery.json', async (c) => {
@@ -108,19 +89,13 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: InlineSync): void {
 
   // A case moves forward: the state reached, its date and a note (an order number, the bailiff's name...).
   app.post('/tasks/cases/:caseId', async (c) => {
-    const tenant = tenantOf(c);
     const caseId = c.req.param('caseId');
     if (!/^[0-9a-f-]{36}$/i.test(caseId)) return c.notFound();
     const body = await c.req.parseBody();
-    const to = String(body['state'] ?? '') as CaseState;
-    const on = String(body['on'] ?? '');
-    const mine = (await listCases(deps.sql, tenant.id)).find((k) => k.id === caseId);
-    if (!mine) return c.notFound();
-    const back = `/customers/${mine.connectionId}/${encodeURIComponent(mine.customerExternalId)}`;
-    if (!CASE_STATES.includes(to) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) return c.redirect(`${back}?recovery=case#recovery`, 303);
-    // The books hear of the step in their company's language (the file's: French for a French claim).
-    const moved = await advanceCase(deps.sql, tenant.id, caseId, to, on, String(body['note'] ?? '').trim(), c.get('session').email, mine.currency === 'GBP' || (mine.currency === null && tenant.locale !== 'fr') ? 'en' : 'fr');
-    return c.redirect(`${back}?${moved ? 'msg=caseUpdated' : 'recovery=case'}#recovery`, 303);
+    const r = await moveCase(deps, tenantOf(c), caseId, { state: String(body['state'] ?? ''), on: String(body['on'] ?? ''), note: String(body['note'] ?? '').trim(), actor: c.get('session').email });
+    if (!r.found) return c.notFound();
+    const back = `/customers/${r.connectionId}/${encodeURIComponent(r.customerExternalId)}`;
+    return c.redirect(`${back}?${r.moved ? 'msg=caseUpdated' : 'recovery=case'}#recovery`, 303);
   });
 
   // Handing the file over stops dunning for the invoices it claims (one hold pause each, planned reminders cancelled).
@@ -132,9 +107,7 @@ export function recoveryRoutes(app: Hono<UiEnv>, deps: InlineSync): void {
     if (!r) return c.notFound();
     if (r === 'rate_missing') return refused(c);
     if (!to) return c.redirect(`${back(c)}?recovery=to#recovery`, 303);
-    const on = dateInZone(nowOf(deps), tenant.timeZone);
-    await handOffRecovery(deps.sql, tenant.id, connectionId, { customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, to, actor: c.get('session').email, on, language: r.statement.jurisdiction === 'FR' ? 'fr' : 'en' });
-    await openCase(deps.sql, tenant.id, { connectionId, customerExternalId: customerId, invoiceExternalIds: r.invoiceExternalIds, handedTo: to, claimed: r.statement.totals.claimed, currency: r.statement.currency, on, actor: c.get('session').email });
+    await handOffFile(deps, tenant, connectionId, customerId, r, to, c.get('session').email);
     return c.redirect(`${back(c)}?msg=handedOff#recovery`, 303);
   });
 }
