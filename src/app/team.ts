@@ -36,12 +36,6 @@ export async function invitationOf(deps: AppDeps, token: string): Promise<{ user
 /** Spends an invitation link: the member it was for, or null. */
 export const acceptInvitation = (deps: AppDeps, token: string): Promise<User | null> => takeInvitation(deps.sql, token, nowOf(deps));
 
-/** The members who may be assigned a customer's collection and the one assigned now. */
-export async function collectorChoice(deps: AppDeps, tenantId: string, connectionId: string, customerId: string): Promise<{ users: User[]; current: User | null }> {
-  const [users, current] = await Promise.all([listUsers(deps.sql, tenantId), collectorOf(deps.sql, tenantId, { connectionId, customerExternalId: customerId })]);
-  return { users, current };
-}
-
 /** Assigns a customer's collector (an empty id: nobody); false when the customer or the member is unknown. */
 export async function assignCustomerCollector(deps: AppDeps, tenant: Tenant, connectionId: string, customerId: string, userId: string, by: string): Promise<boolean> {
   if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return false;

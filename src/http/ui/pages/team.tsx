@@ -3,7 +3,7 @@
 // change something, the collector assignment of a customer, and the activity record of every change with who made it.
 import type { Hono } from 'hono';
 import { isRole, type Role, type User } from '../../../store/team.js';
-import { acceptInvitation, addMember, assignCustomerCollector, changeRole, collectorChoice, invitationOf, memberOf, newInvitation, recordSettingsChange, removeMember, teamOf } from '../../../app/team.js';
+import { acceptInvitation, addMember, assignCustomerCollector, changeRole, invitationOf, memberOf, newInvitation, recordSettingsChange, removeMember, teamOf } from '../../../app/team.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { canWrite } from '../../auth/roles.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
@@ -268,38 +268,6 @@ export function teamRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   });
 }
 
-/** The customer page's "assigned collector" box (the form for an admin, the name for the others), its data read first. */
-export async function collectorBox(c: UiContext, deps: UiDeps, connectionId: string, customerId: string) {
-  const t = c.get('t');
-  const tenant = tenantOf(c);
-  const { users, current } = await collectorChoice(deps, tenant.id, connectionId, customerId);
-  const admin = c.get('role') === 'admin';
-  return (
-    <div class="card" data-collector>
-      <h2>{t.assignedCollector}</h2>
-      {admin ? (
-        <form method="post" action={`/customers/${connectionId}/${encodeURIComponent(customerId)}/collector`} class="actions">
-          <Csrf token={c.get('session').csrfToken} />
-          <select name="userId" aria-label={t.assignedCollector}>
-            <option value="">{t.assignNobody}</option>
-            {users
-              .filter((u) => u.role !== 'viewer')
-              .map((u) => (
-                <option value={u.id} selected={current?.id === u.id}>
-                  {u.email}
-                </option>
-              ))}
-          </select>
-          <button class="small" type="submit">
-            {t.assign}
-          </button>
-        </form>
-      ) : (
-        <p>{current?.email ?? t.assignNobody}</p>
-      )}
-    </div>
-  );
-}
 
 export function inviteRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   const landing = async (c: UiContext, token: string) => {
