@@ -55,7 +55,7 @@ export type CaseMove = { found: false } | { found: true; connectionId: string; c
  */
 export async function moveCase(deps: AppDeps, tenant: Tenant, caseId: string, step: { state: string; on: string; note: string; actor: string }): Promise<CaseMove> {
   if (!/^[0-9a-f-]{36}$/i.test(caseId)) return { found: false };
-  const mine = (await listCases(deps.sql, tenant.id)).find((k) => k.id === caseId);
+  const [mine] = await listCases(deps.sql, tenant.id, { id: caseId });
   if (!mine) return { found: false };
   const where = { found: true as const, connectionId: mine.connectionId, customerExternalId: mine.customerExternalId };
   const to = step.state as CaseState;

@@ -1,12 +1,11 @@
 // Reading a document the provider renders (an invoice's PDF): the bytes when it sends a PDF, null when it refuses
 // (not found, a draft it does not render) or answers something that is not a PDF. Throttling, expired tokens and
 // outages still throw, so the caller retries instead of filing a recovery file without the invoice.
+import { isPdf } from '../model/pdf.js';
 import { ProviderRejected } from './errors.js';
 import type { ProviderHttp, RequestOptions } from './types.js';
 
-const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
-
-export const isPdf = (bytes: Uint8Array): boolean => bytes.length > PDF_MAGIC.length && PDF_MAGIC.every((b, i) => bytes[i] === b);
+export { isPdf };
 
 export async function readPdf(http: ProviderHttp, path: string, opts: RequestOptions = {}): Promise<Uint8Array | null> {
   try {

@@ -71,12 +71,13 @@ export async function advanceCase(sql: Sql, tenantId: string, caseId: string, to
 }
 
 /** The tenant's cases (of one customer, or the open ones), newest first, with their events and the payments since. */
-export async function listCases(sql: Sql, tenantId: string, f: { connectionId?: string; customerExternalId?: string; open?: boolean } = {}): Promise<RecoveryCase[]> {
+export async function listCases(sql: Sql, tenantId: string, f: { id?: string; connectionId?: string; customerExternalId?: string; open?: boolean } = {}): Promise<RecoveryCase[]> {
   const rows = await sql<{ id: string; connection_id: string; customer_external_id: string; name: string | null; invoice_external_ids: string[]; handed_to: string; state: CaseState; claimed: string | null; currency: string | null; opened_on: string; opened_by: string }[]>`
     select k.id::text, k.connection_id::text, k.customer_external_id, c.name, k.invoice_external_ids, k.handed_to, k.state, k.claimed::text, k.currency, k.opened_on::text, k.opened_by
     from recovery_cases k
     left join customers c on c.tenant_id = k.tenant_id and c.connection_id = k.connection_id and c.external_id = k.customer_external_id
     where k.tenant_id = ${tenantId}
+      ${f.id ? sql`and k.id = ${f.id}` : sql``}
       ${f.connectionId ? sql`and k.connection_id = ${f.connectionId}` : sql``}
       ${f.customerExternalId ? sql`and k.customer_external_id = ${f.customerExternalId}` : sql``}
       ${f.open ? sql`and k.state <> 'closed'` : sql``}

@@ -7,6 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { Dec, addDays, daysBetween, formatAmount, type Invoice } from '../../../model/index.js';
 import { Instalment } from '../../../model/collections.js';
+import { isPdf } from '../../../model/pdf.js';
 import type { Sql } from '../../../store/db.js';
 import type { AddedRates } from '../../../rules/rate-tables.js';
 import { DICTS, fill, formatDate, formatMoney, type Dict, type Lang } from '../i18n.js';
@@ -30,7 +31,7 @@ export interface PortalDeps {
 const MAX_UPLOAD = 2 * 1024 * 1024;
 /** Accepted attachments, recognised by their first bytes, not by what the browser claims. */
 const MAGIC: { type: string; ext: string; test: (b: Buffer) => boolean }[] = [
-  { type: 'application/pdf', ext: 'pdf', test: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
+  { type: 'application/pdf', ext: 'pdf', test: isPdf },
   { type: 'image/png', ext: 'png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
   { type: 'image/jpeg', ext: 'jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
 ];
