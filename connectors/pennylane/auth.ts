@@ -1,9 +1,9 @@
 // Pennylane OAuth 2.0 (partner client, rotating refresh tokens) and the company API token for self-hosted use; the company from GET /me.
-import axios from 'axios';
 import { AuthExpired } from '../../src/connectors/errors.js';
+import { getWithToken } from '../../src/connectors/http.js';
 import { buildAuthorizeUrl, exchangeCode, refreshTokens, type OAuthProvider } from '../../src/connectors/oauth.js';
 import type { ConnectorAuth, OAuthClientConfig, OAuthTokens } from '../../src/connectors/types.js';
-import { API_BASE, PROVIDER, apiBaseUrl, defaultHeaders } from './client.js';
+import { API_BASE, PROVIDER, apiBaseUrl, classifyError, defaultHeaders } from './client.js';
 
 export const OAUTH: OAuthProvider = {
   provider: PROVIDER,
@@ -18,9 +18,8 @@ export const OAUTH: OAuthProvider = {
 
 /** The company behind a token: `{user:{…}, company:{id, name, reg_no}}` (docs: v2 new user profile endpoint). */
 export async function companyOf(client: OAuthClientConfig, accessToken: string): Promise<{ id: string; name: string }> {
-  const { data } = await axios.get<{ company?: { id?: number | string; name?: string } }>(`${client.endpoints?.api ?? API_BASE}/me`, {
-    headers: { ...defaultHeaders(), Authorization: `Bearer ${accessToken}` },
-  });
+  // Through the kit's token-time call: a 401 is AuthExpired, a 5xx or a truncated body is retried, never taken for "no company".
+  const data = await getWithToken<{ company?: { id?: number | string; name?: string } }>({ provider: PROVIDER, classifyError }, `${client.endpoints?.api ?? API_BASE}/me`, accessToken, { headers: defaultHeaders() });
   const id = data.company?.id;
   if (id === undefined || id === null) throw new AuthExpired(PROVIDER, 'GET /me named no company; connect again from the company (not the firm) account');
   return { id: String(id), name: String(data.company?.name ?? '') };

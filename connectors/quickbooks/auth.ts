@@ -1,9 +1,9 @@
 // QuickBooks OAuth 2.0: Intuit's endpoints and scope; the company (realmId) comes from the callback.
-import axios from 'axios';
 import { AuthExpired } from '../../src/connectors/errors.js';
+import { getWithToken } from '../../src/connectors/http.js';
 import { buildAuthorizeUrl, exchangeCode, refreshTokens, type OAuthProvider } from '../../src/connectors/oauth.js';
 import type { ConnectorAuth, OAuthClientConfig } from '../../src/connectors/types.js';
-import { MINOR_VERSION, PROVIDER, apiBaseUrl, companyPath, defaultHeaders } from './client.js';
+import { MINOR_VERSION, PROVIDER, apiBaseUrl, classifyError, companyPath, defaultHeaders } from './client.js';
 
 export const OAUTH: OAuthProvider = {
   provider: PROVIDER,
@@ -21,11 +21,8 @@ export const OAUTH: OAuthProvider = {
  */
 async function companyName(client: OAuthClientConfig, realmId: string, accessToken: string): Promise<{ companyName?: string }> {
   try {
-    const { data } = await axios.get<{ CompanyInfo?: { CompanyName?: string } }>(`${apiBaseUrl(client)}${companyPath(realmId, `companyinfo/${encodeURIComponent(realmId)}`)}`, {
-      params: { minorversion: MINOR_VERSION },
-      headers: { ...defaultHeaders(), Authorization: `Bearer ${accessToken}` },
-      timeout: 15_000,
-    });
+    const url = `${apiBaseUrl(client)}${companyPath(realmId, `companyinfo/${encodeURIComponent(realmId)}`)}?minorversion=${MINOR_VERSION}`;
+    const data = await getWithToken<{ CompanyInfo?: { CompanyName?: string } }>({ provider: PROVIDER, classifyError }, url, accessToken, { headers: defaultHeaders(), timeoutMs: 15_000, maxRetries: 1 });
     const name = data.CompanyInfo?.CompanyName?.trim();
     return name ? { companyName: name } : {};
   } catch {

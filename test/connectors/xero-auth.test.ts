@@ -1,33 +1,18 @@
 // Xero's code exchange on its simulator: the organisation comes from GET /connections, which goes through the common
 // HTTP layer, so a refused token, a throttle, an outage or a mangled body comes back as a typed error, never axios's.
-import { http, HttpResponse } from 'msw';
+import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { auth } from '../../connectors/xero/auth.js';
 import { DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, createXeroSimulator } from '../../connectors/xero/simulator/index.js';
 import { AuthExpired, ProviderRejected, ProviderUnavailable, RateLimited } from '../../src/connectors/errors.js';
-import { simulatorClient, useSimulator } from '../support/providers.js';
+import { answerGet, exchangeOnSimulator, simulatorClient, useSimulator } from '../support/providers.js';
 
 const { sim, server } = useSimulator(createXeroSimulator());
 const client = simulatorClient('xero', sim);
 const connectionsUrl = sim.baseUrls.connections;
 
-/** Consent on the simulator, then the code exchange as the OAuth callback runs it. */
-async function connect() {
-  const authorize = new URL(auth.authorizeUrl(client, 'state-1'));
-  const callback = new URL(sim.oauth.authorize({ redirectUri: client.redirectUri, state: 'state-1', scope: authorize.searchParams.get('scope')! }));
-  const params = Object.fromEntries(callback.searchParams.entries());
-  return auth.exchangeCode(client, params['code']!, params);
-}
-
-/** Answers GET /connections with `answers` in turn (the last one repeats), counting the calls and the tokens sent. */
-function connectionsAnswer(...answers: (() => Response)[]) {
-  const seen: string[] = [];
-  server.use(http.get(connectionsUrl, ({ request }) => {
-    seen.push(request.headers.get('authorization') ?? '');
-    return answers[Math.min(seen.length, answers.length) - 1]!();
-  }));
-  return seen;
-}
+const connect = () => exchangeOnSimulator({ auth }, client, sim);
+const connectionsAnswer = (...answers: (() => Response)[]) => answerGet(server, connectionsUrl, ...answers);
 
 describe('Xero code exchange', () => {
   it('names the organisation the consent reached, asking GET /connections with the new access token', async () => {
@@ -42,7 +27,7 @@ describe('Xero code exchange', () => {
     expect(err).toBeInstanceOf(AuthExpired);
     expect((err as Error).message).toContain('TokenExpired');
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/^Bearer .+/);
+    expect(seen[0]!.authorization).toMatch(/^Bearer .+/);
   });
 
   it('turns a throttle into RateLimited with Xero’s wait, and a refusal into ProviderRejected', async () => {

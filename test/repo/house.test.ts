@@ -45,6 +45,18 @@ describe('the house', () => {
     expect(offences).toEqual([]);
   });
 
+  it("a connector's own files reach the provider only through the kit's HTTP layer (no direct axios)", () => {
+    // src/connectors/http.ts classifies every answer (AuthExpired, RateLimited, ProviderUnavailable, an unparsable body);
+    // a direct axios call in a connector would turn a truncated or refused answer into something else.
+    const offences = connectors.flatMap(({ provider }) =>
+      filesUnder(`connectors/${provider}`)
+        .filter((f) => !f.startsWith(`connectors/${provider}/simulator/`) && !/\.test\.ts$/.test(f))
+        .filter((f) => importsOf(readFileSync(join(ROOT, f), 'utf8')).some((t) => t === 'axios' || t.startsWith('axios/')))
+        .map((f) => `${f} imports axios`),
+    );
+    expect(offences).toEqual([]);
+  });
+
   it('every registered provider has the same folder shape', () => {
     const expected = ['auth.ts', 'client.ts', 'index.ts', 'streams.ts', 'webhooks.ts', 'writeback.ts', 'simulator/index.ts'];
     for (const { provider } of connectors) {

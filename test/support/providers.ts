@@ -1,4 +1,5 @@
 // Test wiring shared by every provider: a simulator behind msw, a tenant connected through the real OAuth flow, sync dependencies.
+import { http, type HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { connectors } from '../../connectors/index.js';
@@ -25,6 +26,24 @@ export function useSimulator<S extends ProviderSimulator>(sim: S) {
 
 export function simulatorClient(provider: string, sim: ProviderSimulator): OAuthClientConfig {
   return { clientId: sim.clientId, clientSecret: sim.clientSecret, redirectUri: `http://127.0.0.1:8787/oauth/${provider}/callback`, endpoints: { ...sim.baseUrls } };
+}
+
+/** Consent on the simulator, then the code exchange as the OAuth callback runs it (no tenant is stored). */
+export async function exchangeOnSimulator(connector: Pick<Connector, 'auth'>, client: OAuthClientConfig, sim: ProviderSimulator) {
+  const authorize = new URL(connector.auth.authorizeUrl(client, 'state-1'));
+  const callback = new URL(sim.oauth.authorize({ redirectUri: client.redirectUri, state: 'state-1', scope: authorize.searchParams.get('scope') ?? '' }));
+  const params = Object.fromEntries(callback.searchParams.entries());
+  return connector.auth.exchangeCode(client, params['code']!, params);
+}
+
+/** Answers GET `url` with `answers` in turn (the last one repeats); returns the Authorization headers and URLs seen. */
+export function answerGet(server: ReturnType<typeof setupServer>, url: string, ...answers: (() => Response | HttpResponse<never>)[]) {
+  const seen: { authorization: string; url: string }[] = [];
+  server.use(http.get(url, ({ request }) => {
+    seen.push({ authorization: request.headers.get('authorization') ?? '', url: request.url });
+    return answers[Math.min(seen.length, answers.length) - 1]!();
+  }));
+  return seen;
 }
 
 /** Connects a new tenant through the real flow: authorize URL → simulator consent → code exchange → encrypted tokens. */
