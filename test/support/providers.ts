@@ -1,5 +1,5 @@
 // Test wiring shared by every provider: a simulator behind msw, a tenant connected through the real OAuth flow, sync dependencies.
-import { http, type HttpResponse } from 'msw';
+import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { connectors } from '../../connectors/index.js';
@@ -37,7 +37,7 @@ export async function exchangeOnSimulator(connector: Pick<Connector, 'auth'>, cl
 }
 
 /** Answers GET `url` with `answers` in turn (the last one repeats); returns the Authorization headers and URLs seen. */
-export function answerGet(server: ReturnType<typeof setupServer>, url: string, ...answers: (() => Response | HttpResponse<never>)[]) {
+export function answerGet(server: ReturnType<typeof setupServer>, url: string, ...answers: (() => Response)[]) {
   const seen: { authorization: string; url: string }[] = [];
   server.use(http.get(url, ({ request }) => {
     seen.push({ authorization: request.headers.get('authorization') ?? '', url: request.url });
