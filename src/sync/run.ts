@@ -34,19 +34,31 @@ export function buildReport(o: {
   };
 }
 
-/** A PostgreSQL advisory lock held on a reserved connection: one sync per connection across all processes. */
+/**
+ * One sync per connection across all processes: a PostgreSQL advisory lock held by a transaction that stays open (idle,
+ * with no snapshot, so it holds no vacuum horizon) while the sync runs on the pool's other connections. A killed worker's
+ * transaction ends with its socket, and the lock with it.
+ *
+ * Not a reserved connection: once PostgreSQL restarts under it, a reserved connection handed back to the pool stays in
+ * it dead and fails every query routed to it. The transaction's connection is dropped by the pool instead. If the lock's
+ * session dies while the sync runs, the run is still awaited and its own outcome stands (its queries failed or
+ * succeeded on their own connections); the connection is only unguarded for the rest of that run.
+ */
 async function withConnectionLock<T>(sql: Sql, connectionId: string, run: () => Promise<T>): Promise<T | 'busy'> {
-  const reserved = await sql.reserve();
+  let running: Promise<T> | null = null;
   try {
-    const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtextextended(${`relance:sync:${connectionId}`}, 0)) as locked`;
-    if (!row?.locked) return 'busy';
-    try {
-      return await run();
-    } finally {
-      await reserved`select pg_advisory_unlock(hashtextextended(${`relance:sync:${connectionId}`}, 0))`;
-    }
-  } finally {
-    reserved.release();
+    const locked = await sql.begin(async (tx) => {
+      const [row] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(hashtextextended(${`relance:sync:${connectionId}`}, 0)) as locked`;
+      if (!row?.locked) return false;
+      running = run();
+      await running;
+      return true;
+    });
+    return locked && running ? await running : 'busy';
+  } catch (err) {
+    // The lock's transaction failed around a run that started (PostgreSQL restarted): the run's own result stands.
+    if (running) return await running;
+    throw err;
   }
 }
 
