@@ -27,6 +27,10 @@
 //   publication date. We store it as the publisher's date when present, else the semester's first day.
 // Hence the parser refuses, with the reason, any record whose series, period bounds, period label or value do not
 // fit, and any answer where a semester has one of its two rates but not the other: nothing of it is stored.
+// One exception, because the particuliers key is the guess above: when one series answers nothing at all while the
+// other answers, that series is reported silent (its key is probably wrong, and the status names the setting that
+// corrects it) and the other is still read. The penalty engine reads "autres cas" for a business creditor, so a
+// wrong particuliers key must not keep every business from its rate.
 import { z } from 'zod';
 import { halfYearOf } from '../rules/rate-tables.js';
 import type { PeriodRate } from './rule.js';
@@ -39,6 +43,12 @@ export const BDF_DEFAULT_SERIES = {
 
 export type LegalKind = keyof typeof BDF_DEFAULT_SERIES;
 
+/** What one answer gives: the rates per kind, and the kinds whose series answered nothing while another did. */
+export interface SemesterAnswer {
+  rates: Record<LegalKind, PeriodRate[]>;
+  silent: LegalKind[];
+}
+
 /** A publisher that answers one value per semester for several rates at once, behind an API key. */
 export interface SemesterPublisher {
   name: string;
@@ -47,12 +57,14 @@ export interface SemesterPublisher {
   defaultUrl: string;
   /** Without this variable the publisher is skipped, with a status saying so. */
   keyEnv: string;
+  /** The setting that overrides each kind's series key. */
+  seriesEnv: Record<LegalKind, string>;
   accept: string;
   series(env: NodeJS.ProcessEnv): Record<LegalKind, string>;
   query(since: string, series: Record<LegalKind, string>): Record<string, string>;
   headers(key: string): Record<string, string>;
   /** Rates per kind and semester from `since`; throws MalformedAnswer rather than store half an answer. */
-  parse(body: string, series: Record<LegalKind, string>, since: string): Record<LegalKind, PeriodRate[]>;
+  parse(body: string, series: Record<LegalKind, string>, since: string): SemesterAnswer;
 }
 
 // Two decimals in every arrêté since 2015; four at most is what the store accepts.
@@ -68,7 +80,7 @@ function semesterOf(start: string, end: string): string | null {
 }
 
 /** Reads the export's JSON; exported for the tests of each refusal. */
-export function parseBdfLegalRates(body: string, series: Record<LegalKind, string>, since: string, publisher = 'Banque de France Webstat'): Record<LegalKind, PeriodRate[]> {
+export function parseBdfLegalRates(body: string, series: Record<LegalKind, string>, since: string, publisher = 'Banque de France Webstat'): SemesterAnswer {
   let rows: unknown;
   try {
     rows = JSON.parse(body);
@@ -78,11 +90,13 @@ export function parseBdfLegalRates(body: string, series: Record<LegalKind, strin
   if (!Array.isArray(rows)) throw new MalformedAnswer(publisher, 'expected a JSON array of observations');
   const kindOf = new Map(Object.entries(series).map(([k, s]) => [s, k as LegalKind]));
   const out: Record<LegalKind, PeriodRate[]> = { fr_legal_other: [], fr_legal_individual: [] };
+  const answered = new Set<LegalKind>();
   for (const [i, raw] of rows.entries()) {
     const r = (raw ?? {}) as Record<string, unknown>;
     const where = `record ${i + 1}`;
     const kind = typeof r['series_key'] === 'string' ? kindOf.get(r['series_key']) : undefined;
     if (!kind) throw new MalformedAnswer(publisher, `${where}: series_key ${JSON.stringify(r['series_key'])} is not one we asked for`);
+    answered.add(kind);
     const start = String(r['time_period_start'] ?? '').slice(0, 10);
     const end = String(r['time_period_end'] ?? '').slice(0, 10);
     const period = semesterOf(start, end);
@@ -104,13 +118,18 @@ export function parseBdfLegalRates(body: string, series: Record<LegalKind, strin
     if (period < halfYearOf(since)) continue;
     out[kind].push({ period, value: v.data, effectiveOn: start, publishedOn });
   }
-  // Both rates of a semester come from one arrêté: one without the other is an answer we do not understand.
-  const periods = (k: LegalKind) => new Set(out[k].map((p) => p.period));
-  for (const [a, b] of [['fr_legal_other', 'fr_legal_individual'], ['fr_legal_individual', 'fr_legal_other']] as const) {
-    for (const p of periods(a)) if (!periods(b).has(p)) throw new MalformedAnswer(publisher, `${p} has the ${a} rate but not the ${b} one`);
+  // A series that answered nothing while the other answered: its key is probably wrong (see above); reported, not read.
+  const silent = answered.size === 0 ? [] : (Object.keys(out) as LegalKind[]).filter((k) => !answered.has(k));
+  // Both rates of a semester come from one arrêté: when both series answered, one without the other is an answer we
+  // do not understand.
+  if (silent.length === 0) {
+    const periods = (k: LegalKind) => new Set(out[k].map((p) => p.period));
+    for (const [a, b] of [['fr_legal_other', 'fr_legal_individual'], ['fr_legal_individual', 'fr_legal_other']] as const) {
+      for (const p of periods(a)) if (!periods(b).has(p)) throw new MalformedAnswer(publisher, `${p} has the ${a} rate but not the ${b} one`);
+    }
   }
   for (const k of Object.keys(out) as LegalKind[]) out[k].sort((x, y) => x.period.localeCompare(y.period));
-  return out;
+  return { rates: out, silent };
 }
 
 /** ODSQL string literal: the series keys are settings, so quotes in them are escaped rather than trusted. */
@@ -122,11 +141,14 @@ export const BDF_LEGAL_RATE: SemesterPublisher = {
   urlEnv: 'RATES_BDF_URL',
   defaultUrl: 'https://webstat.banque-france.fr/api/explore/v2.1/catalog/datasets/observations/exports/json',
   keyEnv: 'RATES_BDF_API_KEY',
+  seriesEnv: { fr_legal_other: 'RATES_BDF_SERIES_OTHER', fr_legal_individual: 'RATES_BDF_SERIES_INDIVIDUAL' },
   accept: 'application/json',
-  series: (env) => ({
-    fr_legal_other: env['RATES_BDF_SERIES_OTHER']?.trim() || BDF_DEFAULT_SERIES.fr_legal_other,
-    fr_legal_individual: env['RATES_BDF_SERIES_INDIVIDUAL']?.trim() || BDF_DEFAULT_SERIES.fr_legal_individual,
-  }),
+  series(env) {
+    return {
+      fr_legal_other: env[this.seriesEnv.fr_legal_other]?.trim() || BDF_DEFAULT_SERIES.fr_legal_other,
+      fr_legal_individual: env[this.seriesEnv.fr_legal_individual]?.trim() || BDF_DEFAULT_SERIES.fr_legal_individual,
+    };
+  },
   query: (since, series) => ({
     where: `series_key IN (${odsql(series.fr_legal_other)}, ${odsql(series.fr_legal_individual)}) AND time_period_start >= date'${since}'`,
     order_by: 'time_period_start',

@@ -61,7 +61,7 @@ export async function refreshRates(deps: RefreshDeps): Promise<RefreshOutcome[]>
   return out;
 }
 
-/** One answer for both rates of a semester publisher; both stored in one transaction, or neither. */
+/** One answer for both rates of a semester publisher; both stored in one transaction, or neither (a silent series aside). */
 async function refreshSemesters(p: SemesterPublisher, deps: RefreshDeps, since: string, http: RateHttp, log: NonNullable<RefreshDeps['log']>): Promise<RefreshOutcome[]> {
   const env = deps.env ?? process.env;
   const url = env[p.urlEnv]?.trim() || p.defaultUrl;
@@ -77,11 +77,17 @@ async function refreshSemesters(p: SemesterPublisher, deps: RefreshDeps, since: 
     const series = p.series(env);
     const body = await http.get(p.name, url, p.query(since, series), p.accept, p.headers(key));
     // An export with nothing for the query answers an empty array; a 404 is read the same way.
-    const rates = body === null ? { fr_legal_other: [], fr_legal_individual: [] } : p.parse(body, series, since);
-    const results = await storeRateSets(deps.sql, url, p.kinds.map((kind) => ({ kind, rates: rates[kind] })));
-    const per = Object.fromEntries(p.kinds.map((k, i) => [k, results[i] ?? { inserted: [], revisions: [] }]));
+    const { rates, silent } = body === null ? { rates: { fr_legal_other: [], fr_legal_individual: [] }, silent: [] } : p.parse(body, series, since);
+    const read = p.kinds.filter((k) => !silent.includes(k));
+    const results = await storeRateSets(deps.sql, url, read.map((kind) => ({ kind, rates: rates[kind] })));
+    const per = Object.fromEntries(read.map((k, i) => [k, results[i] ?? { inserted: [], revisions: [] }]));
     for (const r of Object.values(per).flatMap((x) => x.revisions)) log({ kind: r.kind, period: r.period, stored: r.storedValue, offered: r.offeredValue, url }, 'publisher revised a stored reference rate; the stored value is kept until a person decides');
-    return each({ status: 'ok', stored: [], revisions: [], reason: null }, per);
+    const silentReason = (k: (typeof p.kinds)[number]) =>
+      `${p.name} answered nothing for series ${series[k]} since ${since} while it answered the other rate: the series key is probably wrong; set ${p.seriesEnv[k]} to the key ${p.name} lists for this rate`;
+    for (const k of silent) log({ kind: k, url, status: 'malformed', series: series[k] }, silentReason(k));
+    return each({ status: 'ok', stored: [], revisions: [], reason: null }, per).map((o) =>
+      silent.includes(o.kind as (typeof p.kinds)[number]) ? { ...o, status: 'malformed' as const, reason: silentReason(o.kind as (typeof p.kinds)[number]) } : o,
+    );
   } catch (err) {
     const status = err instanceof MalformedAnswer ? 'malformed' : 'unavailable';
     const reason = err instanceof Error ? err.message : String(err);

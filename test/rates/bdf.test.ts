@@ -57,6 +57,18 @@ describe('French taux légal from the Banque de France', () => {
     expect((await legal()).find((r) => r.kind === 'fr_legal_other' && r.period === '2026-H2')).toMatchObject({ value: '2.71', effectiveOn: '2026-07-01', publishedOn: '2026-06-24', sourceUrl: publishers().simulator.env['RATES_BDF_URL'] });
   });
 
+  it('a wrong particuliers series key (the guessed default) never keeps the business rate out: it is stored, and the silent series is reported with the setting that corrects it', async () => {
+    const env = { ...publishers().simulator.env, RATES_BDF_SERIES_INDIVIDUAL: 'FM.H.FR.EUR.FR2.LIR.NO_SUCH.YLD' };
+    const out = await refresh('2026-06-25', env);
+    expect(statusOf(out)).toEqual([
+      ['fr_legal_other', 'ok', ['2026-H1']],
+      ['fr_legal_individual', 'malformed', []],
+    ]);
+    expect(out[1]?.reason).toMatch(/answered nothing for series FM\.H\.FR\.EUR\.FR2\.LIR\.NO_SUCH\.YLD .*set RATES_BDF_SERIES_INDIVIDUAL/);
+    expect(logged.map((l) => l.msg)).toContainEqual(expect.stringMatching(/series key is probably wrong; set RATES_BDF_SERIES_INDIVIDUAL/));
+    expect((await legal()).map((r) => [r.kind, r.period, r.value])).toEqual([['fr_legal_other', '2026-H1', '2.62']]);
+  });
+
   it('publisher down: retried, reported, nothing stored; the next refresh stores it', async () => {
     publishers().simulator.state.faults.bdf = 'down';
     const out = await refresh('2026-06-20');
@@ -108,10 +120,20 @@ describe('parseBdfLegalRates: refuses rather than misreads', () => {
 
   it('reads both rates of a semester, a number or a string, with its publication date', () => {
     expect(parseBdfLegalRates(both({ obs_value: '2.71' }), series, '2026-01-01')).toEqual({
-      fr_legal_other: [{ period: '2026-H2', value: '2.71', effectiveOn: '2026-07-01', publishedOn: '2026-06-24' }],
-      fr_legal_individual: [{ period: '2026-H2', value: '6.58', effectiveOn: '2026-07-01', publishedOn: '2026-06-24' }],
+      rates: {
+        fr_legal_other: [{ period: '2026-H2', value: '2.71', effectiveOn: '2026-07-01', publishedOn: '2026-06-24' }],
+        fr_legal_individual: [{ period: '2026-H2', value: '6.58', effectiveOn: '2026-07-01', publishedOn: '2026-06-24' }],
+      },
+      silent: [],
     });
-    expect(parseBdfLegalRates('[]', series, '2026-01-01')).toEqual({ fr_legal_other: [], fr_legal_individual: [] });
+    expect(parseBdfLegalRates('[]', series, '2026-01-01')).toEqual({ rates: { fr_legal_other: [], fr_legal_individual: [] }, silent: [] });
+  });
+
+  it('a series that answers nothing while the other answers is reported silent, and the other is still read', () => {
+    expect(parseBdfLegalRates(JSON.stringify([rec()]), series, '2026-01-01')).toEqual({
+      rates: { fr_legal_other: [{ period: '2026-H2', value: '2.71', effectiveOn: '2026-07-01', publishedOn: '2026-06-24' }], fr_legal_individual: [] },
+      silent: ['fr_legal_individual'],
+    });
   });
 
   it.each([
@@ -122,7 +144,7 @@ describe('parseBdfLegalRates: refuses rather than misreads', () => {
     ['a label that contradicts the bounds', both({ time_period: '2026-S1' }), /time_period "2026-S1" does not match/],
     ['a value with float noise', both({ obs_value: 2.7099999999 }), /2\.7099999999 is not a percent/],
     ['a negative value', both({ obs_value: -1 }), /is not a percent/],
-    ['one rate of the arrêté without the other', JSON.stringify([rec()]), /2026-H2 has the fr_legal_other rate but not the fr_legal_individual one/],
+    ['one rate of the arrêté without the other', JSON.stringify([rec(), rec({ time_period: '2026-S1', time_period_start: '2026-01-01', time_period_end: '2026-06-30' }, 'fr_legal_individual')]), /2026-H2 has the fr_legal_other rate but not the fr_legal_individual one/],
     ['two values for one semester', JSON.stringify([rec(), rec({ obs_value: 2.8 }), rec({}, 'fr_legal_individual')]), /two values for fr_legal_other 2026-H2/],
     ['an unreadable publication date', both({ updated_at: 'hier' }), /updated_at "hier"/],
   ])('%s', (_name, body, reason) => {
