@@ -51,9 +51,18 @@ export interface GateBackend {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Quota we allow ourselves: the declared limit minus headroom for other traffic, at least 1. */
+/** Quota we allow ourselves: the declared limit minus headroom for other traffic, at least 1 (a count: whole calls). */
 export function effectiveLimit(limit: number, spec: RateLimitSpec): number {
   return Math.max(1, Math.floor(limit * (spec.headroom ?? 0.9)));
+}
+
+/**
+ * The pace we allow ourselves in a window, in calls per window: the same headroom, but not rounded down. Rounding a
+ * small limit to whole calls cost more than the headroom: Pennylane's 5 a second at 95 % became 4 (80 % of the quota)
+ * where 4.75 keeps an even 210 ms spacing, at most 24 calls in any 5 s against its 25.
+ */
+export function pacedRate(limit: number, spec: RateLimitSpec): number {
+  return Math.max(1, limit * (spec.headroom ?? 0.9));
 }
 
 /** The app-wide key of a provider (its app quota and pauses, shared by every company). */
@@ -103,7 +112,7 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
     let w = windows.get(key);
     if (!w) {
       w = {
-        intervalMs: Math.max(spec.perSecond ? 1000 / effectiveLimit(spec.perSecond, spec) : 0, 60_000 / effectiveLimit(spec.perMinute, spec)),
+        intervalMs: Math.max(spec.perSecond ? 1000 / pacedRate(spec.perSecond, spec) : 0, 60_000 / pacedRate(spec.perMinute, spec)),
         day: spec.perDay ? backend.window(`${key}:day`, effectiveLimit(spec.perDay, spec), 86_400) : null,
       };
       windows.set(key, w);
@@ -136,7 +145,7 @@ export function createRateGate(backend: GateBackend, options: RateGateOptions = 
 
   /** The app-wide spacing shared by every company of a provider, when it declares one. */
   const takeApp = async (provider: string, spec: RateLimitSpec): Promise<number> =>
-    spec.appPerMinute ? backend.pace(appKey(provider), 60_000 / effectiveLimit(spec.appPerMinute, spec)) : 0;
+    spec.appPerMinute ? backend.pace(appKey(provider), 60_000 / pacedRate(spec.appPerMinute, spec)) : 0;
 
   return {
     async acquire(key, provider, spec) {

@@ -2,7 +2,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { QuotaExhausted } from '../../src/connectors/errors.js';
-import { createMemoryRateGate, createRateGate, redisBackend, type RateGate } from '../../src/connectors/rate-gate.js';
+import { createMemoryRateGate, createRateGate, memoryBackend, redisBackend, type RateGate } from '../../src/connectors/rate-gate.js';
+import { RATE_LIMITS as PENNYLANE_LIMITS } from '../../connectors/pennylane/client.js';
 import type { RateLimitSpec } from '../../src/connectors/types.js';
 
 const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
@@ -34,6 +35,22 @@ describe('memory gate', () => {
 
   it('keeps headroom under the declared limits', async () => {
     expect(await peakConcurrency([createMemoryRateGate()], 'k2', spec({ concurrent: 10, headroom: 0.5 }), 30)).toBe(5);
+  });
+
+  it("paces a small quota at its headroom without rounding to whole calls: Pennylane's 25 per 5 s at 95 % is 4.75 a second, not 4", async () => {
+    // A virtual clock: each wait the gate asks for moves time on by exactly that much, so the figures are the gate's own.
+    let t = 0;
+    const gate = createRateGate(memoryBackend(() => t), { now: () => t, sleep: async (ms) => void (t += ms) });
+    const starts: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      (await gate.acquire('pl', 'pennylane', PENNYLANE_LIMITS))();
+      starts.push(t);
+    }
+    const perSecond = (starts.length - 1) / ((starts.at(-1)! - starts[0]!) / 1000);
+    // Rounded down to 4 a second, a sync could never reach 90 % of the published quota (5 a second).
+    expect(perSecond).toBeGreaterThan(4.5);
+    // And never more than Pennylane's 25 in any rolling 5 s.
+    for (const s0 of starts) expect(starts.filter((u) => u >= s0 && u < s0 + 5000).length).toBeLessThanOrEqual(25);
   });
 
   it('waits out a full window instead of sending', async () => {
