@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * `RELANCE_PROVIDER_SPECS`, else `shared/provider-specs/` beside the repository (where the lead keeps data fetched from
- * public repositories, and where CI finds its copy of shared/).
+ * The descriptions vendored beside this file (`specs/<provider>/`, each with its licence), or `RELANCE_PROVIDER_SPECS`
+ * to hold the simulators to another copy (a newer release of a description, before it is vendored).
  */
-export const SPECS_DIR = process.env['RELANCE_PROVIDER_SPECS'] ?? resolve(repoRoot, '..', 'shared', 'provider-specs');
+export const SPECS_DIR = process.env['RELANCE_PROVIDER_SPECS'] ?? join(repoRoot, 'test', 'fidelity', 'specs');
 
 /** The paths of a provider's description files, or undefined (and a warning) when any is missing on this machine. */
 export function specFiles<const F extends readonly string[]>(provider: string, files: F): Record<F[number], string> | undefined {
