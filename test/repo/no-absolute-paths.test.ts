@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Generated, and full of registry URLs rather than paths. */
 const EXCLUDED = new Set(['package-lock.json']);
-/** Third-party files vendored unmodified: the providers' API descriptions, whose routes (Xero's `/Users/{UserID}`) look like paths. */
+/** Third-party files vendored unmodified: the providers' API descriptions, whose API routes (Xero's Users route) look like machine paths. */
 const VENDORED = 'test/fidelity/specs/';
 /**
  * A machine's own top-level folders, as a path: `/<dir>/…` not preceded by a word character, `.` or `~` (so
