@@ -5,7 +5,8 @@
 /** The critical modules, grouped as the per-module table prints them (mutation/table.ts). */
 export const MODULES = {
   'outbox, lease and executor': ['src/store/outbox.ts', 'src/actions/outbox-lease.ts', 'src/actions/executor.ts'],
-  'sync engine and document store': ['src/sync/engine.ts', 'src/store/documents.ts'],
+  // The sync engine since its split (#21): session, ordered-commit pipeline, one transaction per page, run (lock, status, report).
+  'sync engine and document store': ['src/sync/session.ts', 'src/sync/pipeline.ts', 'src/sync/page-store.ts', 'src/sync/run.ts', 'src/sync/stream.ts', 'src/sync/reread.ts', 'src/store/documents.ts'],
   'tokens and HTTP': ['src/connectors/tokens.ts', 'src/connectors/http.ts'],
   'webhooks and write-back': ['connectors/*/webhooks.ts', 'connectors/*/writeback.ts', 'src/http/webhooks.ts'],
   'rules, interest and calendar': ['src/rules/evaluate.ts', 'src/rules/late-payment-interest.ts', 'src/rules/business-calendar.ts'],
