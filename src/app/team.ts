@@ -15,6 +15,9 @@ export async function teamOf(deps: AppDeps, tenantId: string): Promise<{ users: 
 
 export const memberOf = (deps: AppDeps, tenantId: string, userId: string): Promise<User | null> => getUser(deps.sql, tenantId, userId);
 
+/** The members, without their invitations. */
+export const membersOf = (deps: AppDeps, tenantId: string): Promise<User[]> => listUsers(deps.sql, tenantId);
+
 /** A member added with a role (or given it again, by email). */
 export const addMember = (deps: AppDeps, tenantId: string, email: string, role: Role, by: string): Promise<User> => upsertUser(deps.sql, tenantId, email, role, by);
 

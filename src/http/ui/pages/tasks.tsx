@@ -8,10 +8,10 @@ import { addDays, dateInZone } from '../../../model/index.js';
 import { TaskKind } from '../../../model/task.js';
 import { CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
 import { closeTask, emailsInDoubt, settleEmailInDoubt, snoozeUntil, taskOf } from '../../../app/tasks.js';
+import { membersOf } from '../../../app/team.js';
 import { PostButton } from '../components.js';
 import { listTasks, TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
 import { canWork } from '../../auth/roles.js';
-import { listUsers } from '../../../store/team.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, formatMoney, type Dict } from '../i18n.js';
 import { Badge, Csrf, Flash, Page, render } from '../layout.js';
@@ -122,7 +122,7 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const kind = TaskKind.safeParse(q['kind']).success ? (q['kind'] as TaskKind) : undefined;
     const sort: TaskSort = (TASK_SORTS as readonly string[]).includes(q['sort'] ?? '') ? (q['sort'] as TaskSort) : 'priority';
     const filter: TaskFilter = { state, sort, ...(kind ? { kind } : {}) };
-    const members = await listUsers(deps.sql, tenant.id);
+    const members = await membersOf(deps, tenant.id);
     // All tasks can be narrowed to one member's, or to those nobody owns.
     const owner = view === 'all' && (q['owner'] === 'none' || members.some((m) => m.id === q['owner'])) ? q['owner']! : '';
     // The self-hosted admin is nobody's collector: "My tasks" are then the ones nobody owns yet.
