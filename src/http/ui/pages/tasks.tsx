@@ -3,14 +3,14 @@
 // close with an outcome for those who may work the list. The routes call the worklist; the page only renders.
 import type { Hono } from 'hono';
 import { CaseView } from './recovery.js';
-import { listCases } from '../../../recovery/cases.js';
+import { openCases } from '../../../app/recovery.js';
 import { addDays, dateInZone } from '../../../model/index.js';
 import { TaskKind } from '../../../model/task.js';
 import { CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
-import { closeTask, emailsInDoubt, settleEmailInDoubt, snoozeUntil, taskOf } from '../../../app/tasks.js';
+import { closeTask, emailsInDoubt, settleEmailInDoubt, snoozeUntil, taskOf, tasksOf } from '../../../app/tasks.js';
 import { membersOf } from '../../../app/team.js';
 import { PostButton } from '../components.js';
-import { listTasks, TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
+import { TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
 import { canWork } from '../../auth/roles.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, formatMoney, type Dict } from '../i18n.js';
@@ -128,7 +128,7 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     // The self-hosted admin is nobody's collector: "My tasks" are then the ones nobody owns yet.
     if (view === 'mine') Object.assign(filter, session.userId ? { ownerUserId: session.userId } : { unowned: true });
     else if (owner) Object.assign(filter, owner === 'none' ? { unowned: true } : { ownerUserId: owner });
-    const tasks = await listTasks(deps.sql, tenant.id, today, filter);
+    const [tasks, doubts, cases] = await Promise.all([tasksOf(deps, tenant, filter, today), emailsInDoubt(deps, tenant), openCases(deps, tenant.id)]);
     const back = c.req.url.slice(c.req.url.indexOf('/tasks'));
     const tab = (v: 'mine' | 'all') => `/tasks?view=${v}&state=${state}${kind ? `&kind=${kind}` : ''}&sort=${sort}`;
     return render(
@@ -212,9 +212,8 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             ))}
           </ul>
         )}
-        {await (async () => {
+        {(() => {
           // Reminders a stopped worker may or may not have handed over: never resent by themselves, settled here.
-          const doubts = await emailsInDoubt(deps, tenant);
           if (!doubts.length) return null;
           const t = c.get('t');
           const csrf = c.get('session').csrfToken;
@@ -242,9 +241,8 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
           );
         })()}
-        {await (async () => {
+        {(() => {
           // Files handed over to a court, a commissaire de justice or an agency, followed here to their end.
-          const cases = await listCases(deps.sql, tenant.id, { open: true });
           if (!cases.length) return null;
           return (
             <div class="card" data-cases={cases.length}>
