@@ -2,8 +2,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { recoveryFileOf } from '../../app/recovery.js';
 import { RateMissing } from '../../rules/rate-tables.js';
-import { previewConnection } from '../../collections/run.js';
-import { activeMapping, loadShippedMapping } from '../../mapping/index.js';
+import { loadShippedMapping } from '../../mapping/index.js';
 import { dateInZone, ENTITIES, InvoiceStatus, type EntityKind } from '../../model/index.js';
 import { demoSettingsOf } from '../../demo/host.js';
 import { mayRequest } from '../auth/roles.js';
@@ -15,11 +14,12 @@ import { bearerAuth } from '../auth/bearer.js';
 import { API_PREFIX, json, notFound, security, tokenActor, type ApiEnv } from './common.js';
 import type { AppDeps, InlineSync } from '../../app/deps.js';
 import { customerDetail, customerOverview, storedInvoices } from '../../app/customers.js';
-import { activateOverride, revertOverride } from '../../app/mappings.js';
+import { activateOverride, currentMapping, revertOverride } from '../../app/mappings.js';
 import { liftPause, pausesOf, setPause } from '../../app/pauses.js';
 import { currentPolicy, savePolicyDocument } from '../../app/policy.js';
 import { kpiFigures } from '../../app/dashboard.js';
 import { activityLog } from '../../app/activity.js';
+import { connectionPreview } from '../../app/preview.js';
 import { sendingStateOf, sendingStates, switchSending } from '../../app/sending.js';
 import { connectionOf as findConnection, tenantConnections } from '../../app/connections.js';
 import { recordSettingsChange } from '../../app/team.js';
@@ -367,7 +367,7 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
       const tenant = c.get('tenant');
       const connection = await connectionOf(tenant.id, c.req.valid('param').connectionId);
       if (!connection) return c.json(missing('Connection'), 404);
-      const p = await previewConnection(deps.sql, tenant.id, connection.id, c.req.valid('query').days, now(), deps.addedRates);
+      const p = await connectionPreview(deps, tenant.id, connection.id, c.req.valid('query').days);
       return c.json(p, 200);
     },
   );
@@ -379,7 +379,7 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
     async (c) => {
       const { provider, entity } = c.req.valid('param');
       if (!deps.registry.has(provider)) return c.json(missing('Provider'), 404);
-      const active = await activeMapping(deps.sql, c.get('tenant').id, provider, entity as EntityKind);
+      const active = await currentMapping(deps, c.get('tenant').id, provider, entity as EntityKind);
       return c.json({ provider, entity, shipped: loadShippedMapping(provider, entity as EntityKind).source, override: active.overrideId ? active.mapping.source : null }, 200);
     },
   );
