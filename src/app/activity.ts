@@ -1,7 +1,7 @@
 // What was planned, sent, failed or cancelled (the outbox) and the activity log with its proofs; a planned action cancelled by a person.
 import { policyFor } from '../collections/run.js';
 import type { CancelWhy } from '../model/collections.js';
-import { listActivity } from '../store/activity.js';
+import { getLetter, listActivity } from '../store/activity.js';
 import { cancelPlanned, plannedDunning } from '../store/cancel.js';
 import { listDocuments } from '../store/documents.js';
 import { listOutbox, type OutboxState } from '../store/outbox.js';
@@ -27,6 +27,9 @@ export async function activityPage(deps: AppDeps, tenant: Tenant, states: Outbox
   const invoices = mentioned.length ? await listDocuments(deps.sql, tenant.id, 'invoice', { externalIds: mentioned }) : [];
   return { outbox, log, customers, invoices, policy };
 }
+
+/** A generated letter as stored, with its sha256 (the proof of what was posted); null when the tenant has none by that key. */
+export const storedLetter = (deps: AppDeps, tenantId: string, actionKey: string) => getLetter(deps.sql, tenantId, actionKey);
 
 /** A person cancels a planned dunning action, saying why: it is never sent. False when it was not planned (any more). */
 export async function cancelPlannedAction(deps: AppDeps, tenantId: string, outboxId: string, by: string, note: string): Promise<boolean> {

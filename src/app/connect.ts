@@ -6,10 +6,11 @@ import { clearCursors } from '../store/cursors.js';
 import { countDocuments } from '../store/documents.js';
 import { defaultDemoPort, hostDemo, hostDemosFor, type DemoSettings } from '../demo/host.js';
 import { saveOAuthState, takeOAuthState } from '../store/auth.js';
-import { createConnection, createTenant, deleteTenant, findConnectionsByExternalTenant, getConnection, loadCredentials, renameTenant, saveCredentials, updateConnection, type Connection } from '../store/tenants.js';
+import { upsertUser, type User } from '../store/team.js';
+import { createConnection, createTenant, deleteTenant, findConnectionsByExternalTenant, getConnection, listConnections, loadCredentials, renameTenant, saveCredentials, updateConnection, type Connection } from '../store/tenants.js';
 import { installWriteback } from '../sync/install.js';
 import type { AppDeps, InlineSync } from './deps.js';
-import { inlineSyncDeps } from './sync.js';
+import { inlineSyncDeps, requestSync } from './sync.js';
 
 /** Starts a real-app authorization: a pending connection and a single-use state bound to this session; returns the provider URL. */
 export async function startAuthorization(deps: AppDeps, tenantId: string, sessionId: string | null, provider: string): Promise<string> {
@@ -121,6 +122,19 @@ export async function settleInstall(deps: AppDeps, provider: string, tenantId: s
   await updateConnection(deps.sql, previous.tenantId, previous.id, { status: 'active', statusDetail: null });
   await deleteTenant(deps.sql, tenantId);
   return previous.tenantId;
+}
+
+/**
+ * An install's consent completed with no session: the company settled (settleInstall), its connection synced, and the
+ * installer made an admin of it (#23), a team member, so their changes carry their name. The installer's session is
+ * then bound to the returned tenant.
+ */
+export async function finishInstall(deps: InlineSync, provider: string, done: { tenantId: string; connection: Connection; companyName: string | null }): Promise<{ tenantId: string; installer: User }> {
+  const tenantId = await settleInstall(deps, provider, done.tenantId, done.connection, done.companyName);
+  const connection = (await listConnections(deps.sql, tenantId)).find((x) => x.provider === provider && x.externalTenantId === done.connection.externalTenantId);
+  if (connection) await requestSync(deps, tenantId, connection);
+  const installer = await upsertUser(deps.sql, tenantId, `${provider}:${done.connection.externalTenantId}`, 'admin', 'marketplace install');
+  return { tenantId, installer };
 }
 
 /** A company a connection's login reaches, as the provider names it. */

@@ -147,3 +147,8 @@ export async function customerDetail(sql: Sql, tenant: Tenant, connectionId: str
   invoices.sort((a, b) => (a.dueDate < b.dueDate ? 1 : a.dueDate > b.dueDate ? -1 : 0));
   return { customer: customer.record, invoices, pauses: pauses.reverse(), segment: risk?.segment ?? 'reliable', reasons, riskWhy: risk?.why ?? [] };
 }
+
+/** The tenant's invoices as stored (of one connection when asked), by external id. */
+export async function storedInvoices(sql: Sql, tenantId: string, filter: { connectionId?: string } = {}): Promise<Invoice[]> {
+  return (await listDocuments(sql, tenantId, 'invoice', filter)).map((d) => d.record);
+}

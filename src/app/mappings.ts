@@ -1,5 +1,5 @@
 // Mapping overrides: the tenant's synced records to check one against, a try on one record, activation and revert.
-import { compileMapping, deactivateOverride, mapRecord, saveOverride } from '../mapping/index.js';
+import { activeMapping, compileMapping, deactivateOverride, mapRecord, saveOverride, type ActiveMapping } from '../mapping/index.js';
 import type { EntityKind } from '../model/index.js';
 import { listDocuments } from '../store/documents.js';
 import { listConnections } from '../store/tenants.js';
@@ -18,6 +18,9 @@ export async function syncedSamples(deps: AppDeps, tenantId: string, provider: s
   }
   return out;
 }
+
+/** The mapping the tenant's syncs of one provider and entity run: its active override, else the shipped one. */
+export const currentMapping = (deps: AppDeps, tenantId: string, provider: string, entity: EntityKind): Promise<ActiveMapping> => activeMapping(deps.sql, tenantId, provider, entity);
 
 /** A refusal names the synced record it failed on (null when it is not about one record). */
 export type Activation = { ok: true; id: string } | { ok: false; failures: { index: number; recordId: string | null; path: string; reason: string }[] };

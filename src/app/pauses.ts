@@ -3,7 +3,7 @@
 import { Dec, type Invoice } from '../model/index.js';
 import type { Tenant } from '../store/tenants.js';
 import { Instalment, Pause } from '../model/collections.js';
-import { closePause, listPauses, openPause, type OpenedPause } from '../store/pauses.js';
+import { closePause, listPauses, openPause, type OpenedPause, type StoredPause } from '../store/pauses.js';
 import { customerDetail } from './customers.js';
 import { nowOf, type AppDeps } from './deps.js';
 
@@ -101,3 +101,6 @@ export async function liftPause(deps: AppDeps, tenantId: string, pauseId: string
   if (!mine.some((p) => p.id === pauseId)) return null;
   return closePause(deps.sql, tenantId, pauseId, 'resolved', actor, detail);
 }
+
+/** The tenant's pauses, in some states only or of one customer only when asked. */
+export const pausesOf = (deps: AppDeps, tenantId: string, filter: Parameters<typeof listPauses>[2] = {}): Promise<StoredPause[]> => listPauses(deps.sql, tenantId, filter);

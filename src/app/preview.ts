@@ -14,6 +14,9 @@ import type { Connection, Tenant } from '../store/tenants.js';
 import { nowOf, type AppDeps } from './deps.js';
 import { sendingOff, type SendingOff } from './sending.js';
 
+/** One connection's planned actions for the next `days` days, with their reasons, as the API serves them. */
+export const connectionPreview = (deps: AppDeps, tenantId: string, connectionId: string, days: number) => previewConnection(deps.sql, tenantId, connectionId, days, nowOf(deps), deps.addedRates);
+
 export interface PlanDay {
   date: string;
   actions: PlannedAction[];

@@ -47,6 +47,9 @@ export async function recoveryZipFor(deps: AppDeps, tenant: Tenant, connectionId
   return recoveryZip(deps.sql, tenant.id, connectionId, customerExternalId, file);
 }
 
+/** The tenant's recovery cases still open (handed over and not yet ended), every customer's. */
+export const openCases = (deps: AppDeps, tenantId: string) => listCases(deps.sql, tenantId, { open: true });
+
 export type CaseMove = { found: false } | { found: true; connectionId: string; customerExternalId: string; moved: boolean };
 
 /**

@@ -1,6 +1,6 @@
 // Switching sending on or off for a connection (waking the workers when it goes on), and what waits while it is off.
 import { heldItems } from '../actions/outbox-lease.js';
-import { listSending, setSending, type SendingChange, type SendingState, type SendingVia } from '../store/sending.js';
+import { getSending, listSending, MIGRATION_ACTOR, setSending, type SendingChange, type SendingState, type SendingVia } from '../store/sending.js';
 import { listConnections, type Connection } from '../store/tenants.js';
 import type { AppDeps } from './deps.js';
 
@@ -13,6 +13,15 @@ export async function switchSending(deps: AppDeps, tenantId: string, connectionI
   if (change?.changed && enabled) await deps.wakeActions?.(tenantId);
   return change;
 }
+
+/** Each of the tenant's connections' sending switch, by connection id. */
+export const sendingStates = (deps: AppDeps, tenantId: string): Promise<Map<string, SendingState>> => listSending(deps.sql, tenantId);
+
+/** One connection's sending switch; null when the tenant has no such connection. */
+export const sendingStateOf = (deps: AppDeps, tenantId: string, connectionId: string): Promise<SendingState | null> => getSending(deps.sql, tenantId, connectionId);
+
+/** Who last turned the switch, when a person did (not the migration that set every connection's first state). */
+export const switchedBy = (state: SendingState): string | null => (state.changedBy && state.changedBy !== MIGRATION_ACTOR ? state.changedBy : null);
 
 export interface SendingOff {
   connection: Connection;

@@ -10,7 +10,8 @@ import { nowOf, type AppDeps } from './deps.js';
 /** Today in the company's own calendar (tasks fall due, open again and run late by it). */
 export const todayOf = (deps: AppDeps, tenant: Tenant): string => dateInZone(nowOf(deps), tenant.timeZone);
 
-export const tasksOf = (deps: AppDeps, tenant: Tenant, filter: TaskFilter = {}): Promise<Task[]> => listTasks(deps.sql, tenant.id, todayOf(deps, tenant), filter);
+/** The tenant's tasks as of `today` (the company's today unless the page already read it). */
+export const tasksOf = (deps: AppDeps, tenant: Tenant, filter: TaskFilter = {}, today: string = todayOf(deps, tenant)): Promise<Task[]> => listTasks(deps.sql, tenant.id, today, filter);
 
 export const taskOf = (deps: AppDeps, tenant: Tenant, id: string): Promise<Task | null> => getTask(deps.sql, tenant.id, todayOf(deps, tenant), id);
 

@@ -15,6 +15,9 @@ export async function teamOf(deps: AppDeps, tenantId: string): Promise<{ users: 
 
 export const memberOf = (deps: AppDeps, tenantId: string, userId: string): Promise<User | null> => getUser(deps.sql, tenantId, userId);
 
+/** The members, without their invitations. */
+export const membersOf = (deps: AppDeps, tenantId: string): Promise<User[]> => listUsers(deps.sql, tenantId);
+
 /** A member added with a role (or given it again, by email). */
 export const addMember = (deps: AppDeps, tenantId: string, email: string, role: Role, by: string): Promise<User> => upsertUser(deps.sql, tenantId, email, role, by);
 
@@ -45,8 +48,11 @@ export async function assignCustomerCollector(deps: AppDeps, tenant: Tenant, con
   return true;
 }
 
-/** One activity entry for a change that succeeded, with who made it (kind `changed`, the area and path as data). */
-export async function recordSettingsChange(deps: AppDeps, tenantId: string, change: { method: string; path: string; status: number; area: string | null; actor: string }): Promise<void> {
-  const { method, path, status, area, actor } = change;
-  await recordActivity(deps.sql, tenantId, { actionKey: `change/${randomUUID()}`, kind: 'changed', channel: 'settings', reason: `${method} ${path}`, actor, proof: { area, method, path, status } });
+/**
+ * One activity entry for a change that succeeded, with who made it (kind `changed`, the area and path as data), made in
+ * the settings pages or (channel `api`) through the REST API with a token.
+ */
+export async function recordSettingsChange(deps: AppDeps, tenantId: string, change: { method: string; path: string; status: number; area: string | null; actor: string; channel?: 'settings' | 'api' }): Promise<void> {
+  const { method, path, status, area, actor, channel = 'settings' } = change;
+  await recordActivity(deps.sql, tenantId, { actionKey: `change/${randomUUID()}`, kind: 'changed', channel, reason: `${method} ${path}`, actor, proof: { area, method, path, status } });
 }

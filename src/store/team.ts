@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type { Sql } from './db.js';
 import { sha256 } from './auth.js';
 
-export const ROLES = ['admin', 'collector', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-export const isRole = (s: unknown): s is Role => typeof s === 'string' && (ROLES as readonly string[]).includes(s);
+import type { Role } from '../model/role.js';
+
+export { ROLES, isRole, type Role } from '../model/role.js';
 
 /** How long an invitation link stays valid. */
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;

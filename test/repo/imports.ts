@@ -27,6 +27,20 @@ export function importsOf(text: string): string[] {
   return specs;
 }
 
+/**
+ * Every module specifier a file imports or re-exports, each with whether the statement is for types only
+ * (`import type …` / `export type … from`, erased at compile time: the module is never loaded). With
+ * verbatimModuleSyntax, `import { type A } from` still loads its module, so it counts as a value import; so do a
+ * side-effect `import 'x'` and a dynamic `import('x')`.
+ */
+export function importsWithKind(text: string): { spec: string; typeOnly: boolean }[] {
+  const out: { spec: string; typeOnly: boolean }[] = [];
+  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s+(type(?=\s*[{*]|\s+(?!from\b)[\w$]))?[^'"]*?from\s*['"]([^'"]+)['"]/g)) out.push({ spec: m[2]!, typeOnly: !!m[1] });
+  for (const m of text.matchAll(/(?:^|[\s;])import\s*['"]([^'"]+)['"]/g)) out.push({ spec: m[1]!, typeOnly: false });
+  for (const m of text.matchAll(/import\(\s*['"`]([^'"`$]+)/g)) out.push({ spec: m[1]!, typeOnly: false });
+  return out;
+}
+
 /** Repository-relative targets of a file's relative imports, as written (`.js` not mapped to a source file). */
 export function localImports(file: string): string[] {
   return importsOf(readFileSync(join(ROOT, file), 'utf8'))

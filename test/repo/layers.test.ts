@@ -1,7 +1,10 @@
 // The layer map of issue #21, read from the imports: no arrow runs from a lower layer to a higher one, no cycle between
-// the top-level parts of src/, no cycle between files, and the REST API and the pages never import each other.
+// the top-level parts of src/, no cycle between files, the REST API and the pages never import each other, and both
+// reach the store only through src/app (its types aside).
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { filesUnder, importGraph } from './imports.js';
+import { filesUnder, importGraph, importsWithKind, ROOT } from './imports.js';
 
 /**
  * The layers, lowest first (a file may import its own layer or a lower one). A path not placed here fails the test:
@@ -26,6 +29,20 @@ const PROVIDER_SIMULATOR_MAY_IMPORT = ['src/simulator/', 'src/model/'];
  * restructuring of #21 landed). An entry whose import no longer exists fails the test, so the list cannot go stale.
  */
 const ALLOWLIST: readonly string[] = [];
+
+/**
+ * The parts of src/http that go through the use cases of src/app: they may import the store's types (`import type`),
+ * never its values, so no page or API route reads or writes a table itself.
+ */
+const STORE_TYPES_ONLY = ['src/http/ui/', 'src/http/api/'];
+
+/** The value imports (`file → specifier`) by which `file`, with source `text`, reaches src/store/ while it may only take types from it. */
+export function storeValueImports(file: string, text: string): string[] {
+  if (!STORE_TYPES_ONLY.some((p) => file.startsWith(p))) return [];
+  return importsWithKind(text)
+    .filter((i) => !i.typeOnly && i.spec.startsWith('.') && relative(ROOT, resolve(ROOT, dirname(file), i.spec)).startsWith('src/store/'))
+    .map((i) => `${file} → ${i.spec}`);
+}
 
 export type Graph = ReadonlyMap<string, readonly string[]>;
 
@@ -186,5 +203,40 @@ describe('the layers (#21)', () => {
     expect(f.fileCycles, '(c) cycles between files').toEqual([]);
     expect(f.apiUi, '(d) src/http/api ↔ src/http/ui').toEqual([]);
     expect(f.stale, 'allowlisted imports that no longer exist: remove them from ALLOWLIST').toEqual([]);
+  });
+
+  it('finds a page or API file that imports a value from src/store/, and lets types through', () => {
+    const text = [
+      "import { listTenants } from '../../../store/auth.js';",
+      "import { type Role } from '../../../store/team.js';", // loads the module (verbatimModuleSyntax): a value import
+      "import '../../../store/db.js';",
+      "export { getLetter } from '../../../store/activity.js';",
+      "const m = await import('../../../store/pauses.js');",
+      "import type { Tenant } from '../../../store/tenants.js';",
+      "import type Sql from '../../../store/db.js';",
+      "export type { Connection } from '../../../store/tenants.js';",
+      "import { tenantConnections } from '../../../app/connections.js';",
+      "import type from '../../../store/sending.js';", // a default import named `type`: a value
+    ].join('\n');
+    expect(storeValueImports('src/http/ui/pages/x.tsx', text)).toEqual([
+      'src/http/ui/pages/x.tsx → ../../../store/auth.js',
+      'src/http/ui/pages/x.tsx → ../../../store/team.js',
+      'src/http/ui/pages/x.tsx → ../../../store/activity.js',
+      'src/http/ui/pages/x.tsx → ../../../store/sending.js',
+      'src/http/ui/pages/x.tsx → ../../../store/db.js',
+      'src/http/ui/pages/x.tsx → ../../../store/pauses.js',
+    ]);
+    expect(storeValueImports('src/http/api/index.ts', "import { listPauses } from '../../store/pauses.js';")).toEqual(['src/http/api/index.ts → ../../store/pauses.js']);
+    // src/app, and the rest of src/http (sign-in, webhooks), may use the store.
+    expect(storeValueImports('src/app/x.ts', "import { listTenants } from '../store/auth.js';")).toEqual([]);
+    expect(storeValueImports('src/http/auth/session.ts', "import { listTenants } from '../../store/auth.js';")).toEqual([]);
+  });
+
+  it('src/http/ui and src/http/api import from src/store/ types only: they read and write through src/app', () => {
+    const files = STORE_TYPES_ONLY.flatMap((p) => filesUnder(p.slice(0, -1)));
+    expect(files.length).toBeGreaterThan(30);
+    // The check sees the type imports it lets through, so it would see a value import among them.
+    expect(files.some((f) => importsWithKind(readFileSync(join(ROOT, f), 'utf8')).some((i) => i.typeOnly && i.spec.includes('/store/')))).toBe(true);
+    expect(files.flatMap((f) => storeValueImports(f, readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
   });
 });

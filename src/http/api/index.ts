@@ -2,28 +2,27 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { recoveryFileOf } from '../../app/recovery.js';
 import { RateMissing } from '../../rules/rate-tables.js';
-import { previewConnection } from '../../collections/run.js';
-import { activeMapping, loadShippedMapping } from '../../mapping/index.js';
+import { loadShippedMapping } from '../../mapping/index.js';
 import { dateInZone, ENTITIES, InvoiceStatus, type EntityKind } from '../../model/index.js';
 import { demoSettingsOf } from '../../demo/host.js';
-import { recordActivity } from '../../store/activity.js';
-import { randomUUID } from 'node:crypto';
 import { mayRequest } from '../auth/roles.js';
 import { taskApi } from './tasks.js';
-import { listDocuments } from '../../store/documents.js';
-import { listPauses, type StoredPause } from '../../store/pauses.js';
-import { getSending, listSending, type SendingState } from '../../store/sending.js';
-import { getConnection, listConnections, type Connection } from '../../store/tenants.js';
+import type { StoredPause } from '../../store/pauses.js';
+import type { SendingState } from '../../store/sending.js';
+import type { Connection } from '../../store/tenants.js';
 import { bearerAuth } from '../auth/bearer.js';
 import { API_PREFIX, json, notFound, security, tokenActor, type ApiEnv } from './common.js';
 import type { AppDeps, InlineSync } from '../../app/deps.js';
-import { customerDetail, customerOverview } from '../../app/customers.js';
-import { activateOverride, revertOverride } from '../../app/mappings.js';
-import { liftPause, setPause } from '../../app/pauses.js';
+import { customerDetail, customerOverview, storedInvoices } from '../../app/customers.js';
+import { activateOverride, currentMapping, revertOverride } from '../../app/mappings.js';
+import { liftPause, pausesOf, setPause } from '../../app/pauses.js';
 import { currentPolicy, savePolicyDocument } from '../../app/policy.js';
 import { kpiFigures } from '../../app/dashboard.js';
 import { activityLog } from '../../app/activity.js';
-import { switchSending } from '../../app/sending.js';
+import { connectionPreview } from '../../app/preview.js';
+import { sendingStateOf, sendingStates, switchSending } from '../../app/sending.js';
+import { connectionOf as findConnection, tenantConnections } from '../../app/connections.js';
+import { recordSettingsChange } from '../../app/team.js';
 import { requestSync } from '../../app/sync.js';
 import {
   ActivityBody,
@@ -84,16 +83,16 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
     await next();
     if (READ_METHODS.has(c.req.method) || c.res.status >= 400 || /\/sending$|\/tasks\//.test(c.req.path)) return;
     const token = c.get('apiToken');
-    await recordActivity(deps.sql, c.get('tenant').id, { actionKey: `change/${randomUUID()}`, kind: 'changed', channel: 'api', reason: `${c.req.method} ${c.req.path}`, actor: tokenActor(token), proof: { area: areaOf(c.req.path), method: c.req.method, path: c.req.path, status: c.res.status } });
+    await recordSettingsChange(deps, c.get('tenant').id, { method: c.req.method, path: c.req.path, status: c.res.status, area: areaOf(c.req.path), actor: tokenActor(token), channel: 'api' });
   });
   const now = () => (deps.now ? deps.now() : new Date());
-  const connectionOf = async (tenantId: string, id: string) => (isUuid(id) ? getConnection(deps.sql, tenantId, id) : null);
+  const connectionOf = async (tenantId: string, id: string) => (isUuid(id) ? findConnection(deps, tenantId, id) : null);
 
   api.openapi(
     createRoute({ method: 'get', path: `${API_PREFIX}/connections`, tags: ['Connections'], security, summary: 'Connected companies', responses: { 200: json(z.object({ connections: z.array(ConnectionBody) }), 'Connections of the tenant') } }),
     async (c) => {
       const tenantId = c.get('tenant').id;
-      const [connections, sending] = await Promise.all([listConnections(deps.sql, tenantId), listSending(deps.sql, tenantId)]);
+      const [connections, sending] = await Promise.all([tenantConnections(deps, tenantId), sendingStates(deps, tenantId)]);
       return c.json({ connections: connections.map((x) => toConnection(x, sending.get(x.id))) }, 200);
     },
   );
@@ -112,7 +111,7 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
       const tenantId = c.get('tenant').id;
       const connection = await connectionOf(tenantId, c.req.valid('param').id);
       if (!connection) return c.json(missing('Connection'), 404);
-      return c.json(toConnection(connection, (await getSending(deps.sql, tenantId, connection.id)) ?? undefined), 200);
+      return c.json(toConnection(connection, (await sendingStateOf(deps, tenantId, connection.id)) ?? undefined), 200);
     },
   );
 
@@ -257,8 +256,8 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
     async (c) => {
       const q = c.req.valid('query');
       if (q.connectionId && !(await connectionOf(c.get('tenant').id, q.connectionId))) return c.json({ invoices: [] }, 200);
-      const docs = await listDocuments(deps.sql, c.get('tenant').id, 'invoice', { ...(q.connectionId ? { connectionId: q.connectionId } : {}) });
-      const rows = docs.map((d) => d.record).filter((i) => (!q.status || i.status === q.status) && (!q.customerId || i.customerExternalId === q.customerId));
+      const invoices = await storedInvoices(deps.sql, c.get('tenant').id, { ...(q.connectionId ? { connectionId: q.connectionId } : {}) });
+      const rows = invoices.filter((i) => (!q.status || i.status === q.status) && (!q.customerId || i.customerExternalId === q.customerId));
       return c.json({ invoices: rows.slice(q.offset, q.offset + q.limit) }, 200);
     },
   );
@@ -275,7 +274,7 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const pauses = await listPauses(deps.sql, c.get('tenant').id, { ...(q.state ? { states: [q.state] } : {}), ...(q.customerId ? { customerExternalId: q.customerId } : {}) });
+      const pauses = await pausesOf(deps, c.get('tenant').id, { ...(q.state ? { states: [q.state] } : {}), ...(q.customerId ? { customerExternalId: q.customerId } : {}) });
       return c.json({ pauses: pauses.map(toPause) }, 200);
     },
   );
@@ -368,7 +367,7 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
       const tenant = c.get('tenant');
       const connection = await connectionOf(tenant.id, c.req.valid('param').connectionId);
       if (!connection) return c.json(missing('Connection'), 404);
-      const p = await previewConnection(deps.sql, tenant.id, connection.id, c.req.valid('query').days, now(), deps.addedRates);
+      const p = await connectionPreview(deps, tenant.id, connection.id, c.req.valid('query').days);
       return c.json(p, 200);
     },
   );
@@ -380,7 +379,7 @@ export function createApi(deps: InlineSync): OpenAPIHono<ApiEnv> {
     async (c) => {
       const { provider, entity } = c.req.valid('param');
       if (!deps.registry.has(provider)) return c.json(missing('Provider'), 404);
-      const active = await activeMapping(deps.sql, c.get('tenant').id, provider, entity as EntityKind);
+      const active = await currentMapping(deps, c.get('tenant').id, provider, entity as EntityKind);
       return c.json({ provider, entity, shipped: loadShippedMapping(provider, entity as EntityKind).source, override: active.overrideId ? active.mapping.source : null }, 200);
     },
   );

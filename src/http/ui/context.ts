@@ -1,6 +1,6 @@
 // What every page handler has: the dependencies, the signed-in session, the current tenant and the language.
 import type { Context } from 'hono';
-import { listTenants } from '../../store/auth.js';
+import { allCompanies } from '../../app/account.js';
 import type { AppDeps } from '../../app/deps.js';
 import type { Session } from '../../store/auth.js';
 import type { Sql } from '../../store/db.js';
@@ -39,5 +39,5 @@ export async function visibleTenants(c: UiContext, deps: UiDeps): Promise<Tenant
     const own = c.get('tenant');
     return own ? [own] : [];
   }
-  return listTenants(deps.sql);
+  return allCompanies(deps);
 }

@@ -1,6 +1,8 @@
-// The two dictionaries are data: en.json and fr.json carry the same keys, and each sentence the same `{placeholders}`.
+// The dictionaries are data: en.json and fr.json (and the company profile's company-en.json and company-fr.json) carry
+// the same keys, and each sentence the same `{placeholders}`.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COMPANY_TEXT, issueText } from '../../../src/http/ui/company-text.js';
 import { DICTS, fill } from '../../../src/http/ui/i18n.js';
 
 const read = (lang: 'en' | 'fr') => JSON.parse(readFileSync(new URL(`../../../src/http/ui/${lang}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -32,5 +34,17 @@ describe('the dictionaries', () => {
     expect(DICTS.en).toEqual(en);
     expect(DICTS.fr).toEqual(fr);
     expect(fill(DICTS.en.invitationSent, { email: 'a@b.fr' })).toBe('Invitation sent to a@b.fr.');
+  });
+
+  it("include the company profile page's words (company-en.json, company-fr.json): the same keys and placeholders, what the page uses", () => {
+    const readCompany = (lang: 'en' | 'fr') => JSON.parse(readFileSync(new URL(`../../../src/http/ui/company-${lang}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+    const [cen, cfr] = [readCompany('en'), readCompany('fr')];
+    expect(Object.keys(cfr).sort()).toEqual(Object.keys(cen).sort());
+    expect(Object.keys(cen).length).toBeGreaterThan(90);
+    for (const [k, v] of [...Object.entries(cen), ...Object.entries(cfr)]) expect(typeof v === 'string' && v.length > 0, k).toBe(true);
+    expect(Object.keys(cen).filter((k) => placeholders(cen[k] as string).join() !== placeholders(cfr[k] as string).join())).toEqual([]);
+    expect(COMPANY_TEXT.en).toEqual(cen);
+    expect(COMPANY_TEXT.fr).toEqual(cfr);
+    expect([issueText('no_such_code', 'en'), issueText('no_such_code', 'fr')]).toEqual(['Invalid value.', 'Valeur invalide.']);
   });
 });

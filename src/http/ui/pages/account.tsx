@@ -2,7 +2,7 @@
 // Sign-in, sign-out, the language choice, the tenant picker (choose or create a company) and API tokens.
 import type { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
-import { isRole } from '../../../store/team.js';
+import { isRole } from '../../../model/role.js';
 import { allCompanies, apiTokensOf, createCompany, newApiToken, openCompany, revokeToken } from '../../../app/account.js';
 import { sameSecret } from '../../auth/secrets.js';
 import { cookiePolicy, signIn, signOut } from '../../auth/session.js';

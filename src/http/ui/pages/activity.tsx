@@ -2,9 +2,7 @@
 // Activity: the outbox (planned, sending, sent, failed, cancelled, with the engine's explanation) and the activity log with proofs.
 import type { Hono } from 'hono';
 import type { PlannedAction } from '../../../model/collections.js';
-import { getLetter } from '../../../store/activity.js';
-import { activityPage, cancelPlannedAction } from '../../../app/activity.js';
-import { listTenants } from '../../../store/auth.js';
+import { activityPage, cancelPlannedAction, storedLetter } from '../../../app/activity.js';
 import type { OutboxState } from '../../../store/outbox.js';
 import { tenantOf, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { formatDate, formatMoney, type Dict } from '../i18n.js';
@@ -36,7 +34,7 @@ function asAction(payload: unknown): Partial<PlannedAction> & { message?: string
 export function activityRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   // A generated letter, byte for byte as stored (its sha256 is the proof of what was posted).
   app.get('/activity/letters/:key', async (c) => {
-    const letter = await getLetter(deps.sql, tenantOf(c).id, c.req.param('key'));
+    const letter = await storedLetter(deps, tenantOf(c).id, c.req.param('key'));
     if (!letter) return c.notFound();
     return c.body(new Uint8Array(letter.pdf), 200, {
       'content-type': 'application/pdf',

@@ -2,19 +2,17 @@
 // Connections: connect (OAuth or demo), disconnect, sync, status and lag, and the records held in quarantine.
 import type { Hono } from 'hono';
 import { demoSettingsOf } from '../../../demo/host.js';
-import { disconnectConnection, listTenants } from '../../../store/auth.js';
-import { getConnection, listConnections, type Connection } from '../../../store/tenants.js';
+import type { Connection } from '../../../store/tenants.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
-import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, hasSyncedData, settleInstall, startAuthorization, startInstall, type Company } from '../../../app/connect.js';
+import { appConfigured, CallbackRefused, chooseCompany, companiesToPick, CompanyRefused, completeAuthorization, connectDemo, finishInstall, hasSyncedData, startAuthorization, startInstall, type Company } from '../../../app/connect.js';
 import { requestSync } from '../../../app/sync.js';
 import type { InlineSync } from '../../../app/deps.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
-import { upsertUser } from '../../../store/team.js';
 import { formatDate, localeOf, type Dict, type Lang } from '../i18n.js';
 import { quotaResumesAt } from '../../../connectors/errors.js';
 import { Badge, Csrf, Document, Flash, JsonDetails, Page, render } from '../layout.js';
 import { Card, Empty, PostButton, Table } from '../components.js';
-import { connectionsOverview } from '../../../app/connections.js';
+import { connectionOf, connectionsOverview, disconnect } from '../../../app/connections.js';
 import { SendingBanner, SendingSwitch } from './sending.js';
 
 /** How the sync engine records a failed sync on the connection (src/sync/run.ts). */
@@ -267,7 +265,7 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: InlineSync, open: Hono<
 
   app.post('/connections/:id/sync', async (c) => {
     const tenant = tenantOf(c);
-    const connection = await getConnection(deps.sql, tenant.id, c.req.param('id'));
+    const connection = await connectionOf(deps, tenant.id, c.req.param('id'));
     if (!connection) return c.notFound();
     const result = await requestSync(deps, tenant.id, connection);
     // A spent quota is no failure: the row says until when the connection waits.
@@ -277,14 +275,14 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: InlineSync, open: Hono<
   });
 
   app.get('/connections/:id/company', async (c) => {
-    const connection = await getConnection(deps.sql, tenantOf(c).id, c.req.param('id'));
+    const connection = await connectionOf(deps, tenantOf(c).id, c.req.param('id'));
     if (!connection || connection.status === 'disconnected' || !deps.registry.has(connection.provider)) return c.notFound();
     return companyPage(c, deps, connection);
   });
 
   app.post('/connections/:id/company', async (c) => {
     const tenant = tenantOf(c);
-    const connection = await getConnection(deps.sql, tenant.id, c.req.param('id'));
+    const connection = await connectionOf(deps, tenant.id, c.req.param('id'));
     if (!connection || connection.status === 'disconnected' || !deps.registry.has(connection.provider)) return c.notFound();
     const form = await c.req.parseBody();
     try {
@@ -298,7 +296,7 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: InlineSync, open: Hono<
   });
 
   app.post('/connections/:id/disconnect', async (c) => {
-    if (!(await disconnectConnection(deps.sql, tenantOf(c).id, c.req.param('id')))) return c.notFound();
+    if (!(await disconnect(deps, tenantOf(c).id, c.req.param('id')))) return c.notFound();
     return c.redirect('/connections?msg=disconnected', 303);
   });
 
@@ -318,11 +316,8 @@ export function connectionRoutes(app: Hono<UiEnv>, deps: InlineSync, open: Hono<
       const done = await completeAuthorization(deps, provider, c.req.query() as Record<string, string>, session?.id ?? null);
       if (!session) {
         // Only an install's state has no session: the installer gets a session bound to this one company.
-        const tenantId = await settleInstall(deps, provider, done.tenantId, done.connection, done.companyName);
-        const connection = (await listConnections(deps.sql, tenantId)).find((x) => x.provider === provider && x.externalTenantId === done.connection.externalTenantId);
-        if (connection) await requestSync(deps, tenantId, connection);
-        // The installer is an admin of their company (#23): a team member, so their changes carry their name.
-        const installer = await upsertUser(deps.sql, tenantId, `${provider}:${done.connection.externalTenantId}`, 'admin', 'marketplace install');
+        // The company settled and synced, the installer an admin of it (#23).
+        const { tenantId, installer } = await finishInstall(deps, provider, done);
         await signIn(c, deps.sql, installer.email, cookiePolicy(deps.config.PUBLIC_URL), tenantId, true, installer.id);
         return c.redirect('/dashboard', 303);
       }

@@ -1,15 +1,14 @@
 /** @jsxImportSource hono/jsx */
 // Customers and invoices: balances, risk segment, pauses; add a dispute, promise, payment plan or hold, and resolve it.
 import type { Hono } from 'hono';
-import { Dec, dateInZone, daysBetween, type Customer, type Invoice } from '../../../model/index.js';
+import { Dec, daysBetween, type Invoice } from '../../../model/index.js';
 import { PauseKind, type Pause } from '../../../model/collections.js';
-import { listTenants } from '../../../store/auth.js';
-import { answerAttachment, decideAnswer, listAnswers, type StoredAnswer } from '../../../portal/answers.js';
+import type { StoredAnswer } from '../../../portal/answers.js';
 import { answerReasonText } from './team.js';
-import { issueLink, linkSummary, revokeLinks, type LinkSummary } from '../../../portal/links.js';
+import type { LinkSummary } from '../../../portal/links.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { customerFile } from '../../../app/customer-file.js';
-import { CUSTOMER_SORTS, customerDetail, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../../../app/customers.js';
+import { CUSTOMER_SORTS, customerOverview, filterCustomers, type CustomerFilter, type CustomerSort } from '../../../app/customers.js';
 import { liftPause, setPause } from '../../../app/pauses.js';
 import { fill, formatDate, formatMoney, localeOf, type Dict, type Lang } from '../i18n.js';
 import type { RiskWhy } from '../../../rules/risk.js';
@@ -20,14 +19,10 @@ import { CustomerMailCard } from './mail.js';
 import { TaskCard } from './tasks.js';
 import { InsolvencyCard, RegNoCard, noticeLine } from './insolvency.js';
 import { RecoveryCard } from './recovery.js';
-import { listCases } from '../../../recovery/cases.js';
-import { suggestCompanies, suggestUkCompanies } from '../../../insolvency/register.js';
-import { DeclarationRefused, customerDeclaration } from '../../../insolvency/declaration-service.js';
-import { PublisherUnavailable } from '../../../insolvency/bodacc.js';
-import { checkSiren, normaliseRegNo, regNoKind } from '../../../model/company-ids.js';
+import { DeclarationRefused } from '../../../insolvency/declaration-service.js';
+import { claimDeclaration, confirmRegistration, forgetRegistration, registerOf, registrationOf } from '../../../app/registration.js';
+import { decidePortalAnswer, issuePortalLink, portalAnswerFile, revokePortalLinks } from '../../../app/portal-team.js';
 import { canWork } from '../../auth/roles.js';
-import { confirmRegNo, noticeHistory, regNoState } from '../../../store/insolvency.js';
-import { listTasks } from '../../../worklist/store.js';
 import type { User } from '../../../store/team.js';
 
 const SEGMENTS: readonly string[] = ['reliable', 'watch', 'bad_payer'];
@@ -151,49 +146,23 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     );
   });
 
-  // Suggestions from the public company register, asked only when the person clicks the search (one request a click).
-  const registerOf = (customer: Customer): 'fr' | 'uk' | 'uk_no_key' | null => {
-    const country = customer.address?.country?.trim() ?? '';
-    if (!country || /^(FR|FRA|France)$/i.test(country)) return 'fr';
-    if (/^(GB|GBR|UK|United Kingdom|Great Britain|England|Scotland|Wales|Northern Ireland)$/i.test(country)) return deps.config.COMPANIES_HOUSE_API_KEY ? 'uk' : 'uk_no_key';
-    return null;
-  };
-  const registerSearch = async (asked: boolean, customer: Customer) => {
-    const register = registerOf(customer);
-    if (!asked || (register !== 'fr' && register !== 'uk')) return null;
-    const postcode = customer.address?.postalCode?.trim() ?? null;
-    try {
-      if (register === 'uk') {
-        const opts = { apiKey: deps.config.COMPANIES_HOUSE_API_KEY!, ...(deps.config.COMPANIES_HOUSE_URL ? { base: deps.config.COMPANIES_HOUSE_URL } : {}) };
-        return { suggestions: await suggestUkCompanies(customer.name, postcode, opts), postcode };
-      }
-      return { suggestions: await suggestCompanies(customer.name, postcode, deps.config.COMPANY_REGISTER_URL ? { base: deps.config.COMPANY_REGISTER_URL } : {}), postcode };
-    } catch (e) {
-      if (e instanceof PublisherUnavailable) return { unavailable: true as const };
-      throw e;
-    }
-  };
-
   // A SIREN a person confirms (picked among the suggestions or typed), and its removal; the books' number always wins.
   app.post('/customers/:connectionId/:customerId/reg-no', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId } = c.req.param();
-    if (!(await regNoState(deps.sql, tenant.id, connectionId, customerId))) return c.notFound();
+    if (!(await registrationOf(deps, tenant.id, connectionId, customerId))) return c.notFound();
     const back = `/customers/${connectionId}/${encodeURIComponent(customerId)}`;
-    // A SIREN (its checksum checked; a SIRET gives its first 9 digits) or a UK company number.
-    const number = normaliseRegNo(String((await c.req.parseBody())['number'] ?? ''));
-    const kind = number ? regNoKind(number) : null;
-    if (!number || !kind || (kind === 'siren' && checkSiren(number) !== 'ok')) return c.redirect(`${back}?regno=invalid#reg-no`, 303);
-    await confirmRegNo(deps.sql, tenant.id, connectionId, customerId, number, c.get('session').email);
-    // The watch reads the new number now rather than tomorrow.
-    await deps.enqueueInsolvency?.(tenant.id);
+    // A SIREN (its checksum checked; a SIRET gives its first 9 digits) or a UK company number; the watch reads it now.
+    const saved = await confirmRegistration(deps, tenant.id, connectionId, customerId, String((await c.req.parseBody())['number'] ?? ''), c.get('session').email);
+    if (saved === 'not_found') return c.notFound();
+    if (saved === 'invalid') return c.redirect(`${back}?regno=invalid#reg-no`, 303);
     return c.redirect(`${back}?msg=regNoSaved#reg-no`, 303);
   });
 
   app.post('/customers/:connectionId/:customerId/reg-no/forget', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId } = c.req.param();
-    if (!(await confirmRegNo(deps.sql, tenant.id, connectionId, customerId, null, c.get('session').email))) return c.notFound();
+    if (!(await forgetRegistration(deps, tenant.id, connectionId, customerId, c.get('session').email))) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=regNoForgotten#reg-no`, 303);
   });
 
@@ -201,10 +170,10 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.get('/customers/:connectionId/:customerId/declaration.pdf', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId } = c.req.param();
-    if (!(await regNoState(deps.sql, tenant.id, connectionId, customerId))) return c.notFound();
     const guarantees = (c.req.query('guarantees') ?? '').split(/\r?\n/).map((g) => g.trim()).filter(Boolean).slice(0, 10).map((g) => g.slice(0, 200));
     try {
-      const d = await customerDeclaration(deps.sql, tenant, connectionId, customerId, { retentionOfTitle: c.req.query('retention') === '1', guarantees, now: nowOf(deps), ...(deps.addedRates ? { added: deps.addedRates } : {}) });
+      const d = await claimDeclaration(deps, tenant, connectionId, customerId, { retentionOfTitle: c.req.query('retention') === '1', guarantees, now: nowOf(deps) });
+      if (!d) return c.notFound();
       const name = `${d.notice.source === 'bodacc' ? 'declaration-de-creance' : 'proof-of-debt'}-${d.notice.noticeId}.pdf`;
       return c.body(new Uint8Array(d.pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}"` });
     } catch (e) {
@@ -221,7 +190,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const connectionId = c.req.param('connectionId') ?? '';
     const customerId = c.req.param('customerId') ?? '';
-    const file = await customerFile(deps, tenant, connectionId, customerId);
+    const file = await customerFile(deps, tenant, connectionId, customerId, { registerSearch: c.req.query('siren') === 'search' });
     if (!file) return c.notFound();
     const { detail: d, today, notices } = file;
     const csrf = c.get('session').csrfToken;
@@ -246,8 +215,8 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           base={base}
           csrf={csrf}
           canChange={canWork(c.get('role'))}
-          register={registerOf(d.customer)}
-          search={await registerSearch(c.req.query('siren') === 'search', d.customer)}
+          register={registerOf(deps, d.customer)}
+          search={file.search}
           error={c.req.query('regno') === 'invalid' ? t.regNoInvalid : null}
           t={t}
         />
@@ -368,7 +337,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </Table>
           ) : null}
         </Card>
-        {await CustomerMailCard({ c, deps, base, connectionId, customerId, emails: [d.customer.email, ...d.customer.emails].filter((e): e is string => !!e) })}
+        <CustomerMailCard c={c} base={base} mailbox={file.mailbox} />
         <PortalCard c={c} base={base} csrf={csrf} url={portalUrl} links={file.links} answers={file.answers} invoices={d.invoices} />
         <Card title={t.addPause} id="add-pause">
           {hasErrors ? <Flash tone="bad">{t.pauseInvalid}</Flash> : null}
@@ -461,8 +430,8 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.post('/customers/:connectionId/:customerId/portal/link', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId } = c.req.param();
-    if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return c.notFound();
-    const { token } = await issueLink(deps.sql, tenant.id, connectionId, customerId, nowOf(deps));
+    const token = await issuePortalLink(deps, tenant, connectionId, customerId);
+    if (!token) return c.notFound();
     const origin = deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : new URL(c.req.url).origin;
     return detail(c, {}, {}, `${origin}/p/${token}`);
   });
@@ -470,8 +439,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
   app.post('/customers/:connectionId/:customerId/portal/revoke', async (c) => {
     const tenant = tenantOf(c);
     const { connectionId, customerId } = c.req.param();
-    if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return c.notFound();
-    await revokeLinks(deps.sql, tenant.id, connectionId, customerId, c.get('session').email);
+    if (!(await revokePortalLinks(deps, tenant, connectionId, customerId, c.get('session').email))) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=portalRevoked`, 303);
   });
 
@@ -479,8 +447,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const { connectionId, customerId, answerId, decision } = c.req.param();
     if (!/^\d{1,18}$/.test(answerId) || (decision !== 'accepted' && decision !== 'refused')) return c.notFound();
-    if (!(await customerDetail(deps.sql, tenant, connectionId, customerId, nowOf(deps)))) return c.notFound();
-    await decideAnswer(deps.sql, tenant.id, connectionId, answerId, decision, c.get('session').email, dateInZone(nowOf(deps), tenant.timeZone));
+    if (!(await decidePortalAnswer(deps, tenant, connectionId, customerId, answerId, decision, c.get('session').email))) return c.notFound();
     return c.redirect(`/customers/${connectionId}/${encodeURIComponent(customerId)}?msg=answerDecided#portal`, 303);
   });
 
@@ -488,8 +455,7 @@ export function customerRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const tenant = tenantOf(c);
     const { connectionId, customerId, answerId } = c.req.param();
     if (!/^\d{1,18}$/.test(answerId)) return c.notFound();
-    const mine = (await listAnswers(deps.sql, tenant.id, connectionId, customerId)).some((a) => a.id === answerId);
-    const file = mine ? await answerAttachment(deps.sql, tenant.id, answerId) : null;
+    const file = await portalAnswerFile(deps, tenant.id, connectionId, customerId, answerId);
     if (!file) return c.notFound();
     return c.body(new Uint8Array(file.bytes), 200, { 'content-type': file.type, 'content-disposition': `attachment; filename="${file.name}"` });
   });

@@ -3,7 +3,6 @@
 import type { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { agingChart, dsoTrendChart, monthLabel, type Figure } from '../../../kpi/index.js';
-import { listTenants } from '../../../store/auth.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import type { Tenant } from '../../../store/tenants.js';
 import { dashboard, type Dashboard } from '../../../app/dashboard.js';

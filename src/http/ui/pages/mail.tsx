@@ -3,7 +3,7 @@
 // and the unmatched list where a person puts a message on a customer by hand.
 import type { Hono } from 'hono';
 import type { FailingAddress, StoredInbound } from '../../../store/mail.js';
-import { clearBouncedAddress, customerMailbox, mailAttachment, placeMail, unmatchedInbox } from '../../../app/mail.js';
+import { clearBouncedAddress, mailAttachment, placeMail, unmatchedInbox } from '../../../app/mail.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, type Dict, type Lang } from '../i18n.js';
 import { Badge, Csrf, Page, render } from '../layout.js';
@@ -68,12 +68,12 @@ function MailItem(props: { m: StoredInbound; t: Dict; lang: Lang; tz: string; fi
 }
 
 /** The customer's mail card on their page: newest first, with the addresses that bounced and a way to clear them. */
-export async function CustomerMailCard(props: { c: UiContext; deps: UiDeps; base: string; connectionId: string; customerId: string; emails: readonly string[] }) {
-  const { c, deps, base, connectionId, customerId, emails } = props;
+export function CustomerMailCard(props: { c: UiContext; base: string; mailbox: { mail: StoredInbound[]; failing: FailingAddress[] } }) {
+  const { c, base } = props;
+  const { mail, failing } = props.mailbox;
   const t = c.get('t');
   const lang = c.get('lang');
   const tenant = tenantOf(c);
-  const { mail, failing } = await customerMailbox(deps, tenant.id, connectionId, customerId, emails);
   const csrf = c.get('session').csrfToken;
   return (
     <Card title={t.mail_title} id="mail">

@@ -2,12 +2,9 @@
 // Mappings: the shipped JSONata mapping of a provider and entity, the tenant's override, tested on a real synced record before activation.
 import { providerLabel } from './sending.js';
 import type { Hono } from 'hono';
-import { activeMapping, loadShippedMapping } from '../../../mapping/index.js';
-import { activateOverride, revertOverride, syncedSamples, tryMapping } from '../../../app/mappings.js';
+import { loadShippedMapping } from '../../../mapping/index.js';
+import { activateOverride, currentMapping, revertOverride, syncedSamples, tryMapping } from '../../../app/mappings.js';
 import { ENTITIES, type EntityKind } from '../../../model/index.js';
-import { listTenants } from '../../../store/auth.js';
-import { listDocuments } from '../../../store/documents.js';
-import { listConnections } from '../../../store/tenants.js';
 import { tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { Badge, Csrf, Flash, Page, render } from '../layout.js';
 import { Card } from '../components.js';
@@ -33,7 +30,7 @@ async function mappingsPage(c: UiContext, deps: UiDeps, form: Record<string, str
   } catch (err) {
     shipped = `// ${err instanceof Error ? err.message : String(err)}`;
   }
-  const active = await activeMapping(deps.sql, tenant.id, provider, entity).catch(() => null);
+  const active = await currentMapping(deps, tenant.id, provider, entity).catch(() => null);
   const samples = await syncedSamples(deps, tenant.id, provider, entity, 50);
   const source = form['source'] ?? (active?.overrideId ? active.mapping.source : shipped);
   const record = form['record'] ?? samples[0]?.id ?? '';

@@ -1,13 +1,14 @@
 /** @jsxImportSource hono/jsx */
 // The connection a per-connection page shows: `?connection=` if it is the tenant's, else the first usable one.
 import { demoSettingsOf } from '../../../demo/host.js';
-import { listConnections, type Connection } from '../../../store/tenants.js';
+import { tenantConnections } from '../../../app/connections.js';
+import type { Connection } from '../../../store/tenants.js';
 import { tenantOf, type UiContext, type UiDeps } from '../context.js';
 import type { Dict } from '../i18n.js';
 import { providerLabel } from './sending.js';
 
 export async function pickConnection(c: UiContext, deps: UiDeps): Promise<{ all: Connection[]; chosen: Connection | null }> {
-  const all = await listConnections(deps.sql, tenantOf(c).id);
+  const all = await tenantConnections(deps, tenantOf(c).id);
   const wanted = c.req.query('connection');
   const usable = all.filter((x) => x.status !== 'disconnected' && x.status !== 'pending');
   const chosen = (wanted ? all.find((x) => x.id === wanted) : usable[0] ?? all[0]) ?? null;

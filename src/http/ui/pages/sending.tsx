@@ -2,11 +2,11 @@
 // The sending switch on the pages: the "sending is off" banner, the on/off button (a CSRF-protected form) and its route.
 import type { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import { MIGRATION_ACTOR, type SendingState } from '../../../store/sending.js';
+import type { SendingState } from '../../../store/sending.js';
 import { tenantOf, type UiDeps, type UiEnv } from '../context.js';
 import { formatDate, type Dict, type Lang } from '../i18n.js';
 import { Csrf } from '../layout.js';
-import { switchSending, type SendingOff } from '../../../app/sending.js';
+import { switchedBy, switchSending, type SendingOff } from '../../../app/sending.js';
 import { safeNext } from './account.js';
 
 /** The provider's name as people know it (never an id). */
@@ -55,7 +55,8 @@ export const SendingBanner: FC<{ off: SendingOff[]; deps: UiDeps; t: Dict; csrf:
 /** "Sending is on since 5 Dec 2026 by admin@…", for a connection that sends. */
 export function sendingSince(state: SendingState, t: Dict, lang: Lang, timeZone: string): string {
   if (!state.changedAt) return t.sendingIsOn;
-  const who = state.changedBy && state.changedBy !== MIGRATION_ACTOR ? ` ${t.by} ${state.changedBy}` : '';
+  const by = switchedBy(state);
+  const who = by ? ` ${t.by} ${by}` : '';
   return `${t.sendingIsOn} ${t.since} ${formatDate(state.changedAt, lang, timeZone)}${who}`;
 }
 

@@ -3,15 +3,15 @@
 // close with an outcome for those who may work the list. The routes call the worklist; the page only renders.
 import type { Hono } from 'hono';
 import { CaseView } from './recovery.js';
-import { listCases } from '../../../recovery/cases.js';
+import { openCases } from '../../../app/recovery.js';
 import { addDays, dateInZone } from '../../../model/index.js';
 import { TaskKind } from '../../../model/task.js';
 import { CALL_OUTCOMES, type Outcome } from '../../../worklist/outcomes.js';
-import { closeTask, emailsInDoubt, settleEmailInDoubt, snoozeUntil, taskOf } from '../../../app/tasks.js';
+import { closeTask, emailsInDoubt, settleEmailInDoubt, snoozeUntil, taskOf, tasksOf } from '../../../app/tasks.js';
+import { membersOf } from '../../../app/team.js';
 import { PostButton } from '../components.js';
-import { listTasks, TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
+import { TASK_SORTS, type Task, type TaskFilter, type TaskSort } from '../../../worklist/store.js';
 import { canWork } from '../../auth/roles.js';
-import { listUsers } from '../../../store/team.js';
 import { nowOf, tenantOf, type UiContext, type UiDeps, type UiEnv, visibleTenants } from '../context.js';
 import { fill, formatDate, formatMoney, type Dict } from '../i18n.js';
 import { Badge, Csrf, Flash, Page, render } from '../layout.js';
@@ -122,13 +122,13 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
     const kind = TaskKind.safeParse(q['kind']).success ? (q['kind'] as TaskKind) : undefined;
     const sort: TaskSort = (TASK_SORTS as readonly string[]).includes(q['sort'] ?? '') ? (q['sort'] as TaskSort) : 'priority';
     const filter: TaskFilter = { state, sort, ...(kind ? { kind } : {}) };
-    const members = await listUsers(deps.sql, tenant.id);
+    const members = await membersOf(deps, tenant.id);
     // All tasks can be narrowed to one member's, or to those nobody owns.
     const owner = view === 'all' && (q['owner'] === 'none' || members.some((m) => m.id === q['owner'])) ? q['owner']! : '';
     // The self-hosted admin is nobody's collector: "My tasks" are then the ones nobody owns yet.
     if (view === 'mine') Object.assign(filter, session.userId ? { ownerUserId: session.userId } : { unowned: true });
     else if (owner) Object.assign(filter, owner === 'none' ? { unowned: true } : { ownerUserId: owner });
-    const tasks = await listTasks(deps.sql, tenant.id, today, filter);
+    const [tasks, doubts, cases] = await Promise.all([tasksOf(deps, tenant, filter, today), emailsInDoubt(deps, tenant), openCases(deps, tenant.id)]);
     const back = c.req.url.slice(c.req.url.indexOf('/tasks'));
     const tab = (v: 'mine' | 'all') => `/tasks?view=${v}&state=${state}${kind ? `&kind=${kind}` : ''}&sort=${sort}`;
     return render(
@@ -212,9 +212,8 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             ))}
           </ul>
         )}
-        {await (async () => {
+        {(() => {
           // Reminders a stopped worker may or may not have handed over: never resent by themselves, settled here.
-          const doubts = await emailsInDoubt(deps, tenant);
           if (!doubts.length) return null;
           const t = c.get('t');
           const csrf = c.get('session').csrfToken;
@@ -242,9 +241,8 @@ export function taskRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
             </div>
           );
         })()}
-        {await (async () => {
+        {(() => {
           // Files handed over to a court, a commissaire de justice or an agency, followed here to their end.
-          const cases = await listCases(deps.sql, tenant.id, { open: true });
           if (!cases.length) return null;
           return (
             <div class="card" data-cases={cases.length}>

@@ -2,7 +2,8 @@
 // The team page (members, roles, invitations), the invitation link's landing, the refusal page for a role that may not
 // change something, the collector assignment of a customer, and the activity record of every change with who made it.
 import type { Hono } from 'hono';
-import { isRole, type Role, type User } from '../../../store/team.js';
+import { isRole, type Role } from '../../../model/role.js';
+import type { User } from '../../../store/team.js';
 import { acceptInvitation, addMember, assignCustomerCollector, changeRole, invitationOf, memberOf, newInvitation, recordSettingsChange, removeMember, teamOf } from '../../../app/team.js';
 import { cookiePolicy, signIn } from '../../auth/session.js';
 import { canWrite } from '../../auth/roles.js';
