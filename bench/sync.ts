@@ -1,4 +1,4 @@
-// Bench `sync`: a full QuickBooks sync from the simulator (own process, quotas enforced, ~100 ms latency) and the CPU path (map, validate, upsert).
+// Bench `sync`: a full QuickBooks sync from the simulator (own process, quotas enforced, ~100 ms latency) into a syncing process of its own (peak RSS and CPU per record against #29's targets), and the CPU path (map, validate, upsert).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,8 +9,7 @@ import { pennylane } from '../connectors/pennylane/index.js';
 import { sage } from '../connectors/sage/index.js';
 import { xero } from '../connectors/xero/index.js';
 import type { Connector } from '../src/connectors/types.js';
-import { createMemoryRateGate, effectiveLimit } from '../src/connectors/rate-gate.js';
-import { ConnectorRegistry } from '../src/connectors/registry.js';
+import { effectiveLimit } from '../src/connectors/rate-gate.js';
 import { loadShippedMapping, mapRecord } from '../src/mapping/index.js';
 import { Invoice } from '../src/model/index.js';
 import { connect, type Sql } from '../src/store/db.js';
@@ -18,8 +17,6 @@ import { upsertDocuments } from '../src/store/documents.js';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { migrate } from '../src/store/migrate.js';
 import { createConnection, createTenant, saveCredentials, updateConnection } from '../src/store/tenants.js';
-import { syncConnection } from '../src/sync/engine.js';
-import { createSyncDeps } from '../src/sync/deps.js';
 import { createQuickBooksSimulator } from '../connectors/quickbooks/simulator/index.js';
 import type { BenchResult } from './run.js';
 import { cpuWindow } from './cpu.js';
@@ -36,7 +33,7 @@ function freePort(): Promise<number> {
 }
 
 /** `relance simulate` in its own process, so the RSS we report is Relance's alone. */
-async function startSimulator(provider: string, args: string[]): Promise<{ child: ChildProcess; url: string; endpoints: Record<string, string>; clientId: string; clientSecret: string }> {
+async function startSimulator(provider: string, args: string[], startTimeoutMs = 120_000): Promise<{ child: ChildProcess; url: string; endpoints: Record<string, string>; clientId: string; clientSecret: string }> {
   // BENCH_SIMULATOR_CPU_PROF=DIR writes the simulator's V8 CPU profile there when it stops.
   const profile = process.env['BENCH_SIMULATOR_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_SIMULATOR_CPU_PROF']}`] : [];
   // The same 64 MB young generation as Relance (npm run bench): the simulator shares the cores, and with the default
@@ -46,7 +43,7 @@ async function startSimulator(provider: string, args: string[]): Promise<{ child
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + startTimeoutMs;
   while (!/Ctrl-C/.test(err)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`simulator did not start:\n${out}\n${err}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -70,49 +67,82 @@ async function connectedTenant(sql: Sql, connector: Connector, sim: Awaited<Retu
   return { tenantId: tenant.id, connectionId: connection.id };
 }
 
-/** One full sync of a fresh tenant from a simulator process, with the CPU of every process involved measured. */
-async function timedSync(sql: Sql, connector: Connector, registered: Connector, sim: Awaited<ReturnType<typeof startSimulator>>) {
+/** What the syncing process (bench/sync-process.ts) reports. */
+interface SyncProcessResult {
+  status: string;
+  error: string | null;
+  records: number;
+  requests: number;
+  throttled: number;
+  wallS: number;
+  cpuS: number;
+  elu: number;
+  rssBeforeSync: number;
+  peakRss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** Node options of the syncing process: those of a `relance work` process (BENCH_SYNC_NODE_OPTIONS adds some, for A/B runs). */
+const SYNC_NODE_OPTIONS = ['--import', './bin/v8-flags.mjs', ...(process.env['BENCH_SYNC_NODE_OPTIONS']?.split(' ').filter(Boolean) ?? [])];
+
+/** Runs one sync in a process of its own and returns its figures; its progress lines go to stderr. */
+function syncInProcess(job: { dbUrl: string; tenantId: string; connectionId: string; provider: string; unpaced: boolean }): Promise<SyncProcessResult> {
+  const profile = process.env['BENCH_SYNC_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_SYNC_CPU_PROF']}`] : [];
+  const child = spawn(process.execPath, [...SYNC_NODE_OPTIONS, ...profile, 'bin/run-ts.mjs', 'bench/sync-process.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_SYNC: JSON.stringify({ ...job, secretKeyHex: SECRET.toString('hex') }) },
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`the syncing process exited with ${code}: ${out}`));
+      resolve(JSON.parse(line) as SyncProcessResult);
+    });
+  });
+}
+
+/** One full sync of a fresh tenant from a simulator process, in a syncing process of its own, with the CPU of every process involved measured. */
+export async function timedSync(sql: Sql, dbUrl: string, connector: Connector, sim: Awaited<ReturnType<typeof startSimulator>>, unpaced = false) {
   const ids = await connectedTenant(sql, connector, sim);
-  let requests = 0;
-  let throttled = 0;
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  const started = Date.now();
-  const cpuBefore = process.cpuUsage();
   const simPid = sim.child.pid!;
-  const eluBefore = performance.eventLoopUtilization();
   const window = cpuWindow({ simulator: (_comm, pid) => pid === simPid, postgres: (comm) => comm === 'postgres' });
-  let lastProgress = 0;
-  const report = await syncConnection(
-    createSyncDeps({
-      sql,
-      secretKey: SECRET,
-      registry: new ConnectorRegistry([registered, ...[quickbooks, xero, pennylane, sage].filter((c) => c.provider !== registered.provider)]),
-      gate: createMemoryRateGate(),
-      onRequest(r) {
-        requests++;
-        if (r.status === 429) throttled++;
-      },
-    }),
-    ids.tenantId,
-    ids.connectionId,
-    {
-      onProgress(p) {
-        if (Date.now() - lastProgress > 2000) {
-          lastProgress = Date.now();
-          process.stderr.write(`  ${p.stream}: ${p.records} records\n`);
-        }
-      },
-    },
-  );
-  clearInterval(sampler);
-  const wallS = (Date.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
+  const result = await syncInProcess({ dbUrl, ...ids, provider: connector.provider, unpaced });
   const machine = window.stop();
-  const elu = performance.eventLoopUtilization(eluBefore);
-  if (report.status !== 'ok') throw new Error(`sync failed: ${report.error}`);
-  const records = report.streams.reduce((a, st) => a + st.records, 0);
-  return { records, requests, throttled, peakRss, wallS, cpu, machine, elu };
+  if (result.status !== 'ok') throw new Error(`sync failed: ${result.error}`);
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  process.stderr.write(`  syncing process: ${mb(result.rssBeforeSync)} MB resident before the sync, peak ${mb(result.peakRss)} MB (heap used ≤ ${mb(result.heapUsed)}, external ≤ ${mb(result.external)} MB)\n`);
+  return {
+    records: result.records,
+    requests: result.requests,
+    throttled: result.throttled,
+    peakRss: result.peakRss,
+    rssBeforeSync: result.rssBeforeSync,
+    wallS: result.wallS,
+    cpuS: result.cpuS,
+    machine,
+    elu: result.elu,
+  };
+}
+
+/** The issue's memory target: a process running a first sync stays under this resident size (#29). */
+export const RSS_TARGET_MB = 300;
+/** The issue's CPU target: Relance's own CPU (user + system) per synced record (#29). */
+export const CPU_TARGET_US_PER_RECORD = 60;
+
+/** The peak RSS and CPU-per-record figures and targets of one timed sync. */
+export function memoryAndCpu(prefix: string, run: Awaited<ReturnType<typeof timedSync>>, metrics: Record<string, number>, targets: NonNullable<BenchResult['targets']>): void {
+  const peakMb = run.peakRss / 1048576;
+  const usPerRecord = (run.cpuS * 1e6) / run.records;
+  metrics[`${prefix}PeakRssMb`] = peakMb;
+  metrics[`${prefix}RssBeforeSyncMb`] = run.rssBeforeSync / 1048576;
+  metrics[`${prefix}RelanceCpuMicrosPerRecord`] = usPerRecord;
+  targets.push({ label: `${prefix}: peak RSS of the syncing process < ${RSS_TARGET_MB} MB`, ok: peakMb < RSS_TARGET_MB, detail: `${peakMb.toFixed(0)} MB (${(run.rssBeforeSync / 1048576).toFixed(0)} MB before the sync started)` });
+  targets.push({ label: `${prefix}: Relance CPU ≤ ${CPU_TARGET_US_PER_RECORD} µs per record`, ok: usPerRecord <= CPU_TARGET_US_PER_RECORD, detail: `${usPerRecord.toFixed(1)} µs (${run.cpuS.toFixed(1)} s for ${run.records} records)` });
 }
 
 /** The hand-written equivalent of mappings/quickbooks/invoice.jsonata, to price JSONata's flexibility. */
@@ -169,7 +199,8 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
   const sim = await startSimulator(connector.provider, ['--port', String(simPort), ...company, '--latency', process.env['BENCH_LATENCY_MS'] ?? '100']);
   try {
     // 1. Network path: quotas enforced by the simulator, 100 ms per request.
-    const { records, requests, throttled, peakRss, wallS, cpu, machine, elu } = await timedSync(sql, connector, connector, sim);
+    const network = await timedSync(sql, db.url, connector, sim);
+    const { records, requests, throttled, peakRss, wallS, cpuS, machine, elu } = network;
     // The floor: requests needed at the provider's documented per-minute ceiling for one company.
     const floorS = (requests / ceiling) * 60;
     // Our own pacing keeps headroom under the documented ceiling: the best a sync can do is this floor.
@@ -186,21 +217,21 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
       pacedFloorSeconds: pacedFloorS,
       pacedUtilisation: pacedFloorS / wallS,
       requestsPerMinute: (requests / wallS) * 60,
-      peakRssMb: peakRss / 1024 / 1024,
       // Relance's own CPU (user + system) during the sync; PostgreSQL and the simulator are other processes.
-      relanceCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      relanceCpuSeconds: cpuS,
       // Who used the cores during the sync: if the machine was busy nearly all the time, CPU (not the quota) set the pace.
       simulatorCpuSeconds: machine.groups['simulator']!,
       postgresCpuSeconds: machine.groups['postgres']!,
       machineCores: machine.cores,
       machineBusyShare: machine.machineBusyShare,
       // Share of the sync during which Relance's main thread was busy: near 1, that one thread set the pace.
-      relanceEventLoopUtilisation: elu.utilization,
+      relanceEventLoopUtilisation: elu,
     });
+    memoryAndCpu('sync', network, metrics, targets);
     targets.push({ label: 'zero 429s in steady state', ok: throttled === 0, detail: `${throttled} × 429` });
     // The wall time this machine needs for the CPU the sync took, every core busy: when it exceeds the quota floor,
     // the cores (shared here by Relance, the simulator and PostgreSQL), not the quota, set the pace.
-    const cpuFloorS = ((cpu.user + cpu.system) / 1e6 + machine.groups['simulator']! + machine.groups['postgres']!) / machine.cores;
+    const cpuFloorS = (cpuS + machine.groups['simulator']! + machine.groups['postgres']!) / machine.cores;
     metrics['cpuFloorSeconds'] = cpuFloorS;
     targets.push({
       label: '≥ 90 % of the quota ceiling',
@@ -244,18 +275,18 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
     process.stderr.write(`  the same company again with no latency and no quota…\n`);
     const open = await startSimulator(connector.provider, ['--port', String(await freePort()), ...company, '--latency', '0', '--no-quota']);
     try {
-      const unpaced: Connector = { ...connector, rateLimits: { ...connector.rateLimits, perSecond: 1e6, perMinute: 1e9, headroom: 1 } };
-      const free = await timedSync(sql, connector, unpaced, open);
+      const free = await timedSync(sql, db.url, connector, open, true);
       const pipelineRecords = free.records;
       Object.assign(metrics, {
         pipelineRecordsPerSec: pipelineRecords / free.wallS,
         pipelineWallSeconds: free.wallS,
-        pipelineRelanceCpuSeconds: (free.cpu.user + free.cpu.system) / 1e6,
+        pipelineRelanceCpuSeconds: free.cpuS,
         pipelineSimulatorCpuSeconds: free.machine.groups['simulator']!,
         pipelinePostgresCpuSeconds: free.machine.groups['postgres']!,
         pipelineMachineBusyShare: free.machine.machineBusyShare,
-        pipelineRelanceEventLoopUtilisation: free.elu.utilization,
+        pipelineRelanceEventLoopUtilisation: free.elu,
       });
+      memoryAndCpu('pipeline', free, metrics, targets);
       targets.push({
         label: 'CPU never the bottleneck',
         ok: pipelineRecords / free.wallS > (500 * 1000) / 60,
@@ -265,6 +296,47 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
       open.child.kill('SIGTERM');
     }
     return { name: 'sync.quickbooks', metrics, targets };
+  } finally {
+    sim.child.kill('SIGTERM');
+    await sql.end({ timeout: 5 });
+    await db.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Bench `sync-1m`: a first sync of 1,000,000 QuickBooks records (500k invoices, 100k customers, 380k payments, 20k
+ * credit notes; `--quick`: a tenth) from a simulator with no quota and no latency, so it takes minutes; the syncing
+ * process's peak RSS against the 300 MB target and its CPU per record against the 60 µs one (#29).
+ */
+export async function runMillion(opts: { quick: boolean }): Promise<BenchResult> {
+  const scale = opts.quick ? 0.1 : 1;
+  const counts = { invoices: 500_000 * scale, customers: 100_000 * scale, payments: 380_000 * scale, creditNotes: 20_000 * scale };
+  const home = mkdtempSync(join(tmpdir(), 'relance-bench-'));
+  const { chmodSync } = await import('node:fs');
+  chmodSync(home, 0o755);
+  const db = await startEmbeddedPostgres({ dataDir: join(home, 'pg'), port: await freePort(), database: 'bench' });
+  const sql = connect(db.url, { max: 8 });
+  await migrate(sql);
+  process.stderr.write(`  seeding the simulator (${counts.invoices} invoices, ${counts.customers} customers, ${counts.payments} payments, ${counts.creditNotes} credit notes)…\n`);
+  const company = ['--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(counts.creditNotes)];
+  const sim = await startSimulator('quickbooks', ['--port', String(await freePort()), ...company, '--latency', '0', '--no-quota'], 600_000);
+  try {
+    const run = await timedSync(sql, db.url, quickbooks, sim, true);
+    const metrics: Record<string, number> = {
+      records: run.records,
+      wallSeconds: run.wallS,
+      recordsPerSecond: run.records / run.wallS,
+      requests: run.requests,
+      relanceCpuSeconds: run.cpuS,
+      simulatorCpuSeconds: run.machine.groups['simulator']!,
+      postgresCpuSeconds: run.machine.groups['postgres']!,
+      machineBusyShare: run.machine.machineBusyShare,
+      relanceEventLoopUtilisation: run.elu,
+    };
+    const targets: NonNullable<BenchResult['targets']> = [];
+    memoryAndCpu('sync1m', run, metrics, targets);
+    return { name: 'sync-1m', metrics, targets, notes: ['no quota and no latency: the simulator answers as fast as it can, so this measures memory and CPU, not pacing'] };
   } finally {
     sim.child.kill('SIGTERM');
     await sql.end({ timeout: 5 });

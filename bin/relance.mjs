@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `relance` command: loads the TypeScript sources through tsx (no build step needed).
+import './v8-flags.mjs';
 import { register } from 'tsx/esm/api';
 
 register();

@@ -47,9 +47,12 @@ const statement = (qbo: string, where: string[], tail: string) => `SELECT * FROM
 /**
  * Offset pages are independent, so a full scan keeps a few requests in flight (the rate gate still paces them):
  * with one at a time, latency rather than the quota would set the pace. Pages are yielded in order; the requests
- * issued past the last page come back empty and are dropped.
+ * issued past the last page come back empty and are dropped. Each answer waiting here is a whole page in memory
+ * (2 MB of text and 3 MB parsed for 1,000 invoices) on top of the pages the engine holds, per stream: 2 (3 before)
+ * cut the peak RSS of a 104k-record unpaced sync from 364 to 348 MB with no loss of pace (bench `sync-1m --quick`),
+ * and two requests per stream still cover 100 ms of latency at the 450-a-minute pacing.
  */
-export const FULL_SCAN_WINDOW = 3;
+export const FULL_SCAN_WINDOW = 2;
 
 async function* fullScan(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], from: { position: number; startedAt: string }): AsyncGenerator<StreamPage> {
   const where = table.where ? [table.where] : [];

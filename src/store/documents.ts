@@ -111,8 +111,29 @@ export function rawText(raw: unknown): string {
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** Raw payloads (JSON texts) as one gzip page body; the zlib work runs off the event loop. */
-const rawPageBody = (texts: readonly string[]): Promise<Buffer> => gzipAsync(`[${texts.join(',')}]`, { level: 1 });
+/**
+ * Raw payloads (JSON texts) as the bytes of one JSON array, written straight into one buffer, and where each payload's
+ * bytes end. Joining the texts into one string first cost a page-sized string (2 MB for 1,000 QuickBooks invoices) that
+ * zlib then encoded into a page-sized buffer again: two large allocations per page that only a full collection frees.
+ */
+function rawPageBytes(texts: readonly string[]): { bytes: Buffer; ends: number[] } {
+  let size = texts.length + 1;
+  for (const text of texts) size += Buffer.byteLength(text);
+  const bytes = Buffer.allocUnsafe(Math.max(size, 2));
+  const ends: number[] = [];
+  let at = bytes.write('[', 0, 'latin1');
+  texts.forEach((text, i) => {
+    if (i > 0) at += bytes.write(',', at, 'latin1');
+    at += bytes.write(text, at, 'utf8');
+    ends.push(at);
+  });
+  at += bytes.write(']', at, 'latin1');
+  return { bytes: bytes.subarray(0, at), ends };
+}
+
+/** Raw payloads as one gzip page body; the zlib work runs off the event loop. */
+const gzipPage = (bytes: Buffer): Promise<Buffer> => gzipAsync(bytes, { level: 1 });
+const rawPageBody = (texts: readonly string[]): Promise<Buffer> => gzipPage(rawPageBytes(texts).bytes);
 
 async function insertRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, recordCount: number, body: Buffer): Promise<string> {
   const [row] = await sql.unsafe<{ id: string }[]>(
@@ -145,15 +166,17 @@ export async function encodeDocuments<K extends EntityKind>(entity: K, rows: rea
   const chunks: EncodedDocuments<K>['chunks'] = [];
   for (let i = 0; i < unique.length; i += chunkSize) {
     const chunk = unique.slice(i, i + chunkSize);
-    const texts = chunk.map(({ raw }) => rawText(raw));
+    const { bytes, ends } = rawPageBytes(chunk.map(({ raw }) => rawText(raw)));
     // The chunk's page is set as one statement parameter ($5) when written: the rows point at it by index.
     const payload = chunk.map(({ record }, idx) => {
       const values = spec.values(record);
-      const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', texts[idx]!, 'hex'), raw_index: idx };
+      // The payload's own bytes in the page (the UTF-8 of its text): after the '[' or the ',' before it.
+      const text = bytes.subarray((idx === 0 ? 0 : ends[idx - 1]!) + 1, ends[idx]!);
+      const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', text, 'hex'), raw_index: idx };
       spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
       return obj;
     });
-    chunks.push({ count: chunk.length, body: await rawPageBody(texts), payload: JSON.stringify(payload) });
+    chunks.push({ count: chunk.length, body: await gzipPage(bytes), payload: JSON.stringify(payload) });
   }
   return { entity, chunks };
 }

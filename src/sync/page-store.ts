@@ -8,14 +8,38 @@ import type { Connection } from '../store/tenants.js';
 import type { MappedPage } from './mappers.js';
 import type { StreamReport } from './types.js';
 
-/** A mapped page with its rows encoded for the database (compressed raw page, statement JSON): only writes remain. */
-export interface ReadyPage extends MappedPage {
+/**
+ * What a page's transaction needs, and nothing more: the rows encoded for the database (compressed raw page,
+ * statement JSON), the failures to quarantine, the deletions and the cursor. The page's parsed records and mapped rows
+ * are not kept: a page waiting for its transaction holds its encoding alone (about a fifth of the parsed page's heap),
+ * and the response body the records were sliced from can be collected.
+ */
+export interface ReadyPage {
   encoded: EncodedDocuments;
+  failed: MappedPage['failed'];
+  /** External ids of the rows stored: a quarantined record of one of them is fixed. */
+  storedIds: string[];
+  deleted: string[];
+  cursor: unknown;
+  notice?: string;
+  /** Records the page carried (stored, quarantined or skipped). */
+  records: number;
+  skipped: number;
 }
 
 /** Readies a page for its transaction: CPU and zlib only, so it may run while the previous page's transaction does. */
 export async function encodePage(stream: StreamName, mapped: MappedPage): Promise<ReadyPage> {
-  return { ...mapped, encoded: await encodeDocuments(STREAM_ENTITY[stream], mapped.rows) };
+  const { page, rows, failed, skipped } = mapped;
+  return {
+    encoded: await encodeDocuments(STREAM_ENTITY[stream], rows),
+    failed,
+    storedIds: rows.map((r) => r.record.externalId),
+    deleted: page.deleted,
+    cursor: page.cursor,
+    ...(page.notice ? { notice: page.notice } : {}),
+    records: page.records.length,
+    skipped,
+  };
 }
 
 /** What storing a page changed. */
@@ -33,15 +57,15 @@ export interface PageCounts {
  */
 export async function storePage(sql: Sql, connection: Connection, stream: StreamName, ready: ReadyPage, saveAs: string | null): Promise<PageCounts> {
   const entity = STREAM_ENTITY[stream];
-  const { page, rows, failed } = ready;
+  const { failed } = ready;
   const scope = { tenantId: connection.tenantId, connectionId: connection.id, provider: connection.provider };
   return (await sql.begin(async (tx) => {
     const db = tx as unknown as Sql;
     const upserted = await writeDocuments(db, scope, ready.encoded);
-    const deleted = await markDeleted(db, scope, entity, page.deleted);
+    const deleted = await markDeleted(db, scope, entity, ready.deleted);
     await quarantine(db, connection.tenantId, connection.id, failed);
-    await resolveQuarantined(db, connection.tenantId, connection.id, entity, rows.map((r) => r.record.externalId));
-    if (saveAs) await saveCursor(db, connection.tenantId, connection.id, saveAs, page.cursor);
+    await resolveQuarantined(db, connection.tenantId, connection.id, entity, ready.storedIds);
+    if (saveAs) await saveCursor(db, connection.tenantId, connection.id, saveAs, ready.cursor);
     return { ...upserted, deleted };
   })) as PageCounts;
 }
@@ -49,14 +73,14 @@ export async function storePage(sql: Sql, connection: Connection, stream: Stream
 export const emptyStreamReport = (stream: StreamName): StreamReport => ({ stream, pages: 0, records: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0, quarantined: 0, skipped: 0 });
 
 /** Adds a committed page to its stream's report. */
-export function countPage(report: StreamReport, mapped: MappedPage, counts: PageCounts): void {
+export function countPage(report: StreamReport, ready: ReadyPage, counts: PageCounts): void {
   report.inserted += counts.inserted;
   report.updated += counts.updated;
   report.unchanged += counts.unchanged;
   report.deleted += counts.deleted;
   report.pages++;
-  report.records += mapped.page.records.length;
-  report.quarantined += mapped.failed.length;
-  report.skipped += mapped.skipped;
-  if (mapped.page.notice) report.notices = [...(report.notices ?? []), mapped.page.notice];
+  report.records += ready.records;
+  report.quarantined += ready.failed.length;
+  report.skipped += ready.skipped;
+  if (ready.notice) report.notices = [...(report.notices ?? []), ready.notice];
 }

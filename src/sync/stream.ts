@@ -4,6 +4,7 @@ import { loadCursor } from '../store/cursors.js';
 import { mapPage } from './mappers.js';
 import { countPage, emptyStreamReport, encodePage, storePage } from './page-store.js';
 import { commitInOrder } from './pipeline.js';
+import type { Release } from './page-slots.js';
 import { prefetch } from './prefetch.js';
 import { providerContext, type Session } from './session.js';
 import type { StreamReport, SyncDeps, SyncOptions } from './types.js';
@@ -27,17 +28,29 @@ export async function syncStream(deps: SyncDeps, session: Session, stream: Strea
     full: options.full ?? false,
   };
   let seen = 0;
-  await commitInOrder(prefetch(spec.read(ctx)), {
-    inFlight: PAGES_IN_FLIGHT,
-    async prepare(page) {
-      const mapped = await mapPage(session, stream, page, mapper, seen);
-      seen += page.records.length;
-      return encodePage(stream, mapped);
-    },
-    async commit(ready) {
-      countPage(report, ready, await storePage(deps.sql, connection, stream, ready, stream));
-      options.onProgress?.({ stream, pages: report.pages, records: report.records });
-    },
-  });
+  // Slots of pages handed out and not yet committed: a run that stops early gives them back to the other streams.
+  const held = new Set<Release>();
+  try {
+    await commitInOrder(prefetch(spec.read(ctx), session.pages), {
+      inFlight: PAGES_IN_FLIGHT,
+      async prepare({ value: page, release }) {
+        held.add(release);
+        const mapped = await mapPage(session, stream, page, mapper, seen);
+        seen += page.records.length;
+        return { ready: await encodePage(stream, mapped), release };
+      },
+      async commit({ ready, release }) {
+        try {
+          countPage(report, ready, await storePage(deps.sql, connection, stream, ready, stream));
+        } finally {
+          held.delete(release);
+          release();
+        }
+        options.onProgress?.({ stream, pages: report.pages, records: report.records });
+      },
+    });
+  } finally {
+    for (const release of held) release();
+  }
   return report;
 }

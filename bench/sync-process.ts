@@ -1,0 +1,57 @@
+// The syncing process of the sync benches: one `syncConnection` in a process of its own, with a `work` process's
+// modules and V8 settings, so the peak RSS and CPU reported are those of the process that syncs, and nothing else.
+// Started by bench/sync.ts: `node --import ./bin/v8-flags.mjs bin/run-ts.mjs bench/sync-process.ts` with the
+// connection in BENCH_SYNC (JSON); prints one JSON line with its figures.
+import { readFileSync } from 'node:fs';
+import { connectors } from '../connectors/index.js';
+import type { Connector } from '../src/connectors/types.js';
+import { createMemoryRateGate } from '../src/connectors/rate-gate.js';
+import { ConnectorRegistry } from '../src/connectors/registry.js';
+import { connect } from '../src/store/db.js';
+import { createSyncDeps, syncConnection } from '../src/sync/index.js';
+// What a `work` process loads besides the sync engine (its resident size counts against the same target).
+import '../workers/index.js';
+
+const job = JSON.parse(process.env['BENCH_SYNC'] ?? 'null') as { dbUrl: string; secretKeyHex: string; tenantId: string; connectionId: string; provider: string; unpaced: boolean } | null;
+if (!job) throw new Error('BENCH_SYNC is not set: this script is started by bench/sync.ts');
+
+/** The kernel's figures for this process: resident now and at its peak (VmHWM), in bytes. */
+function status(): { rss: number; hwm: number } {
+  const text = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+const sql = connect(job.dbUrl, { max: 8 });
+const registered = connectors.map((c): Connector => (c.provider === job.provider && job.unpaced ? { ...c, rateLimits: { ...c.rateLimits, perSecond: 1e6, perMinute: 1e9, headroom: 1 } } : c));
+const deps = createSyncDeps({ sql, secretKey: Buffer.from(job.secretKeyHex, 'hex'), registry: new ConnectorRegistry(registered), gate: createMemoryRateGate() });
+const before = status();
+const peak = { heapUsed: 0, external: 0, arrayBuffers: 0 };
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+  peak.external = Math.max(peak.external, m.external);
+  peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers);
+}, 100);
+const cpuBefore = process.cpuUsage();
+const eluBefore = performance.eventLoopUtilization();
+const started = Date.now();
+let lastProgress = 0;
+const report = await syncConnection(deps, job.tenantId, job.connectionId, {
+  onProgress(p) {
+    if (Date.now() - lastProgress > 5000) {
+      lastProgress = Date.now();
+      const s = status();
+      process.stderr.write(`  ${p.stream}: ${p.records} records (rss ${Math.round(s.rss / 1048576)} MB, peak ${Math.round(s.hwm / 1048576)} MB)\n`);
+    }
+  },
+});
+const wallS = (Date.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+const elu = performance.eventLoopUtilization(eluBefore).utilization;
+clearInterval(sampler);
+const after = status();
+await sql.end({ timeout: 5 });
+const records = report.streams.reduce((a, s) => a + s.records, 0);
+process.stdout.write(`${JSON.stringify({ status: report.status, error: report.error, records, requests: report.requests, throttled: report.throttled, wallS, cpuS: (cpu.user + cpu.system) / 1e6, elu, rssBeforeSync: before.rss, peakRss: after.hwm, ...peak })}\n`);
+process.exit(0);
