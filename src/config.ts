@@ -66,6 +66,8 @@ export const ConfigSchema = z.object({
   RATES_BDF_SERIES_OTHER: z.string().optional(),
   RATES_BDF_SERIES_INDIVIDUAL: z.string().optional(),
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  // How long a starting process waits for PostgreSQL or Redis that are not reachable yet (starting or restarting with it).
+  STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   /** How long an outbox item may stay `sending` before another worker takes it over (a worker died mid-action). */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   /**

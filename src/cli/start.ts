@@ -71,7 +71,31 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
   });
 }
 
+/**
+ * A failure to start that a dependency still starting or restarting explains (PostgreSQL or Redis refusing or dropping
+ * the connection, PostgreSQL not yet accepting them): worth waiting for rather than exiting, since a machine that boots
+ * or a database that restarts brings them back in seconds.
+ */
+export function isStartingDependency(err: unknown): boolean {
+  const text = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}` : String(err);
+  return /ECONNREFUSED|ECONNRESET|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECT_TIMEOUT|not yet accepting connections|the database system is (starting up|shutting down|in recovery mode)/.test(text);
+}
+
 export async function runService(role: Role, ctx: CommandContext): Promise<number> {
+  const config = ctx.config!;
+  const deadline = Date.now() + config.STARTUP_WAIT_MS;
+  for (;;) {
+    try {
+      return await runServiceOnce(role, ctx);
+    } catch (err) {
+      if (!isStartingDependency(err) || Date.now() >= deadline) throw err;
+      process.stdout.write(`PostgreSQL or Redis is not reachable yet (${err instanceof Error ? err.message : String(err)}); trying again in 2 s (STARTUP_WAIT_MS sets how long)…\n`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function runServiceOnce(role: Role, ctx: CommandContext): Promise<number> {
   const config = ctx.config!;
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators, addedRates: ctx.addedRates });
