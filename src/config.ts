@@ -66,6 +66,8 @@ export const ConfigSchema = z.object({
   RATES_BDF_SERIES_OTHER: z.string().optional(),
   RATES_BDF_SERIES_INDIVIDUAL: z.string().optional(),
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How often every connection's incremental sync runs, over each provider's own default (15 minutes); unset: the provider's. */
+  SYNC_EVERY_MS: z.coerce.number().int().min(10_000).optional(),
   /** How long an outbox item may stay `sending` before another worker takes it over (a worker died mid-action). */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   /**
