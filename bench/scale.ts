@@ -89,7 +89,13 @@ interface Company {
 async function addCompany(sql: Sql, registry: ConnectorRegistry, connector: Connector, index: number, size: { invoices: number; customers: number; payments: number; creditNotes: number }, big = false): Promise<Company> {
   const factory = await registry.simulator(connector.provider);
   // Each company its own id at the provider: the rate gate keys on it, as it keys on real companies.
-  const served = await factory.serve({ port: 0, seed: 7000 + index, ...size, ...(connector.provider === 'quickbooks' ? { realmId: `93414551${String(index).padStart(8, '0')}` } : {}) } as never);
+  // QuickBooks, Xero and Pennylane simulators take the company's id; Sage's serves one fixed business (see run()).
+  const ids: Record<string, object> = {
+    quickbooks: { realmId: `93414551${String(index).padStart(8, '0')}` },
+    xero: { tenantId: `8f3a2b1c-4d5e-4f60-9a7b-${String(index).padStart(12, '0')}` },
+    pennylane: { companyId: 8_000_000 + index },
+  };
+  const served = await factory.serve({ port: 0, seed: 7000 + index, ...size, ...(ids[connector.provider] ?? {}) } as never);
   // A network's worth of latency per request (it costs no CPU; it holds a worker's slot as a real provider would).
   served.simulator.faults.latencyMs = Number(process.env['BENCH_LATENCY_MS'] ?? 30);
   const sim = served.simulator;
@@ -210,12 +216,20 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const farm: Company[] = [];
   const children: Worker[] = [];
   const events = new QueueEvents('relance', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }) });
+  // Redis stops before this listener at the end of the run: its reconnection errors are not the bench's.
+  events.on('error', () => undefined);
   try {
     await events.waitUntilReady();
     const rand = prng(29);
     process.stderr.write(`  ${companies} companies on ${connectors.map((c) => c.provider).join(', ')} simulators…\n`);
+    // Relance paces each company by its id at the provider. The Sage simulator serves one fixed business id, so several
+    // Sage companies would share one quota in Relance's gate (one request a second for all of them, where each real
+    // business has its own): the farm has one Sage company, the rest spread over the providers whose simulators take
+    // an id of their own.
+    const distinct = connectors.filter((c) => c.provider !== 'sage');
+    const sage = connectors.find((c) => c.provider === 'sage');
     for (let i = 0; i < companies; i++) {
-      const connector = connectors[i % connectors.length]!;
+      const connector = sage && i === 3 ? sage : distinct[i % distinct.length]!;
       farm.push(await addCompany(sql, registry, connector, i, sizeOf(connector.provider, rand)));
     }
     const byProvider = Object.fromEntries(connectors.map((c) => [c.provider, farm.filter((f) => f.connector.provider === c.provider).length]));
