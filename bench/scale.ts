@@ -379,7 +379,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     Object.assign(metrics, steady);
     // Printed as soon as measured: a run stopped later still leaves these.
     process.stderr.write(`  ${JSON.stringify(steady)}\n`);
-    targets.push({ label: 'p95 schedule delay < one cycle', ok: steady['steadyDelayP95Seconds']! < cycleMs / 1000, detail: `${steady['steadyDelayP95Seconds']!.toFixed(1)} s p95, ${steady['steadyDelayP50Seconds']!.toFixed(1)} s p50 (cycle ${cycleMs / 1000} s; ${steady['steadyMissedCycles']} cycles missed)` });
+    // A skipped slot (BullMQ runs one late sync in place of the slots it overran) is a delay of at least a cycle: past
+    // 5 % of the slots, the p95 is at least a cycle whatever the started syncs say.
+    const missedShare = (label: string, small: number) => metrics[`${label}MissedCycles`]! / (small * cycles);
+    targets.push({ label: 'p95 schedule delay < one cycle', ok: steady['steadyDelayP95Seconds']! < cycleMs / 1000 && missedShare('steady', companies) < 0.05, detail: `${steady['steadyDelayP95Seconds']!.toFixed(1)} s p95, ${steady['steadyDelayP50Seconds']!.toFixed(1)} s p50 (cycle ${cycleMs / 1000} s; ${steady['steadyMissedCycles']} cycles missed)` });
 
     // Fairness: one big company's first sync while the others keep their cadence.
     process.stderr.write(`  fairness: a QuickBooks company with ${bigInvoices} invoices connects; ${cycles} more cycles…\n`);
@@ -393,7 +396,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     metrics['bigCompanyInvoices'] = bigInvoices;
     metrics['bigFirstSyncSeconds'] = bigRow?.last ? (bigRow.last.getTime() - bigAt) / 1000 : NaN;
     if (!bigRow?.last) notes.push(`the big company's first sync had not finished by the end of the window (${((Date.now() - bigAt) / 1000).toFixed(0)} s): the whole window ran beside it`);
-    targets.push({ label: 'with a big first sync, small companies p95 delay < 2 × cycle', ok: loaded['withBigDelayP95Seconds']! < (2 * cycleMs) / 1000, detail: `${loaded['withBigDelayP95Seconds']!.toFixed(1)} s p95 with it vs ${steady['steadyDelayP95Seconds']!.toFixed(1)} s without (cycle ${cycleMs / 1000} s)` });
+    targets.push({ label: 'with a big first sync, small companies p95 delay < 2 × cycle', ok: loaded['withBigDelayP95Seconds']! < (2 * cycleMs) / 1000 && missedShare('withBig', companies) < 0.05, detail: `${loaded['withBigDelayP95Seconds']!.toFixed(1)} s p95 with it vs ${steady['steadyDelayP95Seconds']!.toFixed(1)} s without (cycle ${cycleMs / 1000} s; ${loaded['withBigMissedCycles']} cycles missed)` });
 
     // The big company's first sync (and its evaluation) must not count as sweeps: wait for it, and for a quiet queue.
     const waitFrom = Date.now();
