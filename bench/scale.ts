@@ -215,7 +215,14 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const registry = new ConnectorRegistry(connectors, simulators);
   const farm: Company[] = [];
   const children: Worker[] = [];
-  const events = new QueueEvents('relance', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }) });
+  // BullMQ does not close a connection it was handed: these are disconnected here, or the process never exits.
+  const redisClients: Redis[] = [];
+  const redisClient = () => {
+    const r = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    redisClients.push(r);
+    return r;
+  };
+  const events = new QueueEvents('relance', { connection: redisClient() });
   // Redis stops before this listener at the end of the run: its reconnection errors are not the bench's.
   events.on('error', () => undefined);
   try {
@@ -315,7 +322,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     // its steady state sent those long ago: once the first evaluations are in, what they planned is recorded as sent
     // (as the test fixtures record earlier steps), and sending is switched on.
     const quiet = Date.now();
-    const admin0 = new Queue('relance', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }) });
+    const admin0 = new Queue('relance', { connection: redisClient() });
     let planned = -1;
     for (;;) {
       await sleep(3000);
@@ -410,7 +417,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     // The sweeps alone (outbox and webhook inbox every minute, token refresh every 10 minutes): the sync schedules are
     // removed, and one more cycle is measured. A real 10-minute cycle holds one sync and ten of each minute sweep.
     process.stderr.write(`  sweeps alone: sync schedules removed, one more cycle…\n`);
-    const admin = new Queue('relance', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }) });
+    const admin = new Queue('relance', { connection: redisClient() });
     for (const c of farm) await admin.removeJobScheduler(`sync:${c.connectionId}`);
     await admin.close();
     await sleep(Math.min(15_000, cycleMs / 4));
@@ -470,6 +477,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
       ),
     );
     await events.close().catch(() => undefined);
+    for (const r of redisClients) r.disconnect();
     for (const c of farm) await c.served.close().catch(() => undefined);
     await bodacc.close();
     await new Promise<void>((r) => smtp.close(() => r()));
