@@ -68,6 +68,8 @@ export const ConfigSchema = z.object({
   QUEUE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   // How long a starting process waits for PostgreSQL or Redis that are not reachable yet (starting or restarting with it).
   STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often every connection's incremental sync runs, over each provider's own default (15 minutes); unset: the provider's. */
+  SYNC_EVERY_MS: z.coerce.number().int().min(10_000).optional(),
   /** How long an outbox item may stay `sending` before another worker takes it over (a worker died mid-action). */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   /**

@@ -33,7 +33,8 @@ export async function scheduleConnections(service: Service, connections: readonl
     const tenant = await getTenant(sql, c.tenantId);
     if (!tenant) continue;
     const ids = { tenantId: c.tenantId, connectionId: c.id };
-    const every = service.registry.has(c.provider) ? (service.registry.get(c.provider).syncEveryMs ?? DEFAULT_SYNC_EVERY_MS) : DEFAULT_SYNC_EVERY_MS;
+    // The operator's SYNC_EVERY_MS, else the provider's own cadence (one that publishes a tight quota syncs less often).
+    const every = service.config.SYNC_EVERY_MS ?? (service.registry.has(c.provider) ? (service.registry.get(c.provider).syncEveryMs ?? DEFAULT_SYNC_EVERY_MS) : DEFAULT_SYNC_EVERY_MS);
     await service.queue.schedule('sync', { ...ids, full: false }, { id: `sync:${c.id}`, everyMs: every });
     await service.queue.schedule('refresh', ids, { id: `refresh:${c.id}`, everyMs: 10 * 60_000 });
     await service.queue.schedule('reconcile', ids, { id: `reconcile:${c.id}`, cron: '30 2 * * *', timeZone: tenant.timeZone });
