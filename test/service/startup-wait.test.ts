@@ -31,16 +31,17 @@ const env = (databaseUrl: string, extra: Record<string, string> = {}) => ({
 describe('starting before PostgreSQL or Redis', () => {
   it('waits for a PostgreSQL that is not up yet, says so, and runs once it is', { timeout: 120_000 }, async () => {
     const port = await freePort();
-    const starting = startCli(['work'], /Workers running/, { env: env(`postgres://relance:relance@127.0.0.1:${port}/relance`), timeoutMs: 90_000 });
-    // Long enough for the worker to load and be refused at least once; then the database comes up on that port.
-    await new Promise((r) => setTimeout(r, 5_000));
+    // Ready once it has been refused and says it waits (however long loading took on a busy machine).
+    const worker = await startCli(['work'], /not reachable yet/, { env: env(`postgres://relance:relance@127.0.0.1:${port}/relance`), timeoutMs: 90_000 });
+    children.push(worker.child);
+    expect(worker.output()).toMatch(/PostgreSQL or Redis is not reachable yet \(.*ECONNREFUSED.*\); trying again in 2 s/);
     const dir = mkdtempSync(join(tmpdir(), 'relance-startup-pg-'));
     chmodSync(dir, 0o755);
     const db = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port, database: 'relance' });
     databases.push({ db, dir });
-    const worker = await starting;
-    children.push(worker.child);
-    expect(worker.output()).toMatch(/PostgreSQL or Redis is not reachable yet \(.*ECONNREFUSED.*\); trying again in 2 s/);
+    for (const end = Date.now() + 60_000; !/Workers running/.test(worker.output()); await new Promise((r) => setTimeout(r, 200))) {
+      if (Date.now() > end || worker.child.exitCode !== null) throw new Error(`the worker did not start once PostgreSQL was up:\n${worker.output()}`);
+    }
     expect(worker.child.exitCode).toBeNull();
   });
 
