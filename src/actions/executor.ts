@@ -31,7 +31,7 @@ import { failingAmong, threadFor } from '../store/mail.js';
 import { newReplyToken, replyAddressFor } from './reply-address.js';
 import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
-import { claimPlanned, dueItems, heldItems, itemByKey, markSubmitting, reclaimStale, retryLater, submittedBefore, type DueItem } from './outbox-lease.js';
+import { claimPlanned, dueItems, heldItems, itemByKey, markSubmitting, reclaimStale, renewLease, retryLater, submittedBefore, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, isFormalTemplate, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
 import { heldLetterReason, letterGaps, withEmailFooter, type Gap } from './letterhead.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
@@ -277,6 +277,10 @@ async function runItem(deps: ExecutorDeps, opts: ExecutorOptions, tenantId: stri
   deps.hook?.('claimed', item);
   const c: Claimed = { item, attempts, reclaimed, ctx: { tenantId, connectionId: item.connectionId }, now };
   let action: PlannedAction | null = null;
+  // The lease is renewed while this worker runs the item (a third of the lease apart): only a dead worker's item is
+  // taken over. A lease of 0 (tests that reclaim at once) renews nothing.
+  const heartbeat = opts.leaseMs > 0 ? setInterval(() => void renewLease(deps.sql, tenantId, item.id, attempts).catch(() => undefined), Math.max(250, Math.floor(opts.leaseMs / 3))) : null;
+  heartbeat?.unref();
   try {
     const p = item.payload as Record<string, unknown> | null;
     if (item.kind === 'writeback') return await runWriteback(deps, c);
@@ -291,6 +295,8 @@ async function runItem(deps: ExecutorDeps, opts: ExecutorOptions, tenantId: stri
     return await runRuleAlert(deps, c, alert.data);
   } catch (err) {
     return await onError(deps, opts, c, action, err, now);
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
   }
 }
 

@@ -78,6 +78,18 @@ export async function reclaimStale(sql: Sql, tenantId: string, id: string, lease
 }
 
 /**
+ * Renews the lease of attempt `attempt` on a `sending` item while its worker runs it: an action slower than the lease
+ * (a provider pacing one request a second, a paused quota, a slow mail server) is not taken over by another worker
+ * while its own is alive, which would run it twice. A no-op once the item left `sending` or another attempt took it.
+ */
+export async function renewLease(sql: Sql, tenantId: string, id: string, attempt: number): Promise<boolean> {
+  const res = await sql`
+    update outbox set updated_at = now()
+    where tenant_id = ${tenantId} and id = ${id} and state = 'sending' and attempts = ${attempt}`;
+  return res.count === 1;
+}
+
+/**
  * Notes on a `sending` item, just before its message goes to the server, that attempt `attempt` is handing it over
  * (and renews the lease): a worker that later takes the item over knows the message may have gone out. False when
  * the item is no longer this attempt's (its lease ran out and another worker took it over): it must not be sent.

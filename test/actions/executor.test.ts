@@ -205,6 +205,28 @@ describe('lease', () => {
   });
 });
 
+describe('lease renewed while the worker runs', () => {
+  it('a send slower than the lease is not taken over while its worker is alive: one copy, one attempt', async () => {
+    const s = await seed(sql, { customers: [customer('slow1', { email: 'slow@lease.example' })], invoices: [invoice('slow-i', 'slow1')] });
+    expect((await plan(sql, s)).keys).toHaveLength(1);
+    // The mail server holds the message 3 s before its 250, against a 1.2 s lease.
+    sink.onAccepted = () => new Promise((r) => setTimeout(r, 3_000));
+    try {
+      const deps = () => makeDeps(sql, sink.port, { options: { leaseMs: 1_200 } });
+      const first = executeDue(deps(), s.tenantId, NOW);
+      // Another worker looks at 2 s, once the lease would have run out without renewal.
+      await new Promise((r) => setTimeout(r, 2_000));
+      const second = await executeDue(deps(), s.tenantId, NOW);
+      expect(second).toMatchObject({ sent: 0, resentInDoubt: 0 });
+      expect(await first).toMatchObject({ sent: 1 });
+    } finally {
+      sink.onAccepted = null;
+    }
+    expect(sink.messages.filter((m) => m.rcptTo[0] === 'slow@lease.example')).toHaveLength(1);
+    expect((await outboxRows(sql, s.tenantId)).map((r) => [r.state, r.attempts])).toEqual([['sent', 1]]);
+  });
+});
+
 describe('failures', () => {
   it('retries a 451 with backoff and a stored attempt count, then sends once', async () => {
     const s = await seed(sql, { customers: [customer('t1', { email: 'busy@client.example' })], invoices: [invoice('ti', 't1')] });

@@ -161,5 +161,10 @@ export function useSmtpSink(): SmtpSink {
       const value: unknown = Reflect.get(started, prop);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(started) : value;
     },
+    // `sink.onAccepted = …` in a test reaches the running server's hook.
+    set(_target, prop, value) {
+      if (!started) throw new Error('the SMTP sink starts in beforeAll: set it inside a test or a hook');
+      return Reflect.set(started, prop, value);
+    },
   });
 }
