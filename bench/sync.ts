@@ -1,7 +1,7 @@
 // Bench `sync`: a full QuickBooks sync from the simulator (own process, quotas enforced, ~100 ms latency) into a syncing process of its own (peak RSS and CPU per record against #29's targets), and the CPU path (map, validate, upsert).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './net.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickbooks } from '../connectors/quickbooks/index.js';
@@ -22,15 +22,6 @@ import type { BenchResult } from './run.js';
 import { cpuWindow } from './cpu.js';
 
 const SECRET = Buffer.alloc(32, 3);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** `relance simulate` in its own process, so the RSS we report is Relance's alone. */
 async function startSimulator(provider: string, args: string[], startTimeoutMs = 120_000): Promise<{ child: ChildProcess; url: string; endpoints: Record<string, string>; clientId: string; clientSecret: string }> {
