@@ -163,14 +163,19 @@ function handMappedInvoice(r: Record<string, unknown>, homeCurrency: string) {
 // Sage publishes no limit: the floor is the pace we keep, one request a second per business (the issue's floor).
 const CEILING_PER_MINUTE: Record<string, number> = { quickbooks: 500, xero: 60, pennylane: 300, sage: 60 };
 
-/** A migrated PostgreSQL of the bench's own, in a temporary folder (PostgreSQL's user must be able to enter it). */
+/** A migrated PostgreSQL of the bench's own, in a temporary folder (PostgreSQL's user must be able to enter it), and its removal. */
 async function benchDatabase() {
   const home = mkdtempSync(join(tmpdir(), 'relance-bench-'));
   chmodSync(home, 0o755);
   const db = await startEmbeddedPostgres({ dataDir: join(home, 'pg'), port: await freePort(), database: 'bench' });
   const sql = connect(db.url, { max: 8 });
   await migrate(sql);
-  return { home, db, sql };
+  const close = async () => {
+    await sql.end({ timeout: 5 });
+    await db.stop();
+    rmSync(home, { recursive: true, force: true });
+  };
+  return { db, sql, close };
 }
 
 export async function run(opts: { quick: boolean; provider?: string; invoices?: number }): Promise<BenchResult> {
@@ -185,7 +190,7 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
   const paymentShare = connector.provider === 'pennylane' ? 0.2 : 0.8;
   // Rounded: 0.1 × 0.2 is 0.020000000000000004 in floating point, and the simulator takes whole counts only.
   const counts = { invoices: Math.round(100_000 * scale), customers: Math.round(20_000 * scale), payments: Math.round(100_000 * paymentShare * scale), creditNotes: Math.round(2000 * scale) };
-  const { home, db, sql } = await benchDatabase();
+  const { db, sql, close } = await benchDatabase();
   const metrics: Record<string, number> = {};
   const targets: NonNullable<BenchResult['targets']> = [];
   const simPort = await freePort();
@@ -294,9 +299,7 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
     return { name: 'sync.quickbooks', metrics, targets };
   } finally {
     sim.child.kill('SIGTERM');
-    await sql.end({ timeout: 5 });
-    await db.stop();
-    rmSync(home, { recursive: true, force: true });
+    await close();
   }
 }
 
@@ -308,7 +311,7 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
 export async function runMillion(opts: { quick: boolean }): Promise<BenchResult> {
   const scale = opts.quick ? 0.1 : 1;
   const counts = { invoices: 500_000 * scale, customers: 100_000 * scale, payments: 380_000 * scale, creditNotes: 20_000 * scale };
-  const { home, db, sql } = await benchDatabase();
+  const { db, sql, close } = await benchDatabase();
   process.stderr.write(`  seeding the simulator (${counts.invoices} invoices, ${counts.customers} customers, ${counts.payments} payments, ${counts.creditNotes} credit notes)…\n`);
   const company = ['--invoices', String(counts.invoices), '--customers', String(counts.customers), '--payments', String(counts.payments), '--credit-notes', String(counts.creditNotes)];
   const sim = await startSimulator('quickbooks', ['--port', String(await freePort()), ...company, '--latency', '0', '--no-quota'], 600_000);
@@ -330,8 +333,6 @@ export async function runMillion(opts: { quick: boolean }): Promise<BenchResult>
     return { name: 'sync-1m', metrics, targets, notes: ['no quota and no latency: the simulator answers as fast as it can, so this measures memory and CPU, not pacing'] };
   } finally {
     sim.child.kill('SIGTERM');
-    await sql.end({ timeout: 5 });
-    await db.stop();
-    rmSync(home, { recursive: true, force: true });
+    await close();
   }
 }
