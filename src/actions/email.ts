@@ -1,5 +1,6 @@
 // Email over SMTP (nodemailer): text + html, a Message-ID derived from the idempotency key, and SMTP errors sorted into transient and permanent.
 import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
@@ -131,11 +132,63 @@ export function classifySmtpError(err: unknown): EmailSendFailed {
   return new EmailSendFailed('transient', null, `email send failed: ${text}`, false);
 }
 
-/** Sends one message; resolves with the server's proof or throws EmailSendFailed. */
-export async function sendEmail(transport: SmtpTransport, msg: OutgoingEmail): Promise<EmailProof> {
+/**
+ * Asked once the message is composed and before its end reaches the server; true lets it end, false withdraws it.
+ * The server takes a message only at the end of DATA (the lone "." line), so until this resolves nothing can have
+ * been delivered: the sender may note "handing over" here and know that a crash before the note means no message.
+ */
+export type BeforeEnd = () => Promise<boolean>;
+
+/** The send was withdrawn by its BeforeEnd before the message ended: the server holds nothing. */
+export class SendWithdrawn extends Error {
+  constructor() {
+    super('the message was withdrawn before the mail server could take it');
+    this.name = 'SendWithdrawn';
+  }
+}
+
+/** Per-message data the stream plugin reads (nodemailer copies a message's own string keys onto `mail.data`). */
+const GATE_KEY = 'relanceBeforeEnd';
+
+/** Passes the message through and holds its end until the gate says so; a "no" or a failure errors the stream. */
+class HoldEnd extends Transform {
+  constructor(private readonly gate: BeforeEnd) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    this.gate().then((ok) => cb(ok ? null : new SendWithdrawn()), (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))));
+  }
+}
+
+const gated = new WeakSet<SmtpTransport>();
+
+/** Adds (once per transport) the plugin that puts a message's gate in front of its end, whoever built the transport. */
+function withGate(transport: SmtpTransport): SmtpTransport {
+  if (gated.has(transport)) return transport;
+  transport.use('stream', (mail, done) => {
+    const gate = (mail.data as Record<string, unknown>)[GATE_KEY];
+    if (typeof gate === 'function') mail.message.transform(() => new HoldEnd(gate as BeforeEnd));
+    done();
+  });
+  gated.add(transport);
+  return transport;
+}
+
+/**
+ * Sends one message; resolves with the server's proof or throws EmailSendFailed. With `beforeEnd`, the message's end
+ * waits for it (see BeforeEnd): asked at most once, even when the pool moves the message to another connection;
+ * its "no" throws SendWithdrawn and its failure is rethrown as is. A send that fails before composing never asks.
+ */
+export async function sendEmail(transport: SmtpTransport, msg: OutgoingEmail, beforeEnd?: BeforeEnd): Promise<EmailProof> {
   const messageId = messageIdFor(msg.tenantId, msg.idempotencyKey, msg.from);
+  let asked: Promise<boolean> | null = null;
+  const gate = beforeEnd ? () => (asked ??= beforeEnd()) : null;
   try {
-    const info = await transport.sendMail({
+    const info = await withGate(transport).sendMail({
+      ...(gate ? { [GATE_KEY]: gate } : {}),
       from: msg.from,
       to: [...msg.to],
       ...(msg.cc?.length ? { cc: [...msg.cc] } : {}),
@@ -155,6 +208,11 @@ export async function sendEmail(transport: SmtpTransport, msg: OutgoingEmail): P
     return { messageId, response: info.response, accepted: (info.accepted ?? []).map(String), rejected };
   } catch (err) {
     if (err instanceof EmailSendFailed) throw err;
+    if (asked) {
+      // The gate's own answer decides: a "no" or its failure is the reason, not the stream error nodemailer wraps it in.
+      const ok = await asked;
+      if (!ok) throw new SendWithdrawn();
+    }
     throw classifySmtpError(err);
   }
 }

@@ -6,8 +6,9 @@
 //    planned → sending sends it; a second worker's CAS fails and it skips.
 // 2. The Message-ID is a hash of the idempotency key, so every attempt for one action carries the same id.
 // 3. `sent`, the activity row and any follow-up (write-back item, fallback letter) commit in ONE transaction.
-// 4. Just before the message goes to the server, the attempt notes on the row that it is handing it over
-//    (markSubmitting: CAS on the attempt number, which also stops a worker whose lease was taken over). The
+// 4. While the message goes to the server, and before its end does (the server takes a message only at the end
+//    of DATA), the attempt notes on the row that it is handing it over (markSubmitting: CAS on the attempt number,
+//    which also stops a worker whose lease was taken over; email.ts holds the end until the note commits). The
 //    remaining window is: that note committed, the server may have taken the message, and the process died
 //    before step 3 committed. The item stays `sending`; once its lease expires a worker reclaims it (CAS on the
 //    lease). A reclaimed item without the note died before its message left: it is sent normally, no doubt.
@@ -26,7 +27,7 @@ import { pauseHolding } from '../rules/pause-cover.js';
 import type { Sql } from '../store/db.js';
 import { planActions, transition } from '../store/outbox.js';
 import { recordActivity, saveLetter, type ActivityInput } from '../store/activity.js';
-import { EmailSendFailed, messageIdFor, sendEmail, type SmtpTransport } from './email.js';
+import { EmailSendFailed, SendWithdrawn, messageIdFor, sendEmail, type SmtpTransport } from './email.js';
 import { failingAmong, threadFor } from '../store/mail.js';
 import { newReplyToken, replyAddressFor } from './reply-address.js';
 import { pickLanguage, type Language } from './format.js';
@@ -62,8 +63,11 @@ export interface ActionAlert {
   customerExternalId?: string | null;
 }
 
-/** Points between steps where a test can kill the process to prove crash safety. */
-export type CrashPoint = 'claimed' | 'accepted' | 'recorded';
+/**
+ * Points between steps where a test can kill the process to prove crash safety. `handing`: an email is on its way to
+ * the mail server, its end held until the hand-over note commits (the hook may hold it there by returning a promise).
+ */
+export type CrashPoint = 'claimed' | 'handing' | 'accepted' | 'recorded';
 
 export interface ExecutorOptions {
   /** How long a `sending` item may stay claimed before another worker may take it over. */
@@ -101,7 +105,7 @@ export interface ExecutorDeps {
   post?: (letter: { actionKey: string; pdf: Buffer; sha256: string; registered: boolean }) => Promise<{ trackingNumber: string | null }>;
   /** Tenant-edited templates; validated before use. Null falls back to the shipped ones. */
   templates?: (tenantId: string, templateId: string, lang: Language) => Promise<TemplateParts | null>;
-  hook?: (point: CrashPoint, item: DueItem) => void;
+  hook?: (point: CrashPoint, item: DueItem) => void | Promise<void>;
   /**
    * Document addresses for invoices whose record has none (providers that give them one invoice at a time): asked
    * before rendering; a failure leaves the message without them rather than holding it.
@@ -465,8 +469,13 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
       inDoubt = true;
     }
   }
-  // Not ours any more (our lease ran out and another worker took the item over): that worker sends it.
-  if (!(await markSubmitting(deps.sql, c.ctx.tenantId, c.item.id, c.attempts, messageId))) return 'skipped';
+  // The hand-over note is written while the message is on its way and before its end reaches the server, which
+  // alone lets the server take it: a worker that dies before the note sent nothing. No note (our lease ran out and
+  // another worker took the item over): the message is withdrawn and that worker sends it.
+  const handOver = async () => {
+    await deps.hook?.('handing', c.item);
+    return markSubmitting(deps.sql, c.ctx.tenantId, c.item.id, c.attempts, messageId);
+  };
   const proof = await sendEmail(deps.smtp.transport, {
     tenantId: c.ctx.tenantId,
     idempotencyKey: action.idempotencyKey,
@@ -477,7 +486,11 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
+  }, handOver).catch((err: unknown) => {
+    if (err instanceof SendWithdrawn) return null;
+    throw err;
   });
+  if (!proof) return 'skipped';
   deps.hook?.('accepted', c.item);
   const result = { ...proof, language: prep.lang, contentHash: hash, attempts: c.attempts, ...(inDoubt ? { resentInDoubt: true } : {}) };
   const ok = await complete(deps, c, 'sent', { ...base, kind: 'sent', contentHash: hash, proof: result, ...(inDoubt ? { reason: 'resent with the same Message-ID after an interrupted attempt' } : {}) }, { result }, async (tx) => {

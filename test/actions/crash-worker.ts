@@ -13,7 +13,14 @@ const deps = makeDeps(sql, Number(env.SMTP_PORT), {
   // Lease 0: the restarted worker takes over what the killed one left in `sending` at once.
   options: { leaseMs: 0, concurrency: Number(env.CONCURRENCY ?? '1'), ...(env.IN_DOUBT === 'fail' ? { inDoubt: 'fail' as const } : {}) },
   hook: (point) => {
-    if (point === crashAt && ++reached === crashOn) process.kill(process.pid, 'SIGKILL');
+    if (point !== crashAt || ++reached !== crashOn) return;
+    if (point !== 'handing') {
+      process.kill(process.pid, 'SIGKILL');
+      return;
+    }
+    // The message is on its way with its end held: give the session time to send MAIL, RCPT, DATA and the body, then die.
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 300);
+    return new Promise<void>(() => undefined);
   },
   ...(lookup ? { delivered: async (id: string) => (await (await fetch(`${lookup}?id=${encodeURIComponent(id)}`)).text()) === 'true' } : {}),
 });

@@ -108,6 +108,26 @@ describe('crash safety', () => {
     expect(rows.map((r) => r.state)).toEqual(Array(EMAILS + 1).fill('sent'));
   });
 
+  it("with inDoubt 'fail', an email whose worker died with the message on the wire but its end held is sent once, not in doubt", async () => {
+    const s = await scenario('nw');
+    const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };
+    const seen = sink.dataStarted;
+    expect((await runWorker({ ...env, CRASH_AT: 'handing', CRASH_ON: '1' })).signal).toBe('SIGKILL');
+    // The server had begun taking the message (DATA) when the worker died, and kept nothing of it.
+    expect(sink.dataStarted).toBe(seen + 1);
+    expect(sink.messages.filter((m) => m.rcptTo[0]?.startsWith('nw'))).toHaveLength(0);
+    const [dead] = (await outboxRows(sql, s.tenantId)).filter((r) => r.state === 'sending');
+    expect(dead!.result).toBeNull();
+    const restarted = await runWorker(env);
+    expect(restarted.code).toBe(0);
+    expect(JSON.parse(restarted.out).summary).toMatchObject({ failed: 0, resentInDoubt: 0 });
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.startsWith('nw'));
+    expect(got).toHaveLength(EMAILS);
+    expect(new Set(got.map((m) => m.messageId)).size).toBe(EMAILS);
+    const rows = (await outboxRows(sql, s.tenantId)).filter((r) => s.keys.includes(r.idempotency_key));
+    expect(rows.map((r) => r.state)).toEqual(Array(EMAILS + 1).fill('sent'));
+  });
+
   it("with inDoubt 'fail', an email accepted before the crash is not sent again: it fails as in doubt and the team is alerted", async () => {
     const s = await scenario('nf');
     const env = { DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(sink.port), TENANT_ID: s.tenantId, NOW: NOW.toISOString(), CONCURRENCY: '1', IN_DOUBT: 'fail' };

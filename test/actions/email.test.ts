@@ -1,6 +1,6 @@
 // SMTP sending and error classification against a real smtp-server on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifySmtpError, createSmtpTransport, messageIdFor, sendEmail, EmailSendFailed } from '../../src/actions/email.js';
+import { classifySmtpError, createSmtpTransport, messageIdFor, sendEmail, EmailSendFailed, SendWithdrawn } from '../../src/actions/email.js';
 import { freePort } from '../support/free-port.js';
 import { useSmtpSink } from './smtp-sink.js';
 
@@ -62,5 +62,59 @@ describe('sendEmail', () => {
     const t = createSmtpTransport({ host: '127.0.0.1', port, secure: false, from: FROM });
     const e = await sendEmail(t, { tenantId: 't', idempotencyKey: 'x3', from: FROM, to: ['a@b.example'], subject: 's', text: 't', html: 'h' }).catch((err: unknown) => err);
     expect(e).toMatchObject({ kind: 'transient', responseCode: null });
+  });
+
+  describe('the end of the message waits for the sender (the hand-over note)', () => {
+    const msg = (key: string) => ({ tenantId: 't', idempotencyKey: key, from: FROM, to: [`${key}@gate.example`], subject: 's', text: 'corps', html: '<p>corps</p>' });
+    const arrived = (key: string) => sink.messages.filter((m) => m.rcptTo[0] === `${key}@gate.example`);
+
+    it.each([false, true])('the server holds nothing while the gate waits, and the message once it says yes (pooled: %s)', async (pool) => {
+      const t = createSmtpTransport({ host: '127.0.0.1', port: sink.port, secure: false, from: FROM, pool });
+      let release!: (ok: boolean) => void;
+      let asked = 0;
+      const started = sink.dataStarted;
+      const sending = sendEmail(t, msg(`g-yes-${pool}`), () => (asked++, new Promise<boolean>((r) => (release = r))));
+      await expect.poll(() => asked).toBe(1);
+      // The body is on its way (DATA began) while its end is held: nothing delivered yet.
+      await expect.poll(() => sink.dataStarted).toBe(started + 1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(arrived(`g-yes-${pool}`)).toHaveLength(0);
+      release(true);
+      const proof = await sending;
+      expect(proof.response).toMatch(/^250 /);
+      expect(arrived(`g-yes-${pool}`)).toHaveLength(1);
+      expect(arrived(`g-yes-${pool}`)[0]!.text).toBe('corps');
+      expect(asked).toBe(1);
+      t.close();
+    });
+
+    it.each([false, true])('a gate that says no withdraws the message: SendWithdrawn, nothing delivered, and the transport still sends (pooled: %s)', async (pool) => {
+      const t = createSmtpTransport({ host: '127.0.0.1', port: sink.port, secure: false, from: FROM, pool });
+      const e = await sendEmail(t, msg(`g-no-${pool}`), async () => false).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(SendWithdrawn);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(arrived(`g-no-${pool}`)).toHaveLength(0);
+      await sendEmail(t, msg(`g-after-${pool}`), async () => true);
+      expect(arrived(`g-after-${pool}`)).toHaveLength(1);
+      t.close();
+    });
+
+    it("a gate that fails: its own error is thrown, and nothing is delivered", async () => {
+      const t = createSmtpTransport({ host: '127.0.0.1', port: sink.port, secure: false, from: FROM });
+      const boom = new Error('database gone');
+      const e = await sendEmail(t, msg('g-err'), async () => Promise.reject(boom)).catch((err: unknown) => err);
+      expect(e).toBe(boom);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(arrived('g-err')).toHaveLength(0);
+    });
+
+    it('a send that never reaches a server never asks the gate', async () => {
+      const port = await freePort();
+      const t = createSmtpTransport({ host: '127.0.0.1', port, secure: false, from: FROM });
+      let asked = 0;
+      const e = await sendEmail(t, msg('g-down'), async () => (asked++, true)).catch((err: unknown) => err);
+      expect(e).toMatchObject({ kind: 'transient' });
+      expect(asked).toBe(0);
+    });
   });
 });

@@ -22,6 +22,8 @@ export interface SmtpSink {
   /** Recipients answered 451 at RCPT this many more times. */
   tempFail: Map<string, number>;
   delivered(messageId: string): boolean;
+  /** Messages whose body had begun to arrive (DATA accepted, at least one byte), ended or not. */
+  dataStarted: number;
   /**
    * Called with each message once the server holds it and before it answers 250 (the chaos suite kills the sending
    * process there: the message arrived, the sender never heard so). `remotePort` is the client's end of the session.
@@ -88,7 +90,7 @@ export function parseMessage(raw: string): Omit<Captured, 'mailFrom' | 'rcptTo'>
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: Captured[] = [];
   // Filled once the server listens; the message handler reads its hook from here.
-  const sink = { onAccepted: null } as SmtpSink;
+  const sink = { onAccepted: null, dataStarted: 0 } as SmtpSink;
   const reject = new Set<string>();
   const tempFail = new Map<string, number>();
   const server = new SMTPServer({
@@ -106,7 +108,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: Buffer) => {
+        if (chunks.length === 0) sink.dataStarted++;
+        chunks.push(c);
+      });
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const m: Captured = { mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', rcptTo: session.envelope.rcptTo.map((r) => r.address), ...parseMessage(raw) };
