@@ -50,7 +50,7 @@ export async function runRecoveryFile(args: string[], config: Config, added: Add
       if (r.file.smallClaim) process.stdout.write('At most 5,000 EUR: the petites créances route is offered in the file.\n');
       for (const m of r.file.missing) process.stdout.write(`missing: ${m.code}${m.ref ? ` ${m.ref}` : ''}\n`);
       process.stdout.write(out ? `PDF written to ${out} (${r.file.pdf.length} bytes, sha256 ${r.file.sha256})\n` : 'Give --out FILE.pdf to write the PDF.\n');
-      if (zipOut) process.stdout.write(`ZIP written to ${zipOut}: ${r.originals.size} of ${r.invoices.length} invoice(s) as the books render them, the others as marked copies\n`);
+      if (zipOut) process.stdout.write(`ZIP written to ${zipOut}: ${r.originals.size} of ${r.invoices.length} invoice(s) as the books render them${r.originals.size < r.invoices.length ? ', the others as marked copies' : ''}\n`);
     }
     return 0;
   } finally {

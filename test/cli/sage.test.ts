@@ -69,9 +69,11 @@ describe('demo Sage company: connect → sync → preview', () => {
       // A British company (Sage's home market): its file is a Letter of Claim in pounds.
       await sql`update tenants set locale = 'en' where id = (select tenant_id from connections where id = ${id})`;
       const [late] = await sql<{ customer: string; n: number }[]>`
-        select customer_external_id as customer, count(*)::int as n from invoices
-        where connection_id = ${id} and status in ('open', 'partially_paid') and amount_due > 0 and due_date < current_date and currency = 'GBP'
-        group by customer_external_id order by count(*) desc, customer_external_id limit 1`;
+        select i.customer_external_id as customer, count(*)::int as n from invoices i join tenants t on t.id = i.tenant_id
+        where i.connection_id = ${id} and i.status in ('open', 'partially_paid') and i.amount_due > 0 and i.currency = 'GBP'
+          -- Overdue as of the company's own today (the file's as-of date), not the database server's.
+          and i.due_date < (now() at time zone t.time_zone)::date
+        group by i.customer_external_id order by count(*) desc, i.customer_external_id limit 1`;
       expect(late, 'the demo has an overdue customer').toBeTruthy();
       const zipPath = join(env.RELANCE_HOME, 'dossier.zip');
       const file = await runCli(['recovery-file', id, late!.customer, '--zip', zipPath], { env, timeoutMs: 120_000 });
