@@ -37,6 +37,7 @@ import { TemplateRejected, familyOf, isFormalTemplate, renderMessage, shippedTem
 import { heldLetterReason, letterGaps, withEmailFooter, type Gap } from './letterhead.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
 import { untimely } from '../rules/evaluate.js';
+import { ownDependencyDown } from '../dependency-errors.js';
 import { buildVars, penaltiesFor, type CompanyProfile, type MessageVars } from './vars.js';
 import type { OpenTask, TaskKind } from '../model/task.js';
 
@@ -579,6 +580,9 @@ async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   // A reference rate not yet published: the step waits (never sent with a guessed rate, never given up) and goes
   // out by itself once the rate is fetched; the team was alerted once for the period by the evaluation.
   const waitsForRate = err instanceof RateMissing;
+  // Our own Redis or PostgreSQL unreachable (a restart, a failover) is no fault of the action: it is tried again a
+  // backoff step later, however many attempts it has had, rather than given up because the outage outlasted them.
+  const waitsForUs = ownDependencyDown(err);
   if (err instanceof LetterHeld) {
     const at = new Date(now.getTime() + PROFILE_WAIT_MS);
     if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';
@@ -588,8 +592,8 @@ async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
     await deps.alert({ key: `${tenantId}|letter-held|${[...err.gaps].sort().join(',')}`, tenantId, severity: 'warning', kind: 'letter_held', message, actionKey: key, customerExternalId: action?.customerExternalId ?? null });
     return 'held';
   }
-  if (!permanent && (c.attempts < opts.maxAttempts || waitsForRate)) {
-    const at = new Date(now.getTime() + (waitsForRate ? RATE_WAIT_MS : opts.backoffMs(c.attempts)));
+  if (!permanent && (c.attempts < opts.maxAttempts || waitsForRate || waitsForUs)) {
+    const at = new Date(now.getTime() + (waitsForRate ? RATE_WAIT_MS : waitsForUs ? opts.backoffMs(1) : opts.backoffMs(c.attempts)));
     if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';
     await recordActivity(deps.sql, tenantId, { ...base, actionKey: key, connectionId: c.item.connectionId, kind: 'retry', reason: `attempt ${c.attempts} failed: ${message}; next at ${at.toISOString()}` });
     return 'retried';

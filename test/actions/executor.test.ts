@@ -13,6 +13,8 @@ import { useDatabase } from '../support/db.js';
 import { NOW, credit, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
 import { useSmtpSink } from './smtp-sink.js';
 import { switchSendingOn } from '../support/sending.js';
+import { Redis } from 'ioredis';
+import { freePort } from '../support/free-port.js';
 
 const sql = useDatabase();
 const sink = useSmtpSink();
@@ -323,6 +325,37 @@ describe('letters and other channels', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.proof).toMatchObject({ messageId: mine('wb@client.example')[0]!.messageId });
     expect((await outboxRows(sql, s.tenantId)).map((r) => `${r.kind}:${r.state}`)).toEqual(['email:sent', 'writeback:sent']);
+  });
+
+  it('a write-back whose Redis is down waits for it past its attempts, then runs once; a failure of its own still gives up', async () => {
+    const s = await seed(sql, { customers: [customer('rd1', { email: 'rd@client.example' }), customer('rd2', { email: 'rd2@client.example' })], invoices: [invoice('rdi', 'rd1'), invoice('rdj', 'rd2')] });
+    await plan(sql, s);
+    // A real ioredis client on a port nobody listens on: its command fails as it does while Redis restarts.
+    const down = new Redis({ host: '127.0.0.1', port: await freePort(), maxRetriesPerRequest: 1, retryStrategy: () => 20, lazyConnect: true });
+    down.on('error', () => undefined);
+    let outage = 4;
+    const applied: string[] = [];
+    const deps = makeDeps(sql, sink.port, {
+      options: { maxAttempts: 2, backoffMs: () => 1_000 },
+      writeback: async (a) => {
+        if (a.customerExternalId === 'rd2') throw new Error('the books refused the note');
+        if (outage-- > 0) await down.get('relance:gate:probe');
+        applied.push(a.idempotencyKey);
+      },
+    });
+    try {
+      for (let k = 0; k < 8; k++) await executeDue(deps, s.tenantId, new Date(NOW.getTime() + k * 1_000));
+    } finally {
+      down.disconnect();
+    }
+    const rows = await outboxRows(sql, s.tenantId);
+    const wb = (c: string) => rows.find((r) => r.kind === 'writeback' && r.idempotency_key.includes(`|cc:${c}:`))!;
+    // Four failures against a budget of two: still tried, and applied once Redis answered.
+    expect(applied).toHaveLength(1);
+    expect(wb('rd1')).toMatchObject({ state: 'sent', attempts: 5 });
+    // The action's own failure is given up after its two attempts, as before.
+    expect(wb('rd2')).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(wb('rd2').last_error).toMatch(/^gave up after 2 attempts: the books refused the note/);
   });
 
   it('sends each message once when two workers run at the same time', async () => {

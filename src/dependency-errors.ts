@@ -1,0 +1,13 @@
+// Errors that say Relance's own Redis or PostgreSQL is unreachable (restarting, failing over), as the two client
+// libraries raise them. They are no fault of the work in hand, which waits for its dependencies rather than giving up.
+
+/** postgres.js: the connection dropped, was refused a query after its server restarted, or could not be made in time. */
+const POSTGRES_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+
+export function ownDependencyDown(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  // ioredis: a command that waited through its reconnection attempts, or was sent on a connection already closed.
+  if (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.') return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && POSTGRES_CONNECTION_CODES.has(code);
+}
