@@ -1,7 +1,7 @@
 // Formal letters as PDF (mise en demeure, UK letter before action, or a reminder sent by post): deterministic bytes, so the sha256 is a proof.
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import type PDFKitDocument from 'pdfkit';
+import type QRCodeLib from 'qrcode';
 import type { Language } from './format.js';
 import type { Family } from './templates/catalog.js';
 import type { RenderedMessage } from './templates.js';
@@ -112,7 +112,23 @@ function formalTitle(family: Family, lang: Language): string {
  * deadline, the registered-post line and the legal footer are laid out by code around the template body, so an edited
  * template cannot drop what law §3.3 and the business-correspondence mentions require.
  */
-export function renderLetter(input: LetterInput, opts: { compress?: boolean } = {}): Promise<Letter> {
+export async function renderLetter(input: LetterInput, opts: { compress?: boolean } = {}): Promise<Letter> {
+  return layOut(await pdfLibraries(), input, opts);
+}
+
+interface PdfLibraries {
+  PDFDocument: typeof PDFKitDocument;
+  QRCode: typeof QRCodeLib;
+}
+
+let loaded: Promise<PdfLibraries> | null = null;
+
+/** pdfkit and qrcode, loaded at the first letter: a worker that sends no letter does not carry them (tens of MB). */
+function pdfLibraries(): Promise<PdfLibraries> {
+  return (loaded ??= Promise.all([import('pdfkit'), import('qrcode')]).then(([pdf, qr]) => ({ PDFDocument: pdf.default, QRCode: qr.default })));
+}
+
+function layOut({ PDFDocument, QRCode }: PdfLibraries, input: LetterInput, opts: { compress?: boolean }): Promise<Letter> {
   const t = L[input.language];
   const lang = input.language;
   const v = input.vars;
@@ -236,7 +252,7 @@ export function renderLetter(input: LetterInput, opts: { compress?: boolean } = 
     doc.moveDown();
     if (doc.y + size + 20 > doc.page.height - doc.page.margins.bottom) doc.addPage();
     const top = doc.y;
-    drawQr(doc, v.portal.link, left, top, size);
+    drawQr(QRCode, doc, v.portal.link, left, top, size);
     const textLeft = left + size + 12;
     doc.font('Helvetica-Bold').fontSize(10).text(t.portalTitle as string, textLeft, top + 6, { width: width - size - 12 });
     doc.font('Helvetica').fontSize(9).text(t.portalText as string, textLeft, doc.y + 2, { width: width - size - 12 });
@@ -260,7 +276,7 @@ export function renderLetter(input: LetterInput, opts: { compress?: boolean } = 
 }
 
 /** A QR code drawn as vector squares (crisp at any print size), with its four-module quiet zone, error correction M. */
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+function drawQr(QRCode: typeof QRCodeLib, doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const cell = size / (modules.size + 8);
   doc.save().fillColor('black');

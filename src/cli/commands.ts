@@ -1,16 +1,9 @@
-// The table of CLI commands: name, argument summary, description and implementation.
+// The table of CLI commands: name, argument summary, description and implementation. Each command's module is loaded
+// when it runs: `relance work` carries neither the HTTP server and its pages nor the simulators it never uses.
 import type { Command } from './context.js';
-import { runMigrate } from './migrate.js';
-import { runPenalty } from './penalty.js';
-import { runRates } from './rates.js';
-import { runSimulateRates } from './simulate-rates.js';
-import { runPreview } from './preview.js';
-import { runService } from './start.js';
-import { runSync } from './sync.js';
-import { runSending } from './sending.js';
-import { runConnect } from './connect.js';
-import { runSimulate } from './simulate.js';
-import { runMapCli } from '../mapping/cli.js';
+import type { Role } from './start.js';
+
+const runService = async (role: Role, c: Parameters<Command['run']>[1]) => (await import('./start.js')).runService(role, c);
 
 export const commands: Record<string, Command> = {
   start: { args: '', summary: 'Run the service (HTTP + workers); embedded PostgreSQL unless DATABASE_URL is set.', run: (_a, c) => runService('all', c) },
@@ -19,22 +12,22 @@ export const commands: Record<string, Command> = {
   connect: {
     args: '<provider> --demo [--seed S] [--invoices N] [--customers N] [--port P]',
     summary: 'Connect a tenant to a simulated demo company (real OAuth flow) and print the connection id.',
-    run: (a, c) => runConnect(a, c.config!, c.connectors, c.simulators),
+    run: async (a, c) => (await import('./connect.js')).runConnect(a, c.config!, c.connectors, c.simulators),
   },
   simulate: {
     args: '<provider> [--port P] [--seed S] [--invoices N] [--latency MS] [--no-quota]',
     summary: 'Serve a provider simulator on a local port (prints its base URL) until stopped.',
     needsConfig: false,
-    run: (a, c) => runSimulate(a, c.simulators),
+    run: async (a, c) => (await import('./simulate.js')).runSimulate(a, c.simulators),
   },
-  sync: { args: '<connection-id> [--full] [--json]', summary: 'Sync one connection now, with progress and a summary.', run: (a, c) => runSync(a, c.config!, c.connectors, c.simulators) },
-  migrate: { args: '', summary: 'Apply pending database migrations and exit.', run: (_a, c) => runMigrate(c.config!) },
+  sync: { args: '<connection-id> [--full] [--json]', summary: 'Sync one connection now, with progress and a summary.', run: async (a, c) => (await import('./sync.js')).runSync(a, c.config!, c.connectors, c.simulators) },
+  migrate: { args: '', summary: 'Apply pending database migrations and exit.', run: async (_a, c) => (await import('./migrate.js')).runMigrate(c.config!) },
   map: {
     args: '<provider> <customer|invoice|credit_note|payment> [--mapping FILE] [--context JSON]',
     summary: 'Map one raw provider record (JSON on stdin) to the normalized model (JSON on stdout).',
     needsConfig: false,
     async run(a, c) {
-      const result = await runMapCli(a, await c.stdin());
+      const result = await (await import('../mapping/cli.js')).runMapCli(a, await c.stdin());
       process.stdout.write(result.stdout);
       process.stderr.write(result.stderr);
       return result.code;
@@ -44,36 +37,34 @@ export const commands: Record<string, Command> = {
     args: '--jurisdiction FR|UK|DE|EU|US --amount A --currency C --due DATE [--paid DATE:AMOUNT ...] [--reduction DATE:AMOUNT ...] [--as-of DATE] [--debtor business|consumer] [--notice DATE] [--contract-rate PCT]',
     summary: 'Compute statutory late-payment interest and fixed compensation (JSON).',
     needsConfig: false,
-    run: (a, c) => runPenalty(a, c.addedRates),
+    run: async (a, c) => (await import('./penalty.js')).runPenalty(a, c.addedRates),
   },
   rates: {
     args: '[--refresh] [--json]',
     summary: 'List the known reference-rate periods per rate with their source; --refresh fetches them from the publishers now.',
-    run: (a, c) => runRates(a, c.config!, c.addedRates),
+    run: async (a, c) => (await import('./rates.js')).runRates(a, c.config!, c.addedRates),
   },
   'simulate-rates': {
     args: '[--port P] [--today DATE]',
     summary: 'Serve simulators of the rate publishers (ECB, Bank of England, Bundesbank) and print the RATES_*_URL settings.',
     needsConfig: false,
-    run: (a) => runSimulateRates(a),
+    run: async (a) => (await import('./simulate-rates.js')).runSimulateRates(a),
   },
-  preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: (a, c) => runPreview(a, c.config!, c.addedRates) },
+  preview: { args: '<connection-id> [--days 30] [--json]', summary: 'Show what would be sent in the next days, and why (no side effects).', run: async (a, c) => (await import('./preview.js')).runPreview(a, c.config!, c.addedRates) },
   'recovery-file': {
     args: '<connection-id> <customer-id> [--as-of DATE] [--out FILE.pdf] [--zip FILE.zip] [--json] [--csv]',
     summary: "A customer's recovery file (French requête en injonction de payer or UK Letter of Claim) as one PDF, with the claim and what is missing; --zip adds the documents, each invoice's PDF read from the books.",
-    // Loaded on use: the PDF and claim modules add nothing to the start-up of the other commands.
     run: async (a, c) => (await import('./recovery-file.js')).runRecoveryFile(a, c.config!, c.addedRates, { connectors: c.connectors, simulators: c.simulators }),
   },
   'insolvency-declaration': {
     args: '--tenant ID --connection ID --customer ID [--notice ID] [--out FILE.pdf] [--retention-of-title] [--guarantee TEXT ...]',
     summary: "A customer's claim in insolvency proceedings (déclaration de créance or UK proof of debt) at the judgment date, as one PDF.",
-    // Loaded on use, as recovery-file is.
     run: async (a, c) => (await import('./insolvency-declaration.js')).runInsolvencyDeclaration(a, c.config!, c.addedRates),
   },
   sending: {
     args: '<connection-id> [on|off] [--json]',
     summary: 'Show, or turn on or off, what a connection sends (off for a new company until someone turns it on).',
-    run: (a, c) => runSending(a, c.config!),
+    run: async (a, c) => (await import('./sending.js')).runSending(a, c.config!),
   },
   help: { args: '', summary: 'Show this help.', needsConfig: false, run: async () => (process.stdout.write(usage()), 0) },
 };

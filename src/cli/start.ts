@@ -1,10 +1,7 @@
 // `relance start | serve | work`: the HTTP server, the workers, or both, on one database; stopped cleanly by SIGINT/SIGTERM.
-import { serve } from '@hono/node-server';
 import type { Config } from '../config.js';
-import { createApp } from '../http/app.js';
 import { createSmtpTransport, smtpFromUrl } from '../actions/email.js';
 import { dateInZone } from '../model/index.js';
-import { createMetrics } from '../http/metrics.js';
 import { adminCredentials } from '../admin.js';
 import { openService, type Service } from '../service.js';
 import { webhookSecretFor } from '../connectors/clients.js';
@@ -28,7 +25,9 @@ function teamMailer(config: Config): ((m: { to: string; subject: string; text: s
 /** How often the workers look for companies connected since they started (from the pages, the API, another process). */
 const ADOPT_EVERY_MS = 10_000;
 
-function listen(config: Config, service: Service, adopt: () => Promise<void>) {
+async function listen(config: Config, service: Service, adopt: () => Promise<void>) {
+  // The HTTP side (pages, API, board, metrics) is loaded by the processes that serve it, not by `relance work`.
+  const [{ serve }, { createApp }, { createMetrics }] = await Promise.all([import('@hono/node-server'), import('../http/app.js'), import('../http/metrics.js')]);
   const teamMail = teamMailer(config);
   const app = createApp({
     sql: service.runtime.sql,
@@ -65,7 +64,7 @@ function listen(config: Config, service: Service, adopt: () => Promise<void>) {
     },
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  return new Promise<typeof server>((resolve, reject) => {
+  return new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     server.once('listening', () => resolve(server));
     server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.PORT} is already in use: set PORT to a free port`) : err));
   });
@@ -118,6 +117,13 @@ async function runServiceOnce(role: Role, ctx: CommandContext): Promise<number> 
     return adopting;
   };
   let timer: NodeJS.Timeout | null = null;
+  // Listening for the stop signals before saying "running": a supervisor may signal as soon as it reads that line.
+  let signalled!: (signal: string) => void;
+  const stopSignal = new Promise<string>((resolve) => (signalled = resolve));
+  const onSigint = () => signalled('SIGINT');
+  const onSigterm = () => signalled('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   try {
     if (role !== 'serve') {
       if (!ctx.workers) throw new Error('this build has no workers module');
@@ -140,6 +146,8 @@ async function runServiceOnce(role: Role, ctx: CommandContext): Promise<number> 
       say(`Sign in at http://${config.HOST}:${config.PORT}/ as ${admin.email}${admin.file ? ` with the password in ${admin.file}` : ''}.`);
     }
   } catch (err) {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     if (timer) clearInterval(timer);
     await inbound?.close();
     await demos.close();
@@ -147,20 +155,17 @@ async function runServiceOnce(role: Role, ctx: CommandContext): Promise<number> 
     throw err;
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      say(`${signal} received: stopping…`);
-      if (!server) return resolve();
-      server.close(() => resolve());
+  say(`${await stopSignal} received: stopping…`);
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigterm);
+  if (server) {
+    const open = server;
+    await new Promise<void>((resolve) => {
+      open.close(() => resolve());
       // Idle keep-alive sockets must not hold the shutdown open.
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+      (open as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+  }
   // Running jobs finish (or are handed back) before the database closes.
   if (timer) clearInterval(timer);
   await inbound?.close();

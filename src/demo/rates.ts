@@ -10,7 +10,7 @@ import type { AddedRates, RateBook } from '../rules/rate-tables.js';
 import { PUBLISHERS, type RateKind } from '../rates/publishers.js';
 import { periodRates } from '../rates/rule.js';
 import { BOOK_FIELD, knownRate } from '../rates/staleness.js';
-import { SIMULATED_CHANGES, SIMULATED_LEGAL } from '../simulator/rate-publishers.js';
+import { SIMULATED_CHANGES, SIMULATED_LEGAL } from '../simulator/rate-history.js';
 import { loadRateBook } from '../store/rates.js';
 import type { Sql } from '../store/db.js';
 import type { Connection } from '../store/tenants.js';

@@ -9,7 +9,6 @@ import type { Sql } from '../store/db.js';
 import { planActions, type PlannedOutboxItem } from '../store/outbox.js';
 import { listConnections } from '../store/tenants.js';
 import { demoSettingsOf } from '../demo/host.js';
-import { serveDemoPublisher } from '../demo/insolvency.js';
 import type { TaskRequest } from '../model/task.js';
 import { BODACC_BASE, type Get } from './bodacc.js';
 import { COMPANIES_HOUSE_BASE } from './companies-house.js';
@@ -41,6 +40,8 @@ export async function runInsolvencyJob(sql: Sql, tenantId: string, deps: Insolve
     if (c.status !== 'active') continue;
     const watch = { openTask: deps.openTask, unchecked: deps.unchecked ?? false, ...(deps.get ? { get: deps.get } : {}) };
     if (demoSettingsOf(c)) {
+      // Loaded for demo companies only: the simulated publishers bring the simulators' HTTP layer (msw).
+      const { serveDemoPublisher } = await import('../demo/insolvency.js');
       const publisher = await serveDemoPublisher(sql, tenantId, c.id);
       try {
         out = addResults(out, await watchConnection(sql, tenantId, c.id, { ...watch, base: publisher.base, companiesHouse: { ...publisher.companiesHouse, intervalMs: 0 } }));

@@ -4,24 +4,16 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import { addDays } from '../model/index.js';
 import { BDF_DEFAULT_SERIES } from '../rates/bdf.js';
-import type { RateKind } from '../rates/publishers.js';
-import { FR_TAUX_LEGAL, halfYearBounds } from '../rules/rate-tables.js';
+import { halfYearBounds } from '../rules/rate-tables.js';
+import { SIMULATED_CHANGES, SIMULATED_LEGAL, type LegalSemester, type SeriesKind } from './rate-history.js';
 import { serveAtOrigin } from './serve.js';
+
+export { SIMULATED_CHANGES, SIMULATED_LEGAL, type LegalSemester } from './rate-history.js';
 
 export type PublisherFault = 'down' | 'malformed' | 'timeout';
 
-/** The rates published as change points or periodic series (the Banque de France's taux légal is per semester, below). */
-type SeriesKind = Exclude<RateKind, 'fr_legal_other' | 'fr_legal_individual'>;
 /** Fault and request counters: one per series publisher, and `bdf` for the Banque de France. */
 type PublisherId = SeriesKind | 'bdf';
-
-/** One semester's arrêté as the Banque de France publishes it: both rates, and the day they appear. */
-export interface LegalSemester {
-  period: string;
-  other: string;
-  individual: string;
-  publishedOn: string;
-}
 
 export interface RatePublisherOptions {
   /** The simulated publisher's today: nothing after it is published. */
@@ -30,40 +22,6 @@ export interface RatePublisherOptions {
   changes?: Partial<Record<SeriesKind, Array<readonly [string, string]>>>;
   legal?: LegalSemester[];
 }
-
-/** Change points: the shipped history, then SIMULATED values for the half-years after it. */
-export const SIMULATED_CHANGES: Record<SeriesKind, Array<readonly [string, string]>> = {
-  ecb_mro: [
-    ['2024-12-18', '3.15'],
-    ['2025-02-05', '2.90'],
-    ['2025-03-12', '2.65'],
-    ['2025-04-23', '2.40'],
-    ['2025-06-11', '2.15'],
-    ['2026-06-17', '2.40'], // SIMULATED
-  ],
-  uk_bank_rate: [
-    ['2024-11-07', '4.75'],
-    ['2025-05-08', '4.25'],
-    ['2025-12-18', '3.75'],
-    ['2026-05-07', '3.50'], // SIMULATED
-  ],
-  de_basiszinssatz: [
-    ['2025-01-01', '2.27'],
-    ['2025-07-01', '1.27'],
-    ['2026-07-01', '1.52'], // SIMULATED
-  ],
-};
-
-/**
- * The taux légal per semester: the shipped table (published about a week before the semester, as the arrêtés are),
- * then SIMULATED values for 2026-H2, which are invented, not the real arrêté.
- */
-export const SIMULATED_LEGAL: LegalSemester[] = [
-  ...Object.entries(FR_TAUX_LEGAL)
-    .filter(([, [, individual]]) => individual !== null)
-    .map(([period, [other, individual]]) => ({ period, other, individual: individual as string, publishedOn: addDays(halfYearBounds(period).start, -7) })),
-  { period: '2026-H2', other: '2.71', individual: '6.58', publishedOn: '2026-06-24' }, // SIMULATED
-];
 
 /** The key the simulated Webstat accepts (any other is refused with 401, as a wrong key would be). */
 export const SIMULATED_BDF_KEY = 'simulated-webstat-key';
