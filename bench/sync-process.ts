@@ -9,7 +9,11 @@ import { createMemoryRateGate } from '../src/connectors/rate-gate.js';
 import { ConnectorRegistry } from '../src/connectors/registry.js';
 import { connect } from '../src/store/db.js';
 import { createSyncDeps, syncConnection } from '../src/sync/index.js';
-// What a `work` process loads besides the sync engine (its resident size counts against the same target).
+// What a `relance work` process loads besides the sync engine (its resident size counts against the same target):
+// bin/relance.mjs loads the CLI, the registry and the workers, and the `work` command loads start.ts and the service.
+import '../src/cli/main.js';
+import '../src/cli/start.js';
+import '../src/service.js';
 import '../workers/index.js';
 
 const job = JSON.parse(process.env['BENCH_SYNC'] ?? 'null') as { dbUrl: string; secretKeyHex: string; tenantId: string; connectionId: string; provider: string; unpaced: boolean } | null;
