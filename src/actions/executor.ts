@@ -18,7 +18,9 @@
 //    Message-ID, so the receiver sees one logical message (MTAs/mailboxes that dedupe on Message-ID drop it) and
 //    the activity log records `resent_in_doubt`; `inDoubt: 'fail'` (the service's default, SMTP_IN_DOUBT=hold)
 //    never resends: the item fails as in doubt and the team is alerted to check (at most once).
-//    A timeout waiting for the 250 is the same doubt, so every retry of an email is reconciled the same way.
+//    A connection that drops or times out after the note, before the server's answer, is the same doubt: the note
+//    stays and the retry is reconciled the same way. A refusal from the server (any non-2xx reply) withdraws the note
+//    (clearSubmitting): the server did not take the message, and the retry sends it normally.
 import { createHash } from 'node:crypto';
 import { Dec, dateInZone, type Customer, type Invoice } from '../model/index.js';
 import { Alert as AlertSchema, PlannedAction as PlannedActionSchema, type Alert, type CancelWhy, type PlannedAction } from '../model/collections.js';
@@ -32,7 +34,7 @@ import { failingAmong, threadFor } from '../store/mail.js';
 import { newReplyToken, replyAddressFor } from './reply-address.js';
 import { pickLanguage, type Language } from './format.js';
 import { renderLetter } from './letter.js';
-import { claimPlanned, dueItems, heldItems, itemByKey, markSubmitting, reclaimStale, renewLease, retryLater, submittedBefore, type DueItem } from './outbox-lease.js';
+import { claimPlanned, clearSubmitting, dueItems, heldItems, itemByKey, markSubmitting, reclaimStale, renewLease, retryLater, submittedBefore, type DueItem } from './outbox-lease.js';
 import { TemplateRejected, familyOf, isFormalTemplate, renderMessage, shippedTemplate, type RenderedMessage, type TemplateParts } from './templates.js';
 import { heldLetterReason, letterGaps, withEmailFooter, type Gap } from './letterhead.js';
 import { RateMissing, type RateBook } from '../rules/rate-tables.js';
@@ -401,12 +403,13 @@ async function runAction(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, 
     await deps.alert({ key: action.idempotencyKey, tenantId: c.ctx.tenantId, severity: 'warning', kind: 'rule', message: action.explain, actionKey: action.idempotencyKey, customerExternalId: action.customerExternalId });
     return (await complete(deps, c, 'sent', { ...activityBase(action), kind: 'alerted', reason: action.explain }, { result: { alerted: true } })) ? 'sent' : 'skipped';
   }
-  // An email a dead worker may have handed over is in doubt whatever the invoice does since: held, it must not be
-  // recorded cancelled (a payment meanwhile) when the customer may have it. Checked before the freshness read.
-  if (action.channel === 'email' && opts.inDoubt === 'fail' && c.reclaimed && submittedBefore(c.item)) {
+  // An email an earlier attempt may have handed over (its worker died, or its connection dropped before the server's
+  // answer) is in doubt whatever the invoice does since: held, it must not be recorded cancelled (a payment meanwhile)
+  // when the customer may have it. Checked before the freshness read.
+  if (action.channel === 'email' && opts.inDoubt === 'fail' && submittedBefore(c.item)) {
     const messageId = deps.smtp ? messageIdFor(c.ctx.tenantId, action.idempotencyKey, deps.smtp.from) : null;
     const known = messageId && deps.delivered ? await deps.delivered(messageId) : null;
-    if (known === null) throw new SendInDoubt(`email ${messageId ?? action.idempotencyKey} may or may not have been sent (the worker stopped while handing it to the mail server); check the sent mail before sending it again`);
+    if (known === null) throw new SendInDoubt(inDoubtMessage(messageId ?? action.idempotencyKey));
   }
   const prep = await prepare(deps, opts, c, action, now);
   if ('cancel' in prep) {
@@ -464,9 +467,9 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
       const ok = await complete(deps, c, 'sent', { ...base, kind: 'sent', contentHash: hash, proof, reason: 'reconciled after an interrupted attempt' }, { result: proof }, (tx) => followUps(deps, tx, c, action, proof));
       return ok ? 'reconciled' : 'skipped';
     }
-    // Reclaimed from a dead worker: in doubt only if that worker had started handing the message over.
-    if (known === null && c.reclaimed && submittedBefore(c.item)) {
-      if (opts.inDoubt === 'fail') throw new SendInDoubt(`email ${messageId} may or may not have been sent (the worker stopped while handing it to the mail server); check the sent mail before sending it again`);
+    // In doubt only if an earlier attempt had handed the message over and never heard the server's answer.
+    if (known === null && submittedBefore(c.item)) {
+      if (opts.inDoubt === 'fail') throw new SendInDoubt(inDoubtMessage(messageId));
       inDoubt = true;
     }
   }
@@ -487,8 +490,11 @@ async function runEmail(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, a
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
-  }, handOver).catch((err: unknown) => {
+  }, handOver).catch(async (err: unknown) => {
     if (err instanceof SendWithdrawn) return null;
+    // The server answered with a refusal: it did not take the message, and the retry is no doubt. Without an answer
+    // (the connection dropped or timed out), the note stays: the message may have arrived.
+    if (err instanceof EmailSendFailed && err.responseCode !== null) await clearSubmitting(deps.sql, c.ctx.tenantId, c.item.id, c.attempts);
     throw err;
   });
   if (!proof) return 'skipped';
@@ -557,6 +563,10 @@ async function runRuleAlert(deps: ExecutorDeps, c: Claimed, alert: Alert): Promi
   await deps.alert({ key: alert.key, tenantId: c.ctx.tenantId, severity: alert.severity, kind: 'rule', message: alert.message, actionKey: c.item.idempotencyKey, customerExternalId: alert.customerExternalId });
   const invoices = alert.invoiceExternalId ? [alert.invoiceExternalId] : [];
   return (await complete(deps, c, 'sent', { kind: 'alerted', channel: 'alert', customerExternalId: alert.customerExternalId, invoiceExternalIds: invoices, reason: alert.message }, { result: { alerted: true } })) ? 'sent' : 'skipped';
+}
+
+function inDoubtMessage(messageId: string): string {
+  return `email ${messageId} may or may not have been sent (the worker stopped, or the connection to the mail server dropped, while handing it over); check the sent mail before sending it again`;
 }
 
 async function runWriteback(deps: ExecutorDeps, c: Claimed): Promise<Outcome> {

@@ -101,6 +101,16 @@ export async function markSubmitting(sql: Sql, tenantId: string, id: string, att
   return res.count === 1;
 }
 
+/**
+ * Withdraws attempt `attempt`'s hand-over note once the mail server has answered with a refusal (any non-2xx reply,
+ * at any stage, the end of the message included): the server did not take the message, so nothing is in doubt.
+ */
+export async function clearSubmitting(sql: Sql, tenantId: string, id: string, attempt: number): Promise<void> {
+  await sql`
+    update outbox set result = null
+    where tenant_id = ${tenantId} and id = ${id} and state = 'sending' and attempts = ${attempt} and result ? 'submitting'`;
+}
+
 /** Whether an earlier attempt on this item reached the point of handing its message to the server (markSubmitting). */
 export function submittedBefore(item: Pick<DueItem, 'result'>): boolean {
   const r = item.result as { submitting?: unknown } | null;

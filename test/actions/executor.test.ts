@@ -253,6 +253,36 @@ describe('failures', () => {
     expect((await listActivity(sql, s.tenantId, { invoiceExternalId: 'ti' })).map((a) => a.kind).sort()).toEqual(['retry', 'retry', 'sent']);
   });
 
+  it('a reminder whose connection dropped after the server took it, before its 250, is held in doubt, not sent again', async () => {
+    const s = await seed(sql, { customers: [customer('dr1', { email: 'dropped@client.example' })], invoices: [invoice('dri', 'dr1')] });
+    await plan(sql, s);
+    sink.dropBeforeReply.set('dropped@client.example', 1);
+    const deps = makeDeps(sql, sink.port, { options: { backoffMs: () => 1_000, inDoubt: 'fail' } });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 1 });
+    expect(mine('dropped@client.example')).toHaveLength(1);
+    let [row] = await outboxRows(sql, s.tenantId);
+    expect(row).toMatchObject({ state: 'planned', result: { submitting: 1 } });
+    // The retry, by the same worker (not a reclaim): the customer may have it, so it is held, not sent again.
+    await executeDue(deps, s.tenantId, new Date(NOW.getTime() + 1_000));
+    expect(mine('dropped@client.example')).toHaveLength(1);
+    [row] = await outboxRows(sql, s.tenantId);
+    expect(row!.state).toBe('failed');
+    expect(row!.last_error).toMatch(/may or may not have been sent/);
+    expect(deps.alerts.map((a) => a.kind)).toContain('in_doubt');
+  });
+
+  it('a 451 answered at the end of the message clears the hand-over note: the retry is sent normally, not held', async () => {
+    const s = await seed(sql, { customers: [customer('tf1', { email: 'later@client.example' })], invoices: [invoice('tfi', 'tf1')] });
+    await plan(sql, s);
+    sink.refuseAtEnd.set('later@client.example', 1);
+    const deps = makeDeps(sql, sink.port, { options: { backoffMs: () => 1_000, inDoubt: 'fail' } });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 1 });
+    const [row] = await outboxRows(sql, s.tenantId);
+    expect(row).toMatchObject({ state: 'planned', result: null });
+    expect(await executeDue(deps, s.tenantId, new Date(NOW.getTime() + 1_000))).toMatchObject({ sent: 1 });
+    expect(mine('later@client.example')).toHaveLength(1);
+  });
+
   it('fails a 550 permanently with an alert, and falls back to a letter when the step says so', async () => {
     const s = await seed(sql, { customers: [customer('b1', { email: 'gone@client.example' }), customer('b2', { email: 'gone2@client.example' })], invoices: [invoice('bi', 'b1'), invoice('bj', 'b2')] });
     await plan(sql, s);

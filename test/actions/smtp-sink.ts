@@ -21,6 +21,10 @@ export interface SmtpSink {
   reject: Set<string>;
   /** Recipients answered 451 at RCPT this many more times. */
   tempFail: Map<string, number>;
+  /** Recipients whose message the server keeps, then drops the connection before its 250 (this many more times). */
+  dropBeforeReply: Map<string, number>;
+  /** Recipients whose message is answered 451 at the end of DATA (not taken) this many more times. */
+  refuseAtEnd: Map<string, number>;
   delivered(messageId: string): boolean;
   /** Messages whose body had begun to arrive (DATA accepted, at least one byte), ended or not. */
   dataStarted: number;
@@ -93,6 +97,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const sink = { onAccepted: null, dataStarted: 0 } as SmtpSink;
   const reject = new Set<string>();
   const tempFail = new Map<string, number>();
+  const dropBeforeReply = new Map<string, number>();
+  const refuseAtEnd = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -115,7 +121,18 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const m: Captured = { mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', rcptTo: session.envelope.rcptTo.map((r) => r.address), ...parseMessage(raw) };
+        const refuse = m.rcptTo.find((r) => (refuseAtEnd.get(r) ?? 0) > 0);
+        if (refuse) {
+          refuseAtEnd.set(refuse, refuseAtEnd.get(refuse)! - 1);
+          return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
+        }
         messages.push(m);
+        const drop = m.rcptTo.find((r) => (dropBeforeReply.get(r) ?? 0) > 0);
+        if (drop) {
+          dropBeforeReply.set(drop, dropBeforeReply.get(drop)! - 1);
+          const conn = [...(server as unknown as { connections: Set<{ remotePort: number; _socket: { destroy(): void } }> }).connections].find((c) => c.remotePort === session.remotePort);
+          return conn?._socket.destroy();
+        }
         const hook = sink.onAccepted;
         if (!hook) return cb();
         void Promise.resolve(hook(m, session.remotePort)).finally(() => cb());
@@ -138,6 +155,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     messages,
     reject,
     tempFail,
+    dropBeforeReply,
+    refuseAtEnd,
     delivered,
     lookupUrl: `http://127.0.0.1:${httpPort}/delivered`,
     stop: async () => {
