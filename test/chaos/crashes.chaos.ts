@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messageIdFor } from '../../src/actions/email.js';
+import { addDays, dateInZone } from '../../src/model/index.js';
+import { localTimeToInstant } from '../../src/rules/business-calendar.js';
 import { factsChangedSinceEvaluation } from '../../src/collections/run.js';
 import { createBullQueue } from '../../src/queue/bullmq.js';
 import type { QueueDriver } from '../../src/queue/driver.js';
@@ -417,11 +419,15 @@ describe('chaos, process faults', () => {
           evaluationsOwed = (await Promise.all(companies.map((c) => factsChangedSinceEvaluation(sql, c.tenantId, c.connectionId)))).filter(Boolean).length;
           if (evaluationsOwed === 0) break;
         }
-        // Then what the schedule's daily evaluation (08:00) would add: actions the storm's evaluations missed.
-        const before = await plannedCount(sql, companies.map((c) => c.tenantId));
+        // Then what the schedule's daily evaluation (08:00) would add: actions the storm's evaluations missed. Reminders
+        // fall due by the companies' own day: a run that crosses their midnight rightly has the new day's planned by
+        // this evaluation, so only actions due before the end of the day the storm started in count.
+        const zone = (await sql<{ zone: string }[]>`select min(time_zone) as zone from tenants where id = any(${companies.map((c) => c.tenantId)}::uuid[])`)[0]!.zone;
+        const dayEnd = new Date(localTimeToInstant(addDays(dateInZone(new Date(t0), zone), 1), 0, zone));
+        const before = await plannedCount(sql, companies.map((c) => c.tenantId), dayEnd);
         for (const c of companies) await queue.enqueue('evaluate', { tenantId: c.tenantId, connectionId: c.connectionId }, { jobId: `evaluate:${c.connectionId}` });
         await sleep(4_000);
-        caughtUpByDailyEvaluation = (await plannedCount(sql, companies.map((c) => c.tenantId))) - before;
+        caughtUpByDailyEvaluation = (await plannedCount(sql, companies.map((c) => c.tenantId), dayEnd)) - before;
         evaluated = true;
       }
       for (const c of companies) await queue.enqueue('actions', { tenantId: c.tenantId }, { jobId: `actions:${c.tenantId}` }).catch(() => undefined);
@@ -539,8 +545,8 @@ describe('chaos, process faults', () => {
   });
 });
 
-async function plannedCount(sql: Sql, tenants: string[]): Promise<number> {
-  return (await sql<{ n: number }[]>`select count(*)::int as n from outbox where tenant_id = any(${tenants}::uuid[]) and kind = 'email'`)[0]!.n;
+async function plannedCount(sql: Sql, tenants: string[], dueBefore: Date): Promise<number> {
+  return (await sql<{ n: number }[]>`select count(*)::int as n from outbox where tenant_id = any(${tenants}::uuid[]) and kind = 'email' and due_at < ${dueBefore}`)[0]!.n;
 }
 
 function answersPing(port: number): Promise<boolean> {
