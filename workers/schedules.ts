@@ -1,9 +1,13 @@
 // Schedules per connection: incremental sync, token refresh, nightly reconciliation, daily evaluation at the tenant's send time, inbox and outbox sweeps.
 import { DEFAULT_SYNC_EVERY_MS } from '../src/connectors/types.js';
+import { spreadPhase } from '../src/queue/driver.js';
 import type { Service } from '../src/service.js';
 import { dateInZone } from '../src/model/index.js';
 import { currentMissingRates } from '../src/rates/job.js';
 import { getTenant, listActiveConnections, type Connection } from '../src/store/tenants.js';
+
+/** Token refresh: ahead of a 15-minute expiry window (workers/processors.ts). */
+const REFRESH_EVERY_MS = 10 * 60_000;
 
 export async function installSchedules(service: Service, done: Set<string> = new Set()): Promise<number> {
   const { sql } = service.runtime;
@@ -35,8 +39,10 @@ export async function scheduleConnections(service: Service, connections: readonl
     const ids = { tenantId: c.tenantId, connectionId: c.id };
     // The operator's SYNC_EVERY_MS, else the provider's own cadence (one that publishes a tight quota syncs less often).
     const every = service.config.SYNC_EVERY_MS ?? (service.registry.has(c.provider) ? (service.registry.get(c.provider).syncEveryMs ?? DEFAULT_SYNC_EVERY_MS) : DEFAULT_SYNC_EVERY_MS);
-    await service.queue.schedule('sync', { ...ids, full: false }, { id: `sync:${c.id}`, everyMs: every });
-    await service.queue.schedule('refresh', ids, { id: `refresh:${c.id}`, everyMs: 10 * 60_000 });
+    // Each connection at its own phase of the cycle (a stable hash of its id): set at the same start-up, they would all
+    // fall due at one instant every cycle, and the last of them would start a whole burst late.
+    await service.queue.schedule('sync', { ...ids, full: false }, { id: `sync:${c.id}`, everyMs: every, offsetMs: spreadPhase(`sync:${c.id}`, every) });
+    await service.queue.schedule('refresh', ids, { id: `refresh:${c.id}`, everyMs: REFRESH_EVERY_MS, offsetMs: spreadPhase(`refresh:${c.id}`, REFRESH_EVERY_MS) });
     await service.queue.schedule('reconcile', ids, { id: `reconcile:${c.id}`, cron: '30 2 * * *', timeZone: tenant.timeZone });
     await service.queue.schedule('evaluate', ids, { id: `evaluate:${c.id}`, cron: '0 8 * * *', timeZone: tenant.timeZone });
     // The insolvency watch reads the publisher for the whole portfolio before the morning's evaluation.
