@@ -80,4 +80,17 @@ describe('sync schedules', () => {
     expect(s.offset).toBe(spreadPhase(`sync:${c.id}`, EVERY));
     expect(s.next! % EVERY).toBe(s.offset);
   });
+
+  it("remove the tenant's own per-minute sweeps an earlier version left in Redis (the one sweep replaces them)", async () => {
+    const name = `sched-${randomUUID()}`;
+    const c = await connection();
+    const old = serviceOn(name);
+    await old.queue.schedule('actions', { tenantId: c.tenantId }, { id: `actions:${c.tenantId}`, everyMs: 60_000 });
+    await old.queue.schedule('webhook', { tenantId: c.tenantId, provider: c.provider }, { id: `webhook:${c.tenantId}:${c.provider}`, everyMs: 60_000 });
+    const scheduler = schedulersOf(name);
+    expect((await scheduler(`actions:${c.tenantId}`)).next).toBeDefined();
+    await scheduleConnections(serviceOn(name), [c]);
+    expect(await scheduler(`actions:${c.tenantId}`)).toEqual({ offset: undefined, next: undefined });
+    expect(await scheduler(`webhook:${c.tenantId}:${c.provider}`)).toEqual({ offset: undefined, next: undefined });
+  });
 });
