@@ -70,6 +70,12 @@ export const ConfigSchema = z.object({
   STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often every connection's incremental sync runs, over each provider's own default (15 minutes); unset: the provider's. */
   SYNC_EVERY_MS: z.coerce.number().int().min(10_000).optional(),
+  /**
+   * Jobs a `work` (or `start`) process runs at once. Syncs and sends mostly wait on a provider's pace and on I/O, so a
+   * slot costs little CPU; each running sync holds one database connection for its lock, and the pool grows with this
+   * (src/store/db.ts, poolSizeFor).
+   */
+  WORK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** How long an outbox item may stay `sending` before another worker takes it over (a worker died mid-action). */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   /**

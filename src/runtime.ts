@@ -14,7 +14,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, opts: { migrate?: boolean; log?: (line: string) => void } = {}): Promise<Runtime> {
+/** `poolSize`: the database pool's size (src/store/db.ts; a process that runs jobs needs more, see poolSizeFor). */
+export async function openRuntime(config: Config, opts: { migrate?: boolean; log?: (line: string) => void; poolSize?: number } = {}): Promise<Runtime> {
   const log = opts.log ?? (() => {});
   let url = config.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
@@ -30,7 +31,7 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean; log
     stopEmbedded = embedded.stop;
     databaseLabel = `embedded (${dataDir})`;
   }
-  const sql = connect(url);
+  const sql = connect(url, opts.poolSize ? { max: opts.poolSize } : {});
   try {
     if (opts.migrate !== false) {
       const applied = await migrate(sql);

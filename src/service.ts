@@ -8,6 +8,7 @@ import type { Connector } from './connectors/types.js';
 import { createLogger, type Logger } from './log.js';
 import { createBullQueue, createMemoryQueue, type QueueDriver } from './queue/index.js';
 import { openRuntime, type Runtime } from './runtime.js';
+import { poolSizeFor } from './store/db.js';
 import type { SyncDeps } from './sync/engine.js';
 import { createSyncDeps } from './sync/deps.js';
 import type { OpenTask } from './model/task.js';
@@ -36,7 +37,8 @@ export interface Service {
 
 export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void; simulators?: SimulatorLoaders; addedRates?: AddedRates } = {}): Promise<Service> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)) });
+  // Sized for WORK_CONCURRENCY jobs at once: `start` and `work` run them; `serve` only opens what its requests use.
+  const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)), poolSize: poolSizeFor(config.WORK_CONCURRENCY) });
   const registry = new ConnectorRegistry(connectors, options.simulators);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
   const gate = createRateGate(redis ? redisBackend(redis) : memoryBackend());

@@ -13,6 +13,7 @@ import { syncConnection, syncRecords } from '../src/sync/engine.js';
 import { createTokenSource } from '../src/connectors/tokens.js';
 import { clientConfigFor } from '../src/connectors/clients.js';
 import { runRatesJob } from '../src/rates/job.js';
+import { dueWork } from '../src/actions/due-work.js';
 import { createActionExecutor } from './actions.js';
 
 export interface ProcessorOptions {
@@ -95,6 +96,14 @@ function processors(service: Service, options: ProcessorOptions): Handlers {
         }
         await evaluateSoon(service, tenantId, connectionId);
       }
+    },
+
+    async sweep() {
+      const due = await dueWork(sql, new Date(), service.config.OUTBOX_LEASE_MS);
+      // The same deduplication ids as every other wake-up: a tenant already woken is not woken twice.
+      for (const tenantId of due.actions) await service.queue.enqueue('actions', { tenantId }, { jobId: `actions:${tenantId}` });
+      for (const w of due.webhooks) await service.queue.enqueue('webhook', w, { jobId: `webhook:${w.tenantId}:${w.provider}` });
+      if (due.actions.length || due.webhooks.length) log.info({ actions: due.actions.length, webhooks: due.webhooks.length }, 'sweep woke tenants with work due');
     },
 
     async evaluate({ tenantId, connectionId }) {

@@ -25,7 +25,7 @@ export interface DueItem {
  * - an item with no connection (planned before outbox items carried one) has no switch anyone could turn on, so
  *   holding it would hold it for ever; the rules engine always plans with the connection.
  */
-const mayStart = (sql: Sql) => sql`(o.kind = 'alert' or o.connection_id is null
+export const mayStart = (sql: Sql) => sql`(o.kind = 'alert' or o.connection_id is null
   or exists (select 1 from connections c where c.tenant_id = o.tenant_id and c.id = o.connection_id and c.sending_enabled))`;
 
 /**

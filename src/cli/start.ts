@@ -128,7 +128,7 @@ async function runServiceOnce(role: Role, ctx: CommandContext): Promise<number> 
     if (role !== 'serve') {
       if (!ctx.workers) throw new Error('this build has no workers module');
       await demos.adopt(await listActiveConnections(service.runtime.sql));
-      await service.queue.process(ctx.workers.createProcessors(service), { concurrency: 4 });
+      await service.queue.process(ctx.workers.createProcessors(service), { concurrency: config.WORK_CONCURRENCY });
       const n = await ctx.workers.installSchedules(service, scheduled);
       say(`Workers running (${service.queue.kind === 'bullmq' ? 'BullMQ on REDIS_URL' : 'in-process queue: set REDIS_URL to share work between processes'}); ${n} connection(s) scheduled.`);
       timer = setInterval(() => void adopt().catch((err: unknown) => service.log.error({ err: String(err) }, 'adopting new connections failed')), ADOPT_EVERY_MS);

@@ -18,7 +18,7 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
   let workerConnection: Redis | null = null;
   const isJobName = (n: string): n is JobName => (JOB_NAMES as string[]).includes(n);
 
-  return {
+  const driver: QueueDriver = {
     kind: 'bullmq',
     async enqueue(jobName, payload, opts: EnqueueOptions = {}) {
       const data = parseJob(jobName, payload);
@@ -55,9 +55,20 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
     },
     async schedule(jobName, payload, spec: ScheduleSpec) {
       const data = parseJob(jobName, payload);
-      const repeat = spec.everyMs ? { every: spec.everyMs } : spec.cron ? { pattern: spec.cron, tz: spec.timeZone ?? 'UTC' } : null;
+      const repeat = spec.everyMs ? { every: spec.everyMs, ...(spec.offsetMs ? { offset: spec.offsetMs } : {}) } : spec.cron ? { pattern: spec.cron, tz: spec.timeZone ?? 'UTC' } : null;
       if (!repeat) throw new Error(`schedule ${spec.id} needs everyMs or cron`);
+      // Upserted again with the same period, a scheduler keeps the phase it has: one set with another phase (by a
+      // version that set none, all at one instant at start-up) is replaced, so it takes this one from its next run.
+      let isNew = false;
+      if (spec.everyMs && spec.offsetMs) {
+        const existing = await queue.getJobScheduler(spec.id);
+        isNew = !existing;
+        if (existing && existing.every === spec.everyMs && existing.offset !== spec.offsetMs) await queue.removeJobScheduler(spec.id);
+      }
       await queue.upsertJobScheduler(spec.id, repeat, { name: jobName, data, opts: { attempts: retry.attempts, backoff: { type: 'relance' }, removeOnComplete: { count: 100 }, removeOnFail: false } });
+      // A new schedule also runs once now, as BullMQ runs a new one without a phase (a connection's first sync when a
+      // worker adopts it), deduplicated by the schedule's id; then at its phase.
+      if (isNew) await driver.enqueue(jobName, payload, { jobId: spec.id });
     },
     async unschedule(id) {
       await queue.removeJobScheduler(id);
@@ -91,4 +102,5 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
       workerConnection?.disconnect();
     },
   };
+  return driver;
 }

@@ -21,6 +21,14 @@ export interface ScheduleSpec {
   /** Stable id: upserting the same id replaces the schedule instead of adding one. */
   id: string;
   everyMs?: number;
+  /**
+   * With `everyMs`: the schedule's phase in its period, in ms (0 < offsetMs < everyMs). Runs fall at the instants t
+   * with t mod everyMs = offsetMs, so schedules with different phases do not all fall due at once (see spreadPhase).
+   * Without it a schedule's phase is the moment it was set: every schedule set at start-up falls due together.
+   * BullMQ also runs a schedule that did not exist yet once when it is set (as it runs a new one without a phase); the
+   * in-process driver, whose schedules all start with the process, waits for the phase.
+   */
+  offsetMs?: number;
   /** Cron pattern evaluated in `timeZone` (e.g. "0 9 * * 1-5" at the tenant's send time). */
   cron?: string;
   timeZone?: string;
@@ -57,6 +65,16 @@ export interface QueueDriver {
   boardQueues(): unknown[];
   /** Graceful: stops taking jobs and waits for running ones (up to `timeoutMs`), then hands the rest back. */
   close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * A stable phase for `key` in a period of `everyMs` (FNV-1a of the key): the same in every process and after every
+ * restart, and spread evenly over the period by different keys. In 1 … everyMs-1, since BullMQ reads 0 as no offset.
+ */
+export function spreadPhase(key: string, everyMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return 1 + (h % Math.max(1, everyMs - 1));
 }
 
 /** Full-jitter exponential backoff (shared by both drivers so retries look the same everywhere). */

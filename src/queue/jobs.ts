@@ -10,6 +10,12 @@ export const JOB_SCHEMAS = {
   webhook: z.object({ tenantId: z.uuid(), provider: z.string().min(1) }),
   /** Run the rules engine for one connection (daily, and after a sync changed something). */
   evaluate: z.object(Ids),
+  /**
+   * Every minute, one for the whole service: finds in PostgreSQL the tenants with outbox items due or webhook events
+   * pending and wakes their `actions` and `webhook` jobs, so a lost wake-up (Redis restarted, a process killed) is
+   * picked up within a minute.
+   */
+  sweep: z.object({}),
   /** Execute due outbox actions of a tenant. */
   actions: z.object({ tenantId: z.uuid() }),
   /** Refresh a connection's access token ahead of expiry. */

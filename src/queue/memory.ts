@@ -93,7 +93,14 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
       await driver.unschedule(spec.id);
       parseJob(name, payload);
       const fire = () => void driver.enqueue(name, payload, { jobId: `schedule:${spec.id}` }).catch(() => undefined);
-      if (spec.everyMs) {
+      if (spec.everyMs && spec.offsetMs) {
+        // The first run at the next instant of the schedule's phase (as BullMQ aligns it), then every period.
+        const every = spec.everyMs;
+        const now = Date.now();
+        let first = Math.floor(now / every) * every + spec.offsetMs;
+        if (first <= now) first += every;
+        schedules.set(spec.id, setTimeout(() => (fire(), schedules.set(spec.id, setInterval(fire, every))), first - now));
+      } else if (spec.everyMs) {
         schedules.set(spec.id, setInterval(fire, spec.everyMs));
       } else if (spec.cron) {
         const armCron = () => {

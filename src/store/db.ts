@@ -3,10 +3,23 @@ import postgres from 'postgres';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 
+/** A process's pool when it runs no jobs (the commands, `serve`). */
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * The pool of a process that runs `workConcurrency` jobs at once. Each running sync holds one connection for its whole
+ * run (the transaction of its advisory lock, src/sync/run.ts) and does its writes on others: with as many syncs running
+ * as the pool has connections, every one would wait for a connection none of them gives back. So the pool keeps
+ * connections beyond the jobs' for the syncs' page writes, evaluations, the executor's leases and, in `start`, the pages.
+ */
+export function poolSizeFor(workConcurrency: number): number {
+  return Math.max(DEFAULT_POOL_SIZE, workConcurrency + 4);
+}
+
 /** Opens a connection pool; numeric columns come back as strings so amounts never become floats. */
 export function connect(url: string, options: { max?: number; onnotice?: (n: postgres.Notice) => void } = {}): Sql {
   return postgres(url, {
-    max: options.max ?? 10,
+    max: options.max ?? DEFAULT_POOL_SIZE,
     onnotice: options.onnotice ?? (() => {}),
     // numeric (1700) stays a string; bigint (20) too, to avoid silent precision loss.
     types: {},

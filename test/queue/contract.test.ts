@@ -121,6 +121,28 @@ describe.each(drivers)('%s driver', (_label, make) => {
     await q.close();
   });
 
+  it('runs a schedule with a phase at that phase of its period, and another phase at its own', async () => {
+    const q = make();
+    const every = 1000;
+    const runs = new Map<string, number[]>();
+    await q.process({ reconcile: async (p) => void (runs.get(p.connectionId) ?? runs.set(p.connectionId, []).get(p.connectionId)!).push(Date.now()) });
+    const early = ids();
+    const late = ids();
+    const set = [`early-${randomUUID()}`, `late-${randomUUID()}`];
+    const setAt = Date.now();
+    await q.schedule('reconcile', early, { id: set[0]!, everyMs: every, offsetMs: 200 });
+    await q.schedule('reconcile', late, { id: set[1]!, everyMs: every, offsetMs: 700 });
+    // BullMQ runs a new schedule once as it is set (the in-process driver does not): the runs at their phase follow.
+    const phased = (p: { connectionId: string }) => (runs.get(p.connectionId) ?? []).filter((t) => t > setAt + 150);
+    await until(() => phased(early).length >= 2 && phased(late).length >= 2, 6000);
+    for (const id of set) await q.unschedule(id);
+    // Started within 250 ms after their phase (a job's pick-up takes a few ms, more on a busy machine), never before it.
+    const phases = (p: { connectionId: string }) => phased(p).slice(0, 2).map((t) => t % every);
+    for (const ph of phases(early)) expect(ph).toSatisfy((x: number) => x >= 200 && x < 450);
+    for (const ph of phases(late)) expect(ph).toSatisfy((x: number) => x >= 700 && x < 950);
+    await q.close();
+  });
+
   it('lets a running job finish on close', async () => {
     const q = make();
     let finished = false;
