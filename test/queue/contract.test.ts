@@ -136,10 +136,11 @@ describe.each(drivers)('%s driver', (_label, make) => {
     const phased = (p: { connectionId: string }) => (runs.get(p.connectionId) ?? []).filter((t) => t > setAt + 150);
     await until(() => phased(early).length >= 2 && phased(late).length >= 2, 6000);
     for (const id of set) await q.unschedule(id);
-    // Started within 250 ms after their phase (a job's pick-up takes a few ms, more on a busy machine), never before it.
+    // Started at or after their phase and before the other's (a job's pick-up takes a few ms, hundreds on a busy
+    // machine running the whole suite): early in [200, 700), late in [700, 1000) or wrapped to [0, 200).
     const phases = (p: { connectionId: string }) => phased(p).slice(0, 2).map((t) => t % every);
-    for (const ph of phases(early)) expect(ph).toSatisfy((x: number) => x >= 200 && x < 450);
-    for (const ph of phases(late)) expect(ph).toSatisfy((x: number) => x >= 700 && x < 950);
+    for (const ph of phases(early)) expect(ph).toSatisfy((x: number) => x >= 200 && x < 700);
+    for (const ph of phases(late)) expect(ph).toSatisfy((x: number) => x >= 700 || x < 200);
     await q.close();
   });
 
