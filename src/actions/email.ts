@@ -1,6 +1,6 @@
 // Email over SMTP (nodemailer): text + html, a Message-ID derived from the idempotency key, and SMTP errors sorted into transient and permanent.
 import { createHash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
@@ -133,9 +133,10 @@ export function classifySmtpError(err: unknown): EmailSendFailed {
 }
 
 /**
- * Asked once the message is composed and before its end reaches the server; true lets it end, false withdraws it.
- * The server takes a message only at the end of DATA (the lone "." line), so until this resolves nothing can have
- * been delivered: the sender may note "handing over" here and know that a crash before the note means no message.
+ * Asked once the server has accepted DATA and the whole body has gone out, before the end of the message: true lets it
+ * end, false withdraws it. The server takes a message only at its end (the lone "." line), so until this resolves
+ * nothing can have been delivered: the sender may note "handing over" here and know that a crash before the note means
+ * no message. A send refused earlier (the connection, a recipient) never asks.
  */
 export type BeforeEnd = () => Promise<boolean>;
 
@@ -150,17 +151,21 @@ export class SendWithdrawn extends Error {
 /** Per-message data the stream plugin reads (nodemailer copies a message's own string keys onto `mail.data`). */
 const GATE_KEY = 'relanceBeforeEnd';
 
-/** Passes the message through and holds its end until the gate says so; a "no" or a failure errors the stream. */
-class HoldEnd extends Transform {
-  constructor(private readonly gate: BeforeEnd) {
-    super();
+/**
+ * The message as the SMTP connection reads it, with its end held until the gate says so; a "no" or a failure errors
+ * the stream instead, and the connection, closed mid-DATA, leaves the server nothing. Pulled lazily: nodemailer pipes
+ * the message only once the server has answered DATA with 354, so the gate is asked after the whole body has gone
+ * out, as late as can be, and the hand-over it notes covers only the final "." and the server's answer.
+ */
+function holdEnd(source: Readable, gate: BeforeEnd): Readable {
+  async function* relay(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) yield chunk as Buffer;
+    if (!(await gate())) throw new SendWithdrawn();
   }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    cb(null, chunk);
-  }
-  override _flush(cb: TransformCallback): void {
-    this.gate().then((ok) => cb(ok ? null : new SendWithdrawn()), (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))));
-  }
+  const out = Readable.from(relay(), { objectMode: false });
+  // A reader that gives up (the connection failed) releases the message's own streams.
+  out.once('close', () => source.destroy());
+  return out;
 }
 
 const gated = new WeakSet<SmtpTransport>();
@@ -170,7 +175,11 @@ function withGate(transport: SmtpTransport): SmtpTransport {
   if (gated.has(transport)) return transport;
   transport.use('stream', (mail, done) => {
     const gate = (mail.data as Record<string, unknown>)[GATE_KEY];
-    if (typeof gate === 'function') mail.message.transform(() => new HoldEnd(gate as BeforeEnd));
+    if (typeof gate === 'function') {
+      const message = mail.message;
+      const compose = message.createReadStream.bind(message);
+      message.createReadStream = (options?: unknown) => holdEnd(compose(options as never), gate as BeforeEnd);
+    }
     done();
   });
   gated.add(transport);

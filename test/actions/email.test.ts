@@ -108,6 +108,19 @@ describe('sendEmail', () => {
       expect(arrived('g-err')).toHaveLength(0);
     });
 
+    it('a recipient refused at RCPT never asks the gate: the message never began', async () => {
+      sink.reject.add('g-rcpt@gate.example');
+      // A slow answer, so a gate asked as soon as the message is composed would be asked before it.
+      sink.rcptDelayMs = 300;
+      const t = createSmtpTransport({ host: '127.0.0.1', port: sink.port, secure: false, from: FROM });
+      let asked = 0;
+      const e = await sendEmail(t, msg('g-rcpt'), async () => (asked++, true)).catch((err: unknown) => err);
+      sink.rcptDelayMs = 0;
+      sink.reject.delete('g-rcpt@gate.example');
+      expect(e).toMatchObject({ kind: 'permanent', responseCode: 550 });
+      expect(asked).toBe(0);
+    });
+
     it('a send that never reaches a server never asks the gate', async () => {
       const port = await freePort();
       const t = createSmtpTransport({ host: '127.0.0.1', port, secure: false, from: FROM });

@@ -26,6 +26,8 @@ export interface SmtpSink {
   /** Recipients whose message is answered 451 at the end of DATA (not taken) this many more times. */
   refuseAtEnd: Map<string, number>;
   delivered(messageId: string): boolean;
+  /** How long the server takes to answer each RCPT (0: at once). */
+  rcptDelayMs: number;
   /** Messages whose body had begun to arrive (DATA accepted, at least one byte), ended or not. */
   dataStarted: number;
   /**
@@ -94,7 +96,7 @@ export function parseMessage(raw: string): Omit<Captured, 'mailFrom' | 'rcptTo'>
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: Captured[] = [];
   // Filled once the server listens; the message handler reads its hook from here.
-  const sink = { onAccepted: null, dataStarted: 0 } as SmtpSink;
+  const sink = { onAccepted: null, dataStarted: 0, rcptDelayMs: 0 } as SmtpSink;
   const reject = new Set<string>();
   const tempFail = new Map<string, number>();
   const dropBeforeReply = new Map<string, number>();
@@ -103,7 +105,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    onRcptTo(address, _session, cb) {
+    onRcptTo(address, _session, done) {
+      // A slow server: its answer to RCPT comes rcptDelayMs later.
+      const cb = (err?: Error | null) => (sink.rcptDelayMs ? void setTimeout(() => done(err), sink.rcptDelayMs) : done(err));
       if (reject.has(address.address)) return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
       const n = tempFail.get(address.address) ?? 0;
       if (n > 0) {
