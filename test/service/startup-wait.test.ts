@@ -32,7 +32,9 @@ describe('starting before PostgreSQL or Redis', () => {
   it('waits for a PostgreSQL that is not up yet, says so, and runs once it is', { timeout: 120_000 }, async () => {
     const port = await freePort();
     // Ready once it has been refused and says it waits (however long loading took on a busy machine).
-    const worker = await startCli(['work'], /not reachable yet/, { env: env(`postgres://relance:relance@127.0.0.1:${port}/relance`), timeoutMs: 90_000 });
+    // The cluster's own `postgres` database: it exists as soon as the server listens, whereas `relance` is created a
+    // moment later by the embedded server's start, and a worker that connected in between met "does not exist".
+    const worker = await startCli(['work'], /not reachable yet/, { env: env(`postgres://relance:relance@127.0.0.1:${port}/postgres`), timeoutMs: 90_000 });
     children.push(worker.child);
     expect(worker.output()).toMatch(/PostgreSQL or Redis is not reachable yet \(.*ECONNREFUSED.*\); trying again in 2 s/);
     const dir = mkdtempSync(join(tmpdir(), 'relance-startup-pg-'));
