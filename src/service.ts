@@ -41,6 +41,7 @@ export async function openService(config: Config, connectors: readonly Connector
   const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)), poolSize: poolSizeFor(config.WORK_CONCURRENCY) });
   const registry = new ConnectorRegistry(connectors, options.simulators);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
+  if (redis) logRedisOutages(redis, log);
   const gate = createRateGate(redis ? redisBackend(redis) : memoryBackend());
   const queue = config.REDIS_URL ? createBullQueue(config.REDIS_URL, { lockMs: config.QUEUE_LOCK_MS }) : createMemoryQueue();
   const requests: Service['requests'] = { total: 0, throttled: 0, byProvider: {} };
@@ -83,3 +84,21 @@ export async function openService(config: Config, connectors: readonly Connector
 }
 
 export { webhookSecretFor };
+
+/**
+ * ioredis reconnects by itself while Redis is away, and without a listener prints a stack trace ("Unhandled error
+ * event") at every attempt. One warning when Redis goes, saying what waits, and one line when it is back.
+ */
+export function logRedisOutages(redis: Redis, log: Pick<Logger, 'warn' | 'info'>): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log.warn({ err: err.message }, 'Redis is unreachable: queued jobs and the providers\' rate gate wait for it (reconnecting)');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info('Redis is reachable again');
+  });
+}

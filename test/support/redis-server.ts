@@ -9,11 +9,12 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `port`: restart one on the port a stopped one had (its clients reconnect to it). */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new Error('redis-server is not installed: run `npm test` (its pretest step installs it) or `apt-get install -y redis-server`.');
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     if (await canConnect(port)) break;
