@@ -253,11 +253,16 @@ describe('failures', () => {
     expect((await listActivity(sql, s.tenantId, { invoiceExternalId: 'ti' })).map((a) => a.kind).sort()).toEqual(['retry', 'retry', 'sent']);
   });
 
-  it('a reminder whose connection dropped after the server took it, before its 250, is held in doubt, not sent again', async () => {
-    const s = await seed(sql, { customers: [customer('dr1', { email: 'dropped@client.example' })], invoices: [invoice('dri', 'dr1')] });
+  /** One planned reminder to `email`, and an executor that holds doubtful sends and retries a second later. */
+  async function oneHeldReminder(tag: string, email: string) {
+    const s = await seed(sql, { customers: [customer(tag, { email })], invoices: [invoice(`${tag}-i`, tag)] });
     await plan(sql, s);
+    return { s, deps: makeDeps(sql, sink.port, { options: { backoffMs: () => 1_000, inDoubt: 'fail' } }) };
+  }
+
+  it('a reminder whose connection dropped after the server took it, before its 250, is held in doubt, not sent again', async () => {
+    const { s, deps } = await oneHeldReminder('dr1', 'dropped@client.example');
     sink.dropBeforeReply.set('dropped@client.example', 1);
-    const deps = makeDeps(sql, sink.port, { options: { backoffMs: () => 1_000, inDoubt: 'fail' } });
     expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 1 });
     expect(mine('dropped@client.example')).toHaveLength(1);
     let [row] = await outboxRows(sql, s.tenantId);
@@ -272,10 +277,8 @@ describe('failures', () => {
   });
 
   it('a 451 answered at the end of the message clears the hand-over note: the retry is sent normally, not held', async () => {
-    const s = await seed(sql, { customers: [customer('tf1', { email: 'later@client.example' })], invoices: [invoice('tfi', 'tf1')] });
-    await plan(sql, s);
+    const { s, deps } = await oneHeldReminder('tf1', 'later@client.example');
     sink.refuseAtEnd.set('later@client.example', 1);
-    const deps = makeDeps(sql, sink.port, { options: { backoffMs: () => 1_000, inDoubt: 'fail' } });
     expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 1 });
     const [row] = await outboxRows(sql, s.tenantId);
     expect(row).toMatchObject({ state: 'planned', result: null });
