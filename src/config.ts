@@ -75,7 +75,7 @@ export const ConfigSchema = z.object({
    * slot costs little CPU; each running sync holds one database connection for its lock, and the pool grows with this
    * (src/store/db.ts, poolSizeFor).
    */
-  WORK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  WORK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** How long an outbox item may stay `sending` before another worker takes it over (a worker died mid-action). */
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
   /**

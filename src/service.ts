@@ -35,10 +35,10 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void; simulators?: SimulatorLoaders; addedRates?: AddedRates } = {}): Promise<Service> {
+/** `poolSize`: the database pool (default: sized to run WORK_CONCURRENCY jobs; `serve`, which runs none, asks for less). */
+export async function openService(config: Config, connectors: readonly Connector[], options: { log?: Logger; say?: (line: string) => void; simulators?: SimulatorLoaders; addedRates?: AddedRates; poolSize?: number } = {}): Promise<Service> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  // Sized for WORK_CONCURRENCY jobs at once: `start` and `work` run them; `serve` only opens what its requests use.
-  const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)), poolSize: poolSizeFor(config.WORK_CONCURRENCY) });
+  const runtime = await openRuntime(config, { log: options.say ?? ((line) => log.info(line)), poolSize: options.poolSize ?? poolSizeFor(config.WORK_CONCURRENCY) });
   const registry = new ConnectorRegistry(connectors, options.simulators);
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
   if (redis) logRedisOutages(redis, log);

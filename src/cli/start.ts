@@ -7,6 +7,7 @@ import { openService, type Service } from '../service.js';
 import { webhookSecretFor } from '../connectors/clients.js';
 import { DemoHosts, defaultDemoPort } from '../demo/host.js';
 import { listActiveConnections } from '../store/tenants.js';
+import { DEFAULT_POOL_SIZE, poolSizeFor } from '../store/db.js';
 import type { CommandContext } from './context.js';
 import type { InboundSmtp } from '../inbound/smtp-listener.js';
 
@@ -97,7 +98,8 @@ export async function runService(role: Role, ctx: CommandContext): Promise<numbe
 async function runServiceOnce(role: Role, ctx: CommandContext): Promise<number> {
   const config = ctx.config!;
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators, addedRates: ctx.addedRates });
+  // `start` and `work` run WORK_CONCURRENCY jobs, each sync holding a connection; `serve` runs none.
+  const service = await openService(config, ctx.connectors, { say, simulators: ctx.simulators, addedRates: ctx.addedRates, poolSize: role === 'serve' ? DEFAULT_POOL_SIZE : poolSizeFor(config.WORK_CONCURRENCY) });
   let server: Awaited<ReturnType<typeof listen>> | null = null;
   let inbound: InboundSmtp | null = null;
   const demos = new DemoHosts(config.home, service.registry, say);

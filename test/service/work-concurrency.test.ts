@@ -12,8 +12,8 @@ import { TEST_SECRET_KEY } from '../support/quickbooks.js';
 const { url } = useIsolatedDatabase();
 
 describe('WORK_CONCURRENCY', () => {
-  it('defaults to 8 jobs at once and refuses a value outside 1 to 64, naming the variable', () => {
-    expect(loadConfig({}).WORK_CONCURRENCY).toBe(8);
+  it('defaults to 16 jobs at once and refuses a value outside 1 to 64, naming the variable', () => {
+    expect(loadConfig({}).WORK_CONCURRENCY).toBe(16);
     expect(loadConfig({ WORK_CONCURRENCY: '20' }).WORK_CONCURRENCY).toBe(20);
     for (const bad of ['0', '65', 'many']) {
       expect(() => loadConfig({ WORK_CONCURRENCY: bad })).toThrow(ConfigError);
