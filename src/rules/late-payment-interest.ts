@@ -285,8 +285,10 @@ export function computePenalty(input: PenaltyInput): PenaltyResult {
   }
   const interest = segments.reduce((acc, s) => acc.plus(s.interest), ZERO);
 
-  // Compensation is owed once per invoice that was late at all, even if since paid (law §1.4, §5).
-  const lateFrom = regime.name.startsWith('UK') ? start : addDays(input.dueDate, 1);
+  // Compensation is owed once per invoice that was late at all, even if since paid (law §1.4, §5): late from the first
+  // day of delay, the regime's start. For DE that is after a weekend due date moved to the Monday (§193 BGB), so a
+  // payment on that Monday is on time. Regimes without a start owe no fixed sum.
+  const lateFrom = start;
   const wasLate = lateFrom !== null && lateFrom <= input.asOf && balanceOn(lateFrom).gt(0);
   const comp = wasLate ? regime.compensation(balanceOn(lateFrom)) : { amount: ZERO, currency: input.currency };
   const compensationCurrency = comp.amount.isZero() ? input.currency : comp.currency;

@@ -99,6 +99,12 @@ const cases: Case[] = [
     segments: [], interest: '0.00', compensation: '0.00', total: '0.00',
   },
   {
+    // Due Saturday 30 Aug 2025: the last day to pay moves to Monday 1 Sep (§193 BGB, law §4.2), so Monday is on time.
+    name: 'DE due on a Saturday and paid on the Monday: no interest and no €40',
+    input: { jurisdiction: 'DE', amount: '1000.00', currency: 'EUR', dueDate: '2025-08-30', asOf: '2025-09-30', payments: [{ date: '2025-09-01', amount: '1000.00' }] },
+    segments: [], interest: '0.00', compensation: '0.00', total: '0.00', warning: 'DUE_DATE_SHIFTED',
+  },
+  {
     name: 'paid one day late: one day of interest and the full €40',
     input: { jurisdiction: 'FR', amount: '500.00', currency: 'EUR', dueDate: '2025-05-15', asOf: '2025-06-30', payments: [{ date: '2025-05-16', amount: '500.00' }] },
     // 500 × 13.15 % × 1/365 = 0.180…
