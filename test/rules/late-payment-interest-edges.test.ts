@@ -7,6 +7,15 @@ import { computePenalty, penaltyFromBasis, runPenaltyCli, type PenaltyInput } fr
 
 const rows = (input: PenaltyInput) => computePenalty(input).segments.map((s) => [s.from, s.to, s.days, s.balance, s.rate, s.interest]);
 
+
+/** 1,000.00 EUR due 31 July 2025, as of 30 August (30 days late): the first segment's rate, reference, margin, period and interest. */
+function firstSegment(jurisdiction: 'DE' | 'EU', contractRate?: string) {
+  const input: PenaltyInput = { jurisdiction, amount: '1000.00', currency: 'EUR', dueDate: '2025-07-31', asOf: '2025-08-30' };
+  if (contractRate) input.contractRate = contractRate;
+  const s = computePenalty(input).segments[0]!;
+  return [s.rate, s.referenceRate, s.margin, s.period, s.interest];
+}
+
 describe('computePenalty: regimes and their variants', () => {
   it('UK with an agreed contract rate: that rate, fixed, the statutory fixed sum, and the warning that it must be a substantial remedy', () => {
     const r = computePenalty({ jurisdiction: 'UK', amount: '5000.00', currency: 'GBP', dueDate: '2025-06-20', asOf: '2025-09-30', contractRate: '10' });
@@ -55,12 +64,7 @@ describe('computePenalty: regimes and their variants', () => {
   });
 
   it('DE segment states the Basiszinssatz and the 9-point margin; a contract rate above the statutory one replaces it, one at or below it does not', () => {
-    const de = (contractRate?: string) => {
-      const input: PenaltyInput = { jurisdiction: 'DE', amount: '1000.00', currency: 'EUR', dueDate: '2025-07-31', asOf: '2025-08-30' };
-      if (contractRate) input.contractRate = contractRate;
-      const s = computePenalty(input).segments[0]!;
-      return [s.rate, s.referenceRate, s.margin, s.period, s.interest];
-    };
+    const de = (contractRate?: string) => firstSegment('DE', contractRate);
     // H2 2025: Basiszinssatz 1.27 % + 9 = 10.27 % (law §2.4); 1000 × 10.27 % × 30/365 = 8.441…; at 15 %: 12.328…
     expect(computePenalty({ jurisdiction: 'DE', amount: '1000.00', currency: 'EUR', dueDate: '2025-07-31', asOf: '2025-08-30' }).regime).toBe('DE_B2B');
     expect(de()).toEqual(['10.27', '1.27', '9.00', '2025-H2', '8.44']);
@@ -78,12 +82,7 @@ describe('computePenalty: regimes and their variants', () => {
   });
 
   it('EU directive: the MRO and the 8-point margin per half-year; a contract rate above the statutory one replaces it, one at or below it does not', () => {
-    const eu = (contractRate?: string) => {
-      const input: PenaltyInput = { jurisdiction: 'EU', amount: '1000.00', currency: 'EUR', dueDate: '2025-07-31', asOf: '2025-08-30' };
-      if (contractRate) input.contractRate = contractRate;
-      const s = computePenalty(input).segments[0]!;
-      return [s.rate, s.referenceRate, s.margin, s.period, s.interest];
-    };
+    const eu = (contractRate?: string) => firstSegment('EU', contractRate);
     // H2 2025: MRO 2.15 % + 8 = 10.15 % (law §4.1); 1000 × 10.15 % × 30/365 = 8.342…; at 12 %: 9.863…
     expect(eu()).toEqual(['10.15', '2.15', '8.00', '2025-H2', '8.34']);
     expect(eu('12')).toEqual(['12.00', null, null, '2025-H2', '9.86']);
