@@ -188,8 +188,7 @@ function withGate(transport: SmtpTransport): SmtpTransport {
 
 /**
  * Sends one message; resolves with the server's proof or throws EmailSendFailed. With `beforeEnd`, the message's end
- * waits for it (see BeforeEnd): asked at most once, even when the pool moves the message to another connection;
- * its "no" throws SendWithdrawn and its failure is rethrown as is. A send that fails before composing never asks.
+ * waits for it (see BeforeEnd), asked at most once; its "no" throws SendWithdrawn and its failure is rethrown as is.
  */
 export async function sendEmail(transport: SmtpTransport, msg: OutgoingEmail, beforeEnd?: BeforeEnd): Promise<EmailProof> {
   const messageId = messageIdFor(msg.tenantId, msg.idempotencyKey, msg.from);

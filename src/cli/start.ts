@@ -7,6 +7,7 @@ import { openService, type Service } from '../service.js';
 import { webhookSecretFor } from '../connectors/clients.js';
 import { DemoHosts, defaultDemoPort } from '../demo/host.js';
 import { listActiveConnections } from '../store/tenants.js';
+import { ownDependencyDown } from '../dependency-errors.js';
 import { DEFAULT_POOL_SIZE, poolSizeFor } from '../store/db.js';
 import type { CommandContext } from './context.js';
 import type { InboundSmtp } from '../inbound/smtp-listener.js';
@@ -77,8 +78,10 @@ async function listen(config: Config, service: Service, adopt: () => Promise<voi
  * or a database that restarts brings them back in seconds.
  */
 export function isStartingDependency(err: unknown): boolean {
+  if (ownDependencyDown(err)) return true;
+  // At start-up the only servers contacted are PostgreSQL and Redis: a refused or reset connection is one of them.
   const text = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}` : String(err);
-  return /ECONNREFUSED|ECONNRESET|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECT_TIMEOUT|not yet accepting connections|the database system is (starting up|shutting down|in recovery mode)/.test(text);
+  return /ECONNREFUSED|ECONNRESET|not yet accepting connections|the database system is (starting up|shutting down|in recovery mode)/.test(text);
 }
 
 export async function runService(role: Role, ctx: CommandContext): Promise<number> {

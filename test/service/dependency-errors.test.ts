@@ -20,6 +20,9 @@ describe('ownDependencyDown', () => {
     const ended = await sql`select 1`.catch((e: unknown) => e);
     expect((ended as { code?: string }).code).toBe('CONNECTION_ENDED');
     expect(ownDependencyDown(ended)).toBe(true);
+    // What PostgreSQL answers while it starts, recovers or shuts down (SQLSTATE 57P03, 57P01).
+    expect(ownDependencyDown(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(true);
+    expect(ownDependencyDown(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
   });
 
   it("is false for a provider's connection refused, an SQL error, and an action's own failure", async () => {
