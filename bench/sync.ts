@@ -125,6 +125,22 @@ export const RSS_TARGET_MB = 300;
 /** The issue's CPU target: Relance's own CPU (user + system) per synced record (#29). */
 export const CPU_TARGET_US_PER_RECORD = 60;
 
+/**
+ * Who used the cores during a timed sync: Relance's own CPU (user + system), the simulator's and PostgreSQL's, the
+ * machine's busy share (near 1: CPU, not the quota, set the pace) and Relance's event-loop utilisation (near 1: its one
+ * thread set the pace). Keys prefixed (`pipelineRelanceCpuSeconds`) when a case reports several runs.
+ */
+function cpuFigures(run: Awaited<ReturnType<typeof timedSync>>, prefix = ''): Record<string, number> {
+  const figures: Record<string, number> = {
+    relanceCpuSeconds: run.cpuS,
+    simulatorCpuSeconds: run.machine.groups['simulator']!,
+    postgresCpuSeconds: run.machine.groups['postgres']!,
+    machineBusyShare: run.machine.machineBusyShare,
+    relanceEventLoopUtilisation: run.elu,
+  };
+  return prefix ? Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${prefix}${k[0]!.toUpperCase()}${k.slice(1)}`, v])) : figures;
+}
+
 /** The peak RSS and CPU-per-record figures and targets of one timed sync. */
 export function memoryAndCpu(prefix: string, run: Awaited<ReturnType<typeof timedSync>>, metrics: Record<string, number>, targets: NonNullable<BenchResult['targets']>): void {
   const peakMb = run.peakRss / 1048576;
@@ -201,7 +217,7 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
   try {
     // 1. Network path: quotas enforced by the simulator, 100 ms per request.
     const network = await timedSync(sql, db.url, connector, sim);
-    const { records, requests, throttled, peakRss, wallS, cpuS, machine, elu } = network;
+    const { records, requests, throttled, peakRss, wallS, cpuS, machine } = network;
     // The floor: requests needed at the provider's documented per-minute ceiling for one company.
     const floorS = (requests / ceiling) * 60;
     // Our own pacing keeps headroom under the documented ceiling: the best a sync can do is this floor.
@@ -218,15 +234,8 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
       pacedFloorSeconds: pacedFloorS,
       pacedUtilisation: pacedFloorS / wallS,
       requestsPerMinute: (requests / wallS) * 60,
-      // Relance's own CPU (user + system) during the sync; PostgreSQL and the simulator are other processes.
-      relanceCpuSeconds: cpuS,
-      // Who used the cores during the sync: if the machine was busy nearly all the time, CPU (not the quota) set the pace.
-      simulatorCpuSeconds: machine.groups['simulator']!,
-      postgresCpuSeconds: machine.groups['postgres']!,
       machineCores: machine.cores,
-      machineBusyShare: machine.machineBusyShare,
-      // Share of the sync during which Relance's main thread was busy: near 1, that one thread set the pace.
-      relanceEventLoopUtilisation: elu,
+      ...cpuFigures(network),
     });
     memoryAndCpu('sync', network, metrics, targets);
     targets.push({ label: 'zero 429s in steady state', ok: throttled === 0, detail: `${throttled} × 429` });
@@ -281,11 +290,7 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
       Object.assign(metrics, {
         pipelineRecordsPerSec: pipelineRecords / free.wallS,
         pipelineWallSeconds: free.wallS,
-        pipelineRelanceCpuSeconds: free.cpuS,
-        pipelineSimulatorCpuSeconds: free.machine.groups['simulator']!,
-        pipelinePostgresCpuSeconds: free.machine.groups['postgres']!,
-        pipelineMachineBusyShare: free.machine.machineBusyShare,
-        pipelineRelanceEventLoopUtilisation: free.elu,
+        ...cpuFigures(free, 'pipeline'),
       });
       memoryAndCpu('pipeline', free, metrics, targets);
       targets.push({
@@ -322,11 +327,7 @@ export async function runMillion(opts: { quick: boolean }): Promise<BenchResult>
       wallSeconds: run.wallS,
       recordsPerSecond: run.records / run.wallS,
       requests: run.requests,
-      relanceCpuSeconds: run.cpuS,
-      simulatorCpuSeconds: run.machine.groups['simulator']!,
-      postgresCpuSeconds: run.machine.groups['postgres']!,
-      machineBusyShare: run.machine.machineBusyShare,
-      relanceEventLoopUtilisation: run.elu,
+      ...cpuFigures(run),
     };
     const targets: NonNullable<BenchResult['targets']> = [];
     memoryAndCpu('sync1m', run, metrics, targets);
