@@ -16,6 +16,7 @@ import type { Connector } from '../src/connectors/types.js';
 import { FRENCH_B2B_POLICY } from '../src/rules/default-policies.js';
 import type { ProviderSimulator, ServedSimulator } from '../src/simulator/types.js';
 import { serveBodacc } from '../src/simulator/bodacc.js';
+import { RELANCE_NODE_FLAGS } from '../src/node-flags.js';
 import { connect, type Sql } from '../src/store/db.js';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { migrate } from '../src/store/migrate.js';
@@ -136,7 +137,7 @@ interface Worker {
 
 function startWorker(env: NodeJS.ProcessEnv): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-semi-space-size=64', 'bin/relance.mjs', 'work'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...RELANCE_NODE_FLAGS, 'bin/relance.mjs', 'work'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const w: Worker = { child, out: [] };
     let head = '';
     const timer = setTimeout(() => reject(new Error(`work did not start:\n${head}`)), 120_000);

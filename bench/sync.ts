@@ -5,6 +5,7 @@ import { freePort } from './net.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quickbooks } from '../connectors/quickbooks/index.js';
+import { RELANCE_NODE_FLAGS } from '../src/node-flags.js';
 import { pennylane } from '../connectors/pennylane/index.js';
 import { sage } from '../connectors/sage/index.js';
 import { xero } from '../connectors/xero/index.js';
@@ -75,8 +76,8 @@ interface SyncProcessResult {
   arrayBuffers: number;
 }
 
-/** Node options of the syncing process: those of a `relance work` process (BENCH_SYNC_NODE_OPTIONS adds some, for A/B runs). */
-const SYNC_NODE_OPTIONS = ['--import', './bin/v8-flags.mjs', ...(process.env['BENCH_SYNC_NODE_OPTIONS']?.split(' ').filter(Boolean) ?? [])];
+/** Node options of the syncing process: those of a `relance work` process (src/node-flags.ts, bin/v8-flags.mjs); BENCH_SYNC_NODE_OPTIONS adds some, for A/B runs. */
+const SYNC_NODE_OPTIONS = [...RELANCE_NODE_FLAGS, '--import', './bin/v8-flags.mjs', ...(process.env['BENCH_SYNC_NODE_OPTIONS']?.split(' ').filter(Boolean) ?? [])];
 
 /** Runs one sync in a process of its own and returns its figures; its progress lines go to stderr. */
 function syncInProcess(job: { dbUrl: string; tenantId: string; connectionId: string; provider: string; unpaced: boolean }): Promise<SyncProcessResult> {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // Entry point of the `relance` command: loads the TypeScript sources through tsx (no build step needed).
 import './v8-flags.mjs';
 import { register } from 'tsx/esm/api';

@@ -30,7 +30,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { savePolicy } from '../../src/store/policies.js';
 import { findConnectionById } from '../../src/store/tenants.js';
 import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
-import { BIN, runCli } from '../support/cli.js';
+import { RELANCE_ARGV, runCli } from '../support/cli.js';
 import { simulated } from '../support/contract.js';
 import { freePort } from '../support/free-port.js';
 import { switchSendingOn } from '../support/sending.js';
@@ -272,7 +272,7 @@ describe('chaos, process faults', () => {
     const boot: number[] = [];
     const spawnWorker = (slot: number) => {
       const app = `chaos-w${slot}-${++generation}`;
-      const child = spawn(process.execPath, [BIN, 'work'], { env: { ...process.env, ...workerEnv, PGAPPNAME: app }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...RELANCE_ARGV, 'work'], { env: { ...process.env, ...workerEnv, PGAPPNAME: app }, stdio: ['ignore', 'pipe', 'pipe'] });
       const w: WorkerProc = { slot, gen: generation, app, child, startedAt: Date.now(), readyAt: null, nextKillAt: Infinity, output: '', killed: false };
       const onData = (d: Buffer) => {
         w.output = (w.output + d.toString()).slice(-20_000);

@@ -11,7 +11,7 @@ import { filesUnder, importGraph, importsWithKind, ROOT } from './imports.js';
  * a new top-level folder must be given its layer.
  */
 const LAYERS: ReadonlyArray<readonly string[]> = [
-  /* 0 leaves */ ['src/model/', 'src/json/', 'src/config.ts', 'src/log.ts', 'src/dependency-errors.ts'],
+  /* 0 leaves */ ['src/model/', 'src/json/', 'src/config.ts', 'src/log.ts', 'src/dependency-errors.ts', 'src/node-flags.ts'],
   /* 1 store and rules */ ['src/store/', 'src/rules/'],
   /* 2 engines */ ['src/mapping/', 'src/sync/', 'src/actions/', 'src/kpi/', 'src/connectors/', 'src/queue/', 'src/rates/', 'src/simulator/'],
   /* 3 application */ ['src/app/', 'src/collections/', 'src/demo/', 'src/inbound/', 'src/insolvency/', 'src/portal/', 'src/recovery/', 'src/worklist/', 'src/runtime.ts'],
