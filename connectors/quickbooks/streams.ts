@@ -45,39 +45,24 @@ function isCursor(value: unknown): value is QuickBooksCursor {
 const statement = (qbo: string, where: string[], tail: string) => `SELECT * FROM ${qbo}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${tail}`.trim();
 
 /**
- * Offset pages are independent, so a full scan keeps a few requests in flight (the rate gate still paces them):
- * with one at a time, latency rather than the quota would set the pace. Pages are yielded in order; the requests
- * issued past the last page come back empty and are dropped. Each answer waiting here is a whole page in memory
- * (2 MB of text and 3 MB parsed for 1,000 invoices) on top of the pages the engine holds, per stream: 2 (3 before)
- * cut the peak RSS of a 104k-record unpaced sync from 364 to 348 MB with no loss of pace (bench `sync-1m --quick`),
- * and two requests per stream still cover 100 ms of latency at the 450-a-minute pacing.
+ * A full scan asks for a page only when the engine asks for it, with no requests of its own in flight: the engine
+ * already reads one page ahead per stream (src/sync/prefetch.ts), inside the run's page slots (PAGES_HELD), and that
+ * covers the latency. Each answer waiting is a whole page in memory (2 MB of text and 3 MB parsed for 1,000
+ * invoices), and the connector's own look-ahead waited outside those slots: with two requests ahead per stream (three
+ * before that), a first sync of 1,037,398 records peaked at 316 MB RSS, and at 280 MB asking on demand; the 104k-record
+ * `sync-1m --quick` at 228 MB instead of 269 MB (245-248 MB with one ahead), at the same pace and CPU per record (#29).
  */
-export const FULL_SCAN_WINDOW = 2;
-
 async function* fullScan(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], from: { position: number; startedAt: string }): AsyncGenerator<StreamPage> {
   const where = table.where ? [table.where] : [];
-  let next = from.position;
-  const inflight: { position: number; rows: Promise<QboRecord[]> }[] = [];
-  const issue = () => {
-    const position = next;
-    next += PAGE_SIZE - FULL_SCAN_OVERLAP;
-    const rows = query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`));
-    // Observed when awaited in turn; an abandoned look-ahead must not surface as an unhandled rejection.
-    rows.catch(() => undefined);
-    inflight.push({ position, rows });
-  };
-  for (let i = 0; i < FULL_SCAN_WINDOW; i++) issue();
-  for (;;) {
-    const head = inflight.shift()!;
-    const rows = await head.rows;
+  for (let position = from.position; ; position += PAGE_SIZE - FULL_SCAN_OVERLAP) {
+    const rows = await query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`));
     if (rows.length < PAGE_SIZE) {
       // Changes made while we scanned are picked up by CDC from the scan's start.
       const since = new Date(Date.parse(from.startedAt) - CDC_OVERLAP_MS).toISOString();
       yield { records: rows, deleted: [], cursor: { mode: 'cdc', since } satisfies QuickBooksCursor };
       return;
     }
-    issue();
-    yield { records: rows, deleted: [], cursor: { mode: 'full', position: head.position + PAGE_SIZE - FULL_SCAN_OVERLAP, startedAt: from.startedAt } satisfies QuickBooksCursor };
+    yield { records: rows, deleted: [], cursor: { mode: 'full', position: position + PAGE_SIZE - FULL_SCAN_OVERLAP, startedAt: from.startedAt } satisfies QuickBooksCursor };
   }
 }
 

@@ -91,6 +91,35 @@ describe('QuickBooks sync', () => {
     expect(report.streams[0]!.records).toBeGreaterThanOrEqual(sim.data.count('Invoice'));
   });
 
+  it('asks for a full scan’s next page only when the engine asks for it: no request of its own ahead (#29)', async () => {
+    const c = await connectQuickBooks(sql, sim);
+    expect(sim.data.count('Invoice')).toBeGreaterThan(2000);
+    const starts: number[] = [];
+    server.use(
+      http.get(`${sim.baseUrls.api}/v3/company/:realm/query`, ({ request }) => {
+        const at = /FROM Invoice .*STARTPOSITION (\d+)/.exec(new URL(request.url).searchParams.get('query') ?? '');
+        if (at) starts.push(Number(at[1]));
+        return undefined;
+      }),
+    );
+    const tokens = createTokenSource({ sql, secretKey: TEST_SECRET_KEY, connector: quickbooks, client: c.client, tenantId: c.tenant.id, connectionId: c.connection.id });
+    const httpClient = createProviderHttp({ connector: quickbooks, client: c.client, externalTenantId: c.realmId, tokens, gate: createMemoryRateGate() });
+    const pages = quickbooks.streams.invoices.read({ http: httpClient, externalTenantId: c.realmId, now: () => new Date(), cursor: null, full: true })[Symbol.asyncIterator]();
+    try {
+      const first = await pages.next();
+      expect(first.value!.records).toHaveLength(1000);
+      // Whatever the connector would read ahead has had time to be asked for; a page waiting here would sit outside
+      // the run's page slots (PAGES_HELD), which bound what a sync holds.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(starts).toEqual([1]);
+      const second = await pages.next();
+      expect(second.value!.cursor).toMatchObject({ mode: 'full', position: 1961 });
+      expect(starts).toEqual([1, 981]);
+    } finally {
+      await pages.return?.();
+    }
+  });
+
   it('writes the status back into PrivateNote as one block, after the user note, replaced by the next status', async () => {
     const c = await connectQuickBooks(sql, sim);
     const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
