@@ -221,6 +221,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     for (let i = 0; i < companies; i++) {
       const connector = sage && i === 3 ? sage : distinct[i % distinct.length]!;
       farm.push(await addCompany(sql, registry, connector, i, sizeOf(connector.provider, rand)));
+      // Seeding 2,000 companies takes minutes: say how far it is.
+      if ((i + 1) % 100 === 0 && i + 1 < companies) process.stderr.write(`  ${i + 1} of ${companies} companies seeded\n`);
     }
     const byProvider = Object.fromEntries(connectors.map((c) => [c.provider, farm.filter((f) => f.connector.provider === c.provider).length]));
     const invoiceCounts = farm.map((f) => f.invoices);
