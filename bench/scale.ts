@@ -315,9 +315,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     let planned = -1;
     for (;;) {
       await sleep(3000);
-      const c = await admin0.getJobCounts('waiting', 'active');
+      // Evaluations and sends wait in BullMQ's prioritized set (src/queue/jobs.ts JOB_PRIORITY), not in its wait list.
+      const c = await admin0.getJobCounts('waiting', 'prioritized', 'active');
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state = 'planned'`;
-      if ((c['waiting'] ?? 0) + (c['active'] ?? 0) <= workers && row!.n === planned) break;
+      if ((c['waiting'] ?? 0) + (c['prioritized'] ?? 0) + (c['active'] ?? 0) <= workers && row!.n === planned) break;
       planned = row!.n;
       if (Date.now() - quiet > 2 * cycleMs) break;
     }

@@ -2,12 +2,15 @@
 import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_RETRY, retryDelay, type EnqueueOptions, type Handlers, type QueueDriver, type RetryPolicy, type ScheduleSpec } from './driver.js';
-import { JOB_NAMES, parseJob, type JobName } from './jobs.js';
+import { JOB_NAMES, JOB_PRIORITY, parseJob, type JobName } from './jobs.js';
 
 /**
  * `lockMs`: how long a job stays owned by a worker without a heartbeat; a worker killed mid-job hands it back
  * to the others after about that long (BullMQ's stalled-job check runs at the same interval).
  */
+/** BullMQ's priority option for a job (src/queue/jobs.ts): none for the first rank, which BullMQ runs before any other. */
+const priorityOf = (jobName: JobName): { priority?: number } => (JOB_PRIORITY[jobName] > 0 ? { priority: JOB_PRIORITY[jobName] } : {});
+
 export function createBullQueue(redisUrl: string, options: { name?: string; retry?: RetryPolicy; lockMs?: number } = {}): QueueDriver {
   const name = options.name ?? 'relance';
   const retry = options.retry ?? DEFAULT_RETRY;
@@ -26,6 +29,7 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
         // While one runs, one more may wait: a nudge that arrives mid-run must not be lost.
         ...(opts.jobId ? { deduplication: { id: opts.jobId, keepLastIfActive: true } } : {}),
         ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+        ...priorityOf(jobName),
         attempts: retry.attempts,
         backoff: { type: 'relance' },
         removeOnComplete: { count: 1000 },
@@ -65,7 +69,7 @@ export function createBullQueue(redisUrl: string, options: { name?: string; retr
         isNew = !existing;
         if (existing && existing.every === spec.everyMs && existing.offset !== spec.offsetMs) await queue.removeJobScheduler(spec.id);
       }
-      await queue.upsertJobScheduler(spec.id, repeat, { name: jobName, data, opts: { attempts: retry.attempts, backoff: { type: 'relance' }, removeOnComplete: { count: 100 }, removeOnFail: false } });
+      await queue.upsertJobScheduler(spec.id, repeat, { name: jobName, data, opts: { ...priorityOf(jobName), attempts: retry.attempts, backoff: { type: 'relance' }, removeOnComplete: { count: 100 }, removeOnFail: false } });
       // A new schedule also runs once now, as BullMQ runs a new one without a phase (a connection's first sync when a
       // worker adopts it), deduplicated by the schedule's id; then at its phase.
       if (isNew) await driver.enqueue(jobName, payload, { jobId: spec.id });

@@ -1,7 +1,7 @@
 // The in-process queue driver for the embedded single-process mode: same contract as BullMQ, state in memory (PostgreSQL stays the source of truth).
 import { CronExpressionParser } from 'cron-parser';
 import { DEFAULT_RETRY, retryDelay, type DeadLetter, type EnqueueOptions, type Handlers, type QueueDriver, type RetryPolicy, type ScheduleSpec } from './driver.js';
-import { parseJob, type JobName } from './jobs.js';
+import { JOB_PRIORITY, parseJob, type JobName } from './jobs.js';
 
 interface Job {
   id: string;
@@ -40,8 +40,14 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
     timer = null;
     while (!closed && handlers && running.size < concurrency) {
       const now = Date.now();
-      // A job never runs beside another with its id: the follow-up waits for the running one.
-      const index = waiting.findIndex((j) => j.runAt <= now && !runningIds.has(j.id));
+      // A job never runs beside another with its id: the follow-up waits for the running one. Of the jobs ready, the
+      // first of the best rank (JOB_PRIORITY), as BullMQ takes them.
+      let index = -1;
+      for (let i = 0; i < waiting.length; i++) {
+        const j = waiting[i]!;
+        if (j.runAt > now || runningIds.has(j.id)) continue;
+        if (index < 0 || JOB_PRIORITY[j.name] < JOB_PRIORITY[waiting[index]!.name]) index = i;
+      }
       if (index < 0) break;
       const job = waiting.splice(index, 1)[0]!;
       waitingIds.delete(job.id);

@@ -1,7 +1,8 @@
 // One contract, two drivers: the in-process queue and BullMQ on a real Redis must behave the same.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
-import { createBullQueue, createMemoryQueue, type QueueDriver } from '../../src/queue/index.js';
+import type { Queue } from 'bullmq';
+import { createBullQueue, createMemoryQueue, JOB_PRIORITY, type QueueDriver } from '../../src/queue/index.js';
 
 const fast = { attempts: 3, backoffMs: 20 };
 const drivers: [string, () => QueueDriver][] = [
@@ -70,6 +71,47 @@ describe.each(drivers)('%s driver', (_label, make) => {
     await until(() => runs === 2);
     await new Promise((r) => setTimeout(r, 150));
     expect(runs).toBe(2);
+    await q.close();
+  });
+
+  it('gives a free slot to syncs before sends, to sends before evaluations, then to the nightly work, each rank in arrival order', async () => {
+    const q = make();
+    const order: string[] = [];
+    const t = () => randomUUID();
+    const first = ids();
+    const jobs: [string, () => Promise<void>][] = [
+      ['insolvency', () => q.enqueue('insolvency', { tenantId: t(), unchecked: false })],
+      ['evaluate 1', () => q.enqueue('evaluate', first)],
+      ['actions', () => q.enqueue('actions', { tenantId: t() })],
+      ['reconcile', () => q.enqueue('reconcile', ids())],
+      ['sync 1', () => q.enqueue('sync', { ...ids(), full: false })],
+      ['evaluate 2', () => q.enqueue('evaluate', ids())],
+      ['sync 2', () => q.enqueue('sync', { ...ids(), full: true })],
+    ];
+    for (const [, add] of jobs) await add();
+    const seen = (label: string) => async () => void order.push(label);
+    await q.process(
+      {
+        sync: async (p) => void order.push(p.full ? 'sync 2' : 'sync 1'),
+        evaluate: async (p) => void order.push(p.connectionId === first.connectionId ? 'evaluate 1' : 'evaluate 2'),
+        actions: seen('actions'),
+        reconcile: seen('reconcile'),
+        insolvency: seen('insolvency'),
+      },
+      { concurrency: 1 },
+    );
+    await until(() => order.length === jobs.length);
+    expect(order).toEqual(['sync 1', 'sync 2', 'actions', 'evaluate 1', 'evaluate 2', 'insolvency', 'reconcile']);
+    await q.close();
+  });
+
+  it.skipIf(_label !== 'bullmq')('gives scheduled batch jobs their rank too (BullMQ makes them from the schedule\'s template)', async () => {
+    const q = make();
+    const queue = q.boardQueues()[0] as Queue;
+    await q.schedule('evaluate', ids(), { id: 'evaluate:ranked', everyMs: 60_000, offsetMs: 1_000 });
+    await q.schedule('sync', { ...ids(), full: false }, { id: 'sync:ranked', everyMs: 60_000, offsetMs: 1_000 });
+    expect((await queue.getJobScheduler('evaluate:ranked'))?.template?.opts?.priority).toBe(JOB_PRIORITY.evaluate);
+    expect((await queue.getJobScheduler('sync:ranked'))?.template?.opts?.priority).toBeUndefined();
     await q.close();
   });
 
