@@ -140,13 +140,25 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<Worker> {
     const child = spawn(process.execPath, [...RELANCE_NODE_FLAGS, 'bin/relance.mjs', 'work'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const w: Worker = { child, out: [] };
     let head = '';
-    const timer = setTimeout(() => reject(new Error(`work did not start:\n${head}`)), 120_000);
+    let ready = false;
+    // A work process runs jobs while it still sets the schedules of its connections (2,000 take minutes on a busy
+    // machine), so its "running" line can come after many job lines: it is looked for in every chunk, not in the head.
+    let tail = '';
+    const timer = setTimeout(() => {
+      // Not left running behind a bench that gives up.
+      child.kill('SIGKILL');
+      reject(new Error(`work did not start in 10 minutes:\n${head}`));
+    }, 600_000);
     const onData = (d: Buffer) => {
       const s = d.toString();
+      // The line may straddle two chunks.
+      const seen = tail + s;
+      tail = s.slice(-40);
       if (head.length < 20_000) head += s;
       // Keep what the report reads (failures), not every line: the process logs a line per job.
       for (const line of s.split('\n')) if (/"level":(40|50|60)/.test(line) && w.out.length < 2000) w.out.push(line);
-      if (/Workers running/.test(head)) {
+      if (!ready && /Workers running/.test(seen)) {
+        ready = true;
         clearTimeout(timer);
         resolve(w);
       }
