@@ -1,8 +1,9 @@
 // Token refresh: a 401 refreshes once, and a late 401 on a token already replaced reuses the newer one instead of refreshing again.
 import { describe, expect, it, vi } from 'vitest';
-import { createTokenSource } from '../../src/connectors/tokens.js';
+import { AuthExpired } from '../../src/connectors/errors.js';
+import { NotConnected, createTokenSource, type TokenSourceOptions } from '../../src/connectors/tokens.js';
 import type { Connector, OAuthTokens } from '../../src/connectors/types.js';
-import { loadCredentials, saveCredentials } from '../../src/store/tenants.js';
+import { getConnection, loadCredentials, saveCredentials } from '../../src/store/tenants.js';
 import { newTenant, useDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY } from '../support/providers.js';
 
@@ -91,5 +92,94 @@ describe('token source', () => {
     // Count: one refresh token spent for the three requests.
     expect(spent).toEqual(['R1']);
     expect(await loadCredentials<OAuthTokens>(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id)).toMatchObject({ accessToken: 'T2', refreshToken: 'R2' });
+  });
+
+  describe('when to refresh, and what a failed refresh leaves', () => {
+    const NOW = Date.parse('2026-12-07T09:00:00Z');
+    const expiringIn = (ms: number) => new Date(NOW + ms).toISOString();
+    /** A stored T1/R1 pair whose access token has `leftMs` to live at NOW, and a source on a clock stopped at NOW. */
+    async function stored(leftMs: number, patch: Partial<TokenSourceOptions> = {}) {
+      const t = await newTenant(sql);
+      await saveCredentials(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id, { accessToken: 'T1', refreshToken: 'R1', accessTokenExpiresAt: expiringIn(leftMs) });
+      const { connector, spent } = rotatingConnector();
+      const options: TokenSourceOptions = { sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id, now: () => NOW, ...patch };
+      return { t, spent, options, source: createTokenSource(options) };
+    }
+
+    it('refreshes ahead of expiry: five minutes by default, the connector’s own margin, or the one given', async () => {
+      // Just over five minutes left: used as it is; exactly five: refreshed.
+      const kept = await stored(5 * 60_000 + 1);
+      expect(await kept.source.accessToken()).toBe('T1');
+      expect(kept.spent).toEqual([]);
+      const due = await stored(5 * 60_000);
+      expect(await due.source.accessToken()).toBe('T2');
+      expect(due.spent).toEqual(['R1']);
+      // A connector that asks for one minute ahead keeps a token with four minutes left.
+      const own = await stored(4 * 60_000);
+      const { connector: oneMinute, spent } = rotatingConnector();
+      (oneMinute as { refreshAheadMs?: number }).refreshAheadMs = 60_000;
+      expect(await createTokenSource({ ...own.options, connector: oneMinute }).accessToken()).toBe('T1');
+      expect(spent).toEqual([]);
+      // The option wins over both.
+      const given = await stored(20 * 60_000, { refreshAheadMs: 30 * 60_000 });
+      expect(await given.source.accessToken()).toBe('T2');
+    });
+
+    it('reads the clock it is given, not the wall clock', async () => {
+      // Expired an hour before the stopped clock, though far in the wall clock's future: refreshed.
+      const t = await newTenant(sql);
+      await saveCredentials(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id, { accessToken: 'T1', refreshToken: 'R1', accessTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+      const { connector, spent } = rotatingConnector();
+      const source = createTokenSource({ sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id, now: () => Date.now() + 2 * 86_400_000 });
+      expect(await source.accessToken()).toBe('T2');
+      expect(spent).toEqual(['R1']);
+    });
+
+    it('keeps the token in memory while it is fresh: no database read per request', async () => {
+      const a = await stored(3_600_000);
+      expect(await a.source.accessToken()).toBe('T1');
+      // Another process rotates the pair meanwhile: this one goes on with T1 until T1 is refused or runs out.
+      await saveCredentials(sql, TEST_SECRET_KEY, a.t.tenant.id, a.t.connection.id, { accessToken: 'T9', refreshToken: 'R9', accessTokenExpiresAt: expiringIn(3_600_000) });
+      expect(await a.source.accessToken()).toBe('T1');
+      expect(await a.source.accessToken(true, 'T1')).toBe('T9');
+      expect(a.spent).toEqual([]);
+    });
+
+    it('a refused refresh marks the connection for reconnecting, with the reason, and is thrown', async () => {
+      const a = await stored(-60_000);
+      const dead = new AuthExpired('test', 'invalid_grant');
+      const connector = { ...a.options.connector, auth: { refresh: async () => Promise.reject(dead) } } as unknown as Connector;
+      await expect(createTokenSource({ ...a.options, connector }).accessToken()).rejects.toBe(dead);
+      expect(await getConnection(sql, a.t.tenant.id, a.t.connection.id)).toMatchObject({ status: 'needs_reconnect', statusDetail: dead.message });
+    });
+
+    it('a refresh that fails otherwise (the provider down) leaves the connection as it was, and the stored pair too', async () => {
+      const a = await stored(-60_000);
+      const before = await getConnection(sql, a.t.tenant.id, a.t.connection.id);
+      const connector = { ...a.options.connector, auth: { refresh: async () => Promise.reject(new Error('token endpoint unreachable')) } } as unknown as Connector;
+      await expect(createTokenSource({ ...a.options, connector }).accessToken()).rejects.toThrow('token endpoint unreachable');
+      expect(await getConnection(sql, a.t.tenant.id, a.t.connection.id)).toEqual(before);
+      expect(await loadCredentials<OAuthTokens>(sql, TEST_SECRET_KEY, a.t.tenant.id, a.t.connection.id)).toMatchObject({ accessToken: 'T1', refreshToken: 'R1' });
+    });
+
+    it('a connection without tokens says so, naming the provider', async () => {
+      const t = await newTenant(sql);
+      const { connector } = rotatingConnector();
+      const err = await createTokenSource({ sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id })
+        .accessToken()
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotConnected);
+      expect((err as Error).name).toBe('NotConnected');
+      expect((err as Error).message).toBe(`Connection ${t.connection.id} has no Test credentials. Connect the company from the Connections page.`);
+    });
+
+    it('two processes finding the same expired token at once spend its refresh token once: the second waits for the first', async () => {
+      const t = await newTenant(sql);
+      await saveCredentials(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id, { accessToken: 'T1', refreshToken: 'R1', accessTokenExpiresAt: new Date(Date.now() - 60_000).toISOString() });
+      const { connector, spent } = rotatingConnector(300);
+      const options = { sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id };
+      expect(await Promise.all([createTokenSource(options).accessToken(), createTokenSource(options).accessToken()])).toEqual(['T2', 'T2']);
+      expect(spent).toEqual(['R1']);
+    });
   });
 });
