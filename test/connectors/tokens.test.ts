@@ -95,7 +95,8 @@ describe('token source', () => {
   });
 
   describe('when to refresh, and what a failed refresh leaves', () => {
-    const NOW = Date.parse('2026-12-07T09:00:00Z');
+    // The token endpoint of rotatingConnector hands out tokens valid for an hour of the wall clock: the stopped clock is now.
+    const NOW = Date.now();
     const expiringIn = (ms: number) => new Date(NOW + ms).toISOString();
     /** A stored T1/R1 pair whose access token has `leftMs` to live at NOW, and a source on a clock stopped at NOW. */
     async function stored(leftMs: number, patch: Partial<TokenSourceOptions> = {}) {
@@ -181,5 +182,75 @@ describe('token source', () => {
       expect(await Promise.all([createTokenSource(options).accessToken(), createTokenSource(options).accessToken()])).toEqual(['T2', 'T2']);
       expect(spent).toEqual(['R1']);
     });
+  
+    it('a forced refresh that names no refused token refreshes even a fresh one', async () => {
+      const a = await stored(3_600_000);
+      expect(await a.source.accessToken()).toBe('T1');
+      expect(await a.source.accessToken(true)).toBe('T2');
+      expect(a.spent).toEqual(['R1']);
+    });
+
+    it('a late 401 on a token this process has replaced is answered from memory, without going back to the store', async () => {
+      const a = await stored(3_600_000);
+      expect(await a.source.accessToken(true, 'T1')).toBe('T2');
+      // Another process rotates again meanwhile; this one answers a late 401 on T1 with the T2 it holds.
+      await saveCredentials(sql, TEST_SECRET_KEY, a.t.tenant.id, a.t.connection.id, { accessToken: 'T9', refreshToken: 'R9', accessTokenExpiresAt: expiringIn(3_600_000) });
+      expect(await a.source.accessToken(true, 'T1')).toBe('T2');
+      expect(a.spent).toEqual(['R1']);
+    });
+
+    it('a provider that hands back the same access token with a later expiry: another process’s refresh is found, not repeated', async () => {
+      let clock = NOW;
+      const t = await newTenant(sql);
+      await saveCredentials(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id, { accessToken: 'T1', refreshToken: 'R1', accessTokenExpiresAt: expiringIn(3_600_000) });
+      const spent: string[] = [];
+      const connector = {
+        provider: 'test',
+        displayName: 'Test',
+        auth: {
+          refresh: async (_client: unknown, current: OAuthTokens): Promise<OAuthTokens> => {
+            spent.push(current.refreshToken);
+            return { accessToken: current.accessToken, refreshToken: `R${spent.length + 1}`, accessTokenExpiresAt: new Date(clock + 3_600_000).toISOString() };
+          },
+        },
+      } as unknown as Connector;
+      const options = { sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id, now: () => clock };
+      const a = createTokenSource(options);
+      const b = createTokenSource(options);
+      expect([await a.accessToken(), await b.accessToken()]).toEqual(['T1', 'T1']);
+      clock += 2 * 3_600_000;
+      // a refreshes: T1 again, valid for another hour. b's copy has run out, but the store's has not.
+      expect(await a.accessToken()).toBe('T1');
+      expect(await b.accessToken()).toBe('T1');
+      expect(spent).toEqual(['R1']);
+    });
+
+    it('one connection’s slow refresh does not hold up another connection’s', async () => {
+      const slow = await stored(-60_000);
+      const other = await stored(-60_000);
+      let otherDone!: () => void;
+      const otherRefreshed = new Promise<void>((resolve) => (otherDone = resolve));
+      let slowStarted!: () => void;
+      const slowInLock = new Promise<void>((resolve) => (slowStarted = resolve));
+      let waitedFor = '';
+      const slowConnector = {
+        ...slow.options.connector,
+        auth: {
+          // The slow token endpoint answers once the other connection has refreshed, or after 5 s.
+          refresh: async (): Promise<OAuthTokens> => {
+            slowStarted();
+            waitedFor = await Promise.race([otherRefreshed.then(() => 'the other connection'), new Promise<string>((r) => setTimeout(() => r('5 s'), 5000))]);
+            return { accessToken: 'S2', refreshToken: 'SR2', accessTokenExpiresAt: expiringIn(3_600_000) };
+          },
+        },
+      } as unknown as Connector;
+      const slowToken = createTokenSource({ ...slow.options, connector: slowConnector }).accessToken();
+      await slowInLock;
+      expect(await other.source.accessToken()).toBe('T2');
+      otherDone();
+      expect(await slowToken).toBe('S2');
+      expect(waitedFor).toBe('the other connection');
+    });
   });
 });
+
