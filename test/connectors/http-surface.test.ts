@@ -20,6 +20,8 @@ interface Answer {
   status: number;
   body: string;
   headers?: Record<string, string | string[]>;
+  /** Answer after this many milliseconds. */
+  delayMs?: number;
 }
 
 let server: Server;
@@ -34,7 +36,9 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       const next = script.shift() ?? { status: 200, body: '{"ok":true}' };
-      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
+      const answer = () => res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
+      if (next.delayMs) setTimeout(answer, next.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -153,6 +157,68 @@ describe('what a request carries', () => {
     const { http } = httpWith();
     const { data } = await http.get('/invoice/9/pdf', { binary: true });
     expect(data).toEqual({ Invoice: { Id: '9' } });
+  });
+});
+
+describe('bodies that are not what they say', () => {
+  it('a body declared JSON that does not parse is retried, even when it does not start like JSON (a string cut short)', async () => {
+    script = [{ status: 200, body: '"cut sh' }];
+    const { http } = httpWith();
+    expect((await http.get('/x')).data).toEqual({ ok: true });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('an undeclared body is JSON when it starts like JSON, blanks before it allowed; any other text stays text, braces and all', async () => {
+    script = [{ status: 200, body: '  \n {"items":[', headers: { 'content-type': 'text/plain' } }];
+    const { http } = httpWith();
+    expect((await http.get('/x')).data).toEqual({ ok: true });
+    expect(seen).toHaveLength(2);
+    script = [{ status: 200, body: 'ok {see the docs} [1]', headers: { 'content-type': 'text/plain' } }];
+    expect((await http.get('/y')).data).toBe('ok {see the docs} [1]');
+    expect(seen).toHaveLength(3);
+  });
+
+  it('an error answer to a document request reaches the classifier as text when it is no JSON, from 300 up', async () => {
+    const bodies: unknown[] = [];
+    const seeing = { ...connector, classifyError: (status: number, body: unknown) => (bodies.push(body), new ProviderRejected('test', status, 'refused')) } as unknown as Connector;
+    const { http } = httpWith({ connector: seeing });
+    script = [{ status: 404, body: 'no such document', headers: { 'content-type': 'text/plain' } }, { status: 300, body: 'pick one', headers: { 'content-type': 'application/pdf' } }];
+    await expect(http.get('/invoice/1/pdf', { binary: true })).rejects.toBeInstanceOf(ProviderRejected);
+    await expect(http.get('/invoice/2/pdf', { binary: true })).rejects.toBeInstanceOf(ProviderRejected);
+    expect(bodies).toEqual(['no such document', 'pick one']);
+  });
+
+  it('a body given as text is declared JSON too', async () => {
+    const { http } = httpWith();
+    await http.post('/raw', '{"already":"serialised"}');
+    expect(seen[0]!.headers['content-type']).toBe('application/json');
+    expect(seen[0]!.body).toBe('{"already":"serialised"}');
+  });
+});
+
+describe('time', () => {
+  it('a request slower than timeoutMs is abandoned as a network failure', async () => {
+    script = [{ status: 200, body: '{"late":true}', delayMs: 3000 }];
+    const { http, records } = httpWith({ timeoutMs: 200, maxRetries: 0 });
+    const err = await http.get('/slow').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderUnavailable);
+    expect(records.map((r) => r.status)).toEqual([null]);
+  });
+
+  it('without a sleep of its own, the backoff is really waited', async () => {
+    script = [json({}, 503)];
+    const { http } = httpWith({ sleep: undefined, random: () => 0.5 });
+    const started = Date.now();
+    expect((await http.get('/x')).status).toBe(200);
+    // random() × min(30 s, 500 ms × 2¹) = 500 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  });
+
+  it('a refused public link is named in the error, cut at 120 characters', async () => {
+    const link = `https://elsewhere.example/${'p'.repeat(200)}`;
+    const err = await httpWith().http.get(link, { anonymous: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderRejected);
+    expect((err as Error).message.endsWith(`: ${link.slice(0, 120)}`)).toBe(true);
   });
 });
 
@@ -320,6 +386,11 @@ describe('arithmetic', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('Wed, 21 Oct 2026 07:27:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeNull();
+    // A negative or infinite count of seconds is no count of seconds (nor a date: '-5' would read as the year 2001).
+    expect(parseRetryAfter('-5', now)).toBe(0);
+    expect(parseRetryAfter('Infinity', now)).toBeNull();
+    // '0' is zero seconds whatever the clock, not a date ('0' would read as 1 January 2000).
+    expect(parseRetryAfter('0', 0)).toBe(0);
   });
 
   it('backoff: full jitter over an exponential bound, capped at 30 s', () => {
