@@ -24,6 +24,18 @@ type Cat = { id: number; label: string; weight: string; category_group: { id: nu
 const categoriesOf = (id: string) => sim.data.categories(id) as unknown as Cat[];
 const ourGroupId = async (http: { get: <T>(p: string) => Promise<{ data: T }> }) => (await http.get<{ items: { id: number; label: string }[] }>('/category_groups')).data.items.filter((g) => g.label === GROUP_LABEL);
 
+/** The ids of every group labelled as ours, through every page of the list. */
+async function allOurGroups(http: { get: <T>(p: string, o?: { params?: Record<string, string | number> }) => Promise<{ data: T }> }) {
+  const ids: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const { data }: { data: { items: { id: number; label: string }[]; has_more: boolean; next_cursor: string | null } } = await http.get('/category_groups', { params: cursor ? { limit: 100, cursor } : { limit: 100 } });
+    ids.push(...data.items.filter((g) => g.label === GROUP_LABEL).map((g) => g.id));
+    cursor = data.has_more ? data.next_cursor : null;
+  } while (cursor);
+  return ids.sort((a, b) => a - b);
+}
+
 async function connected() {
   const c = await connectTo(sql, pennylane, sim);
   const { context } = await openProvider(deps, c.tenant.id, c.connection.id);
@@ -100,5 +112,44 @@ describe('Pennylane write-back', () => {
     expect(api().filter((e) => e.url.includes(`/customer_invoices/${String(draft!['id'])}/`) && e.method !== 'GET')).toEqual([]);
     expect(api().filter((e) => /mark_as_paid|send_by_email/.test(e.url))).toEqual([]);
     expect(sim.stats.forbiddenWrites).toBe(0);
+  });
+
+  it('two installs that raced left two groups of ours: the first one made is used, and no third is made', async () => {
+    const c = await connected();
+    for (let i = 0; i < 2; i++) await c.context.http.post('/category_groups', { label: GROUP_LABEL });
+    const groups = await allOurGroups(c.context.http);
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    const id = sim.scenario.openInvoices()[15]!;
+    await pennylane.writeback!.writeStatus(c.context, id, status(c.tenant.id, id, 'friendly', 'Rappel'));
+    expect(categoriesOf(id).filter((x) => x.label === categoryLabel('friendly')).map((x) => x.category_group.id)).toEqual([Math.min(...groups)]);
+    expect(await allOurGroups(c.context.http)).toEqual(groups);
+  });
+
+  it('finds our group past the first page of a long list of groups (newest first), instead of making another', async () => {
+    const c = await connected();
+    await installWriteback(deps, c.tenant.id, c.connection.id);
+    const ours = await allOurGroups(c.context.http);
+    // A hundred groups made after ours push ours off the first page.
+    for (let i = 0; i < 100; i++) await c.context.http.post('/category_groups', { label: `Projet ${i}` });
+    const firstPage = (await c.context.http.get<{ items: { label: string }[] }>('/category_groups', { params: { limit: 100 } })).data.items;
+    expect(firstPage.some((g) => g.label === GROUP_LABEL)).toBe(false);
+    const id = sim.scenario.openInvoices()[16]!;
+    await pennylane.writeback!.writeStatus(c.context, id, status(c.tenant.id, id, 'friendly', 'Rappel'));
+    expect(await allOurGroups(c.context.http)).toEqual(ours);
+    expect(categoriesOf(id).filter((x) => x.label === categoryLabel('friendly')).map((x) => x.category_group.id)).toEqual([ours[0]]);
+  });
+
+  it('a user who took the invoice out of our category has it filed again by the next write of the status, without a second appendix', async () => {
+    const c = await connected();
+    const id = sim.scenario.openInvoices()[17]!;
+    const s = status(c.tenant.id, id, 'firm', 'Relance ferme envoyée');
+    expect((await pennylane.writeback!.writeStatus(c.context, id, s)).alreadyPresent).toBe(false);
+    const trail = sim.scenario.writtenStatus(id);
+    const theirs = categoriesOf(id).filter((x) => !x.label.startsWith('Relance')).map((x) => ({ id: x.id, weight: x.weight }));
+    await c.context.http.put(`/customer_invoices/${id}/categories`, theirs);
+    expect(categoriesOf(id).some((x) => x.label === categoryLabel('firm'))).toBe(false);
+    expect((await pennylane.writeback!.writeStatus(c.context, id, s)).alreadyPresent).toBe(false);
+    expect(categoriesOf(id).some((x) => x.label === categoryLabel('firm'))).toBe(true);
+    expect(sim.scenario.writtenStatus(id)).toBe(trail);
   });
 });
