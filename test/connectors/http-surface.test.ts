@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { AxiosResponse } from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthExpired, ProviderRejected, ProviderUnavailable, QuotaExhausted, RateLimited } from '../../src/connectors/errors.js';
-import { backoffMs, createProviderHttp, parseRetryAfter, remainingCounts, type AccessTokenSource, type ProviderHttpOptions, type RequestRecord } from '../../src/connectors/http.js';
+import { backoffMs, createProviderHttp, getWithToken, parseRetryAfter, remainingCounts, type AccessTokenSource, type ProviderHttpOptions, type RequestRecord } from '../../src/connectors/http.js';
 import { createMemoryRateGate, type RateGate } from '../../src/connectors/rate-gate.js';
 import type { Connector, RateLimitSpec, RemainingCounts } from '../../src/connectors/types.js';
 import { sourceTextOf } from '../../src/json/source-text.js';
@@ -133,6 +133,7 @@ describe('what a request carries', () => {
     expect(headers.get('set-cookie')).toBe('a=1, b=2');
     expect(records).toEqual([{ provider: 'test', method: 'POST', path: '/things', status: 201, attempt: 1, ms: expect.any(Number) }]);
     expect(records[0]!.ms).toBeGreaterThanOrEqual(0);
+    expect(records[0]!.ms).toBeLessThan(30_000);
   });
 
   it('a record path keeps each record’s text as it came; without one, nothing is kept', async () => {
@@ -219,6 +220,82 @@ describe('time', () => {
     const err = await httpWith().http.get(link, { anonymous: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderRejected);
     expect((err as Error).message.endsWith(`: ${link.slice(0, 120)}`)).toBe(true);
+  });
+});
+
+describe('what is an answer', () => {
+  it('a 300 is no success: it goes to the classifier', async () => {
+    script = [json({ choose: true }, 300)];
+    await expect(httpWith().http.get('/x')).rejects.toBeInstanceOf(ProviderRejected);
+  });
+
+  it('a 299 is a success', async () => {
+    script = [json({ odd: true }, 299)];
+    expect(await httpWith().http.get('/x')).toMatchObject({ status: 299, data: { odd: true } });
+  });
+
+  it('a truncated answer to a request sent once is not retried', async () => {
+    script = [{ status: 201, body: '{"id":' }];
+    const err = await httpWith().http.post('/appendices', { a: 1 }, { once: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderUnavailable);
+    expect((err as ProviderUnavailable).status).toBe(201);
+    expect((err as Error).message).toContain('the answer to POST /appendices was not valid JSON');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a public link that asks for credentials says so, with the status', async () => {
+    script = [json({}, 401)];
+    const err = await httpWith().http.get(`${base}/public/x`, { anonymous: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderRejected);
+    expect((err as ProviderRejected).status).toBe(401);
+    expect((err as Error).message).toContain('the public link was refused (401)');
+  });
+});
+
+describe('a call with a token before any session (getWithToken)', () => {
+  const noSleep = { sleep: async () => undefined, random: () => 0.5 };
+  it('sends Accept JSON, the caller’s headers and the token, and gives the parsed answer', async () => {
+    script = [json([{ tenantId: 'org-1' }])];
+    expect(await getWithToken(connector, `${base}/connections`, 'tok-9', { headers: { 'X-Extra': 'yes', Accept: 'text/plain' } })).toEqual([{ tenantId: 'org-1' }]);
+    expect(seen[0]!.headers).toMatchObject({ authorization: 'Bearer tok-9', 'x-extra': 'yes', accept: 'text/plain' });
+    script = [json({})];
+    await getWithToken(connector, `${base}/connections`, 'tok-9');
+    expect(seen[1]!.headers.accept).toBe('application/json');
+  });
+
+  it('retries an outage twice by default with backoff, then surfaces it; other refusals at once', async () => {
+    const sleeps: number[] = [];
+    script = Array.from({ length: 5 }, () => json({}, 503));
+    await expect(getWithToken(connector, `${base}/c`, 't', { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 })).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(seen).toHaveLength(3);
+    expect(sleeps).toEqual([500, 1000]);
+    seen.length = 0;
+    script = [json({}, 401)];
+    await expect(getWithToken(connector, `${base}/c`, 't', noSleep)).rejects.toBeInstanceOf(AuthExpired);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('maxRetries bounds its retries of a truncated answer and of a closed port', async () => {
+    script = Array.from({ length: 5 }, () => ({ status: 200, body: '[{"a":' }));
+    const cut = await getWithToken(connector, `${base}/c`, 't', { ...noSleep, maxRetries: 1 }).catch((e: unknown) => e);
+    expect(cut).toBeInstanceOf(ProviderUnavailable);
+    expect((cut as Error).message).toContain(`the answer to GET ${base}/c was not valid JSON`);
+    expect(seen).toHaveLength(2);
+    const closed = await getWithToken(connector, 'http://127.0.0.1:9/c', 't', { ...noSleep, maxRetries: 0 }).catch((e: unknown) => e);
+    expect(closed).toBeInstanceOf(ProviderUnavailable);
+    expect((closed as ProviderUnavailable).detail).toMatch(/^ECONNREFUSED: /);
+  });
+
+  it('abandons a call slower than timeoutMs', async () => {
+    script = [{ status: 200, body: '{}', delayMs: 3000 }];
+    await expect(getWithToken(connector, `${base}/slow`, 't', { ...noSleep, timeoutMs: 200, maxRetries: 0 })).rejects.toBeInstanceOf(ProviderUnavailable);
+  });
+
+  it('without a sleep of its own, the backoff is really waited', async () => {
+    script = [json({}, 503)];
+    const started = Date.now();
+    expect(await getWithToken(connector, `${base}/c`, 't', { random: () => 0.5 })).toEqual({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
   });
 });
 
