@@ -1,7 +1,8 @@
 // For `npm run mutation` on the write-back modules (connectors/*/writeback.ts): the test files that call a connector's
-// writeStatus or its note helpers, all against the provider simulators and the real PostgreSQL of the global setup
-// (the connector contract, each provider's sync and write-back tests, the fidelity drives). Usage: README, Development,
-// mutation table.
+// writeStatus or its note helpers, against the provider simulators and the real PostgreSQL of the global setup (each
+// provider's write-back and sync tests, the connector contract). The fidelity drives (test/fidelity) also write one
+// status per provider, checking only the requests against the provider's description; they are left out, or each
+// mutant would cost a whole drive of every provider. Usage: README, Development, mutation table.
 import { defineConfig } from 'vitest/config';
 import base from '../../vitest.config.js';
 import { includeOrder } from './include-order.js';
@@ -15,7 +16,6 @@ const include = [
   'test/sync/quickbooks.test.ts',
   'test/sync/sage.test.ts',
   'test/contract/connectors.test.ts',
-  'test/fidelity/*.contract.test.ts',
 ];
 
 export default defineConfig({
