@@ -229,6 +229,11 @@ describe('what is an answer', () => {
     await expect(httpWith().http.get('/x')).rejects.toBeInstanceOf(ProviderRejected);
   });
 
+  it('getWithToken too: a 300 goes to the classifier', async () => {
+    script = [json({ choose: true }, 300)];
+    await expect(getWithToken(connector, `${base}/c`, 't')).rejects.toBeInstanceOf(ProviderRejected);
+  });
+
   it('a 299 is a success', async () => {
     script = [json({ odd: true }, 299)];
     expect(await httpWith().http.get('/x')).toMatchObject({ status: 299, data: { odd: true } });
@@ -365,7 +370,7 @@ describe('throttles, quotas and outages', () => {
     seen.length = 0;
     script = Array.from({ length: 5 }, () => ({ status: 200, body: '{"items":[' }));
     const { http, sleeps } = httpWith({ maxRetries: 2 });
-    await expect(http.get('/b')).rejects.toThrow(/not valid JSON/);
+    await expect(http.get('/b')).rejects.toThrow('the answer to GET /b was not valid JSON');
     expect(seen).toHaveLength(3);
     expect(sleeps).toEqual([500, 1000]);
   });
@@ -397,6 +402,20 @@ describe('throttles, quotas and outages', () => {
       await expect(http.get('/invoices')).rejects.toBe(dead);
       expect(sleeps).toEqual([]);
     }
+    expect(seen).toHaveLength(0);
+  });
+  it('a token source that fails otherwise is retried like the network, and its failure named as it is', async () => {
+    const failures: unknown[] = [new Error('vault sealed'), 'plain words', Object.assign(new Error('numbered'), { code: 42 }), { code: 'EPIPE' }, undefined];
+    const named: string[] = [];
+    for (const failure of failures) {
+      const tokens: AccessTokenSource = { accessToken: async () => Promise.reject(failure) };
+      const { http, sleeps } = httpWith({ tokens, maxRetries: 1 });
+      const err = await http.get('/invoices').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderUnavailable);
+      expect(sleeps).toEqual([500]);
+      named.push((err as ProviderUnavailable).detail);
+    }
+    expect(named).toEqual(['vault sealed', 'plain words', 'numbered', 'EPIPE', 'undefined']);
     expect(seen).toHaveLength(0);
   });
 });
