@@ -55,4 +55,17 @@ describe('Xero write-back', () => {
     server.resetHandlers();
     expect((await xero.writeback!.writeStatus(ctx, id, status(id, 'firm'))).alreadyPresent).toBe(true);
   });
+
+  it('a status with no promised date writes the note only: no update of the invoice', async () => {
+    const ctx = await context();
+    const id = sim.scenario.openInvoices()[3]!;
+    const updates: string[] = [];
+    server.use(http.post(`${sim.baseUrls.api}/Invoices/:id`, ({ request }) => void updates.push(request.url)));
+    await xero.writeback!.writeStatus(ctx, id, { ...status(id, 'firm'), promisedPaymentDate: null });
+    expect(notes(id).some((n) => n.includes(markerOf(status(id, 'firm').key)))).toBe(true);
+    expect(updates).toEqual([]);
+    await xero.writeback!.writeStatus(ctx, id, status(id, 'formal'));
+    expect(updates).toHaveLength(1);
+  });
 });
+
