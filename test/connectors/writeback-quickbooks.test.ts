@@ -2,13 +2,13 @@
 // token, the new SyncToken as proof, and a write refused as stale (Fault 5010, a user editing the invoice at the same
 // moment) redone on a fresh read, at most STALE_RETRIES times in all.
 import { createHash } from 'node:crypto';
-import { http } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { MINOR_VERSION } from '../../connectors/quickbooks/client.js';
 import { createQuickBooksSimulator } from '../../connectors/quickbooks/simulator/index.js';
 import { STALE_RETRIES, markerOf } from '../../connectors/quickbooks/writeback.js';
-import { StaleVersion } from '../../src/connectors/errors.js';
+import { ProviderRejected, StaleVersion } from '../../src/connectors/errors.js';
 import { openProvider } from '../../src/sync/engine.js';
 import { useDatabase } from '../support/db.js';
 import { connectTo, syncDeps, useSimulator } from '../support/providers.js';
@@ -74,7 +74,44 @@ describe('QuickBooks write-back', () => {
     const err = await quickbooks.writeback!.writeStatus(ctx, id, status(id, 'firm')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StaleVersion);
     expect((err as StaleVersion).externalId).toBe(id);
+    expect((err as StaleVersion).provider).toBe('quickbooks');
     expect(writes).toHaveLength(STALE_RETRIES);
     expect(String(sim.data.get('Invoice', id)!['PrivateNote'] ?? '')).not.toContain('[relance]');
   });
+
+  it('reads the invoice with the pinned minor version', async () => {
+    const ctx = await context();
+    const id = sim.scenario.openInvoices()[3]!;
+    const reads: (string | null)[] = [];
+    server.use(http.get(`${sim.baseUrls.api}/v3/company/:realm/invoice/:id`, ({ request }) => void reads.push(new URL(request.url).searchParams.get('minorversion'))));
+    await quickbooks.writeback!.writeStatus(ctx, id, status(id, 'firm'));
+    expect(reads).toEqual([MINOR_VERSION]);
+  });
+
+  it('a write refused for another reason than staleness is surfaced as it is, not retried', async () => {
+    const ctx = await context();
+    const id = sim.scenario.openInvoices()[4]!;
+    let posts = 0;
+    server.use(
+      http.post(`${sim.baseUrls.api}/v3/company/:realm/invoice`, () => {
+        posts++;
+        return HttpResponse.json({ Fault: { Error: [{ Message: 'Business Validation Error', Detail: 'PrivateNote too long', code: '6000' }], type: 'ValidationFault' }, time: new Date().toISOString() }, { status: 400 });
+      }),
+    );
+    const err = await quickbooks.writeback!.writeStatus(ctx, id, status(id, 'firm')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderRejected);
+    expect((err as Error).message).toContain('PrivateNote too long');
+    expect(posts).toBe(1);
+  });
+
+  it('an invoice read that names no invoice is an error that says so; a write answered without one is proved by an unknown token', async () => {
+    const ctx = await context();
+    const id = sim.scenario.openInvoices()[5]!;
+    server.use(http.get(`${sim.baseUrls.api}/v3/company/:realm/invoice/:id`, () => HttpResponse.json({ time: new Date().toISOString() })));
+    await expect(quickbooks.writeback!.writeStatus(ctx, id, status(id, 'firm'))).rejects.toThrow(`QuickBooks returned no Invoice ${id}`);
+    server.resetHandlers();
+    server.use(http.post(`${sim.baseUrls.api}/v3/company/:realm/invoice`, () => HttpResponse.json({ time: new Date().toISOString() })));
+    expect(await quickbooks.writeback!.writeStatus(ctx, id, status(id, 'firm'))).toEqual({ proof: 'SyncToken ?', alreadyPresent: false });
+  });
 });
+
