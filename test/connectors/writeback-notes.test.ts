@@ -78,7 +78,14 @@ describe('Sage contact notes and status line', () => {
     expect(withStatusLine(notes, 'SI-new', 'SI-new: s')).toBe([BLOCK_START, ...lines.slice(1), 'SI-new: s', BLOCK_END].join('\n'));
   });
 
+  it('notes without our block keep all of their lines out of it, however long', () => {
+    const notes = 'Accounts payable: Jo, extension 214\nPays on the 10th of each month\nSI-1: a line of the user, not ours';
+    expect(withStatusLine(notes, 'SI-2', 'SI-2: new')).toBe(`${notes}\n\n${BLOCK_START}\nSI-2: new\n${BLOCK_END}`);
+  });
+
   it('an end marker before our start, or none, is no block: ours is added after the text', () => {
+    const unended = `${BLOCK_START}\nSI-7: the user typed this after an unended start`;
+    expect(withStatusLine(unended, 'SI-1', 'SI-1: new')).toBe(`${unended}\n\n${BLOCK_START}\nSI-1: new\n${BLOCK_END}`);
     const odd = `${BLOCK_END}\nuser text\n${BLOCK_START}\nSI-1: old`;
     expect(withStatusLine(odd, 'SI-1', 'SI-1: new')).toBe(`${odd}\n\n${BLOCK_START}\nSI-1: new\n${BLOCK_END}`);
   });
