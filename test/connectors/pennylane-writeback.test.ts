@@ -1,10 +1,12 @@
 // Pennylane write-back against its simulator: our category group at install, read-merge-write that keeps the company's
 // own categories (also when they change between our read and our write), the appendix audit trail, and never
 // mark_as_paid or send_by_email.
+import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { pennylane } from '../../connectors/pennylane/index.js';
 import { simulator } from '../../connectors/pennylane/simulator/index.js';
-import { GROUP_LABEL, categoryLabel } from '../../connectors/pennylane/writeback.js';
+import { GROUP_LABEL, categoryLabel, markerOf } from '../../connectors/pennylane/writeback.js';
+import { ProviderUnavailable } from '../../src/connectors/errors.js';
 import type { CollectionsStatus } from '../../src/connectors/types.js';
 import { openProvider } from '../../src/sync/engine.js';
 import { installWriteback } from '../../src/sync/install.js';
@@ -152,4 +154,76 @@ describe('Pennylane write-back', () => {
     expect(categoriesOf(id).some((x) => x.label === categoryLabel('firm'))).toBe(true);
     expect(sim.scenario.writtenStatus(id)).toBe(trail);
   });
+
+  it('proves a write by its appendix’s marker, and names a numberless draft by its id', async () => {
+    const c = await connected();
+    const id = sim.scenario.openInvoices()[20]!;
+    const s = status(c.tenant.id, id, 'firm', 'x');
+    expect(await pennylane.writeback!.writeStatus(c.context, id, s)).toEqual({ proof: `appendix ${markerOf(s.key)}`, alreadyPresent: false });
+    const customerId = sim.scenario.invoice(id)!.customerId;
+    // Pennylane gives a draft an empty number, not null.
+    const created = sim.data.create('invoice', { customer_id: Number(customerId), draft: true, lines: [{ label: 'Brouillon', unit_price: '10.00' }] });
+    expect(created['invoice_number']).toBe('');
+    const draft = String(created['id']);
+    await expect(pennylane.writeback!.writeStatus(c.context, draft, status(c.tenant.id, draft, 'firm', 'x'))).rejects.toThrow(`invoice ${draft} is a draft in Pennylane: nothing written back`);
+  });
+
+  it('asks a hundred to a page, and makes a step’s category with a code of at most 40 characters', async () => {
+    const c = await connected();
+    const id = sim.scenario.openInvoices()[21]!;
+    const limits: (string | null)[] = [];
+    const made: Record<string, unknown>[] = [];
+    server.use(
+      http.get(`${sim.baseUrls.api}/customer_invoices/:id/appendices`, ({ request }) => void limits.push(new URL(request.url).searchParams.get('limit'))),
+      http.post(`${sim.baseUrls.api}/categories`, async ({ request }) => void made.push((await request.clone().json()) as Record<string, unknown>)),
+    );
+    const step = `step-with-a-long-name-${'n'.repeat(40)}`;
+    await pennylane.writeback!.writeStatus(c.context, id, status(c.tenant.id, id, step, 'x'));
+    expect(limits).toEqual(['100']);
+    expect(made).toHaveLength(1);
+    expect(made[0]!['analytical_code']).toBe(`REL-${step}`.slice(0, 40));
+    expect(made[0]!['label']).toBe(categoryLabel(step));
+  });
+
+  it('our group, a step’s category and the appendix are each POSTed once: an outage fails the write instead of a blind retry', async () => {
+    const c = await connected();
+    const [a, b, d] = sim.scenario.openInvoices().slice(22, 25);
+    let posts = 0;
+    const down = () => {
+      posts++;
+      return HttpResponse.text('bad gateway', { status: 502 });
+    };
+    server.use(http.post(`${sim.baseUrls.api}/customer_invoices/:id/appendices`, down));
+    await expect(pennylane.writeback!.writeStatus(c.context, a!, status(c.tenant.id, a!, 'firm', 'x'))).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(posts).toBe(1);
+    server.resetHandlers();
+    posts = 0;
+    server.use(http.post(`${sim.baseUrls.api}/categories`, down));
+    await expect(pennylane.writeback!.writeStatus(c.context, b!, status(c.tenant.id, b!, 'a-new-step', 'x'))).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(posts).toBe(1);
+    server.resetHandlers();
+    posts = 0;
+    // No group of ours listed: the write makes one.
+    server.use(
+      http.get(`${sim.baseUrls.api}/category_groups`, () => HttpResponse.json({ items: [], has_more: false, next_cursor: null })),
+      http.post(`${sim.baseUrls.api}/category_groups`, down),
+    );
+    await expect(pennylane.writeback!.writeStatus(c.context, d!, status(c.tenant.id, d!, 'firm', 'x'))).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(posts).toBe(1);
+  });
+
+  it('the same status again after a user filed the invoice under another category: nothing to write, whatever the order listed', async () => {
+    const c = await connected();
+    const id = sim.scenario.openInvoices()[2]!;
+    const s = status(c.tenant.id, id, 'firm', 'x');
+    await pennylane.writeback!.writeStatus(c.context, id, s);
+    // The user files it under one more of the company's own categories, listed after ours.
+    const edit = sim.editCategoriesAfterRead(id);
+    await c.context.http.get(`/customer_invoices/${id}/categories`);
+    expect(edit.kept()).toBe(true);
+    traffic.reset();
+    expect((await pennylane.writeback!.writeStatus(c.context, id, s)).alreadyPresent).toBe(true);
+    expect(api().filter((e) => e.method !== 'GET')).toEqual([]);
+  });
 });
+

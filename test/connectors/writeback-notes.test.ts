@@ -127,6 +127,8 @@ describe('Pennylane audit appendix and categories', () => {
     });
     expect(auditNote(status).text).toBe(`Relance — 2026-11-22 — firm (email)\nRelance ferme envoyée\nRéf. ${marker}\n`);
     expect(auditNote({ ...status, step: 'mise en demeure/2' }).filename).toBe(`relance-2026-11-22-mise_en_demeure_2-${marker.slice(1)}.txt`);
+    // A run of other characters is one underscore.
+    expect(auditNote({ ...status, step: 'lettre  / recommandée' }).filename).toBe(`relance-2026-11-22-lettre_recommand_e-${marker.slice(1)}.txt`);
   });
 
   it('the category of a step is named after it', () => {
