@@ -118,8 +118,9 @@ export const writeback: ConnectorWriteback = {
 
   async writeStatus(ctx, invoiceId, status) {
     const invoice = await readInvoice(ctx.http, invoiceId);
-    // Drafts reject categories, and a draft is no receivable: nothing is written.
-    if (invoice.draft) throw new ProviderRejected(PROVIDER, 422, `invoice ${invoice.invoice_number ?? invoiceId} is a draft in Pennylane: nothing written back`);
+    // Drafts reject categories, and a draft is no receivable: nothing is written. A draft has no number yet (Pennylane
+    // sends an empty one): it is named by its id.
+    if (invoice.draft) throw new ProviderRejected(PROVIDER, 422, `invoice ${invoice.invoice_number || invoiceId} is a draft in Pennylane: nothing written back`);
     const marker = markerOf(status.key);
     const appendicesPath = `/customer_invoices/${encodeURIComponent(invoiceId)}/appendices`;
     const audited = (await all<Named>(ctx.http, appendicesPath)).some((a) => (a.filename ?? '').includes(marker.slice(1)));
