@@ -2,8 +2,8 @@
 // incremental run re-examines, the e-invoicing rule's words, and the English sentences of explanations and waits.
 import { describe, expect, it } from 'vitest';
 import type { Customer, Invoice } from '../../src/model/index.js';
-import type { Pause } from '../../src/model/collections.js';
-import { FRENCH_B2B_POLICY, calendarFor, parsePolicy, type EvaluateInput, type Policy } from '../../src/rules/index.js';
+import type { Pause, PlannedAction } from '../../src/model/collections.js';
+import { FRENCH_B2B_POLICY, Forecast, calendarFor, parsePolicy, type EvaluateInput, type Policy } from '../../src/rules/index.js';
 import { Scheduler, baseKey, type ExplainPart, compileCondition, eInvoicingRule, evaluateDay, explainSentence, heldReason, indexInvoices, unversioned } from '../../src/rules/evaluate.js';
 
 const T = 'tenant-1';
@@ -55,6 +55,25 @@ describe('keys', () => {
     expect(ab).toMatch(new RegExp(`^${T}\\|cc:c1:EUR:[0-9a-f]{8}\\|reminder-1\\|v1$`));
     expect(ba).toBe(ab);
     expect(new Set([ab, ac, abc]).size).toBe(3);
+  });
+
+  it('the hash is the 32-bit FNV-1a of the sorted ids joined by commas, written as 8 hex digits', async () => {
+    // Keys are stored: the hash must not drift between releases. Reference FNV-1a (offset basis 0x811c9dc5, prime
+    // 0x01000193); its published vectors: "a" → e40c292c, "foobar" → bf9cf968.
+    const fnv = (s: string) => {
+      let h = 0x811c9dc5;
+      for (const ch of Buffer.from(s, 'latin1')) h = Math.imul(h ^ ch, 0x01000193) >>> 0;
+      return h.toString(16).padStart(8, '0');
+    };
+    expect([fnv('a'), fnv('foobar')]).toEqual(['e40c292c', 'bf9cf968']);
+    const policy: Policy = { ...FRENCH_B2B_POLICY };
+    const hashOf = async (ids: string[]) => (await keys('2025-06-03', ids.map((id) => inv(id, '2025-06-02', '100.00')), { policy }))[0]?.split('|')[1]?.split(':').at(-1);
+    expect(await hashOf(['a'])).toBe('e40c292c');
+    expect(await hashOf(['b', 'a'])).toBe(fnv('a,b'));
+    // An id set whose hash starts with a zero still gives eight digits.
+    const small = Array.from({ length: 2000 }, (_, n) => `INV-${String(n).padStart(4, '0')}`).find((id) => fnv(id).startsWith('0')) as string;
+    expect(await hashOf([small])).toBe(fnv(small));
+    expect(fnv(small)).toMatch(/^0[0-9a-f]{7}$/);
   });
 });
 
@@ -130,6 +149,15 @@ describe('an incremental run re-examines what a full scan would act on', () => {
     expect((await both('2025-06-25', '2025-06-21', invoices, { pauses })).inc).toEqual([]);
   });
 
+  it('every pause of a customer counts, not only its last', async () => {
+    const invoices = [inv('1', '2025-06-02', '100.00'), inv('2', '2025-06-02', '100.00'), inv('3', '2025-06-02', '100.00')];
+    const pauses = [
+      pause({ id: 'd1', kind: 'dispute', startsOn: '2025-06-01', invoiceExternalId: '1' }),
+      pause({ id: 'd2', kind: 'dispute', startsOn: '2025-06-01', invoiceExternalId: '2' }),
+    ];
+    expect(await keys('2025-06-03', invoices, { pauses })).toEqual([`${T}|inv:3|reminder-1|v1`]);
+  });
+
   it('an actively paused invoice is said held every day, as on a full scan', async () => {
     const invoices = [inv('1', '2025-06-02', '100.00')];
     const pauses = [pause({ id: 'd', kind: 'dispute', startsOn: '2025-06-01', expiresOn: null, invoiceExternalId: '1' })];
@@ -200,6 +228,7 @@ describe('eInvoicingRule', () => {
     // Approved more than is due: never more than the amount due.
     expect(rule(e(206, 'partially_approved', { approvedAmount: '1000.00' }))).toMatchObject({ amountDue: '900.00' });
     // Approved exactly what was paid: nothing left to dun.
+    expect(rule(e(206, 'partially_approved'))).toEqual({ hold: 'e-invoice partially approved (206) without the approved amount: not dunned until the platform gives it', why: { code: 'e_invoicing', status: 206, hold: 'no_approved_amount', platformReason: null, since: null, until: null } });
     expect(rule(e(206, 'partially_approved', { approvedAmount: '100.00' }))).toEqual({ hold: 'e-invoice partially approved (206): the approved 100.00 is paid', why: { code: 'e_invoicing', status: 206, hold: 'approved_paid', platformReason: null, since: null, until: null } });
   });
 
@@ -251,5 +280,16 @@ describe('English sentences', () => {
     expect(heldReason({ code: 'e_invoicing', status: 206, hold: 'no_approved_amount', platformReason: null, since: null, until: null })).toBe('e-invoice status 206: no approved amount');
     expect(heldReason({ code: 'paused', pause: 'hold', since: '2025-06-01', until: null, by: 'ana' })).toBe('paused (hold) since 2025-06-01');
     expect(heldReason({ code: 'paused', pause: 'dispute', since: '2025-06-01', until: '2025-06-09', by: 'ana' })).toBe('paused (dispute) since 2025-06-01 until 2025-06-09');
+  });
+});
+
+describe('which channels reach the customer', () => {
+  it('email, letter, hand-off and call make the customer’s voice of the day; email and letter count against the cap; an alert neither', () => {
+    const f = new Forecast({});
+    const action = (channel: PlannedAction['channel'], customer: string) => ({ idempotencyKey: `${T}|inv:${customer}|s|v1`, covers: [], channel, customerExternalId: customer, stepId: 's', dueOn: '2025-06-03', notBefore: null }) as unknown as PlannedAction;
+    f.record([action('email', 'e'), action('letter', 'l'), action('handoff', 'h'), action('call', 'c'), action('alert', 'a')], 'Europe/Paris');
+    const load = f.load.get('2025-06-03');
+    expect([...(load?.customers ?? [])].sort()).toEqual(['c', 'e', 'h', 'l']);
+    expect(load?.messages).toBe(2);
   });
 });
