@@ -222,3 +222,57 @@ describe('what tomorrow’s incremental run looks at again', () => {
     expect([...revisit]).toEqual(['due']);
   });
 });
+
+describe('an escalation step’s predecessor', () => {
+  const notice = (extra: object) => parsePolicy({
+    id: 'e', version: 1, name: 'e', calendar: 'none', groupBy: 'invoice',
+    steps: [
+      { id: 'mail', offset: { days: 1 }, channel: 'email', templateId: 't' },
+      { id: 'firm', offset: { days: 5 }, channel: 'email', templateId: 't', ...extra },
+      { id: 'letter', offset: { days: 10 }, channel: 'letter', templateId: 't' },
+    ],
+  });
+  const mailed = sent(T, { 'inv:1|mail': '2025-06-03' });
+  it('is the step before it that can apply to this customer: a segment or tag step that cannot is jumped over', async () => {
+    // firm is only for bad payers (or tagged customers): for this customer the letter follows the e-mail.
+    for (const policy of [notice({ segments: ['bad_payer'] }), notice({ tags: ['vip'] })]) {
+      expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00')], { policy, ...mailed, segments: new Map([['c1', 'watch']]) })).toEqual(['1:letter']);
+    }
+    // For a customer it applies to, the letter waits for it.
+    const r = await day('2025-06-12', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c2' })], { policy: notice({ tags: ['vip'] }), ...sent(T, { 'inv:1|mail': '2025-06-03' }) });
+    expect(r.actions.map((a) => a.stepId)).toEqual(['firm']);
+    expect(r.actions[0]?.explain).toContain('letter (waiting: firm not sent yet)');
+    // Not yet started, the wait is no held line: the ladder simply has not got there.
+    expect(r.held).toEqual([]);
+  });
+  it('an instalment jumps over a step not used for instalments', async () => {
+    const policy = notice({ forInstalments: false });
+    const plan = pause({ id: 'pp', kind: 'payment_plan', startsOn: '2025-06-01', expiresOn: '2025-08-31', invoiceExternalId: '1', instalments: [{ dueOn: '2025-06-02', amount: '100.00' }] });
+    const r = await day('2025-06-12', [inv('1', '2025-06-02', '100.00')], { policy, pauses: [plan], ...sent(T, { 'plan:pp:1|mail': '2025-06-03' }) });
+    expect(r.actions.map((a) => [a.scope, a.stepId])).toEqual([['instalment', 'letter']]);
+  });
+  it('a letter as the first step waits for nothing', async () => {
+    const policy = parsePolicy({ id: 'l', version: 1, name: 'l', calendar: 'none', groupBy: 'invoice', steps: [{ id: 'letter', offset: { days: 1 }, channel: 'letter', templateId: 't' }] });
+    expect(await steps('2025-06-03', [inv('1', '2025-06-02', '100.00')], { policy })).toEqual(['1:letter']);
+  });
+});
+
+describe('penalties', () => {
+  it('are stated for invoices, never for an instalment, and only when the policy has a penalty regime', async () => {
+    const invoices = [inv('1', '2025-06-02', '1000.00')];
+    const firm = sent(T, { 'inv:1|reminder-1': '2025-06-03', 'inv:1|reminder-2': '2025-06-10' });
+    const [a] = (await day('2025-06-17', invoices, firm)).actions;
+    expect([a?.stepId, a?.penalties.map((p) => p.invoiceExternalId)]).toEqual(['firm', ['1']]);
+    const { penalties: _, ...noRegime } = FR;
+    const [b] = (await day('2025-06-17', invoices, { ...firm, policy: noRegime as Policy })).actions;
+    expect([b?.stepId, b?.penalties]).toEqual(['firm', []]);
+    const plan = pause({ id: 'pp', kind: 'payment_plan', startsOn: '2025-06-01', expiresOn: '2025-08-31', invoiceExternalId: '1', instalments: [{ dueOn: '2025-06-02', amount: '1000.00' }] });
+    const [c] = (await day('2025-06-17', invoices, { pauses: [plan], ...sent(T, { 'plan:pp:1|reminder-1': '2025-06-03', 'plan:pp:1|reminder-2': '2025-06-10' }) })).actions;
+    expect([c?.scope, c?.stepId, c?.penalties]).toEqual(['instalment', 'firm', []]);
+  });
+  it('carry the policy’s contract rate into their basis', async () => {
+    const policy: Policy = { ...FR, penalties: { ...(FR.penalties as NonNullable<Policy['penalties']>), contractRate: '0.15' } };
+    const [a] = (await day('2025-06-17', [inv('1', '2025-06-02', '1000.00')], { policy, ...sent(T, { 'inv:1|reminder-1': '2025-06-03', 'inv:1|reminder-2': '2025-06-10' }) })).actions;
+    expect(a?.penalties[0]?.basis?.contractRate).toBe('0.15');
+  });
+});
