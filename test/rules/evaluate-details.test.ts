@@ -107,6 +107,8 @@ describe('Scheduler', () => {
     expect(s.dates('2025-05-01', 3)[0]).toBe('2025-05-05');
     expect(s.dates('2025-05-01')[0]).toBe('2025-05-02');
     expect(s.dates('2025-05-01', 3)[0]).toBe('2025-05-05');
+    // Two delayed anchors are two anchors.
+    expect(s.dates('2025-05-12', 3)[0]).toBe('2025-05-16');
   });
   it('anyIn: a step date after the first day and up to the second', () => {
     const s = new Scheduler(policy, calendarFor('FR'));

@@ -169,7 +169,7 @@ describe('a step still in the outbox holds what follows', () => {
     // The courtesy note (nominally 30 May) went out on 1 Jun: reminder 1 keeps its 4 days, 5 Jun.
     const late = sent(T, { 'inv:1|courtesy': '2025-06-01' });
     expect(await steps('2025-06-04', invoices, late)).toEqual([]);
-    expect(await steps('2025-06-05', invoices, late)).toEqual(['1:reminder-1']);
+    expect((await day('2025-06-05', invoices, late)).actions.map((a) => [a.stepId, a.scheduledOn])).toEqual([['reminder-1', '2025-06-05']]);
     // Reminder 1 went out on 1 Jun, before its date (an earlier policy): reminder 2 stays on its own 10 Jun.
     const early = sent(T, { 'inv:1|reminder-1': '2025-06-01' });
     expect(await steps('2025-06-09', invoices, early)).toEqual([]);
@@ -274,5 +274,77 @@ describe('penalties', () => {
     const policy: Policy = { ...FR, penalties: { ...(FR.penalties as NonNullable<Policy['penalties']>), contractRate: '0.15' } };
     const [a] = (await day('2025-06-17', [inv('1', '2025-06-02', '1000.00')], { policy, ...sent(T, { 'inv:1|reminder-1': '2025-06-03', 'inv:1|reminder-2': '2025-06-10' }) })).actions;
     expect(a?.penalties[0]?.basis?.contractRate).toBe('0.15');
+  });
+});
+
+describe('a negative balance is not open', () => {
+  it('an invoice owing less than nothing lowers no grouped total', async () => {
+    const policy = parsePolicy({ id: 'n', version: 1, name: 'n', calendar: 'none', groupBy: 'customer_currency', steps: [{ id: 's', offset: { days: 1 }, channel: 'email', templateId: 't', minAmount: '100.00' }] });
+    const r = await day('2025-06-03', [inv('a', '2025-06-02', '120.00'), inv('b', '2025-05-01', '-50.00')], { policy });
+    expect(r.actions.map((a) => a.invoices.map((l) => l.externalId))).toEqual([['a']]);
+  });
+});
+
+describe('the grouped action’s order and lead', () => {
+  const policy: Policy = { ...FRENCH_B2B_POLICY, sendWindow: undefined };
+  it('lists its invoices oldest first, then by id, whatever order they came in', async () => {
+    const invoices = [inv('z', '2025-06-02', '10.00'), inv('b', '2025-05-28', '10.00'), inv('a', '2025-06-02', '10.00')];
+    const [x] = (await day('2025-06-05', invoices, { policy })).actions;
+    expect(x?.invoices.map((l) => l.externalId)).toEqual(['b', 'a', 'z']);
+    // The lead is the oldest of those at the most advanced step: it is b that is caught up, 8 days late.
+    expect(x?.reasons).toContainEqual({ code: 'caught_up', days: 8, step: 'reminder-1' });
+  });
+  it('the lead is the most advanced, even when a newer invoice', async () => {
+    const invoices = [inv('old', '2025-05-20', '10.00'), inv('new', '2025-06-01', '10.00')];
+    const [x] = (await day('2025-06-16', invoices, { policy, ...sent(T, { 'inv:new|reminder-1': '2025-06-02', 'inv:new|reminder-2': '2025-06-09' }) })).actions;
+    expect(x?.stepId).toBe('firm');
+  });
+  it('names its set by the ids in alphabetical order, not in the order of their due dates', async () => {
+    const fnv = (s: string) => {
+      let h = 0x811c9dc5;
+      for (const ch of Buffer.from(s, 'latin1')) h = Math.imul(h ^ ch, 0x01000193) >>> 0;
+      return h.toString(16).padStart(8, '0');
+    };
+    const [x] = (await day('2025-06-05', [inv('z', '2025-05-28', '10.00'), inv('a', '2025-06-02', '10.00')], { policy })).actions;
+    expect(x?.idempotencyKey).toBe(`${T}|cc:c1:EUR:${fnv('a,z')}|reminder-1|v1`);
+  });
+  it('an instalment gets its own action, and waits like any message of that customer that day', async () => {
+    const plan = pause({ id: 'pp', kind: 'payment_plan', startsOn: '2025-06-01', expiresOn: '2025-08-31', invoiceExternalId: '1', instalments: [{ dueOn: '2025-06-02', amount: '40.00' }] });
+    const alone = await day('2025-06-05', [inv('1', '2025-06-02', '100.00')], { policy, pauses: [plan] });
+    expect(alone.actions.map((a) => [a.scope, a.stepId, a.invoices.map((l) => [l.externalId, l.amountDue, l.instalmentOf])])).toEqual([['instalment', 'reminder-1', [['1', '40.00', '1']]]]);
+    // With another invoice further up the ladder (firm reminder, the instalment at reminder 2), the customer hears
+    // that one today; the instalment waits.
+    const both = await day('2025-06-16', [inv('1', '2025-06-02', '100.00'), inv('2', '2025-06-01', '10.00')], { policy, pauses: [plan], ...sent(T, { 'plan:pp:1|reminder-1': '2025-06-03', 'inv:2|reminder-1': '2025-06-02', 'inv:2|reminder-2': '2025-06-09' }) });
+    expect(both.actions.map((a) => [a.scope, a.stepId])).toEqual([['customer_currency', 'firm']]);
+    expect(both.held.map((h) => [h.invoiceExternalId, h.stepId, h.why])).toEqual([['1', 'reminder-2', { code: 'one_voice', step: 'firm', day: '2025-06-16' }]]);
+  });
+});
+
+describe('results in a stable order', () => {
+  it('actions by key and held lines by invoice, whatever order the invoices came in', async () => {
+    const invoices = ['d', 'b', 'c', 'a'].map((id) => inv(id, '2025-06-02', '10.00'));
+    expect((await day('2025-06-03', invoices)).actions.map((a) => a.invoices[0]?.externalId)).toEqual(['a', 'b', 'c', 'd']);
+    const disputed = ['d', 'b', 'c', 'a'].map((id) => inv(id, '2025-06-02', '10.00', { eInvoicing: { code: 207, status: 'disputed' } as Invoice['eInvoicing'] }));
+    expect((await day('2025-06-03', disputed)).held.map((h) => h.invoiceExternalId)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('an escalation step’s predecessor, more', () => {
+  const two = (first: object) => parsePolicy({ id: 'e', version: 1, name: 'e', calendar: 'none', groupBy: 'invoice', steps: [{ id: 'mail', offset: { days: 1 }, channel: 'email', templateId: 't', ...first }, { id: 'letter', offset: { days: 10 }, channel: 'letter', templateId: 't' }] });
+  it('the first step, when it can apply, is waited for; when it cannot, nothing is', async () => {
+    const r = await day('2025-06-12', [inv('1', '2025-06-02', '100.00')], { policy: two({}) });
+    expect(r.actions.map((a) => a.stepId)).toEqual(['mail']);
+    expect(r.actions[0]?.explain).toContain('letter (waiting: mail not sent yet)');
+    expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00')], { policy: two({ tags: ['vip'] }) })).toEqual(['1:letter']);
+  });
+  it('a customer in the step’s segment, or with one of its tags, waits for it; a customer the run does not know has no tags', async () => {
+    const policy = (extra: object) => parsePolicy({
+      id: 'e', version: 1, name: 'e', calendar: 'none', groupBy: 'invoice',
+      steps: [{ id: 'mail', offset: { days: 1 }, channel: 'email', templateId: 't' }, { id: 'firm', offset: { days: 5 }, channel: 'email', templateId: 't', ...extra }, { id: 'letter', offset: { days: 10 }, channel: 'letter', templateId: 't' }],
+    });
+    const mailed = sent(T, { 'inv:1|mail': '2025-06-03' });
+    expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00')], { policy: policy({ segments: ['bad_payer'] }), ...mailed, segments: new Map([['c1', 'bad_payer']]) })).toEqual(['1:firm']);
+    expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c2' })], { policy: policy({ tags: ['vip', 'key'] }), ...mailed })).toEqual(['1:firm']);
+    expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c9' })], { policy: policy({ tags: ['vip'] }), ...mailed })).toEqual(['1:letter']);
   });
 });
