@@ -276,3 +276,41 @@ describe('untimely and pre-due steps', () => {
     expect(['pre', 'on', 'after', 'nope'].map((stepId) => isPreDue(policy, { stepId }))).toEqual([true, false, false, false]);
   });
 });
+
+describe('more of what an action carries', () => {
+  it('an instalment line keeps the invoice’s amount due even when the two are equal; an other line only when they differ', async () => {
+    const plan = pause({ id: 'pp', kind: 'payment_plan', startsOn: '2025-06-01', expiresOn: '2025-08-31', invoiceExternalId: '1', instalments: [{ dueOn: '2025-06-02', amount: '100.00' }] });
+    const [a] = (await day('2025-06-03', [inv('1', '2025-06-02', '100.00')], { pauses: [plan] })).actions;
+    expect(a?.invoices[0]).toMatchObject({ amountDue: '100.00', instalmentOf: '1', invoiceAmountDue: '100.00' });
+    const grouped = await day('2025-06-03', [inv('a', '2025-06-02', '10.00'), inv('b', '2025-05-01', '20.00')], { policy: FRENCH_B2B_POLICY, alreadyPlanned: new Set([`${T}|inv:b|handoff|v1`]) });
+    expect(grouped.actions[0]?.invoices.map((l) => [l.externalId, l.triggered, 'invoiceAmountDue' in l])).toEqual([['a', true, false], ['b', false, false]]);
+  });
+  it('the first step taken after its date is not said “never earlier”; a later one is', async () => {
+    const policy: Policy = { ...FR, catchUp: undefined, steps: FR.steps.map((s) => (s.id === 'courtesy' ? { ...s, graceDays: 5 } : s)) };
+    const [a] = (await day('2025-05-31', [inv('1', '2025-06-02', '10.00')], { policy })).actions;
+    expect([a?.stepId, a?.reasons?.map((r) => r.code)]).toEqual(['courtesy', ['step', 'invoice', 'amount', 'segment', 'scheduled_caught_up']]);
+  });
+  it('the daily cap ranks by the days past due of the invoices reaching a step, not of those only listed', async () => {
+    const many: Customer[] = ['k1', 'k2'].map((id) => ({ externalId: id, name: id, emails: [], tags: [], active: true }));
+    const policy: Policy = { ...FRENCH_B2B_POLICY, sendWindow: undefined, dailyCap: 1 };
+    // k1: 100 due yesterday, plus 10 listed from 60 days ago (at its last step): 110 × 1. k2: 150 × 1.
+    const invoices = [inv('a', '2025-06-02', '100.00', { customerExternalId: 'k1' }), inv('old', '2025-04-04', '10.00', { customerExternalId: 'k1' }), inv('b', '2025-06-02', '150.00', { customerExternalId: 'k2' })];
+    const r = await day('2025-06-03', invoices, { policy, customers: many, alreadyPlanned: new Set([`${T}|inv:old|handoff|v1`]) });
+    expect(r.actions.map((x) => x.customerExternalId)).toEqual(['k2']);
+  });
+  it('an invoice’s own minimum comes before its customer’s, even when lower', async () => {
+    const o = (x: object) => ({ disabled: false, delayDays: 0, skipSteps: [], ...x });
+    const policy: Policy = { ...FR, customerOverrides: { c1: o({ minAmount: '20.00' }) }, invoiceOverrides: { '1': o({ minAmount: '7.00' }) } };
+    expect((await day('2025-06-03', [inv('1', '2025-06-02', '10.00'), inv('2', '2025-06-02', '10.00')], { policy })).actions.map((a) => a.invoices[0]?.externalId)).toEqual(['1']);
+  });
+  it('an instalment reaching a step not used for instalments gets the step before, saying why', async () => {
+    const plan = pause({ id: 'pp', kind: 'payment_plan', startsOn: '2025-06-01', expiresOn: '2025-08-31', invoiceExternalId: '1', instalments: [{ dueOn: '2025-06-02', amount: '100.00' }] });
+    const [a] = (await day('2025-07-02', [inv('1', '2025-06-02', '100.00')], { pauses: [plan], ...sent(T, { 'plan:pp:1|reminder-1': '2025-06-03', 'plan:pp:1|reminder-2': '2025-06-10' }) })).actions;
+    expect(a?.stepId).toBe('firm');
+    expect(a?.reasons).toContainEqual({ code: 'later_skipped', steps: ['formal-notice (not used for instalments)'] });
+  });
+  it('an e-invoicing alert is for the invoice’s customer', async () => {
+    const refused = inv('1', '2025-06-02', '500.00', { customerExternalId: 'c3', eInvoicing: { code: 213, status: 'rejected' } as Invoice['eInvoicing'] });
+    expect((await day('2025-06-10', [refused])).actions.map((a) => [a.channel, a.customerExternalId])).toEqual([['alert', 'c3']]);
+  });
+});
