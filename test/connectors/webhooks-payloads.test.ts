@@ -141,6 +141,8 @@ describe('Xero events', () => {
   it('keeps a date that says UTC, and states none when there is no date', () => {
     expect(parse(xero, event({ eventDateUtc: '2026-06-20T10:00:00Z' }))[0]!.occurredAt).toBe('2026-06-20T10:00:00Z');
     expect(parse(xero, event({ eventDateUtc: '2026-06-20T10:00:00z' }))[0]!.occurredAt).toBe('2026-06-20T10:00:00z');
+    // Only a final Z says UTC: a z elsewhere in the text is no zone, and the UTC designator is still added.
+    expect(parse(xero, event({ eventDateUtc: '2026-06-20z10:00:00.000' }))[0]!.occurredAt).toBe('2026-06-20z10:00:00.000Z');
     const undated = parse(xero, event({ eventDateUtc: undefined, eventType: 'update', eventCategory: 'Invoice' }))[0]!;
     expect([undated.occurredAt, undated.dedupeKey]).toEqual([null, 'org-1:Invoice:inv-1:UPDATE:']);
   });

@@ -79,3 +79,12 @@ describe('dated reductions in the stated interest', () => {
     ]);
   });
 });
+
+describe('warnings in the explanation', () => {
+  it('each penalty warning is also a reason of the action, said in its explanation', async () => {
+    const [a] = await evaluate({ tenantId: T, today: '2026-04-01', timeZone: 'Europe/Paris', policy, customers, invoices: [invoice('500.00')], ...reminded, payments: [payment] });
+    const text = 'REDUCTION_DATES_UNKNOWN: 400.00 of F-1 was settled on dates the ERP does not give; no interest is claimed on it';
+    expect(a?.reasons).toContainEqual({ code: 'warning', text });
+    expect(a?.explain).toContain(text);
+  });
+});

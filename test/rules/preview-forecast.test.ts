@@ -100,6 +100,8 @@ describe('preview = simulated daily runs', () => {
     days: fc.integer({ min: 1, max: 45 }),
   });
   const SEED = Number(process.env['FC_SEED'] ?? 160_2026);
+  // FC_RUNS: fewer cases for a mutation run of evaluate.ts, where this test runs once per surviving mutant (README).
+  const RUNS = Number(process.env['FC_RUNS'] ?? 1000);
 
   it('over 1,000 random portfolios and policies (fast-check, seeded: FC_SEED replays a failure)', async () => {
     await fc.assert(
@@ -130,7 +132,7 @@ describe('preview = simulated daily runs', () => {
         const input: EvaluateInput = { tenantId: T, today, timeZone: 'Europe/Paris', policy, customers, invoices, payments, pauses };
         expect(await preview({ ...input, days: c.days })).toEqual(await dailyRuns(input, c.days));
       }),
-      { numRuns: 1000, seed: SEED },
+      { numRuns: RUNS, seed: SEED },
     );
   }, 300_000);
 });
