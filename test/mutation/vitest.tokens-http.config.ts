@@ -4,9 +4,7 @@
 // of the global setup. The connector contract (test/contract) and fidelity drives (test/fidelity) reach them too,
 // through whole syncs of every provider; they are left out, or each mutant would cost minutes. Usage: README,
 // Development, mutation table.
-import { defineConfig } from 'vitest/config';
-import base from '../../vitest.config.js';
-import { includeOrder } from './include-order.js';
+import { orderedConfig } from './include-order.js';
 
 /** Quickest and most direct first (see include-order.ts). */
 const include = [
@@ -18,11 +16,4 @@ const include = [
   'test/sync/*.test.ts',
 ];
 
-export default defineConfig({
-  test: {
-    ...base.test,
-    include,
-    sequence: { sequencer: includeOrder(include) },
-    maxWorkers: 1,
-  },
-});
+export default orderedConfig(include);

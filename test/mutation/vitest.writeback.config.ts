@@ -3,9 +3,7 @@
 // provider's write-back and sync tests, the connector contract). The fidelity drives (test/fidelity) also write one
 // status per provider, checking only the requests against the provider's description; they are left out, or each
 // mutant would cost a whole drive of every provider. Usage: README, Development, mutation table.
-import { defineConfig } from 'vitest/config';
-import base from '../../vitest.config.js';
-import { includeOrder } from './include-order.js';
+import { orderedConfig } from './include-order.js';
 
 /** Quickest and most direct first (see include-order.ts). */
 const include = [
@@ -18,11 +16,4 @@ const include = [
   'test/contract/connectors.test.ts',
 ];
 
-export default defineConfig({
-  test: {
-    ...base.test,
-    include,
-    sequence: { sequencer: includeOrder(include) },
-    maxWorkers: 1,
-  },
-});
+export default orderedConfig(include);
