@@ -23,23 +23,21 @@ vi.mock('../../src/store/tenants.js', async (importOriginal) => {
 const sql = useDatabase();
 const hour = (ms: number) => new Date(ms + 3_600_000).toISOString();
 
+/** A connector whose token endpoint is `refresh`, and nothing else. */
+const refreshingConnector = (refresh: (client: unknown, current: OAuthTokens) => Promise<OAuthTokens>) =>
+  ({ provider: 'test', displayName: 'Test', auth: { refresh } }) as unknown as Connector;
+
 /** A connector whose token endpoint hands out T2, T3… (answering after `latencyMs`) and counts the refresh tokens it was given. */
 function rotatingConnector(latencyMs = 0) {
   const spent: string[] = [];
   let n = 1;
-  const connector = {
-    provider: 'test',
-    displayName: 'Test',
-    auth: {
-      refresh: async (_client: unknown, current: OAuthTokens): Promise<OAuthTokens> => {
-        spent.push(current.refreshToken);
-        events.push(`refreshed ${current.refreshToken}`);
-        await new Promise((resolve) => setTimeout(resolve, latencyMs));
-        n += 1;
-        return { accessToken: `T${n}`, refreshToken: `R${n}`, accessTokenExpiresAt: hour(Date.now()) };
-      },
-    },
-  } as unknown as Connector;
+  const connector = refreshingConnector(async (_client, current) => {
+    spent.push(current.refreshToken);
+    events.push(`refreshed ${current.refreshToken}`);
+    await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    n += 1;
+    return { accessToken: `T${n}`, refreshToken: `R${n}`, accessTokenExpiresAt: hour(Date.now()) };
+  });
   return { connector, spent };
 }
 
@@ -204,16 +202,10 @@ describe('token source', () => {
       const t = await newTenant(sql);
       await saveCredentials(sql, TEST_SECRET_KEY, t.tenant.id, t.connection.id, { accessToken: 'T1', refreshToken: 'R1', accessTokenExpiresAt: expiringIn(3_600_000) });
       const spent: string[] = [];
-      const connector = {
-        provider: 'test',
-        displayName: 'Test',
-        auth: {
-          refresh: async (_client: unknown, current: OAuthTokens): Promise<OAuthTokens> => {
-            spent.push(current.refreshToken);
-            return { accessToken: current.accessToken, refreshToken: `R${spent.length + 1}`, accessTokenExpiresAt: new Date(clock + 3_600_000).toISOString() };
-          },
-        },
-      } as unknown as Connector;
+      const connector = refreshingConnector(async (_client, current) => {
+        spent.push(current.refreshToken);
+        return { accessToken: current.accessToken, refreshToken: `R${spent.length + 1}`, accessTokenExpiresAt: new Date(clock + 3_600_000).toISOString() };
+      });
       const options = { sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id, now: () => clock };
       const a = createTokenSource(options);
       const b = createTokenSource(options);
