@@ -62,13 +62,25 @@ async function close(scan: AsyncGenerator<StreamPage>, src: ReturnType<typeof pa
   expect(src.out).toBe(0);
 }
 
+/** A scan of `pages` pages, three requests deep, over a run of `size` page slots. */
+function scanOf(size: number, pages: number) {
+  const slots = new PageSlots(size);
+  const src = pagedSource(pages);
+  return { slots, src, scan: readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 }) };
+}
+
+/** The scan's next page, once request `i` is answered. */
+async function readPage(scan: AsyncGenerator<StreamPage>, src: ReturnType<typeof pagedSource>, i: number): Promise<StreamPage> {
+  const next = scan.next();
+  await src.answer(i);
+  return (await next).value!;
+}
+
 const ctx = (pages?: PageSlots) => ({ http: null as never, externalTenantId: 'realm', cursor: null, full: true, now: () => new Date(), ...(pages ? { pages } : {}) }) satisfies ReadContext;
 
 describe('readAhead', () => {
   it('opens its window one request per full page, up to its depth, each request holding a slot', async () => {
-    const slots = new PageSlots(10);
-    const src = pagedSource(10);
-    const scan = readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 });
+    const { slots, src, scan } = scanOf(10, 10);
     const first = scan.next();
     await tick();
     // The first page alone: a one-page stream costs one request.
@@ -93,15 +105,9 @@ describe('readAhead', () => {
   });
 
   it('never has more requests and pages than the run’s slots, and sends the next one when a slot comes back', async () => {
-    const slots = new PageSlots(2);
-    const src = pagedSource(10);
-    const scan = readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 });
-    const p0 = scan.next();
-    await src.answer(0);
-    const page0 = (await p0).value!;
-    const p1 = scan.next();
-    await src.answer(1);
-    const page1 = (await p1).value!;
+    const { slots, src, scan } = scanOf(2, 10);
+    const page0 = await readPage(scan, src, 0);
+    const page1 = await readPage(scan, src, 1);
     // Pages 0 and 1 hold both slots: requests 2 and 3 wait for one.
     await tick(20);
     expect(src.sent).toEqual([0, 1]);
@@ -117,15 +123,9 @@ describe('readAhead', () => {
   });
 
   it('does not send a request whose slot came back in the same turn as the scan was closed', async () => {
-    const slots = new PageSlots(2);
-    const src = pagedSource(10);
-    const scan = readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 });
-    const p0 = scan.next();
-    await src.answer(0);
-    const page0 = (await p0).value!;
-    const p1 = scan.next();
-    await src.answer(1);
-    const page1 = (await p1).value!;
+    const { slots, src, scan } = scanOf(2, 10);
+    const page0 = await readPage(scan, src, 0);
+    const page1 = await readPage(scan, src, 1);
     // Request 2 waits for a slot. The reader closes the scan, then gives page 0's slot back in the same turn: the slot
     // goes to request 2 before the scan has closed, and the request must still not be sent.
     const closing = scan.return(undefined);
@@ -137,9 +137,7 @@ describe('readAhead', () => {
   });
 
   it('hands the pages out in order whatever order the answers come in, and ends with every slot back', async () => {
-    const slots = new PageSlots(4);
-    const src = pagedSource(6);
-    const scan = readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 });
+    const { slots, src, scan } = scanOf(4, 6);
     const seen: string[] = [];
     const reading = (async () => {
       for await (const page of scan) {
@@ -164,9 +162,7 @@ describe('readAhead', () => {
 
   it('costs one request for a one-page scan and two for a two-page one', async () => {
     for (const [pages, requests] of [[1, 1], [2, 2]] as const) {
-      const slots = new PageSlots(4);
-      const src = pagedSource(pages);
-      const scan = readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 });
+      const { slots, src, scan } = scanOf(4, pages);
       const reading = (async () => {
         for await (const page of scan) page.slot!();
       })();
@@ -181,15 +177,9 @@ describe('readAhead', () => {
   });
 
   it('fails at the page whose request failed, after the pages before it, and gives every slot back', async () => {
-    const slots = new PageSlots(4);
-    const src = pagedSource(10);
-    const scan = readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 });
-    const p0 = scan.next();
-    await src.answer(0);
-    (await p0).value!.slot!();
-    const p1 = scan.next();
-    await src.answer(1);
-    (await p1).value!.slot!();
+    const { slots, src, scan } = scanOf(4, 10);
+    (await readPage(scan, src, 0)).slot!();
+    (await readPage(scan, src, 1)).slot!();
     // Requests 2 and 3 are out: 3 answers, 2 fails.
     await src.answer(3);
     const failed = expect(scan.next()).rejects.toThrow('page 2 failed');
@@ -201,15 +191,9 @@ describe('readAhead', () => {
   });
 
   it('closed early, sends nothing more and waits for the requests out to settle before it closes', async () => {
-    const slots = new PageSlots(3);
-    const src = pagedSource(10);
-    const scan = readAhead(ctx(slots), { request: src.request, isLast: src.isLast, depth: 3 });
-    const p0 = scan.next();
-    await src.answer(0);
-    (await p0).value!.slot!();
-    const p1 = scan.next();
-    await src.answer(1);
-    const page1 = (await p1).value!;
+    const { slots, src, scan } = scanOf(3, 10);
+    (await readPage(scan, src, 0)).slot!();
+    const page1 = await readPage(scan, src, 1);
     expect(src.sent).toEqual([0, 1, 2, 3]);
     let closed = false;
     const closing = scan.return(undefined).then(() => (closed = true));
