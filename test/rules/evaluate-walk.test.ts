@@ -327,6 +327,21 @@ describe('results in a stable order', () => {
     const disputed = ['d', 'b', 'c', 'a'].map((id) => inv(id, '2025-06-02', '10.00', { eInvoicing: { code: 207, status: 'disputed' } as Invoice['eInvoicing'] }));
     expect((await day('2025-06-03', disputed)).held.map((h) => h.invoiceExternalId)).toEqual(['a', 'b', 'c', 'd']);
   });
+  it('held lines of one invoice keep the order they were examined in: its instalments oldest first', async () => {
+    // Both instalments' first reminders are still in the outbox, so both second reminders wait: two held lines for
+    // invoice 1. Sorting by invoice must leave them as they came (V8's sort is stable), not swap equal ids.
+    const plan = pause({ id: 'pp', kind: 'payment_plan', startsOn: '2025-06-01', expiresOn: '2025-08-31', invoiceExternalId: '1', instalments: [{ dueOn: '2025-06-02', amount: '40.00' }, { dueOn: '2025-06-05', amount: '60.00' }] });
+    const planned = (on: string) => ({ on, delivered: false });
+    const r = await day('2025-06-14', [inv('1', '2025-06-02', '100.00')], {
+      pauses: [plan],
+      alreadyPlanned: new Set([`${T}|plan:pp:1|reminder-1|v1`, `${T}|plan:pp:2|reminder-1|v1`]),
+      history: new Map([[`${T}|plan:pp:1|reminder-1`, planned('2025-06-03')], [`${T}|plan:pp:2|reminder-1`, planned('2025-06-06')]]),
+    });
+    expect(r.held.map((h) => [h.invoiceExternalId, h.stepId, h.why])).toEqual([
+      ['1', 'reminder-2', { code: 'planned', step: 'reminder-1', on: '2025-06-03' }],
+      ['1', 'reminder-2', { code: 'planned', step: 'reminder-1', on: '2025-06-06' }],
+    ]);
+  });
 });
 
 describe('an escalation step’s predecessor, more', () => {
