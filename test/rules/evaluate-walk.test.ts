@@ -362,6 +362,18 @@ describe('an escalation step’s predecessor, more', () => {
     expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c2' })], { policy: policy({ tags: ['vip', 'key'] }), ...mailed })).toEqual(['1:firm']);
     expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c9' })], { policy: policy({ tags: ['vip'] }), ...mailed })).toEqual(['1:letter']);
   });
+  it('a tag step reached by a customer the run does not know does not apply, and nothing else is due', async () => {
+    // On 11 Jun firm (tagged vip, day 9, after the quiet days) is the latest step reached for an invoice of an unknown
+    // customer: it is looked at, found not to apply (no customer, no tags), and the e-mail before it is already done.
+    const policy = parsePolicy({
+      id: 'e', version: 1, name: 'e', calendar: 'none', groupBy: 'invoice',
+      steps: [{ id: 'mail', offset: { days: 1 }, channel: 'email', templateId: 't' }, { id: 'firm', offset: { days: 9 }, channel: 'email', templateId: 't', tags: ['vip'] }],
+    });
+    const r = await day('2025-06-11', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c9' })], { policy, ...sent(T, { 'inv:1|mail': '2025-06-03' }) });
+    expect([r.actions, r.held]).toEqual([[], []]);
+    // A known customer with the tag gets it.
+    expect(await steps('2025-06-11', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c2' })], { policy, ...sent(T, { 'inv:1|mail': '2025-06-03' }) })).toEqual(['1:firm']);
+  });
   it('a step whose gap is kept from a predecessor that no longer applies is planned today for its own date, never a later one', async () => {
     // firm (bad payers only) went out late, on 20 Jun, while the customer was a bad payer; it is now only watched, so the
     // letter waits for the e-mail alone (sent 3 Jun, its gap over on the 12th) and goes on the 22nd. Its gap kept from
