@@ -310,11 +310,12 @@ export function createPennylaneSimulator(opts: PennylaneSimulatorOptions = {}): 
     },
     editCategoriesAfterRead(invoiceId, reads = 1) {
       const inv = invoiceOf(invoiceId);
-      const own = ownCategoriesFor(store, inv, reads > 1 ? 2 : 1);
+      // One of the company's categories, or two to switch between when the user keeps at it.
+      const own = reads > 1 ? ownCategoriesFor(store, inv, 2) : [ownCategoryFor(store, inv)];
       let n = 0;
-      let last = own[0] as (typeof own)[number];
+      let last = ownCategoryFor(store, inv);
       const edit = () => {
-        last = own[n % own.length] as (typeof own)[number];
+        last = own[n % own.length] ?? last;
         fileUnder(store, inv, last);
         if (++n < reads) afterRead.set(inv.id, edit);
       };
@@ -336,6 +337,13 @@ export function createPennylaneSimulator(opts: PennylaneSimulatorOptions = {}): 
   const hooks = scenarioHooks(baseUrls.api);
   handlers.unshift(hooks.handler);
   return Object.assign(sim, { scenario: pennylaneScenario(sim, store, hooks) });
+}
+
+/** One of the company's own analytic categories (the seeded "Activité" group) the invoice is not filed under yet. */
+function ownCategoryFor(store: Store, inv: InvoiceRec) {
+  const [own] = ownCategoriesFor(store, inv, 1);
+  if (!own) throw new Error(`invoice ${inv.id} is already under every "Activité" category`);
+  return own;
 }
 
 /** `count` of the company's own analytic categories (the seeded "Activité" group) the invoice is not filed under yet. */
@@ -413,7 +421,7 @@ function pennylaneScenario(sim: Omit<PennylaneSimulator, 'scenario'>, store: Sto
     // The user files the invoice under one of the company's own analytic categories, just before our write.
     editConcurrently(invoiceId) {
       const inv = store.invoices.get(Number(invoiceId))!;
-      const [own] = ownCategoriesFor(store, inv, 1) as [ReturnType<typeof ownCategoriesFor>[number]];
+      const own = ownCategoryFor(store, inv);
       hooks.armEdit(() => fileUnder(store, inv, own));
       return { kept: () => inv.categories.some((l) => l.categoryId === own.id) };
     },
