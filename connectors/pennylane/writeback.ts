@@ -1,6 +1,7 @@
 // Pennylane write-back: the collections step as a category of our own analytic group (read, merge, write: the company's own categories stay) and one appendix per status as the audit trail.
 import { createHash } from 'node:crypto';
 import { ProviderRejected, StaleVersion } from '../../src/connectors/errors.js';
+import { notePdf } from '../../src/connectors/note-pdf.js';
 import type { CollectionsStatus, ConnectorWriteback, ProviderHttp } from '../../src/connectors/types.js';
 import { PAGE_SIZE, PROVIDER } from './client.js';
 
@@ -74,7 +75,7 @@ export function mergeCategories(current: readonly Category[], groupId: number, c
   return [...theirs, { id: categoryId, weight: '1' }];
 }
 
-/** The audit note attached to the invoice: what was sent, when, through which channel. */
+/** The audit note attached to the invoice: what was sent, when, through which channel (its first line is its title). */
 export function auditNote(status: CollectionsStatus): { filename: string; text: string } {
   const marker = markerOf(status.key);
   const text = [
@@ -84,7 +85,7 @@ export function auditNote(status: CollectionsStatus): { filename: string; text: 
     `Réf. ${marker}`,
     '',
   ].join('\n');
-  return { filename: `relance-${status.date}-${status.step.replace(/[^\w-]+/g, '_')}-${marker.slice(1)}.txt`, text };
+  return { filename: `relance-${status.date}-${status.step.replace(/[^\w-]+/g, '_')}-${marker.slice(1)}.pdf`, text };
 }
 
 async function readInvoice(http: ProviderHttp, id: string): Promise<{ draft?: boolean; invoice_number?: string | null }> {
@@ -126,8 +127,10 @@ export const writeback: ConnectorWriteback = {
     const audited = (await all<Named>(ctx.http, appendicesPath)).some((a) => (a.filename ?? '').includes(marker.slice(1)));
     if (!audited) {
       const note = auditNote(status);
+      // Appendices take images and PDF only (postCustomerInvoiceAppendices): the note goes as a one-page PDF.
+      const [title = '', ...lines] = note.text.trimEnd().split('\n');
       const form = new FormData();
-      form.append('file', new Blob([note.text], { type: 'text/plain' }), note.filename);
+      form.append('file', new Blob([await notePdf(title, lines)], { type: 'application/pdf' }), note.filename);
       // No idempotency key on uploads: never retried blind (a retry of the whole write finds it by its marker).
       await ctx.http.post(appendicesPath, form, { once: true, headers: { 'Content-Type': 'multipart/form-data' } });
     }

@@ -128,11 +128,28 @@ describe('Pennylane write-back', () => {
     const trail = sim.scenario.writtenStatus(id);
     expect(trail).toContain('Mise en demeure envoyée par lettre recommandée');
     expect(trail).toContain('2026-12-15');
-    expect(trail).toMatch(/relance-2026-11-22-formal_notice-[0-9a-f]{12}\.txt/);
+    expect(trail).toMatch(/relance-2026-11-22-formal_notice-[0-9a-f]{12}\.pdf/);
     traffic.reset();
     expect((await pennylane.writeback!.writeStatus(c.context, id, s)).alreadyPresent).toBe(true);
     expect(api().filter((e) => e.method !== 'GET')).toEqual([]);
     expect(sim.scenario.writtenStatus(id)).toBe(trail);
+  });
+
+  it('sends the audit note as a PDF, the only document type an appendix takes; a text file is refused', async () => {
+    const c = await connected();
+    const id = sim.scenario.openInvoices()[8]!;
+    const path = `/customer_invoices/${id}/appendices`;
+    // Pennylane's reference allows images and PDF only: the simulator answers anything else with a 422.
+    const text = new FormData();
+    text.append('file', new Blob(['Relance'], { type: 'text/plain' }), 'note.txt');
+    await expect(c.context.http.post(path, text, { once: true, headers: { 'Content-Type': 'multipart/form-data' } })).rejects.toThrow(/422|not allowed/);
+    traffic.reset();
+    await pennylane.writeback!.writeStatus(c.context, id, status(c.tenant.id, id, 'firm', 'Relance ferme envoyée'));
+    const upload = api().find((e) => e.method === 'POST' && e.url.endsWith('/appendices'));
+    expect(upload).toBeDefined();
+    const [appendix] = (await c.context.http.get<{ items: { filename: string }[] }>(path)).data.items;
+    expect(appendix!.filename).toMatch(/\.pdf$/);
+    expect(sim.scenario.writtenStatus(id)).toContain('Relance ferme envoyée');
   });
 
   it('never calls mark_as_paid or send_by_email, and writes nothing on a draft', async () => {

@@ -122,13 +122,13 @@ describe('Pennylane audit appendix and categories', () => {
 
   it('the audit note: one line each for what, the summary, the promise if any and the reference; the file named after date, step and marker', () => {
     expect(auditNote(promised)).toEqual({
-      filename: `relance-2026-11-22-firm-${marker.slice(1)}.txt`,
+      filename: `relance-2026-11-22-firm-${marker.slice(1)}.pdf`,
       text: `Relance — 2026-11-22 — firm (email)\nRelance ferme envoyée\nPromesse de paiement : 2026-12-15\nRéf. ${marker}\n`,
     });
     expect(auditNote(status).text).toBe(`Relance — 2026-11-22 — firm (email)\nRelance ferme envoyée\nRéf. ${marker}\n`);
-    expect(auditNote({ ...status, step: 'mise en demeure/2' }).filename).toBe(`relance-2026-11-22-mise_en_demeure_2-${marker.slice(1)}.txt`);
+    expect(auditNote({ ...status, step: 'mise en demeure/2' }).filename).toBe(`relance-2026-11-22-mise_en_demeure_2-${marker.slice(1)}.pdf`);
     // A run of other characters is one underscore.
-    expect(auditNote({ ...status, step: 'lettre  / recommandée' }).filename).toBe(`relance-2026-11-22-lettre_recommand_e-${marker.slice(1)}.txt`);
+    expect(auditNote({ ...status, step: 'lettre  / recommandée' }).filename).toBe(`relance-2026-11-22-lettre_recommand_e-${marker.slice(1)}.pdf`);
   });
 
   it('the category of a step is named after it', () => {

@@ -1,5 +1,6 @@
 // msw handlers for Pennylane's OAuth endpoints and the Company API v2 a collections add-on uses.
 import { pdfResponse, renderInvoicePdf } from '../../../src/simulator/invoice-pdf.js';
+import { pdfText } from '../../../src/simulator/pdf-text.js';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { pass, type Gate } from '../../../src/simulator/gate.js';
 import { countRequest, type RequestStats } from '../../../src/simulator/stats.js';
@@ -11,6 +12,9 @@ import {
 } from './query.js';
 import { plAmount, plInstant, type Store } from './store.js';
 import type { ChangelogResource, CustomerRec, InvoiceRec, PennylaneBaseUrls, PennylaneLimits, TransactionRec } from './types.js';
+
+/** The content types an invoice appendix may have (reference: postCustomerInvoiceAppendices). */
+const APPENDIX_TYPES = ['image/png', 'image/jpeg', 'image/tiff', 'image/bmp', 'image/gif', 'application/pdf'];
 
 type Json = Record<string, unknown>;
 
@@ -227,7 +231,11 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     return page(store.categoriesOf(inv).map(({ cat, link }) => store.renderCategory(cat, link.weight)));
   }
 
-  /** Multipart upload of one file (`file`); attached to the invoice, not the document store. */
+  /**
+   * Multipart upload of one file (`file`); attached to the invoice, not the document store. The reference
+   * (postCustomerInvoiceAppendices) allows images (png, jpeg, tiff, bmp, gif) and PDF only; its error answers are
+   * 400 and 422, and a file of another type is answered as the unprocessable entity it is.
+   */
   async function postAppendix(inv: InvoiceRec, request: Request): Promise<Response> {
     let form: FormData;
     try {
@@ -238,7 +246,10 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     const file = form.get('file');
     if (!file || typeof file === 'string') return errorBody(422, 'unprocessable_entity', 'file is required', { field: 'file', issue: 'blank' });
     const f = file as File;
-    const a = { id: store.next.appendix++, filename: f.name || 'appendix.pdf', size: f.size, createdMs: store.now(), ...(f.type.startsWith('text/') && f.size <= 65_536 ? { text: await f.text() } : {}) };
+    const type = f.type.split(';')[0]!.trim().toLowerCase();
+    if (!APPENDIX_TYPES.includes(type)) return errorBody(422, 'unprocessable_entity', `file content type ${type || '(none)'} is not allowed: ${APPENDIX_TYPES.join(', ')}`, { field: 'file', issue: 'content_type' });
+    // What the user reads in the file, kept for tests (a PDF's text; an image has none).
+    const a = { id: store.next.appendix++, filename: f.name || 'appendix.pdf', size: f.size, createdMs: store.now(), ...(type === 'application/pdf' ? { text: pdfText(new Uint8Array(await f.arrayBuffer())) } : {}) };
     inv.appendices.push(a);
     store.touchInvoice(inv);
     return HttpResponse.json(store.renderAppendix(inv, a), { status: 201 });

@@ -68,7 +68,7 @@ export interface CategoryLink {
 }
 
 export interface AppendixRec {
-  /** The file's text when it is small text (an audit note), for tests that read what was attached. */
+  /** The text a reader sees in the file when it is a PDF (an audit note), for tests that read what was attached. */
   text?: string;
   id: number;
   filename: string;
