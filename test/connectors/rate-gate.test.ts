@@ -73,6 +73,16 @@ describe('memory gate', () => {
     }
   });
 
+  it('forgets a waiter its timer woke: the next release wakes the request waiting now, not one long gone', async () => {
+    const backend = memoryBackend();
+    // Ten waits that ended on their timer (no slot was freed meanwhile), as a request queued behind the limit does.
+    for (let i = 0; i < 10; i++) await backend.slotFreed('w');
+    const waiting = backend.slotFreed('w').then(() => 'woken by the release');
+    await backend.release('w', 'some lease');
+    // Kept in the list, the ten old waiters would take the release, and this one would wait for its own timer.
+    expect(await Promise.race([waiting, new Promise((r) => setTimeout(() => r('woken by its timer'), 30))])).toBe('woken by the release');
+  });
+
   it('waits out a full window instead of sending', async () => {
     const waits: number[] = [];
     const gate = createMemoryRateGate({ sleep: (ms) => (waits.push(ms), new Promise<void>((r) => setTimeout(r, ms))) });
