@@ -7,6 +7,7 @@ import { orderedConfig } from './include-order.js';
 
 /** Quickest and most direct first (see include-order.ts). */
 const include = [
+  'test/store/documents.test.ts',
   'test/store/store.test.ts',
   'test/sync/pipeline.test.ts',
   'test/sync/lock-session.test.ts',
