@@ -8,6 +8,7 @@ import { orderedConfig } from './include-order.js';
 /** Quickest and most direct first (see include-order.ts). */
 const include = [
   'test/store/documents.test.ts',
+  'test/store/documents-analyze.test.ts',
   'test/store/store.test.ts',
   'test/sync/pipeline.test.ts',
   'test/sync/lock-session.test.ts',

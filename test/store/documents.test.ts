@@ -2,7 +2,7 @@
 // queries filter and sort on (the typed columns), not only the `data` they hand back.
 import { describe, expect, it } from 'vitest';
 import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
-import { countDocuments, listDocuments, markDeleted, upsertDocuments } from '../../src/store/index.js';
+import { countDocuments, listDocuments, markDeleted, pruneRawPages, upsertDocuments } from '../../src/store/index.js';
 import { createConnection } from '../../src/store/tenants.js';
 import { newTenant, useDatabase } from '../support/db.js';
 
@@ -153,5 +153,64 @@ describe('raw pages', () => {
     await expect(upsertDocuments(sql, scope, 'invoice', [{ record: bad, raw: { Id: '1' } }])).rejects.toThrow();
     expect(await pageCount(scope.tenantId)).toBe(0);
     expect(await countDocuments(sql, scope.tenantId, 'invoice')).toBe(0);
+  });
+});
+
+describe('pruning raw pages', () => {
+  /** `pages` pages of `size` payloads each (one upsert each), then half of each page's rows moved to one new page. */
+  async function halfLivePages(pages: number, size: number) {
+    const { scope } = await newTenant(sql);
+    const raw = (i: number, v: number) => ({ Id: String(i), v });
+    for (let p = 0; p < pages; p++) {
+      await upsertDocuments(sql, scope, 'invoice', Array.from({ length: size }, (_, k) => ({ record: invoice(p * size + k), raw: raw(p * size + k, 0) })));
+    }
+    const moved = Array.from({ length: pages * size }, (_, i) => i).filter((i) => i % size < size / 2);
+    // The superseding page is full (≥ SMALL_PAGE_RECORDS live payloads), so it is neither small nor sparse.
+    const extra = Array.from({ length: 50 }, (_, k) => 1000 + k);
+    await upsertDocuments(sql, scope, 'invoice', [...moved, ...extra].map((i) => ({ record: invoice(i), raw: raw(i, 1) })));
+    const expected = [...Array.from({ length: pages * size }, (_, i) => i), ...extra].map((i) => raw(i, moved.includes(i) || i >= 1000 ? 1 : 0));
+    return { scope, expected };
+  }
+  const raws = async (tenantId: string) =>
+    (await listDocuments(sql, tenantId, 'invoice', { withRaw: true })).map((d) => d.raw as { Id: string }).sort((a, b) => Number(a.Id) - Number(b.Id));
+
+  it('leaves a page with exactly half its payloads live (not sparse) while it is one of few small pages', async () => {
+    const { scope, expected } = await halfLivePages(1, 4);
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 0 });
+    expect(await pageCount(scope.tenantId)).toBe(2);
+    expect(await raws(scope.tenantId)).toEqual(expected);
+  });
+
+  it('merges ten small pages with exactly half their payloads live, and only the invoice pages asked for', async () => {
+    const { scope, expected } = await halfLivePages(10, 2);
+    await upsertDocuments(sql, scope, 'customer', [{ record: customer(), raw: { c: 1 } }]);
+    await upsertDocuments(sql, scope, 'customer', [{ record: customer(), raw: { c: 2 } }]);
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId, ['customer'])).toEqual({ deleted: 1, compacted: 0 });
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId, ['invoice'])).toEqual({ deleted: 0, compacted: 10 });
+    // The ten payloads still live on one new page, beside the superseding page and the customer's.
+    expect((await sql<{ record_count: number }[]>`select record_count from raw_pages where tenant_id = ${scope.tenantId} and entity = 'invoice' order by id`).map((p) => p.record_count)).toEqual([60, 10]);
+    expect(await pageCount(scope.tenantId)).toBe(3);
+    expect(await raws(scope.tenantId)).toEqual(expected);
+    expect((await listDocuments(sql, scope.tenantId, 'customer', { withRaw: true })).map((d) => d.raw)).toEqual([{ c: 2 }]);
+  });
+});
+
+describe('reading documents', () => {
+  it('reads some ids, a page at a time, of one connection, and counts per connection', async () => {
+    const { scope, tenant } = await newTenant(sql);
+    const second = await createConnection(sql, tenant.id, { provider: 'test' });
+    await upsertDocuments(sql, scope, 'invoice', [1, 2, 3, 4, 5].map((i) => ({ record: invoice(i), raw: {} })));
+    await upsertDocuments(sql, { ...scope, connectionId: second.id }, 'invoice', [6, 7].map((i) => ({ record: invoice(i), raw: {} })));
+    const ids = (docs: { record: { externalId: string } }[]) => docs.map((d) => d.record.externalId);
+    expect(ids(await listDocuments(sql, tenant.id, 'invoice'))).toEqual(['inv-1', 'inv-2', 'inv-3', 'inv-4', 'inv-5', 'inv-6', 'inv-7']);
+    expect(ids(await listDocuments(sql, tenant.id, 'invoice', { limit: 2, offset: 1 }))).toEqual(['inv-2', 'inv-3']);
+    expect(ids(await listDocuments(sql, tenant.id, 'invoice', { offset: 5 }))).toEqual(['inv-6', 'inv-7']);
+    expect(ids(await listDocuments(sql, tenant.id, 'invoice', { limit: 1 }))).toEqual(['inv-1']);
+    expect(ids(await listDocuments(sql, tenant.id, 'invoice', { connectionId: second.id }))).toEqual(['inv-6', 'inv-7']);
+    expect(ids(await listDocuments(sql, tenant.id, 'invoice', { externalIds: ['inv-4', 'inv-6', 'inv-9'] }))).toEqual(['inv-4', 'inv-6']);
+    expect((await listDocuments(sql, tenant.id, 'invoice', { externalIds: ['inv-6'] }))[0]!.connectionId).toBe(second.id);
+    expect(await countDocuments(sql, tenant.id, 'invoice')).toBe(7);
+    expect(await countDocuments(sql, tenant.id, 'invoice', second.id)).toBe(2);
+    expect(await countDocuments(sql, tenant.id, 'payment')).toBe(0);
   });
 });

@@ -1,0 +1,35 @@
+// Fresh planner statistics after a bulk load: exactly the columns queries filter, join and sort on, never the jsonb
+// payloads (each table holds a row: ANALYZE keeps no statistics of an empty one). On a database of its own, where no other test's ANALYZE (or autovacuum) has left statistics behind.
+import { describe, expect, it } from 'vitest';
+import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
+import { analyzeDocuments, upsertDocuments } from '../../src/store/index.js';
+import { createConnection, createTenant } from '../../src/store/tenants.js';
+import { useIsolatedDatabase } from '../support/db.js';
+
+const { sql } = useIsolatedDatabase();
+
+describe('analyzeDocuments', () => {
+  it('gathers statistics of the typed columns, the tenant, the connection and the raw page of each entity', async () => {
+    const tenant = await createTenant(sql, { name: 'analyze' });
+    const connection = await createConnection(sql, tenant.id, { provider: 'test' });
+    const scope = { tenantId: tenant.id, connectionId: connection.id, provider: 'test' };
+    const record = Invoice.parse({ externalId: 'inv-1', customerExternalId: 'c-1', issueDate: '2025-01-15', dueDate: '2025-02-14', currency: 'EUR', total: '1.00', amountDue: '1.00', status: 'open' });
+    await upsertDocuments(sql, scope, 'invoice', [{ record, raw: {} }]);
+    await upsertDocuments(sql, scope, 'customer', [{ record: Customer.parse({ externalId: 'c-1', name: 'Dupont SARL' }), raw: {} }]);
+    await upsertDocuments(sql, scope, 'credit_note', [{ record: CreditNote.parse({ externalId: 'cn-1', customerExternalId: 'c-1', issueDate: '2025-01-20', currency: 'EUR', total: '1.00', remaining: '1.00' }), raw: {} }]);
+    await upsertDocuments(sql, scope, 'payment', [{ record: Payment.parse({ externalId: 'p-1', date: '2025-01-25', currency: 'EUR', amount: '1.00', unapplied: '0.00' }), raw: {} }]);
+    const columns = async (table: string) => (await sql<{ attname: string }[]>`select attname from pg_stats where schemaname = 'public' and tablename = ${table} order by attname`).map((r) => r.attname);
+    expect(await columns('invoices')).toEqual([]);
+    const common = ['connection_id', 'external_id', 'external_version', 'raw_page', 'source_updated_at', 'tenant_id'];
+    const expected = {
+      customer: ['customers', [...common, 'name', 'email', 'currency', 'credit_limit', 'active', 'reg_no']],
+      invoice: ['invoices', [...common, 'number', 'customer_external_id', 'issue_date', 'due_date', 'currency', 'total', 'amount_due', 'status']],
+      credit_note: ['credit_notes', [...common, 'number', 'customer_external_id', 'issue_date', 'currency', 'total', 'remaining', 'status']],
+      payment: ['payments', [...common, 'customer_external_id', 'date', 'currency', 'amount', 'unapplied', 'status']],
+    } as const;
+    for (const [entity, [table, cols]] of Object.entries(expected)) {
+      await analyzeDocuments(sql, entity as keyof typeof expected);
+      expect(await columns(table), entity).toEqual([...cols].sort());
+    }
+  });
+});
