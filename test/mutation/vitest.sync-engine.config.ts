@@ -11,6 +11,7 @@ const include = [
   'test/store/documents-analyze.test.ts',
   'test/store/store.test.ts',
   'test/sync/page-store.test.ts',
+  'test/sync/run.test.ts',
   'test/sync/pipeline.test.ts',
   'test/sync/lock-session.test.ts',
   'test/sync/page-order.test.ts',

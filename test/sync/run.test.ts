@@ -1,0 +1,245 @@
+// A sync run and a re-read on their own, with a connector whose streams are in-memory pages (no provider, no HTTP):
+// the lock, the connection's status before and after, the report, batches and deletions of a re-read. The stores are
+// the real PostgreSQL ones; only the provider side is a stub.
+import { describe, expect, it } from 'vitest';
+import { quickbooks } from '../../connectors/quickbooks/index.js';
+import { AuthExpired, QuotaExhausted, UnfilteredAnswer } from '../../src/connectors/errors.js';
+import { ConnectorRegistry } from '../../src/connectors/registry.js';
+import { STREAMS, type Connector, type StreamName, type StreamPage } from '../../src/connectors/types.js';
+import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
+import { listDocuments, loadCursor } from '../../src/store/index.js';
+import { getConnection, updateConnection } from '../../src/store/tenants.js';
+import { syncConnection, syncRecords } from '../../src/sync/engine.js';
+import { REREAD_BATCH } from '../../src/sync/reread.js';
+import type { SyncDeps } from '../../src/sync/types.js';
+import { newTenant, useDatabase } from '../support/db.js';
+import { fastGate, TEST_SECRET_KEY } from '../support/providers.js';
+
+const sql = useDatabase();
+
+type Raw = { id: string; bad?: true; skip?: true; v?: number };
+const parse = {
+  customer: (r: Raw) => Customer.parse({ externalId: r.id, name: `Client ${r.id}` }),
+  invoice: (r: Raw) => Invoice.parse({ externalId: r.id, customerExternalId: 'c-1', issueDate: '2025-01-15', dueDate: '2025-02-14', currency: 'EUR', total: `${r.v ?? 1}.00`, amountDue: `${r.v ?? 1}.00`, status: 'open' }),
+  credit_note: (r: Raw) => CreditNote.parse({ externalId: r.id, customerExternalId: 'c-1', issueDate: '2025-01-20', currency: 'EUR', total: '1.00', remaining: '1.00' }),
+  payment: (r: Raw) => Payment.parse({ externalId: r.id, date: '2025-01-25', currency: 'EUR', amount: '1.00', unapplied: '0.00' }),
+};
+
+/** What the stub provider holds and what was asked of it. */
+interface Books {
+  pages: Partial<Record<StreamName, StreamPage[]>>;
+  records: Map<string, Raw>;
+  /** Thrown by a stream's read (after its pages) or its fetchByIds. */
+  fail?: Partial<Record<StreamName, unknown>>;
+  /** fetchByIds answers these as deleted besides the ids it lacks. */
+  extraDeleted?: string[];
+  reads: StreamName[];
+  fetched: string[][];
+}
+
+function stubConnector(provider: string, books: Books): Connector {
+  const stream = (name: StreamName) => ({
+    ...quickbooks.streams[name],
+    async *read() {
+      books.reads.push(name);
+      for (const page of books.pages[name] ?? []) yield page;
+      if (books.fail?.[name] !== undefined) throw books.fail[name];
+    },
+    async fetchByIds(_ctx: unknown, ids: string[]) {
+      books.fetched.push(ids);
+      if (books.fail?.[name] !== undefined) throw books.fail[name];
+      const records = ids.flatMap((id) => (books.records.has(id) ? [books.records.get(id)!] : []));
+      return { records, deleted: [...ids.filter((id) => !books.records.has(id)), ...(books.extraDeleted ?? [])] };
+    },
+    idOf: (r: unknown) => (r as Raw).id,
+  });
+  const { mappingContext: _, ...rest } = quickbooks;
+  return { ...rest, provider, displayName: 'Stub', streams: Object.fromEntries(STREAMS.map((s) => [s, stream(s)])) as unknown as Connector['streams'] };
+}
+
+async function setUp(patch: Partial<Books> = {}, depsPatch: Partial<SyncDeps> = {}) {
+  const provider = `stub-${Math.random().toString(36).slice(2, 8)}`;
+  const t = await newTenant(sql, provider);
+  await updateConnection(sql, t.tenant.id, t.connection.id, { externalTenantId: 'company-1' });
+  const books: Books = { pages: {}, records: new Map(), reads: [], fetched: [], ...patch };
+  const deps: SyncDeps = {
+    sql,
+    secretKey: TEST_SECRET_KEY,
+    registry: new ConnectorRegistry([stubConnector(provider, books)]),
+    gate: fastGate(),
+    clientConfig: () => ({ clientId: 'id', clientSecret: 'secret', redirectUri: 'http://127.0.0.1/cb', endpoints: { api: 'http://127.0.0.1:9' } }),
+    mappers: async (_tenant, _provider, entity) => async (raw) => {
+      const r = raw as Raw;
+      if (r.bad) return { ok: false, error: { path: 'total', reason: 'must be a decimal string' } };
+      if (r.skip) return { ok: 'skipped', reason: 'a bill' };
+      return { ok: true, value: parse[entity](r) };
+    },
+    ...depsPatch,
+  };
+  return { ...t, provider, books, deps };
+}
+
+const page = (ids: string[], cursor: unknown, o: { deleted?: string[]; v?: number } = {}): StreamPage => ({
+  records: ids.map((id) => (id.startsWith('bad') ? { id, bad: true } : id.startsWith('skip') ? { id, skip: true } : { id, v: o.v ?? 1 })),
+  deleted: o.deleted ?? [],
+  cursor,
+});
+
+describe('a sync run', () => {
+  it('syncs each stream asked for, reports every count, marks the connection active and saves each cursor', async () => {
+    const before = Date.now();
+    const s = await setUp({ pages: { invoices: [page(['i-1', 'i-2', 'bad-1'], { at: 1 }), page(['i-3', 'skip-1'], { at: 2 }, { deleted: ['i-1'] })], customers: [page(['c-1'], { at: 'c' })] } });
+    const report = await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices', 'customers'] });
+    expect(report).toMatchObject({ connectionId: s.connection.id, provider: s.provider, status: 'ok', error: null, requests: 0, throttled: 0 });
+    expect(Date.parse(report.startedAt)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(report.startedAt)).toBeLessThanOrEqual(Date.now());
+    expect(report.durationMs).toBeGreaterThanOrEqual(0);
+    expect(report.durationMs).toBeLessThanOrEqual(Date.now() - before);
+    expect(report.streams).toEqual([
+      { stream: 'invoices', pages: 2, records: 5, inserted: 3, updated: 0, unchanged: 0, deleted: 1, quarantined: 1, skipped: 1 },
+      { stream: 'customers', pages: 1, records: 1, inserted: 1, updated: 0, unchanged: 0, deleted: 0, quarantined: 0, skipped: 0 },
+    ]);
+    expect(s.books.reads.sort()).toEqual(['customers', 'invoices']);
+    expect(await loadCursor(sql, s.tenant.id, s.connection.id, 'invoices')).toEqual({ at: 2 });
+    expect(await loadCursor(sql, s.tenant.id, s.connection.id, 'customers')).toEqual({ at: 'c' });
+    const connection = await getConnection(sql, s.tenant.id, s.connection.id);
+    expect(connection).toMatchObject({ status: 'active', statusDetail: null });
+    expect(connection!.lastSyncAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('reads every stream when none is named, and prunes each stream’s superseded raw pages', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1', 'i-2'], 1)] } });
+    await syncConnection(s.deps, s.tenant.id, s.connection.id);
+    expect(s.books.reads.sort()).toEqual([...STREAMS].sort());
+    // Both invoices change: their first page is left with nobody pointing at it, and the run deletes it.
+    s.books.pages.invoices = [page(['i-1', 'i-2'], 2, { v: 2 })];
+    const report = await syncConnection(s.deps, s.tenant.id, s.connection.id);
+    expect(report.streams.map((r) => r.stream)).toEqual([...STREAMS]);
+    expect(report.streams.find((r) => r.stream === 'invoices')).toMatchObject({ updated: 2 });
+    const [pages] = await sql<{ n: string }[]>`select count(*)::text as n from raw_pages where tenant_id = ${s.tenant.id}`;
+    expect(pages!.n).toBe('1');
+  });
+
+  it('answers busy while another run holds the connection’s lock, reading nothing', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1'], 1)] } });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const taken = new Promise<void>((r) => (locked = r));
+    const holder = sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtextextended(${`relance:sync:${s.connection.id}`}, 0))`;
+      locked();
+      await held;
+    });
+    await taken;
+    try {
+      const report = await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] });
+      expect(report).toMatchObject({ status: 'busy', error: 'another sync of this connection is running', provider: 'unknown', requests: 0, throttled: 0 });
+      expect(report.streams).toEqual([{ stream: 'invoices', pages: 0, records: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0, quarantined: 0, skipped: 0 }]);
+      expect(s.books.reads).toEqual([]);
+    } finally {
+      release();
+      await holder;
+    }
+    expect((await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).status).toBe('ok');
+  });
+
+  it('waits out a spent quota without reading, then syncs once the reset has passed', async () => {
+    const resetAt = new Date('2030-01-02T00:00:00.000Z');
+    let now = new Date('2030-01-01T12:00:00.000Z');
+    const s = await setUp({ pages: { invoices: [page(['i-1'], 1)] } }, { now: () => now });
+    const detail = new QuotaExhausted('Stub', resetAt).message;
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'paused', statusDetail: detail });
+    expect(await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).toMatchObject({ status: 'paused', error: detail });
+    now = new Date(resetAt.getTime() - 1);
+    expect((await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).status).toBe('paused');
+    expect(s.books.reads).toEqual([]);
+    now = resetAt;
+    expect((await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).status).toBe('ok');
+    expect(s.books.reads).toEqual(['invoices']);
+    expect(await getConnection(sql, s.tenant.id, s.connection.id)).toMatchObject({ status: 'active', statusDetail: null });
+  });
+
+  it('syncs a paused connection whose detail names no reset, and leaves one needing a reconnect alone', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1'], 1)] } });
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'paused', statusDetail: 'paused by the user' });
+    expect((await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).status).toBe('ok');
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'needs_reconnect', statusDetail: 'Stub rejected the credentials' });
+    expect(await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).toMatchObject({ status: 'needs_reconnect', error: 'Stub rejected the credentials' });
+    expect(s.books.reads).toEqual(['invoices']);
+  });
+
+  it('pauses on a spent quota, asks for a reconnect on refused credentials, and records any other failure', async () => {
+    const resetAt = new Date(Date.now() + 3_600_000);
+    const s = await setUp({ pages: { invoices: [page(['i-1'], 1)] }, fail: { customers: new QuotaExhausted('Stub', resetAt) } });
+    const paused = await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices', 'customers'] });
+    const quota = new QuotaExhausted('Stub', resetAt).message;
+    expect(paused).toMatchObject({ status: 'paused', error: quota, provider: s.provider });
+    // The stream that succeeded is reported with what it stored.
+    expect(paused.streams.map((r) => [r.stream, r.inserted])).toEqual([['invoices', 1], ['customers', 0]]);
+    expect(await getConnection(sql, s.tenant.id, s.connection.id)).toMatchObject({ status: 'paused', statusDetail: quota });
+
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'active', statusDetail: null });
+    s.books.fail = { customers: new AuthExpired('Stub', 'invalid_grant') };
+    const refused = await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['customers'] });
+    const auth = new AuthExpired('Stub', 'invalid_grant').message;
+    expect(refused).toMatchObject({ status: 'needs_reconnect', error: auth });
+    expect(await getConnection(sql, s.tenant.id, s.connection.id)).toMatchObject({ status: 'needs_reconnect', statusDetail: auth });
+
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'active', statusDetail: null });
+    s.books.fail = { customers: new Error('the provider answered 500') };
+    expect(await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['customers'] })).toMatchObject({ status: 'failed', error: 'the provider answered 500' });
+    expect(await getConnection(sql, s.tenant.id, s.connection.id)).toMatchObject({ status: 'active', statusDetail: 'last sync failed: the provider answered 500' });
+    s.books.fail = { customers: 'a thrown string' };
+    expect(await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['customers'] })).toMatchObject({ status: 'failed', error: 'a thrown string' });
+  });
+});
+
+describe('a re-read', () => {
+  it('reads each id once, a batch at a time, stores what came back and voids what is gone, without moving a cursor', async () => {
+    const ids = Array.from({ length: REREAD_BATCH + 5 }, (_, i) => `i-${String(i).padStart(3, '0')}`);
+    const s = await setUp({ pages: { invoices: [page(['i-gone', 'i-000'], { at: 1 })] } });
+    await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] });
+    for (const id of ids) s.books.records.set(id, { id, v: 2 });
+    s.books.records.set('c-1', { id: 'c-1' });
+    s.books.records.set('bad-1', { id: 'bad-1', bad: true });
+    const report = await syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: [...ids, 'i-000', 'i-gone', 'bad-1'], customers: ['c-1', 'c-1'], payments: [] });
+    expect(s.books.fetched.map((b) => b.length)).toEqual([1, REREAD_BATCH, 7]);
+    expect(s.books.fetched[1]).toEqual(ids.slice(0, REREAD_BATCH));
+    expect(s.books.fetched[2]).toEqual([...ids.slice(REREAD_BATCH), 'i-gone', 'bad-1']);
+    expect(report).toMatchObject({ connectionId: s.connection.id, provider: s.provider, status: 'ok', error: null });
+    expect(report.streams).toEqual([
+      { stream: 'customers', pages: 1, records: 1, inserted: 1, updated: 0, unchanged: 0, deleted: 0, quarantined: 0, skipped: 0 },
+      { stream: 'invoices', pages: 2, records: REREAD_BATCH + 6, inserted: REREAD_BATCH + 4, updated: 1, unchanged: 0, deleted: 1, quarantined: 1, skipped: 0 },
+    ]);
+    expect((await listDocuments(sql, s.tenant.id, 'invoice', { externalIds: ['i-000', 'i-gone'] })).map((d) => [d.record.externalId, d.record.status, d.record.total])).toEqual([
+      ['i-000', 'open', '2.00'],
+      ['i-gone', 'void', '1.00'],
+    ]);
+    expect(await loadCursor(sql, s.tenant.id, s.connection.id, 'invoices')).toEqual({ at: 1 });
+  });
+
+  it('refuses a deletion of an id it did not ask for, keeping the batches before it', async () => {
+    const s = await setUp();
+    for (let i = 0; i < REREAD_BATCH + 1; i++) s.books.records.set(`i-${String(i).padStart(3, '0')}`, { id: `i-${String(i).padStart(3, '0')}` });
+    const ids = [...s.books.records.keys()];
+    const first = syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: ids });
+    await expect(first).resolves.toMatchObject({ status: 'ok' });
+    s.books.fetched.length = 0;
+    s.books.extraDeleted = ['i-other'];
+    await expect(syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: ['i-000'] })).rejects.toThrow(UnfilteredAnswer);
+    await expect(syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: ['i-000'] })).rejects.toThrow(/i-other/);
+    expect((await listDocuments(sql, s.tenant.id, 'invoice')).map((d) => d.record.status)).not.toContain('void');
+  });
+
+  it('pauses the connection on a spent quota and throws it to the caller; any other error leaves the status alone', async () => {
+    const resetAt = new Date(Date.now() + 3_600_000);
+    const s = await setUp({ fail: { payments: new QuotaExhausted('Stub', resetAt) } });
+    await expect(syncRecords(s.deps, s.tenant.id, s.connection.id, { payments: ['p-1'] })).rejects.toThrow(QuotaExhausted);
+    expect(await getConnection(sql, s.tenant.id, s.connection.id)).toMatchObject({ status: 'paused', statusDetail: new QuotaExhausted('Stub', resetAt).message });
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'active', statusDetail: null });
+    s.books.fail = { payments: new Error('the provider answered 500') };
+    await expect(syncRecords(s.deps, s.tenant.id, s.connection.id, { payments: ['p-1'] })).rejects.toThrow('the provider answered 500');
+    expect(await getConnection(sql, s.tenant.id, s.connection.id)).toMatchObject({ status: 'active', statusDetail: null });
+  });
+});
