@@ -2,7 +2,7 @@
 // queries filter and sort on (the typed columns), not only the `data` they hand back.
 import { describe, expect, it } from 'vitest';
 import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
-import { countDocuments, listDocuments, markDeleted, pruneRawPages, upsertDocuments } from '../../src/store/index.js';
+import { countDocuments, encodeDocuments, listDocuments, markDeleted, pruneRawPages, upsertDocuments } from '../../src/store/index.js';
 import { createConnection } from '../../src/store/tenants.js';
 import { newTenant, useDatabase } from '../support/db.js';
 
@@ -18,6 +18,18 @@ const payment = (patch: Partial<Payment> = {}): Payment => Payment.parse({ exter
 const pageCount = async (tenantId: string) => Number((await sql<{ n: string }[]>`select count(*)::text as n from raw_pages where tenant_id = ${tenantId}`)[0]!.n);
 
 describe('document columns', () => {
+  // First in the file: the statement text is built (and covered) once per entity and process, then cached.
+  it('rewrites every typed column when a record changes, and hands back its version', async () => {
+    const { scope } = await newTenant(sql);
+    await upsertDocuments(sql, scope, 'invoice', [{ record: invoice(1, { externalVersion: '1', updatedAt: '2025-01-15T10:00:00Z' }), raw: {} }]);
+    const paid = invoice(1, { number: 'F-1', dueDate: '2025-03-01', amountDue: '0.00', status: 'paid', externalVersion: '2', updatedAt: '2025-02-01T10:00:00Z' });
+    expect(await upsertDocuments(sql, scope, 'invoice', [{ record: paid, raw: {} }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+    expect(await sql`select external_version, source_updated_at, number, due_date::text, amount_due::text, status from invoices where tenant_id = ${scope.tenantId}`).toEqual([
+      { external_version: '2', source_updated_at: new Date('2025-02-01T10:00:00Z'), number: 'F-1', due_date: '2025-03-01', amount_due: '0.0000', status: 'paid' },
+    ]);
+    expect((await listDocuments(sql, scope.tenantId, 'invoice')).map((d) => [d.record.status, d.externalVersion])).toEqual([['paid', '2']]);
+  });
+
   it('fills every typed column of each entity, with null for what the record leaves out', async () => {
     const { scope } = await newTenant(sql);
     await upsertDocuments(sql, scope, 'customer', [
@@ -60,17 +72,6 @@ describe('document columns', () => {
       { external_id: 'pay-1', customer_external_id: null, date: '2025-01-25', currency: 'EUR', amount: '80.0000', unapplied: '15.0000', status: 'posted' },
       { external_id: 'pay-2', customer_external_id: 'cust-1', date: '2025-01-25', currency: 'EUR', amount: '80.0000', unapplied: '15.0000', status: 'void' },
     ]);
-  });
-
-  it('rewrites every typed column when a record changes, and hands back its version', async () => {
-    const { scope } = await newTenant(sql);
-    await upsertDocuments(sql, scope, 'invoice', [{ record: invoice(1, { externalVersion: '1', updatedAt: '2025-01-15T10:00:00Z' }), raw: {} }]);
-    const paid = invoice(1, { number: 'F-1', dueDate: '2025-03-01', amountDue: '0.00', status: 'paid', externalVersion: '2', updatedAt: '2025-02-01T10:00:00Z' });
-    expect(await upsertDocuments(sql, scope, 'invoice', [{ record: paid, raw: {} }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
-    expect(await sql`select external_version, source_updated_at, number, due_date::text, amount_due::text, status from invoices where tenant_id = ${scope.tenantId}`).toEqual([
-      { external_version: '2', source_updated_at: new Date('2025-02-01T10:00:00Z'), number: 'F-1', due_date: '2025-03-01', amount_due: '0.0000', status: 'paid' },
-    ]);
-    expect((await listDocuments(sql, scope.tenantId, 'invoice')).map((d) => [d.record.status, d.externalVersion])).toEqual([['paid', '2']]);
   });
 
   it('takes a change whose record or the stored one has no source time, and one at the same time as the stored one', async () => {
@@ -135,6 +136,13 @@ describe('raw pages', () => {
     expect(await upsertDocuments(sql, scope, 'invoice', [rows[2]!, rows[1]!])).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
     expect(await upsertDocuments(sql, scope, 'invoice', [rows[1]!])).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
     expect(await pageCount(scope.tenantId)).toBe(1);
+  });
+
+  it('encodes one chunk per chunkSize rows, and none for no rows (no page written for nothing)', async () => {
+    const rows = [1, 2, 3, 4].map((i) => ({ record: invoice(i), raw: { Id: String(i) } }));
+    expect((await encodeDocuments('invoice', rows, 2)).chunks.map((c) => c.count)).toEqual([2, 2]);
+    expect((await encodeDocuments('invoice', rows, 4)).chunks.map((c) => c.count)).toEqual([4]);
+    expect((await encodeDocuments('invoice', [])).chunks).toEqual([]);
   });
 
   it('writes one page per chunk, each row pointing at its own payload', async () => {
