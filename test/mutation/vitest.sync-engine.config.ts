@@ -8,7 +8,7 @@ import { orderedConfig } from './include-order.js';
 /** Quickest and most direct first (see include-order.ts). */
 const include = [
   'test/store/documents.test.ts',
-  'test/store/documents-analyze.test.ts',
+  'test/store/documents-isolated.test.ts',
   'test/store/store.test.ts',
   'test/sync/page-store.test.ts',
   'test/sync/run.test.ts',

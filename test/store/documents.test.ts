@@ -203,6 +203,29 @@ describe('pruning raw pages', () => {
   });
 });
 
+describe('compacting many payloads', () => {
+  /** `total` invoices on one page, then the last `superseded` of them on a second one: the first is left sparse. */
+  async function sparsePage(total: number, superseded: number) {
+    const { scope } = await newTenant(sql);
+    const rows = Array.from({ length: total }, (_, i) => ({ record: invoice(i), raw: { Id: i } }));
+    await upsertDocuments(sql, scope, 'invoice', rows, total);
+    await upsertDocuments(sql, scope, 'invoice', rows.slice(total - superseded).map((r) => ({ ...r, raw: { Id: r.raw.Id, v: 1 } })), total);
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 1 });
+    const counts = (await sql<{ record_count: number }[]>`select record_count from raw_pages where tenant_id = ${scope.tenantId} order by id`).map((p) => p.record_count);
+    const raws = (await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => d.raw as { Id: number; v?: number });
+    expect(raws.sort((a, b) => a.Id - b.Id)).toEqual(rows.map((r, i) => (i >= total - superseded ? { Id: i, v: 1 } : { Id: i })));
+    return counts;
+  }
+
+  it('moves exactly 2,000 live payloads onto one page, with no empty page after it', async () => {
+    expect(await sparsePage(4001, 2001)).toEqual([2001, 2000]);
+  });
+
+  it('moves 2,001 live payloads onto pages of 2,000 and 1', async () => {
+    expect(await sparsePage(4003, 2002)).toEqual([2002, 2000, 1]);
+  });
+});
+
 describe('reading documents', () => {
   it('reads some ids, a page at a time, of one connection, and counts per connection', async () => {
     const { scope, tenant } = await newTenant(sql);
