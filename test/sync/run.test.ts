@@ -1,89 +1,19 @@
 // A sync run and a re-read on their own, with a connector whose streams are in-memory pages (no provider, no HTTP):
 // the lock, the connection's status before and after, the report, batches and deletions of a re-read. The stores are
-// the real PostgreSQL ones; only the provider side is a stub.
+// the real PostgreSQL ones; only the provider side is a stub (test/support/stub-sync.ts).
 import { describe, expect, it } from 'vitest';
-import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { AuthExpired, QuotaExhausted, UnfilteredAnswer } from '../../src/connectors/errors.js';
-import { ConnectorRegistry } from '../../src/connectors/registry.js';
-import { STREAMS, type Connector, type StreamName, type StreamPage } from '../../src/connectors/types.js';
-import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
+import { STREAMS } from '../../src/connectors/types.js';
 import { listDocuments, loadCursor } from '../../src/store/index.js';
 import { getConnection, updateConnection } from '../../src/store/tenants.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
 import { REREAD_BATCH } from '../../src/sync/reread.js';
 import type { SyncDeps } from '../../src/sync/types.js';
-import { newTenant, useDatabase } from '../support/db.js';
-import { fastGate, TEST_SECRET_KEY } from '../support/providers.js';
+import { useDatabase } from '../support/db.js';
+import { page, stubSync, type Books } from '../support/stub-sync.js';
 
 const sql = useDatabase();
-
-type Raw = { id: string; bad?: true; skip?: true; v?: number };
-const parse = {
-  customer: (r: Raw) => Customer.parse({ externalId: r.id, name: `Client ${r.id}` }),
-  invoice: (r: Raw) => Invoice.parse({ externalId: r.id, customerExternalId: 'c-1', issueDate: '2025-01-15', dueDate: '2025-02-14', currency: 'EUR', total: `${r.v ?? 1}.00`, amountDue: `${r.v ?? 1}.00`, status: 'open' }),
-  credit_note: (r: Raw) => CreditNote.parse({ externalId: r.id, customerExternalId: 'c-1', issueDate: '2025-01-20', currency: 'EUR', total: '1.00', remaining: '1.00' }),
-  payment: (r: Raw) => Payment.parse({ externalId: r.id, date: '2025-01-25', currency: 'EUR', amount: '1.00', unapplied: '0.00' }),
-};
-
-/** What the stub provider holds and what was asked of it. */
-interface Books {
-  pages: Partial<Record<StreamName, StreamPage[]>>;
-  records: Map<string, Raw>;
-  /** Thrown by a stream's read (after its pages) or its fetchByIds. */
-  fail?: Partial<Record<StreamName, unknown>>;
-  /** fetchByIds answers these as deleted besides the ids it lacks. */
-  extraDeleted?: string[];
-  reads: StreamName[];
-  fetched: string[][];
-}
-
-function stubConnector(provider: string, books: Books): Connector {
-  const stream = (name: StreamName) => ({
-    ...quickbooks.streams[name],
-    async *read() {
-      books.reads.push(name);
-      for (const page of books.pages[name] ?? []) yield page;
-      if (books.fail?.[name] !== undefined) throw books.fail[name];
-    },
-    async fetchByIds(_ctx: unknown, ids: string[]) {
-      books.fetched.push(ids);
-      if (books.fail?.[name] !== undefined) throw books.fail[name];
-      const records = ids.flatMap((id) => (books.records.has(id) ? [books.records.get(id)!] : []));
-      return { records, deleted: [...ids.filter((id) => !books.records.has(id)), ...(books.extraDeleted ?? [])] };
-    },
-    idOf: (r: unknown) => (r as Raw).id,
-  });
-  const { mappingContext: _, ...rest } = quickbooks;
-  return { ...rest, provider, displayName: 'Stub', streams: Object.fromEntries(STREAMS.map((s) => [s, stream(s)])) as unknown as Connector['streams'] };
-}
-
-async function setUp(patch: Partial<Books> = {}, depsPatch: Partial<SyncDeps> = {}) {
-  const provider = `stub-${Math.random().toString(36).slice(2, 8)}`;
-  const t = await newTenant(sql, provider);
-  await updateConnection(sql, t.tenant.id, t.connection.id, { externalTenantId: 'company-1' });
-  const books: Books = { pages: {}, records: new Map(), reads: [], fetched: [], ...patch };
-  const deps: SyncDeps = {
-    sql,
-    secretKey: TEST_SECRET_KEY,
-    registry: new ConnectorRegistry([stubConnector(provider, books)]),
-    gate: fastGate(),
-    clientConfig: () => ({ clientId: 'id', clientSecret: 'secret', redirectUri: 'http://127.0.0.1/cb', endpoints: { api: 'http://127.0.0.1:9' } }),
-    mappers: async (_tenant, _provider, entity) => async (raw) => {
-      const r = raw as Raw;
-      if (r.bad) return { ok: false, error: { path: 'total', reason: 'must be a decimal string' } };
-      if (r.skip) return { ok: 'skipped', reason: 'a bill' };
-      return { ok: true, value: parse[entity](r) };
-    },
-    ...depsPatch,
-  };
-  return { ...t, provider, books, deps };
-}
-
-const page = (ids: string[], cursor: unknown, o: { deleted?: string[]; v?: number } = {}): StreamPage => ({
-  records: ids.map((id) => (id.startsWith('bad') ? { id, bad: true } : id.startsWith('skip') ? { id, skip: true } : { id, v: o.v ?? 1 })),
-  deleted: o.deleted ?? [],
-  cursor,
-});
+const setUp = (patch: Partial<Books> = {}, depsPatch: Partial<SyncDeps> = {}) => stubSync(sql, patch, depsPatch);
 
 describe('a sync run', () => {
   it('syncs each stream asked for, reports every count, marks the connection active and saves each cursor', async () => {
