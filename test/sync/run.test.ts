@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthExpired, QuotaExhausted, UnfilteredAnswer } from '../../src/connectors/errors.js';
 import { STREAMS } from '../../src/connectors/types.js';
+import { connect } from '../../src/store/db.js';
 import { listDocuments, loadCursor } from '../../src/store/index.js';
 import { getConnection, updateConnection } from '../../src/store/tenants.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
@@ -88,6 +89,42 @@ describe('a sync run', () => {
     expect((await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).status).toBe('ok');
     expect(s.books.reads).toEqual(['invoices']);
     expect(await getConnection(sql, s.tenant.id, s.connection.id)).toMatchObject({ status: 'active', statusDetail: null });
+  });
+
+  it('waits out a spent quota on the real clock when the run is given none', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1'], 1)] } });
+    const detail = new QuotaExhausted('Stub', new Date(Date.now() + 3_600_000)).message;
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'paused', statusDetail: detail });
+    expect(s.deps.now).toBeUndefined();
+    expect(await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).toMatchObject({ status: 'paused', error: detail });
+    expect(s.books.reads).toEqual([]);
+  });
+
+  it('waits for a quota’s reset only when the connection is paused, not on a detail left from before', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1'], 1)] } });
+    const detail = new QuotaExhausted('Stub', new Date(Date.now() + 3_600_000)).message;
+    await updateConnection(sql, s.tenant.id, s.connection.id, { status: 'active', statusDetail: detail });
+    expect((await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] })).status).toBe('ok');
+    expect(s.books.reads).toEqual(['invoices']);
+  });
+
+  it('fails a run of a connection the tenant does not have, saying so', async () => {
+    const s = await setUp();
+    const other = await setUp();
+    const report = await syncConnection(s.deps, s.tenant.id, other.connection.id, { streams: ['invoices'] });
+    expect(report).toMatchObject({ status: 'failed', provider: 'unknown', error: expect.stringMatching(/^Connection .* does not exist for this tenant/) });
+    expect(await getConnection(sql, other.tenant.id, other.connection.id)).toMatchObject({ status: 'active', statusDetail: null });
+  });
+
+  it('rejects with the database’s error when the connection lock cannot be taken at all', async () => {
+    const s = await setUp();
+    const down = connect('postgres://relance@127.0.0.1:1/relance', { max: 1 });
+    try {
+      await expect(syncConnection({ ...s.deps, sql: down }, s.tenant.id, s.connection.id)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      await down.end({ timeout: 1 });
+    }
+    expect(s.books.reads).toEqual([]);
   });
 
   it('syncs a paused connection whose detail names no reset, and leaves one needing a reconnect alone', async () => {
