@@ -10,6 +10,8 @@ export const MODULES = {
   'tokens and HTTP': ['src/connectors/tokens.ts', 'src/connectors/http.ts'],
   'webhooks and write-back': ['connectors/*/webhooks.ts', 'connectors/*/writeback.ts', 'src/http/webhooks.ts'],
   'rules, interest and calendar': ['src/rules/evaluate.ts', 'src/rules/late-payment-interest.ts', 'src/rules/business-calendar.ts'],
+  // The customer portal (links, answers, penalties, its routes) and the replies read from the inbound mailbox.
+  'portal and inbound mail': ['src/portal/links.ts', 'src/portal/answers.ts', 'src/portal/penalties.ts', 'src/portal/limits.ts', 'src/app/portal.ts', 'src/http/ui/portal/pages.tsx', 'src/inbound/classify.ts', 'src/inbound/parse.ts', 'src/inbound/receive.ts', 'src/inbound/effects.ts', 'src/worklist/answers.ts'],
 };
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -244,10 +244,13 @@ export async function run(opts: { quick: boolean; provider?: string; invoices?: 
     // the cores (shared here by Relance, the simulator and PostgreSQL), not the quota, set the pace.
     const cpuFloorS = (cpuS + machine.groups['simulator']! + machine.groups['postgres']!) / machine.cores;
     metrics['cpuFloorSeconds'] = cpuFloorS;
+    // #29: QuickBooks against our own pacing (450/min, under its 500/min), the others against their published quota.
+    const ownPace = connector.provider === 'quickbooks';
+    const [share, floor] = ownPace ? [pacedFloorS / wallS, pacedFloorS] : [floorS / wallS, floorS];
     targets.push({
-      label: '≥ 90 % of the quota ceiling',
-      ok: floorS / wallS >= 0.9,
-      detail: `${(floorS / wallS * 100).toFixed(0)} % (${requests} requests in ${wallS.toFixed(1)} s; quota floor ${floorS.toFixed(1)} s; the CPU of the three processes alone needs ${cpuFloorS.toFixed(1)} s on ${machine.cores.toFixed(0)} cores)`,
+      label: ownPace ? `≥ 90 % of our ${pacedPerMinute}/min pacing` : '≥ 90 % of the quota ceiling',
+      ok: share >= 0.9,
+      detail: `${(share * 100).toFixed(0)} % (${requests} requests in ${wallS.toFixed(1)} s; ${ownPace ? 'paced' : 'quota'} floor ${floor.toFixed(1)} s${ownPace ? `, ${(floorS / wallS * 100).toFixed(0)} % of the ${ceiling}/min quota` : ''}; the CPU of the three processes alone needs ${cpuFloorS.toFixed(1)} s on ${machine.cores.toFixed(0)} cores)`,
     });
     // BENCH_NETWORK_ONLY=1 stops after the network path (quicker A/B runs).
     if (connector.provider !== 'quickbooks' || process.env['BENCH_NETWORK_ONLY']) return { name: `sync.${connector.provider}`, metrics, targets };

@@ -1,6 +1,7 @@
 // QuickBooks streams: full scans by query (ORDERBY Id, STARTPOSITION/MAXRESULTS) then Change Data Capture for changes and deletions.
 import type { EntityKind } from '../../src/model/index.js';
 import { absentFrom } from '../../src/connectors/reread.js';
+import { readAhead } from '../../src/connectors/read-ahead.js';
 import type { ReadContext, StreamName, StreamPage, StreamSpec } from '../../src/connectors/types.js';
 import { MINOR_VERSION, PAGE_SIZE, assertNoFault, companyPath, query, quote } from './client.js';
 
@@ -45,28 +46,27 @@ function isCursor(value: unknown): value is QuickBooksCursor {
 const statement = (qbo: string, where: string[], tail: string) => `SELECT * FROM ${qbo}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${tail}`.trim();
 
 /**
- * A full scan asks for a page only when the engine asks for it, with no requests of its own in flight: the engine
- * already reads one page ahead per stream (src/sync/prefetch.ts), inside the run's page slots (PAGES_HELD), and that
- * covers the latency. Each answer waiting is a whole page in memory (2 MB of text and 3 MB parsed for 1,000
- * invoices), and the connector's own look-ahead waited outside those slots: with two requests ahead per stream (three
- * before that), a first sync of 1,037,398 records peaked at 316 MB RSS, and at 280 MB asking on demand; the 104k-record
- * `sync-1m --quick` at 228 MB instead of 269 MB (245-248 MB with one ahead), with the same CPU per record (#29).
- * The cost is pace under latency: with 100 ms a request, one stream alone asks one page at a time, and the `sync`
- * case reached 63 % of the 450/min pace where two ahead reached 85 % (one ahead 76 %). Keeping requests in flight
- * without holding their answers outside the slots needs the look-ahead to take page slots (still to do, #29).
+ * Offset pages are independent, so a full scan keeps requests out ahead of the engine (readAhead): with one at a time,
+ * latency rather than the quota would set the pace. Each request holds one of the run's page slots (PAGES_HELD) from
+ * the moment it is sent, so an answer waiting for the engine counts in what the run holds: a page weighs 2 MB of text
+ * and 3 MB parsed for 1,000 invoices. Before, requests ahead outside the slots took a first sync of 1,037,398 records to
+ * 316 MB RSS, and asking one page at a time cost pace (75 % of the 450/min pace on the `sync` case with 100 ms a
+ * request); figures for this scan in the README's benchmarks (#29).
  */
-async function* fullScan(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], from: { position: number; startedAt: string }): AsyncGenerator<StreamPage> {
+function fullScan(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], from: { position: number; startedAt: string }): AsyncGenerator<StreamPage> {
   const where = table.where ? [table.where] : [];
-  for (let position = from.position; ; position += PAGE_SIZE - FULL_SCAN_OVERLAP) {
-    const rows = await query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`));
-    if (rows.length < PAGE_SIZE) {
-      // Changes made while we scanned are picked up by CDC from the scan's start.
-      const since = new Date(Date.parse(from.startedAt) - CDC_OVERLAP_MS).toISOString();
-      yield { records: rows, deleted: [], cursor: { mode: 'cdc', since } satisfies QuickBooksCursor };
-      return;
-    }
-    yield { records: rows, deleted: [], cursor: { mode: 'full', position: position + PAGE_SIZE - FULL_SCAN_OVERLAP, startedAt: from.startedAt } satisfies QuickBooksCursor };
-  }
+  const step = PAGE_SIZE - FULL_SCAN_OVERLAP;
+  // Changes made while we scanned are picked up by CDC from the scan's start.
+  const since = new Date(Date.parse(from.startedAt) - CDC_OVERLAP_MS).toISOString();
+  return readAhead(ctx, {
+    async request(index) {
+      const position = from.position + index * step;
+      const rows = await query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`));
+      const cursor: QuickBooksCursor = rows.length < PAGE_SIZE ? { mode: 'cdc', since } : { mode: 'full', position: position + step, startedAt: from.startedAt };
+      return { records: rows, deleted: [], cursor };
+    },
+    isLast: (page) => (page.cursor as QuickBooksCursor).mode === 'cdc',
+  });
 }
 
 interface CdcBody {
@@ -74,7 +74,20 @@ interface CdcBody {
   time?: string;
 }
 
+/** Changes since `since` by CDC: one request, holding a page slot as the full scan's requests do (the stream reads ahead). */
 async function* changesSince(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], since: string): AsyncGenerator<StreamPage> {
+  const startedAt = ctx.now().toISOString();
+  let saturated = false;
+  for await (const page of readAhead(ctx, { request: () => cdcPage(ctx, table, since, startedAt), isLast: () => true })) {
+    saturated = (page.cursor as QuickBooksCursor).mode === 'full';
+    yield page;
+  }
+  // The window was saturated: after what it had, rescan everything from now on (the nightly re-read of open invoices
+  // catches a deletion the truncated window hid).
+  if (saturated) yield* fullScan(ctx, table, { position: 1, startedAt });
+}
+
+async function cdcPage(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], since: string, startedAt: string): Promise<StreamPage> {
   const { data, headers } = await ctx.http.get<CdcBody>(companyPath(ctx.externalTenantId, 'cdc'), {
     params: { entities: table.qbo, changedSince: since, minorversion: MINOR_VERSION },
     records: ['CDCResponse', '*', 'QueryResponse', '*', table.qbo],
@@ -91,20 +104,16 @@ async function* changesSince(ctx: ReadContext, table: (typeof STREAM_TABLE)[Stre
   const nextSince = new Date((Number.isNaN(serverTime) ? ctx.now().getTime() : serverTime) - CDC_OVERLAP_MS).toISOString();
   const deleted = objects.filter((o) => o.status === 'Deleted').map((o) => String(o.Id));
   const records = objects.filter((o) => o.status !== 'Deleted');
-  if (objects.length >= CDC_CAP) {
-    // The window is saturated: apply what we have, then rescan everything from now on (the nightly
-    // re-read of open invoices catches a deletion the truncated window hid).
-    yield { records, deleted, cursor: { mode: 'full', position: 1, startedAt: ctx.now().toISOString() } satisfies QuickBooksCursor };
-    yield* fullScan(ctx, table, { position: 1, startedAt: ctx.now().toISOString() });
-    return;
-  }
-  yield { records, deleted, cursor: { mode: 'cdc', since: nextSince } satisfies QuickBooksCursor };
+  // A full answer may have left changes out: the cursor then starts a full scan (changesSince).
+  const cursor: QuickBooksCursor = objects.length >= CDC_CAP ? { mode: 'full', position: 1, startedAt } : { mode: 'cdc', since: nextSince };
+  return { records, deleted, cursor };
 }
 
 function stream(name: StreamName): StreamSpec {
   const table = STREAM_TABLE[name];
   return {
     entity: table.entity,
+    readsAhead: true,
     read(ctx) {
       const cursor = !ctx.full && isCursor(ctx.cursor) ? ctx.cursor : null;
       if (cursor?.mode === 'cdc' && ctx.now().getTime() - Date.parse(cursor.since) < CDC_MAX_LOOKBACK_MS) return changesSince(ctx, table, cursor.since);

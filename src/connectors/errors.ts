@@ -22,6 +22,11 @@ export function quotaResumesAt(detail: string | null | undefined): Date | null {
   return m ? new Date(m[1]!) : null;
 }
 
+/** A connection with no stored tokens that this process can use (never connected, disconnected, or saved under another secret key). */
+export class NotConnected extends Error {
+  override name = 'NotConnected';
+}
+
 /** Tokens were revoked or the refresh token expired: the user must reconnect. */
 export class AuthExpired extends Error {
   override name = 'AuthExpired';

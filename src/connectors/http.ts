@@ -1,6 +1,6 @@
 // The authenticated, paced and retried HTTP surface every connector uses (axios underneath).
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { AuthExpired, ProviderRejected, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
+import { AuthExpired, NotConnected, ProviderRejected, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
 import type { RateGate } from './rate-gate.js';
 import { parseWithSourceText } from '../json/source-text.js';
 import type { Connector, OAuthClientConfig, ProviderHttp, RateLimitSpec, RemainingCounts, RemainingWindow, RequestOptions } from './types.js';
@@ -148,7 +148,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
           },
         });
       } catch (err) {
-        if (err instanceof AuthExpired || err instanceof QuotaExhausted) throw err;
+        // No usable credentials (none stored, or saved under another secret key): waiting and asking again cannot help.
+        if (err instanceof AuthExpired || err instanceof QuotaExhausted || err instanceof NotConnected) throw err;
         networkError = err;
       } finally {
         release();

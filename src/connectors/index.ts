@@ -3,6 +3,7 @@ export * from './types.js';
 export * from './errors.js';
 export * from './rate-gate.js';
 export * from './http.js';
+export * from './read-ahead.js';
 export * from './tokens.js';
 export * from './registry.js';
 export * from './signature.js';

@@ -1,7 +1,8 @@
 // Access tokens for a connection: decrypted on demand, refreshed ahead of expiry under a per-connection lock, rotated tokens saved before use.
 import type { Sql } from '../store/db.js';
+import { SecretUnreadable } from '../store/secrets.js';
 import { loadCredentials, saveCredentials, updateConnection } from '../store/tenants.js';
-import { AuthExpired } from './errors.js';
+import { AuthExpired, NotConnected } from './errors.js';
 import type { AccessTokenSource } from './http.js';
 import type { Connector, OAuthClientConfig, OAuthTokens } from './types.js';
 
@@ -17,10 +18,7 @@ export interface TokenSourceOptions {
   now?: () => number;
 }
 
-/** A connection with no stored tokens (never connected, or disconnected). */
-export class NotConnected extends Error {
-  override name = 'NotConnected';
-}
+export { NotConnected } from './errors.js';
 
 /**
  * Refreshing is serialized per connection with a PostgreSQL advisory lock held in a transaction, so two
@@ -38,7 +36,10 @@ export function createTokenSource(options: TokenSourceOptions): AccessTokenSourc
   let inflight: Promise<OAuthTokens> | null = null;
 
   const load = async (db: Sql) => {
-    const tokens = await loadCredentials<OAuthTokens>(db, secretKey, tenantId, connectionId);
+    const tokens = await loadCredentials<OAuthTokens>(db, secretKey, tenantId, connectionId).catch((err: unknown) => {
+      if (!(err instanceof SecretUnreadable)) throw err;
+      throw new NotConnected(`The ${connector.displayName} credentials of connection ${connectionId} cannot be read with this secret key: RELANCE_SECRET_KEY (or the key file) changed since they were saved. Put the old key back, or reconnect the company from the Connections page.`);
+    });
     if (!tokens) throw new NotConnected(`Connection ${connectionId} has no ${connector.displayName} credentials. Connect the company from the Connections page.`);
     return tokens;
   };

@@ -84,6 +84,20 @@ export interface ReadContext {
   full: boolean;
   /** The time now (injected so tests and simulators agree on the clock). */
   now(): Date;
+  /**
+   * The run's page slots, for a stream that requests pages ahead of the engine (`StreamSpec.readsAhead`, see
+   * read-ahead.ts). Absent outside a sync run (re-reads, a stream read by hand): such a stream then asks one page at a time.
+   */
+  pages?: PageSlotPool;
+}
+
+/** Gives a page slot back; calling it again does nothing. */
+export type SlotRelease = () => void;
+
+/** The page slots one sync run shares between its streams (src/sync/page-slots.ts): a page read and not yet committed holds one. */
+export interface PageSlotPool {
+  /** Resolves with a slot once one is free, first come first served; rejects if `signal` aborts first (no slot is then taken). */
+  acquire(signal?: AbortSignal): Promise<SlotRelease>;
 }
 
 /** One page of a stream: raw records, ids deleted at the source, and the cursor to save once applied. */
@@ -93,12 +107,20 @@ export interface StreamPage {
   cursor: unknown;
   /** Something the operator should read in the sync summary (e.g. an expired change feed forced a full re-scan). */
   notice?: string;
+  /** The page slot this page has held since it was requested, on a stream that reads ahead; the engine gives it back once the page is committed. */
+  slot?: SlotRelease;
 }
 
 export interface StreamSpec {
   entity: EntityKind;
   /** Pages from the cursor on; the engine saves `cursor` after each page is stored. */
   read(ctx: ReadContext): AsyncIterable<StreamPage>;
+  /**
+   * The stream requests pages ahead itself, each holding one of the run's page slots (`ReadContext.pages`) from its
+   * request on, and hands each page out with its slot: the engine then reads nothing ahead of it. Without this flag
+   * the engine reads one page ahead of each stream, within the same slots.
+   */
+  readsAhead?: boolean;
   /** Raw records by id, for targeted re-reads (webhooks, freshness checks). Missing ids are deleted ones. */
   fetchByIds(ctx: Omit<ReadContext, 'cursor' | 'full'>, ids: string[]): Promise<{ records: unknown[]; deleted: string[] }>;
   /** Id of a raw record, to quarantine it when mapping fails. */

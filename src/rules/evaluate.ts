@@ -334,8 +334,10 @@ export async function evaluateDay(input: EvaluateInput): Promise<DayResult> {
   const index = 'byDueDate' in input.invoices ? input.invoices : indexInvoices(input.invoices);
   const customers: ReadonlyMap<string, Customer> = input.customers instanceof Map ? input.customers : new Map((input.customers as readonly Customer[]).map((c) => [c.externalId, c]));
   const planned = input.alreadyPlanned ?? new Set<string>();
-  const plannedAnyVersion = policy.version > 1 ? new Set([...planned].map(unversioned)) : null;
-  const isDone = (key: string) => planned.has(key) || (plannedAnyVersion?.has(unversioned(key)) ?? false);
+  // A step planned under any version counts, whatever this policy's own version: keys carry no policy id, so a tenant
+  // who moves to another policy (at version 1) would otherwise be sent again a step planned under version 2 or later.
+  const plannedAnyVersion = new Set([...planned].map(unversioned));
+  const isDone = (key: string) => planned.has(key) || plannedAnyVersion.has(unversioned(key));
 
   const pausesByCustomer = new Map<string, Pause[]>();
   for (const p of input.pauses ?? []) {

@@ -15,13 +15,22 @@ export function encryptJson(key: Buffer, value: unknown, associatedData: string)
   return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
 }
 
-/** Decrypts what encryptJson produced; throws when the key, the row binding or the data is wrong. */
+/** A secret that does not decrypt: another key, another row, or damaged data. Retrying cannot help. */
+export class SecretUnreadable extends Error {
+  override name = 'SecretUnreadable';
+}
+
+/** Decrypts what encryptJson produced; throws SecretUnreadable when the key, the row binding or the data is wrong. */
 export function decryptJson<T>(key: Buffer, blob: Buffer, associatedData: string): T {
-  if (blob[0] !== VERSION) throw new Error('unknown secret format version');
-  const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(1, 13));
-  decipher.setAAD(Buffer.from(associatedData));
-  decipher.setAuthTag(blob.subarray(13, 29));
-  return JSON.parse(Buffer.concat([decipher.update(blob.subarray(29)), decipher.final()]).toString('utf8')) as T;
+  if (blob[0] !== VERSION) throw new SecretUnreadable('unknown secret format version');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(1, 13));
+    decipher.setAAD(Buffer.from(associatedData));
+    decipher.setAuthTag(blob.subarray(13, 29));
+    return JSON.parse(Buffer.concat([decipher.update(blob.subarray(29)), decipher.final()]).toString('utf8')) as T;
+  } catch (err) {
+    throw new SecretUnreadable(`the secret does not decrypt with this key (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 /**

@@ -10,6 +10,14 @@ export interface Held<T> {
 const NO_SLOT: Release = () => undefined;
 
 /**
+ * For a stream that reads ahead itself (`StreamSpec.readsAhead`): each page is handed out with the slot it took when it
+ * was requested; the engine asks for nothing ahead of it.
+ */
+export async function* ownSlots<T extends { slot?: Release }>(source: AsyncIterable<T>): AsyncGenerator<Held<T>> {
+  for await (const value of source) yield { value, release: value.slot ?? NO_SLOT };
+}
+
+/**
  * Yields the source's items, asking for the next one while the current one is used. With `slots`, each item is asked
  * for only once a slot is free, and is handed out with that slot: the read-ahead never takes the sync past its bound.
  * Closing the generator gives back the slot of an item read ahead and never handed out; the items handed out are the

@@ -5,7 +5,7 @@ import { mapPage } from './mappers.js';
 import { countPage, emptyStreamReport, encodePage, storePage } from './page-store.js';
 import { commitInOrder } from './pipeline.js';
 import type { Release } from './page-slots.js';
-import { prefetch } from './prefetch.js';
+import { ownSlots, prefetch } from './prefetch.js';
 import { providerContext, type Session } from './session.js';
 import type { StreamReport, SyncDeps, SyncOptions } from './types.js';
 
@@ -26,12 +26,13 @@ export async function syncStream(deps: SyncDeps, session: Session, stream: Strea
     ...providerContext(session),
     cursor: options.full ? null : await loadCursor(deps.sql, connection.tenantId, connection.id, stream),
     full: options.full ?? false,
+    pages: session.pages,
   };
   let seen = 0;
   // Slots of pages handed out and not yet committed: a run that stops early gives them back to the other streams.
   const held = new Set<Release>();
   try {
-    await commitInOrder(prefetch(spec.read(ctx), session.pages), {
+    await commitInOrder(spec.readsAhead ? ownSlots(spec.read(ctx)) : prefetch(spec.read(ctx), session.pages), {
       inFlight: PAGES_IN_FLIGHT,
       async prepare({ value: page, release }) {
         held.add(release);

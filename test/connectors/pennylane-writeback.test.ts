@@ -5,8 +5,8 @@ import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { pennylane } from '../../connectors/pennylane/index.js';
 import { simulator } from '../../connectors/pennylane/simulator/index.js';
-import { GROUP_LABEL, categoryLabel, markerOf } from '../../connectors/pennylane/writeback.js';
-import { ProviderUnavailable } from '../../src/connectors/errors.js';
+import { GROUP_LABEL, MERGE_ATTEMPTS, categoryLabel, markerOf } from '../../connectors/pennylane/writeback.js';
+import { ProviderUnavailable, StaleVersion } from '../../src/connectors/errors.js';
 import type { CollectionsStatus } from '../../src/connectors/types.js';
 import { openProvider } from '../../src/sync/engine.js';
 import { installWriteback } from '../../src/sync/install.js';
@@ -84,6 +84,40 @@ describe('Pennylane write-back', () => {
     // Read, the change seen on the check read, read again, check again, then one write.
     const categoryCalls = api().filter((e) => e.url.includes(`/customer_invoices/${id}/categories`)).map((e) => e.method);
     expect(categoryCalls).toEqual(['GET', 'GET', 'GET', 'GET', 'PUT']);
+  });
+
+  it('a user who changes the categories after every read: three attempts (six reads), no write, and the write is given up as stale', async () => {
+    const c = await connected();
+    const id = sim.scenario.openInvoices()[6]!;
+    await installWriteback(deps, c.tenant.id, c.connection.id);
+    const edit = sim.editCategoriesAfterRead(id, 50);
+    traffic.reset();
+    await expect(pennylane.writeback!.writeStatus(c.context, id, status(c.tenant.id, id, 'firm', 'Relance ferme envoyée'))).rejects.toBeInstanceOf(StaleVersion);
+    const categoryCalls = api().filter((e) => e.url.includes(`/customer_invoices/${id}/categories`)).map((e) => e.method);
+    expect(categoryCalls).toEqual(Array.from({ length: 2 * MERGE_ATTEMPTS }, () => 'GET'));
+    expect(MERGE_ATTEMPTS).toBe(3);
+    // Nothing of ours was written over the user's last change.
+    expect(edit.kept()).toBe(true);
+    expect(categoriesOf(id).map((x) => x.label)).not.toContain(categoryLabel('firm'));
+  });
+
+  it('a change of weights only, between our read and our write, is seen and kept, not overwritten with the weights first read', async () => {
+    const c = await connected();
+    const id = sim.scenario.openInvoices()[8]!;
+    await installWriteback(deps, c.tenant.id, c.connection.id);
+    // The company splits the invoice between two of its own categories, 30/70; right after our first read, 50/50.
+    const groups = (await c.context.http.get<{ items: { id: number; label: string }[] }>('/category_groups')).data.items;
+    const activity = groups.find((g) => g.label === 'Activité')!;
+    const [a, b] = (await c.context.http.get<{ items: { id: number }[] }>(`/category_groups/${activity.id}/categories`)).data.items;
+    await c.context.http.put(`/customer_invoices/${id}/categories`, [{ id: a!.id, weight: '0.3' }, { id: b!.id, weight: '0.7' }]);
+    const reweigh = sim.reweighCategoriesAfterRead(id, { [a!.id]: '0.5', [b!.id]: '0.5' });
+    traffic.reset();
+    expect((await pennylane.writeback!.writeStatus(c.context, id, status(c.tenant.id, id, 'firm', 'Relance ferme envoyée'))).alreadyPresent).toBe(false);
+    expect(reweigh.done()).toBe(true);
+    expect(categoriesOf(id).map((x) => [x.id, x.weight])).toEqual([[a!.id, '0.5'], [b!.id, '0.5'], [expect.any(Number), '1']]);
+    expect(categoriesOf(id).at(-1)?.label).toBe(categoryLabel('firm'));
+    // The change seen on the check read: read again, check again, then one write.
+    expect(api().filter((e) => e.url.includes(`/customer_invoices/${id}/categories`)).map((e) => e.method)).toEqual(['GET', 'GET', 'GET', 'GET', 'PUT']);
   });
 
   it('attaches one appendix per status as the audit trail; a retry finds it and writes nothing', async () => {

@@ -1,6 +1,9 @@
 // Token refresh: a 401 refreshes once, and a late 401 on a token already replaced reuses the newer one instead of refreshing again.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthExpired } from '../../src/connectors/errors.js';
+import { createProviderHttp } from '../../src/connectors/http.js';
+import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { NotConnected, createTokenSource, type TokenSourceOptions } from '../../src/connectors/tokens.js';
 import type { Connector, OAuthTokens } from '../../src/connectors/types.js';
 import { getConnection, loadCredentials, saveCredentials } from '../../src/store/tenants.js';
@@ -170,6 +173,35 @@ describe('token source', () => {
       expect(err).toBeInstanceOf(NotConnected);
       expect((err as Error).name).toBe('NotConnected');
       expect((err as Error).message).toBe(`Connection ${t.connection.id} has no Test credentials. Connect the company from the Connections page.`);
+    });
+
+    it('credentials saved under another secret key say so, and what to do, instead of failing to decrypt', async () => {
+      const t = await newTenant(sql);
+      await saveCredentials(sql, randomBytes(32), t.tenant.id, t.connection.id, { accessToken: 'T1', refreshToken: 'R1', accessTokenExpiresAt: hour(Date.now()) });
+      const { connector } = rotatingConnector();
+      const err = await createTokenSource({ sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id })
+        .accessToken()
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotConnected);
+      expect((err as Error).message).toBe(`The Test credentials of connection ${t.connection.id} cannot be read with this secret key: RELANCE_SECRET_KEY (or the key file) changed since they were saved. Put the old key back, or reconnect the company from the Connections page.`);
+    });
+
+    it('a request on a connection without usable credentials fails at once, not after retries as if the network were down', async () => {
+      const t = await newTenant(sql);
+      const { connector } = rotatingConnector();
+      const tokens = createTokenSource({ sql, secretKey: TEST_SECRET_KEY, connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' }, tenantId: t.tenant.id, connectionId: t.connection.id });
+      const sleeps: number[] = [];
+      const http = createProviderHttp({
+        connector: { ...connector, apiBaseUrl: () => 'http://127.0.0.1:9', rateLimits: { perMinute: 1000, concurrent: 1, defaultBackoffMs: 1000 }, defaultHeaders: () => ({}), classifyError: () => new Error('unused') } as unknown as Connector,
+        client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://127.0.0.1/cb' },
+        externalTenantId: 'x',
+        tokens,
+        gate: createMemoryRateGate(),
+        sleep: async (ms) => void sleeps.push(ms),
+      });
+      const err = await http.get('/anything').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotConnected);
+      expect(sleeps).toEqual([]);
     });
 
     it('two processes finding the same expired token at once spend its refresh token once: the second waits for the first', async () => {

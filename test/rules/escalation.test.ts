@@ -70,6 +70,16 @@ describe('escalation needs its predecessor', () => {
     expect((await run('2026-06-01', noticed('2026-04-01', false))).held.map((h) => h.reason)).toEqual(['waiting: formal-notice planned for 2026-04-01, not sent yet']);
   });
 
+  it('a deadline longer than the gap holds through its last day; the hand-off goes the day after', async () => {
+    // A 20-day deadline on the notice (sent 14 Apr): the 15-day gap is over on 29 Apr, the deadline runs to 4 May.
+    const policy: Policy = { ...FR, steps: FR.steps.map((s) => (s.id === 'formal-notice' ? { ...s, deadlineDays: 20 } : s)) };
+    const done = sent(T, { ...reminders, 'inv:1|firm': '2026-03-17', 'inv:1|formal-notice': '2026-04-14' });
+    const onDeadline = await run('2026-05-04', { policy, ...done });
+    expect(onDeadline.actions).toEqual([]);
+    expect(onDeadline.held.map((h) => h.why)).toEqual([{ code: 'deadline', step: 'formal-notice', sentOn: '2026-04-14', until: '2026-05-04' }]);
+    expect((await run('2026-05-05', { policy, ...done })).actions.map((a) => a.stepId)).toEqual(['handoff']);
+  });
+
   it('the UK letter before action gives 14 days before the hand-off', async () => {
     const uk: Policy = { ...UK_POLICY, groupBy: 'invoice' };
     const done = sent(T, { 'inv:1|reminder-1': '2026-03-03', 'inv:1|reminder-2': '2026-03-10', 'inv:1|firm': '2026-03-17', 'inv:1|call': '2026-03-24', 'inv:1|letter-before-action': '2026-04-20' });

@@ -185,6 +185,16 @@ describe('instalments', () => {
     const late = await day('2025-07-16', [inv('1', '2025-06-02', '300.00', { total: '600.00', status: 'partially_paid' })], { pauses: [plan] });
     expect(late.actions.map((a) => a.idempotencyKey.split('|')[1])).toEqual(['plan:pp:1']);
   });
+  it('an instalment past the ninth is named by its whole number, in the reasons and the explanation', async () => {
+    // Twelve monthly instalments of 100, all paid but the last: instalment 12 is the one dunned.
+    const plan = pause({
+      id: 'pp', kind: 'payment_plan', startsOn: '2025-01-01', expiresOn: '2026-01-31', invoiceExternalId: '1',
+      instalments: Array.from({ length: 12 }, (_, m) => ({ dueOn: `2025-${String(m + 1).padStart(2, '0')}-15`, amount: '100.00' })),
+    });
+    const { actions } = await day('2025-12-16', [inv('1', '2025-01-15', '100.00', { total: '1200.00', status: 'partially_paid' })], { pauses: [plan] });
+    expect(actions.map((a) => [a.idempotencyKey.split('|')[1], a.reasons?.find((r) => r.code === 'instalment')])).toEqual([['plan:pp:12', { code: 'instalment', n: '12' }]]);
+    expect(actions[0]?.explain).toMatch(/, instalment 12 of a payment plan,/);
+  });
 });
 
 describe('one voice a day and the daily cap', () => {

@@ -24,14 +24,14 @@ const steps = async (today: string, invoices: Invoice[], extra: Partial<Evaluate
 
 describe('incremental candidates that name what is not there', () => {
   const incremental = (today: string, since: string, invoices: Invoice[], extra: Partial<EvaluateInput> = {}) => day(today, invoices, { ...extra, invoices: indexInvoices(invoices), since, changed: new Set() });
-  it('a pause on an invoice the ledger no longer has, an override for a customer with no invoice, a pause not started yet', async () => {
+  it('a pause or an override on an invoice the ledger no longer has, an override for a customer with no invoice, a pause not started yet', async () => {
     const invoices = [inv('1', '2025-06-02', '100.00')];
     const pauses = [
       pause({ id: 'gone', kind: 'dispute', startsOn: '2025-06-01', expiresOn: '2025-06-10', invoiceExternalId: 'deleted' }),
       pause({ id: 'soon', kind: 'hold', startsOn: '2025-07-01', expiresOn: null, customerExternalId: 'c2' }),
       { ...pause({ id: 'later', kind: 'hold', startsOn: '2025-07-01', customerExternalId: 'c2' }), expiresOn: undefined },
     ];
-    const policy: Policy = { ...FR, customerOverrides: { ghost: { disabled: false, delayDays: 1, skipSteps: [] } } };
+    const policy: Policy = { ...FR, customerOverrides: { ghost: { disabled: false, delayDays: 1, skipSteps: [] } }, invoiceOverrides: { deleted: { disabled: false, delayDays: 1, skipSteps: [] } } };
     const r = await incremental('2025-06-11', '2025-06-10', invoices, { pauses, policy });
     expect([r.actions, r.held]).toEqual([[], []]);
   });
@@ -327,6 +327,21 @@ describe('results in a stable order', () => {
     const disputed = ['d', 'b', 'c', 'a'].map((id) => inv(id, '2025-06-02', '10.00', { eInvoicing: { code: 207, status: 'disputed' } as Invoice['eInvoicing'] }));
     expect((await day('2025-06-03', disputed)).held.map((h) => h.invoiceExternalId)).toEqual(['a', 'b', 'c', 'd']);
   });
+  it('held lines of one invoice keep the order they were examined in: its instalments oldest first', async () => {
+    // Both instalments' first reminders are still in the outbox, so both second reminders wait: two held lines for
+    // invoice 1. Sorting by invoice must leave them as they came (V8's sort is stable), not swap equal ids.
+    const plan = pause({ id: 'pp', kind: 'payment_plan', startsOn: '2025-06-01', expiresOn: '2025-08-31', invoiceExternalId: '1', instalments: [{ dueOn: '2025-06-02', amount: '40.00' }, { dueOn: '2025-06-05', amount: '60.00' }] });
+    const planned = (on: string) => ({ on, delivered: false });
+    const r = await day('2025-06-14', [inv('1', '2025-06-02', '100.00')], {
+      pauses: [plan],
+      alreadyPlanned: new Set([`${T}|plan:pp:1|reminder-1|v1`, `${T}|plan:pp:2|reminder-1|v1`]),
+      history: new Map([[`${T}|plan:pp:1|reminder-1`, planned('2025-06-03')], [`${T}|plan:pp:2|reminder-1`, planned('2025-06-06')]]),
+    });
+    expect(r.held.map((h) => [h.invoiceExternalId, h.stepId, h.why])).toEqual([
+      ['1', 'reminder-2', { code: 'planned', step: 'reminder-1', on: '2025-06-03' }],
+      ['1', 'reminder-2', { code: 'planned', step: 'reminder-1', on: '2025-06-06' }],
+    ]);
+  });
 });
 
 describe('an escalation step’s predecessor, more', () => {
@@ -346,5 +361,28 @@ describe('an escalation step’s predecessor, more', () => {
     expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00')], { policy: policy({ segments: ['bad_payer'] }), ...mailed, segments: new Map([['c1', 'bad_payer']]) })).toEqual(['1:firm']);
     expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c2' })], { policy: policy({ tags: ['vip', 'key'] }), ...mailed })).toEqual(['1:firm']);
     expect(await steps('2025-06-12', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c9' })], { policy: policy({ tags: ['vip'] }), ...mailed })).toEqual(['1:letter']);
+  });
+  it('a tag step reached by a customer the run does not know does not apply, and nothing else is due', async () => {
+    // On 11 Jun firm (tagged vip, day 9, after the quiet days) is the latest step reached for an invoice of an unknown
+    // customer: it is looked at, found not to apply (no customer, no tags), and the e-mail before it is already done.
+    const policy = parsePolicy({
+      id: 'e', version: 1, name: 'e', calendar: 'none', groupBy: 'invoice',
+      steps: [{ id: 'mail', offset: { days: 1 }, channel: 'email', templateId: 't' }, { id: 'firm', offset: { days: 9 }, channel: 'email', templateId: 't', tags: ['vip'] }],
+    });
+    const r = await day('2025-06-11', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c9' })], { policy, ...sent(T, { 'inv:1|mail': '2025-06-03' }) });
+    expect([r.actions, r.held]).toEqual([[], []]);
+    // A known customer with the tag gets it.
+    expect(await steps('2025-06-11', [inv('1', '2025-06-02', '100.00', { customerExternalId: 'c2' })], { policy, ...sent(T, { 'inv:1|mail': '2025-06-03' }) })).toEqual(['1:firm']);
+  });
+  it('a step whose gap is kept from a predecessor that no longer applies is planned today for its own date, never a later one', async () => {
+    // firm (bad payers only) went out late, on 20 Jun, while the customer was a bad payer; it is now only watched, so the
+    // letter waits for the e-mail alone (sent 3 Jun, its gap over on the 12th) and goes on the 22nd. Its gap kept from
+    // firm would put it on the 25th: an action planned on the 22nd is scheduled for the 12th (`dueOn` is the later one).
+    const policy = parsePolicy({
+      id: 'e', version: 1, name: 'e', calendar: 'none', groupBy: 'invoice',
+      steps: [{ id: 'mail', offset: { days: 1 }, channel: 'email', templateId: 't' }, { id: 'firm', offset: { days: 5 }, channel: 'email', templateId: 't', segments: ['bad_payer'] }, { id: 'letter', offset: { days: 10 }, channel: 'letter', templateId: 't' }],
+    });
+    const r = await day('2025-06-22', [inv('1', '2025-06-02', '100.00')], { policy, ...sent(T, { 'inv:1|mail': '2025-06-03', 'inv:1|firm': '2025-06-20' }), segments: new Map([['c1', 'watch']]) });
+    expect(r.actions.map((a) => [a.stepId, a.dueOn, a.scheduledOn])).toEqual([['letter', '2025-06-22', '2025-06-12']]);
   });
 });

@@ -108,6 +108,15 @@ describe('evaluate: one invoice', () => {
     expect(a?.idempotencyKey).toBe(`${T}|inv:1|reminder-2|v2`);
   });
 
+  it('a policy at version 1 does not re-send a step planned under another policy’s later version (#20, line 337)', async () => {
+    // The tenant moved from a policy edited twice (keys end in |v3) to a new policy at version 1 with the same step ids.
+    const invoices = [inv('1', '2025-06-02', '100.00')];
+    expect(FR.version).toBe(1);
+    expect(await run('2025-06-03', invoices, { alreadyPlanned: new Set([`${T}|inv:1|reminder-1|v3`]) })).toEqual([]);
+    const [a] = await run('2025-06-10', invoices, { alreadyPlanned: new Set([`${T}|inv:1|reminder-1|v3`]) });
+    expect(a?.idempotencyKey).toBe(`${T}|inv:1|reminder-2|v1`);
+  });
+
   it('evaluates JSONata conditions, tags, segments and overrides', async () => {
     const policy = parsePolicy({
       id: 'p', version: 1, name: 'p', calendar: 'none',

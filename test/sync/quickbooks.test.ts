@@ -8,6 +8,7 @@ import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { createTokenSource } from '../../src/connectors/tokens.js';
 import { countDocuments, listDocuments, listQuarantine, loadCursor } from '../../src/store/index.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
+import { PageSlots } from '../../src/sync/page-slots.js';
 import { useDatabase } from '../support/db.js';
 import { TEST_SECRET_KEY, connectQuickBooks, useQuickBooksSync } from '../support/quickbooks.js';
 
@@ -91,7 +92,7 @@ describe('QuickBooks sync', () => {
     expect(report.streams[0]!.records).toBeGreaterThanOrEqual(sim.data.count('Invoice'));
   });
 
-  it('asks for a full scan’s next page only when the engine asks for it: no request of its own ahead (#29)', async () => {
+  it('keeps a full scan’s requests ahead within the run’s page slots, each page handed out with its slot (#29)', async () => {
     const c = await connectQuickBooks(sql, sim);
     expect(sim.data.count('Invoice')).toBeGreaterThan(2000);
     const starts: number[] = [];
@@ -102,22 +103,34 @@ describe('QuickBooks sync', () => {
         return undefined;
       }),
     );
+    expect(quickbooks.streams.invoices.readsAhead).toBe(true);
     const tokens = createTokenSource({ sql, secretKey: TEST_SECRET_KEY, connector: quickbooks, client: c.client, tenantId: c.tenant.id, connectionId: c.connection.id });
     const httpClient = createProviderHttp({ connector: quickbooks, client: c.client, externalTenantId: c.realmId, tokens, gate: createMemoryRateGate() });
-    const pages = quickbooks.streams.invoices.read({ http: httpClient, externalTenantId: c.realmId, now: () => new Date(), cursor: null, full: true })[Symbol.asyncIterator]();
+    // A run with two page slots: whatever the scan reads ahead, a page read and not yet committed holds one.
+    const slots = new PageSlots(2);
+    const pages = quickbooks.streams.invoices.read({ http: httpClient, externalTenantId: c.realmId, now: () => new Date(), cursor: null, full: true, pages: slots })[Symbol.asyncIterator]();
+    // Time for any request the scan would send to be sent.
+    const settle = () => new Promise((r) => setTimeout(r, 300));
     try {
       const first = await pages.next();
       expect(first.value!.records).toHaveLength(1000);
-      // Whatever the connector would read ahead has had time to be asked for; a page waiting here would sit outside
-      // the run's page slots (PAGES_HELD), which bound what a sync holds.
-      await new Promise((r) => setTimeout(r, 300));
-      expect(starts).toEqual([1]);
+      await settle();
+      // The first page was full: the next is asked for before the engine asks, within the second slot.
+      expect(starts).toEqual([1, 981]);
       const second = await pages.next();
       expect(second.value!.cursor).toMatchObject({ mode: 'full', position: 1961 });
+      await settle();
+      // Both slots are held by pages not yet committed: nothing more is asked for.
       expect(starts).toEqual([1, 981]);
+      expect(slots.taken).toBe(2);
+      first.value!.slot!();
+      await settle();
+      expect(starts).toEqual([1, 981, 1961]);
+      second.value!.slot!();
     } finally {
       await pages.return?.();
     }
+    expect(slots.taken).toBe(0);
   });
 
   it('writes the status back into PrivateNote as one block, after the user note, replaced by the next status', async () => {

@@ -69,9 +69,15 @@ export interface PennylaneSimulator extends ProviderSimulator {
   /**
    * Right after the next read of this invoice's categories is answered, the user files it under one of the company's
    * own analytic categories (a group of theirs): the change a read-merge-write must not overwrite. `kept()` says
-   * whether it is still there.
+   * whether it is still there. With `reads` above 1, the user does it again after each of that many reads, switching
+   * between two of those categories: a user (or a rule of theirs) who never stops changing the invoice.
    */
-  editCategoriesAfterRead(invoiceId: string): { kept(): boolean };
+  editCategoriesAfterRead(invoiceId: string, reads?: number): { kept(): boolean };
+  /**
+   * Right after the next read of this invoice's categories is answered, the user changes only the weights of some of
+   * them (category id → weight, each group still summing to 1): the same categories, split differently.
+   */
+  reweighCategoriesAfterRead(invoiceId: string, weights: Readonly<Record<number, string>>): { done(): boolean };
 }
 
 let deliverySeq = 980_000;
@@ -302,11 +308,29 @@ export function createPennylaneSimulator(opts: PennylaneSimulatorOptions = {}): 
     ageChangelogs: (days) => {
       for (const list of Object.values(store.changelogs)) for (const e of list) e.processedMs -= days * 86_400_000;
     },
-    editCategoriesAfterRead(invoiceId) {
+    editCategoriesAfterRead(invoiceId, reads = 1) {
       const inv = invoiceOf(invoiceId);
-      const own = ownCategoryFor(store, inv);
-      afterRead.set(inv.id, () => fileUnder(store, inv, own));
-      return { kept: () => inv.categories.some((l) => l.categoryId === own.id) };
+      // One of the company's categories, or two to switch between when the user keeps at it.
+      const own = reads > 1 ? ownCategoriesFor(store, inv, 2) : [ownCategoryFor(store, inv)];
+      let n = 0;
+      let last = ownCategoryFor(store, inv);
+      const edit = () => {
+        last = own[n % own.length] ?? last;
+        fileUnder(store, inv, last);
+        if (++n < reads) afterRead.set(inv.id, edit);
+      };
+      afterRead.set(inv.id, edit);
+      return { kept: () => inv.categories.some((l) => l.categoryId === last.id) };
+    },
+    reweighCategoriesAfterRead(invoiceId, weights) {
+      const inv = invoiceOf(invoiceId);
+      let done = false;
+      afterRead.set(inv.id, () => {
+        inv.categories = inv.categories.map((l) => (weights[l.categoryId] !== undefined ? { ...l, weight: weights[l.categoryId] as string } : l));
+        store.touchInvoice(inv);
+        done = true;
+      });
+      return { done: () => done };
     },
     ...persistence('pennylane', String(companyId), { store, oauth }),
   };
@@ -317,8 +341,15 @@ export function createPennylaneSimulator(opts: PennylaneSimulatorOptions = {}): 
 
 /** One of the company's own analytic categories (the seeded "Activité" group) the invoice is not filed under yet. */
 function ownCategoryFor(store: Store, inv: InvoiceRec) {
-  const own = [...store.categories.values()].find((c) => c.group.label === 'Activité' && !inv.categories.some((l) => l.categoryId === c.id));
+  const [own] = ownCategoriesFor(store, inv, 1);
   if (!own) throw new Error(`invoice ${inv.id} is already under every "Activité" category`);
+  return own;
+}
+
+/** `count` of the company's own analytic categories (the seeded "Activité" group) the invoice is not filed under yet. */
+function ownCategoriesFor(store: Store, inv: InvoiceRec, count: number) {
+  const own = [...store.categories.values()].filter((c) => c.group.label === 'Activité' && !inv.categories.some((l) => l.categoryId === c.id)).slice(0, count);
+  if (own.length < count) throw new Error(`invoice ${inv.id} is already under all but ${own.length} "Activité" categories`);
   return own;
 }
 
