@@ -1,8 +1,8 @@
-// A connector whose streams are in-memory pages and records (no provider, no HTTP; QuickBooks' specs otherwise),
+// A connector whose streams are in-memory pages and records (no provider, no HTTP; QuickBooks' connector otherwise),
 // on a tenant of the real store: for tests of the sync run and re-reads on their own (test/sync/run*.test.ts).
 import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { ConnectorRegistry } from '../../src/connectors/registry.js';
-import { STREAMS, type Connector, type StreamName, type StreamPage } from '../../src/connectors/types.js';
+import { STREAM_ENTITY, STREAMS, type Connector, type StreamName, type StreamPage, type StreamSpec } from '../../src/connectors/types.js';
 import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
 import type { Sql } from '../../src/store/db.js';
 import { updateConnection } from '../../src/store/tenants.js';
@@ -31,14 +31,15 @@ export interface Books {
 }
 
 function stubConnector(provider: string, books: Books): Connector {
-  const stream = (name: StreamName) => ({
-    ...quickbooks.streams[name],
+  // A stream the engine reads one page ahead of (no readsAhead of its own).
+  const stream = (name: StreamName): StreamSpec => ({
+    entity: STREAM_ENTITY[name],
     async *read() {
       books.reads.push(name);
       for (const page of books.pages[name] ?? []) yield page;
       if (books.fail?.[name] !== undefined) throw books.fail[name];
     },
-    async fetchByIds(_ctx: unknown, ids: string[]) {
+    async fetchByIds(_ctx, ids) {
       books.fetched.push(ids);
       if (books.fail?.[name] !== undefined) throw books.fail[name];
       const records = ids.flatMap((id) => (books.records.has(id) ? [books.records.get(id)!] : []));
@@ -47,7 +48,7 @@ function stubConnector(provider: string, books: Books): Connector {
     idOf: (r: unknown) => (r as Raw).id,
   });
   const { mappingContext: _, ...rest } = quickbooks;
-  return { ...rest, provider, displayName: 'Stub', streams: Object.fromEntries(STREAMS.map((s) => [s, stream(s)])) as unknown as Connector['streams'] };
+  return { ...rest, provider, displayName: 'Stub', streams: Object.fromEntries(STREAMS.map((s) => [s, stream(s)])) as Connector['streams'] };
 }
 
 export async function stubSync(sql: Sql, patch: Partial<Books> = {}, depsPatch: Partial<SyncDeps> = {}) {
