@@ -26,6 +26,8 @@ export interface Books {
   fail?: Partial<Record<StreamName, unknown>>;
   /** fetchByIds answers these as deleted besides the ids it lacks. */
   extraDeleted?: string[];
+  /** fetchByIds answers these records besides the ones asked for. */
+  extraRecords?: Raw[];
   reads: StreamName[];
   fetched: string[][];
 }
@@ -42,7 +44,7 @@ function stubConnector(provider: string, books: Books): Connector {
     async fetchByIds(_ctx, ids) {
       books.fetched.push(ids);
       if (books.fail?.[name] !== undefined) throw books.fail[name];
-      const records = ids.flatMap((id) => (books.records.has(id) ? [books.records.get(id)!] : []));
+      const records = [...ids.flatMap((id) => (books.records.has(id) ? [books.records.get(id)!] : [])), ...(books.extraRecords ?? [])];
       return { records, deleted: [...ids.filter((id) => !books.records.has(id)), ...(books.extraDeleted ?? [])] };
     },
     idOf: (r: unknown) => (r as Raw).id,

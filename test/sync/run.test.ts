@@ -195,8 +195,25 @@ describe('a re-read', () => {
     s.books.fetched.length = 0;
     s.books.extraDeleted = ['i-other'];
     await expect(syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: ['i-000'] })).rejects.toThrow(UnfilteredAnswer);
-    await expect(syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: ['i-000'] })).rejects.toThrow(/i-other/);
+    // Only the ids not asked for are named, as what the stream's re-read answered.
+    const refused = syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: ['i-000', 'i-gone'] });
+    await expect(refused).rejects.toMatchObject({ source: 'Stub invoices re-read', unexpected: ['i-other'] });
+    await expect(refused).rejects.toThrow(/^Stub invoices re-read answered records that were not asked for \(i-other\)/);
     expect((await listDocuments(sql, s.tenant.id, 'invoice')).map((d) => d.record.status)).not.toContain('void');
+    // A record not asked for is refused the same way, before anything of the batch is stored.
+    s.books.extraDeleted = [];
+    s.books.extraRecords = [{ id: 'c-9' }];
+    await expect(syncRecords(s.deps, s.tenant.id, s.connection.id, { customers: ['c-1'] })).rejects.toMatchObject({ source: 'Stub customers re-read', unexpected: ['c-9'] });
+    expect(await listDocuments(sql, s.tenant.id, 'customer')).toEqual([]);
+  });
+
+  it('reads exactly REREAD_BATCH ids in one batch, asking for no empty one after it', async () => {
+    const s = await setUp();
+    const ids = Array.from({ length: REREAD_BATCH }, (_, i) => `i-${i}`);
+    for (const id of ids) s.books.records.set(id, { id });
+    const report = await syncRecords(s.deps, s.tenant.id, s.connection.id, { invoices: ids });
+    expect(s.books.fetched.map((b) => b.length)).toEqual([REREAD_BATCH]);
+    expect(report.streams).toMatchObject([{ stream: 'invoices', pages: 1, records: REREAD_BATCH, inserted: REREAD_BATCH }]);
   });
 
   it('pauses the connection on a spent quota and throws it to the caller; any other error leaves the status alone', async () => {
