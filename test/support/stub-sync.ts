@@ -30,14 +30,20 @@ export interface Books {
   extraRecords?: Raw[];
   reads: StreamName[];
   fetched: string[][];
+  /** What the connector's mappingContext answers (none when absent). */
+  mappingContext?: Record<string, unknown>;
+  /** The cursor and full flag each read was given, and the context each mapping was given. */
+  readContexts?: { stream: StreamName; cursor: unknown; full: boolean }[];
+  mappingContexts?: Record<string, unknown>[];
 }
 
 function stubConnector(provider: string, books: Books): Connector {
   // A stream the engine reads one page ahead of (no readsAhead of its own).
   const stream = (name: StreamName): StreamSpec => ({
     entity: STREAM_ENTITY[name],
-    async *read() {
+    async *read(ctx) {
       books.reads.push(name);
+      books.readContexts?.push({ stream: name, cursor: ctx.cursor, full: ctx.full });
       for (const page of books.pages[name] ?? []) yield page;
       if (books.fail?.[name] !== undefined) throw books.fail[name];
     },
@@ -50,7 +56,13 @@ function stubConnector(provider: string, books: Books): Connector {
     idOf: (r: unknown) => (r as Raw).id,
   });
   const { mappingContext: _, ...rest } = quickbooks;
-  return { ...rest, provider, displayName: 'Stub', streams: Object.fromEntries(STREAMS.map((s) => [s, stream(s)])) as Connector['streams'] };
+  return {
+    ...rest,
+    ...(books.mappingContext ? { mappingContext: async () => books.mappingContext! } : {}),
+    provider,
+    displayName: 'Stub',
+    streams: Object.fromEntries(STREAMS.map((s) => [s, stream(s)])) as Connector['streams'],
+  };
 }
 
 export async function stubSync(sql: Sql, patch: Partial<Books> = {}, depsPatch: Partial<SyncDeps> = {}) {
@@ -64,7 +76,8 @@ export async function stubSync(sql: Sql, patch: Partial<Books> = {}, depsPatch: 
     registry: new ConnectorRegistry([stubConnector(provider, books)]),
     gate: fastGate(),
     clientConfig: () => ({ clientId: 'id', clientSecret: 'secret', redirectUri: 'http://127.0.0.1/cb', endpoints: { api: 'http://127.0.0.1:9' } }),
-    mappers: async (_tenant, _provider, entity) => async (raw) => {
+    mappers: async (_tenant, _provider, entity) => async (raw, context) => {
+      books.mappingContexts?.push(context);
       const r = raw as Raw;
       if (r.bad) return { ok: false, error: { path: 'total', reason: 'must be a decimal string' } };
       if (r.skip) return { ok: 'skipped', reason: 'a bill' };

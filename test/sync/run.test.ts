@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthExpired, QuotaExhausted, UnfilteredAnswer } from '../../src/connectors/errors.js';
 import { STREAMS } from '../../src/connectors/types.js';
 import { connect } from '../../src/store/db.js';
-import { listDocuments, loadCursor } from '../../src/store/index.js';
+import { listDocuments, listQuarantine, loadCursor } from '../../src/store/index.js';
 import { getConnection, updateConnection } from '../../src/store/tenants.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
 import { REREAD_BATCH } from '../../src/sync/reread.js';
@@ -36,6 +36,39 @@ describe('a sync run', () => {
     const connection = await getConnection(sql, s.tenant.id, s.connection.id);
     expect(connection).toMatchObject({ status: 'active', statusDetail: null });
     expect(connection!.lastSyncAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('gives the stream its cursor, or none and full when asked, the mapping its connector’s context, and reports progress page by page', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1', 'bad-1'], { at: 1 }), page(['i-2', 'i-3', 'skip-1'], { at: 2 })] }, mappingContext: { homeCurrency: 'GBP' }, readContexts: [], mappingContexts: [] });
+    const progress: unknown[] = [];
+    await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'], onProgress: (p) => progress.push(p) });
+    expect(progress).toEqual([
+      { stream: 'invoices', pages: 1, records: 2 },
+      { stream: 'invoices', pages: 2, records: 5 },
+    ]);
+    expect(s.books.mappingContexts![0]).toEqual({ provider: s.provider, homeCurrency: 'GBP' });
+    await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] });
+    await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'], full: true });
+    expect(s.books.readContexts).toEqual([
+      { stream: 'invoices', cursor: null, full: false },
+      { stream: 'invoices', cursor: { at: 2 }, full: false },
+      { stream: 'invoices', cursor: null, full: true },
+    ]);
+  });
+
+  it('quarantines a record with no id under its position in the stream, counted across pages', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1', 'bad-1'], 1), page(['i-2', 'i-3'], 2), { records: [{ id: '', bad: true }], deleted: [], cursor: 3 }] } });
+    s.books.pages.invoices![0]!.records[1] = { id: '', bad: true };
+    await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] });
+    expect((await listQuarantine(sql, s.tenant.id)).map((q) => q.external_id).sort()).toEqual(['unknown:1', 'unknown:4']);
+  });
+
+  it('fails a run of a connection with no company yet, saying what to do', async () => {
+    const s = await setUp({ pages: { invoices: [page(['i-1'], 1)] } });
+    await sql`update connections set external_tenant_id = null where tenant_id = ${s.tenant.id} and id = ${s.connection.id}`;
+    const report = await syncConnection(s.deps, s.tenant.id, s.connection.id, { streams: ['invoices'] });
+    expect(report).toMatchObject({ status: 'failed', error: `Connection ${s.connection.id} has no company yet: finish connecting it from the Connections page.` });
+    expect(s.books.reads).toEqual([]);
   });
 
   it('reads every stream when none is named, and prunes each stream’s superseded raw pages', async () => {
