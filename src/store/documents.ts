@@ -76,10 +76,6 @@ const TABLES: { [K in EntityKind]: TableSpec<K> } = {
   },
 };
 
-export function tableOf(entity: EntityKind): string {
-  return TABLES[entity].table;
-}
-
 const upsertSqlCache = new Map<EntityKind, string>();
 
 function upsertSql(entity: EntityKind): string {

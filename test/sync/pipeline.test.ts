@@ -197,5 +197,53 @@ describe('commitInOrder', () => {
     for (const inFlight of [0, -1, 1.5, Number.NaN]) {
       await expect(commitInOrder(source(1).items, { inFlight, prepare: async (i) => i, commit: async () => undefined })).rejects.toThrow(RangeError);
     }
+    await expect(commitInOrder(source(1).items, { inFlight: 0, prepare: async (i) => i, commit: async () => undefined })).rejects.toThrow('inFlight must be a whole number ≥ 1, got 0');
+  });
+
+  it('gives prepare and commit each item’s index, in source order', async () => {
+    const seen: string[] = [];
+    await commitInOrder(source(3).items, {
+      inFlight: 2,
+      prepare: async (item, index) => (seen.push(`prepare ${item}@${index}`), item),
+      commit: async (item, index) => void seen.push(`commit ${item}@${index}`),
+    });
+    expect(seen.filter((e) => e.startsWith('prepare'))).toEqual(['prepare 0@0', 'prepare 1@1', 'prepare 2@2']);
+    expect(seen.filter((e) => e.startsWith('commit'))).toEqual(['commit 0@0', 'commit 1@1', 'commit 2@2']);
+  });
+
+  /** A hand-written source of `n` items (not a generator): counts its return() calls, or has none. */
+  function iterator(n: number, withReturn: boolean) {
+    const log = { returned: 0 };
+    let i = 0;
+    const it: AsyncIterator<number> = {
+      next: async () => (i < n ? { done: false, value: i++ } : { done: true, value: undefined }),
+      ...(withReturn ? { return: async () => (log.returned++, { done: true as const, value: undefined }) } : {}),
+    };
+    return { items: { [Symbol.asyncIterator]: () => it }, log };
+  }
+
+  it('closes the source only when it stops early, never once the source has ended', async () => {
+    const ended = iterator(3, true);
+    const committed: number[] = [];
+    await commitInOrder(ended.items, { inFlight: 2, prepare: async (i) => i, commit: async (i) => void committed.push(i) });
+    expect(committed).toEqual([0, 1, 2]);
+    expect(ended.log.returned).toBe(0);
+
+    const stopped = iterator(3, true);
+    await expect(commitInOrder(stopped.items, { inFlight: 2, prepare: async (i) => i, commit: async () => Promise.reject(new Error('commit failed')) })).rejects.toThrow('commit failed');
+    expect(stopped.log.returned).toBe(1);
+  });
+
+  it('stops early on a source that has no return(): the error is the item’s, not the missing method’s', async () => {
+    const { items } = iterator(5, false);
+    const run = commitInOrder(items, {
+      inFlight: 2,
+      prepare: async (item) => {
+        if (item === 1) throw new Error('prepare 1 failed');
+        return item;
+      },
+      commit: async () => undefined,
+    });
+    await expect(run).rejects.toThrow('prepare 1 failed');
   });
 });
