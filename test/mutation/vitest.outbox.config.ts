@@ -7,6 +7,7 @@ import { orderedConfig } from './include-order.js';
 
 /** Quickest and most direct first (see include-order.ts). */
 const include = [
+  'test/actions/outbox-lease.test.ts',
   'test/actions/sending.test.ts',
   'test/actions/letter-held.test.ts',
   'test/actions/executor.test.ts',
