@@ -11,6 +11,7 @@ const include = [
   'test/actions/sending.test.ts',
   'test/actions/letter-held.test.ts',
   'test/actions/executor.test.ts',
+  'test/actions/executor-paths.test.ts',
   'test/store/store.test.ts',
   'test/rates/waiting.test.ts',
   'test/collections/pause-cancels.test.ts',
