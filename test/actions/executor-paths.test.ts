@@ -3,8 +3,8 @@
 // interrupted send, and document links asked for at send time.
 import { describe, expect, it } from 'vitest';
 import { messageIdFor } from '../../src/actions/email.js';
-import { executeDue } from '../../src/actions/executor.js';
-import { listActivity } from '../../src/store/activity.js';
+import { executeDue, recordBounce } from '../../src/actions/executor.js';
+import { getLetter, listActivity } from '../../src/store/activity.js';
 import { planActions } from '../../src/store/outbox.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
@@ -122,5 +122,81 @@ describe('document links asked for at send time', () => {
     expect(dl!.html).toContain('<a href="https://docs.example/dl1">F-dl1</a>');
     expect(dl!.html).toContain('<a href="https://erp.example/pdf/dl2">F-dl2</a>');
     expect(mine('df@client.example')[0]!.html).not.toContain('https://docs.example/');
+  });
+});
+
+describe('letters through a postal service', () => {
+  it('posts the stored letter once, registered for a formal notice, and keeps its tracking number; nobody is asked to post it', async () => {
+    const s = await seed(sql, { customers: [customer('po', { name: 'Garage Poste' })], invoices: [invoice('poi', 'po', { dueDate: '2026-02-13' })], delivered: { poi: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
+    const [key] = (await plan(sql, s)).keys;
+    const posted: Array<{ actionKey: string; sha256: string; registered: boolean; bytes: number }> = [];
+    const deps = makeDeps(sql, sink.port, {
+      post: async (l) => {
+        posted.push({ actionKey: l.actionKey, sha256: l.sha256, registered: l.registered, bytes: l.pdf.length });
+        return { trackingNumber: '1A 234 567 8901 2' };
+      },
+    });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    const letter = await getLetter(sql, s.tenantId, key!);
+    expect(posted).toEqual([{ actionKey: key, sha256: letter!.sha256, registered: true, bytes: letter!.pdf.length }]);
+    expect(letter!.trackingNumber).toBe('1A 234 567 8901 2');
+    expect((await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === key)!.result).toEqual({ letterId: letter!.id, sha256: letter!.sha256, bytes: letter!.pdf.length, formal: true, registered: true, trackingNumber: '1A 234 567 8901 2', posted: true });
+    expect(deps.alerts).toEqual([]);
+  });
+
+  it('without a postal service, asks a person to post it, naming the customer and the amount', async () => {
+    const s = await seed(sql, { customers: [customer('hp', { name: 'Garage Main' })], invoices: [invoice('hpi', 'hp', { dueDate: '2026-02-13' })], delivered: { hpi: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
+    const [key] = (await plan(sql, s)).keys;
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(deps.alerts).toEqual([{
+      key: `${key}|post`, tenantId: s.tenantId, severity: 'warning', kind: 'letter_to_post', actionKey: key, customerExternalId: 'hp',
+      message: expect.stringMatching(/^Print and post the mise en demeure \(lettre recommandée avec AR\) to Garage Main \(.*1\u00a0240,00.*\); then record the registered-post number$/),
+    }]);
+    expect((await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === key)!.result).toMatchObject({ trackingNumber: null, posted: false });
+  });
+});
+
+describe('a worker without the means to run an item', () => {
+  it('cancels a write-back when no connector write-back is configured, saying so', async () => {
+    const s = await seed(sql, { customers: [customer('nw', { email: 'nw@client.example' })], invoices: [invoice('nwi', 'nw')] });
+    await plan(sql, s);
+    expect(await executeDue(makeDeps(sql, sink.port, { writeback: async () => undefined }), s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ cancelled: 1, sent: 0 });
+    const wb = (await outboxRows(sql, s.tenantId)).find((r) => r.kind === 'writeback');
+    expect(wb).toMatchObject({ state: 'cancelled', last_error: 'no connector write-back configured for this worker' });
+  });
+
+  it('fails an email at its first attempt when no SMTP server is configured, naming the fix', async () => {
+    const s = await seed(sql, { customers: [customer('ns', { email: 'ns@client.example' })], invoices: [invoice('nsi', 'ns')] });
+    await plan(sql, s);
+    const deps = makeDeps(sql, sink.port);
+    delete deps.smtp;
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 1, retried: 0 });
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'failed', attempts: 1, last_error: 'no SMTP server is configured: set the SMTP settings, then retry the action' }]);
+  });
+});
+
+describe('a later bounce', () => {
+  it('is recorded for a sent email only, and without a fallback plans no letter and says so', async () => {
+    const s = await seed(sql, { customers: [customer('nb', { email: 'nb@client.example' })], invoices: [invoice('nbi', 'nb')] });
+    const [key] = (await plan(sql, s)).keys;
+    const deps = makeDeps(sql, sink.port);
+    // Not sent yet, or no such key: nothing to attach the bounce to.
+    expect(await recordBounce(deps, s.tenantId, key!, '550 user unknown', NOW)).toBe(false);
+    expect(await recordBounce(deps, s.tenantId, 'no-such-key', '550 user unknown', NOW)).toBe(false);
+    await executeDue(deps, s.tenantId, NOW);
+    expect(await recordBounce(deps, s.tenantId, key!, '550 user unknown', NOW)).toBe(true);
+    expect((await outboxRows(sql, s.tenantId)).map((r) => r.kind)).toEqual(['email']);
+    expect(deps.alerts).toEqual([{ key: `${key}|bounced`, tenantId: s.tenantId, severity: 'info', kind: 'bounced', message: 'email to customer nb bounced: 550 user unknown', actionKey: key, customerExternalId: 'nb' }]);
+    expect((await listActivity(sql, s.tenantId, { actionKey: key! })).map((a) => [a.kind, a.reason ?? null]).sort()).toEqual([['bounced', '550 user unknown'], ['sent', null]]);
+  });
+
+  it('is not recorded for a letter', async () => {
+    const s = await seed(sql, { customers: [customer('lt', { name: 'Garage Lettre' })], invoices: [invoice('lti', 'lt', { dueDate: '2026-02-13' })], delivered: { lti: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
+    const [key] = (await plan(sql, s)).keys;
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(await recordBounce(deps, s.tenantId, key!, '550 user unknown', NOW)).toBe(false);
   });
 });
