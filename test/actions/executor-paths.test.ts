@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { messageIdFor } from '../../src/actions/email.js';
 import { executeDue, recordBounce } from '../../src/actions/executor.js';
 import { getLetter, listActivity } from '../../src/store/activity.js';
+import { upsertDocuments } from '../../src/store/documents.js';
 import { planActions } from '../../src/store/outbox.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
@@ -19,14 +20,20 @@ const mine = (email: string) => sink.messages.filter((m) => m.rcptTo.includes(em
 describe('items the executor cannot run', () => {
   it('an item whose payload is neither an action nor an alert fails at its first attempt, and the team is told', async () => {
     const s = await seed(sql, { customers: [], invoices: [] });
-    await planActions(sql, s.tenantId, [{ idempotencyKey: 'odd', kind: 'email', dueAt: NOW.toISOString(), payload: { hello: 'world' }, connectionId: s.connectionId }]);
-    const deps = makeDeps(sql, sink.port);
-    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 1, retried: 0 });
-    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'failed', attempts: 1, last_error: 'outbox item of kind email has an unknown payload' }]);
-    expect(deps.alerts).toEqual([{
+    await planActions(sql, s.tenantId, [
+      { idempotencyKey: 'odd', kind: 'email', dueAt: NOW.toISOString(), payload: { hello: 'world' }, connectionId: s.connectionId },
+      { idempotencyKey: 'text', kind: 'letter', dueAt: NOW.toISOString(), payload: 'idempotencyKey', connectionId: s.connectionId },
+    ]);
+    const deps = makeDeps(sql, sink.port, { options: { concurrency: 1 } });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 2, retried: 0 });
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([
+      { state: 'failed', attempts: 1, last_error: 'outbox item of kind email has an unknown payload' },
+      { state: 'failed', attempts: 1, last_error: 'outbox item of kind letter has an unknown payload' },
+    ]);
+    expect(deps.alerts[0]).toEqual({
       key: 'odd|failed', tenantId: s.tenantId, severity: 'warning', kind: 'action_failed', actionKey: 'odd', customerExternalId: null,
       message: 'email for customer ? not sent: outbox item of kind email has an unknown payload',
-    }]);
+    });
   });
 
   it('an action that does not parse fails at its first attempt, naming what is wrong', async () => {
@@ -53,11 +60,19 @@ describe("a tenant's own template", () => {
   it('is used in place of the shipped one', async () => {
     const s = await seed(sql, { customers: [customer('own', { email: 'own@client.example' })], invoices: [invoice('oi', 'own')] });
     await plan(sql, s);
-    const deps = makeDeps(sql, sink.port, { templates: async () => ({ subject: 'Notre rappel pour {{ customer.name }}', body: 'Merci de régler {{ total_due }}.' }) });
+    const forms: string[] = [];
+    const deps = makeDeps(sql, sink.port, {
+      templates: async () => ({ subject: 'Notre rappel pour {{ customer.name }}', body: 'Merci de régler {{ total_due }} : {{ portal.link }}' }),
+      portalLink: async (_ctx, customerExternalId, _key, form) => {
+        forms.push(form);
+        return `https://portal.example/${customerExternalId}`;
+      },
+    });
     expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
     const [m] = mine('own@client.example');
     expect(m!.subject).toBe('Notre rappel pour Client own');
-    expect(m!.text).toMatch(/^Merci de régler 1\u00a0240,00\u00a0€\./);
+    expect(m!.text).toMatch(/^Merci de régler 1\u00a0240,00\u00a0€ : https:\/\/portal\.example\/own/);
+    expect(forms).toEqual(['email']);
   });
 
   it('is checked before use: one that reads files fails at its first attempt, saying why', async () => {
@@ -73,6 +88,41 @@ describe("a tenant's own template", () => {
 });
 
 describe("the relay's record of an interrupted send", () => {
+  /** One reminder whose worker died ten minutes ago after handing its message over; its key and Message-ID. */
+  async function interrupted(tag: string) {
+    const s = await seed(sql, { customers: [customer(tag, { email: `${tag}@client.example` })], invoices: [invoice(`${tag}-i`, tag)] });
+    const [key] = (await plan(sql, s)).keys;
+    const messageId = messageIdFor(s.tenantId, key!, FROM);
+    await sql`update outbox set state = 'sending', attempts = 1, updated_at = now() - interval '10 minutes', result = ${sql.json({ submitting: 1, messageId })} where tenant_id = ${s.tenantId}`;
+    return { s, key: key!, messageId };
+  }
+
+  it('without a reconciler, resends with the same Message-ID, counted as sent and as resent in doubt', async () => {
+    const { s, key, messageId } = await interrupted('rs');
+    expect(await executeDue(makeDeps(sql, sink.port, { options: { leaseMs: 60_000 } }), s.tenantId, NOW)).toMatchObject({ sent: 1, resentInDoubt: 1, reconciled: 0 });
+    expect(mine('rs@client.example').map((m) => m.messageId)).toEqual([messageId]);
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'sent', attempts: 2, result: { messageId, resentInDoubt: true } }]);
+    expect((await listActivity(sql, s.tenantId, { actionKey: key })).map((a) => a.kind).sort()).toEqual(['resent_in_doubt', 'sent']);
+  });
+
+  it('holding doubtful sends, one the relay says it never took is sent normally', async () => {
+    const { s, messageId } = await interrupted('nt');
+    const deps = makeDeps(sql, sink.port, { options: { leaseMs: 60_000, inDoubt: 'fail' }, delivered: async () => false });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1, resentInDoubt: 0, failed: 0 });
+    expect(mine('nt@client.example').map((m) => m.messageId)).toEqual([messageId]);
+    expect((await outboxRows(sql, s.tenantId))[0]!.result).not.toHaveProperty('resentInDoubt');
+  });
+
+  it('holding doubtful sends, one the relay cannot tell about fails as in doubt and is not sent again, even if paid since: the customer may have it', async () => {
+    const { s, key, messageId } = await interrupted('hd');
+    await upsertDocuments(sql, { tenantId: s.tenantId, connectionId: s.connectionId, provider: 'test' }, 'invoice', [{ record: invoice('hd-i', 'hd', { amountDue: '0.00', status: 'paid' }), raw: {} }]);
+    const deps = makeDeps(sql, sink.port, { options: { leaseMs: 60_000, inDoubt: 'fail' }, delivered: async () => null });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 0, failed: 1 });
+    expect(mine('hd@client.example')).toHaveLength(0);
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'failed', attempts: 2 }]);
+    expect(deps.alerts).toMatchObject([{ key: `${key}|failed`, kind: 'in_doubt', severity: 'warning', message: expect.stringMatching(new RegExp(`^reminder-1 for customer hd not sent again: email ${messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} may or may not have been sent`)) }]);
+  });
+
   it('an email the relay already holds is recorded sent without sending it again, and its write-back planned', async () => {
     const s = await seed(sql, { customers: [customer('rc', { email: 'rc@client.example' })], invoices: [invoice('rci', 'rc')] });
     const [key] = (await plan(sql, s)).keys;
@@ -130,7 +180,12 @@ describe('letters through a postal service', () => {
     const s = await seed(sql, { customers: [customer('po', { name: 'Garage Poste' })], invoices: [invoice('poi', 'po', { dueDate: '2026-02-13' })], delivered: { poi: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
     const [key] = (await plan(sql, s)).keys;
     const posted: Array<{ actionKey: string; sha256: string; registered: boolean; bytes: number }> = [];
+    const forms: string[] = [];
     const deps = makeDeps(sql, sink.port, {
+      portalLink: async (_ctx, _customer, _key, form) => {
+        forms.push(form);
+        return 'https://p.example/AB12';
+      },
       post: async (l) => {
         posted.push({ actionKey: l.actionKey, sha256: l.sha256, registered: l.registered, bytes: l.pdf.length });
         return { trackingNumber: '1A 234 567 8901 2' };
@@ -140,6 +195,8 @@ describe('letters through a postal service', () => {
     const letter = await getLetter(sql, s.tenantId, key!);
     expect(posted).toEqual([{ actionKey: key, sha256: letter!.sha256, registered: true, bytes: letter!.pdf.length }]);
     expect(letter!.trackingNumber).toBe('1A 234 567 8901 2');
+    // The short link to type by hand, for a letter.
+    expect(forms).toEqual(['letter']);
     expect((await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === key)!.result).toEqual({ letterId: letter!.id, sha256: letter!.sha256, bytes: letter!.pdf.length, formal: true, registered: true, trackingNumber: '1A 234 567 8901 2', posted: true });
     expect(deps.alerts).toEqual([]);
   });
