@@ -6,6 +6,7 @@ import { messageIdFor } from '../../src/actions/email.js';
 import { executeDue, recordBounce } from '../../src/actions/executor.js';
 import { getLetter, listActivity } from '../../src/store/activity.js';
 import { upsertDocuments } from '../../src/store/documents.js';
+import { markFailing } from '../../src/store/mail.js';
 import { planActions } from '../../src/store/outbox.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
@@ -255,5 +256,28 @@ describe('a later bounce', () => {
     const deps = makeDeps(sql, sink.port);
     expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
     expect(await recordBounce(deps, s.tenantId, key!, '550 user unknown', NOW)).toBe(false);
+  });
+});
+
+describe('addresses marked failing by a bounce', () => {
+  it('get nothing, whatever their case; the others of the customer still get the reminder, once each', async () => {
+    const s = await seed(sql, { customers: [customer('two', { email: 'Main@Two.example', emails: ['second@two.example', 'Main@Two.example', 'second@two.example'] })], invoices: [invoice('twi', 'two')] });
+    await plan(sql, s);
+    await markFailing(sql, s.tenantId, 'main@two.example', { status: '5.1.1', reason: 'user unknown', inboundId: null });
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ sent: 1, cancelled: 0 });
+    const got = sink.messages.filter((m) => m.rcptTo.some((r) => r.endsWith('@two.example')));
+    expect(got.map((m) => m.rcptTo)).toEqual([['second@two.example']]);
+  });
+
+  it('when none is left, the reminder is cancelled, saying which address bounced, why, and since when', async () => {
+    const s = await seed(sql, { customers: [customer('one', { email: 'only@one.example' })], invoices: [invoice('oni', 'one')] });
+    const [key] = (await plan(sql, s)).keys;
+    await markFailing(sql, s.tenantId, 'only@one.example', { status: null, reason: 'mailbox full', inboundId: null });
+    const since = (await sql<{ since: Date }[]>`select since from failing_addresses where tenant_id = ${s.tenantId}`)[0]!.since;
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ sent: 0, cancelled: 1 });
+    const reason = 'not sent: only@one.example bounced (mailbox full); fix the address in the ERP or clear it in Relance';
+    const why = { code: 'address_failing', addresses: ['only@one.example'], since: since.toISOString() };
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'cancelled', last_error: reason, result: { cancelled: reason, why } }]);
+    expect(await listActivity(sql, s.tenantId, { actionKey: key! })).toMatchObject([{ kind: 'cancelled', reason, why }]);
   });
 });
