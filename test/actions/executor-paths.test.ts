@@ -281,3 +281,60 @@ describe('addresses marked failing by a bounce', () => {
     expect(await listActivity(sql, s.tenantId, { actionKey: key! })).toMatchObject([{ kind: 'cancelled', reason, why }]);
   });
 });
+
+describe('failures', () => {
+  it('an action whose own Redis is down waits one first backoff step each time, past its attempts', async () => {
+    const s = await seed(sql, { customers: [customer('rw', { email: 'rw@client.example' })], invoices: [invoice('rwi', 'rw')] });
+    await plan(sql, s);
+    // ioredis's words for a command sent on a closed connection (src/dependency-errors.ts).
+    const deps = makeDeps(sql, sink.port, { options: { maxAttempts: 2, backoffMs: (n) => n * 60_000 }, writeback: async () => Promise.reject(new Error('Connection is closed.')) });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    let at = NOW;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect(await executeDue(deps, s.tenantId, at)).toMatchObject({ retried: 1, failed: 0 });
+      const wb = (await outboxRows(sql, s.tenantId)).find((r) => r.kind === 'writeback')!;
+      expect(wb).toMatchObject({ state: 'planned', attempts: attempt, last_error: 'Connection is closed.' });
+      expect(wb.due_at.getTime()).toBe(at.getTime() + 60_000);
+      at = wb.due_at;
+    }
+    const retries = (await listActivity(sql, s.tenantId)).filter((a) => a.kind === 'retry').map((a) => a.reason);
+    expect(retries).toContain(`attempt 3 failed: Connection is closed.; next at ${at.toISOString()}`);
+  });
+
+  it('a refused address fails the reminder at once as bounced, logged as bounced and failed, and the team is told who and why', async () => {
+    const s = await seed(sql, { customers: [customer('rf', { email: 'refused@client.example' })], invoices: [invoice('rfi', 'rf')] });
+    const [key] = (await plan(sql, s)).keys;
+    sink.reject.add('refused@client.example');
+    try {
+      const deps = makeDeps(sql, sink.port);
+      expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 1, retried: 0 });
+      const [row] = await outboxRows(sql, s.tenantId);
+      expect(row).toMatchObject({ state: 'failed', attempts: 1 });
+      expect(row!.last_error).toMatch(/^SMTP 550/);
+      expect((await listActivity(sql, s.tenantId, { actionKey: key! })).map((a) => [a.kind, a.reason]).sort()).toEqual([['bounced', row!.last_error], ['failed', row!.last_error]]);
+      expect(deps.alerts).toEqual([{ key: `${key}|failed`, tenantId: s.tenantId, severity: 'warning', kind: 'bounced', actionKey: key, customerExternalId: 'rf', message: `reminder-1 for customer rf not sent: ${row!.last_error}` }]);
+      expect((await outboxRows(sql, s.tenantId)).map((r) => r.kind)).toEqual(['email']);
+    } finally {
+      sink.reject.delete('refused@client.example');
+    }
+  });
+
+  it('with a letter to fall back on, plans it as a letter of its own, due at once, and tells the team a letter follows', async () => {
+    const s = await seed(sql, { customers: [customer('fb', { email: 'fallback@client.example' })], invoices: [invoice('fbi', 'fb')] });
+    const [key] = (await plan(sql, s)).keys;
+    await sql`update outbox set payload = payload || '{"fallback": "letter"}'::jsonb where tenant_id = ${s.tenantId}`;
+    sink.reject.add('fallback@client.example');
+    try {
+      const deps = makeDeps(sql, sink.port);
+      expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 1 });
+      const [email] = await outboxRows(sql, s.tenantId);
+      expect(deps.alerts).toEqual([{ key: `${key}|failed`, tenantId: s.tenantId, severity: 'info', kind: 'bounced', actionKey: key, customerExternalId: 'fb', message: `${email!.last_error} — a letter will be sent instead` }]);
+      const [letter] = await sql<{ idempotency_key: string; kind: string; state: string; due_at: Date; payload: { idempotencyKey: string; channel: string; covers: string[]; customerExternalId: string } }[]>`
+        select idempotency_key, kind, state, due_at, payload from outbox where tenant_id = ${s.tenantId} and kind = 'letter'`;
+      expect(letter).toMatchObject({ idempotency_key: `${key}|letter`, state: 'planned', payload: { idempotencyKey: `${key}|letter`, channel: 'letter', covers: [], customerExternalId: 'fb' } });
+      expect(letter!.due_at.getTime()).toBe(NOW.getTime());
+    } finally {
+      sink.reject.delete('fallback@client.example');
+    }
+  });
+});
