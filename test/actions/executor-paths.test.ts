@@ -8,6 +8,7 @@ import { getLetter, listActivity } from '../../src/store/activity.js';
 import { upsertDocuments } from '../../src/store/documents.js';
 import { markFailing } from '../../src/store/mail.js';
 import { planActions } from '../../src/store/outbox.js';
+import type { TaskRequest } from '../../src/model/task.js';
 import { useDatabase } from '../support/db.js';
 import { NOW, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
 import { useSmtpSink } from './smtp-sink.js';
@@ -39,11 +40,13 @@ describe('items the executor cannot run', () => {
 
   it('an action that does not parse fails at its first attempt, naming what is wrong', async () => {
     const s = await seed(sql, { customers: [], invoices: [] });
-    await planActions(sql, s.tenantId, [{ idempotencyKey: 'bad', kind: 'email', dueAt: NOW.toISOString(), payload: { idempotencyKey: 'bad' }, connectionId: s.connectionId }]);
+    await planActions(sql, s.tenantId, [{ idempotencyKey: 'bad', kind: 'email', dueAt: NOW.toISOString(), payload: { idempotencyKey: 'bad', invoices: [{ number: 7 }] }, connectionId: s.connectionId }]);
     expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ failed: 1, retried: 0 });
     const [row] = await outboxRows(sql, s.tenantId);
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(row!.last_error).toMatch(/^unreadable planned action: \w+: /);
+    // Every issue, with its path, one after the other.
+    expect(row!.last_error).toMatch(/^unreadable planned action: \w+: [^;]+(; [\w.]+: [^;]+)+$/);
+    expect(row!.last_error).toMatch(/; invoices\.0\.externalId: /);
   });
 
   it('a reminder to a customer missing from the store fails at its first attempt, saying to run a sync', async () => {
@@ -336,5 +339,114 @@ describe('failures', () => {
     } finally {
       sink.reject.delete('fallback@client.example');
     }
+  });
+});
+
+describe('the run of one item', () => {
+  it('passes its crash points in order: claimed, handing, accepted, recorded', async () => {
+    const s = await seed(sql, { customers: [customer('hk', { email: 'hk@client.example' })], invoices: [invoice('hki', 'hk')] });
+    await plan(sql, s);
+    const points: string[] = [];
+    expect(await executeDue(makeDeps(sql, sink.port, { hook: (point) => void points.push(point) }), s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(points).toEqual(['claimed', 'handing', 'accepted', 'recorded']);
+  });
+
+  it('an item another worker finished while this one ran is not recorded again: skipped', async () => {
+    const s = await seed(sql, { customers: [customer('fl', { name: 'Garage Fini' })], invoices: [invoice('fli', 'fl', { dueDate: '2026-02-13' })], delivered: { fli: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
+    const [key] = (await plan(sql, s)).keys;
+    // Another worker records the letter sent while this one is still posting it.
+    const deps = makeDeps(sql, sink.port, {
+      post: async (l) => {
+        await sql`update outbox set state = 'sent' where tenant_id = ${s.tenantId} and idempotency_key = ${l.actionKey}`;
+        return { trackingNumber: 'LATE-1' };
+      },
+    });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 0, skipped: 1 });
+    expect(await listActivity(sql, s.tenantId, { actionKey: key! })).toEqual([]);
+    expect((await getLetter(sql, s.tenantId, key!))!.trackingNumber).toBeNull();
+  });
+
+  it('two workers reclaiming the same stale write-backs: each runs once', async () => {
+    const n = 8;
+    const customers = Array.from({ length: n }, (_, k) => customer(`sw${k}`, { email: `sw${k}@stale.example` }));
+    const s = await seed(sql, { customers, invoices: customers.map((c) => invoice(`${c.externalId}-i`, c.externalId)) });
+    await plan(sql, s);
+    expect(await executeDue(makeDeps(sql, sink.port, { writeback: async () => undefined }), s.tenantId, NOW)).toMatchObject({ sent: n });
+    // A worker died ten minutes ago with every write-back claimed.
+    await sql`update outbox set state = 'sending', attempts = 1, updated_at = now() - interval '10 minutes' where tenant_id = ${s.tenantId} and kind = 'writeback'`;
+    const runs: string[] = [];
+    const deps = () => makeDeps(sql, sink.port, {
+      options: { leaseMs: 60_000, concurrency: n },
+      writeback: async (a) => {
+        runs.push(a.idempotencyKey);
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    });
+    const [a, b] = await Promise.all([executeDue(deps(), s.tenantId, NOW), executeDue(deps(), s.tenantId, NOW)]);
+    expect(a.sent + b.sent).toBe(n);
+    expect(runs).toHaveLength(n);
+    expect(new Set(runs).size).toBe(n);
+  });
+
+  it('stops after a thousand rounds when the due items never run out', async () => {
+    const s = await seed(sql, { customers: [customer('lp', { email: 'lp@client.example' })], invoices: [invoice('lpi', 'lp')] });
+    await plan(sql, s);
+    expect(await executeDue(makeDeps(sql, sink.port, { writeback: async () => undefined }), s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    // A write-back that fails and is due again at once, for ever.
+    let calls = 0;
+    const deps = makeDeps(sql, sink.port, {
+      options: { batchSize: 1, maxAttempts: 100_000, backoffMs: () => 0 },
+      writeback: async () => {
+        calls++;
+        throw new Error('not yet');
+      },
+    });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 1_000 });
+    expect(calls).toBe(1_000);
+  }, 60_000);
+});
+
+describe('actions for the team', () => {
+  /** The evaluator's action for `tag`'s invoice turned into an alert step, planned as the evaluator plans one. */
+  async function alertStep(tag: string, stepId: string) {
+    const s = await seed(sql, { customers: [customer(tag, { email: `${tag}@client.example` })], invoices: [invoice(`${tag}-i`, tag)] });
+    await plan(sql, s);
+    const payload = (await sql<{ payload: Record<string, unknown> }[]>`select payload from outbox where tenant_id = ${s.tenantId}`)[0]!.payload;
+    await sql`delete from outbox where tenant_id = ${s.tenantId}`;
+    const key = `${tag}|${stepId}`;
+    await planActions(sql, s.tenantId, [{ idempotencyKey: key, kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: { ...payload, idempotencyKey: key, stepId, channel: 'alert', explain: `${stepId} for ${tag}` } }]);
+    return { s, key };
+  }
+
+  it('a broken promise is a task for the worklist, not an alert', async () => {
+    const { s, key } = await alertStep('bp', 'broken-promise');
+    const tasks: TaskRequest[] = [];
+    const deps = makeDeps(sql, sink.port, { openTask: async (t) => void tasks.push(t) });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(tasks).toMatchObject([{ kind: 'broken_promise', sourceKey: key, title: `broken-promise for bp`, customerExternalId: 'bp', invoiceExternalIds: ['bp-i'] }]);
+    expect(deps.alerts).toEqual([]);
+    expect((await outboxRows(sql, s.tenantId))[0]!.result).toEqual({ alerted: true, task: true });
+  });
+
+  it('any other alert step goes to the team as an alert, even with a worklist', async () => {
+    const { s, key } = await alertStep('ei', 'e-invoicing');
+    const tasks: TaskRequest[] = [];
+    const deps = makeDeps(sql, sink.port, { openTask: async (t) => void tasks.push(t) });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(tasks).toEqual([]);
+    expect(deps.alerts).toEqual([{ key, tenantId: s.tenantId, severity: 'warning', kind: 'rule', message: 'e-invoicing for ei', actionKey: key, customerExternalId: 'ei' }]);
+    expect((await outboxRows(sql, s.tenantId))[0]!.result).toEqual({ alerted: true });
+    expect(await listActivity(sql, s.tenantId, { actionKey: key })).toMatchObject([{ kind: 'alerted', reason: 'e-invoicing for ei' }]);
+  });
+});
+
+describe('a pause written by another path', () => {
+  it('cancels the claimed action, saying which pause, since and until when, and by whom', async () => {
+    const s = await seed(sql, { customers: [customer('pz', { email: 'pz@client.example' })], invoices: [invoice('pzi', 'pz')] });
+    await plan(sql, s);
+    await sql`insert into pauses (tenant_id, connection_id, kind, reason, owner, starts_on, expires_on, customer_external_id, invoice_external_id)
+      values (${s.tenantId}, ${s.connectionId}, 'hold', 'vérification', 'lea', '2026-03-15', '2026-03-31', 'pz', 'pzi')`;
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ sent: 0, cancelled: 1 });
+    expect((await outboxRows(sql, s.tenantId))[0]!.result).toMatchObject({ why: { code: 'paused', pause: 'hold', since: '2026-03-15', until: '2026-03-31', by: 'lea' } });
   });
 });
