@@ -1,6 +1,7 @@
 // The executor's less travelled paths against real PostgreSQL and a real SMTP server on loopback: payloads it cannot
 // read, a customer missing from the store, a tenant's own template (checked before use), the relay's record of an
 // interrupted send, and document links asked for at send time.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { messageIdFor } from '../../src/actions/email.js';
 import { executeDue, recordBounce } from '../../src/actions/executor.js';
@@ -106,7 +107,10 @@ describe("the relay's record of an interrupted send", () => {
     expect(await executeDue(makeDeps(sql, sink.port, { options: { leaseMs: 60_000 } }), s.tenantId, NOW)).toMatchObject({ sent: 1, resentInDoubt: 1, reconciled: 0 });
     expect(mine('rs@client.example').map((m) => m.messageId)).toEqual([messageId]);
     expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'sent', attempts: 2, result: { messageId, resentInDoubt: true } }]);
-    expect((await listActivity(sql, s.tenantId, { actionKey: key })).map((a) => a.kind).sort()).toEqual(['resent_in_doubt', 'sent']);
+    const acts = await listActivity(sql, s.tenantId, { actionKey: key });
+    expect(acts.map((a) => a.kind).sort()).toEqual(['resent_in_doubt', 'sent']);
+    expect(acts.find((a) => a.kind === 'sent')).toMatchObject({ reason: 'resent with the same Message-ID after an interrupted attempt' });
+    expect(acts.find((a) => a.kind === 'resent_in_doubt')).toMatchObject({ proof: { messageId } });
   });
 
   it('holding doubtful sends, one the relay says it never took is sent normally', async () => {
@@ -147,7 +151,7 @@ describe("the relay's record of an interrupted send", () => {
     expect(mine('rc@client.example')).toHaveLength(0);
     const rows = await outboxRows(sql, s.tenantId);
     expect(rows).toMatchObject([
-      { kind: 'email', state: 'sent', attempts: 2, result: { messageId, reconciled: true } },
+      { kind: 'email', state: 'sent', attempts: 2, result: { messageId, reconciled: true, response: 'reconciled: the relay already holds this Message-ID' } },
       { kind: 'writeback', state: 'planned', idempotency_key: `${key}|writeback` },
     ]);
     expect(await listActivity(sql, s.tenantId, { invoiceExternalId: 'rci' })).toMatchObject([{ kind: 'sent', reason: 'reconciled after an interrupted attempt' }]);
@@ -336,6 +340,9 @@ describe('failures', () => {
         select idempotency_key, kind, state, due_at, payload from outbox where tenant_id = ${s.tenantId} and kind = 'letter'`;
       expect(letter).toMatchObject({ idempotency_key: `${key}|letter`, state: 'planned', payload: { idempotencyKey: `${key}|letter`, channel: 'letter', covers: [], customerExternalId: 'fb' } });
       expect(letter!.due_at.getTime()).toBe(NOW.getTime());
+      // Not a formal notice: a plain reminder letter, for a person to post.
+      expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+      expect(deps.alerts[1]).toMatchObject({ kind: 'letter_to_post', key: `${key}|letter|post`, message: expect.stringMatching(/^Print and post the reminder letter to Client fb \(/) });
     } finally {
       sink.reject.delete('fallback@client.example');
     }
@@ -426,6 +433,7 @@ describe('actions for the team', () => {
     expect(tasks).toMatchObject([{ kind: 'broken_promise', sourceKey: key, title: `broken-promise for bp`, customerExternalId: 'bp', invoiceExternalIds: ['bp-i'] }]);
     expect(deps.alerts).toEqual([]);
     expect((await outboxRows(sql, s.tenantId))[0]!.result).toEqual({ alerted: true, task: true });
+    expect(await listActivity(sql, s.tenantId, { actionKey: key })).toMatchObject([{ kind: 'alerted', reason: 'broken-promise for bp', invoiceExternalIds: ['bp-i'] }]);
   });
 
   it('any other alert step goes to the team as an alert, even with a worklist', async () => {
@@ -448,5 +456,127 @@ describe('a pause written by another path', () => {
       values (${s.tenantId}, ${s.connectionId}, 'hold', 'vérification', 'lea', '2026-03-15', '2026-03-31', 'pz', 'pzi')`;
     expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ sent: 0, cancelled: 1 });
     expect((await outboxRows(sql, s.tenantId))[0]!.result).toMatchObject({ why: { code: 'paused', pause: 'hold', since: '2026-03-15', until: '2026-03-31', by: 'lea' } });
+  });
+});
+
+describe('steps for a person', () => {
+  /** The evaluator's first reminder for `tag` turned into a `channel` step with `templateId`, planned under `kind`. */
+  async function personStep(tag: string, kind: string, channel: string, templateId: string) {
+    const s = await seed(sql, { customers: [customer(tag, { email: `${tag}@client.example` })], invoices: [invoice(`${tag}-i`, tag)] });
+    await plan(sql, s);
+    const payload = (await sql<{ payload: Record<string, unknown> }[]>`select payload from outbox where tenant_id = ${s.tenantId}`)[0]!.payload;
+    await sql`delete from outbox where tenant_id = ${s.tenantId}`;
+    const key = `${tag}|${channel}`;
+    await planActions(sql, s.tenantId, [{ idempotencyKey: key, kind, dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: { ...payload, idempotencyKey: key, channel, templateId } }]);
+    return { s, key };
+  }
+
+  it('a hand-off is a hand-off task for the worklist, with its script; recorded sent with the hash of what it says', async () => {
+    const { s, key } = await personStep('ho', 'handoff', 'handoff', 'fr.handoff-injonction');
+    const tasks: TaskRequest[] = [];
+    const deps = makeDeps(sql, sink.port, { openTask: async (t) => void tasks.push(t) });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ kind: 'handoff', sourceKey: key, customerExternalId: 'ho', invoiceExternalIds: ['ho-i'], detail: { actionKey: key } });
+    const hash = createHash('sha256').update(`${tasks[0]!.title}\u0000${(tasks[0]!.detail as { script: string }).script}`).digest('hex');
+    expect((await outboxRows(sql, s.tenantId))[0]!.result).toEqual({ task: true, contentHash: hash });
+    expect(await listActivity(sql, s.tenantId, { actionKey: key })).toMatchObject([{ kind: 'sent', contentHash: hash, proof: { task: true } }]);
+    expect(deps.alerts).toEqual([]);
+  });
+
+  it('an ERP step goes to the team as a task alert, never to the worklist; the same hash', async () => {
+    const { s, key } = await personStep('ew', 'task', 'writeback', 'fr.reminder-1');
+    const tasks: TaskRequest[] = [];
+    const deps = makeDeps(sql, sink.port, { openTask: async (t) => void tasks.push(t) });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(tasks).toEqual([]);
+    expect(deps.alerts).toHaveLength(1);
+    const a = deps.alerts[0]!;
+    expect(a).toMatchObject({ key, tenantId: s.tenantId, severity: 'warning', kind: 'task', actionKey: key, customerExternalId: 'ew' });
+    const hash = createHash('sha256').update(`${a.message}\u0000${a.body}`).digest('hex');
+    expect((await outboxRows(sql, s.tenantId))[0]!.result).toEqual({ task: true, contentHash: hash });
+  });
+
+  it('a letter to post is a task naming the customer and the letter, with the stored letter', async () => {
+    const s = await seed(sql, { customers: [customer('lp2', { name: 'Garage Tâche' })], invoices: [invoice('lpi2', 'lp2', { dueDate: '2026-02-13' })], delivered: { lpi2: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
+    const [key] = (await plan(sql, s)).keys;
+    const tasks: TaskRequest[] = [];
+    const deps = makeDeps(sql, sink.port, { openTask: async (t) => void tasks.push(t) });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    const letter = await getLetter(sql, s.tenantId, key!);
+    expect(tasks).toMatchObject([{ kind: 'letter_to_post', sourceKey: `${key}|post`, title: 'Garage Tâche: mise en demeure (lettre recommandée avec AR)', detail: { letterId: letter!.id, formal: true, actionKey: key } }]);
+    expect(deps.alerts).toEqual([]);
+  });
+
+  it('a customer without any email address fails as bounced', async () => {
+    const s = await seed(sql, { customers: [customer('na', { email: null })], invoices: [invoice('nai', 'na')] });
+    await plan(sql, s);
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 1 });
+    expect(deps.alerts).toMatchObject([{ kind: 'bounced', message: expect.stringContaining('has no email address: add one in the ERP') }]);
+  });
+
+  it('holding doubtful sends, a relay that said no and then cannot tell holds it too', async () => {
+    const s = await seed(sql, { customers: [customer('fk', { email: 'fk@client.example' })], invoices: [invoice('fki', 'fk')] });
+    const [key] = (await plan(sql, s)).keys;
+    const messageId = messageIdFor(s.tenantId, key!, FROM);
+    await sql`update outbox set state = 'sending', attempts = 1, updated_at = now() - interval '10 minutes', result = ${sql.json({ submitting: 1, messageId })} where tenant_id = ${s.tenantId}`;
+    const answers: Array<boolean | null> = [false, null];
+    const deps = makeDeps(sql, sink.port, { options: { leaseMs: 60_000, inDoubt: 'fail' }, delivered: async () => answers.shift() ?? null });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 0, failed: 1 });
+    expect(mine('fk@client.example')).toHaveLength(0);
+    expect(deps.alerts).toMatchObject([{ kind: 'in_doubt' }]);
+  });
+});
+
+describe('an item another worker recorded meanwhile', () => {
+  /** Marks the tenant's item `key` sent, as another worker finishing it would. */
+  const finish = (tenantId: string, key: string) => sql`update outbox set state = 'sent' where tenant_id = ${tenantId} and idempotency_key = ${key}`;
+
+  it('is skipped on every path: an alert step, a cancellation, an email, a reconciliation', async () => {
+    // An alert step: finished while the team is alerted.
+    const al = await seed(sql, { customers: [customer('ma', { email: 'ma@client.example' })], invoices: [invoice('mai', 'ma')] });
+    await plan(sql, al);
+    const payload = (await sql<{ payload: Record<string, unknown> }[]>`select payload from outbox where tenant_id = ${al.tenantId}`)[0]!.payload;
+    await sql`delete from outbox where tenant_id = ${al.tenantId}`;
+    await planActions(sql, al.tenantId, [{ idempotencyKey: 'ma|alert', kind: 'alert', dueAt: NOW.toISOString(), connectionId: al.connectionId, payload: { ...payload, idempotencyKey: 'ma|alert', stepId: 'e-invoicing', channel: 'alert', explain: 'x' } }]);
+    expect(await executeDue(makeDeps(sql, sink.port, { alert: async () => void (await finish(al.tenantId, 'ma|alert')) }), al.tenantId, NOW)).toMatchObject({ sent: 0, skipped: 1 });
+
+    // A cancellation: finished while the invoice is read again (it was paid).
+    const ca = await seed(sql, { customers: [customer('mc', { email: 'mc@client.example' })], invoices: [invoice('mci', 'mc')] });
+    const [cKey] = (await plan(sql, ca)).keys;
+    const lookups = makeDeps(sql, sink.port);
+    const cancelDeps = makeDeps(sql, sink.port, {
+      freshness: async (ctx, ids) => {
+        await finish(ca.tenantId, cKey!);
+        return (await lookups.freshness(ctx, ids)).map((i) => ({ ...i, amountDue: '0.00', status: 'paid' as const }));
+      },
+    });
+    expect(await executeDue(cancelDeps, ca.tenantId, NOW)).toMatchObject({ cancelled: 0, skipped: 1 });
+
+    // An email: finished while the mail server holds its answer.
+    const em = await seed(sql, { customers: [customer('me', { email: 'me@client.example' })], invoices: [invoice('mei', 'me')] });
+    const [eKey] = (await plan(sql, em)).keys;
+    sink.onAccepted = async (m) => {
+      if (m.rcptTo.includes('me@client.example')) await finish(em.tenantId, eKey!);
+    };
+    try {
+      expect(await executeDue(makeDeps(sql, sink.port), em.tenantId, NOW)).toMatchObject({ sent: 0, skipped: 1 });
+    } finally {
+      sink.onAccepted = null;
+    }
+
+    // A reconciliation: finished while the relay is asked.
+    const rc = await seed(sql, { customers: [customer('mr', { email: 'mr@client.example' })], invoices: [invoice('mri', 'mr')] });
+    const [rKey] = (await plan(sql, rc)).keys;
+    await sql`update outbox set state = 'sending', attempts = 1, updated_at = now() - interval '10 minutes' where tenant_id = ${rc.tenantId}`;
+    const rcDeps = makeDeps(sql, sink.port, {
+      options: { leaseMs: 60_000 },
+      delivered: async () => {
+        await finish(rc.tenantId, rKey!);
+        return true;
+      },
+    });
+    expect(await executeDue(rcDeps, rc.tenantId, NOW)).toMatchObject({ reconciled: 0, skipped: 1 });
   });
 });
