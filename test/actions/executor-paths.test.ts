@@ -508,6 +508,13 @@ describe('steps for a person', () => {
     expect(deps.alerts).toEqual([]);
   });
 
+  it('a letter before action to post is named as such, by recorded delivery', async () => {
+    const { s, key } = await personStep('uk', 'letter', 'letter', 'en.letter-before-action');
+    const deps = makeDeps(sql, sink.port);
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1 });
+    expect(deps.alerts).toMatchObject([{ key: `${key}|post`, kind: 'letter_to_post', message: expect.stringMatching(/^Print and post the letter before action \(recorded delivery\) to Client uk \(/) }]);
+  });
+
   it('a customer without any email address fails as bounced', async () => {
     const s = await seed(sql, { customers: [customer('na', { email: null })], invoices: [invoice('nai', 'na')] });
     await plan(sql, s);
