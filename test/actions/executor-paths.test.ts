@@ -540,7 +540,7 @@ describe('an item another worker recorded meanwhile', () => {
   /** Marks the tenant's item `key` sent, as another worker finishing it would. */
   const finish = (tenantId: string, key: string) => sql`update outbox set state = 'sent' where tenant_id = ${tenantId} and idempotency_key = ${key}`;
 
-  it('is skipped on every path: an alert step, a cancellation, an email, a reconciliation', async () => {
+  it('is skipped on every path: an alert step, a cancellation, an email, a reconciliation, a refused address', async () => {
     // An alert step: finished while the team is alerted.
     const al = await seed(sql, { customers: [customer('ma', { email: 'ma@client.example' })], invoices: [invoice('mai', 'ma')] });
     await plan(sql, al);
@@ -585,5 +585,26 @@ describe('an item another worker recorded meanwhile', () => {
       },
     });
     expect(await executeDue(rcDeps, rc.tenantId, NOW)).toMatchObject({ reconciled: 0, skipped: 1 });
+
+    // A refused address's cancellation: finished while the customer is read.
+    const fa = await seed(sql, { customers: [customer('mf', { email: 'mf@client.example' })], invoices: [invoice('mfi', 'mf')] });
+    const [fKey] = (await plan(sql, fa)).keys;
+    await markFailing(sql, fa.tenantId, 'mf@client.example', { status: '5.1.1', reason: 'user unknown', inboundId: null });
+    const faDeps = makeDeps(sql, sink.port, {
+      customer: async (ctx, id) => {
+        await finish(fa.tenantId, fKey!);
+        return lookups.customer(ctx, id);
+      },
+    });
+    expect(await executeDue(faDeps, fa.tenantId, NOW)).toMatchObject({ cancelled: 0, skipped: 1 });
+  });
+
+  it('is skipped for a step for a person too', async () => {
+    const s = await seed(sql, { customers: [customer('mt', { email: 'mt@client.example' })], invoices: [invoice('mti', 'mt')] });
+    await plan(sql, s);
+    const payload = (await sql<{ payload: Record<string, unknown> }[]>`select payload from outbox where tenant_id = ${s.tenantId}`)[0]!.payload;
+    await sql`delete from outbox where tenant_id = ${s.tenantId}`;
+    await planActions(sql, s.tenantId, [{ idempotencyKey: 'mt|call', kind: 'call', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: { ...payload, idempotencyKey: 'mt|call', channel: 'call', templateId: 'fr.call-script' } }]);
+    expect(await executeDue(makeDeps(sql, sink.port, { alert: async () => void (await finish(s.tenantId, 'mt|call')) }), s.tenantId, NOW)).toMatchObject({ sent: 0, skipped: 1 });
   });
 });
