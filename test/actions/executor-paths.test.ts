@@ -10,7 +10,10 @@ import { upsertDocuments } from '../../src/store/documents.js';
 import { markFailing } from '../../src/store/mail.js';
 import { planActions } from '../../src/store/outbox.js';
 import type { TaskRequest } from '../../src/model/task.js';
+import { storeLookups } from '../../src/actions/store-lookups.js';
+import { transition } from '../../src/store/outbox.js';
 import { useDatabase } from '../support/db.js';
+import { COMPANY } from './fixtures.js';
 import { NOW, customer, invoice, makeDeps, outboxRows, plan, seed } from './fixtures.js';
 import { useSmtpSink } from './smtp-sink.js';
 
@@ -606,5 +609,148 @@ describe('an item another worker recorded meanwhile', () => {
     await sql`delete from outbox where tenant_id = ${s.tenantId}`;
     await planActions(sql, s.tenantId, [{ idempotencyKey: 'mt|call', kind: 'call', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: { ...payload, idempotencyKey: 'mt|call', channel: 'call', templateId: 'fr.call-script' } }]);
     expect(await executeDue(makeDeps(sql, sink.port, { alert: async () => void (await finish(s.tenantId, 'mt|call')) }), s.tenantId, NOW)).toMatchObject({ sent: 0, skipped: 1 });
+  });
+});
+
+describe('rule alerts', () => {
+  /** A rule alert as the evaluator plans it (kind 'alert'), for `tag`. */
+  const ruleAlert = (tenantId: string, key: string, kind: string, invoiceExternalId: string | null) =>
+    ({ key, tenantId, kind, severity: 'critical', raisedOn: '2026-03-16', customerExternalId: 'ra', invoiceExternalId, message: `${kind} for ra`, data: { promised: '100.00' } });
+
+  it('a broken promise is a task with the promise, its invoice or none; other rules alert the team, each recorded alerted', async () => {
+    const s = await seed(sql, { customers: [], invoices: [] });
+    await planActions(sql, s.tenantId, [
+      { idempotencyKey: 'bp1', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'bp1', 'broken_promise', 'i1') },
+      { idempotencyKey: 'bp2', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'bp2', 'broken_promise', null) },
+      { idempotencyKey: 'oa', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'oa', 'overdue_amount', null) },
+    ]);
+    const tasks: TaskRequest[] = [];
+    const deps = makeDeps(sql, sink.port, { openTask: async (t) => void tasks.push(t), options: { concurrency: 1 } });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 3 });
+    expect(tasks).toEqual([
+      { tenantId: s.tenantId, connectionId: s.connectionId, kind: 'broken_promise', customerExternalId: 'ra', invoiceExternalIds: ['i1'], dueOn: '2026-03-16', sourceKey: 'bp1', title: 'broken_promise for ra', detail: { promised: '100.00' } },
+      { tenantId: s.tenantId, connectionId: s.connectionId, kind: 'broken_promise', customerExternalId: 'ra', invoiceExternalIds: [], dueOn: '2026-03-16', sourceKey: 'bp2', title: 'broken_promise for ra', detail: { promised: '100.00' } },
+    ]);
+    expect(deps.alerts).toEqual([{ key: 'oa', tenantId: s.tenantId, severity: 'critical', kind: 'rule', message: 'overdue_amount for ra', actionKey: 'oa', customerExternalId: 'ra' }]);
+    expect((await outboxRows(sql, s.tenantId)).map((r) => r.result)).toEqual([{ alerted: true, task: true }, { alerted: true, task: true }, { alerted: true }]);
+    const acts = await listActivity(sql, s.tenantId);
+    const of = (key: string) => acts.find((a) => a.actionKey === key);
+    expect(of('bp1')).toMatchObject({ kind: 'alerted', channel: 'alert', customerExternalId: 'ra', invoiceExternalIds: ['i1'], reason: 'broken_promise for ra' });
+    expect(of('bp2')).toMatchObject({ kind: 'alerted', channel: 'alert', invoiceExternalIds: [] });
+    expect(of('oa')).toMatchObject({ kind: 'alerted', channel: 'alert', invoiceExternalIds: [], reason: 'overdue_amount for ra' });
+  });
+
+  it('one another worker recorded meanwhile is skipped, task or alert', async () => {
+    const s = await seed(sql, { customers: [], invoices: [] });
+    await planActions(sql, s.tenantId, [
+      { idempotencyKey: 'sk1', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'sk1', 'broken_promise', 'i1') },
+      { idempotencyKey: 'sk2', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'sk2', 'overdue_amount', 'i1') },
+    ]);
+    const finish = (key: string) => sql`update outbox set state = 'sent' where tenant_id = ${s.tenantId} and idempotency_key = ${key}`;
+    const deps = makeDeps(sql, sink.port, {
+      options: { concurrency: 1 },
+      openTask: async (t) => void (await finish(t.sourceKey)),
+      alert: async (a) => void (await finish(a.key)),
+    });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 0, skipped: 2 });
+  });
+});
+
+describe('write-backs run', () => {
+  it('are recorded as write-backs, and skipped when another worker recorded them meanwhile', async () => {
+    const s = await seed(sql, { customers: [customer('wr', { email: 'wr@client.example' }), customer('ws', { email: 'ws@client.example' })], invoices: [invoice('wri', 'wr'), invoice('wsi', 'ws')] });
+    await plan(sql, s);
+    expect(await executeDue(makeDeps(sql, sink.port, { writeback: async () => undefined }), s.tenantId, NOW)).toMatchObject({ sent: 2 });
+    const deps = makeDeps(sql, sink.port, {
+      options: { concurrency: 1 },
+      writeback: async (a) => {
+        if (a.customerExternalId === 'ws') await sql`update outbox set state = 'sent' where tenant_id = ${s.tenantId} and idempotency_key = ${`${a.idempotencyKey}|writeback`}`;
+      },
+    });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 1, skipped: 1 });
+    const wb = (await outboxRows(sql, s.tenantId)).filter((r) => r.kind === 'writeback');
+    expect(wb.map((r) => r.result)).toHaveLength(2);
+    expect(wb.map((r) => r.result)).toEqual(expect.arrayContaining([{ ok: true }, null]));
+    expect((await listActivity(sql, s.tenantId, { customerExternalId: 'wr' })).map((a) => [a.kind, a.proof ?? null]).sort()).toEqual([['sent', expect.anything()], ['writeback', { ok: true }]]);
+  });
+
+  it('a cancelled one is logged as cancelled', async () => {
+    const s = await seed(sql, { customers: [customer('wc', { email: 'wc@client.example' })], invoices: [invoice('wci', 'wc')] });
+    await plan(sql, s);
+    await executeDue(makeDeps(sql, sink.port, { writeback: async () => undefined }), s.tenantId, NOW);
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ cancelled: 1 });
+    expect((await listActivity(sql, s.tenantId, { customerExternalId: 'wc' })).map((a) => [a.kind, a.reason ?? null]).sort()).toEqual([['cancelled', 'no connector write-back configured for this worker'], ['sent', null]]);
+  });
+});
+
+describe('giving up', () => {
+  it('a temporary failure past its attempts fails as failed, not bounced, logged once, and plans no fallback letter', async () => {
+    const s = await seed(sql, { customers: [customer('gu', { email: 'gu@client.example' })], invoices: [invoice('gui', 'gu')] });
+    const [key] = (await plan(sql, s)).keys;
+    await sql`update outbox set payload = payload || '{"fallback": "letter"}'::jsonb where tenant_id = ${s.tenantId}`;
+    sink.tempFail.set('gu@client.example', 1);
+    const deps = makeDeps(sql, sink.port, { options: { maxAttempts: 1 } });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 1, retried: 0 });
+    const [row] = await outboxRows(sql, s.tenantId);
+    expect(row!.last_error).toMatch(/^gave up after 1 attempts: SMTP 451/);
+    expect((await outboxRows(sql, s.tenantId)).map((r) => r.kind)).toEqual(['email']);
+    expect((await listActivity(sql, s.tenantId, { actionKey: key! })).map((a) => [a.kind, a.channel])).toEqual([['failed', 'email']]);
+    expect(deps.alerts).toMatchObject([{ kind: 'action_failed', severity: 'warning' }]);
+  });
+
+  it('a failed item another worker recorded meanwhile is skipped, and nobody is told', async () => {
+    const s = await seed(sql, { customers: [customer('fw', { email: 'fw@client.example' })], invoices: [invoice('fwi', 'fw')] });
+    const [key] = (await plan(sql, s)).keys;
+    const deps = makeDeps(sql, sink.port, {
+      customer: async () => {
+        await sql`update outbox set state = 'failed' where tenant_id = ${s.tenantId} and idempotency_key = ${key!}`;
+        return null;
+      },
+    });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 0, skipped: 1 });
+    expect(deps.alerts).toEqual([]);
+    expect(await listActivity(sql, s.tenantId, { actionKey: key! })).toEqual([]);
+  });
+
+  it('an item without a readable action is logged on its own kind of channel', async () => {
+    const s = await seed(sql, { customers: [], invoices: [] });
+    await planActions(sql, s.tenantId, [{ idempotencyKey: 'odd3', kind: 'letter', dueAt: NOW.toISOString(), payload: { hello: 1 }, connectionId: s.connectionId }]);
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ failed: 1 });
+    expect(await listActivity(sql, s.tenantId, { actionKey: 'odd3' })).toMatchObject([{ kind: 'failed', channel: 'letter' }]);
+  });
+});
+
+describe('letters held for their sender or debtor', () => {
+  it('are logged once per reason, and the team is told once per set of gaps, the gaps in order', async () => {
+    const s = await seed(sql, { customers: [customer('ha', { name: 'Sans Adresse', address: null })], invoices: [invoice('hai', 'ha', { dueDate: '2026-02-13' })], delivered: { hai: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
+    const [key] = (await plan(sql, s)).keys;
+    // A French company without its legal form: 'legal_form' comes before 'debtor_address' in the gaps found, not in order.
+    const deps = makeDeps(sql, sink.port, storeLookups(sql, () => ({ ...COMPANY, legalForm: undefined })));
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ heldForProfile: 1 });
+    // Logged when it starts waiting.
+    expect((await listActivity(sql, s.tenantId, { actionKey: key! })).map((a) => a.kind)).toEqual(['held']);
+    expect(await executeDue(deps, s.tenantId, new Date(NOW.getTime() + 3_600_000))).toMatchObject({ heldForProfile: 1 });
+    expect(deps.alerts.map((a) => [a.key, a.kind, a.severity, a.actionKey, a.customerExternalId])).toEqual([
+      [`${s.tenantId}|letter-held|debtor_address,legal_form`, 'letter_held', 'warning', key, 'ha'],
+      [`${s.tenantId}|letter-held|debtor_address,legal_form`, 'letter_held', 'warning', key, 'ha'],
+    ]);
+    expect((await listActivity(sql, s.tenantId, { actionKey: key! })).map((a) => a.kind)).toEqual(['held']);
+  });
+});
+
+describe('a later bounce of a reminder with a fallback, or not readable', () => {
+  it('says a letter follows; an unreadable reminder is not recorded', async () => {
+    const s = await seed(sql, { customers: [customer('lf', { email: 'lf@client.example' })], invoices: [invoice('lfi', 'lf')] });
+    const [key] = (await plan(sql, s)).keys;
+    await sql`update outbox set payload = payload || '{"fallback": "letter"}'::jsonb where tenant_id = ${s.tenantId}`;
+    const deps = makeDeps(sql, sink.port);
+    await executeDue(deps, s.tenantId, NOW);
+    expect(await recordBounce(deps, s.tenantId, key!, '550 gone', NOW)).toBe(true);
+    expect(deps.alerts).toMatchObject([{ message: 'email to customer lf bounced: 550 gone — a letter will be sent instead' }]);
+
+    await planActions(sql, s.tenantId, [{ idempotencyKey: 'unreadable', kind: 'email', dueAt: NOW.toISOString(), payload: { hello: 1 }, connectionId: s.connectionId }]);
+    const [item] = await sql<{ id: string }[]>`select id::text from outbox where tenant_id = ${s.tenantId} and idempotency_key = 'unreadable'`;
+    expect(await transition(sql, s.tenantId, item!.id, 'planned', 'sent')).toBe(true);
+    expect(await recordBounce(deps, s.tenantId, 'unreadable', '550 gone', NOW)).toBe(false);
   });
 });
