@@ -192,7 +192,9 @@ describe('letters through a postal service', () => {
     const [key] = (await plan(sql, s)).keys;
     const posted: Array<{ actionKey: string; sha256: string; registered: boolean; bytes: number }> = [];
     const forms: string[] = [];
+    const points: string[] = [];
     const deps = makeDeps(sql, sink.port, {
+      hook: (point) => void points.push(point),
       portalLink: async (_ctx, _customer, _key, form) => {
         forms.push(form);
         return 'https://p.example/AB12';
@@ -208,6 +210,8 @@ describe('letters through a postal service', () => {
     expect(letter!.trackingNumber).toBe('1A 234 567 8901 2');
     // The short link to type by hand, for a letter.
     expect(forms).toEqual(['letter']);
+    expect(points).toEqual(['claimed', 'accepted', 'recorded']);
+    expect(await listActivity(sql, s.tenantId, { actionKey: key! })).toMatchObject([{ kind: 'sent', contentHash: letter!.sha256 }]);
     expect((await outboxRows(sql, s.tenantId)).find((r) => r.idempotency_key === key)!.result).toEqual({ letterId: letter!.id, sha256: letter!.sha256, bytes: letter!.pdf.length, formal: true, registered: true, trackingNumber: '1A 234 567 8901 2', posted: true });
     expect(deps.alerts).toEqual([]);
   });
@@ -622,7 +626,7 @@ describe('rule alerts', () => {
     await planActions(sql, s.tenantId, [
       { idempotencyKey: 'bp1', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'bp1', 'broken_promise', 'i1') },
       { idempotencyKey: 'bp2', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'bp2', 'broken_promise', null) },
-      { idempotencyKey: 'oa', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'oa', 'overdue_amount', null) },
+      { idempotencyKey: 'oa', kind: 'alert', dueAt: NOW.toISOString(), connectionId: s.connectionId, payload: ruleAlert(s.tenantId, 'oa', 'overdue_amount', 'i2') },
     ]);
     const tasks: TaskRequest[] = [];
     const deps = makeDeps(sql, sink.port, { openTask: async (t) => void tasks.push(t), options: { concurrency: 1 } });
@@ -637,7 +641,7 @@ describe('rule alerts', () => {
     const of = (key: string) => acts.find((a) => a.actionKey === key);
     expect(of('bp1')).toMatchObject({ kind: 'alerted', channel: 'alert', customerExternalId: 'ra', invoiceExternalIds: ['i1'], reason: 'broken_promise for ra' });
     expect(of('bp2')).toMatchObject({ kind: 'alerted', channel: 'alert', invoiceExternalIds: [] });
-    expect(of('oa')).toMatchObject({ kind: 'alerted', channel: 'alert', invoiceExternalIds: [], reason: 'overdue_amount for ra' });
+    expect(of('oa')).toMatchObject({ kind: 'alerted', channel: 'alert', invoiceExternalIds: ['i2'], reason: 'overdue_amount for ra' });
   });
 
   it('one another worker recorded meanwhile is skipped, task or alert', async () => {
@@ -710,6 +714,31 @@ describe('giving up', () => {
     expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ failed: 0, skipped: 1 });
     expect(deps.alerts).toEqual([]);
     expect(await listActivity(sql, s.tenantId, { actionKey: key! })).toEqual([]);
+  });
+
+  it('a failure to retry or a held letter of an item another worker recorded meanwhile is skipped', async () => {
+    const s = await seed(sql, { customers: [customer('rk', { email: 'rk@client.example' })], invoices: [invoice('rki', 'rk')] });
+    await plan(sql, s);
+    await executeDue(makeDeps(sql, sink.port, { writeback: async () => undefined }), s.tenantId, NOW);
+    const retry = makeDeps(sql, sink.port, {
+      writeback: async (a) => {
+        await sql`update outbox set state = 'sent' where tenant_id = ${s.tenantId} and idempotency_key = ${`${a.idempotencyKey}|writeback`}`;
+        throw new Error('the books are busy');
+      },
+    });
+    expect(await executeDue(retry, s.tenantId, NOW)).toMatchObject({ retried: 0, skipped: 1 });
+
+    const h = await seed(sql, { customers: [customer('hk2', { name: 'Sans Adresse', address: null })], invoices: [invoice('hk2i', 'hk2', { dueDate: '2026-02-13' })], delivered: { hk2i: { 'reminder-1': '2026-02-16', 'reminder-2': '2026-02-20', firm: '2026-02-27' } } });
+    const [hKey] = (await plan(sql, h)).keys;
+    const lookups = makeDeps(sql, sink.port);
+    const held = makeDeps(sql, sink.port, {
+      customer: async (ctx, id) => {
+        await sql`update outbox set state = 'sent' where tenant_id = ${h.tenantId} and idempotency_key = ${hKey!}`;
+        return lookups.customer(ctx, id);
+      },
+    });
+    expect(await executeDue(held, h.tenantId, NOW)).toMatchObject({ heldForProfile: 0, skipped: 1 });
+    expect(held.alerts).toEqual([]);
   });
 
   it('an item without a readable action is logged on its own kind of channel', async () => {
