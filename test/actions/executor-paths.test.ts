@@ -443,6 +443,12 @@ describe('actions for the team', () => {
     expect(await listActivity(sql, s.tenantId, { actionKey: key })).toMatchObject([{ kind: 'alerted', reason: 'broken-promise for bp', invoiceExternalIds: ['bp-i'] }]);
   });
 
+  it('a broken promise another worker recorded meanwhile is skipped', async () => {
+    const { s, key } = await alertStep('bs', 'broken-promise');
+    const deps = makeDeps(sql, sink.port, { openTask: async () => void (await sql`update outbox set state = 'sent' where tenant_id = ${s.tenantId} and idempotency_key = ${key}`) });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 0, skipped: 1 });
+  });
+
   it('any other alert step goes to the team as an alert, even with a worklist', async () => {
     const { s, key } = await alertStep('ei', 'e-invoicing');
     const tasks: TaskRequest[] = [];
