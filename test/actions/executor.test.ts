@@ -1,6 +1,6 @@
 // The executor against real PostgreSQL and a real SMTP server on loopback: content, language, amounts, freshness, retries, bounces, letters, write-back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeDue, recordBounce, staleReason } from '../../src/actions/executor.js';
+import { LetterHeld, PermanentActionError, SendInDoubt, executeDue, recordBounce, staleReason } from '../../src/actions/executor.js';
 import { formatMoney } from '../../src/actions/format.js';
 import { messageIdFor } from '../../src/actions/email.js';
 import { Dec, type Invoice } from '../../src/model/index.js';
@@ -155,6 +155,65 @@ describe('freshness', () => {
   });
 });
 
+describe('freshness, every reason', () => {
+  const line = { externalId: 'x', number: 'F-x', dueDate: '2026-03-10', amountDue: '100.00', daysPastDue: 1, instalmentOf: null, triggered: true };
+  const action = (...lines: object[]) => ({ invoices: lines.map((l) => ({ ...line, ...l })) }) as unknown as PlannedAction;
+  const cur = (...invoices: Array<Partial<Invoice> & { externalId: string }>) =>
+    new Map(invoices.map((p) => [p.externalId, { ...invoice(p.externalId, 'c'), amountDue: '100.00', dueDate: '2026-03-10', ...p }]));
+
+  it('a paid invoice is paid whatever it still shows as due, and one owing nothing or less is paid unless void or draft', () => {
+    expect(staleReason(action({}), cur({ externalId: 'x', status: 'paid' }))).toBe('invoice F-x was paid since planning');
+    expect(staleReason(action({}), cur({ externalId: 'x', amountDue: '0.00' }))).toBe('invoice F-x was paid since planning');
+    expect(staleReason(action({}), cur({ externalId: 'x', amountDue: '-5.00' }))).toBe('invoice F-x was paid since planning');
+    expect(staleReason(action({}), cur({ externalId: 'x', amountDue: '0.00', status: 'void' }))).toBe('invoice F-x was voided or credited in full since planning');
+    expect(staleReason(action({}), cur({ externalId: 'x', amountDue: '0.00', status: 'draft' }))).toBe('invoice F-x is back to draft');
+    expect(staleReason(action({}), cur({ externalId: 'x', status: 'draft' }))).toBe('invoice F-x is back to draft');
+    expect(staleReason(action({}), cur({ externalId: 'x', amountDue: '0.01' }))).toBe('invoice F-x changed since planning: amount due 100.00 → 0.01 (payment or credit note)');
+  });
+
+  it('names the invoice by its id when the line has no number', () => {
+    expect(staleReason(action({ number: null }), new Map())).toBe('invoice x no longer exists in the ERP');
+  });
+
+  it('compares the invoice figure a partial line keeps apart, not the amount it duns', () => {
+    const partial = action({ amountDue: '40.00', invoiceAmountDue: '100.00' });
+    expect(staleReason(partial, cur({ externalId: 'x' }))).toBeNull();
+    expect(staleReason(partial, cur({ externalId: 'x', amountDue: '40.00' }))).toBe('invoice F-x changed since planning: amount due 100.00 → 40.00 (payment or credit note)');
+  });
+
+  it('an invoice refused, rejected, disputed or suspended on the e-invoicing platform since planning is not dunned', () => {
+    const e = (code: number, status: string) => cur({ externalId: 'x', eInvoicing: { code, status } as Invoice['eInvoicing'] });
+    expect(staleReason(action({}), e(210, 'refused'))).toBe('invoice F-x was refused on the e-invoicing platform since planning');
+    expect(staleReason(action({}), e(213, 'rejected'))).toBe('invoice F-x was rejected on the e-invoicing platform since planning');
+    expect(staleReason(action({}), e(207, 'disputed'))).toBe('invoice F-x is disputed on the e-invoicing platform since planning');
+    expect(staleReason(action({}), e(208, 'suspended'))).toBe('invoice F-x is suspended on the e-invoicing platform since planning');
+    expect(staleReason(action({}), e(205, 'approved'))).toBeNull();
+    expect(staleReason(action({}), e(209, 'completed'))).toBeNull();
+  });
+
+  it('looks at every line: an instalment as planned does not hide a later line that changed', () => {
+    const both = action({ externalId: 'p', number: 'F-p', instalmentOf: 'p', dueDate: '2026-03-02', amountDue: '50.00', invoiceAmountDue: '100.00' }, {});
+    expect(staleReason(both, cur({ externalId: 'p' }, { externalId: 'x' }))).toBeNull();
+    expect(staleReason(both, cur({ externalId: 'p' }, { externalId: 'x', dueDate: '2026-04-10' }))).toBe('invoice F-x changed since planning: due date 2026-03-10 → 2026-04-10');
+  });
+
+  it('an instalment planned without the invoice figure is stale only when the invoice owes less than it', () => {
+    const inst = action({ instalmentOf: 'x', dueDate: '2026-03-02', amountDue: '50.00' });
+    expect(staleReason(inst, cur({ externalId: 'x', amountDue: '50.00' }))).toBeNull();
+    expect(staleReason(inst, cur({ externalId: 'x', amountDue: '49.99' }))).toMatch(/^instalment due 2026-03-02 of invoice F-x changed since planning: the invoice owes 49.99/);
+  });
+});
+
+describe("the executor's errors", () => {
+  it('carry their own names, as a log or a stack trace prints them', () => {
+    expect(String(new PermanentActionError('bad template'))).toBe('PermanentActionError: bad template');
+    const doubt = new SendInDoubt('maybe sent');
+    expect(doubt).toBeInstanceOf(PermanentActionError);
+    expect(String(doubt)).toBe('SendInDoubt: maybe sent');
+    expect(String(new LetterHeld([], 'profil incomplet'))).toBe('LetterHeld: profil incomplet');
+  });
+});
+
 describe('instalment freshness', () => {
   const line = { externalId: 'x', number: 'F-x', dueDate: '2026-03-02', amountDue: '200.00', daysPastDue: 14, instalmentOf: 'x', invoiceAmountDue: '600.00', triggered: true };
   const action = (patch: object = {}) => ({ invoices: [{ ...line, ...patch }] }) as unknown as PlannedAction;
@@ -187,6 +246,19 @@ describe('instalment freshness', () => {
     const reason = 'instalment due 2026-03-02 of invoice F-ppi changed since planning: amount due on the invoice 600.00 → 300.00 (payment or credit note)';
     expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'cancelled', last_error: reason }]);
     expect(await listActivity(sql, s.tenantId, { invoiceExternalId: 'ppi' })).toMatchObject([{ kind: 'cancelled', reason }]);
+  });
+});
+
+describe('batches', () => {
+  it('works through more due items than a batch holds, a few at a time, each once', async () => {
+    const customers = Array.from({ length: 5 }, (_, k) => customer(`bt${k}`, { email: `bt${k}@batch.example` }));
+    const s = await seed(sql, { customers, invoices: customers.map((c) => invoice(`${c.externalId}-i`, c.externalId)) });
+    expect((await plan(sql, s)).keys).toHaveLength(5);
+    const summary = await executeDue(makeDeps(sql, sink.port, { options: { batchSize: 2, concurrency: 1 } }), s.tenantId, NOW);
+    expect(summary).toMatchObject({ sent: 5, skipped: 0, failed: 0 });
+    const got = sink.messages.filter((m) => m.rcptTo[0]?.endsWith('@batch.example')).map((m) => m.rcptTo[0]);
+    expect([...got].sort()).toEqual(customers.map((c) => c.email).sort());
+    expect((await outboxRows(sql, s.tenantId)).map((r) => [r.state, r.attempts])).toEqual(Array(5).fill(['sent', 1]));
   });
 });
 
@@ -251,6 +323,21 @@ describe('failures', () => {
     [row] = await outboxRows(sql, s.tenantId);
     expect(row).toMatchObject({ state: 'sent', attempts: 3 });
     expect((await listActivity(sql, s.tenantId, { invoiceExternalId: 'ti' })).map((a) => a.kind).sort()).toEqual(['retry', 'retry', 'sent']);
+  });
+
+  it('by default waits a minute after a first failure, then twice as long after each next one', async () => {
+    const s = await seed(sql, { customers: [customer('t2', { email: 'busy2@client.example' })], invoices: [invoice('ti2', 't2')] });
+    await plan(sql, s);
+    sink.tempFail.set('busy2@client.example', 2);
+    const deps = makeDeps(sql, sink.port, { options: {} });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ retried: 1 });
+    let [row] = await outboxRows(sql, s.tenantId);
+    expect(row!.due_at.toISOString()).toBe(new Date(NOW.getTime() + 60_000).toISOString());
+    const t2 = new Date(NOW.getTime() + 60_000);
+    expect(await executeDue(deps, s.tenantId, t2)).toMatchObject({ retried: 1 });
+    [row] = await outboxRows(sql, s.tenantId);
+    expect(row!.due_at.toISOString()).toBe(new Date(t2.getTime() + 120_000).toISOString());
+    expect(await executeDue(deps, s.tenantId, new Date(t2.getTime() + 120_000))).toMatchObject({ sent: 1 });
   });
 
   /** One planned reminder to `email`, and an executor that holds doubtful sends and retries a second later. */

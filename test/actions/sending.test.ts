@@ -67,6 +67,15 @@ describe('a new connection', () => {
   });
 });
 
+describe('held items in the summary', () => {
+  it('names a connection whose sending is off only when it holds items already due', async () => {
+    const s = await seed(sql, { sending: false, customers: [], invoices: [] });
+    await planActions(sql, s.tenantId, [{ idempotencyKey: 'later', kind: 'email', dueAt: '2026-04-01T08:00:00Z', payload: {}, connectionId: s.connectionId }]);
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, NOW)).toMatchObject({ sent: 0, held: [] });
+    expect(await executeDue(makeDeps(sql, sink.port), s.tenantId, new Date('2026-04-01T08:00:00Z'))).toMatchObject({ sent: 0, held: [{ connectionId: s.connectionId, due: 1 }] });
+  });
+});
+
 describe('turning sending on and off', () => {
   it('sends once on; off again, items not yet in flight stay planned while the one in flight finishes; on again, the rest go once', async () => {
     const emails = ['a@client.example', 'b@client.example', 'c@client.example'];

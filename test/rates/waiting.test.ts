@@ -29,6 +29,8 @@ describe('a penalty step waiting for its reference rate', () => {
     const [waiting] = (await outboxRows(sql, s.tenantId)).filter((r) => r.idempotency_key.includes('firm'));
     expect(waiting).toMatchObject({ state: 'planned' });
     expect(waiting!.last_error).toMatch(/RATE_MISSING\(2026-H2\)/);
+    // It looks again three hours after each try (the rates refresh runs daily and at start-up).
+    expect(waiting!.due_at.getTime()).toBe(at.getTime() + 9 * 3_600_000);
     expect(sink.messages.filter((m) => m.rcptTo.includes('wait@client.example'))).toHaveLength(0);
     // The team heard once, for the period, not once per attempt.
     expect(deps.alerts.filter((a) => /ECB main refinancing rate for the second half of 2026/.test(a.message))).toHaveLength(1);

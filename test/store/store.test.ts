@@ -9,6 +9,7 @@ import {
   addToInbox, connect, countDocuments, getConnection, listConnections, listDocuments, listOutbox, listQuarantine, loadCredentials, loadCursor,
   markDeleted, migrate, planActions, pruneRawPages, quarantine, resolveQuarantined, saveCredentials, saveCursor, transition, upsertDocuments,
 } from '../../src/store/index.js';
+import { sentReminders } from '../../src/store/outbox.js';
 import { newTenant, useDatabase } from '../support/db.js';
 
 const sql = useDatabase();
@@ -268,6 +269,30 @@ describe('quarantine, cursors, inbox, outbox, credentials', () => {
     expect(await transition(sql, scope.tenantId, first!.id, 'sending', 'sent', { result: { messageId: '<m@x>' } })).toBe(true);
     const after = await listOutbox(sql, scope.tenantId, { states: ['sent'] });
     expect(after).toMatchObject([{ idempotencyKey: 'k1', state: 'sent', attempts: 1, result: { messageId: '<m@x>' } }]);
+  });
+
+  it('lists the reminders sent to a customer that name the invoices asked about, an instalment for its invoice, and none for no invoice', async () => {
+    const { scope } = await newTenant(sql);
+    const email = (key: string, invoices: object[], customerExternalId = 'c1') => ({
+      idempotencyKey: key, kind: 'email', dueAt: '2026-03-16T08:00:00Z', connectionId: scope.connectionId,
+      payload: { customerExternalId, templateId: 'fr-relance-1', invoices },
+    });
+    await planActions(sql, scope.tenantId, [
+      email('k-inv', [{ externalId: 'i1' }]),
+      email('k-plan', [{ externalId: 'i2#1', instalmentOf: 'i2' }]),
+      email('k-other', [{ externalId: 'i9' }]),
+      email('k-other-customer', [{ externalId: 'i1' }], 'c2'),
+    ]);
+    for (const item of await listOutbox(sql, scope.tenantId)) {
+      expect(await transition(sql, scope.tenantId, item.id, 'planned', 'sending')).toBe(true);
+      expect(await transition(sql, scope.tenantId, item.id, 'sending', 'sent', { result: { messageId: `<${item.idempotencyKey}@x>` } })).toBe(true);
+    }
+    const got = await sentReminders(sql, scope.tenantId, scope.connectionId, 'c1', ['i1', 'i2']);
+    expect(got.map((r) => [r.key, r.kind, r.templateId, r.registered, r.invoiceExternalIds])).toEqual([
+      ['k-inv', 'email', 'fr-relance-1', false, ['i1']],
+      ['k-plan', 'email', 'fr-relance-1', false, ['i2']],
+    ]);
+    expect(await sentReminders(sql, scope.tenantId, scope.connectionId, 'c1', [])).toEqual([]);
   });
 
   it('stores credentials encrypted, bound to their row', async () => {
