@@ -24,8 +24,11 @@ export interface Session {
  * invoice page weighs about 2 MB as received and 3 MB more parsed; what a run holds is what bounds its live memory.
  * Bench `sync-1m --quick` (104k records, no quota, 2 shared cores): 6 peaked at 348 MB RSS, 4 at 328 MB, 3 at 331 MB,
  * at the same pace (6.2-6.6k records/s); each stream still has one page committing and one being prepared.
+ * 3 since QuickBooks scans read ahead within the slots (7 December 2026, quiet cores, back to back): the full
+ * `sync-1m` peaked at 298-301 MB with 4 and 283-285 MB with 3, at the same 10.5-10.7k records/s, and the `sync` case
+ * kept 96-97 % of the 450/min pacing with 3 (98 % with 4).
  */
-export const PAGES_HELD = 4;
+export const PAGES_HELD = 3;
 
 /** What a connector's reads and writes are given, without a cursor (re-reads, write-back). */
 export type ProviderContext = Omit<ReadContext, 'cursor' | 'full'>;
