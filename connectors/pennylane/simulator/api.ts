@@ -1,6 +1,6 @@
 // msw handlers for Pennylane's OAuth endpoints and the Company API v2 a collections add-on uses.
 import { pdfResponse, renderInvoicePdf } from '../../../src/simulator/invoice-pdf.js';
-import { pdfText } from '../../../src/simulator/pdf-text.js';
+import { pdfTextLines } from '../../../src/simulator/pdf-text.js';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { pass, type Gate } from '../../../src/simulator/gate.js';
 import { countRequest, type RequestStats } from '../../../src/simulator/stats.js';
@@ -249,7 +249,7 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
     const type = f.type.split(';')[0]!.trim().toLowerCase();
     if (!APPENDIX_TYPES.includes(type)) return errorBody(422, 'unprocessable_entity', `file content type ${type || '(none)'} is not allowed: ${APPENDIX_TYPES.join(', ')}`, { field: 'file', issue: 'content_type' });
     // What the user reads in the file, kept for tests (a PDF's text; an image has none).
-    const a = { id: store.next.appendix++, filename: f.name || 'appendix.pdf', size: f.size, createdMs: store.now(), ...(type === 'application/pdf' ? { text: pdfText(new Uint8Array(await f.arrayBuffer())) } : {}) };
+    const a = { id: store.next.appendix++, filename: f.name || 'appendix.pdf', size: f.size, createdMs: store.now(), ...(type === 'application/pdf' ? { text: pdfTextLines(new Uint8Array(await f.arrayBuffer())).join('\n') } : {}) };
     inv.appendices.push(a);
     store.touchInvoice(inv);
     return HttpResponse.json(store.renderAppendix(inv, a), { status: 201 });

@@ -313,9 +313,9 @@ export function createPennylaneSimulator(opts: PennylaneSimulatorOptions = {}): 
       // One of the company's categories, or two to switch between when the user keeps at it.
       const own = reads > 1 ? ownCategoriesFor(store, inv, 2) : [ownCategoryFor(store, inv)];
       let n = 0;
-      let last = ownCategoryFor(store, inv);
+      let last = own[0]!;
       const edit = () => {
-        last = own[n % own.length] ?? last;
+        last = own[n % own.length]!;
         fileUnder(store, inv, last);
         if (++n < reads) afterRead.set(inv.id, edit);
       };
