@@ -1,31 +1,23 @@
 // The HTTP layer under the faults the chaos suite found (npm run chaos, #26): a 200 whose JSON is cut or malformed is
 // retried, never read as an empty last page; and a 401 leads to reconnecting only when fresh tokens are refused on
 // their first use twice in a row, not when a long-retried request outlives the token of its last refresh.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AuthExpired, ProviderRejected, ProviderUnavailable } from '../../src/connectors/errors.js';
 import { isPdf, readPdf } from '../../src/connectors/pdf.js';
 import { createProviderHttp } from '../../src/connectors/http.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import type { Connector } from '../../src/connectors/types.js';
+import { useLocalServer } from '../support/local-server.js';
 
-let server: Server;
-let base = '';
 /** What the next requests answer, in order; then a whole page. */
 let script: { status: number; body: string | Buffer; type?: string }[] = [];
 const seen: string[] = [];
 const PAGE = '{"items":[{"id":1},{"id":2}],"next":null}';
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    seen.push(req.headers.authorization ?? '');
-    const next = script.shift() ?? { status: 200, body: PAGE };
-    res.writeHead(next.status, { 'content-type': next.type ?? 'application/json' }).end(next.body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const local = useLocalServer((req, res) => {
+  seen.push(req.headers.authorization ?? '');
+  const next = script.shift() ?? { status: 200, body: PAGE };
+  res.writeHead(next.status, { 'content-type': next.type ?? 'application/json' }).end(next.body);
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => {
   script = [];
   seen.length = 0;
@@ -34,7 +26,7 @@ beforeEach(() => {
 const connector = {
   provider: 'test',
   rateLimits: { perMinute: 6000, concurrent: 4 },
-  apiBaseUrl: () => base,
+  apiBaseUrl: () => local.base,
   defaultHeaders: () => ({}),
   classifyError: (status: number, body: unknown) =>
     status === 401 ? new AuthExpired('test', 'token expired') : status >= 500 ? new ProviderUnavailable('test', status, String(body)) : new Error(`HTTP ${status}`),
@@ -128,7 +120,7 @@ describe('documents (binary answers) and public links', () => {
 
   it('a public link is sent without the token, and a link to another origin is refused before any request', async () => {
     script = [{ status: 200, body: '{}' }];
-    await http().get(`${base}/public/invoice/pdf?encrypted_id=x`, { anonymous: true });
+    await http().get(`${local.base}/public/invoice/pdf?encrypted_id=x`, { anonymous: true });
     expect(seen).toEqual(['']);
     await expect(http().get('https://elsewhere.example/public/invoice/pdf', { anonymous: true })).rejects.toBeInstanceOf(ProviderRejected);
     await expect(http().get('/relative/path', { anonymous: true })).rejects.toBeInstanceOf(ProviderRejected);
@@ -138,7 +130,7 @@ describe('documents (binary answers) and public links', () => {
   it('a public link that asks for credentials is refused, and no token is refreshed for it', async () => {
     script = [{ status: 401, body: '{}' }];
     const tokens = tokenSource();
-    await expect(http(tokens).get(`${base}/public/x`, { anonymous: true })).rejects.toBeInstanceOf(ProviderRejected);
+    await expect(http(tokens).get(`${local.base}/public/x`, { anonymous: true })).rejects.toBeInstanceOf(ProviderRejected);
     expect(tokens.refreshes).toBe(0);
   });
 });

@@ -1,14 +1,14 @@
 // The provider HTTP surface against a real local server: what every request carries, how 429s, spent quotas, outages
 // and refused tokens are retried or surfaced, what the rate gate is told, and the Retry-After and backoff arithmetic.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AxiosResponse } from 'axios';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AuthExpired, ProviderRejected, ProviderUnavailable, QuotaExhausted, RateLimited } from '../../src/connectors/errors.js';
 import { backoffMs, createProviderHttp, getWithToken, parseRetryAfter, remainingCounts, type AccessTokenSource, type ProviderHttpOptions, type RequestRecord } from '../../src/connectors/http.js';
 import { createMemoryRateGate, type RateGate } from '../../src/connectors/rate-gate.js';
 import type { Connector, RateLimitSpec, RemainingCounts } from '../../src/connectors/types.js';
 import { sourceTextOf } from '../../src/json/source-text.js';
+import { useLocalServer } from '../support/local-server.js';
 
 interface Seen {
   method: string;
@@ -24,27 +24,20 @@ interface Answer {
   delayMs?: number;
 }
 
-let server: Server;
-let base = '';
 /** What the next requests answer, in order; then a 200 with `{"ok":true}`. */
 let script: Answer[] = [];
 const seen: Seen[] = [];
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      const next = script.shift() ?? { status: 200, body: '{"ok":true}' };
-      const answer = () => res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
-      if (next.delayMs) setTimeout(answer, next.delayMs);
-      else answer();
-    });
+const local = useLocalServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+  req.on('end', () => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const next = script.shift() ?? { status: 200, body: '{"ok":true}' };
+    const answer = () => res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
+    if (next.delayMs) setTimeout(answer, next.delayMs);
+    else answer();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => {
   script = [];
   seen.length = 0;
@@ -56,7 +49,7 @@ const rateLimits: RateLimitSpec = { perMinute: 6000, concurrent: 4, defaultBacko
 const connector = {
   provider: 'test',
   rateLimits,
-  apiBaseUrl: () => base,
+  apiBaseUrl: () => local.base,
   defaultHeaders: (tenant: string) => ({ 'X-Tenant': tenant, Accept: 'application/vnd.overridden' }),
   classifyError: (status: number, body: unknown) => {
     if (status === 401) return new AuthExpired('test', 'token expired');
@@ -231,7 +224,7 @@ describe('what is an answer', () => {
 
   it('getWithToken too: a 300 goes to the classifier', async () => {
     script = [json({ choose: true }, 300)];
-    await expect(getWithToken(connector, `${base}/c`, 't')).rejects.toBeInstanceOf(ProviderRejected);
+    await expect(getWithToken(connector, `${local.base}/c`, 't')).rejects.toBeInstanceOf(ProviderRejected);
   });
 
   it('a 299 is a success', async () => {
@@ -250,7 +243,7 @@ describe('what is an answer', () => {
 
   it('a public link that asks for credentials says so, with the status', async () => {
     script = [json({}, 401)];
-    const err = await httpWith().http.get(`${base}/public/x`, { anonymous: true }).catch((e: unknown) => e);
+    const err = await httpWith().http.get(`${local.base}/public/x`, { anonymous: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderRejected);
     expect((err as ProviderRejected).status).toBe(401);
     expect((err as Error).message).toContain('the public link was refused (401)');
@@ -261,30 +254,30 @@ describe('a call with a token before any session (getWithToken)', () => {
   const noSleep = { sleep: async () => undefined, random: () => 0.5 };
   it('sends Accept JSON, the caller’s headers and the token, and gives the parsed answer', async () => {
     script = [json([{ tenantId: 'org-1' }])];
-    expect(await getWithToken(connector, `${base}/connections`, 'tok-9', { headers: { 'X-Extra': 'yes', Accept: 'text/plain' } })).toEqual([{ tenantId: 'org-1' }]);
+    expect(await getWithToken(connector, `${local.base}/connections`, 'tok-9', { headers: { 'X-Extra': 'yes', Accept: 'text/plain' } })).toEqual([{ tenantId: 'org-1' }]);
     expect(seen[0]!.headers).toMatchObject({ authorization: 'Bearer tok-9', 'x-extra': 'yes', accept: 'text/plain' });
     script = [json({})];
-    await getWithToken(connector, `${base}/connections`, 'tok-9');
+    await getWithToken(connector, `${local.base}/connections`, 'tok-9');
     expect(seen[1]!.headers.accept).toBe('application/json');
   });
 
   it('retries an outage twice by default with backoff, then surfaces it; other refusals at once', async () => {
     const sleeps: number[] = [];
     script = Array.from({ length: 5 }, () => json({}, 503));
-    await expect(getWithToken(connector, `${base}/c`, 't', { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 })).rejects.toBeInstanceOf(ProviderUnavailable);
+    await expect(getWithToken(connector, `${local.base}/c`, 't', { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 })).rejects.toBeInstanceOf(ProviderUnavailable);
     expect(seen).toHaveLength(3);
     expect(sleeps).toEqual([500, 1000]);
     seen.length = 0;
     script = [json({}, 401)];
-    await expect(getWithToken(connector, `${base}/c`, 't', noSleep)).rejects.toBeInstanceOf(AuthExpired);
+    await expect(getWithToken(connector, `${local.base}/c`, 't', noSleep)).rejects.toBeInstanceOf(AuthExpired);
     expect(seen).toHaveLength(1);
   });
 
   it('maxRetries bounds its retries of a truncated answer and of a closed port', async () => {
     script = Array.from({ length: 5 }, () => ({ status: 200, body: '[{"a":' }));
-    const cut = await getWithToken(connector, `${base}/c`, 't', { ...noSleep, maxRetries: 1 }).catch((e: unknown) => e);
+    const cut = await getWithToken(connector, `${local.base}/c`, 't', { ...noSleep, maxRetries: 1 }).catch((e: unknown) => e);
     expect(cut).toBeInstanceOf(ProviderUnavailable);
-    expect((cut as Error).message).toContain(`the answer to GET ${base}/c was not valid JSON`);
+    expect((cut as Error).message).toContain(`the answer to GET ${local.base}/c was not valid JSON`);
     expect(seen).toHaveLength(2);
     const closed = await getWithToken(connector, 'http://127.0.0.1:9/c', 't', { ...noSleep, maxRetries: 0 }).catch((e: unknown) => e);
     expect(closed).toBeInstanceOf(ProviderUnavailable);
@@ -293,13 +286,13 @@ describe('a call with a token before any session (getWithToken)', () => {
 
   it('abandons a call slower than timeoutMs', async () => {
     script = [{ status: 200, body: '{}', delayMs: 3000 }];
-    await expect(getWithToken(connector, `${base}/slow`, 't', { ...noSleep, timeoutMs: 200, maxRetries: 0 })).rejects.toBeInstanceOf(ProviderUnavailable);
+    await expect(getWithToken(connector, `${local.base}/slow`, 't', { ...noSleep, timeoutMs: 200, maxRetries: 0 })).rejects.toBeInstanceOf(ProviderUnavailable);
   });
 
   it('without a sleep of its own, the backoff is really waited', async () => {
     script = [json({}, 503)];
     const started = Date.now();
-    expect(await getWithToken(connector, `${base}/c`, 't', { random: () => 0.5 })).toEqual({ ok: true });
+    expect(await getWithToken(connector, `${local.base}/c`, 't', { random: () => 0.5 })).toEqual({ ok: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
   });
 });
