@@ -28,7 +28,7 @@ const cases: Case[] = [
   },
 ];
 
-for (const name of ['mapping', 'sync', 'sync-1m', 'sync-xero', 'sync-pennylane', 'sync-sage', 'scale']) {
+for (const name of ['mapping', 'parse-map', 'sync', 'sync-1m', 'sync-xero', 'sync-pennylane', 'sync-sage', 'scale']) {
   cases.push({
     name,
     async run() {

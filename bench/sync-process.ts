@@ -2,7 +2,7 @@
 // modules and V8 settings, so the peak RSS and CPU reported are those of the process that syncs, and nothing else.
 // Started by bench/sync.ts: `node --import ./bin/v8-flags.mjs bin/run-ts.mjs bench/sync-process.ts` with the
 // connection in BENCH_SYNC (JSON); prints one JSON line with its figures.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connectors } from '../connectors/index.js';
 import type { Connector } from '../src/connectors/types.js';
 import { createMemoryRateGate } from '../src/connectors/rate-gate.js';
@@ -26,6 +26,28 @@ function status(): { rss: number; hwm: number } {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
+/**
+ * CPU seconds of the main thread and of all the others, from /proc. Node 20 leaves its threads unnamed, so V8's helpers
+ * (concurrent and parallel GC, the compiler) and libuv's pool (zlib, crypto) are told apart from the main thread only.
+ */
+function threadCpu(): Map<string, number> {
+  const tick = 100; // USER_HZ on Linux
+  const byKind = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
+    const kind = Number(tid) === process.pid ? 'main' : 'other threads';
+    byKind.set(kind, (byKind.get(kind) ?? 0) + seconds);
+  }
+  return byKind;
+}
+
 const sql = connect(job.dbUrl, { max: 8 });
 const registered = connectors.map((c): Connector => (c.provider === job.provider && job.unpaced ? { ...c, rateLimits: { ...c.rateLimits, perSecond: 1e6, perMinute: 1e9, headroom: 1 } } : c));
 const deps = createSyncDeps({ sql, secretKey: Buffer.from(job.secretKeyHex, 'hex'), registry: new ConnectorRegistry(registered), gate: createMemoryRateGate() });
@@ -37,7 +59,16 @@ const sampler = setInterval(() => {
   peak.external = Math.max(peak.external, m.external);
   peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers);
 }, 100);
+// BENCH_ALLOC_PROF=FILE: a sampling profile of every allocation (garbage included), written when the sync ends.
+const allocProf = process.env['BENCH_ALLOC_PROF'];
+const inspector = allocProf ? new (await import('node:inspector')).Session() : null;
+const post = (method: string, params?: object) => new Promise<any>((res, rej) => inspector!.post(method, params, (e, r) => (e ? rej(e) : res(r))));
+if (inspector) {
+  inspector.connect();
+  await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
 const cpuBefore = process.cpuUsage();
+const threadsBefore = threadCpu();
 const eluBefore = performance.eventLoopUtilization();
 const started = Date.now();
 let lastProgress = 0;
@@ -52,10 +83,16 @@ const report = await syncConnection(deps, job.tenantId, job.connectionId, {
 });
 const wallS = (Date.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+const threadsAfter = threadCpu();
+const threadCpuS = Object.fromEntries([...threadsAfter].map(([k, v]) => [k, Math.round((v - (threadsBefore.get(k) ?? 0)) * 100) / 100]));
 const elu = performance.eventLoopUtilization(eluBefore).utilization;
 clearInterval(sampler);
+if (inspector) {
+  const { profile } = await post('HeapProfiler.stopSampling');
+  (await import('node:fs')).writeFileSync(allocProf!, JSON.stringify(profile));
+}
 const after = status();
 await sql.end({ timeout: 5 });
 const records = report.streams.reduce((a, s) => a + s.records, 0);
-process.stdout.write(`${JSON.stringify({ status: report.status, error: report.error, records, requests: report.requests, throttled: report.throttled, wallS, cpuS: (cpu.user + cpu.system) / 1e6, elu, rssBeforeSync: before.rss, peakRss: after.hwm, ...peak })}\n`);
+process.stdout.write(`${JSON.stringify({ status: report.status, error: report.error, records, requests: report.requests, throttled: report.throttled, wallS, cpuS: (cpu.user + cpu.system) / 1e6, threadCpuS, elu, rssBeforeSync: before.rss, peakRss: after.hwm, ...peak })}\n`);
 process.exit(0);

@@ -1,6 +1,6 @@
 // Bench `sync`: a full QuickBooks sync from the simulator (own process, quotas enforced, ~100 ms latency) into a syncing process of its own (peak RSS and CPU per record against #29's targets), and the CPU path (map, validate, upsert).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from './net.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ async function startSimulator(provider: string, args: string[], startTimeoutMs =
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
+  if (process.env['BENCH_SYNC_STDOUT']) child.stdout!.on('data', (d) => appendFileSync(process.env['BENCH_SYNC_STDOUT']!, d));
   child.stderr!.on('data', (d) => (err += d));
   const deadline = Date.now() + startTimeoutMs;
   while (!/Ctrl-C/.test(err)) {
@@ -68,6 +69,8 @@ interface SyncProcessResult {
   throttled: number;
   wallS: number;
   cpuS: number;
+  /** The same CPU by thread: `main`, and `other threads` (V8's GC and compiler helpers, libuv's pool for zlib and crypto). */
+  threadCpuS: Record<string, number>;
   elu: number;
   rssBeforeSync: number;
   peakRss: number;
@@ -88,6 +91,7 @@ function syncInProcess(job: { dbUrl: string; tenantId: string; connectionId: str
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
+  if (process.env['BENCH_SYNC_STDOUT']) child.stdout!.on('data', (d) => appendFileSync(process.env['BENCH_SYNC_STDOUT']!, d));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -108,6 +112,7 @@ export async function timedSync(sql: Sql, dbUrl: string, connector: Connector, s
   if (result.status !== 'ok') throw new Error(`sync failed: ${result.error}`);
   const mb = (bytes: number) => Math.round(bytes / 1048576);
   process.stderr.write(`  syncing process: ${mb(result.rssBeforeSync)} MB resident before the sync, peak ${mb(result.peakRss)} MB (heap used ≤ ${mb(result.heapUsed)}, external ≤ ${mb(result.external)} MB)\n`);
+  process.stderr.write(`  its CPU by thread: ${Object.entries(result.threadCpuS).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}\n`);
   return {
     records: result.records,
     requests: result.requests,
@@ -116,6 +121,7 @@ export async function timedSync(sql: Sql, dbUrl: string, connector: Connector, s
     rssBeforeSync: result.rssBeforeSync,
     wallS: result.wallS,
     cpuS: result.cpuS,
+    threadCpuS: result.threadCpuS,
     machine,
     elu: result.elu,
   };
@@ -138,6 +144,8 @@ function cpuFigures(run: Awaited<ReturnType<typeof timedSync>>, prefix = ''): Re
     postgresCpuSeconds: run.machine.groups['postgres']!,
     machineBusyShare: run.machine.machineBusyShare,
     relanceEventLoopUtilisation: run.elu,
+    relanceMainThreadCpuSeconds: run.threadCpuS['main'] ?? 0,
+    relanceOtherThreadsCpuSeconds: run.threadCpuS['other threads'] ?? 0,
   };
   return prefix ? Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${prefix}${k[0]!.toUpperCase()}${k.slice(1)}`, v])) : figures;
 }

@@ -1,5 +1,6 @@
 // The document store's columns, deletions and raw pages, entity by entity, against the real PostgreSQL: what the
 // queries filter and sort on (the typed columns), not only the `data` they hand back.
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
 import { countDocuments, encodeDocuments, listDocuments, markDeleted, pruneRawPages, upsertDocuments } from '../../src/store/index.js';
@@ -152,6 +153,20 @@ describe('raw pages', () => {
     expect((await sql<{ record_count: number }[]>`select record_count from raw_pages where tenant_id = ${scope.tenantId} order by id`).map((p) => p.record_count)).toEqual([2, 2, 1]);
     expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => d.raw)).toEqual(rows.map((r) => r.raw));
     expect(await upsertDocuments(sql, scope, 'invoice', rows, 3)).toEqual({ inserted: 0, updated: 0, unchanged: 5 });
+  });
+
+  it('stores a row\'s raw text as given, in place of its parsed payload, and hashes those bytes', async () => {
+    const { scope } = await newTenant(sql);
+    // Spacing and a number JavaScript cannot hold exactly: only the text given keeps them.
+    const texts = ['{ "Id": "1", "TotalAmt": 12345678901234567.891 }', '{"Id":"2","Name":"Société"}'];
+    const rows = texts.map((rawText, i) => ({ record: invoice(i + 1), raw: null, rawText }));
+    expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+    const [page] = await sql<{ body: Buffer }[]>`select body from raw_pages where tenant_id = ${scope.tenantId}`;
+    expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${texts.join(',')}]`);
+    expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => (d.raw as { Id: string }).Id)).toEqual(['1', '2']);
+    // The same texts again are unchanged; another spacing of the same payload is a change of raw bytes.
+    expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
+    expect(await upsertDocuments(sql, scope, 'invoice', [{ ...rows[1]!, rawText: '{"Id":"2", "Name":"Société"}' }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
   });
 
   it('keeps no page when a chunk fails to store: the page and its rows commit together', async () => {
