@@ -15,31 +15,33 @@ const mail = (headers: Record<string, string>, subject: string, extra: { dsn?: b
 });
 
 describe('classify', () => {
+  // The reason is what the operator reads in the log ("inbound mail") when a customer asks why their answer paused
+  // nothing: which header or what in the subject made it an automatic reply.
   it.each([
-    [{ 'Auto-Submitted': 'auto-replied' }, 'Re: facture', 'auto_reply'],
-    [{ 'Auto-Submitted': 'auto-generated' }, 'Re: facture', 'auto_reply'],
-    [{ 'Auto-Submitted': 'no' }, 'Re: facture', 'reply'],
-    [{ 'X-Autoreply': 'yes' }, 'Re: facture', 'auto_reply'],
-    [{ 'X-Autorespond': 'vacation' }, 'Re: facture', 'auto_reply'],
-    [{ Precedence: 'auto_reply' }, 'Re: facture', 'auto_reply'],
-    [{ Precedence: 'bulk' }, 'Re: facture', 'reply'],
-    [{}, 'Réponse automatique : Relance facture F-12', 'auto_reply'],
-    [{}, 'Automatic reply: Overdue invoice', 'auto_reply'],
-    [{}, 'Out of Office: back on 2 April', 'auto_reply'],
-    [{}, 'Absence du 1er au 15 août', 'auto_reply'],
-    [{}, 'Message d’absence', 'auto_reply'],
-    [{}, 'Je suis absente du bureau', 'auto_reply'],
-    [{}, 'Re: Relance facture F-12', 'reply'],
-    [{}, 'Re: office supplies invoice', 'reply'],
-    [{}, 'Absolument, nous payons demain', 'reply'],
-  ])('%o + "%s" → %s', (headers, subject, kind) => {
-    expect(classify(mail(headers, subject)).kind).toBe(kind);
+    [{ 'Auto-Submitted': 'auto-replied' }, 'Re: facture', 'auto_reply', 'Auto-Submitted: auto-replied'],
+    [{ 'Auto-Submitted': 'Auto-Generated; owner-email="it@client.example"' }, 'Re: facture', 'auto_reply', 'Auto-Submitted: auto-generated'],
+    [{ 'Auto-Submitted': 'no' }, 'Re: facture', 'reply', 'a person'],
+    [{ 'X-Autoreply': 'yes' }, 'Re: facture', 'auto_reply', 'X-Autoreply'],
+    [{ 'X-Autorespond': 'vacation' }, 'Re: facture', 'auto_reply', 'X-Autorespond'],
+    [{ Precedence: 'auto_reply' }, 'Re: facture', 'auto_reply', 'Precedence: auto_reply'],
+    [{ Precedence: 'bulk' }, 'Re: facture', 'reply', 'a person'],
+    [{}, 'Réponse automatique : Relance facture F-12', 'auto_reply', 'subject'],
+    [{}, 'Automatic reply: Overdue invoice', 'auto_reply', 'subject'],
+    [{}, 'Out of Office: back on 2 April', 'auto_reply', 'subject'],
+    [{}, 'Absence du 1er au 15 août', 'auto_reply', 'subject'],
+    [{}, 'Message d’absence', 'auto_reply', 'subject'],
+    [{}, 'Je suis absente du bureau', 'auto_reply', 'subject'],
+    [{}, 'Re: Relance facture F-12', 'reply', 'a person'],
+    [{}, 'Re: office supplies invoice', 'reply', 'a person'],
+    [{}, 'Absolument, nous payons demain', 'reply', 'a person'],
+  ])('%o + "%s" → %s (%s)', (headers, subject, kind, because) => {
+    expect(classify(mail(headers, subject))).toEqual({ kind, because });
   });
 
   it('a delivery-status notification is a bounce even though it is auto-submitted', () => {
     expect(classify(mail({ 'Auto-Submitted': 'auto-replied' }, 'Undelivered Mail', { dsn: true })).kind).toBe('bounce');
     expect(classify(mail({}, 'x', { contentType: 'multipart/report' })).kind).toBe('bounce');
-    expect(classify(mail({}, 'Undelivered Mail Returned to Sender', { from: 'mailer-daemon@mx.example' })).kind).toBe('bounce');
+    expect(classify(mail({}, 'Undelivered Mail Returned to Sender', { from: 'mailer-daemon@mx.example' }))).toEqual({ kind: 'bounce', because: 'mailer-daemon' });
   });
 });
 
