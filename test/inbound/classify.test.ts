@@ -94,4 +94,51 @@ describe('parsing', () => {
     expect(m.recipients.sort()).toEqual(['env@ours.example', 'x@ours.example', 'y@ours.example', 'z@ours.example']);
     expect(m.threadIds).toEqual(['<1@x>', '<0@x>', '<1@x>']);
   });
+
+  it('a DSN naming only the Original-Recipient still names the address that failed', () => {
+    expect(readDeliveryStatus('Reporting-MTA: dns; mx.example\r\n\r\nOriginal-Recipient: rfc822; Old@Client.Example\r\nAction: failed\r\nStatus: 5.1.1\r\n').recipient).toBe('old@client.example');
+  });
+
+  it('a mail Bcc’d to us (undisclosed recipients) or sent to a group, read from the mailbox (no envelope), names only real addresses', async () => {
+    const m = await parseInbound(
+      Buffer.from('From: a@b.example\r\nTo: Compta: relance+abc@ours.example, Bob;\r\nCc: undisclosed-recipients:;\r\nDelivered-To: <>\r\nMessage-ID: <grp@b>\r\nSubject: x\r\n\r\nhi\r\n'),
+    );
+    expect(m.recipients).toEqual(['relance+abc@ours.example']);
+  });
+
+  it('a reply with neither subject nor body reads as empty, not as a crash', async () => {
+    const m = await parseInbound(Buffer.from('From: a@b.example\r\nTo: x@ours.example\r\nMessage-ID: <empty@b>\r\n\r\n'));
+    expect(m).toMatchObject({ subject: '', text: '', unreadable: null, from: 'a@b.example' });
+  });
+
+  it('an attachment without a type or with an unprintable name is listed as a file of unknown type named "attachment"', async () => {
+    const raw = ['From: a@b.example', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'ci-joint', '--b', 'Content-Type: ', 'Content-Disposition: attachment; filename="scan.bin"', '', 'xyz', '--b', 'Content-Type: application/pdf', 'Content-Disposition: attachment; filename="\u0001\u0002"', '', 'abc', '--b--', ''].join('\r\n');
+    const m = await parseInbound(Buffer.from(raw));
+    expect(m.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['scan.bin', 'application/octet-stream'],
+      ['attachment', 'application/pdf'],
+    ]);
+  });
+
+  it('a message mailparser refuses (more than 1,000 MIME parts) is returned as unreadable, with the reason and the envelope', async () => {
+    const parts = Array.from({ length: 1001 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('');
+    const raw = Buffer.from(`From: a@b.example\r\nMessage-ID: <bomb@b>\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${parts}--b--\r\n`);
+    const m = await parseInbound(raw, ['Relance+Tok@Ours.Example']);
+    expect(m).toEqual({
+      messageKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      messageId: null,
+      from: null,
+      recipients: ['relance+tok@ours.example'],
+      threadIds: [],
+      subject: '',
+      text: '',
+      contentType: '',
+      headers: new Map(),
+      attachments: [],
+      dsn: null,
+      bouncedMessageId: null,
+      sizeBytes: raw.length,
+      unreadable: 'Max allowed child nodes exceeded',
+    });
+  });
 });
