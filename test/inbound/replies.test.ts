@@ -1,6 +1,7 @@
 // Replies, auto-replies and bounces, end to end on real servers: reminders go out through the SMTP sink, replies come
 // back through the inbound SMTP listener (smtp-server) and through a real Dovecot mailbox polled with imapflow, and
 // land on the right customer's timeline in PostgreSQL, pausing the sequence and asking the worklist for a task.
+import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeDue } from '../../src/actions/executor.js';
@@ -18,6 +19,10 @@ import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
 import { useDatabase } from '../support/db.js';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { FROM_ADDRESS, deliver, dsn, header, outboxState, planNext, sendReminder, taskRecorder } from './support.js';
+
+/** Unique to this run of the file: the database outlives it (a mutation run reruns the file on the same one), and a
+ * Message-ID is stored once, whoever sends it. */
+const RUN = randomUUID().slice(0, 8);
 
 const sql = useDatabase();
 let sink: SmtpSink;
@@ -97,7 +102,7 @@ describe('replies captured', () => {
       'From: Boulangerie <compta@boulangerie.example>',
       `To: ${FROM_ADDRESS}`,
       'Subject: Re: votre relance',
-      'Message-ID: <reply-imap-1@boulangerie.example>',
+      `Message-ID: <reply-imap-1.${RUN}@boulangerie.example>`,
       `In-Reply-To: ${r.message.messageId}`,
       `References: <older@elsewhere.example> ${r.message.messageId}`,
       'Date: Mon, 16 Mar 2026 11:00:00 +0100',
@@ -119,7 +124,7 @@ describe('replies captured', () => {
     expect(mail[0]!.bodyText).toContain('la livraison était incomplète');
     expect(await listPauses(sql, r.tenantId, { customerExternalId: 'c-imap', states: ['active'] })).toEqual([expect.objectContaining({ kind: 'hold', expiresOn: '2026-03-21' })]);
     expect((await outboxState(sql, r.tenantId, next))!.state).toBe('cancelled');
-    expect(tasksFor(r.tenantId).map((t) => [t.kind, t.customerExternalId, t.sourceKey])).toEqual([['reply_to_read', 'c-imap', 'mail:<reply-imap-1@boulangerie.example>']]);
+    expect(tasksFor(r.tenantId).map((t) => [t.kind, t.customerExternalId, t.sourceKey])).toEqual([['reply_to_read', 'c-imap', `mail:<reply-imap-1.${RUN}@boulangerie.example>`]]);
 
     const second = await pollImap(imapFromUrl(dovecot.url), { maxBytes: 256 * 1024, receive: (b) => receiveMail(deps, b, { source: 'imap' }) });
     expect(second).toMatchObject({ seen: 0, received: 0 });
@@ -140,8 +145,8 @@ describe('replies captured', () => {
   });
 
   it('a reply with neither token nor thread headers is placed by its sender address', async () => {
-    const r = await sendReminder(sql, sink, 'c-sender', 'ap@sender-only.example');
-    await deliver(listener.port, { from: 'ap@sender-only.example', to: FROM_ADDRESS, subject: 'Facture', text: 'Pouvez-vous renvoyer la facture ?', messageId: '<sender-only-1@sender-only.example>' });
+    const r = await sendReminder(sql, sink, 'c-sender', `ap.${RUN}@sender-only.example`);
+    await deliver(listener.port, { from: `ap.${RUN}@sender-only.example`, to: FROM_ADDRESS, subject: 'Facture', text: 'Pouvez-vous renvoyer la facture ?', messageId: `<sender-only-1.${RUN}@sender-only.example>` });
     expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-sender')).toEqual([expect.objectContaining({ matchedBy: 'sender', kind: 'reply' })]);
     expect(tasksFor(r.tenantId).map((t) => t.kind)).toEqual(['reply_to_read']);
   });
@@ -168,13 +173,13 @@ describe('automatic mail recognised', () => {
   it('a bounce (multipart/report DSN) to the Return-Path marks the address failing, asks for a "bounced email" task, and the next reminder is refused', async () => {
     const r = await sendReminder(sql, sink, 'c-bounce', 'gone@bounce.example');
     const next = await planNext(sql, r, 0);
-    const raw = dsn({ to: r.message.mailFrom, failed: 'gone@bounce.example', originalMessageId: r.message.messageId, messageId: '<dsn-1@mx.client.example>' });
+    const raw = dsn({ to: r.message.mailFrom, failed: 'gone@bounce.example', originalMessageId: r.message.messageId, messageId: `<dsn-1.${RUN}@mx.client.example>` });
     await deliver(listener.port, { raw, envelope: { from: '', to: [r.message.mailFrom] } });
 
     expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-bounce')).toEqual([expect.objectContaining({ kind: 'bounce', matchedBy: 'token', failedAddress: 'gone@bounce.example', dsnStatus: '5.1.1' })]);
     expect((await failingAmong(sql, r.tenantId, ['gone@bounce.example'])).map((f) => f.address)).toEqual(['gone@bounce.example']);
     expect(await listPauses(sql, r.tenantId, { customerExternalId: 'c-bounce' })).toEqual([]);
-    expect(tasksFor(r.tenantId)).toEqual([expect.objectContaining({ kind: 'bounced_email', customerExternalId: 'c-bounce', sourceKey: 'mail:<dsn-1@mx.client.example>', detail: expect.objectContaining({ address: 'gone@bounce.example', status: '5.1.1' }) })]);
+    expect(tasksFor(r.tenantId)).toEqual([expect.objectContaining({ kind: 'bounced_email', customerExternalId: 'c-bounce', sourceKey: `mail:<dsn-1.${RUN}@mx.client.example>`, detail: expect.objectContaining({ address: 'gone@bounce.example', status: '5.1.1' }) })]);
 
     // Recorded against the reminder it answers, as a refused address is.
     expect((await listActivity(sql, r.tenantId, { customerExternalId: 'c-bounce' })).filter((a) => a.kind === 'bounced')).toEqual([expect.objectContaining({ reason: expect.stringContaining('gone@bounce.example 5.1.1') })]);
