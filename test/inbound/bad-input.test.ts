@@ -8,7 +8,7 @@ import { receiveMail, type InboundDeps } from '../../src/inbound/receive.js';
 import { startInboundSmtp, type InboundSmtp } from '../../src/inbound/smtp-listener.js';
 import { customerMail } from '../../src/store/mail.js';
 import { listPauses } from '../../src/store/pauses.js';
-import { NOW } from '../actions/fixtures.js';
+import { NOW, customer, invoice, seed } from '../actions/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
 import { useDatabase } from '../support/db.js';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
@@ -23,7 +23,9 @@ let sink: SmtpSink;
 let listener: InboundSmtp;
 let dovecot: Dovecot;
 const tasks = taskRecorder();
-const deps: InboundDeps = { sql, replyAddress: FROM_ADDRESS, openTask: tasks.openTask, now: () => NOW, limits: { maxAttachmentBytes: 10_000, maxTextChars: 100_000 } };
+/** What the operator reads in the log, one line per message. */
+const logged: { entry: Record<string, unknown>; message: string }[] = [];
+const deps: InboundDeps = { sql, replyAddress: FROM_ADDRESS, openTask: tasks.openTask, now: () => NOW, limits: { maxAttachmentBytes: 10_000, maxTextChars: 100_000 }, log: (entry, message) => void logged.push({ entry, message }) };
 const LIMIT = 200_000;
 
 beforeAll(async () => {
@@ -101,6 +103,47 @@ describe('malformed and oversized mail', () => {
 
   it('the listener refuses mail for any address but the reply address (550): it is no open relay', async () => {
     await expect(deliver(listener.port, { from: 'spam@spam.example', to: 'someone@victim.example', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+  });
+});
+
+describe('mail nobody can read', () => {
+  it('a message mailparser refuses (1,001 MIME parts) to a reminder’s reply address is kept, unreadable, in that company’s unmatched list, and acts on nothing', async () => {
+    const r = await sendReminder(sql, sink, 'c-bomb', 'bomb@parts.example');
+    const parts = Array.from({ length: 1001 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('');
+    const raw = `From: bomb@parts.example\r\nTo: ${r.replyTo}\r\nMessage-ID: <bomb.${RUN}@parts.example>\r\nSubject: relevé\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${parts}--b--\r\n`;
+    const info = await deliver(listener.port, { raw, envelope: { from: 'bomb@parts.example', to: [r.replyTo] } });
+    expect(info.response).toMatch(/^250/);
+    const line = logged.find((l) => l.entry['tenantId'] === r.tenantId);
+    expect(line).toEqual({
+      message: 'inbound mail',
+      entry: { inboundId: expect.any(String), fresh: true, kind: 'unreadable', because: 'unreadable: Max allowed child nodes exceeded', placed: false, matchedBy: null, reason: 'no_match', tenantId: r.tenantId },
+    });
+    const [row] = await sql<{ tenant_id: string | null; customer_external_id: string | null; kind: string; unmatched_reason: string | null }[]>`
+      select tenant_id, customer_external_id, kind, unmatched_reason from inbound_messages where id = ${line!.entry['inboundId'] as string}`;
+    expect(row).toEqual({ tenant_id: r.tenantId, customer_external_id: null, kind: 'unreadable', unmatched_reason: 'unreadable' });
+    expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-bomb')).toEqual([]);
+    expect(await listPauses(sql, r.tenantId)).toEqual([]);
+    expect(tasks.requests.filter((t) => t.tenantId === r.tenantId)).toEqual([]);
+  });
+});
+
+describe('a sender known more than once', () => {
+  it('an address two customers of one company share waits in that company’s unmatched list, on neither customer', async () => {
+    const address = `compta.${RUN}@groupe.example`;
+    const s = await seed(sql, { customers: [customer('g-north', { email: address }), customer('g-south', { email: address })], invoices: [invoice('g-n1', 'g-north'), invoice('g-s1', 'g-south')] });
+    await deliver(listener.port, { from: address, to: FROM_ADDRESS, subject: 'Factures', messageId: `<shared-one.${RUN}@groupe.example>`, text: 'Laquelle ?' });
+    expect(await byKey(`<shared-one.${RUN}@groupe.example>`)).toEqual([expect.objectContaining({ tenant_id: s.tenantId, customer_external_id: null, unmatched_reason: 'ambiguous_sender' })]);
+    expect(await listPauses(sql, s.tenantId)).toEqual([]);
+    expect(tasks.requests.filter((t) => t.tenantId === s.tenantId)).toEqual([]);
+  });
+
+  it('an address known at two companies is shown to neither', async () => {
+    const address = `ap.${RUN}@two-suppliers.example`;
+    const a = await seed(sql, { customers: [customer('t-a', { email: address })], invoices: [invoice('t-a1', 't-a')] });
+    const b = await seed(sql, { customers: [customer('t-b', { email: address })], invoices: [invoice('t-b1', 't-b')] });
+    await deliver(listener.port, { from: address, to: FROM_ADDRESS, subject: 'Question', messageId: `<shared-two.${RUN}@two-suppliers.example>`, text: 'Bonjour' });
+    expect(await byKey(`<shared-two.${RUN}@two-suppliers.example>`)).toEqual([expect.objectContaining({ tenant_id: null, customer_external_id: null, unmatched_reason: 'ambiguous_sender' })]);
+    expect(tasks.requests.filter((t) => t.tenantId === a.tenantId || t.tenantId === b.tenantId)).toEqual([]);
   });
 });
 
