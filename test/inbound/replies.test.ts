@@ -194,6 +194,68 @@ describe('automatic mail recognised', () => {
   });
 });
 
+describe('bounces as servers write them', () => {
+  const bouncedActivity = async (r: { tenantId: string }, customerId: string) => (await listActivity(sql, r.tenantId, { customerExternalId: customerId })).filter((a) => a.kind === 'bounced');
+  const returned = (r: { message: { mailFrom: string } }, raw: string) => deliver(listener.port, { raw, envelope: { from: '', to: [r.message.mailFrom] } });
+
+  it('a delayed DSN (4.4.7: the server still tries) is on the timeline as a bounce but fails nothing, asks for nothing and stops nothing', async () => {
+    const r = await sendReminder(sql, sink, 'c-delayed', 'slow@delayed.example');
+    const next = await planNext(sql, r, 2);
+    await returned(r, dsn({ to: r.message.mailFrom, failed: 'slow@delayed.example', action: 'delayed', status: '4.4.7', diagnostic: null, originalMessageId: r.message.messageId, messageId: `<dsn-delayed.${RUN}@mx.client.example>` }));
+    expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-delayed')).toEqual([expect.objectContaining({ kind: 'bounce', failedAddress: 'slow@delayed.example', dsnStatus: '4.4.7' })]);
+    expect(await failingAmong(sql, r.tenantId, ['slow@delayed.example'])).toEqual([]);
+    expect(tasksFor(r.tenantId)).toEqual([]);
+    expect(await bouncedActivity(r, 'c-delayed')).toEqual([]);
+    expect((await outboxState(sql, r.tenantId, next))!.state).toBe('planned');
+  });
+
+  it('a DSN without an Action but with a permanent status (5.1.1) and no diagnostic fails the address, saying only that delivery failed', async () => {
+    const r = await sendReminder(sql, sink, 'c-noaction', 'gone@noaction.example');
+    await returned(r, dsn({ to: r.message.mailFrom, failed: 'gone@noaction.example', action: null, diagnostic: null, originalMessageId: r.message.messageId, messageId: `<dsn-noaction.${RUN}@mx.client.example>` }));
+    expect((await failingAmong(sql, r.tenantId, ['gone@noaction.example'])).map((f) => [f.address, f.status, f.reason])).toEqual([['gone@noaction.example', '5.1.1', 'delivery failed']]);
+    expect(tasksFor(r.tenantId)).toEqual([expect.objectContaining({ kind: 'bounced_email', title: 'gone@noaction.example', detail: expect.objectContaining({ address: 'gone@noaction.example', status: '5.1.1' }) })]);
+    expect((await bouncedActivity(r, 'c-noaction')).map((a) => a.reason)).toEqual(['gone@noaction.example 5.1.1']);
+  });
+
+  it('a DSN that says "failed" without a status fails the address with the server’s diagnostic', async () => {
+    const r = await sendReminder(sql, sink, 'c-nostatus', 'gone@nostatus.example');
+    await returned(r, dsn({ to: r.message.mailFrom, failed: 'gone@nostatus.example', status: null, diagnostic: 'smtp; 550 mailbox closed', originalMessageId: r.message.messageId, messageId: `<dsn-nostatus.${RUN}@mx.client.example>` }));
+    expect((await failingAmong(sql, r.tenantId, ['gone@nostatus.example'])).map((f) => [f.status, f.reason])).toEqual([[null, 'smtp; 550 mailbox closed']]);
+    expect(tasksFor(r.tenantId)).toEqual([expect.objectContaining({ kind: 'bounced_email', detail: expect.objectContaining({ status: null }) })]);
+    const [activity] = await bouncedActivity(r, 'c-nostatus');
+    expect(activity!.reason).toMatch(/^gone@nostatus\.example\s+smtp; 550 mailbox closed$/);
+  });
+
+  it('a DSN to the plain address, quoting nothing of the reminder, is placed by the address that failed', async () => {
+    const failed = `gone.${RUN}@plain.example`;
+    const r = await sendReminder(sql, sink, 'c-plain-dsn', failed);
+    await deliver(listener.port, { raw: dsn({ to: FROM_ADDRESS, failed, originalMessageId: null, messageId: `<dsn-plain.${RUN}@mx.client.example>` }), envelope: { from: '', to: [FROM_ADDRESS] } });
+    expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-plain-dsn')).toEqual([expect.objectContaining({ kind: 'bounce', matchedBy: 'sender', failedAddress: failed })]);
+    expect((await failingAmong(sql, r.tenantId, [failed])).map((f) => f.address)).toEqual([failed]);
+    expect(tasksFor(r.tenantId).map((t) => t.kind)).toEqual(['bounced_email']);
+  });
+
+  it('a mailer-daemon notice with no delivery-status part, to the plain address, names no customer: it waits for a person', async () => {
+    const key = `<daemon-plain.${RUN}@mx.client.example>`;
+    const raw = [`From: MAILER-DAEMON@mx.client.example`, `To: ${FROM_ADDRESS}`, `Subject: Undelivered Mail Returned to Sender`, `Message-ID: ${key}`, ``, `Your message could not be delivered.`, ``].join('\r\n');
+    await deliver(listener.port, { raw, envelope: { from: '', to: [FROM_ADDRESS] } });
+    const rows = await sql<{ tenant_id: string | null; kind: string; unmatched_reason: string | null; failed_address: string | null }[]>`select tenant_id, kind, unmatched_reason, failed_address from inbound_messages where message_key = ${key}`;
+    expect(rows).toEqual([{ tenant_id: null, kind: 'bounce', unmatched_reason: 'no_match', failed_address: null }]);
+  });
+});
+
+describe('a reply without a subject', () => {
+  it.each([
+    ['fr', 'Réponse du client : (sans objet)'],
+    ['en', 'Customer reply: (no subject)'],
+  ])('pauses with a reason the team reads in its language (%s)', async (locale, reason) => {
+    const id = `c-nosubject-${locale}`;
+    const r = await sendReminder(sql, sink, id, `${id}@nosubject.example`, { locale });
+    await deliver(listener.port, { from: `${id}@nosubject.example`, to: r.replyTo, text: 'Voir pièce jointe.' });
+    expect((await listPauses(sql, r.tenantId, { customerExternalId: id })).map((p) => p.reason)).toEqual([reason]);
+  });
+});
+
 describe('the thread headers of a sent reminder', () => {
   it('the sink saw the reminder with the recorded Message-ID in its headers', async () => {
     const r = await sendReminder(sql, sink, 'c-hdr', 'hdr@example.org');
