@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/inbound/classify.js';
 import { readDeliveryStatus, parseInbound } from '../../src/inbound/parse.js';
 import { bareAddress, isOurAddress, newReplyToken, replyAddressFor, tokensIn } from '../../src/actions/reply-address.js';
+import { dsn } from './support.js';
 import { replyAddressOf } from '../../src/inbound/wiring.js';
 
 const mail = (headers: Record<string, string>, subject: string, extra: { dsn?: boolean; contentType?: string; from?: string } = {}) => ({
@@ -21,6 +22,7 @@ describe('classify', () => {
     [{ 'Auto-Submitted': 'auto-replied' }, 'Re: facture', 'auto_reply', 'Auto-Submitted: auto-replied'],
     [{ 'Auto-Submitted': 'Auto-Generated; owner-email="it@client.example"' }, 'Re: facture', 'auto_reply', 'Auto-Submitted: auto-generated'],
     [{ 'Auto-Submitted': 'no' }, 'Re: facture', 'reply', 'a person'],
+    [{ 'Auto-Submitted': 'no ; (written by hand)' }, 'Re: facture', 'reply', 'a person'],
     [{ 'X-Autoreply': 'yes' }, 'Re: facture', 'auto_reply', 'X-Autoreply'],
     [{ 'X-Autorespond': 'vacation' }, 'Re: facture', 'auto_reply', 'X-Autorespond'],
     [{ Precedence: 'auto_reply' }, 'Re: facture', 'auto_reply', 'Precedence: auto_reply'],
@@ -38,8 +40,12 @@ describe('classify', () => {
     expect(classify(mail(headers, subject))).toEqual({ kind, because });
   });
 
+  it('a person writing about a parcel that was not delivered is a person, not a bounce', () => {
+    expect(classify(mail({}, 'Re: Relance F-12 — colis non remis, undelivered goods', { from: 'compta@client.example' }))).toEqual({ kind: 'reply', because: 'a person' });
+  });
+
   it('a delivery-status notification is a bounce even though it is auto-submitted', () => {
-    expect(classify(mail({ 'Auto-Submitted': 'auto-replied' }, 'Undelivered Mail', { dsn: true })).kind).toBe('bounce');
+    expect(classify(mail({ 'Auto-Submitted': 'auto-replied' }, 'Undelivered Mail', { dsn: true }))).toEqual({ kind: 'bounce', because: 'delivery-status notification' });
     expect(classify(mail({}, 'x', { contentType: 'multipart/report' })).kind).toBe('bounce');
     expect(classify(mail({}, 'Undelivered Mail Returned to Sender', { from: 'mailer-daemon@mx.example' }))).toEqual({ kind: 'bounce', because: 'mailer-daemon' });
   });
@@ -140,5 +146,47 @@ describe('parsing', () => {
       sizeBytes: raw.length,
       unreadable: 'Max allowed child nodes exceeded',
     });
+  });
+
+  // A DSN as MTAs write it: folded Diagnostic-Code, LF-only when saved from a mailbox file, no space after the colon,
+  // padded values, Microsoft's three-digit detail (5.1.10), a per-message block before the recipient's.
+  it.each([
+    ['CRLF, spaced', 'Reporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; Gone@Client.Example\r\nAction: failed \r\nStatus: 5.1.10\r\nDiagnostic-Code: smtp; 550 5.1.10\r\n  RESOLVER.ADR.RecipientNotFound\r\n'],
+    ['LF only', 'Reporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; Gone@Client.Example\nAction: failed\nStatus: 5.1.10\nDiagnostic-Code: smtp; 550 5.1.10\n  RESOLVER.ADR.RecipientNotFound\n'],
+    ['no space after the colons', 'Reporting-MTA:dns;mx.example\r\n\r\nFinal-Recipient:rfc822;Gone@Client.Example\r\nAction:failed\r\nStatus:5.1.10\r\nDiagnostic-Code:smtp; 550 5.1.10\r\n  RESOLVER.ADR.RecipientNotFound\r\n'],
+  ])('reads a delivery-status part (%s)', (_, text) => {
+    expect(readDeliveryStatus(text)).toEqual({ recipient: 'gone@client.example', action: 'failed', status: '5.1.10', diagnostic: 'smtp; 550 5.1.10 RESOLVER.ADR.RecipientNotFound' });
+  });
+
+  it.each([
+    ['CRLF', '\r\n'],
+    ['LF only', '\n'],
+  ])('a DSN for two recipients reports the first, without the second one’s fields (%s)', (_, eol) => {
+    const text = ['Reporting-MTA: dns; mx.example', '', 'Final-Recipient: rfc822; first@client.example', 'Action: failed', 'Status: 5.1.1', '', 'Final-Recipient: rfc822; second@client.example', 'Action: delayed', 'Status: 4.4.7', 'Diagnostic-Code: smtp; 451 try again later', ''].join(eol);
+    expect(readDeliveryStatus(text)).toEqual({ recipient: 'first@client.example', action: 'failed', status: '5.1.1', diagnostic: null });
+  });
+
+  it('keeps what a DSN without a recipient says, and at most 500 characters of a diagnostic', () => {
+    expect(readDeliveryStatus('Reporting-MTA: dns; mx.example\r\nAction: failed\r\nStatus: 5.7.1\r\n')).toEqual({ recipient: null, action: 'failed', status: '5.7.1', diagnostic: null });
+    const long = readDeliveryStatus(`Final-Recipient: rfc822; a@b.example\r\nAction: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; ${'x'.repeat(800)}\r\n`);
+    expect(long.diagnostic).toBe(`smtp; ${'x'.repeat(494)}`);
+  });
+
+  it('a bounce names the reminder it returns by the Message-ID of the quoted headers, not another header naming one', async () => {
+    const plain = await parseInbound(Buffer.from(dsn({ to: 'relance@ours.example', failed: 'gone@client.example', originalMessageId: '<reminder-1@ours.example>', messageId: '<d1@mx.example>' })));
+    expect(plain).toMatchObject({ bouncedMessageId: '<reminder-1@ours.example>', dsn: { recipient: 'gone@client.example', action: 'failed', status: '5.1.1' } });
+    // Exchange quotes its own header naming a message first, and writes no space after the colon.
+    const exchange = dsn({ to: 'relance@ours.example', failed: 'gone@client.example', originalMessageId: '<reminder-2@ours.example>', messageId: '<d2@mx.example>' })
+      .replace('Message-ID: <reminder-2@ours.example>', 'X-Microsoft-Original-Message-ID: <other@exchange.example>\r\nMessage-ID:<reminder-2@ours.example>');
+    expect((await parseInbound(Buffer.from(exchange))).bouncedMessageId).toBe('<reminder-2@ours.example>');
+    // Quoted headers without their Message-ID (cut by the server), or none at all: nothing to name.
+    const cut = dsn({ to: 'relance@ours.example', failed: 'gone@client.example', originalMessageId: '<reminder-3@ours.example>', messageId: '<d4@mx.example>' }).replace('Message-ID: <reminder-3@ours.example>\r\n', '');
+    expect(await parseInbound(Buffer.from(cut))).toMatchObject({ bouncedMessageId: null, unreadable: null, dsn: { recipient: 'gone@client.example' } });
+    expect((await parseInbound(Buffer.from(dsn({ to: 'relance@ours.example', failed: 'gone@client.example', originalMessageId: null, messageId: '<d3@mx.example>' })))).bouncedMessageId).toBeNull();
+  });
+
+  it('drops a thread id no one could have generated (over 250 characters)', async () => {
+    const m = await parseInbound(Buffer.from(`From: a@b.example\r\nIn-Reply-To: <1@x>\r\nReferences: <0@x> <${'x'.repeat(300)}@x>\r\nMessage-ID: <m@b>\r\n\r\nhi\r\n`));
+    expect(m.threadIds).toEqual(['<1@x>', '<0@x>']);
   });
 });
