@@ -189,4 +189,11 @@ describe('parsing', () => {
     const m = await parseInbound(Buffer.from(`From: a@b.example\r\nIn-Reply-To: <1@x>\r\nReferences: <0@x> <${'x'.repeat(300)}@x>\r\nMessage-ID: <m@b>\r\n\r\nhi\r\n`));
     expect(m.threadIds).toEqual(['<1@x>', '<0@x>']);
   });
+
+  it('an internationalized DSN (RFC 6533, message/global-delivery-status, as Postfix sends for SMTPUTF8 mail) is read like any DSN', async () => {
+    const raw = dsn({ to: 'relance@ours.example', failed: 'gone@client.example', originalMessageId: '<reminder-4@ours.example>', messageId: '<d5@mx.example>' }).replace('Content-Type: message/delivery-status', 'Content-Type: message/global-delivery-status');
+    const m = await parseInbound(Buffer.from(raw));
+    expect(m.dsn).toEqual({ recipient: 'gone@client.example', action: 'failed', status: '5.1.1', diagnostic: 'smtp; 550 5.1.1 <gone@client.example>: Recipient address rejected: User unknown' });
+    expect(m.attachments.map((a) => a.contentType)).toEqual(['text/rfc822-headers']);
+  });
 });
