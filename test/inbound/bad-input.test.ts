@@ -169,6 +169,15 @@ describe('never shown to the wrong company', () => {
     expect(await customerMail(sql, a.tenantId, a.connectionId, 'c-other-a')).toEqual([]);
   });
 
+  it('a message sent to two companies’ reply addresses at once is shown to neither', async () => {
+    const a = await sendReminder(sql, sink, 'c-both-a', 'both-a@two.example');
+    const b = await sendReminder(sql, sink, 'c-both-b', 'both-b@two.example');
+    // From an address neither company knows (an assistant answering for both): only the two tokens speak.
+    await deliver(listener.port, { from: `assistant.${RUN}@two.example`, to: [a.replyTo, b.replyTo], subject: 'Re', messageId: `<both-1.${RUN}@two.example>`, text: 'x' });
+    expect(await byKey(`<both-1.${RUN}@two.example>`)).toEqual([expect.objectContaining({ tenant_id: null, customer_external_id: null, unmatched_reason: 'conflicting_thread' })]);
+    expect(tasks.requests.filter((t) => t.tenantId === a.tenantId || t.tenantId === b.tenantId)).toEqual([]);
+  });
+
   it('a made-up token matches nothing, and a stranger’s mail waits in the unmatched list of no company', async () => {
     await deliver(listener.port, { from: 'who@stranger.example', to: 'compta+aaaaaaaaaaaaaaaaaaaaaaaaaa@atelier-dupont.fr', subject: 'bonjour', messageId: `<stranger-1.${RUN}@stranger.example>`, text: 'x' });
     expect(await byKey(`<stranger-1.${RUN}@stranger.example>`)).toEqual([expect.objectContaining({ tenant_id: null, customer_external_id: null, unmatched_reason: 'no_match' })]);

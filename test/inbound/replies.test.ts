@@ -14,7 +14,7 @@ import { listActivity } from '../../src/store/activity.js';
 import { listPauses } from '../../src/store/pauses.js';
 import { savePolicy } from '../../src/store/policies.js';
 import { FRENCH_B2B_POLICY } from '../../src/rules/default-policies.js';
-import { NOW, makeDeps } from '../actions/fixtures.js';
+import { NOW, customer, invoice, makeDeps, plan, seed } from '../actions/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
 import { useDatabase } from '../support/db.js';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
@@ -90,7 +90,7 @@ describe('replies captured', () => {
     expect((await outboxState(sql, r.tenantId, next))!.state).toBe('cancelled');
 
     expect(tasksFor(r.tenantId)).toEqual([
-      expect.objectContaining({ tenantId: r.tenantId, connectionId: r.connectionId, kind: 'reply_to_read', customerExternalId: 'c-smtp', invoiceExternalIds: ['inv-c-smtp'], dueOn: '2026-03-16', sourceKey: `mail:${info.messageId}` }),
+      expect.objectContaining({ tenantId: r.tenantId, connectionId: r.connectionId, kind: 'reply_to_read', customerExternalId: 'c-smtp', invoiceExternalIds: ['inv-c-smtp'], dueOn: '2026-03-16', sourceKey: `mail:${info.messageId}`, title: `Re: ${r.message.subject}`, detail: { inboundId: mail[0]!.id, from: 'paie@martin.example' } }),
     ]);
   });
 
@@ -148,7 +148,83 @@ describe('replies captured', () => {
     const r = await sendReminder(sql, sink, 'c-sender', `ap.${RUN}@sender-only.example`);
     await deliver(listener.port, { from: `ap.${RUN}@sender-only.example`, to: FROM_ADDRESS, subject: 'Facture', text: 'Pouvez-vous renvoyer la facture ?', messageId: `<sender-only-1.${RUN}@sender-only.example>` });
     expect(await customerMail(sql, r.tenantId, r.connectionId, 'c-sender')).toEqual([expect.objectContaining({ matchedBy: 'sender', kind: 'reply' })]);
-    expect(tasksFor(r.tenantId).map((t) => t.kind)).toEqual(['reply_to_read']);
+    expect(tasksFor(r.tenantId).map((t) => [t.kind, t.invoiceExternalIds])).toEqual([['reply_to_read', []]]);
+  });
+});
+
+/** One company, two customers, each sent its reminder (two threads): which one a reply lands on. */
+async function twoReminders(emails: [string, string]) {
+  const s = await seed(sql, { customers: [customer('c-one', { email: emails[0] }), customer('c-two', { email: emails[1] })], invoices: [invoice('inv-one', 'c-one', { dueDate: '2026-03-10' }), invoice('inv-two', 'c-two', { dueDate: '2026-03-10' })] });
+  await plan(sql, s);
+  const exec = makeDeps(sql, sink.port);
+  await executeDue(exec, s.tenantId, NOW);
+  exec.smtp!.transport.close();
+  const sent = (email: string) => {
+    const m = sink.messages.filter((x) => x.rcptTo.includes(email)).at(-1)!;
+    return { messageId: m.messageId, replyTo: header(m.raw, 'Reply-To') };
+  };
+  return { ...s, one: sent(emails[0]), two: sent(emails[1]) };
+}
+
+describe('a reply naming several reminders', () => {
+  const landedOn = async (s: { tenantId: string; connectionId: string }, key: string) =>
+    (await sql<{ customer_external_id: string | null; matched_by: string | null }[]>`select customer_external_id, matched_by from inbound_messages where message_key = ${key}`)[0];
+
+  it('without a token, it lands on the customer its In-Reply-To names, else on the newest of its References', async () => {
+    const s = await twoReminders([`one.${RUN}@refs.example`, `two.${RUN}@refs.example`]);
+    const reply = async (n: number, headers: { inReplyTo?: string; references?: string[] }) => {
+      const messageId = `<refs-${n}.${RUN}@client.example>`;
+      await deliver(listener.port, { from: `two.${RUN}@refs.example`, to: FROM_ADDRESS, subject: 'Re: relance', text: 'Bien reçu.', messageId, ...headers });
+      return landedOn(s, messageId);
+    };
+    expect(await reply(1, { inReplyTo: s.two.messageId, references: [s.one.messageId, s.two.messageId] })).toEqual({ customer_external_id: 'c-two', matched_by: 'references' });
+    expect(await reply(2, { inReplyTo: s.one.messageId, references: [s.two.messageId, s.one.messageId] })).toEqual({ customer_external_id: 'c-one', matched_by: 'references' });
+    // In-Reply-To names a message of the customer's own (unknown here): the newest known reference decides.
+    expect(await reply(3, { inReplyTo: `<own-${RUN}@client.example>`, references: [s.one.messageId, s.two.messageId] })).toEqual({ customer_external_id: 'c-two', matched_by: 'references' });
+    expect(await reply(4, { inReplyTo: `<own-${RUN}@client.example>`, references: [s.two.messageId, s.one.messageId] })).toEqual({ customer_external_id: 'c-one', matched_by: 'references' });
+    expect(tasksFor(s.tenantId).map((t) => [t.customerExternalId, t.invoiceExternalIds])).toEqual([['c-two', ['inv-two']], ['c-one', ['inv-one']], ['c-two', ['inv-two']], ['c-one', ['inv-one']]]);
+  });
+
+  it('sent to both reminders’ addresses of one company, it lands on the one its In-Reply-To names', async () => {
+    const s = await twoReminders([`first.${RUN}@tokens.example`, `second.${RUN}@tokens.example`]);
+    for (const [n, named, customerId] of [[1, s.one.messageId, 'c-one'], [2, s.two.messageId, 'c-two']] as const) {
+      const messageId = `<tokens-${n}.${RUN}@client.example>`;
+      await deliver(listener.port, { from: `first.${RUN}@tokens.example`, to: [s.one.replyTo, s.two.replyTo], subject: 'Re: relance', text: 'Voir ci-dessous.', inReplyTo: named, messageId });
+      expect(await landedOn(s, messageId)).toEqual({ customer_external_id: customerId, matched_by: 'token' });
+    }
+  });
+});
+
+describe('what receiving a message answers its caller', () => {
+  it('a reply: fresh, placed by its token, paused until the 21st; the same message again: not fresh, nothing paused', async () => {
+    const r = await sendReminder(sql, sink, 'c-received', 'ap@received.example');
+    const raw = Buffer.from(`From: ap@received.example\r\nTo: ${r.replyTo}\r\nSubject: Re: relance\r\nMessage-ID: <received-1.${RUN}@received.example>\r\n\r\nNous payons vendredi.\r\n`);
+    const first = await receiveMail(deps, raw, { source: 'test' });
+    expect(first).toEqual({
+      id: expect.any(String),
+      fresh: true,
+      kind: 'reply',
+      because: 'a person',
+      placement: { placed: true, tenantId: r.tenantId, connectionId: r.connectionId, customerExternalId: 'c-received', thread: expect.objectContaining({ token: r.token }), by: 'token' },
+      pausedUntil: '2026-03-21',
+      failing: null,
+    });
+    expect(await receiveMail(deps, raw, { source: 'test' })).toMatchObject({ id: first.id, fresh: false, pausedUntil: null, failing: null });
+    // Asked again on the redelivery, for the same day.
+    expect(tasksFor(r.tenantId).map((t) => [t.sourceKey, t.dueOn])).toEqual([
+      [`mail:<received-1.${RUN}@received.example>`, '2026-03-16'],
+      [`mail:<received-1.${RUN}@received.example>`, '2026-03-16'],
+    ]);
+  });
+
+  it('a permanent bounce names the failing address; a delayed one names none', async () => {
+    const r = await sendReminder(sql, sink, 'c-received-dsn', 'gone@received.example');
+    const raw = Buffer.from(dsn({ to: r.message.mailFrom, failed: 'gone@received.example', originalMessageId: r.message.messageId, messageId: `<received-dsn.${RUN}@mx.client.example>` }));
+    expect(await receiveMail(deps, raw, { source: 'test' })).toMatchObject({ fresh: true, kind: 'bounce', because: 'delivery-status notification', placement: { placed: true, by: 'token' }, pausedUntil: null, failing: 'gone@received.example' });
+    expect(tasksFor(r.tenantId)).toEqual([expect.objectContaining({ kind: 'bounced_email', title: 'gone@received.example', detail: { inboundId: expect.any(String), address: 'gone@received.example', status: '5.1.1' } })]);
+    const slow = await sendReminder(sql, sink, 'c-received-slow', 'slow@received.example');
+    const delayed = Buffer.from(dsn({ to: slow.message.mailFrom, failed: 'slow@received.example', action: 'delayed', status: '4.4.7', originalMessageId: slow.message.messageId, messageId: `<received-slow.${RUN}@mx.client.example>` }));
+    expect(await receiveMail(deps, delayed, { source: 'test' })).toMatchObject({ fresh: true, kind: 'bounce', placement: { placed: true }, failing: null });
   });
 });
 
