@@ -178,6 +178,13 @@ describe('never shown to the wrong company', () => {
     expect(tasks.requests.filter((t) => t.tenantId === a.tenantId || t.tenantId === b.tenantId)).toEqual([]);
   });
 
+  it('a reply without a token whose References name two companies’ reminders is shown to neither', async () => {
+    const a = await sendReminder(sql, sink, 'c-refs-a', 'refs-a@two.example');
+    const b = await sendReminder(sql, sink, 'c-refs-b', 'refs-b@two.example');
+    await deliver(listener.port, { from: `assistant.${RUN}@two.example`, to: FROM_ADDRESS, subject: 'Re', references: [a.message.messageId, b.message.messageId], messageId: `<refs-both.${RUN}@two.example>`, text: 'x' });
+    expect(await byKey(`<refs-both.${RUN}@two.example>`)).toEqual([expect.objectContaining({ tenant_id: null, customer_external_id: null, unmatched_reason: 'conflicting_thread' })]);
+  });
+
   it('a made-up token matches nothing, and a stranger’s mail waits in the unmatched list of no company', async () => {
     await deliver(listener.port, { from: 'who@stranger.example', to: 'compta+aaaaaaaaaaaaaaaaaaaaaaaaaa@atelier-dupont.fr', subject: 'bonjour', messageId: `<stranger-1.${RUN}@stranger.example>`, text: 'x' });
     expect(await byKey(`<stranger-1.${RUN}@stranger.example>`)).toEqual([expect.objectContaining({ tenant_id: null, customer_external_id: null, unmatched_reason: 'no_match' })]);

@@ -11,7 +11,7 @@ import { startInboundSmtp, type InboundSmtp } from '../../src/inbound/smtp-liste
 import { customerMail, failingAmong } from '../../src/store/mail.js';
 import { bounceRecorder } from '../../src/inbound/wiring.js';
 import { listActivity } from '../../src/store/activity.js';
-import { listPauses } from '../../src/store/pauses.js';
+import { listPauses, pauseHistory } from '../../src/store/pauses.js';
 import { savePolicy } from '../../src/store/policies.js';
 import { FRENCH_B2B_POLICY } from '../../src/rules/default-policies.js';
 import { NOW, customer, invoice, makeDeps, plan, seed } from '../actions/fixtures.js';
@@ -84,8 +84,10 @@ describe('replies captured', () => {
     expect(Buffer.compare(bytes!.content, pdf)).toBe(0);
 
     const pauses = await listPauses(sql, r.tenantId, { customerExternalId: 'c-smtp', states: ['active'] });
-    expect(pauses).toEqual([expect.objectContaining({ kind: 'hold', startsOn: '2026-03-16', expiresOn: '2026-03-21', customerExternalId: 'c-smtp', invoiceExternalId: null })]);
+    expect(pauses).toEqual([expect.objectContaining({ kind: 'hold', startsOn: '2026-03-16', expiresOn: '2026-03-21', customerExternalId: 'c-smtp', invoiceExternalId: null, instalments: [] })]);
     expect(pauses[0]!.reason).toBe(`Réponse du client : Re: ${r.message.subject}`);
+    // Opened by the inbound mail, in the pause's history on the customer page.
+    expect((await pauseHistory(sql, r.tenantId, pauses[0]!.id)).map((e) => [e.event, e.actor])).toEqual([['opened', 'inbound mail']]);
     // The reminder planned for the 18th, inside the pause, is cancelled with it.
     expect((await outboxState(sql, r.tenantId, next))!.state).toBe('cancelled');
 
@@ -317,6 +319,27 @@ describe('bounces as servers write them', () => {
     await deliver(listener.port, { raw, envelope: { from: '', to: [FROM_ADDRESS] } });
     const rows = await sql<{ tenant_id: string | null; kind: string; unmatched_reason: string | null; failed_address: string | null }[]>`select tenant_id, kind, unmatched_reason, failed_address from inbound_messages where message_key = ${key}`;
     expect(rows).toEqual([{ tenant_id: null, kind: 'bounce', unmatched_reason: 'no_match', failed_address: null }]);
+  });
+});
+
+describe('a reply with a very long subject', () => {
+  it('pauses with a reason of at most 500 characters', async () => {
+    const r = await sendReminder(sql, sink, 'c-longsubject', 'long@subject.example');
+    await deliver(listener.port, { from: 'long@subject.example', to: r.replyTo, subject: `Re: ${'relance '.repeat(100)}`, text: 'Bien reçu.' });
+    const [pause] = await listPauses(sql, r.tenantId, { customerExternalId: 'c-longsubject' });
+    expect(pause!.reason).toMatch(/^Réponse du client : Re: relance relance/);
+    expect(pause!.reason).toHaveLength(500);
+  });
+});
+
+describe('received again late in the evening', () => {
+  it('a redelivery asks for its task on the company’s day (Paris), not UTC’s', async () => {
+    const r = await sendReminder(sql, sink, 'c-late', 'late@evening.example');
+    const late = { ...deps, now: () => new Date('2026-03-16T23:30:00Z') };
+    const raw = Buffer.from(`From: late@evening.example\r\nTo: ${r.replyTo}\r\nSubject: Re: relance\r\nMessage-ID: <late-1.${RUN}@evening.example>\r\n\r\nDemain.\r\n`);
+    await receiveMail(late, raw, { source: 'test' });
+    await receiveMail(late, raw, { source: 'test' });
+    expect(tasksFor(r.tenantId).map((t) => t.dueOn)).toEqual(['2026-03-17', '2026-03-17']);
   });
 });
 

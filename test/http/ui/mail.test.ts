@@ -110,10 +110,21 @@ describe('unmatched mail', () => {
     expect(await customerMail(sql, t.tenant.id, t.connection.id, 'c3')).toEqual([expect.objectContaining({ id: own.id, matchedBy: 'hand', subject: 'Question facture' })]);
     // A reply placed by hand does what a matched one does: the pause (5 days from the pinned 24 Nov) and the task.
     expect(await listPauses(sql, t.tenant.id, { customerExternalId: 'c3' })).toEqual([expect.objectContaining({ kind: 'hold', startsOn: '2026-11-24', expiresOn: '2026-11-29', owner: 'admin@example.com' })]);
-    expect(asked.filter((r) => r.tenantId === t.tenant.id)).toEqual([expect.objectContaining({ kind: 'reply_to_read', customerExternalId: 'c3', connectionId: t.connection.id, sourceKey: `mail:<own-unmatched.${RUN}@ui.example>` })]);
+    expect(asked.filter((r) => r.tenantId === t.tenant.id)).toEqual([expect.objectContaining({ kind: 'reply_to_read', customerExternalId: 'c3', connectionId: t.connection.id, sourceKey: `mail:<own-unmatched.${RUN}@ui.example>`, title: 'Question facture', detail: { inboundId: own.id, from: 'paie@client.example' } })]);
     expect(await (await user.request('/mail/unmatched')).text()).not.toContain('Question facture');
     // Placed once: a second try finds nothing to place.
     expect((await user.post(`/mail/unmatched/${own.id}/assign`, { customer: `${t.connection.id}|c3` })).status).toBe(404);
+  });
+
+  it('an out-of-office placed by hand is only placed: no pause, no task', async () => {
+    const t = await seedTenant(sql, [customer('c5', 'Garage Leroy')], []);
+    const ooo = await storeInbound(sql, message({ tenantId: t.tenant.id, kind: 'auto_reply', unmatchedReason: 'ambiguous_sender', subject: 'Absent du bureau', messageKey: `<ooo-unmatched.${RUN}@ui.example>` }));
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    expect((await user.post(`/mail/unmatched/${ooo.id}/assign`, { customer: `${t.connection.id}|c5` })).status).toBe(303);
+    expect(await customerMail(sql, t.tenant.id, t.connection.id, 'c5')).toEqual([expect.objectContaining({ id: ooo.id, kind: 'auto_reply', matchedBy: 'hand' })]);
+    expect(await listPauses(sql, t.tenant.id, { customerExternalId: 'c5' })).toEqual([]);
+    expect(asked.filter((r) => r.tenantId === t.tenant.id)).toEqual([]);
   });
 
   it('a company signed in on its own (marketplace install) sees neither mail of no company nor another company’s', async () => {
