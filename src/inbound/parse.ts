@@ -122,7 +122,8 @@ export async function parseInbound(raw: Buffer, envelopeTo: readonly string[] = 
   let bouncedMessageId: string | null = null;
   for (const a of parsed.attachments) {
     const type = (a.contentType || 'application/octet-stream').toLowerCase();
-    if (type === 'message/delivery-status') {
+    // RFC 6533: an internationalized DSN (SMTPUTF8 mail) has the same fields, in UTF-8.
+    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') {
       dsn = readDeliveryStatus(a.content.toString('utf8'));
       continue;
     }

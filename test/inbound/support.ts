@@ -69,7 +69,9 @@ export async function deliver(port: number, mail: SendMailOptions | { raw: strin
 }
 
 /** A delivery-status notification (RFC 3464) as a receiving server sends it back to the Return-Path. */
-export function dsn(opts: { to: string; failed: string; status?: string; originalMessageId: string; messageId: string }): string {
+export function dsn(opts: { to: string; failed: string; status?: string | null; action?: string | null; diagnostic?: string | null; originalMessageId: string | null; messageId: string }): string {
+  // A field given as null is left out, as some servers leave it out.
+  const field = (name: string, value: string | null | undefined, fallback: string) => (value === null ? [] : [`${name}: ${value ?? fallback}`]);
   const b = 'dsn-boundary-42';
   return [
     `From: Mail Delivery System <MAILER-DAEMON@mx.client.example>`,
@@ -92,18 +94,12 @@ export function dsn(opts: { to: string; failed: string; status?: string; origina
     ``,
     `Final-Recipient: rfc822; ${opts.failed}`,
     `Original-Recipient: rfc822;${opts.failed}`,
-    `Action: failed`,
-    `Status: ${opts.status ?? '5.1.1'}`,
-    `Diagnostic-Code: smtp; 550 5.1.1 <${opts.failed}>: Recipient address rejected: User unknown`,
+    ...field('Action', opts.action, 'failed'),
+    ...field('Status', opts.status, '5.1.1'),
+    ...field('Diagnostic-Code', opts.diagnostic, `smtp; 550 5.1.1 <${opts.failed}>: Recipient address rejected: User unknown`),
     ``,
-    `--${b}`,
-    `Content-Type: text/rfc822-headers`,
-    ``,
-    `From: ${FROM_ADDRESS}`,
-    `To: ${opts.failed}`,
-    `Message-ID: ${opts.originalMessageId}`,
-    `Subject: Relance`,
-    ``,
+    // The headers of the message that bounced, when the server quotes them (null: it does not).
+    ...(opts.originalMessageId === null ? [] : [`--${b}`, `Content-Type: text/rfc822-headers`, ``, `From: ${FROM_ADDRESS}`, `To: ${opts.failed}`, `Message-ID: ${opts.originalMessageId}`, `Subject: Relance`, ``]),
     `--${b}--`,
     ``,
   ].join('\r\n');

@@ -1,5 +1,6 @@
 // Inbound mail in the pages: the customer's mail with its text and downloadable files (FR/EN), bounced addresses,
 // the unmatched list and placing by hand, the policy's reply pause, and the refused-send reason in both languages.
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../src/http/auth/session.js';
 import { createSite as createUi } from '../../../src/http/app.js';
@@ -15,6 +16,10 @@ import { parsePolicy } from '../../../src/rules/policy.js';
 import { listPauses } from '../../../src/store/pauses.js';
 import { recordActivity } from '../../../src/store/activity.js';
 import type { TaskRequest } from '../../../src/model/task.js';
+
+/** Unique to this run of the file: the database outlives it (a mutation run reruns the file on the same one), and a
+ * Message-ID is stored once, whoever sends it. */
+const RUN = randomUUID().slice(0, 8);
 
 const sql = useDatabase();
 const asked: TaskRequest[] = [];
@@ -91,8 +96,8 @@ describe('the customer page shows the customer’s mail', () => {
 describe('unmatched mail', () => {
   it('lists the company’s unmatched mail and mail of no company to the admin, and places one on a customer by hand', async () => {
     const t = await seedTenant(sql, [customer('c3', 'Fromagerie Dupont')], []);
-    const own = await storeInbound(sql, message({ tenantId: t.tenant.id, unmatchedReason: 'ambiguous_sender', subject: 'Question facture', messageKey: '<own-unmatched@ui.example>' }));
-    await storeInbound(sql, message({ unmatchedReason: 'no_match', subject: 'Mail sans société', messageKey: '<nobody@ui.example>' }));
+    const own = await storeInbound(sql, message({ tenantId: t.tenant.id, unmatchedReason: 'ambiguous_sender', subject: 'Question facture', messageKey: `<own-unmatched.${RUN}@ui.example>` }));
+    await storeInbound(sql, message({ unmatchedReason: 'no_match', subject: 'Mail sans société', messageKey: `<nobody.${RUN}@ui.example>` }));
     const user = new Browser(app, { 'accept-language': 'fr-FR' });
     await user.signIn(t.tenant.id);
     const page = await (await user.request('/mail/unmatched')).text();
@@ -105,17 +110,28 @@ describe('unmatched mail', () => {
     expect(await customerMail(sql, t.tenant.id, t.connection.id, 'c3')).toEqual([expect.objectContaining({ id: own.id, matchedBy: 'hand', subject: 'Question facture' })]);
     // A reply placed by hand does what a matched one does: the pause (5 days from the pinned 24 Nov) and the task.
     expect(await listPauses(sql, t.tenant.id, { customerExternalId: 'c3' })).toEqual([expect.objectContaining({ kind: 'hold', startsOn: '2026-11-24', expiresOn: '2026-11-29', owner: 'admin@example.com' })]);
-    expect(asked.filter((r) => r.tenantId === t.tenant.id)).toEqual([expect.objectContaining({ kind: 'reply_to_read', customerExternalId: 'c3', connectionId: t.connection.id, sourceKey: 'mail:<own-unmatched@ui.example>' })]);
+    expect(asked.filter((r) => r.tenantId === t.tenant.id)).toEqual([expect.objectContaining({ kind: 'reply_to_read', customerExternalId: 'c3', connectionId: t.connection.id, sourceKey: `mail:<own-unmatched.${RUN}@ui.example>`, title: 'Question facture', detail: { inboundId: own.id, from: 'paie@client.example' } })]);
     expect(await (await user.request('/mail/unmatched')).text()).not.toContain('Question facture');
     // Placed once: a second try finds nothing to place.
     expect((await user.post(`/mail/unmatched/${own.id}/assign`, { customer: `${t.connection.id}|c3` })).status).toBe(404);
   });
 
+  it('an out-of-office placed by hand is only placed: no pause, no task', async () => {
+    const t = await seedTenant(sql, [customer('c5', 'Garage Leroy')], []);
+    const ooo = await storeInbound(sql, message({ tenantId: t.tenant.id, kind: 'auto_reply', unmatchedReason: 'ambiguous_sender', subject: 'Absent du bureau', messageKey: `<ooo-unmatched.${RUN}@ui.example>` }));
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    expect((await user.post(`/mail/unmatched/${ooo.id}/assign`, { customer: `${t.connection.id}|c5` })).status).toBe(303);
+    expect(await customerMail(sql, t.tenant.id, t.connection.id, 'c5')).toEqual([expect.objectContaining({ id: ooo.id, kind: 'auto_reply', matchedBy: 'hand' })]);
+    expect(await listPauses(sql, t.tenant.id, { customerExternalId: 'c5' })).toEqual([]);
+    expect(asked.filter((r) => r.tenantId === t.tenant.id)).toEqual([]);
+  });
+
   it('a company signed in on its own (marketplace install) sees neither mail of no company nor another company’s', async () => {
     const a = await seedTenant(sql, [customer('ca')], []);
     const b = await seedTenant(sql, [customer('cb')], []);
-    const nobody = await storeInbound(sql, message({ unmatchedReason: 'conflicting_thread', subject: 'Courriel orphelin', messageKey: '<orphan-locked@ui.example>' }));
-    const others = await storeInbound(sql, message({ tenantId: b.tenant.id, unmatchedReason: 'no_match', subject: 'Courriel de B', messageKey: '<b-locked@ui.example>' }));
+    const nobody = await storeInbound(sql, message({ unmatchedReason: 'conflicting_thread', subject: 'Courriel orphelin', messageKey: `<orphan-locked.${RUN}@ui.example>` }));
+    const others = await storeInbound(sql, message({ tenantId: b.tenant.id, unmatchedReason: 'no_match', subject: 'Courriel de B', messageKey: `<b-locked.${RUN}@ui.example>` }));
     const { token } = await createSession(sql, 'owner@a.example', 60_000, a.tenant.id, true);
     const user = new Browser(app, { 'accept-language': 'fr-FR' });
     user.cookies.set(SESSION_COOKIE, token);
