@@ -43,12 +43,12 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
 
   const notFound = (c: Context) => {
     const t = DICTS[pickPortalLang(c.req.header('accept-language'))];
-    return c.html(`<!doctype html>${(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_notFoundTitle}><main class="portal"><div class="card"><h1>{t.portal_notFoundTitle}</h1><p>{t.portal_notFoundBody}</p></div></main></Document>).toString()}`, 404);
+    return c.html(`<!doctype html>${String(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_notFoundTitle}><main class="portal"><div class="card"><h1>{t.portal_notFoundTitle}</h1><p>{t.portal_notFoundBody}</p></div></main></Document>)}`, 404);
   };
   const tooMany = (c: Context) => {
     const t = DICTS[pickPortalLang(c.req.header('accept-language'))];
     c.header('Retry-After', '600');
-    return c.html(`<!doctype html>${(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_tooManyTitle}><main class="portal"><div class="card"><h1>{t.portal_tooManyTitle}</h1><p>{t.portal_tooManyBody}</p></div></main></Document>).toString()}`, 429);
+    return c.html(`<!doctype html>${String(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_tooManyTitle}><main class="portal"><div class="card"><h1>{t.portal_tooManyTitle}</h1><p>{t.portal_tooManyBody}</p></div></main></Document>)}`, 429);
   };
 
   /** Resolves the link and counts the hit; a Response when the visitor must stop here. */
@@ -69,7 +69,7 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     const nonce = randomBytes(16).toString('base64url');
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
-    return c.html(`<!doctype html>${(<Statement l={l} nonce={nonce} mac={mac(l.scope.linkId, nonce)} token={c.req.param('token') ?? ''} done={c.req.query('done') ?? null} errors={{}} values={{}} />).toString()}`);
+    return c.html(`<!doctype html>${String(<Statement l={l} nonce={nonce} mac={mac(l.scope.linkId, nonce)} token={c.req.param('token') ?? ''} done={c.req.query('done') ?? null} errors={{}} values={{}} />)}`);
   });
 
   app.get('/p/:token/statement.pdf', async (c) => {
@@ -96,7 +96,7 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     const retry = (status: 400 | 413 | 422, errors: Record<string, string>) => {
       const fresh = randomBytes(16).toString('base64url');
       const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      return c.html(`<!doctype html>${(<Statement l={l} nonce={fresh} mac={mac(l.scope.linkId, fresh)} token={c.req.param('token') ?? ''} done={null} errors={errors} values={values} />).toString()}`, status);
+      return c.html(`<!doctype html>${String(<Statement l={l} nonce={fresh} mac={mac(l.scope.linkId, fresh)} token={c.req.param('token') ?? ''} done={null} errors={errors} values={values} />)}`, status);
     };
     if ('errors' in parsed) return retry(parsed.status, parsed.errors);
     const inv = parsed.invoice;
