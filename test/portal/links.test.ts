@@ -80,7 +80,9 @@ describe('the first visit', () => {
     const viewed = async () => (await listActivity(sql, t.tenant.id, { customerExternalId: 'c1' })).filter((a) => a.kind === 'viewed');
     expect(await viewed()).toEqual([]);
     expect((await get(`/p/${token}`)).status).toBe(200);
-    expect(await viewed()).toEqual([expect.objectContaining({ channel: 'portal' })]);
+    // Tied to its link (one per reminder), so the log tells which hand-out was opened.
+    const link = (await resolveLink(sql, token, NOW))!;
+    expect(await viewed()).toEqual([expect.objectContaining({ channel: 'portal', actionKey: `portal-view/${link.linkId}` })]);
     expect((await linkSummary(sql, t.tenant.id, t.connection.id, 'c1', NOW)).lastViewed).toEqual(NOW);
     await get(`/p/${token}`);
     expect(await viewed()).toHaveLength(1);
