@@ -60,19 +60,23 @@ describe('the pages for a link that opens nothing', () => {
 });
 
 describe('what the browser is told to keep', () => {
-  it('the statement is not cached', async () => {
+  it('the statement is not cached and its address (the link) is passed on to no one, not even this site’s other pages', async () => {
     const { token, get } = await company();
     const res = await get(`/p/${token}`);
     expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // The rest of the site keeps the product's own policy.
+    expect((await app.request('/signin')).headers.get('referrer-policy')).toBe('same-origin');
   });
 
-  it('the PDF statement downloads under a name in the customer’s language, uncached', async () => {
+  it('the PDF statement downloads under a name in the customer’s language, uncached, passing the link on to no one', async () => {
     for (const [lang, name] of [['fr', 'releve-2026-11-24.pdf'], ['en', 'statement-2026-11-24.pdf']] as const) {
       const { token, get } = await company(lang);
       const res = await get(`/p/${token}/statement.pdf`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${name}"`);
       expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     }
   });
