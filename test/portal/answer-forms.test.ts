@@ -64,9 +64,9 @@ describe('a promise to pay', () => {
     expect(await pauses()).toEqual([expect.objectContaining({ kind: 'promise', invoiceExternalId: null, expiresOn: '2026-11-24', amount: '1000.50', balanceAtOpen: '1200' })]);
   });
 
-  it('refuses a date before today or one not written as a date', async () => {
+  it('refuses a date before today, one not written as a date, or a day the calendar does not have', async () => {
     const { answer, pauses } = await customerWithLink();
-    for (const on of ['2026-11-23', '2026-12-1', '24/12/2026', '2026-13-01']) expect(await answer({ kind: 'promise', invoice: '1', on }), on).toMatchObject({ status: 422, page: expect.stringContaining('Choisissez une date entre aujourd’hui et le 24 déc. 2026.') });
+    for (const on of ['2026-11-23', '2026-12-1', '24/12/2026', '2026-13-01', '2026-11-31']) expect(await answer({ kind: 'promise', invoice: '1', on }), on).toMatchObject({ status: 422, page: expect.stringContaining('Choisissez une date entre aujourd’hui et le 24 déc. 2026.') });
     expect(await pauses()).toEqual([]);
   });
 
@@ -109,7 +109,7 @@ describe('"already paid"', () => {
   it('needs a payment date no later than today and the amount paid; keeps 200 characters of the reference', async () => {
     const { answer, answers } = await customerWithLink();
     expect(await answer({ kind: 'paid', invoice: '1', on: '2026-11-25', amount: '900' })).toMatchObject({ status: 422, page: expect.stringContaining('Indiquez la date du paiement (aujourd’hui au plus tard).') });
-    expect(await answer({ kind: 'paid', invoice: '1', on: '', amount: '900' })).toMatchObject({ status: 422, page: expect.stringContaining('Indiquez la date du paiement') });
+    for (const on of ['', '2026-02-30', '2026-11-24x']) expect(await answer({ kind: 'paid', invoice: '1', on, amount: '900' }), on).toMatchObject({ status: 422, page: expect.stringContaining('Indiquez la date du paiement') });
     expect(await answer({ kind: 'paid', invoice: '1', on: '2026-11-24' })).toMatchObject({ status: 422, page: expect.stringContaining('Saisissez un montant supérieur à zéro') });
     expect(await answers()).toEqual([]);
     expect((await answer({ kind: 'paid', invoice: '1', on: '2026-11-24', amount: '900', reference: `VIR ${'9'.repeat(300)}` })).status).toBe(303);

@@ -5,7 +5,7 @@
 // per link and per address. A wrong, expired or revoked link gets one 404 page that says nothing about anyone.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { Dec, addDays, daysBetween, formatAmount, type Invoice } from '../../../model/index.js';
+import { Dec, addDays, daysBetween, formatAmount, isBusinessDate, type Invoice } from '../../../model/index.js';
 import { Instalment } from '../../../model/collections.js';
 import { isPdf } from '../../../model/pdf.js';
 import type { Sql } from '../../../store/db.js';
@@ -136,7 +136,8 @@ async function parseAnswer(
     const v = s(k).replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
     return /^\d{1,12}(\.\d{1,2})?$/.test(v) && new Dec(v).gt(0) ? v : null;
   };
-  const dateOf = (k: string) => (/^\d{4}-\d{2}-\d{2}$/.test(s(k)) && !Number.isNaN(Date.parse(`${s(k)}T00:00:00Z`)) ? s(k) : null);
+  // A day the calendar has: Date.parse reads 2026-02-30 as 2 March, and a browser without a date picker lets one type it.
+  const dateOf = (k: string) => (isBusinessDate(s(k)) ? s(k) : null);
   let detail: AnswerDetail | null = null;
   if (kind === 'dispute') {
     const reason = s('reason') as DisputeReason;
