@@ -7,6 +7,7 @@ import { createSite as createUi } from '../../src/http/app.js';
 import { listAnswers } from '../../src/portal/answers.js';
 import { issueLink } from '../../src/portal/links.js';
 import { listPauses } from '../../src/store/pauses.js';
+import { listTasks } from '../../src/worklist/store.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
 
@@ -119,5 +120,42 @@ describe('a form posted from the address the service is published under', () => 
     expect((await post({ kind: 'promise', invoice: '1', on: '2026-12-10' }, 'https://relance.example')).status).toBe(303);
     expect((await post({ kind: 'promise', invoice: '1', on: '2026-12-11' })).status).toBe(303);
     expect((await listPauses(sql, t.tenant.id, { connectionId: t.connection.id })).map((p) => p.expiresOn).sort()).toEqual(['2026-12-10', '2026-12-11']);
+  });
+});
+
+describe('after an answer', () => {
+  it('the page the customer is sent back to thanks them for what they sent, in their language', async () => {
+    const { token, post, get } = await company();
+    const res = await post({ kind: 'promise', invoice: '1', on: '2026-12-10' });
+    expect(res.headers.get('location')).toBe(`/p/${token}?done=promise`);
+    const html = await (await get(res.headers.get('location')!)).text();
+    expect(html).toContain('data-done="promise"');
+    expect(html).toContain('Merci : votre promesse est enregistrée, et les relances attendent cette date.');
+    expect(await (await get(`/p/${token}`)).text()).not.toContain('data-done');
+  });
+
+  it('a refused one shows the form again with what was typed, posting to the same link, with a fresh signed nonce that works', async () => {
+    const { t, token, post } = await company();
+    const res = await post({ kind: 'paid', invoice: '1', on: '2026-11-20', amount: 'neuf cents', reference: 'VIR 2611' });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    const form = html.slice(html.lastIndexOf('<form', html.indexOf('name="kind" value="paid"')), html.indexOf('</form>', html.indexOf('name="kind" value="paid"')));
+    expect(form).toContain(`action="/p/${token}"`);
+    expect(form).toContain('value="neuf cents"');
+    expect(form).toContain('value="VIR 2611"');
+    expect(form).toContain('Saisissez un montant supérieur à zéro');
+    // The corrected form, as the page gives it, is accepted.
+    const body = new FormData();
+    for (const k of ['nonce', 'mac']) body.append(k, new RegExp(`name="${k}" value="([^"]+)"`).exec(form)![1]!);
+    for (const [k, v] of Object.entries({ kind: 'paid', invoice: '1', on: '2026-11-20', amount: '900,00' })) body.append(k, v);
+    const again = await app.request(`/p/${token}`, { method: 'POST', body, headers: { origin: 'http://localhost', 'x-forwarded-for': nextIp() } });
+    expect(again.status).toBe(303);
+    expect(await listAnswers(sql, t.tenant.id, t.connection.id, 'c1')).toEqual([expect.objectContaining({ kind: 'paid' })]);
+  });
+
+  it('the team’s task is named after the customer and the invoice', async () => {
+    const { t, post } = await company();
+    expect((await post({ kind: 'dispute', invoice: '1', reason: 'price' })).status).toBe(303);
+    expect((await listTasks(sql, t.tenant.id, '2026-11-24', {})).map((k) => [k.kind, k.title])).toEqual([['dispute', 'Garage Leroy — F-1']]);
   });
 });
