@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createSite as createUi } from '../../src/http/app.js';
 import { listAnswers } from '../../src/portal/answers.js';
 import { issueLink } from '../../src/portal/links.js';
+import { upsertDocuments } from '../../src/store/documents.js';
 import { listPauses } from '../../src/store/pauses.js';
 import { listTasks } from '../../src/worklist/store.js';
 import { useDatabase } from '../support/db.js';
@@ -106,6 +107,45 @@ describe('the files a customer may attach', () => {
       expect(res.status, bytes.toString('hex')).toBe(422);
       expect(await res.text()).toContain('Seuls les documents PDF, PNG ou JPEG sont acceptés.');
     }
+    expect(await listAnswers(sql, t.tenant.id, t.connection.id, 'c1')).toEqual([]);
+  });
+});
+
+describe('the size and name of an attached file', () => {
+  it('2 MB is accepted; a byte more is refused with 413 and says so', async () => {
+    const { t, post } = await company();
+    const pdf = (size: number) => new Blob([Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(size - 9)])]);
+    const big = await post({ kind: 'dispute', invoice: '1', reason: 'quality', file: pdf(2 * 1024 * 1024 + 1) });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain('Le document dépasse 2 Mo.');
+    expect((await post({ kind: 'dispute', invoice: '1', reason: 'quality', file: pdf(2 * 1024 * 1024) })).status).toBe(303);
+    expect(await listAnswers(sql, t.tenant.id, t.connection.id, 'c1')).toEqual([expect.objectContaining({ hasAttachment: true })]);
+  });
+
+  it('is named after the answer and the invoice number, with characters a file name cannot hold replaced', async () => {
+    const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [{ ...invoice('1', 'c1', '2026-10-15', '900.00'), number: 'FA 2026/001' }]);
+    const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', NOW);
+    const html = await (await app.request(`/p/${token}`, { headers: { 'x-forwarded-for': nextIp() } })).text();
+    const body = new FormData();
+    for (const k of ['nonce', 'mac']) body.append(k, new RegExp(`name="${k}" value="([^"]+)"`).exec(html)![1]!);
+    for (const [k, v] of Object.entries({ kind: 'paid', invoice: '1', on: '2026-11-20', amount: '900' })) body.append(k, v);
+    body.append('file', new Blob([Buffer.from('%PDF-1.4\n%\n')]));
+    expect((await app.request(`/p/${token}`, { method: 'POST', body, headers: { origin: 'http://localhost', 'x-forwarded-for': nextIp() } })).status).toBe(303);
+    expect((await listAnswers(sql, t.tenant.id, t.connection.id, 'c1'))[0]!.attachmentName).toBe('paid-FA_2026_001.pdf');
+  });
+
+  it('an invoice paid between the page and the answer: the answer is refused (422), and the page says nothing is left to pay', async () => {
+    const { t, token, get } = await company();
+    const html = await (await get(`/p/${token}`)).text();
+    const paid = { ...invoice('1', 'c1', '2026-10-15', '0.00'), total: '900.00', status: 'paid' as const, externalVersion: '1' };
+    await upsertDocuments(sql, t.scope, 'invoice', [{ record: paid, raw: paid }]);
+    const body = new FormData();
+    for (const k of ['nonce', 'mac']) body.append(k, new RegExp(`name="${k}" value="([^"]+)"`).exec(html)![1]!);
+    for (const [k, v] of Object.entries({ kind: 'dispute', invoice: '1', reason: 'quality' })) body.append(k, v);
+    body.append('file', new Blob([Buffer.from('%PDF-1.4\n%\n')]));
+    const res = await app.request(`/p/${token}`, { method: 'POST', body, headers: { origin: 'http://localhost', 'x-forwarded-for': nextIp() } });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('Plus rien ne reste à régler');
     expect(await listAnswers(sql, t.tenant.id, t.connection.id, 'c1')).toEqual([]);
   });
 });
