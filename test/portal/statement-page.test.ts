@@ -205,4 +205,25 @@ describe('what the statement shows', () => {
     expect(formOf(html, 'plan').html).toContain('placeholder="2027-01-15 500.00"');
     expect(words).not.toMatch(/\b(Bonjour|Facture|échue|Envoyer|Merci|Répondre|relevé)\b/i);
   });
+
+  it('every field has its label, tied by id, so that a click or a screen reader finds it', async () => {
+    const { page } = await company();
+    const html = await page();
+    const ids = [...html.matchAll(/<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]);
+    const labelled = [...html.matchAll(/<label for="([^"]+)">/g)].map((m) => m[1]);
+    const visible = [...html.matchAll(/<(input|select|textarea)\b([^>]*)>/g)].filter((m) => !/type="hidden"/.test(m[2]!));
+    expect(visible.length).toBe(15);
+    expect(ids).toHaveLength(visible.length);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...labelled].sort()).toEqual([...ids].sort());
+  });
+
+  it('a document link is followed only when it is an https address; an invoice without a number shows a dash', async () => {
+    const { page } = await company({ invoices: [{ ...invoice('1', 'c1', '2026-10-15', '900.00'), pdfUrl: 'javascript:alert(1)//https://erp.example/' }, { ...invoice('2', 'c1', '2026-11-30', '300.00'), pdfUrl: 'http://erp.example/f2.pdf', number: null }] });
+    const html = await page();
+    expect(html).not.toMatch(/href="(javascript:|http:)/);
+    expect(html).toMatch(/<tr data-invoice="F-1"><td data-label="Facture">F-1<\/td>/);
+    expect(html).toMatch(/<tr data-invoice=""><td data-label="Facture">—<\/td>/);
+    expect(formOf(html, 'dispute').html).toMatch(/<option value="2">— · 300,00\s€<\/option>/);
+  });
 });
