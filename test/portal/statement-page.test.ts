@@ -200,6 +200,9 @@ describe('what the statement shows', () => {
   it('in English for an English customer: the texts they rely on, with no French word', async () => {
     const { page } = await company({ language: 'en' });
     const html = await page('?done=already');
+    // Told apart from a thank-you: information, not success.
+    expect(html).toContain('<div class="flash info" role="status" data-done="already">');
+    expect(await page('?done=plan')).toContain('<div class="flash ok" role="status" data-done="plan">');
     const words = text(html);
     for (const s of ['Hello Garage Leroy', 'Here is what remains to be paid: €1,200.00.', 'Invoices to pay', '40 days overdue', 'not yet due', 'Download the statement (PDF)', 'I will pay on a date', 'I dispute an invoice', 'I need a payment plan', 'I have already paid', 'All the invoices below', 'Goods or service not received', 'This answer was already received.', 'This page is sent on behalf of']) expect(words, s).toContain(s);
     expect(formOf(html, 'plan').html).toContain('placeholder="2027-01-15 500.00"');
@@ -219,8 +222,13 @@ describe('what the statement shows', () => {
   });
 
   it('a document link is followed only when it is an https address; an invoice without a number shows a dash', async () => {
-    const { page } = await company({ invoices: [{ ...invoice('1', 'c1', '2026-10-15', '900.00'), pdfUrl: 'javascript:alert(1)//https://erp.example/' }, { ...invoice('2', 'c1', '2026-11-30', '300.00'), pdfUrl: 'http://erp.example/f2.pdf', number: null }] });
+    const { t, page } = await company({ invoices: [{ ...invoice('1', 'c1', '2026-10-15', '900.00'), pdfUrl: 'javascript:alert(1)//https://erp.example/' }, { ...invoice('2', 'c1', '2026-11-30', '300.00'), pdfUrl: 'http://erp.example/f2.pdf', number: null }, { ...invoice('3', 'c1', '2026-12-15', '50.00'), pdfUrl: 'https://erp.example/f3.pdf', number: null }] });
+    // A Belgian account: 16 characters, four groups of four.
+    await saveCompanyProfile(sql, t.tenant.id, CompanyProfileData.parse({ legalName: 'Atelier Dupont SA', addressLine1: '1 rue A', postalCode: '1000', city: 'Bruxelles', iban: 'BE68539007547034', bic: 'BBRUBEBB' }), 'marie');
     const html = await page();
+    expect(html).toContain('<a href="https://erp.example/f3.pdf" rel="noopener noreferrer" target="_blank">—</a>');
+    expect(html).toContain('<code>BE68 5390 0754 7034</code> · BIC <code>BBRUBEBB</code>');
+    expect(text(html)).toContain('Indiquez le numéro de facture en référence du virement : F-1, —, —.');
     expect(html).not.toMatch(/href="(javascript:|http:)/);
     expect(html).toMatch(/<tr data-invoice="F-1"><td data-label="Facture">F-1<\/td>/);
     expect(html).toMatch(/<tr data-invoice=""><td data-label="Facture">—<\/td>/);
