@@ -22,14 +22,14 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/[\s\u00a0\
 async function customerWithLink(opts: { language?: 'fr' | 'en'; invoices?: ReturnType<typeof invoice>[] } = {}) {
   const t = await seedTenant(sql, [{ ...customer('c1', 'Garage Leroy'), language: opts.language ?? 'fr' }], opts.invoices ?? [invoice('1', 'c1', '2026-10-15', '900.00'), invoice('2', 'c1', '2026-11-30', '300.00')]);
   const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', NOW);
-  const answer = async (fields: Record<string, string>) => {
+  const answer = async (fields: Record<string, string>, raw = false) => {
     const html = await (await app.request(`/p/${token}`, { headers: { 'x-forwarded-for': nextIp() } })).text();
     const body = new FormData();
     body.append('nonce', /name="nonce" value="([^"]+)"/.exec(html)![1]!);
     body.append('mac', /name="mac" value="([^"]+)"/.exec(html)![1]!);
     for (const [k, v] of Object.entries(fields)) body.append(k, v);
     const res = await app.request(`/p/${token}`, { method: 'POST', body, headers: { origin: 'http://localhost', 'x-forwarded-for': nextIp() } });
-    return { status: res.status, page: res.status === 303 ? '' : text(await res.text()) };
+    return { status: res.status, page: res.status === 303 ? '' : raw ? await res.text() : text(await res.text()) };
   };
   const pauses = () => listPauses(sql, t.tenant.id, { connectionId: t.connection.id });
   const answers = () => listAnswers(sql, t.tenant.id, t.connection.id, 'c1');
@@ -41,6 +41,8 @@ describe('a dispute', () => {
     const { answer, pauses } = await customerWithLink();
     expect(await answer({ kind: 'dispute', reason: 'quality' })).toMatchObject({ status: 422, page: expect.stringContaining('Choisissez une des factures listées.') });
     expect(await answer({ kind: 'dispute', invoice: '1', reason: 'too_expensive' })).toMatchObject({ status: 422, page: expect.stringContaining('Choisissez un motif dans la liste.') });
+    // The field to correct is marked (a form the page did not make: its list offers only valid reasons).
+    expect(await answer({ kind: 'dispute', invoice: '1', reason: 'too_expensive' }, true)).toMatchObject({ page: expect.stringMatching(/<div class="field invalid"><label for="dispute-reason">/) });
     const other = await answer({ kind: 'dispute', invoice: '1', reason: 'other', text: '   ' });
     expect(other).toMatchObject({ status: 422, page: expect.stringContaining('Précisez le motif en quelques mots.') });
     expect(other.page).not.toContain('Choisissez un motif');
