@@ -7,15 +7,15 @@ import { letterLinkForAction, linkForAction, linkSummary, portalUrl, resolveLink
 import { listActivity } from '../../src/store/activity.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+import { visitor } from './visitor.js';
 
 const sql = useDatabase();
 const NOW = new Date('2026-11-24T10:00:00Z');
 const DAY = 86_400_000;
 const app = createUi(uiDeps(sql, { now: () => NOW }));
 const KEY = Buffer.alloc(32, 5);
-let address = 0;
 /** A visit from an address of its own (the per-address limit is not what these tests are about). */
-const get = (path: string, ip = `10.3.${Math.floor(address / 250)}.${address++ % 250}`) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': ip } });
+const get = (path: string, ip = visitor()) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': ip } });
 
 async function company() {
   const t = await seedTenant(sql, [customer('c1', 'Garage Leroy')], [invoice('1', 'c1', '2026-10-15', '900.00')]);

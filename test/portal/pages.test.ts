@@ -11,12 +11,12 @@ import { listPauses } from '../../src/store/pauses.js';
 import { listTasks } from '../../src/worklist/store.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+import { visitor } from './visitor.js';
 
 const sql = useDatabase();
 const NOW = new Date('2026-11-24T10:00:00Z');
 const app = createUi(uiDeps(sql, { now: () => NOW }));
-let address = 0;
-const nextIp = () => `10.5.${Math.floor(address / 250)}.${address++ % 250}`;
+const nextIp = visitor;
 
 async function company(language: 'fr' | 'en' = 'fr', site = app) {
   const t = await seedTenant(sql, [{ ...customer('c1', 'Garage Leroy'), language }], [invoice('1', 'c1', '2026-10-15', '900.00')]);

@@ -9,12 +9,13 @@ import { storeRates } from '../../src/store/rates.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { upsertDocuments } from '../../src/store/documents.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+import { visitor } from './visitor.js';
 
 // Its own database: the reference rate it stores must not change what other files compute.
 const { sql } = useIsolatedDatabase();
 const NOW = new Date('2026-11-24T10:00:00Z');
 const app = createUi(uiDeps(sql, { now: () => NOW }));
-const get = (path: string) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': '10.2.0.1' } });
+const get = (path: string) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': visitor() } });
 
 describe('penalties on the portal', () => {
   it('shows the interest and fixed compensation of the latest reminder that claimed them, computed today, and only then', async () => {

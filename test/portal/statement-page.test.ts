@@ -10,12 +10,12 @@ import { issueLink } from '../../src/portal/links.js';
 import { saveCompanyProfile } from '../../src/store/company-profiles.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+import { visitor } from './visitor.js';
 
 const sql = useDatabase();
 const NOW = new Date('2026-11-24T10:00:00Z');
 const app = createUi(uiDeps(sql, { now: () => NOW }));
-let address = 0;
-const nextIp = () => `10.7.${Math.floor(address / 250)}.${address++ % 250}`;
+const nextIp = visitor;
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/[\s\u00a0\u202f]+/g, ' ');
 
 async function company(opts: { language?: 'fr' | 'en'; invoices?: ReturnType<typeof invoice>[] } = {}) {
