@@ -5,6 +5,7 @@ import { runEvaluation } from '../../src/collections/run.js';
 import { createSite as createUi } from '../../src/http/app.js';
 import { Dec } from '../../src/model/index.js';
 import { issueLink } from '../../src/portal/links.js';
+import { statedPenalties } from '../../src/portal/penalties.js';
 import { storeRates } from '../../src/store/rates.js';
 import { useIsolatedDatabase } from '../support/db.js';
 import { upsertDocuments } from '../../src/store/documents.js';
@@ -68,5 +69,17 @@ describe('penalties on the portal', () => {
     expect(now).toContain('11,98 €');
     expect(now).toContain('40,00 €');
     expect(now).toContain('951,98 €');
+  });
+
+  it('states nothing, without failing, when no reminder claimed penalties or the one sent cannot be read', async () => {
+    const c = customer('c1', 'Garage Leroy');
+    const open = [invoice('1', 'c1', '2026-10-15', '900.00')];
+    const t = await seedTenant(sql, [c], open);
+    const scope = { tenantId: t.tenant.id, connectionId: t.connection.id };
+    await expect(statedPenalties(sql, scope, c, open, 'fr', '2026-11-24')).resolves.toBeNull();
+    // A sent reminder whose payload is not a planned action (written by an older version, say): nothing stated.
+    await sql`insert into outbox (tenant_id, connection_id, idempotency_key, kind, state, due_at, payload)
+      values (${t.tenant.id}, ${t.connection.id}, 'old-reminder', 'email', 'sent', now(), ${sql.json({ customerExternalId: 'c1', penalties: [{ invoiceExternalId: '1' }] } as never)})`;
+    await expect(statedPenalties(sql, scope, c, open, 'fr', '2026-11-24')).resolves.toBeNull();
   });
 });
