@@ -6,7 +6,8 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'same-origin');
+  // A route may ask for less (the portal: no-referrer, its address is the customer's key); never for more.
+  if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
   if (c.res.headers.get('content-type')?.startsWith('text/html')) {
     c.header('Content-Security-Policy', CSP);
     c.header('X-Frame-Options', 'DENY');

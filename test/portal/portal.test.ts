@@ -10,6 +10,7 @@ import { decideAnswer, listAnswers } from '../../src/portal/answers.js';
 import { issueLink, revokeLinks } from '../../src/portal/links.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
+import { visitor } from './visitor.js';
 
 const sql = useDatabase();
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -21,7 +22,7 @@ async function company() {
   const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', NOW);
   return { t, token };
 }
-const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': `10.0.0.${Math.floor(Math.random() * 250)}`, ...headers } });
+const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': visitor(), ...headers } });
 /** The form's signed nonce, as the page gives it. */
 async function formOf(token: string) {
   const html = await (await get(`/p/${token}`)).text();
@@ -33,7 +34,7 @@ async function post(token: string, fields: Record<string, string | Blob>, opts: 
   const form = opts.form ?? (await formOf(token));
   const body = new FormData();
   for (const [k, v] of Object.entries({ ...form, ...fields })) body.append(k, v);
-  const headers: Record<string, string> = { 'accept-language': 'fr-FR', 'x-forwarded-for': '10.1.0.1' };
+  const headers: Record<string, string> = { 'accept-language': 'fr-FR', 'x-forwarded-for': visitor() };
   if (opts.origin !== null) headers['origin'] = opts.origin ?? ORIGIN;
   return app.request(`/p/${token}`, { method: 'POST', body, headers });
 }

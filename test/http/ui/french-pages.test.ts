@@ -22,6 +22,7 @@ import { recordNotice } from '../../../src/store/insolvency.js';
 import { record as insolvencyRecord } from '../../insolvency/fixtures.js';
 import { advanceCase, openCase } from '../../../src/recovery/cases.js';
 import { markFailing, storeInbound, type InboundInput } from '../../../src/store/mail.js';
+import { visitor } from '../../portal/visitor.js';
 
 const sql = useDatabase();
 const app = createUi(uiDeps(sql));
@@ -97,7 +98,8 @@ describe('French pages', () => {
     // A recovery file handed over (#25), followed on the worklist and the customer's page.
     const caseId = await openCase(sql, t.tenant.id, { connectionId: t.connection.id, customerExternalId: 'c1', invoiceExternalIds: ['1'], handedTo: 'Cabinet Martin', claimed: '940.00', currency: 'EUR', on: '2026-11-20', actor: 'marie' });
     await advanceCase(sql, t.tenant.id, caseId, 'order_obtained', '2026-11-23', 'Ordonnance n° 26/1234', 'marie');
-    const fr = new Browser(app, { 'accept-language': 'fr-FR' });
+    // An address of its own: the portal counts visits per address, and the tests' clock never ends a window.
+    const fr = new Browser(app, { 'accept-language': 'fr-FR', 'x-forwarded-for': visitor() });
     await fr.signIn(t.tenant.id);
     const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/customers/CONN/c3', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team', '/mail/unmatched'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];

@@ -5,7 +5,7 @@
 // per link and per address. A wrong, expired or revoked link gets one 404 page that says nothing about anyone.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { Dec, addDays, daysBetween, formatAmount, type Invoice } from '../../../model/index.js';
+import { Dec, addDays, daysBetween, formatAmount, isBusinessDate, type Invoice } from '../../../model/index.js';
 import { Instalment } from '../../../model/collections.js';
 import { isPdf } from '../../../model/pdf.js';
 import type { Sql } from '../../../store/db.js';
@@ -43,12 +43,12 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
 
   const notFound = (c: Context) => {
     const t = DICTS[pickPortalLang(c.req.header('accept-language'))];
-    return c.html(`<!doctype html>${(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_notFoundTitle}><main class="portal"><div class="card"><h1>{t.portal_notFoundTitle}</h1><p>{t.portal_notFoundBody}</p></div></main></Document>).toString()}`, 404);
+    return c.html(`<!doctype html>${String(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_notFoundTitle}><main class="portal"><div class="card"><h1>{t.portal_notFoundTitle}</h1><p>{t.portal_notFoundBody}</p></div></main></Document>)}`, 404);
   };
   const tooMany = (c: Context) => {
     const t = DICTS[pickPortalLang(c.req.header('accept-language'))];
     c.header('Retry-After', '600');
-    return c.html(`<!doctype html>${(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_tooManyTitle}><main class="portal"><div class="card"><h1>{t.portal_tooManyTitle}</h1><p>{t.portal_tooManyBody}</p></div></main></Document>).toString()}`, 429);
+    return c.html(`<!doctype html>${String(<Document lang={t === DICTS.fr ? 'fr' : 'en'} title={t.portal_tooManyTitle}><main class="portal"><div class="card"><h1>{t.portal_tooManyTitle}</h1><p>{t.portal_tooManyBody}</p></div></main></Document>)}`, 429);
   };
 
   /** Resolves the link and counts the hit; a Response when the visitor must stop here. */
@@ -69,7 +69,7 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     const nonce = randomBytes(16).toString('base64url');
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
-    return c.html(`<!doctype html>${(<Statement l={l} nonce={nonce} mac={mac(l.scope.linkId, nonce)} token={c.req.param('token') ?? ''} done={c.req.query('done') ?? null} errors={{}} values={{}} />).toString()}`);
+    return c.html(`<!doctype html>${String(<Statement l={l} nonce={nonce} mac={mac(l.scope.linkId, nonce)} token={c.req.param('token') ?? ''} done={c.req.query('done') ?? null} errors={{}} values={{}} />)}`);
   });
 
   app.get('/p/:token/statement.pdf', async (c) => {
@@ -96,7 +96,7 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     const retry = (status: 400 | 413 | 422, errors: Record<string, string>) => {
       const fresh = randomBytes(16).toString('base64url');
       const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      return c.html(`<!doctype html>${(<Statement l={l} nonce={fresh} mac={mac(l.scope.linkId, fresh)} token={c.req.param('token') ?? ''} done={null} errors={errors} values={values} />).toString()}`, status);
+      return c.html(`<!doctype html>${String(<Statement l={l} nonce={fresh} mac={mac(l.scope.linkId, fresh)} token={c.req.param('token') ?? ''} done={null} errors={errors} values={values} />)}`, status);
     };
     if ('errors' in parsed) return retry(parsed.status, parsed.errors);
     const inv = parsed.invoice;
@@ -136,7 +136,8 @@ async function parseAnswer(
     const v = s(k).replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
     return /^\d{1,12}(\.\d{1,2})?$/.test(v) && new Dec(v).gt(0) ? v : null;
   };
-  const dateOf = (k: string) => (/^\d{4}-\d{2}-\d{2}$/.test(s(k)) && !Number.isNaN(Date.parse(`${s(k)}T00:00:00Z`)) ? s(k) : null);
+  // A day the calendar has: Date.parse reads 2026-02-30 as 2 March, and a browser without a date picker lets one type it.
+  const dateOf = (k: string) => (isBusinessDate(s(k)) ? s(k) : null);
   let detail: AnswerDetail | null = null;
   if (kind === 'dispute') {
     const reason = s('reason') as DisputeReason;

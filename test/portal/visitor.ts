@@ -1,0 +1,6 @@
+// A visitor's address for the portal tests: random in 10.0.0.0/8, so that no per-address limit bucket is shared with
+// another test or with an earlier run of the same file. The tests' clock is frozen, so a bucket's window never ends: an
+// address reused run after run (Stryker reruns a file once per mutant) would reach the limit of 300 and answer 429.
+import { randomInt } from 'node:crypto';
+
+export const visitor = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
