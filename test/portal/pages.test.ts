@@ -2,6 +2,8 @@
 // 404 and 429 pages in the browser's language, what the page and the PDF tell the browser to keep or pass on, the
 // files a customer may attach (known by their bytes), and a form posted from the public address the service is
 // published under.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
 import { createSite as createUi } from '../../src/http/app.js';
 import { listAnswers } from '../../src/portal/answers.js';
@@ -58,6 +60,45 @@ describe('the pages for a link that opens nothing', () => {
     const html = await last!.text();
     expect(html).toContain('<html lang="en"');
     expect(html).toContain('Too many requests');
+  });
+});
+
+describe('whose visit a hit is counted against', () => {
+  const hits = async (bucket: string) => Number((await sql<{ hits: number }[]>`select hits from portal_hits where bucket = ${bucket}`)[0]?.hits ?? 0);
+
+  it('the first address of a proxy\'s X-Forwarded-For, spaces trimmed; without one, the connection\'s own address', async () => {
+    const { token } = await company();
+    const ip = nextIp();
+    expect((await app.request(`/p/${token}`, { headers: { 'x-forwarded-for': `  ${ip} , 172.16.0.9` } })).status).toBe(200);
+    expect(await hits(`ip:${ip}`)).toBe(1);
+    // No header and no socket (a request made inside the process): one shared bucket.
+    const local = await hits('ip:local');
+    expect((await app.request(`/p/${token}`)).status).toBe(200);
+    expect(await hits('ip:local')).toBe(local + 1);
+    // Through a real server, the address the connection came from.
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    try {
+      await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+      const { port } = server.address() as AddressInfo;
+      const before = (await hits('ip:127.0.0.1')) + (await hits('ip:::ffff:127.0.0.1'));
+      expect((await fetch(`http://127.0.0.1:${port}/p/${token}`)).status).toBe(200);
+      expect((await hits('ip:127.0.0.1')) + (await hits('ip:::ffff:127.0.0.1'))).toBe(before + 1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('the 429 page in French', () => {
+  it('speaks French to a French browser, with when to come back', async () => {
+    const { token } = await company();
+    const ip = nextIp();
+    let last: Response | undefined;
+    for (let i = 0; i < 61; i++) last = await app.request(`/p/${token}`, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': ip } });
+    expect(last!.status).toBe(429);
+    const html = await last!.text();
+    expect(html).toContain('<html lang="fr"');
+    expect(html).not.toContain('Too many requests');
   });
 });
 
