@@ -128,8 +128,9 @@ describe('what the browser is told to keep', () => {
 describe('the files a customer may attach', () => {
   const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
   const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46]);
-  it('a PNG or a JPEG photo, known by its first bytes, is kept with its type and a name of the answer and the invoice', async () => {
-    for (const [bytes, type, ext] of [[PNG, 'image/png', 'png'], [JPEG, 'image/jpeg', 'jpg']] as const) {
+  const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
+  it('a PDF, a PNG or a JPEG photo, known by its first bytes, is kept with its type and a name of the answer and the invoice', async () => {
+    for (const [bytes, type, ext] of [[PDF, 'application/pdf', 'pdf'], [PNG, 'image/png', 'png'], [JPEG, 'image/jpeg', 'jpg']] as const) {
       const { t, post } = await company();
       // The browser's claim is not what counts.
       const res = await post({ kind: 'dispute', invoice: '1', reason: 'quality', file: new Blob([bytes], { type: 'application/octet-stream' }) });
