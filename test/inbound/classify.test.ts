@@ -49,6 +49,12 @@ describe('classify', () => {
     expect(classify(mail({}, 'x', { contentType: 'multipart/report' })).kind).toBe('bounce');
     expect(classify(mail({}, 'Undelivered Mail Returned to Sender', { from: 'mailer-daemon@mx.example' }))).toEqual({ kind: 'bounce', because: 'mailer-daemon' });
   });
+
+  it('a person whose address only ends like a mailer daemon\'s, writing about an undelivered parcel, is a person', () => {
+    for (const from of ['chef.postmaster@client.example', 'no-mailer-daemon@client.example']) {
+      expect(classify(mail({}, 'Re: Relance F-12, returned mail of our parcel', { from })), from).toEqual({ kind: 'reply', because: 'a person' });
+    }
+  });
 });
 
 describe('reply addresses', () => {
