@@ -346,6 +346,7 @@ describe('received again late in the evening', () => {
 describe('a reply without a subject', () => {
   it.each([
     ['fr', 'Réponse du client : (sans objet)'],
+    ['fr-FR', 'Réponse du client : (sans objet)'],
     ['en', 'Customer reply: (no subject)'],
   ])('pauses with a reason the team reads in its language (%s)', async (locale, reason) => {
     const id = `c-nosubject-${locale}`;
