@@ -116,6 +116,23 @@ describe('unmatched mail', () => {
     expect((await user.post(`/mail/unmatched/${own.id}/assign`, { customer: `${t.connection.id}|c3` })).status).toBe(404);
   });
 
+  it('a reply with a long subject placed by hand: its task\'s title is cut at 200 characters; a site with no worklist still pauses', async () => {
+    const subject = `Contestation ${'détaillée '.repeat(30)}`;
+    const t = await seedTenant(sql, [customer('c6', 'Garage Leroy'), customer('c7', 'Fromagerie Dupont')], []);
+    const long = await storeInbound(sql, message({ tenantId: t.tenant.id, unmatchedReason: 'ambiguous_sender', subject, messageKey: `<long-unmatched.${RUN}@ui.example>` }));
+    const user = new Browser(app, { 'accept-language': 'fr-FR' });
+    await user.signIn(t.tenant.id);
+    expect((await user.post(`/mail/unmatched/${long.id}/assign`, { customer: `${t.connection.id}|c6` })).status).toBe(303);
+    expect(asked.filter((r) => r.tenantId === t.tenant.id).map((r) => r.title)).toEqual([subject.slice(0, 200)]);
+    // The same, on a site whose service runs no worklist.
+    const bare = createUi(uiDeps(sql, {}));
+    const other = await storeInbound(sql, message({ tenantId: t.tenant.id, unmatchedReason: 'ambiguous_sender', subject: 'Question', messageKey: `<bare-unmatched.${RUN}@ui.example>` }));
+    const admin = new Browser(bare, { 'accept-language': 'fr-FR' });
+    await admin.signIn(t.tenant.id);
+    expect((await admin.post(`/mail/unmatched/${other.id}/assign`, { customer: `${t.connection.id}|c7` })).status).toBe(303);
+    expect((await listPauses(sql, t.tenant.id, { customerExternalId: 'c7' })).map((p) => p.kind)).toEqual(['hold']);
+  });
+
   it('an out-of-office placed by hand is only placed: no pause, no task', async () => {
     const t = await seedTenant(sql, [customer('c5', 'Garage Leroy')], []);
     const ooo = await storeInbound(sql, message({ tenantId: t.tenant.id, kind: 'auto_reply', unmatchedReason: 'ambiguous_sender', subject: 'Absent du bureau', messageKey: `<ooo-unmatched.${RUN}@ui.example>` }));
