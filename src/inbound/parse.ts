@@ -62,7 +62,9 @@ const addressesOf = (v: AddressObject | AddressObject[] | undefined): string[] =
 
 function headerText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value);
+  // A structured header (Content-Type) is { value: 'text/plain', params }; an address header is { value: [addresses],
+  // text: 'Name <a@b>' }, whose value would read "[object Object]".
+  if (value && typeof value === 'object' && 'value' in value && typeof (value as { value: unknown }).value === 'string') return (value as { value: string }).value;
   if (value && typeof value === 'object' && 'text' in value) return String((value as { text: unknown }).text);
   return value == null ? '' : String(value);
 }

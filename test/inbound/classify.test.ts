@@ -90,6 +90,14 @@ describe('parsing', () => {
     expect(ds).toEqual({ recipient: 'gone@client.example', action: 'failed', status: '5.1.1', diagnostic: 'smtp; 550 5.1.1 user unknown' });
   });
 
+  it('keeps address headers as mailparser writes them out and structured ones by their value, never "[object Object]"', async () => {
+    const m = await parseInbound(Buffer.from('From: "Compta Leroy" <compta@leroy.example>\r\nTo: relance@ours.example, Autre <autre@ours.example>\r\nContent-Type: text/plain; charset=utf-8\r\nSubject: x\r\n\r\nhello\r\n'));
+    expect(m.headers.get('from')).toBe('"Compta Leroy" <compta@leroy.example>');
+    expect(m.headers.get('to')).toBe('relance@ours.example, "Autre" <autre@ours.example>');
+    expect(m.headers.get('content-type')).toBe('text/plain');
+    expect(m.from).toBe('compta@leroy.example');
+  });
+
   it('keys a message without a Message-ID (or with an absurd one) by a hash of its bytes', async () => {
     const a = await parseInbound(Buffer.from('From: a@b.example\r\nSubject: x\r\n\r\nhello\r\n'));
     const b = await parseInbound(Buffer.from(`From: a@b.example\r\nMessage-ID: <${'x'.repeat(400)}@b>\r\nSubject: x\r\n\r\nhello\r\n`));
