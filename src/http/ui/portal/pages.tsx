@@ -68,7 +68,9 @@ export function portalRoutes(app: Hono, deps: PortalDeps): void {
     await markStatementViewed(deps, l.scope);
     const nonce = randomBytes(16).toString('base64url');
     c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'no-referrer');
+    // The address holds the customer's key: it goes to no other site (the ERP's document links, any link out). Not
+    // no-referrer: a browser then sends "Origin: null" with the page's own forms, which the origin check refuses.
+    c.header('Referrer-Policy', 'same-origin');
     return c.html(`<!doctype html>${String(<Statement l={l} nonce={nonce} mac={mac(l.scope.linkId, nonce)} token={c.req.param('token') ?? ''} done={c.req.query('done') ?? null} errors={{}} values={{}} />)}`);
   });
 
