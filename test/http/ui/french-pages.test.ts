@@ -23,6 +23,8 @@ import { record as insolvencyRecord } from '../../insolvency/fixtures.js';
 import { advanceCase, openCase } from '../../../src/recovery/cases.js';
 import { markFailing, storeInbound, type InboundInput } from '../../../src/store/mail.js';
 import { visitor } from '../../portal/visitor.js';
+import { SESSION_COOKIE } from '../../../src/http/auth/session.js';
+import { createSession } from '../../../src/store/auth.js';
 
 const sql = useDatabase();
 const app = createUi(uiDeps(sql));
@@ -78,6 +80,8 @@ describe('French pages', () => {
     await storeInbound(sql, inbound({ kind: 'auto_reply', matchedBy: 'references', subject: 'Réponse automatique' }));
     await storeInbound(sql, inbound({ kind: 'bounce', matchedBy: 'sender', subject: 'Non distribué', failedAddress: 'c1@example.fr', dsnStatus: '5.1.1' }));
     await storeInbound(sql, inbound({ connectionId: null, customerExternalId: null, matchedBy: null, unmatchedReason: 'ambiguous_sender', subject: 'Question' }));
+    // Mail of no company, as other test files leave on the same database: data in English, never on this company's pages.
+    await storeInbound(sql, inbound({ tenantId: null, connectionId: null, customerExternalId: null, matchedBy: null, unmatchedReason: 'no_match', subject: 'Undelivered Mail Returned to Sender' }));
     await markFailing(sql, t.tenant.id, 'c1@example.fr', { status: '5.1.1', reason: 'utilisateur inconnu', inboundId: null });
     const { token } = await issueLink(sql, t.tenant.id, t.connection.id, 'c1', new Date('2026-11-24T10:00:00Z'));
     // The team and its worklist (#23): a collector assigned to a customer, tasks of every kind, one snoozed, one done.
@@ -101,10 +105,14 @@ describe('French pages', () => {
     // An address of its own: the portal counts visits per address, and the tests' clock never ends a window.
     const fr = new Browser(app, { 'accept-language': 'fr-FR', 'x-forwarded-for': visitor() });
     await fr.signIn(t.tenant.id);
-    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/customers/CONN/c3', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team', '/mail/unmatched'].map((p) => p.replace('CONN', t.connection.id));
+    // The unmatched mail as the company's own sign-in sees it: the admin's view also lists mail of no company, stored
+    // by other test files on the same database, whose subjects are data (an English "Undelivered Mail"), not the page.
+    const own = new Browser(app, { 'accept-language': 'fr-FR', 'x-forwarded-for': visitor() });
+    own.cookies.set(SESSION_COOKIE, (await createSession(sql, 'owner@fr.example', 60_000, t.tenant.id, true)).token);
+    const pages = [`/p/${token}`, '/dashboard', '/connections', '/customers', '/customers/CONN/c1', '/customers/CONN/c2', '/customers/CONN/c3', '/preview?connection=CONN', '/policy', '/templates', '/activity', '/mappings', '/settings/tokens', '/settings/company', '/tasks?view=all', '/tasks?view=all&state=all&sort=amount', '/tasks?view=all&state=snoozed', '/tasks?view=all&state=done', '/settings/team', 'own:/mail/unmatched'].map((p) => p.replace('CONN', t.connection.id));
     const found: string[] = [];
     for (const path of pages) {
-      const res = await fr.request(path);
+      const res = path.startsWith('own:') ? await own.request(path.slice(4)) : await fr.request(path);
       expect(res.status, path).toBe(200);
       const text = readable(await res.text());
       expect(text.length, path).toBeGreaterThan(50);
@@ -115,6 +123,7 @@ describe('French pages', () => {
       for (const en of englishValues) if (text.includes(en)) found.push(`${path}: English text "${en}"`);
     }
     expect(found).toEqual([]);
+    expect(readable(await (await own.request('/mail/unmatched')).text())).toContain('Question');
     // The insolvency card was on the scanned pages, in French.
     const c3 = readable(await (await fr.request(`/customers/${t.connection.id}/c3`)).text());
     expect(c3).toContain('Jugement arrêtant un plan du 12 nov. 2026, TRIBUNAL DE COMMERCE DE LYON, publié au BODACC le 20 nov. 2026');
