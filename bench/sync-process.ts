@@ -2,7 +2,7 @@
 // modules and V8 settings, so the peak RSS and CPU reported are those of the process that syncs, and nothing else.
 // Started by bench/sync.ts: `node --import ./bin/v8-flags.mjs bin/run-ts.mjs bench/sync-process.ts` with the
 // connection in BENCH_SYNC (JSON); prints one JSON line with its figures.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connectors } from '../connectors/index.js';
 import type { Connector } from '../src/connectors/types.js';
 import { createMemoryRateGate } from '../src/connectors/rate-gate.js';
@@ -62,7 +62,7 @@ const sampler = setInterval(() => {
 // BENCH_ALLOC_PROF=FILE: a sampling profile of every allocation (garbage included), written when the sync ends.
 const allocProf = process.env['BENCH_ALLOC_PROF'];
 const inspector = allocProf ? new (await import('node:inspector')).Session() : null;
-const post = (method: string, params?: object) => new Promise<any>((res, rej) => inspector!.post(method, params, (e, r) => (e ? rej(e) : res(r))));
+const post = (method: string, params?: object) => new Promise<{ profile: unknown }>((res, rej) => inspector!.post(method, params, (e, r) => (e ? rej(e) : res(r as { profile: unknown }))));
 if (inspector) {
   inspector.connect();
   await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
@@ -89,7 +89,7 @@ const elu = performance.eventLoopUtilization(eluBefore).utilization;
 clearInterval(sampler);
 if (inspector) {
   const { profile } = await post('HeapProfiler.stopSampling');
-  (await import('node:fs')).writeFileSync(allocProf!, JSON.stringify(profile));
+  writeFileSync(allocProf!, JSON.stringify(profile));
 }
 const after = status();
 await sql.end({ timeout: 5 });

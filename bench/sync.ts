@@ -34,7 +34,6 @@ async function startSimulator(provider: string, args: string[], startTimeoutMs =
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
-  if (process.env['BENCH_SYNC_STDOUT']) child.stdout!.on('data', (d) => appendFileSync(process.env['BENCH_SYNC_STDOUT']!, d));
   child.stderr!.on('data', (d) => (err += d));
   const deadline = Date.now() + startTimeoutMs;
   while (!/Ctrl-C/.test(err)) {
