@@ -100,12 +100,27 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
       parseJob(name, payload);
       const fire = () => void driver.enqueue(name, payload, { jobId: `schedule:${spec.id}` }).catch(() => undefined);
       if (spec.everyMs && spec.offsetMs) {
-        // The first run at the next instant of the schedule's phase (as BullMQ aligns it), then every period.
+        // Each run at the next instant of the schedule's phase (as BullMQ aligns it), by the wall clock. A timer counts
+        // from the event loop's cached time, which can lag the clock, so it may fall a few ms short of its instant: then
+        // it waits out the rest rather than run before its phase.
         const every = spec.everyMs;
-        const now = Date.now();
-        let first = Math.floor(now / every) * every + spec.offsetMs;
-        if (first <= now) first += every;
-        schedules.set(spec.id, setTimeout(() => (fire(), schedules.set(spec.id, setInterval(fire, every))), first - now));
+        const offset = spec.offsetMs;
+        const nextAfter = (now: number) => {
+          const t = Math.floor(now / every) * every + offset;
+          return t <= now ? t + every : t;
+        };
+        const arm = (at: number) => {
+          schedules.set(
+            spec.id,
+            setTimeout(() => {
+              const now = Date.now();
+              if (now < at) return arm(at);
+              fire();
+              arm(nextAfter(now));
+            }, Math.max(0, at - Date.now())),
+          );
+        };
+        arm(nextAfter(Date.now()));
       } else if (spec.everyMs) {
         schedules.set(spec.id, setInterval(fire, spec.everyMs));
       } else if (spec.cron) {

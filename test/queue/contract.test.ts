@@ -1,6 +1,6 @@
 // One contract, two drivers: the in-process queue and BullMQ on a real Redis must behave the same.
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import type { Queue } from 'bullmq';
 import { createBullQueue, createMemoryQueue, JOB_PRIORITY, type QueueDriver } from '../../src/queue/index.js';
 
@@ -200,5 +200,31 @@ describe.each(drivers)('%s driver', (_label, make) => {
     await until(() => started);
     await q.close(5000);
     expect(finished).toBe(true);
+  });
+});
+
+describe('in-process driver, wall clock against timers', () => {
+  it('runs a phased schedule no earlier than its phase when the wall clock runs slower than the timers', async () => {
+    // Timers count on a monotonic clock, the phase is on the wall clock (Date.now), and the two drift apart (NTP slewing
+    // it, whole milliseconds truncated differently): a CI run saw a 700 ms phase run at 699. Here the wall clock runs at
+    // 80 % of the timers' pace from the moment the schedule is set, so a timer set for the phase's instant falls short.
+    const real = Date.now.bind(Date);
+    const t0 = real();
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => t0 + Math.floor((real() - t0) * 0.8));
+    try {
+      const q = createMemoryQueue({ retry: fast });
+      const every = 500;
+      const runs: number[] = [];
+      await q.process({ reconcile: async () => void runs.push(Date.now()) });
+      const id = `slow-wall-${randomUUID()}`;
+      await q.schedule('reconcile', ids(), { id, everyMs: every, offsetMs: 400 });
+      await until(() => runs.length >= 3, 6000);
+      await q.unschedule(id);
+      await q.close();
+      // Each run on the wall clock at or after its phase, a pick-up's few ms allowed: in [400, 500) or wrapped to [0, 50).
+      for (const t of runs.slice(0, 3)) expect(t % every).toSatisfy((x: number) => x >= 400 || x < 50);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
