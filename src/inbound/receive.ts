@@ -35,7 +35,8 @@ export interface Received {
   kind: InboundKind;
   because: string;
   placement: Placement;
-  /** The pause opened for a reply, and the address marked failing for a bounce. */
+  /** The pause opened for a reply, and the address marked failing for a bounce (none when it was placed nowhere: no
+   * company's address is marked). */
   pausedUntil: string | null;
   failing: string | null;
 }
@@ -145,5 +146,5 @@ export async function receiveMail(deps: InboundDeps, raw: Buffer, meta: { source
     await deps.bounced(placement.tenantId, placement.thread.actionKey, `${failedAddress} ${mail.dsn?.status ?? ''} ${mail.dsn?.diagnostic ?? ''}`.trim());
   }
   deps.log?.({ inboundId: outcome.id, fresh: outcome.fresh, kind, because: verdict.because, placed: placement.placed, matchedBy: placement.placed ? placement.by : null, reason: placement.placed ? null : placement.reason, tenantId: placement.tenantId }, 'inbound mail');
-  return { id: outcome.id, fresh: outcome.fresh, kind, because: verdict.because, placement, pausedUntil: outcome.pausedUntil, failing: permanent ? failedAddress : null };
+  return { id: outcome.id, fresh: outcome.fresh, kind, because: verdict.because, placement, pausedUntil: outcome.pausedUntil, failing: permanent && placement.placed ? failedAddress : null };
 }

@@ -12,7 +12,7 @@ import { NOW, customer, invoice, seed } from '../actions/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../actions/smtp-sink.js';
 import { useDatabase } from '../support/db.js';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
-import { FROM_ADDRESS, deliver, sendReminder, taskRecorder } from './support.js';
+import { FROM_ADDRESS, deliver, dsn, sendReminder, taskRecorder } from './support.js';
 
 /** Unique to this run of the file: the database outlives it (a mutation run reruns the file on the same one), and a
  * Message-ID is stored once, whoever sends it. */
@@ -157,6 +157,18 @@ describe('never shown to the wrong company', () => {
     expect(await customerMail(sql, b.tenantId, b.connectionId, 'c-forge-b')).toEqual([]);
     expect(await listPauses(sql, a.tenantId)).toEqual([]);
     expect(await listPauses(sql, b.tenantId)).toEqual([]);
+    expect(tasks.requests.filter((t) => t.tenantId === a.tenantId || t.tenantId === b.tenantId)).toEqual([]);
+  });
+
+  it('a delivery report to one company’s return path quoting another company’s reminder is shown to neither', async () => {
+    const a = await sendReminder(sql, sink, 'c-dsn-a', 'a@dsn-a.example');
+    const b = await sendReminder(sql, sink, 'c-dsn-b', 'b@dsn-b.example');
+    // A's token in the envelope and To; the quoted headers name B's reminder (a forged report, or a misrouted one).
+    const raw = dsn({ to: a.message.mailFrom, failed: 'b@dsn-b.example', originalMessageId: b.message.messageId, messageId: `<dsn-forged.${RUN}@mx.client.example>` });
+    expect(await receiveMail(deps, Buffer.from(raw), { source: 'test', envelopeTo: [a.message.mailFrom] })).toMatchObject({ kind: 'bounce', placement: { placed: false, reason: 'conflicting_thread' }, failing: null });
+    expect(await byKey(`<dsn-forged.${RUN}@mx.client.example>`)).toEqual([expect.objectContaining({ tenant_id: null, customer_external_id: null, unmatched_reason: 'conflicting_thread' })]);
+    expect(await customerMail(sql, a.tenantId, a.connectionId, 'c-dsn-a')).toEqual([]);
+    expect(await customerMail(sql, b.tenantId, b.connectionId, 'c-dsn-b')).toEqual([]);
     expect(tasks.requests.filter((t) => t.tenantId === a.tenantId || t.tenantId === b.tenantId)).toEqual([]);
   });
 

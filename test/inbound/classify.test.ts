@@ -180,6 +180,13 @@ describe('parsing', () => {
     expect(readDeliveryStatus(text)).toEqual({ recipient: 'first@client.example', action: 'failed', status: '5.1.1', diagnostic: null });
   });
 
+  it('takes the recipient block by a field that starts a line, not an extension field of the per-message block ending in one', () => {
+    // RFC 3464 lets an MTA add its own X- fields to the per-message block; one whose name ends in "Original-Recipient"
+    // does not make it the recipient's block.
+    const text = ['Reporting-MTA: dns; mx.example', 'X-Original-Recipient: rfc822; list@ours.example', '', 'Final-Recipient: rfc822; gone@client.example', 'Action: failed', 'Status: 5.1.1', ''].join('\r\n');
+    expect(readDeliveryStatus(text)).toEqual({ recipient: 'gone@client.example', action: 'failed', status: '5.1.1', diagnostic: null });
+  });
+
   it('keeps what a DSN without a recipient says, and at most 500 characters of a diagnostic', () => {
     expect(readDeliveryStatus('Reporting-MTA: dns; mx.example\r\nAction: failed\r\nStatus: 5.7.1\r\n')).toEqual({ recipient: null, action: 'failed', status: '5.7.1', diagnostic: null });
     const long = readDeliveryStatus(`Final-Recipient: rfc822; a@b.example\r\nAction: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; ${'x'.repeat(800)}\r\n`);
