@@ -59,10 +59,11 @@ export function assertNoFault(body: unknown, headers: Headers): void {
 }
 
 /** Runs one query statement; a missing entity key is an empty page. */
-export async function query<T = Record<string, unknown>>(http: ProviderHttp, realmId: string, entity: string, statement: string): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(http: ProviderHttp, realmId: string, entity: string, statement: string, opts: { deferRecords?: boolean } = {}): Promise<T[]> {
   const { data, headers } = await http.get<{ QueryResponse?: Record<string, unknown> }>(companyPath(realmId, 'query'), {
     params: { query: statement, minorversion: MINOR_VERSION },
     records: ['QueryResponse', entity],
+    ...(opts.deferRecords ? { deferRecords: true } : {}),
   });
   assertNoFault(data, headers);
   const rows = data.QueryResponse?.[entity];

@@ -61,7 +61,8 @@ function fullScan(ctx: ReadContext, table: (typeof STREAM_TABLE)[StreamName], fr
   return readAhead(ctx, {
     async request(index) {
       const position = from.position + index * step;
-      const rows = await query<QboRecord>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`));
+      // The records are handed to the engine unread: each stays as its text until it is mapped (deferRecords).
+      const rows = await query<unknown>(ctx.http, ctx.externalTenantId, table.qbo, statement(table.qbo, where, `ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${PAGE_SIZE}`), { deferRecords: true });
       const cursor: QuickBooksCursor = rows.length < PAGE_SIZE ? { mode: 'cdc', since } : { mode: 'full', position: position + step, startedAt: from.startedAt };
       return { records: rows, deleted: [], cursor };
     },

@@ -2,7 +2,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AuthExpired, NotConnected, ProviderRejected, ProviderUnavailable, QuotaExhausted, RateLimited } from './errors.js';
 import type { RateGate } from './rate-gate.js';
-import { parseWithSourceText } from '../json/source-text.js';
+import { parseDeferringRecords, parseWithSourceText } from '../json/source-text.js';
 import type { Connector, OAuthClientConfig, ProviderHttp, RateLimitSpec, RemainingCounts, RemainingWindow, RequestOptions } from './types.js';
 
 /**
@@ -62,11 +62,11 @@ class UnparsableBody {
   constructor(readonly reason: string) {}
 }
 
-function parseBody(records: RequestOptions['records']) {
+function parseBody(records: RequestOptions['records'], deferRecords = false) {
   return (data: unknown, headers?: Record<string, unknown>): unknown => {
     if (typeof data !== 'string' || data === '') return data;
     try {
-      return records ? parseWithSourceText(data, records) : JSON.parse(data);
+      return records ? (deferRecords ? parseDeferringRecords(data, records) : parseWithSourceText(data, records)) : JSON.parse(data);
     } catch (err) {
       // An error page in HTML or plain text stays text, for the connector's classifyError to read. A body that says
       // it is JSON, or starts as JSON, and does not parse must never pass for an answer: read as a page, it would be
@@ -138,7 +138,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
           data: body,
           timeout: options.timeoutMs ?? 120_000,
           validateStatus: () => true,
-          ...(opts.binary ? { responseType: 'arraybuffer' as const, transformResponse: binaryBody(opts.records) } : { transformResponse: parseBody(opts.records) }),
+          ...(opts.binary ? { responseType: 'arraybuffer' as const, transformResponse: binaryBody(opts.records) } : { transformResponse: parseBody(opts.records, opts.deferRecords) }),
           headers: {
             Accept: 'application/json',
             ...connector.defaultHeaders(externalTenantId),

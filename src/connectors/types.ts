@@ -220,6 +220,12 @@ export interface RequestOptions {
    */
   records?: RecordPath;
   /**
+   * With `records` naming keys only: each record is left as its text (a RecordText), for the sync engine to parse
+   * right before mapping it, one at a time (src/json/source-text.ts, parseDeferringRecords). Only for pages the
+   * connector hands to the engine without reading their records.
+   */
+  deferRecords?: boolean;
+  /**
    * A write that must not reach the provider twice (a POST with no idempotency key): no retry after a network error
    * or a 5xx, where it may have landed. The caller re-reads and decides. 429s and token refreshes still retry.
    */

@@ -37,6 +37,101 @@ export function parseWithSourceText(text: string, path: RecordPath): unknown {
 
 class ScanMismatch extends Error {}
 
+/**
+ * A record left as the text it arrived as, to be parsed by the sync engine right before it is mapped (see
+ * parseDeferringRecords). Parsed one at a time, a record's object tree dies young; a whole page parsed at once (about
+ * 5 MB of objects for 1,000 QuickBooks invoices) outlives V8's young generation and is copied, promoted and marked.
+ */
+export class RecordText {
+  constructor(readonly text: string) {}
+
+  /** The record's value; throws when the text is not JSON (the body was damaged on the way). */
+  parse(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/**
+ * Parses a JSON response, leaving each element of the records array at `path` as its text (a RecordText). The path
+ * names object keys only (no `*`). The rest of the body is parsed as usual. A shape the scanner does not expect, or a
+ * body that is not JSON, falls back to parseWithSourceText, which parses everything (and throws on bad JSON).
+ */
+export function parseDeferringRecords(text: string, path: RecordPath): unknown {
+  if (path.length === 0 || path.includes('*')) return parseWithSourceText(text, path);
+  let spans: number[];
+  let array: [number, number];
+  try {
+    [array, spans] = recordSpans(text, path);
+  } catch (err) {
+    if (!(err instanceof ScanMismatch)) throw err;
+    return parseWithSourceText(text, path);
+  }
+  // The body without its records, parsed: a small text.
+  const skeleton: unknown = JSON.parse(`${text.slice(0, array[0])}[]${text.slice(array[1])}`);
+  let holder = skeleton as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) holder = holder[key] as Record<string, unknown>;
+  const records: RecordText[] = [];
+  for (let k = 0; k < spans.length; k += 2) records.push(new RecordText(text.slice(spans[k], spans[k + 1])));
+  holder[path.at(-1)!] = records;
+  return skeleton;
+}
+
+/**
+ * Where the records array at `path` lies in `text` ([start, end) of the array) and each element's [start, end), by a
+ * scan that parses nothing. Throws ScanMismatch on anything but objects along the path, an array of objects at its
+ * end, and a key met once on the way.
+ */
+function recordSpans(text: string, path: RecordPath): [[number, number], number[]] {
+  let i = skipSpace(text, 0);
+  // Down the path: each level an object holding the next key exactly once.
+  for (let depth = 0; depth < path.length; depth++) {
+    if (text.charCodeAt(i) !== OPEN_OBJECT) throw new ScanMismatch(`expected an object at ${i}`);
+    let target = -1;
+    let at = skipSpace(text, i + 1);
+    if (text.charCodeAt(at) !== CLOSE_OBJECT) {
+      for (;;) {
+        if (text.charCodeAt(at) !== QUOTE) throw new ScanMismatch(`expected a key at ${at}`);
+        const keyEnd = skipString(text, at);
+        const raw = text.slice(at + 1, keyEnd - 1);
+        const name = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
+        const colon = skipSpace(text, keyEnd);
+        if (text.charCodeAt(colon) !== COLON) throw new ScanMismatch(`expected : at ${colon}`);
+        const start = skipSpace(text, colon + 1);
+        if (name === path[depth]) {
+          // JSON.parse keeps the last of duplicate keys; which text belongs to it is not worth guessing.
+          if (target >= 0) throw new ScanMismatch(`duplicate key ${name}`);
+          target = start;
+        }
+        const n = next(text, skipValue(text, start), CLOSE_OBJECT);
+        if (n < 0) break;
+        at = n;
+      }
+    }
+    if (target < 0) throw new ScanMismatch(`no key ${path[depth]}`);
+    i = target;
+  }
+  if (text.charCodeAt(i) !== OPEN_ARRAY) throw new ScanMismatch(`expected an array at ${i}`);
+  const spans: number[] = [];
+  let at = skipSpace(text, i + 1);
+  let end = at + 1;
+  if (text.charCodeAt(at) !== CLOSE_ARRAY) {
+    for (;;) {
+      if (text.charCodeAt(at) !== OPEN_OBJECT) throw new ScanMismatch(`expected a record object at ${at}`);
+      const recordEnd = skipValue(text, at);
+      spans.push(at, recordEnd);
+      const n = next(text, recordEnd, CLOSE_ARRAY);
+      if (n < 0) {
+        end = skipSpace(text, recordEnd) + 1;
+        break;
+      }
+      at = n;
+    }
+  }
+  return [[i, end], spans];
+}
+
+
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;

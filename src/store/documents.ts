@@ -10,7 +10,7 @@ import type { Sql } from './db.js';
 export interface DocumentRow<K extends EntityKind = EntityKind> {
   record: EntityOf<K>;
   raw: unknown;
-  /** The raw payload's JSON text when the caller has it and no longer keeps the parsed payload (bench `parse-map`). */
+  /** The raw payload's JSON text when the caller has it and no longer keeps the parsed payload (a record parsed at map time, src/sync/mappers.ts). */
   rawText?: string;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseWithSourceText, sourceTextOf } from '../../src/json/source-text.js';
+import { RecordText, parseDeferringRecords, parseWithSourceText, sourceTextOf } from '../../src/json/source-text.js';
 
 /** Re-serialises a value with random whitespace between every token, like any server's formatter might. */
 function format(value: unknown, space: () => string): string {
@@ -71,5 +71,61 @@ describe('source texts of records', () => {
     expect(parseWithSourceText('{"Fault":{"Error":[{"code":"3001"}]}}', ['QueryResponse', 'Invoice'])).toEqual({ Fault: { Error: [{ code: '3001' }] } });
     expect(parseWithSourceText('[]', ['Invoices'])).toEqual([]);
     expect(() => parseWithSourceText('{"Invoices":[', ['Invoices'])).toThrow(SyntaxError);
+  });
+});
+
+describe('records left as their texts (parsed one at a time at map time)', () => {
+  const PATH = ['QueryResponse', 'Invoice'];
+  type Deferred = { QueryResponse: { Invoice: unknown[] } & Record<string, unknown> } & Record<string, unknown>;
+
+  it('leaves each record as its exact text and parses the rest, whatever the formatting and the strings inside', () => {
+    fc.assert(
+      fc.property(records, json, whitespace, (rows, extra, spaces) => {
+        let n = 0;
+        const space = () => spaces[n++ % spaces.length]!;
+        const text = format({ before: extra, QueryResponse: { startPosition: 1, Invoice: rows, after: extra }, time: 'now' }, space);
+        const deferred = parseDeferringRecords(text, PATH) as Deferred;
+        const whole = JSON.parse(text) as Deferred;
+        expect(deferred.QueryResponse.Invoice).toHaveLength(rows.length);
+        deferred.QueryResponse.Invoice.forEach((held, k) => {
+          expect(held).toBeInstanceOf(RecordText);
+          const t = (held as RecordText).text;
+          expect(text).toContain(t);
+          expect(t.startsWith('{') && t.endsWith('}')).toBe(true);
+          expect((held as RecordText).parse()).toEqual(whole.QueryResponse.Invoice[k]);
+        });
+        expect({ ...deferred, QueryResponse: { ...deferred.QueryResponse, Invoice: [] } }).toEqual({ ...whole, QueryResponse: { ...whole.QueryResponse, Invoice: [] } });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds the records after an escaped key and a nested value holding brackets in strings', () => {
+    const text = '{"time":"t","Query\\u0052esponse":{"x":[{"a":"]}"}],"Invoice":[ {"Id":"1","Note":"a \\"quoted\\" }"} , {"Id":"2","L":[{"n":{}}]}],"maxResults":2}}';
+    const parsed = parseDeferringRecords(text, PATH) as Deferred;
+    expect(parsed.QueryResponse.Invoice.map((r) => (r as RecordText).text)).toEqual(['{"Id":"1","Note":"a \\"quoted\\" }"}', '{"Id":"2","L":[{"n":{}}]}']);
+    expect(parsed).toMatchObject({ time: 't', QueryResponse: { x: [{ a: ']}' }], maxResults: 2 } });
+  });
+
+  it('falls back to parsing everything when the shape is not one array of objects at a path met once', () => {
+    // No records key (an empty last page, a Fault), a repeated key, an element that is not an object, a * path.
+    expect(parseDeferringRecords('{"QueryResponse":{"startPosition":1},"time":"t"}', PATH)).toEqual({ QueryResponse: { startPosition: 1 }, time: 't' });
+    expect(parseDeferringRecords('{"Fault":{"Error":[{"code":"3001"}]}}', PATH)).toEqual({ Fault: { Error: [{ code: '3001' }] } });
+    const repeated = parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"old"}],"Invoice":[{"Id":"new"}]}}', PATH) as Deferred;
+    expect(repeated.QueryResponse.Invoice).toEqual([{ Id: 'new' }]);
+    const mixed = parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"},2]}}', PATH) as Deferred;
+    expect(mixed.QueryResponse.Invoice).toEqual([{ Id: '1' }, 2]);
+    expect(sourceTextOf(mixed.QueryResponse.Invoice[0])).toBe('{"Id":"1"}');
+    const starred = parseDeferringRecords('{"A":[{"Invoice":[{"Id":"1"}]}]}', ['A', '*', 'Invoice']) as { A: { Invoice: unknown[] }[] };
+    expect(starred.A[0]!.Invoice[0]).toEqual({ Id: '1' });
+    expect(parseDeferringRecords('{"QueryResponse":{"Invoice":[]}}', PATH)).toEqual({ QueryResponse: { Invoice: [] } });
+  });
+
+  it('rejects a body cut short or malformed outside the records; a record malformed inside is found when it is parsed', () => {
+    expect(() => parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"},{"Id"', PATH)).toThrow(SyntaxError);
+    expect(() => parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"}],"maxResults":}}', PATH)).toThrow(SyntaxError);
+    const inside = parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"},{"Id";"2"}]}}', PATH) as Deferred;
+    expect((inside.QueryResponse.Invoice[0] as RecordText).parse()).toEqual({ Id: '1' });
+    expect(() => (inside.QueryResponse.Invoice[1] as RecordText).parse()).toThrow(SyntaxError);
   });
 });

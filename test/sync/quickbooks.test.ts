@@ -1,6 +1,6 @@
 // QuickBooks end to end against the simulator and a real PostgreSQL: what only QuickBooks does (offset paging, raw bytes, PrivateNote, 503s). The shared scenarios are in test/contract.
 import { gunzipSync } from 'node:zlib';
-import { http, HttpResponse } from 'msw';
+import { getResponse, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { createProviderHttp } from '../../src/connectors/http.js';
@@ -50,6 +50,59 @@ describe('QuickBooks sync', () => {
     expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${sent}]`);
     const [doc] = await listDocuments(sql, c.tenant.id, 'invoice', { externalIds: [String(inv['Id'])], withRaw: true });
     expect(doc!.raw).toEqual(inv);
+  });
+
+  it('stores a full scan’s raw payloads byte for byte, each record read from its own text', async () => {
+    const c = await connectQuickBooks(sql, sim);
+    const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
+    const sent = JSON.stringify(inv, null, 2).replace(/"Balance": ([0-9.]+)/, (_m, n: string) => `"Balance": ${Number(n).toFixed(3)}`);
+    // A full scan's one and only invoice page (fewer than 1,000: the scan ends), pretty-printed around the record too.
+    server.use(
+      http.get(`${sim.baseUrls.api}/v3/company/:realm/query`, ({ request }) => {
+        const q = new URL(request.url).searchParams.get('query') ?? '';
+        if (!/FROM Invoice ORDERBY Id STARTPOSITION 1 /.test(q)) return undefined;
+        return new HttpResponse(`{\n  "QueryResponse" : {\n    "Invoice" : [ ${sent} ],\n    "startPosition" : 1,\n    "maxResults" : 1\n  },\n  "time" : "${new Date().toISOString()}"\n}`, { headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const report = await syncConnection(deps, c.tenant.id, c.connection.id);
+    expect(report.status).toBe('ok');
+    expect(report.streams.find((st) => st.stream === 'invoices')).toMatchObject({ records: 1, inserted: 1, quarantined: 0 });
+    const [page] = await sql<{ body: Buffer }[]>`
+      select p.body from raw_pages p join invoices i on i.raw_page = p.id
+      where i.tenant_id = ${c.tenant.id} and i.external_id = ${String(inv['Id'])}`;
+    expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${sent}]`);
+    const [doc] = await listDocuments(sql, c.tenant.id, 'invoice', { externalIds: [String(inv['Id'])], withRaw: true });
+    expect(doc!.raw).toEqual(inv);
+    expect(doc!.record).toMatchObject({ externalId: inv['Id'], number: inv['DocNumber'], amountDue: Number(inv['Balance']).toFixed(2) });
+  });
+
+  it('a full-scan record damaged on the way fails its page, not the record: nothing of the page is stored, and the next run reads it again', async () => {
+    const c = await connectQuickBooks(sql, sim);
+    // The third invoice page as the simulator answers it, once, with one byte of its 6th record changed in a way that
+    // keeps the brackets and quotes balanced: only parsing that record finds it.
+    let damaged = false;
+    server.use(
+      http.get(`${sim.baseUrls.api}/v3/company/:realm/query`, async ({ request }) => {
+        const q = new URL(request.url).searchParams.get('query') ?? '';
+        if (damaged || !/FROM Invoice/.test(q) || !/STARTPOSITION 1961\b/.test(q)) return undefined;
+        damaged = true;
+        const real = await (await getResponse(sim.handlers, request))!.text();
+        const sixth = JSON.stringify((JSON.parse(real) as { QueryResponse: { Invoice: unknown[] } }).QueryResponse.Invoice[5]);
+        const colon = real.indexOf(sixth) + sixth.indexOf(':');
+        expect(colon).toBeGreaterThan(real.indexOf(sixth));
+        return new HttpResponse(`${real.slice(0, colon)};${real.slice(colon + 1)}`, { headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const failed = await syncConnection(deps, c.tenant.id, c.connection.id);
+    expect(damaged).toBe(true);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/invoices: record \d+ of a page is not JSON .*read again on the next run/);
+    const quarantinedInvoices = (await listQuarantine(sql, c.tenant.id, { connectionId: c.connection.id })).filter((q) => q.entity === 'invoice').length;
+    expect((await countDocuments(sql, c.tenant.id, 'invoice', c.connection.id)) + quarantinedInvoices).toBe(1980);
+    expect(await loadCursor(sql, c.tenant.id, c.connection.id, 'invoices')).toMatchObject({ mode: 'full', position: 1961 });
+    const resumed = await syncConnection(deps, c.tenant.id, c.connection.id);
+    expect(resumed.status).toBe('ok');
+    expect((await countDocuments(sql, c.tenant.id, 'invoice', c.connection.id)) + quarantinedInvoices).toBe(sim.data.count('Invoice'));
   });
 
   it('prunes a stream’s raw pages as soon as that stream is done, even when another stream fails', async () => {
