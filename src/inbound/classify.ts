@@ -28,8 +28,11 @@ const AUTO_SUBJECTS: readonly RegExp[] = [
 ];
 
 /** A bounce wins over everything (a DSN is itself auto-submitted); then the standard headers; then the subject. */
-export function classify(mail: Pick<InboundMail, 'headers' | 'subject' | 'dsn' | 'contentType' | 'from'>): Verdict {
+export function classify(mail: Pick<InboundMail, 'headers' | 'subject' | 'dsn' | 'contentType' | 'reportType' | 'from'>): Verdict {
   const h = (name: string) => mail.headers.get(name)?.trim().toLowerCase() ?? null;
+  // RFC 8098: a read receipt is a multipart/report too, of report-type disposition-notification (RFC 6533's global
+  // one for SMTPUTF8 mail). A machine's answer, not a bounce: nothing failed.
+  if (!mail.dsn && /^(global-)?disposition-notification$/.test(mail.reportType ?? '')) return { kind: 'auto_reply', because: 'read receipt' };
   // RFC 3464/6522: a DSN is multipart/report with a message/delivery-status part.
   if (mail.dsn || /^multipart\/report\b/i.test(mail.contentType)) return { kind: 'bounce', because: 'delivery-status notification' };
   // RFC 3834 §5: "no" (or no header) is a person; auto-generated, auto-replied and extensions are machines.

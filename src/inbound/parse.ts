@@ -34,6 +34,8 @@ export interface InboundMail {
   subject: string;
   text: string;
   contentType: string;
+  /** A multipart/report's report-type (RFC 6522), lowercased: delivery-status for a bounce, disposition-notification for a read receipt. */
+  reportType: string | null;
   headers: ReadonlyMap<string, string>;
   attachments: InboundAttachment[];
   /** A bounce's delivery-status fields, and the Message-ID of the message that bounced when the DSN quotes it. */
@@ -59,6 +61,12 @@ const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\
 const ids = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter((s) => MESSAGE_ID.test(s));
 const addressesOf = (v: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(v) ? v : v ? [v] : []).flatMap((o) => o.value.flatMap((a) => [a.address ?? '', ...(a.group ?? []).map((g) => g.address ?? '')])).filter(Boolean).map((a) => a.toLowerCase());
+
+function reportTypeOf(value: unknown): string | null {
+  const params = value && typeof value === 'object' && 'params' in value ? (value as { params: Record<string, unknown> }).params : null;
+  const type = params?.['report-type'];
+  return typeof type === 'string' && type.trim() ? clean(type.trim().toLowerCase()).slice(0, 100) : null;
+}
 
 function headerText(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -100,6 +108,7 @@ export async function parseInbound(raw: Buffer, envelopeTo: readonly string[] = 
       subject: '',
       text: '',
       contentType: '',
+      reportType: null,
       headers: new Map(),
       attachments: [],
       dsn: null,
@@ -154,6 +163,7 @@ export async function parseInbound(raw: Buffer, envelopeTo: readonly string[] = 
     subject: clean(parsed.subject ?? '').slice(0, 500),
     text: clean(text).trim().slice(0, limits.maxTextChars),
     contentType: headers.get('content-type') ?? 'text/plain',
+    reportType: reportTypeOf(parsed.headers.get('content-type')),
     headers,
     attachments,
     dsn,

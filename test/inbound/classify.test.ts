@@ -7,11 +7,12 @@ import { bareAddress, isOurAddress, newReplyToken, replyAddressFor, tokensIn } f
 import { dsn } from './support.js';
 import { replyAddressOf } from '../../src/inbound/wiring.js';
 
-const mail = (headers: Record<string, string>, subject: string, extra: { dsn?: boolean; contentType?: string; from?: string } = {}) => ({
+const mail = (headers: Record<string, string>, subject: string, extra: { dsn?: boolean; contentType?: string; reportType?: string; from?: string } = {}) => ({
   headers: new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
   subject,
   dsn: extra.dsn ? { recipient: 'x@y.z', action: 'failed', status: '5.1.1', diagnostic: null } : null,
   contentType: extra.contentType ?? 'text/plain',
+  reportType: extra.reportType ?? null,
   from: extra.from ?? 'someone@client.example',
 });
 
@@ -48,6 +49,45 @@ describe('classify', () => {
     expect(classify(mail({ 'Auto-Submitted': 'auto-replied' }, 'Undelivered Mail', { dsn: true }))).toEqual({ kind: 'bounce', because: 'delivery-status notification' });
     expect(classify(mail({}, 'x', { contentType: 'multipart/report' })).kind).toBe('bounce');
     expect(classify(mail({}, 'Undelivered Mail Returned to Sender', { from: 'mailer-daemon@mx.example' }))).toEqual({ kind: 'bounce', because: 'mailer-daemon' });
+  });
+
+  it('a read receipt (RFC 8098 disposition notification) is an automatic answer, not a bounce; a report of another type still counts as one', () => {
+    expect(classify(mail({}, 'Lu : Relance facture F-12', { contentType: 'multipart/report', reportType: 'disposition-notification' }))).toEqual({ kind: 'auto_reply', because: 'read receipt' });
+    expect(classify(mail({}, 'Read: Overdue invoice', { contentType: 'multipart/report', reportType: 'global-disposition-notification' }))).toEqual({ kind: 'auto_reply', because: 'read receipt' });
+    expect(classify(mail({}, 'x', { contentType: 'multipart/report', reportType: 'delivery-status' })).kind).toBe('bounce');
+    // A DSN part wins, whatever the header claims.
+    expect(classify(mail({}, 'x', { contentType: 'multipart/report', reportType: 'disposition-notification', dsn: true })).kind).toBe('bounce');
+  });
+
+  it('reads the report type of a read receipt as Outlook and Thunderbird send it', async () => {
+    const raw = [
+      'From: compta@client.example',
+      'To: relance@ours.example',
+      'Subject: Lu : Relance facture F-12',
+      'Message-ID: <mdn-1@client.example>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type="Disposition-Notification";',
+      '  boundary="mdn-b"',
+      '',
+      '--mdn-b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Votre message a été lu.',
+      '--mdn-b',
+      'Content-Type: message/disposition-notification',
+      '',
+      'Reporting-UA: client.example; Thunderbird',
+      'Final-Recipient: rfc822;compta@client.example',
+      'Original-Message-ID: <reminder-9@ours.example>',
+      'Disposition: manual-action/MDN-sent-manually; displayed',
+      '',
+      '--mdn-b--',
+      '',
+    ].join('\r\n');
+    const parsed = await parseInbound(Buffer.from(raw));
+    expect(parsed).toMatchObject({ reportType: 'disposition-notification', dsn: null });
+    expect(classify(parsed)).toEqual({ kind: 'auto_reply', because: 'read receipt' });
+    expect((await parseInbound(Buffer.from(dsn({ to: 'relance@ours.example', failed: 'gone@client.example', originalMessageId: null, messageId: '<d9@mx.example>' })))).reportType).toBe('delivery-status');
   });
 
   it('a person whose address only ends like a mailer daemon\'s, writing about an undelivered parcel, is a person', () => {
@@ -153,6 +193,7 @@ describe('parsing', () => {
       subject: '',
       text: '',
       contentType: '',
+      reportType: null,
       headers: new Map(),
       attachments: [],
       dsn: null,
