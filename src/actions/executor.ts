@@ -273,8 +273,10 @@ async function runItem(deps: ExecutorDeps, opts: ExecutorOptions, tenantId: stri
   let reclaimed = false;
   if (item.state === 'planned') {
     // Not claimed: another worker has it, or sending was turned off for its connection since it was read.
-    if (!(await claimPlanned(deps.sql, tenantId, item.id))) return 'skipped';
-    attempts = item.attempts + 1;
+    // The attempt number as claimed, not as read: another worker may have tried and put the item back since.
+    const a = await claimPlanned(deps.sql, tenantId, item.id);
+    if (a === null) return 'skipped';
+    attempts = a;
   } else {
     const a = await reclaimStale(deps.sql, tenantId, item.id, opts.leaseMs);
     if (a === null) return 'skipped';
@@ -319,7 +321,8 @@ async function complete(
   return deps.sql.begin(async (tx) => {
     // A transaction handle runs the same queries as the pool; the store's functions take either.
     const s = tx as unknown as Sql;
-    if (!(await transition(s, tenantId, c.item.id, 'sending', to, extra))) return false;
+    // Only this attempt's: one whose item another worker took over records nothing.
+    if (!(await transition(s, tenantId, c.item.id, 'sending', to, { ...extra, attempt: c.attempts }))) return false;
     await recordActivity(s, tenantId, { ...activity, actionKey: c.item.idempotencyKey, connectionId: c.item.connectionId });
     if (more) await more(s);
     return true;
@@ -595,7 +598,7 @@ async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   const waitsForUs = ownDependencyDown(err);
   if (err instanceof LetterHeld) {
     const at = new Date(now.getTime() + PROFILE_WAIT_MS);
-    if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';
+    if (!(await retryLater(deps.sql, tenantId, c.item.id, c.attempts, at, message))) return 'skipped';
     // Logged when the letter starts waiting or the reason changes, not at every hourly look.
     if (c.item.lastError !== message) await recordActivity(deps.sql, tenantId, { ...base, actionKey: key, connectionId: c.item.connectionId, kind: 'held', reason: message });
     // Once per cause (the same gaps), not once per letter or per hour.
@@ -604,7 +607,7 @@ async function onError(deps: ExecutorDeps, opts: ExecutorOptions, c: Claimed, ac
   }
   if (!permanent && (c.attempts < opts.maxAttempts || waitsForRate || waitsForUs)) {
     const at = new Date(now.getTime() + (waitsForRate ? RATE_WAIT_MS : waitsForUs ? opts.backoffMs(1) : opts.backoffMs(c.attempts)));
-    if (!(await retryLater(deps.sql, tenantId, c.item.id, at, message))) return 'skipped';
+    if (!(await retryLater(deps.sql, tenantId, c.item.id, c.attempts, at, message))) return 'skipped';
     await recordActivity(deps.sql, tenantId, { ...base, actionKey: key, connectionId: c.item.connectionId, kind: 'retry', reason: `attempt ${c.attempts} failed: ${message}; next at ${at.toISOString()}` });
     return 'retried';
   }

@@ -46,13 +46,14 @@ export async function dueItems(sql: Sql, tenantId: string, now: Date, leaseMs: n
 /**
  * Claims a `planned` item (planned → sending, compare-and-set) only if its connection may still send: the switch is
  * read in the same statement as the claim, so once turning sending off has committed no item starts, even one read
- * by `dueItems` just before. Returns false when another worker got it or sending is off.
+ * by `dueItems` just before. Returns the attempt number it claimed, or null when another worker got it or sending is off.
  */
-export async function claimPlanned(sql: Sql, tenantId: string, id: string): Promise<boolean> {
-  const res = await sql`
+export async function claimPlanned(sql: Sql, tenantId: string, id: string): Promise<number | null> {
+  const [row] = await sql<{ attempts: number }[]>`
     update outbox o set state = 'sending', updated_at = now(), attempts = o.attempts + 1, last_error = null
-    where o.tenant_id = ${tenantId} and o.id = ${id} and o.state = 'planned' and ${mayStart(sql)}`;
-  return res.count === 1;
+    where o.tenant_id = ${tenantId} and o.id = ${id} and o.state = 'planned' and ${mayStart(sql)}
+    returning o.attempts`;
+  return row ? row.attempts : null;
 }
 
 /**
@@ -117,11 +118,15 @@ export function submittedBefore(item: Pick<DueItem, 'result'>): boolean {
   return r !== null && typeof r === 'object' && typeof r.submitting === 'number';
 }
 
-/** Puts a `sending` item back to `planned` for a later attempt. */
-export async function retryLater(sql: Sql, tenantId: string, id: string, at: Date, error: string): Promise<boolean> {
+/**
+ * Puts attempt `attempt`'s `sending` item back to `planned` for a later attempt. An attempt whose lease ran out and
+ * whose item another worker took over (attempt + 1, maybe handing its message over right now) changes nothing: put
+ * back to `planned`, the item would be claimed and sent a third time.
+ */
+export async function retryLater(sql: Sql, tenantId: string, id: string, attempt: number, at: Date, error: string): Promise<boolean> {
   const res = await sql`
     update outbox set state = 'planned', due_at = ${at}, last_error = ${error}, updated_at = now()
-    where tenant_id = ${tenantId} and id = ${id} and state = 'sending'`;
+    where tenant_id = ${tenantId} and id = ${id} and state = 'sending' and attempts = ${attempt}`;
   return res.count === 1;
 }
 

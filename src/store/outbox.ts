@@ -49,14 +49,15 @@ export async function transition(
   id: string,
   from: OutboxState,
   to: OutboxState,
-  extra: { error?: string; result?: unknown } = {},
+  extra: { error?: string; result?: unknown; attempt?: number } = {},
 ): Promise<boolean> {
   const res = await sql`
     update outbox set state = ${to}, updated_at = now(),
       attempts = attempts + ${to === 'sending' ? 1 : 0},
       last_error = ${extra.error ?? null},
       result = coalesce(${extra.result === undefined ? null : JSON.stringify(extra.result)}::text::jsonb, result)
-    where tenant_id = ${tenantId} and id = ${id} and state = ${from}`;
+    where tenant_id = ${tenantId} and id = ${id} and state = ${from}
+      and (${extra.attempt ?? null}::int is null or attempts = ${extra.attempt ?? null}::int)`;
   return res.count === 1;
 }
 

@@ -64,11 +64,49 @@ describe('putting an item back for later', () => {
   it('puts back a `sending` item only, with its date and reason, and says whether it did', async () => {
     const { tenantId, id } = await claimedItem();
     const at = new Date('2026-03-16T09:00:00Z');
-    expect(await retryLater(sql, tenantId, id, at, 'boom')).toBe(true);
+    expect(await retryLater(sql, tenantId, id, 1, at, 'boom')).toBe(true);
     expect(await listOutbox(sql, tenantId)).toMatchObject([{ state: 'planned', dueAt: at.toISOString(), lastError: 'boom' }]);
     // No longer `sending` (another worker finished or put it back): nothing changes.
-    expect(await retryLater(sql, tenantId, id, new Date('2026-03-17T09:00:00Z'), 'again')).toBe(false);
+    expect(await retryLater(sql, tenantId, id, 1, new Date('2026-03-17T09:00:00Z'), 'again')).toBe(false);
     expect(await listOutbox(sql, tenantId)).toMatchObject([{ state: 'planned', dueAt: at.toISOString(), lastError: 'boom' }]);
+  });
+
+  it('puts back its own attempt only: one whose item another worker took over leaves it `sending`', async () => {
+    const { tenantId, id } = await claimedItem();
+    // Our lease ran out and another worker reclaimed the item: attempt 2 is running it.
+    await sql`update outbox set attempts = 2 where id = ${id}`;
+    expect(await retryLater(sql, tenantId, id, 1, new Date('2026-03-16T09:00:00Z'), 'late failure of attempt 1')).toBe(false);
+    expect(await listOutbox(sql, tenantId)).toMatchObject([{ state: 'sending', attempts: 2, lastError: null }]);
+    expect(await retryLater(sql, tenantId, id, 2, new Date('2026-03-16T09:00:00Z'), 'attempt 2 failed')).toBe(true);
+    expect(await listOutbox(sql, tenantId)).toMatchObject([{ state: 'planned', attempts: 2, lastError: 'attempt 2 failed' }]);
+  });
+
+  it('a send that fails after another worker took its item over neither puts it back nor gives it up', async () => {
+    const s = await seed(sql, { customers: [customer('tk', { email: 'takeover@lease.example' })], invoices: [invoice('tk-i', 'tk')] });
+    expect((await plan(sql, s)).keys).toHaveLength(1);
+    // Our lease ran out while we were about to hand the message over, another worker reclaimed the item (attempt 2),
+    // and our send then failed: attempt 2's item must stay as attempt 2 has it.
+    const deps = makeDeps(sql, sink.port, {
+      hook: async (point, item) => {
+        if (point !== 'handing') return;
+        await sql`update outbox set attempts = attempts + 1 where id = ${item.id}`;
+        throw new Error('connection reset while handing over');
+      },
+    });
+    expect(await executeDue(deps, s.tenantId, NOW)).toMatchObject({ sent: 0, retried: 0, failed: 0, skipped: 1 });
+    expect(await outboxRows(sql, s.tenantId)).toMatchObject([{ state: 'sending', attempts: 2, last_error: null }]);
+    expect(sink.messages.filter((m) => m.rcptTo.includes('takeover@lease.example'))).toHaveLength(0);
+  });
+});
+
+describe('recording an outcome', () => {
+  it('records its own attempt’s outcome only', async () => {
+    const { tenantId, id } = await claimedItem();
+    await sql`update outbox set attempts = 2 where id = ${id}`;
+    expect(await transition(sql, tenantId, id, 'sending', 'failed', { error: 'attempt 1 gave up', attempt: 1 })).toBe(false);
+    expect(await listOutbox(sql, tenantId)).toMatchObject([{ state: 'sending', attempts: 2 }]);
+    expect(await transition(sql, tenantId, id, 'sending', 'sent', { result: { ok: true }, attempt: 2 })).toBe(true);
+    expect(await listOutbox(sql, tenantId)).toMatchObject([{ state: 'sent', attempts: 2, result: { ok: true } }]);
   });
 });
 
