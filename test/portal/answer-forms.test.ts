@@ -122,10 +122,15 @@ describe('"already paid"', () => {
 
 describe('an answer of no known kind (a form the page did not make)', () => {
   it('is refused with 400 and the page again, in the customer’s language; nothing is recorded', async () => {
+    // It says what happened and what to do: no field is marked, so "correct the fields marked below" would not do.
     const fr = await customerWithLink();
-    expect(await fr.answer({ kind: 'cancel', invoice: '1' })).toMatchObject({ status: 400, page: expect.stringContaining('Votre réponse n’a pas été envoyée : corrigez les champs signalés ci-dessous.') });
+    const frPage = await fr.answer({ kind: 'cancel', invoice: '1' });
+    expect(frPage).toMatchObject({ status: 400, page: expect.stringContaining('Votre réponse n’a pas été reconnue : rechargez la page et choisissez l’une des réponses proposées.') });
+    expect(frPage.page).not.toContain('corrigez les champs signalés');
     const en = await customerWithLink({ language: 'en' });
-    expect(await en.answer({ kind: '', invoice: '1' })).toMatchObject({ status: 400, page: expect.stringContaining('Your answer was not sent: please correct the fields marked below.') });
+    const enPage = await en.answer({ kind: '', invoice: '1' });
+    expect(enPage).toMatchObject({ status: 400, page: expect.stringContaining('Your answer was not recognised: reload the page and choose one of the answers offered.') });
+    expect(enPage.page).not.toContain('correct the fields marked below');
     expect([...(await fr.answers()), ...(await en.answers())]).toEqual([]);
   });
 });

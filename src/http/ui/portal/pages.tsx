@@ -238,7 +238,7 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
           ) : null}
           {Object.keys(errors).length ? (
             <div class="flash bad" role="alert">
-              {t.portal_fix}
+              {errors['kind'] ?? t.portal_fix}
             </div>
           ) : null}
         </header>
