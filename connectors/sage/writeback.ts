@@ -1,5 +1,6 @@
-// Sage write-back: a private text attachment on the invoice per status change, and one line per invoice in a delimited block of the contact's notes that keeps the user's own text.
+// Sage write-back: a private PDF attachment on the invoice per status change, and one line per invoice in a delimited block of the contact's notes that keeps the user's own text.
 import { createHash } from 'node:crypto';
+import { notePdf } from '../../src/connectors/note-pdf.js';
 import type { CollectionsStatus, ConnectorWriteback, ProviderHttp } from '../../src/connectors/types.js';
 
 type Row = Record<string, unknown>;
@@ -80,15 +81,17 @@ export const writeback: ConnectorWriteback = {
     // writing, and POST once (no retry after a network error or a 5xx, where it may have landed).
     const present = (await attachmentsOf(http, invoiceId)).some((a) => String(a['file_name'] ?? '').includes(marker.slice(1)) || String(a['description'] ?? '').includes(marker));
     if (!present) {
-      const text = [`Relance — collections status of ${label}`, `Date: ${status.date}`, `Step: ${status.step}`, `Channel: ${status.channel}`, `Summary: ${oneLine(status.summary)}`, ...(status.promisedPaymentDate ? [`Promised payment: ${status.promisedPaymentDate}`] : []), `Reference: ${marker}`].join('\n');
+      const lines = [`Date: ${status.date}`, `Step: ${status.step}`, `Channel: ${status.channel}`, `Summary: ${oneLine(status.summary)}`, ...(status.promisedPaymentDate ? [`Promised payment: ${status.promisedPaymentDate}`] : []), `Reference: ${marker}`];
+      // A one-page PDF: Sage's attachment guide names PDF, JPG and PNG files; a text file is not among them.
+      const pdf = await notePdf(`Relance — collections status of ${label}`, lines);
       await http.post(
         '/attachments',
         {
           attachment: {
-            file: Buffer.from(text, 'utf8').toString('base64'),
-            file_name: `relance-${label.replace(/[^A-Za-z0-9-]/g, '')}-${status.date}-${marker.slice(1)}.txt`,
-            mime_type: 'text/plain',
-            file_extension: '.txt',
+            file: Buffer.from(pdf).toString('base64'),
+            file_name: `relance-${label.replace(/[^A-Za-z0-9-]/g, '')}-${status.date}-${marker.slice(1)}.pdf`,
+            mime_type: 'application/pdf',
+            file_extension: '.pdf',
             description: `Relance: ${status.step} (${status.channel}) ${status.date} ${marker}`.slice(0, 200),
             attachment_context_type_id: INVOICE_CONTEXT,
             attachment_context_id: invoiceId,

@@ -64,7 +64,7 @@ describe('Sage write-back', () => {
     const s = { ...status(id, 'reminder-2'), promisedPaymentDate: '2026-12-20' };
     await sage.writeback!.writeStatus(ctx, id, s);
     const [att] = inv.attachments;
-    expect(att).toMatchObject({ fileName: `relance-${inv.number.replace(/[^A-Za-z0-9-]/g, '')}-2026-11-22-${markerOf(s.key).slice(1)}.txt`, description: `Relance: reminder-2 (email) 2026-11-22 ${markerOf(s.key)}`, isPublic: false, mimeType: 'text/plain' });
+    expect(att).toMatchObject({ fileName: `relance-${inv.number.replace(/[^A-Za-z0-9-]/g, '')}-2026-11-22-${markerOf(s.key).slice(1)}.pdf`, description: `Relance: reminder-2 (email) 2026-11-22 ${markerOf(s.key)}`, isPublic: false, mimeType: 'application/pdf' });
     expect(att!.text).toBe([`Relance — collections status of ${inv.number}`, 'Date: 2026-11-22', 'Step: reminder-2', 'Channel: email', 'Summary: Relance reminder-2', 'Promised payment: 2026-12-20', `Reference: ${markerOf(s.key)}`].join('\n'));
     expect(inv.contact.notes).toContain(`${inv.number}: 2026-11-22 reminder-2 (email) Relance reminder-2 · promise 2026-12-20 ${markerOf(s.key)}`);
   });
@@ -73,9 +73,9 @@ describe('Sage write-back', () => {
     const ctx = await context();
     const id = sim.scenario.openInvoices()[3]!;
     const inv = lead.invoices.get(id)!;
-    const file = Buffer.from('scan', 'utf8').toString('base64');
+    const file = Buffer.from('%PDF-1.3 scan', 'utf8').toString('base64');
     for (let i = 0; i < 200; i++) {
-      await ctx.http.post('/attachments', { attachment: { file, file_name: `scan-${i}.txt`, mime_type: 'text/plain', attachment_context_type_id: 'SALES_INVOICE', attachment_context_id: id } });
+      await ctx.http.post('/attachments', { attachment: { file, file_name: `scan-${i}.pdf`, mime_type: 'application/pdf', attachment_context_type_id: 'SALES_INVOICE', attachment_context_id: id } });
     }
     const s = status(id, 'firm');
     expect((await sage.writeback!.writeStatus(ctx, id, s)).alreadyPresent).toBe(false);
@@ -117,7 +117,7 @@ describe('Sage write-back', () => {
     expect(lead.invoices.get(id)!.attachments.filter((a) => a.deletedMs === null)).toHaveLength(2);
   });
 
-  it('the attachment: a text file, its name cleaned of the number’s other characters, its description cut at 200; no promise, no promise line', async () => {
+  it('the attachment: a one-page PDF, its name cleaned of the number’s other characters, its description cut at 200; no promise, no promise line', async () => {
     const ctx = await context();
     const id = sim.scenario.openInvoices()[7]!;
     const inv = lead.invoices.get(id)!;
@@ -127,9 +127,19 @@ describe('Sage write-back', () => {
     const s = { ...status(id, 'x'.repeat(250)), promisedPaymentDate: null };
     await sage.writeback!.writeStatus(ctx, id, s);
     expect(bodies).toHaveLength(1);
-    expect(bodies[0]).toMatchObject({ file_name: `relance-SI202607-2026-11-22-${markerOf(s.key).slice(1)}.txt`, mime_type: 'text/plain', file_extension: '.txt' });
+    expect(bodies[0]).toMatchObject({ file_name: `relance-SI202607-2026-11-22-${markerOf(s.key).slice(1)}.pdf`, mime_type: 'application/pdf', file_extension: '.pdf' });
+    expect(Buffer.from(String(bodies[0]!['file']), 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(String(bodies[0]!['description'])).toBe(`Relance: ${s.step} (email) 2026-11-22 ${markerOf(s.key)}`.slice(0, 200));
-    expect(inv.attachments.at(-1)!.text).toBe([`Relance — collections status of SI/2026 07`, 'Date: 2026-11-22', `Step: ${s.step}`, 'Channel: email', `Summary: Relance ${s.step}`, `Reference: ${markerOf(s.key)}`].join('\n'));
+    // The page wraps the long step and summary: the words are compared without the line breaks.
+    expect(inv.attachments.at(-1)!.text.replace(/\n/g, '')).toBe([`Relance — collections status of SI/2026 07`, 'Date: 2026-11-22', `Step: ${s.step}`, 'Channel: email', `Summary: Relance ${s.step}`, `Reference: ${markerOf(s.key)}`].join(''));
+  });
+
+  it('the simulator takes the files Sage’s guide names (PDF, JPG, PNG) and refuses a text file, as nothing of ours relies on it', async () => {
+    const ctx = await context();
+    const id = sim.scenario.openInvoices()[8]!;
+    const post = (mime: string) => ctx.http.post('/attachments', { attachment: { file: Buffer.from('x').toString('base64'), file_name: 'f', mime_type: mime, attachment_context_type_id: 'SALES_INVOICE', attachment_context_id: id } }, { once: true });
+    for (const mime of ['application/pdf', 'image/jpeg', 'image/png']) expect((await post(mime)).status, mime).toBe(201);
+    await expect(post('text/plain')).rejects.toThrow(/Mime type is not supported/);
   });
 
   it('the attachment is posted once: an outage answering it fails the write, for a retry that looks first', async () => {

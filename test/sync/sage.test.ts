@@ -156,8 +156,8 @@ describe('Sage: write-back', () => {
     expect(notes).not.toContain('First reminder');
     expect(notes.trimEnd().endsWith(BLOCK_END)).toBe(true);
     expect(inv.attachments.map((a) => ({ isPublic: a.isPublic, type: a.contextType, mime: a.mimeType }))).toEqual([
-      { isPublic: false, type: 'SALES_INVOICE', mime: 'text/plain' },
-      { isPublic: false, type: 'SALES_INVOICE', mime: 'text/plain' },
+      { isPublic: false, type: 'SALES_INVOICE', mime: 'application/pdf' },
+      { isPublic: false, type: 'SALES_INVOICE', mime: 'application/pdf' },
     ]);
     expect(inv.attachments[1]!.text).toContain('Promised payment: 2026-12-10');
     const after = lead.renderArtefact(inv);

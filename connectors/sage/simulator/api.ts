@@ -1,6 +1,7 @@
 // msw handlers for Sage's OAuth endpoints and the Accounting API v3.1 a collections add-on uses.
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { pdfResponse, renderInvoicePdf } from '../../../src/simulator/invoice-pdf.js';
+import { pdfTextLines } from '../../../src/simulator/pdf-text.js';
 import { pass, type Gate } from '../../../src/simulator/gate.js';
 import { countRequest, type RequestStats } from '../../../src/simulator/stats.js';
 import type { OAuthServer } from './oauth.js';
@@ -36,6 +37,11 @@ export const ATTACHMENT_CONTEXTS = ['SALES_INVOICE', 'SALES_CREDIT_NOTE', 'CONTA
 
 /** Attachments larger than this are refused (Sage's limit is UNCONFIRMED; 5 MB is a conservative stand-in). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+/**
+ * The files Sage's attachment guide names (guides/concepts/attachments: "a pdf, jpg or png file"). Whether the API
+ * takes others is UNCONFIRMED; the simulator refuses them, so nothing of ours relies on it.
+ */
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 
 class BadParam extends Error {}
 
@@ -310,10 +316,13 @@ export function createHandlers(ctx: ApiContext): HttpHandler[] {
       const bytes = Buffer.from(a['file'], 'base64');
       if (bytes.length > MAX_ATTACHMENT_BYTES) return sageError(422, 'RecordInvalid', 'File is too large', 'file');
       if (typeof a['file_name'] !== 'string' || !a['file_name']) return sageError(422, 'RecordInvalid', "File name can't be blank", 'file_name');
+      const mime = String(a['mime_type'] ?? '').toLowerCase();
+      if (!ATTACHMENT_TYPES.includes(mime as (typeof ATTACHMENT_TYPES)[number])) return sageError(422, 'RecordInvalid', 'Mime type is not supported', 'mime_type');
       const ms = ctx.gate.now();
       const at: AttachmentRec = {
-        kind: 'attachment', id: store.newId(), createdMs: ms, updatedMs: ms, deletedMs: null, contextType: type, contextId, fileName: a['file_name'], mimeType: String(a['mime_type'] ?? 'application/octet-stream'),
-        description: String(a['description'] ?? ''), isPublic: a['is_public'] === true, sizeBytes: bytes.length, text: String(a['mime_type'] ?? '').startsWith('text/') ? bytes.toString('utf8') : '',
+        kind: 'attachment', id: store.newId(), createdMs: ms, updatedMs: ms, deletedMs: null, contextType: type, contextId, fileName: a['file_name'], mimeType: mime,
+        // The words of a PDF, for tests and the demo to read (pdfkit's uncompressed notes; any other file reads as none).
+        description: String(a['description'] ?? ''), isPublic: a['is_public'] === true, sizeBytes: bytes.length, text: mime === 'application/pdf' ? pdfTextLines(bytes).join('\n') : '',
       };
       target.attachments.push(at);
       return HttpResponse.json(store.renderAttachment(at), { status: 201 });
