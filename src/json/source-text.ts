@@ -90,13 +90,7 @@ function recordSpans(text: string, path: RecordPath): [[number, number], number[
     let at = skipSpace(text, i + 1);
     if (text.charCodeAt(at) !== CLOSE_OBJECT) {
       for (;;) {
-        if (text.charCodeAt(at) !== QUOTE) throw new ScanMismatch(`expected a key at ${at}`);
-        const keyEnd = skipString(text, at);
-        const raw = text.slice(at + 1, keyEnd - 1);
-        const name = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
-        const colon = skipSpace(text, keyEnd);
-        if (text.charCodeAt(colon) !== COLON) throw new ScanMismatch(`expected : at ${colon}`);
-        const start = skipSpace(text, colon + 1);
+        const [name, start] = member(text, at);
         if (name === path[depth]) {
           // JSON.parse keeps the last of duplicate keys; which text belongs to it is not worth guessing.
           if (target >= 0) throw new ScanMismatch(`duplicate key ${name}`);
@@ -187,6 +181,17 @@ function skipValue(text: string, i: number): number {
   return j;
 }
 
+/** `at` is on a member's key: the key (escapes read) and the index of its value. */
+function member(text: string, at: number): [string, number] {
+  if (text.charCodeAt(at) !== QUOTE) throw new ScanMismatch(`expected a key at ${at}`);
+  const keyEnd = skipString(text, at);
+  const raw = text.slice(at + 1, keyEnd - 1);
+  const name = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
+  const colon = skipSpace(text, keyEnd);
+  if (text.charCodeAt(colon) !== COLON) throw new ScanMismatch(`expected : at ${colon}`);
+  return [name, skipSpace(text, colon + 1)];
+}
+
 /** After a member or element: the index of the next one, or -1 at the container's end. */
 function next(text: string, i: number, close: number): number {
   i = skipSpace(text, i);
@@ -235,13 +240,7 @@ function walk(text: string, i: number, value: unknown, path: RecordPath, depth: 
   let at = skipSpace(text, i + 1);
   if (text.charCodeAt(at) === CLOSE_OBJECT) return at + 1;
   for (;;) {
-    if (text.charCodeAt(at) !== QUOTE) throw new ScanMismatch(`expected a key at ${at}`);
-    const keyEnd = skipString(text, at);
-    const raw = text.slice(at + 1, keyEnd - 1);
-    const name = raw.includes('\\') ? (JSON.parse(text.slice(at, keyEnd)) as string) : raw;
-    const colon = skipSpace(text, keyEnd);
-    if (text.charCodeAt(colon) !== COLON) throw new ScanMismatch(`expected : at ${colon}`);
-    const start = skipSpace(text, colon + 1);
+    const [name, start] = member(text, at);
     let end: number;
     if (name === key) {
       // JSON.parse keeps the last of duplicate keys; which text belongs to it is not worth guessing.

@@ -15,6 +15,23 @@ import { TEST_SECRET_KEY, connectQuickBooks, useQuickBooksSync } from '../suppor
 const sql = useDatabase();
 const { sim, server, deps, invoiceById } = useQuickBooksSync(sql);
 
+/** An open invoice of the simulator, pretty-printed with the trailing zeros JSON.stringify would drop. */
+function prettyInvoice() {
+  const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
+  const sent = JSON.stringify(inv, null, 2).replace(/"Balance": ([0-9.]+)/, (_m, n: string) => `"Balance": ${Number(n).toFixed(3)}`);
+  expect(sent).not.toBe(JSON.stringify(JSON.parse(sent)));
+  return { inv, sent };
+}
+
+/** The invoice's raw page as stored (gunzipped), and its raw payload as read back. */
+async function storedRaw(tenantId: string, id: string) {
+  const [page] = await sql<{ body: Buffer }[]>`
+    select p.body from raw_pages p join invoices i on i.raw_page = p.id
+    where i.tenant_id = ${tenantId} and i.external_id = ${id}`;
+  const [doc] = await listDocuments(sql, tenantId, 'invoice', { externalIds: [id], withRaw: true });
+  return { page: gunzipSync(page!.body).toString('utf8'), doc: doc! };
+}
+
 describe('QuickBooks sync', () => {
   it('pages a full sync 1000 at a time and maps an invoice field by field', async () => {
     const c = await connectQuickBooks(sql, sim);
@@ -32,10 +49,7 @@ describe('QuickBooks sync', () => {
 
   it('stores a raw payload byte for byte as QuickBooks sent it, not serialised again', async () => {
     const c = await connectQuickBooks(sql, sim);
-    const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
-    // Pretty-printed, with the trailing zeros JSON.stringify would drop.
-    const sent = JSON.stringify(inv, null, 2).replace(/"Balance": ([0-9.]+)/, (_m, n: string) => `"Balance": ${Number(n).toFixed(3)}`);
-    expect(sent).not.toBe(JSON.stringify(JSON.parse(sent)));
+    const { inv, sent } = prettyInvoice();
     server.use(
       http.get(`${sim.baseUrls.api}/v3/company/:realm/query`, () =>
         new HttpResponse(`{"QueryResponse": {"Invoice": [${sent}], "startPosition": 1, "maxResults": 1}, "time": "${new Date().toISOString()}"}`, { headers: { 'content-type': 'application/json' } }),
@@ -44,18 +58,14 @@ describe('QuickBooks sync', () => {
     );
     const report = await syncRecords(deps, c.tenant.id, c.connection.id, { invoices: [String(inv['Id'])] });
     expect(report.streams[0]).toMatchObject({ stream: 'invoices', records: 1, inserted: 1 });
-    const [page] = await sql<{ body: Buffer }[]>`
-      select p.body from raw_pages p join invoices i on i.raw_page = p.id
-      where i.tenant_id = ${c.tenant.id} and i.external_id = ${String(inv['Id'])}`;
-    expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${sent}]`);
-    const [doc] = await listDocuments(sql, c.tenant.id, 'invoice', { externalIds: [String(inv['Id'])], withRaw: true });
-    expect(doc!.raw).toEqual(inv);
+    const { page, doc } = await storedRaw(c.tenant.id, String(inv['Id']));
+    expect(page).toBe(`[${sent}]`);
+    expect(doc.raw).toEqual(inv);
   });
 
   it('stores a full scan’s raw payloads byte for byte, each record read from its own text', async () => {
     const c = await connectQuickBooks(sql, sim);
-    const inv = sim.data.list('Invoice').find((i) => Number(i['Balance']) > 0)!;
-    const sent = JSON.stringify(inv, null, 2).replace(/"Balance": ([0-9.]+)/, (_m, n: string) => `"Balance": ${Number(n).toFixed(3)}`);
+    const { inv, sent } = prettyInvoice();
     // A full scan's one and only invoice page (fewer than 1,000: the scan ends), pretty-printed around the record too.
     server.use(
       http.get(`${sim.baseUrls.api}/v3/company/:realm/query`, ({ request }) => {
@@ -67,13 +77,10 @@ describe('QuickBooks sync', () => {
     const report = await syncConnection(deps, c.tenant.id, c.connection.id);
     expect(report.status).toBe('ok');
     expect(report.streams.find((st) => st.stream === 'invoices')).toMatchObject({ records: 1, inserted: 1, quarantined: 0 });
-    const [page] = await sql<{ body: Buffer }[]>`
-      select p.body from raw_pages p join invoices i on i.raw_page = p.id
-      where i.tenant_id = ${c.tenant.id} and i.external_id = ${String(inv['Id'])}`;
-    expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${sent}]`);
-    const [doc] = await listDocuments(sql, c.tenant.id, 'invoice', { externalIds: [String(inv['Id'])], withRaw: true });
-    expect(doc!.raw).toEqual(inv);
-    expect(doc!.record).toMatchObject({ externalId: inv['Id'], number: inv['DocNumber'], amountDue: Number(inv['Balance']).toFixed(2) });
+    const { page, doc } = await storedRaw(c.tenant.id, String(inv['Id']));
+    expect(page).toBe(`[${sent}]`);
+    expect(doc.raw).toEqual(inv);
+    expect(doc.record).toMatchObject({ externalId: inv['Id'], number: inv['DocNumber'], amountDue: Number(inv['Balance']).toFixed(2) });
   });
 
   it('a full-scan record damaged on the way fails its page, not the record: nothing of the page is stored, and the next run reads it again', async () => {
