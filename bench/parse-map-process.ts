@@ -1,7 +1,7 @@
 // One variant of bench `parse-map`, in a process with Relance's node options (a 4 MB young generation): started by
 // bench/parse-map.ts with the variant and page count as arguments; prints one JSON line.
 import { createQuickBooksSimulator } from '../connectors/quickbooks/simulator/index.js';
-import { parseWithSourceText, sourceTextOf } from '../src/json/source-text.js';
+import { RecordText, parseDeferringRecords, parseWithSourceText } from '../src/json/source-text.js';
 import { loadShippedMapping, mapRecord } from '../src/mapping/loader.js';
 import { encodeDocuments, type DocumentRow } from '../src/store/documents.js';
 
@@ -13,14 +13,6 @@ const sim = createQuickBooksSimulator({ seed: 2, invoices: 1000, customers: 100,
 const text = JSON.stringify({ QueryResponse: { Invoice: sim.data.list('Invoice'), startPosition: 1, maxResults: 1000 }, time: new Date().toISOString() });
 const mapping = loadShippedMapping('quickbooks', 'invoice');
 const context = { provider: 'quickbooks', homeCurrency: 'EUR' };
-// Where each record's text lies in the body: found once, outside the measure (the per-record path would need a scan
-// of its own, about what `walk` costs in the page path; bench `parse-map` says so beside the figure).
-const bounds: number[] = [];
-for (const r of (parseWithSourceText(text, PATH) as { QueryResponse: { Invoice: object[] } }).QueryResponse.Invoice) {
-  const t = sourceTextOf(r)!;
-  const at = text.indexOf(t, bounds.at(-1) ?? 0);
-  bounds.push(at, at + t.length);
-}
 
 let records = 0;
 const cpu = process.cpuUsage();
@@ -29,16 +21,17 @@ for (let p = 0; p < pages; p++) {
   const body = `${text.slice(0, -1)}${' '.repeat(p % 7)}}`;
   const rows: DocumentRow<'invoice'>[] = [];
   if (variant === 'page') {
-    // Today's path: the whole page parsed (with its records' source texts), then each record mapped.
+    // The path before 7 December: the whole page parsed (with its records' source texts), then each record mapped.
     const raws = (parseWithSourceText(body, PATH) as { QueryResponse: { Invoice: object[] } }).QueryResponse.Invoice;
     const outcomes = await Promise.all(raws.map((raw) => mapRecord(mapping, 'invoice', raw, context)));
     outcomes.forEach((o, i) => o.ok === true && rows.push({ record: o.value, raw: raws[i] }));
   } else {
-    // Each record parsed from its text and mapped at once: its parsed tree dies young.
-    for (let k = 0; k < bounds.length; k += 2) {
-      const recordText = body.slice(bounds[k], bounds[k + 1]);
-      const o = await mapRecord(mapping, 'invoice', JSON.parse(recordText), context);
-      if (o.ok === true) rows.push({ record: o.value, raw: null, rawText: recordText });
+    // QuickBooks full scans now (deferRecords, src/sync/mappers.ts): the body scanned for its records' bounds, the
+    // rest parsed, then each record parsed from its text and mapped at once, so its tree dies young.
+    const held = (parseDeferringRecords(body, PATH) as { QueryResponse: { Invoice: RecordText[] } }).QueryResponse.Invoice;
+    for (const r of held) {
+      const o = await mapRecord(mapping, 'invoice', r.parse(), context);
+      if (o.ok === true) rows.push({ record: o.value, raw: null, rawText: r.text });
     }
   }
   records += (await encodeDocuments('invoice', rows)).chunks.reduce((a, c) => a + c.count, 0);

@@ -1,8 +1,9 @@
 // Bench `parse-map`: the CPU of turning QuickBooks response pages into encoded rows (parse, map, validate, encode; no
 // network, no database), two ways, each in a process with Relance's node options: the whole page parsed, then its
-// records mapped (today), against each record parsed from its text and mapped at once. With a 4 MB young generation,
-// a parsed page (about 5 MB of objects) outlives every scavenge while it is parsed and mapped, and is copied and
-// promoted; a record's tree parsed alone dies young. The gap is what the engine could save per record (#29).
+// records mapped (before 7 December), against the body scanned for its records' bounds and each record parsed from
+// its text and mapped at once (QuickBooks full scans since). With a 4 MB young generation, a parsed page (about 5 MB of
+// objects) outlives every scavenge while it is parsed and mapped, and is copied and promoted; a record's tree parsed
+// alone dies young. The gap is what the engine saves per record (#29).
 import { spawn } from 'node:child_process';
 import { RELANCE_NODE_FLAGS } from '../src/node-flags.js';
 import type { BenchResult } from './run.js';
@@ -37,7 +38,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     metrics,
     notes: [
       'CPU of the process (every thread: GC helpers and the zlib pool included) per record; no network and no database',
-      'the record path is given its records\' bounds: finding them needs a scan of the body (today `walk`, a few µs per record), not counted',
+      'the record path includes its scan of the body for the records\' bounds (parseDeferringRecords)',
     ],
   };
 }

@@ -82,49 +82,57 @@ export function parseDeferringRecords(text: string, path: RecordPath): unknown {
  * end, and a key met once on the way.
  */
 function recordSpans(text: string, path: RecordPath): [[number, number], number[]] {
-  let i = skipSpace(text, 0);
-  // Down the path: each level an object holding the next key exactly once.
-  for (let depth = 0; depth < path.length; depth++) {
-    if (text.charCodeAt(i) !== OPEN_OBJECT) throw new ScanMismatch(`expected an object at ${i}`);
-    let target = -1;
-    let at = skipSpace(text, i + 1);
-    if (text.charCodeAt(at) !== CLOSE_OBJECT) {
-      for (;;) {
-        const [name, start] = member(text, at);
-        if (name === path[depth]) {
-          // JSON.parse keeps the last of duplicate keys; which text belongs to it is not worth guessing.
-          if (target >= 0) throw new ScanMismatch(`duplicate key ${name}`);
-          target = start;
-        }
-        const n = next(text, skipValue(text, start), CLOSE_OBJECT);
-        if (n < 0) break;
-        at = n;
-      }
-    }
-    if (target < 0) throw new ScanMismatch(`no key ${path[depth]}`);
-    i = target;
-  }
-  if (text.charCodeAt(i) !== OPEN_ARRAY) throw new ScanMismatch(`expected an array at ${i}`);
   const spans: number[] = [];
-  let at = skipSpace(text, i + 1);
-  let end = at + 1;
-  if (text.charCodeAt(at) !== CLOSE_ARRAY) {
+  let array: [number, number] | null = null;
+  /** The object at `i`, at `depth` of the path: returns the index after it. Each byte is scanned once. */
+  const level = (i: number, depth: number): number => {
+    if (text.charCodeAt(i) !== OPEN_OBJECT) throw new ScanMismatch(`expected an object at ${i}`);
+    let matched = false;
+    let at = skipSpace(text, i + 1);
+    if (text.charCodeAt(at) === CLOSE_OBJECT) throw new ScanMismatch(`no key ${path[depth]}`);
     for (;;) {
-      if (text.charCodeAt(at) !== OPEN_OBJECT) throw new ScanMismatch(`expected a record object at ${at}`);
-      const recordEnd = skipValue(text, at);
-      spans.push(at, recordEnd);
-      const n = next(text, recordEnd, CLOSE_ARRAY);
+      const [name, start] = member(text, at);
+      let end: number;
+      if (name === path[depth]) {
+        // JSON.parse keeps the last of duplicate keys; which text belongs to it is not worth guessing.
+        if (matched) throw new ScanMismatch(`duplicate key ${name}`);
+        matched = true;
+        end = depth + 1 < path.length ? level(start, depth + 1) : records(start);
+      } else {
+        end = skipValue(text, start);
+      }
+      const n = next(text, end, CLOSE_OBJECT);
       if (n < 0) {
-        end = skipSpace(text, recordEnd) + 1;
-        break;
+        if (!matched) throw new ScanMismatch(`no key ${path[depth]}`);
+        return skipSpace(text, end) + 1;
       }
       at = n;
     }
-  }
-  return [[i, end], spans];
+  };
+  /** The records array at `i`: each element's bounds into `spans`; returns the index after the array. */
+  const records = (i: number): number => {
+    if (text.charCodeAt(i) !== OPEN_ARRAY) throw new ScanMismatch(`expected an array at ${i}`);
+    let at = skipSpace(text, i + 1);
+    let end = at + 1;
+    if (text.charCodeAt(at) !== CLOSE_ARRAY) {
+      for (;;) {
+        if (text.charCodeAt(at) !== OPEN_OBJECT) throw new ScanMismatch(`expected a record object at ${at}`);
+        const recordEnd = skipValue(text, at);
+        spans.push(at, recordEnd);
+        const n = next(text, recordEnd, CLOSE_ARRAY);
+        if (n < 0) {
+          end = skipSpace(text, recordEnd) + 1;
+          break;
+        }
+        at = n;
+      }
+    }
+    array = [i, end];
+    return end;
+  };
+  level(skipSpace(text, 0), 0);
+  return [array!, spans];
 }
-
-
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
