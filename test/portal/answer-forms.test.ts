@@ -131,6 +131,10 @@ describe('an answer of no known kind (a form the page did not make)', () => {
     const enPage = await en.answer({ kind: '', invoice: '1' });
     expect(enPage).toMatchObject({ status: 400, page: expect.stringContaining('Your answer was not recognised: reload the page and choose one of the answers offered.') });
     expect(enPage.page).not.toContain('correct the fields marked below');
+    // No form is taken for it: every answer folded, nothing of what was posted filled in.
+    const raw = await en.answer({ kind: '', invoice: '1', text: 'posted text', instalments: '2027-01-15 300.00', on: '2026-11-20' }, true);
+    expect(raw.status).toBe(400);
+    expect(raw.page).not.toMatch(/<details[^>]* open|selected|posted text|2027-01-15 300\.00|value="2026-11-20"/);
     expect([...(await fr.answers()), ...(await en.answers())]).toEqual([]);
   });
 });

@@ -162,10 +162,74 @@ describe('a refused answer', () => {
   });
 });
 
+describe('a refused answer, field by field', () => {
+  /** Every field's class on the page: "field", or "field invalid" for one to correct. */
+  const classes = (html: string) => [...html.matchAll(/<div class="(field[^"]*)">/g)].map((m) => m[1]);
+
+  it('a dispute refused for its file: its file field marked with the message, its one invoice and one reason still chosen, its text kept; the other forms left empty', async () => {
+    const { page } = await company();
+    const res = await submit(formOf(await page(), 'dispute'), { invoice: '2', reason: 'quality', text: 'rayures sur la pièce' }, new Blob(['<html>not a document</html>'], { type: 'text/html' }));
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    const dispute = formOf(html, 'dispute');
+    expect(dispute.html).toMatch(/<div class="field invalid">\s*<label for="dispute-file">[^<]*<\/label>\s*<input[^>]*>\s*<div class="err">Seuls les documents PDF, PNG ou JPEG sont acceptés.<\/div>/);
+    // One invoice and one reason chosen, not every option.
+    expect([...dispute.html.matchAll(/<option value="([^"]*)" selected="">/g)].map((m) => m[1])).toEqual(['2', 'quality']);
+    expect(dispute.html).toMatch(/<textarea id="dispute-text"[^>]*>rayures sur la pièce<\/textarea>/);
+    // Only that field is marked, every other one is a plain field; the payment's file field is not this one.
+    expect(classes(html).filter((c) => c !== 'field')).toEqual(['field invalid']);
+    expect(formOf(html, 'paid').html).toMatch(/<div class="field">\s*<label for="paid-file">/);
+    expect((html.match(/class="err"/g) ?? []).length).toBe(1);
+    // The other forms carry nothing of it.
+    expect(formOf(html, 'plan').html).toMatch(/<textarea id="plan-instalments"[^>]*><\/textarea>/);
+    expect(formOf(html, 'plan').html).toMatch(/<textarea id="plan-text"[^>]*><\/textarea>/);
+    for (const kind of ['promise', 'paid']) expect(formOf(html, kind).fields.filter((f) => f.name === 'on').map((f) => f.value), kind).toEqual(['']);
+  });
+
+  it('a payment refused for its remittance says why under its own file field, not under the dispute’s', async () => {
+    const { page } = await company();
+    const res = await submit(formOf(await page(), 'paid'), { invoice: '1', on: '2026-11-20', amount: '900', reference: 'VIR 7' }, new Blob(['GIF89a'], { type: 'image/gif' }));
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(formOf(html, 'paid').html).toMatch(/<div class="field invalid">\s*<label for="paid-file">[^<]*<\/label>\s*<input[^>]*>\s*<div class="err">Seuls les documents PDF, PNG ou JPEG sont acceptés.<\/div>/);
+    expect(formOf(html, 'dispute').html).toMatch(/<div class="field">\s*<label for="dispute-file">/);
+    expect(classes(html).filter((c) => c !== 'field')).toEqual(['field invalid']);
+    // What was typed is kept.
+    expect(formOf(html, 'paid').fields.filter((f) => ['on', 'amount', 'reference'].includes(f.name ?? '')).map((f) => f.value)).toEqual(['2026-11-20', '900', 'VIR 7']);
+  });
+
+  it('a field the form did not send comes back empty', async () => {
+    const { page } = await company();
+    // "Other" without its explanation, the text field left out of the request altogether.
+    const res = await submit(formOf(await page(), 'dispute'), { invoice: '2', reason: 'other' });
+    expect(res.status).toBe(422);
+    expect(formOf(await res.text(), 'dispute').html).toMatch(/<textarea id="dispute-text"[^>]*><\/textarea>/);
+  });
+
+  it('a plan whose first instalment is due today is received; one for an invoice not listed is refused for its invoice', async () => {
+    const { page } = await company();
+    expect((await submit(formOf(await page(), 'plan'), { invoice: '1', instalments: '2026-11-24 450,00\n2026-12-24 450,00' })).status).toBe(303);
+    const res = await submit(formOf(await page(), 'plan'), { invoice: '9', instalments: '2026-12-15 450,00\n2027-01-15 450,00' });
+    expect(res.status).toBe(422);
+    const plan = formOf(await res.text(), 'plan');
+    expect(plan.html).toMatch(/<div class="field invalid">\s*<label for="plan-invoice">/);
+    expect(plan.html).toContain('<div class="err">Choisissez une des factures listées.</div>');
+    expect(plan.html).toMatch(/<div class="field">\s*<label for="plan-instalments">/);
+  });
+});
+
 describe('what the statement shows', () => {
   it('each invoice’s state: overdue for how long, or not yet due (due today is not overdue)', async () => {
-    const { page } = await company({ invoices: [invoice('1', 'c1', '2026-10-15', '900.00'), invoice('2', 'c1', '2026-11-24', '300.00'), invoice('3', 'c1', '2026-12-24', '100.00')] });
-    const rows = [...(await page()).matchAll(/<tr data-invoice="(F-\d)">([\s\S]*?)<\/tr>/g)].map((m) => [m[1], text(m[2]!).trim()]);
+    const { t, page } = await company({ invoices: [invoice('1', 'c1', '2026-10-15', '900.00'), invoice('2', 'c1', '2026-11-24', '300.00'), invoice('3', 'c1', '2026-12-24', '100.00')] });
+    const html = await page();
+    // The columns, the amounts right-aligned.
+    const head = /<thead>([\s\S]*?)<\/thead>/.exec(html)![1]!;
+    expect([...head.matchAll(/<th(?: class="([^"]*)")?>([^<]*)<\/th>/g)].map((m) => [m[2], m[1] ?? ''])).toEqual([
+      ['Facture', ''], ['Émise le', ''], ['Échéance', ''], ['Montant TTC', 'num'], ['Reste à payer', 'num'], ['État', ''],
+    ]);
+    // Whose page it is, by name.
+    expect(text(html)).toContain(`Cette page vous est adressée pour le compte de ${t.tenant.name}.`);
+    const rows = [...html.matchAll(/<tr data-invoice="(F-\d)">([\s\S]*?)<\/tr>/g)].map((m) => [m[1], text(m[2]!).trim()]);
     expect(rows).toEqual([
       ['F-1', expect.stringMatching(/^F-1 1 sept\. 2026 15 oct\. 2026 900,00 € 900,00 € échue depuis 40 jours$/)],
       ['F-2', expect.stringMatching(/ non échue$/)],

@@ -194,6 +194,8 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
   const payLink = (reference: string, amount: string, currency: string) => (template ? expandPaymentLink(template, { reference, amount, currency }) : null);
   const v = (k: string) => values[k] ?? '';
   const err = (k: string) => (errors[k] ? <div class="err">{errors[k]}</div> : null);
+  /** A field's class: marked when it is to be corrected. */
+  const field = (toCorrect: unknown) => (toCorrect ? 'field invalid' : 'field');
   const Hidden = () => (
     <>
       <input type="hidden" name="nonce" value={nonce} />
@@ -201,7 +203,7 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
     </>
   );
   const InvoiceSelect = (p: { id: string; optional?: boolean }) => (
-    <div class={`field ${errors['invoice'] && values['kind'] === p.id ? 'invalid' : ''}`}>
+    <div class={field(errors['invoice'] && values['kind'] === p.id)}>
       <label for={`${p.id}-invoice`}>{t.portal_invoice}</label>
       <select id={`${p.id}-invoice`} name="invoice">
         {p.optional ? <option value="">{t.portal_allInvoices}</option> : null}
@@ -357,12 +359,12 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 <input type="hidden" name="kind" value="promise" />
                 <InvoiceSelect id="promise" optional={true} />
                 <div class="row">
-                  <div class={`field ${mine('promise') && errors['on'] ? 'invalid' : ''}`}>
+                  <div class={field(mine('promise') && errors['on'])}>
                     <label for="promise-on">{t.portal_promiseOn}</label>
                     <input id="promise-on" type="date" name="on" required min={l.today} max={addDays(l.today, l.promiseMaxDays)} value={mine('promise') ? v('on') : ''} />
                     {mine('promise') ? err('on') : null}
                   </div>
-                  <div class={`field ${mine('promise') && errors['amount'] ? 'invalid' : ''}`}>
+                  <div class={field(mine('promise') && errors['amount'])}>
                     <label for="promise-amount">{t.portal_promiseAmount}</label>
                     <input id="promise-amount" type="text" inputmode="decimal" name="amount" maxlength={20} value={mine('promise') ? v('amount') : ''} />
                     {mine('promise') ? err('amount') : null}
@@ -377,7 +379,7 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 <Hidden />
                 <input type="hidden" name="kind" value="dispute" />
                 <InvoiceSelect id="dispute" />
-                <div class={`field ${mine('dispute') && errors['reason'] ? 'invalid' : ''}`}>
+                <div class={field(mine('dispute') && errors['reason'])}>
                   <label for="dispute-reason">{t.portal_reason}</label>
                   <select id="dispute-reason" name="reason">
                     {DISPUTE_REASONS.map((r) => (
@@ -388,14 +390,14 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                   </select>
                   {mine('dispute') ? err('reason') : null}
                 </div>
-                <div class={`field ${mine('dispute') && errors['text'] ? 'invalid' : ''}`}>
+                <div class={field(mine('dispute') && errors['text'])}>
                   <label for="dispute-text">{t.portal_details}</label>
                   <textarea id="dispute-text" name="text" maxlength={1000}>
                     {mine('dispute') ? v('text') : ''}
                   </textarea>
                   {mine('dispute') ? err('text') : null}
                 </div>
-                <div class={`field ${mine('dispute') && errors['file'] ? 'invalid' : ''}`}>
+                <div class={field(mine('dispute') && errors['file'])}>
                   <label for="dispute-file">{t.portal_file}</label>
                   <input id="dispute-file" type="file" name="file" accept="application/pdf,image/png,image/jpeg" />
                   {mine('dispute') ? err('file') : null}
@@ -409,7 +411,7 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 <Hidden />
                 <input type="hidden" name="kind" value="plan" />
                 <InvoiceSelect id="plan" />
-                <div class={`field ${mine('plan') && errors['instalments'] ? 'invalid' : ''}`}>
+                <div class={field(mine('plan') && errors['instalments'])}>
                   <label for="plan-instalments">{t.portal_instalments}</label>
                   <textarea id="plan-instalments" name="instalments" placeholder={lang === 'fr' ? '2027-01-15 500,00' : '2027-01-15 500.00'}>
                     {mine('plan') ? v('instalments') : ''}
@@ -432,12 +434,12 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                 <input type="hidden" name="kind" value="paid" />
                 <InvoiceSelect id="paid" />
                 <div class="row">
-                  <div class={`field ${mine('paid') && errors['on'] ? 'invalid' : ''}`}>
+                  <div class={field(mine('paid') && errors['on'])}>
                     <label for="paid-on">{t.portal_paidOn}</label>
                     <input id="paid-on" type="date" name="on" required max={l.today} value={mine('paid') ? v('on') : ''} />
                     {mine('paid') ? err('on') : null}
                   </div>
-                  <div class={`field ${mine('paid') && errors['amount'] ? 'invalid' : ''}`}>
+                  <div class={field(mine('paid') && errors['amount'])}>
                     <label for="paid-amount">{t.portal_paidAmount}</label>
                     <input id="paid-amount" type="text" inputmode="decimal" name="amount" required maxlength={20} value={mine('paid') ? v('amount') : ''} />
                     {mine('paid') ? err('amount') : null}
@@ -447,7 +449,7 @@ function Statement(props: { l: Loaded; nonce: string; mac: string; token: string
                   <label for="paid-reference">{t.portal_reference}</label>
                   <input id="paid-reference" type="text" name="reference" maxlength={200} value={mine('paid') ? v('reference') : ''} />
                 </div>
-                <div class={`field ${mine('paid') && errors['file'] ? 'invalid' : ''}`}>
+                <div class={field(mine('paid') && errors['file'])}>
                   <label for="paid-file">{t.portal_remittance}</label>
                   <input id="paid-file" type="file" name="file" accept="application/pdf,image/png,image/jpeg" />
                   {mine('paid') ? err('file') : null}
