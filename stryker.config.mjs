@@ -6,7 +6,8 @@
 export const MODULES = {
   'outbox, lease and executor': ['src/store/outbox.ts', 'src/actions/outbox-lease.ts', 'src/actions/executor.ts'],
   // The sync engine since its split (#21): session, ordered-commit pipeline, one transaction per page, run (lock, status, report).
-  'sync engine and document store': ['src/sync/session.ts', 'src/sync/pipeline.ts', 'src/sync/page-store.ts', 'src/sync/run.ts', 'src/sync/stream.ts', 'src/sync/reread.ts', 'src/store/documents.ts'],
+  // With the mapping step and the raw texts of records (a record's text stored byte for byte, parsed at map time).
+  'sync engine and document store': ['src/sync/session.ts', 'src/sync/pipeline.ts', 'src/sync/page-store.ts', 'src/sync/run.ts', 'src/sync/stream.ts', 'src/sync/reread.ts', 'src/sync/mappers.ts', 'src/json/source-text.ts', 'src/store/documents.ts'],
   'tokens and HTTP': ['src/connectors/tokens.ts', 'src/connectors/http.ts'],
   'webhooks and write-back': ['connectors/*/webhooks.ts', 'connectors/*/writeback.ts', 'src/http/webhooks.ts'],
   'rules, interest and calendar': ['src/rules/evaluate.ts', 'src/rules/late-payment-interest.ts', 'src/rules/business-calendar.ts'],
