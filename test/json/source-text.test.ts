@@ -121,6 +121,23 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
     expect(parseDeferringRecords('{"QueryResponse":{"Invoice":[]}}', PATH)).toEqual({ QueryResponse: { Invoice: [] } });
   });
 
+  it('finds the records three keys down, and puts them back where they were', () => {
+    const parsed = parseDeferringRecords('{"a":{"b":{"c":[{"Id":"1"},{"Id":"2"}],"n":2},"m":1},"z":0}', ['a', 'b', 'c']) as { a: { b: { c: RecordText[]; n: number }; m: number }; z: number };
+    expect(parsed.a.b.c.map((r) => r.text)).toEqual(['{"Id":"1"}', '{"Id":"2"}']);
+    expect({ ...parsed, a: { ...parsed.a, b: { ...parsed.a.b, c: [] } } }).toEqual({ a: { b: { c: [], n: 2 }, m: 1 }, z: 0 });
+  });
+
+  it('rejects records whose separators are malformed, though each record alone would parse', () => {
+    // Missing, doubled, leading or trailing commas, a stray character between records, an array left open: the body
+    // was damaged on the way, and must never pass for a page (the scan finds it, the full parse then throws).
+    for (const records of ['{"Id":"1"} {"Id":"2"}', '{"Id":"1"},,{"Id":"2"}', ',{"Id":"1"}', '{"Id":"1"},', '{"Id":"1"}x{"Id":"2"}', '{"Id":"1"}']) {
+      const body = `{"QueryResponse":{"Invoice":[${records}]}}`.replace('[{"Id":"1"}]}}', '[{"Id":"1"}}}');
+      expect(() => parseDeferringRecords(body, PATH), records).toThrow(SyntaxError);
+    }
+    // A record whose own string never ends swallows the rest of the body.
+    expect(() => parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1}]}}', PATH)).toThrow(SyntaxError);
+  });
+
   it('rejects a body cut short or malformed outside the records; a record malformed inside is found when it is parsed', () => {
     expect(() => parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"},{"Id"', PATH)).toThrow(SyntaxError);
     expect(() => parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"}],"maxResults":}}', PATH)).toThrow(SyntaxError);
