@@ -103,7 +103,8 @@ describe('QuickBooks sync', () => {
     const failed = await syncConnection(deps, c.tenant.id, c.connection.id);
     expect(damaged).toBe(true);
     expect(failed.status).toBe('failed');
-    expect(failed.error).toMatch(/invoices: record \d+ of a page is not JSON .*read again on the next run/);
+    // Counted from the run's first record: pages 1 and 2 held 1,000 each, and the 6th of the third is damaged.
+    expect(failed.error).toMatch(/invoices: record 2005 of a page is not JSON .*read again on the next run/);
     const quarantinedInvoices = (await listQuarantine(sql, c.tenant.id, { connectionId: c.connection.id })).filter((q) => q.entity === 'invoice').length;
     expect((await countDocuments(sql, c.tenant.id, 'invoice', c.connection.id)) + quarantinedInvoices).toBe(1980);
     expect(await loadCursor(sql, c.tenant.id, c.connection.id, 'invoices')).toMatchObject({ mode: 'full', position: 1961 });
