@@ -8,15 +8,11 @@ import { issueLink } from '../../src/portal/links.js';
 import { listPauses } from '../../src/store/pauses.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
-import { visitor } from './visitor.js';
+import { NOW, text, visitor } from './visitor.js';
 
 const sql = useDatabase();
-// Today is 24 November 2026 in Paris.
-const NOW = new Date('2026-11-24T10:00:00Z');
 const app = createUi(uiDeps(sql, { now: () => NOW }));
 const nextIp = visitor;
-/** The text a reader sees: no markup, one kind of space. */
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/[\s\u00a0\u202f]+/g, ' ');
 
 /** A customer owing F-1 (900.00) and F-2 (300.00), and a way to answer from their link with the page's own form. */
 async function customerWithLink(opts: { language?: 'fr' | 'en'; invoices?: ReturnType<typeof invoice>[] } = {}) {

@@ -10,13 +10,11 @@ import { issueLink } from '../../src/portal/links.js';
 import { saveCompanyProfile } from '../../src/store/company-profiles.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
-import { visitor } from './visitor.js';
+import { NOW, text, visitor } from './visitor.js';
 
 const sql = useDatabase();
-const NOW = new Date('2026-11-24T10:00:00Z');
 const app = createUi(uiDeps(sql, { now: () => NOW }));
 const nextIp = visitor;
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/[\s\u00a0\u202f]+/g, ' ');
 
 async function company(opts: { language?: 'fr' | 'en'; invoices?: ReturnType<typeof invoice>[] } = {}) {
   const t = await seedTenant(sql, [{ ...customer('c1', 'Garage Leroy'), language: opts.language ?? 'fr' }], opts.invoices ?? [invoice('1', 'c1', '2026-10-15', '900.00'), invoice('2', 'c1', '2026-11-24', '300.00')]);

@@ -12,15 +12,12 @@ import { upsertDocuments } from '../../src/store/documents.js';
 import { createConnection } from '../../src/store/tenants.js';
 import { useDatabase } from '../support/db.js';
 import { customer, invoice, seedTenant, uiDeps } from '../http/ui/helpers.js';
-import { visitor } from './visitor.js';
+import { NOW, text, visitor } from './visitor.js';
 
 const sql = useDatabase();
-const NOW = new Date('2026-11-24T10:00:00Z');
 const app = createUi(uiDeps(sql, { now: () => NOW }));
 const nextIp = visitor;
 const get = (path: string, ip = nextIp()) => app.request(path, { headers: { 'accept-language': 'fr-FR', 'x-forwarded-for': ip } });
-/** The page's text as a reader sees it: no markup, one kind of space. */
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/[\s\u00a0\u202f]+/g, ' ');
 const status = (i: Invoice, s: Invoice['status'], amountDue = i.amountDue): Invoice => ({ ...i, status: s, amountDue });
 const credit = (id: string, customerId: string, remaining: string, patch: Partial<CreditNote> = {}): CreditNote =>
   CreditNote.parse({ externalId: id, number: `AV-${id}`, customerExternalId: customerId, issueDate: '2026-10-01', currency: 'EUR', total: '100.00', remaining, status: 'open', ...patch });
