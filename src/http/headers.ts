@@ -6,7 +6,7 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   c.header('X-Content-Type-Options', 'nosniff');
-  // A route may ask for less (the portal's PDF: no-referrer, its address is the customer's key); never for more.
+  // A route's own policy stands (the portal's PDF: no-referrer, its address is the customer's key); same-origin otherwise.
   if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
   if (c.res.headers.get('content-type')?.startsWith('text/html')) {
     c.header('Content-Security-Policy', CSP);

@@ -100,9 +100,10 @@ export function createMemoryQueue(options: { retry?: RetryPolicy; random?: () =>
       parseJob(name, payload);
       const fire = () => void driver.enqueue(name, payload, { jobId: `schedule:${spec.id}` }).catch(() => undefined);
       if (spec.everyMs && spec.offsetMs) {
-        // Each run at the next instant of the schedule's phase (as BullMQ aligns it), by the wall clock. A timer counts
-        // from the event loop's cached time, which can lag the clock, so it may fall a few ms short of its instant: then
-        // it waits out the rest rather than run before its phase.
+        // Each run at the next instant of the schedule's phase (as BullMQ aligns it), by the wall clock. Timers count on
+        // the monotonic clock, in whole milliseconds, and the wall clock drifts from it (NTP slewing; CI saw a 700 ms
+        // phase run at 699): a timer that falls short of its instant waits out the rest rather than run before its
+        // phase. Re-armed from the wall clock each time, so no drift accumulates either.
         const every = spec.everyMs;
         const offset = spec.offsetMs;
         const nextAfter = (now: number) => {
