@@ -41,8 +41,11 @@ export async function mapPage(session: Pick<Session, 'connector' | 'context'>, s
       }
     }
     const outcome = await mapper(raw, session.context);
-    if (outcome.ok === true) rows.push(rawText === undefined ? { record: outcome.value as DocumentRow['record'], raw } : { record: outcome.value as DocumentRow['record'], raw: null, rawText });
-    else if (outcome.ok === 'skipped') skipped++;
+    if (outcome.ok === true) {
+      const record = outcome.value as DocumentRow['record'];
+      // A record parsed here keeps only its text: its parsed tree is garbage once mapped.
+      rows.push(rawText === undefined ? { record, raw } : { record, raw: null, rawText });
+    } else if (outcome.ok === 'skipped') skipped++;
     else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   }
   return { page, rows, failed, skipped };
