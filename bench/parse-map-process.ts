@@ -18,7 +18,7 @@ let records = 0;
 const cpu = process.cpuUsage();
 for (let p = 0; p < pages; p++) {
   // A body of its own per page, as a socket gives one.
-  const body = `${text.slice(0, -1)}${' '.repeat(p % 7)}}`;
+  const body = Buffer.from(`${text.slice(0, -1)}${' '.repeat(p % 7)}}`);
   const rows: DocumentRow<'invoice'>[] = [];
   if (variant === 'page') {
     // The path before 7 December: the whole page parsed (with its records' source texts), then each record mapped.
@@ -27,11 +27,11 @@ for (let p = 0; p < pages; p++) {
     outcomes.forEach((o, i) => o.ok === true && rows.push({ record: o.value, raw: raws[i] }));
   } else {
     // QuickBooks full scans now (deferRecords, src/sync/mappers.ts): the body scanned for its records' bounds, the
-    // rest parsed, then each record parsed from its text and mapped at once, so its tree dies young.
+    // rest parsed, then each record parsed from its bytes and mapped at once, so its tree dies young.
     const held = (parseDeferringRecords(body, PATH) as { QueryResponse: { Invoice: RecordText[] } }).QueryResponse.Invoice;
     for (const r of held) {
       const o = await mapRecord(mapping, 'invoice', r.parse(), context);
-      if (o.ok === true) rows.push({ record: o.value, raw: null, rawText: r.text });
+      if (o.ok === true) rows.push({ record: o.value, raw: null, rawBytes: r.bytes });
     }
   }
   records += (await encodeDocuments('invoice', rows)).chunks.reduce((a, c) => a + c.count, 0);

@@ -18,7 +18,7 @@ export interface MappedPage {
 
 /**
  * Maps a page: CPU in this process, no database work, so it may run while the previous page commits. One record at a
- * time: a record the connector left as its text (RecordText) is parsed right before it is mapped, so its object tree
+ * time: a record the connector left as its bytes (RecordText) is parsed right before it is mapped, so its object tree
  * dies young (bench `parse-map`). A text that does not parse fails the page, as a body that does not parse does: the
  * body was damaged on the way, and the run resumes from the last committed page.
  */
@@ -31,9 +31,9 @@ export async function mapPage(session: Pick<Session, 'connector' | 'context'>, s
   for (let i = 0; i < page.records.length; i++) {
     const held = page.records[i];
     let raw: unknown = held;
-    let rawText: string | undefined;
+    let rawBytes: Uint8Array | undefined;
     if (held instanceof RecordText) {
-      rawText = held.text;
+      rawBytes = held.bytes;
       try {
         raw = held.parse();
       } catch (err) {
@@ -43,8 +43,8 @@ export async function mapPage(session: Pick<Session, 'connector' | 'context'>, s
     const outcome = await mapper(raw, session.context);
     if (outcome.ok === true) {
       const record = outcome.value as DocumentRow['record'];
-      // A record parsed here keeps only its text: its parsed tree is garbage once mapped.
-      rows.push(rawText === undefined ? { record, raw } : { record, raw: null, rawText });
+      // A record parsed here keeps only its bytes: its parsed tree is garbage once mapped.
+      rows.push(rawBytes === undefined ? { record, raw } : { record, raw: null, rawBytes });
     } else if (outcome.ok === 'skipped') skipped++;
     else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   }

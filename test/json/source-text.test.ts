@@ -107,6 +107,25 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
     expect(parsed).toMatchObject({ time: 't', QueryResponse: { x: [{ a: ']}' }], maxResults: 2 } });
   });
 
+  it('keeps each record as the bytes it came as, and reads ASCII and UTF-8 records alike, in one body or apart', () => {
+    // An ASCII record, one with accents (Latin-1 range), one beyond it (€ and an emoji), an escaped backslash just
+    // before a closing quote, and the body's byte-order mark.
+    const records = ['{"Id":"1","Name":"Dupont"}', '{"Id":"2","Name":"Société Générale"}', '{"Id":"3","Note":"12 € 🙂","Path":"C:\\\\"}'];
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`{"QueryResponse":{"Invoice":[${records.join(',')}],"maxResults":3}}`)]);
+    const parsed = parseDeferringRecords(body, PATH) as Deferred;
+    const held = parsed.QueryResponse.Invoice as RecordText[];
+    expect(held.map((r) => r.text)).toEqual(records);
+    expect(held.map((r) => Buffer.compare(r.bytes, Buffer.from(records[held.indexOf(r)]!)))).toEqual([0, 0, 0]);
+    expect(held.map((r) => r.parse())).toEqual(records.map((r) => JSON.parse(r)));
+    expect(parsed.QueryResponse['maxResults']).toBe(3);
+    // The whole body parsed at once gives each record the same text.
+    const whole = parseWithSourceText(body, PATH) as Deferred;
+    expect(whole.QueryResponse.Invoice.map((r) => sourceTextOf(r))).toEqual(records);
+    // An ASCII body: each record read as it is.
+    const ascii = parseDeferringRecords(Buffer.from(`{"QueryResponse":{"Invoice":[${records[0]}]}}`), PATH) as Deferred;
+    expect((ascii.QueryResponse.Invoice[0] as RecordText).text).toBe(records[0]);
+  });
+
   it('falls back to parsing everything when the shape is not one array of objects at a path met once', () => {
     // No records key (an empty last page, a Fault), a repeated key, an element that is not an object, a * path.
     expect(parseDeferringRecords('{"QueryResponse":{"startPosition":1},"time":"t"}', PATH)).toEqual({ QueryResponse: { startPosition: 1 }, time: 't' });

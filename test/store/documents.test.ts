@@ -157,16 +157,16 @@ describe('raw pages', () => {
 
   it('stores a row\'s raw text as given, in place of its parsed payload, and hashes those bytes', async () => {
     const { scope } = await newTenant(sql);
-    // Spacing and a number JavaScript cannot hold exactly: only the text given keeps them.
+    // Spacing and a number JavaScript cannot hold exactly: only the bytes given keep them.
     const texts = ['{ "Id": "1", "TotalAmt": 12345678901234567.891 }', '{"Id":"2","Name":"Société"}'];
-    const rows = texts.map((rawText, i) => ({ record: invoice(i + 1), raw: null, rawText }));
+    const rows = texts.map((text, i) => ({ record: invoice(i + 1), raw: null, rawBytes: Buffer.from(text) }));
     expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
     const [page] = await sql<{ body: Buffer }[]>`select body from raw_pages where tenant_id = ${scope.tenantId}`;
     expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${texts.join(',')}]`);
     expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => (d.raw as { Id: string }).Id)).toEqual(['1', '2']);
     // The same texts again are unchanged; another spacing of the same payload is a change of raw bytes.
     expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
-    expect(await upsertDocuments(sql, scope, 'invoice', [{ ...rows[1]!, rawText: '{"Id":"2", "Name":"Société"}' }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+    expect(await upsertDocuments(sql, scope, 'invoice', [{ ...rows[1]!, rawBytes: Buffer.from('{"Id":"2", "Name":"Société"}') }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
   });
 
   it('keeps no page when a chunk fails to store: the page and its rows commit together', async () => {
