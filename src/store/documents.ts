@@ -1,7 +1,7 @@
 // Batched upserts and reads of synced documents (customers, invoices, credit notes, payments), per tenant.
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { brotliCompress, brotliDecompress, constants as zlibConstants, gunzip } from 'node:zlib';
 import { parseWithSourceText, sourceTextOf } from '../json/source-text.js';
 import type { CreditNote, Customer, EntityKind, EntityOf, Invoice, Payment } from '../model/index.js';
 import type { Sql } from './db.js';
@@ -106,8 +106,13 @@ export function rawText(raw: unknown): string {
   return sourceTextOf(raw) ?? JSON.stringify(raw ?? null);
 }
 
-const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+const unbrotliAsync = promisify(brotliDecompress);
 const gunzipAsync = promisify(gunzip);
+
+/** How raw pages are compressed (raw_pages.codec): Brotli at quality 1, for the reasons in migration 027. */
+export type RawPageCodec = 'gzip' | 'br';
+const RAW_PAGE_CODEC: RawPageCodec = 'br';
 
 /**
  * Raw payloads (JSON texts, or their UTF-8 bytes as received) as the bytes of one JSON array, written straight into one
@@ -135,19 +140,25 @@ function rawPageBytes(payloads: readonly (string | Uint8Array)[]): { bytes: Buff
   return { bytes: bytes.subarray(0, at), ends };
 }
 
-/** Raw payloads as one gzip page body; the zlib work runs off the event loop. */
-const gzipPage = (bytes: Buffer): Promise<Buffer> => gzipAsync(bytes, { level: 1 });
-const rawPageBody = (texts: readonly string[]): Promise<Buffer> => gzipPage(rawPageBytes(texts).bytes);
+/** Raw payloads as one compressed page body; the compression runs off the event loop. */
+const compressPage = (bytes: Buffer): Promise<Buffer> =>
+  brotliAsync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+const rawPageBody = (payloads: readonly string[]): Promise<Buffer> => compressPage(rawPageBytes(payloads).bytes);
+
+/** A raw page's JSON array (UTF-8), from its stored body and codec: pages written before migration 027 are gzip. */
+export function readRawPage(body: Buffer, codec: RawPageCodec): Promise<Buffer> {
+  return codec === 'br' ? unbrotliAsync(body) : gunzipAsync(body);
+}
 
 async function insertRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, recordCount: number, body: Buffer): Promise<string> {
   const [row] = await sql.unsafe<{ id: string }[]>(
-    `insert into raw_pages (tenant_id, connection_id, entity, record_count, body) values ($1::uuid, $2::uuid, $3, $4, $5) returning id::text`,
-    [tenantId, connectionId, entity, recordCount, body],
+    `insert into raw_pages (tenant_id, connection_id, entity, record_count, body, codec) values ($1::uuid, $2::uuid, $3, $4, $5, $6) returning id::text`,
+    [tenantId, connectionId, entity, recordCount, body, RAW_PAGE_CODEC],
   );
   return row!.id;
 }
 
-/** Stores raw payloads (JSON texts) as one gzip page. */
+/** Stores raw payloads (JSON texts) as one compressed page. */
 async function storeRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, texts: readonly string[]): Promise<string> {
   return insertRawPage(sql, tenantId, connectionId, entity, texts.length, await rawPageBody(texts));
 }
@@ -180,7 +191,7 @@ export async function encodeDocuments<K extends EntityKind>(entity: K, rows: rea
       spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
       return obj;
     });
-    chunks.push({ count: chunk.length, body: await gzipPage(bytes), payload: JSON.stringify(payload) });
+    chunks.push({ count: chunk.length, body: await compressPage(bytes), payload: JSON.stringify(payload) });
   }
   return { entity, chunks };
 }
@@ -308,9 +319,9 @@ export async function analyzeDocuments(sql: Sql, entity: EntityKind): Promise<vo
 async function loadRawPayloads(sql: Sql, tenantId: string, pageIds: readonly string[]): Promise<Map<string, unknown[]>> {
   const pages = new Map<string, unknown[]>();
   if (pageIds.length === 0) return pages;
-  const rows = await sql.unsafe<{ id: string; body: Buffer }[]>(`select id::text, body from raw_pages where tenant_id = $1::uuid and id = any($2::bigint[])`, [tenantId, pageIds as string[]]);
+  const rows = await sql.unsafe<{ id: string; body: Buffer; codec: RawPageCodec }[]>(`select id::text, body, codec from raw_pages where tenant_id = $1::uuid and id = any($2::bigint[])`, [tenantId, pageIds as string[]]);
   // Each payload keeps its text from the page, so compaction moves the bytes as they were received.
-  for (const row of rows) pages.set(row.id, parseWithSourceText(await gunzipAsync(row.body), []) as unknown[]);
+  for (const row of rows) pages.set(row.id, parseWithSourceText(await readRawPage(row.body, row.codec), []) as unknown[]);
   return pages;
 }
 

@@ -1,9 +1,9 @@
 // The document store's columns, deletions and raw pages, entity by entity, against the real PostgreSQL: what the
 // queries filter and sort on (the typed columns), not only the `data` they hand back.
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
-import { countDocuments, encodeDocuments, listDocuments, markDeleted, pruneRawPages, upsertDocuments } from '../../src/store/index.js';
+import { gzipSync } from 'node:zlib';
+import { countDocuments, encodeDocuments, listDocuments, markDeleted, pruneRawPages, readRawPage, upsertDocuments, type RawPageCodec } from '../../src/store/index.js';
 import { createConnection } from '../../src/store/tenants.js';
 import { newTenant, useDatabase } from '../support/db.js';
 
@@ -161,12 +161,29 @@ describe('raw pages', () => {
     const texts = ['{ "Id": "1", "TotalAmt": 12345678901234567.891 }', '{"Id":"2","Name":"Société"}'];
     const rows = texts.map((text, i) => ({ record: invoice(i + 1), raw: null, rawBytes: Buffer.from(text) }));
     expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
-    const [page] = await sql<{ body: Buffer }[]>`select body from raw_pages where tenant_id = ${scope.tenantId}`;
-    expect(gunzipSync(page!.body).toString('utf8')).toBe(`[${texts.join(',')}]`);
+    const [page] = await sql<{ body: Buffer; codec: RawPageCodec }[]>`select body, codec from raw_pages where tenant_id = ${scope.tenantId}`;
+    expect(page!.codec).toBe('br');
+    expect((await readRawPage(page!.body, page!.codec)).toString('utf8')).toBe(`[${texts.join(',')}]`);
     expect((await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => (d.raw as { Id: string }).Id)).toEqual(['1', '2']);
     // The same texts again are unchanged; another spacing of the same payload is a change of raw bytes.
     expect(await upsertDocuments(sql, scope, 'invoice', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
     expect(await upsertDocuments(sql, scope, 'invoice', [{ ...rows[1]!, rawBytes: Buffer.from('{"Id":"2", "Name":"Société"}') }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+  });
+
+  it('still reads and compacts a page written in gzip before raw pages were Brotli (migration 027)', async () => {
+    const { scope } = await newTenant(sql);
+    const texts = [1, 2, 3, 4].map((i) => `{"Id":"${i}", "Name":"Société ${i}"}`);
+    await upsertDocuments(sql, scope, 'invoice', texts.map((text, i) => ({ record: invoice(i + 1), raw: null, rawBytes: Buffer.from(text) })));
+    await sql`update raw_pages set body = ${gzipSync(`[${texts.join(',')}]`)}, codec = 'gzip' where tenant_id = ${scope.tenantId}`;
+    const raws = async () => (await listDocuments(sql, scope.tenantId, 'invoice', { withRaw: true })).map((d) => d.raw);
+    expect(await raws()).toEqual(texts.map((t) => JSON.parse(t)));
+    // Three rows move on: the old page is sparse, and its last payload moves with them to one new page, bytes unchanged.
+    await upsertDocuments(sql, scope, 'invoice', [1, 2, 3].map((i) => ({ record: invoice(i), raw: { Id: String(i), v: 2 } })));
+    expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 2 });
+    const pages = await sql<{ body: Buffer; codec: RawPageCodec }[]>`select body, codec from raw_pages where tenant_id = ${scope.tenantId} order by id`;
+    expect(pages.map((p) => p.codec)).toEqual(['br']);
+    expect((await readRawPage(pages[0]!.body, pages[0]!.codec)).toString('utf8')).toBe(`[${texts[3]},{"Id":"1","v":2},{"Id":"2","v":2},{"Id":"3","v":2}]`);
+    expect((await raws())[3]).toEqual(JSON.parse(texts[3]!));
   });
 
   it('keeps no page when a chunk fails to store: the page and its rows commit together', async () => {

@@ -1,13 +1,13 @@
 // The PostgreSQL store against a real server: round trips, batching, idempotence, tenant isolation.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { parseWithSourceText } from '../../src/json/source-text.js';
 import { Customer, type Invoice } from '../../src/model/index.js';
 import {
   addToInbox, connect, countDocuments, getConnection, listConnections, listDocuments, listOutbox, listQuarantine, loadCredentials, loadCursor,
-  markDeleted, migrate, planActions, pruneRawPages, quarantine, resolveQuarantined, saveCredentials, saveCursor, transition, upsertDocuments,
+  markDeleted, migrate, planActions, pruneRawPages, quarantine, readRawPage, resolveQuarantined, saveCredentials, saveCursor, transition,
+  upsertDocuments, type RawPageCodec,
 } from '../../src/store/index.js';
 import { sentReminders } from '../../src/store/outbox.js';
 import { newTenant, useDatabase } from '../support/db.js';
@@ -144,9 +144,9 @@ describe('documents', () => {
     await upsertDocuments(sql, scope, 'invoice', received.map((raw, i) => ({ record: makeInvoice(i), raw })));
     await upsertDocuments(sql, scope, 'invoice', [0, 2, 4, 6, 8, 9].map((i) => ({ record: makeInvoice(i), raw: { Id: String(i), v: 1 } })));
     expect(await pruneRawPages(sql, scope.tenantId, scope.connectionId)).toEqual({ deleted: 0, compacted: 2 });
-    const bodies = await sql<{ body: Buffer }[]>`select body from raw_pages where tenant_id = ${scope.tenantId}`;
+    const bodies = await sql<{ body: Buffer; codec: RawPageCodec }[]>`select body, codec from raw_pages where tenant_id = ${scope.tenantId}`;
     expect(bodies).toHaveLength(1);
-    const text = gunzipSync(bodies[0]!.body).toString('utf8');
+    const text = (await readRawPage(bodies[0]!.body, bodies[0]!.codec)).toString('utf8');
     for (const i of [1, 3, 5, 7]) expect(text).toContain(sent[i]);
   });
 

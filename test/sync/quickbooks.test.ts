@@ -1,12 +1,11 @@
 // QuickBooks end to end against the simulator and a real PostgreSQL: what only QuickBooks does (offset paging, raw bytes, PrivateNote, 503s). The shared scenarios are in test/contract.
-import { gunzipSync } from 'node:zlib';
 import { getResponse, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { quickbooks } from '../../connectors/quickbooks/index.js';
 import { createProviderHttp } from '../../src/connectors/http.js';
 import { createMemoryRateGate } from '../../src/connectors/rate-gate.js';
 import { createTokenSource } from '../../src/connectors/tokens.js';
-import { countDocuments, listDocuments, listQuarantine, loadCursor } from '../../src/store/index.js';
+import { countDocuments, listDocuments, listQuarantine, loadCursor, readRawPage, type RawPageCodec } from '../../src/store/index.js';
 import { syncConnection, syncRecords } from '../../src/sync/engine.js';
 import { PageSlots } from '../../src/sync/page-slots.js';
 import { useDatabase } from '../support/db.js';
@@ -23,13 +22,13 @@ function prettyInvoice() {
   return { inv, sent };
 }
 
-/** The invoice's raw page as stored (gunzipped), and its raw payload as read back. */
+/** The invoice's raw page as stored (decompressed), and its raw payload as read back. */
 async function storedRaw(tenantId: string, id: string) {
-  const [page] = await sql<{ body: Buffer }[]>`
-    select p.body from raw_pages p join invoices i on i.raw_page = p.id
+  const [page] = await sql<{ body: Buffer; codec: RawPageCodec }[]>`
+    select p.body, p.codec from raw_pages p join invoices i on i.raw_page = p.id
     where i.tenant_id = ${tenantId} and i.external_id = ${id}`;
   const [doc] = await listDocuments(sql, tenantId, 'invoice', { externalIds: [id], withRaw: true });
-  return { page: gunzipSync(page!.body).toString('utf8'), doc: doc! };
+  return { page: (await readRawPage(page!.body, page!.codec)).toString('utf8'), doc: doc! };
 }
 
 describe('QuickBooks sync', () => {
