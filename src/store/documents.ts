@@ -116,15 +116,14 @@ const RAW_PAGE_CODEC: RawPageCodec = 'br';
 
 /**
  * Raw payloads (JSON texts, or their UTF-8 bytes as received) as the bytes of one JSON array, written straight into one
- * buffer, and where each payload's bytes end. Joining the texts into one string first cost a page-sized string (2 MB
+ * buffer. Joining the texts into one string first cost a page-sized string (2 MB
  * for 1,000 QuickBooks invoices) that zlib then encoded into a page-sized buffer again: two large allocations per page
  * that only a full collection frees. Bytes are copied as they are: encoding a 2 KB text again cost about 2 µs (#29).
  */
-function rawPageBytes(payloads: readonly (string | Uint8Array)[]): { bytes: Buffer; ends: number[] } {
+function rawPageBytes(payloads: readonly (string | Uint8Array)[]): Buffer {
   let size = payloads.length + 1;
   for (const p of payloads) size += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
   const bytes = Buffer.allocUnsafe(Math.max(size, 2));
-  const ends: number[] = [];
   let at = 0;
   bytes[at++] = 0x5b; // [
   payloads.forEach((p, i) => {
@@ -134,16 +133,15 @@ function rawPageBytes(payloads: readonly (string | Uint8Array)[]): { bytes: Buff
       bytes.set(p, at);
       at += p.byteLength;
     }
-    ends.push(at);
   });
   bytes[at++] = 0x5d; // ]
-  return { bytes: bytes.subarray(0, at), ends };
+  return bytes.subarray(0, at);
 }
 
 /** Raw payloads as one compressed page body; the compression runs off the event loop. */
 const compressPage = (bytes: Buffer): Promise<Buffer> =>
   brotliAsync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
-const rawPageBody = (payloads: readonly string[]): Promise<Buffer> => compressPage(rawPageBytes(payloads).bytes);
+const rawPageBody = (payloads: readonly string[]): Promise<Buffer> => compressPage(rawPageBytes(payloads));
 
 /** A raw page's JSON array (UTF-8), from its stored body and codec: pages written before migration 027 are gzip. */
 export function readRawPage(body: Buffer, codec: RawPageCodec): Promise<Buffer> {
@@ -172,26 +170,45 @@ export interface EncodedDocuments<K extends EntityKind = EntityKind> {
   chunks: { count: number; body: Buffer; payload: string }[];
 }
 
-export async function encodeDocuments<K extends EntityKind>(entity: K, rows: readonly DocumentRow<K>[], chunkSize = 2000): Promise<EncodedDocuments<K>> {
+/**
+ * A row encoded for its statement as soon as it is mapped (src/sync/mappers.ts): a page waiting to be stored then holds
+ * three flat values per row instead of the mapped record's objects, which V8 copied twice and promoted before the page
+ * was stored (#29).
+ */
+export interface EncodedRow {
+  externalId: string;
+  /** The row's statement JSON, page position excepted: `{"data":…,"raw_hash":…,"external_id":…,…}`. */
+  json: string;
+  /** The raw payload as stored: its bytes as received, or its JSON text. */
+  raw: Uint8Array | string;
+}
+
+/** Encodes one validated record and its raw payload (bytes as received, or JSON text) for encodeDocuments. */
+export function encodeRow<K extends EntityKind>(entity: K, record: EntityOf<K>, raw: Uint8Array | string): EncodedRow {
   const spec = TABLES[entity] as TableSpec<K>;
+  const values = spec.values(record);
+  // SHA-1 of the payload's UTF-8 bytes (a text is hashed as its UTF-8): the raw_hash the stored row is compared with.
+  const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', raw, 'hex') };
+  for (let n = 0; n < spec.columns.length; n++) obj[spec.columns[n]!.name] = values[n];
+  return { externalId: record.externalId, json: JSON.stringify(obj), raw };
+}
+
+const isEncoded = (row: DocumentRow | EncodedRow): row is EncodedRow => 'json' in row;
+
+export async function encodeDocuments<K extends EntityKind>(entity: K, rows: readonly (DocumentRow<K> | EncodedRow)[], chunkSize = 2000): Promise<EncodedDocuments<K>> {
   // Last occurrence wins: one statement cannot touch the same row twice.
-  const byId = new Map<string, DocumentRow<K>>();
-  for (const row of rows) byId.set(row.record.externalId, row);
+  const byId = new Map<string, EncodedRow>();
+  for (const row of rows) {
+    const encoded = isEncoded(row) ? row : encodeRow(entity, row.record, row.rawBytes ?? rawText(row.raw));
+    byId.set(encoded.externalId, encoded);
+  }
   const unique = [...byId.values()];
   const chunks: EncodedDocuments<K>['chunks'] = [];
   for (let i = 0; i < unique.length; i += chunkSize) {
     const chunk = unique.slice(i, i + chunkSize);
-    const { bytes, ends } = rawPageBytes(chunk.map((row) => row.rawBytes ?? rawText(row.raw)));
     // The chunk's page is set as one statement parameter ($5) when written: the rows point at it by index.
-    const payload = chunk.map(({ record }, idx) => {
-      const values = spec.values(record);
-      // The payload's own bytes in the page (the UTF-8 of its text): after the '[' or the ',' before it.
-      const text = bytes.subarray((idx === 0 ? 0 : ends[idx - 1]!) + 1, ends[idx]!);
-      const obj: Record<string, unknown> = { data: record, raw_hash: hash('sha1', text, 'hex'), raw_index: idx };
-      spec.columns.forEach((c, n) => (obj[c.name] = values[n]));
-      return obj;
-    });
-    chunks.push({ count: chunk.length, body: await compressPage(bytes), payload: JSON.stringify(payload) });
+    const payload = `[${chunk.map((row, idx) => `{"raw_index":${idx},${row.json.slice(1)}`).join(',')}]`;
+    chunks.push({ count: chunk.length, body: await compressPage(rawPageBytes(chunk.map((row) => row.raw))), payload });
   }
   return { entity, chunks };
 }

@@ -1,17 +1,17 @@
 // The mapping step of the sync engine: each tenant's active mapping (override or shipped), compiled once, run on a page.
 import { STREAM_ENTITY, type StreamName, type StreamPage } from '../connectors/types.js';
 import { RecordText } from '../json/source-text.js';
-import type { DocumentRow } from '../store/documents.js';
+import { encodeRow, rawText, type DocumentRow, type EncodedRow } from '../store/documents.js';
 import type { QuarantineEntry } from '../store/quarantine.js';
 import type { Session } from './session.js';
 import type { RecordMapper } from './types.js';
 
 export { mapperResolver } from '../mapping/overrides.js';
 
-/** A page mapped and ready to store: the valid rows, the quarantined failures, how many were skipped. */
+/** A page mapped and ready to store: the valid rows (encoded as they were mapped), the quarantined failures, how many were skipped. */
 export interface MappedPage {
   page: StreamPage;
-  rows: DocumentRow[];
+  rows: EncodedRow[];
   failed: QuarantineEntry[];
   skipped: number;
 }
@@ -25,7 +25,7 @@ export interface MappedPage {
 export async function mapPage(session: Pick<Session, 'connector' | 'context'>, stream: StreamName, page: StreamPage, mapper: RecordMapper, position: number): Promise<MappedPage> {
   const entity = STREAM_ENTITY[stream];
   const spec = session.connector.streams[stream];
-  const rows: DocumentRow[] = [];
+  const rows: EncodedRow[] = [];
   const failed: QuarantineEntry[] = [];
   let skipped = 0;
   for (let i = 0; i < page.records.length; i++) {
@@ -42,9 +42,9 @@ export async function mapPage(session: Pick<Session, 'connector' | 'context'>, s
     }
     const outcome = await mapper(raw, session.context);
     if (outcome.ok === true) {
-      const record = outcome.value as DocumentRow['record'];
-      // A record parsed here keeps only its bytes: its parsed tree is garbage once mapped.
-      rows.push(rawBytes === undefined ? { record, raw } : { record, raw: null, rawBytes });
+      // Encoded at once: the page keeps the row's JSON and the record's bytes (or text), and the parsed and mapped
+      // objects are garbage before V8's young generation is next collected.
+      rows.push(encodeRow(entity, outcome.value as DocumentRow['record'], rawBytes ?? rawText(raw)));
     } else if (outcome.ok === 'skipped') skipped++;
     else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   }

@@ -33,7 +33,7 @@ export async function encodePage(stream: StreamName, mapped: MappedPage): Promis
   return {
     encoded: await encodeDocuments(STREAM_ENTITY[stream], rows),
     failed,
-    storedIds: rows.map((r) => r.record.externalId),
+    storedIds: rows.map((r) => r.externalId),
     deleted: page.deleted,
     cursor: page.cursor,
     ...(page.notice ? { notice: page.notice } : {}),

@@ -2,7 +2,7 @@
 // deletions, quarantine in and out, the cursor only when asked), and how countPage adds it to the stream's report.
 import { describe, expect, it } from 'vitest';
 import { Invoice } from '../../src/model/index.js';
-import { listDocuments, listQuarantine, loadCursor, upsertDocuments } from '../../src/store/index.js';
+import { encodeRow, listDocuments, listQuarantine, loadCursor, upsertDocuments } from '../../src/store/index.js';
 import { getConnection } from '../../src/store/tenants.js';
 import type { MappedPage } from '../../src/sync/mappers.js';
 import { countPage, emptyStreamReport, encodePage, storePage } from '../../src/sync/page-store.js';
@@ -21,7 +21,7 @@ function mapped(o: { rows: Invoice[]; failed?: string[]; skipped?: number; delet
   const records = [...o.rows.map((r) => ({ Id: r.externalId })), ...failed.map((f) => f.raw), ...Array.from({ length: skipped }, (_, k) => ({ Id: `skip-${k}` }))];
   return {
     page: { records, deleted: o.deleted ?? [], cursor: o.cursor, ...(o.notice ? { notice: o.notice } : {}) },
-    rows: o.rows.map((record) => ({ record, raw: { Id: record.externalId } })),
+    rows: o.rows.map((record) => encodeRow('invoice', record, JSON.stringify({ Id: record.externalId }))),
     failed,
     skipped,
   };
