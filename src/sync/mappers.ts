@@ -44,7 +44,7 @@ export async function mapPage(session: Pick<Session, 'connector' | 'context'>, s
     if (outcome.ok === true) {
       // Encoded at once: the page keeps the row's JSON and the record's bytes (or text), and the parsed and mapped
       // objects are garbage before V8's young generation is next collected.
-      rows.push(encodeRow(entity, outcome.value as DocumentRow['record'], rawBytes ?? rawText(raw)));
+      rows.push(encodeRow(outcome.value as DocumentRow['record'], rawBytes ?? rawText(raw)));
     } else if (outcome.ok === 'skipped') skipped++;
     else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   }

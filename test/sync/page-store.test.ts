@@ -21,7 +21,7 @@ function mapped(o: { rows: Invoice[]; failed?: string[]; skipped?: number; delet
   const records = [...o.rows.map((r) => ({ Id: r.externalId })), ...failed.map((f) => f.raw), ...Array.from({ length: skipped }, (_, k) => ({ Id: `skip-${k}` }))];
   return {
     page: { records, deleted: o.deleted ?? [], cursor: o.cursor, ...(o.notice ? { notice: o.notice } : {}) },
-    rows: o.rows.map((record) => encodeRow('invoice', record, JSON.stringify({ Id: record.externalId }))),
+    rows: o.rows.map((record) => encodeRow(record, JSON.stringify({ Id: record.externalId }))),
     failed,
     skipped,
   };
