@@ -1,6 +1,6 @@
 // Custom JSONata functions every mapping gets: exact money, provider dates, instants and invoice status.
 import { isCurrency } from '../model/currency.js';
-import { isBusinessDate } from '../model/dates.js';
+import { isBusinessDate, utcIso } from '../model/dates.js';
 import { Dec, compareAmounts, formatAmount, toAmount } from '../model/money.js';
 
 /**
@@ -108,7 +108,7 @@ function offsetMinutes(sign: string | undefined, hh: string | undefined, mm: str
 }
 
 function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return utcIso(ms).slice(0, 10);
 }
 
 /**
@@ -150,7 +150,7 @@ export function businessDate(value: Arg): string | InvalidValue | undefined {
  */
 function isoUtc(ms: number): string | InvalidValue {
   if (!Number.isFinite(ms)) return new InvalidValue('is not a valid instant');
-  return new Date(ms).toISOString();
+  return utcIso(ms);
 }
 
 /** `$msjson_instant(value)`: `/Date(ms±hhmm)/` (ms is UTC) or an ISO string → UTC ISO 8601 instant. */
