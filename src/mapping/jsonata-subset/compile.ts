@@ -381,6 +381,10 @@ export function compileAst(ast: unknown, custom: Record<string, (...args: unknow
             : (input, env) => direct(a!(input, env), b!(input, env), c!(input, env));
           return withPredicates(node, call);
         }
+        // `$exists(…)` where nothing binds `$exists`: the built-in itself, found once here rather than by walking the
+        // scopes on every call (bindings naming a built-in are refused when the mapping is run).
+        const builtin = named !== null && !bound.has(named) && !Object.hasOwn(custom, named) && Object.hasOwn(BUILTINS, named) ? BUILTINS[named]! : undefined;
+        if (builtin) return withPredicates(node, (input, env) => builtin.call(args.map((a) => a(input, env))));
         const proc = compile(node.procedure!);
         return withPredicates(node, (input, env) => {
           const fn = proc(input, env);
@@ -591,6 +595,8 @@ export function compileAst(ast: unknown, custom: Record<string, (...args: unknow
     const root = compile(ast as Node);
     return (input, bindings) => {
       if (Array.isArray(input)) throw new Fallback();
+      // A binding named like a function would hide it: such calls were resolved at compile time, so JSONata decides.
+      for (const name in bindings) if (Object.hasOwn(BUILTINS, name) || Object.hasOwn(custom, name)) throw new Fallback();
       const env: Env = { vars: new Map(Object.entries(bindings)), parent: null, root: input };
       return root(input, env);
     };

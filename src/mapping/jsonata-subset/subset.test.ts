@@ -74,6 +74,17 @@ describe('the JSONata subset', () => {
     expect(await both('{ "s": $sum(a) }', { a: [1, 2] })).toEqual({ subset: 'fallback', jsonata: { v: { s: 3 } } });
   });
 
+  it('leaves to JSONata a record run with a binding named like a function the text calls', async () => {
+    // The calls are resolved when the text is compiled, so a binding that would hide one must not reach the subset.
+    const engines = compileBothEngines('[$exists(a), $amount(a, "EUR")]');
+    expect(engines.subset!({ a: 1 }, { context: {} })).toEqual([true, '1.00']);
+    for (const name of ['exists', 'amount']) {
+      const bindings = { [name]: () => 'hidden' };
+      expect(() => engines.subset!({ a: 1 }, bindings), name).toThrow(Fallback);
+      expect(await engines.jsonata({ a: 1 }, bindings), name).toEqual(name === 'exists' ? ['hidden', '1.00'] : [true, 'hidden']);
+    }
+  });
+
   it('signals run-time surprises with Fallback', () => {
     const fast = compileAst({ type: 'binary', value: '<', lhs: { type: 'value', value: true }, rhs: { type: 'number', value: 1 } }, {});
     expect(fast).not.toBeNull();
