@@ -1,6 +1,6 @@
 // Custom JSONata functions every mapping gets: exact money, provider dates, instants and invoice status.
 import { isCurrency } from '../model/currency.js';
-import { isBusinessDate, utcIso } from '../model/dates.js';
+import { isBusinessDate, isoInstantMs, utcIso } from '../model/dates.js';
 import { Dec, compareAmounts, formatAmount, toAmount } from '../model/money.js';
 
 /**
@@ -178,6 +178,9 @@ export function instant(value: Arg): string | InvalidValue | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (isInvalidValue(value)) return value;
   if (typeof value !== 'string') return new InvalidValue(`${describe(value)} is not an instant`);
+  // The usual form, read without the regular expressions and Date.parse (same result: test/model/dates.test.ts).
+  const t = isoInstantMs(value);
+  if (t !== undefined) return utcIso(t);
   const iso = ISO_RE.exec(value.trim());
   if (!iso || iso[2] === undefined || iso[6] === undefined) {
     return new InvalidValue(`${describe(value)} is not an ISO 8601 instant with an offset`);
