@@ -16,11 +16,20 @@ export interface CompiledMapping {
    */
   readonly engine: 'js' | 'jsonata';
   evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
+  /**
+   * The same evaluation when the subset can give it at once, else NEEDS_JSONATA (a text on JSONata, or a record the
+   * subset hands to JSONata, counted in `stats.fallbacks`): the sync maps its records without a promise each.
+   */
+  evaluateNow(input: unknown, bindings: Record<string, unknown>): unknown;
   /** Records the fast path handed to JSONata (a surprise at run time); stays 0 for well-formed records. */
   readonly stats: { fallbacks: number };
   /** JSONata's own evaluation, whatever the engine (the reference the fast path is tested against). */
   evaluateWithJsonata(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
 }
+
+/** What `evaluateNow` returns when the record must be evaluated by JSONata (asynchronously). */
+export const NEEDS_JSONATA: unique symbol = Symbol('needs JSONata');
+const onJsonata = (): typeof NEEDS_JSONATA => NEEDS_JSONATA;
 
 /** What the mapping of one record produced: a valid entity, a failure at an output path, or a deliberate skip. */
 export type MapResult<K extends EntityKind> =
@@ -93,7 +102,7 @@ const jsonataOf = ({ expr }: Parsed) => (input: unknown, bindings?: Record<strin
  */
 export function compileMapping(source: string): CompiledMapping {
   const slow = jsonataOf(parse(source));
-  return { source, engine: 'jsonata', stats: { fallbacks: 0 }, evaluate: slow, evaluateWithJsonata: slow };
+  return { source, engine: 'jsonata', stats: { fallbacks: 0 }, evaluate: slow, evaluateNow: onJsonata, evaluateWithJsonata: slow };
 }
 
 /** A shipped mapping: on the subset when its exact text was proven for `key` ("<provider>/<entity>"), else on JSONata. */
@@ -102,20 +111,25 @@ function compileShipped(key: string, source: string): CompiledMapping {
   const slow = jsonataOf(parsed);
   const fast = isProven(key, source) ? compileAst(parsed.expr.ast(), parsed.custom) : null;
   const stats = { fallbacks: 0 };
-  if (!fast) return { source, engine: 'jsonata', stats, evaluate: slow, evaluateWithJsonata: slow };
+  if (!fast) return { source, engine: 'jsonata', stats, evaluate: slow, evaluateNow: onJsonata, evaluateWithJsonata: slow };
+  const now = (input: unknown, bindings: Record<string, unknown>): unknown => {
+    try {
+      return fast(input, bindings);
+    } catch {
+      // Anything the subset does not cover exactly (including errors) is JSONata's call, record by record.
+      stats.fallbacks++;
+      return NEEDS_JSONATA;
+    }
+  };
   return {
     source,
     engine: 'js',
     stats,
     evaluate: (input, bindings) => {
-      try {
-        return Promise.resolve(fast(input, bindings ?? {}));
-      } catch {
-        // Anything the subset does not cover exactly (including errors) is JSONata's call, record by record.
-        stats.fallbacks++;
-        return slow(input, bindings);
-      }
+      const out = now(input, bindings ?? {});
+      return out === NEEDS_JSONATA ? slow(input, bindings) : Promise.resolve(out);
     },
+    evaluateNow: now,
     evaluateWithJsonata: slow,
   };
 }
@@ -254,13 +268,27 @@ export function validateOutput<K extends EntityKind>(entity: K, output: unknown)
 }
 
 /** Maps one raw provider record: evaluation errors and validation failures come back as `ok: false` with a path. */
-export async function mapRecord<K extends EntityKind>(mapping: CompiledMapping, entity: K, raw: unknown, context: Record<string, unknown> = {}): Promise<MapResult<K>> {
+export function mapRecord<K extends EntityKind>(mapping: CompiledMapping, entity: K, raw: unknown, context: Record<string, unknown> = {}): Promise<MapResult<K>> {
+  return mapRecordOn((input, bindings) => mapping.evaluate(input, bindings), entity, raw, context);
+}
+
+async function mapRecordOn<K extends EntityKind>(evaluate: CompiledMapping['evaluate'], entity: K, raw: unknown, context: Record<string, unknown>): Promise<MapResult<K>> {
   let output: unknown;
   try {
-    output = await mapping.evaluate(raw, { context });
+    output = await evaluate(raw, { context });
   } catch (err) {
     return { ok: false, error: evaluationFailure(err) };
   }
+  return validateOutput(entity, output);
+}
+
+/**
+ * mapRecord without a promise when the subset answers (the sync's path: a promise and two awaits per record cost
+ * about as much as validating it, #29); a promise of mapRecord's answer when JSONata must evaluate the record.
+ */
+export function mapRecordNow<K extends EntityKind>(mapping: CompiledMapping, entity: K, raw: unknown, context: Record<string, unknown> = {}): MapResult<K> | Promise<MapResult<K>> {
+  const output = mapping.evaluateNow(raw, { context });
+  if (output === NEEDS_JSONATA) return mapRecordOn(mapping.evaluateWithJsonata, entity, raw, context);
   return validateOutput(entity, output);
 }
 

@@ -1,7 +1,7 @@
 // Tenant mapping overrides in `mapping_overrides`: validated before activation, one active per tenant/provider/entity.
 import type { EntityKind } from '../model/entities.js';
 import type { Sql } from '../store/db.js';
-import { compileMapping, loadShippedMapping, mapRecord, validateOverride, type CompiledMapping, type MapResult, type OverrideCheck } from './loader.js';
+import { compileMapping, loadShippedMapping, mapRecordNow, validateOverride, type CompiledMapping, type MapResult, type OverrideCheck } from './loader.js';
 
 export type SaveOverrideResult = { ok: true; id: string } | { ok: false; failures: OverrideCheck['failures'] };
 
@@ -74,6 +74,6 @@ export async function deactivateOverride(sql: Sql, tenantId: string, provider: s
 export function mapperResolver(sql: Sql) {
   return async <K extends EntityKind>(tenantId: string, provider: string, entity: K) => {
     const { mapping } = await activeMapping(sql, tenantId, provider, entity);
-    return (raw: unknown, context: Record<string, unknown>): Promise<MapResult<K>> => mapRecord(mapping, entity, raw, context);
+    return (raw: unknown, context: Record<string, unknown>): MapResult<K> | Promise<MapResult<K>> => mapRecordNow(mapping, entity, raw, context);
   };
 }

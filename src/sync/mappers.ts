@@ -40,7 +40,9 @@ export async function mapPage(session: Pick<Session, 'connector' | 'context'>, s
         throw new Error(`${stream}: record ${position + i} of a page is not JSON (${err instanceof Error ? err.message : String(err)}); the page was damaged on the way and is read again on the next run`);
       }
     }
-    const outcome = await mapper(raw, session.context);
+    const mapped = mapper(raw, session.context);
+    // Awaited only when it is a promise: an await per record cost a turn of the microtask queue even for a value.
+    const outcome = mapped instanceof Promise ? await mapped : mapped;
     if (outcome.ok === true) {
       // Encoded at once: the page keeps the row's JSON and the record's bytes (or text), and the parsed and mapped
       // objects are garbage before V8's young generation is next collected.

@@ -11,7 +11,8 @@ import type { Connection } from '../store/tenants.js';
 export type MapOutcome = { ok: true; value: unknown } | { ok: false; error: { path: string; reason: string } } | { ok: 'skipped'; reason: string };
 
 /** Maps raw records of one entity for one tenant (the tenant's override, or the shipped mapping). */
-export type RecordMapper = (raw: unknown, context: Record<string, unknown>) => Promise<MapOutcome>;
+/** Maps one raw record: at once when the mapping's fast path answers, else through a promise (JSONata). */
+export type RecordMapper = (raw: unknown, context: Record<string, unknown>) => MapOutcome | Promise<MapOutcome>;
 export type MapperResolver = (tenantId: string, provider: string, entity: EntityKind) => Promise<RecordMapper>;
 
 export interface SyncDeps {

@@ -1,7 +1,7 @@
 // Loader: syntax errors with positions, failures reported at the output path, skips, batches, override validation.
 import { describe, expect, it } from 'vitest';
 import {
-  MappingSyntaxError, compileMapping, formatPath, loadShippedMapping, mapBatch, mapRecord, validateOverride,
+  MappingSyntaxError, compileMapping, formatPath, loadShippedMapping, mapBatch, mapRecord, mapRecordNow, validateOverride,
 } from '../../src/mapping/index.js';
 import { record, records } from './realdata.js';
 
@@ -101,6 +101,32 @@ describe('malformed records fail at the right path', () => {
     expect(failureOf(await mapRecord(compileMapping('[1, 2]'), 'customer', {}, {})).reason).toContain('array');
     expect(failureOf(await mapRecord(compileMapping('"x"'), 'customer', {}, {})).reason).toContain('string');
     expect((await mapRecord(compileMapping('Missing'), 'customer', {}, {})).ok).toBe('skipped');
+  });
+});
+
+describe('mapRecordNow (the sync\'s path)', () => {
+  const qboInvoice = () => record('fixtures', 'quickbooks', 'invoice', 'Id', '1101');
+
+  it('answers at once on the subset, through a promise when JSONata must decide, and as mapRecord does either way', async () => {
+    const shipped = loadShippedMapping('quickbooks', 'invoice');
+    expect(shipped.engine).toBe('js');
+    const now = mapRecordNow(shipped, 'invoice', qboInvoice(), QBO);
+    expect(now).not.toBeInstanceOf(Promise);
+    expect(now).toEqual(await mapRecord(shipped, 'invoice', qboInvoice(), QBO));
+    // A note that is not text: the subset hands the record to JSONata, whose error names the mapping's character.
+    const odd = { ...qboInvoice(), TotalAmt: 0, Balance: 0, PrivateNote: 7 };
+    const before = shipped.stats.fallbacks;
+    const later = mapRecordNow(shipped, 'invoice', odd, QBO);
+    expect(later).toBeInstanceOf(Promise);
+    expect(shipped.stats.fallbacks).toBe(before + 1);
+    const answer = await later;
+    expect(answer).toEqual(await mapRecord(shipped, 'invoice', odd, QBO));
+    expect(failureOf(answer).path).toBe('(mapping)');
+    // A tenant's text always runs on JSONata.
+    const override = compileMapping(shipped.source);
+    const viaJsonata = mapRecordNow(override, 'invoice', qboInvoice(), QBO);
+    expect(viaJsonata).toBeInstanceOf(Promise);
+    expect(await viaJsonata).toEqual(now);
   });
 });
 
