@@ -63,12 +63,12 @@ class UnparsableBody {
 }
 
 /**
- * Reads a JSON answer from its bytes (axios hands every body over as bytes: see `bodyText` for why). A body that is not
- * JSON stays text, for the connector's classifyError to read.
+ * Reads a JSON answer from its bytes (axios hands every body over as bytes: see `asBytes` for why; a text, from an
+ * adapter that gives one, is read the same way). A body that is not JSON stays text, for the connector's classifyError.
  */
 function parseBody(records: RequestOptions['records'], deferRecords = false) {
   return (data: unknown, headers?: Record<string, unknown>): unknown => {
-    const bytes = data instanceof ArrayBuffer ? Buffer.from(data) : data;
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data instanceof ArrayBuffer ? Buffer.from(data) : data;
     if (!Buffer.isBuffer(bytes)) return data;
     if (bytes.length === 0) return '';
     try {

@@ -1,6 +1,7 @@
 // The HTTP layer under the faults the chaos suite found (npm run chaos, #26): a 200 whose JSON is cut or malformed is
 // retried, never read as an empty last page; and a 401 leads to reconnecting only when fresh tokens are refused on
 // their first use twice in a row, not when a long-retried request outlives the token of its last refresh.
+import axios from 'axios';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AuthExpired, ProviderRejected, ProviderUnavailable } from '../../src/connectors/errors.js';
 import { isPdf, readPdf } from '../../src/connectors/pdf.js';
@@ -67,6 +68,18 @@ describe('an answer that is not whole', () => {
   it('a provider that keeps answering broken JSON fails the request with the reason, never an empty page', async () => {
     script = Array.from({ length: 10 }, () => ({ status: 200, body: '{"items":[{"id":1' }));
     await expect(http().get('/customers')).rejects.toThrow(/not valid JSON.*truncated or malformed/);
+  });
+
+  it('reads answers from their bytes: UTF-8 beyond ASCII, a byte-order mark, and a text an adapter gives', async () => {
+    const names = '{"items":[{"id":1,"name":"Société Générale"},{"id":2,"name":"Zoë & Björk 🙂"}],"next":null}';
+    script = [{ status: 200, body: Buffer.from(names) }, { status: 200, body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(names)]) }];
+    expect((await http().get('/customers')).data).toEqual(JSON.parse(names));
+    expect((await http().get('/customers')).data).toEqual(JSON.parse(names));
+    const withText = createProviderHttp({
+      connector, client: { clientId: 'c', clientSecret: 's', redirectUri: 'http://x' }, externalTenantId: 't', tokens: tokenSource(), gate: createMemoryRateGate(), sleep: async () => undefined,
+      axios: axios.create({ adapter: async (config) => ({ data: names, status: 200, statusText: 'OK', headers: {}, config }) }),
+    });
+    expect((await withText.get('/customers')).data).toEqual(JSON.parse(names));
   });
 
   it('an error page in plain text still reaches the connector’s classifier', async () => {
