@@ -10,14 +10,21 @@ import { isAscii } from 'node:buffer';
  */
 export type RecordPath = readonly string[];
 
-const texts = new WeakMap<object, string>();
+const sources = new WeakMap<object, Buffer>();
 
 /**
- * The exact JSON text a parsed record came from, when the HTTP layer read it from a response with a record path.
- * Undefined for anything else (a record built or copied by a connector is serialised as it is).
+ * The exact bytes (UTF-8 JSON) a parsed record came from, when the HTTP layer read it from a response with a record
+ * path: a view of the response body, stored as the raw payload as it is. Undefined for anything else (a record built
+ * or copied by a connector is serialised as it is).
  */
+export function sourceBytesOf(value: unknown): Buffer | undefined {
+  return value !== null && typeof value === 'object' ? sources.get(value) : undefined;
+}
+
+/** The exact JSON text a parsed record came from (sourceBytesOf, read as text). */
 export function sourceTextOf(value: unknown): string | undefined {
-  return value !== null && typeof value === 'object' ? texts.get(value) : undefined;
+  const bytes = sourceBytesOf(value);
+  return bytes && bytesText(bytes);
 }
 
 /** A JSON body as bytes (UTF-8), read as they came; a string is encoded first. */
@@ -36,11 +43,29 @@ export function bytesText(bytes: Buffer, start = 0, end = bytes.length, ascii = 
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Parses a JSON response and remembers the source text of each record at `path` (see sourceTextOf). */
+/**
+ * Parses a JSON response and remembers the bytes of each record at `path` (see sourceBytesOf): views, not copies, which
+ * the page's records share with the body. With a path of keys, the body is split as parseDeferringRecords splits it and
+ * each record parsed on its own: only a record with characters beyond ASCII is decoded as UTF-8, where decoding the
+ * whole page cost 3.5 µs a QuickBooks invoice (#29). Other paths (`*`) and shapes the scan does not expect are parsed
+ * whole, then walked.
+ */
 export function parseWithSourceText(body: JsonBody, path: RecordPath): unknown {
   const bytes = asBytes(body);
-  const ascii = isAscii(bytes);
-  const parsed: unknown = JSON.parse(typeof body === 'string' ? body : bytesText(bytes, 0, bytes.length, ascii));
+  if (!path.includes('*')) {
+    const split = splitRecords(bytes, path, (record) => {
+      const value = record.parse() as object;
+      sources.set(value, record.bytes);
+      return value;
+    });
+    if (split !== NOT_SPLIT) return split;
+  }
+  return parseWhole(bytes, path);
+}
+
+/** JSON.parse of the whole body, then a walk to each record's bytes (none when the shape surprises the walk). */
+function parseWhole(bytes: Buffer, path: RecordPath): unknown {
+  const parsed: unknown = JSON.parse(bytesText(bytes));
   const found: [object, number, number][] = [];
   try {
     walk(bytes, skipSpace(bytes, afterBom(bytes)), parsed, path, 0, found);
@@ -50,7 +75,7 @@ export function parseWithSourceText(body: JsonBody, path: RecordPath): unknown {
     if (!(err instanceof ScanMismatch)) throw err;
     return parsed;
   }
-  for (const [record, start, end] of found) texts.set(record, bytesText(bytes, start, end, ascii || undefined));
+  for (const [record, start, end] of found) sources.set(record, bytes.subarray(start, end));
   return parsed;
 }
 
@@ -88,27 +113,39 @@ export class RecordText {
 
 /**
  * Parses a JSON response, leaving each element of the records array at `path` as its bytes (a RecordText). The path
- * names object keys only (no `*`). The rest of the body is parsed as usual. A shape the scanner does not expect, or a
- * body that is not JSON, falls back to parseWithSourceText, which parses everything (and throws on bad JSON).
+ * names object keys only (no `*`; none: the body is the array). The rest of the body is parsed as usual. A shape the
+ * scanner does not expect, or a body that is not JSON, is parsed whole (parseWithSourceText, which throws on bad JSON).
  */
 export function parseDeferringRecords(body: JsonBody, path: RecordPath): unknown {
-  if (path.length === 0 || path.includes('*')) return parseWithSourceText(body, path);
   const bytes = asBytes(body);
+  if (path.includes('*')) return parseWithSourceText(bytes, path);
+  const split = splitRecords(bytes, path, (record) => record);
+  return split === NOT_SPLIT ? parseWhole(bytes, path) : split;
+}
+
+const NOT_SPLIT = Symbol('not split');
+
+/**
+ * The body with the records' array at `path` (keys only) replaced by `each` of its records, the rest parsed; NOT_SPLIT
+ * when the scan meets a shape it does not expect (see recordSpans).
+ */
+function splitRecords(bytes: Buffer, path: RecordPath, each: (record: RecordText) => unknown): unknown {
   let spans: number[];
   let array: [number, number];
   try {
     [array, spans] = recordSpans(bytes, path);
   } catch (err) {
     if (!(err instanceof ScanMismatch)) throw err;
-    return parseWithSourceText(bytes, path);
+    return NOT_SPLIT;
   }
   const ascii = isAscii(bytes);
   // The body without its records, parsed: a small text.
   const skeleton: unknown = JSON.parse(`${bytesText(bytes, 0, array[0], ascii || undefined)}[]${bytesText(bytes, array[1], bytes.length, ascii || undefined)}`);
+  const records: unknown[] = [];
+  for (let k = 0; k < spans.length; k += 2) records.push(each(new RecordText(bytes, spans[k]!, spans[k + 1]!, ascii)));
+  if (path.length === 0) return records;
   let holder = skeleton as Record<string, unknown>;
   for (const key of path.slice(0, -1)) holder = holder[key] as Record<string, unknown>;
-  const records: RecordText[] = [];
-  for (let k = 0; k < spans.length; k += 2) records.push(new RecordText(bytes, spans[k]!, spans[k + 1]!, ascii));
   holder[path.at(-1)!] = records;
   return skeleton;
 }
@@ -167,7 +204,10 @@ function recordSpans(bytes: Buffer, path: RecordPath): [[number, number], number
     array = [i, end];
     return end;
   };
-  level(skipSpace(bytes, afterBom(bytes)), 0);
+  const start = skipSpace(bytes, afterBom(bytes));
+  // No keys: the body is the records' array.
+  if (path.length === 0) records(start);
+  else level(start, 0);
   return [array!, spans];
 }
 

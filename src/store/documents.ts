@@ -2,7 +2,7 @@
 import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants as zlibConstants, gunzip } from 'node:zlib';
-import { parseWithSourceText, sourceTextOf } from '../json/source-text.js';
+import { parseWithSourceText, sourceBytesOf } from '../json/source-text.js';
 import type { CreditNote, Customer, EntityKind, EntityOf, Invoice, Payment } from '../model/index.js';
 import type { Sql } from './db.js';
 
@@ -106,9 +106,9 @@ function upsertSql(entity: EntityKind): string {
   return text;
 }
 
-/** A raw payload's JSON text: as received when the HTTP layer (or a stored page) kept it, else serialised. */
-export function rawText(raw: unknown): string {
-  return sourceTextOf(raw) ?? JSON.stringify(raw ?? null);
+/** A raw payload as stored: its bytes as received when the HTTP layer (or a stored page) kept them, else its JSON text. */
+export function rawPayload(raw: unknown): Uint8Array | string {
+  return sourceBytesOf(raw) ?? JSON.stringify(raw ?? null);
 }
 
 const brotliAsync = promisify(brotliCompress);
@@ -146,7 +146,6 @@ function rawPageBytes(payloads: readonly (string | Uint8Array)[]): Buffer {
 /** Raw payloads as one compressed page body; the compression runs off the event loop. */
 const compressPage = (bytes: Buffer): Promise<Buffer> =>
   brotliAsync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
-const rawPageBody = (payloads: readonly string[]): Promise<Buffer> => compressPage(rawPageBytes(payloads));
 
 /** A raw page's JSON array (UTF-8), from its stored body and codec: pages written before migration 027 are gzip. */
 export function readRawPage(body: Buffer, codec: RawPageCodec): Promise<Buffer> {
@@ -161,9 +160,9 @@ async function insertRawPage(sql: Sql, tenantId: string, connectionId: string, e
   return row!.id;
 }
 
-/** Stores raw payloads (JSON texts) as one compressed page. */
-async function storeRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, texts: readonly string[]): Promise<string> {
-  return insertRawPage(sql, tenantId, connectionId, entity, texts.length, await rawPageBody(texts));
+/** Stores raw payloads (bytes or JSON texts) as one compressed page. */
+async function storeRawPage(sql: Sql, tenantId: string, connectionId: string, entity: EntityKind, payloads: readonly (Uint8Array | string)[]): Promise<string> {
+  return insertRawPage(sql, tenantId, connectionId, entity, payloads.length, await compressPage(rawPageBytes(payloads)));
 }
 
 /**
@@ -200,7 +199,7 @@ export async function encodeDocuments<K extends EntityKind>(entity: K, rows: rea
   // Last occurrence wins: one statement cannot touch the same row twice.
   const byId = new Map<string, EncodedRow>();
   for (const row of rows) {
-    const encoded = isEncoded(row) ? row : encodeRow(row.record, row.rawBytes ?? rawText(row.raw));
+    const encoded = isEncoded(row) ? row : encodeRow(row.record, row.rawBytes ?? rawPayload(row.raw));
     byId.set(encoded.externalId, encoded);
   }
   const unique = [...byId.values()];
@@ -314,7 +313,7 @@ async function movePayloads(sql: Sql, tenantId: string, connectionId: string, en
   const bodies = await loadRawPayloads(sql, tenantId, pageIds);
   for (let i = 0; i < rows.length; i += COMPACTED_PAGE_RECORDS) {
     const chunk = rows.slice(i, i + COMPACTED_PAGE_RECORDS);
-    const page = await storeRawPage(sql, tenantId, connectionId, entity, chunk.map((r) => rawText(bodies.get(r.raw_page)?.[r.raw_index])));
+    const page = await storeRawPage(sql, tenantId, connectionId, entity, chunk.map((r) => rawPayload(bodies.get(r.raw_page)?.[r.raw_index])));
     await sql.unsafe(
       `update ${table} as t set raw_page = $3::bigint, raw_index = m.idx - 1
        from unnest($4::text[], $5::bigint[], $6::int[]) with ordinality as m(external_id, old_page, old_index, idx)

@@ -1,7 +1,7 @@
 // The mapping step of the sync engine: each tenant's active mapping (override or shipped), compiled once, run on a page.
 import { STREAM_ENTITY, type StreamName, type StreamPage } from '../connectors/types.js';
 import { RecordText } from '../json/source-text.js';
-import { encodeRow, rawText, type DocumentRow, type EncodedRow } from '../store/documents.js';
+import { encodeRow, rawPayload, type DocumentRow, type EncodedRow } from '../store/documents.js';
 import type { QuarantineEntry } from '../store/quarantine.js';
 import type { Session } from './session.js';
 import type { RecordMapper } from './types.js';
@@ -46,7 +46,7 @@ export async function mapPage(session: Pick<Session, 'connector' | 'context'>, s
     if (outcome.ok === true) {
       // Encoded at once: the page keeps the row's JSON and the record's bytes (or text), and the parsed and mapped
       // objects are garbage before V8's young generation is next collected.
-      rows.push(encodeRow(outcome.value as DocumentRow['record'], rawBytes ?? rawText(raw)));
+      rows.push(encodeRow(outcome.value as DocumentRow['record'], rawBytes ?? rawPayload(raw)));
     } else if (outcome.ok === 'skipped') skipped++;
     else failed.push({ entity, externalId: spec.idOf(raw) || `unknown:${position + i}`, reason: outcome.error.reason, path: outcome.error.path, raw });
   }
