@@ -1,7 +1,7 @@
+// The bytes each provider record arrived as, kept beside its parsed value (or in its place until the sync engine parses
+// it): raw payloads are stored byte for byte as received, and a sync no longer serialises every record a second time
+// (JSON.stringify of the raw records was about a tenth of a QuickBooks sync's CPU), nor encodes its text again.
 import { isAscii } from 'node:buffer';
-// The text each provider record arrived as, kept beside its parsed value: raw payloads are stored byte for byte as
-// received, and a sync no longer serialises every record a second time (JSON.stringify of the raw records was about
-// a tenth of a QuickBooks sync's CPU).
 
 /**
  * Where a response's records are: object keys from the top, `*` for every element of an array on the way. The
