@@ -126,6 +126,23 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
     expect((ascii.QueryResponse.Invoice[0] as RecordText).text).toBe(records[0]);
   });
 
+  it('reads a body given as a view into a larger buffer, and a body that is the records\' array itself', () => {
+    const inner = Buffer.from('{"QueryResponse":{"Invoice":[{"Id":"1","N":"é"},{"Id":"2"}]}}');
+    const framed = Buffer.concat([Buffer.from('xx'), inner, Buffer.from('yy')]);
+    const view = new Uint8Array(framed.buffer, framed.byteOffset + 2, inner.length);
+    const held = (parseDeferringRecords(view, PATH) as Deferred).QueryResponse.Invoice as RecordText[];
+    expect(held.map((r) => r.parse())).toEqual([{ Id: '1', N: 'é' }, { Id: '2' }]);
+    expect(held.map((r) => r.bytes.toString('utf8'))).toEqual(['{"Id":"1","N":"é"}', '{"Id":"2"}']);
+    // No keys: the body is the array (how stored raw pages are read back).
+    const page = parseWithSourceText(Buffer.from(' [ {"Id":"1"} , {"Id":"2","L":[1]} ] '), []) as object[];
+    expect(page).toEqual([{ Id: '1' }, { Id: '2', L: [1] }]);
+    expect(page.map((r) => sourceTextOf(r))).toEqual(['{"Id":"1"}', '{"Id":"2","L":[1]}']);
+    const deferred = parseDeferringRecords(Buffer.from('[{"Id":"3"}]'), []) as RecordText[];
+    expect(deferred.map((r) => r.text)).toEqual(['{"Id":"3"}']);
+    expect(sourceTextOf('{"Id":"3"}')).toBeUndefined();
+    expect(sourceTextOf(null)).toBeUndefined();
+  });
+
   it('falls back to parsing everything when the shape is not one array of objects at a path met once', () => {
     // No records key (an empty last page, a Fault), a repeated key, an element that is not an object, a * path.
     expect(parseDeferringRecords('{"QueryResponse":{"startPosition":1},"time":"t"}', PATH)).toEqual({ QueryResponse: { startPosition: 1 }, time: 't' });
