@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RecordText, parseDeferringRecords, parseWithSourceText, sourceTextOf } from '../../src/json/source-text.js';
+import { RecordText, parseDeferringRecords, parseWithSourceText, sourceTextOf, wholeParses } from '../../src/json/source-text.js';
 
 /** Re-serialises a value with random whitespace between every token, like any server's formatter might. */
 function format(value: unknown, space: () => string): string {
@@ -21,6 +21,14 @@ const json = fc.letrec((tie) => ({
 })).object;
 const records = fc.array(json, { maxLength: 6 });
 const whitespace = fc.array(fc.constantFrom('', ' ', '\n', '\t', '\r\n  '), { minLength: 1, maxLength: 8 });
+/** Runs `parse` and says whether it parsed the body whole (the scan met a shape it does not expect). */
+function parsedWhole<T>(parse: () => T): [T, boolean] {
+  const before = wholeParses.count;
+  const value = parse();
+  return [value, wholeParses.count !== before];
+}
+const onlyObjects = (rows: unknown[]) => rows.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
+
 /** A QuickBooks-shaped answer holding `records`, formatted with random whitespace between every token. */
 const pages = fc.tuple(records, json, whitespace).map(([rows, extra, spaces]) => {
   let n = 0;
@@ -32,8 +40,10 @@ describe('source texts of records', () => {
   it('keeps the exact text of every record, whatever the formatting and the strings inside', () => {
     fc.assert(
       fc.property(pages, (text) => {
-        const parsed = parseWithSourceText(text, ['QueryResponse', 'Invoice']) as { QueryResponse: { Invoice: unknown[] } };
+        const [parsed, whole] = parsedWhole(() => parseWithSourceText(text, ['QueryResponse', 'Invoice']) as { QueryResponse: { Invoice: unknown[] } });
         expect(parsed).toEqual(JSON.parse(text));
+        // Parsed whole only when some record is not an object: the scan read every other page.
+        expect(whole).toBe(!onlyObjects(parsed.QueryResponse.Invoice));
         parsed.QueryResponse.Invoice.forEach((record) => {
           const source = sourceTextOf(record)!;
           expect(text).toContain(source);
@@ -84,8 +94,10 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
   it('leaves each record as its exact text and parses the rest, whatever the formatting and the strings inside', () => {
     fc.assert(
       fc.property(pages, (text) => {
-        const deferred = parseDeferringRecords(text, PATH) as Deferred;
+        const [deferred, parsedAtOnce] = parsedWhole(() => parseDeferringRecords(text, PATH) as Deferred);
         const whole = JSON.parse(text) as Deferred;
+        expect(parsedAtOnce).toBe(!onlyObjects(whole.QueryResponse.Invoice));
+        if (parsedAtOnce) return;
         expect(deferred.QueryResponse.Invoice).toHaveLength(whole.QueryResponse.Invoice.length);
         deferred.QueryResponse.Invoice.forEach((held, k) => {
           expect(held).toBeInstanceOf(RecordText);
@@ -101,8 +113,9 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
   });
 
   it('finds the records after an escaped key and a nested value holding brackets in strings', () => {
-    const text = '{"time":"t","Query\\u0052esponse":{"x":[{"a":"]}"}],"Invoice":[ {"Id":"1","Note":"a \\"quoted\\" }"} , {"Id":"2","L":[{"n":{}}]}],"maxResults":2}}';
-    const parsed = parseDeferringRecords(text, PATH) as Deferred;
+    const text = '{"time":"t","note":"a, b ] } [ {","Query\\u0052esponse":{"x":[{"a":"]}"}],"Invoice":[ {"Id":"1","Note":"a \\"quoted\\" }"} , {"Id":"2","L":[{"n":{}}]}],"maxResults":2}}';
+    const [parsed, whole] = parsedWhole(() => parseDeferringRecords(text, PATH) as Deferred);
+    expect(whole).toBe(false);
     expect(parsed.QueryResponse.Invoice.map((r) => (r as RecordText).text)).toEqual(['{"Id":"1","Note":"a \\"quoted\\" }"}', '{"Id":"2","L":[{"n":{}}]}']);
     expect(parsed).toMatchObject({ time: 't', QueryResponse: { x: [{ a: ']}' }], maxResults: 2 } });
   });
@@ -112,14 +125,16 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
     // before a closing quote, and the body's byte-order mark.
     const records = ['{"Id":"1","Name":"Dupont"}', '{"Id":"2","Name":"Société Générale"}', '{"Id":"3","Note":"12 € 🙂","Path":"C:\\\\"}'];
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`{"QueryResponse":{"Invoice":[${records.join(',')}],"maxResults":3}}`)]);
-    const parsed = parseDeferringRecords(body, PATH) as Deferred;
+    const [parsed, whole0] = parsedWhole(() => parseDeferringRecords(body, PATH) as Deferred);
+    expect(whole0).toBe(false);
     const held = parsed.QueryResponse.Invoice as RecordText[];
     expect(held.map((r) => r.text)).toEqual(records);
     expect(held.map((r) => Buffer.compare(r.bytes, Buffer.from(records[held.indexOf(r)]!)))).toEqual([0, 0, 0]);
     expect(held.map((r) => r.parse())).toEqual(records.map((r) => JSON.parse(r)));
     expect(parsed.QueryResponse['maxResults']).toBe(3);
     // The whole body parsed at once gives each record the same text.
-    const whole = parseWithSourceText(body, PATH) as Deferred;
+    const [whole, parsedAtOnce] = parsedWhole(() => parseWithSourceText(body, PATH) as Deferred);
+    expect(parsedAtOnce).toBe(false);
     expect(whole.QueryResponse.Invoice.map((r) => sourceTextOf(r))).toEqual(records);
     // An ASCII body: each record read as it is.
     const ascii = parseDeferringRecords(Buffer.from(`{"QueryResponse":{"Invoice":[${records[0]}]}}`), PATH) as Deferred;
@@ -134,10 +149,12 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
     expect(held.map((r) => r.parse())).toEqual([{ Id: '1', N: 'é' }, { Id: '2' }]);
     expect(held.map((r) => r.bytes.toString('utf8'))).toEqual(['{"Id":"1","N":"é"}', '{"Id":"2"}']);
     // No keys: the body is the array (how stored raw pages are read back).
-    const page = parseWithSourceText(Buffer.from(' [ {"Id":"1"} , {"Id":"2","L":[1]} ] '), []) as object[];
+    const [page, pageWhole] = parsedWhole(() => parseWithSourceText(Buffer.from(' [ {"Id":"1"} , {"Id":"2","L":[1]} ] '), []) as object[]);
+    expect(pageWhole).toBe(false);
     expect(page).toEqual([{ Id: '1' }, { Id: '2', L: [1] }]);
     expect(page.map((r) => sourceTextOf(r))).toEqual(['{"Id":"1"}', '{"Id":"2","L":[1]}']);
-    const deferred = parseDeferringRecords(Buffer.from('[{"Id":"3"}]'), []) as RecordText[];
+    const [deferred, deferredWhole] = parsedWhole(() => parseDeferringRecords(Buffer.from('[{"Id":"3"}]'), []) as RecordText[]);
+    expect(deferredWhole).toBe(false);
     expect(deferred.map((r) => r.text)).toEqual(['{"Id":"3"}']);
     expect(sourceTextOf('{"Id":"3"}')).toBeUndefined();
     expect(sourceTextOf(null)).toBeUndefined();
@@ -147,18 +164,21 @@ describe('records left as their texts (parsed one at a time at map time)', () =>
     // No records key (an empty last page, a Fault), a repeated key, an element that is not an object, a * path.
     expect(parseDeferringRecords('{"QueryResponse":{"startPosition":1},"time":"t"}', PATH)).toEqual({ QueryResponse: { startPosition: 1 }, time: 't' });
     expect(parseDeferringRecords('{"Fault":{"Error":[{"code":"3001"}]}}', PATH)).toEqual({ Fault: { Error: [{ code: '3001' }] } });
-    const repeated = parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"old"}],"Invoice":[{"Id":"new"}]}}', PATH) as Deferred;
+    const [repeated, repeatedWhole] = parsedWhole(() => parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"old"}],"Invoice":[{"Id":"new"}]}}', PATH) as Deferred);
+    expect(repeatedWhole).toBe(true);
     expect(repeated.QueryResponse.Invoice).toEqual([{ Id: 'new' }]);
-    const mixed = parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"},2]}}', PATH) as Deferred;
+    const [mixed, mixedWhole] = parsedWhole(() => parseDeferringRecords('{"QueryResponse":{"Invoice":[{"Id":"1"},2]}}', PATH) as Deferred);
+    expect(mixedWhole).toBe(true);
     expect(mixed.QueryResponse.Invoice).toEqual([{ Id: '1' }, 2]);
     expect(sourceTextOf(mixed.QueryResponse.Invoice[0])).toBe('{"Id":"1"}');
     const starred = parseDeferringRecords('{"A":[{"Invoice":[{"Id":"1"}]}]}', ['A', '*', 'Invoice']) as { A: { Invoice: unknown[] }[] };
     expect(starred.A[0]!.Invoice[0]).toEqual({ Id: '1' });
-    expect(parseDeferringRecords('{"QueryResponse":{"Invoice":[]}}', PATH)).toEqual({ QueryResponse: { Invoice: [] } });
+    expect(parsedWhole(() => parseDeferringRecords('{"QueryResponse":{"Invoice": [ ] }}', PATH))).toEqual([{ QueryResponse: { Invoice: [] } }, false]);
   });
 
   it('finds the records three keys down, and puts them back where they were', () => {
-    const parsed = parseDeferringRecords('{"a":{"b":{"c":[{"Id":"1"},{"Id":"2"}],"n":2},"m":1},"z":0}', ['a', 'b', 'c']) as { a: { b: { c: RecordText[]; n: number }; m: number }; z: number };
+    const [parsed, whole] = parsedWhole(() => parseDeferringRecords('{"a":{"b":{"c":[{"Id":"1"},{"Id":"2"}],"n":2},"m":1},"z":0}', ['a', 'b', 'c']) as { a: { b: { c: RecordText[]; n: number }; m: number }; z: number });
+    expect(whole).toBe(false);
     expect(parsed.a.b.c.map((r) => r.text)).toEqual(['{"Id":"1"}', '{"Id":"2"}']);
     expect({ ...parsed, a: { ...parsed.a, b: { ...parsed.a.b, c: [] } } }).toEqual({ a: { b: { c: [], n: 2 }, m: 1 }, z: 0 });
   });
