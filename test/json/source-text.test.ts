@@ -25,7 +25,9 @@ const whitespace = fc.array(fc.constantFrom('', ' ', '\n', '\t', '\r\n  '), { mi
 function parsedWhole<T>(parse: () => T): [T, boolean] {
   const before = wholeParses.count;
   const value = parse();
-  return [value, wholeParses.count !== before];
+  const counted = wholeParses.count - before;
+  expect([0, 1]).toContain(counted);
+  return [value, counted === 1];
 }
 const onlyObjects = (rows: unknown[]) => rows.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
 
@@ -65,6 +67,23 @@ describe('source texts of records', () => {
     // Only the records the path names.
     expect(sourceTextOf(first!.QueryResponse[1]!['Payment']![0])).toBeUndefined();
     expect(sourceTextOf(first)).toBeUndefined();
+  });
+
+  it('walks * paths over any shape without losing a record or failing, and counts them apart from key paths', () => {
+    const CDC = ['CDCResponse', '*', 'QueryResponse', '*', 'Invoice'];
+    // A * level that is an object, null or a string; an empty block; a records value that is not an array; a record
+    // that is not an object: each is skipped, and the records around them keep their bytes.
+    const text = '{"CDCResponse":[{"QueryResponse":{"Invoice":[{"Id":"x"}]}},null,"s",{},{"QueryResponse":[{"Invoice":{"Id":"y"}},{"Invoice":[7,{"Id":"1"}]},{}]},{"QueryResponse":[{"Invoice":[ ]},{"Invoice":[{"Id":"2"} ]}]}],"time":"t"}';
+    const [parsed, whole] = parsedWhole(() => parseWithSourceText(text, CDC) as { CDCResponse: unknown[] });
+    expect(whole).toBe(false);
+    expect(parsed).toEqual(JSON.parse(text));
+    const blocks = parsed.CDCResponse as { QueryResponse: { Invoice: unknown }[] | { Invoice: unknown } }[];
+    expect(sourceTextOf((blocks[0]!.QueryResponse as { Invoice: object[] }).Invoice[0])).toBeUndefined();
+    const fourth = blocks[4]!.QueryResponse as { Invoice: unknown }[];
+    expect(sourceTextOf(fourth[0]!.Invoice)).toBeUndefined();
+    expect(sourceTextOf((fourth[1]!.Invoice as object[])[1])).toBe('{"Id":"1"}');
+    expect(sourceTextOf(((blocks[5]!.QueryResponse as { Invoice: object[] }[])[1]!.Invoice)[0])).toBe('{"Id":"2"}');
+    expect(parsedWhole(() => parseDeferringRecords(text, CDC))[1]).toBe(false);
   });
 
   it('matches keys written with escapes, and skips elements that are not objects', () => {
