@@ -76,6 +76,7 @@ export function isoInstantMs(s: string): number | undefined {
   const days = daysFromCivil(digitsAt(s, 0, 4), digitsAt(s, 5, 7), digitsAt(s, 8, 10));
   return days * 86_400_000 + h * 3_600_000 + min * 60_000 + sec * 1000 + ms - offset;
 }
+
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 

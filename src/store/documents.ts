@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants as zlibConstants, gunzip } from 'node:zlib';
 import { parseWithSourceText, sourceBytesOf } from '../json/source-text.js';
-import type { CreditNote, Customer, EntityKind, EntityOf, Invoice, Payment } from '../model/index.js';
+import type { EntityKind, EntityOf } from '../model/index.js';
 import type { Sql } from './db.js';
 
 /** One mapped record with the raw payload it came from. */
@@ -28,8 +28,7 @@ export interface UpsertResult {
 
 interface Column {
   name: string;
-  type: string;
-  /** The column's value, as SQL over the statement row's `r.data` (the record's JSON): a field, cast to `type`. */
+  /** The column's value, as SQL over the statement row's `r.data` (the record's JSON). */
   from: string;
 }
 
@@ -40,8 +39,8 @@ interface TableSpec {
   deletedSet: string;
 }
 
-/** A column read from one field of the record (`field`, camelCase as in the model). */
-const col = (name: string, type: string, field: string): Column => ({ name, type, from: `(r.data->>'${field}')::${type}` });
+/** A column read from one field of the record (`field`, camelCase as in the model), cast to the column's SQL type. */
+const col = (name: string, type: string, field: string): Column => ({ name, from: `(r.data->>'${field}')::${type}` });
 
 const commonColumns: Column[] = [col('external_id', 'text', 'externalId'), col('external_version', 'text', 'externalVersion'), col('source_updated_at', 'timestamptz', 'updatedAt')];
 
@@ -52,7 +51,7 @@ const TABLES: { [K in EntityKind]: TableSpec } = {
     table: 'customers',
     columns: [
       ...commonColumns, col('name', 'text', 'name'),
-      { name: 'email', type: 'text', from: `coalesce(r.data->>'email', r.data->'emails'->>0)` },
+      { name: 'email', from: `coalesce(r.data->>'email', r.data->'emails'->>0)` },
       col('currency', 'text', 'currency'), col('credit_limit', 'numeric', 'creditLimit'), col('active', 'boolean', 'active'), col('reg_no', 'text', 'regNo'),
     ],
     deletedSet: `active = false, data = t.data || '{"active": false}'::jsonb`,
@@ -121,9 +120,9 @@ const RAW_PAGE_CODEC: RawPageCodec = 'br';
 
 /**
  * Raw payloads (JSON texts, or their UTF-8 bytes as received) as the bytes of one JSON array, written straight into one
- * buffer. Joining the texts into one string first cost a page-sized string (2 MB
- * for 1,000 QuickBooks invoices) that zlib then encoded into a page-sized buffer again: two large allocations per page
- * that only a full collection frees. Bytes are copied as they are: encoding a 2 KB text again cost about 2 µs (#29).
+ * buffer. Joining the texts into one string first cost a page-sized string (2 MB for 1,000 QuickBooks invoices) that
+ * zlib then encoded into a page-sized buffer again: two large allocations per page that only a full collection frees.
+ * Bytes are copied as they are: encoding a 2 KB text again cost about 2 µs (#29).
  */
 function rawPageBytes(payloads: readonly (string | Uint8Array)[]): Buffer {
   let size = payloads.length + 1;

@@ -1,8 +1,8 @@
 // The document store's columns, deletions and raw pages, entity by entity, against the real PostgreSQL: what the
 // queries filter and sort on (the typed columns), not only the `data` they hand back.
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CreditNote, Customer, Invoice, Payment } from '../../src/model/index.js';
-import { gzipSync } from 'node:zlib';
 import { countDocuments, encodeDocuments, listDocuments, markDeleted, pruneRawPages, readRawPage, upsertDocuments, type RawPageCodec } from '../../src/store/index.js';
 import { createConnection } from '../../src/store/tenants.js';
 import { newTenant, useDatabase } from '../support/db.js';
