@@ -122,7 +122,7 @@ export class RecordText {
 /**
  * Parses a JSON response, leaving each element of the records array at `path` as its bytes (a RecordText). The path
  * names object keys only (no `*`; none: the body is the array). The rest of the body is parsed as usual. A shape the
- * scanner does not expect, or a body that is not JSON, is parsed whole (parseWithSourceText, which throws on bad JSON).
+ * scanner does not expect, or a body that is not JSON, is parsed whole, and bad JSON throws.
  */
 export function parseDeferringRecords(body: JsonBody, path: RecordPath): unknown {
   const bytes = asBytes(body);
